@@ -1,0 +1,6 @@
+export * from './errors.js';
+export * from './geometry.js';
+export * from './image2d.js';
+export * from './pixel-array.js';
+export type * from './value-unit.js';
+export * from './volume3d.js';
