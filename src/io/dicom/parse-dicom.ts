@@ -140,7 +140,7 @@ function classifyParseFailure(thrown: unknown, file: string): OpenBmdError {
     typeof thrown === 'object' && thrown !== null && 'exception' in thrown
       ? describeThrown((thrown as { exception: unknown }).exception)
       : describeThrown(thrown);
-  const reason = text.replace(/^dicomParser\.[A-Za-z0-9_.]+:\s*/, '');
+  const reason = text.replace(/^dicomParser[.:][A-Za-z0-9_.]+:\s*/, '');
   if (/DICM prefix not found/i.test(text)) {
     return new OpenBmdError('NOT_DICOM', 'not a DICOM file (no DICM prefix)', { file });
   }

@@ -42,7 +42,7 @@ const ZIGZAG = new Uint8Array([
 ]);
 
 /** Upper bound on decoded samples, so a forged header cannot allocate without limit. */
-const MAX_SAMPLES = 1 << 28;
+const MAX_SAMPLES = 1 << 26;
 
 export function decodeJpegDct(data: Uint8Array): DecodedJpeg {
   if (data.length < 4 || data[0] !== 0xff || data[1] !== 0xd8) throw new JpegFormatError('no JPEG start-of-image marker');
