@@ -49,12 +49,13 @@ export function parseDicom(bytes: Uint8Array, file: string): ParsedDicom {
   } catch (thrown) {
     throw classifyParseFailure(thrown, file);
   }
+  // Extents first: dicom-parser's value accessors throw bare strings on elements past the end.
+  checkStructure(dataSet, bytes.length, file);
   const declared = mismatch?.declaredSyntax ?? dataSet.string(TAG.transferSyntaxUid) ?? inferredSyntax ?? '';
   const transferSyntaxUid = declared.replace(/\0/g, '').trim();
   if (transferSyntaxUid === '') {
     throw new OpenBmdError('MALFORMED', 'the file meta information has no Transfer Syntax UID (0002,0010)', { file });
   }
-  checkStructure(dataSet, bytes.length, file);
   return { file, dataSet, transferSyntaxUid, hadNoMetaHeader: !hasPreamble };
 }
 
@@ -87,12 +88,13 @@ function inferRawDataSetSyntax(bytes: Uint8Array): string | undefined {
  */
 function detectVrMismatch(bytes: Uint8Array): { dataSetOffset: number; declaredSyntax: string; actualSyntax: string } | undefined {
   let meta: DataSet;
+  let declared: string | undefined;
   try {
     meta = dicomParser.readPart10Header(bytes);
+    declared = meta.string(TAG.transferSyntaxUid)?.replace(/\0/g, '').trim();
   } catch {
     return undefined; // the full parse reports the problem
   }
-  const declared = meta.string(TAG.transferSyntaxUid)?.replace(/\0/g, '').trim();
   const offset = (meta as DataSet & { position?: number }).position;
   if (declared === undefined || offset === undefined || offset + 8 > bytes.length) return undefined;
   if (declared === IMPLICIT_VR_LITTLE_ENDIAN || declared === EXPLICIT_VR_BIG_ENDIAN || declared === DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN) return undefined;
