@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { encode as encodePng } from 'fast-png';
+import { OpenBmdError } from '../src/core/errors.js';
+import type { Matrix3 } from '../src/core/geometry.js';
+import { createVolume3D, volumeIndexToPointMm } from '../src/core/volume3d.js';
+import { readNifti, writeNifti } from '../src/io/nifti.js';
+import { readRasterImage } from '../src/io/raster-image.js';
+import { DEBIAN_PYTHON, announceSkip } from './helpers/reference-tools.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+const dir = tempDir();
+
+// Values exactly representable in float32, the precision of NIfTI's sform.
+const GEOMETRY = {
+  spacingMm: [0.75, 0.8125, 1.25] as [number, number, number],
+  originMm: [-100.5, 20.25, 300] as [number, number, number],
+  direction: [0, 1, 0, -1, 0, 0, 0, 0, 1] as Matrix3,
+};
+
+for (const [name, data] of [
+  ['int16', new Int16Array(4 * 3 * 5).map((_, i) => i * 37 - 1000)],
+  ['float32', new Float32Array(4 * 3 * 5).map((_, i) => i / 7)],
+  ['uint8', new Uint8Array(4 * 3 * 5).map((_, i) => (i * 11) % 256)],
+] as const) {
+  for (const ext of ['.nii', '.nii.gz']) {
+    test(`NIfTI round trip is exact: ${name}${ext}`, async () => {
+      const volume = createVolume3D({ data, size: [4, 3, 5], unit: 'raw', ...GEOMETRY });
+      const file = join(dir, `${name}${ext}`);
+      await writeNifti(file, volume);
+      const back = await readNifti(file);
+      assert.deepEqual(back.size, volume.size);
+      assert.deepEqual(back.spacingMm, volume.spacingMm);
+      assert.deepEqual(back.originMm, volume.originMm);
+      assert.deepEqual(back.direction.map((v) => v + 0), [...GEOMETRY.direction]);
+      assert.equal(back.data.constructor, data.constructor);
+      assert.deepEqual(Array.from(back.data), Array.from(data));
+      assert.deepEqual(volumeIndexToPointMm(back, 1, 2, 3), volumeIndexToPointMm(volume, 1, 2, 3));
+    });
+  }
+}
+
+test('NIfTI header fields sit where the NIfTI-1 standard puts them (RAS sform)', async () => {
+  const volume = createVolume3D({ data: new Int16Array(24), size: [2, 3, 4], unit: 'raw', spacingMm: [0.5, 0.5, 2], originMm: [10, 20, 30] });
+  const file = join(dir, 'header.nii');
+  await writeNifti(file, volume);
+  const b = readFileSync(file);
+  assert.equal(b.readInt32LE(0), 348);
+  assert.deepEqual([0, 1, 2, 3].map((i) => b.readInt16LE(40 + 2 * i)), [3, 2, 3, 4]);
+  assert.equal(b.readInt16LE(70), 4); // DT_INT16
+  assert.equal(b.readFloatLE(108), 352);
+  assert.equal(b.toString('latin1', 344, 347), 'n+1');
+  // LPS identity -> RAS: x and y flip sign, including the origin.
+  assert.deepEqual([0, 1, 2, 3].map((c) => b.readFloatLE(280 + 4 * c) + 0), [-0.5, 0, 0, -10]);
+  assert.deepEqual([0, 1, 2, 3].map((c) => b.readFloatLE(296 + 4 * c) + 0), [0, -0.5, 0, -20]);
+  assert.deepEqual([0, 1, 2, 3].map((c) => b.readFloatLE(312 + 4 * c) + 0), [0, 0, 2, 30]);
+  assert.equal(b.length, 352 + 48);
+});
+
+test('a damaged NIfTI file is refused with a clear error', async () => {
+  const file = join(dir, 'short.nii');
+  const volume = createVolume3D({ data: new Int16Array(1000), size: [10, 10, 10], unit: 'raw', spacingMm: [1, 1, 1] });
+  await writeNifti(file, volume);
+  writeFileSync(file, readFileSync(file).subarray(0, 900));
+  await assert.rejects(readNifti(file), (e: unknown) => e instanceof OpenBmdError && e.code === 'TRUNCATED' && e.message.includes('short.nii'));
+});
+
+test('PNG 16-bit grey (written by fast-png) read with the given spacing', async () => {
+  const grey = new Uint16Array(5 * 3).map((_, i) => i * 4000);
+  const file = join(dir, 'grey16.png');
+  writeFileSync(file, encodePng({ width: 5, height: 3, data: grey, depth: 16, channels: 1 }));
+  const image = await readRasterImage(file, { spacingMm: [0.2, 0.1] });
+  assert.deepEqual(image.size, [5, 3]);
+  assert.deepEqual(image.spacingMm, [0.1, 0.2]);
+  assert.deepEqual(Array.from(image.data), Array.from(grey));
+  await assert.rejects(readRasterImage(file, { spacingMm: undefined }), (e: unknown) => e instanceof OpenBmdError && e.code === 'MISSING_SPACING');
+});
+
+const cvMissing = announceSkip(
+  spawnSync(DEBIAN_PYTHON, ['-c', 'import cv2, numpy'], { encoding: 'utf8' }).status === 0 ? undefined : 'SKIPPED: OpenCV for Debian python missing (apt-get install python3-opencv; .ci/run does)',
+);
+
+test('PNG and TIFF written by OpenCV (16-bit grey, 8-bit colour) decode to the same values', { skip: cvMissing }, async () => {
+  const script = `
+import cv2, numpy as np, sys
+d = sys.argv[1]
+j, i = np.mgrid[0:37, 0:53]
+grey = ((i * 257 + j * 31 * 7) % 65536).astype(np.uint16)
+cv2.imwrite(d + '/cv16.png', grey)
+cv2.imwrite(d + '/cv16.tif', grey)
+bgr = np.stack([(i * 3) % 256, (j * 5) % 256, (i + j) % 256], axis=-1).astype(np.uint8)
+cv2.imwrite(d + '/cv8.png', bgr)
+cv2.imwrite(d + '/cv8.tif', bgr)
+`;
+  const run = spawnSync(DEBIAN_PYTHON, ['-c', script, dir], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  for (const name of ['cv16.png', 'cv16.tif']) {
+    const image = await readRasterImage(join(dir, name), { spacingMm: [0.1, 0.1] });
+    assert.deepEqual(image.size, [53, 37], name);
+    for (let j = 0; j < 37; j++) for (let i = 0; i < 53; i++) assert.equal(image.data[j * 53 + i], (i * 257 + j * 31 * 7) % 65536, `${name} (${i},${j})`);
+  }
+  for (const name of ['cv8.png', 'cv8.tif']) {
+    const image = await readRasterImage(join(dir, name), { spacingMm: [0.1, 0.1] });
+    assert.equal(image.samplesPerPixel, 3);
+    // OpenCV arrays are BGR; files are RGB.
+    const at = (i: number, j: number, s: number): number => image.data[(j * 53 + i) * 3 + s]!;
+    assert.deepEqual([at(10, 20, 0), at(10, 20, 1), at(10, 20, 2)], [(10 + 20) % 256, (20 * 5) % 256, (10 * 3) % 256], name);
+  }
+});
