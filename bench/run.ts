@@ -1,0 +1,102 @@
+/**
+ * `npm run bench`: whole-process wall time and peak RSS of reading medical images, on inputs of
+ * stated sizes generated here (synthetic values; sizes are what matter). Results go to stdout and
+ * bench/results.json. Targets from the foundation issue: the 512x512x300 CT series in < 3 s with
+ * peak RSS < 1.5 GiB.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeCtSeries } from '../test/helpers/ct-series-writer.js';
+import { buildPart10, ob, text, us } from '../test/helpers/dicom-bytes.js';
+
+const root = fileURLToPath(new URL('../../.bench/', import.meta.url));
+const child = fileURLToPath(new URL('./inspect-child.js', import.meta.url));
+const REPEATS = Number(process.env['OPENBMD_BENCH_REPEATS'] ?? 3);
+
+interface Case {
+  name: string;
+  input: string;
+  prepare: () => void;
+  targetSeconds?: number;
+  targetRssGiB?: number;
+}
+
+function dxFile(path: string): void {
+  const columns = 2048;
+  const rows = 2560;
+  const stored = new Uint16Array(columns * rows);
+  for (let j = 0; j < rows; j++) for (let i = 0; i < columns; i++) stored[j * columns + i] = (i * 3 + j * 5) & 0x3fff;
+  writeFileSync(
+    path,
+    buildPart10(
+      [
+        text(0x0008, 0x0016, 'UI', '1.2.840.10008.5.1.4.1.1.1.1'),
+        text(0x0008, 0x0060, 'CS', 'DX'),
+        us(0x0028, 0x0002, 1),
+        text(0x0028, 0x0004, 'CS', 'MONOCHROME2'),
+        us(0x0028, 0x0010, rows),
+        us(0x0028, 0x0011, columns),
+        us(0x0028, 0x0100, 16),
+        us(0x0028, 0x0101, 14),
+        us(0x0028, 0x0102, 13),
+        us(0x0028, 0x0103, 0),
+        text(0x0018, 0x1164, 'DS', '0.139\\0.139'),
+        ob(0x7fe0, 0x0010, new Uint8Array(stored.buffer), 'OW'),
+      ],
+      { sopClassUid: '1.2.840.10008.5.1.4.1.1.1.1' },
+    ),
+  );
+}
+
+const cases: Case[] = [
+  { name: 'DX 2048x2560 16-bit, explicit VR LE (one file, 10 MB)', input: join(root, 'dx-2048x2560.dcm'), prepare: () => dxFile(join(root, 'dx-2048x2560.dcm')) },
+  {
+    name: 'CT series 512x512x300 int16 (300 files, 157 MB)',
+    input: join(root, 'ct-512x512x300'),
+    prepare: () =>
+      writeCtSeries(join(root, 'ct-512x512x300'), {
+        rows: 512,
+        columns: 512,
+        slices: 300,
+        sliceSpacingMm: 1.25,
+        value: (i, j, k) => ((i - 256) ** 2 + (j - 256) ** 2 < 200 ** 2 ? 1024 + ((i + j + k) % 200) : 0),
+      }),
+    targetSeconds: 3,
+    targetRssGiB: 1.5,
+  },
+];
+
+mkdirSync(root, { recursive: true });
+const results = cases.map((c) => {
+  if (!existsSync(c.input)) {
+    console.error(`preparing ${c.name} ...`);
+    c.prepare();
+  }
+  const runs: { seconds: number; maxRssMiB: number }[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const started = process.hrtime.bigint();
+    const run = spawnSync(process.execPath, [child, c.input], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (run.status !== 0) throw new Error(`${c.name}: ${run.stderr}`);
+    const out = JSON.parse(run.stdout) as { maxRssKiB: number };
+    runs.push({ seconds, maxRssMiB: out.maxRssKiB / 1024 });
+    console.error(`  ${c.name}: run ${r + 1}/${REPEATS} ${seconds.toFixed(2)} s, ${(out.maxRssKiB / 1024).toFixed(0)} MiB`);
+  }
+  const best = Math.min(...runs.map((r) => r.seconds));
+  const median = [...runs.map((r) => r.seconds)].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  const peak = Math.max(...runs.map((r) => r.maxRssMiB));
+  const meetsTime = c.targetSeconds === undefined ? null : median < c.targetSeconds;
+  const meetsRss = c.targetRssGiB === undefined ? null : peak < c.targetRssGiB * 1024;
+  return { case: c.name, repeats: REPEATS, medianSeconds: median, bestSeconds: best, peakRssMiB: peak, targetSeconds: c.targetSeconds ?? null, targetRssGiB: c.targetRssGiB ?? null, meetsTime, meetsRss };
+});
+
+console.log('\nopenbmd bench: whole-process `inspect` (read + decode + statistics), node', process.version);
+console.log('| case | median s | best s | peak RSS MiB | target |');
+console.log('|---|---|---|---|---|');
+for (const r of results) {
+  const target = r.targetSeconds === null ? '-' : `< ${r.targetSeconds} s, < ${r.targetRssGiB} GiB: ${r.meetsTime && r.meetsRss ? 'met' : 'NOT met'}`;
+  console.log(`| ${r.case} | ${r.medianSeconds.toFixed(2)} | ${r.bestSeconds.toFixed(2)} | ${r.peakRssMiB.toFixed(0)} | ${target} |`);
+}
+writeFileSync(fileURLToPath(new URL('../../bench/results.json', import.meta.url)), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
