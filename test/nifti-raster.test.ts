@@ -9,6 +9,7 @@ import type { Matrix3 } from '../src/core/geometry.js';
 import { createVolume3D, volumeIndexToPointMm } from '../src/core/volume3d.js';
 import { readNifti, writeNifti } from '../src/io/nifti.js';
 import { readRasterImage } from '../src/io/raster-image.js';
+import { runCli } from './helpers/cli.js';
 import { DEBIAN_PYTHON, announceSkip } from './helpers/reference-tools.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -109,4 +110,24 @@ cv2.imwrite(d + '/cv8.tif', bgr)
     const at = (i: number, j: number, s: number): number => image.data[(j * 53 + i) * 3 + s]!;
     assert.deepEqual([at(10, 20, 0), at(10, 20, 1), at(10, 20, 2)], [(10 + 20) % 256, (20 * 5) % 256, (10 * 3) % 256], name);
   }
+});
+
+test('CLI: inspect reads NIfTI and PNG; PNG without --spacing-mm is exit 2', async () => {
+  const png = join(dir, 'cli.png');
+  writeFileSync(png, encodePng({ width: 3, height: 2, data: new Uint16Array([0, 10, 20, 30, 40, 50]), depth: 16, channels: 1 }));
+  const without = runCli(['inspect', png, '--json']);
+  assert.equal(without.status, 2);
+  assert.match(without.stderr, /cli\.png: PNG and TIFF images need the pixel spacing/);
+  const withSpacing = runCli(['inspect', png, '--json', '--spacing-mm', '0.2,0.1']);
+  assert.equal(withSpacing.status, 0, withSpacing.stderr);
+  const report = JSON.parse(withSpacing.stdout) as { transferSyntax: string; rows: number; columns: number; pixelSpacingMm: number[]; stats: { mean: number } };
+  assert.deepEqual([report.transferSyntax, report.rows, report.columns, report.pixelSpacingMm, report.stats.mean], ['PNG', 2, 3, [0.2, 0.1], 25]);
+  const bad = runCli(['inspect', png, '--spacing-mm', 'abc']);
+  assert.equal(bad.status, 2);
+  const nii = join(dir, 'cli.nii.gz');
+  await writeNifti(nii, createVolume3D({ data: new Int16Array([1, 2, 3, 4, 5, 6]), size: [3, 2, 1], spacingMm: [0.5, 0.25, 2], unit: 'raw' }));
+  const niftiRun = runCli(['inspect', nii, '--json']);
+  assert.equal(niftiRun.status, 0, niftiRun.stderr);
+  const n = JSON.parse(niftiRun.stdout) as { transferSyntax: string; frames: number; pixelSpacingMm: number[]; stats: { min: number; max: number } };
+  assert.deepEqual([n.transferSyntax, n.frames, n.pixelSpacingMm, n.stats.min, n.stats.max], ['NIfTI-1', 1, [0.25, 0.5], 1, 6]);
 });

@@ -1,15 +1,65 @@
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { OpenBmdError } from '../core/errors.js';
+import { computeStats } from '../core/pixel-array.js';
 import { inspectDicomImage } from '../io/dicom/inspect-report.js';
 import type { InspectReport } from '../io/dicom/inspect-report.js';
 import { readDicomFile } from '../io/dicom/read-dicom.js';
 import { inspectCtSeries } from '../io/dicom/series/inspect-series.js';
+import { readNifti } from '../io/nifti.js';
+import { readRasterImage } from '../io/raster-image.js';
 
-export async function inspectPath(path: string): Promise<InspectReport> {
+export interface InspectOptions {
+  /** [between rows, between columns] mm, for PNG and TIFF (which carry no trustworthy spacing). */
+  spacingMm?: [number, number];
+}
+
+/** DICOM file, CT series folder, NIfTI, PNG or TIFF, recognised by content, not by name. */
+export async function inspectPath(path: string, options: InspectOptions = {}): Promise<InspectReport> {
   const info = await stat(path).catch(() => undefined);
   if (info === undefined) throw new OpenBmdError('FILE_NOT_FOUND', 'no such file or folder', { file: path });
   if (info.isDirectory()) return inspectCtSeries(path);
+  const kind = await sniffFormat(path);
+  if (kind === 'nifti') {
+    const volume = await readNifti(path);
+    return plainReport('NIfTI-1', volume.size[1], volume.size[0], volume.size[2], 1, [volume.spacingMm[1], volume.spacingMm[0]], volume.data);
+  }
+  if (kind === 'png' || kind === 'tiff') {
+    const image = await readRasterImage(path, { spacingMm: options.spacingMm });
+    return plainReport(kind.toUpperCase(), image.size[1], image.size[0], 1, image.samplesPerPixel, [image.spacingMm[1], image.spacingMm[0]], image.data);
+  }
   return inspectDicomImage(await readDicomFile(path));
+}
+
+async function sniffFormat(path: string): Promise<'dicom' | 'nifti' | 'png' | 'tiff'> {
+  const handle = await open(path, 'r');
+  try {
+    const head = new Uint8Array(348);
+    const { bytesRead } = await handle.read(head, 0, 348, 0);
+    const b = head.subarray(0, bytesRead);
+    if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'png';
+    if ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 42) || (b[0] === 0x4d && b[1] === 0x4d && b[3] === 42)) return 'tiff';
+    if (b[0] === 0x1f && b[1] === 0x8b && /\.nii\.gz$/i.test(path)) return 'nifti';
+    if (bytesRead >= 348 && b[344] === 0x6e && (b[345] === 0x2b || b[345] === 0x69) && b[346] === 0x31) return 'nifti';
+    return 'dicom';
+  } finally {
+    await handle.close();
+  }
+}
+
+function plainReport(format: string, rows: number, columns: number, frames: number, samplesPerPixel: number, spacing: [number, number], values: ArrayLike<number>): InspectReport {
+  const stats = computeStats(values);
+  return {
+    modality: null,
+    transferSyntax: format,
+    rows,
+    columns,
+    frames,
+    samplesPerPixel,
+    photometric: samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2',
+    pixelSpacingMm: spacing,
+    rescale: { slope: 1, intercept: 0 },
+    stats: { min: stats.min, max: stats.max, mean: stats.mean },
+  };
 }
 
 export function formatInspectText(report: InspectReport): string {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { OpenBmdError } from '../core/errors.js';
 import { reportFailure } from './exit-on-error.js';
 import { formatInspectText, inspectPath } from './inspect-command.js';
 
@@ -12,11 +13,12 @@ program
 
 program
   .command('inspect')
-  .description('describe a DICOM file or a CT series folder (pixels decoded, statistics after the modality rescale)')
-  .argument('<path>', 'DICOM file, or a folder holding one CT series')
+  .description('describe a DICOM file, a CT series folder, or a NIfTI/PNG/TIFF image (pixels decoded, statistics after the modality rescale)')
+  .argument('<path>', 'DICOM file, folder holding one CT series, NIfTI, PNG or TIFF')
   .option('--json', 'print one JSON object on stdout')
-  .action(async (path: string, options: { json?: boolean }) => {
-    const report = await inspectPath(path);
+  .option('--spacing-mm <row,col>', 'pixel spacing for PNG/TIFF (between rows, between columns), mm', parseSpacing)
+  .action(async (path: string, options: { json?: boolean; spacingMm?: [number, number] }) => {
+    const report = await inspectPath(path, options.spacingMm === undefined ? {} : { spacingMm: options.spacingMm });
     process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatInspectText(report)}\n`);
   });
 
@@ -29,6 +31,14 @@ try {
   } else {
     process.exitCode = reportFailure(thrown);
   }
+}
+
+function parseSpacing(text: string): [number, number] {
+  const parts = text.split(',').map(Number);
+  if (parts.length !== 2 || !parts.every((v) => Number.isFinite(v) && v > 0)) {
+    throw new OpenBmdError('BAD_ARGUMENT', `--spacing-mm wants two positive numbers ROW,COL, got '${text}'`);
+  }
+  return [parts[0]!, parts[1]!];
 }
 
 function isCommanderExit(thrown: unknown): thrown is { exitCode: number; code: string } {
