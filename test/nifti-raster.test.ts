@@ -131,3 +131,14 @@ test('CLI: inspect reads NIfTI and PNG; PNG without --spacing-mm is exit 2', asy
   const n = JSON.parse(niftiRun.stdout) as { transferSyntax: string; frames: number; pixelSpacingMm: number[]; stats: { min: number; max: number } };
   assert.deepEqual([n.transferSyntax, n.frames, n.pixelSpacingMm, n.stats.min, n.stats.max], ['NIfTI-1', 1, [0.25, 0.5], 1, 6]);
 });
+
+test('CLI: a DICOM file with a TIFF header in its preamble is read as DICOM', async () => {
+  const { ctSlice } = await import('./helpers/dicom-bytes.js');
+  const bytes = ctSlice({ rows: 2, columns: 2, stored: new Int16Array([1, 2, 3, 4]), positionMm: [0, 0, 0] });
+  bytes.set([0x49, 0x49, 42, 0, 8, 0, 0, 0], 0); // dual-format TIFF/DICOM files start like this
+  const file = join(dir, 'dual.dcm');
+  writeFileSync(file, bytes);
+  const run = runCli(['inspect', file, '--json']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal((JSON.parse(run.stdout) as { modality: string }).modality, 'CT');
+});

@@ -6,7 +6,7 @@ import type { InspectReport } from '../io/dicom/inspect-report.js';
 import { readDicomFile } from '../io/dicom/read-dicom.js';
 import { inspectCtSeries } from '../io/dicom/series/inspect-series.js';
 import { readNifti } from '../io/nifti.js';
-import { readRasterImage } from '../io/raster-image.js';
+import { detectRasterFormat, readRasterImage } from '../io/raster-image.js';
 
 export interface InspectOptions {
   /** [between rows, between columns] mm, for PNG and TIFF (which carry no trustworthy spacing). */
@@ -36,8 +36,10 @@ async function sniffFormat(path: string): Promise<'dicom' | 'nifti' | 'png' | 't
     const head = new Uint8Array(348);
     const { bytesRead } = await handle.read(head, 0, 348, 0);
     const b = head.subarray(0, bytesRead);
-    if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'png';
-    if ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 42) || (b[0] === 0x4d && b[1] === 0x4d && b[3] === 42)) return 'tiff';
+    // DICOM first: its 128-byte preamble may legally hold a TIFF header (dual-format files).
+    if (bytesRead >= 132 && b[128] === 0x44 && b[129] === 0x49 && b[130] === 0x43 && b[131] === 0x4d) return 'dicom';
+    const raster = detectRasterFormat(b);
+    if (raster !== undefined) return raster;
     if (b[0] === 0x1f && b[1] === 0x8b && /\.nii\.gz$/i.test(path)) return 'nifti';
     if (bytesRead >= 348 && b[344] === 0x6e && (b[345] === 0x2b || b[345] === 0x69) && b[346] === 0x31) return 'nifti';
     return 'dicom';

@@ -25,7 +25,8 @@ export async function readRasterImage(file: string, options: ReadRasterOptions):
   } catch (thrown) {
     throw new OpenBmdError('FILE_NOT_FOUND', `cannot be read (${describeThrown(thrown)})`, { file });
   }
-  const decoded = isPng(bytes) ? decodePngRaster(bytes, file) : isTiff(bytes) ? decodeTiffRaster(bytes, file) : undefined;
+  const format = detectRasterFormat(bytes);
+  const decoded = format === 'png' ? decodePngRaster(bytes, file) : format === 'tiff' ? decodeTiffRaster(bytes, file) : undefined;
   if (decoded === undefined) throw new OpenBmdError('UNSUPPORTED', 'is neither PNG nor TIFF', { file });
   const { data, width, height, samplesPerPixel } = decoded;
   return createImage2D({
@@ -44,12 +45,11 @@ interface Raster {
   samplesPerPixel: 1 | 3;
 }
 
-function isPng(b: Uint8Array): boolean {
-  return b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
-}
-
-function isTiff(b: Uint8Array): boolean {
-  return b.length > 8 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 42) || (b[0] === 0x4d && b[1] === 0x4d && b[3] === 42));
+/** PNG or TIFF by their signatures (the first bytes of the file), else undefined. */
+export function detectRasterFormat(b: Uint8Array): 'png' | 'tiff' | undefined {
+  if (b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'png';
+  if (b.length > 8 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 42) || (b[0] === 0x4d && b[1] === 0x4d && b[3] === 42))) return 'tiff';
+  return undefined;
 }
 
 function decodePngRaster(bytes: Uint8Array, file: string): Raster {

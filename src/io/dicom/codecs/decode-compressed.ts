@@ -3,7 +3,7 @@ import { OpenBmdError, describeThrown } from '../../../core/errors.js';
 import type { PixelDescription } from '../pixel-description.js';
 import { decodeJpegDct } from './jpeg-dct.js';
 import type { StoredSamples } from './stored-samples.js';
-import { normaliseStoredBits, samplesFromLittleEndianBytes } from './stored-samples.js';
+import { allocateSamples, normaliseStoredBits, samplesFromLittleEndianBytes } from './stored-samples.js';
 import type { WasmCodecs } from './wasm-codecs.js';
 import { runWasmDecode } from './wasm-codecs.js';
 
@@ -30,7 +30,7 @@ export function decodeCompressedFrame(
         if (jpegPrecision(encoded) <= 8 && p.samplesPerPixel === 1) {
           const { info, decoded } = runWasmDecode(codecs.jpegBaseline8, encoded);
           ({ width, height, componentCount: components } = info);
-          samples = p.bitsAllocated === 8 ? samplesFromLittleEndianBytes(decoded, p) : widen(decoded, p);
+          samples = p.bitsAllocated === 8 ? samplesFromLittleEndianBytes(decoded, p) : copyInto(decoded, p);
         } else {
           const image = decodeJpegDct(encoded);
           ({ width, height, components } = image);
@@ -49,7 +49,7 @@ export function decodeCompressedFrame(
         if (bytesPerSample * 8 === p.bitsAllocated) {
           samples = samplesFromLittleEndianBytes(decoded, p, signed).slice();
         } else if (bytesPerSample === 1) {
-          samples = widen(decoded, p);
+          samples = copyInto(decoded, p);
         } else {
           throw new OpenBmdError('INCONSISTENT', `codestream has ${info.bitsPerSample}-bit samples but BitsAllocated is ${p.bitsAllocated}`, { file });
         }
@@ -86,22 +86,9 @@ export function decodeCompressedFrame(
   return samples;
 }
 
-function widen(values: ArrayLike<number>, p: PixelDescription): StoredSamples {
-  return copyInto(values, p);
-}
-
+/** Decoder output (whatever its array type) into the array type the header describes. */
 function copyInto(values: ArrayLike<number>, p: PixelDescription): StoredSamples {
-  const bytes = p.bitsAllocated / 8;
-  const out =
-    bytes === 1
-      ? new Uint8Array(values.length)
-      : bytes === 2
-        ? p.signed
-          ? new Int16Array(values.length)
-          : new Uint16Array(values.length)
-        : p.signed
-          ? new Int32Array(values.length)
-          : new Uint32Array(values.length);
+  const out = allocateSamples(p, values.length);
   for (let i = 0; i < values.length; i++) out[i] = values[i]!;
   return out;
 }
