@@ -35,13 +35,21 @@ interface Reference {
 
 const skip = announceSkip(pydicomMissing());
 
-test('every pydicom corpus file: inspect agrees with pydicom, or refuses what pydicom refuses', { skip, timeout: 300_000 }, async () => {
+let cachedReferences: Reference[] | undefined;
+/** pydicom's view of every corpus file, computed once for all tests here. */
+function pydicomReferences(): Reference[] {
+  if (cachedReferences !== undefined) return cachedReferences;
   const files = listPydicomCorpus();
-  assert.ok(files.length >= 90, `corpus has ${files.length} files`);
   const run = spawnSync(DEBIAN_PYTHON, [REFERENCE_SCRIPT, ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.equal(run.status, 0, run.stderr);
-  const references = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Reference);
-  assert.equal(references.length, files.length);
+  cachedReferences = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Reference);
+  assert.equal(cachedReferences.length, files.length);
+  return cachedReferences;
+}
+
+test('every pydicom corpus file: inspect agrees with pydicom, or refuses what pydicom refuses', { skip, timeout: 300_000 }, async () => {
+  const references = pydicomReferences();
+  assert.ok(references.length >= 90, `corpus has ${references.length} files`);
 
   const failures: string[] = [];
   let agreed = 0;
@@ -91,12 +99,7 @@ test('every pydicom corpus file: inspect agrees with pydicom, or refuses what py
 });
 
 test('CLI: files pydicom refuses or that hold no image exit with status 2 and one line on stderr', { skip, timeout: 300_000 }, () => {
-  const files = listPydicomCorpus();
-  const run = spawnSync(DEBIAN_PYTHON, [REFERENCE_SCRIPT, ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const refused = run.stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Reference)
+  const refused = pydicomReferences()
     .filter((r) => r.status !== 'ok')
     // One per folder of near-identical files keeps the CLI part quick; the library test covers all.
     .filter((r, i, all) => !r.path.includes('TINY_ALPHA') || all.findIndex((o) => o.path.includes('TINY_ALPHA')) === i);

@@ -1,7 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { OpenBmdError } from '../core/errors.js';
-import { computeStats } from '../core/pixel-array.js';
-import { inspectDicomImage } from '../io/dicom/inspect-report.js';
+import { inspectDicomImage, reportFromValues } from '../io/dicom/inspect-report.js';
 import type { InspectReport } from '../io/dicom/inspect-report.js';
 import { readDicomFile } from '../io/dicom/read-dicom.js';
 import { inspectCtSeries } from '../io/dicom/series/inspect-series.js';
@@ -21,11 +20,11 @@ export async function inspectPath(path: string, options: InspectOptions = {}): P
   const kind = await sniffFormat(path);
   if (kind === 'nifti') {
     const volume = await readNifti(path);
-    return plainReport('NIfTI-1', volume.size[1], volume.size[0], volume.size[2], 1, [volume.spacingMm[1], volume.spacingMm[0]], volume.data);
+    return reportFromValues({ format: 'NIfTI-1', rows: volume.size[1], columns: volume.size[0], frames: volume.size[2], samplesPerPixel: 1, pixelSpacingMm: [volume.spacingMm[1], volume.spacingMm[0]], values: volume.data });
   }
   if (kind === 'png' || kind === 'tiff') {
     const image = await readRasterImage(path, { spacingMm: options.spacingMm });
-    return plainReport(kind.toUpperCase(), image.size[1], image.size[0], 1, image.samplesPerPixel, [image.spacingMm[1], image.spacingMm[0]], image.data);
+    return reportFromValues({ format: kind.toUpperCase(), rows: image.size[1], columns: image.size[0], frames: 1, samplesPerPixel: image.samplesPerPixel, pixelSpacingMm: [image.spacingMm[1], image.spacingMm[0]], values: image.data });
   }
   return inspectDicomImage(await readDicomFile(path));
 }
@@ -46,22 +45,6 @@ async function sniffFormat(path: string): Promise<'dicom' | 'nifti' | 'png' | 't
   } finally {
     await handle.close();
   }
-}
-
-function plainReport(format: string, rows: number, columns: number, frames: number, samplesPerPixel: number, spacing: [number, number], values: ArrayLike<number>): InspectReport {
-  const stats = computeStats(values);
-  return {
-    modality: null,
-    transferSyntax: format,
-    rows,
-    columns,
-    frames,
-    samplesPerPixel,
-    photometric: samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2',
-    pixelSpacingMm: spacing,
-    rescale: { slope: 1, intercept: 0 },
-    stats: { min: stats.min, max: stats.max, mean: stats.mean },
-  };
 }
 
 export function formatInspectText(report: InspectReport): string {

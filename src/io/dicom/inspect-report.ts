@@ -35,3 +35,33 @@ export function inspectDicomImage(image: DicomImage): InspectReport {
     stats: { min: stats.min, max: stats.max, mean: stats.mean },
   };
 }
+
+export interface ValuesReportOptions {
+  format: string;
+  rows: number;
+  columns: number;
+  frames: number;
+  samplesPerPixel: number;
+  pixelSpacingMm: [number, number];
+  values: ArrayLike<number>;
+  modality?: string | undefined;
+  photometric?: string;
+  rescale?: { slope: number; intercept: number };
+}
+
+/** The inspect object for values already decoded (a series volume, NIfTI, PNG, TIFF). */
+export function reportFromValues(o: ValuesReportOptions): InspectReport {
+  const stats = computeStats(o.values);
+  return {
+    modality: o.modality ?? null,
+    transferSyntax: o.format,
+    rows: o.rows,
+    columns: o.columns,
+    frames: o.frames,
+    samplesPerPixel: o.samplesPerPixel,
+    photometric: o.photometric ?? (o.samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2'),
+    pixelSpacingMm: o.pixelSpacingMm,
+    rescale: o.rescale ?? { slope: 1, intercept: 0 },
+    stats: { min: stats.min, max: stats.max, mean: stats.mean },
+  };
+}
