@@ -14,6 +14,8 @@ export type OpenBmdErrorCode =
   | 'SERIES'
   | 'FILE_NOT_FOUND'
   | 'BAD_ARGUMENT'
+  | 'EMPTY_INPUT'
+  | 'INVALID_VALUE'
   | 'INTERNAL';
 
 /** Codes that mean "the input is at fault", as opposed to a bug in openbmd. */
@@ -29,6 +31,8 @@ const BAD_INPUT_CODES: ReadonlySet<OpenBmdErrorCode> = new Set<OpenBmdErrorCode>
   'SERIES',
   'FILE_NOT_FOUND',
   'BAD_ARGUMENT',
+  'EMPTY_INPUT',
+  'INVALID_VALUE',
 ]);
 
 export interface OpenBmdErrorOptions {

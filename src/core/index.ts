@@ -4,3 +4,4 @@ export * from './image2d.js';
 export * from './pixel-array.js';
 export type * from './value-unit.js';
 export * from './volume3d.js';
+export * from './seeded-random.js';

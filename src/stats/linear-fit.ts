@@ -1,0 +1,48 @@
+import { tQuantile, twoSidedTP } from './distributions.js';
+import { mean } from './descriptive.js';
+import { type Interval, UNDEFINED_INTERVAL, requirePaired } from './sample-policy.js';
+
+/** Ordinary least squares y = slope * x + intercept. */
+export interface LinearFit {
+  n: number;
+  slope: number;
+  intercept: number;
+  /** Coefficient of determination of this regression (equals Pearson r squared). */
+  r2: number;
+  /** Standard error of estimate: sqrt(residual sum of squares / (n - 2)), in y's unit. */
+  see: number;
+  slopeCi95: Interval;
+  /** p-value of the t test of slope = 0. */
+  slopeP: number;
+}
+
+/** Needs two pairs; slope is NaN when x is constant, and `see` and the CI need three. */
+export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit {
+  requirePaired(x, y, 'linear fit', 2);
+  const n = x.length;
+  const meanX = mean(x);
+  const meanY = mean(y);
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i += 1) {
+    const dx = x[i]! - meanX;
+    const dy = y[i]! - meanY;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  if (sxx === 0) {
+    return { n, slope: Number.NaN, intercept: Number.NaN, r2: Number.NaN, see: Number.NaN, slopeCi95: UNDEFINED_INTERVAL, slopeP: Number.NaN };
+  }
+  const slope = sxy / sxx;
+  const intercept = meanY - slope * meanX;
+  const residualSquares = Math.max(0, syy - slope * sxy);
+  const r2 = syy === 0 ? Number.NaN : 1 - residualSquares / syy;
+  if (n < 3) return { n, slope, intercept, r2, see: Number.NaN, slopeCi95: UNDEFINED_INTERVAL, slopeP: Number.NaN };
+  const see = Math.sqrt(residualSquares / (n - 2));
+  const slopeSe = see / Math.sqrt(sxx);
+  const t = tQuantile(0.975, n - 2);
+  const slopeP = slopeSe === 0 ? (slope === 0 ? 1 : 0) : twoSidedTP(slope / slopeSe, n - 2);
+  return { n, slope, intercept, r2, see, slopeCi95: [slope - t * slopeSe, slope + t * slopeSe], slopeP };
+}
