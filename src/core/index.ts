@@ -5,3 +5,5 @@ export * from './pixel-array.js';
 export type * from './value-unit.js';
 export * from './volume3d.js';
 export * from './seeded-random.js';
+export * from './package-paths.js';
+export * from './read-validated-json.js';
