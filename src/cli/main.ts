@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { OpenBmdError } from '../core/errors.js';
+import { evaluateCommand } from './evaluate-command.js';
 import { reportFailure } from './exit-on-error.js';
 import { formatInspectText, inspectPath } from './inspect-command.js';
 
@@ -20,6 +21,18 @@ program
   .action(async (path: string, options: { json?: boolean; spacingMm?: [number, number] }) => {
     const report = await inspectPath(path, options.spacingMm === undefined ? {} : { spacingMm: options.spacingMm });
     process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatInspectText(report)}\n`);
+  });
+
+program
+  .command('evaluate')
+  .description('validate predictions against a cohort: metrics.json (agreement, ICC, Bland-Altman, classification with CIs, ROC/DeLong) and an HTML/PDF report')
+  .requiredOption('--cohort <cohort.csv>', 'cohort manifest with the reference measurements')
+  .requiredOption('--predictions <predictions.csv>', 'case_id, predicted measurement columns, category, p_* probabilities')
+  .option('--out <dir>', 'folder for metrics.json, report.html, report.pdf and plots/')
+  .option('--model <dir|name>', 'model the predictions came from (default: model.json beside the predictions)')
+  .option('--json', 'print metrics.json on stdout')
+  .action(async (options: { cohort: string; predictions: string; out?: string; model?: string; json?: boolean }) => {
+    await evaluateCommand(options);
   });
 
 program.exitOverride();

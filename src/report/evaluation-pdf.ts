@@ -1,0 +1,76 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import PDFDocument from 'pdfkit';
+import type { MetricsDocument } from '../evaluate/metrics-document.js';
+import { type TableLayout, classTable, measurementTable, problemLines, provenanceLines } from './evaluation-summary.js';
+
+export interface PlotImage {
+  title: string;
+  png: Uint8Array;
+}
+
+function fontPath(name: string): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf', name);
+}
+
+/** The evaluation as a PDF: provenance, tables, then the plots two per row. */
+export function evaluationPdf(document: MetricsDocument, plots: readonly PlotImage[]): Promise<Buffer> {
+  const pdf = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 36, info: { Title: 'openbmd evaluation', Creator: 'openbmd' } });
+  const chunks: Buffer[] = [];
+  pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+  });
+  pdf.registerFont('body', fontPath('DejaVuSans.ttf'));
+  pdf.registerFont('bold', fontPath('DejaVuSans-Bold.ttf'));
+
+  pdf.font('bold').fontSize(16).text('openbmd evaluation');
+  if (document.cohort.provenance.simulated === true) {
+    pdf.moveDown(0.3).fillColor('#b26a00').fontSize(11).text('SIMULATED cohort: performance on simulated images, not clinical evidence.').fillColor('black');
+  }
+  pdf.font('body').fontSize(9).moveDown(0.3);
+  for (const line of [...provenanceLines(document), ...document.notes]) pdf.text(line);
+  pdf.moveDown(0.5).font('bold').fontSize(11).text('Agreement with the reference');
+  drawTable(pdf, measurementTable(document));
+  const classes = classTable(document);
+  if (classes !== undefined && document.classification !== null) {
+    pdf.moveDown(0.5).font('bold').fontSize(11).text('Classification');
+    pdf.font('body').fontSize(8).text(`Reference: ${document.classification.truthFrom}. Predicted: ${document.classification.predictedFrom}. ${document.classification.ciMethod}.`);
+    drawTable(pdf, classes);
+  }
+  const problems = problemLines(document, 15);
+  pdf.moveDown(0.5).font('bold').fontSize(11).text(`Data problems (${document.problems.length})`);
+  pdf.font('body').fontSize(8);
+  for (const line of problems.length === 0 ? ['None.'] : problems) pdf.text(line);
+
+  const imageWidth = (pdf.page.width - 2 * 36 - 24) / 2;
+  plots.forEach((plot, index) => {
+    if (index % 2 === 0) pdf.addPage();
+    const x = 36 + (index % 2) * (imageWidth + 24);
+    pdf.image(Buffer.from(plot.png), x, 48, { fit: [imageWidth, pdf.page.height - 96] });
+  });
+  pdf.end();
+  return done;
+}
+
+function drawTable(pdf: PDFKit.PDFDocument, table: TableLayout): void {
+  const left = 36;
+  const width = pdf.page.width - 72;
+  const columnWidth = width / table.header.length;
+  const drawRow = (cells: string[], bold: boolean): void => {
+    pdf.font(bold ? 'bold' : 'body').fontSize(7);
+    const heights = cells.map((cell) => pdf.heightOfString(cell, { width: columnWidth - 4 }));
+    const height = Math.max(...heights) + 4;
+    if (pdf.y + height > pdf.page.height - 36) pdf.addPage();
+    const top = pdf.y;
+    cells.forEach((cell, i) => pdf.text(cell, left + i * columnWidth + 2, top + 2, { width: columnWidth - 4 }));
+    pdf.moveTo(left, top + height).lineTo(left + width, top + height).strokeColor('#cccccc').stroke();
+    pdf.x = left;
+    pdf.y = top + height;
+  };
+  drawRow(table.header, true);
+  for (const row of table.rows) drawRow(row, false);
+  pdf.x = left;
+}
