@@ -37,3 +37,28 @@ export function elementwiseDifference(first: ArrayLike<number>, second: ArrayLik
   for (let i = 0; i < out.length; i += 1) out[i] = first[i]! - second[i]!;
   return out;
 }
+
+/** Means and centred sums of squares and cross-products of paired samples (two-pass). */
+export interface CentredMoments {
+  meanX: number;
+  meanY: number;
+  sxx: number;
+  syy: number;
+  sxy: number;
+}
+
+export function centredMoments(x: ArrayLike<number>, y: ArrayLike<number>): CentredMoments {
+  const meanX = mean(x);
+  const meanY = mean(y);
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let i = 0; i < x.length; i += 1) {
+    const dx = x[i]! - meanX;
+    const dy = y[i]! - meanY;
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
+  }
+  return { meanX, meanY, sxx, syy, sxy };
+}

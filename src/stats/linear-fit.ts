@@ -1,5 +1,5 @@
 import { tQuantile, twoSidedTP } from './distributions.js';
-import { mean } from './descriptive.js';
+import { centredMoments } from './descriptive.js';
 import { type Interval, UNDEFINED_INTERVAL, requirePaired } from './sample-policy.js';
 
 /** Ordinary least squares y = slope * x + intercept. */
@@ -20,18 +20,7 @@ export interface LinearFit {
 export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit {
   requirePaired(x, y, 'linear fit', 2);
   const n = x.length;
-  const meanX = mean(x);
-  const meanY = mean(y);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i += 1) {
-    const dx = x[i]! - meanX;
-    const dy = y[i]! - meanY;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
+  const { meanX, meanY, sxx, syy, sxy } = centredMoments(x, y);
   if (sxx === 0) {
     return { n, slope: Number.NaN, intercept: Number.NaN, r2: Number.NaN, see: Number.NaN, slopeCi95: UNDEFINED_INTERVAL, slopeP: Number.NaN };
   }

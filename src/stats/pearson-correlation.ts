@@ -1,5 +1,5 @@
 import { Z_95 } from './distributions.js';
-import { mean } from './descriptive.js';
+import { centredMoments } from './descriptive.js';
 import { type Interval, UNDEFINED_INTERVAL, requirePaired } from './sample-policy.js';
 
 export interface PearsonCorrelation {
@@ -13,18 +13,7 @@ export interface PearsonCorrelation {
 export function pearsonCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): PearsonCorrelation {
   requirePaired(x, y, 'Pearson correlation', 2);
   const n = x.length;
-  const meanX = mean(x);
-  const meanY = mean(y);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i += 1) {
-    const dx = x[i]! - meanX;
-    const dy = y[i]! - meanY;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
+  const { sxx, syy, sxy } = centredMoments(x, y);
   const denominator = Math.sqrt(sxx * syy);
   const r = denominator === 0 ? Number.NaN : clampCorrelation(sxy / denominator);
   return { n, r, ci95: fisherInterval(r, n) };
