@@ -1,17 +1,11 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import type { MetricsDocument } from '../evaluate/metrics-document.js';
+import { REPORT_FONT_FILES, reportFontPath } from './bundled-font.js';
 import { type TableLayout, classTable, measurementTable, problemLines, provenanceLines } from './evaluation-summary.js';
 
 export interface PlotImage {
   title: string;
   png: Uint8Array;
-}
-
-function fontPath(name: string): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf', name);
 }
 
 /** The evaluation as a PDF: provenance, tables, then the plots two per row. */
@@ -23,8 +17,8 @@ export function evaluationPdf(document: MetricsDocument, plots: readonly PlotIma
     pdf.on('end', () => resolve(Buffer.concat(chunks)));
     pdf.on('error', reject);
   });
-  pdf.registerFont('body', fontPath('DejaVuSans.ttf'));
-  pdf.registerFont('bold', fontPath('DejaVuSans-Bold.ttf'));
+  pdf.registerFont('body', reportFontPath(REPORT_FONT_FILES.regular));
+  pdf.registerFont('bold', reportFontPath(REPORT_FONT_FILES.bold));
 
   pdf.font('bold').fontSize(16).text('openbmd evaluation');
   if (document.cohort.provenance.simulated === true) {
