@@ -4,6 +4,8 @@ import { OpenBmdError } from '../core/errors.js';
 import { evaluateCommand } from './evaluate-command.js';
 import { reportFailure } from './exit-on-error.js';
 import { formatInspectText, inspectPath } from './inspect-command.js';
+import { simulateCommand } from './simulate-command.js';
+import type { SimulateCommandOptions } from './simulate-command.js';
 
 const program = new Command();
 program
@@ -35,6 +37,29 @@ program
     await evaluateCommand(options);
   });
 
+program
+  .command('simulate')
+  .description('write a SIMULATED cohort (physics-based phantoms): DICOM images, cohort.csv, masks, landmarks, phantom JSONs, truth')
+  .argument('<site>', 'forearm (hip, lumbar and ct-spine: not yet)')
+  .requiredOption('--n <count>', 'number of cases', parsePositiveInteger)
+  .requiredOption('--out <dir>', 'output folder')
+  .option('--seed <k>', 'random seed (same seed, same files)', parseNonNegativeInteger, 1)
+  .option('--workers <count>', 'worker threads (default 2)', parsePositiveInteger)
+  .option('--vendors <ids>', 'comma-separated vendor profiles (vendor-a,vendor-b,vendor-c,vendor-d)')
+  .option('--pixel-mm <mm>', 'detector pixel spacing, mm (forearm default 0.24)', parsePositiveNumber)
+  .option('--kvp <kV>', 'tube voltage for every case (default: per vendor and site, with jitter)', parsePositiveNumber)
+  .option('--dose <factor>', 'multiplies the detected quanta (lower = noisier), default 1', parsePositiveNumber)
+  .option('--jpeg-quality <q>', 'pass every image through baseline JPEG at this quality (1-100)', parsePositiveInteger)
+  .option('--wedge-steps <mm,...>', 'step wedge thicknesses, first end first (default 2,4,6,8)')
+  .option('--wedge-step-length-mm <mm>', 'extent of one step along the wedge (default 10)', parsePositiveNumber)
+  .option('--wedge-width-mm <mm>', 'wedge width (default 15)', parsePositiveNumber)
+  .option('--wedge-ha <mg/cm3>', 'hydroxyapatite concentration of the wedge (default 600)', parsePositiveNumber)
+  .option('--wedge-max-rotation-deg <deg>', 'wedge rotation drawn within +-deg (default 10)', parsePositiveNumber)
+  .option('--summary', 'print cohort statistics (truth by age and sex, vendor mix, raw grey vs truth) and write summary.json')
+  .action(async (site: string, options: SimulateCommandOptions) => {
+    await simulateCommand(site, options);
+  });
+
 program.exitOverride();
 try {
   await program.parseAsync(process.argv);
@@ -52,6 +77,24 @@ function parseSpacing(text: string): [number, number] {
     throw new OpenBmdError('BAD_ARGUMENT', `--spacing-mm wants two positive numbers ROW,COL, got '${text}'`);
   }
   return [parts[0]!, parts[1]!];
+}
+
+function parsePositiveNumber(text: string): number {
+  const v = Number(text);
+  if (!(Number.isFinite(v) && v > 0)) throw new OpenBmdError('BAD_ARGUMENT', `expected a positive number, got '${text}'`);
+  return v;
+}
+
+function parsePositiveInteger(text: string): number {
+  const v = parsePositiveNumber(text);
+  if (!Number.isInteger(v)) throw new OpenBmdError('BAD_ARGUMENT', `expected a positive integer, got '${text}'`);
+  return v;
+}
+
+function parseNonNegativeInteger(text: string): number {
+  const v = Number(text);
+  if (!(Number.isInteger(v) && v >= 0 && v <= 0xffffffff)) throw new OpenBmdError('BAD_ARGUMENT', `expected an integer >= 0, got '${text}'`);
+  return v;
 }
 
 function isCommanderExit(thrown: unknown): thrown is { exitCode: number; code: string } {

@@ -33,6 +33,10 @@ declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs' {
   const factory: (module?: EmscriptenModuleOptions) => Promise<{ JPEGDecoder: new () => WasmDecoder }>;
   export default factory;
 }
+declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/wasmjs' {
+  const factory: (module?: EmscriptenModuleOptions) => Promise<unknown>;
+  export default factory;
+}
 declare module 'jpeg-lossless-decoder-js' {
   export class Decoder {
     xDim: number;

@@ -15,6 +15,9 @@ export interface CommonModulesOptions {
   instanceNumber?: number;
   /** Defaults to now. */
   createdAt?: Date;
+  /** Fixed UIDs (a simulator writes the same files for the same seed); new ones otherwise. */
+  sopInstanceUid?: string;
+  seriesInstanceUid?: string;
 }
 
 export function commonModules(options: CommonModulesOptions): Record<string, unknown> {
@@ -25,7 +28,7 @@ export function commonModules(options: CommonModulesOptions): Record<string, unk
   return {
     SpecificCharacterSet: 'ISO_IR 192',
     SOPClassUID: options.sopClassUid,
-    SOPInstanceUID: newDicomUid(),
+    SOPInstanceUID: options.sopInstanceUid ?? newDicomUid(),
     InstanceCreationDate: date,
     InstanceCreationTime: time,
     PatientName: id.patientName ?? '',
@@ -40,7 +43,7 @@ export function commonModules(options: CommonModulesOptions): Record<string, unk
     ReferringPhysicianName: id.referringPhysicianName ?? '',
     Modality: options.modality,
     Laterality: '',
-    SeriesInstanceUID: newDicomUid(),
+    SeriesInstanceUID: options.seriesInstanceUid ?? newDicomUid(),
     SeriesNumber: String(options.seriesNumber ?? 9001),
     SeriesDescription: options.seriesDescription,
     InstanceNumber: String(options.instanceNumber ?? 1),

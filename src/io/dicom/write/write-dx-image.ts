@@ -1,0 +1,127 @@
+import type { DicomIdentity } from './dicom-identity.js';
+import { commonModules, writeDicomDataset } from './write-dicom-dataset.js';
+import { OpenBmdError } from '../../../core/errors.js';
+
+export const DX_FOR_PRESENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.1.1';
+
+/** A coded anatomic region (SNOMED CT) for the DX Anatomy Imaged module. */
+export interface AnatomicRegionCode {
+  value: string;
+  meaning: string;
+}
+
+export interface DxImageOptions {
+  pixels: Uint16Array;
+  columns: number;
+  rows: number;
+  bitsStored: number;
+  photometric: 'MONOCHROME1' | 'MONOCHROME2';
+  /** LOG or LIN response to exposure; sign 1 when more X-ray gives higher values. */
+  intensityRelationship: 'LOG' | 'LIN';
+  intensityRelationshipSign: 1 | -1;
+  /** Detector pixel spacing [row, column] mm, and the source geometry. */
+  imagerPixelSpacingMm: [number, number];
+  sourceToDetectorMm: number;
+  sourceToPatientMm: number;
+  kVp: number;
+  exposureMAs?: number;
+  bodyPartExamined: string;
+  anatomicRegion: AnatomicRegionCode;
+  viewPosition: string;
+  laterality: 'L' | 'R' | 'U' | '';
+  /** [row direction, column direction] in patient terms, e.g. ['R', 'F']. */
+  patientOrientation: [string, string];
+  manufacturer: string;
+  manufacturerModelName: string;
+  window: { center: number; width: number };
+  lossyCompression?: { ratio: number; method: string };
+  identity: DicomIdentity;
+  seriesDescription: string;
+  createdAt?: Date;
+  sopInstanceUid?: string;
+  seriesInstanceUid?: string;
+  derivationDescription?: string;
+}
+
+/** Writes a Digital X-Ray Image (For Presentation), one frame, explicit VR little endian. */
+export async function writeDxImage(file: string, o: DxImageOptions): Promise<void> {
+  if (o.pixels.length !== o.rows * o.columns) {
+    throw new OpenBmdError('BAD_ARGUMENT', `DX pixels: ${o.pixels.length} values for ${o.columns}x${o.rows}`, { file });
+  }
+  const magnification = o.sourceToDetectorMm / o.sourceToPatientMm;
+  const dataset: Record<string, unknown> = {
+    ...commonModules({
+      identity: o.identity,
+      sopClassUid: DX_FOR_PRESENTATION_STORAGE,
+      modality: 'DX',
+      seriesDescription: o.seriesDescription,
+      seriesNumber: 1,
+      instanceNumber: 1,
+      ...(o.createdAt === undefined ? {} : { createdAt: o.createdAt }),
+      ...(o.sopInstanceUid === undefined ? {} : { sopInstanceUid: o.sopInstanceUid }),
+      ...(o.seriesInstanceUid === undefined ? {} : { seriesInstanceUid: o.seriesInstanceUid }),
+    }),
+    Manufacturer: o.manufacturer,
+    ManufacturerModelName: o.manufacturerModelName,
+    PresentationIntentType: 'FOR PRESENTATION',
+    ImageType: ['ORIGINAL', 'PRIMARY'],
+    Laterality: undefined,
+    ImageLaterality: o.laterality === '' ? 'U' : o.laterality,
+    BodyPartExamined: o.bodyPartExamined,
+    AnatomicRegionSequence: [{ CodeValue: o.anatomicRegion.value, CodingSchemeDesignator: 'SCT', CodeMeaning: o.anatomicRegion.meaning }],
+    ViewPosition: o.viewPosition,
+    PatientOrientation: o.patientOrientation,
+    AcquisitionDate: commonDate(o.createdAt),
+    AcquisitionTime: commonTime(o.createdAt),
+    ContentDate: commonDate(o.createdAt),
+    ContentTime: commonTime(o.createdAt),
+    KVP: String(o.kVp),
+    ...(o.exposureMAs === undefined ? {} : { ExposureInuAs: Math.round(o.exposureMAs * 1000) }),
+    DistanceSourceToDetector: String(round(o.sourceToDetectorMm)),
+    DistanceSourceToPatient: String(round(o.sourceToPatientMm)),
+    EstimatedRadiographicMagnificationFactor: String(round(magnification)),
+    ImagerPixelSpacing: o.imagerPixelSpacingMm.map(round).map(String),
+    DetectorType: 'SCINTILLATOR',
+    DetectorConfiguration: 'AREA',
+    PositionerType: 'NONE',
+    SamplesPerPixel: 1,
+    PhotometricInterpretation: o.photometric,
+    Rows: o.rows,
+    Columns: o.columns,
+    BitsAllocated: 16,
+    BitsStored: o.bitsStored,
+    HighBit: o.bitsStored - 1,
+    PixelRepresentation: 0,
+    PixelIntensityRelationship: o.intensityRelationship,
+    PixelIntensityRelationshipSign: o.intensityRelationshipSign,
+    RescaleIntercept: '0',
+    RescaleSlope: '1',
+    RescaleType: 'US',
+    PresentationLUTShape: o.photometric === 'MONOCHROME1' ? 'INVERSE' : 'IDENTITY',
+    WindowCenter: String(Math.round(o.window.center)),
+    WindowWidth: String(Math.max(1, Math.round(o.window.width))),
+    BurnedInAnnotation: 'NO',
+    LossyImageCompression: o.lossyCompression === undefined ? '00' : '01',
+    PixelData: o.pixels.buffer.slice(o.pixels.byteOffset, o.pixels.byteOffset + o.pixels.byteLength),
+    _vrMap: { PixelData: 'OW' },
+  };
+  delete dataset['Laterality'];
+  if (o.lossyCompression !== undefined) {
+    dataset['LossyImageCompressionRatio'] = String(round(o.lossyCompression.ratio));
+    dataset['LossyImageCompressionMethod'] = o.lossyCompression.method;
+  }
+  if (o.derivationDescription !== undefined) dataset['DerivationDescription'] = o.derivationDescription.slice(0, 1024);
+  await writeDicomDataset(file, dataset);
+}
+
+function round(v: number): number {
+  return Math.round(v * 10000) / 10000;
+}
+
+function commonDate(d: Date | undefined): string {
+  return (d ?? new Date()).toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+function commonTime(d: Date | undefined): string {
+  return (d ?? new Date()).toISOString().slice(11, 19).replace(/:/g, '');
+}

@@ -1,0 +1,24 @@
+import type { SimulatedPerson } from './person.js';
+
+/** One simulated study: the cohort.csv row (DESIGN.md columns) and the files written for it. */
+export interface SimulatedCase {
+  row: Record<string, string>;
+  /** Raw mean grey level of the site's bone ROI and other per-case facts for the summary. */
+  facts: Record<string, number | string>;
+}
+
+/** The covariate columns every site shares. */
+export function personColumns(person: SimulatedPerson): Record<string, string> {
+  return {
+    patient_id: person.patientId,
+    sex: person.sex,
+    age_years: person.ageYears.toFixed(1),
+    height_cm: person.heightCm.toFixed(1),
+    weight_kg: person.weightKg.toFixed(1),
+  };
+}
+
+/** The study date of a simulated case: fixed, so files are the same for the same seed. */
+export function simulatedStudyDate(caseIndex: number): Date {
+  return new Date(Date.UTC(2024, 0, 1, 8, 0, 0) + caseIndex * 3_600_000);
+}

@@ -1,0 +1,82 @@
+import type { SeededRandom } from '../../core/seeded-random.js';
+import type { SimulatedPerson } from '../person.js';
+
+/** The random shape of one child's hand and forearm and where the step wedge lies, mm. */
+export interface ForearmShape {
+  /** Growth factor: 1 for an adult-sized hand. */
+  size: number;
+  ageYears: number;
+  /** Wrist (distal radius physis) position on the detector and the forearm's in-plane angle. */
+  wristXMm: number;
+  wristYMm: number;
+  armAngleRad: number;
+  forearmHalfWidthMm: number;
+  forearmDepthRatio: number;
+  fatMm: number;
+  radiusHalfWidthMm: number;
+  radiusFlare: number;
+  radiusCortexMm: number;
+  ulnaHalfWidthMm: number;
+  metaphysisLengthMm: number;
+  physisGapMm: number;
+  /** Bone mineral before scaling to the target: trabecular vBMD and cortical mineral, mg/cm3. */
+  trabecularMgPerCm3: number;
+  corticalMgPerCm3: number;
+  fingerSpread: number;
+  wedge: WedgePose;
+}
+
+export interface WedgePose {
+  centerXMm: number;
+  centerYMm: number;
+  angleRad: number;
+}
+
+export interface StepWedgeGeometry {
+  stepThicknessesMm: number[];
+  stepLengthMm: number;
+  widthMm: number;
+  haMgPerCm3: number;
+}
+
+export function drawForearmShape(
+  person: SimulatedPerson,
+  field: { widthMm: number; heightMm: number },
+  wedge: StepWedgeGeometry,
+  maxWedgeRotationDeg: number,
+  random: SeededRandom,
+): ForearmShape {
+  const jitter = (sd: number): number => 1 + sd * random.nextNormal();
+  const size = Math.min(1.05, (person.heightCm / 165) ** 1.1) * jitter(0.04);
+  const forearmHalfWidthMm = 28 * size * jitter(0.06) * (0.9 + 0.012 * (person.bmi - 15));
+  const fatMm = Math.min(12, Math.max(1.2, 1.5 + 0.55 * (person.bmi - 14) * jitter(0.25)));
+  const wristXMm = field.widthMm * (0.42 + 0.06 * (random.nextFloat() - 0.5));
+  const wristYMm = field.heightMm * (0.6 + 0.08 * (random.nextFloat() - 0.5));
+  const armAngleRad = ((random.nextFloat() - 0.5) * 10 * Math.PI) / 180;
+  // The wedge lies on the radial (thumb, image-right) side, 2-3 cm from the wrist's edge.
+  const wedgeLength = wedge.stepThicknessesMm.length * wedge.stepLengthMm;
+  const gap = 20 + 10 * random.nextFloat();
+  const centerXMm = Math.min(field.widthMm - wedge.widthMm, wristXMm + forearmHalfWidthMm + gap + wedge.widthMm / 2);
+  const centerYMm = Math.min(field.heightMm - wedgeLength / 2 - 10, Math.max(wedgeLength / 2 + 10, wristYMm + 30 * (random.nextFloat() - 0.3)));
+  const angleRad = ((2 * random.nextFloat() - 1) * maxWedgeRotationDeg * Math.PI) / 180;
+  return {
+    size,
+    ageYears: person.ageYears,
+    wristXMm,
+    wristYMm,
+    armAngleRad,
+    forearmHalfWidthMm,
+    forearmDepthRatio: 0.68 * jitter(0.06),
+    fatMm,
+    radiusHalfWidthMm: 7.2 * size * jitter(0.06),
+    radiusFlare: 1.45 * jitter(0.05),
+    radiusCortexMm: Math.max(0.5, (0.6 + 0.05 * person.ageYears) * jitter(0.1)),
+    ulnaHalfWidthMm: 5 * size * jitter(0.06),
+    metaphysisLengthMm: 24 * size * jitter(0.08),
+    physisGapMm: person.ageYears >= 16 ? 0 : person.ageYears >= 14 ? 0.7 : 1.6 * jitter(0.1),
+    trabecularMgPerCm3: 180 * jitter(0.08),
+    corticalMgPerCm3: 950 * jitter(0.04),
+    fingerSpread: 0.9 + 0.25 * random.nextFloat(),
+    wedge: { centerXMm, centerYMm, angleRad },
+  };
+}

@@ -1,0 +1,65 @@
+import type { SeededRandom } from '../core/seeded-random.js';
+import { jpegRoundTrip } from '../io/jpeg-roundtrip.js';
+import type { ProcessingRecord } from '../physics/detector-processing.js';
+import { processDetectorImage } from '../physics/detector-processing.js';
+import type { MaterialCatalog } from '../physics/material-catalog.js';
+import { PolychromaticBeam } from '../physics/polychromatic-beam.js';
+import type { DigitalPhantom } from '../physics/phantom/digital-phantom.js';
+import type { MaterialProjection } from '../physics/project-phantom.js';
+import { phantomMaterials, projectPhantom } from '../physics/project-phantom.js';
+import type { ProjectionGeometry } from '../physics/projection-geometry.js';
+import { exposeRadiograph } from '../physics/radiograph-exposure.js';
+import type { VendorProfile } from '../physics/vendor-profile.js';
+import { kramersSpectrum } from '../physics/x-ray-spectrum.js';
+
+export interface AcquisitionOptions {
+  kVp: number;
+  aluminiumMm: number;
+  scatterFraction: number;
+  scatterSigmaMm: number;
+  /** Multiplies the vendor's detected quanta (dose); lower = noisier. */
+  doseFactor: number;
+  jpegQuality?: number;
+}
+
+export interface Radiograph {
+  pixels: Uint16Array;
+  record: ProcessingRecord;
+  projection: MaterialProjection;
+  jpegRatio?: number;
+}
+
+/** Projects a phantom through a polychromatic beam onto a vendor's detector and processes it. */
+export async function acquireRadiograph(
+  catalog: MaterialCatalog,
+  phantom: DigitalPhantom,
+  geometry: ProjectionGeometry,
+  vendor: VendorProfile,
+  options: AcquisitionOptions,
+  random: SeededRandom,
+): Promise<Radiograph> {
+  const materials = phantomMaterials(phantom);
+  const projection = projectPhantom(phantom, geometry, materials);
+  const spectrum = kramersSpectrum(catalog, { kVp: options.kVp, aluminiumMm: options.aluminiumMm });
+  const beam = new PolychromaticBeam(catalog, spectrum, { cesiumIodideMm: vendor.cesiumIodideMm }, materials);
+  const signal = exposeRadiograph(
+    projection,
+    beam,
+    {
+      quantaPerMm2: vendor.quantaPerMm2 * options.doseFactor,
+      pixelSpacingMm: geometry.pixelSpacingMm,
+      scatterFraction: options.scatterFraction,
+      scatterSigmaMm: options.scatterSigmaMm,
+      blurSigmaMm: vendor.blurSigmaMm,
+    },
+    random,
+  );
+  const { pixels, record } = processDetectorImage(signal, geometry.columns, geometry.rows, geometry.pixelSpacingMm, vendor, random);
+  if (options.jpegQuality === undefined) return { pixels, record, projection };
+  // Through an 8-bit JPEG link and back to the stored range.
+  const max = 2 ** record.bitsStored - 1;
+  const grey = Uint8Array.from(pixels, (v) => Math.round((v / max) * 255));
+  const { pixels: decoded, ratio } = await jpegRoundTrip(grey, geometry.columns, geometry.rows, options.jpegQuality);
+  const lossy = Uint16Array.from(decoded, (v) => Math.round((v / 255) * max));
+  return { pixels: lossy, record, projection, jpegRatio: ratio };
+}

@@ -1,0 +1,53 @@
+import { SeededRandom } from '../core/seeded-random.js';
+import { OpenBmdError } from '../core/errors.js';
+import { loadMaterialCatalog } from '../physics/material-catalog.js';
+import { VENDOR_PROFILES, vendorProfile } from '../physics/vendor-profile.js';
+import type { VendorProfile } from '../physics/vendor-profile.js';
+import type { SimulatedCase } from './case-output.js';
+import type { ForearmOptions } from './forearm/forearm-shape-options.js';
+import { simulateForearmCase } from './forearm/simulate-forearm-case.js';
+import type { SimulatedSite } from './population-model.js';
+import { PopulationModel } from './population-model.js';
+
+/** Everything a worker needs to simulate any case of a cohort (plain data: it crosses threads). */
+export interface SimulateJob {
+  site: SimulatedSite;
+  n: number;
+  outDir: string;
+  seed: number;
+  vendors: string[];
+  forearm: ForearmOptions;
+}
+
+/** Case ids are zero-padded so files sort in case order. */
+export function caseIdFor(job: SimulateJob, index: number): string {
+  return `${job.site}-${String(index + 1).padStart(Math.max(4, String(job.n).length), '0')}`;
+}
+
+/** The seed of one case, independent of how cases are spread over workers. */
+export function caseSeed(seed: number, index: number): number {
+  return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca77)) >>> 0;
+}
+
+export function resolveVendors(ids: readonly string[]): VendorProfile[] {
+  return ids.map((id) => {
+    const v = vendorProfile(id);
+    if (v === undefined) throw new OpenBmdError('BAD_ARGUMENT', `unknown vendor profile '${id}' (known: ${VENDOR_PROFILES.map((p) => p.id).join(', ')})`);
+    return v;
+  });
+}
+
+let population: PopulationModel | undefined;
+
+/** Simulates case `index` of the job; the same job and index always give the same files. */
+export async function runSimulationCase(job: SimulateJob, index: number): Promise<SimulatedCase> {
+  population ??= new PopulationModel();
+  const random = new SeededRandom(caseSeed(job.seed, index));
+  const caseId = caseIdFor(job, index);
+  const person = population.draw(job.site, `SIM${String(job.seed).padStart(3, '0')}-${String(index + 1).padStart(5, '0')}`, random);
+  const vendors = resolveVendors(job.vendors);
+  const vendor = vendors[random.nextInt(vendors.length)]!;
+  const catalog = loadMaterialCatalog();
+  if (job.site === 'forearm') return simulateForearmCase(caseId, index, person, vendor, job.forearm, catalog, job.outDir, random);
+  throw new OpenBmdError('UNSUPPORTED', `simulate ${job.site} is not implemented yet (forearm is)`);
+}
