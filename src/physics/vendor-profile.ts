@@ -37,7 +37,7 @@ export const VENDOR_PROFILES: readonly VendorProfile[] = [
   },
   {
     id: 'vendor-c', manufacturer: 'Simulated Vendor C', model: 'SV-C enhanced DR', response: 'log', autoRange: true, gamma: 0.8,
-    edgeEnhancement: { sigmaMm: 3, amount: 0.8 }, bitsStored: 12, photometric: 'MONOCHROME2', cesiumIodideMm: 0.6, blurSigmaMm: 0.1,
+    edgeEnhancement: { sigmaMm: 1, amount: 0.6 }, bitsStored: 12, photometric: 'MONOCHROME2', cesiumIodideMm: 0.6, blurSigmaMm: 0.1,
     quantaPerMm2: 60000, gainJitter: 0.05, defaultKVp: { forearm: 65, hip: 77, lumbar: 81 },
   },
   {

@@ -95,11 +95,14 @@ export class PreparedSolid {
           }
         } else {
           const disc = b * b - a * c;
-          if (disc <= 0) return false;
-          const root = Math.sqrt(disc);
+          // No real roots: a > 0 misses everywhere, a < 0 is inside everywhere (e.g. along the axis).
+          if (disc <= 0 && a > 0) return false;
+          const root = Math.sqrt(Math.max(0, disc));
           const ra = (-b - root) / a;
           const rb = (-b + root) / a;
-          if (a > 0) {
+          if (disc <= 0) {
+            // the whole line is within the cone; the slab bounds it
+          } else if (a > 0) {
             t0 = Math.max(t0, Math.min(ra, rb));
             t1 = Math.min(t1, Math.max(ra, rb));
           } else {

@@ -28,6 +28,8 @@ export interface DxImageOptions {
   bodyPartExamined: string;
   anatomicRegion: AnatomicRegionCode;
   viewPosition: string;
+  /** The view as a code (SNOMED CT), e.g. 399348003 postero-anterior. */
+  viewCode?: AnatomicRegionCode;
   laterality: 'L' | 'R' | 'U' | '';
   /** [row direction, column direction] in patient terms, e.g. ['R', 'F']. */
   patientOrientation: [string, string];
@@ -70,6 +72,7 @@ export async function writeDxImage(file: string, o: DxImageOptions): Promise<voi
     BodyPartExamined: o.bodyPartExamined,
     AnatomicRegionSequence: [{ CodeValue: o.anatomicRegion.value, CodingSchemeDesignator: 'SCT', CodeMeaning: o.anatomicRegion.meaning }],
     ViewPosition: o.viewPosition,
+    ...(o.viewCode === undefined ? {} : { ViewCodeSequence: [{ CodeValue: o.viewCode.value, CodingSchemeDesignator: 'SCT', CodeMeaning: o.viewCode.meaning }] }),
     PatientOrientation: o.patientOrientation,
     AcquisitionDate: commonDate(o.createdAt),
     AcquisitionTime: commonTime(o.createdAt),
@@ -81,6 +84,7 @@ export async function writeDxImage(file: string, o: DxImageOptions): Promise<voi
     DistanceSourceToPatient: String(round(o.sourceToPatientMm)),
     EstimatedRadiographicMagnificationFactor: String(round(magnification)),
     ImagerPixelSpacing: o.imagerPixelSpacingMm.map(round).map(String),
+    AcquisitionContextSequence: [],
     DetectorType: 'SCINTILLATOR',
     DetectorConfiguration: 'AREA',
     PositionerType: 'NONE',
