@@ -55,6 +55,7 @@ program
   .option('--wedge-width-mm <mm>', 'wedge width (default 15)', parsePositiveNumber)
   .option('--wedge-ha <mg/cm3>', 'hydroxyapatite concentration of the wedge (default 600)', parsePositiveNumber)
   .option('--wedge-max-rotation-deg <deg>', 'wedge rotation drawn within +-deg (default 10)', parsePositiveNumber)
+  .option('--contact-sheet', 'write contact-sheet.png of the first six images, to look at')
   .option('--summary', 'print cohort statistics (truth by age and sex, vendor mix, raw grey vs truth) and write summary.json')
   .action(async (site: string, options: SimulateCommandOptions) => {
     await simulateCommand(site, options);

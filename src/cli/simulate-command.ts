@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { OpenBmdError } from '../core/errors.js';
 import { VENDOR_PROFILES } from '../physics/vendor-profile.js';
 import { formatCohortSummary, summariseCohort } from '../simulate/cohort-summary.js';
+import { writeContactSheet } from '../simulate/contact-sheet.js';
 import type { SimulatedSite } from '../simulate/population-model.js';
 import { runSimulation } from '../simulate/run-simulation.js';
 import type { SimulateJob } from '../simulate/simulate-job.js';
@@ -23,6 +24,7 @@ export interface SimulateCommandOptions {
   wedgeHa?: number;
   wedgeMaxRotationDeg?: number;
   summary?: boolean;
+  contactSheet?: boolean;
 }
 
 const SITES: readonly SimulatedSite[] = ['forearm', 'hip', 'lumbar', 'ct-spine'];
@@ -52,6 +54,11 @@ export async function simulateCommand(site: string, o: SimulateCommandOptions): 
   const command = `openbmd simulate ${process.argv.slice(3).join(' ')}`.trim();
   const result = await runSimulation(job, o.workers ?? 2, command, (line) => process.stderr.write(`${line}\n`));
   process.stderr.write(`wrote ${result.cases.length} SIMULATED ${site} cases and ${result.cohortCsv} in ${result.seconds.toFixed(1)} s\n`);
+  if (o.contactSheet === true) {
+    const sheet = join(o.out, 'contact-sheet.png');
+    await writeContactSheet(o.out, result.cases.slice(0, 6).map((c) => c.row['image']!), sheet);
+    process.stderr.write(`contact sheet of the first ${Math.min(6, result.cases.length)} images: ${sheet}\n`);
+  }
   if (o.summary === true) {
     const summary = summariseCohort(site, result.cases);
     await writeFile(join(o.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
