@@ -1,3 +1,4 @@
+import { OpenBmdError } from '../core/errors.js';
 import type { SeededRandom } from '../core/seeded-random.js';
 import { gaussianBlur2D } from '../imaging/gaussian-blur.js';
 import type { PolychromaticBeam } from './polychromatic-beam.js';
@@ -27,7 +28,7 @@ export function exposeRadiograph(projection: MaterialProjection, beam: Polychrom
   const pixels = columns * rows;
   const nm = projection.materials.length;
   if (beam.materials.length !== nm || beam.materials.some((m, i) => m !== projection.materials[i])) {
-    throw new Error('beam and projection must list the same materials');
+    throw new OpenBmdError('INTERNAL', 'beam and projection must list the same materials');
   }
   const primary = new Float32Array(pixels);
   const quanta = new Float32Array(pixels);

@@ -22,17 +22,15 @@ export interface CohortSummary {
   vendors: Record<string, number>;
 }
 
-const AGE_BANDS: Record<string, [number, number][]> = {
-  child: [[3, 7], [7, 11], [11, 14], [14, 17]],
-};
+/** Pediatric age bands [from, to) in years. */
+const CHILD_AGE_BANDS: readonly [number, number][] = [[3, 7], [7, 11], [11, 14], [14, 17]];
 
 /** Truth by age band and sex, vendor mix and raw-grey realism check of a simulated cohort. */
 export function summariseCohort(site: string, cases: readonly SimulatedCase[]): CohortSummary {
   const measurement = 'forearm_abmd';
-  const bands = AGE_BANDS['child']!;
   const byAgeAndSex: GroupSummary[] = [];
   for (const sex of ['F', 'M']) {
-    for (const [lo, hi] of bands) {
+    for (const [lo, hi] of CHILD_AGE_BANDS) {
       const values = cases
         .filter((c) => c.row['sex'] === sex && Number(c.row['age_years']) >= lo && Number(c.row['age_years']) < hi)
         .map((c) => Number(c.row[measurement]));

@@ -70,7 +70,6 @@ export class PopulationModel {
     const ageYears = round1(truncatedNormal(random, range.mean, range.sd, range.min, range.max));
     const heightCm = round1(a.heightCm[key].mean + a.heightCm[key].sd * random.nextNormal() - a.heightCm.lossPerYearAfter50 * Math.max(0, ageYears - 50));
     const bmi = truncatedNormal(random, a.bmi[key].mean, a.bmi[key].sd, a.bmi.min, a.bmi.max);
-    const weightKg = round1(bmi * (heightCm / 100) ** 2);
     // Correlated standard normals in the order lumbar, femoral neck, total hip, spine vBMD, hip vBMD.
     const e = [0, 0, 0, 0, 0].map(() => random.nextNormal());
     const zs = this.cholesky.map((row) => row.reduce((s, v, k) => s + v * e[k]!, 0));
@@ -85,21 +84,13 @@ export class PopulationModel {
     const hipTMean = a.tScore.totalHip[key].at50 + a.tScore.totalHip[key].perYear * years50;
     const hipVbmd = Math.max(a.hipVbmdMgPerCm3.min, a.hipVbmdMgPerCm3.youngMean + a.hipVbmdMgPerCm3.sdPerTScore * (hipTMean + a.tScore.totalHip.sd * zHipQct));
     const r = this.references;
-    return {
-      patientId,
-      sex,
-      ageYears,
-      heightCm,
-      weightKg,
-      bmi: round1(bmi),
-      targets: {
-        lumbarAbmd: Math.max(0.35, r.lumbar[0] + r.lumbar[1] * tLumbar),
-        femoralNeckAbmd: Math.max(0.3, r.femoralNeck[0] + r.femoralNeck[1] * tNeck),
-        totalHipAbmd: Math.max(0.35, r.totalHip[0] + r.totalHip[1] * tHip),
-        spineVbmd,
-        hipVbmd,
-      },
-    };
+    return assemblePerson(patientId, sex, ageYears, heightCm, bmi, {
+      lumbarAbmd: Math.max(0.35, r.lumbar[0] + r.lumbar[1] * tLumbar),
+      femoralNeckAbmd: Math.max(0.3, r.femoralNeck[0] + r.femoralNeck[1] * tNeck),
+      totalHipAbmd: Math.max(0.35, r.totalHip[0] + r.totalHip[1] * tHip),
+      spineVbmd,
+      hipVbmd,
+    });
   }
 
   private drawChild(patientId: string, random: SeededRandom): SimulatedPerson {
@@ -109,18 +100,16 @@ export class PopulationModel {
     const ageYears = round1(c.ageYears.min + random.nextFloat() * (c.ageYears.max - c.ageYears.min));
     const heightCm = round1(interpolateTable(c.heightCm.ages, c.heightCm[key], ageYears) * (1 + c.heightCm.relativeSd * random.nextNormal()));
     const bmi = interpolateTable(c.bmi.ages, c.bmi.median, ageYears) * Math.exp(c.bmi.logSd * random.nextNormal());
-    const weightKg = round1(bmi * (heightCm / 100) ** 2);
     const abmd = interpolateTable(c.distalRadiusAbmdGPerCm2.ages, c.distalRadiusAbmdGPerCm2[key], ageYears);
-    return {
-      patientId,
-      sex,
-      ageYears,
-      heightCm,
-      weightKg,
-      bmi: round1(bmi),
-      targets: { distalRadiusAbmd: Math.max(0.12, abmd * (1 + c.distalRadiusAbmdGPerCm2.relativeSd * random.nextNormal())) },
-    };
+    return assemblePerson(patientId, sex, ageYears, heightCm, bmi, {
+      distalRadiusAbmd: Math.max(0.12, abmd * (1 + c.distalRadiusAbmdGPerCm2.relativeSd * random.nextNormal())),
+    });
   }
+}
+
+/** Weight follows from BMI and height; reported values are rounded to 0.1. */
+function assemblePerson(patientId: string, sex: 'F' | 'M', ageYears: number, heightCm: number, bmi: number, targets: SimulatedPerson['targets']): SimulatedPerson {
+  return { patientId, sex, ageYears, heightCm, weightKg: round1(bmi * (heightCm / 100) ** 2), bmi: round1(bmi), targets };
 }
 
 function round1(v: number): number {

@@ -4,6 +4,7 @@ import type { Point3 } from '../../core/geometry.js';
 import type { SeededRandom } from '../../core/seeded-random.js';
 import { writeDxImage } from '../../io/dicom/write/write-dx-image.js';
 import { dicomUidFromKey } from '../../io/dicom/write/dicom-uid.js';
+import { dicomDate, dicomTime } from '../../io/dicom/write/write-dicom-dataset.js';
 import { writeGreyPng } from '../../io/write-png.js';
 import type { MaterialCatalog } from '../../physics/material-catalog.js';
 import { projectPhantom } from '../../physics/project-phantom.js';
@@ -170,7 +171,7 @@ export async function simulateForearmCase(
     manufacturerModelName: vendor.model,
     window: { center: max / 2, width: max },
     ...(radiograph.jpegRatio === undefined ? {} : { lossyCompression: { ratio: radiograph.jpegRatio, method: 'ISO_10918_1' } }),
-    identity: { patientId: person.patientId, patientName: `SIMULATED^${person.patientId}`, patientSex: person.sex, studyDate: studyDate.toISOString().slice(0, 10).replace(/-/g, ''), studyTime: '080000', studyId: caseId.slice(-16), studyInstanceUid: dicomUidFromKey(`${caseId}/study/${random.nextUint32()}`) },
+    identity: { patientId: person.patientId, patientName: `SIMULATED^${person.patientId}`, patientSex: person.sex, studyDate: dicomDate(studyDate), studyTime: dicomTime(studyDate), studyId: caseId.slice(-16), studyInstanceUid: dicomUidFromKey(`${caseId}/study/${random.nextUint32()}`) },
     seriesDescription: 'SIMULATED left hand/forearm PA with step wedge',
     createdAt: studyDate,
     sopInstanceUid: dicomUidFromKey(`${caseId}/dx/${random.nextUint32()}`),

@@ -20,11 +20,20 @@ export interface CommonModulesOptions {
   seriesInstanceUid?: string;
 }
 
+/** DICOM DA (YYYYMMDD) and TM (HHMMSS) of a moment, in UTC. */
+export function dicomDate(moment: Date): string {
+  return moment.toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+export function dicomTime(moment: Date): string {
+  return moment.toISOString().slice(11, 19).replace(/:/g, '');
+}
+
 export function commonModules(options: CommonModulesOptions): Record<string, unknown> {
   const id = options.identity;
   const now = options.createdAt ?? new Date();
-  const date = now.toISOString().slice(0, 10).replace(/-/g, '');
-  const time = now.toISOString().slice(11, 19).replace(/:/g, '');
+  const date = dicomDate(now);
+  const time = dicomTime(now);
   return {
     SpecificCharacterSet: 'ISO_IR 192',
     SOPClassUID: options.sopClassUid,

@@ -1,5 +1,5 @@
 import type { DicomIdentity } from './dicom-identity.js';
-import { commonModules, writeDicomDataset } from './write-dicom-dataset.js';
+import { commonModules, dicomDate, dicomTime, writeDicomDataset } from './write-dicom-dataset.js';
 import { OpenBmdError } from '../../../core/errors.js';
 
 export const DX_FOR_PRESENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.1.1';
@@ -51,6 +51,7 @@ export async function writeDxImage(file: string, o: DxImageOptions): Promise<voi
     throw new OpenBmdError('BAD_ARGUMENT', `DX pixels: ${o.pixels.length} values for ${o.columns}x${o.rows}`, { file });
   }
   const magnification = o.sourceToDetectorMm / o.sourceToPatientMm;
+  const acquiredAt = o.createdAt ?? new Date();
   const dataset: Record<string, unknown> = {
     ...commonModules({
       identity: o.identity,
@@ -59,7 +60,7 @@ export async function writeDxImage(file: string, o: DxImageOptions): Promise<voi
       seriesDescription: o.seriesDescription,
       seriesNumber: 1,
       instanceNumber: 1,
-      ...(o.createdAt === undefined ? {} : { createdAt: o.createdAt }),
+      createdAt: acquiredAt,
       ...(o.sopInstanceUid === undefined ? {} : { sopInstanceUid: o.sopInstanceUid }),
       ...(o.seriesInstanceUid === undefined ? {} : { seriesInstanceUid: o.seriesInstanceUid }),
     }),
@@ -67,17 +68,14 @@ export async function writeDxImage(file: string, o: DxImageOptions): Promise<voi
     ManufacturerModelName: o.manufacturerModelName,
     PresentationIntentType: 'FOR PRESENTATION',
     ImageType: ['ORIGINAL', 'PRIMARY'],
-    Laterality: undefined,
     ImageLaterality: o.laterality === '' ? 'U' : o.laterality,
     BodyPartExamined: o.bodyPartExamined,
     AnatomicRegionSequence: [{ CodeValue: o.anatomicRegion.value, CodingSchemeDesignator: 'SCT', CodeMeaning: o.anatomicRegion.meaning }],
     ViewPosition: o.viewPosition,
     ...(o.viewCode === undefined ? {} : { ViewCodeSequence: [{ CodeValue: o.viewCode.value, CodingSchemeDesignator: 'SCT', CodeMeaning: o.viewCode.meaning }] }),
     PatientOrientation: o.patientOrientation,
-    AcquisitionDate: commonDate(o.createdAt),
-    AcquisitionTime: commonTime(o.createdAt),
-    ContentDate: commonDate(o.createdAt),
-    ContentTime: commonTime(o.createdAt),
+    AcquisitionDate: dicomDate(acquiredAt),
+    AcquisitionTime: dicomTime(acquiredAt),
     KVP: String(o.kVp),
     ...(o.exposureMAs === undefined ? {} : { ExposureInuAs: Math.round(o.exposureMAs * 1000) }),
     DistanceSourceToDetector: String(round(o.sourceToDetectorMm)),
@@ -109,6 +107,7 @@ export async function writeDxImage(file: string, o: DxImageOptions): Promise<voi
     PixelData: o.pixels.buffer.slice(o.pixels.byteOffset, o.pixels.byteOffset + o.pixels.byteLength),
     _vrMap: { PixelData: 'OW' },
   };
+  // Laterality (series level) is replaced by ImageLaterality in the DX IODs.
   delete dataset['Laterality'];
   if (o.lossyCompression !== undefined) {
     dataset['LossyImageCompressionRatio'] = String(round(o.lossyCompression.ratio));
@@ -120,12 +119,4 @@ export async function writeDxImage(file: string, o: DxImageOptions): Promise<voi
 
 function round(v: number): number {
   return Math.round(v * 10000) / 10000;
-}
-
-function commonDate(d: Date | undefined): string {
-  return (d ?? new Date()).toISOString().slice(0, 10).replace(/-/g, '');
-}
-
-function commonTime(d: Date | undefined): string {
-  return (d ?? new Date()).toISOString().slice(11, 19).replace(/:/g, '');
 }
