@@ -55,6 +55,15 @@ program
   .option('--wedge-width-mm <mm>', 'wedge width (default 15)', parsePositiveNumber)
   .option('--wedge-ha <mg/cm3>', 'hydroxyapatite concentration of the wedge (default 600)', parsePositiveNumber)
   .option('--wedge-max-rotation-deg <deg>', 'wedge rotation drawn within +-deg (default 10)', parsePositiveNumber)
+  .option('--ct-matrix <n>', 'ct-spine: columns and rows of each slice (default 512)', parsePositiveInteger)
+  .option('--ct-slices <n>', 'ct-spine: number of slices (default 250)', parsePositiveInteger)
+  .option('--slice-mm <mm>', 'ct-spine: slice thickness = spacing, mm (default 1.25)', parsePositiveNumber)
+  .option('--rod-share <p>', 'ct-spine: share of cases with the rod phantom under the patient (default 0.5)', parseShare)
+  .option('--rods <mg,...>', 'ct-spine: rod concentrations, mg/cm3 (default 0,50,100,200)')
+  .option('--rod-material <HA|K2HPO4>', 'ct-spine: rod material (default HA)')
+  .option('--rod-diameter-mm <mm>', 'ct-spine: rod diameter (default 18)', parsePositiveNumber)
+  .option('--fracture-share <p>', 'ct-spine: share of cases with a wedge deformity of T12-L2 (default 0.05)', parseShare)
+  .option('--supersample <n>', 'ct-spine: in-plane sub-rays per voxel side for partial volume (default 2)', parsePositiveInteger)
   .option('--contact-sheet', 'write contact-sheet.png of the first six images, to look at')
   .option('--summary', 'print cohort statistics (truth by age and sex, vendor mix, raw grey vs truth) and write summary.json')
   .action(async (site: string, options: SimulateCommandOptions) => {
@@ -83,6 +92,12 @@ function parseSpacing(text: string): [number, number] {
 function parsePositiveNumber(text: string): number {
   const v = Number(text);
   if (!(Number.isFinite(v) && v > 0)) throw new OpenBmdError('BAD_ARGUMENT', `expected a positive number, got '${text}'`);
+  return v;
+}
+
+function parseShare(text: string): number {
+  const v = Number(text);
+  if (!(Number.isFinite(v) && v >= 0 && v <= 1)) throw new OpenBmdError('BAD_ARGUMENT', `expected a share between 0 and 1, got '${text}'`);
   return v;
 }
 

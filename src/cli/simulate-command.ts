@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OpenBmdError } from '../core/errors.js';
-import { VENDOR_PROFILES } from '../physics/vendor-profile.js';
 import { formatCohortSummary, summariseCohort } from '../simulate/cohort-summary.js';
 import { writeContactSheet } from '../simulate/contact-sheet.js';
 import type { SimulatedSite } from '../simulate/population-model.js';
 import { runSimulation } from '../simulate/run-simulation.js';
 import type { SimulateJob } from '../simulate/simulate-job.js';
+import { defaultDeviceIds } from '../simulate/simulate-job.js';
+import { DEFAULT_CT_SPINE_OPTIONS } from '../simulate/ct-spine/ct-spine-options.js';
 
 export interface SimulateCommandOptions {
   n: number;
@@ -23,6 +24,15 @@ export interface SimulateCommandOptions {
   wedgeWidthMm?: number;
   wedgeHa?: number;
   wedgeMaxRotationDeg?: number;
+  ctMatrix?: number;
+  ctSlices?: number;
+  sliceMm?: number;
+  rodShare?: number;
+  rods?: string;
+  rodMaterial?: string;
+  rodDiameterMm?: number;
+  fractureShare?: number;
+  supersample?: number;
   summary?: boolean;
   contactSheet?: boolean;
 }
@@ -38,7 +48,7 @@ export async function simulateCommand(site: string, o: SimulateCommandOptions): 
     n: o.n,
     outDir: o.out,
     seed: o.seed,
-    vendors: o.vendors === undefined ? VENDOR_PROFILES.map((v) => v.id) : o.vendors.split(',').map((v) => v.trim()),
+    vendors: o.vendors === undefined ? defaultDeviceIds(site as SimulatedSite) : o.vendors.split(',').map((v) => v.trim()),
     forearm: {
       pixelSpacingMm: o.pixelMm ?? 0.24,
       fieldWidthMm: 200,
@@ -50,6 +60,7 @@ export async function simulateCommand(site: string, o: SimulateCommandOptions): 
       ...(o.kvp === undefined ? {} : { kVp: o.kvp }),
       ...(o.jpegQuality === undefined ? {} : { jpegQuality: o.jpegQuality }),
     },
+    ctSpine: site === 'ct-spine' ? ctSpineOptions(o) : DEFAULT_CT_SPINE_OPTIONS,
   };
   const command = `openbmd simulate ${process.argv.slice(3).join(' ')}`.trim();
   const result = await runSimulation(job, o.workers ?? 2, command, (line) => process.stderr.write(`${line}\n`));
@@ -64,4 +75,25 @@ export async function simulateCommand(site: string, o: SimulateCommandOptions): 
     await writeFile(join(o.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     process.stdout.write(`${formatCohortSummary(summary)}\n`);
   }
+}
+
+function ctSpineOptions(o: SimulateCommandOptions): SimulateJob['ctSpine'] {
+  const d = DEFAULT_CT_SPINE_OPTIONS;
+  const rods = o.rods === undefined ? d.rods.rodsMgPerCm3 : o.rods.split(',').map(Number);
+  if (rods.length < 2 || !rods.every((v) => Number.isFinite(v) && v >= 0 && v < 1500)) throw new OpenBmdError('BAD_ARGUMENT', `--rods wants two or more concentrations in mg/cm3 (0-1500), e.g. 0,50,100,200; got '${o.rods}'`);
+  const material = o.rodMaterial ?? d.rods.material;
+  if (material !== 'HA' && material !== 'K2HPO4') throw new OpenBmdError('BAD_ARGUMENT', `--rod-material is HA or K2HPO4, got '${material}'`);
+  const pixel = o.pixelMm;
+  if (pixel !== undefined && (pixel < 0.2 || pixel > 5)) throw new OpenBmdError('BAD_ARGUMENT', `--pixel-mm for CT must be 0.2-5 mm, got ${pixel}`);
+  return {
+    matrix: o.ctMatrix ?? d.matrix,
+    ...(pixel === undefined ? {} : { pixelSpacingMm: pixel }),
+    sliceThicknessMm: o.sliceMm ?? d.sliceThicknessMm,
+    slices: o.ctSlices ?? d.slices,
+    rodShare: o.rodShare ?? d.rodShare,
+    rods: { material, rodsMgPerCm3: rods, rodDiameterMm: o.rodDiameterMm ?? d.rods.rodDiameterMm },
+    doseFactor: o.dose ?? d.doseFactor,
+    fractureShare: o.fractureShare ?? d.fractureShare,
+    supersample: o.supersample ?? d.supersample,
+  };
 }

@@ -35,33 +35,40 @@ function gaussianKernel(sigma: number): Float32Array {
 function convolveRows(data: Float32Array, columns: number, rows: number, kernel: Float32Array): void {
   const radius = (kernel.length - 1) >> 1;
   const line = new Float32Array(columns);
+  const interiorEnd = columns - radius;
   for (let j = 0; j < rows; j++) {
     const base = j * columns;
     line.set(data.subarray(base, base + columns));
     for (let i = 0; i < columns; i++) {
       let s = 0;
-      for (let k = -radius; k <= radius; k++) {
-        const x = i + k < 0 ? 0 : i + k >= columns ? columns - 1 : i + k;
-        s += kernel[k + radius]! * line[x]!;
+      if (i >= radius && i < interiorEnd) {
+        // Interior: no clamping needed.
+        for (let k = 0, x = i - radius; k < kernel.length; k++, x++) s += kernel[k]! * line[x]!;
+      } else {
+        for (let k = -radius; k <= radius; k++) {
+          const x = i + k < 0 ? 0 : i + k >= columns ? columns - 1 : i + k;
+          s += kernel[k + radius]! * line[x]!;
+        }
       }
       data[base + i] = s;
     }
   }
 }
 
+/** Vertical pass row by row (contiguous memory), summing in double precision. */
 function convolveColumns(data: Float32Array, columns: number, rows: number, kernel: Float32Array): void {
   const radius = (kernel.length - 1) >> 1;
-  const column = new Float32Array(rows);
-  for (let i = 0; i < columns; i++) {
-    for (let j = 0; j < rows; j++) column[j] = data[j * columns + i]!;
-    for (let j = 0; j < rows; j++) {
-      let s = 0;
-      for (let k = -radius; k <= radius; k++) {
-        const y = j + k < 0 ? 0 : j + k >= rows ? rows - 1 : j + k;
-        s += kernel[k + radius]! * column[y]!;
-      }
-      data[j * columns + i] = s;
+  const source = data.slice();
+  const sum = new Float64Array(columns);
+  for (let j = 0; j < rows; j++) {
+    sum.fill(0);
+    for (let k = -radius; k <= radius; k++) {
+      const y = j + k < 0 ? 0 : j + k >= rows ? rows - 1 : j + k;
+      const w = kernel[k + radius]!;
+      const offset = y * columns;
+      for (let i = 0; i < columns; i++) sum[i] = sum[i]! + w * source[offset + i]!;
     }
+    data.set(sum, j * columns);
   }
 }
 

@@ -17,9 +17,17 @@ export const HA_CRYSTAL_MG_PER_CM3 = 3160;
 
 /** A soft material at its catalog density with HA mixed in at haMgPerCm3 (displacing the base). */
 export function mineralised(base: readonly CompositionPart[], haMgPerCm3: number): Composition {
-  const remaining = 1 - haMgPerCm3 / HA_CRYSTAL_MG_PER_CM3;
+  return dissolved(base, 'hydroxyapatite', haMgPerCm3, HA_CRYSTAL_MG_PER_CM3);
+}
+
+/**
+ * A base with a salt or mineral mixed in at mgPerCm3, displacing its own volume of the base (a
+ * calibration rod of K2HPO4 solution or HA in resin; bone mineral in marrow).
+ */
+export function dissolved(base: readonly CompositionPart[], material: MaterialName, mgPerCm3: number, crystalMgPerCm3: number): Composition {
+  const remaining = 1 - mgPerCm3 / crystalMgPerCm3;
   const parts = base.map((p) => ({ material: p.material, gPerCm3: p.gPerCm3 * remaining }));
-  if (haMgPerCm3 > 0) parts.push({ material: 'hydroxyapatite', gPerCm3: haMgPerCm3 / 1000 });
+  if (mgPerCm3 > 0) parts.push({ material, gPerCm3: mgPerCm3 / 1000 });
   return parts;
 }
 

@@ -7,7 +7,7 @@ import type { OpenBmdErrorCode } from '../core/errors.js';
 import { OpenBmdError } from '../core/errors.js';
 import type { SimulatedCase } from './case-output.js';
 import type { SimulateJob } from './simulate-job.js';
-import { resolveVendors, runSimulationCase } from './simulate-job.js';
+import { resolveDevices, runSimulationCase } from './simulate-job.js';
 
 /** cohort.csv columns (DESIGN.md), in order. */
 export const COHORT_COLUMNS = [
@@ -28,7 +28,7 @@ export interface SimulationResult {
  */
 export async function runSimulation(job: SimulateJob, workers: number, command: string, progress: (line: string) => void): Promise<SimulationResult> {
   if (!Number.isInteger(job.n) || job.n < 1) throw new OpenBmdError('BAD_ARGUMENT', `--n must be a positive integer, got ${job.n}`);
-  resolveVendors(job.vendors);
+  resolveDevices(job);
   await mkdir(job.outDir, { recursive: true });
   const started = Date.now();
   const cases = new Array<SimulatedCase | undefined>(job.n);
@@ -69,7 +69,7 @@ export async function runSimulation(job: SimulateJob, workers: number, command: 
         seed: job.seed,
         n: job.n,
         vendors: job.vendors,
-        options: job.site === 'forearm' ? job.forearm : undefined,
+        options: job.site === 'forearm' ? job.forearm : job.site === 'ct-spine' ? job.ctSpine : undefined,
       },
       null,
       2,

@@ -3,6 +3,10 @@ import { OpenBmdError } from '../core/errors.js';
 import { loadMaterialCatalog } from '../physics/material-catalog.js';
 import { VENDOR_PROFILES, vendorProfile } from '../physics/vendor-profile.js';
 import type { VendorProfile } from '../physics/vendor-profile.js';
+import type { CtScannerProfile } from '../physics/ct-scanner-profile.js';
+import { CT_SCANNER_PROFILES, ctScannerProfile } from '../physics/ct-scanner-profile.js';
+import type { CtSpineOptions } from './ct-spine/ct-spine-options.js';
+import { simulateCtSpineCase } from './ct-spine/simulate-ct-spine-case.js';
 import type { SimulatedCase } from './case-output.js';
 import type { ForearmOptions } from './forearm/forearm-shape-options.js';
 import { simulateForearmCase } from './forearm/simulate-forearm-case.js';
@@ -15,8 +19,10 @@ export interface SimulateJob {
   n: number;
   outDir: string;
   seed: number;
+  /** Radiograph vendor profiles, or CT scanner profiles for ct-spine. */
   vendors: string[];
   forearm: ForearmOptions;
+  ctSpine: CtSpineOptions;
 }
 
 /** Case ids are zero-padded so files sort in case order. */
@@ -27,6 +33,25 @@ export function caseIdFor(job: SimulateJob, index: number): string {
 /** The seed of one case, independent of how cases are spread over workers. */
 export function caseSeed(seed: number, index: number): number {
   return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca77)) >>> 0;
+}
+
+/** The device profiles a site's images come from: CT scanners for ct-spine, radiograph vendors otherwise. */
+export function defaultDeviceIds(site: SimulatedSite): string[] {
+  return site === 'ct-spine' ? CT_SCANNER_PROFILES.map((p) => p.id) : VENDOR_PROFILES.map((p) => p.id);
+}
+
+export function resolveScanners(ids: readonly string[]): CtScannerProfile[] {
+  return ids.map((id) => {
+    const s = ctScannerProfile(id);
+    if (s === undefined) throw new OpenBmdError('BAD_ARGUMENT', `unknown CT scanner profile '${id}' (known: ${CT_SCANNER_PROFILES.map((p) => p.id).join(', ')})`);
+    return s;
+  });
+}
+
+/** Checks the job's device list against the site's profiles. */
+export function resolveDevices(job: SimulateJob): void {
+  if (job.site === 'ct-spine') resolveScanners(job.vendors);
+  else resolveVendors(job.vendors);
 }
 
 export function resolveVendors(ids: readonly string[]): VendorProfile[] {
@@ -45,9 +70,13 @@ export async function runSimulationCase(job: SimulateJob, index: number): Promis
   const random = new SeededRandom(caseSeed(job.seed, index));
   const caseId = caseIdFor(job, index);
   const person = population.draw(job.site, `SIM${String(job.seed).padStart(3, '0')}-${String(index + 1).padStart(5, '0')}`, random);
+  const catalog = loadMaterialCatalog();
+  if (job.site === 'ct-spine') {
+    const scanners = resolveScanners(job.vendors);
+    return simulateCtSpineCase(caseId, index, person, scanners[random.nextInt(scanners.length)]!, job.ctSpine, catalog, job.outDir, random);
+  }
   const vendors = resolveVendors(job.vendors);
   const vendor = vendors[random.nextInt(vendors.length)]!;
-  const catalog = loadMaterialCatalog();
   if (job.site === 'forearm') return simulateForearmCase(caseId, index, person, vendor, job.forearm, catalog, job.outDir, random);
-  throw new OpenBmdError('UNSUPPORTED', `simulate ${job.site} is not implemented yet (forearm is)`);
+  throw new OpenBmdError('UNSUPPORTED', `simulate ${job.site} is not implemented yet (forearm and ct-spine are)`);
 }

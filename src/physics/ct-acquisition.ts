@@ -1,0 +1,103 @@
+import type { SeededRandom } from '../core/seeded-random.js';
+import { gaussianBlur2D } from '../imaging/gaussian-blur.js';
+import { effectiveEnergyKeV, hounsfieldUnits } from './ct-numbers.js';
+import type { CtScannerProfile } from './ct-scanner-profile.js';
+import type { MaterialCatalog } from './material-catalog.js';
+import type { DigitalPhantom } from './phantom/digital-phantom.js';
+import type { VoxelGrid } from './phantom/voxelise.js';
+import { voxelisePhantom } from './phantom/voxelise.js';
+
+export interface CtAcquisitionOptions {
+  /** Relative dose (1 = the profile's reference); noise sd scales with 1/sqrt(dose). */
+  doseFactor: number;
+  /** Water-equivalent diameter of the patient, cm: sets beam hardening (effective energy) and noise. */
+  waterEquivalentDiameterCm: number;
+  /** In-plane sub-rays per voxel side for partial volume (2 gives 4 per voxel). */
+  supersample?: number;
+}
+
+/** What was done to make the volume, for the truth file. */
+export interface CtAcquisitionRecord {
+  scanner: string;
+  kVp: number;
+  effectiveEnergyKeV: number;
+  noiseSdHu: number;
+  huOffset: number;
+  huScale: number;
+  kernelSigmaMm: number;
+}
+
+export interface CtAcquisition {
+  /** HU as the scanner reports them (with its calibration error), rounded, -1024..3071. */
+  readonly hu: Int16Array;
+  /** Region at each voxel centre (OUTSIDE_REGION where air). */
+  readonly regions: Uint8Array;
+  /** The exact HU of each region at the effective energy (before blur, noise and scanner error). */
+  readonly regionHu: Float64Array;
+  readonly record: CtAcquisitionRecord;
+}
+
+/**
+ * A CT scan of a phantom: linear attenuation at the effective energy of the scanner's beam hardened
+ * by the patient (so bone's HU per mg/cm3 depends on kVp and size, as in practice) -> HU, partial
+ * volume by exact voxelisation, the kernel's in-plane blur, correlated Gaussian noise whose sd
+ * grows with patient size and falls with dose, and the scanner's residual HU offset and scale.
+ */
+export function acquireCtVolume(
+  catalog: MaterialCatalog,
+  phantom: DigitalPhantom,
+  grid: VoxelGrid,
+  scanner: CtScannerProfile,
+  options: CtAcquisitionOptions,
+  random: SeededRandom,
+): CtAcquisition {
+  const energy = effectiveEnergyKeV(catalog, scanner.kVp, scanner.aluminiumMm, options.waterEquivalentDiameterCm);
+  const regionHu = Float64Array.from(phantom.regions.map((r) => hounsfieldUnits(catalog, r.composition, energy)));
+  const { values, regions } = voxelisePhantom(phantom, grid, regionHu, -1000, options.supersample ?? 2);
+  const water = catalog.get('water');
+  const muWaterPerCm = water.densityGPerCm3 * water.massAttenuation(energy);
+  const noiseSd = (scanner.noiseSdHu / Math.sqrt(options.doseFactor)) * Math.exp(0.5 * muWaterPerCm * (options.waterEquivalentDiameterCm - 30));
+  const huOffset = scanner.huOffset + 2 * random.nextNormal();
+  const huScale = scanner.huScale * (1 + 0.005 * random.nextNormal());
+  const [columns, rows] = [grid.columns, grid.rows];
+  const plane = columns * rows;
+  const pixelMm = grid.spacingMm[0];
+  const blurPx = scanner.kernelSigmaMm / pixelMm;
+  // Quantum noise enters the projections and is shaped by the same kernel as the anatomy, so it is
+  // added before the blur with the gain that gives the target sd after it.
+  const noiseGain = noiseSd / blurredNoiseSd(blurPx);
+  const hu = new Int16Array(plane * grid.slices);
+  for (let k = 0; k < grid.slices; k++) {
+    const slice = values.subarray(k * plane, (k + 1) * plane);
+    for (let p = 0; p < plane; p++) slice[p] = slice[p]! + noiseGain * random.nextNormal();
+    gaussianBlur2D(slice, columns, rows, blurPx);
+    const out = k * plane;
+    for (let p = 0; p < plane; p++) {
+      const v = Math.round(huScale * slice[p]! + huOffset);
+      hu[out + p] = v < -1024 ? -1024 : v > 3071 ? 3071 : v;
+    }
+  }
+  return {
+    hu,
+    regions,
+    regionHu,
+    record: { scanner: scanner.id, kVp: scanner.kVp, effectiveEnergyKeV: energy, noiseSdHu: noiseSd, huOffset, huScale, kernelSigmaMm: scanner.kernelSigmaMm },
+  };
+}
+
+/**
+ * Sd of unit white noise after gaussianBlur2D with this sigma (the sum of squares of the sampled
+ * separable kernel, squared for two dimensions), so the blurred noise can be scaled to a target sd.
+ */
+export function blurredNoiseSd(sigmaPixels: number): number {
+  if (!(sigmaPixels > 0)) return 1;
+  const radius = Math.max(1, Math.ceil(3 * sigmaPixels));
+  let sum = 0;
+  let squares = 0;
+  for (let i = -radius; i <= radius; i++) {
+    const w = Math.exp((-i * i) / (2 * sigmaPixels * sigmaPixels));
+    sum += w;
+    squares += w * w;
+  }
+  return squares / (sum * sum);
+}

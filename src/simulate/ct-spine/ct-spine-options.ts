@@ -1,0 +1,30 @@
+import type { RodPhantomOptions } from './torso-anatomy.js';
+
+/** Options of `simulate ct-spine` (plain data: they cross to worker threads). */
+export interface CtSpineOptions {
+  /** Columns = rows of each slice. */
+  matrix: number;
+  /** In-plane spacing, mm; undefined lets each case pick 0.68-0.86 mm to fit the patient, as a technologist sets the field of view. */
+  pixelSpacingMm?: number;
+  sliceThicknessMm: number;
+  slices: number;
+  /** Share of cases scanned with the rod phantom under the patient. */
+  rodShare: number;
+  rods: RodPhantomOptions;
+  doseFactor: number;
+  /** Share of cases with a fracture-like wedge deformity of T12, L1 or L2. */
+  fractureShare: number;
+  /** In-plane sub-rays per voxel side (partial volume). */
+  supersample: number;
+}
+
+export const DEFAULT_CT_SPINE_OPTIONS: CtSpineOptions = {
+  matrix: 512,
+  sliceThicknessMm: 1.25,
+  slices: 250,
+  rodShare: 0.5,
+  rods: { material: 'HA', rodsMgPerCm3: [0, 50, 100, 200], rodDiameterMm: 18 },
+  doseFactor: 1,
+  fractureShare: 0.05,
+  supersample: 2,
+};

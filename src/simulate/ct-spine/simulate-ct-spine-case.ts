@@ -1,0 +1,208 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SeededRandom } from '../../core/seeded-random.js';
+import { createVolume3D } from '../../core/volume3d.js';
+import { writeCtSeries } from '../../io/dicom/write/write-ct-series.js';
+import { dicomUidFromKey } from '../../io/dicom/write/dicom-uid.js';
+import { dicomDate, dicomTime } from '../../io/dicom/write/write-dicom-dataset.js';
+import { writeNifti } from '../../io/nifti.js';
+import { acquireCtVolume } from '../../physics/ct-acquisition.js';
+import type { CtScannerProfile } from '../../physics/ct-scanner-profile.js';
+import type { MaterialCatalog } from '../../physics/material-catalog.js';
+import type { VoxelGrid } from '../../physics/phantom/voxelise.js';
+import type { SimulatedCase } from '../case-output.js';
+import { personColumns, simulatedStudyDate } from '../case-output.js';
+import type { SimulatedPerson } from '../person.js';
+import { drawSpineShape } from '../spine/spine-shape.js';
+import type { CtSpineOptions } from './ct-spine-options.js';
+import type { TorsoAnatomy } from './torso-anatomy.js';
+import { buildTorsoAnatomy } from './torso-anatomy.js';
+import type { LevelTruth } from './vertebra-truth.js';
+import { measureVertebrae, spineVbmdTruth } from './vertebra-truth.js';
+
+/** One adult's low-dose chest/abdomen CT covering at least T11-L3 (when the slab is long enough), its masks and truth. */
+export async function simulateCtSpineCase(
+  caseId: string,
+  caseIndex: number,
+  person: SimulatedPerson,
+  scanner: CtScannerProfile,
+  options: CtSpineOptions,
+  catalog: MaterialCatalog,
+  outDir: string,
+  random: SeededRandom,
+): Promise<SimulatedCase> {
+  const spine = drawSpineShape(person, { fractureShare: options.fractureShare }, random);
+  const top = spine.vertebrae.find((v) => v.level === 'T11')!;
+  const bottom = spine.vertebrae.find((v) => v.level === 'L3')!;
+  const spanTop = top.centerMm[2] + top.halfHeightMm;
+  const spanBottom = bottom.centerMm[2] - bottom.halfHeightMm;
+  const coverage = options.slices * options.sliceThicknessMm;
+  // Where the slab starts is random, so the first level in the field is not always the same.
+  const slack = Math.max(0, coverage - (spanTop - spanBottom) - 10);
+  const zStart = spanBottom - 5 - Math.min(slack, coverage) * random.nextFloat() + (slack > 0 ? 0 : (coverage - (spanTop - spanBottom)) / 2);
+  const zRange: [number, number] = [zStart, zStart + coverage];
+  const withRods = random.nextFloat() < options.rodShare;
+  const anatomy = buildTorsoAnatomy(person, spine, zRange, withRods ? options.rods : undefined, random);
+  const [a, b] = anatomy.body.semiMm;
+  const pixelMm = options.pixelSpacingMm ?? Math.min(0.98, Math.max(0.68 + 0.14 * random.nextFloat(), (2 * a + 40) / options.matrix));
+  const n = options.matrix;
+  const centre: [number, number] = [4 * random.nextNormal(), anatomy.body.centerYMm + 0.15 * b];
+  const grid: VoxelGrid = {
+    columns: n,
+    rows: n,
+    slices: options.slices,
+    spacingMm: [pixelMm, pixelMm, options.sliceThicknessMm],
+    originMm: [centre[0] - ((n - 1) / 2) * pixelMm, centre[1] - ((n - 1) / 2) * pixelMm, zRange[0] + options.sliceThicknessMm / 2],
+  };
+  const waterEquivalentDiameterCm = 0.2 * Math.sqrt(a * b) * 0.95;
+  const doseFactor = options.doseFactor * Math.exp(0.15 * random.nextNormal());
+  const scan = acquireCtVolume(catalog, anatomy.phantom, grid, scanner, { doseFactor, waterEquivalentDiameterCm, supersample: options.supersample }, random);
+  const labels = labelVolumes(anatomy, scan.regions);
+  const levels = measureVertebrae(anatomy, scan.regions, grid, spine, scan.regionHu);
+  const truth = spineVbmdTruth(levels);
+  const studyDate = simulatedStudyDate(caseIndex);
+  const seriesDir = join('images', caseId);
+  for (const dir of ['images', 'masks', 'landmarks', 'phantoms', 'truth']) await mkdir(join(outDir, dir), { recursive: true });
+  const key = `${caseId}/${random.nextUint32()}`;
+  await writeCtSeries(join(outDir, seriesDir), {
+    hu: scan.hu,
+    columns: n,
+    rows: n,
+    slices: options.slices,
+    pixelSpacingMm: pixelMm,
+    sliceThicknessMm: options.sliceThicknessMm,
+    originMm: grid.originMm,
+    storage: scanner.storage,
+    uidKey: key,
+    identity: { patientId: person.patientId, patientName: `SIMULATED^${person.patientId}`, patientSex: person.sex, studyDate: dicomDate(studyDate), studyTime: dicomTime(studyDate), studyId: caseId.slice(-16), studyInstanceUid: dicomUidFromKey(`${key}/study`) },
+    createdAt: studyDate,
+    kVp: scanner.kVp,
+    tubeCurrentMA: Math.round(scanner.tubeCurrentMA * doseFactor),
+    convolutionKernel: scanner.convolutionKernel,
+    manufacturer: scanner.manufacturer,
+    manufacturerModelName: scanner.model,
+    seriesDescription: 'SIMULATED low-dose chest/abdomen CT',
+    bodyPartExamined: 'ABDOMEN',
+    derivationDescription: 'SIMULATED by openbmd simulate ct-spine (physics-based digital phantom); not a patient image',
+  });
+  const volume = (data: Uint8Array): ReturnType<typeof createVolume3D> => createVolume3D({ data, size: [n, n, options.slices], spacingMm: grid.spacingMm, originMm: grid.originMm, unit: 'label' });
+  await writeNifti(join(outDir, 'masks', `${caseId}-vertebrae.nii.gz`), volume(labels.vertebrae), 'SIMULATED vertebrae, VerSe codes');
+  await writeNifti(join(outDir, 'masks', `${caseId}-cancellous.nii.gz`), volume(labels.cancellous), 'SIMULATED vertebral cancellous bone, VerSe codes');
+  await writeNifti(join(outDir, 'masks', `${caseId}-tissues.nii.gz`), volume(labels.tissues), 'SIMULATED tissue classes');
+  let phantomPath = '';
+  if (withRods) {
+    phantomPath = join('phantoms', `${caseId}.json`);
+    await writeFile(
+      join(outDir, phantomPath),
+      `${JSON.stringify({ kind: 'ct-rods', rods: options.rods.rodsMgPerCm3.map((mgPerCm3) => ({ mgPerCm3 })), material: options.rods.material, rodDiameterMm: options.rods.rodDiameterMm }, null, 2)}\n`,
+    );
+  }
+  await writeFile(
+    join(outDir, 'landmarks', `${caseId}.json`),
+    `${JSON.stringify(
+      {
+        simulated: true,
+        coordinates: 'voxel indices (column, row, slice) of the NIfTI masks and of the volume sorted inferior to superior; mm in the DICOM patient frame (LPS)',
+        labelConvention: 'VerSe: T1-T12 = 8-19, L1-L5 = 20-24, sacrum = 26',
+        lowestRibBearingVertebra: 'T12',
+        levels: levels.map((l) => ({ level: l.level, code: l.code, complete: l.complete, bodyCentroidMm: l.bodyCentroidMm, bodyCentroidVoxel: l.bodyCentroidVoxel, bodyBoxVoxel: l.bodyBoxVoxel })),
+        rods: anatomy.rods.map((r) => ({ mgPerCm3: r.mgPerCm3, centerMm: r.centerMm, centerVoxel: [round3((r.centerMm[0] - grid.originMm[0]) / pixelMm), round3((r.centerMm[1] - grid.originMm[1]) / pixelMm)] })),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  await writeFile(
+    join(outDir, 'truth', `${caseId}.json`),
+    `${JSON.stringify(
+      {
+        simulated: true,
+        caseId,
+        spineVbmdMgPerCm3: truth.vbmdMgPerCm3,
+        spineVbmdLevels: truth.levels,
+        definition: 'QCT: mean hydroxyapatite concentration over the cancellous-bone voxels (centre-sampled label) of L1 and L2; T12 substitutes a fractured or incomplete level',
+        levels: levels.map((l): Omit<LevelTruth, 'bodyCentroidVoxel' | 'bodyBoxVoxel'> => ({ level: l.level, code: l.code, complete: l.complete, fractured: l.fractured, anteriorHeightRatio: l.anteriorHeightRatio, cancellousVoxels: l.cancellousVoxels, vbmdMgPerCm3: l.vbmdMgPerCm3, exactMeanHu: l.exactMeanHu, bodyCentroidMm: l.bodyCentroidMm })),
+        scanner: scan.record,
+        doseFactor,
+        waterEquivalentDiameterCm,
+        pixelSpacingMm: pixelMm,
+        sliceThicknessMm: options.sliceThicknessMm,
+        zRangeMm: zRange,
+        body: anatomy.body,
+        rodPhantom: withRods ? { ...options.rods, rods: anatomy.rods } : null,
+        aorticCalcifications: anatomy.aorticCalcifications,
+        bowelGasPockets: anatomy.bowelGasPockets,
+        marrowFatFraction: spine.marrowFatFraction,
+        fractured: spine.fractured,
+        regionHu: Object.fromEntries(anatomy.phantom.regions.map((r, i) => [r.name, round3(scan.regionHu[i]!)])),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  const l1 = levels.find((l) => l.level === 'L1');
+  return {
+    row: {
+      case_id: caseId,
+      ...personColumns(person),
+      site: 'ct-spine',
+      image: seriesDir,
+      view: 'axial',
+      phantom: phantomPath,
+      spine_vbmd: truth.vbmdMgPerCm3 === null ? '' : truth.vbmdMgPerCm3.toFixed(2),
+    },
+    facts: {
+      vendor: scanner.id,
+      rods: withRods ? 1 : 0,
+      fractured: spine.fractured ?? '',
+      l1MeanHu: l1?.exactMeanHu ?? NaN,
+      // What the stored image says in L1's cancellous bone (with noise and scanner error): the naive HU measure.
+      roiRawMean: l1 === undefined ? NaN : storedMeanHu(scan.hu, scan.regions, anatomy, l1.code),
+      vbmd: truth.vbmdMgPerCm3 ?? NaN,
+    },
+  };
+}
+
+interface LabelVolumes {
+  vertebrae: Uint8Array;
+  cancellous: Uint8Array;
+  tissues: Uint8Array;
+}
+
+/** Region-centre labels -> VerSe vertebra codes, cancellous-bone codes and tissue classes. */
+function labelVolumes(anatomy: TorsoAnatomy, regions: Uint8Array): LabelVolumes {
+  const vertebraLut = new Uint8Array(256);
+  const cancellousLut = new Uint8Array(256);
+  const tissueLut = new Uint8Array(256);
+  for (const [r, code] of anatomy.spine.vertebraCode) vertebraLut[r] = code;
+  for (const [r, code] of anatomy.spine.cancellousCode) cancellousLut[r] = code;
+  for (const [r, cls] of anatomy.tissueClass) tissueLut[r] = cls;
+  const vertebrae = new Uint8Array(regions.length);
+  const cancellous = new Uint8Array(regions.length);
+  const tissues = new Uint8Array(regions.length);
+  for (let p = 0; p < regions.length; p++) {
+    const r = regions[p]!;
+    vertebrae[p] = vertebraLut[r]!;
+    cancellous[p] = cancellousLut[r]!;
+    tissues[p] = tissueLut[r]!;
+  }
+  return { vertebrae, cancellous, tissues };
+}
+
+function storedMeanHu(hu: Int16Array, regions: Uint8Array, anatomy: TorsoAnatomy, code: number): number {
+  const lut = new Uint8Array(256);
+  for (const [r, c] of anatomy.spine.cancellousCode) if (c === code) lut[r] = 1;
+  let sum = 0;
+  let count = 0;
+  for (let p = 0; p < regions.length; p++) {
+    if (lut[regions[p]!] === 1) {
+      sum += hu[p]!;
+      count++;
+    }
+  }
+  return count > 0 ? sum / count : NaN;
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}

@@ -1,0 +1,221 @@
+import type { Point3 } from '../../core/geometry.js';
+import type { SeededRandom } from '../../core/seeded-random.js';
+import type { Composition } from '../../physics/composition.js';
+import { dissolved, mineralised } from '../../physics/composition.js';
+import type { DigitalPhantom } from '../../physics/phantom/digital-phantom.js';
+import { PhantomBuilder, PRIORITY } from '../phantom-builder.js';
+import type { SimulatedPerson } from '../person.js';
+import { TISSUE, calcification, corticalBone, trabecularBone } from '../tissues.js';
+import type { SpineRegions } from '../spine/spine-anatomy.js';
+import { addSpine, along } from '../spine/spine-anatomy.js';
+import type { SpineShape, VertebraShape } from '../spine/spine-shape.js';
+import { RIB_ARC_DEG } from '../spine/spine-shape.js';
+
+/** Tissue classes of the CT label map (masks/<case>-tissues.nii.gz). */
+export const TISSUE_CLASS = {
+  outside: 0, subcutaneousFat: 1, muscle: 2, softTissue: 3, blood: 4, gas: 5, lung: 6, corticalBone: 7, cancellousBone: 8,
+  discOrCanal: 9, calcification: 10, phantomBody: 11, phantomRod: 12, table: 13, visceralFat: 14,
+} as const;
+
+/** A calibration phantom under the patient (DESIGN.md "ct-rods"). */
+export interface RodPhantomOptions {
+  material: 'HA' | 'K2HPO4';
+  rodsMgPerCm3: number[];
+  rodDiameterMm: number;
+}
+
+export interface TorsoAnatomy {
+  readonly phantom: DigitalPhantom;
+  readonly spine: SpineRegions;
+  /** Region index -> TISSUE_CLASS value. */
+  readonly tissueClass: Map<number, number>;
+  /** Outer body ellipse (LR and AP semi-axes, centre y) and the back, mm. */
+  readonly body: { semiMm: [number, number]; centerYMm: number; backYMm: number; subcutaneousFatMm: number };
+  /** Rod centres (x, y) in mm with their concentrations, when a phantom is present. */
+  readonly rods: { centerMm: [number, number]; mgPerCm3: number }[];
+  readonly aorticCalcifications: number;
+  readonly bowelGasPockets: number;
+}
+
+/**
+ * The trunk of a supine adult around the thoracolumbar spine, for chest/abdomen CT: subcutaneous
+ * fat (thicker with BMI, thicker in women), the muscle wall and paraspinal muscles, psoas, visceral
+ * soft tissue with visceral fat, liver, spleen, kidneys in perirenal fat, stomach, bowel gas, lung
+ * bases above an oblique diaphragm, heart, aorta (wider and calcified with age) and IVC, ribs
+ * T6-T12 (T11 and T12 short, floating), the spine, the table, and optionally a rod phantom.
+ */
+export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zRangeMm: [number, number], rodPhantom: RodPhantomOptions | undefined, random: SeededRandom): TorsoAnatomy {
+  const builder = new PhantomBuilder();
+  const tissueClass = new Map<number, number>();
+  const region = (name: string, composition: Composition, cls: number): number => {
+    const r = builder.region(name, composition);
+    tissueClass.set(r, cls);
+    return r;
+  };
+  const female = person.sex === 'F';
+  const bmi = person.bmi;
+  const fatMm = Math.max(4, (2 + 1.3 * (bmi - 18) * (female ? 1.4 : 0.9)) * (1 + 0.15 * random.nextNormal()));
+  const b = Math.max(80, (108 + 4 * (bmi - 24) + (female ? -5 : 5)) * (1 + 0.05 * random.nextNormal()));
+  const a = b * (1.34 + 0.1 * random.nextFloat());
+  const l1 = spine.vertebrae.find((v) => v.level === 'L1')!;
+  const backY = l1.centerMm[1] + 0.72 * l1.semiMm[1] + 58 + fatMm;
+  const cy = backY - 0.93 * b;
+  const zMid = (zRangeMm[0] + zRangeMm[1]) / 2;
+  const halfZ = (zRangeMm[1] - zRangeMm[0]) / 2 + 60;
+  const trunk = (inset: number, cls: number, name: string, composition: Composition, priority: number, clipY?: number): void => {
+    builder.add(
+      { shape: 'tube', centerMm: [0, cy, zMid], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: [a - inset, b - inset, halfZ], clipPlanes: clipY === undefined ? [{ normal: [0, 1, 0], offsetMm: 0.93 * b - inset }] : [{ normal: [0, 1, 0], offsetMm: clipY - cy }] },
+      region(name, composition, cls),
+      priority,
+    );
+  };
+  trunk(0, TISSUE_CLASS.subcutaneousFat, 'subcutaneous fat', TISSUE.fat, PRIORITY.body);
+  trunk(fatMm, TISSUE_CLASS.muscle, 'muscle', TISSUE.muscle, PRIORITY.body + 0.5);
+  // The visceral cavity ends in front of the spinal canal; behind it the muscle layer is the paraspinal muscle.
+  const visceralFat = Math.min(0.45, Math.max(0.05, 0.12 + 0.02 * (bmi - 24) + (female ? -0.03 : 0.05) + 0.04 * random.nextNormal()));
+  const viscera: Composition = [{ material: 'soft-tissue', gPerCm3: 1.04 * (1 - visceralFat) }, { material: 'adipose', gPerCm3: 0.93 * visceralFat }];
+  trunk(fatMm + 11, TISSUE_CLASS.softTissue, 'viscera', viscera, PRIORITY.fat, l1.centerMm[1] + 0.72 * l1.semiMm[1] + 4);
+  const zTop = zRangeMm[1] + 60;
+  const zBottom = zRangeMm[0] - 60;
+  const spineRegions = addSpine(builder, spine, 1);
+  for (const r of spineRegions.vertebraCode.keys()) tissueClass.set(r, spineRegions.cancellousCode.has(r) ? TISSUE_CLASS.cancellousBone : TISSUE_CLASS.corticalBone);
+  tissueClass.set(spineRegions.discRegion, TISSUE_CLASS.discOrCanal);
+  tissueClass.set(builder.region('spinal canal', TISSUE.water), TISSUE_CLASS.discOrCanal);
+  const level = (name: string): VertebraShape => spine.vertebrae.find((v) => v.level === name)!;
+  const [t8, t10, t11, t12, l2, l5] = ['T8', 'T10', 'T11', 'T12', 'L2', 'L5'].map(level) as [VertebraShape, VertebraShape, VertebraShape, VertebraShape, VertebraShape, VertebraShape];
+
+  // Psoas: from T12/L1 to below L5, widening caudally.
+  const psoas = region('psoas', TISSUE.muscle, TISSUE_CLASS.muscle);
+  for (const side of [-1, 1]) {
+    const top: Point3 = [side * (l1.semiMm[0] + 6), l1.centerMm[1] + 4, l1.centerMm[2] + 10];
+    const bottom: Point3 = [side * (l5.semiMm[0] + 20), l5.centerMm[1] + 2, l5.centerMm[2] - 50];
+    builder.tube(top, bottom, 15, 13, 0.6, psoas, PRIORITY.muscle);
+  }
+  // Aorta (left anterior of the bodies) down to L4, IVC (right).
+  const blood = region('blood', TISSUE.blood, TISSUE_CLASS.blood);
+  const aortaRadius = Math.max(8, 9 + 0.05 * (person.ageYears - 40) + (female ? -1 : 0.5) + 1.2 * random.nextNormal());
+  const aortaAt = (v: VertebraShape): Point3 => [v.centerMm[0] + 0.55 * v.semiMm[0], v.centerMm[1] - v.semiMm[1] - aortaRadius - 2, v.centerMm[2]];
+  const l4 = level('L4');
+  const aortaPoints: Point3[] = [[aortaAt(t8)[0], aortaAt(t8)[1] + 8, zTop], ...[t10, t12, l2, l4].map((v) => aortaAt(v))];
+  for (let i = 0; i + 1 < aortaPoints.length; i++) builder.tube(aortaPoints[i]!, aortaPoints[i + 1]!, aortaRadius, aortaRadius, 0, blood, PRIORITY.organ + 0.2);
+  for (let i = 1; i + 1 < aortaPoints.length; i++) builder.ellipsoid(aortaPoints[i]!, [aortaRadius, aortaRadius, aortaRadius], blood, PRIORITY.organ + 0.2);
+  const ivcAt = (v: VertebraShape): Point3 => [v.centerMm[0] - 0.6 * v.semiMm[0] - 12, v.centerMm[1] - v.semiMm[1] - 12, v.centerMm[2]];
+  builder.tube([ivcAt(t10)[0], ivcAt(t10)[1] - 10, zTop], ivcAt(l5), 12, 8, 0, blood, PRIORITY.organ + 0.2);
+  // Calcified plaques in the abdominal aorta, more with age.
+  const plaque = region('aortic calcification', calcification(800), TISSUE_CLASS.calcification);
+  const plaqueCount = poisson(random, Math.max(0, (person.ageYears - 45) / 6));
+  for (let i = 0; i < plaqueCount; i++) {
+    const t = random.nextFloat();
+    const from = aortaAt(t12);
+    const to = aortaAt(l4);
+    const angle = 2 * Math.PI * random.nextFloat();
+    const c: Point3 = [from[0] + t * (to[0] - from[0]) + aortaRadius * Math.cos(angle), from[1] + t * (to[1] - from[1]) + aortaRadius * Math.sin(angle), from[2] + t * (to[2] - from[2])];
+    builder.ellipsoid(c, [0.8 + 1.2 * random.nextFloat(), 0.8 + 1.2 * random.nextFloat(), 2 + 5 * random.nextFloat()], plaque, PRIORITY.organ + 0.5);
+  }
+  // Kidneys in perirenal fat (left higher), liver and spleen under the diaphragm, stomach.
+  const organ = region('organ', [{ material: 'soft-tissue', gPerCm3: 1.055 }], TISSUE_CLASS.softTissue);
+  const fat = region('visceral fat', TISSUE.fat, TISSUE_CLASS.visceralFat);
+  for (const side of [-1, 1]) {
+    const kz = (side > 0 ? l1.centerMm[2] : l2.centerMm[2]) + 5 * random.nextNormal();
+    const centre: Point3 = [side * (l1.semiMm[0] + 52), l1.centerMm[1] + 12, kz];
+    builder.ellipsoid(centre, [36 + 10 * visceralFat, 34 + 10 * visceralFat, 66], fat, PRIORITY.muscle + 0.5, [0.15 * side, -0.1, 1]);
+    builder.ellipsoid(centre, [26, 24, 55], organ, PRIORITY.organ, [0.15 * side, -0.1, 1]);
+  }
+  builder.ellipsoid([-0.45 * a, cy - 0.05 * b, t11.centerMm[2] + 10], [0.5 * a, 0.75 * b, 95], organ, PRIORITY.muscle + 0.2);
+  builder.ellipsoid([0.6 * a, cy + 0.35 * b, t11.centerMm[2]], [0.22 * a, 0.35 * b, 55], organ, PRIORITY.muscle + 0.3);
+  const gas = region('gas', TISSUE.gas, TISSUE_CLASS.gas);
+  const stomach: Point3 = [0.35 * a, cy - 0.45 * b, t12.centerMm[2]];
+  builder.ellipsoid(stomach, [0.3 * a, 0.3 * b, 50], organ, PRIORITY.organ - 0.1);
+  builder.ellipsoid([stomach[0], stomach[1] - 0.12 * b, stomach[2] + 5], [0.22 * a, 0.14 * b, 35], gas, PRIORITY.gas);
+  // Bowel gas pockets in the anterior abdomen between L1 and L5.
+  const pockets = 2 + random.nextInt(8);
+  for (let i = 0; i < pockets; i++) {
+    const centre: Point3 = [(random.nextFloat() * 2 - 1) * 0.6 * a, cy - b * (0.1 + 0.6 * random.nextFloat()), l5.centerMm[2] + random.nextFloat() * (l1.centerMm[2] - l5.centerMm[2])];
+    builder.ellipsoid(centre, [6 + 22 * random.nextFloat(), 5 + 14 * random.nextFloat(), 6 + 25 * random.nextFloat()], gas, PRIORITY.gas);
+  }
+  // Lungs above an oblique diaphragm (higher in front), and the heart between them.
+  const lung = region('lung', TISSUE.lung, TISSUE_CLASS.lung);
+  const domeZ = t10.centerMm[2] + 10 * random.nextNormal();
+  for (const side of [-1, 1]) {
+    const semi: [number, number, number] = [0.36 * a, 0.72 * b, (zTop - zBottom) / 2];
+    const centre: Point3 = [side * 0.47 * a, cy + 0.1 * b, (zTop + domeZ - 80) / 2 + (zTop - zBottom) / 4];
+    // Keep z >= domeZ - 0.45 (y - cy): in the tube's frame, -0.45 y' - z' <= -(domeZ - centre z) + 0.45 (cy - centre y).
+    const k = 0.45;
+    const n = Math.hypot(k, 1);
+    builder.add(
+      { shape: 'tube', centerMm: centre, rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: semi, clipPlanes: [{ normal: [0, k / n, -1 / n], offsetMm: (centre[2] - domeZ - k * (centre[1] - cy)) / n }] },
+      lung,
+      PRIORITY.organ + 0.4,
+    );
+  }
+  builder.ellipsoid([0.12 * a, cy - 0.4 * b, t8.centerMm[2]], [0.42 * a, 0.45 * b, 65], blood, PRIORITY.organ + 0.6);
+  // Ribs T6-T12: a chain of tubes from the transverse process round the body wall, sloping down.
+  const ribCortex = region('rib cortex', corticalBone(900), TISSUE_CLASS.corticalBone);
+  const ribMarrow = region('rib marrow', trabecularBone(Math.max(60, l1.trabecularVbmdMgPerCm3), spine.marrowFatFraction), TISSUE_CLASS.cancellousBone);
+  const ra = a - fatMm - 16;
+  const rb = b - fatMm - 16;
+  for (const v of spine.vertebrae) {
+    const arc = RIB_ARC_DEG[v.level];
+    if (arc === undefined) continue;
+    for (const side of [-1, 1]) {
+      const start = along(v, side * (0.62 * v.semiMm[0] + 22), 0.72 * v.semiMm[1] + 20, 0.15 * v.halfHeightMm);
+      const theta0 = Math.asin(Math.min(0.95, Math.abs(start[0]) / ra));
+      const points: Point3[] = [start];
+      for (let deg = (theta0 * 180) / Math.PI + 12; deg <= arc; deg += 18) {
+        const t = (deg * Math.PI) / 180;
+        points.push([side * ra * Math.sin(t), cy + rb * Math.cos(t), start[2] - 0.28 * (deg - (theta0 * 180) / Math.PI)]);
+      }
+      for (let i = 0; i + 1 < points.length; i++) {
+        const p = points[i]!;
+        const q = points[i + 1]!;
+        const d = [q[0] - p[0], q[1] - p[1], q[2] - p[2]];
+        const len = Math.hypot(d[0]!, d[1]!, d[2]!);
+        const e = 1.5 / len;
+        const p2: Point3 = [p[0] - e * d[0]!, p[1] - e * d[1]!, p[2] - e * d[2]!];
+        const q2: Point3 = [q[0] + e * d[0]!, q[1] + e * d[1]!, q[2] + e * d[2]!];
+        builder.tube(p2, q2, 6, 3.5, 0, ribCortex, PRIORITY.cortex, [0, 0, 1]);
+        builder.tube(p2, q2, 4.6, 2.1, 0, ribMarrow, PRIORITY.marrow, [0, 0, 1]);
+      }
+    }
+  }
+  // Table, and the calibration phantom between patient and table.
+  const rods: TorsoAnatomy['rods'] = [];
+  let tableTop = backY + 1;
+  if (rodPhantom !== undefined) {
+    const height = Math.max(30, rodPhantom.rodDiameterMm + 14);
+    const width = Math.max(300, rodPhantom.rodsMgPerCm3.length * (rodPhantom.rodDiameterMm + 22) + 40);
+    const centreY = backY + 1 + height / 2;
+    builder.add({ shape: 'box', centerMm: [0, centreY, zMid], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: [width / 2, height / 2, halfZ] }, region('phantom body', TISSUE.water, TISSUE_CLASS.phantomBody), PRIORITY.phantom - 0.5);
+    const pitch = rodPhantom.rodDiameterMm + 22;
+    const first = -((rodPhantom.rodsMgPerCm3.length - 1) * pitch) / 2;
+    rodPhantom.rodsMgPerCm3.forEach((mg, i) => {
+      const composition = rodPhantom.material === 'HA' ? mineralised(TISSUE.water, mg) : dissolved(TISSUE.water, 'k2hpo4', mg, 2440);
+      const x = first + i * pitch;
+      const r = rodPhantom.rodDiameterMm / 2;
+      builder.add({ shape: 'tube', centerMm: [x, centreY, zMid], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: [r, r, halfZ] }, region(`rod ${i + 1} (${mg} mg/cm3 ${rodPhantom.material})`, composition, TISSUE_CLASS.phantomRod), PRIORITY.phantom);
+      rods.push({ centerMm: [x, centreY], mgPerCm3: mg });
+    });
+    tableTop = backY + 1 + height + 1;
+  }
+  builder.add({ shape: 'box', centerMm: [0, tableTop + 9, zMid], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: [230, 9, halfZ] }, region('table', [{ material: 'pmma', gPerCm3: 0.35 }], TISSUE_CLASS.table), PRIORITY.phantom - 1);
+  return {
+    phantom: builder.build(),
+    spine: spineRegions,
+    tissueClass,
+    body: { semiMm: [a, b], centerYMm: cy, backYMm: backY, subcutaneousFatMm: fatMm },
+    rods,
+    aorticCalcifications: plaqueCount,
+    bowelGasPockets: pockets,
+  };
+}
+
+function poisson(random: SeededRandom, lambda: number): number {
+  const limit = Math.exp(-lambda);
+  let k = 0;
+  let p = random.nextFloat();
+  while (p > limit && k < 50) {
+    k++;
+    p *= random.nextFloat();
+  }
+  return k;
+}

@@ -1,0 +1,139 @@
+import type { Point3, Vector3 } from '../../core/geometry.js';
+import type { ClipPlane } from '../../physics/phantom/solid.js';
+import { rotationAlong } from '../../physics/phantom/solid.js';
+import type { PhantomBuilder } from '../phantom-builder.js';
+import { PRIORITY } from '../phantom-builder.js';
+import { TISSUE, corticalBone, trabecularBone } from '../tissues.js';
+import type { SpineShape, VertebraShape } from './spine-shape.js';
+import { SACRUM_CODE } from './spine-shape.js';
+
+/** What the spine added to the phantom: which regions are which vertebra, and which are cancellous bone. */
+export interface SpineRegions {
+  /** Region index -> VerSe code of the vertebra it belongs to (body, posterior elements). */
+  readonly vertebraCode: Map<number, number>;
+  /** Region index -> VerSe code, for the vertebral body only (shell and cancellous bone). */
+  readonly bodyCode: Map<number, number>;
+  /** Region index -> VerSe code, for the cancellous (trabecular) bone of vertebral bodies only. */
+  readonly cancellousCode: Map<number, number>;
+  /** Region index -> HA mg/cm3, for cancellous regions (the QCT truth is their voxel mean). */
+  readonly cancellousHaMgPerCm3: Map<number, number>;
+  /** Regions holding any spine mineral (for bone-only projections). */
+  readonly boneRegions: Set<number>;
+  readonly discRegion: number;
+}
+
+/** Depth of the flat posterior wall of a body, as a share of its AP semi-axis. */
+const POSTERIOR_WALL = 0.72;
+
+/**
+ * Adds the vertebrae (cortical shell, trabecular body with a slightly less dense core, pedicles,
+ * laminae, spinous and transverse processes), the discs, the spinal canal and the sacrum to a
+ * phantom. `mineralScale` multiplies every spine mineral density (the person's bone density as the
+ * lumbar simulator tunes it to a DXA target; 1 builds the shape's own vBMD).
+ */
+export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScale: number): SpineRegions {
+  const vertebraCode = new Map<number, number>();
+  const cancellousCode = new Map<number, number>();
+  const bodyCode = new Map<number, number>();
+  const cancellousHa = new Map<number, number>();
+  const boneRegions = new Set<number>();
+  const disc = builder.region('intervertebral disc', [{ material: 'soft-tissue', gPerCm3: 1.1 }]);
+  const canal = builder.region('spinal canal', TISSUE.water);
+  for (const v of shape.vertebrae) {
+    const trabecularHa = v.trabecularVbmdMgPerCm3 * mineralScale;
+    // The core is 8 % less dense than the rim, scaled so the body's mean stays at the shape's vBMD.
+    const rimHa = trabecularHa * 1.03;
+    const coreHa = trabecularHa * 0.95;
+    const cortexHa = (500 + 2.5 * v.trabecularVbmdMgPerCm3) * mineralScale;
+    const posteriorHa = (250 + 1.6 * v.trabecularVbmdMgPerCm3) * mineralScale;
+    const cortex = builder.region(`${v.level} cortical shell`, corticalBone(cortexHa));
+    const rim = builder.region(`${v.level} cancellous bone`, trabecularBone(rimHa, shape.marrowFatFraction));
+    const core = builder.region(`${v.level} cancellous core`, trabecularBone(coreHa, shape.marrowFatFraction));
+    const posterior = builder.region(`${v.level} posterior elements`, corticalBone(posteriorHa));
+    for (const r of [cortex, rim, core, posterior]) {
+      vertebraCode.set(r, v.code);
+      boneRegions.add(r);
+    }
+    for (const r of [cortex, rim, core]) bodyCode.set(r, v.code);
+    cancellousCode.set(rim, v.code);
+    cancellousCode.set(core, v.code);
+    cancellousHa.set(rim, rimHa);
+    cancellousHa.set(core, coreHa);
+    addVertebralBody(builder, v, cortex, rim, core);
+    addPosteriorElements(builder, v, posterior);
+    // Disc below this body, and the canal behind body and disc.
+    const below = along(v, 0, 0, -v.halfHeightMm - v.discBelowMm / 2);
+    builder.add(
+      { shape: 'tube', centerMm: below, rotation: rotationAlong(v.axis, [1, 0, 0]), semiAxesMm: [v.semiMm[0] * 0.98, v.semiMm[1] * 0.98, v.discBelowMm / 2 + 0.6], clipPlanes: [{ normal: [0, 1, 0], offsetMm: POSTERIOR_WALL * v.semiMm[1] }] },
+      disc,
+      PRIORITY.organ,
+    );
+    const canalCentre = along(v, 0, v.semiMm[1] * POSTERIOR_WALL + 9, -v.discBelowMm / 2);
+    builder.add({ shape: 'tube', centerMm: canalCentre, rotation: rotationAlong(v.axis, [1, 0, 0]), semiAxesMm: [10.5, 8, v.halfHeightMm + v.discBelowMm / 2 + 0.5] }, canal, PRIORITY.organ);
+  }
+  const sacrumHa = (shape.vertebrae[shape.vertebrae.length - 1]?.trabecularVbmdMgPerCm3 ?? 120) * mineralScale;
+  const sacrum = builder.region('sacrum', trabecularBone(sacrumHa, shape.marrowFatFraction));
+  const sacrumCortex = builder.region('sacrum cortex', corticalBone((500 + 2.5 * sacrumHa) * mineralScale));
+  for (const r of [sacrum, sacrumCortex]) {
+    vertebraCode.set(r, SACRUM_CODE);
+    boneRegions.add(r);
+  }
+  const s = shape.sacrumTopMm;
+  const a = shape.sacrumAxis;
+  const sacrumCentre: Point3 = [s[0] - 45 * a[0], s[1] - 45 * a[1], s[2] - 45 * a[2]];
+  builder.add({ shape: 'tube', centerMm: sacrumCentre, rotation: rotationAlong(a, [1, 0, 0]), semiAxesMm: [48, 22, 45], taper: 0.5 }, sacrumCortex, PRIORITY.cortex);
+  builder.add({ shape: 'tube', centerMm: sacrumCentre, rotation: rotationAlong(a, [1, 0, 0]), semiAxesMm: [46.5, 20.5, 43.5], taper: 0.5 }, sacrum, PRIORITY.marrow);
+  return { vertebraCode, bodyCode, cancellousCode, cancellousHaMgPerCm3: cancellousHa, boneRegions, discRegion: disc };
+}
+
+/** A point given in the body's local frame (x left, y posterior, z along the axis), mm. */
+export function along(v: VertebraShape, x: number, y: number, z: number): Point3 {
+  const r = rotationAlong(v.axis, [1, 0, 0]);
+  return [
+    v.centerMm[0] + r[0]! * x + r[1]! * y + r[2]! * z,
+    v.centerMm[1] + r[3]! * x + r[4]! * y + r[5]! * z,
+    v.centerMm[2] + r[6]! * x + r[7]! * y + r[8]! * z,
+  ];
+}
+
+function addVertebralBody(builder: PhantomBuilder, v: VertebraShape, cortex: number, rim: number, core: number): void {
+  const rotation = rotationAlong(v.axis, [1, 0, 0]);
+  const [a, b] = v.semiMm;
+  const h = v.halfHeightMm;
+  // A wedge deformity lowers the anterior (-y) top endplate: z <= h - k (b - y) in the body's frame.
+  const wedge = (inset: number): ClipPlane[] => {
+    const planes: ClipPlane[] = [{ normal: [0, 1, 0], offsetMm: POSTERIOR_WALL * b - inset }];
+    if (v.anteriorHeightRatio < 1) {
+      const k = ((1 - v.anteriorHeightRatio) * 2 * h) / (2 * b);
+      const n = Math.hypot(k, 1);
+      planes.push({ normal: [0, -k / n, 1 / n], offsetMm: (h - inset - k * b) / n });
+    }
+    return planes;
+  };
+  builder.add({ shape: 'tube', centerMm: v.centerMm, rotation, semiAxesMm: [a, b, h], taper: 0, clipPlanes: wedge(0) }, cortex, PRIORITY.cortex);
+  const t = v.corticalShellMm;
+  builder.add({ shape: 'tube', centerMm: v.centerMm, rotation, semiAxesMm: [a - t, b - t, h - v.endplateMm], clipPlanes: wedge(Math.max(t, v.endplateMm)) }, rim, PRIORITY.marrow);
+  builder.add({ shape: 'ellipsoid', centerMm: along(v, 0, -0.1 * b, 0), rotation, semiAxesMm: [0.6 * a, 0.55 * b, 0.55 * h], clipPlanes: wedge(Math.max(t, v.endplateMm) + 1) }, core, PRIORITY.marrow + 0.5);
+}
+
+/** Pedicles, laminae, spinous process and transverse processes, as tubes of dense bone. */
+function addPosteriorElements(builder: PhantomBuilder, v: VertebraShape, region: number): void {
+  const [a, b] = v.semiMm;
+  const lumbar = v.level.startsWith('L');
+  const back = POSTERIOR_WALL * b;
+  const pedicleLength = lumbar ? 18 : 14;
+  const spinousLength = lumbar ? 30 : 36;
+  const transverseReach = lumbar ? (v.level === 'L3' ? 38 : 30) : 24;
+  const z = 0.15 * v.halfHeightMm;
+  const tube = (p: Point3, q: Point3, semiA: number, semiB: number, hint: Vector3 = [0, 0, 1]): void => builder.tube(along(v, ...p), along(v, ...q), semiA, semiB, 0, region, PRIORITY.cortex, hint);
+  for (const side of [-1, 1]) {
+    const root: Point3 = [side * 0.62 * a, back - 2, z];
+    const end: Point3 = [side * 0.62 * a, back + pedicleLength, z];
+    tube(root, end, 6.5, 4 + 0.05 * a);
+    tube(end, [0, back + pedicleLength + 9, z - 2], 7, 3.2);
+    const tip: Point3 = [side * (0.62 * a + transverseReach), back + pedicleLength + (lumbar ? 2 : 8), z];
+    tube(end, tip, lumbar ? 5.5 : 5, lumbar ? 3.5 : 4);
+  }
+  const root: Point3 = [0, back + pedicleLength + 9, z - 2];
+  tube(root, [0, back + pedicleLength + 9 + spinousLength, z - (lumbar ? 8 : 26)], 3, lumbar ? 9 : 6, [1, 0, 0]);
+}

@@ -1,0 +1,148 @@
+import type { Point3, Vector3 } from '../../core/geometry.js';
+import type { SeededRandom } from '../../core/seeded-random.js';
+import type { SimulatedPerson } from '../person.js';
+
+/** The levels the spine phantom is built of, cranial to caudal, with their VerSe label codes. */
+export const SPINE_LEVELS = ['T6', 'T7', 'T8', 'T9', 'T10', 'T11', 'T12', 'L1', 'L2', 'L3', 'L4', 'L5'] as const;
+export type SpineLevel = (typeof SPINE_LEVELS)[number];
+
+/** VerSe challenge label convention: C1-C7 = 1-7, T1-T12 = 8-19, L1-L5 = 20-24, sacrum = 26. */
+export function verseCode(level: SpineLevel | 'sacrum'): number {
+  if (level === 'sacrum') return 26;
+  const n = Number(level.slice(1));
+  return level.startsWith('T') ? 7 + n : 19 + n;
+}
+
+export const SACRUM_CODE = 26;
+
+/**
+ * Adult vertebral body size by level, mm (LR semi-axis, AP semi-axis, height), for a 170 cm
+ * person; approximate values from morphometric studies of the thoracolumbar spine (bodies widen
+ * and deepen caudally; lumbar bodies are about 25-28 mm tall, thoracic 18-23 mm).
+ */
+const BODY_SIZE_MM: Record<SpineLevel, [number, number, number]> = {
+  T6: [14, 13, 18], T7: [14.5, 13.5, 18.5], T8: [15, 14, 19], T9: [15.5, 14.5, 20], T10: [16.5, 15, 21], T11: [17.5, 15.5, 22], T12: [19, 16, 23],
+  L1: [20, 16.5, 25], L2: [21, 17, 26], L3: [22.5, 17.5, 27], L4: [23.5, 17.5, 27], L5: [24.5, 17.5, 26],
+};
+
+/** Disc height below each level, mm (thoracic discs thin, lumbar discs about 9-11 mm). */
+const DISC_BELOW_MM: Record<SpineLevel, number> = {
+  T6: 4.5, T7: 4.5, T8: 5, T9: 5, T10: 5.5, T11: 6, T12: 7, L1: 8.5, L2: 9.5, L3: 10, L4: 10.5, L5: 9,
+};
+
+/** Levels whose ribs are built (rib-bearing vertebrae), and how far round the body each rib reaches, degrees from the back. */
+export const RIB_ARC_DEG: Partial<Record<SpineLevel, number>> = { T6: 160, T7: 158, T8: 155, T9: 150, T10: 140, T11: 105, T12: 70 };
+
+export interface VertebraShape {
+  readonly level: SpineLevel;
+  readonly code: number;
+  /** Centre of the vertebral body, mm (patient frame, LPS). */
+  readonly centerMm: Point3;
+  /** Unit cranial direction of the body's axis (follows the spine's curves). */
+  readonly axis: Vector3;
+  /** LR and AP semi-axes of the body, mm. */
+  readonly semiMm: [number, number];
+  readonly halfHeightMm: number;
+  readonly corticalShellMm: number;
+  readonly endplateMm: number;
+  /** Anterior height over posterior height: 1 intact, < 0.8 a wedge (fracture-like) deformity. */
+  readonly anteriorHeightRatio: number;
+  /** Mean trabecular vBMD the body is built to before the person's scale, mg/cm3. */
+  readonly trabecularVbmdMgPerCm3: number;
+  readonly discBelowMm: number;
+}
+
+export interface SpineShape {
+  readonly vertebrae: readonly VertebraShape[];
+  /** Top of the sacrum (centre of the S1 endplate), mm. */
+  readonly sacrumTopMm: Point3;
+  readonly sacrumAxis: Vector3;
+  readonly marrowFatFraction: number;
+  /** Vertebra with a fracture-like deformity, if any. */
+  readonly fractured: SpineLevel | null;
+}
+
+export interface SpineShapeOptions {
+  /** Chance that one of T12-L2 has a fracture-like wedge deformity. */
+  fractureShare: number;
+}
+
+/**
+ * Draws one person's thoracolumbar spine: body sizes scaled by stature with per-level jitter,
+ * lordosis and kyphosis of person-dependent amplitude, a slight scoliosis, per-level trabecular
+ * vBMD around the person's L1-L2 target (denser cranially, about 2 % per level, as QCT shows),
+ * and in a share of people a wedge deformity of T12, L1 or L2. L1's body centre is at the origin.
+ */
+export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptions, random: SeededRandom): SpineShape {
+  const stature = (person.heightCm / (person.sex === 'F' ? 160 : 172)) * (person.sex === 'F' ? 0.93 : 1) * (1 + 0.04 * random.nextNormal());
+  const girth = stature * (1 + 0.05 * random.nextNormal());
+  const targetVbmd = person.targets.spineVbmd ?? 130;
+  const lordosisMm = 18 + 8 * random.nextNormal();
+  const kyphosisMm = 14 + 6 * random.nextNormal();
+  const scoliosisMm = 4 * random.nextNormal();
+  const fractured: SpineLevel | null = random.nextFloat() < options.fractureShare ? (['T12', 'L1', 'L1', 'L2'] as const)[random.nextInt(4)]! : null;
+  // Stack from L5 upwards along z, then shift so that L1 sits at z = 0.
+  const stacked: { level: SpineLevel; z: number; half: number; disc: number; semi: [number, number] }[] = [];
+  let z = 0;
+  for (let index = SPINE_LEVELS.length - 1; index >= 0; index--) {
+    const level = SPINE_LEVELS[index]!;
+    const [a, b, h] = BODY_SIZE_MM[level];
+    const jitter = 1 + 0.03 * random.nextNormal();
+    const heightRatio = level === fractured ? 0.82 : 1;
+    const half = (h * stature * jitter * heightRatio) / 2;
+    const disc = DISC_BELOW_MM[level] * stature * (1 + 0.08 * random.nextNormal());
+    z += disc + half;
+    stacked.unshift({ level, z, half, disc, semi: [a * girth * jitter, b * girth * jitter] });
+    z += half;
+  }
+  const zL1 = stacked.find((s) => s.level === 'L1')!.z;
+  const zL3 = stacked.find((s) => s.level === 'L3')!.z - zL1;
+  const zT7 = stacked.find((s) => s.level === 'T7')!.z - zL1;
+  // Lordosis pulls the lumbar spine forwards (-y), kyphosis pushes the thoracic spine back (+y).
+  const curveY = (zz: number): number => -lordosisMm * Math.exp(-(((zz - zL3) / 90) ** 2)) + kyphosisMm * Math.exp(-(((zz - zT7) / 120) ** 2));
+  const curveX = (zz: number): number => scoliosisMm * Math.sin((Math.PI * zz) / 220);
+  const y0 = curveY(0);
+  const x0 = curveX(0);
+  const centreAt = (zz: number): Point3 => [curveX(zz) - x0, curveY(zz) - y0, zz];
+  const axisAt = (zz: number): Vector3 => {
+    const a = centreAt(zz - 5);
+    const b = centreAt(zz + 5);
+    const n = Math.hypot(b[0] - a[0], b[1] - a[1], b[2] - a[2]);
+    return [(b[0] - a[0]) / n, (b[1] - a[1]) / n, (b[2] - a[2]) / n];
+  };
+  const indexOfL1 = SPINE_LEVELS.indexOf('L1');
+  // Cranial levels are denser; the mean of L1 and L2 factors is 0.99, so scale the target to meet it.
+  const levelFactor = (index: number): number => 1 + 0.02 * (indexOfL1 - index);
+  const vertebrae: VertebraShape[] = stacked.map((s, index) => {
+    const zz = s.z - zL1;
+    const sclerosis = s.level === fractured ? 1.25 : 1;
+    return {
+      level: s.level,
+      code: verseCode(s.level),
+      centerMm: centreAt(zz),
+      axis: axisAt(zz),
+      semiMm: s.semi,
+      halfHeightMm: s.half,
+      corticalShellMm: 0.7 + 0.3 * random.nextFloat(),
+      endplateMm: 0.8 + 0.4 * random.nextFloat(),
+      anteriorHeightRatio: s.level === fractured ? 0.55 + 0.15 * random.nextFloat() : 1,
+      trabecularVbmdMgPerCm3: Math.max(15, ((targetVbmd * levelFactor(index)) / 0.99) * (1 + 0.03 * random.nextNormal()) * sclerosis),
+      discBelowMm: s.disc,
+    };
+  });
+  const l5 = vertebrae[vertebrae.length - 1]!;
+  const sacrumZ = l5.centerMm[2] - l5.halfHeightMm - l5.discBelowMm;
+  const sacrumTop: Point3 = [l5.centerMm[0], l5.centerMm[1] + 6, sacrumZ];
+  return {
+    vertebrae,
+    sacrumTopMm: sacrumTop,
+    sacrumAxis: normalise([0, -0.6, 1]),
+    marrowFatFraction: Math.min(0.75, Math.max(0.15, 0.2 + 0.0065 * (person.ageYears - 20) + 0.05 * random.nextNormal())),
+    fractured,
+  };
+}
+
+function normalise(v: Vector3): Vector3 {
+  const n = Math.hypot(v[0], v[1], v[2]);
+  return [v[0] / n, v[1] / n, v[2] / n];
+}
