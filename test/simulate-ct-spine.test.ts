@@ -23,7 +23,6 @@ const N = 12;
 const SMALL = ['--ct-matrix', '160', '--pixel-mm', '2.5', '--ct-slices', '100', '--slice-mm', '3'];
 const out = tempDir();
 const run = runCli(['simulate', 'ct-spine', '--n', String(N), '--out', out, '--seed', '11', '--fracture-share', '0.5', ...SMALL], 300_000);
-const caseId = (k: number): string => `ct-spine-${String(k).padStart(4, '0')}`;
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
 interface LevelTruth { level: string; code: number; complete: boolean; fractured: boolean; vbmdMgPerCm3: number | null; exactMeanHu: number | null }
