@@ -164,7 +164,7 @@ export async function simulateForearmCase(
     bodyPartExamined: 'HAND',
     anatomicRegion: { value: '85562004', meaning: 'Hand' },
     viewPosition: 'PA',
-    viewCode: { value: '399348003', meaning: 'postero-anterior' },
+    viewCode: { value: '399066004', meaning: 'postero-anterior' },
     laterality: 'L',
     patientOrientation: ['R', 'F'],
     manufacturer: vendor.manufacturer,

@@ -28,7 +28,7 @@ export interface DxImageOptions {
   bodyPartExamined: string;
   anatomicRegion: AnatomicRegionCode;
   viewPosition: string;
-  /** The view as a code (SNOMED CT), e.g. 399348003 postero-anterior. */
+  /** The view as a code (SNOMED CT), e.g. 399066004 postero-anterior, 399348003 antero-posterior, 399173006 left lateral (CID 4010). */
   viewCode?: AnatomicRegionCode;
   laterality: 'L' | 'R' | 'U' | '';
   /** [row direction, column direction] in patient terms, e.g. ['R', 'F']. */
