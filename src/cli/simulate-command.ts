@@ -8,6 +8,7 @@ import { runSimulation } from '../simulate/run-simulation.js';
 import type { SimulateJob } from '../simulate/simulate-job.js';
 import { defaultDeviceIds } from '../simulate/simulate-job.js';
 import { DEFAULT_CT_SPINE_OPTIONS } from '../simulate/ct-spine/ct-spine-options.js';
+import { DEFAULT_LUMBAR_OPTIONS } from '../simulate/lumbar/lumbar-options.js';
 
 export interface SimulateCommandOptions {
   n: number;
@@ -32,6 +33,7 @@ export interface SimulateCommandOptions {
   rodMaterial?: string;
   rodDiameterMm?: number;
   fractureShare?: number;
+  osteophyteShare?: number;
   supersample?: number;
   summary?: boolean;
   contactSheet?: boolean;
@@ -61,6 +63,15 @@ export async function simulateCommand(site: string, o: SimulateCommandOptions): 
       ...(o.jpegQuality === undefined ? {} : { jpegQuality: o.jpegQuality }),
     },
     ctSpine: site === 'ct-spine' ? ctSpineOptions(o) : DEFAULT_CT_SPINE_OPTIONS,
+    lumbar: {
+      ...DEFAULT_LUMBAR_OPTIONS,
+      ...(site === 'lumbar' && o.pixelMm !== undefined ? { pixelSpacingMm: o.pixelMm } : {}),
+      doseFactor: o.dose ?? 1,
+      fractureShare: o.fractureShare ?? DEFAULT_LUMBAR_OPTIONS.fractureShare,
+      ...(o.osteophyteShare === undefined ? {} : { osteophyteShare: o.osteophyteShare }),
+      ...(o.kvp === undefined ? {} : { kVp: o.kvp }),
+      ...(o.jpegQuality === undefined ? {} : { jpegQuality: o.jpegQuality }),
+    },
   };
   const command = `openbmd simulate ${process.argv.slice(3).join(' ')}`.trim();
   const result = await runSimulation(job, o.workers ?? 2, command, (line) => process.stderr.write(`${line}\n`));
@@ -71,7 +82,7 @@ export async function simulateCommand(site: string, o: SimulateCommandOptions): 
     process.stderr.write(`contact sheet of the first ${Math.min(6, result.cases.length)} images: ${sheet}\n`);
   }
   if (o.summary === true) {
-    const summary = summariseCohort(site, result.cases);
+    const summary = summariseCohort(site as SimulatedSite, result.cases);
     await writeFile(join(o.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     process.stdout.write(`${formatCohortSummary(summary)}\n`);
   }

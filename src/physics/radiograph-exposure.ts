@@ -9,13 +9,21 @@ export interface ExposureOptions {
   quantaPerMm2: number;
   pixelSpacingMm: number;
   /**
-   * Share of the energy removed from the primary beam that reaches the detector as scatter (after
-   * any anti-scatter grid), spread by a Gaussian of `scatterSigmaMm`.
+   * Scatter-to-primary ratio per unit of primary attenuation (-ln of the primary transmission),
+   * after any anti-scatter grid, spread by a Gaussian of `scatterSigmaMm`. Scatter grows with the
+   * thickness crossed but is itself attenuated on the way out, so its source is taken as
+   * primary * (-ln primary): thin parts (a hand) scatter little, an abdomen reaches SPRs of 1-2.
    */
   scatterFraction: number;
   scatterSigmaMm: number;
   /** Detector point-spread (scintillator light spread), Gaussian sigma in mm. */
   blurSigmaMm: number;
+  /**
+   * Automatic exposure control: scale the exposure so that the central field (middle 40 % of rows
+   * and columns) receives this signal relative to an unattenuated open field at the nominal dose;
+   * undefined keeps the nominal exposure (thin parts without AEC).
+   */
+  automaticExposureSignal?: number;
 }
 
 /**
@@ -23,7 +31,7 @@ export interface ExposureOptions {
  * primary, plus scatter, plus quantum noise (Gaussian approximation of Poisson on the detected
  * quanta), then the detector blur. The open field needs no evaluation.
  */
-export function exposeRadiograph(projection: MaterialProjection, beam: PolychromaticBeam, options: ExposureOptions, random: SeededRandom): Float32Array {
+export function exposeRadiograph(projection: MaterialProjection, beam: PolychromaticBeam, options: ExposureOptions, random: SeededRandom): { signal: Float32Array; exposureScale: number } {
   const { columns, rows } = projection;
   const pixels = columns * rows;
   const nm = projection.materials.length;
@@ -48,18 +56,29 @@ export function exposeRadiograph(projection: MaterialProjection, beam: Polychrom
   }
   const scatter = new Float32Array(pixels);
   if (options.scatterFraction > 0) {
-    for (let p = 0; p < pixels; p++) scatter[p] = 1 - primary[p]!;
+    for (let p = 0; p < pixels; p++) scatter[p] = primary[p]! * -Math.log(Math.max(primary[p]!, 1e-12));
     gaussianBlur2D(scatter, columns, rows, options.scatterSigmaMm / options.pixelSpacingMm);
   }
-  const quantaPerPixel = options.quantaPerMm2 * options.pixelSpacingMm * options.pixelSpacingMm;
+  const exposureScale = options.automaticExposureSignal === undefined ? 1 : options.automaticExposureSignal / centralMedian(primary, scatter, options.scatterFraction, columns, rows);
+  const quantaPerPixel = exposureScale * options.quantaPerMm2 * options.pixelSpacingMm * options.pixelSpacingMm;
   const signal = new Float32Array(pixels);
   for (let p = 0; p < pixels; p++) {
     const s = options.scatterFraction * scatter[p]!;
-    const total = primary[p]! + s;
+    const total = exposureScale * (primary[p]! + s);
     // Scatter quanta carry about the same mean energy as the primary.
     const n = quantaPerPixel * (quanta[p]! + s);
     signal[p] = Math.max(1e-6, total * (1 + random.nextNormal() / Math.sqrt(Math.max(n, 1))));
   }
   gaussianBlur2D(signal, columns, rows, options.blurSigmaMm / options.pixelSpacingMm);
-  return signal;
+  return { signal, exposureScale };
+}
+
+/** Median of primary + scatter over the middle 40 % of rows and columns (the AEC chamber's field). */
+function centralMedian(primary: Float32Array, scatter: Float32Array, scatterFraction: number, columns: number, rows: number): number {
+  const values: number[] = [];
+  for (let j = Math.floor(0.3 * rows); j < Math.ceil(0.7 * rows); j += 2) {
+    for (let i = Math.floor(0.3 * columns); i < Math.ceil(0.7 * columns); i += 2) values.push(primary[j * columns + i]! + scatterFraction * scatter[j * columns + i]!);
+  }
+  values.sort((a, b) => a - b);
+  return Math.max(1e-9, values[Math.floor(values.length / 2)] ?? 1);
 }

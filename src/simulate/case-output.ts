@@ -18,6 +18,17 @@ export function personColumns(person: SimulatedPerson): Record<string, string> {
   };
 }
 
+/** The person's drawn targets, for the cohort summary's cross-site correlations. */
+export function targetFacts(person: SimulatedPerson): Record<string, number> {
+  const t = person.targets;
+  const out: Record<string, number> = {};
+  if (t.lumbarAbmd !== undefined) out['targetLumbarAbmd'] = t.lumbarAbmd;
+  if (t.totalHipAbmd !== undefined) out['targetTotalHipAbmd'] = t.totalHipAbmd;
+  if (t.femoralNeckAbmd !== undefined) out['targetFemoralNeckAbmd'] = t.femoralNeckAbmd;
+  if (t.spineVbmd !== undefined) out['targetSpineVbmd'] = t.spineVbmd;
+  return out;
+}
+
 /** The study date of a simulated case: fixed, so files are the same for the same seed. */
 export function simulatedStudyDate(caseIndex: number): Date {
   return new Date(Date.UTC(2024, 0, 1, 8, 0, 0) + caseIndex * 3_600_000);

@@ -20,12 +20,16 @@ export interface AcquisitionOptions {
   /** Multiplies the vendor's detected quanta (dose); lower = noisier. */
   doseFactor: number;
   jpegQuality?: number;
+  /** Automatic exposure control target (see ExposureOptions); undefined: nominal exposure. */
+  automaticExposureSignal?: number;
 }
 
 export interface Radiograph {
   pixels: Uint16Array;
   record: ProcessingRecord;
   projection: MaterialProjection;
+  /** Exposure relative to the nominal one (AEC); the processing's input signal is relative to a nominal open field. */
+  exposureScale: number;
   jpegRatio?: number;
 }
 
@@ -42,7 +46,7 @@ export async function acquireRadiograph(
   const projection = projectPhantom(phantom, geometry, materials);
   const spectrum = kramersSpectrum(catalog, { kVp: options.kVp, aluminiumMm: options.aluminiumMm });
   const beam = new PolychromaticBeam(catalog, spectrum, { cesiumIodideMm: vendor.cesiumIodideMm }, materials);
-  const signal = exposeRadiograph(
+  const { signal, exposureScale } = exposeRadiograph(
     projection,
     beam,
     {
@@ -51,15 +55,16 @@ export async function acquireRadiograph(
       scatterFraction: options.scatterFraction,
       scatterSigmaMm: options.scatterSigmaMm,
       blurSigmaMm: vendor.blurSigmaMm,
+      ...(options.automaticExposureSignal === undefined ? {} : { automaticExposureSignal: options.automaticExposureSignal }),
     },
     random,
   );
   const { pixels, record } = processDetectorImage(signal, geometry.columns, geometry.rows, geometry.pixelSpacingMm, vendor, random);
-  if (options.jpegQuality === undefined) return { pixels, record, projection };
+  if (options.jpegQuality === undefined) return { pixels, record, projection, exposureScale };
   // Through an 8-bit JPEG link and back to the stored range.
   const max = 2 ** record.bitsStored - 1;
   const grey = Uint8Array.from(pixels, (v) => Math.round((v / max) * 255));
   const { pixels: decoded, ratio } = await jpegRoundTrip(grey, geometry.columns, geometry.rows, options.jpegQuality);
   const lossy = Uint16Array.from(decoded, (v) => Math.round((v / 255) * max));
-  return { pixels: lossy, record, projection, jpegRatio: ratio };
+  return { pixels: lossy, record, projection, exposureScale, jpegRatio: ratio };
 }

@@ -69,7 +69,7 @@ export async function runSimulation(job: SimulateJob, workers: number, command: 
         seed: job.seed,
         n: job.n,
         vendors: job.vendors,
-        options: job.site === 'forearm' ? job.forearm : job.site === 'ct-spine' ? job.ctSpine : undefined,
+        options: { forearm: job.forearm, 'ct-spine': job.ctSpine, lumbar: job.lumbar, hip: undefined }[job.site],
       },
       null,
       2,

@@ -6,6 +6,8 @@ import type { VendorProfile } from '../physics/vendor-profile.js';
 import type { CtScannerProfile } from '../physics/ct-scanner-profile.js';
 import { CT_SCANNER_PROFILES, ctScannerProfile } from '../physics/ct-scanner-profile.js';
 import type { CtSpineOptions } from './ct-spine/ct-spine-options.js';
+import type { LumbarOptions } from './lumbar/lumbar-options.js';
+import { simulateLumbarCase } from './lumbar/simulate-lumbar-case.js';
 import { simulateCtSpineCase } from './ct-spine/simulate-ct-spine-case.js';
 import type { SimulatedCase } from './case-output.js';
 import type { ForearmOptions } from './forearm/forearm-shape-options.js';
@@ -23,6 +25,7 @@ export interface SimulateJob {
   vendors: string[];
   forearm: ForearmOptions;
   ctSpine: CtSpineOptions;
+  lumbar: LumbarOptions;
 }
 
 /** Case ids are zero-padded so files sort in case order. */
@@ -77,6 +80,7 @@ export async function runSimulationCase(job: SimulateJob, index: number): Promis
   }
   const vendors = resolveVendors(job.vendors);
   const vendor = vendors[random.nextInt(vendors.length)]!;
+  if (job.site === 'lumbar') return simulateLumbarCase(caseId, index, person, vendor, job.lumbar, catalog, job.outDir, random);
   if (job.site === 'forearm') return simulateForearmCase(caseId, index, person, vendor, job.forearm, catalog, job.outDir, random);
-  throw new OpenBmdError('UNSUPPORTED', `simulate ${job.site} is not implemented yet (forearm and ct-spine are)`);
+  throw new OpenBmdError('UNSUPPORTED', `simulate ${job.site} is not implemented yet (forearm, lumbar and ct-spine are)`);
 }

@@ -1,4 +1,4 @@
-import type { RodPhantomOptions } from './torso-anatomy.js';
+import type { RodPhantomOptions } from '../trunk/torso-anatomy.js';
 
 /** Options of `simulate ct-spine` (plain data: they cross to worker threads). */
 export interface CtSpineOptions {

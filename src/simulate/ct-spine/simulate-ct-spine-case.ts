@@ -11,12 +11,13 @@ import type { CtScannerProfile } from '../../physics/ct-scanner-profile.js';
 import type { MaterialCatalog } from '../../physics/material-catalog.js';
 import type { VoxelGrid } from '../../physics/phantom/voxelise.js';
 import type { SimulatedCase } from '../case-output.js';
-import { personColumns, simulatedStudyDate } from '../case-output.js';
+import { personColumns, simulatedStudyDate, targetFacts } from '../case-output.js';
+import { interpretMeasurement, loadClinicalKnowledge } from '../../clinical/index.js';
 import type { SimulatedPerson } from '../person.js';
 import { drawSpineShape } from '../spine/spine-shape.js';
 import type { CtSpineOptions } from './ct-spine-options.js';
-import type { TorsoAnatomy } from './torso-anatomy.js';
-import { buildTorsoAnatomy } from './torso-anatomy.js';
+import type { TorsoAnatomy } from '../trunk/torso-anatomy.js';
+import { buildTorsoAnatomy } from '../trunk/torso-anatomy.js';
 import type { LevelTruth } from './vertebra-truth.js';
 import { measureVertebrae, spineVbmdTruth } from './vertebra-truth.js';
 
@@ -42,7 +43,7 @@ export async function simulateCtSpineCase(
   const zStart = spanBottom - 5 - Math.min(slack, coverage) * random.nextFloat() + (slack > 0 ? 0 : (coverage - (spanTop - spanBottom)) / 2);
   const zRange: [number, number] = [zStart, zStart + coverage];
   const withRods = random.nextFloat() < options.rodShare;
-  const anatomy = buildTorsoAnatomy(person, spine, zRange, withRods ? options.rods : undefined, random);
+  const anatomy = buildTorsoAnatomy(person, spine, zRange, withRods ? { rodPhantom: options.rods } : {}, random);
   const [a, b] = anatomy.body.semiMm;
   const pixelMm = options.pixelSpacingMm ?? Math.min(0.98, Math.max(0.68 + 0.14 * random.nextFloat(), (2 * a + 40) / options.matrix));
   const n = options.matrix;
@@ -60,6 +61,7 @@ export async function simulateCtSpineCase(
   const labels = labelVolumes(anatomy, scan.regions);
   const levels = measureVertebrae(anatomy, scan.regions, grid, spine, scan.regionHu);
   const truth = spineVbmdTruth(levels);
+  const clinical = truth.vbmdMgPerCm3 === null ? undefined : interpretMeasurement(loadClinicalKnowledge(), 'spine_vbmd', truth.vbmdMgPerCm3, { sex: person.sex, ageYears: person.ageYears });
   const studyDate = simulatedStudyDate(caseIndex);
   const seriesDir = join('images', caseId);
   for (const dir of ['images', 'masks', 'landmarks', 'phantoms', 'truth']) await mkdir(join(outDir, dir), { recursive: true });
@@ -120,6 +122,8 @@ export async function simulateCtSpineCase(
         caseId,
         spineVbmdMgPerCm3: truth.vbmdMgPerCm3,
         spineVbmdLevels: truth.levels,
+        category: clinical?.category ?? null,
+        categoryRule: clinical?.wording ?? null,
         definition: 'QCT: mean hydroxyapatite concentration over the cancellous-bone voxels (centre-sampled label) of L1 and L2; T12 substitutes a fractured or incomplete level',
         levels: levels.map((l): Omit<LevelTruth, 'bodyCentroidVoxel' | 'bodyBoxVoxel'> => ({ level: l.level, code: l.code, complete: l.complete, fractured: l.fractured, anteriorHeightRatio: l.anteriorHeightRatio, cancellousVoxels: l.cancellousVoxels, vbmdMgPerCm3: l.vbmdMgPerCm3, exactMeanHu: l.exactMeanHu, bodyCentroidMm: l.bodyCentroidMm })),
         scanner: scan.record,
@@ -159,6 +163,8 @@ export async function simulateCtSpineCase(
       // What the stored image says in L1's cancellous bone (with noise and scanner error): the naive HU measure.
       roiRawMean: l1 === undefined ? NaN : storedMeanHu(scan.hu, scan.regions, anatomy, l1.code),
       vbmd: truth.vbmdMgPerCm3 ?? NaN,
+      category: clinical?.category ?? '',
+      ...targetFacts(person),
     },
   };
 }

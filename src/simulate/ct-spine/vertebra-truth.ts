@@ -1,7 +1,7 @@
 import type { Point3 } from '../../core/geometry.js';
 import type { VoxelGrid } from '../../physics/phantom/voxelise.js';
 import type { SpineLevel, SpineShape } from '../spine/spine-shape.js';
-import type { TorsoAnatomy } from './torso-anatomy.js';
+import type { TorsoAnatomy } from '../trunk/torso-anatomy.js';
 
 /** What the truth and landmark files say about one vertebra in the scanned slab. */
 export interface LevelTruth {

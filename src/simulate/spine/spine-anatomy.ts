@@ -5,7 +5,7 @@ import type { PhantomBuilder } from '../phantom-builder.js';
 import { PRIORITY } from '../phantom-builder.js';
 import { TISSUE, corticalBone, trabecularBone } from '../tissues.js';
 import type { SpineShape, VertebraShape } from './spine-shape.js';
-import { SACRUM_CODE } from './spine-shape.js';
+import { SACRUM_CODE, SPINE_LEVELS } from './spine-shape.js';
 
 /** What the spine added to the phantom: which regions are which vertebra, and which are cancellous bone. */
 export interface SpineRegions {
@@ -20,6 +20,11 @@ export interface SpineRegions {
   /** Regions holding any spine mineral (for bone-only projections). */
   readonly boneRegions: Set<number>;
   readonly discRegion: number;
+}
+
+/** The mask bit of a level's vertebral body in projections (bit = index in SPINE_LEVELS). */
+export function spineLevelMaskBit(level: (typeof SPINE_LEVELS)[number]): number {
+  return 1 << SPINE_LEVELS.indexOf(level);
 }
 
 /** Depth of the flat posterior wall of a body, as a share of its AP semi-axis. */
@@ -46,9 +51,10 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
     const coreHa = trabecularHa * 0.95;
     const cortexHa = (500 + 2.5 * v.trabecularVbmdMgPerCm3) * mineralScale;
     const posteriorHa = (250 + 1.6 * v.trabecularVbmdMgPerCm3) * mineralScale;
-    const cortex = builder.region(`${v.level} cortical shell`, corticalBone(cortexHa));
-    const rim = builder.region(`${v.level} cancellous bone`, trabecularBone(rimHa, shape.marrowFatFraction));
-    const core = builder.region(`${v.level} cancellous core`, trabecularBone(coreHa, shape.marrowFatFraction));
+    const bit = spineLevelMaskBit(v.level);
+    const cortex = builder.region(`${v.level} cortical shell`, corticalBone(cortexHa), bit);
+    const rim = builder.region(`${v.level} cancellous bone`, trabecularBone(rimHa, shape.marrowFatFraction), bit);
+    const core = builder.region(`${v.level} cancellous core`, trabecularBone(coreHa, shape.marrowFatFraction), bit);
     const posterior = builder.region(`${v.level} posterior elements`, corticalBone(posteriorHa));
     for (const r of [cortex, rim, core, posterior]) {
       vertebraCode.set(r, v.code);
@@ -71,6 +77,18 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
     const canalCentre = along(v, 0, v.semiMm[1] * POSTERIOR_WALL + 9, -v.discBelowMm / 2);
     builder.add({ shape: 'tube', centerMm: canalCentre, rotation: rotationAlong(v.axis, [1, 0, 0]), semiAxesMm: [10.5, 8, v.halfHeightMm + v.discBelowMm / 2 + 0.5] }, canal, PRIORITY.organ);
   }
+  for (const o of shape.osteophytes) {
+    const v = shape.vertebrae.find((x) => x.level === o.level);
+    if (v !== undefined) {
+      const spur = builder.region(`${v.level} osteophyte`, corticalBone(700 * mineralScale));
+      boneRegions.add(spur);
+      vertebraCode.set(spur, v.code);
+      const z = (o.endplate === 'superior' ? 1 : -1) * (v.halfHeightMm - 0.3 * o.sizeMm);
+      const x = o.side === 'left' ? v.semiMm[0] + 0.3 * o.sizeMm : o.side === 'right' ? -v.semiMm[0] - 0.3 * o.sizeMm : 0;
+      const y = o.side === 'anterior' ? -v.semiMm[1] - 0.3 * o.sizeMm : 0;
+      builder.add({ shape: 'ellipsoid', centerMm: along(v, x, y, z), rotation: rotationAlong(v.axis, [1, 0, 0]), semiAxesMm: [o.sizeMm, 0.8 * o.sizeMm, 0.55 * o.sizeMm] }, spur, PRIORITY.cortex - 0.5);
+    }
+  }
   const sacrumHa = (shape.vertebrae[shape.vertebrae.length - 1]?.trabecularVbmdMgPerCm3 ?? 120) * mineralScale;
   const sacrum = builder.region('sacrum', trabecularBone(sacrumHa, shape.marrowFatFraction));
   const sacrumCortex = builder.region('sacrum cortex', corticalBone((500 + 2.5 * sacrumHa) * mineralScale));
@@ -81,8 +99,8 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
   const s = shape.sacrumTopMm;
   const a = shape.sacrumAxis;
   const sacrumCentre: Point3 = [s[0] - 45 * a[0], s[1] - 45 * a[1], s[2] - 45 * a[2]];
-  builder.add({ shape: 'tube', centerMm: sacrumCentre, rotation: rotationAlong(a, [1, 0, 0]), semiAxesMm: [48, 22, 45], taper: 0.5 }, sacrumCortex, PRIORITY.cortex);
-  builder.add({ shape: 'tube', centerMm: sacrumCentre, rotation: rotationAlong(a, [1, 0, 0]), semiAxesMm: [46.5, 20.5, 43.5], taper: 0.5 }, sacrum, PRIORITY.marrow);
+  builder.add({ shape: 'tube', centerMm: sacrumCentre, rotation: rotationAlong(a, [1, 0, 0]), semiAxesMm: [38, 20, 45], taper: 0.35 }, sacrumCortex, PRIORITY.cortex);
+  builder.add({ shape: 'tube', centerMm: sacrumCentre, rotation: rotationAlong(a, [1, 0, 0]), semiAxesMm: [36.5, 18.5, 43.5], taper: 0.35 }, sacrum, PRIORITY.marrow);
   return { vertebraCode, bodyCode, cancellousCode, cancellousHaMgPerCm3: cancellousHa, boneRegions, discRegion: disc };
 }
 

@@ -60,11 +60,23 @@ export interface SpineShape {
   readonly marrowFatFraction: number;
   /** Vertebra with a fracture-like deformity, if any. */
   readonly fractured: SpineLevel | null;
+  /** Marginal osteophytes (bony spurs at endplate rims), a DXA confounder of the elderly spine. */
+  readonly osteophytes: readonly Osteophyte[];
+}
+
+export interface Osteophyte {
+  readonly level: SpineLevel;
+  /** Where on the rim: anterior, or lateral to the patient's left or right. */
+  readonly side: 'anterior' | 'left' | 'right';
+  readonly endplate: 'superior' | 'inferior';
+  readonly sizeMm: number;
 }
 
 export interface SpineShapeOptions {
   /** Chance that one of T12-L2 has a fracture-like wedge deformity. */
   fractureShare: number;
+  /** Chance, at age 80 (scaled linearly from 0 at age 40), that the lumbar spine has osteophytes. */
+  osteophyteShare?: number;
 }
 
 /**
@@ -130,6 +142,18 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
       discBelowMm: s.disc,
     };
   });
+  const osteophytes: Osteophyte[] = [];
+  if (random.nextFloat() < (options.osteophyteShare ?? 0) * Math.min(1.2, Math.max(0, (person.ageYears - 40) / 40))) {
+    const count = 1 + random.nextInt(4);
+    for (let i = 0; i < count; i++) {
+      osteophytes.push({
+        level: (['L1', 'L2', 'L3', 'L4', 'L5'] as const)[1 + random.nextInt(4)]!,
+        side: (['anterior', 'left', 'right'] as const)[random.nextInt(3)]!,
+        endplate: random.nextFloat() < 0.5 ? 'superior' : 'inferior',
+        sizeMm: 3 + 5 * random.nextFloat(),
+      });
+    }
+  }
   const l5 = vertebrae[vertebrae.length - 1]!;
   const sacrumZ = l5.centerMm[2] - l5.halfHeightMm - l5.discBelowMm;
   const sacrumTop: Point3 = [l5.centerMm[0], l5.centerMm[1] + 6, sacrumZ];
@@ -139,6 +163,7 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
     sacrumAxis: normalise([0, -0.6, 1]),
     marrowFatFraction: Math.min(0.75, Math.max(0.15, 0.2 + 0.0065 * (person.ageYears - 20) + 0.05 * random.nextNormal())),
     fractured,
+    osteophytes,
   };
 }
 

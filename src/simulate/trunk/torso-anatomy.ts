@@ -44,7 +44,15 @@ export interface TorsoAnatomy {
  * bases above an oblique diaphragm, heart, aorta (wider and calcified with age) and IVC, ribs
  * T6-T12 (T11 and T12 short, floating), the spine, the table, and optionally a rod phantom.
  */
-export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zRangeMm: [number, number], rodPhantom: RodPhantomOptions | undefined, random: SeededRandom): TorsoAnatomy {
+export interface TorsoOptions {
+  /** A rod phantom between patient and table (CT). */
+  rodPhantom?: RodPhantomOptions;
+  /** Multiplies the spine's mineral (the lumbar simulator tunes it to the DXA target). */
+  spineMineralScale?: number;
+}
+
+export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zRangeMm: [number, number], options: TorsoOptions, random: SeededRandom): TorsoAnatomy {
+  const rodPhantom = options.rodPhantom;
   const builder = new PhantomBuilder();
   const tissueClass = new Map<number, number>();
   const region = (name: string, composition: Composition, cls: number): number => {
@@ -77,7 +85,7 @@ export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zR
   trunk(fatMm + 11, TISSUE_CLASS.softTissue, 'viscera', viscera, PRIORITY.fat, l1.centerMm[1] + 0.72 * l1.semiMm[1] + 4);
   const zTop = zRangeMm[1] + 60;
   const zBottom = zRangeMm[0] - 60;
-  const spineRegions = addSpine(builder, spine, 1);
+  const spineRegions = addSpine(builder, spine, options.spineMineralScale ?? 1);
   for (const r of spineRegions.vertebraCode.keys()) tissueClass.set(r, spineRegions.cancellousCode.has(r) ? TISSUE_CLASS.cancellousBone : TISSUE_CLASS.corticalBone);
   tissueClass.set(spineRegions.discRegion, TISSUE_CLASS.discOrCanal);
   tissueClass.set(builder.region('spinal canal', TISSUE.water), TISSUE_CLASS.discOrCanal);
@@ -110,7 +118,7 @@ export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zR
     const to = aortaAt(l4);
     const angle = 2 * Math.PI * random.nextFloat();
     const c: Point3 = [from[0] + t * (to[0] - from[0]) + aortaRadius * Math.cos(angle), from[1] + t * (to[1] - from[1]) + aortaRadius * Math.sin(angle), from[2] + t * (to[2] - from[2])];
-    builder.ellipsoid(c, [0.8 + 1.2 * random.nextFloat(), 0.8 + 1.2 * random.nextFloat(), 2 + 5 * random.nextFloat()], plaque, PRIORITY.organ + 0.5);
+    builder.ellipsoid(c, [1 + 2 * random.nextFloat(), 1 + 2 * random.nextFloat(), 3 + 8 * random.nextFloat()], plaque, PRIORITY.organ + 0.5);
   }
   // Kidneys in perirenal fat (left higher), liver and spleen under the diaphragm, stomach.
   const organ = region('organ', [{ material: 'soft-tissue', gPerCm3: 1.055 }], TISSUE_CLASS.softTissue);
@@ -178,6 +186,7 @@ export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zR
       }
     }
   }
+  addIliacWings(builder, region, spine, spine.marrowFatFraction);
   // Table, and the calibration phantom between patient and table.
   const rods: TorsoAnatomy['rods'] = [];
   let tableTop = backY + 1;
@@ -207,6 +216,24 @@ export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zR
     aorticCalcifications: plaqueCount,
     bowelGasPockets: pockets,
   };
+}
+
+/**
+ * The iliac wings beside L4-S1: curved plates of cortical bone around marrow, opening forwards,
+ * crests near the L4-L5 disc (they frame an AP lumbar radiograph and the lowest CT slices).
+ */
+function addIliacWings(builder: PhantomBuilder, region: (name: string, composition: Composition, cls: number) => number, spine: SpineShape, marrowFat: number): void {
+  const l5 = spine.vertebrae.find((v) => v.level === 'L5')!;
+  const cortex = region('ilium cortex', corticalBone(850), TISSUE_CLASS.corticalBone);
+  const marrow = region('ilium marrow', trabecularBone(Math.max(60, 0.9 * l5.trabecularVbmdMgPerCm3), marrowFat), TISSUE_CLASS.cancellousBone);
+  for (const side of [-1, 1]) {
+    const centre: Point3 = [side * (l5.semiMm[0] + 80), l5.centerMm[1] + 12, l5.centerMm[2] - 40];
+    // The wing's thin axis points forwards and outwards, about 35 degrees from the coronal plane.
+    const angle = (side * 35 * Math.PI) / 180;
+    const normal: [number, number, number] = [Math.sin(angle), -Math.cos(angle), 0];
+    builder.ellipsoid(centre, [60, 58, 8], cortex, PRIORITY.cortex, normal, [0, 0, 1]);
+    builder.ellipsoid(centre, [58, 56, 5.5], marrow, PRIORITY.marrow, normal, [0, 0, 1]);
+  }
 }
 
 function poisson(random: SeededRandom, lambda: number): number {

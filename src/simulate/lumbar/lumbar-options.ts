@@ -1,0 +1,26 @@
+/** Options of `simulate lumbar` (plain data: they cross to worker threads). */
+export interface LumbarOptions {
+  pixelSpacingMm: number;
+  /** Detector field (AP: width across the patient, height along the spine), mm. */
+  fieldWidthMm: number;
+  fieldHeightMm: number;
+  sourceToDetectorMm: number;
+  /** Fixed tube voltage for the AP view (the lateral adds 10 kV); default per vendor with jitter. */
+  kVp?: number;
+  doseFactor: number;
+  jpegQuality?: number;
+  /** Chance of marginal osteophytes at age 80 (scaled from 0 at 40). */
+  osteophyteShare: number;
+  /** Chance of a wedge deformity of T12, L1 or L2. */
+  fractureShare: number;
+}
+
+export const DEFAULT_LUMBAR_OPTIONS: LumbarOptions = {
+  pixelSpacingMm: 0.4,
+  fieldWidthMm: 350,
+  fieldHeightMm: 430,
+  sourceToDetectorMm: 1050,
+  doseFactor: 1,
+  osteophyteShare: 0.45,
+  fractureShare: 0.05,
+};
