@@ -3,6 +3,7 @@ import { VENDOR_PROFILES } from '../src/physics/vendor-profile.js';
 import { CT_SCANNER_PROFILES } from '../src/physics/ct-scanner-profile.js';
 import { DEFAULT_CT_SPINE_OPTIONS } from '../src/simulate/ct-spine/ct-spine-options.js';
 import { DEFAULT_LUMBAR_OPTIONS } from '../src/simulate/lumbar/lumbar-options.js';
+import { DEFAULT_HIP_OPTIONS } from '../src/simulate/hip/hip-options.js';
 import { runSimulation } from '../src/simulate/run-simulation.js';
 
 const [site, n, outDir] = process.argv.slice(2);
@@ -18,6 +19,7 @@ const result = await runSimulation(
     // One 512x512x250 case with the rod phantom, at 0.75 mm.
     ctSpine: { ...DEFAULT_CT_SPINE_OPTIONS, pixelSpacingMm: 0.75, rodShare: 1 },
     lumbar: DEFAULT_LUMBAR_OPTIONS,
+    hip: DEFAULT_HIP_OPTIONS,
   },
   2,
   'bench',

@@ -9,6 +9,9 @@ import type { SimulateJob } from '../simulate/simulate-job.js';
 import { defaultDeviceIds } from '../simulate/simulate-job.js';
 import { DEFAULT_CT_SPINE_OPTIONS } from '../simulate/ct-spine/ct-spine-options.js';
 import { DEFAULT_LUMBAR_OPTIONS } from '../simulate/lumbar/lumbar-options.js';
+import { DEFAULT_HIP_OPTIONS } from '../simulate/hip/hip-options.js';
+import type { HipPose } from '../simulate/hip/hip-shape.js';
+import { HIP_POSES } from '../simulate/hip/hip-shape.js';
 
 export interface SimulateCommandOptions {
   n: number;
@@ -34,6 +37,7 @@ export interface SimulateCommandOptions {
   rodDiameterMm?: number;
   fractureShare?: number;
   osteophyteShare?: number;
+  poses?: string;
   supersample?: number;
   summary?: boolean;
   contactSheet?: boolean;
@@ -63,6 +67,7 @@ export async function simulateCommand(site: string, o: SimulateCommandOptions): 
       ...(o.jpegQuality === undefined ? {} : { jpegQuality: o.jpegQuality }),
     },
     ctSpine: site === 'ct-spine' ? ctSpineOptions(o) : DEFAULT_CT_SPINE_OPTIONS,
+    hip: site === 'hip' ? hipOptions(o) : DEFAULT_HIP_OPTIONS,
     lumbar: {
       ...DEFAULT_LUMBAR_OPTIONS,
       ...(site === 'lumbar' && o.pixelMm !== undefined ? { pixelSpacingMm: o.pixelMm } : {}),
@@ -106,5 +111,30 @@ function ctSpineOptions(o: SimulateCommandOptions): SimulateJob['ctSpine'] {
     doseFactor: o.dose ?? d.doseFactor,
     fractureShare: o.fractureShare ?? d.fractureShare,
     supersample: o.supersample ?? d.supersample,
+  };
+}
+
+function hipOptions(o: SimulateCommandOptions): SimulateJob['hip'] {
+  const d = DEFAULT_HIP_OPTIONS;
+  const poses = o.poses === undefined ? d.poses : o.poses.split(',').map((p) => p.trim());
+  const unknown = poses.filter((p) => !HIP_POSES.includes(p as HipPose));
+  if (poses.length === 0 || unknown.length > 0) throw new OpenBmdError('BAD_ARGUMENT', `--poses takes ${HIP_POSES.join(', ')}; got '${o.poses}'`);
+  const ct = ctSpineOptions({ ...o, pixelMm: undefined });
+  return {
+    ...d,
+    ...(o.pixelMm === undefined ? {} : { pixelSpacingMm: o.pixelMm }),
+    poses: poses as HipPose[],
+    doseFactor: o.dose ?? 1,
+    ...(o.kvp === undefined ? {} : { kVp: o.kvp }),
+    ...(o.jpegQuality === undefined ? {} : { jpegQuality: o.jpegQuality }),
+    ct: {
+      matrix: o.ctMatrix ?? d.ct.matrix,
+      pixelSpacingMm: d.ct.pixelSpacingMm * (d.ct.matrix / (o.ctMatrix ?? d.ct.matrix)),
+      sliceThicknessMm: o.sliceMm ?? d.ct.sliceThicknessMm,
+      slices: o.ctSlices ?? d.ct.slices,
+      rodShare: o.rodShare ?? d.ct.rodShare,
+      rods: o.rods === undefined && o.rodMaterial === undefined && o.rodDiameterMm === undefined ? d.ct.rods : ct.rods,
+      supersample: o.supersample ?? d.ct.supersample,
+    },
   };
 }

@@ -79,3 +79,11 @@ export function projectPointToDetector(g: ProjectionGeometry, p: Point3): [numbe
 export function parallelVersion(g: ProjectionGeometry): ProjectionGeometry {
   return { columns: g.columns, rows: g.rows, pixelSpacingMm: g.pixelSpacingMm, detectorOriginMm: g.detectorOriginMm, uAxis: g.uAxis, vAxis: g.vAxis, normal: g.normal };
 }
+
+/** The part of a detector from pixel (i0, j0) to (i1, j1) inclusive, as a detector of its own. */
+export function detectorWindow(g: ProjectionGeometry, i0: number, j0: number, i1: number, j1: number): ProjectionGeometry {
+  const s = g.pixelSpacingMm;
+  const o = g.detectorOriginMm;
+  const shift = (k: 0 | 1 | 2): number => o[k] + s * (i0 * g.uAxis[k] + j0 * g.vAxis[k]);
+  return { ...g, columns: i1 - i0 + 1, rows: j1 - j0 + 1, detectorOriginMm: [shift(0), shift(1), shift(2)] };
+}

@@ -3,6 +3,8 @@ import type { SimulatedPerson } from './person.js';
 /** One simulated study: the cohort.csv row (DESIGN.md columns) and the files written for it. */
 export interface SimulatedCase {
   row: Record<string, string>;
+  /** More rows of the same study (the hip simulator writes one row per pose). */
+  extraRows?: Record<string, string>[];
   /** Raw mean grey level of the site's bone ROI and other per-case facts for the summary. */
   facts: Record<string, number | string>;
 }

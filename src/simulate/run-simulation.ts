@@ -56,7 +56,7 @@ export async function runSimulation(job: SimulateJob, workers: number, command: 
     return c;
   });
   const cohortCsv = join(job.outDir, 'cohort.csv');
-  const rows = finished.map((c) => COHORT_COLUMNS.map((column) => c.row[column] ?? ''));
+  const rows = finished.flatMap((c) => [c.row, ...(c.extraRows ?? [])]).map((row) => COHORT_COLUMNS.map((column) => row[column] ?? ''));
   await writeFile(cohortCsv, stringify([Array.from(COHORT_COLUMNS), ...rows]));
   await writeFile(
     join(job.outDir, 'cohort.json'),
@@ -69,7 +69,7 @@ export async function runSimulation(job: SimulateJob, workers: number, command: 
         seed: job.seed,
         n: job.n,
         vendors: job.vendors,
-        options: { forearm: job.forearm, 'ct-spine': job.ctSpine, lumbar: job.lumbar, hip: undefined }[job.site],
+        options: { forearm: job.forearm, 'ct-spine': job.ctSpine, lumbar: job.lumbar, hip: job.hip }[job.site],
       },
       null,
       2,

@@ -7,6 +7,8 @@ import type { CtScannerProfile } from '../physics/ct-scanner-profile.js';
 import { CT_SCANNER_PROFILES, ctScannerProfile } from '../physics/ct-scanner-profile.js';
 import type { CtSpineOptions } from './ct-spine/ct-spine-options.js';
 import type { LumbarOptions } from './lumbar/lumbar-options.js';
+import type { HipOptions } from './hip/hip-options.js';
+import { simulateHipCase } from './hip/simulate-hip-case.js';
 import { simulateLumbarCase } from './lumbar/simulate-lumbar-case.js';
 import { simulateCtSpineCase } from './ct-spine/simulate-ct-spine-case.js';
 import type { SimulatedCase } from './case-output.js';
@@ -26,6 +28,7 @@ export interface SimulateJob {
   forearm: ForearmOptions;
   ctSpine: CtSpineOptions;
   lumbar: LumbarOptions;
+  hip: HipOptions;
 }
 
 /** Case ids are zero-padded so files sort in case order. */
@@ -80,7 +83,10 @@ export async function runSimulationCase(job: SimulateJob, index: number): Promis
   }
   const vendors = resolveVendors(job.vendors);
   const vendor = vendors[random.nextInt(vendors.length)]!;
+  if (job.site === 'hip') {
+    const scanner = CT_SCANNER_PROFILES[random.nextInt(CT_SCANNER_PROFILES.length)]!;
+    return simulateHipCase(caseId, index, person, vendor, scanner, job.hip, catalog, job.outDir, random);
+  }
   if (job.site === 'lumbar') return simulateLumbarCase(caseId, index, person, vendor, job.lumbar, catalog, job.outDir, random);
-  if (job.site === 'forearm') return simulateForearmCase(caseId, index, person, vendor, job.forearm, catalog, job.outDir, random);
-  throw new OpenBmdError('UNSUPPORTED', `simulate ${job.site} is not implemented yet (forearm, lumbar and ct-spine are)`);
+  return simulateForearmCase(caseId, index, person, vendor, job.forearm, catalog, job.outDir, random);
 }

@@ -1,7 +1,7 @@
 import type { DigitalPhantom } from '../../physics/phantom/digital-phantom.js';
 import { projectPhantom } from '../../physics/project-phantom.js';
 import type { ProjectionGeometry } from '../../physics/projection-geometry.js';
-import { parallelVersion, projectPointToDetector } from '../../physics/projection-geometry.js';
+import { detectorWindow, parallelVersion, projectPointToDetector } from '../../physics/projection-geometry.js';
 import type { SpineRegions } from '../spine/spine-anatomy.js';
 import { along } from '../spine/spine-anatomy.js';
 import type { SpineLevel, SpineShape, VertebraShape } from '../spine/spine-shape.js';
@@ -59,9 +59,7 @@ export function lumbarDxa(phantom: DigitalPhantom, spineRegions: SpineRegions, s
   const j0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c[1]))) - 1);
   const j1 = Math.min(ap.rows - 1, Math.ceil(Math.max(...corners.map((c) => c[1]))) + 1);
   const s = parallel.pixelSpacingMm;
-  const o = parallel.detectorOriginMm;
-  const shift = (k: 0 | 1 | 2): number => o[k] + s * (i0 * parallel.uAxis[k] + j0 * parallel.vAxis[k]);
-  const window: ProjectionGeometry = { ...parallel, columns: i1 - i0 + 1, rows: j1 - j0 + 1, detectorOriginMm: [shift(0), shift(1), shift(2)] };
+  const window = detectorWindow(parallel, i0, j0, i1, j1);
   const isSpine = (region: number): boolean => spineRegions.vertebraCode.has(region);
   const spineMineral = projectPhantom(phantom, window, ['hydroxyapatite'], isSpine).mineralGPerCm2;
   const otherMineral = projectPhantom(phantom, window, ['hydroxyapatite'], (r) => !isSpine(r)).mineralGPerCm2;

@@ -10,6 +10,9 @@ import type { SpineRegions } from '../spine/spine-anatomy.js';
 import { addSpine, along } from '../spine/spine-anatomy.js';
 import type { SpineShape, VertebraShape } from '../spine/spine-shape.js';
 import { RIB_ARC_DEG } from '../spine/spine-shape.js';
+import type { HipRegions } from '../hip/hip-anatomy.js';
+import { addHips } from '../hip/hip-anatomy.js';
+import type { HipShape, PoseAngles } from '../hip/hip-shape.js';
 
 /** Tissue classes of the CT label map (masks/<case>-tissues.nii.gz). */
 export const TISSUE_CLASS = {
@@ -35,6 +38,7 @@ export interface TorsoAnatomy {
   readonly rods: { centerMm: [number, number]; mgPerCm3: number }[];
   readonly aorticCalcifications: number;
   readonly bowelGasPockets: number;
+  readonly hip?: HipRegions;
 }
 
 /**
@@ -49,6 +53,8 @@ export interface TorsoOptions {
   rodPhantom?: RodPhantomOptions;
   /** Multiplies the spine's mineral (the lumbar simulator tunes it to the DXA target). */
   spineMineralScale?: number;
+  /** Pelvis, femurs and thighs in a pose, the femurs' mineral scaled (hip simulator). */
+  hip?: { shape: HipShape; pose: PoseAngles; femurScale: number };
 }
 
 export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zRangeMm: [number, number], options: TorsoOptions, random: SeededRandom): TorsoAnatomy {
@@ -187,6 +193,7 @@ export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zR
     }
   }
   addIliacWings(builder, region, spine, spine.marrowFatFraction);
+  const hip = options.hip === undefined ? undefined : addHips(builder, region, options.hip.shape, options.hip.pose, options.hip.femurScale, fatMm, TISSUE_CLASS);
   // Table, and the calibration phantom between patient and table.
   const rods: TorsoAnatomy['rods'] = [];
   let tableTop = backY + 1;
@@ -215,6 +222,7 @@ export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zR
     rods,
     aorticCalcifications: plaqueCount,
     bowelGasPockets: pockets,
+    ...(hip === undefined ? {} : { hip }),
   };
 }
 
