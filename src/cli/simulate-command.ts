@@ -83,8 +83,13 @@ export async function simulateCommand(site: string, o: SimulateCommandOptions): 
   process.stderr.write(`wrote ${result.cases.length} SIMULATED ${site} cases and ${result.cohortCsv} in ${result.seconds.toFixed(1)} s\n`);
   if (o.contactSheet === true) {
     const sheet = join(o.out, 'contact-sheet.png');
-    await writeContactSheet(o.out, result.cases.slice(0, 6).map((c) => c.row['image']!), sheet);
-    process.stderr.write(`contact sheet of the first ${Math.min(6, result.cases.length)} images: ${sheet}\n`);
+    // The first six images, lateral views and other poses included; a CT series shows as two tiles.
+    const images = result.cases
+      .flatMap((c) => [c.row, ...(c.extraRows ?? [])])
+      .flatMap((row) => [row['image'], row['image_lat']].filter((p): p is string => p !== undefined && p !== ''))
+      .slice(0, 6);
+    await writeContactSheet(o.out, images, sheet);
+    process.stderr.write(`contact sheet of the first ${images.length} images: ${sheet}\n`);
   }
   if (o.summary === true) {
     const summary = summariseCohort(site as SimulatedSite, result.cases);
