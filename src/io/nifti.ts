@@ -126,5 +126,6 @@ export async function writeNifti(file: string, volume: Volume3D, description = '
   const whole = new Uint8Array(VOX_OFFSET + data.length);
   whole.set(new Uint8Array(header), 0);
   whole.set(data, VOX_OFFSET);
-  await writeFile(file, file.endsWith('.gz') ? gzipSync(whole) : whole);
+  // Level 1: label volumes of hundreds of MB compress nearly as well, several times faster.
+  await writeFile(file, file.endsWith('.gz') ? gzipSync(whole, { level: 1 }) : whole);
 }

@@ -67,9 +67,18 @@ export function acquireCtVolume(
   // added before the blur with the gain that gives the target sd after it.
   const noiseGain = noiseSd / blurredNoiseSd(blurPx);
   const hu = new Int16Array(plane * grid.slices);
+  // Normal deviates from a table of 65,536 drawn once, picked by random 16-bit indices: the same
+  // Gaussian texture at a fraction of the cost of Box-Muller per voxel (tens of millions of them).
+  const table = new Float32Array(65536);
+  for (let i = 0; i < table.length; i++) table[i] = noiseGain * random.nextNormal();
   for (let k = 0; k < grid.slices; k++) {
     const slice = values.subarray(k * plane, (k + 1) * plane);
-    for (let p = 0; p < plane; p++) slice[p] = slice[p]! + noiseGain * random.nextNormal();
+    for (let p = 0; p + 1 < plane; p += 2) {
+      const bits = random.nextUint32();
+      slice[p] = slice[p]! + table[bits & 0xffff]!;
+      slice[p + 1] = slice[p + 1]! + table[bits >>> 16]!;
+    }
+    if (plane % 2 === 1) slice[plane - 1] = slice[plane - 1]! + table[random.nextUint32() & 0xffff]!;
     gaussianBlur2D(slice, columns, rows, blurPx);
     const out = k * plane;
     for (let p = 0; p < plane; p++) {

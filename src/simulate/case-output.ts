@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import type { SimulatedPerson } from './person.js';
 
 /** One simulated study: the cohort.csv row (DESIGN.md columns) and the files written for it. */
@@ -34,4 +35,9 @@ export function targetFacts(person: SimulatedPerson): Record<string, number> {
 /** The study date of a simulated case: fixed, so files are the same for the same seed. */
 export function simulatedStudyDate(caseIndex: number): Date {
   return new Date(Date.UTC(2024, 0, 1, 8, 0, 0) + caseIndex * 3_600_000);
+}
+
+/** Writes a JSON file of the cohort (pretty, newline-terminated). */
+export async function writeJsonFile(path: string, value: unknown): Promise<void> {
+  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -10,6 +10,7 @@ import { phantomMaterials, projectPhantom } from '../physics/project-phantom.js'
 import type { ProjectionGeometry } from '../physics/projection-geometry.js';
 import { exposeRadiograph } from '../physics/radiograph-exposure.js';
 import type { VendorProfile } from '../physics/vendor-profile.js';
+import type { DxImageOptions } from '../io/dicom/write/write-dx-image.js';
 import { kramersSpectrum } from '../physics/x-ray-spectrum.js';
 
 export interface AcquisitionOptions {
@@ -67,4 +68,27 @@ export async function acquireRadiograph(
   const { pixels: decoded, ratio } = await jpegRoundTrip(grey, geometry.columns, geometry.rows, options.jpegQuality);
   const lossy = Uint16Array.from(decoded, (v) => Math.round((v / 255) * max));
   return { pixels: lossy, record, projection, exposureScale, jpegRatio: ratio };
+}
+
+/** The DX fields that follow from the radiograph and its vendor: pixels, bits, photometric, response, window, lossy flag. */
+export function radiographDxFields(
+  radiograph: Radiograph,
+  vendor: VendorProfile,
+  columns: number,
+  rows: number,
+): Pick<DxImageOptions, 'pixels' | 'columns' | 'rows' | 'bitsStored' | 'photometric' | 'intensityRelationship' | 'intensityRelationshipSign' | 'manufacturer' | 'manufacturerModelName' | 'window' | 'lossyCompression'> {
+  const max = 2 ** radiograph.record.bitsStored - 1;
+  return {
+    pixels: radiograph.pixels,
+    columns,
+    rows,
+    bitsStored: radiograph.record.bitsStored,
+    photometric: vendor.photometric,
+    intensityRelationship: vendor.response === 'linear' ? 'LIN' : 'LOG',
+    intensityRelationshipSign: vendor.photometric === 'MONOCHROME1' ? -1 : 1,
+    manufacturer: vendor.manufacturer,
+    manufacturerModelName: vendor.model,
+    window: { center: max / 2, width: max },
+    ...(radiograph.jpegRatio === undefined ? {} : { lossyCompression: { ratio: radiograph.jpegRatio, method: 'ISO_10918_1' } }),
+  };
 }

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SeededRandom } from '../../core/seeded-random.js';
 import { createVolume3D } from '../../core/volume3d.js';
@@ -11,7 +11,7 @@ import type { CtScannerProfile } from '../../physics/ct-scanner-profile.js';
 import type { MaterialCatalog } from '../../physics/material-catalog.js';
 import type { VoxelGrid } from '../../physics/phantom/voxelise.js';
 import type { SimulatedCase } from '../case-output.js';
-import { personColumns, simulatedStudyDate, targetFacts } from '../case-output.js';
+import { personColumns, simulatedStudyDate, targetFacts, writeJsonFile } from '../case-output.js';
 import { interpretMeasurement, loadClinicalKnowledge } from '../../clinical/index.js';
 import type { SimulatedPerson } from '../person.js';
 import { drawSpineShape } from '../spine/spine-shape.js';
@@ -94,56 +94,39 @@ export async function simulateCtSpineCase(
   let phantomPath = '';
   if (withRods) {
     phantomPath = join('phantoms', `${caseId}.json`);
-    await writeFile(
-      join(outDir, phantomPath),
-      `${JSON.stringify({ kind: 'ct-rods', rods: options.rods.rodsMgPerCm3.map((mgPerCm3) => ({ mgPerCm3 })), material: options.rods.material, rodDiameterMm: options.rods.rodDiameterMm }, null, 2)}\n`,
-    );
+    await writeJsonFile(join(outDir, phantomPath), { kind: 'ct-rods', rods: options.rods.rodsMgPerCm3.map((mgPerCm3) => ({ mgPerCm3 })), material: options.rods.material, rodDiameterMm: options.rods.rodDiameterMm });
   }
-  await writeFile(
-    join(outDir, 'landmarks', `${caseId}.json`),
-    `${JSON.stringify(
-      {
-        simulated: true,
-        coordinates: 'voxel indices (column, row, slice) of the NIfTI masks and of the volume sorted inferior to superior; mm in the DICOM patient frame (LPS)',
-        labelConvention: 'VerSe: T1-T12 = 8-19, L1-L5 = 20-24, sacrum = 26',
-        lowestRibBearingVertebra: 'T12',
-        levels: levels.map((l) => ({ level: l.level, code: l.code, complete: l.complete, bodyCentroidMm: l.bodyCentroidMm, bodyCentroidVoxel: l.bodyCentroidVoxel, bodyBoxVoxel: l.bodyBoxVoxel })),
-        rods: anatomy.rods.map((r) => ({ mgPerCm3: r.mgPerCm3, centerMm: r.centerMm, centerVoxel: [round3((r.centerMm[0] - grid.originMm[0]) / pixelMm), round3((r.centerMm[1] - grid.originMm[1]) / pixelMm)] })),
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  await writeFile(
-    join(outDir, 'truth', `${caseId}.json`),
-    `${JSON.stringify(
-      {
-        simulated: true,
-        caseId,
-        spineVbmdMgPerCm3: truth.vbmdMgPerCm3,
-        spineVbmdLevels: truth.levels,
-        category: clinical?.category ?? null,
-        categoryRule: clinical?.wording ?? null,
-        definition: 'QCT: mean hydroxyapatite concentration over the cancellous-bone voxels (centre-sampled label) of L1 and L2; T12 substitutes a fractured or incomplete level',
-        levels: levels.map((l): Omit<LevelTruth, 'bodyCentroidVoxel' | 'bodyBoxVoxel'> => ({ level: l.level, code: l.code, complete: l.complete, fractured: l.fractured, anteriorHeightRatio: l.anteriorHeightRatio, cancellousVoxels: l.cancellousVoxels, vbmdMgPerCm3: l.vbmdMgPerCm3, exactMeanHu: l.exactMeanHu, bodyCentroidMm: l.bodyCentroidMm })),
-        scanner: scan.record,
-        doseFactor,
-        waterEquivalentDiameterCm,
-        pixelSpacingMm: pixelMm,
-        sliceThicknessMm: options.sliceThicknessMm,
-        zRangeMm: zRange,
-        body: anatomy.body,
-        rodPhantom: withRods ? { ...options.rods, rods: anatomy.rods } : null,
-        aorticCalcifications: anatomy.aorticCalcifications,
-        bowelGasPockets: anatomy.bowelGasPockets,
-        marrowFatFraction: spine.marrowFatFraction,
-        fractured: spine.fractured,
-        regionHu: Object.fromEntries(anatomy.phantom.regions.map((r, i) => [r.name, round3(scan.regionHu[i]!)])),
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  await writeJsonFile(join(outDir, 'landmarks', `${caseId}.json`), {
+    simulated: true,
+    coordinates: 'voxel indices (column, row, slice) of the NIfTI masks and of the volume sorted inferior to superior; mm in the DICOM patient frame (LPS)',
+    labelConvention: 'VerSe: T1-T12 = 8-19, L1-L5 = 20-24, sacrum = 26',
+    lowestRibBearingVertebra: 'T12',
+    levels: levels.map((l) => ({ level: l.level, code: l.code, complete: l.complete, bodyCentroidMm: l.bodyCentroidMm, bodyCentroidVoxel: l.bodyCentroidVoxel, bodyBoxVoxel: l.bodyBoxVoxel })),
+    rods: anatomy.rods.map((r) => ({ mgPerCm3: r.mgPerCm3, centerMm: r.centerMm, centerVoxel: [round3((r.centerMm[0] - grid.originMm[0]) / pixelMm), round3((r.centerMm[1] - grid.originMm[1]) / pixelMm)] })),
+  });
+  await writeJsonFile(join(outDir, 'truth', `${caseId}.json`), {
+    simulated: true,
+    caseId,
+    spineVbmdMgPerCm3: truth.vbmdMgPerCm3,
+    spineVbmdLevels: truth.levels,
+    category: clinical?.category ?? null,
+    categoryRule: clinical?.wording ?? null,
+    definition: 'QCT: mean hydroxyapatite concentration over the cancellous-bone voxels (centre-sampled label) of L1 and L2; T12 substitutes a fractured or incomplete level',
+    levels: levels.map((l): Omit<LevelTruth, 'bodyCentroidVoxel' | 'bodyBoxVoxel'> => ({ level: l.level, code: l.code, complete: l.complete, fractured: l.fractured, anteriorHeightRatio: l.anteriorHeightRatio, cancellousVoxels: l.cancellousVoxels, vbmdMgPerCm3: l.vbmdMgPerCm3, exactMeanHu: l.exactMeanHu, bodyCentroidMm: l.bodyCentroidMm })),
+    scanner: scan.record,
+    doseFactor,
+    waterEquivalentDiameterCm,
+    pixelSpacingMm: pixelMm,
+    sliceThicknessMm: options.sliceThicknessMm,
+    zRangeMm: zRange,
+    body: anatomy.body,
+    rodPhantom: withRods ? { ...options.rods, rods: anatomy.rods } : null,
+    aorticCalcifications: anatomy.aorticCalcifications,
+    bowelGasPockets: anatomy.bowelGasPockets,
+    marrowFatFraction: spine.marrowFatFraction,
+    fractured: spine.fractured,
+    regionHu: Object.fromEntries(anatomy.phantom.regions.map((r, i) => [r.name, round3(scan.regionHu[i]!)])),
+  });
   const l1 = levels.find((l) => l.level === 'L1');
   return {
     row: {

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Point3 } from '../../core/geometry.js';
 import type { SeededRandom } from '../../core/seeded-random.js';
@@ -9,12 +9,12 @@ import { writeGreyPng } from '../../io/write-png.js';
 import type { MaterialCatalog } from '../../physics/material-catalog.js';
 import { projectPhantom } from '../../physics/project-phantom.js';
 import type { ProjectionGeometry } from '../../physics/projection-geometry.js';
-import { parallelVersion, projectPointToDetector } from '../../physics/projection-geometry.js';
+import { detectorWindow, parallelVersion, projectPointToDetector } from '../../physics/projection-geometry.js';
 import type { VendorProfile } from '../../physics/vendor-profile.js';
 import type { SimulatedCase } from '../case-output.js';
-import { personColumns, simulatedStudyDate } from '../case-output.js';
+import { personColumns, simulatedStudyDate, writeJsonFile } from '../case-output.js';
 import type { SimulatedPerson } from '../person.js';
-import { acquireRadiograph } from '../radiograph-acquisition.js';
+import { acquireRadiograph, radiographDxFields } from '../radiograph-acquisition.js';
 import type { ForearmAnatomy } from './forearm-anatomy.js';
 import { FOREARM_MASK, buildForearmAnatomy } from './forearm-anatomy.js';
 import type { ForearmOptions } from './forearm-shape-options.js';
@@ -52,14 +52,7 @@ export function distalRadiusAbmd(anatomy: ForearmAnatomy, geometry: ProjectionGe
   const i1 = Math.min(geometry.columns - 1, Math.ceil(Math.max(...square.corners.map((c) => c[0]))) + 1);
   const j0 = Math.max(0, Math.floor(Math.min(...square.corners.map((c) => c[1]))) - 1);
   const j1 = Math.min(geometry.rows - 1, Math.ceil(Math.max(...square.corners.map((c) => c[1]))) + 1);
-  const o = parallel.detectorOriginMm;
-  const s = parallel.pixelSpacingMm;
-  const window: ProjectionGeometry = {
-    ...parallel,
-    columns: i1 - i0 + 1,
-    rows: j1 - j0 + 1,
-    detectorOriginMm: [o[0] + s * (i0 * parallel.uAxis[0] + j0 * parallel.vAxis[0]), o[1] + s * (i0 * parallel.uAxis[1] + j0 * parallel.vAxis[1]), o[2]],
-  };
+  const window = detectorWindow(parallel, i0, j0, i1, j1);
   const projection = projectPhantom(anatomy.phantom, window, ['hydroxyapatite'], (region) => anatomy.radiusRegions.has(region));
   let sum = 0;
   let count = 0;
@@ -148,15 +141,8 @@ export async function simulateForearmCase(
   await mkdir(join(outDir, 'landmarks'), { recursive: true });
   await mkdir(join(outDir, 'phantoms'), { recursive: true });
   await mkdir(join(outDir, 'truth'), { recursive: true });
-  const max = 2 ** radiograph.record.bitsStored - 1;
   await writeDxImage(join(outDir, imagePath), {
-    pixels: radiograph.pixels,
-    columns,
-    rows,
-    bitsStored: radiograph.record.bitsStored,
-    photometric: vendor.photometric,
-    intensityRelationship: vendor.response === 'linear' ? 'LIN' : 'LOG',
-    intensityRelationshipSign: vendor.photometric === 'MONOCHROME1' ? -1 : 1,
+    ...radiographDxFields(radiograph, vendor, columns, rows),
     imagerPixelSpacingMm: [options.pixelSpacingMm, options.pixelSpacingMm],
     sourceToDetectorMm: options.sourceToDetectorMm,
     sourceToPatientMm: options.sourceToDetectorMm - anatomy.keyPointsMm[0][2],
@@ -167,10 +153,6 @@ export async function simulateForearmCase(
     viewCode: { value: '399066004', meaning: 'postero-anterior' },
     laterality: 'L',
     patientOrientation: ['R', 'F'],
-    manufacturer: vendor.manufacturer,
-    manufacturerModelName: vendor.model,
-    window: { center: max / 2, width: max },
-    ...(radiograph.jpegRatio === undefined ? {} : { lossyCompression: { ratio: radiograph.jpegRatio, method: 'ISO_10918_1' } }),
     identity: { patientId: person.patientId, patientName: `SIMULATED^${person.patientId}`, patientSex: person.sex, studyDate: dicomDate(studyDate), studyTime: dicomTime(studyDate), studyId: caseId.slice(-16), studyInstanceUid: dicomUidFromKey(`${caseId}/study/${random.nextUint32()}`) },
     seriesDescription: 'SIMULATED left hand/forearm PA with step wedge',
     createdAt: studyDate,
@@ -181,45 +163,28 @@ export async function simulateForearmCase(
   await writeGreyPng(join(outDir, 'masks', `${caseId}-labels.png`), labels, columns, rows);
   await writeGreyPng(join(outDir, 'masks', `${caseId}-radius-roi.png`), roiMask, columns, rows);
   const phantomPath = join('phantoms', `${caseId}.json`);
-  await writeFile(
-    join(outDir, phantomPath),
-    `${JSON.stringify({ kind: 'step-wedge', steps: options.wedge.stepThicknessesMm.map((t) => ({ thicknessMm: t })), stepLengthMm: options.wedge.stepLengthMm, widthMm: options.wedge.widthMm, haMgPerCm3: options.wedge.haMgPerCm3 }, null, 2)}\n`,
-  );
+  await writeJsonFile(join(outDir, phantomPath), { kind: 'step-wedge', steps: options.wedge.stepThicknessesMm.map((t) => ({ thicknessMm: t })), stepLengthMm: options.wedge.stepLengthMm, widthMm: options.wedge.widthMm, haMgPerCm3: options.wedge.haMgPerCm3 });
   const px = (p: [number, number]): [number, number] => [round3(p[0]), round3(p[1])];
-  await writeFile(
-    join(outDir, 'landmarks', `${caseId}.json`),
-    `${JSON.stringify(
-      {
-        simulated: true,
-        coordinates: 'image pixels (column, row), pixel (0, 0) centre = (0, 0)',
-        keyPoints: [{ name: 'distal-radius-radial', pixel: px(k1) }, { name: 'distal-radius-ulnar', pixel: px(k2) }],
-        radiusRoiSquare: square.corners.map(px),
-        wedge: { corners: anatomy.wedgeCornersMm.map((c) => px(toImage(c))), stepCenters: anatomy.stepCentersMm.map((c) => px(toImage(c))), angleDeg: round3((shape.wedge.angleRad * 180) / Math.PI) },
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  await writeFile(
-    join(outDir, 'truth', `${caseId}.json`),
-    `${JSON.stringify(
-      {
-        simulated: true,
-        caseId,
-        forearmAbmdGPerCm2: truth.abmdGPerCm2,
-        definition: 'hydroxyapatite mass projected by a parallel beam, mean over radius pixels of the ROI square on the two distal-radius key points',
-        roiBonePixels: truth.bonePixels,
-        mineralScale: scale,
-        vendor: vendor.id,
-        kVp,
-        processing: radiograph.record,
-        jpeg: radiograph.jpegRatio === undefined ? null : { quality: options.jpegQuality, ratio: radiograph.jpegRatio },
-        shape,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  await writeJsonFile(join(outDir, 'landmarks', `${caseId}.json`), {
+    simulated: true,
+    coordinates: 'image pixels (column, row), pixel (0, 0) centre = (0, 0)',
+    keyPoints: [{ name: 'distal-radius-radial', pixel: px(k1) }, { name: 'distal-radius-ulnar', pixel: px(k2) }],
+    radiusRoiSquare: square.corners.map(px),
+    wedge: { corners: anatomy.wedgeCornersMm.map((c) => px(toImage(c))), stepCenters: anatomy.stepCentersMm.map((c) => px(toImage(c))), angleDeg: round3((shape.wedge.angleRad * 180) / Math.PI) },
+  });
+  await writeJsonFile(join(outDir, 'truth', `${caseId}.json`), {
+    simulated: true,
+    caseId,
+    forearmAbmdGPerCm2: truth.abmdGPerCm2,
+    definition: 'hydroxyapatite mass projected by a parallel beam, mean over radius pixels of the ROI square on the two distal-radius key points',
+    roiBonePixels: truth.bonePixels,
+    mineralScale: scale,
+    vendor: vendor.id,
+    kVp,
+    processing: radiograph.record,
+    jpeg: radiograph.jpegRatio === undefined ? null : { quality: options.jpegQuality, ratio: radiograph.jpegRatio },
+    shape,
+  });
   return {
     row: {
       case_id: caseId,

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Point3, Vector3 } from '../../core/geometry.js';
 import { SeededRandom } from '../../core/seeded-random.js';
@@ -19,9 +19,9 @@ import type { ProjectionGeometry } from '../../physics/projection-geometry.js';
 import { projectPointToDetector } from '../../physics/projection-geometry.js';
 import type { VendorProfile } from '../../physics/vendor-profile.js';
 import type { SimulatedCase } from '../case-output.js';
-import { personColumns, simulatedStudyDate, targetFacts } from '../case-output.js';
+import { personColumns, simulatedStudyDate, targetFacts, writeJsonFile } from '../case-output.js';
 import type { SimulatedPerson } from '../person.js';
-import { acquireRadiograph } from '../radiograph-acquisition.js';
+import { acquireRadiograph, radiographDxFields } from '../radiograph-acquisition.js';
 import { drawSpineShape } from '../spine/spine-shape.js';
 import type { TorsoAnatomy } from '../trunk/torso-anatomy.js';
 import { TISSUE_CLASS, buildTorsoAnatomy } from '../trunk/torso-anatomy.js';
@@ -146,7 +146,7 @@ export async function simulateHipCase(
   let phantomPath = '';
   if (withRods) {
     phantomPath = join('phantoms', `${caseId}.json`);
-    await writeFile(join(outDir, phantomPath), `${JSON.stringify({ kind: 'ct-rods', rods: ct.rods.rodsMgPerCm3.map((mgPerCm3) => ({ mgPerCm3 })), material: ct.rods.material, rodDiameterMm: ct.rods.rodDiameterMm }, null, 2)}\n`);
+    await writeJsonFile(join(outDir, phantomPath), { kind: 'ct-rods', rods: ct.rods.rodsMgPerCm3.map((mgPerCm3) => ({ mgPerCm3 })), material: ct.rods.material, rodDiameterMm: ct.rods.rodDiameterMm });
   }
   // Radiographs, one per pose, with their PF-DRR and bone DRR.
   const side: 1 | -1 = shape.targetSide === 'L' ? 1 : -1;
@@ -175,15 +175,8 @@ export async function simulateHipCase(
     await writeNifti(join(outDir, 'drr', `${poseCase}-pf-drr.nii.gz`), image2d(pfDrr), 'SIMULATED PF-DRR, HA g/cm2 along the radiograph rays');
     await writeNifti(join(outDir, 'drr', `${poseCase}-bone-drr.nii.gz`), image2d(boneDrr), 'SIMULATED bone DRR (pelvis, femurs, spine), HA g/cm2');
     const imagePath = join('images', `${poseCase}.dcm`);
-    const max = 2 ** radiograph.record.bitsStored - 1;
     await writeDxImage(join(outDir, imagePath), {
-      pixels: radiograph.pixels,
-      columns: geometry.columns,
-      rows: geometry.rows,
-      bitsStored: radiograph.record.bitsStored,
-      photometric: vendor.photometric,
-      intensityRelationship: vendor.response === 'linear' ? 'LIN' : 'LOG',
-      intensityRelationshipSign: vendor.photometric === 'MONOCHROME1' ? -1 : 1,
+      ...radiographDxFields(radiograph, vendor, geometry.columns, geometry.rows),
       imagerPixelSpacingMm: [options.pixelSpacingMm, options.pixelSpacingMm],
       sourceToDetectorMm: options.sourceToDetectorMm,
       sourceToPatientMm: Math.hypot(geometry.sourceMm![0] - H[0], geometry.sourceMm![1] - H[1], geometry.sourceMm![2] - H[2]),
@@ -194,10 +187,6 @@ export async function simulateHipCase(
       viewCode: { value: '399348003', meaning: 'antero-posterior' },
       laterality: '',
       patientOrientation: ['L', 'F'],
-      manufacturer: vendor.manufacturer,
-      manufacturerModelName: vendor.model,
-      window: { center: max / 2, width: max },
-      ...(radiograph.jpegRatio === undefined ? {} : { lossyCompression: { ratio: radiograph.jpegRatio, method: 'ISO_10918_1' } }),
       identity,
       seriesDescription: `SIMULATED AP pelvis, ${poseName}`,
       createdAt: studyDate,
@@ -233,40 +222,33 @@ export async function simulateHipCase(
       hip_vbmd: pf.vbmdMgPerCm3.toFixed(2),
     });
   }
-  await writeFile(join(outDir, 'landmarks', `${caseId}.json`), `${JSON.stringify({ simulated: true, coordinates: 'image pixels (column, row) of each pose image; pixel (0, 0) centre = (0, 0)', poses: landmarks }, null, 2)}\n`);
+  await writeJsonFile(join(outDir, 'landmarks', `${caseId}.json`), { simulated: true, coordinates: 'image pixels (column, row) of each pose image; pixel (0, 0) centre = (0, 0)', poses: landmarks });
   const knowledge = loadClinicalKnowledge();
   const neckCategory = interpretMeasurement(knowledge, 'femneck_abmd', femneck, { sex: person.sex, ageYears: person.ageYears });
   const hipCategory = interpretMeasurement(knowledge, 'tothip_abmd', tothip, { sex: person.sex, ageYears: person.ageYears });
-  await writeFile(
-    join(outDir, 'truth', `${caseId}.json`),
-    `${JSON.stringify(
-      {
-        simulated: true,
-        caseId,
-        femoralNeckAbmdGPerCm2: femneck,
-        totalHipAbmdGPerCm2: tothip,
-        hipVbmdMgPerCm3: pf.vbmdMgPerCm3,
-        definitions: {
-          dxa: 'pencil-beam AP projection of the target femur in the DXA pose (15 degrees internal rotation); neck: 15 mm box across the mid-neck; total hip: femur bone pixels distal to a line across the neck near the head and proximal to 10 mm below the lesser trochanter; BMC includes overlapping pelvis',
-          qct: 'mean HA over the centre-labelled voxels of the proximal-femur region (head to 10 mm below the lesser trochanter), mg/cm3',
-          pfDrr: 'drr/<case>-<pose>-pf-drr.nii.gz: HA g/cm2 of the PF region along the radiograph rays (femur moved to the pose as a 2D-3D registration would)',
-        },
-        neck: dxa.neck,
-        total: dxa.total,
-        pfVolumeCm3: pf.volumeCm3,
-        tScores: { femoralNeck: neckCategory.tScore ?? null, totalHip: hipCategory.tScore ?? null },
-        category: neckCategory.category ?? null,
-        categoryRule: neckCategory.wording,
-        targets: person.targets,
-        femurMineralScale: scale,
-        shape,
-        vendor: vendor.id,
-        ct: { scanner: scan.record, rods: withRods ? ctAnatomy.rods : null },
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  await writeJsonFile(join(outDir, 'truth', `${caseId}.json`), {
+    simulated: true,
+    caseId,
+    femoralNeckAbmdGPerCm2: femneck,
+    totalHipAbmdGPerCm2: tothip,
+    hipVbmdMgPerCm3: pf.vbmdMgPerCm3,
+    definitions: {
+      dxa: 'pencil-beam AP projection of the target femur in the DXA pose (15 degrees internal rotation); neck: 15 mm box across the mid-neck; total hip: femur bone pixels distal to a line across the neck near the head and proximal to 10 mm below the lesser trochanter; BMC includes overlapping pelvis',
+      qct: 'mean HA over the centre-labelled voxels of the proximal-femur region (head to 10 mm below the lesser trochanter), mg/cm3',
+      pfDrr: 'drr/<case>-<pose>-pf-drr.nii.gz: HA g/cm2 of the PF region along the radiograph rays (femur moved to the pose as a 2D-3D registration would)',
+    },
+    neck: dxa.neck,
+    total: dxa.total,
+    pfVolumeCm3: pf.volumeCm3,
+    tScores: { femoralNeck: neckCategory.tScore ?? null, totalHip: hipCategory.tScore ?? null },
+    category: neckCategory.category ?? null,
+    categoryRule: neckCategory.wording,
+    targets: person.targets,
+    femurMineralScale: scale,
+    shape,
+    vendor: vendor.id,
+    ct: { scanner: scan.record, rods: withRods ? ctAnatomy.rods : null },
+  });
   return {
     row: rows[0]!,
     extraRows: rows.slice(1),

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Point3 } from '../../core/geometry.js';
 import { SeededRandom } from '../../core/seeded-random.js';
@@ -12,10 +12,10 @@ import type { ProjectionGeometry } from '../../physics/projection-geometry.js';
 import { projectPointToDetector } from '../../physics/projection-geometry.js';
 import type { VendorProfile } from '../../physics/vendor-profile.js';
 import type { SimulatedCase } from '../case-output.js';
-import { personColumns, simulatedStudyDate, targetFacts } from '../case-output.js';
+import { personColumns, simulatedStudyDate, targetFacts, writeJsonFile } from '../case-output.js';
 import type { SimulatedPerson } from '../person.js';
 import type { Radiograph } from '../radiograph-acquisition.js';
-import { acquireRadiograph } from '../radiograph-acquisition.js';
+import { acquireRadiograph, radiographDxFields } from '../radiograph-acquisition.js';
 import { along } from '../spine/spine-anatomy.js';
 import type { SpineShape } from '../spine/spine-shape.js';
 import { SPINE_LEVELS, drawSpineShape, verseCode } from '../spine/spine-shape.js';
@@ -110,15 +110,8 @@ export async function simulateLumbarCase(
   const l3Centre = spine.vertebrae.find((v) => v.level === 'L3')!.centerMm;
   const writeView = async (name: 'ap' | 'lat', radiograph: Radiograph, g: ProjectionGeometry, kv: number): Promise<string> => {
     const path = join('images', `${caseId}-${name}.dcm`);
-    const max = 2 ** radiograph.record.bitsStored - 1;
     await writeDxImage(join(outDir, path), {
-      pixels: radiograph.pixels,
-      columns: g.columns,
-      rows: g.rows,
-      bitsStored: radiograph.record.bitsStored,
-      photometric: vendor.photometric,
-      intensityRelationship: vendor.response === 'linear' ? 'LIN' : 'LOG',
-      intensityRelationshipSign: vendor.photometric === 'MONOCHROME1' ? -1 : 1,
+      ...radiographDxFields(radiograph, vendor, g.columns, g.rows),
       imagerPixelSpacingMm: [options.pixelSpacingMm, options.pixelSpacingMm],
       sourceToDetectorMm: options.sourceToDetectorMm,
       sourceToPatientMm: distanceMm(g.sourceMm!, l3Centre),
@@ -129,10 +122,6 @@ export async function simulateLumbarCase(
       viewCode: name === 'ap' ? { value: '399348003', meaning: 'antero-posterior' } : { value: '399173006', meaning: 'left lateral' },
       laterality: '',
       patientOrientation: name === 'ap' ? ['L', 'F'] : ['P', 'F'],
-      manufacturer: vendor.manufacturer,
-      manufacturerModelName: vendor.model,
-      window: { center: max / 2, width: max },
-      ...(radiograph.jpegRatio === undefined ? {} : { lossyCompression: { ratio: radiograph.jpegRatio, method: 'ISO_10918_1' } }),
       identity,
       seriesDescription: `SIMULATED lumbar spine ${name === 'ap' ? 'AP' : 'left lateral'}`,
       createdAt: studyDate,
@@ -158,36 +147,26 @@ export async function simulateLumbarCase(
     level: b.level,
     corners: ([[b.xMinMm, b.zMaxMm], [b.xMaxMm, b.zMaxMm], [b.xMaxMm, b.zMinMm], [b.xMinMm, b.zMinMm]] as const).map(([x, z]) => px(projectPointToDetector(geometry.ap, [x, yMid, z]))),
   }));
-  await writeFile(
-    join(outDir, 'landmarks', `${caseId}.json`),
-    `${JSON.stringify({ simulated: true, coordinates: 'image pixels (column, row), pixel (0, 0) centre = (0, 0); corners clockwise from cranial-left as displayed', labelConvention: 'VerSe: T12 = 19, L1-L5 = 20-24', ap: { vertebralBodies: bodyCorners(geometry.ap, 'ap'), dxaRoiL1L4: roi }, lat: { vertebralBodies: bodyCorners(geometry.lat, 'lat') } }, null, 2)}\n`,
-  );
+  await writeJsonFile(join(outDir, 'landmarks', `${caseId}.json`), { simulated: true, coordinates: 'image pixels (column, row), pixel (0, 0) centre = (0, 0); corners clockwise from cranial-left as displayed', labelConvention: 'VerSe: T12 = 19, L1-L5 = 20-24', ap: { vertebralBodies: bodyCorners(geometry.ap, 'ap'), dxaRoiL1L4: roi }, lat: { vertebralBodies: bodyCorners(geometry.lat, 'lat') } });
   const clinical = interpretMeasurement(loadClinicalKnowledge(), 'lumbar_abmd', abmd, { sex: person.sex, ageYears: person.ageYears });
   const spur = spine.osteophytes.length;
-  await writeFile(
-    join(outDir, 'truth', `${caseId}.json`),
-    `${JSON.stringify(
-      {
-        simulated: true,
-        caseId,
-        lumbarAbmdGPerCm2: abmd,
-        definition: 'AP L1-L4: all hydroxyapatite projected by a parallel beam over the bone pixels (spine mineral > 0.02 g/cm2) of the four DXA ROI boxes, total BMC / total area',
-        levels: levels.map((l) => ({ ...l, abmdGPerCm2: (l.spineBmcG + l.otherBmcG) / l.areaCm2 })),
-        tScore: clinical.tScore ?? null,
-        category: clinical.category ?? null,
-        categoryRule: clinical.wording,
-        targetAbmdGPerCm2: person.targets.lumbarAbmd ?? null,
-        spineMineralScale: scale,
-        confounders: { osteophytes: spine.osteophytes, aorticCalcifications: anatomy.aorticCalcifications, bowelGasPockets: anatomy.bowelGasPockets, fractured: spine.fractured, nonSpineMineralShareOfBmc: otherShare },
-        vendor: vendor.id,
-        kVp: { ap: kVp, lat: kVp + 10 },
-        processing: { ap: ap.record, lat: lat.record },
-        exposureScale: { ap: ap.exposureScale, lat: lat.exposureScale },
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  await writeJsonFile(join(outDir, 'truth', `${caseId}.json`), {
+    simulated: true,
+    caseId,
+    lumbarAbmdGPerCm2: abmd,
+    definition: 'AP L1-L4: all hydroxyapatite projected by a parallel beam over the bone pixels (spine mineral > 0.02 g/cm2) of the four DXA ROI boxes, total BMC / total area',
+    levels: levels.map((l) => ({ ...l, abmdGPerCm2: (l.spineBmcG + l.otherBmcG) / l.areaCm2 })),
+    tScore: clinical.tScore ?? null,
+    category: clinical.category ?? null,
+    categoryRule: clinical.wording,
+    targetAbmdGPerCm2: person.targets.lumbarAbmd ?? null,
+    spineMineralScale: scale,
+    confounders: { osteophytes: spine.osteophytes, aorticCalcifications: anatomy.aorticCalcifications, bowelGasPockets: anatomy.bowelGasPockets, fractured: spine.fractured, nonSpineMineralShareOfBmc: otherShare },
+    vendor: vendor.id,
+    kVp: { ap: kVp, lat: kVp + 10 },
+    processing: { ap: ap.record, lat: lat.record },
+    exposureScale: { ap: ap.exposureScale, lat: lat.exposureScale },
+  });
   return {
     row: { case_id: caseId, ...personColumns(person), site: 'lumbar', image: apPath, image_lat: latPath, view: 'AP', lumbar_abmd: abmd.toFixed(4) },
     facts: {
