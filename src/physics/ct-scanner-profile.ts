@@ -9,6 +9,10 @@ export interface CtScannerProfile {
   readonly manufacturer: string;
   readonly model: string;
   readonly kVp: number;
+  /**
+   * Total filtration at the beam centre (inherent, added, bowtie) as mm Al equivalent: about 12-16
+   * mm gives the 70-73 keV effective energy that 120 kVp scanners show behind a 25-30 cm patient.
+   */
   readonly aluminiumMm: number;
   /** In-plane blur of the reconstruction kernel (Gaussian sigma, mm); it also sets the noise texture. */
   readonly kernelSigmaMm: number;
@@ -25,19 +29,19 @@ export interface CtScannerProfile {
 
 export const CT_SCANNER_PROFILES: readonly CtScannerProfile[] = [
   {
-    id: 'scanner-a', manufacturer: 'Simulated CT A', model: 'SCT-A 64', kVp: 120, aluminiumMm: 7, kernelSigmaMm: 0.45,
+    id: 'scanner-a', manufacturer: 'Simulated CT A', model: 'SCT-A 64', kVp: 120, aluminiumMm: 14, kernelSigmaMm: 0.45,
     convolutionKernel: 'STANDARD', noiseSdHu: 32, tubeCurrentMA: 60, huOffset: 3, huScale: 1.0, storage: 'unsigned-1024',
   },
   {
-    id: 'scanner-b', manufacturer: 'Simulated CT B', model: 'SCT-B 128', kVp: 120, aluminiumMm: 9, kernelSigmaMm: 0.55,
+    id: 'scanner-b', manufacturer: 'Simulated CT B', model: 'SCT-B 128', kVp: 120, aluminiumMm: 16, kernelSigmaMm: 0.55,
     convolutionKernel: 'B30f', noiseSdHu: 26, tubeCurrentMA: 50, huOffset: -6, huScale: 1.015, storage: 'signed',
   },
   {
-    id: 'scanner-c', manufacturer: 'Simulated CT C', model: 'SCT-C 16', kVp: 140, aluminiumMm: 8, kernelSigmaMm: 0.4,
+    id: 'scanner-c', manufacturer: 'Simulated CT C', model: 'SCT-C 16', kVp: 140, aluminiumMm: 12, kernelSigmaMm: 0.4,
     convolutionKernel: 'FC08', noiseSdHu: 36, tubeCurrentMA: 40, huOffset: 8, huScale: 0.985, storage: 'unsigned-1024',
   },
   {
-    id: 'scanner-d', manufacturer: 'Simulated CT D', model: 'SCT-D 256', kVp: 100, aluminiumMm: 6, kernelSigmaMm: 0.6,
+    id: 'scanner-d', manufacturer: 'Simulated CT D', model: 'SCT-D 256', kVp: 100, aluminiumMm: 12, kernelSigmaMm: 0.6,
     convolutionKernel: 'SOFT', noiseSdHu: 30, tubeCurrentMA: 80, huOffset: -2, huScale: 1.0, storage: 'signed',
   },
 ];
