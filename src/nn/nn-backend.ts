@@ -1,0 +1,48 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { OpenBmdError, describeThrown } from '../core/errors.js';
+import { conv2dBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
+import { conv3dBackpropFilterKernel } from './kernels/conv3d-backprop-filter.js';
+import { conv3dBackpropInputKernel } from './kernels/conv3d-backprop-input.js';
+import { maxPool3dGradKernel, maxPoolGradKernel } from './kernels/max-pool-grad.js';
+
+/** Gradient kernels the wasm backend lacks, registered from its own kernels. */
+const MISSING_WASM_KERNELS = [conv2dBackpropFilterKernel];
+/** Wasm kernels that disagree with the cpu reference (tfjs-backend-wasm 4.22), replaced. */
+const REPLACED_WASM_KERNELS = [conv3dBackpropInputKernel, conv3dBackpropFilterKernel, maxPoolGradKernel, maxPool3dGradKernel];
+
+let configured = false;
+
+/** Once per process: quiet production mode, the wasm binaries from the installed package (never downloaded), the missing kernels. */
+function configure(): void {
+  if (configured) return;
+  configured = true;
+  tf.env().set('PROD', true);
+  const require = createRequire(import.meta.url);
+  setWasmPaths(`${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
+  for (const make of MISSING_WASM_KERNELS) {
+    const config = make('wasm');
+    if (tf.getKernel(config.kernelName, 'wasm') === undefined) tf.registerKernel(config);
+  }
+  for (const make of REPLACED_WASM_KERNELS) {
+    const config = make('wasm');
+    if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel(config);
+  }
+}
+
+/**
+ * TensorFlow.js on the wasm backend (SIMD build), or on the pure-JS `cpu` reference backend that
+ * the conformance tests compare against. The first call starts the backend.
+ */
+export async function nnBackend(backend: 'wasm' | 'cpu' = 'wasm'): Promise<typeof tf> {
+  configure();
+  if (tf.getBackend() === backend) return tf;
+  const started = await tf.setBackend(backend).catch((thrown: unknown) => {
+    throw new OpenBmdError('INTERNAL', `TensorFlow.js backend '${backend}' failed to start: ${describeThrown(thrown)}`);
+  });
+  if (!started) throw new OpenBmdError('INTERNAL', `TensorFlow.js backend '${backend}' failed to start`);
+  return tf;
+}
