@@ -71,6 +71,11 @@ function cases(): Case[] {
     list.push({ name: `avgPool3d ${size} stride ${stride} ${pad}`, inputs: [tensorData([1, 6, 7, 8, 2])], run: (tf, [x]) => tf.avgPool3d(x as tfTypes.Tensor5D, size, stride, pad) });
   }
   // Square only: the cpu reference's ResizeBilinearGrad (4.22) returns height and width swapped.
+  list.push({ name: 'tile 2x1x3x1 by [1, 4, 1, 5]', inputs: [tensorData([2, 1, 3, 1])], run: (tf, [x]) => tf.tile(x!, [1, 4, 1, 5]) });
+  list.push({ name: 'batchNorm 4x5x5x3 (tiled statistics in its gradient)', inputs: [tensorData([4, 5, 5, 3]), tensorData([3]), tensorData([3])], run: (tf, [x, scale, offset]) => {
+    const { mean, variance } = tf.moments(x!, [0, 1, 2]);
+    return tf.batchNorm(x!, mean, variance, offset as tfTypes.Tensor1D, scale as tfTypes.Tensor1D, 1e-3);
+  } });
   list.push({ name: 'resizeBilinear 2x6x6x3 -> 12x12', inputs: [tensorData([2, 6, 6, 3])], run: (tf, [x]) => tf.image.resizeBilinear(x as tfTypes.Tensor4D, [12, 12]) });
   // Batch 1 only: the cpu reference's ResizeNearestNeighborGrad (4.22) is wrong for batch > 1;
   // wasm is checked against the closed form for batch 2 in its own test below.

@@ -4,14 +4,16 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { OpenBmdError, describeThrown } from '../core/errors.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
+import { conv2dBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
 import { conv3dBackpropFilterKernel } from './kernels/conv3d-backprop-filter.js';
 import { conv3dBackpropInputKernel } from './kernels/conv3d-backprop-input.js';
 import { maxPool3dGradKernel, maxPoolGradKernel } from './kernels/max-pool-grad.js';
+import { tileKernel } from './kernels/tile.js';
 
 /** Gradient kernels the wasm backend lacks, registered from its own kernels. */
 const MISSING_WASM_KERNELS = [conv2dBackpropFilterKernel];
-/** Wasm kernels that disagree with the cpu reference (tfjs-backend-wasm 4.22), replaced. */
-const REPLACED_WASM_KERNELS = [conv3dBackpropInputKernel, conv3dBackpropFilterKernel, maxPoolGradKernel, maxPool3dGradKernel];
+/** Wasm kernels that disagree with the cpu reference, or are far slower than they need be (tfjs-backend-wasm 4.22), replaced. */
+const REPLACED_WASM_KERNELS = [conv2dBackpropInputKernel, conv3dBackpropInputKernel, conv3dBackpropFilterKernel, maxPoolGradKernel, maxPool3dGradKernel, tileKernel];
 
 let configured = false;
 

@@ -1,0 +1,89 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import { OpenBmdError } from '../../core/errors.js';
+
+type Tf = typeof tfTypes;
+type SymbolicTensor = tfTypes.SymbolicTensor;
+
+/** DenseNet-BC (Huang et al. 2017) in 2-D or 3-D; sizes are parameters, defaults fit a 2-core CPU. */
+export interface DenseNetOptions {
+  /** [height, width, channels] or [depth, height, width, channels]. */
+  inputShape: number[];
+  /** Feature maps each layer adds (k). */
+  growthRate?: number;
+  /** Layers per dense block; a transition (1x1 conv + 2x average pooling) follows every block but the last. */
+  blockLayers?: number[];
+  /** Transition compression (theta, 0 < theta <= 1). */
+  compression?: number;
+  /** 1x1 bottleneck (4k maps) before each 3x3 conv (the "B" of DenseNet-BC). */
+  bottleneck?: boolean;
+  /** Maps of the stem convolution (default 2k). */
+  initialFilters?: number;
+  /** Stride of the stem convolution (2 halves the input once more, for larger images). */
+  stemStride?: number;
+  /** Size of the output layer; its activation is linear (regression) unless given. */
+  outputs: number;
+  outputActivation?: 'linear' | 'sigmoid' | 'softmax';
+  /** Dropout after each 3x3 conv. */
+  dropout?: number;
+  name?: string;
+  seed?: number;
+}
+
+/**
+ * The DenseNet-BC feature extractor on a symbolic input: stem conv, dense blocks whose layers are
+ * BN-ReLU-Conv1x1(4k)-BN-ReLU-Conv3x3(k) with every layer's output concatenated to its input,
+ * transitions BN-ReLU-Conv1x1(theta C)-AvgPool(2), then BN-ReLU and global average pooling.
+ * Returned as the pooled feature vector so a head (regression, classification, covariate fusion)
+ * can be put on it.
+ */
+export function denseNetFeatures(tf: Tf, input: SymbolicTensor, o: DenseNetOptions): SymbolicTensor {
+  const dims = o.inputShape.length - 1;
+  if (dims !== 2 && dims !== 3) throw new OpenBmdError('BAD_ARGUMENT', `DenseNet input must be [H, W, C] or [D, H, W, C], got [${o.inputShape.join(', ')}]`);
+  const k = o.growthRate ?? 8;
+  const blocks = o.blockLayers ?? [4, 4, 4];
+  const theta = o.compression ?? 0.5;
+  const seed = o.seed ?? 1;
+  let layerIndex = 0;
+  const init = (): ReturnType<Tf['initializers']['heNormal']> => tf.initializers.heNormal({ seed: seed + layerIndex++ });
+  const conv = (x: SymbolicTensor, filters: number, size: number, stride = 1): SymbolicTensor => {
+    const config = { filters, kernelSize: size, strides: stride, padding: 'same' as const, useBias: false, kernelInitializer: init() };
+    return (dims === 2 ? tf.layers.conv2d(config) : tf.layers.conv3d(config)).apply(x) as SymbolicTensor;
+  };
+  const batchNorm = (x: SymbolicTensor): SymbolicTensor => {
+    if (dims === 2) return tf.layers.batchNormalization({ momentum: 0.9 }).apply(x) as SymbolicTensor;
+    // tfjs-layers normalises up to rank 4: fold depth into height (per-channel statistics are unchanged).
+    const [, d, h, w, c] = x.shape as [null, number, number, number, number];
+    const folded = tf.layers.reshape({ targetShape: [d * h, w, c] }).apply(x) as SymbolicTensor;
+    return tf.layers.reshape({ targetShape: [d, h, w, c] }).apply(tf.layers.batchNormalization({ momentum: 0.9 }).apply(folded)) as SymbolicTensor;
+  };
+  const bnRelu = (x: SymbolicTensor): SymbolicTensor => tf.layers.activation({ activation: 'relu' }).apply(batchNorm(x)) as SymbolicTensor;
+  const pool = (x: SymbolicTensor): SymbolicTensor => (dims === 2 ? tf.layers.averagePooling2d({ poolSize: 2, strides: 2 }) : tf.layers.averagePooling3d({ poolSize: 2, strides: 2 })).apply(x) as SymbolicTensor;
+  let x = conv(input, o.initialFilters ?? 2 * k, 3, o.stemStride ?? 1);
+  let channels = o.initialFilters ?? 2 * k;
+  blocks.forEach((layers, b) => {
+    for (let l = 0; l < layers; l++) {
+      let y = bnRelu(x);
+      if (o.bottleneck ?? true) y = bnRelu(conv(y, 4 * k, 1));
+      y = conv(y, k, 3);
+      if ((o.dropout ?? 0) > 0) y = tf.layers.dropout({ rate: o.dropout!, seed: seed + layerIndex++ }).apply(y) as SymbolicTensor;
+      x = tf.layers.concatenate({ axis: -1 }).apply([x, y]) as SymbolicTensor;
+      channels += k;
+    }
+    if (b < blocks.length - 1) {
+      channels = Math.max(1, Math.floor(theta * channels));
+      x = pool(conv(bnRelu(x), channels, 1));
+    }
+  });
+  x = bnRelu(x);
+  if (dims === 2) return tf.layers.globalAveragePooling2d({}).apply(x) as SymbolicTensor;
+  // tfjs-layers has no 3-D global pooling: flatten space, then pool over it.
+  return tf.layers.globalAveragePooling1d({}).apply(tf.layers.reshape({ targetShape: [-1, channels] }).apply(x)) as SymbolicTensor;
+}
+
+/** A complete DenseNet-BC: features and a dense output layer. */
+export function denseNet(tf: Tf, o: DenseNetOptions): tfTypes.LayersModel {
+  const input = tf.input({ shape: o.inputShape, name: 'image' });
+  const features = denseNetFeatures(tf, input, o);
+  const output = tf.layers.dense({ units: o.outputs, activation: o.outputActivation ?? 'linear', kernelInitializer: tf.initializers.glorotNormal({ seed: (o.seed ?? 1) + 10_000 }) }).apply(features) as SymbolicTensor;
+  return tf.model({ inputs: input, outputs: output, name: o.name ?? `densenet-bc-${o.inputShape.length - 1}d` });
+}
