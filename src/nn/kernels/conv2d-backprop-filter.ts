@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../core/errors.js';
+import { callKernel } from './kernel-calls.js';
 
 interface FilterGradAttrs {
   strides: [number, number] | number;
@@ -18,11 +19,7 @@ interface FilterGradAttrs {
  * read) with dy as the filter, dilated by the forward stride, stride 1, valid padding.
  */
 export function conv2dBackpropFilterKernel(backendName: string): KernelConfig {
-  const call = (name: string, inputs: Record<string, TensorInfo>, backend: tf.KernelBackend, attrs: NamedAttrMap): TensorInfo => {
-    const kernel = tf.getKernel(name, backendName);
-    if (kernel === undefined) throw new OpenBmdError('INTERNAL', `backend ${backendName} has no ${name} kernel to compose Conv2DBackpropFilter from`);
-    return (kernel.kernelFunc as KernelFunc)({ inputs, backend, attrs }) as TensorInfo;
-  };
+  const call = (name: string, inputs: Record<string, TensorInfo>, backend: tf.KernelBackend, attrs: Record<string, unknown>): TensorInfo => callKernel(name, backendName, backend, inputs, attrs);
   return {
     kernelName: 'Conv2DBackpropFilter',
     backendName,
@@ -49,20 +46,20 @@ export function conv2dBackpropFilterKernel(backendName: string): KernelConfig {
         call('PadV2', { x }, backend, {
           paddings: [[0, 0], [top, Math.max(0, spanH - top - xShape[1])], [left, Math.max(0, spanW - left - xShape[2])], [0, 0]],
           constantValue: 0,
-        } as unknown as NamedAttrMap),
+        }),
       );
-      const window = keep(call('Slice', { x: padded }, backend, { begin: [0, 0, 0, 0], size: [xShape[0], spanH, spanW, xShape[3]] } as unknown as NamedAttrMap));
-      const xSwapped = keep(call('Transpose', { x: window }, backend, { perm: [3, 1, 2, 0] } as unknown as NamedAttrMap));
-      const dyAsFilter = keep(call('Transpose', { x: dy }, backend, { perm: [1, 2, 0, 3] } as unknown as NamedAttrMap));
+      const window = keep(call('Slice', { x: padded }, backend, { begin: [0, 0, 0, 0], size: [xShape[0], spanH, spanW, xShape[3]] }));
+      const xSwapped = keep(call('Transpose', { x: window }, backend, { perm: [3, 1, 2, 0] }));
+      const dyAsFilter = keep(call('Transpose', { x: dy }, backend, { perm: [1, 2, 0, 3] }));
       const convolved = keep(
         call('Conv2D', { x: xSwapped, filter: dyAsFilter }, backend, {
           strides: [1, 1],
           pad: 'valid',
           dataFormat: 'NHWC',
           dilations: [info.strideHeight, info.strideWidth],
-        } as unknown as NamedAttrMap),
+        }),
       );
-      const result = call('Transpose', { x: convolved }, backend, { perm: [1, 2, 0, 3] } as unknown as NamedAttrMap);
+      const result = call('Transpose', { x: convolved }, backend, { perm: [1, 2, 0, 3] });
       for (const t of temporaries) backend.disposeData(t.dataId);
       return result;
     },

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../core/errors.js';
+import { callKernel, hostTensor } from './kernel-calls.js';
 
 interface InputGradAttrs {
   strides: [number, number] | number;
@@ -26,8 +27,6 @@ export function conv2dBackpropInputKernel(backendName: string): KernelConfig {
       const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
       const a = attrs as unknown as InputGradAttrs;
       if (a.dataFormat === 'NCHW') throw new OpenBmdError('UNSUPPORTED', 'Conv2DBackpropInput: only NHWC data is supported');
-      const conv2d = tf.getKernel('Conv2D', backendName);
-      if (conv2d === undefined) throw new OpenBmdError('INTERNAL', `backend ${backendName} has no Conv2D kernel to compose Conv2DBackpropInput from`);
       const filterShape = filter.shape as [number, number, number, number];
       const info = tf.backend_util.computeConv2DInfo(a.inputShape, filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
       const [n, height, width, cin] = a.inputShape;
@@ -61,8 +60,8 @@ export function conv2dBackpropInputKernel(backendName: string): KernelConfig {
         }
       }
       const spreadInfo: TensorInfo = { dataId: backend.write(spread, [n, size[0], size[1], cout], 'float32'), shape: [n, size[0], size[1], cout], dtype: 'float32' };
-      const filterInfo: TensorInfo = { dataId: backend.write(flipped, [fh, fw, cout, cin], 'float32'), shape: [fh, fw, cout, cin], dtype: 'float32' };
-      const result = (conv2d.kernelFunc as KernelFunc)({ inputs: { x: spreadInfo, filter: filterInfo }, backend, attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] } as unknown as NamedAttrMap }) as TensorInfo;
+      const filterInfo: TensorInfo = hostTensor(backend, flipped, [fh, fw, cout, cin]);
+      const result = callKernel('Conv2D', backendName, backend, { x: spreadInfo, filter: filterInfo }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
       backend.disposeData(spreadInfo.dataId);
       backend.disposeData(filterInfo.dataId);
       return result;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { OpenBmdError } from '../../core/errors.js';
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { callKernel, hostTensor } from './kernel-calls.js';
 
 interface FilterGradAttrs {
   strides: [number, number, number] | number;
@@ -23,8 +23,6 @@ export function conv3dBackpropFilterKernel(backendName: string): KernelConfig {
       const backend = anyBackend as tf.KernelBackend;
       const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
       const a = attrs as unknown as FilterGradAttrs;
-      const conv3d = tf.getKernel('Conv3D', backendName);
-      if (conv3d === undefined) throw new OpenBmdError('INTERNAL', `backend ${backendName} has no Conv3D kernel to compose Conv3DBackpropFilterV2 from`);
       const xShape = x.shape as [number, number, number, number, number];
       const info = tf.backend_util.computeConv3DInfo(xShape, a.filterShape, a.strides, 1, a.pad);
       const [n, depth, height, width, cin] = xShape;
@@ -70,15 +68,15 @@ export function conv3dBackpropFilterKernel(backendName: string): KernelConfig {
         }
       }
       const windowInfo: TensorInfo = { dataId: backend.write(window, [cin, span[0], span[1], span[2], n], 'float32'), shape: [cin, span[0], span[1], span[2], n], dtype: 'float32' };
-      const spreadInfo: TensorInfo = { dataId: backend.write(spread, [dd, dh, dw, n, cout], 'float32'), shape: [dd, dh, dw, n, cout], dtype: 'float32' };
-      const convolved = (conv3d.kernelFunc as KernelFunc)({ inputs: { x: windowInfo, filter: spreadInfo }, backend, attrs: { strides: [1, 1, 1], pad: 'valid', dataFormat: 'NDHWC', dilations: [1, 1, 1] } as unknown as NamedAttrMap }) as TensorInfo;
+      const spreadInfo: TensorInfo = hostTensor(backend, spread, [dd, dh, dw, n, cout]);
+      const convolved = callKernel('Conv3D', backendName, backend, { x: windowInfo, filter: spreadInfo }, { strides: [1, 1, 1], pad: 'valid', dataFormat: 'NDHWC', dilations: [1, 1, 1] });
       // [cin, fd, fh, fw, cout] -> [fd, fh, fw, cin, cout].
       const cv = backend.readSync(convolved.dataId) as Float32Array;
       const out = new Float32Array(cv.length);
       const taps = fd * fh * fw;
       for (let c = 0; c < cin; c++) for (let t = 0; t < taps; t++) for (let o = 0; o < cout; o++) out[(t * cin + c) * cout + o] = cv[(c * taps + t) * cout + o]!;
       for (const t of [windowInfo, spreadInfo, convolved]) backend.disposeData(t.dataId);
-      return { dataId: backend.write(out, [fd, fh, fw, cin, cout], 'float32'), shape: [fd, fh, fw, cin, cout], dtype: 'float32' };
+      return hostTensor(backend, out, [fd, fh, fw, cin, cout]);
     },
   };
 }

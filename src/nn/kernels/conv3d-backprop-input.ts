@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { OpenBmdError } from '../../core/errors.js';
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { callKernel, hostTensor } from './kernel-calls.js';
 
 interface InputGradAttrs {
   strides: [number, number, number] | number;
@@ -23,8 +23,6 @@ export function conv3dBackpropInputKernel(backendName: string): KernelConfig {
       const backend = anyBackend as tf.KernelBackend;
       const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
       const a = attrs as unknown as InputGradAttrs;
-      const conv3d = tf.getKernel('Conv3D', backendName);
-      if (conv3d === undefined) throw new OpenBmdError('INTERNAL', `backend ${backendName} has no Conv3D kernel to compose Conv3DBackpropInputV2 from`);
       const filterShape = filter.shape as [number, number, number, number, number];
       const info = tf.backend_util.computeConv3DInfo(a.inputShape, filterShape, a.strides, 1, a.pad);
       const [n, depth, height, width, cin] = a.inputShape;
@@ -66,8 +64,8 @@ export function conv3dBackpropInputKernel(backendName: string): KernelConfig {
         }
       }
       const spreadInfo: TensorInfo = { dataId: backend.write(spread, [n, size[0]!, size[1]!, size[2]!, cout], 'float32'), shape: [n, size[0]!, size[1]!, size[2]!, cout], dtype: 'float32' };
-      const filterInfo: TensorInfo = { dataId: backend.write(flipped, [fd, fh, fw, cout, cin], 'float32'), shape: [fd, fh, fw, cout, cin], dtype: 'float32' };
-      const result = (conv3d.kernelFunc as KernelFunc)({ inputs: { x: spreadInfo, filter: filterInfo }, backend, attrs: { strides: [1, 1, 1], pad: 'valid', dataFormat: 'NDHWC', dilations: [1, 1, 1] } as unknown as NamedAttrMap }) as TensorInfo;
+      const filterInfo: TensorInfo = hostTensor(backend, flipped, [fd, fh, fw, cout, cin]);
+      const result = callKernel('Conv3D', backendName, backend, { x: spreadInfo, filter: filterInfo }, { strides: [1, 1, 1], pad: 'valid', dataFormat: 'NDHWC', dilations: [1, 1, 1] });
       backend.disposeData(spreadInfo.dataId);
       backend.disposeData(filterInfo.dataId);
       return result;

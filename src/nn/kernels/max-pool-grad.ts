@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { hostTensor } from './kernel-calls.js';
 
 interface PoolGradAttrs {
   filterSize: number | number[];
@@ -83,7 +84,7 @@ export function maxPoolGradKernel(backendName: string): KernelConfig {
         start: [0, -info.padInfo.top, -info.padInfo.left],
       };
       const dx = maxPoolGrad(backend.readSync(input.dataId) as Float32Array, backend.readSync(dy.dataId) as Float32Array, window);
-      return { dataId: backend.write(dx, shape, 'float32'), shape, dtype: 'float32' };
+      return hostTensor(backend, dx, shape);
     },
   };
 }
@@ -108,7 +109,7 @@ export function maxPool3dGradKernel(backendName: string): KernelConfig {
         start: [-info.padInfo.front, -info.padInfo.top, -info.padInfo.left],
       };
       const dx = maxPoolGrad(backend.readSync(input.dataId) as Float32Array, backend.readSync(dy.dataId) as Float32Array, window);
-      return { dataId: backend.write(dx, shape, 'float32'), shape, dtype: 'float32' };
+      return hostTensor(backend, dx, shape);
     },
   };
 }
