@@ -25,12 +25,22 @@ export interface UNetOptions {
  * is the coarser decoder signal upsampled to x's scale: the decoder learns where to look.
  */
 export function uNet(tf: Tf, o: UNetOptions): tfTypes.LayersModel {
+  const input = tf.input({ shape: o.inputShape, name: 'image' });
+  const features = uNetFeatures(tf, input, o);
+  const output = tf.layers
+    .conv2d({ filters: o.classes, kernelSize: 1, padding: 'same', activation: o.classes === 1 ? 'sigmoid' : 'softmax', kernelInitializer: tf.initializers.heNormal({ seed: (o.seed ?? 1) + 5000 }) })
+    .apply(features) as SymbolicTensor;
+  return tf.model({ inputs: input, outputs: output, name: o.name ?? (o.attentionGates === true ? 'attention-unet' : 'unet') });
+}
+
+/** The U-Net body on a symbolic input: the last decoder block's feature maps, at input resolution. */
+export function uNetFeatures(tf: Tf, input: SymbolicTensor, o: Omit<UNetOptions, 'classes'>): SymbolicTensor {
   const base = o.baseFilters ?? 8;
   const depth = o.depth ?? 3;
   const seed = o.seed ?? 1;
   let index = 0;
   const init = (): ReturnType<Tf['initializers']['heNormal']> => tf.initializers.heNormal({ seed: seed + index++ });
-  const conv = (x: SymbolicTensor, filters: number, size: number, activation: 'linear' | 'sigmoid' | 'softmax' = 'linear'): SymbolicTensor =>
+  const conv = (x: SymbolicTensor, filters: number, size: number, activation: 'linear' | 'sigmoid' = 'linear'): SymbolicTensor =>
     tf.layers.conv2d({ filters, kernelSize: size, padding: 'same', activation, kernelInitializer: init() }).apply(x) as SymbolicTensor;
   const block = (x: SymbolicTensor, filters: number): SymbolicTensor => {
     let y = x;
@@ -48,7 +58,6 @@ export function uNet(tf: Tf, o: UNetOptions): tfTypes.LayersModel {
     const alpha = conv(joined, 1, 1, 'sigmoid');
     return tf.layers.multiply().apply([skip, alpha]) as SymbolicTensor;
   };
-  const input = tf.input({ shape: o.inputShape, name: 'image' });
   const skips: SymbolicTensor[] = [];
   let x: SymbolicTensor = input;
   for (let level = 0; level < depth; level++) {
@@ -63,6 +72,5 @@ export function uNet(tf: Tf, o: UNetOptions): tfTypes.LayersModel {
     const skip = o.attentionGates === true ? gate(skips[level]!, up, Math.max(1, filters / 2)) : skips[level]!;
     x = block(tf.layers.concatenate({ axis: -1 }).apply([skip, up]) as SymbolicTensor, filters);
   }
-  const output = conv(x, o.classes, 1, o.classes === 1 ? 'sigmoid' : 'softmax');
-  return tf.model({ inputs: input, outputs: output, name: o.name ?? (o.attentionGates === true ? 'attention-unet' : 'unet') });
+  return x;
 }
