@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../core/errors.js';
 import { callKernel, hostTensor } from './kernel-calls.js';
+import { flipFilter, spreadOnStrideGrid } from './transposed-conv-host.js';
 
 interface InputGradAttrs {
   strides: [number, number] | number;
@@ -36,30 +37,9 @@ export function conv2dBackpropInputKernel(backendName: string): KernelConfig {
       const size = [height + fh - 1, width + fw - 1] as const;
       const sh = info.strideHeight;
       const sw = info.strideWidth;
-      const dyValues = backend.readSync(dy.dataId) as Float32Array;
-      const spread = new Float32Array(n * size[0] * size[1] * cout);
-      for (let b = 0; b < n; b++) {
-        for (let y = 0; y < oh; y++) {
-          const ty = before[0] + y * sh;
-          if (ty < 0 || ty >= size[0]) continue;
-          for (let x = 0; x < ow; x++) {
-            const tx = before[1] + x * sw;
-            if (tx < 0 || tx >= size[1]) continue;
-            const from = ((b * oh + y) * ow + x) * cout;
-            spread.set(dyValues.subarray(from, from + cout), ((b * size[0] + ty) * size[1] + tx) * cout);
-          }
-        }
-      }
-      const w = backend.readSync(filter.dataId) as Float32Array;
-      const flipped = new Float32Array(w.length);
-      for (let y = 0; y < fh; y++) {
-        for (let x = 0; x < fw; x++) {
-          const src = (y * fw + x) * cin * cout;
-          const dst = ((fh - 1 - y) * fw + (fw - 1 - x)) * cout * cin;
-          for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) flipped[dst + o * cin + i] = w[src + i * cout + o]!;
-        }
-      }
-      const spreadInfo: TensorInfo = { dataId: backend.write(spread, [n, size[0], size[1], cout], 'float32'), shape: [n, size[0], size[1], cout], dtype: 'float32' };
+      const spread = spreadOnStrideGrid(backend.readSync(dy.dataId) as Float32Array, n, [1, oh, ow], cout, [0, before[0], before[1]], [1, sh, sw], [1, size[0], size[1]]);
+      const flipped = flipFilter(backend.readSync(filter.dataId) as Float32Array, [1, fh, fw], cin, cout);
+      const spreadInfo = hostTensor(backend, spread, [n, size[0], size[1], cout]);
       const filterInfo: TensorInfo = hostTensor(backend, flipped, [fh, fw, cout, cin]);
       const result = callKernel('Conv2D', backendName, backend, { x: spreadInfo, filter: filterInfo }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
       backend.disposeData(spreadInfo.dataId);

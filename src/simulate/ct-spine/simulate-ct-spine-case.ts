@@ -59,7 +59,7 @@ export async function simulateCtSpineCase(
   const doseFactor = options.doseFactor * Math.exp(0.15 * random.nextNormal());
   const scan = acquireCtVolume(catalog, anatomy.phantom, grid, scanner, { doseFactor, waterEquivalentDiameterCm, supersample: options.supersample }, random);
   const labels = labelVolumes(anatomy, scan.regions);
-  const levels = measureVertebrae(anatomy, scan.regions, grid, spine, scan.regionHu);
+  const levels = measureVertebrae(anatomy, scan.regions, grid, spine, scan.regionHu, scan.hu);
   const truth = spineVbmdTruth(levels);
   const clinical = truth.vbmdMgPerCm3 === null ? undefined : interpretMeasurement(loadClinicalKnowledge(), 'spine_vbmd', truth.vbmdMgPerCm3, { sex: person.sex, ageYears: person.ageYears });
   const studyDate = simulatedStudyDate(caseIndex);
@@ -112,7 +112,7 @@ export async function simulateCtSpineCase(
     category: clinical?.category ?? null,
     categoryRule: clinical?.wording ?? null,
     definition: 'QCT: mean hydroxyapatite concentration over the cancellous-bone voxels (centre-sampled label) of L1 and L2; T12 substitutes a fractured or incomplete level',
-    levels: levels.map((l): Omit<LevelTruth, 'bodyCentroidVoxel' | 'bodyBoxVoxel'> => ({ level: l.level, code: l.code, complete: l.complete, fractured: l.fractured, anteriorHeightRatio: l.anteriorHeightRatio, cancellousVoxels: l.cancellousVoxels, vbmdMgPerCm3: l.vbmdMgPerCm3, exactMeanHu: l.exactMeanHu, bodyCentroidMm: l.bodyCentroidMm })),
+    levels: levels.map((l): Omit<LevelTruth, 'bodyCentroidVoxel' | 'bodyBoxVoxel' | 'storedMeanHu'> => ({ level: l.level, code: l.code, complete: l.complete, fractured: l.fractured, anteriorHeightRatio: l.anteriorHeightRatio, cancellousVoxels: l.cancellousVoxels, vbmdMgPerCm3: l.vbmdMgPerCm3, exactMeanHu: l.exactMeanHu, bodyCentroidMm: l.bodyCentroidMm })),
     scanner: scan.record,
     doseFactor,
     waterEquivalentDiameterCm,
@@ -144,7 +144,7 @@ export async function simulateCtSpineCase(
       fractured: spine.fractured ?? '',
       l1MeanHu: l1?.exactMeanHu ?? NaN,
       // What the stored image says in L1's cancellous bone (with noise and scanner error): the naive HU measure.
-      roiRawMean: l1 === undefined ? NaN : storedMeanHu(scan.hu, scan.regions, anatomy, l1.code),
+      roiRawMean: l1?.storedMeanHu ?? NaN,
       vbmd: truth.vbmdMgPerCm3 ?? NaN,
       category: clinical?.category ?? '',
       ...targetFacts(person),
@@ -176,20 +176,6 @@ function labelVolumes(anatomy: TorsoAnatomy, regions: Uint8Array): LabelVolumes 
     tissues[p] = tissueLut[r]!;
   }
   return { vertebrae, cancellous, tissues };
-}
-
-function storedMeanHu(hu: Int16Array, regions: Uint8Array, anatomy: TorsoAnatomy, code: number): number {
-  const lut = new Uint8Array(256);
-  for (const [r, c] of anatomy.spine.cancellousCode) if (c === code) lut[r] = 1;
-  let sum = 0;
-  let count = 0;
-  for (let p = 0; p < regions.length; p++) {
-    if (lut[regions[p]!] === 1) {
-      sum += hu[p]!;
-      count++;
-    }
-  }
-  return count > 0 ? sum / count : NaN;
 }
 
 function round3(v: number): number {

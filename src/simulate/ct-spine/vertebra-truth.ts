@@ -16,6 +16,8 @@ export interface LevelTruth {
   vbmdMgPerCm3: number | null;
   /** Mean of the exact (noise-free, unblurred) HU of those voxels. */
   exactMeanHu: number | null;
+  /** Mean of the stored image HU there (noise, blur and scanner error included): what a naive reading sees. */
+  storedMeanHu: number | null;
   bodyCentroidMm: Point3;
   bodyCentroidVoxel: Point3;
   /** [[i0, j0, k0], [i1, j1, k1]] inclusive voxel bounds of the vertebral body. */
@@ -26,7 +28,7 @@ export interface LevelTruth {
  * Measures each vertebra that appears in the voxelised slab from the centre-sampled region labels:
  * cancellous voxel count and mean HA (the QCT vBMD truth), and the body's centroid and bounding box.
  */
-export function measureVertebrae(anatomy: TorsoAnatomy, regions: Uint8Array, grid: VoxelGrid, spine: SpineShape, regionHu?: Float64Array): LevelTruth[] {
+export function measureVertebrae(anatomy: TorsoAnatomy, regions: Uint8Array, grid: VoxelGrid, spine: SpineShape, regionHu: Float64Array, storedHu: Int16Array): LevelTruth[] {
   const bodyLut = new Uint8Array(256);
   const cancellousLut = new Uint8Array(256);
   const haLut = new Float64Array(256);
@@ -34,8 +36,8 @@ export function measureVertebrae(anatomy: TorsoAnatomy, regions: Uint8Array, gri
   for (const [r, code] of anatomy.spine.bodyCode) bodyLut[r] = code;
   for (const [r, code] of anatomy.spine.cancellousCode) cancellousLut[r] = code;
   for (const [r, ha] of anatomy.spine.cancellousHaMgPerCm3) haLut[r] = ha;
-  if (regionHu !== undefined) regionHu.forEach((hu, r) => (huLut[r] = hu));
-  const stats = new Map<number, { n: number; sx: number; sy: number; sz: number; min: Point3; max: Point3; cn: number; ha: number; hu: number }>();
+  regionHu.forEach((hu, r) => (huLut[r] = hu));
+  const stats = new Map<number, { n: number; sx: number; sy: number; sz: number; min: Point3; max: Point3; cn: number; ha: number; hu: number; stored: number }>();
   const { columns, rows, slices } = grid;
   let p = 0;
   for (let k = 0; k < slices; k++) {
@@ -46,7 +48,7 @@ export function measureVertebrae(anatomy: TorsoAnatomy, regions: Uint8Array, gri
         if (code === 0) continue;
         let s = stats.get(code);
         if (s === undefined) {
-          s = { n: 0, sx: 0, sy: 0, sz: 0, min: [i, j, k], max: [i, j, k], cn: 0, ha: 0, hu: 0 };
+          s = { n: 0, sx: 0, sy: 0, sz: 0, min: [i, j, k], max: [i, j, k], cn: 0, ha: 0, hu: 0, stored: 0 };
           stats.set(code, s);
         }
         s.n++;
@@ -63,6 +65,7 @@ export function measureVertebrae(anatomy: TorsoAnatomy, regions: Uint8Array, gri
           s.cn++;
           s.ha += haLut[r]!;
           s.hu += huLut[r]!;
+          s.stored += storedHu[p]!;
         }
       }
     }
@@ -80,7 +83,8 @@ export function measureVertebrae(anatomy: TorsoAnatomy, regions: Uint8Array, gri
       anteriorHeightRatio: v.anteriorHeightRatio,
       cancellousVoxels: s.cn,
       vbmdMgPerCm3: s.cn > 0 ? s.ha / s.cn : null,
-      exactMeanHu: s.cn > 0 && regionHu !== undefined ? s.hu / s.cn : null,
+      exactMeanHu: s.cn > 0 ? s.hu / s.cn : null,
+      storedMeanHu: s.cn > 0 ? s.stored / s.cn : null,
       bodyCentroidMm: [0, 1, 2].map((a) => round3(grid.originMm[a]! + centroid[a]! * grid.spacingMm[a]!)) as Point3,
       bodyCentroidVoxel: centroid.map(round3) as Point3,
       bodyBoxVoxel: [s.min, s.max],

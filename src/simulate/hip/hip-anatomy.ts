@@ -5,17 +5,9 @@ import type { PhantomBuilder } from '../phantom-builder.js';
 import { PRIORITY } from '../phantom-builder.js';
 import { mineralised } from '../../physics/composition.js';
 import { TISSUE, corticalBone, marrow, trabecularBone } from '../tissues.js';
+import { TISSUE_CLASS } from '../trunk/tissue-class.js';
 import type { HipShape, PoseAngles } from './hip-shape.js';
 import { unit } from './hip-shape.js';
-
-/** Tissue classes the hip regions report (same numbering as the CT tissue map). */
-export interface HipTissueClasses {
-  corticalBone: number;
-  cancellousBone: number;
-  muscle: number;
-  subcutaneousFat: number;
-  softTissue: number;
-}
 
 /** Landmarks of the target femur in the posed phantom, mm. */
 export interface FemurLandmarks {
@@ -47,7 +39,8 @@ type RegionMaker = (name: string, composition: Composition, cls: number) => numb
  * medullary canal) with the thighs, the femurs posed by rotations about the hip centres.
  * `femurScale` multiplies the femurs' mineral (tuned to the person's total-hip aBMD).
  */
-export function addHips(builder: PhantomBuilder, region: RegionMaker, shape: HipShape, pose: PoseAngles, femurScale: number, fatMm: number, cls: HipTissueClasses): HipRegions {
+export function addHips(builder: PhantomBuilder, region: RegionMaker, shape: HipShape, pose: PoseAngles, femurScale: number, fatMm: number): HipRegions {
+  const cls = TISSUE_CLASS;
   const femurs = new Set<number>();
   const targetFemur = new Set<number>();
   const targetHa = new Map<number, number>();

@@ -10,15 +10,10 @@ import type { SpineRegions } from '../spine/spine-anatomy.js';
 import { addSpine, along } from '../spine/spine-anatomy.js';
 import type { SpineShape, VertebraShape } from '../spine/spine-shape.js';
 import { RIB_ARC_DEG } from '../spine/spine-shape.js';
+import { TISSUE_CLASS } from './tissue-class.js';
 import type { HipRegions } from '../hip/hip-anatomy.js';
 import { addHips } from '../hip/hip-anatomy.js';
 import type { HipShape, PoseAngles } from '../hip/hip-shape.js';
-
-/** Tissue classes of the CT label map (masks/<case>-tissues.nii.gz). */
-export const TISSUE_CLASS = {
-  outside: 0, subcutaneousFat: 1, muscle: 2, softTissue: 3, blood: 4, gas: 5, lung: 6, corticalBone: 7, cancellousBone: 8,
-  discOrCanal: 9, calcification: 10, phantomBody: 11, phantomRod: 12, table: 13, visceralFat: 14,
-} as const;
 
 /** A calibration phantom under the patient (DESIGN.md "ct-rods"). */
 export interface RodPhantomOptions {
@@ -193,7 +188,7 @@ export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zR
     }
   }
   addIliacWings(builder, region, spine, spine.marrowFatFraction);
-  const hip = options.hip === undefined ? undefined : addHips(builder, region, options.hip.shape, options.hip.pose, options.hip.femurScale, fatMm, TISSUE_CLASS);
+  const hip = options.hip === undefined ? undefined : addHips(builder, region, options.hip.shape, options.hip.pose, options.hip.femurScale, fatMm);
   // Table, and the calibration phantom between patient and table.
   const rods: TorsoAnatomy['rods'] = [];
   let tableTop = backY + 1;
