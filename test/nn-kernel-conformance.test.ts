@@ -1,7 +1,7 @@
-// Conformance of the wasm backend (with openbmd's added Conv2DBackpropFilter) against TensorFlow.js's
-// pure-JS cpu backend, in the style of tfjs's own backend suites: every convolution and pooling the
-// architectures use, forward and gradient, on random shapes, strides and paddings. The largest
-// absolute difference of each case is printed and must stay below 1e-4.
+// Conformance of the wasm backend (with openbmd's added and replaced kernels) against TensorFlow.js's
+// pure-JS cpu backend, in the style of tfjs's own backend suites: every convolution, pooling and
+// batch-normalisation reduction the architectures use, forward and gradient, on random shapes,
+// strides and paddings. The largest absolute difference of each case is printed and must stay below 1e-4.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as tfTypes from '@tensorflow/tfjs';
@@ -76,6 +76,19 @@ function cases(): Case[] {
     const { mean, variance } = tf.moments(x!, [0, 1, 2]);
     return tf.batchNorm(x!, mean, variance, offset as tfTypes.Tensor1D, scale as tfTypes.Tensor1D, 1e-3);
   } });
+  // Sum and Mean over leading axes (openbmd's pooled reduction) and over other axes (the wasm kernel).
+  const reductions: { shape: number[]; axes: number[]; keepDims: boolean }[] = [
+    { shape: [4, 9, 7, 5], axes: [0, 1, 2], keepDims: false },
+    { shape: [4, 9, 7, 5], axes: [0, 1, 2], keepDims: true },
+    { shape: [6, 5, 3], axes: [0], keepDims: false },
+    { shape: [2, 3, 8, 8, 4], axes: [-5, -4, -3, -2], keepDims: true },
+    { shape: [4, 9, 7, 5], axes: [1, 2], keepDims: false },
+    { shape: [4, 9, 7, 5], axes: [3], keepDims: true },
+  ];
+  for (const r of reductions) {
+    list.push({ name: `sum ${r.shape.join('x')} over [${r.axes.join(',')}] keepDims ${r.keepDims}`, inputs: [tensorData(r.shape)], run: (tf, [x]) => tf.sum(x!, r.axes, r.keepDims) });
+    list.push({ name: `mean ${r.shape.join('x')} over [${r.axes.join(',')}] keepDims ${r.keepDims}`, inputs: [tensorData(r.shape)], run: (tf, [x]) => tf.mean(tf.mul(x!, 10), r.axes, r.keepDims) });
+  }
   list.push({ name: 'resizeBilinear 2x6x6x3 -> 12x12', inputs: [tensorData([2, 6, 6, 3])], run: (tf, [x]) => tf.image.resizeBilinear(x as tfTypes.Tensor4D, [12, 12]) });
   // Batch 1 only: the cpu reference's ResizeNearestNeighborGrad (4.22) is wrong for batch > 1;
   // wasm is checked against the closed form for batch 2 in its own test below.

@@ -8,6 +8,7 @@ import { conv2dBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
 import { conv3dBackpropFilterKernel } from './kernels/conv3d-backprop-filter.js';
 import { conv3dBackpropInputKernel } from './kernels/conv3d-backprop-input.js';
 import { maxPool3dGradKernel, maxPoolGradKernel } from './kernels/max-pool-grad.js';
+import { leadingAxesReductionKernel } from './kernels/leading-axes-reduction.js';
 import { tileKernel } from './kernels/tile.js';
 
 /** Gradient kernels the wasm backend lacks, registered from its own kernels. */
@@ -32,6 +33,12 @@ function configure(): void {
     const config = make('wasm');
     if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
+  }
+  for (const kernelName of ['Sum', 'Mean'] as const) {
+    const original = tf.getKernel(kernelName, 'wasm');
+    if (original === undefined) continue;
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel(leadingAxesReductionKernel('wasm', { kernelName, original }));
   }
 }
 

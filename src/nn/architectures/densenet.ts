@@ -20,6 +20,8 @@ export interface DenseNetOptions {
   initialFilters?: number;
   /** Stride of the stem convolution (2 halves the input once more, for larger images). */
   stemStride?: number;
+  /** 3x3 max pooling with stride 2 after the stem (the ImageNet DenseNet's stem): a 128 px input reaches the first block at 32 px with stride 2. */
+  stemPool?: boolean;
   /** Size of the output layer; its activation is linear (regression) unless given. */
   outputs: number;
   outputActivation?: 'linear' | 'sigmoid' | 'softmax';
@@ -59,6 +61,10 @@ export function denseNetFeatures(tf: Tf, input: SymbolicTensor, o: DenseNetOptio
   const bnRelu = (x: SymbolicTensor): SymbolicTensor => tf.layers.activation({ activation: 'relu' }).apply(batchNorm(x)) as SymbolicTensor;
   const pool = (x: SymbolicTensor): SymbolicTensor => (dims === 2 ? tf.layers.averagePooling2d({ poolSize: 2, strides: 2 }) : tf.layers.averagePooling3d({ poolSize: 2, strides: 2 })).apply(x) as SymbolicTensor;
   let x = conv(input, o.initialFilters ?? 2 * k, 3, o.stemStride ?? 1);
+  if (o.stemPool ?? false) {
+    const poolConfig = { poolSize: 3, strides: 2, padding: 'same' as const };
+    x = (dims === 2 ? tf.layers.maxPooling2d(poolConfig) : tf.layers.maxPooling3d(poolConfig)).apply(x) as SymbolicTensor;
+  }
   let channels = o.initialFilters ?? 2 * k;
   blocks.forEach((layers, b) => {
     for (let l = 0; l < layers; l++) {
