@@ -16,6 +16,7 @@ export type OpenBmdErrorCode =
   | 'BAD_ARGUMENT'
   | 'EMPTY_INPUT'
   | 'INVALID_VALUE'
+  | 'BAD_MODEL'
   | 'INTERNAL';
 
 /** Codes that mean "the input is at fault", as opposed to a bug in openbmd. */
@@ -33,6 +34,7 @@ const BAD_INPUT_CODES: ReadonlySet<OpenBmdErrorCode> = new Set<OpenBmdErrorCode>
   'BAD_ARGUMENT',
   'EMPTY_INPUT',
   'INVALID_VALUE',
+  'BAD_MODEL',
 ]);
 
 export interface OpenBmdErrorOptions {

@@ -1,0 +1,48 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import { OpenBmdError } from '../../core/errors.js';
+import type { CovariateFusionOptions } from './covariate-fusion-net.js';
+import { covariateFusionNet } from './covariate-fusion-net.js';
+import type { DenseNetOptions } from './densenet.js';
+import { denseNet } from './densenet.js';
+import type { DecompositionGeneratorOptions } from './decomposition-generator.js';
+import { decompositionGenerator } from './decomposition-generator.js';
+import type { MultiScalePatchGanOptions } from './patchgan-discriminator.js';
+import { multiScalePatchGan } from './patchgan-discriminator.js';
+import type { SpatialConfigurationOptions } from './spatial-configuration-net.js';
+import { spatialConfigurationNet } from './spatial-configuration-net.js';
+import type { UNetOptions } from './unet.js';
+import { uNet } from './unet.js';
+
+/**
+ * A network as data: the architecture's name and its options. It is what a model folder records,
+ * and what a worker process needs to build the same network as its parent.
+ */
+export type NetworkSpec =
+  | { architecture: 'densenet-bc'; options: DenseNetOptions }
+  | { architecture: 'unet'; options: UNetOptions }
+  | { architecture: 'scn'; options: SpatialConfigurationOptions }
+  | { architecture: 'covariate-fusion'; options: CovariateFusionOptions }
+  | { architecture: 'decomposition-generator'; options: DecompositionGeneratorOptions }
+  | { architecture: 'multi-scale-patchgan'; options: MultiScalePatchGanOptions };
+
+export const ARCHITECTURES = ['densenet-bc', 'unet', 'scn', 'covariate-fusion', 'decomposition-generator', 'multi-scale-patchgan'] as const;
+
+/** Builds the network a spec describes (fresh, seeded weights). */
+export function buildNetwork(tf: typeof tfTypes, spec: NetworkSpec): tfTypes.LayersModel {
+  switch (spec.architecture) {
+    case 'densenet-bc':
+      return denseNet(tf, spec.options);
+    case 'unet':
+      return uNet(tf, spec.options);
+    case 'scn':
+      return spatialConfigurationNet(tf, spec.options);
+    case 'covariate-fusion':
+      return covariateFusionNet(tf, spec.options);
+    case 'decomposition-generator':
+      return decompositionGenerator(tf, spec.options);
+    case 'multi-scale-patchgan':
+      return multiScalePatchGan(tf, spec.options);
+    default:
+      throw new OpenBmdError('BAD_MODEL', `unknown architecture '${(spec as { architecture: string }).architecture}'`);
+  }
+}

@@ -1,0 +1,27 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+
+type Tf = typeof tfTypes;
+type Tensor = tfTypes.Tensor;
+
+/** Per-sample mean over every axis but the first: [batch, ...] -> [batch]. */
+export function perSampleMean(tf: Tf, x: Tensor): Tensor {
+  return x.rank === 1 ? x : tf.mean(tf.reshape(x, [x.shape[0]!, -1]), 1);
+}
+
+/** Mean absolute error. */
+export function l1Loss(tf: Tf, truth: Tensor, predicted: Tensor): tfTypes.Scalar {
+  return tf.mean(tf.abs(tf.sub(truth, predicted)));
+}
+
+/** Mean squared error. */
+export function mseLoss(tf: Tf, truth: Tensor, predicted: Tensor): tfTypes.Scalar {
+  return tf.mean(tf.squaredDifference(truth, predicted));
+}
+
+/**
+ * Sample-weighted L1 (seed 001, Eq. 11): mean over the batch of w * |y - R(x)|, the per-sample
+ * error averaged over its outputs first. Weights come from `bmdSampleWeights`.
+ */
+export function weightedL1Loss(tf: Tf, truth: Tensor, predicted: Tensor, sampleWeights: Tensor): tfTypes.Scalar {
+  return tf.mean(tf.mul(perSampleMean(tf, tf.abs(tf.sub(truth, predicted))), tf.reshape(sampleWeights, [-1])));
+}
