@@ -4,6 +4,7 @@ import { OpenBmdError } from '../core/errors.js';
 import { evaluateCommand } from './evaluate-command.js';
 import { reportFailure } from './exit-on-error.js';
 import { formatInspectText, inspectPath } from './inspect-command.js';
+import { formatModelReport, inspectModelFolder } from './inspect-model-command.js';
 import { simulateCommand } from './simulate-command.js';
 import type { SimulateCommandOptions } from './simulate-command.js';
 
@@ -26,6 +27,17 @@ program
   });
 
 program
+  .command('inspect-model')
+  .description('load and verify a model folder (every network, its weights checksum, the pipeline it serves) and describe it')
+  .argument('<folder>', 'model folder (model.json and networks/)')
+  .option('--pipeline <name>', 'fail unless the model serves this pipeline')
+  .option('--json', 'print one JSON object on stdout')
+  .action(async (folder: string, options: { pipeline?: string; json?: boolean }) => {
+    const report = await inspectModelFolder(folder, options.pipeline);
+    process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatModelReport(report)}\n`);
+  });
+
+program
   .command('evaluate')
   .description('validate predictions against a cohort: metrics.json (agreement, ICC, Bland-Altman, classification with CIs, ROC/DeLong) and an HTML/PDF report')
   .requiredOption('--cohort <cohort.csv>', 'cohort manifest with the reference measurements')
@@ -40,7 +52,7 @@ program
 program
   .command('simulate')
   .description('write a SIMULATED cohort (physics-based phantoms): DICOM images, cohort.csv, masks, landmarks, phantom JSONs, truth')
-  .argument('<site>', 'forearm (hip, lumbar and ct-spine: not yet)')
+  .argument('<site>', 'forearm, lumbar, hip or ct-spine')
   .requiredOption('--n <count>', 'number of cases', parsePositiveInteger)
   .requiredOption('--out <dir>', 'output folder')
   .option('--seed <k>', 'random seed (same seed, same files)', parseNonNegativeInteger, 1)

@@ -1,0 +1,92 @@
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { OpenBmdError } from '../../core/errors.js';
+import { readValidatedJson } from '../../core/read-validated-json.js';
+import type { NetworkSpec } from '../architectures/network-spec.js';
+import type { ModelDescription } from './model-description.js';
+import { NETWORK_NAME, modelDescriptionSchema } from './model-description.js';
+import { loadNetworkFiles, saveNetworkFiles } from './network-files.js';
+
+type Tf = typeof tfTypes;
+
+export const MODEL_DESCRIPTION_FILE = 'model.json';
+export const OPENBMD_VERSION = '0.1.0';
+
+/** A network to save: the model, how it was built, and how its inputs are prepared. */
+export interface NetworkToSave {
+  model: tfTypes.LayersModel;
+  spec: NetworkSpec;
+  preprocessing: Record<string, unknown>;
+}
+
+export type ModelFolderContents = Omit<ModelDescription, 'format' | 'formatVersion' | 'version' | 'createdAt' | 'networks'>;
+
+const networkDir = (dir: string, name: string): string => join(dir, 'networks', name);
+
+/**
+ * Writes a model folder: each network under networks/<name>/ in TensorFlow.js layers format, then
+ * model.json (written last, by rename) describing them with their weights' SHA-256.
+ */
+export async function saveModelFolder(tf: Tf, dir: string, contents: ModelFolderContents, networks: Record<string, NetworkToSave>): Promise<ModelDescription> {
+  mkdirSync(dir, { recursive: true });
+  const entries: ModelDescription['networks'] = {};
+  for (const [name, network] of Object.entries(networks)) {
+    if (!NETWORK_NAME.test(name)) throw new OpenBmdError('BAD_ARGUMENT', `network name '${name}' must be lower-case letters, digits and dashes`);
+    const weightsSha256 = await saveNetworkFiles(tf, network.model, networkDir(dir, name));
+    entries[name] = { spec: { architecture: network.spec.architecture, options: { ...network.spec.options } }, preprocessing: network.preprocessing, parameters: network.model.countParams(), weightsSha256 };
+  }
+  const description: ModelDescription = { format: 'openbmd-model', formatVersion: 1, version: OPENBMD_VERSION, createdAt: new Date().toISOString(), ...contents, networks: entries };
+  const path = join(dir, MODEL_DESCRIPTION_FILE);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(description, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+  return description;
+}
+
+/** What a pipeline needs of a model folder: its pipeline name, and the input shape of each network it uses. */
+export interface ModelExpectation {
+  pipeline?: string;
+  networks?: Record<string, { inputShapes?: (number | null)[][] }>;
+}
+
+/** Reads and validates model.json alone (no networks loaded). */
+export function readModelDescription(dir: string): ModelDescription {
+  if (!existsSync(dir)) throw new OpenBmdError('FILE_NOT_FOUND', 'model folder not found', { file: dir });
+  if (!statSync(dir).isDirectory()) throw new OpenBmdError('BAD_MODEL', 'a model is a folder holding model.json and networks/', { file: dir });
+  const path = join(dir, MODEL_DESCRIPTION_FILE);
+  if (!existsSync(path)) throw new OpenBmdError('BAD_MODEL', 'not an openbmd model folder (no model.json)', { file: dir });
+  try {
+    return readValidatedJson(path, modelDescriptionSchema, 'model description');
+  } catch (thrown) {
+    if (thrown instanceof OpenBmdError) throw new OpenBmdError('BAD_MODEL', thrown.message.replace(`${path}: `, ''), { file: path });
+    throw thrown;
+  }
+}
+
+/**
+ * Loads a model folder and checks it against what the caller needs: the pipeline, every network's
+ * presence, integrity and input shapes. Any mismatch is a BAD_MODEL error that names the file and
+ * says what was expected (the CLI exits 2).
+ */
+export async function loadModelFolder(tf: Tf, dir: string, expect: ModelExpectation = {}): Promise<{ description: ModelDescription; networks: Record<string, tfTypes.LayersModel> }> {
+  const description = readModelDescription(dir);
+  const descriptionPath = join(dir, MODEL_DESCRIPTION_FILE);
+  if (expect.pipeline !== undefined && description.pipeline !== expect.pipeline) {
+    throw new OpenBmdError('BAD_MODEL', `this model is for the ${description.pipeline} pipeline, not ${expect.pipeline}`, { file: descriptionPath });
+  }
+  for (const name of Object.keys(expect.networks ?? {})) {
+    if (description.networks[name] === undefined) throw new OpenBmdError('BAD_MODEL', `the ${expect.pipeline ?? description.pipeline} pipeline needs a network '${name}', which this model lacks (it has: ${Object.keys(description.networks).join(', ') || 'none'})`, { file: descriptionPath });
+  }
+  const networks: Record<string, tfTypes.LayersModel> = {};
+  for (const [name, entry] of Object.entries(description.networks)) {
+    const model = await loadNetworkFiles(tf, networkDir(dir, name), entry.weightsSha256);
+    networks[name] = model;
+    const wanted = expect.networks?.[name]?.inputShapes;
+    const actual = model.inputs.map((input) => input.shape.slice(1));
+    if (wanted !== undefined && JSON.stringify(wanted) !== JSON.stringify(actual)) {
+      Object.values(networks).forEach((m) => m.dispose());
+      throw new OpenBmdError('BAD_MODEL', `network '${name}' takes inputs ${JSON.stringify(actual)}, the pipeline gives ${JSON.stringify(wanted)}`, { file: join(networkDir(dir, name), 'model.json') });
+    }
+  }
+  return { description, networks };
+}
