@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../core/errors.js';
 import { SeededRandom } from '../../core/seeded-random.js';
+import type { NetworkSpec } from '../architectures/network-spec.js';
 import type { TrainingLossName } from '../losses/training-loss.js';
+import { DataParallelGradients } from '../parallel/data-parallel-gradients.js';
 import { AdamW } from './adamw.js';
 import { batchGradients, batchLoss, trainableVariables } from './batch-gradients.js';
 import type { CosineWarmRestarts } from './learning-rate-schedule.js';
@@ -35,7 +37,8 @@ export interface TrainNetworkOptions {
   earlyStopping?: { patience: number; minDelta?: number };
   /** Folder for a checkpoint after every epoch; a run with the same settings resumes from it. */
   checkpointDir?: string;
-  gradientSource?: GradientSource;
+  /** Data-parallel training on this many cores (worker threads hold replicas built from `spec`, the network's spec). */
+  parallel?: { spec: NetworkSpec; cores: number };
   /** Progress lines (default: stderr). */
   write?: (line: string) => void;
   /** Called after each epoch's checkpoint. */
@@ -90,11 +93,20 @@ export async function trainNetwork(tf: Tf, model: tfTypes.LayersModel, data: Tra
   if (data.count === 0) throw new OpenBmdError('EMPTY_INPUT', `${o.label}: no training samples`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new OpenBmdError('BAD_ARGUMENT', `${o.label}: batch size must be a positive integer`);
   const variables = trainableVariables(model);
+  const parallel = o.parallel !== undefined && o.parallel.cores > 1 ? await DataParallelGradients.start(tf, model, o.parallel.spec, o.loss, o.parallel.cores) : undefined;
+  const source: GradientSource = parallel ?? { compute: (batch) => Promise.resolve(batchGradients(tf, model, variables, o.loss, batch)) };
+  try {
+    return await runEpochs(tf, model, data, o, variables, source);
+  } finally {
+    await parallel?.dispose();
+  }
+}
+
+async function runEpochs(tf: Tf, model: tfTypes.LayersModel, data: TrainingData, o: TrainNetworkOptions, variables: tfTypes.Variable[], source: GradientSource): Promise<TrainNetworkResult> {
   const optimizer = new AdamW(tf, variables, { weightDecay: o.weightDecay ?? 1e-2 });
-  const source: GradientSource = o.gradientSource ?? { compute: (batch) => Promise.resolve(batchGradients(tf, model, variables, o.loss, batch)) };
   const weightShapes = model.weights.map((w) => w.read().shape);
   const runKey = createHash('sha256')
-    .update(JSON.stringify({ label: o.label, loss: o.loss, batchSize: o.batchSize, seed: o.seed, schedule: o.schedule, weightDecay: o.weightDecay ?? 1e-2, count: data.count, validation: o.validation?.count ?? 0, weightShapes }))
+    .update(JSON.stringify({ label: o.label, loss: o.loss, batchSize: o.batchSize, cores: o.parallel?.cores ?? 1, seed: o.seed, schedule: o.schedule, weightDecay: o.weightDecay ?? 1e-2, count: data.count, validation: o.validation?.count ?? 0, weightShapes }))
     .digest('hex')
     .slice(0, 16);
   let state: CheckpointState = { runKey, epochsDone: 0, history: [], bestEpoch: null, bestLoss: null, epochsWithoutImprovement: 0, optimizerStep: 0 };

@@ -1,0 +1,35 @@
+import { availableParallelism } from 'node:os';
+import { NnWorkerThread } from './nn-worker-thread.js';
+
+/** A function exported by an openbmd module, run in a worker thread with JSON-like arguments. */
+export interface WorkerTask<A> {
+  moduleUrl: string;
+  exportName: string;
+  args: A;
+}
+
+/**
+ * Runs tasks (cross-validation folds, shares of an inference batch) on `threads` worker threads,
+ * each with its own TensorFlow.js instance, a task per thread at a time; results come back in
+ * task order. A failing task rejects with its own error, and the other threads are stopped.
+ */
+export async function runTasksInWorkers<A, R>(tasks: WorkerTask<A>[], threads = Math.min(2, availableParallelism())): Promise<R[]> {
+  const workers = Array.from({ length: Math.max(1, Math.min(threads, tasks.length)) }, () => new NnWorkerThread());
+  const results: R[] = new Array<R>(tasks.length);
+  let next = 0;
+  try {
+    await Promise.all(
+      workers.map(async (worker) => {
+        while (next < tasks.length) {
+          const index = next++;
+          const task = tasks[index]!;
+          const reply = await worker.request({ type: 'task', moduleUrl: task.moduleUrl, exportName: task.exportName, args: task.args });
+          if (reply.type === 'result') results[index] = reply.value as R;
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results;
+}
