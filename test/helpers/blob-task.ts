@@ -51,6 +51,7 @@ export interface BlobFoldArgs {
   size: number;
   epochs: number;
   spec: NetworkSpec;
+  batchSize?: number;
 }
 
 /** One fold (a worker-thread task): returns the held-out predictions and truth, in case order. */
@@ -62,7 +63,7 @@ export async function trainBlobFold(args: BlobFoldArgs): Promise<{ fold: number;
   const held = all.filter((i) => i % args.folds === args.fold);
   const train = all.filter((i) => i % args.folds !== args.fold);
   const model = buildNetwork(tf, args.spec);
-  await trainNetwork(tf, model, blobTrainingData(set, train), { label: `fold ${args.fold + 1}`, loss: 'mse', epochs: args.epochs, batchSize: 16, seed: args.fold + 1, schedule: { maxLearningRate: 3e-3, firstPeriodEpochs: args.epochs }, write: () => undefined });
+  await trainNetwork(tf, model, blobTrainingData(set, train), { label: `fold ${args.fold + 1}`, loss: 'mse', epochs: args.epochs, batchSize: args.batchSize ?? 16, seed: args.fold + 1, schedule: { maxLearningRate: 3e-3, firstPeriodEpochs: args.epochs }, write: () => undefined });
   const heldData = blobTrainingData(set, held);
   const outputs = predictInBatches(tf, model, held.length, (start, size) => {
     const b = heldData.batch(Array.from({ length: size }, (_, i) => start + i), undefined).inputs[0]!;
