@@ -71,26 +71,65 @@ export function realSpectrum(values: ArrayLike<number>, columns: number, rows: n
 }
 
 /**
- * Cross-correlation of an image with a kernel at every position where the kernel fits:
- * out(x, y) = sum over (i, j) of kernel(i, j) image(x + i, y + j), for x in [0, W - w], y in
- * [0, H - h]. `imageSpectrum` is the image's `realSpectrum` on a grid at least as large as the
- * image (no wrap-around reaches these positions), so it can be shared by several kernels.
+ * Two correlations for the price of one forward and one inverse transform: kernels a and b are
+ * packed as a + i b, their (Hermitian) spectra separated by symmetry, multiplied by the conjugates
+ * into the two image spectra, and the two real results packed again for the inverse. Returns
+ * correlateValid(spectrumA, kernelA) and correlateValid(spectrumB, kernelB).
  */
-export function correlateValid(imageSpectrum: ComplexGrid, imageColumns: number, imageRows: number, kernel: ArrayLike<number>, kernelColumns: number, kernelRows: number): Float64Array {
-  const k = realSpectrum(kernel, kernelColumns, kernelRows, imageSpectrum.columns, imageSpectrum.rows);
-  const a = imageSpectrum.data;
-  const b = k.data;
-  // Image spectrum times the kernel's conjugate = correlation.
-  for (let i = 0; i < b.length; i += 2) {
-    const re = a[i]! * b[i]! + a[i + 1]! * b[i + 1]!;
-    const im = a[i + 1]! * b[i]! - a[i]! * b[i + 1]!;
-    b[i] = re;
-    b[i + 1] = im;
+export function correlateValidPair(
+  spectrumA: ComplexGrid,
+  spectrumB: ComplexGrid,
+  imageColumns: number,
+  imageRows: number,
+  kernelA: ArrayLike<number>,
+  kernelB: ArrayLike<number>,
+  kernelColumns: number,
+  kernelRows: number,
+): [Float64Array, Float64Array] {
+  const gridRows = spectrumA.rows;
+  const gridColumns = spectrumA.columns;
+  const z = new Float64Array(2 * gridRows * gridColumns);
+  for (let r = 0; r < kernelRows; r++) {
+    for (let c = 0; c < kernelColumns; c++) {
+      z[2 * (r * gridColumns + c)] = kernelA[r * kernelColumns + c]!;
+      z[2 * (r * gridColumns + c) + 1] = kernelB[r * kernelColumns + c]!;
+    }
   }
-  fft2d(k, true);
+  const packed = { rows: gridRows, columns: gridColumns, data: z };
+  fft2d(packed, false);
+  const product = new Float64Array(z.length);
+  const sa = spectrumA.data;
+  const sb = spectrumB.data;
+  for (let r = 0; r < gridRows; r++) {
+    const rr = (gridRows - r) % gridRows;
+    for (let c = 0; c < gridColumns; c++) {
+      const k = 2 * (r * gridColumns + c);
+      const m = 2 * (rr * gridColumns + ((gridColumns - c) % gridColumns));
+      // Fa = (Z[k] + conj Z[-k]) / 2, Fb = (Z[k] - conj Z[-k]) / (2i).
+      const faRe = (z[k]! + z[m]!) / 2;
+      const faIm = (z[k + 1]! - z[m + 1]!) / 2;
+      const fbRe = (z[k + 1]! + z[m + 1]!) / 2;
+      const fbIm = (z[m]! - z[k]!) / 2;
+      // Pa = Sa conj(Fa), Pb = Sb conj(Fb); packed as Pa + i Pb (both inverses are real).
+      const paRe = sa[k]! * faRe + sa[k + 1]! * faIm;
+      const paIm = sa[k + 1]! * faRe - sa[k]! * faIm;
+      const pbRe = sb[k]! * fbRe + sb[k + 1]! * fbIm;
+      const pbIm = sb[k + 1]! * fbRe - sb[k]! * fbIm;
+      product[k] = paRe - pbIm;
+      product[k + 1] = paIm + pbRe;
+    }
+  }
+  const result = { rows: gridRows, columns: gridColumns, data: product };
+  fft2d(result, true);
   const outColumns = imageColumns - kernelColumns + 1;
   const outRows = imageRows - kernelRows + 1;
-  const out = new Float64Array(outColumns * outRows);
-  for (let y = 0; y < outRows; y++) for (let x = 0; x < outColumns; x++) out[y * outColumns + x] = b[2 * (y * k.columns + x)]!;
-  return out;
+  const a = new Float64Array(outColumns * outRows);
+  const b = new Float64Array(outColumns * outRows);
+  for (let y = 0; y < outRows; y++) {
+    for (let x = 0; x < outColumns; x++) {
+      a[y * outColumns + x] = product[2 * (y * gridColumns + x)]!;
+      b[y * outColumns + x] = product[2 * (y * gridColumns + x) + 1]!;
+    }
+  }
+  return [a, b];
 }

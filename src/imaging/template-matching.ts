@@ -1,5 +1,5 @@
 import { OpenBmdError } from '../core/errors.js';
-import { correlateValid, nextPowerOfTwo, realSpectrum } from './fft2d.js';
+import { correlateValidPair, nextPowerOfTwo, realSpectrum } from './fft2d.js';
 import type { ComplexGrid } from './fft2d.js';
 
 /** A single-channel image as plain values, row-major. */
@@ -19,7 +19,8 @@ export interface MatchSearchImage {
 export function prepareSearchImage(plane: Plane): MatchSearchImage {
   const gridColumns = nextPowerOfTwo(plane.columns);
   const gridRows = nextPowerOfTwo(plane.rows);
-  const squared = Float64Array.from(plane.data as ArrayLike<number>, (v) => v * v);
+  const squared = new Float64Array(plane.columns * plane.rows);
+  for (let i = 0; i < squared.length; i++) squared[i] = plane.data[i]! * plane.data[i]!;
   return { plane, spectrum: realSpectrum(plane.data, plane.columns, plane.rows, gridColumns, gridRows), squaredSpectrum: realSpectrum(squared, plane.columns, plane.rows, gridColumns, gridRows) };
 }
 
@@ -38,7 +39,7 @@ export interface MatchScores {
  * the two image sums as FFT correlations (of I with M T, and of I^2 with M). 0 is a perfect match;
  * values are clamped to [0, 1].
  */
-export function normalisedSquaredDifference(search: MatchSearchImage, template: Plane, mask?: ArrayLike<number>): MatchScores {
+export function normalisedSquaredDifference(search: MatchSearchImage, template: Plane, mask?: ArrayLike<number>, fitGain = false): MatchScores {
   const { plane } = search;
   if (template.columns > plane.columns || template.rows > plane.rows) throw new OpenBmdError('BAD_ARGUMENT', `template ${template.columns}x${template.rows} is larger than the image ${plane.columns}x${plane.rows}`);
   const n = template.columns * template.rows;
@@ -49,17 +50,28 @@ export function normalisedSquaredDifference(search: MatchSearchImage, template: 
     maskedTemplate[i] = m[i]! * template.data[i]!;
     templateEnergy += maskedTemplate[i]! * template.data[i]!;
   }
-  const cross = correlateValid(search.spectrum, plane.columns, plane.rows, maskedTemplate, template.columns, template.rows);
-  const imageEnergy = correlateValid(search.squaredSpectrum, plane.columns, plane.rows, m, template.columns, template.rows);
+  const [cross, imageEnergy] = correlateValidPair(search.spectrum, search.squaredSpectrum, plane.columns, plane.rows, maskedTemplate, m, template.columns, template.rows);
   const scores = new Float64Array(cross.length);
   for (let i = 0; i < scores.length; i++) {
     const energy = Math.max(0, imageEnergy[i]!);
     const denominator = Math.sqrt(templateEnergy * energy);
     // FFT rounding can leave a tiny negative numerator at an exact match. Scores above 1 (worse
     // than any uncorrelated patch) are reported as 1, as OpenCV does, so maps compare one to one.
-    scores[i] = denominator > 0 ? Math.min(1, Math.max(0, templateEnergy - 2 * cross[i]! + energy) / denominator) : 1;
+    scores[i] = squaredDifferenceScore(templateEnergy, cross[i]!, energy, denominator, fitGain);
   }
   return { columns: plane.columns - template.columns + 1, rows: plane.rows - template.rows + 1, scores };
+}
+
+/**
+ * Eq. [1] from its sums A = sum M T^2, B = sum M T I, C = sum M I^2, with D = sqrt(A C):
+ * (A - 2B + C) / D clamped to [0, 1]. With `fitGain` the template's brightness g T is fitted at
+ * each position first (a wedge's grey level depends on exposure and processing): the minimum over
+ * g, at g = sqrt(C / A), is 2 (1 - B / D).
+ */
+export function squaredDifferenceScore(a: number, b: number, c: number, d: number, fitGain: boolean): number {
+  if (!(d > 0)) return fitGain ? 2 : 1;
+  if (fitGain) return Math.max(0, 2 * (1 - b / d));
+  return Math.min(1, Math.max(0, a - 2 * b + c) / d);
 }
 
 /** Position and value of the best (lowest) score. */
