@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCtSeries } from '../test/helpers/ct-series-writer.js';
 import { buildPart10, ob, text, us } from '../test/helpers/dicom-bytes.js';
+import { compareWedgeSearch } from './wedge-search.js';
 
 const root = fileURLToPath(new URL('../../.bench/', import.meta.url));
 const child = fileURLToPath(new URL('./inspect-child.js', import.meta.url));
@@ -70,8 +71,9 @@ const cases: Case[] = [
 ];
 
 mkdirSync(root, { recursive: true });
-/** `npm run bench -- nn` runs the NN engine's part alone and updates only its entry of results.json. */
+/** `npm run bench -- nn` or `-- wedge` runs that part alone and updates only its entry of results.json. */
 const onlyNn = process.argv.slice(2).includes('nn');
+const onlyWedge = process.argv.slice(2).includes('wedge');
 const resultsPath = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 const nnChild = fileURLToPath(new URL('./nn-child.js', import.meta.url));
 
@@ -132,9 +134,28 @@ function nnBench(): Record<string, unknown> {
   };
 }
 
-if (onlyNn) {
+/**
+ * Step-wedge search (issue 6): three SIMULATED forearm radiographs of 2000 x 2800 pixels at 0.1 mm
+ * with the wedge at any rotation; openbmd's search vs OpenCV's exhaustive rotated matchTemplate.
+ */
+async function wedgeBench(): Promise<Record<string, unknown>> {
+  const cohort = join(root, 'forearm-0.1mm');
+  if (!existsSync(join(cohort, 'cohort.csv'))) {
+    const run = spawnSync(process.execPath, [fileURLToPath(new URL('../src/cli/main.js', import.meta.url)), 'simulate', 'forearm', '--n', '3', '--out', cohort, '--seed', '31', '--pixel-mm', '0.1', '--wedge-max-rotation-deg', '180'], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`simulate for the wedge bench: ${run.stderr}`);
+  }
+  const rows = await compareWedgeSearch(cohort, 3);
+  console.log('\nStep-wedge search, SIMULATED 2000x2800 forearm radiographs (OpenCV: template rotated every 1 deg over 360, matchTemplate TM_CCORR_NORMED with mask on the 0.5 mm image)');
+  console.log('| image | openbmd s | OpenCV s | openbmd / OpenCV | centre difference mm | angle difference deg |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.image} | ${r.openbmdSeconds.toFixed(3)} | ${r.opencvSeconds?.toFixed(3) ?? 'not run'} | ${r.ratio?.toFixed(3) ?? '-'} | ${r.centreDifferenceMm?.toFixed(2) ?? '-'} | ${r.angleDifferenceDeg?.toFixed(2) ?? '-'} |`);
+  return { rows };
+}
+
+if (onlyNn || onlyWedge) {
   const previous = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>) : {};
-  writeFileSync(resultsPath, `${JSON.stringify({ ...previous, nnMeasuredAt: new Date().toISOString(), nn: nnBench() }, null, 2)}\n`);
+  const update = onlyNn ? { nnMeasuredAt: new Date().toISOString(), nn: nnBench() } : { wedgeMeasuredAt: new Date().toISOString(), wedgeSearch: await wedgeBench() };
+  writeFileSync(resultsPath, `${JSON.stringify({ ...previous, ...update }, null, 2)}\n`);
   process.exit(0);
 }
 
@@ -201,4 +222,5 @@ const simulateCt = {
 console.log(`| ${simulateCt.case} | ${simulateCt.seconds.toFixed(1)} s | | ${simulateCt.peakRssMiB.toFixed(0)} | < 20 s, < 3 GiB: ${simulateCt.met ? 'met' : 'NOT met'} |`);
 
 const nn = nnBench();
-writeFileSync(resultsPath, `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results, simulate, simulateCt, nnMeasuredAt: new Date().toISOString(), nn }, null, 2)}\n`);
+const wedgeSearch = await wedgeBench();
+writeFileSync(resultsPath, `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results, simulate, simulateCt, nnMeasuredAt: new Date().toISOString(), nn, wedgeMeasuredAt: new Date().toISOString(), wedgeSearch }, null, 2)}\n`);

@@ -2,7 +2,7 @@
 // radiographs whose wedge pose is known: every wedge found at any rotation with its angle and
 // centre, a different wedge geometry found from its own description, the calibration linear and
 // monotonic; no wedge, a description that does not match, and a wedge partly outside the image
-// are refused with INVALID_VALUE naming the file.
+// are refused with INVALID_VALUE naming the file; OpenCV's exhaustive rotated search agrees.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,10 @@ import { createImage2D } from '../src/core/image2d.js';
 import type { Image2D } from '../src/core/image2d.js';
 import { dicomFrameToImage2D } from '../src/io/dicom/dicom-to-image2d.js';
 import { readDicomFile } from '../src/io/dicom/read-dicom.js';
+import { compareWedgeSearch } from '../bench/wedge-search.js';
 import { runCli } from './helpers/cli.js';
+import { pythonModulesMissing } from './helpers/python-reference.js';
+import { announceSkip } from './helpers/reference-tools.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 interface Truth {
@@ -94,4 +97,15 @@ test('no wedge, a description that does not match, and a wedge partly outside th
   const cropped = new Float32Array(cut * rows);
   for (let y = 0; y < rows; y++) for (let x = 0; x < cut; x++) cropped[y * cut + x] = Number(image.data[y * columns + x]);
   refused(() => findStepWedge(createImage2D({ data: cropped, size: [cut, rows], spacingMm: image.spacingMm, unit: image.unit }), phantom, {}, file), /partly outside the image|no step wedge matching/, 'wedge cut by the image edge');
+});
+
+const skipOpenCv = announceSkip(pythonModulesMissing(['cv2', 'numpy'], 'python3-opencv'));
+
+test('the same wedge as OpenCV finds with its template rotated every degree over 360 (matchTemplate with mask)', { skip: skipOpenCv }, async () => {
+  const rows = await compareWedgeSearch(rotated, 2);
+  for (const r of rows) {
+    console.log(`${r.image}: openbmd ${r.openbmdSeconds.toFixed(3)} s, OpenCV exhaustive ${r.opencvSeconds!.toFixed(3)} s; centre difference ${r.centreDifferenceMm!.toFixed(2)} mm, angle difference ${r.angleDifferenceDeg!.toFixed(2)} deg`);
+    assert.ok(r.centreDifferenceMm! < 1, `${r.image}: centre difference ${r.centreDifferenceMm} mm`);
+    assert.ok(r.angleDifferenceDeg! <= 1, `${r.image}: angle difference ${r.angleDifferenceDeg} deg`);
+  }
 });

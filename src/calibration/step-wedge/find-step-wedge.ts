@@ -35,7 +35,7 @@ export interface WedgeDetection {
 const DEFAULTS: Required<FindStepWedgeOptions> = { marginMm: 3, coarsePixelsAcross: 8, coarseAngleStepDeg: 9, finePixelsAcross: 30, fineAngleStepDeg: 0.5, candidates: 4, maxScore: 0.2 };
 
 /** Block-average downsampling of the raw pixel values by an integer factor. */
-function downsample(image: Image2D, factor: number): Plane & { data: Float64Array } {
+export function downsample(image: Image2D, factor: number): Plane & { data: Float64Array } {
   const [columns] = image.size;
   const values = image.data;
   const outColumns = Math.floor(image.size[0] / factor);
@@ -57,7 +57,7 @@ function downsample(image: Image2D, factor: number): Plane & { data: Float64Arra
 }
 
 /** Grey levels mapped in place so the background (the darkest 5 %) is 0 and the bright end (99.5th percentile) 1, the template's scale; the levels come from `reference`. */
-function normaliseGrey(planes: (Plane & { data: Float64Array })[], reference: Float64Array): void {
+export function normaliseGrey(planes: (Plane & { data: Float64Array })[], reference: Float64Array): void {
   const stride = Math.max(1, Math.floor(reference.length / 50_000));
   const sample = new Float64Array(Math.ceil(reference.length / stride));
   for (let i = 0, k = 0; i < reference.length; i += stride, k++) sample[k] = reference[i]!;
