@@ -41,7 +41,7 @@ export async function compareWedgeSearch(cohortDir: string, count: number): Prom
       const fineFactor = Math.max(1, Math.floor(phantom.widthMm / 30 / image.spacingMm[0]));
       const fine = downsample(image, fineFactor);
       normaliseGrey([fine], fine.data);
-      const template = renderWedgeTemplate(phantom, image.spacingMm[0] * fineFactor, 0, 3, false);
+      const template = renderWedgeTemplate(phantom, image.spacingMm[0] * fineFactor, 0, 3);
       const run = spawnSync(PYTHON, [SCRIPT], {
         input: JSON.stringify({ image: Array.from(fine.data), columns: fine.columns, rows: fine.rows, template: Array.from(template.plane.data), mask: Array.from(template.mask), tcolumns: template.plane.columns, trows: template.plane.rows, angleStepDeg: 1 }),
         encoding: 'utf8',

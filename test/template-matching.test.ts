@@ -1,10 +1,11 @@
 // Seed 000's Eq. [1] (normalised squared difference) computed by FFT correlation, against OpenCV's
 // own matchTemplate(TM_SQDIFF_NORMED), with and without a mask, on a real CT slice from pydicom's
-// test corpus: the whole score map and the best position must agree.
+// test corpus: the whole score map and the best position must agree. Otsu's threshold against cv2.threshold.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import { readDicomFile } from '../src/io/dicom/read-dicom.js';
+import { otsuThreshold } from '../src/imaging/otsu-threshold.js';
 import { bestMatch, normalisedSquaredDifference, prepareSearchImage } from '../src/imaging/template-matching.js';
 import { pythonModulesMissing, runPythonJson } from './helpers/python-reference.js';
 import { PYDICOM_CORPUS, announceSkip } from './helpers/reference-tools.js';
@@ -50,4 +51,19 @@ test('normalised squared difference equals OpenCV matchTemplate TM_SQDIFF_NORMED
     assert.deepEqual([best.x, best.y], [tx, ty], `${name}: found where the template was cut`);
     assert.deepEqual([theirBest % ours.columns, Math.floor(theirBest / ours.columns)], [tx, ty]);
   }
+});
+
+test('Otsu threshold equals OpenCV THRESH_OTSU on 8-bit bimodal samples', { skip }, () => {
+  const random = new SeededRandom(12);
+  const mixtures = [[60, 15, 170, 25, 0.3], [40, 30, 120, 10, 0.7], [100, 5, 110, 5, 0.5]] as const;
+  const samples = mixtures.map(([lowMean, lowSd, highMean, highSd, share]) =>
+    Array.from({ length: 5000 }, () => {
+      const high = random.nextFloat() < share;
+      return Math.max(0, Math.min(255, Math.round(high ? highMean + highSd * random.nextNormal() : lowMean + lowSd * random.nextNormal())));
+    }),
+  );
+  const reference = runPythonJson<number[]>('import json, sys, numpy as np, cv2\nprint(json.dumps([cv2.threshold(np.array(v, dtype=np.uint8).reshape(1, -1), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] for v in json.load(sys.stdin)]))', samples);
+  const ours = samples.map((v) => otsuThreshold(v));
+  console.log(`Otsu: openbmd ${ours.join(', ')}; OpenCV ${reference.join(', ')}`);
+  assert.deepEqual(ours, reference);
 });

@@ -10,7 +10,7 @@ import { wedgeGeometryPx } from './wedge-pose.js';
 export interface FindStepWedgeOptions {
   /** Background band around the wedge in the template, mm. */
   marginMm?: number;
-  /** Coarse search: pixels across the wedge's width, and the angle step over 180 degrees. */
+  /** Coarse search: pixels across the wedge's width, and the angle step over 360 degrees. */
   coarsePixelsAcross?: number;
   coarseAngleStepDeg?: number;
   /** Fine search: pixels across the wedge's width, and the angle step of its last pass. */
@@ -92,12 +92,12 @@ function scoreAt(plane: Plane, template: Plane, mask: ArrayLike<number>, x0: num
 /**
  * Finds a step wedge of the described geometry anywhere in a radiograph, at any rotation, by seed
  * 000's template matching (Eq. [1]) made rotation-invariant and fast, coarse to fine:
- * 1. coarse: the image block-averaged to ~8 pixels across the wedge; a template with uniform steps
- *    (the same turned by 180 degrees) every 9 degrees over 180, each scored everywhere by FFT; the
- *    best few places, a wedge width apart, are kept;
- * 2. fine: ~30 pixels across; the stepped template in both directions within +-4.5 degrees of each
- *    candidate's angle, scored directly around it; then 0.5-degree steps around the best.
- * The thickest step must be the brightest, which fixes the direction. A best fine score above
+ * 1. coarse: the image block-averaged to ~8 pixels across the wedge; the stepped template every 9
+ *    degrees over 360, each scored everywhere by FFT; the best few places, a wedge width apart,
+ *    are kept (the steps are the wedge's signature: a uniform bar also matches fingers);
+ * 2. fine: ~30 pixels across; the template within +-4.5 degrees of each candidate's angle, scored
+ *    directly around it; then 0.5-degree steps around the best.
+ * The template's thickest step is its brightest, which fixes the direction. A best fine score above
  * `maxScore`, or a wedge not wholly inside the image, is an error: no wedge of this description.
  */
 export function findStepWedge(image: Image2D, phantom: StepWedgePhantom, options: FindStepWedgeOptions = {}, file?: string): WedgeDetection {
@@ -116,9 +116,9 @@ export function findStepWedge(image: Image2D, phantom: StepWedgePhantom, options
   // 1. Coarse: every angle scored everywhere; the best few places (at least a wedge width apart) go on.
   const search = prepareSearchImage(coarse);
   const candidates: { score: number; angleRad: number; centerMm: [number, number] }[] = [];
-  for (let angleDeg = 0; angleDeg < 180; angleDeg += o.coarseAngleStepDeg) {
+  for (let angleDeg = 0; angleDeg < 360; angleDeg += o.coarseAngleStepDeg) {
     const angleRad = (angleDeg * Math.PI) / 180;
-    const template = renderWedgeTemplate(phantom, coarsePixelMm, angleRad, o.marginMm, true);
+    const template = renderWedgeTemplate(phantom, coarsePixelMm, angleRad, o.marginMm);
     if (template.plane.columns > coarse.columns || template.plane.rows > coarse.rows) continue;
     const best = bestMatch(normalisedSquaredDifference(search, template.plane, template.mask, true));
     candidates.push({ score: best.score, angleRad, centerMm: [(best.x + template.centerPx[0] + 0.5) * coarsePixelMm, (best.y + template.centerPx[1] + 0.5) * coarsePixelMm] });
@@ -135,7 +135,7 @@ export function findStepWedge(image: Image2D, phantom: StepWedgePhantom, options
   let fineBest = { score: Infinity, angleRad: 0, centerPx: [0, 0] as [number, number] };
   const refine = (centerMm: [number, number], angles: number[], windowPx: number): void => {
     for (const angleRad of angles) {
-      const template = renderWedgeTemplate(phantom, finePixelMm, angleRad, o.marginMm, false);
+      const template = renderWedgeTemplate(phantom, finePixelMm, angleRad, o.marginMm);
       const x0 = Math.round(centerMm[0] / finePixelMm - 0.5 - template.centerPx[0]);
       const y0 = Math.round(centerMm[1] / finePixelMm - 0.5 - template.centerPx[1]);
       for (let y = y0 - windowPx; y <= y0 + windowPx; y++) {
@@ -155,7 +155,7 @@ export function findStepWedge(image: Image2D, phantom: StepWedgePhantom, options
     return list;
   };
   const coarseWindow = Math.ceil(coarsePixelMm / finePixelMm);
-  for (const c of kept) refine(c.centerMm, [...fan(c.angleRad, o.coarseAngleStepDeg / 2, o.coarseAngleStepDeg / 4), ...fan(c.angleRad + Math.PI, o.coarseAngleStepDeg / 2, o.coarseAngleStepDeg / 4)], coarseWindow);
+  for (const c of kept) refine(c.centerMm, fan(c.angleRad, o.coarseAngleStepDeg / 2, o.coarseAngleStepDeg / 4), coarseWindow);
   if (Number.isFinite(fineBest.score)) {
     const firstPass = fineBest;
     refine([(firstPass.centerPx[0] + 0.5) * finePixelMm, (firstPass.centerPx[1] + 0.5) * finePixelMm], fan(firstPass.angleRad, o.coarseAngleStepDeg / 4, o.fineAngleStepDeg), 1);

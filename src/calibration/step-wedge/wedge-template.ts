@@ -11,16 +11,14 @@ export interface WedgeTemplate {
 
 /**
  * The wedge as the image should show it, rendered from its description (never from an image): the
- * steps with brightness proportional to thickness (1 = thickest; `uniform` gives every step the
- * mean, a shape that is the same turned by 180 degrees), inside a band of background (0) `marginMm`
- * wide, at the given angle and pixel size. 3x3 supersampling gives partial-pixel edges.
+ * steps with brightness proportional to thickness (1 = thickest) inside a band of background (0)
+ * `marginMm` wide, at the given angle and pixel size. 3x3 supersampling gives partial-pixel edges.
  */
-export function renderWedgeTemplate(phantom: StepWedgePhantom, pixelMm: number, angleRad: number, marginMm: number, uniform: boolean): WedgeTemplate {
+export function renderWedgeTemplate(phantom: StepWedgePhantom, pixelMm: number, angleRad: number, marginMm: number): WedgeTemplate {
   const n = phantom.steps.length;
   const halfLength = (n * phantom.stepLengthMm) / 2;
   const halfWidth = phantom.widthMm / 2;
   const maxThickness = Math.max(...phantom.steps.map((s) => s.thicknessMm));
-  const meanThickness = phantom.steps.reduce((sum, s) => sum + s.thicknessMm, 0) / n;
   const { along, across } = wedgeAxes(angleRad);
   // Bounding box of the rotated rectangle with its margin.
   const outerA = halfLength + marginMm;
@@ -47,7 +45,7 @@ export function renderWedgeTemplate(phantom: StepWedgePhantom, pixelMm: number, 
           if (Math.abs(a) <= outerA && Math.abs(c) <= outerC) inside += 1;
           if (Math.abs(a) <= halfLength && Math.abs(c) <= halfWidth) {
             const step = Math.min(n - 1, Math.floor((a + halfLength) / phantom.stepLengthMm));
-            value += (uniform ? meanThickness : phantom.steps[step]!.thicknessMm) / maxThickness;
+            value += phantom.steps[step]!.thicknessMm / maxThickness;
           }
         }
       }

@@ -1,0 +1,61 @@
+import type { Image2D } from '../../core/image2d.js';
+import type { StepWedgeCalibration } from '../../calibration/step-wedge/step-wedge-calibration.js';
+import { otsuThreshold } from '../../imaging/otsu-threshold.js';
+import type { ForearmRoiGeometry, Point, Quad } from './forearm-roi-geometry.js';
+import { pointInQuad } from './forearm-roi-geometry.js';
+
+/** Grey levels and equivalent phantom thicknesses of the ROIs (seed 000's I_b, I_t and T). */
+export interface ForearmRoiMeasurement {
+  radiusGrey: number;
+  softTissueGrey: number;
+  backgroundGrey: number;
+  /** Adaptive (Otsu) threshold inside the radius square: brighter pixels are radius. */
+  radiusThreshold: number;
+  radiusPixels: number;
+  /** Background-corrected, through the image's wedge calibration, mm of wedge material. */
+  radiusThicknessMm: number;
+  softTissueThicknessMm: number;
+  /** Indices (row * columns + column) of the radius pixels, for the overlay. */
+  radiusPixelIndices: number[];
+}
+
+/** Pixel indices whose centres lie inside a quad. */
+export function quadPixels(q: Quad, columns: number, rows: number): number[] {
+  const xs = q.map((p) => p[0]);
+  const ys = q.map((p) => p[1]);
+  const indices: number[] = [];
+  for (let y = Math.max(0, Math.floor(Math.min(...ys))); y <= Math.min(rows - 1, Math.ceil(Math.max(...ys))); y++) {
+    for (let x = Math.max(0, Math.floor(Math.min(...xs))); x <= Math.min(columns - 1, Math.ceil(Math.max(...xs))); x++) {
+      if (pointInQuad(q, [x, y] as Point)) indices.push(y * columns + x);
+    }
+  }
+  return indices;
+}
+
+const meanOf = (image: Image2D, indices: number[]): number => indices.reduce((s, i) => s + Number(image.data[i]), 0) / Math.max(1, indices.length);
+
+/**
+ * Seed 000's ROI step: the radius pixels of the square (above an adaptive threshold), the mean
+ * grey of radius, soft tissue and background, and their background-corrected equivalent wedge
+ * thicknesses, slope x (I - I_background): the line's intercept would cancel in the difference.
+ */
+export function measureForearmRois(image: Image2D, geometry: ForearmRoiGeometry, calibration: StepWedgeCalibration): ForearmRoiMeasurement {
+  const [columns, rows] = image.size;
+  const square = quadPixels(geometry.radiusSquare, columns, rows);
+  const radiusThreshold = otsuThreshold(square.map((i) => Number(image.data[i])));
+  const radiusPixelIndices = square.filter((i) => Number(image.data[i]) > radiusThreshold);
+  const radiusGrey = meanOf(image, radiusPixelIndices);
+  const softTissueGrey = meanOf(image, quadPixels(geometry.softTissue, columns, rows));
+  const backgroundIndices = geometry.background.flatMap((q) => quadPixels(q, columns, rows));
+  const backgroundGrey = backgroundIndices.length > 0 ? meanOf(image, backgroundIndices) : Number.NaN;
+  return {
+    radiusGrey,
+    softTissueGrey,
+    backgroundGrey,
+    radiusThreshold,
+    radiusPixels: radiusPixelIndices.length,
+    radiusThicknessMm: calibration.slopeMmPerGrey * (radiusGrey - backgroundGrey),
+    softTissueThicknessMm: calibration.slopeMmPerGrey * (softTissueGrey - backgroundGrey),
+    radiusPixelIndices,
+  };
+}

@@ -1,0 +1,107 @@
+// Seed 000's ROI and Eq. [2] steps on SIMULATED forearm radiographs, with the simulator's key
+// points and body mask standing in for the landmark and segmentation networks (not built yet):
+// the radius square equals the simulator's, the ROI's equivalent thickness follows the thickness
+// over the ground-truth ROI (the issue's bound: r >= 0.906), and Eq. [2] fitted on training folds
+// predicts held-out aBMD. Eq. [2]'s least squares equals numpy's lstsq.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { findStepWedge } from '../src/calibration/step-wedge/find-step-wedge.js';
+import { calibrateStepWedge } from '../src/calibration/step-wedge/step-wedge-calibration.js';
+import { readStepWedgePhantom } from '../src/calibration/step-wedge/step-wedge-phantom.js';
+import { otsuThreshold } from '../src/imaging/otsu-threshold.js';
+import { dicomFrameToImage2D } from '../src/io/dicom/dicom-to-image2d.js';
+import { readDicomFile } from '../src/io/dicom/read-dicom.js';
+import { readRasterImage } from '../src/io/raster-image.js';
+import { applyAbmdEquation, fitAbmdEquation } from '../src/pipelines/forearm/abmd-equation.js';
+import type { Point } from '../src/pipelines/forearm/forearm-roi-geometry.js';
+import { forearmRoiGeometry } from '../src/pipelines/forearm/forearm-roi-geometry.js';
+import { measureForearmRois, quadPixels } from '../src/pipelines/forearm/forearm-roi-measurement.js';
+import { pearsonCorrelation } from '../src/stats/pearson-correlation.js';
+import { runCli } from './helpers/cli.js';
+import { pythonModulesMissing, runPythonJson } from './helpers/python-reference.js';
+import { announceSkip } from './helpers/reference-tools.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+const N = 30;
+const dir = join(tempDir('forearm-rois-'), 'cohort');
+const simulated = runCli(['simulate', 'forearm', '--n', String(N), '--out', dir, '--seed', '41'], 600_000);
+
+test('ROIs from the key points: the simulator\'s square, ROI thickness r >= 0.906 vs the ground-truth ROI, Eq. [2] cross-validated', async () => {
+  assert.equal(simulated.status, 0, simulated.stderr);
+  const rows: { abmd: number; radiusMm: number; softMm: number; truthRoiMm: number }[] = [];
+  let flagged = 0;
+  for (let i = 1; i <= N; i++) {
+    const id = `forearm-${String(i).padStart(4, '0')}`;
+    const image = dicomFrameToImage2D(await readDicomFile(join(dir, 'images', `${id}.dcm`)));
+    const [columns, rows_] = image.size;
+    const phantom = readStepWedgePhantom(join(dir, 'phantoms', `${id}.json`));
+    const landmarks = JSON.parse(readFileSync(join(dir, 'landmarks', `${id}.json`), 'utf8')) as { keyPoints: { pixel: Point }[]; radiusRoiSquare: Point[] };
+    const truth = JSON.parse(readFileSync(join(dir, 'truth', `${id}.json`), 'utf8')) as { forearmAbmdGPerCm2: number };
+    const spacing: [number, number] = [image.spacingMm[1], image.spacingMm[0]];
+    const labels = await readRasterImage(join(dir, 'masks', `${id}-labels.png`), { spacingMm: spacing });
+    const truthRoi = await readRasterImage(join(dir, 'masks', `${id}-radius-roi.png`), { spacingMm: spacing });
+    const wedge = findStepWedge(image, phantom);
+    const calibration = calibrateStepWedge(image, phantom, wedge.pose);
+    const at = ([x, y]: Point): number | undefined => {
+      const xi = Math.round(x);
+      const yi = Math.round(y);
+      return xi < 0 || yi < 0 || xi >= columns || yi >= rows_ ? undefined : yi * columns + xi;
+    };
+    // Stand-ins until the networks exist: the simulator's body mask and the Otsu bone level of its ROI square.
+    const isForeground = (p: Point): boolean => {
+      const k = at(p);
+      return k !== undefined && (Number(labels.data[k]) & 1) === 1;
+    };
+    const [radial, ulnar] = [landmarks.keyPoints[0]!.pixel, landmarks.keyPoints[1]!.pixel];
+    const squareGuess = forearmRoiGeometry(radial, ulnar, isForeground, () => false, [columns, rows_], image.spacingMm[0], wedge).radiusSquare;
+    const boneLevel = otsuThreshold(quadPixels(squareGuess, columns, rows_).map((k) => Number(image.data[k])));
+    const isBone = (p: Point): boolean => {
+      const k = at(p);
+      return k !== undefined && Number(image.data[k]) > boneLevel;
+    };
+    const geometry = forearmRoiGeometry(radial, ulnar, isForeground, isBone, [columns, rows_], image.spacingMm[0], wedge);
+    geometry.radiusSquare.forEach((corner, c) => assert.ok(Math.hypot(corner[0] - landmarks.radiusRoiSquare[c]![0], corner[1] - landmarks.radiusRoiSquare[c]![1]) < 0.01, `${id}: square corner ${c}`));
+    assert.ok(geometry.background.length >= 1, `${id}: no background square`);
+    if (geometry.flags.length > 0) flagged += 1;
+    const measured = measureForearmRois(image, geometry, calibration);
+    let sum = 0;
+    let count = 0;
+    for (let k = 0; k < truthRoi.data.length; k++) {
+      if (Number(truthRoi.data[k]) > 0) {
+        sum += Number(image.data[k]);
+        count += 1;
+      }
+    }
+    rows.push({ abmd: truth.forearmAbmdGPerCm2, radiusMm: measured.radiusThicknessMm, softMm: measured.softTissueThicknessMm, truthRoiMm: calibration.slopeMmPerGrey * (sum / count - measured.backgroundGrey) });
+  }
+  const roiR = pearsonCorrelation(rows.map((r) => r.radiusMm), rows.map((r) => r.truthRoiMm)).r;
+  const predicted: number[] = new Array<number>(N);
+  for (let fold = 0; fold < 5; fold++) {
+    const train = rows.filter((_, i) => i % 5 !== fold);
+    const equation = fitAbmdEquation(train.map((r) => r.radiusMm), train.map((r) => r.softMm), train.map((r) => r.abmd));
+    rows.forEach((r, i) => {
+      if (i % 5 === fold) predicted[i] = applyAbmdEquation(equation, r.radiusMm, r.softMm);
+    });
+  }
+  const cvR = pearsonCorrelation(predicted, rows.map((r) => r.abmd)).r;
+  console.log(`forearm ROIs on ${N} SIMULATED radiographs (true key points and body mask): ROI equivalent thickness vs ground-truth ROI r = ${roiR.toFixed(4)}; Eq. [2] 5-fold CV r = ${cvR.toFixed(4)} vs true aBMD; ${flagged} case(s) with ROI flags`);
+  assert.ok(roiR >= 0.906, `ROI thickness r ${roiR}`);
+  assert.ok(cvR > 0.85, `cross-validated r ${cvR}`);
+});
+
+const skipNumpy = announceSkip(pythonModulesMissing(['numpy'], 'python3-numpy'));
+
+test('Eq. [2] least squares: exact data give back P, Q and R; noisy data equal numpy lstsq', { skip: skipNumpy }, () => {
+  const tb = [8.1, 9.5, 10.2, 11.7, 12.4, 9.9, 13.1, 10.8];
+  const tt = [2.2, 4.1, 1.5, 3.3, 2.8, 5.0, 3.9, 1.1];
+  const exact = tb.map((b, i) => 0.05 * (b - 0.3 * tt[i]!) - 0.1);
+  const e = fitAbmdEquation(tb, tt, exact);
+  assert.ok(Math.abs(e.pGPerCm2PerMm - 0.05) < 1e-12 && Math.abs(e.q - 0.3) < 1e-10 && Math.abs(e.rGPerCm2 + 0.1) < 1e-12, JSON.stringify(e));
+  const noisy = exact.map((v, i) => v + 0.01 * Math.sin(7 * i));
+  const fit = fitAbmdEquation(tb, tt, noisy);
+  const reference = runPythonJson<number[]>('import json, sys, numpy as np\nd = json.load(sys.stdin)\nx = np.column_stack([d["tb"], d["tt"], np.ones(len(d["tb"]))])\nprint(json.dumps(np.linalg.lstsq(x, np.array(d["y"]), rcond=None)[0].tolist()))', { tb, tt, y: noisy });
+  const ours = [fit.pGPerCm2PerMm, -fit.pGPerCm2PerMm * fit.q, fit.rGPerCm2];
+  ours.forEach((v, k) => assert.ok(Math.abs(v - reference[k]!) < 1e-10, `coefficient ${k}: ${v} vs ${reference[k]}`));
+});
