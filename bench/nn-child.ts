@@ -69,8 +69,10 @@ async function folds(threads: number): Promise<Record<string, number>> {
   const moduleUrl = new URL('../test/helpers/blob-task.js', import.meta.url).href;
   const tasks = [0, 1].map((fold) => ({ moduleUrl, exportName: 'trainBlobFold', args: { fold, folds: 2, n: 384, size: 32, epochs: 4, spec } satisfies BlobFoldArgs }));
   const started = Date.now();
-  await runTasksInWorkers(tasks, threads);
-  return { seconds: (Date.now() - started) / 1000 };
+  const results = await runTasksInWorkers<BlobFoldArgs, { maxRssKiB: number }>(tasks, threads);
+  // Worker processes: each reports its own peak; with two at once the whole takes up to their sum.
+  const workersKiB = threads === 1 ? Math.max(...results.map((r) => r.maxRssKiB)) : results.reduce((s, r) => s + r.maxRssKiB, 0);
+  return { seconds: (Date.now() - started) / 1000, workersMaxRssKiB: workersKiB };
 }
 
 const [mode, countText] = process.argv.slice(2);
@@ -83,4 +85,4 @@ const figures =
   : mode === 'folds' ? await folds(n)
   : undefined;
 if (figures === undefined) throw new Error('usage: nn-child densenet-train|densenet-infer|unet-train|unet-infer|folds CORES');
-process.stdout.write(`${JSON.stringify({ ...figures, maxRssKiB: process.resourceUsage().maxRSS })}\n`);
+process.stdout.write(`${JSON.stringify({ ...figures, maxRssKiB: process.resourceUsage().maxRSS + (figures['workersMaxRssKiB'] ?? 0) })}\n`);

@@ -3,7 +3,7 @@
 // noise; the target "DRR" is the bone layer alone. After training with L1 + gradient correlation +
 // multi-scale feature matching + adversarial losses, the held-out decomposition must be far closer
 // to the bone layer than the input is, the gradient correlation must have grown, and every loss
-// term must have been active.
+// term must have been active. An interrupted run resumes from its checkpoint to identical weights.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as tfTypes from '@tensorflow/tfjs';
@@ -14,6 +14,7 @@ import { gradientCorrelation } from '../src/nn/losses/gradient-correlation-loss.
 import { nnBackend } from '../src/nn/nn-backend.js';
 import { trainDecompositionGan } from '../src/nn/training/decomposition-gan.js';
 import type { TrainingData } from '../src/nn/training/training-data.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const SIZE = 32;
 
@@ -81,4 +82,48 @@ test('decomposition generator + multi-scale PatchGAN learn to separate bone from
   assert.ok(history.every((h) => Number.isFinite(h.discriminatorLoss) && h.discriminatorLoss > 0 && h.featureMatching > 0));
   assert.ok(last.l1 < first.l1 / 2, `training L1 ${first.l1} -> ${last.l1}`);
   tf.dispose([x, truth, predicted]);
+});
+
+test('an interrupted GAN run resumes from its checkpoint to the weights of the uninterrupted run', async () => {
+  const tf = await nnBackend('wasm');
+  const size = 16;
+  const set = layers(16, 3);
+  const data: TrainingData = {
+    count: 16,
+    batch: (indices) => {
+      const pixels = SIZE * SIZE;
+      // Top-left 16 x 16 of each 32 x 32 sample keeps this fast.
+      const crop = (source: Float32Array): Float32Array => {
+        const out = new Float32Array(indices.length * size * size);
+        indices.forEach((k, b) => {
+          for (let y = 0; y < size; y++) out.set(source.subarray(k * pixels + y * SIZE, k * pixels + y * SIZE + size), (b * size + y) * size);
+        });
+        return out;
+      };
+      return { inputs: [{ data: crop(set.xray), shape: [indices.length, size, size, 1] }], targets: { data: crop(set.bone), shape: [indices.length, size, size, 1] } };
+    },
+  };
+  const discriminatorOptions = { scales: 2, layers: 1 };
+  const build = (): { g: tfTypes.LayersModel; d: tfTypes.LayersModel } => ({
+    g: decompositionGenerator(tf, { inputShape: [size, size, 1], baseFilters: 4, downsamplings: 1, residualBlocks: 1, seed: 5 }),
+    d: multiScalePatchGan(tf, { conditionShape: [size, size, 1], imageShape: [size, size, 1], baseFilters: 4, ...discriminatorOptions, seed: 6 }),
+  });
+  const options = (checkpointDir: string): Parameters<typeof trainDecompositionGan>[4] => ({ label: 'gan-resume', epochs: 3, batchSize: 8, seed: 2, schedule: { maxLearningRate: 2e-3, firstPeriodEpochs: 3 }, discriminator: discriminatorOptions, write: () => undefined, checkpointDir });
+  const whole = build();
+  const wholeHistory = await trainDecompositionGan(tf, whole.g, whole.d, data, options(tempDir('gan-whole')));
+  const dir = tempDir('gan-interrupted');
+  const first = build();
+  await assert.rejects(
+    trainDecompositionGan(tf, first.g, first.d, data, {
+      ...options(dir),
+      onEpochEnd: (record) => {
+        if (record.epoch === 1) throw new Error('simulated interruption');
+      },
+    }),
+    /simulated interruption/,
+  );
+  const second = build();
+  const resumedHistory = await trainDecompositionGan(tf, second.g, second.d, data, options(dir));
+  assert.deepEqual(resumedHistory.map((h) => h.trainLoss), wholeHistory.map((h) => h.trainLoss));
+  for (const [a, b] of [[whole.g, second.g], [whole.d, second.d]] as const) a.weights.forEach((w, i) => assert.deepEqual(b.weights[i]!.read().dataSync(), w.read().dataSync(), `weight ${w.name}`));
 });

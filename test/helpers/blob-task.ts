@@ -55,7 +55,7 @@ export interface BlobFoldArgs {
 }
 
 /** One fold (a worker-thread task): returns the held-out predictions and truth, in case order. */
-export async function trainBlobFold(args: BlobFoldArgs): Promise<{ fold: number; cases: number[]; predicted: number[]; truth: number[]; seconds: number }> {
+export async function trainBlobFold(args: BlobFoldArgs): Promise<{ fold: number; cases: number[]; predicted: number[]; truth: number[]; seconds: number; maxRssKiB: number }> {
   const started = Date.now();
   const tf = await nnBackend('wasm');
   const set = blobSet(args.n, args.size, 7);
@@ -70,5 +70,5 @@ export async function trainBlobFold(args: BlobFoldArgs): Promise<{ fold: number;
     return tf.tensor(b.data, b.shape);
   });
   model.dispose();
-  return { fold: args.fold, cases: held, predicted: outputs.map((o) => o[0]!), truth: held.map((i) => set.targets[i]!), seconds: (Date.now() - started) / 1000 };
+  return { fold: args.fold, cases: held, predicted: outputs.map((o) => o[0]!), truth: held.map((i) => set.targets[i]!), seconds: (Date.now() - started) / 1000, maxRssKiB: process.resourceUsage().maxRSS };
 }

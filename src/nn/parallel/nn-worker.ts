@@ -1,6 +1,6 @@
-// Entry of an nn worker thread: its own TensorFlow.js and wasm instance on its own core. It keeps a
-// replica of one network for data-parallel training (set weights, return a shard's gradients) and
-// runs named task functions (a cross-validation fold, a share of an inference batch).
+// Entry of an nn worker (a thread, or a forked process): its own TensorFlow.js and wasm instance on
+// its own core. It keeps a replica of one network for data-parallel training (set weights, return a
+// shard's gradients) and runs named task functions (a cross-validation fold, a share of inference).
 import { parentPort } from 'node:worker_threads';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { OpenBmdError, describeThrown } from '../../core/errors.js';
@@ -48,22 +48,34 @@ async function handle(request: WorkerRequest): Promise<{ reply: WorkerReply; tra
   }
 }
 
-const port = parentPort;
-if (port !== null) {
-  // Requests are handled one at a time, in order.
+/** Serves requests one at a time, in order, replying through `send`. */
+function serve(onMessage: (listener: (request: WorkerRequest) => void) => void, send: (reply: WorkerReply, transfer: ArrayBuffer[]) => void): void {
   let queue: Promise<void> = Promise.resolve();
-  port.on('message', (request: WorkerRequest) => {
+  onMessage((request) => {
     queue = queue.then(async () => {
       try {
         const { reply, transfer } = await handle(request);
-        port.postMessage(reply, transfer);
+        send(reply, transfer);
       } catch (thrown) {
         const error: WorkerReply =
           thrown instanceof OpenBmdError
             ? { type: 'error', code: thrown.code, message: thrown.message, ...(thrown.file === undefined ? {} : { file: thrown.file }) }
             : { type: 'error', code: 'INTERNAL', message: describeThrown(thrown) };
-        port.postMessage(error);
+        send(error, []);
       }
     });
   });
+}
+
+const port = parentPort;
+if (port !== null) {
+  serve((listener) => port.on('message', listener), (reply, transfer) => port.postMessage(reply, transfer));
+} else if (process.send !== undefined) {
+  // A forked worker process (parallel folds and inference): its own V8 and wasm instance.
+  const send = process.send.bind(process);
+  // The parent may already have gone (it stops the others when one task fails): drop the reply then.
+  serve((listener) => process.on('message', listener), (reply) => {
+    if (process.connected) send(reply, undefined, {}, () => undefined);
+  });
+  process.on('disconnect', () => process.exit(0));
 }

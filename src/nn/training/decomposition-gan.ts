@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../core/errors.js';
 import { SeededRandom } from '../../core/seeded-random.js';
@@ -12,6 +13,9 @@ import type { CosineWarmRestarts } from './learning-rate-schedule.js';
 import { cosineWarmRestartsRate } from './learning-rate-schedule.js';
 import type { TrainingData } from './training-data.js';
 import { TrainingProgress } from './training-progress.js';
+import { modelWeightLengths, readModelWeights, writeModelWeights } from './model-weights.js';
+import type { CheckpointState, EpochRecord } from './training-checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from './training-checkpoint.js';
 
 type Tf = typeof tfTypes;
 type Tensor = tfTypes.Tensor;
@@ -35,11 +39,14 @@ export interface DecompositionGanOptions {
   lossWeights?: DecompositionLossWeights;
   discriminator: Pick<MultiScalePatchGanOptions, 'scales' | 'layers'>;
   write?: (line: string) => void;
+  /** Folder for a checkpoint (both networks, both optimisers) after every epoch; the same run resumes from it. */
+  checkpointDir?: string;
+  /** Called after each epoch's checkpoint. */
+  onEpochEnd?: (record: GanEpochRecord) => void;
 }
 
-export interface GanEpochRecord {
-  epoch: number;
-  generatorLoss: number;
+/** One GAN epoch: `trainLoss` is the generator's total loss. */
+export interface GanEpochRecord extends EpochRecord {
   discriminatorLoss: number;
   l1: number;
   gradientCorrelationLoss: number;
@@ -64,8 +71,9 @@ function generatorObjective(tf: Tf, generator: tfTypes.LayersModel, discriminato
  * Trains a decomposition generator against a multi-scale conditional PatchGAN as seed 001 does
  * (Pix2PixHD settings): per batch, one discriminator step on real and generated pairs, then one
  * generator step on lambda_L1 L1 + lambda_GC GC + lambda_FM sum_k FM_k + sum_k L_GAN. Both use AdamW
- * with cosine warm restarts; batches are seeded per epoch. The data's inputs[0] is the X-ray, its
- * targets the DRR.
+ * with cosine warm restarts; batches are seeded per epoch. With a checkpoint folder, both networks
+ * and both optimisers are saved after every epoch and an interrupted run resumes to the same
+ * weights. The data's inputs[0] is the X-ray, its targets the DRR.
  */
 export async function trainDecompositionGan(tf: Tf, generator: tfTypes.LayersModel, discriminator: tfTypes.LayersModel, data: TrainingData, o: DecompositionGanOptions): Promise<GanEpochRecord[]> {
   if (data.count === 0) throw new OpenBmdError('EMPTY_INPUT', `${o.label}: no training samples`);
@@ -76,9 +84,28 @@ export async function trainDecompositionGan(tf: Tf, generator: tfTypes.LayersMod
   const dOptimizer = new AdamW(tf, dVariables, { weightDecay: o.weightDecay ?? 1e-2, beta1: 0.5 });
   const perBatch = Math.min(o.batchSize, data.count);
   const batches = Math.max(1, Math.floor(data.count / perBatch));
-  const progress = new TrainingProgress(o.label, o.epochs * batches * perBatch, o.write);
-  const history: GanEpochRecord[] = [];
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+  const gLengths = modelWeightLengths(generator);
+  const runKey = createHash('sha256')
+    .update(JSON.stringify({ label: o.label, seed: o.seed, batchSize: o.batchSize, schedule: o.schedule, weightDecay: o.weightDecay ?? 1e-2, weights, count: data.count, discriminator: o.discriminator, g: gLengths, d: modelWeightLengths(discriminator) }))
+    .digest('hex')
+    .slice(0, 16);
+  let history: GanEpochRecord[] = [];
+  if (o.checkpointDir !== undefined) {
+    const loaded = loadCheckpoint(o.checkpointDir, runKey, [...gLengths, ...modelWeightLengths(discriminator)]);
+    if (loaded !== undefined) {
+      const g = generator.weights.length;
+      writeModelWeights(tf, generator, loaded.arrays.weights.slice(0, g));
+      writeModelWeights(tf, discriminator, loaded.arrays.weights.slice(g));
+      const gv = gVariables.length;
+      gOptimizer.setState({ step: loaded.state.optimizerStep, firstMoments: loaded.arrays.firstMoments.slice(0, gv), secondMoments: loaded.arrays.secondMoments.slice(0, gv) });
+      dOptimizer.setState({ step: loaded.state.optimizerStep, firstMoments: loaded.arrays.firstMoments.slice(gv), secondMoments: loaded.arrays.secondMoments.slice(gv) });
+      history = loaded.state.history as GanEpochRecord[];
+      (o.write ?? ((line: string): void => void process.stderr.write(`${line}\n`)))(`[${o.label}] resuming after epoch ${loaded.state.epochsDone} from ${o.checkpointDir}`);
+    }
+  }
+  const progress = new TrainingProgress(o.label, Math.max(0, o.epochs - history.length) * batches * perBatch, o.write);
+  for (let epoch = history.length + 1; epoch <= o.epochs; epoch++) {
+    const started = Date.now();
     const random = new SeededRandom((o.seed * 1_000_003 + epoch) >>> 0);
     const order = random.shuffled(Array.from({ length: data.count }, (_, i) => i));
     const sums = { g: 0, d: 0, l1: 0, gc: 0, fm: 0 };
@@ -115,9 +142,16 @@ export async function trainDecompositionGan(tf: Tf, generator: tfTypes.LayersMod
       tf.dispose([gStep.value, ...Object.values(gStep.grads), condition, target]);
       progress.batch(epoch, o.epochs, b + 1, batches, perBatch, gLoss);
     }
-    const record: GanEpochRecord = { epoch, generatorLoss: sums.g / batches, discriminatorLoss: sums.d / batches, l1: sums.l1 / batches, gradientCorrelationLoss: sums.gc / batches, featureMatching: sums.fm / batches };
+    const record: GanEpochRecord = { epoch, trainLoss: sums.g / batches, validationLoss: null, learningRate, seconds: (Date.now() - started) / 1000, discriminatorLoss: sums.d / batches, l1: sums.l1 / batches, gradientCorrelationLoss: sums.gc / batches, featureMatching: sums.fm / batches };
     history.push(record);
-    progress.epoch(epoch, o.epochs, record.generatorLoss, undefined, learningRate, `(D ${record.discriminatorLoss.toFixed(3)}, L1 ${record.l1.toFixed(4)}, GC loss ${record.gradientCorrelationLoss.toFixed(3)}, FM ${record.featureMatching.toFixed(3)})`);
+    progress.epoch(epoch, o.epochs, record.trainLoss, undefined, learningRate, `(D ${record.discriminatorLoss.toFixed(3)}, L1 ${record.l1.toFixed(4)}, GC loss ${record.gradientCorrelationLoss.toFixed(3)}, FM ${record.featureMatching.toFixed(3)})`);
+    if (o.checkpointDir !== undefined) {
+      const gState = gOptimizer.getState();
+      const dState = dOptimizer.getState();
+      const state: CheckpointState = { runKey, epochsDone: epoch, history, bestEpoch: null, bestLoss: null, epochsWithoutImprovement: 0, optimizerStep: gState.step };
+      saveCheckpoint(o.checkpointDir, state, { weights: [...readModelWeights(generator), ...readModelWeights(discriminator)], firstMoments: [...gState.firstMoments, ...dState.firstMoments], secondMoments: [...gState.secondMoments, ...dState.secondMoments], best: null });
+    }
+    o.onEpochEnd?.(record);
   }
   gOptimizer.dispose();
   dOptimizer.dispose();

@@ -13,6 +13,7 @@ import type { CheckpointState, EpochRecord } from './training-checkpoint.js';
 import { loadCheckpoint, saveCheckpoint } from './training-checkpoint.js';
 import type { HostBatch, TrainingData } from './training-data.js';
 import { TrainingProgress } from './training-progress.js';
+import { readModelWeights, writeModelWeights } from './model-weights.js';
 
 type Tf = typeof tfTypes;
 
@@ -73,16 +74,6 @@ export function datasetLoss(tf: Tf, model: tfTypes.LayersModel, loss: TrainingLo
   return total / Math.max(1, data.count);
 }
 
-function readWeights(model: tfTypes.LayersModel): Float32Array[] {
-  return model.weights.map((w) => w.read().dataSync() as Float32Array);
-}
-
-function writeWeights(tf: Tf, model: tfTypes.LayersModel, arrays: Float32Array[]): void {
-  const tensors = model.weights.map((w, i) => tf.tensor(arrays[i]!, w.read().shape));
-  model.setWeights(tensors);
-  tf.dispose(tensors);
-}
-
 /**
  * Trains a network: shuffled batches (seeded per epoch) with on-the-fly augmentation by the data
  * source, AdamW with a cosine-warm-restarts rate set every step, validation loss per epoch, early
@@ -117,7 +108,7 @@ async function runEpochs(tf: Tf, model: tfTypes.LayersModel, data: TrainingData,
     if (loaded !== undefined) {
       state = loaded.state;
       best = loaded.arrays.best;
-      writeWeights(tf, model, loaded.arrays.weights);
+      writeModelWeights(tf, model, loaded.arrays.weights);
       optimizer.setState({ step: state.optimizerStep, firstMoments: loaded.arrays.firstMoments, secondMoments: loaded.arrays.secondMoments });
       write(`[${o.label}] resuming after epoch ${state.epochsDone} from ${o.checkpointDir}`);
     }
@@ -154,7 +145,7 @@ async function runEpochs(tf: Tf, model: tfTypes.LayersModel, data: TrainingData,
       state.bestLoss = monitored;
       state.bestEpoch = epoch;
       state.epochsWithoutImprovement = 0;
-      if (o.validation !== undefined) best = readWeights(model);
+      if (o.validation !== undefined) best = readModelWeights(model);
     } else {
       state.epochsWithoutImprovement += 1;
     }
@@ -166,11 +157,11 @@ async function runEpochs(tf: Tf, model: tfTypes.LayersModel, data: TrainingData,
     progress.epoch(epoch, o.epochs, trainLoss, validationLoss ?? undefined, learningRate, improved ? '(best)' : stoppedEarly ? `(no improvement for ${patience} epochs: stopping)` : '');
     if (o.checkpointDir !== undefined) {
       const moments = optimizer.getState();
-      saveCheckpoint(o.checkpointDir, state, { weights: readWeights(model), firstMoments: moments.firstMoments, secondMoments: moments.secondMoments, best });
+      saveCheckpoint(o.checkpointDir, state, { weights: readModelWeights(model), firstMoments: moments.firstMoments, secondMoments: moments.secondMoments, best });
     }
     o.onEpochEnd?.(record);
   }
-  if (best !== null) writeWeights(tf, model, best);
+  if (best !== null) writeModelWeights(tf, model, best);
   optimizer.dispose();
   return { history: state.history, bestEpoch: state.bestEpoch, bestLoss: state.bestLoss, stoppedEarly, resumedAfterEpoch, samplesPerSecond: progress.samplesPerSecond() };
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { OpenBmdError } from '../../core/errors.js';
 import { readValidatedJson } from '../../core/read-validated-json.js';
 
-/** One finished epoch of a training run. */
+/** One finished epoch of a training run (loops may add their own figures, e.g. the GAN's loss parts). */
 export interface EpochRecord {
   epoch: number;
   trainLoss: number;
@@ -34,7 +34,7 @@ export interface CheckpointArrays {
   best: Float32Array[] | null;
 }
 
-const epochSchema = z.object({ epoch: z.number(), trainLoss: z.number(), validationLoss: z.number().nullable(), learningRate: z.number(), seconds: z.number() });
+const epochSchema = z.object({ epoch: z.number(), trainLoss: z.number(), validationLoss: z.number().nullable(), learningRate: z.number(), seconds: z.number() }).catchall(z.number().nullable());
 const checkpointSchema = z.object({
   format: z.literal('openbmd-training-checkpoint'),
   runKey: z.string(),
