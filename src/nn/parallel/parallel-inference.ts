@@ -6,7 +6,7 @@ import type { HostTensor } from '../training/training-data.js';
 import { sliceHostTensor } from '../training/training-data.js';
 import { runTasksInWorkers } from './parallel-tasks.js';
 
-/** One thread's share of a prediction: load the model folder's network, predict the samples given. */
+/** One worker's share of a prediction: load the model folder's network, predict the samples given. */
 export interface PredictShareArgs {
   modelFolder: string;
   network: string;
@@ -14,7 +14,7 @@ export interface PredictShareArgs {
   batchSize: number;
 }
 
-/** Task function (runs in a worker thread): the outputs of one share, one array per sample. */
+/** Task function (runs in a worker process): the outputs of one share, one array per sample. */
 export async function predictShare(args: PredictShareArgs): Promise<Float32Array[]> {
   const tf = await nnBackend('wasm');
   const { networks } = await loadModelFolder(tf, args.modelFolder);
@@ -28,12 +28,12 @@ export async function predictShare(args: PredictShareArgs): Promise<Float32Array
 
 /**
  * Inference over many studies on several cores: the samples are split into one contiguous share
- * per thread, each thread loads the model folder and predicts its share; outputs come back in
- * sample order, the same as one thread would give.
+ * per worker process, each loads the model folder and predicts its share; outputs come back in
+ * sample order, the same as one process would give.
  */
-export async function predictInWorkers(modelFolder: string, network: string, inputs: HostTensor, threads = 2, batchSize = 16): Promise<Float32Array[]> {
+export async function predictInWorkers(modelFolder: string, network: string, inputs: HostTensor, processes = 2, batchSize = 16): Promise<Float32Array[]> {
   const count = inputs.shape[0]!;
-  const shares = Math.max(1, Math.min(threads, count));
+  const shares = Math.max(1, Math.min(processes, count));
   const bounds = Array.from({ length: shares + 1 }, (_, i) => Math.round((i * count) / shares));
   const tasks = Array.from({ length: shares }, (_, i) => ({
     moduleUrl: import.meta.url,

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { NnWorkerProcess } from './nn-worker-thread.js';
+import { NnWorkerProcess } from './nn-worker-process.js';
 
-/** A function exported by an openbmd module, run in a worker thread with JSON-like arguments. */
+/** A function exported by an openbmd module, run in a worker process with structured-clone arguments. */
 export interface WorkerTask<A> {
   moduleUrl: string;
   exportName: string;
@@ -9,12 +9,12 @@ export interface WorkerTask<A> {
 }
 
 /**
- * Runs tasks (cross-validation folds, shares of an inference batch) on `threads` worker processes,
+ * Runs tasks (cross-validation folds, shares of an inference batch) on `processes` worker processes,
  * each with its own TensorFlow.js instance, one task per process at a time; results come back in
- * task order. A failing task rejects with its own error, and the other threads are stopped.
+ * task order. A failing task rejects with its own error, and the other workers are stopped.
  */
-export async function runTasksInWorkers<A, R>(tasks: WorkerTask<A>[], threads = Math.min(2, availableParallelism())): Promise<R[]> {
-  const workers = Array.from({ length: Math.max(1, Math.min(threads, tasks.length)) }, () => new NnWorkerProcess());
+export async function runTasksInWorkers<A, R>(tasks: WorkerTask<A>[], processes = Math.min(2, availableParallelism())): Promise<R[]> {
+  const workers = Array.from({ length: Math.max(1, Math.min(processes, tasks.length)) }, () => new NnWorkerProcess());
   const results: R[] = new Array<R>(tasks.length);
   let next = 0;
   try {

@@ -92,9 +92,12 @@ export function forearmRoiGeometry(radial: Point, ulnar: Point, isForeground: (p
   const inImage = (p: Point): boolean => p[0] >= 0 && p[1] >= 0 && p[0] <= imageSize[0] - 1 && p[1] <= imageSize[1] - 1;
   const wedgeQuad: Quad | undefined = wedge === undefined ? undefined : (wedge.corners as Quad);
   const usable = (q: Quad): boolean => {
+    const edge1: Point = [q[1][0] - q[0][0], q[1][1] - q[0][1]];
+    const edge2: Point = [q[3][0] - q[0][0], q[3][1] - q[0][1]];
+    // A 5 x 5 grid of points over the square must be background, in the image, off the wedge.
     for (let i = 0; i <= 4; i++) {
       for (let j = 0; j <= 4; j++) {
-        const p = add(add(q[0], add([0, 0], [q[1][0] - q[0][0], q[1][1] - q[0][1]], i / 4)), [q[3][0] - q[0][0], q[3][1] - q[0][1]], j / 4);
+        const p = add(add(q[0], edge1, i / 4), edge2, j / 4);
         if (!inImage(p) || isForeground(p)) return false;
         if (wedgeQuad !== undefined && pointInQuad(wedgeQuad, p)) return false;
       }
