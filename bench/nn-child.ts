@@ -1,5 +1,5 @@
-// One NN-engine measurement in this process (worker threads included); prints its figures and the
-// process's own peak RSS as JSON. Inputs are synthetic (sizes are what matter).
+// One NN-engine measurement in this process and its workers (threads for data-parallel training,
+// processes for folds and inference); prints its figures and peak RSS as JSON. Inputs are synthetic.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,12 +43,12 @@ async function train(spec: NetworkSpec, loss: TrainingLossName, size: number, co
   return { samplesPerSecond: (2 * Math.floor(count / batchSize) * batchSize) / seconds, parameters: model.countParams() };
 }
 
-async function infer(spec: NetworkSpec, size: number, count: number, threads: number): Promise<Record<string, number>> {
+async function infer(spec: NetworkSpec, size: number, count: number, workers: number): Promise<Record<string, number>> {
   const tf = await nnBackend('wasm');
   const model = buildNetwork(tf, spec);
   const data = syntheticData(count, size, false).batch(Array.from({ length: count }, (_, i) => i), undefined).inputs[0]!;
   const pixels = size * size;
-  if (threads === 1) {
+  if (workers === 1) {
     predictInBatches(tf, model, 8, (start, n) => tf.tensor(data.data.subarray(start * pixels, (start + n) * pixels), [n, size, size, 1]), 8);
     const started = Date.now();
     predictInBatches(tf, model, count, (start, n) => tf.tensor(data.data.subarray(start * pixels, (start + n) * pixels), [n, size, size, 1]), 8);
@@ -56,9 +56,9 @@ async function infer(spec: NetworkSpec, size: number, count: number, threads: nu
   }
   const dir = mkdtempSync(join(tmpdir(), 'openbmd-bench-model-'));
   await saveModelFolder(tf, dir, { name: 'bench', pipeline: 'bench', command: 'npm run bench', trainingData: { cohort: 'none', simulated: true, cases: 0 }, parameters: {}, metrics: {} }, { net: { model, spec, preprocessing: {} } });
-  // Includes starting the threads and loading the model folder in each: what a batch of studies costs.
+  // Includes starting the worker processes and loading the model folder in each: what a batch of studies costs.
   const started = Date.now();
-  await predictInWorkers(dir, 'net', data, threads, 8);
+  await predictInWorkers(dir, 'net', data, workers, 8);
   const seconds = (Date.now() - started) / 1000;
   rmSync(dir, { recursive: true, force: true });
   return { samplesPerSecond: count / seconds };
