@@ -71,9 +71,10 @@ const cases: Case[] = [
 ];
 
 mkdirSync(root, { recursive: true });
-/** `npm run bench -- nn` or `-- wedge` runs that part alone and updates only its entry of results.json. */
+/** `npm run bench -- nn`, `-- wedge` or `-- forearm` runs that part alone and updates only its entry of results.json. */
 const onlyNn = process.argv.slice(2).includes('nn');
 const onlyWedge = process.argv.slice(2).includes('wedge');
+const onlyForearm = process.argv.slice(2).includes('forearm');
 const resultsPath = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 const nnChild = fileURLToPath(new URL('./nn-child.js', import.meta.url));
 
@@ -139,11 +140,7 @@ function nnBench(): Record<string, unknown> {
  * with the wedge at any rotation; openbmd's search vs OpenCV's exhaustive rotated matchTemplate.
  */
 async function wedgeBench(): Promise<Record<string, unknown>> {
-  const cohort = join(root, 'forearm-0.1mm');
-  if (!existsSync(join(cohort, 'cohort.csv'))) {
-    const run = spawnSync(process.execPath, [fileURLToPath(new URL('../src/cli/main.js', import.meta.url)), 'simulate', 'forearm', '--n', '3', '--out', cohort, '--seed', '31', '--pixel-mm', '0.1', '--wedge-max-rotation-deg', '180'], { encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`simulate for the wedge bench: ${run.stderr}`);
-  }
+  const cohort = forearmBenchCohort();
   const rows = await compareWedgeSearch(cohort, 3);
   console.log('\nStep-wedge search, SIMULATED 2000x2800 forearm radiographs (OpenCV: template rotated every 1 deg over 360, matchTemplate TM_CCORR_NORMED with mask on the 0.5 mm image)');
   console.log('| image | openbmd s | OpenCV s | openbmd / OpenCV | centre difference mm | angle difference deg |');
@@ -152,9 +149,47 @@ async function wedgeBench(): Promise<Record<string, unknown>> {
   return { rows };
 }
 
-if (onlyNn || onlyWedge) {
+/**
+ * Forearm pipeline end to end (issue 6): `openbmd predict` with the shipped model over the three
+ * 2000 x 2800 radiographs (per-image time from the whole process: Node start-up, model load, three
+ * images), and one whole-process `openbmd analyze` (all its outputs written).
+ */
+function forearmBench(): Record<string, unknown> {
+  const cohort = forearmBenchCohort();
+  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const timed = (args: string[]): number => {
+    const started = process.hrtime.bigint();
+    const run = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`forearm bench ${args[0]}: ${run.stderr}`);
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  };
+  const startup = timed(['predict', '--model', join(fileURLToPath(new URL('../../models/forearm', import.meta.url))), '--cohort', join(cohort, 'cohort-1.csv'), '--out', join(root, 'forearm-predict-1.csv')]);
+  const three = timed(['predict', '--model', join(fileURLToPath(new URL('../../models/forearm', import.meta.url))), '--cohort', join(cohort, 'cohort.csv'), '--out', join(root, 'forearm-predict-3.csv')]);
+  const analyze = timed(['analyze', join(cohort, 'images', 'forearm-0001.dcm'), '--phantom', join(cohort, 'phantoms', 'forearm-0001.json'), '--out', join(root, 'forearm-analyze')]);
+  const perImage = (three - startup) / 2;
+  console.log('\nForearm pipeline, SIMULATED 2000x2800 radiographs at 0.1 mm (shipped model, whole process)');
+  console.log(`| predict, 1 image | ${startup.toFixed(2)} s |\n| predict, 3 images | ${three.toFixed(2)} s |\n| per additional image | ${perImage.toFixed(2)} s (target < 1 s) |\n| analyze, 1 image with overlay, PDF and Secondary Capture | ${analyze.toFixed(2)} s |`);
+  return { predictOneSeconds: startup, predictThreeSeconds: three, perImageSeconds: perImage, analyzeSeconds: analyze, targetMet: perImage < 1 };
+}
+
+function forearmBenchCohort(): string {
+  const cohort = join(root, 'forearm-0.1mm');
+  if (!existsSync(join(cohort, 'cohort.csv'))) {
+    const run = spawnSync(process.execPath, [fileURLToPath(new URL('../src/cli/main.js', import.meta.url)), 'simulate', 'forearm', '--n', '3', '--out', cohort, '--seed', '31', '--pixel-mm', '0.1', '--wedge-max-rotation-deg', '180'], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`simulate for the wedge bench: ${run.stderr}`);
+  }
+  const lines = readFileSync(join(cohort, 'cohort.csv'), 'utf8').trimEnd().split('\n');
+  writeFileSync(join(cohort, 'cohort-1.csv'), `${lines.slice(0, 2).join('\n')}\n`);
+  return cohort;
+}
+
+if (onlyNn || onlyWedge || onlyForearm) {
   const previous = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>) : {};
-  const update = onlyNn ? { nnMeasuredAt: new Date().toISOString(), nn: nnBench() } : { wedgeMeasuredAt: new Date().toISOString(), wedgeSearch: await wedgeBench() };
+  const update = onlyNn
+    ? { nnMeasuredAt: new Date().toISOString(), nn: nnBench() }
+    : onlyWedge
+      ? { wedgeMeasuredAt: new Date().toISOString(), wedgeSearch: await wedgeBench() }
+      : { forearmMeasuredAt: new Date().toISOString(), forearm: forearmBench() };
   writeFileSync(resultsPath, `${JSON.stringify({ ...previous, ...update }, null, 2)}\n`);
   process.exit(0);
 }
@@ -223,4 +258,5 @@ console.log(`| ${simulateCt.case} | ${simulateCt.seconds.toFixed(1)} s | | ${sim
 
 const nn = nnBench();
 const wedgeSearch = await wedgeBench();
-writeFileSync(resultsPath, `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results, simulate, simulateCt, nnMeasuredAt: new Date().toISOString(), nn, wedgeMeasuredAt: new Date().toISOString(), wedgeSearch }, null, 2)}\n`);
+const forearm = forearmBench();
+writeFileSync(resultsPath, `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results, simulate, simulateCt, nnMeasuredAt: new Date().toISOString(), nn, wedgeMeasuredAt: new Date().toISOString(), wedgeSearch, forearmMeasuredAt: new Date().toISOString(), forearm }, null, 2)}\n`);

@@ -7,17 +7,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { findStepWedge } from '../src/calibration/step-wedge/find-step-wedge.js';
-import { calibrateStepWedge } from '../src/calibration/step-wedge/step-wedge-calibration.js';
 import { readStepWedgePhantom } from '../src/calibration/step-wedge/step-wedge-phantom.js';
-import { otsuThreshold } from '../src/imaging/otsu-threshold.js';
 import { dicomFrameToImage2D } from '../src/io/dicom/dicom-to-image2d.js';
 import { readDicomFile } from '../src/io/dicom/read-dicom.js';
 import { readRasterImage } from '../src/io/raster-image.js';
 import { applyAbmdEquation, fitAbmdEquation } from '../src/pipelines/forearm/abmd-equation.js';
 import type { Point } from '../src/pipelines/forearm/forearm-roi-geometry.js';
-import { forearmRoiGeometry } from '../src/pipelines/forearm/forearm-roi-geometry.js';
-import { measureForearmRois, quadPixels } from '../src/pipelines/forearm/forearm-roi-measurement.js';
+import { foregroundFromLabels, measureForearm } from '../src/pipelines/forearm/measure-forearm.js';
 import { pearsonCorrelation } from '../src/stats/pearson-correlation.js';
 import { runCli } from './helpers/cli.js';
 import { pythonModulesMissing, runPythonJson } from './helpers/python-reference.js';
@@ -42,30 +38,12 @@ test('ROIs from the key points: the simulator\'s square, ROI thickness r >= 0.90
     const spacing: [number, number] = [image.spacingMm[1], image.spacingMm[0]];
     const labels = await readRasterImage(join(dir, 'masks', `${id}-labels.png`), { spacingMm: spacing });
     const truthRoi = await readRasterImage(join(dir, 'masks', `${id}-radius-roi.png`), { spacingMm: spacing });
-    const wedge = findStepWedge(image, phantom);
-    const calibration = calibrateStepWedge(image, phantom, wedge.pose);
-    const at = ([x, y]: Point): number | undefined => {
-      const xi = Math.round(x);
-      const yi = Math.round(y);
-      return xi < 0 || yi < 0 || xi >= columns || yi >= rows_ ? undefined : yi * columns + xi;
-    };
-    // Stand-ins until the networks exist: the simulator's body mask and the Otsu bone level of its ROI square.
-    const isForeground = (p: Point): boolean => {
-      const k = at(p);
-      return k !== undefined && (Number(labels.data[k]) & 1) === 1;
-    };
-    const [radial, ulnar] = [landmarks.keyPoints[0]!.pixel, landmarks.keyPoints[1]!.pixel];
-    const squareGuess = forearmRoiGeometry(radial, ulnar, isForeground, () => false, [columns, rows_], image.spacingMm[0], wedge).radiusSquare;
-    const boneLevel = otsuThreshold(quadPixels(squareGuess, columns, rows_).map((k) => Number(image.data[k])));
-    const isBone = (p: Point): boolean => {
-      const k = at(p);
-      return k !== undefined && Number(image.data[k]) > boneLevel;
-    };
-    const geometry = forearmRoiGeometry(radial, ulnar, isForeground, isBone, [columns, rows_], image.spacingMm[0], wedge);
+    // The simulator's key points and body mask stand in for the networks (test/forearm-pipeline tests those).
+    const keyPoints: [Point, Point] = [landmarks.keyPoints[0]!.pixel, landmarks.keyPoints[1]!.pixel];
+    const { geometry, calibration, rois: measured } = measureForearm(image, phantom, keyPoints, foregroundFromLabels(labels.data, columns, rows_));
     geometry.radiusSquare.forEach((corner, c) => assert.ok(Math.hypot(corner[0] - landmarks.radiusRoiSquare[c]![0], corner[1] - landmarks.radiusRoiSquare[c]![1]) < 0.01, `${id}: square corner ${c}`));
     assert.ok(geometry.background.length >= 1, `${id}: no background square`);
     if (geometry.flags.length > 0) flagged += 1;
-    const measured = measureForearmRois(image, geometry, calibration);
     let sum = 0;
     let count = 0;
     for (let k = 0; k < truthRoi.data.length; k++) {

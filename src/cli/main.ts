@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { OpenBmdError } from '../core/errors.js';
+import { analyzeCommand } from './analyze-command.js';
+import type { AnalyzeCommandOptions } from './analyze-command.js';
+import { demoCommand } from './demo-command.js';
 import { evaluateCommand } from './evaluate-command.js';
+import { predictCommand } from './predict-command.js';
 import { reportFailure } from './exit-on-error.js';
 import { formatInspectText, inspectPath } from './inspect-command.js';
 import { formatModelReport, inspectModelFolder } from './inspect-model-command.js';
 import { simulateCommand } from './simulate-command.js';
 import type { SimulateCommandOptions } from './simulate-command.js';
+import { trainCommand } from './train-command.js';
+import type { TrainCommandOptions } from './train-command.js';
 
 const program = new Command();
 program
@@ -14,6 +20,41 @@ program
   .description('Bone mineral density from the radiographs and CT scans hospitals already take')
   .version('0.1.0')
   .showHelpAfterError();
+
+program
+  .command('demo')
+  .description('simulate a small forearm cohort, cross-validate the forearm pipeline on it, evaluate and write the HTML/PDF report (a few minutes)')
+  .option('--out <dir>', 'working folder (default openbmd-demo/)')
+  .option('--n <count>', 'cases to simulate (default 60)', parsePositiveInteger)
+  .option('--seed <k>', 'random seed', parseNonNegativeInteger, 7)
+  .action(async (options: { out?: string; n?: number; seed: number }) => {
+    await demoCommand(options);
+  });
+
+program
+  .command('analyze')
+  .description('one radiograph: aBMD, clinical wording, calibration r and QC flags; result.json, overlay.png, report.pdf and a DICOM Secondary Capture of the overlay')
+  .argument('<file>', 'DICOM radiograph (hand/forearm with the step wedge)')
+  .option('--site <site>', 'pipeline (forearm)')
+  .option('--model <dir>', 'model folder (default: the shipped models/forearm)')
+  .option('--out <dir>', 'output folder (default openbmd-out/<file name>)')
+  .option('--phantom <json>', 'step-wedge description (default: data/phantoms/step-wedge-4x2mm-ha600.json)')
+  .option('--age <years>', 'age, for the Z-score where a reference exists', parsePositiveNumber)
+  .option('--sex <F|M>', 'sex, for the Z-score where a reference exists')
+  .option('--json', 'print result.json on stdout')
+  .action(async (file: string, options: AnalyzeCommandOptions) => {
+    await analyzeCommand(file, options);
+  });
+
+program
+  .command('predict')
+  .description('run a model over every row of a cohort; failed rows are listed (file, line, reason) and the batch goes on')
+  .requiredOption('--model <dir>', 'model folder')
+  .requiredOption('--cohort <cohort.csv>', 'cohort manifest')
+  .requiredOption('--out <predictions.csv>', 'predictions file to write')
+  .action(async (options: { model: string; cohort: string; out: string }) => {
+    await predictCommand(options);
+  });
 
 program
   .command('inspect')
@@ -82,6 +123,22 @@ program
   .option('--summary', 'print cohort statistics (truth by age and sex, vendor mix, raw grey vs truth) and write summary.json')
   .action(async (site: string, options: SimulateCommandOptions) => {
     await simulateCommand(site, options);
+  });
+
+program
+  .command('train')
+  .description('train a pipeline on a cohort: the networks where the cohort has labels (else reused from a model), the calibration equation always; --folds validates out of fold')
+  .argument('<pipeline>', 'forearm')
+  .requiredOption('--cohort <cohort.csv>', 'cohort manifest (DESIGN.md)')
+  .requiredOption('--out <dir>', 'model folder to write (model.json, networks/; with --folds also predictions.csv, metrics.json, report)')
+  .option('--folds <k>', 'patient-grouped K-fold cross-validation (out-of-fold predictions.csv and metrics.json)', parsePositiveInteger)
+  .option('--seed <k>', 'random seed (splits, initial weights, augmentation)', parseNonNegativeInteger, 1)
+  .option('--networks <dir>', 'reuse this model folder\'s networks instead of training them')
+  .option('--epochs <seg,coarse,fine>', 'epochs of the three networks (default 16,24,24)')
+  .option('--batch-size <n>', 'training batch size (default 8)', parsePositiveInteger)
+  .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
+  .action(async (pipeline: string, options: TrainCommandOptions) => {
+    await trainCommand(pipeline, options);
   });
 
 program.exitOverride();

@@ -41,6 +41,8 @@ export interface SimulateCommandOptions {
   supersample?: number;
   summary?: boolean;
   contactSheet?: boolean;
+  /** The command recorded as the cohort's generator (default: this process's arguments). */
+  command?: string;
 }
 
 const SITES: readonly SimulatedSite[] = ['forearm', 'hip', 'lumbar', 'ct-spine'];
@@ -78,7 +80,7 @@ export async function simulateCommand(site: string, o: SimulateCommandOptions): 
       ...(o.jpegQuality === undefined ? {} : { jpegQuality: o.jpegQuality }),
     },
   };
-  const command = `openbmd simulate ${process.argv.slice(3).join(' ')}`.trim();
+  const command = o.command ?? `openbmd simulate ${process.argv.slice(3).join(' ')}`.trim();
   const result = await runSimulation(job, o.workers ?? 2, command, (line) => process.stderr.write(`${line}\n`));
   process.stderr.write(`wrote ${result.cases.length} SIMULATED ${site} cases and ${result.cohortCsv} in ${result.seconds.toFixed(1)} s\n`);
   if (o.contactSheet === true) {

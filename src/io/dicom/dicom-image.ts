@@ -3,6 +3,7 @@ import type { StoredSamples } from './codecs/stored-samples.js';
 import type { ModalityRescale } from './modality-rescale.js';
 import type { PixelDescription } from './pixel-description.js';
 import type { PixelSpacing } from './pixel-spacing.js';
+import type { DicomIdentity } from './write/dicom-identity.js';
 
 /** One decoded DICOM image object: stored samples per frame plus the metadata openbmd uses. */
 export interface DicomImage {
@@ -14,6 +15,7 @@ export interface DicomImage {
   sopInstanceUid: string | undefined;
   studyInstanceUid: string | undefined;
   seriesInstanceUid: string | undefined;
+  seriesDescription: string | undefined;
   instanceNumber: number | undefined;
   pixel: PixelDescription;
   /** Stored values, one pixel-interleaved array per frame, before the modality rescale. */
@@ -28,6 +30,8 @@ export interface DicomImage {
   sliceThicknessMm: number | undefined;
   gantryTiltDeg: number | undefined;
   contrastBolusAgent: string | undefined;
+  /** Patient and study attributes, copied onto derived objects (Secondary Capture) so PACS files them together. */
+  identity: DicomIdentity;
   acquisition: {
     kvp: number | undefined;
     manufacturer: string | undefined;

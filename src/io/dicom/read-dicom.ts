@@ -8,7 +8,9 @@ import type { StoredSamples } from './codecs/stored-samples.js';
 import { loadWasmCodecs } from './codecs/wasm-codecs.js';
 import { readNumber, readNumbers, readString, readStrings } from './dataset-values.js';
 import type { DicomImage } from './dicom-image.js';
+import type { ParsedDicom } from './parse-dicom.js';
 import { parseDicom } from './parse-dicom.js';
+import type { DicomIdentity } from './write/dicom-identity.js';
 import { extractFrameBytes } from './pixel-frames.js';
 import { readPixelDescription } from './pixel-description.js';
 import { readPixelSpacing } from './pixel-spacing.js';
@@ -75,6 +77,7 @@ export async function decodeDicomBytes(bytes: Uint8Array, file: string): Promise
     sopInstanceUid: readString(ds, TAG.sopInstanceUid),
     studyInstanceUid: readString(ds, TAG.studyInstanceUid),
     seriesInstanceUid: readString(ds, TAG.seriesInstanceUid),
+    seriesDescription: readString(ds, TAG.seriesDescription),
     instanceNumber: readNumber(ds, TAG.instanceNumber, file),
     pixel,
     frames,
@@ -86,6 +89,7 @@ export async function decodeDicomBytes(bytes: Uint8Array, file: string): Promise
     sliceThicknessMm: readNumber(ds, TAG.sliceThickness, file),
     gantryTiltDeg: readNumber(ds, TAG.gantryDetectorTilt, file),
     contrastBolusAgent: readString(ds, TAG.contrastBolusAgent),
+    identity: readIdentity(ds),
     acquisition: {
       kvp: readNumber(ds, TAG.kvp, file),
       manufacturer: readString(ds, TAG.manufacturer),
@@ -94,6 +98,27 @@ export async function decodeDicomBytes(bytes: Uint8Array, file: string): Promise
       viewPosition: readStrings(ds, TAG.viewPosition)[0],
     },
   };
+}
+
+function readIdentity(ds: ParsedDicom['dataSet']): DicomIdentity {
+  const fields: [keyof DicomIdentity, string][] = [
+    ['patientName', TAG.patientName],
+    ['patientId', TAG.patientId],
+    ['patientBirthDate', TAG.patientBirthDate],
+    ['patientSex', TAG.patientSex],
+    ['studyInstanceUid', TAG.studyInstanceUid],
+    ['studyDate', TAG.studyDate],
+    ['studyTime', TAG.studyTime],
+    ['studyId', TAG.studyId],
+    ['accessionNumber', TAG.accessionNumber],
+    ['referringPhysicianName', TAG.referringPhysicianName],
+  ];
+  const identity: DicomIdentity = {};
+  for (const [key, tag] of fields) {
+    const value = readString(ds, tag);
+    if (value !== undefined && value !== '') identity[key] = value;
+  }
+  return identity;
 }
 
 function triple(v: number[] | undefined): Point3 | undefined {

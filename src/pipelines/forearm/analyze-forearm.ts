@@ -1,0 +1,79 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import { OpenBmdError } from '../../core/errors.js';
+import type { Image2D } from '../../core/image2d.js';
+import type { StepWedgePhantom } from '../../calibration/step-wedge/step-wedge-phantom.js';
+import type { ClinicalInterpretation, Person } from '../../clinical/interpret-measurement.js';
+import { interpretMeasurement } from '../../clinical/interpret-measurement.js';
+import type { ClinicalKnowledge } from '../../clinical/clinical-knowledge.js';
+import { dicomFrameToImage2D } from '../../io/dicom/dicom-to-image2d.js';
+import type { DicomImage } from '../../io/dicom/dicom-image.js';
+import { applyAbmdEquation } from './abmd-equation.js';
+import type { ForearmModel } from './forearm-model.js';
+import type { ForearmLocation } from './locate-forearm.js';
+import { locateForearm } from './locate-forearm.js';
+import type { ForearmMeasurement } from './measure-forearm.js';
+import { foregroundFromLabels, measureForearm } from './measure-forearm.js';
+
+/** Body parts (DICOM BodyPartExamined) a hand/forearm radiograph may carry; an empty value is accepted. */
+const FOREARM_BODY_PARTS = ['HAND', 'WRIST', 'FOREARM', 'ARM', 'UPPER LIMB', 'UPPER_LIMB', 'UPPEREXTREMITY', 'EXTREMITY'];
+
+/** Below this heat-map maximum a key point is flagged as uncertain. */
+const MIN_KEY_POINT_CONFIDENCE = 0.3;
+
+export type ForearmQcFlag =
+  | 'wedge-steps-not-monotonic'
+  | 'wedge-calibration-poor-fit'
+  | 'soft-tissue-too-thin'
+  | 'one-background-square'
+  | 'no-background-square'
+  | 'key-point-uncertain';
+
+/** QC flags that make the number unusable: `analyze` exits 2 and a batch records the row as failed. */
+export const REFUSING_FLAGS: readonly ForearmQcFlag[] = ['wedge-steps-not-monotonic', 'wedge-calibration-poor-fit', 'no-background-square'];
+
+export interface ForearmAnalysis {
+  file: string;
+  image: Image2D;
+  location: ForearmLocation;
+  measurement: ForearmMeasurement;
+  /** Eq. [2] with the model's P, Q, R; undefined when the model has no fitted equation. */
+  abmdGPerCm2: number | undefined;
+  interpretation: ClinicalInterpretation | undefined;
+  flags: ForearmQcFlag[];
+}
+
+/** The image of a DICOM that should be a hand/forearm radiograph, or a clear refusal naming the file. */
+export function forearmImage(dicom: DicomImage): Image2D {
+  const part = dicom.acquisition.bodyPart?.trim().toUpperCase();
+  if (part !== undefined && part !== '' && !FOREARM_BODY_PARTS.includes(part)) {
+    throw new OpenBmdError('INVALID_VALUE', `BodyPartExamined is ${part}: the forearm pipeline reads hand/forearm radiographs`, { file: dicom.file });
+  }
+  if (dicom.pixel.samplesPerPixel !== 1) throw new OpenBmdError('UNSUPPORTED', `has ${dicom.pixel.samplesPerPixel} samples per pixel; a radiograph is greyscale`, { file: dicom.file });
+  if (dicom.frames.length !== 1) throw new OpenBmdError('UNSUPPORTED', `has ${dicom.frames.length} frames; the forearm pipeline reads one radiograph`, { file: dicom.file });
+  const image = dicomFrameToImage2D(dicom);
+  if (Math.abs(image.spacingMm[0] - image.spacingMm[1]) > 1e-3 * image.spacingMm[0]) {
+    throw new OpenBmdError('UNSUPPORTED', `has non-square pixels (${image.spacingMm.join(' x ')} mm)`, { file: dicom.file });
+  }
+  return image;
+}
+
+/**
+ * Seed 000 on one radiograph: networks (background removal, key points), step wedge and per-image
+ * calibration, ROIs, Eq. [2] and the clinical wording. Pure of I/O: the caller reads the files.
+ */
+export function analyzeForearm(tf: typeof tfTypes, model: ForearmModel, image: Image2D, phantom: StepWedgePhantom, file: string, person: Person, knowledge: ClinicalKnowledge): ForearmAnalysis {
+  const location = locateForearm(tf, model.networks, image);
+  const [columns, rows] = image.size;
+  const measurement = measureForearm(image, phantom, location.keyPoints, foregroundFromLabels(location.labels, columns, rows), file);
+  const flags: ForearmQcFlag[] = [...measurement.calibration.flags, ...measurement.geometry.flags];
+  if (location.keyPointConfidence.some((c) => !(c >= MIN_KEY_POINT_CONFIDENCE))) flags.push('key-point-uncertain');
+  const { radiusThicknessMm, softTissueThicknessMm } = measurement.rois;
+  const usable = Number.isFinite(radiusThicknessMm) && Number.isFinite(softTissueThicknessMm);
+  const abmdGPerCm2 = model.equation === undefined || !usable ? undefined : applyAbmdEquation(model.equation, radiusThicknessMm, softTissueThicknessMm);
+  const interpretation = abmdGPerCm2 === undefined ? undefined : interpretMeasurement(knowledge, 'forearm_abmd', abmdGPerCm2, person);
+  return { file, image, location, measurement, abmdGPerCm2, interpretation, flags };
+}
+
+export function refusingFlags(analysis: ForearmAnalysis): ForearmQcFlag[] {
+  return analysis.flags.filter((f) => REFUSING_FLAGS.includes(f));
+}

@@ -1,0 +1,68 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { OpenBmdError } from '../../core/errors.js';
+import { packageRoot } from '../../core/package-paths.js';
+import type { ModelDescription } from '../../nn/model-folder/model-description.js';
+import { MODEL_DESCRIPTION_FILE, loadModelFolder } from '../../nn/model-folder/model-folder.js';
+import type { AbmdEquation } from './abmd-equation.js';
+import { FINE_CROP, FOREARM_NETWORK_NAMES, WHOLE_GRID } from './forearm-networks.js';
+import { join } from 'node:path';
+
+export const FOREARM_PIPELINE = 'forearm';
+
+/** The shipped default model (trained on a SIMULATED cohort by the command in its model.json). */
+export function defaultForearmModelDir(): string {
+  return join(packageRoot(), 'models', 'forearm');
+}
+
+export interface ForearmNetworks {
+  segmentation: tfTypes.LayersModel;
+  coarseLandmarks: tfTypes.LayersModel;
+  fineLandmarks: tfTypes.LayersModel;
+}
+
+export interface ForearmModel {
+  dir: string;
+  description: ModelDescription;
+  networks: ForearmNetworks;
+  /** Eq. [2]'s fitted coefficients; absent in a model that only holds networks. */
+  equation: AbmdEquation | undefined;
+}
+
+const equationSchema = z.object({ pGPerCm2PerMm: z.number().finite(), q: z.number().finite(), rGPerCm2: z.number().finite(), n: z.number().int().positive() });
+
+/** Loads a forearm model folder, checking the pipeline, the three networks and their input shapes (BAD_MODEL naming the file otherwise). */
+export async function loadForearmModel(tf: typeof tfTypes, dir: string): Promise<ForearmModel> {
+  const whole = [[WHOLE_GRID.rows, WHOLE_GRID.columns, 1]];
+  const { description, networks } = await loadModelFolder(tf, dir, {
+    pipeline: FOREARM_PIPELINE,
+    networks: {
+      [FOREARM_NETWORK_NAMES.segmentation]: { inputShapes: whole },
+      [FOREARM_NETWORK_NAMES.coarseLandmarks]: { inputShapes: whole },
+      [FOREARM_NETWORK_NAMES.fineLandmarks]: { inputShapes: [[FINE_CROP.size, FINE_CROP.size, 1]] },
+    },
+  });
+  const raw = description.parameters['abmdEquation'];
+  let equation: AbmdEquation | undefined;
+  if (raw !== undefined) {
+    const parsed = equationSchema.safeParse(raw);
+    if (!parsed.success) throw new OpenBmdError('BAD_MODEL', `parameters.abmdEquation is not a valid Eq. [2] fit: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { file: join(dir, MODEL_DESCRIPTION_FILE) });
+    equation = parsed.data;
+  }
+  return {
+    dir,
+    description,
+    networks: {
+      segmentation: networks[FOREARM_NETWORK_NAMES.segmentation]!,
+      coarseLandmarks: networks[FOREARM_NETWORK_NAMES.coarseLandmarks]!,
+      fineLandmarks: networks[FOREARM_NETWORK_NAMES.fineLandmarks]!,
+    },
+    equation,
+  };
+}
+
+export function disposeForearmModel(model: ForearmModel): void {
+  model.networks.segmentation.dispose();
+  model.networks.coarseLandmarks.dispose();
+  model.networks.fineLandmarks.dispose();
+}

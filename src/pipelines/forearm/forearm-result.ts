@@ -1,0 +1,60 @@
+import type { ModelDescription } from '../../nn/model-folder/model-description.js';
+import type { ForearmAnalysis } from './analyze-forearm.js';
+import { KEY_POINT_NAMES } from './forearm-networks.js';
+
+export const FOREARM_RESULT_SCHEMA = 'openbmd.forearm-result/1';
+
+/** Where the model's figures come from, in one line each (every number says its source). */
+export function modelProvenanceLines(model: ModelDescription): string[] {
+  const t = model.trainingData;
+  const cohort = `${t.simulated === true ? 'SIMULATED ' : ''}cohort of ${t.cases} cases (${t.description ?? t.cohort})`;
+  const lines = [`Model ${model.name} (${model.pipeline}, openbmd ${model.version}), Eq. [2] fitted on a ${cohort}`];
+  const oof = model.metrics['outOfFold'] as { n?: number; pcc?: number; mae?: number; folds?: number } | undefined;
+  if (oof?.pcc !== undefined) lines.push(`Validated by ${oof.folds ?? '?'}-fold patient-grouped cross-validation on that cohort: r = ${oof.pcc.toFixed(3)}, MAE = ${(oof.mae ?? Number.NaN).toFixed(3)} g/cm2 (n = ${oof.n ?? '?'})`);
+  return lines;
+}
+
+/** result.json of `openbmd analyze` for a forearm radiograph. */
+export function forearmResultJson(a: ForearmAnalysis, model: { dir: string; description: ModelDescription }, simulatedInput: boolean): Record<string, unknown> {
+  const m = a.measurement;
+  const pixelMm = a.image.spacingMm[0];
+  return {
+    schema: FOREARM_RESULT_SCHEMA,
+    file: a.file,
+    pipeline: 'forearm',
+    method: 'seed 000: step-wedge calibration, attention U-Net background removal, SCN key points, Eq. [2] soft-tissue correction',
+    simulatedInput,
+    abmdGPerCm2: a.abmdGPerCm2 ?? null,
+    interpretation: a.interpretation ?? null,
+    flags: a.flags,
+    calibration: { r: m.calibration.r, slopeMmPerGrey: m.calibration.slopeMmPerGrey, interceptMm: m.calibration.interceptMm, stepGrey: m.calibration.stepGrey, thicknessMm: m.calibration.thicknessMm },
+    wedge: { score: m.wedge.score, angleDeg: (m.wedge.pose.angleRad * 180) / Math.PI, centerPx: m.wedge.pose.centerPx, corners: m.wedge.corners, stepCenters: m.wedge.stepCenters },
+    keyPoints: a.location.keyPoints.map((p, i) => ({ name: KEY_POINT_NAMES[i], pixel: p, confidence: a.location.keyPointConfidence[i] })),
+    rois: {
+      radiusSquare: m.geometry.radiusSquare,
+      softTissue: m.geometry.softTissue,
+      softTissueSide: m.geometry.softTissueSide,
+      background: m.geometry.background,
+      radiusPixels: m.rois.radiusPixels,
+      radiusAreaMm2: m.rois.radiusPixels * pixelMm * pixelMm,
+      radiusGrey: m.rois.radiusGrey,
+      softTissueGrey: m.rois.softTissueGrey,
+      backgroundGrey: m.rois.backgroundGrey,
+      radiusThicknessMm: m.rois.radiusThicknessMm,
+      softTissueThicknessMm: m.rois.softTissueThicknessMm,
+    },
+    model: { dir: model.dir, name: model.description.name, trainingData: model.description.trainingData, equation: model.description.parameters['abmdEquation'] ?? null, metrics: model.description.metrics['outOfFold'] ?? null, provenance: modelProvenanceLines(model.description) },
+  };
+}
+
+/** The lines under the overlay and in the report. */
+export function forearmSummaryLines(a: ForearmAnalysis): string[] {
+  const m = a.measurement;
+  const abmd = a.abmdGPerCm2 === undefined ? 'not computed (the model has no Eq. [2] fit)' : `${a.abmdGPerCm2.toFixed(3)} g/cm2`;
+  return [
+    `Distal-radius aBMD (Eq. [2]): ${abmd}${a.interpretation === undefined ? '' : ` - ${a.interpretation.wording}`}`,
+    `Step wedge: ${m.calibration.thicknessMm.length} steps, calibration r = ${m.calibration.r.toFixed(4)}, angle ${((m.wedge.pose.angleRad * 180) / Math.PI).toFixed(1)} deg, Eq. [1] score ${m.wedge.score.toFixed(3)}`,
+    `Equivalent wedge thickness: radius ${m.rois.radiusThicknessMm.toFixed(2)} mm (${m.rois.radiusPixels} bone pixels), soft tissue ${m.rois.softTissueThicknessMm.toFixed(2)} mm (${m.geometry.softTissueSide})`,
+    `QC flags: ${a.flags.length === 0 ? 'none' : a.flags.join(', ')}`,
+  ];
+}

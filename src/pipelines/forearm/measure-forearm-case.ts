@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { OpenBmdError } from '../../core/errors.js';
+import type { Image2D } from '../../core/image2d.js';
+import { readStepWedgePhantom } from '../../calibration/step-wedge/step-wedge-phantom.js';
+import { readDicomFile } from '../../io/dicom/read-dicom.js';
+import { maskOverlap } from '../../stats/segmentation-metrics.js';
+import { forearmImage } from './analyze-forearm.js';
+import type { ForearmCase } from './forearm-cohort.js';
+import type { ForearmNetworks } from './forearm-model.js';
+import type { Point } from './forearm-roi-geometry.js';
+import { readKeyPoints, readLabels } from './forearm-training-samples.js';
+import { locateForearm } from './locate-forearm.js';
+import { foregroundFromLabels, measureForearm } from './measure-forearm.js';
+
+/** Eq. [2]'s inputs for one case, and, where the cohort has labels, how the networks did on it. */
+export interface ForearmCaseMeasurement {
+  caseId: string;
+  patientId: string;
+  abmdGPerCm2: number | undefined;
+  radiusThicknessMm: number;
+  softTissueThicknessMm: number;
+  calibrationR: number;
+  flags: string[];
+  keyPoints: [Point, Point];
+  /** Present when the case has labels (simulated cohorts). */
+  validation?: {
+    keyPointErrorsMm: [number, number];
+    /** Dice of the hand/forearm mask and of the wedge mask. */
+    forearmDice: number;
+    wedgeDice: number;
+    /** Dice of the radius ROI pixels against the ground-truth ROI (seed 000's Table 3), when masks/<case>-radius-roi.png exists. */
+    roiDice: number | undefined;
+    /** The ground-truth ROI's equivalent thickness (same calibration and background), for seed 000's Figure 7. */
+    truthRoiThicknessMm: number | undefined;
+  };
+}
+
+export async function readForearmCaseImage(c: ForearmCase): Promise<Image2D> {
+  return forearmImage(await readDicomFile(c.image));
+}
+
+/** Measures one cohort case with the networks given; errors are OpenBmdErrors naming the file. */
+export async function measureForearmCase(tf: typeof tfTypes, networks: ForearmNetworks, c: ForearmCase): Promise<ForearmCaseMeasurement> {
+  if (c.phantom === undefined) throw new OpenBmdError('INVALID_VALUE', `line ${c.line}: no phantom description (the forearm method needs the step wedge's)`, { file: c.image });
+  const image = await readForearmCaseImage(c);
+  const phantom = readStepWedgePhantom(c.phantom);
+  const [columns, rows] = image.size;
+  const location = locateForearm(tf, networks, image);
+  const m = measureForearm(image, phantom, location.keyPoints, foregroundFromLabels(location.labels, columns, rows), c.image);
+  const result: ForearmCaseMeasurement = {
+    caseId: c.caseId,
+    patientId: c.patientId,
+    abmdGPerCm2: c.abmdGPerCm2,
+    radiusThicknessMm: m.rois.radiusThicknessMm,
+    softTissueThicknessMm: m.rois.softTissueThicknessMm,
+    calibrationR: m.calibration.r,
+    flags: [...m.calibration.flags, ...m.geometry.flags],
+    keyPoints: location.keyPoints,
+  };
+  if (c.labels === undefined || c.landmarks === undefined) return result;
+  const labels = await readLabels(c.labels, image);
+  const truth = readKeyPoints(c.landmarks);
+  const mm = image.spacingMm[0];
+  const error = (p: Point, q: Point): number => Math.hypot(p[0] - q[0], p[1] - q[1]) * mm;
+  const isClass = (values: ArrayLike<number>, label: number): Uint8Array => Uint8Array.from({ length: values.length }, (_, i) => (Number(values[i]) === label ? 1 : 0));
+  const roiFile = join(dirname(c.labels), `${c.caseId}-radius-roi.png`);
+  let roiDice: number | undefined;
+  let truthRoiThicknessMm: number | undefined;
+  if (existsSync(roiFile)) {
+    const roi = await readLabels(roiFile, image);
+    const predicted = new Uint8Array(columns * rows);
+    for (const k of m.rois.radiusPixelIndices) predicted[k] = 1;
+    roiDice = maskOverlap(predicted, roi).dice;
+    let sum = 0;
+    let count = 0;
+    for (let k = 0; k < roi.length; k++) {
+      if (Number(roi[k]) > 0) {
+        sum += Number(image.data[k]);
+        count += 1;
+      }
+    }
+    truthRoiThicknessMm = count > 0 ? m.calibration.slopeMmPerGrey * (sum / count - m.rois.backgroundGrey) : undefined;
+  }
+  result.validation = {
+    keyPointErrorsMm: [error(location.keyPoints[0], truth[0]), error(location.keyPoints[1], truth[1])],
+    forearmDice: maskOverlap(isClass(location.labels, 1), isClass(labels, 1)).dice,
+    wedgeDice: maskOverlap(isClass(location.labels, 2), isClass(labels, 2)).dice,
+    roiDice,
+    truthRoiThicknessMm,
+  };
+  return result;
+}

@@ -1,0 +1,50 @@
+import type { Image2D } from '../../core/image2d.js';
+import type { WedgeDetection } from '../../calibration/step-wedge/find-step-wedge.js';
+import { findStepWedge } from '../../calibration/step-wedge/find-step-wedge.js';
+import type { StepWedgeCalibration } from '../../calibration/step-wedge/step-wedge-calibration.js';
+import { calibrateStepWedge } from '../../calibration/step-wedge/step-wedge-calibration.js';
+import type { StepWedgePhantom } from '../../calibration/step-wedge/step-wedge-phantom.js';
+import { otsuThreshold } from '../../imaging/otsu-threshold.js';
+import type { ForearmRoiGeometry, Point } from './forearm-roi-geometry.js';
+import { forearmRoiGeometry } from './forearm-roi-geometry.js';
+import type { ForearmRoiMeasurement } from './forearm-roi-measurement.js';
+import { measureForearmRois, quadPixels } from './forearm-roi-measurement.js';
+
+/** Everything seed 000 measures on one radiograph before Eq. [2]. */
+export interface ForearmMeasurement {
+  wedge: WedgeDetection;
+  calibration: StepWedgeCalibration;
+  geometry: ForearmRoiGeometry;
+  rois: ForearmRoiMeasurement;
+}
+
+/**
+ * Step wedge, per-image calibration and the ROIs of seed 000 from the key points and the
+ * hand/forearm mask. Soft tissue is foreground that is not bone, bone being brighter than the Otsu
+ * level of the radius square (the paper's adaptive threshold).
+ */
+export function measureForearm(image: Image2D, phantom: StepWedgePhantom, keyPoints: [Point, Point], isForeground: (p: Point) => boolean, file?: string): ForearmMeasurement {
+  const [columns, rows] = image.size;
+  const wedge = findStepWedge(image, phantom, {}, file);
+  const calibration = calibrateStepWedge(image, phantom, wedge.pose);
+  const [radial, ulnar] = keyPoints;
+  const pixelMm = image.spacingMm[0];
+  const square = forearmRoiGeometry(radial, ulnar, isForeground, () => false, [columns, rows], pixelMm, wedge).radiusSquare;
+  const boneLevel = otsuThreshold(quadPixels(square, columns, rows).map((k) => Number(image.data[k])));
+  const isBone = ([x, y]: Point): boolean => {
+    const xi = Math.round(x);
+    const yi = Math.round(y);
+    return xi >= 0 && yi >= 0 && xi < columns && yi < rows && Number(image.data[yi * columns + xi]) > boneLevel;
+  };
+  const geometry = forearmRoiGeometry(radial, ulnar, isForeground, isBone, [columns, rows], pixelMm, wedge);
+  return { wedge, calibration, geometry, rois: measureForearmRois(image, geometry, calibration) };
+}
+
+/** A label map as the foreground test of the ROI geometry (label 1 = hand/forearm). */
+export function foregroundFromLabels(labels: ArrayLike<number>, columns: number, rows: number): (p: Point) => boolean {
+  return ([x, y]: Point): boolean => {
+    const xi = Math.round(x);
+    const yi = Math.round(y);
+    return xi >= 0 && yi >= 0 && xi < columns && yi < rows && Number(labels[yi * columns + xi]) === 1;
+  };
+}

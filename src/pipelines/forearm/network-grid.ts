@@ -1,0 +1,121 @@
+import type { Image2D } from '../../core/image2d.js';
+import type { Point } from './forearm-roi-geometry.js';
+
+/**
+ * A square-pixel grid laid over an image: grid pixel (gx, gy) has its centre at image pixel
+ * (x0 + gx * stepX, y0 + gy * stepY) (image pixels, pixel (0, 0) centre = (0, 0)). The networks see
+ * images on such grids: the whole radiograph fitted into a small grid for segmentation and coarse
+ * landmarks, a 0.4 mm crop around the distal radius for fine landmarks.
+ */
+export interface NetworkGrid {
+  columns: number;
+  rows: number;
+  /** Image pixels per grid pixel, along columns and rows. */
+  stepX: number;
+  stepY: number;
+  /** Image position of grid pixel (0, 0)'s centre. */
+  x0: number;
+  y0: number;
+  /** Grid pixel size, mm. */
+  pixelMm: number;
+}
+
+export function gridToImage(g: NetworkGrid, [gx, gy]: Point): Point {
+  return [g.x0 + gx * g.stepX, g.y0 + gy * g.stepY];
+}
+
+export function imageToGrid(g: NetworkGrid, [x, y]: Point): Point {
+  return [(x - g.x0) / g.stepX, (y - g.y0) / g.stepY];
+}
+
+/**
+ * The whole image fitted into columns x rows with square pixels (aspect kept), centred: the grid
+ * pixel is the larger of the two mm-per-pixel ratios, and the other axis is padded.
+ */
+export function wholeImageGrid(image: Image2D, columns: number, rows: number): NetworkGrid {
+  const [imageColumns, imageRows] = image.size;
+  const [sx, sy] = image.spacingMm;
+  const pixelMm = Math.max((imageColumns * sx) / columns, (imageRows * sy) / rows);
+  const stepX = pixelMm / sx;
+  const stepY = pixelMm / sy;
+  // Centre the image: the grid's middle falls on the image's middle.
+  const x0 = (imageColumns - 1) / 2 - ((columns - 1) / 2) * stepX;
+  const y0 = (imageRows - 1) / 2 - ((rows - 1) / 2) * stepY;
+  return { columns, rows, stepX, stepY, x0, y0, pixelMm };
+}
+
+/** A size x size grid of `pixelMm` pixels centred on an image point. */
+export function cropGrid(image: Image2D, centre: Point, size: number, pixelMm: number): NetworkGrid {
+  const stepX = pixelMm / image.spacingMm[0];
+  const stepY = pixelMm / image.spacingMm[1];
+  return { columns: size, rows: size, stepX, stepY, x0: centre[0] - ((size - 1) / 2) * stepX, y0: centre[1] - ((size - 1) / 2) * stepY, pixelMm };
+}
+
+/**
+ * Image values on a grid: each grid pixel is the mean of the image pixels in its box (so a coarse
+ * grid does not alias noise), via a summed-area table; outside the image it is NaN.
+ */
+export function sampleOnGrid(image: Image2D, g: NetworkGrid): Float32Array {
+  const [columns, rows] = image.size;
+  const integral = summedArea(image);
+  const out = new Float32Array(g.columns * g.rows);
+  const halfX = Math.max(0.5, g.stepX / 2);
+  const halfY = Math.max(0.5, g.stepY / 2);
+  for (let gy = 0; gy < g.rows; gy++) {
+    const cy = g.y0 + gy * g.stepY;
+    const top = Math.max(0, Math.round(cy - halfY));
+    const bottom = Math.min(rows, Math.round(cy + halfY));
+    for (let gx = 0; gx < g.columns; gx++) {
+      const cx = g.x0 + gx * g.stepX;
+      const left = Math.max(0, Math.round(cx - halfX));
+      const right = Math.min(columns, Math.round(cx + halfX));
+      const k = gy * g.columns + gx;
+      if (cx < -0.5 || cy < -0.5 || cx > columns - 0.5 || cy > rows - 0.5 || right <= left || bottom <= top) {
+        out[k] = Number.NaN;
+        continue;
+      }
+      const w = columns + 1;
+      const total = integral[bottom * w + right]! - integral[top * w + right]! - integral[bottom * w + left]! + integral[top * w + left]!;
+      out[k] = total / ((right - left) * (bottom - top));
+    }
+  }
+  return out;
+}
+
+/** (columns + 1) x (rows + 1) table of sums over [0, x) x [0, y). Float64: sums of 16-bit values over millions of pixels. */
+function summedArea(image: Image2D): Float64Array {
+  const [columns, rows] = image.size;
+  const w = columns + 1;
+  const table = new Float64Array(w * (rows + 1));
+  for (let y = 0; y < rows; y++) {
+    let rowSum = 0;
+    for (let x = 0; x < columns; x++) {
+      rowSum += Number(image.data[y * columns + x]);
+      table[(y + 1) * w + x + 1] = table[y * w + x + 1]! + rowSum;
+    }
+  }
+  return table;
+}
+
+/** Value at a quantile (0-1) of the finite values. */
+function quantile(values: Float32Array, q: number): number {
+  const finite = Float32Array.from(values.filter((v) => Number.isFinite(v))).sort();
+  if (finite.length === 0) return 0;
+  return finite[Math.min(finite.length - 1, Math.max(0, Math.round(q * (finite.length - 1))))]!;
+}
+
+/**
+ * Network intensity scale: the 1st percentile maps to 0 and the 99th to 1, so exposure, detector
+ * response and bit depth do not change what the network sees; outside the image (NaN) is 0.
+ */
+export function normaliseForNetwork(values: Float32Array, levels?: { low: number; high: number }): { data: Float32Array; low: number; high: number } {
+  const low = levels?.low ?? quantile(values, 0.01);
+  const high = levels?.high ?? quantile(values, 0.99);
+  const range = high - low > 0 ? high - low : 1;
+  const data = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    data[i] = Number.isFinite(v) ? Math.max(-0.5, Math.min(1.5, (v - low) / range)) : 0;
+  }
+  return { data, low, high };
+}

@@ -1,0 +1,64 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
+import { buildNetwork } from '../../nn/architectures/network-spec.js';
+import type { TrainingLossName } from '../../nn/losses/training-loss.js';
+import type { EpochRecord } from '../../nn/training/training-checkpoint.js';
+import type { TrainingData } from '../../nn/training/training-data.js';
+import { trainNetwork } from '../../nn/training/train-network.js';
+import { join } from 'node:path';
+import type { ForearmNetworks } from './forearm-model.js';
+import { coarseLandmarkSpec, fineLandmarkSpec, segmentationSpec } from './forearm-networks.js';
+import { coarseLandmarkTrainingData, fineLandmarkTrainingData, segmentationTrainingData } from './forearm-training-data.js';
+import type { ForearmTrainingSample } from './forearm-training-samples.js';
+
+export interface ForearmNetworkTrainingOptions {
+  /** Epochs per network (early stopping on the validation cases may end a network sooner). */
+  epochs: { segmentation: number; coarseLandmarks: number; fineLandmarks: number };
+  batchSize: number;
+  seed: number;
+  /** Cores for data-parallel training (worker threads). */
+  cores: number;
+  /** Folder for resumable per-network checkpoints. */
+  checkpointDir?: string;
+  write?: (line: string) => void;
+}
+
+export interface TrainedForearmNetworks {
+  networks: ForearmNetworks;
+  specs: { segmentation: NetworkSpec; coarseLandmarks: NetworkSpec; fineLandmarks: NetworkSpec };
+  history: Record<'segmentation' | 'coarseLandmarks' | 'fineLandmarks', { epochs: EpochRecord[]; bestEpoch: number | null; bestValidationLoss: number | null; samplesPerSecond: number }>;
+}
+
+type Stage = 'segmentation' | 'coarseLandmarks' | 'fineLandmarks';
+
+/**
+ * Trains the three networks of seed 000 on labelled radiographs: background removal (attention
+ * U-Net, Dice + cross-entropy on class shares), then the coarse and the fine SCN (heat-map loss),
+ * AdamW with one cosine period, early stopping on the validation samples.
+ */
+export async function trainForearmNetworks(tf: typeof tfTypes, train: readonly ForearmTrainingSample[], validation: readonly ForearmTrainingSample[], o: ForearmNetworkTrainingOptions): Promise<TrainedForearmNetworks> {
+  const specs = { segmentation: segmentationSpec(o.seed), coarseLandmarks: coarseLandmarkSpec(o.seed + 100), fineLandmarks: fineLandmarkSpec(o.seed + 200) };
+  const data: Record<Stage, (s: readonly ForearmTrainingSample[]) => TrainingData> = { segmentation: segmentationTrainingData, coarseLandmarks: coarseLandmarkTrainingData, fineLandmarks: fineLandmarkTrainingData };
+  const losses: Record<Stage, TrainingLossName> = { segmentation: 'dice+cross-entropy', coarseLandmarks: 'heatmap', fineLandmarks: 'heatmap' };
+  const networks: Partial<ForearmNetworks> = {};
+  const history: Partial<TrainedForearmNetworks['history']> = {};
+  for (const stage of ['segmentation', 'coarseLandmarks', 'fineLandmarks'] as const) {
+    const model = buildNetwork(tf, specs[stage]);
+    const epochs = o.epochs[stage];
+    const result = await trainNetwork(tf, model, data[stage](train), {
+      label: `forearm ${stage}`,
+      loss: losses[stage],
+      epochs,
+      batchSize: o.batchSize,
+      seed: o.seed,
+      schedule: { maxLearningRate: 2e-3, minLearningRate: 1e-5, firstPeriodEpochs: epochs, warmupEpochs: Math.min(1, epochs / 4) },
+      ...(validation.length > 0 ? { validation: data[stage](validation), earlyStopping: { patience: 4 } } : {}),
+      ...(o.checkpointDir === undefined ? {} : { checkpointDir: join(o.checkpointDir, stage) }),
+      ...(o.cores > 1 ? { parallel: { spec: specs[stage], cores: o.cores } } : {}),
+      ...(o.write === undefined ? {} : { write: o.write }),
+    });
+    networks[stage] = model;
+    history[stage] = { epochs: result.history, bestEpoch: result.bestEpoch, bestValidationLoss: validation.length > 0 ? result.bestLoss : null, samplesPerSecond: result.samplesPerSecond };
+  }
+  return { networks: networks as ForearmNetworks, specs, history: history as TrainedForearmNetworks['history'] };
+}

@@ -1,0 +1,240 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { OpenBmdError } from '../../core/errors.js';
+import { saveModelFolder } from '../../nn/model-folder/model-folder.js';
+import { errorSummary } from '../../stats/error-summary.js';
+import { groupedKFold, groupedPartition } from '../../stats/grouped-splits.js';
+import { pearsonCorrelation } from '../../stats/pearson-correlation.js';
+import type { AbmdEquation } from './abmd-equation.js';
+import { applyAbmdEquation, fitAbmdEquation } from './abmd-equation.js';
+import type { ForearmCase, ForearmCohort } from './forearm-cohort.js';
+import { readForearmCohort } from './forearm-cohort.js';
+import type { ForearmModel, ForearmNetworks } from './forearm-model.js';
+import { FOREARM_PIPELINE, defaultForearmModelDir, disposeForearmModel, loadForearmModel } from './forearm-model.js';
+import { FINE_CROP, FOREARM_NETWORK_NAMES, WHOLE_GRID } from './forearm-networks.js';
+import type { ForearmTrainingSample } from './forearm-training-samples.js';
+import { forearmTrainingSample, readKeyPoints, readLabels } from './forearm-training-samples.js';
+import type { ForearmStageValidation } from './forearm-validation-summary.js';
+import { formatStageValidation, summariseForearmStages } from './forearm-validation-summary.js';
+import type { ForearmCaseMeasurement } from './measure-forearm-case.js';
+import { measureForearmCase, readForearmCaseImage } from './measure-forearm-case.js';
+import type { ForearmNetworkTrainingOptions, TrainedForearmNetworks } from './train-forearm-networks.js';
+import { trainForearmNetworks } from './train-forearm-networks.js';
+import { writeForearmPredictions } from './forearm-predictions.js';
+
+export interface TrainForearmOptions {
+  cohortCsv: string;
+  outDir: string;
+  folds: number | undefined;
+  seed: number;
+  /** Reuse this model folder's networks instead of training them (default when the cohort has no labels: the shipped model). */
+  networksFrom: string | undefined;
+  epochs: ForearmNetworkTrainingOptions['epochs'];
+  batchSize: number;
+  cores: number;
+  command: string;
+  write: (line: string) => void;
+}
+
+/** What `train` did, stage by stage, and where its results are. */
+export interface TrainForearmResult {
+  modelDir: string;
+  stages: Record<'segmentation' | 'coarseLandmarks' | 'fineLandmarks' | 'abmdEquation', string>;
+  measured: number;
+  failed: { caseId: string; problem: string }[];
+  equation: AbmdEquation;
+  predictionsCsv: string | undefined;
+  stageValidation: ForearmStageValidation | undefined;
+}
+
+/** Fewest labelled cases for which training the networks is attempted rather than reusing a model's. */
+const MIN_LABELLED_FOR_NETWORKS = 12;
+
+async function loadSamples(cases: readonly ForearmCase[], write: (line: string) => void): Promise<ForearmTrainingSample[]> {
+  const samples: ForearmTrainingSample[] = [];
+  const started = Date.now();
+  for (const [i, c] of cases.entries()) {
+    const image = await readForearmCaseImage(c);
+    samples.push(forearmTrainingSample(c.caseId, image, await readLabels(c.labels!, image), readKeyPoints(c.landmarks!)));
+    if ((i + 1) % 25 === 0 || i + 1 === cases.length) {
+      const perCase = (Date.now() - started) / 1000 / (i + 1);
+      write(`[forearm] training samples ${i + 1}/${cases.length}, ${perCase.toFixed(2)} s/case, ETA ${Math.round(perCase * (cases.length - i - 1))} s`);
+    }
+  }
+  return samples;
+}
+
+async function trainOn(tf: typeof tfTypes, cases: readonly ForearmCase[], o: TrainForearmOptions, checkpointDir: string): Promise<TrainedForearmNetworks> {
+  const partition = groupedPartition(cases.map((c) => ({ group: c.patientId })), { train: 0.9, validation: 0.1, test: 0 }, o.seed);
+  const samples = await loadSamples(cases, o.write);
+  const train = samples.filter((_, i) => partition[i] === 'train');
+  const validation = samples.filter((_, i) => partition[i] === 'validation');
+  o.write(`[forearm] training the networks on ${train.length} labelled cases (${validation.length} for early stopping)`);
+  return trainForearmNetworks(tf, train, validation, { epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, cores: o.cores, checkpointDir, write: o.write });
+}
+
+async function measureAll(tf: typeof tfTypes, networks: ForearmNetworks, cases: readonly ForearmCase[], o: TrainForearmOptions, label: string, failed: TrainForearmResult['failed']): Promise<ForearmCaseMeasurement[]> {
+  const out: ForearmCaseMeasurement[] = [];
+  const started = Date.now();
+  for (const [i, c] of cases.entries()) {
+    try {
+      out.push(await measureForearmCase(tf, networks, c));
+    } catch (thrown) {
+      if (!(thrown instanceof OpenBmdError) || !thrown.isBadInput) throw thrown;
+      failed.push({ caseId: c.caseId, problem: thrown.message });
+      o.write(`[forearm] ${c.caseId}: skipped: ${thrown.message}`);
+    }
+    if ((i + 1) % 20 === 0 || i + 1 === cases.length) {
+      const perCase = (Date.now() - started) / 1000 / (i + 1);
+      o.write(`[forearm] ${label}: measured ${i + 1}/${cases.length}, ${perCase.toFixed(2)} s/case, ETA ${Math.round(perCase * (cases.length - i - 1))} s`);
+    }
+  }
+  return out;
+}
+
+const usableForFit = (m: ForearmCaseMeasurement): boolean => m.abmdGPerCm2 !== undefined && Number.isFinite(m.radiusThicknessMm) && Number.isFinite(m.softTissueThicknessMm) && !m.flags.some((f) => f.startsWith('wedge-') || f === 'no-background-square');
+
+function fit(measurements: readonly ForearmCaseMeasurement[]): AbmdEquation {
+  const usable = measurements.filter(usableForFit);
+  return fitAbmdEquation(usable.map((m) => m.radiusThicknessMm), usable.map((m) => m.softTissueThicknessMm), usable.map((m) => m.abmdGPerCm2!));
+}
+
+/**
+ * `openbmd train forearm`: the networks are trained where the cohort has labels (masks and key
+ * points) and reused from a model otherwise; Eq. [2] is always fitted. With folds, patient-grouped
+ * K-fold cross-validation writes out-of-fold predictions: each fold's Eq. [2] (and, when the networks
+ * are trained on this cohort, each fold's networks) never saw the fold's patients.
+ */
+export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): Promise<TrainForearmResult> {
+  const cohort = readForearmCohort(o.cohortCsv);
+  const withTruth = cohort.cases.filter((c) => c.abmdGPerCm2 !== undefined);
+  if (withTruth.length < 4) throw new OpenBmdError('EMPTY_INPUT', `${withTruth.length} case(s) have forearm_abmd; Eq. [2] needs at least 4`, { file: o.cohortCsv });
+  const labelled = cohort.cases.filter((c) => c.labels !== undefined);
+  const trainNetworks = o.networksFrom === undefined && labelled.length >= MIN_LABELLED_FOR_NETWORKS;
+  const reuseDir = o.networksFrom ?? defaultForearmModelDir();
+  mkdirSync(o.outDir, { recursive: true });
+  const failed: TrainForearmResult['failed'] = [];
+  const checkpoints = join(o.outDir, 'checkpoints');
+
+  let reused: ForearmModel | undefined;
+  let final: TrainedForearmNetworks | undefined;
+  let outOfFold: { measurement: ForearmCaseMeasurement; predicted: number; fold: number }[] = [];
+  let allMeasurements: ForearmCaseMeasurement[];
+  if (!trainNetworks) {
+    reused = await loadForearmModel(tf, reuseDir);
+    o.write(`[forearm] reusing the networks of ${reuseDir}${o.networksFrom === undefined ? ` (the cohort has ${labelled.length} labelled cases; ${MIN_LABELLED_FOR_NETWORKS} are needed to train them)` : ''}`);
+    allMeasurements = await measureAll(tf, reused.networks, withTruth, o, 'cohort', failed);
+    if (o.folds !== undefined) outOfFold = crossValidateEquation(allMeasurements, o.folds, o.seed);
+  } else if (o.folds === undefined) {
+    final = await trainOn(tf, labelled, o, join(checkpoints, 'all'));
+    allMeasurements = await measureAll(tf, final.networks, withTruth, o, 'cohort (training cases: not a validation)', failed);
+  } else {
+    // Networks per fold: a fold's cases are measured by networks that never saw them.
+    const folds = groupedKFold(withTruth.map((c) => ({ group: c.patientId })), o.folds, o.seed);
+    allMeasurements = [];
+    for (let k = 0; k < o.folds; k++) {
+      const trainCases = withTruth.filter((c, i) => folds[i] !== k && c.labels !== undefined);
+      o.write(`[forearm] fold ${k + 1}/${o.folds}: networks on ${trainCases.length} cases`);
+      const trained = await trainOn(tf, trainCases, o, join(checkpoints, `fold-${k + 1}`));
+      const held = await measureAll(tf, trained.networks, withTruth.filter((_, i) => folds[i] === k), o, `fold ${k + 1} held out`, failed);
+      const train = await measureAll(tf, trained.networks, withTruth.filter((c, i) => folds[i] !== k), o, `fold ${k + 1} training cases`, failed);
+      const equation = fit(train);
+      for (const m of held) outOfFold.push({ measurement: m, predicted: applyAbmdEquation(equation, m.radiusThicknessMm, m.softTissueThicknessMm), fold: k });
+      allMeasurements.push(...held);
+      Object.values(trained.networks).forEach((n: tfTypes.LayersModel) => n.dispose());
+    }
+    final = await trainOn(tf, labelled, o, join(checkpoints, 'all'));
+  }
+  const equation = fit(allMeasurements);
+  const networks = final?.networks ?? reused!.networks;
+  // Stage validation counts only cases the networks never trained on: a reused model's (trained on another cohort) or out-of-fold ones.
+  const stageValidation = final === undefined || o.folds !== undefined ? summariseForearmStages(o.folds !== undefined ? outOfFold.map((f) => f.measurement) : allMeasurements) : undefined;
+  if (stageValidation !== undefined) for (const line of formatStageValidation(stageValidation)) o.write(`[forearm] ${line}`);
+
+  const predictionsCsv = o.folds === undefined ? undefined : join(o.outDir, 'predictions.csv');
+  if (predictionsCsv !== undefined) {
+    writeForearmPredictions(predictionsCsv, outOfFold.map((f) => ({ caseId: f.measurement.caseId, abmdGPerCm2: f.predicted, fold: f.fold + 1, measurement: f.measurement })));
+  }
+  const stages: TrainForearmResult['stages'] = {
+    segmentation: final === undefined ? `reused from ${reuseDir}` : `trained on ${labelled.length} labelled cases`,
+    coarseLandmarks: final === undefined ? `reused from ${reuseDir}` : `trained on ${labelled.length} labelled cases`,
+    fineLandmarks: final === undefined ? `reused from ${reuseDir}` : `trained on ${labelled.length} labelled cases`,
+    abmdEquation: `fitted on ${allMeasurements.filter(usableForFit).length} cases with forearm_abmd`,
+  };
+  const scored = outOfFold.filter((f) => f.measurement.abmdGPerCm2 !== undefined && Number.isFinite(f.predicted));
+  const outOfFoldMetrics =
+    o.folds === undefined || scored.length < 3
+      ? undefined
+      : {
+          folds: o.folds,
+          cases: 'patients of each fold held out from its Eq. [2] fit' + (final === undefined ? ` (networks from ${reuseDir}, trained on another cohort)` : ' and from its networks'),
+          pcc: pearsonCorrelation(scored.map((f) => f.predicted), scored.map((f) => f.measurement.abmdGPerCm2!)).r,
+          ...errorSummary(scored.map((f) => f.predicted), scored.map((f) => f.measurement.abmdGPerCm2!)),
+        };
+  await saveForearmModel(tf, o, cohort, networks, final, reused, equation, stages, stageValidation, outOfFoldMetrics, failed.length);
+  if (stageValidation !== undefined) writeFileSync(join(o.outDir, 'stage-validation.json'), `${JSON.stringify({ simulated: cohort.simulated, cohort: resolve(o.cohortCsv), ...stageValidation }, null, 2)}\n`);
+  if (reused !== undefined) disposeForearmModel(reused);
+  else if (final !== undefined) Object.values(final.networks).forEach((n: tfTypes.LayersModel) => n.dispose());
+  return { modelDir: o.outDir, stages, measured: allMeasurements.length, failed, equation, predictionsCsv, stageValidation };
+}
+
+/** Eq. [2] cross-validated by patient-grouped folds on measurements made with fixed networks. */
+export function crossValidateEquation(measurements: readonly ForearmCaseMeasurement[], folds: number, seed: number): { measurement: ForearmCaseMeasurement; predicted: number; fold: number }[] {
+  const assignment = groupedKFold(measurements.map((m) => ({ group: m.patientId })), folds, seed);
+  const out: { measurement: ForearmCaseMeasurement; predicted: number; fold: number }[] = [];
+  for (let k = 0; k < folds; k++) {
+    const equation = fit(measurements.filter((_, i) => assignment[i] !== k));
+    measurements.forEach((m, i) => {
+      if (assignment[i] === k) out.push({ measurement: m, predicted: applyAbmdEquation(equation, m.radiusThicknessMm, m.softTissueThicknessMm), fold: k });
+    });
+  }
+  return out;
+}
+
+async function saveForearmModel(
+  tf: typeof tfTypes,
+  o: TrainForearmOptions,
+  cohort: ForearmCohort,
+  networks: ForearmNetworks,
+  trained: TrainedForearmNetworks | undefined,
+  reused: ForearmModel | undefined,
+  equation: AbmdEquation,
+  stages: TrainForearmResult['stages'],
+  stageValidation: ForearmStageValidation | undefined,
+  outOfFold: Record<string, unknown> | undefined,
+  failedCount: number,
+): Promise<void> {
+  const specOf = (name: keyof ForearmNetworks): TrainedForearmNetworks['specs']['segmentation'] => {
+    if (trained !== undefined) return trained.specs[name];
+    const entry = reused!.description.networks[FOREARM_NETWORK_NAMES[name]]!;
+    return entry.spec as unknown as TrainedForearmNetworks['specs']['segmentation'];
+  };
+  const whole = { grid: 'whole image fitted into the grid with square pixels, centred, box-averaged', columns: WHOLE_GRID.columns, rows: WHOLE_GRID.rows, intensity: '1st..99th percentile -> 0..1, clipped to [-0.5, 1.5]' };
+  await saveModelFolder(
+    tf,
+    o.outDir,
+    {
+      name: 'forearm-step-wedge',
+      pipeline: FOREARM_PIPELINE,
+      command: o.command,
+      seed: o.seed,
+      parameters: { abmdEquation: equation, stages, ...(reused === undefined ? {} : { networksFrom: reused.description.trainingData }) },
+      trainingData: { cohort: resolve(o.cohortCsv), simulated: cohort.simulated, cases: cohort.cases.length, description: cohort.description, generator: cohort.generator, failedCases: failedCount },
+      metrics: {
+        ...(outOfFold === undefined ? {} : { outOfFold }),
+        ...(stageValidation === undefined ? {} : { stageValidation }),
+        ...(trained === undefined ? {} : { networkTraining: trained.history }),
+      },
+    },
+    {
+      [FOREARM_NETWORK_NAMES.segmentation]: { model: networks.segmentation, spec: specOf('segmentation'), preprocessing: { ...whole, output: 'class probabilities background, hand/forearm, step wedge' } },
+      [FOREARM_NETWORK_NAMES.coarseLandmarks]: { model: networks.coarseLandmarks, spec: specOf('coarseLandmarks'), preprocessing: { ...whole, backgroundRemoval: 'input x (1 - P(background)) of the segmentation network', output: 'heat maps radial, ulnar key point' } },
+      [FOREARM_NETWORK_NAMES.fineLandmarks]: {
+        model: networks.fineLandmarks,
+        spec: specOf('fineLandmarks'),
+        preprocessing: { grid: `${FINE_CROP.size} px square at ${FINE_CROP.pixelMm} mm centred between the coarse key points`, intensity: `percentiles of the ${FINE_CROP.contextSize} px context crop`, output: 'heat maps radial, ulnar key point' },
+      },
+    },
+  );
+}
