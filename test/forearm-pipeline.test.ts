@@ -227,3 +227,11 @@ test('train on a labelled cohort trains the three networks per fold (a tiny run:
   assert.ok(description.metrics.stageValidation !== undefined, 'out-of-fold stage validation recorded');
   assert.ok(existsSync(join(out, 'predictions.csv')));
 });
+
+test('demo: simulates, cross-validates, evaluates and analyses one image, saying where everything is', () => {
+  const out = join(root, 'demo');
+  const r = runCli(['demo', '--n', '12', '--out', out, '--seed', '5'], 600_000);
+  assert.equal(r.status, 0, r.stderr);
+  for (const file of ['cohort/cohort.csv', 'model/model.json', 'model/predictions.csv', 'model/metrics.json', 'model/report.html', 'model/report.pdf', 'analyze-forearm-0001/overlay.png', 'analyze-forearm-0001/report.pdf']) assert.ok(existsSync(join(out, file)), file);
+  assert.match(r.stderr, /SIMULATED cohort, out-of-fold forearm aBMD \(n = \d+\): r = /);
+});

@@ -23,7 +23,7 @@ export interface TrainCommandOptions {
 const PIPELINES = ['forearm'] as const;
 
 /** Default epochs per network (segmentation, coarse landmarks, fine landmarks); early stopping may end sooner. */
-const DEFAULT_EPOCHS = '16,24,24';
+const DEFAULT_EPOCHS = '16,10,12';
 
 function parseEpochs(text: string): { segmentation: number; coarseLandmarks: number; fineLandmarks: number } {
   const parts = text.split(',').map(Number);

@@ -121,7 +121,7 @@ export function forearmOverlayPng(a: ForearmAnalysis, lines: readonly string[], 
 <image x="0" y="0" width="${INSET_PIXELS}" height="${INSET_PIXELS}" xlink:href="${inset}"/>
 <svg x="0" y="0" width="${INSET_PIXELS}" height="${INSET_PIXELS}"><g transform="scale(${insetScale}) translate(${-(centre[0] - half)} ${-(centre[1] - half)})">${annotations(a, 1 / insetScale, true)}</g></svg>
 <rect x="0" y="0" width="${INSET_PIXELS}" height="${INSET_PIXELS}" fill="none" stroke="white"/>
-<text x="0" y="${INSET_PIXELS + 20}" font-size="12" fill="white">ROIs enlarged: radius (red, bone pixels tinted), soft tissue (green), background (yellow)</text>
+<text x="0" y="${INSET_PIXELS + 20}" font-size="12" fill="white">ROIs: radius (red, bone tinted), soft tissue (green), background (yellow)</text>
 </g>
 ${banner === undefined ? '' : `<text x="10" y="24" font-size="20" font-weight="bold" fill="#ffb000">${escapeHtml(banner)}</text>`}
 ${text}

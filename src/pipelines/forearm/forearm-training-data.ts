@@ -4,7 +4,7 @@ import type { AugmentationRanges, Affine } from '../../nn/training/image-augment
 import { adjustIntensity, drawAugmentation, transformPoint, warpImage } from '../../nn/training/image-augmentation.js';
 import type { HostBatch, TrainingData } from '../../nn/training/training-data.js';
 import type { Point } from './forearm-roi-geometry.js';
-import { COARSE_SIGMA_PX, FINE_CROP, FINE_SIGMA_PX, SEGMENTATION_CLASSES, WHOLE_GRID } from './forearm-networks.js';
+import { COARSE_SIGMA_PX, FINE_CROP, FINE_SIGMA_PX, HEATMAP_AMPLITUDE, SEGMENTATION_CLASSES, WHOLE_GRID } from './forearm-networks.js';
 import { foregroundShare, removeBackground } from './forearm-segmentation.js';
 import type { ForearmTrainingSample } from './forearm-training-samples.js';
 
@@ -110,7 +110,7 @@ function landmarkData(count: number, columns: number, rows: number, ranges: Augm
           return [q[0] - s.crop, q[1] - s.crop] as Point;
         });
         inputs.push(cropped);
-        targets.push(landmarkHeatmaps(points, outColumns, outRows, sigma));
+        targets.push(landmarkHeatmaps(points, outColumns, outRows, sigma).map((v) => v * HEATMAP_AMPLITUDE));
       }
       return { inputs: [{ data: concat(inputs), shape: [indices.length, outRows, outColumns, 1] }], targets: { data: concat(targets), shape: [indices.length, outRows, outColumns, 2] } };
     },

@@ -4,7 +4,7 @@ import { heatmapPeaks } from '../../nn/architectures/spatial-configuration-net.j
 import { predictInBatches } from '../../nn/inference.js';
 import type { Point } from './forearm-roi-geometry.js';
 import type { ForearmNetworks } from './forearm-model.js';
-import { FINE_CROP, WHOLE_GRID } from './forearm-networks.js';
+import { FINE_CROP, HEATMAP_AMPLITUDE, WHOLE_GRID } from './forearm-networks.js';
 import { foregroundShare, labelsFromProbabilities, removeBackground } from './forearm-segmentation.js';
 import type { NetworkGrid } from './network-grid.js';
 import { cropGrid, gridToImage, normaliseForNetwork, sampleOnGrid, wholeImageGrid } from './network-grid.js';
@@ -17,7 +17,7 @@ export interface ForearmLocation {
   keyPoints: [Point, Point];
   /** The coarse stage's estimate, image pixels. */
   coarseKeyPoints: [Point, Point];
-  /** Heat-map maxima of the fine stage (near 1 when the network is sure). */
+  /** Heat-map maxima of the fine stage over the target peak (near 1 when the network is sure). */
   keyPointConfidence: [number, number];
 }
 
@@ -44,7 +44,7 @@ function predictOne(tf: typeof tfTypes, model: tfTypes.LayersModel, input: Float
 
 function peaksOnGrid(maps: Float32Array, g: NetworkGrid): { points: [Point, Point]; heights: [number, number] } {
   const [a, b] = heatmapPeaks(maps, g.columns, g.rows, 2) as [Point, Point];
-  const height = (p: Point, l: number): number => maps[(Math.round(p[1]) * g.columns + Math.round(p[0])) * 2 + l]!;
+  const height = (p: Point, l: number): number => maps[(Math.round(p[1]) * g.columns + Math.round(p[0])) * 2 + l]! / HEATMAP_AMPLITUDE;
   return { points: [gridToImage(g, a), gridToImage(g, b)], heights: [height(a, 0), height(b, 1)] };
 }
 
