@@ -39,7 +39,7 @@ export async function predictCommand(o: PredictCommandOptions): Promise<{ predic
     for (const [i, c] of cohort.cases.entries()) {
       const withPhantom = c.phantom === undefined ? { ...c, phantom: DEFAULT_PHANTOM } : c;
       try {
-        const m = await measureForearmCase(tf, model.networks, { ...withPhantom, labels: undefined, landmarks: undefined });
+        const m = await measureForearmCase(tf, model.networks, { ...withPhantom, labels: undefined, landmarks: undefined }, model.backgroundRemoval);
         const refusing = m.flags.filter((f) => REFUSING_FLAGS.includes(f as ForearmQcFlag));
         if (refusing.length > 0) throw new OpenBmdError('INVALID_VALUE', `QC failed (${refusing.join(', ')})`, { file: c.image });
         rows.push({ caseId: c.caseId, abmdGPerCm2: applyAbmdEquation(equation, m.radiusThicknessMm, m.softTissueThicknessMm), measurement: m });

@@ -13,6 +13,9 @@ export interface TrainCommandOptions {
   folds?: number;
   seed: number;
   networks?: string;
+  fineTune?: string;
+  /** commander's --no-background-removal sets this false. */
+  backgroundRemoval?: boolean;
   epochs?: string;
   batchSize?: number;
   cores?: number;
@@ -36,6 +39,7 @@ export async function trainCommand(pipeline: string, o: TrainCommandOptions): Pr
   if (!PIPELINES.includes(pipeline as (typeof PIPELINES)[number])) {
     throw new OpenBmdError('BAD_ARGUMENT', `the ${pipeline} pipeline cannot be trained yet (available: ${PIPELINES.join(', ')})`);
   }
+  if (o.networks !== undefined && o.fineTune !== undefined) throw new OpenBmdError('BAD_ARGUMENT', '--networks (reuse as they are) and --fine-tune (train further) exclude each other');
   const tf = await nnBackend('wasm');
   const write = (line: string): void => void process.stderr.write(`${line}\n`);
   const result = await trainForearm(tf, {
@@ -44,6 +48,8 @@ export async function trainCommand(pipeline: string, o: TrainCommandOptions): Pr
     folds: o.folds,
     seed: o.seed,
     networksFrom: o.networks,
+    fineTuneFrom: o.fineTune,
+    backgroundRemoval: o.backgroundRemoval ?? true,
     epochs: parseEpochs(o.epochs ?? DEFAULT_EPOCHS),
     batchSize: o.batchSize ?? 8,
     cores: o.cores ?? Math.min(2, availableParallelism()),

@@ -62,7 +62,7 @@ export function forearmImage(dicom: DicomImage): Image2D {
  * calibration, ROIs, Eq. [2] and the clinical wording. Pure of I/O: the caller reads the files.
  */
 export function analyzeForearm(tf: typeof tfTypes, model: ForearmModel, image: Image2D, phantom: StepWedgePhantom, file: string, person: Person, knowledge: ClinicalKnowledge): ForearmAnalysis {
-  const location = locateForearm(tf, model.networks, image);
+  const location = locateForearm(tf, model.networks, image, model.backgroundRemoval);
   const [columns, rows] = image.size;
   const measurement = measureForearm(image, phantom, location.keyPoints, foregroundFromLabels(location.labels, columns, rows), file);
   const flags: ForearmQcFlag[] = [...measurement.calibration.flags, ...measurement.geometry.flags];

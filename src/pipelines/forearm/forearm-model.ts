@@ -27,6 +27,8 @@ export interface ForearmModel {
   networks: ForearmNetworks;
   /** Eq. [2]'s fitted coefficients; absent in a model that only holds networks. */
   equation: AbmdEquation | undefined;
+  /** Whether the coarse key-point network takes background-removed images (seed 000) or the radiograph as it is. */
+  backgroundRemoval: boolean;
 }
 
 const equationSchema = z.object({ pGPerCm2PerMm: z.number().finite(), q: z.number().finite(), rGPerCm2: z.number().finite(), n: z.number().int().positive() });
@@ -58,6 +60,7 @@ export async function loadForearmModel(tf: typeof tfTypes, dir: string): Promise
       fineLandmarks: networks[FOREARM_NETWORK_NAMES.fineLandmarks]!,
     },
     equation,
+    backgroundRemoval: description.parameters['backgroundRemoval'] !== false,
   };
 }
 

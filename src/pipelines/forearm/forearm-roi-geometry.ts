@@ -11,6 +11,8 @@ export interface ForearmRoiGeometry {
   /** Soft tissue beside the radius: between its radial edge and the skin, or between radius and ulna, whichever gap is wider. */
   softTissue: Quad;
   softTissueSide: 'radial' | 'interosseous';
+  /** Both soft-tissue rectangles and their gaps (pixels), the chosen one among them. */
+  softTissueCandidates: { radial: Quad; radialGapPx: number; interosseous: Quad; interosseousGapPx: number };
   /** Squares of background outside the wrist (two where they fit, at least one). */
   background: Quad[];
   /** Unit vector towards the elbow. */
@@ -83,9 +85,9 @@ export function forearmRoiGeometry(radial: Point, ulnar: Point, isForeground: (p
   const useRadial = radialGap >= interosseousGap;
   const gap = useRadial ? radialGap : interosseousGap;
   if (gap * pixelMm < 2) flags.push('soft-tissue-too-thin');
-  const softTissue = useRadial
-    ? rectangle(add(add(radial, u, 0.25 * gap), proximal, 0.25 * side), u, 0.5 * gap, proximal, 0.5 * side)
-    : rectangle(add(add(interosseousStart, minus, 0.25 * gap), proximal, -0.25 * side), minus, 0.5 * gap, proximal, 0.5 * side);
+  const radialRectangle = rectangle(add(add(radial, u, 0.25 * radialGap), proximal, 0.25 * side), u, 0.5 * radialGap, proximal, 0.5 * side);
+  const interosseousRectangle = rectangle(add(add(interosseousStart, minus, 0.25 * interosseousGap), proximal, -0.25 * side), minus, 0.5 * interosseousGap, proximal, 0.5 * side);
+  const softTissue = useRadial ? radialRectangle : interosseousRectangle;
 
   const squareSide = Math.min(0.5 * side, 8 / pixelMm);
   const clearance = 5 / pixelMm;
@@ -119,5 +121,13 @@ export function forearmRoiGeometry(radial: Point, ulnar: Point, isForeground: (p
   }
   if (background.length === 1) flags.push('one-background-square');
   if (background.length === 0) flags.push('no-background-square');
-  return { radiusSquare, softTissue, softTissueSide: useRadial ? 'radial' : 'interosseous', background, proximal, flags };
+  return {
+    radiusSquare,
+    softTissue,
+    softTissueSide: useRadial ? 'radial' : 'interosseous',
+    softTissueCandidates: { radial: radialRectangle, radialGapPx: radialGap, interosseous: interosseousRectangle, interosseousGapPx: interosseousGap },
+    background,
+    proximal,
+    flags,
+  };
 }

@@ -74,9 +74,9 @@ export function segmentationTrainingData(samples: readonly ForearmTrainingSample
 }
 
 /** The coarse SCN's training data: background-removed whole radiographs -> two heat maps. */
-export function coarseLandmarkTrainingData(samples: readonly ForearmTrainingSample[]): TrainingData {
+export function coarseLandmarkTrainingData(samples: readonly ForearmTrainingSample[], backgroundRemoval = true): TrainingData {
   const { columns, rows } = WHOLE_GRID;
-  const masked = samples.map((s) => removeBackground(s.whole, foregroundShare(s.segmentation)));
+  const masked = samples.map((s) => (backgroundRemoval ? removeBackground(s.whole, foregroundShare(s.segmentation)) : s.whole));
   return landmarkData(samples.length, columns, rows, WHOLE_AUGMENTATION, COARSE_SIGMA_PX, (i) => ({ input: masked[i]!, points: samples[i]!.wholeKeyPoints, crop: 0 }));
 }
 

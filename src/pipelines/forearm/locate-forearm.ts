@@ -52,11 +52,12 @@ function peaksOnGrid(maps: Float32Array, g: NetworkGrid): { points: [Point, Poin
  * Seed 000's network stages on one radiograph: background removal (attention U-Net), then the SCN
  * key points on the background-removed image, refined by a second SCN on a 0.4 mm crop around them.
  */
-export function locateForearm(tf: typeof tfTypes, networks: ForearmNetworks, image: Image2D): ForearmLocation {
+export function locateForearm(tf: typeof tfTypes, networks: ForearmNetworks, image: Image2D, backgroundRemoval = true): ForearmLocation {
   const whole = wholeImageInput(image);
   const probabilities = predictOne(tf, networks.segmentation, whole.input, WHOLE_GRID.rows, WHOLE_GRID.columns);
   const labels = labelsFromProbabilities(probabilities, whole.grid, image.size);
-  const masked = removeBackground(whole.input, foregroundShare(probabilities));
+  // Without background removal (seed 000's Table 3 comparison) the coarse network sees the radiograph as it is.
+  const masked = backgroundRemoval ? removeBackground(whole.input, foregroundShare(probabilities)) : whole.input;
   const coarse = peaksOnGrid(predictOne(tf, networks.coarseLandmarks, masked, WHOLE_GRID.rows, WHOLE_GRID.columns), whole.grid);
   const centre: Point = [(coarse.points[0][0] + coarse.points[1][0]) / 2, (coarse.points[0][1] + coarse.points[1][1]) / 2];
   const fine = fineCropInput(image, centre);

@@ -42,12 +42,12 @@ export async function readForearmCaseImage(c: ForearmCase): Promise<Image2D> {
 }
 
 /** Measures one cohort case with the networks given; errors are OpenBmdErrors naming the file. */
-export async function measureForearmCase(tf: typeof tfTypes, networks: ForearmNetworks, c: ForearmCase): Promise<ForearmCaseMeasurement> {
+export async function measureForearmCase(tf: typeof tfTypes, networks: ForearmNetworks, c: ForearmCase, backgroundRemoval = true): Promise<ForearmCaseMeasurement> {
   if (c.phantom === undefined) throw new OpenBmdError('INVALID_VALUE', `line ${c.line}: no phantom description (the forearm method needs the step wedge's)`, { file: c.image });
   const image = await readForearmCaseImage(c);
   const phantom = readStepWedgePhantom(c.phantom);
   const [columns, rows] = image.size;
-  const location = locateForearm(tf, networks, image);
+  const location = locateForearm(tf, networks, image, backgroundRemoval);
   const m = measureForearm(image, phantom, location.keyPoints, foregroundFromLabels(location.labels, columns, rows), c.image);
   const result: ForearmCaseMeasurement = {
     caseId: c.caseId,

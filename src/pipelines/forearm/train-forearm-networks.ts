@@ -5,6 +5,8 @@ import type { TrainingLossName } from '../../nn/losses/training-loss.js';
 import type { EpochRecord } from '../../nn/training/training-checkpoint.js';
 import type { TrainingData } from '../../nn/training/training-data.js';
 import { trainNetwork } from '../../nn/training/train-network.js';
+import { modelWeightLengths, readModelWeights, writeModelWeights } from '../../nn/training/model-weights.js';
+import { OpenBmdError } from '../../core/errors.js';
 import { join } from 'node:path';
 import type { ForearmNetworks } from './forearm-model.js';
 import { coarseLandmarkSpec, fineLandmarkSpec, segmentationSpec } from './forearm-networks.js';
@@ -20,6 +22,10 @@ export interface ForearmNetworkTrainingOptions {
   cores: number;
   /** Folder for resumable per-network checkpoints. */
   checkpointDir?: string;
+  /** Start from these networks' weights (fine-tuning) instead of fresh ones; they must have the same architecture. */
+  initial?: ForearmNetworks;
+  /** Train the coarse key-point network on background-removed images (seed 000; default) or on the radiograph as it is. */
+  backgroundRemoval?: boolean;
   write?: (line: string) => void;
 }
 
@@ -38,12 +44,13 @@ type Stage = 'segmentation' | 'coarseLandmarks' | 'fineLandmarks';
  */
 export async function trainForearmNetworks(tf: typeof tfTypes, train: readonly ForearmTrainingSample[], validation: readonly ForearmTrainingSample[], o: ForearmNetworkTrainingOptions): Promise<TrainedForearmNetworks> {
   const specs = { segmentation: segmentationSpec(o.seed), coarseLandmarks: coarseLandmarkSpec(o.seed + 100), fineLandmarks: fineLandmarkSpec(o.seed + 200) };
-  const data: Record<Stage, (s: readonly ForearmTrainingSample[]) => TrainingData> = { segmentation: segmentationTrainingData, coarseLandmarks: coarseLandmarkTrainingData, fineLandmarks: fineLandmarkTrainingData };
+  const data: Record<Stage, (s: readonly ForearmTrainingSample[]) => TrainingData> = { segmentation: segmentationTrainingData, coarseLandmarks: (samples) => coarseLandmarkTrainingData(samples, o.backgroundRemoval ?? true), fineLandmarks: fineLandmarkTrainingData };
   const losses: Record<Stage, TrainingLossName> = { segmentation: 'dice+cross-entropy', coarseLandmarks: 'heatmap', fineLandmarks: 'heatmap' };
   const networks: Partial<ForearmNetworks> = {};
   const history: Partial<TrainedForearmNetworks['history']> = {};
   for (const stage of ['segmentation', 'coarseLandmarks', 'fineLandmarks'] as const) {
     const model = buildNetwork(tf, specs[stage]);
+    if (o.initial !== undefined) copyWeights(tf, o.initial[stage], model, stage);
     const epochs = o.epochs[stage];
     const result = await trainNetwork(tf, model, data[stage](train), {
       label: `forearm ${stage}`,
@@ -51,7 +58,8 @@ export async function trainForearmNetworks(tf: typeof tfTypes, train: readonly F
       epochs,
       batchSize: o.batchSize,
       seed: o.seed,
-      schedule: { maxLearningRate: 2e-3, minLearningRate: 1e-5, firstPeriodEpochs: epochs, warmupEpochs: Math.min(1, epochs / 4) },
+      // Fine-tuning starts from trained weights: a smaller step keeps what they learned.
+      schedule: { maxLearningRate: o.initial === undefined ? 2e-3 : 5e-4, minLearningRate: 1e-5, firstPeriodEpochs: epochs, warmupEpochs: Math.min(1, epochs / 4) },
       ...(validation.length > 0 ? { validation: data[stage](validation), earlyStopping: { patience: 4 } } : {}),
       ...(o.checkpointDir === undefined ? {} : { checkpointDir: join(o.checkpointDir, stage) }),
       ...(o.cores > 1 ? { parallel: { spec: specs[stage], cores: o.cores } } : {}),
@@ -61,4 +69,12 @@ export async function trainForearmNetworks(tf: typeof tfTypes, train: readonly F
     history[stage] = { epochs: result.history, bestEpoch: result.bestEpoch, bestValidationLoss: validation.length > 0 ? result.bestLoss : null, samplesPerSecond: result.samplesPerSecond };
   }
   return { networks: networks as ForearmNetworks, specs, history: history as TrainedForearmNetworks['history'] };
+}
+
+/** Copies a trained network's weights into a fresh one of the same architecture (fine-tuning starts there). */
+function copyWeights(tf: typeof tfTypes, from: tfTypes.LayersModel, to: tfTypes.LayersModel, stage: string): void {
+  if (JSON.stringify(modelWeightLengths(from)) !== JSON.stringify(modelWeightLengths(to))) {
+    throw new OpenBmdError('BAD_MODEL', `the ${stage} network to fine-tune has another architecture than this version of openbmd builds`);
+  }
+  writeModelWeights(tf, to, readModelWeights(from));
 }

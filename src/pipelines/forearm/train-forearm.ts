@@ -30,6 +30,10 @@ export interface TrainForearmOptions {
   seed: number;
   /** Reuse this model folder's networks instead of training them (default when the cohort has no labels: the shipped model). */
   networksFrom: string | undefined;
+  /** Fine-tune this model folder's networks on the cohort's labels (instead of training them from fresh weights). */
+  fineTuneFrom?: string | undefined;
+  /** Networks trained here: the coarse key points on background-removed images (default, seed 000) or not (the Table 3 comparison). */
+  backgroundRemoval?: boolean;
   epochs: ForearmNetworkTrainingOptions['epochs'];
   batchSize: number;
   cores: number;
@@ -65,21 +69,21 @@ async function loadSamples(cases: readonly ForearmCase[], write: (line: string) 
   return samples;
 }
 
-async function trainOn(tf: typeof tfTypes, cases: readonly ForearmCase[], o: TrainForearmOptions, checkpointDir: string): Promise<TrainedForearmNetworks> {
+async function trainOn(tf: typeof tfTypes, cases: readonly ForearmCase[], o: TrainForearmOptions, checkpointDir: string, initial: ForearmNetworks | undefined): Promise<TrainedForearmNetworks> {
   const partition = groupedPartition(cases.map((c) => ({ group: c.patientId })), { train: 0.9, validation: 0.1, test: 0 }, o.seed);
   const samples = await loadSamples(cases, o.write);
   const train = samples.filter((_, i) => partition[i] === 'train');
   const validation = samples.filter((_, i) => partition[i] === 'validation');
-  o.write(`[forearm] training the networks on ${train.length} labelled cases (${validation.length} for early stopping)`);
-  return trainForearmNetworks(tf, train, validation, { epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, cores: o.cores, checkpointDir, write: o.write });
+  o.write(`[forearm] ${initial === undefined ? 'training' : 'fine-tuning'} the networks on ${train.length} labelled cases (${validation.length} for early stopping)`);
+  return trainForearmNetworks(tf, train, validation, { epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, cores: o.cores, checkpointDir, write: o.write, backgroundRemoval: o.backgroundRemoval ?? true, ...(initial === undefined ? {} : { initial }) });
 }
 
-async function measureAll(tf: typeof tfTypes, networks: ForearmNetworks, cases: readonly ForearmCase[], o: TrainForearmOptions, label: string, failed: TrainForearmResult['failed']): Promise<ForearmCaseMeasurement[]> {
+async function measureAll(tf: typeof tfTypes, networks: ForearmNetworks, backgroundRemoval: boolean, cases: readonly ForearmCase[], o: TrainForearmOptions, label: string, failed: TrainForearmResult['failed']): Promise<ForearmCaseMeasurement[]> {
   const out: ForearmCaseMeasurement[] = [];
   const started = Date.now();
   for (const [i, c] of cases.entries()) {
     try {
-      out.push(await measureForearmCase(tf, networks, c));
+      out.push(await measureForearmCase(tf, networks, c, backgroundRemoval));
     } catch (thrown) {
       if (!(thrown instanceof OpenBmdError) || !thrown.isBadInput) throw thrown;
       failed.push({ caseId: c.caseId, problem: thrown.message });
@@ -117,6 +121,10 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   const failed: TrainForearmResult['failed'] = [];
   const checkpoints = join(o.outDir, 'checkpoints');
 
+  if (o.fineTuneFrom !== undefined && labelled.length < MIN_LABELLED_FOR_NETWORKS) throw new OpenBmdError('EMPTY_INPUT', `fine-tuning needs labelled cases (masks/ and landmarks/ beside the manifest); the cohort has ${labelled.length}`, { file: o.cohortCsv });
+  const initialModel = trainNetworks && o.fineTuneFrom !== undefined ? await loadForearmModel(tf, o.fineTuneFrom) : undefined;
+  const initial = initialModel?.networks;
+  const trainedBackgroundRemoval = o.backgroundRemoval ?? true;
   let reused: ForearmModel | undefined;
   let final: TrainedForearmNetworks | undefined;
   let outOfFold: { measurement: ForearmCaseMeasurement; predicted: number; fold: number }[] = [];
@@ -124,11 +132,11 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   if (!trainNetworks) {
     reused = await loadForearmModel(tf, reuseDir);
     o.write(`[forearm] reusing the networks of ${reuseDir}${o.networksFrom === undefined ? ` (the cohort has ${labelled.length} labelled cases; ${MIN_LABELLED_FOR_NETWORKS} are needed to train them)` : ''}`);
-    allMeasurements = await measureAll(tf, reused.networks, withTruth, o, 'cohort', failed);
+    allMeasurements = await measureAll(tf, reused.networks, reused.backgroundRemoval, withTruth, o, 'cohort', failed);
     if (o.folds !== undefined) outOfFold = crossValidateEquation(allMeasurements, o.folds, o.seed);
   } else if (o.folds === undefined) {
-    final = await trainOn(tf, labelled, o, join(checkpoints, 'all'));
-    allMeasurements = await measureAll(tf, final.networks, withTruth, o, 'cohort (training cases: not a validation)', failed);
+    final = await trainOn(tf, labelled, o, join(checkpoints, 'all'), initial);
+    allMeasurements = await measureAll(tf, final.networks, trainedBackgroundRemoval, withTruth, o, 'cohort (training cases: not a validation)', failed);
   } else {
     // Networks per fold: a fold's cases are measured by networks that never saw them.
     const folds = groupedKFold(withTruth.map((c) => ({ group: c.patientId })), o.folds, o.seed);
@@ -136,15 +144,15 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
     for (let k = 0; k < o.folds; k++) {
       const trainCases = withTruth.filter((c, i) => folds[i] !== k && c.labels !== undefined);
       o.write(`[forearm] fold ${k + 1}/${o.folds}: networks on ${trainCases.length} cases`);
-      const trained = await trainOn(tf, trainCases, o, join(checkpoints, `fold-${k + 1}`));
-      const held = await measureAll(tf, trained.networks, withTruth.filter((_, i) => folds[i] === k), o, `fold ${k + 1} held out`, failed);
-      const train = await measureAll(tf, trained.networks, withTruth.filter((c, i) => folds[i] !== k), o, `fold ${k + 1} training cases`, failed);
+      const trained = await trainOn(tf, trainCases, o, join(checkpoints, `fold-${k + 1}`), initial);
+      const held = await measureAll(tf, trained.networks, trainedBackgroundRemoval, withTruth.filter((_, i) => folds[i] === k), o, `fold ${k + 1} held out`, failed);
+      const train = await measureAll(tf, trained.networks, trainedBackgroundRemoval, withTruth.filter((c, i) => folds[i] !== k), o, `fold ${k + 1} training cases`, failed);
       const equation = fit(train);
       for (const m of held) outOfFold.push({ measurement: m, predicted: applyAbmdEquation(equation, m.radiusThicknessMm, m.softTissueThicknessMm), fold: k });
       allMeasurements.push(...held);
       Object.values(trained.networks).forEach((n: tfTypes.LayersModel) => n.dispose());
     }
-    final = await trainOn(tf, labelled, o, join(checkpoints, 'all'));
+    final = await trainOn(tf, labelled, o, join(checkpoints, 'all'), initial);
   }
   const equation = fit(allMeasurements);
   const networks = final?.networks ?? reused!.networks;
@@ -156,10 +164,11 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   if (predictionsCsv !== undefined) {
     writeForearmPredictions(predictionsCsv, outOfFold.map((f) => ({ caseId: f.measurement.caseId, abmdGPerCm2: f.predicted, fold: f.fold + 1, measurement: f.measurement })));
   }
+  const networkStage = final === undefined ? `reused from ${reuseDir}` : initial === undefined ? `trained on ${labelled.length} labelled cases` : `fine-tuned from ${o.fineTuneFrom} on ${labelled.length} labelled cases`;
   const stages: TrainForearmResult['stages'] = {
-    segmentation: final === undefined ? `reused from ${reuseDir}` : `trained on ${labelled.length} labelled cases`,
-    coarseLandmarks: final === undefined ? `reused from ${reuseDir}` : `trained on ${labelled.length} labelled cases`,
-    fineLandmarks: final === undefined ? `reused from ${reuseDir}` : `trained on ${labelled.length} labelled cases`,
+    segmentation: networkStage,
+    coarseLandmarks: networkStage,
+    fineLandmarks: networkStage,
     abmdEquation: `fitted on ${allMeasurements.filter(usableForFit).length} cases with forearm_abmd`,
   };
   const scored = outOfFold.filter((f) => f.measurement.abmdGPerCm2 !== undefined && Number.isFinite(f.predicted));
@@ -172,8 +181,10 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
           pcc: pearsonCorrelation(scored.map((f) => f.predicted), scored.map((f) => f.measurement.abmdGPerCm2!)).r,
           ...errorSummary(scored.map((f) => f.predicted), scored.map((f) => f.measurement.abmdGPerCm2!)),
         };
-  await saveForearmModel(tf, o, cohort, networks, final, reused, equation, stages, stageValidation, outOfFoldMetrics, failed.length);
+  const backgroundRemoval = reused?.backgroundRemoval ?? trainedBackgroundRemoval;
+  await saveForearmModel(tf, o, cohort, networks, final, reused, equation, stages, stageValidation, outOfFoldMetrics, failed.length, backgroundRemoval);
   if (stageValidation !== undefined) writeFileSync(join(o.outDir, 'stage-validation.json'), `${JSON.stringify({ simulated: cohort.simulated, cohort: resolve(o.cohortCsv), ...stageValidation }, null, 2)}\n`);
+  if (initialModel !== undefined) disposeForearmModel(initialModel);
   if (reused !== undefined) disposeForearmModel(reused);
   else if (final !== undefined) Object.values(final.networks).forEach((n: tfTypes.LayersModel) => n.dispose());
   return { modelDir: o.outDir, stages, measured: allMeasurements.length, failed, equation, predictionsCsv, stageValidation };
@@ -204,6 +215,7 @@ async function saveForearmModel(
   stageValidation: ForearmStageValidation | undefined,
   outOfFold: Record<string, unknown> | undefined,
   failedCount: number,
+  backgroundRemoval: boolean,
 ): Promise<void> {
   const specOf = (name: keyof ForearmNetworks): TrainedForearmNetworks['specs']['segmentation'] => {
     if (trained !== undefined) return trained.specs[name];
@@ -219,7 +231,7 @@ async function saveForearmModel(
       pipeline: FOREARM_PIPELINE,
       command: o.command,
       seed: o.seed,
-      parameters: { abmdEquation: equation, stages, ...(reused === undefined ? {} : { networksFrom: reused.description.trainingData }) },
+      parameters: { abmdEquation: equation, stages, backgroundRemoval, ...(reused === undefined ? {} : { networksFrom: reused.description.trainingData }) },
       trainingData: { cohort: resolve(o.cohortCsv), simulated: cohort.simulated, cases: cohort.cases.length, description: cohort.description, generator: cohort.generator, failedCases: failedCount },
       metrics: {
         ...(outOfFold === undefined ? {} : { outOfFold }),
@@ -229,7 +241,7 @@ async function saveForearmModel(
     },
     {
       [FOREARM_NETWORK_NAMES.segmentation]: { model: networks.segmentation, spec: specOf('segmentation'), preprocessing: { ...whole, output: 'class probabilities background, hand/forearm, step wedge' } },
-      [FOREARM_NETWORK_NAMES.coarseLandmarks]: { model: networks.coarseLandmarks, spec: specOf('coarseLandmarks'), preprocessing: { ...whole, backgroundRemoval: 'input x (1 - P(background)) of the segmentation network', output: 'heat maps radial, ulnar key point' } },
+      [FOREARM_NETWORK_NAMES.coarseLandmarks]: { model: networks.coarseLandmarks, spec: specOf('coarseLandmarks'), preprocessing: { ...whole, backgroundRemoval: backgroundRemoval ? 'input x (1 - P(background)) of the segmentation network' : 'none (the radiograph as it is)', output: 'heat maps radial, ulnar key point' } },
       [FOREARM_NETWORK_NAMES.fineLandmarks]: {
         model: networks.fineLandmarks,
         spec: specOf('fineLandmarks'),
