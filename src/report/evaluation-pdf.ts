@@ -1,6 +1,5 @@
-import PDFDocument from 'pdfkit';
 import type { MetricsDocument } from '../evaluate/metrics-document.js';
-import { REPORT_FONT_FILES, reportFontPath } from './bundled-font.js';
+import { reportPdfDocument } from './report-pdf-document.js';
 import { type TableLayout, classTable, measurementTable, problemLines, provenanceLines } from './evaluation-summary.js';
 
 export interface PlotImage {
@@ -10,15 +9,7 @@ export interface PlotImage {
 
 /** The evaluation as a PDF: provenance, tables, then the plots two per row. */
 export function evaluationPdf(document: MetricsDocument, plots: readonly PlotImage[]): Promise<Buffer> {
-  const pdf = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 36, info: { Title: 'openbmd evaluation', Creator: 'openbmd' } });
-  const chunks: Buffer[] = [];
-  pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
-  pdf.registerFont('body', reportFontPath(REPORT_FONT_FILES.regular));
-  pdf.registerFont('bold', reportFontPath(REPORT_FONT_FILES.bold));
+  const { pdf, done } = reportPdfDocument({ size: 'A4', layout: 'landscape', margin: 36, info: { Title: 'openbmd evaluation', Creator: 'openbmd' } });
 
   pdf.font('bold').fontSize(16).text('openbmd evaluation');
   if (document.cohort.provenance.simulated === true) {

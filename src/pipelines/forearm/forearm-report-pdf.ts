@@ -1,5 +1,4 @@
-import PDFDocument from 'pdfkit';
-import { REPORT_FONT_FILES, reportFontPath } from '../../report/bundled-font.js';
+import { reportPdfDocument } from '../../report/report-pdf-document.js';
 
 export interface ForearmReportContent {
   file: string;
@@ -12,15 +11,7 @@ export interface ForearmReportContent {
 
 /** One A4 page: what was measured, how sure, where the model came from, and the overlay as evidence. */
 export function forearmReportPdf(c: ForearmReportContent): Promise<Buffer> {
-  const pdf = new PDFDocument({ size: 'A4', margin: 40, info: { Title: 'openbmd forearm aBMD', Creator: 'openbmd' } });
-  const chunks: Buffer[] = [];
-  pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
-  pdf.registerFont('body', reportFontPath(REPORT_FONT_FILES.regular));
-  pdf.registerFont('bold', reportFontPath(REPORT_FONT_FILES.bold));
+  const { pdf, done } = reportPdfDocument({ size: 'A4', margin: 40, info: { Title: 'openbmd forearm aBMD', Creator: 'openbmd' } });
   pdf.font('bold').fontSize(15).text('openbmd: forearm areal BMD from a step-wedge radiograph');
   pdf.font('body').fontSize(8).fillColor('#444444').text(c.file).fillColor('black');
   if (c.banner !== undefined) pdf.moveDown(0.3).font('bold').fontSize(10).fillColor('#b26a00').text(c.banner).fillColor('black');
