@@ -9,6 +9,8 @@ export function modelProvenanceLines(model: ModelDescription): string[] {
   const t = model.trainingData;
   const cohort = `${t.simulated === true ? 'SIMULATED ' : ''}cohort of ${t.cases} cases (${t.description ?? t.cohort})`;
   const lines = [`Model ${model.name} (${model.pipeline}, openbmd ${model.version}), Eq. [2] fitted on a ${cohort}`];
+  const networksFrom = model.parameters['networksFrom'] as { simulated?: boolean | null; cases?: number; description?: string } | undefined;
+  if (networksFrom?.cases !== undefined) lines.push(`Networks (background removal, key points) trained on a ${networksFrom.simulated === true ? 'SIMULATED ' : ''}cohort of ${networksFrom.cases} other cases (${networksFrom.description ?? 'not described'})`);
   const oof = model.metrics['outOfFold'] as { n?: number; pcc?: number; mae?: number; folds?: number } | undefined;
   if (oof?.pcc !== undefined) lines.push(`Validated by ${oof.folds ?? '?'}-fold patient-grouped cross-validation on that cohort: r = ${oof.pcc.toFixed(3)}, MAE = ${(oof.mae ?? Number.NaN).toFixed(3)} g/cm2 (n = ${oof.n ?? '?'})`);
   return lines;
