@@ -7,17 +7,18 @@ import { readForearmCohort } from '../pipelines/forearm/forearm-cohort.js';
 import { disposeForearmModel, loadForearmModel } from '../pipelines/forearm/forearm-model.js';
 import type { ForearmPredictionRow } from '../pipelines/forearm/forearm-predictions.js';
 import { writeForearmPredictions } from '../pipelines/forearm/forearm-predictions.js';
-import { measureForearmCase } from '../pipelines/forearm/measure-forearm-case.js';
+import type { CaseOutcome } from '../pipelines/forearm/measure-cases-in-workers.js';
+import { measureCasesInWorkers } from '../pipelines/forearm/measure-cases-in-workers.js';
+import { availableParallelism } from 'node:os';
 import { DEFAULT_PHANTOM } from './analyze-command.js';
 
 export interface PredictCommandOptions {
   model: string;
   cohort: string;
   out: string;
+  /** Worker processes (default: 2, or 1 on a 1-core machine). */
+  processes?: number;
 }
-
-/** Rows are written every this many cases, so an interrupted batch keeps what it did. */
-const FLUSH_EVERY = 10;
 
 /**
  * `openbmd predict`: every forearm row of the cohort through the model. A row that fails (bad file,
@@ -32,33 +33,36 @@ export async function predictCommand(o: PredictCommandOptions): Promise<{ predic
     disposeForearmModel(model);
     throw new OpenBmdError('BAD_MODEL', 'has no Eq. [2] fit (parameters.abmdEquation): train it on a cohort with forearm_abmd', { file: o.model });
   }
-  const rows: ForearmPredictionRow[] = [];
+  disposeForearmModel(model);
+  const rows = new Map<string, ForearmPredictionRow>();
   let failed = 0;
   const started = Date.now();
+  const inOrder = (): ForearmPredictionRow[] => cohort.cases.map((c) => rows.get(c.caseId)).filter((r): r is ForearmPredictionRow => r !== undefined);
+  const lineOf = new Map(cohort.cases.map((c) => [c.caseId, c.line]));
+  const record = (outcome: CaseOutcome): void => {
+    const fail = (message: string): void => {
+      failed += 1;
+      rows.set(outcome.caseId, { caseId: outcome.caseId, abmdGPerCm2: undefined, error: message });
+      process.stderr.write(`openbmd predict: ${o.cohort}:${lineOf.get(outcome.caseId)} ${outcome.caseId}: ${message}\n`);
+    };
+    if ('error' in outcome) return fail(outcome.error);
+    const m = outcome.measurement;
+    const refusing = m.flags.filter((f) => REFUSING_FLAGS.includes(f as ForearmQcFlag));
+    if (refusing.length > 0) return fail(`QC failed (${refusing.join(', ')})`);
+    rows.set(outcome.caseId, { caseId: outcome.caseId, abmdGPerCm2: applyAbmdEquation(equation, m.radiusThicknessMm, m.softTissueThicknessMm), measurement: m });
+  };
+  const cases = cohort.cases.map((c) => ({ ...(c.phantom === undefined ? { ...c, phantom: DEFAULT_PHANTOM } : c), labels: undefined, landmarks: undefined }));
   try {
-    for (const [i, c] of cohort.cases.entries()) {
-      const withPhantom = c.phantom === undefined ? { ...c, phantom: DEFAULT_PHANTOM } : c;
-      try {
-        const m = await measureForearmCase(tf, model.networks, { ...withPhantom, labels: undefined, landmarks: undefined }, model.backgroundRemoval);
-        const refusing = m.flags.filter((f) => REFUSING_FLAGS.includes(f as ForearmQcFlag));
-        if (refusing.length > 0) throw new OpenBmdError('INVALID_VALUE', `QC failed (${refusing.join(', ')})`, { file: c.image });
-        rows.push({ caseId: c.caseId, abmdGPerCm2: applyAbmdEquation(equation, m.radiusThicknessMm, m.softTissueThicknessMm), measurement: m });
-      } catch (thrown) {
-        if (!(thrown instanceof OpenBmdError) || !thrown.isBadInput) throw thrown;
-        failed += 1;
-        rows.push({ caseId: c.caseId, abmdGPerCm2: undefined, error: thrown.message });
-        process.stderr.write(`openbmd predict: ${o.cohort}:${c.line} ${c.caseId}: ${thrown.message}\n`);
-      }
-      if ((i + 1) % FLUSH_EVERY === 0 || i + 1 === cohort.cases.length) {
-        writeForearmPredictions(o.out, rows);
-        const perCase = (Date.now() - started) / 1000 / (i + 1);
-        process.stderr.write(`openbmd predict: ${i + 1}/${cohort.cases.length} cases, ${perCase.toFixed(2)} s/case, ETA ${Math.round(perCase * (cohort.cases.length - i - 1))} s\n`);
-      }
-    }
+    // Chunks of cases on both cores; rows are written as chunks finish, so an interrupted batch keeps them.
+    await measureCasesInWorkers(o.model, cases, o.processes ?? Math.min(2, availableParallelism()), (done, total, outcomes) => {
+      outcomes.forEach(record);
+      writeForearmPredictions(o.out, inOrder());
+      const perCase = (Date.now() - started) / 1000 / done;
+      process.stderr.write(`openbmd predict: ${done}/${total} cases, ${perCase.toFixed(2)} s/case, ETA ${Math.round(perCase * (total - done))} s\n`);
+    });
   } finally {
-    writeForearmPredictions(o.out, rows);
-    disposeForearmModel(model);
+    writeForearmPredictions(o.out, inOrder());
   }
-  process.stderr.write(`openbmd predict: wrote ${o.out}: ${rows.length - failed} predicted, ${failed} failed (listed above and in its error column)\n`);
-  return { predicted: rows.length - failed, failed };
+  process.stderr.write(`openbmd predict: wrote ${o.out}: ${rows.size - failed} predicted, ${failed} failed (listed above and in its error column)\n`);
+  return { predicted: rows.size - failed, failed };
 }

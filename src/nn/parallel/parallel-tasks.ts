@@ -11,9 +11,10 @@ export interface WorkerTask<A> {
 /**
  * Runs tasks (cross-validation folds, shares of an inference batch) on `processes` worker processes,
  * each with its own TensorFlow.js instance, one task per process at a time; results come back in
- * task order. A failing task rejects with its own error, and the other workers are stopped.
+ * task order (`onResult` hears each as it arrives, for progress). A failing task rejects with its own
+ * error, and the other workers are stopped.
  */
-export async function runTasksInWorkers<A, R>(tasks: WorkerTask<A>[], processes = Math.min(2, availableParallelism())): Promise<R[]> {
+export async function runTasksInWorkers<A, R>(tasks: WorkerTask<A>[], processes = Math.min(2, availableParallelism()), onResult?: (index: number, result: R) => void): Promise<R[]> {
   const workers = Array.from({ length: Math.max(1, Math.min(processes, tasks.length)) }, () => new NnWorkerProcess());
   const results: R[] = new Array<R>(tasks.length);
   let next = 0;
@@ -24,7 +25,10 @@ export async function runTasksInWorkers<A, R>(tasks: WorkerTask<A>[], processes 
           const index = next++;
           const task = tasks[index]!;
           const reply = await worker.request({ type: 'task', moduleUrl: task.moduleUrl, exportName: task.exportName, args: task.args });
-          if (reply.type === 'result') results[index] = reply.value as R;
+          if (reply.type === 'result') {
+            results[index] = reply.value as R;
+            onResult?.(index, results[index]);
+          }
         }
       }),
     );

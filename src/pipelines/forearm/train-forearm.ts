@@ -19,6 +19,7 @@ import type { ForearmStageValidation } from './forearm-validation-summary.js';
 import { formatStageValidation, summariseForearmStages } from './forearm-validation-summary.js';
 import type { ForearmCaseMeasurement } from './measure-forearm-case.js';
 import { measureForearmCase, readForearmCaseImage } from './measure-forearm-case.js';
+import { measureCasesInWorkers } from './measure-cases-in-workers.js';
 import type { ForearmNetworkTrainingOptions, TrainedForearmNetworks } from './train-forearm-networks.js';
 import { trainForearmNetworks } from './train-forearm-networks.js';
 import { writeForearmPredictions } from './forearm-predictions.js';
@@ -97,6 +98,22 @@ async function measureAll(tf: typeof tfTypes, networks: ForearmNetworks, backgro
   return out;
 }
 
+/** Cases measured with a saved model's networks, on `o.cores` worker processes. */
+async function measureInWorkers(modelDir: string, cases: readonly ForearmCase[], o: TrainForearmOptions, failed: TrainForearmResult['failed']): Promise<ForearmCaseMeasurement[]> {
+  const started = Date.now();
+  const outcomes = await measureCasesInWorkers(modelDir, cases, o.cores, (done, total, chunk) => {
+    for (const outcome of chunk) if ('error' in outcome) o.write(`[forearm] ${outcome.caseId}: skipped: ${outcome.error}`);
+    const perCase = (Date.now() - started) / 1000 / done;
+    o.write(`[forearm] cohort: measured ${done}/${total}, ${perCase.toFixed(2)} s/case, ETA ${Math.round(perCase * (total - done))} s`);
+  });
+  const out: ForearmCaseMeasurement[] = [];
+  for (const outcome of outcomes) {
+    if ('error' in outcome) failed.push({ caseId: outcome.caseId, problem: outcome.error });
+    else out.push(outcome.measurement);
+  }
+  return out;
+}
+
 const usableForFit = (m: ForearmCaseMeasurement): boolean => m.abmdGPerCm2 !== undefined && Number.isFinite(m.radiusThicknessMm) && Number.isFinite(m.softTissueThicknessMm) && !m.flags.some((f) => f.startsWith('wedge-') || f === 'no-background-square');
 
 function fit(measurements: readonly ForearmCaseMeasurement[]): AbmdEquation {
@@ -132,7 +149,7 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   if (!trainNetworks) {
     reused = await loadForearmModel(tf, reuseDir);
     o.write(`[forearm] reusing the networks of ${reuseDir}${o.networksFrom === undefined ? ` (the cohort has ${labelled.length} labelled cases; ${MIN_LABELLED_FOR_NETWORKS} are needed to train them)` : ''}`);
-    allMeasurements = await measureAll(tf, reused.networks, reused.backgroundRemoval, withTruth, o, 'cohort', failed);
+    allMeasurements = await measureInWorkers(reuseDir, withTruth, o, failed);
     if (o.folds !== undefined) outOfFold = crossValidateEquation(allMeasurements, o.folds, o.seed);
   } else if (o.folds === undefined) {
     final = await trainOn(tf, labelled, o, join(checkpoints, 'all'), initial);
