@@ -157,7 +157,6 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   } else {
     // Networks per fold: a fold's cases are measured by networks that never saw them.
     const folds = groupedKFold(withTruth.map((c) => ({ group: c.patientId })), o.folds, o.seed);
-    allMeasurements = [];
     for (let k = 0; k < o.folds; k++) {
       const trainCases = withTruth.filter((c, i) => folds[i] !== k && c.labels !== undefined);
       o.write(`[forearm] fold ${k + 1}/${o.folds}: networks on ${trainCases.length} cases`);
@@ -166,15 +165,21 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
       const train = await measureAll(tf, trained.networks, trainedBackgroundRemoval, withTruth.filter((c, i) => folds[i] !== k), o, `fold ${k + 1} training cases`, failed);
       const equation = fit(train);
       for (const m of held) outOfFold.push({ measurement: m, predicted: applyAbmdEquation(equation, m.radiusThicknessMm, m.softTissueThicknessMm), fold: k });
-      allMeasurements.push(...held);
       Object.values(trained.networks).forEach((n: tfTypes.LayersModel) => n.dispose());
     }
     final = await trainOn(tf, labelled, o, join(checkpoints, 'all'), initial);
+    // The model's own Eq. [2] is fitted on what its own (final) networks measure.
+    allMeasurements = await measureAll(tf, final.networks, trainedBackgroundRemoval, withTruth, o, 'cohort with the final networks', failed);
   }
   const equation = fit(allMeasurements);
+  // A case that fails in a fold's pass fails again in the final one: count it once.
+  const failedOnce = [...new Map(failed.map((f) => [f.caseId, f])).values()];
   const networks = final?.networks ?? reused!.networks;
-  // Stage validation counts only cases the networks never trained on: a reused model's (trained on another cohort) or out-of-fold ones.
-  const stageValidation = final === undefined || o.folds !== undefined ? summariseForearmStages(o.folds !== undefined ? outOfFold.map((f) => f.measurement) : allMeasurements) : undefined;
+  // Stage validation counts only cases the networks never trained on: out-of-fold ones, or a reused model's when it was trained on another cohort.
+  const reusedOnSameCohort = reused !== undefined && reused.description.trainingData.cohort === resolve(o.cohortCsv);
+  if (reusedOnSameCohort) o.write(`[forearm] the networks of ${reuseDir} were trained on this cohort: their key points and masks here are not a validation`);
+  const heldOut = o.folds !== undefined && final !== undefined ? outOfFold.map((f) => f.measurement) : final === undefined && !reusedOnSameCohort ? allMeasurements : [];
+  const stageValidation = summariseForearmStages(heldOut);
   if (stageValidation !== undefined) for (const line of formatStageValidation(stageValidation)) o.write(`[forearm] ${line}`);
 
   const predictionsCsv = o.folds === undefined ? undefined : join(o.outDir, 'predictions.csv');
@@ -199,12 +204,12 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
           ...errorSummary(scored.map((f) => f.predicted), scored.map((f) => f.measurement.abmdGPerCm2!)),
         };
   const backgroundRemoval = reused?.backgroundRemoval ?? trainedBackgroundRemoval;
-  await saveForearmModel(tf, o, cohort, networks, final, reused, equation, stages, stageValidation, outOfFoldMetrics, failed.length, backgroundRemoval);
+  await saveForearmModel(tf, o, cohort, networks, final, reused, equation, stages, stageValidation, outOfFoldMetrics, failedOnce.length, backgroundRemoval);
   if (stageValidation !== undefined) writeFileSync(join(o.outDir, 'stage-validation.json'), `${JSON.stringify({ simulated: cohort.simulated, cohort: resolve(o.cohortCsv), ...stageValidation }, null, 2)}\n`);
   if (initialModel !== undefined) disposeForearmModel(initialModel);
   if (reused !== undefined) disposeForearmModel(reused);
   else if (final !== undefined) Object.values(final.networks).forEach((n: tfTypes.LayersModel) => n.dispose());
-  return { modelDir: o.outDir, stages, measured: allMeasurements.length, failed, equation, predictionsCsv, stageValidation };
+  return { modelDir: o.outDir, stages, measured: allMeasurements.length, failed: failedOnce, equation, predictionsCsv, stageValidation };
 }
 
 /** Eq. [2] cross-validated by patient-grouped folds on measurements made with fixed networks. */
