@@ -91,7 +91,7 @@ export async function analyzeCommand(file: string, o: AnalyzeCommandOptions): Pr
     if (o.json === true) process.stdout.write(`${JSON.stringify(outputs.result)}\n`);
     else process.stdout.write(`${forearmSummaryLines(analysis).join('\n')}\n`);
     process.stderr.write(`openbmd analyze: wrote ${outputs.resultJson}, ${outputs.overlayPng}, ${outputs.reportPdf}, ${outputs.secondaryCapture}\n`);
-    const refusing = refusingFlags(analysis);
+    const refusing = refusingFlags(analysis.flags);
     if (refusing.length > 0) throw new OpenBmdError('INVALID_VALUE', `QC failed (${refusing.join(', ')}): the aBMD is not usable; see ${outputs.overlayPng}`, { file });
   } finally {
     disposeForearmModel(model);

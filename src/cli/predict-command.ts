@@ -1,8 +1,7 @@
 import { OpenBmdError } from '../core/errors.js';
 import { nnBackend } from '../nn/nn-backend.js';
 import { applyAbmdEquation } from '../pipelines/forearm/abmd-equation.js';
-import { REFUSING_FLAGS } from '../pipelines/forearm/analyze-forearm.js';
-import type { ForearmQcFlag } from '../pipelines/forearm/analyze-forearm.js';
+import { refusingFlags } from '../pipelines/forearm/analyze-forearm.js';
 import { readForearmCohort } from '../pipelines/forearm/forearm-cohort.js';
 import { disposeForearmModel, loadForearmModel } from '../pipelines/forearm/forearm-model.js';
 import type { ForearmPredictionRow } from '../pipelines/forearm/forearm-predictions.js';
@@ -28,12 +27,12 @@ export async function predictCommand(o: PredictCommandOptions): Promise<{ predic
   const cohort = readForearmCohort(o.cohort);
   const tf = await nnBackend('wasm');
   const model = await loadForearmModel(tf, o.model);
+  // Loaded here to refuse a damaged or unfitted model before any work; the workers load their own.
   const equation = model.equation;
+  disposeForearmModel(model);
   if (equation === undefined) {
-    disposeForearmModel(model);
     throw new OpenBmdError('BAD_MODEL', 'has no Eq. [2] fit (parameters.abmdEquation): train it on a cohort with forearm_abmd', { file: o.model });
   }
-  disposeForearmModel(model);
   const rows = new Map<string, ForearmPredictionRow>();
   let failed = 0;
   const started = Date.now();
@@ -47,7 +46,7 @@ export async function predictCommand(o: PredictCommandOptions): Promise<{ predic
     };
     if ('error' in outcome) return fail(outcome.error);
     const m = outcome.measurement;
-    const refusing = m.flags.filter((f) => REFUSING_FLAGS.includes(f as ForearmQcFlag));
+    const refusing = refusingFlags(m.flags);
     if (refusing.length > 0) return fail(`QC failed (${refusing.join(', ')})`);
     rows.set(outcome.caseId, { caseId: outcome.caseId, abmdGPerCm2: applyAbmdEquation(equation, m.radiusThicknessMm, m.softTissueThicknessMm), measurement: m });
   };

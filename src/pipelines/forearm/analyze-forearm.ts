@@ -8,7 +8,7 @@ import type { ClinicalKnowledge } from '../../clinical/clinical-knowledge.js';
 import { dicomFrameToImage2D } from '../../io/dicom/dicom-to-image2d.js';
 import type { DicomImage } from '../../io/dicom/dicom-image.js';
 import { applyAbmdEquation } from './abmd-equation.js';
-import type { ForearmModel } from './forearm-model.js';
+import type { ForearmModel, ForearmNetworks } from './forearm-model.js';
 import type { ForearmLocation } from './locate-forearm.js';
 import { locateForearm } from './locate-forearm.js';
 import type { ForearmMeasurement } from './measure-forearm.js';
@@ -57,16 +57,22 @@ export function forearmImage(dicom: DicomImage): Image2D {
   return image;
 }
 
+/** The networks' stages and the measurement on one radiograph, with every QC flag they raise (one place for the flags). */
+export function locateAndMeasure(tf: typeof tfTypes, networks: ForearmNetworks, image: Image2D, phantom: StepWedgePhantom, backgroundRemoval: boolean, file: string): { location: ForearmLocation; measurement: ForearmMeasurement; flags: ForearmQcFlag[] } {
+  const location = locateForearm(tf, networks, image, backgroundRemoval);
+  const [columns, rows] = image.size;
+  const measurement = measureForearm(image, phantom, location.keyPoints, foregroundFromLabels(location.labels, columns, rows), file);
+  const flags: ForearmQcFlag[] = [...measurement.calibration.flags, ...measurement.geometry.flags];
+  if (location.keyPointConfidence.some((c) => !(c >= MIN_KEY_POINT_CONFIDENCE))) flags.push('key-point-uncertain');
+  return { location, measurement, flags };
+}
+
 /**
  * Seed 000 on one radiograph: networks (background removal, key points), step wedge and per-image
  * calibration, ROIs, Eq. [2] and the clinical wording. Pure of I/O: the caller reads the files.
  */
 export function analyzeForearm(tf: typeof tfTypes, model: ForearmModel, image: Image2D, phantom: StepWedgePhantom, file: string, person: Person, knowledge: ClinicalKnowledge): ForearmAnalysis {
-  const location = locateForearm(tf, model.networks, image, model.backgroundRemoval);
-  const [columns, rows] = image.size;
-  const measurement = measureForearm(image, phantom, location.keyPoints, foregroundFromLabels(location.labels, columns, rows), file);
-  const flags: ForearmQcFlag[] = [...measurement.calibration.flags, ...measurement.geometry.flags];
-  if (location.keyPointConfidence.some((c) => !(c >= MIN_KEY_POINT_CONFIDENCE))) flags.push('key-point-uncertain');
+  const { location, measurement, flags } = locateAndMeasure(tf, model.networks, image, phantom, model.backgroundRemoval, file);
   const { radiusThicknessMm, softTissueThicknessMm } = measurement.rois;
   const usable = Number.isFinite(radiusThicknessMm) && Number.isFinite(softTissueThicknessMm);
   const abmdGPerCm2 = model.equation === undefined || !usable ? undefined : applyAbmdEquation(model.equation, radiusThicknessMm, softTissueThicknessMm);
@@ -74,6 +80,7 @@ export function analyzeForearm(tf: typeof tfTypes, model: ForearmModel, image: I
   return { file, image, location, measurement, abmdGPerCm2, interpretation, flags };
 }
 
-export function refusingFlags(analysis: ForearmAnalysis): ForearmQcFlag[] {
-  return analysis.flags.filter((f) => REFUSING_FLAGS.includes(f));
+/** The flags among these that make the number unusable. */
+export function refusingFlags(flags: readonly string[]): ForearmQcFlag[] {
+  return flags.filter((f): f is ForearmQcFlag => (REFUSING_FLAGS as readonly string[]).includes(f));
 }

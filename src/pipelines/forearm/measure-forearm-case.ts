@@ -6,13 +6,11 @@ import type { Image2D } from '../../core/image2d.js';
 import { readStepWedgePhantom } from '../../calibration/step-wedge/step-wedge-phantom.js';
 import { readDicomFile } from '../../io/dicom/read-dicom.js';
 import { maskOverlap } from '../../stats/segmentation-metrics.js';
-import { forearmImage } from './analyze-forearm.js';
+import { forearmImage, locateAndMeasure } from './analyze-forearm.js';
 import type { ForearmCase } from './forearm-cohort.js';
 import type { ForearmNetworks } from './forearm-model.js';
 import type { Point } from './forearm-roi-geometry.js';
 import { readKeyPoints, readLabels } from './forearm-training-samples.js';
-import { locateForearm } from './locate-forearm.js';
-import { foregroundFromLabels, measureForearm } from './measure-forearm.js';
 
 /** Eq. [2]'s inputs for one case, and, where the cohort has labels, how the networks did on it. */
 export interface ForearmCaseMeasurement {
@@ -47,8 +45,7 @@ export async function measureForearmCase(tf: typeof tfTypes, networks: ForearmNe
   const image = await readForearmCaseImage(c);
   const phantom = readStepWedgePhantom(c.phantom);
   const [columns, rows] = image.size;
-  const location = locateForearm(tf, networks, image, backgroundRemoval);
-  const m = measureForearm(image, phantom, location.keyPoints, foregroundFromLabels(location.labels, columns, rows), c.image);
+  const { location, measurement: m, flags } = locateAndMeasure(tf, networks, image, phantom, backgroundRemoval, c.image);
   const result: ForearmCaseMeasurement = {
     caseId: c.caseId,
     patientId: c.patientId,
@@ -56,7 +53,7 @@ export async function measureForearmCase(tf: typeof tfTypes, networks: ForearmNe
     radiusThicknessMm: m.rois.radiusThicknessMm,
     softTissueThicknessMm: m.rois.softTissueThicknessMm,
     calibrationR: m.calibration.r,
-    flags: [...m.calibration.flags, ...m.geometry.flags],
+    flags,
     keyPoints: location.keyPoints,
   };
   if (c.labels === undefined || c.landmarks === undefined) return result;

@@ -20,6 +20,7 @@ import { formatStageValidation, summariseForearmStages } from './forearm-validat
 import type { ForearmCaseMeasurement } from './measure-forearm-case.js';
 import { measureForearmCase, readForearmCaseImage } from './measure-forearm-case.js';
 import { measureCasesInWorkers } from './measure-cases-in-workers.js';
+import { refusingFlags } from './analyze-forearm.js';
 import type { ForearmNetworkTrainingOptions, TrainedForearmNetworks } from './train-forearm-networks.js';
 import { trainForearmNetworks } from './train-forearm-networks.js';
 import { writeForearmPredictions } from './forearm-predictions.js';
@@ -114,7 +115,7 @@ async function measureInWorkers(modelDir: string, cases: readonly ForearmCase[],
   return out;
 }
 
-const usableForFit = (m: ForearmCaseMeasurement): boolean => m.abmdGPerCm2 !== undefined && Number.isFinite(m.radiusThicknessMm) && Number.isFinite(m.softTissueThicknessMm) && !m.flags.some((f) => f.startsWith('wedge-') || f === 'no-background-square');
+const usableForFit = (m: ForearmCaseMeasurement): boolean => m.abmdGPerCm2 !== undefined && Number.isFinite(m.radiusThicknessMm) && Number.isFinite(m.softTissueThicknessMm) && refusingFlags(m.flags).length === 0;
 
 function fit(measurements: readonly ForearmCaseMeasurement[]): AbmdEquation {
   const usable = measurements.filter(usableForFit);
