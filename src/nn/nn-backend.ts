@@ -7,14 +7,17 @@ import { conv2dBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js'
 import { conv2dBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
 import { conv3dBackpropFilterKernel } from './kernels/conv3d-backprop-filter.js';
 import { conv3dBackpropInputKernel } from './kernels/conv3d-backprop-input.js';
+import { conv3dKernel } from './kernels/conv3d-via-conv2d.js';
+import { conv3dTransposeGradient } from './kernels/conv3d-transpose-gradient.js';
 import { maxPool3dGradKernel, maxPoolGradKernel } from './kernels/max-pool-grad.js';
 import { leadingAxesReductionKernel } from './kernels/leading-axes-reduction.js';
 import { tileKernel } from './kernels/tile.js';
+import { splitVKernel } from './kernels/split-v.js';
 
 /** Gradient kernels the wasm backend lacks, registered from its own kernels. */
 const MISSING_WASM_KERNELS = [conv2dBackpropFilterKernel];
-/** Wasm kernels that disagree with the cpu reference, or are far slower than they need be (tfjs-backend-wasm 4.22), replaced. */
-const REPLACED_WASM_KERNELS = [conv2dBackpropInputKernel, conv3dBackpropInputKernel, conv3dBackpropFilterKernel, maxPoolGradKernel, maxPool3dGradKernel, tileKernel];
+/** Wasm kernels that disagree with the cpu reference, or are far slower than they need be (Conv3D 25x, SplitV; tfjs-backend-wasm 4.22), replaced. */
+const REPLACED_WASM_KERNELS = [conv3dKernel, conv2dBackpropInputKernel, conv3dBackpropInputKernel, conv3dBackpropFilterKernel, maxPoolGradKernel, maxPool3dGradKernel, tileKernel, splitVKernel];
 
 let configured = false;
 
@@ -23,6 +26,8 @@ function configure(): void {
   if (configured) return;
   configured = true;
   tf.env().set('PROD', true);
+  // tfjs has no gradient for a 3-D transposed convolution; the 3-D U-Net decoder needs one.
+  if (tf.getGradient(conv3dTransposeGradient.kernelName) === undefined) tf.registerGradient(conv3dTransposeGradient);
   const require = createRequire(import.meta.url);
   setWasmPaths(`${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
   for (const make of MISSING_WASM_KERNELS) {

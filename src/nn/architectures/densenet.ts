@@ -1,5 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../core/errors.js';
+import { batchNormNd, globalAveragePooling3d } from './batch-norm-nd.js';
 
 type Tf = typeof tfTypes;
 type SymbolicTensor = tfTypes.SymbolicTensor;
@@ -51,13 +52,7 @@ export function denseNetFeatures(tf: Tf, input: SymbolicTensor, o: DenseNetOptio
     const config = { filters, kernelSize: size, strides: stride, padding: 'same' as const, useBias: false, kernelInitializer: init() };
     return (dims === 2 ? tf.layers.conv2d(config) : tf.layers.conv3d(config)).apply(x) as SymbolicTensor;
   };
-  const batchNorm = (x: SymbolicTensor): SymbolicTensor => {
-    if (dims === 2) return tf.layers.batchNormalization({ momentum: 0.9 }).apply(x) as SymbolicTensor;
-    // tfjs-layers normalises up to rank 4: fold depth into height (per-channel statistics are unchanged).
-    const [, d, h, w, c] = x.shape as [null, number, number, number, number];
-    const folded = tf.layers.reshape({ targetShape: [d * h, w, c] }).apply(x) as SymbolicTensor;
-    return tf.layers.reshape({ targetShape: [d, h, w, c] }).apply(tf.layers.batchNormalization({ momentum: 0.9 }).apply(folded)) as SymbolicTensor;
-  };
+  const batchNorm = (x: SymbolicTensor): SymbolicTensor => batchNormNd(tf, x);
   const bnRelu = (x: SymbolicTensor): SymbolicTensor => tf.layers.activation({ activation: 'relu' }).apply(batchNorm(x)) as SymbolicTensor;
   const pool = (x: SymbolicTensor): SymbolicTensor => (dims === 2 ? tf.layers.averagePooling2d({ poolSize: 2, strides: 2 }) : tf.layers.averagePooling3d({ poolSize: 2, strides: 2 })).apply(x) as SymbolicTensor;
   let x = conv(input, o.initialFilters ?? 2 * k, 3, o.stemStride ?? 1);
@@ -82,8 +77,7 @@ export function denseNetFeatures(tf: Tf, input: SymbolicTensor, o: DenseNetOptio
   });
   x = bnRelu(x);
   if (dims === 2) return tf.layers.globalAveragePooling2d({}).apply(x) as SymbolicTensor;
-  // tfjs-layers has no 3-D global pooling: flatten space, then pool over it.
-  return tf.layers.globalAveragePooling1d({}).apply(tf.layers.reshape({ targetShape: [-1, channels] }).apply(x)) as SymbolicTensor;
+  return globalAveragePooling3d(tf, x);
 }
 
 /** A complete DenseNet-BC: features and a dense output layer. */

@@ -8,6 +8,8 @@ import type { DecompositionGeneratorOptions } from './decomposition-generator.js
 import { decompositionGenerator } from './decomposition-generator.js';
 import type { MultiScalePatchGanOptions } from './patchgan-discriminator.js';
 import { multiScalePatchGan } from './patchgan-discriminator.js';
+import type { SeResUNet3DOptions } from './se-res-unet3d.js';
+import { seResUNet3d } from './se-res-unet3d.js';
 import type { SpatialConfigurationOptions } from './spatial-configuration-net.js';
 import { spatialConfigurationNet } from './spatial-configuration-net.js';
 import type { UNetOptions } from './unet.js';
@@ -20,12 +22,13 @@ import { uNet } from './unet.js';
 export type NetworkSpec =
   | { architecture: 'densenet-bc'; options: DenseNetOptions }
   | { architecture: 'unet'; options: UNetOptions }
+  | { architecture: 'se-res-unet-3d'; options: SeResUNet3DOptions }
   | { architecture: 'scn'; options: SpatialConfigurationOptions }
   | { architecture: 'covariate-fusion'; options: CovariateFusionOptions }
   | { architecture: 'decomposition-generator'; options: DecompositionGeneratorOptions }
   | { architecture: 'multi-scale-patchgan'; options: MultiScalePatchGanOptions };
 
-export const ARCHITECTURES = ['densenet-bc', 'unet', 'scn', 'covariate-fusion', 'decomposition-generator', 'multi-scale-patchgan'] as const;
+export const ARCHITECTURES = ['densenet-bc', 'unet', 'se-res-unet-3d', 'scn', 'covariate-fusion', 'decomposition-generator', 'multi-scale-patchgan'] as const;
 
 /** Builds the network a spec describes (fresh, seeded weights). */
 export function buildNetwork(tf: typeof tfTypes, spec: NetworkSpec): tfTypes.LayersModel {
@@ -34,6 +37,8 @@ export function buildNetwork(tf: typeof tfTypes, spec: NetworkSpec): tfTypes.Lay
       return denseNet(tf, spec.options);
     case 'unet':
       return uNet(tf, spec.options);
+    case 'se-res-unet-3d':
+      return seResUNet3d(tf, spec.options);
     case 'scn':
       return spatialConfigurationNet(tf, spec.options);
     case 'covariate-fusion':

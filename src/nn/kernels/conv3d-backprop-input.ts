@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { callKernel, hostTensor } from './kernel-calls.js';
-import { flipFilter, spreadOnStrideGrid } from './transposed-conv-host.js';
 
 interface InputGradAttrs {
   strides: [number, number, number] | number;
@@ -10,11 +9,12 @@ interface InputGradAttrs {
 }
 
 /**
- * Conv3DBackpropInputV2 composed from the backend's Conv3D, replacing tfjs-backend-wasm's own
- * (4.22), whose input gradient disagrees with the cpu backend by whole units on every shape (see
- * test/nn-kernel-conformance.test.ts). The input gradient is a stride-1 convolution of dy, dilated
- * by the forward stride and padded by (filter - 1 - forward padding), with the filter flipped in
- * space and its channel axes swapped. Dilation, padding and the flip are done on the host.
+ * Conv3DBackpropInputV2 (also the forward pass of conv3dTranspose) composed from the backend's 2-D
+ * input gradient, replacing tfjs-backend-wasm's own (4.22), whose input gradient disagrees with the
+ * cpu backend by whole units on every shape (test/nn-kernel-conformance.test.ts). For each depth tap
+ * t, output slice z sends the 2-D input gradient of its dy slice through W[t] to input slice
+ * z*s + t - front. The taps are stacked on the input channels, so one Conv2DBackpropInput over the
+ * n*outDepth dy slices gives every tap; the host adds them into their slices.
  */
 export function conv3dBackpropInputKernel(backendName: string): KernelConfig {
   return {
@@ -29,18 +29,48 @@ export function conv3dBackpropInputKernel(backendName: string): KernelConfig {
       const [n, depth, height, width, cin] = a.inputShape;
       const [fd, fh, fw, , cout] = filterShape;
       const [, od, oh, ow] = dy.shape as [number, number, number, number, number];
-      const stride = [info.strideDepth, info.strideHeight, info.strideWidth] as const;
-      const before = [fd - 1 - info.padInfo.front, fh - 1 - info.padInfo.top, fw - 1 - info.padInfo.left] as const;
-      const size = [depth + fd - 1, height + fh - 1, width + fw - 1] as const;
-      // Dilated, padded dy: element (z, y, x) of dy lands at before + stride * (z, y, x).
-      const spread = spreadOnStrideGrid(backend.readSync(dy.dataId) as Float32Array, n, [od, oh, ow], cout, before, stride, size);
-      const flipped = flipFilter(backend.readSync(filter.dataId) as Float32Array, [fd, fh, fw], cin, cout);
-      const spreadInfo = hostTensor(backend, spread, [n, size[0], size[1], size[2], cout]);
-      const filterInfo: TensorInfo = hostTensor(backend, flipped, [fd, fh, fw, cout, cin]);
-      const result = callKernel('Conv3D', backendName, backend, { x: spreadInfo, filter: filterInfo }, { strides: [1, 1, 1], pad: 'valid', dataFormat: 'NDHWC', dilations: [1, 1, 1] });
-      backend.disposeData(spreadInfo.dataId);
+      // Filter [fd, fh, fw, cin, cout] -> [fh, fw, fd * cin, cout].
+      const w = backend.readSync(filter.dataId) as Float32Array;
+      const stacked = new Float32Array(w.length);
+      for (let t = 0; t < fd; t++) {
+        for (let q = 0; q < fh * fw; q++) {
+          for (let ci = 0; ci < cin; ci++) {
+            const s = ((t * fh * fw + q) * cin + ci) * cout;
+            const o = ((q * fd + t) * cin + ci) * cout;
+            for (let co = 0; co < cout; co++) stacked[o + co] = w[s + co]!;
+          }
+        }
+      }
+      const filterInfo = hostTensor(backend, stacked, [fh, fw, fd * cin, cout]);
+      const dySlices: TensorInfo = { dataId: dy.dataId, shape: [n * od, oh, ow, cout], dtype: 'float32' };
+      const p = info.padInfo;
+      const planar = callKernel('Conv2DBackpropInput', backendName, backend, { dy: dySlices, filter: filterInfo }, {
+        strides: [info.strideHeight, info.strideWidth],
+        pad: [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]],
+        dataFormat: 'NHWC',
+        inputShape: [n * od, height, width, fd * cin],
+      });
       backend.disposeData(filterInfo.dataId);
-      return result;
+      const r = backend.readSync(planar.dataId) as Float32Array;
+      backend.disposeData(planar.dataId);
+      const plane = height * width;
+      const dx = new Float32Array(n * depth * plane * cin);
+      for (let b = 0; b < n; b++) {
+        for (let z = 0; z < od; z++) {
+          const from = (b * od + z) * plane * fd * cin;
+          for (let t = 0; t < fd; t++) {
+            const target = z * info.strideDepth + t - p.front;
+            if (target < 0 || target >= depth) continue;
+            const to = (b * depth + target) * plane * cin;
+            for (let q = 0; q < plane; q++) {
+              const s = from + q * fd * cin + t * cin;
+              const o = to + q * cin;
+              for (let ci = 0; ci < cin; ci++) dx[o + ci]! += r[s + ci]!;
+            }
+          }
+        }
+      }
+      return hostTensor(backend, dx, [n, depth, height, width, cin]);
     },
   };
 }
