@@ -12,6 +12,7 @@ import { formatModelReport, inspectModelFolder } from './inspect-model-command.j
 import { simulateCommand } from './simulate-command.js';
 import type { SimulateCommandOptions } from './simulate-command.js';
 import { trainCommand } from './train-command.js';
+import { trainCtSpineCommand } from './train-ct-spine-command.js';
 import type { TrainCommandOptions } from './train-command.js';
 
 const program = new Command();
@@ -128,7 +129,7 @@ program
 program
   .command('train')
   .description('train a pipeline on a cohort: the networks where the cohort has labels (else reused from a model), the calibration equation always; --folds validates out of fold')
-  .argument('<pipeline>', 'forearm')
+  .argument('<pipeline>', 'forearm or ct-spine')
   .requiredOption('--cohort <cohort.csv>', 'cohort manifest (DESIGN.md)')
   .requiredOption('--out <dir>', 'model folder to write (model.json, networks/; with --folds also predictions.csv, metrics.json, report)')
   .option('--folds <k>', 'patient-grouped K-fold cross-validation (out-of-fold predictions.csv and metrics.json)', parsePositiveInteger)
@@ -136,11 +137,12 @@ program
   .option('--networks <dir>', 'reuse this model folder\'s networks instead of training them')
   .option('--fine-tune <dir>', 'start the networks from this model folder\'s and train them further on the cohort\'s labels')
   .option('--no-background-removal', 'train the coarse key-point network on the radiograph as it is (the comparison of seed 000\'s Table 3)')
-  .option('--epochs <seg,coarse,fine>', 'epochs of the three networks (default 16,10,12)')
+  .option('--epochs <seg,coarse,fine>', 'epochs of the three networks: forearm seg,coarse,fine (default 16,10,12); ct-spine coronal,sagittal,segmentation (default 20,12,8)')
   .option('--batch-size <n>', 'training batch size (default 8)', parsePositiveInteger)
   .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
   .action(async (pipeline: string, options: TrainCommandOptions) => {
-    await trainCommand(pipeline, options);
+    if (pipeline === 'ct-spine') await trainCtSpineCommand(options);
+    else await trainCommand(pipeline, options);
   });
 
 program.exitOverride();

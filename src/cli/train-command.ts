@@ -23,7 +23,7 @@ export interface TrainCommandOptions {
   command?: string;
 }
 
-const PIPELINES = ['forearm'] as const;
+const PIPELINES = ['forearm', 'ct-spine'] as const;
 
 /** Default epochs per network (segmentation, coarse landmarks, fine landmarks); early stopping may end sooner. */
 const DEFAULT_EPOCHS = '16,10,12';
@@ -39,6 +39,7 @@ export async function trainCommand(pipeline: string, o: TrainCommandOptions): Pr
   if (!PIPELINES.includes(pipeline as (typeof PIPELINES)[number])) {
     throw new OpenBmdError('BAD_ARGUMENT', `the ${pipeline} pipeline cannot be trained yet (available: ${PIPELINES.join(', ')})`);
   }
+  if (pipeline === 'ct-spine') throw new OpenBmdError('BAD_ARGUMENT', 'the ct-spine pipeline trains through trainCtSpineCommand');
   if (o.networks !== undefined && o.fineTune !== undefined) throw new OpenBmdError('BAD_ARGUMENT', '--networks (reuse as they are) and --fine-tune (train further) exclude each other');
   const tf = await nnBackend('wasm');
   const write = (line: string): void => void process.stderr.write(`${line}\n`);

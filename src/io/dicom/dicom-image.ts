@@ -16,6 +16,8 @@ export interface DicomImage {
   studyInstanceUid: string | undefined;
   seriesInstanceUid: string | undefined;
   seriesDescription: string | undefined;
+  /** ImageType values (ORIGINAL/DERIVED, PRIMARY/SECONDARY, then e.g. AXIAL or LOCALIZER); empty when absent. */
+  imageType: string[];
   instanceNumber: number | undefined;
   pixel: PixelDescription;
   /** Stored values, one pixel-interleaved array per frame, before the modality rescale. */

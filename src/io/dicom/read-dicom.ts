@@ -78,6 +78,7 @@ export async function decodeDicomBytes(bytes: Uint8Array, file: string): Promise
     studyInstanceUid: readString(ds, TAG.studyInstanceUid),
     seriesInstanceUid: readString(ds, TAG.seriesInstanceUid),
     seriesDescription: readString(ds, TAG.seriesDescription),
+    imageType: readStrings(ds, TAG.imageType).map((v) => v.trim().toUpperCase()),
     instanceNumber: readNumber(ds, TAG.instanceNumber, file),
     pixel,
     frames,

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { OpenBmdError } from '../../core/errors.js';
-import type { CsvRow } from '../../io/csv-table.js';
 import { readCsvTable } from '../../io/csv-table.js';
 import { readCohortProvenance } from '../../evaluate/provenance.js';
+import { SAFE_CASE_ID, cell, resolveIn } from '../cohort-cells.js';
 
 /** One forearm row of a cohort manifest, with its files resolved against the manifest's folder. */
 export interface ForearmCase {
@@ -29,19 +29,6 @@ export interface ForearmCohort {
   cases: ForearmCase[];
   /** Rows left out, each with its line and why. */
   skipped: { line: number; caseId: string; problem: string }[];
-}
-
-/** A case_id names label files: only a closed alphabet may become part of a path. */
-const SAFE_CASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-function cell(row: CsvRow, name: string): string | undefined {
-  const v = row.cells.get(name);
-  return v === undefined || v === '' ? undefined : v;
-}
-
-function resolveIn(folder: string, path: string | undefined): string | undefined {
-  if (path === undefined) return undefined;
-  return isAbsolute(path) ? path : resolve(folder, path);
 }
 
 /** Reads the forearm rows of a cohort manifest (DESIGN.md). An empty cohort is EMPTY_INPUT naming the file. */

@@ -1,0 +1,110 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import { readCtRodPhantom } from '../../calibration/ct-rods/ct-rod-phantom.js';
+import { readNifti } from '../../io/nifti.js';
+import { landmarkCentresMm } from './ct-spine-training-samples.js';
+import type { MaterialCatalog } from '../../physics/material-catalog.js';
+import type { CtSpineCase } from './ct-spine-cohort.js';
+import type { TargetLevel } from './ct-spine-networks.js';
+import { LEVEL_CODES } from './ct-spine-networks.js';
+import type { CtSpineSeries } from './ct-spine-series.js';
+import { readCtSpineSeries } from './ct-spine-series.js';
+import type { CtSpineMeasurement } from './measure-ct-spine.js';
+import { calibratedLevelVbmd, measureCtSpine, reportedLevels } from './measure-ct-spine.js';
+import { regionDice } from './segment-cancellous.js';
+
+/** What one case's measurement keeps: plain data, for training the recalibration, predictions.csv and the validation figures. */
+export interface CtSpineCaseMeasurement {
+  caseId: string;
+  patientId: string;
+  referenceVbmdMgPerCm3: number | undefined;
+  sex: 'F' | 'M' | undefined;
+  ageYears: number | undefined;
+  levels: {
+    level: TargetLevel;
+    found: boolean;
+    confidence: number;
+    centreMm: [number, number, number] | null;
+    segmentedMeanHu: number | null;
+    roiMeanHu: number | null;
+    cancellousMm3: number;
+    notMeasurable: string | null;
+    /** Against the cohort's cancellous mask when it has one (simulated cohorts do). */
+    dice: number | null;
+    roiDice: number | null;
+    rodsMgPerCm3: number | null;
+    phantomlessMgPerCm3: number | null;
+  }[];
+  reported: { levels: TargetLevel[]; substituted: TargetLevel | null } | null;
+  /** Mean over the reported levels of each calibration, before recalibration to the reference QCT, mg/cm3. */
+  rodsMgPerCm3: number | null;
+  phantomlessMgPerCm3: number | null;
+  rodsProblem: string | null;
+  phantomlessProblem: string | null;
+  rodFitR: number | null;
+  qcFlags: string[];
+  /** Body centres of the cohort's landmarks (index-mm of the canonical volume), where it has them. */
+  truthCentresMm?: Partial<Record<TargetLevel, [number, number, number]>>;
+}
+
+/** QC flags of a measurement (what qualifies or stops a result). */
+export function measurementFlags(series: CtSpineSeries, m: CtSpineMeasurement, reported: ReturnType<typeof reportedLevels>): string[] {
+  const flags = [...series.qcFlags];
+  for (const l of m.levels) if (!l.located.found) flags.push(`${l.level.toLowerCase()}-not-found`);
+  if (m.localisation.orderProblem !== null) flags.push('level-order-inconsistent');
+  if (reported === null) flags.push('l1-l2-not-measurable');
+  else if (reported.substituted !== null) flags.push('t12-substituted');
+  for (const l of m.levels) if (l.notMeasurable?.startsWith('fracture') === true) flags.push(`${l.level.toLowerCase()}-height-loss`);
+  if (m.rods !== null && !m.rods.ok) flags.push('rods-not-found');
+  return flags;
+}
+
+function meanOver(values: (number | null)[]): number | null {
+  const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
+  return v.length === values.length && v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
+}
+
+/** Measures one cohort case (series, its phantom description, and its labels for Dice where present). */
+export async function measureCtSpineCase(
+  tf: typeof tfTypes,
+  networks: { coronal: tfTypes.LayersModel; sagittal: tfTypes.LayersModel; segmentation: tfTypes.LayersModel },
+  catalog: MaterialCatalog,
+  c: CtSpineCase,
+): Promise<CtSpineCaseMeasurement> {
+  const series = await readCtSpineSeries(c.image);
+  const phantom = c.phantom === undefined ? undefined : readCtRodPhantom(c.phantom);
+  const m = measureCtSpine(tf, networks, catalog, series.volume, { kVp: series.info.kvp, phantom });
+  const labels = c.cancellousMask === undefined ? undefined : (await readNifti(c.cancellousMask)).data;
+  const truthCentresMm = c.landmarks === undefined ? undefined : landmarkCentresMm(c.landmarks, series.volume);
+  const reported = reportedLevels(m.levels);
+  const levels = m.levels.map((l) => ({
+    level: l.level,
+    found: l.located.found,
+    confidence: l.located.confidence,
+    centreMm: l.located.centreMm,
+    segmentedMeanHu: l.segmentedMeanHu,
+    roiMeanHu: l.roiMeanHu,
+    cancellousMm3: l.cancellousMm3,
+    notMeasurable: l.notMeasurable,
+    dice: labels === undefined || l.segmentation === null ? null : regionDice(l.segmentation.region, labels, LEVEL_CODES[l.level]),
+    roiDice: labels === undefined || l.roi === null ? null : regionDice(l.roi.region, labels, LEVEL_CODES[l.level]),
+    rodsMgPerCm3: calibratedLevelVbmd(m, l, 'rods'),
+    phantomlessMgPerCm3: calibratedLevelVbmd(m, l, 'phantomless'),
+  }));
+  const over = (key: 'rodsMgPerCm3' | 'phantomlessMgPerCm3'): number | null => (reported === null ? null : meanOver(reported.levels.map((level) => levels.find((l) => l.level === level)![key])));
+  return {
+    caseId: c.caseId,
+    patientId: c.patientId,
+    referenceVbmdMgPerCm3: c.vbmdMgPerCm3,
+    sex: c.sex,
+    ageYears: c.ageYears,
+    levels,
+    reported,
+    rodsMgPerCm3: over('rodsMgPerCm3'),
+    phantomlessMgPerCm3: over('phantomlessMgPerCm3'),
+    rodsProblem: m.rods === null ? null : m.rods.ok ? null : m.rods.problem,
+    phantomlessProblem: m.phantomless.ok ? null : m.phantomless.problem,
+    rodFitR: m.rods !== null && m.rods.ok ? m.rods.calibration.r : null,
+    qcFlags: measurementFlags(series, m, reported),
+    ...(truthCentresMm === undefined ? {} : { truthCentresMm }),
+  };
+}

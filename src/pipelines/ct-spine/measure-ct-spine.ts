@@ -1,0 +1,133 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { CtRodPhantom } from '../../calibration/ct-rods/ct-rod-phantom.js';
+import type { RodCalibration } from '../../calibration/ct-rods/find-ct-rods.js';
+import { findCtRods } from '../../calibration/ct-rods/find-ct-rods.js';
+import type { InternalCalibration } from '../../calibration/phantomless/internal-calibration.js';
+import { internalCalibration, internalCalibrationMgPerCm3 } from '../../calibration/phantomless/internal-calibration.js';
+import type { Volume3D } from '../../core/volume3d.js';
+import type { MaterialCatalog } from '../../physics/material-catalog.js';
+import type { TargetLevel } from './ct-spine-networks.js';
+import { TARGET_LEVELS } from './ct-spine-networks.js';
+import type { EllipticalRoi } from './elliptical-roi.js';
+import { ellipticalRoi } from './elliptical-roi.js';
+import type { LocatedLevel, VertebraLocalisation } from './locate-vertebrae.js';
+import { locateVertebrae } from './locate-vertebrae.js';
+import type { CancellousSegmentation, VoxelRegion } from './segment-cancellous.js';
+import { regionMean, segmentCancellous } from './segment-cancellous.js';
+
+/** A segmented level smaller than this holds too little cancellous bone to measure (mm3; an adult L1's is 15-30 cm3). */
+export const MIN_CANCELLOUS_MM3 = 4000;
+/** A level whose segmented height is below this share of the other levels' median counts as fracture-like height loss. */
+export const HEIGHT_LOSS_RATIO = 0.8;
+
+export type VbmdMethod = 'rods' | 'phantomless' | 'densenet';
+
+export interface LevelMeasurement {
+  level: TargetLevel;
+  located: LocatedLevel;
+  segmentation: CancellousSegmentation | null;
+  roi: EllipticalRoi | null;
+  /** Mean HU over the eroded segmentation (one voxel in from its surface, away from the cortex's blur) and over the elliptical ROI. */
+  segmentedMeanHu: number | null;
+  roiMeanHu: number | null;
+  cancellousMm3: number;
+  /** Segmented height along z, mm. */
+  heightMm: number;
+  /** Why the level cannot be measured (null when it can). */
+  notMeasurable: string | null;
+}
+
+export interface CtSpineMeasurement {
+  localisation: VertebraLocalisation;
+  levels: LevelMeasurement[];
+  rods: { ok: true; calibration: RodCalibration } | { ok: false; problem: string } | null;
+  phantomless: { ok: true; calibration: InternalCalibration } | { ok: false; problem: string };
+}
+
+/** One voxel of erosion (6-neighbourhood) of a region, as offsets. */
+export function erodeRegion(volume: Pick<Volume3D, 'size'>, region: VoxelRegion): VoxelRegion {
+  const [nx, ny] = volume.size;
+  const inside = new Set<number>(region.offsets);
+  const steps = [1, -1, nx, -nx, nx * ny, -nx * ny];
+  return { offsets: region.offsets.filter((o) => steps.every((s) => inside.has(o + s))) };
+}
+
+function regionHeightMm(volume: Volume3D, region: VoxelRegion): number {
+  if (region.offsets.length === 0) return 0;
+  const plane = volume.size[0] * volume.size[1];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const o of region.offsets) {
+    const k = Math.floor(o / plane);
+    lo = Math.min(lo, k);
+    hi = Math.max(hi, k);
+  }
+  return (hi - lo + 1) * volume.spacingMm[2];
+}
+
+/**
+ * Locates T12-L2, segments each level's cancellous bone (network) and places the elliptical ROI
+ * (model-free), measures mean HU, and calibrates: rods when a phantom is described, and the
+ * phantomless air/fat calibration always (it is the fallback, and a check on the rods).
+ */
+export function measureCtSpine(
+  tf: typeof tfTypes,
+  networks: { coronal: tfTypes.LayersModel; sagittal: tfTypes.LayersModel; segmentation: tfTypes.LayersModel },
+  catalog: MaterialCatalog,
+  volume: Volume3D,
+  o: { kVp: number | undefined; phantom: CtRodPhantom | undefined },
+): CtSpineMeasurement {
+  const localisation = locateVertebrae(tf, networks, volume);
+  const found = localisation.levels.filter((l) => l.centreMm !== null);
+  const segmentations = segmentCancellous(tf, networks.segmentation, volume, found.map((l) => l.centreMm!));
+  const voxelMm3 = volume.spacingMm[0] * volume.spacingMm[1] * volume.spacingMm[2];
+  const levels: LevelMeasurement[] = localisation.levels.map((located) => {
+    const index = found.indexOf(located);
+    if (index < 0) return { level: located.level, located, segmentation: null, roi: null, segmentedMeanHu: null, roiMeanHu: null, cancellousMm3: 0, heightMm: 0, notMeasurable: 'not found in the series' };
+    const segmentation = segmentations[index]!;
+    const roi = ellipticalRoi(volume, located.centreMm!);
+    const cancellousMm3 = segmentation.region.offsets.length * voxelMm3;
+    const eroded = erodeRegion(volume, segmentation.region);
+    const segmentedMeanHu = eroded.offsets.length > 0 ? regionMean(volume, eroded).mean : null;
+    const roiMeanHu = roi === null ? null : regionMean(volume, roi.region).mean;
+    const notMeasurable = cancellousMm3 < MIN_CANCELLOUS_MM3 ? `not segmentable (${(cancellousMm3 / 1000).toFixed(1)} cm3 of cancellous bone)` : null;
+    return { level: located.level, located, segmentation, roi, segmentedMeanHu, roiMeanHu, cancellousMm3, heightMm: regionHeightMm(volume, segmentation.region), notMeasurable };
+  });
+  // Fracture-like height loss: a level much lower than the others (QCT excludes fractured vertebrae).
+  const heights = levels.filter((l) => l.notMeasurable === null).map((l) => l.heightMm);
+  for (const l of levels) {
+    if (l.notMeasurable !== null || heights.length < 2) continue;
+    const others = heights.filter((h) => h !== l.heightMm).sort((a, b) => a - b);
+    const reference = others.length > 0 ? others[Math.floor(others.length / 2)]! : l.heightMm;
+    if (l.heightMm < HEIGHT_LOSS_RATIO * reference) l.notMeasurable = `fracture-like height loss (${l.heightMm.toFixed(0)} mm against ${reference.toFixed(0)} mm)`;
+  }
+  const measured = found.map((l) => l.centreMm![2] / volume.spacingMm[2]);
+  const sliceRange: [number, number] = measured.length > 0 ? [Math.max(0, Math.floor(Math.min(...measured) - 25 / volume.spacingMm[2])), Math.min(volume.size[2] - 1, Math.ceil(Math.max(...measured) + 25 / volume.spacingMm[2]))] : [0, volume.size[2] - 1];
+  const rods = o.phantom === undefined ? null : findCtRods(volume, o.phantom, sliceRange);
+  const phantomless = internalCalibration(catalog, volume, o.kVp, sliceRange);
+  return { localisation, levels, rods, phantomless };
+}
+
+/** Per-level vBMD by a calibration method, before the model's recalibration to the reference QCT (mg/cm3). */
+export function calibratedLevelVbmd(m: CtSpineMeasurement, level: LevelMeasurement, method: 'rods' | 'phantomless'): number | null {
+  if (level.segmentedMeanHu === null) return null;
+  if (method === 'rods') {
+    if (m.rods === null || !m.rods.ok) return null;
+    return (level.segmentedMeanHu - m.rods.calibration.interceptHu) / m.rods.calibration.slopeHuPerMg;
+  }
+  if (!m.phantomless.ok) return null;
+  return internalCalibrationMgPerCm3(m.phantomless.calibration, level.segmentedMeanHu);
+}
+
+/** The reported levels: L1 and L2, a non-measurable one replaced by T12 (ISCD/ACR, seed 002); null when fewer than two remain. */
+export function reportedLevels(levels: readonly LevelMeasurement[]): { levels: TargetLevel[]; substituted: TargetLevel | null } | null {
+  const ok = (level: TargetLevel): boolean => levels.find((l) => l.level === level)?.notMeasurable === null;
+  const chosen = (['L1', 'L2'] as const).filter(ok) as TargetLevel[];
+  let substituted: TargetLevel | null = null;
+  if (chosen.length < 2 && ok('T12')) {
+    chosen.unshift('T12');
+    substituted = 'T12';
+  }
+  if (chosen.length < 2) return null;
+  return { levels: TARGET_LEVELS.filter((l) => chosen.includes(l)), substituted };
+}

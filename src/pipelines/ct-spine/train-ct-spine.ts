@@ -1,0 +1,222 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { OpenBmdError, describeThrown } from '../../core/errors.js';
+import { saveModelFolder } from '../../nn/model-folder/model-folder.js';
+import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
+import { loadMaterialCatalog } from '../../physics/material-catalog.js';
+import { groupedKFold, groupedPartition } from '../../stats/grouped-splits.js';
+import { linearFit } from '../../stats/linear-fit.js';
+import type { CtSpineCase } from './ct-spine-cohort.js';
+import { readCtSpineCohort } from './ct-spine-cohort.js';
+import type { CtSpineModel, Recalibration } from './ct-spine-model.js';
+import { CT_SPINE_PIPELINE, defaultCtSpineModelDir, disposeCtSpineModel, loadCtSpineModel, recalibrate } from './ct-spine-model.js';
+import { CORONAL_WINDOW, CT_SPINE_NETWORK_NAMES, SAGITTAL_WINDOW, SEGMENTATION_CROP, SEGMENTATION_WINDOWS_HU } from './ct-spine-networks.js';
+import { writeCtSpinePredictions } from './ct-spine-predictions.js';
+import type { CtSpineTrainingSample } from './ct-spine-training-samples.js';
+import { ctSpineTrainingSample } from './ct-spine-training-samples.js';
+import type { CtSpineCaseMeasurement } from './measure-ct-spine-case.js';
+import { measureCtSpineCase } from './measure-ct-spine-case.js';
+import type { CtSpineStageValidation } from './ct-spine-stage-validation.js';
+import { formatCtSpineStageValidation, summariseCtSpineStages } from './ct-spine-stage-validation.js';
+import type { CtSpineNetworkTrainingOptions, CtSpineNetworks, CtSpineStage, TrainedCtSpineNetworks } from './train-ct-spine-networks.js';
+import { trainCtSpineNetworks } from './train-ct-spine-networks.js';
+
+/** Labelled series needed before train fits its own networks rather than reusing the default ones. */
+export const MIN_LABELLED_FOR_NETWORKS = 40;
+export type CalibrationMethod = 'rods' | 'phantomless';
+export const CALIBRATION_METHODS: readonly CalibrationMethod[] = ['rods', 'phantomless'];
+
+export interface TrainCtSpineOptions {
+  cohortCsv: string;
+  outDir: string;
+  folds: number | undefined;
+  seed: number;
+  /** Reuse this model folder's networks (default: train them when the cohort has labels, else the shipped model's). */
+  networksFrom: string | undefined;
+  epochs: CtSpineNetworkTrainingOptions['epochs'];
+  batchSize: CtSpineNetworkTrainingOptions['batchSize'];
+  cores: number;
+  command: string;
+  write: (line: string) => void;
+}
+
+export interface OutOfFoldPrediction {
+  measurement: CtSpineCaseMeasurement;
+  fold: number;
+  byMethod: Record<CalibrationMethod, number | null>;
+}
+
+export interface TrainCtSpineResult {
+  modelDir: string;
+  stages: Record<CtSpineStage | 'recalibration', string>;
+  measured: number;
+  failed: { caseId: string; problem: string }[];
+  recalibration: Record<CalibrationMethod, Recalibration | null>;
+  /** predictions.csv (primary method per case: rods where found, else phantomless) and one file per method. */
+  predictionsCsv: string | undefined;
+  methodPredictionsCsv: Partial<Record<CalibrationMethod, string>>;
+  stageValidation: CtSpineStageValidation | undefined;
+}
+
+async function loadSamples(cases: readonly CtSpineCase[], write: (line: string) => void): Promise<CtSpineTrainingSample[]> {
+  const samples: CtSpineTrainingSample[] = [];
+  const started = Date.now();
+  for (const [i, c] of cases.entries()) {
+    samples.push(await ctSpineTrainingSample(c));
+    if ((i + 1) % 20 === 0 || i + 1 === cases.length) {
+      const perCase = (Date.now() - started) / 1000 / (i + 1);
+      write(`[ct-spine] training samples ${i + 1}/${cases.length}, ${perCase.toFixed(2)} s/case, ETA ${Math.round(perCase * (cases.length - i - 1))} s`);
+    }
+  }
+  return samples;
+}
+
+/** Measures every case with fixed networks; a case that fails is listed and the rest go on. */
+async function measureAll(tf: typeof tfTypes, networks: CtSpineNetworks, cases: readonly CtSpineCase[], write: (line: string) => void, failed: TrainCtSpineResult['failed']): Promise<CtSpineCaseMeasurement[]> {
+  const catalog = loadMaterialCatalog();
+  const out: CtSpineCaseMeasurement[] = [];
+  const started = Date.now();
+  for (const [i, c] of cases.entries()) {
+    try {
+      out.push(await measureCtSpineCase(tf, networks, catalog, c));
+    } catch (thrown) {
+      const problem = describeThrown(thrown);
+      failed.push({ caseId: c.caseId, problem });
+      write(`[ct-spine] ${c.caseId}: ${problem}`);
+    }
+    if ((i + 1) % 10 === 0 || i + 1 === cases.length) {
+      const perCase = (Date.now() - started) / 1000 / (i + 1);
+      write(`[ct-spine] measured ${i + 1}/${cases.length} series, ${perCase.toFixed(2)} s/case, ETA ${Math.round(perCase * (cases.length - i - 1))} s`);
+    }
+  }
+  return out;
+}
+
+const calibrated = (m: CtSpineCaseMeasurement, method: CalibrationMethod): number | null => (method === 'rods' ? m.rodsMgPerCm3 : m.phantomlessMgPerCm3);
+
+/** Reference QCT regressed on a method's calibrated vBMD over the cases that have both; null with fewer than 5. */
+export function fitRecalibration(measurements: readonly CtSpineCaseMeasurement[], method: CalibrationMethod): Recalibration | null {
+  const pairs = measurements.filter((m) => m.referenceVbmdMgPerCm3 !== undefined && calibrated(m, method) !== null);
+  if (pairs.length < 5) return null;
+  const fit = linearFit(pairs.map((m) => calibrated(m, method)!), pairs.map((m) => m.referenceVbmdMgPerCm3!));
+  if (!Number.isFinite(fit.slope)) return null;
+  return { slope: fit.slope, interceptMgPerCm3: fit.intercept, n: pairs.length };
+}
+
+/** Each method's recalibration cross-validated by patient-grouped folds on measurements made with fixed networks. */
+export function crossValidateRecalibration(measurements: readonly CtSpineCaseMeasurement[], folds: number, seed: number): OutOfFoldPrediction[] {
+  const assignment = groupedKFold(measurements.map((m) => ({ group: m.patientId })), folds, seed);
+  const out: OutOfFoldPrediction[] = [];
+  for (let k = 0; k < folds; k++) {
+    const train = measurements.filter((_, i) => assignment[i] !== k);
+    const fits = { rods: fitRecalibration(train, 'rods'), phantomless: fitRecalibration(train, 'phantomless') };
+    measurements.forEach((m, i) => {
+      if (assignment[i] !== k) return;
+      out.push({ measurement: m, fold: k, byMethod: { rods: recalibrate(fits.rods, m.rodsMgPerCm3), phantomless: recalibrate(fits.phantomless, m.phantomlessMgPerCm3) } });
+    });
+  }
+  return out;
+}
+
+/**
+ * `openbmd train ct-spine`: trains the localisation and segmentation networks when the cohort has
+ * labels (masks/, landmarks/ beside the manifest), else reuses the default model's; measures every
+ * series; fits each calibration method's recalibration to the cohort's reference QCT; with folds,
+ * validates those fits out of fold (patient-grouped) and writes predictions.csv per method.
+ */
+export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): Promise<TrainCtSpineResult> {
+  const cohort = readCtSpineCohort(o.cohortCsv);
+  const withReference = cohort.cases.filter((c) => c.vbmdMgPerCm3 !== undefined);
+  if (withReference.length < 5) throw new OpenBmdError('EMPTY_INPUT', `${withReference.length} case(s) have spine_vbmd; the recalibration needs at least 5`, { file: o.cohortCsv });
+  const labelled = cohort.cases.filter((c) => c.cancellousMask !== undefined);
+  const trainNetworks = o.networksFrom === undefined && labelled.length >= MIN_LABELLED_FOR_NETWORKS;
+  const reuseDir = o.networksFrom ?? defaultCtSpineModelDir();
+  mkdirSync(o.outDir, { recursive: true });
+  const failed: TrainCtSpineResult['failed'] = [];
+  let reused: CtSpineModel | undefined;
+  let trained: TrainedCtSpineNetworks | undefined;
+  if (trainNetworks) {
+    const partition = groupedPartition(labelled.map((c) => ({ group: c.patientId })), { train: 0.85, validation: 0.15, test: 0 }, o.seed);
+    const samples = await loadSamples(labelled, o.write);
+    trained = await trainCtSpineNetworks(
+      tf,
+      samples.filter((_, i) => partition[i] === 'train'),
+      samples.filter((_, i) => partition[i] === 'validation'),
+      { epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, cores: o.cores, checkpointDir: join(o.outDir, 'checkpoints'), write: o.write },
+    );
+  } else {
+    reused = await loadCtSpineModel(tf, reuseDir);
+    o.write(`[ct-spine] reusing the networks of ${reuseDir}${o.networksFrom === undefined ? ` (the cohort has ${labelled.length} labelled series; ${MIN_LABELLED_FOR_NETWORKS} are needed to train them)` : ''}`);
+  }
+  const networks = trained?.networks ?? reused!.networks;
+  const measurements = await measureAll(tf, networks, withReference, o.write, failed);
+  const recalibration = { rods: fitRecalibration(measurements, 'rods'), phantomless: fitRecalibration(measurements, 'phantomless') };
+  const reusedOnSameCohort = reused !== undefined && reused.description.trainingData.cohort === resolve(o.cohortCsv);
+  if (trained !== undefined || reusedOnSameCohort) o.write('[ct-spine] the networks were trained on this cohort: localisation and Dice figures here are not a validation');
+  const stageValidation = trained === undefined && !reusedOnSameCohort ? summariseCtSpineStages(measurements) : undefined;
+  if (stageValidation !== undefined) for (const line of formatCtSpineStageValidation(stageValidation)) o.write(`[ct-spine] ${line}`);
+
+  let predictionsCsv: string | undefined;
+  const methodPredictionsCsv: TrainCtSpineResult['methodPredictionsCsv'] = {};
+  if (o.folds !== undefined) {
+    const outOfFold = crossValidateRecalibration(measurements, o.folds, o.seed);
+    predictionsCsv = join(o.outDir, 'predictions.csv');
+    writeCtSpinePredictions(predictionsCsv, outOfFold.map((f) => ({ measurement: f.measurement, fold: f.fold + 1, byMethod: f.byMethod })), 'primary');
+    for (const method of CALIBRATION_METHODS) {
+      const file = join(o.outDir, `predictions-${method}.csv`);
+      writeCtSpinePredictions(file, outOfFold.map((f) => ({ measurement: f.measurement, fold: f.fold + 1, byMethod: f.byMethod })), method);
+      methodPredictionsCsv[method] = file;
+    }
+  }
+  const networkStage = trained !== undefined ? `trained on ${labelled.length} labelled series` : `reused from ${reuseDir}`;
+  const stages: TrainCtSpineResult['stages'] = {
+    coronal: networkStage,
+    sagittal: networkStage,
+    segmentation: networkStage,
+    recalibration: CALIBRATION_METHODS.map((m) => `${m}: ${recalibration[m] === null ? 'not fitted (too few cases with it)' : `fitted on ${recalibration[m]!.n} cases`}`).join('; '),
+  };
+  await saveCtSpineModel(tf, o, cohort, networks, trained, reused, recalibration, stages, stageValidation, failed.length);
+  if (stageValidation !== undefined) writeFileSync(join(o.outDir, 'stage-validation.json'), `${JSON.stringify({ simulated: cohort.simulated, cohort: resolve(o.cohortCsv), ...stageValidation }, null, 2)}\n`);
+  if (reused !== undefined) disposeCtSpineModel(reused);
+  else Object.values(networks).forEach((n) => n.dispose());
+  return { modelDir: o.outDir, stages, measured: measurements.length, failed, recalibration, predictionsCsv, methodPredictionsCsv, stageValidation };
+}
+
+async function saveCtSpineModel(
+  tf: typeof tfTypes,
+  o: TrainCtSpineOptions,
+  cohort: ReturnType<typeof readCtSpineCohort>,
+  networks: CtSpineNetworks,
+  trained: TrainedCtSpineNetworks | undefined,
+  reused: CtSpineModel | undefined,
+  recalibration: Record<CalibrationMethod, Recalibration | null>,
+  stages: TrainCtSpineResult['stages'],
+  stageValidation: CtSpineStageValidation | undefined,
+  failedCount: number,
+): Promise<void> {
+  const specOf = (stage: CtSpineStage): NetworkSpec => trained?.specs[stage] ?? (reused!.description.networks[CT_SPINE_NETWORK_NAMES[stage]]!.spec as unknown as NetworkSpec);
+  const projection = { grid: '2 mm projection of the canonical volume (+x left, +y posterior, +z superior), superior row first', intensity: 'HU -200..1300 -> 0..1' };
+  await saveModelFolder(
+    tf,
+    o.outDir,
+    {
+      name: 'ct-spine-vbmd',
+      pipeline: CT_SPINE_PIPELINE,
+      command: o.command,
+      seed: o.seed,
+      parameters: { recalibration, stages, ...(reused === undefined ? {} : { networksFrom: { dir: reused.dir, ...reused.description.trainingData } }) },
+      trainingData: { cohort: resolve(o.cohortCsv), simulated: cohort.simulated, cases: cohort.cases.length, description: cohort.description, generator: cohort.generator, failedCases: failedCount },
+      metrics: { ...(stageValidation === undefined ? {} : { stageValidation }), ...(trained === undefined ? (reused?.description.metrics['networkTraining'] === undefined ? {} : { networkTraining: reused.description.metrics['networkTraining'] }) : { networkTraining: trained.history }) },
+    },
+    {
+      [CT_SPINE_NETWORK_NAMES.coronal]: { model: networks.coronal, spec: specOf('coronal'), preprocessing: { ...projection, view: 'coronal MIP (maximum over y)', window: `${CORONAL_WINDOW.columns} x ${CORONAL_WINDOW.rows} px centred across`, output: 'heat maps T12, L1, L2 body centres' } },
+      [CT_SPINE_NETWORK_NAMES.sagittal]: { model: networks.sagittal, spec: specOf('sagittal'), preprocessing: { ...projection, view: 'sagittal slab MIP, +-14 mm about the located midline', window: `${SAGITTAL_WINDOW.columns} x ${SAGITTAL_WINDOW.rows} px`, output: 'heat map of every vertebral body centre' } },
+      [CT_SPINE_NETWORK_NAMES.segmentation]: {
+        model: networks.segmentation,
+        spec: specOf('segmentation'),
+        preprocessing: { grid: `[z, y, x] ${SEGMENTATION_CROP.size.join(' x ')} voxels of ${SEGMENTATION_CROP.spacingMm.join(' x ')} mm centred on the located body, trilinear`, intensity: SEGMENTATION_WINDOWS_HU.map((w) => `HU ${w.low}..${w.high} -> 0..1`).join('; '), output: 'cancellous-bone probability of the centred level' },
+      },
+    },
+  );
+}
