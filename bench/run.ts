@@ -71,10 +71,11 @@ const cases: Case[] = [
 ];
 
 mkdirSync(root, { recursive: true });
-/** `npm run bench -- nn`, `-- wedge` or `-- forearm` runs that part alone and updates only its entry of results.json. */
+/** `npm run bench -- nn`, `-- wedge`, `-- forearm` or `-- ct-spine` runs that part alone and updates only its entry of results.json. */
 const onlyNn = process.argv.slice(2).includes('nn');
 const onlyWedge = process.argv.slice(2).includes('wedge');
 const onlyForearm = process.argv.slice(2).includes('forearm');
+const onlyCtSpine = process.argv.slice(2).includes('ct-spine');
 const resultsPath = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 const nnChild = fileURLToPath(new URL('./nn-child.js', import.meta.url));
 
@@ -183,13 +184,42 @@ function forearmBenchCohort(): string {
   return cohort;
 }
 
-if (onlyNn || onlyWedge || onlyForearm) {
+/**
+ * CT spine pipeline (issue 7): one SIMULATED 512x512x300 low-dose series (1 mm slices) with rods,
+ * through the shipped model: whole-process wall time and peak RSS, the in-process analyze time, and
+ * each stage on its own. Target: < 8.46 s per case (seed 002's GPU server), peak RSS < 2 GiB.
+ */
+function ctSpineBench(): Record<string, unknown> {
+  const cohort = join(root, 'ct-spine-512x512x300');
+  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  if (!existsSync(join(cohort, 'cohort.csv'))) {
+    const run = spawnSync(process.execPath, [cli, 'simulate', 'ct-spine', '--n', '1', '--out', cohort, '--seed', '57', '--ct-slices', '300', '--slice-mm', '1', '--rod-share', '1'], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`simulate for the ct-spine bench: ${run.stderr}`);
+  }
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, [fileURLToPath(new URL('./ct-spine-child.js', import.meta.url)), join(cohort, 'images', 'ct-spine-0001'), join(cohort, 'phantoms', 'ct-spine-0001.json'), join(root, 'ct-spine-out')], { encoding: 'utf8' });
+  const wholeSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (run.status !== 0) throw new Error(`ct-spine bench: ${run.stderr}`);
+  const r = JSON.parse(run.stdout) as { loadedSeconds: number; analyzeSeconds: number; stages: Record<string, number>; maxRssKiB: number; size: number[] };
+  const rssMiB = r.maxRssKiB / 1024;
+  console.log(`\nCT spine pipeline, one SIMULATED ${r.size.join('x')} series (shipped model)`);
+  console.log(`| whole process (start, model load, analyze with all outputs, then the stages again) | ${wholeSeconds.toFixed(2)} s |`);
+  console.log(`| analyze, series read to report written | ${r.analyzeSeconds.toFixed(2)} s (target < 8.46 s) |`);
+  console.log(`| model load and backend start | ${r.loadedSeconds.toFixed(2)} s |`);
+  for (const [stage, seconds] of Object.entries(r.stages)) console.log(`| ${stage} | ${seconds.toFixed(2)} s |`);
+  console.log(`| peak RSS | ${rssMiB.toFixed(0)} MiB (target < 2048) |`);
+  return { ...r, wholeSeconds, peakRssMiB: rssMiB, targetMet: r.analyzeSeconds < 8.46 && rssMiB < 2048 };
+}
+
+if (onlyNn || onlyWedge || onlyForearm || onlyCtSpine) {
   const previous = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>) : {};
   const update = onlyNn
     ? { nnMeasuredAt: new Date().toISOString(), nn: nnBench() }
     : onlyWedge
       ? { wedgeMeasuredAt: new Date().toISOString(), wedgeSearch: await wedgeBench() }
-      : { forearmMeasuredAt: new Date().toISOString(), forearm: forearmBench() };
+      : onlyForearm
+        ? { forearmMeasuredAt: new Date().toISOString(), forearm: forearmBench() }
+        : { ctSpineMeasuredAt: new Date().toISOString(), ctSpine: ctSpineBench() };
   writeFileSync(resultsPath, `${JSON.stringify({ ...previous, ...update }, null, 2)}\n`);
   process.exit(0);
 }

@@ -71,6 +71,13 @@ function cases(): Case[] {
     list.push({ name: `avgPool3d ${size} stride ${stride} ${pad}`, inputs: [tensorData([1, 6, 7, 8, 2])], run: (tf, [x]) => tf.avgPool3d(x as tfTypes.Tensor5D, size, stride, pad) });
   }
   // Square only: the cpu reference's ResizeBilinearGrad (4.22) returns height and width swapped.
+  list.push({ name: 'split 2x3x4x5x7 on channels [2, 5] (the concatenation gradient)', inputs: [tensorData([2, 3, 4, 5, 7])], run: (tf, [x]) => tf.split(x!, [2, 5], -1)[1]! });
+  list.push({ name: 'split 3x8x5 on axis 1 into 4', inputs: [tensorData([3, 8, 5])], run: (tf, [x]) => tf.split(x!, 4, 1)[2]! });
+  list.push({
+    name: 'conv3dTranspose 1x3x4x3x4 -> 6x8x6x2 stride 2 same',
+    inputs: [tensorData([1, 3, 4, 3, 4]), tensorData([2, 2, 2, 2, 4])],
+    run: (tf, [x, w]) => tf.conv3dTranspose(x as tfTypes.Tensor5D, w as tfTypes.Tensor5D, [1, 6, 8, 6, 2], 2, 'same'),
+  });
   list.push({ name: 'tile 2x1x3x1 by [1, 4, 1, 5]', inputs: [tensorData([2, 1, 3, 1])], run: (tf, [x]) => tf.tile(x!, [1, 4, 1, 5]) });
   list.push({ name: 'batchNorm 4x5x5x3 (tiled statistics in its gradient)', inputs: [tensorData([4, 5, 5, 3]), tensorData([3]), tensorData([3])], run: (tf, [x, scale, offset]) => {
     const { mean, variance } = tf.moments(x!, [0, 1, 2]);

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { OpenBmdError } from '../core/errors.js';
@@ -16,6 +16,10 @@ import type { ForearmModel } from '../pipelines/forearm/forearm-model.js';
 import { defaultForearmModelDir, disposeForearmModel, loadForearmModel } from '../pipelines/forearm/forearm-model.js';
 import { forearmOverlayPng } from '../pipelines/forearm/forearm-overlay.js';
 import { forearmReportPdf } from '../pipelines/forearm/forearm-report-pdf.js';
+import { ctSpineSummaryLines, refusingFlags as refusingCtFlags } from '../pipelines/ct-spine/analyze-ct-spine.js';
+import { defaultCtSpineModelDir, disposeCtSpineModel, loadCtSpineModel } from '../pipelines/ct-spine/ct-spine-model.js';
+import { loadMaterialCatalog } from '../physics/material-catalog.js';
+import { analyzeCtSpineFolder } from './analyze-ct-spine-command.js';
 import { forearmResultJson, forearmSummaryLines, modelProvenanceLines } from '../pipelines/forearm/forearm-result.js';
 
 export interface AnalyzeCommandOptions {
@@ -81,8 +85,9 @@ export async function analyzeForearmFile(tf: typeof tfTypes, model: ForearmModel
 
 /** `openbmd analyze <file>`: one radiograph, its outputs in --out, exit 2 when a QC flag makes the number unusable. */
 export async function analyzeCommand(file: string, o: AnalyzeCommandOptions): Promise<void> {
-  const site = o.site ?? 'forearm';
-  if (site !== 'forearm') throw new OpenBmdError('BAD_ARGUMENT', `analyze --site ${site} is not available yet (forearm is)`);
+  const site = o.site ?? (isFolder(file) ? 'ct-spine' : 'forearm');
+  if (site === 'ct-spine') return analyzeCtSpineCommand(file, o);
+  if (site !== 'forearm') throw new OpenBmdError('BAD_ARGUMENT', `analyze --site ${site} is not available yet (forearm and ct-spine are)`);
   const tf = await nnBackend('wasm');
   const model = await loadForearmModel(tf, o.model ?? defaultForearmModelDir());
   try {
@@ -95,5 +100,30 @@ export async function analyzeCommand(file: string, o: AnalyzeCommandOptions): Pr
     if (refusing.length > 0) throw new OpenBmdError('INVALID_VALUE', `QC failed (${refusing.join(', ')}): the aBMD is not usable; see ${outputs.overlayPng}`, { file });
   } finally {
     disposeForearmModel(model);
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** `openbmd analyze <series folder>`: one CT series, its outputs in --out, exit 2 when no vBMD can be reported. */
+async function analyzeCtSpineCommand(folder: string, o: AnalyzeCommandOptions): Promise<void> {
+  const tf = await nnBackend('wasm');
+  const model = await loadCtSpineModel(tf, o.model ?? defaultCtSpineModelDir());
+  try {
+    const outDir = o.out ?? join('openbmd-out', basename(folder).replace(/[^A-Za-z0-9._-]/g, '_'));
+    const { analysis, outputs } = await analyzeCtSpineFolder(tf, model, loadMaterialCatalog(), folder, o.phantom, person(o), loadClinicalKnowledge(), outDir);
+    if (o.json === true) process.stdout.write(`${JSON.stringify(outputs.result)}\n`);
+    else process.stdout.write(`${ctSpineSummaryLines(analysis).join('\n')}\n`);
+    process.stderr.write(`openbmd analyze: wrote ${outputs.resultJson}, ${outputs.overlayPng}, ${outputs.reportPdf}, ${outputs.secondaryCapture}\n`);
+    const refusing = refusingCtFlags(analysis.flags);
+    if (refusing.length > 0) throw new OpenBmdError('INVALID_VALUE', `no vBMD (${refusing.join(', ')}); see ${outputs.overlayPng}`, { file: folder });
+  } finally {
+    disposeCtSpineModel(model);
   }
 }

@@ -10,6 +10,9 @@ import type { CaseOutcome } from '../pipelines/forearm/measure-cases-in-workers.
 import { measureCasesInWorkers } from '../pipelines/forearm/measure-cases-in-workers.js';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_PHANTOM } from './analyze-command.js';
+import { readModelDescription } from '../nn/model-folder/model-folder.js';
+import { CT_SPINE_PIPELINE } from '../pipelines/ct-spine/ct-spine-model.js';
+import { predictCtSpineCommand } from './predict-ct-spine-command.js';
 
 export interface PredictCommandOptions {
   model: string;
@@ -24,6 +27,7 @@ export interface PredictCommandOptions {
  * no wedge, QC refusal) is written with its error and the batch goes on; the count is reported.
  */
 export async function predictCommand(o: PredictCommandOptions): Promise<{ predicted: number; failed: number }> {
+  if (readModelDescription(o.model).pipeline === CT_SPINE_PIPELINE) return predictCtSpineCommand(o);
   const cohort = readForearmCohort(o.cohort);
   const tf = await nnBackend('wasm');
   const model = await loadForearmModel(tf, o.model);

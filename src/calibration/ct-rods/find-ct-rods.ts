@@ -110,19 +110,35 @@ export function findCtRods(volume: Volume3D, phantom: CtRodPhantom, sliceRange: 
   candidates.sort((a, b) => b.contrast - a.contrast);
   const kept: Candidate[] = [];
   for (const c of candidates) if (kept.every((k) => Math.hypot((k.i - c.i) * sx, (k.j - c.j) * sy) > phantom.rodDiameterMm)) kept.push(c);
-  // The largest group sharing a row (within 4 mm).
+  // The rod row: the most candidates sharing a row (within 4 mm) and a lattice x0 + k * pitch (within
+  // 3 mm) of at most as many places as the phantom has rods; spurious discs fall off the lattice.
   let row: Candidate[] = [];
-  for (const c of kept) {
-    const group = kept.filter((k) => Math.abs((k.j - c.j) * sy) <= 4);
-    if (group.length > row.length) row = group;
+  let rowPitch = 0;
+  const slotsMax = phantom.rods.length;
+  for (const a of kept) {
+    const sameRow = kept.filter((k) => Math.abs((k.j - a.j) * sy) <= 4);
+    for (const b of sameRow) {
+      const gap = (b.i - a.i) * sx;
+      if (gap < phantom.rodDiameterMm) continue;
+      for (let m = 1; m < slotsMax; m++) {
+        const pitch = gap / m;
+        if (pitch < phantom.rodDiameterMm) break;
+        const members = sameRow.filter((k) => {
+          const steps = ((k.i - a.i) * sx) / pitch;
+          return Math.abs(steps - Math.round(steps)) * pitch <= 3 && Math.round(steps) >= 0 && Math.round(steps) < slotsMax;
+        });
+        const better = members.length > row.length || (members.length === row.length && members.reduce((t, k) => t + k.contrast, 0) > row.reduce((t, k) => t + k.contrast, 0));
+        if (better) {
+          row = members;
+          rowPitch = pitch;
+        }
+      }
+    }
   }
-  if (row.length < 2) return { ok: false, problem: `no rod phantom found: ${row.length} rod-like disc(s) of ${phantom.rodDiameterMm} mm in the field` };
-  if (row.length > phantom.rods.length) row = row.slice(0, phantom.rods.length);
+  if (row.length < 2) return { ok: false, problem: `no rod phantom found: ${row.length} rod-like disc(s) of ${phantom.rodDiameterMm} mm in a row in the field` };
   row.sort((a, b) => a.i - b.i);
   const xs = row.map((c) => c.i * sx);
-  const gaps = xs.slice(1).map((x, n) => x - xs[n]!);
-  const pitch = Math.min(...gaps);
-  if (gaps.some((g) => Math.abs(g / pitch - Math.round(g / pitch)) > 0.15)) return { ok: false, problem: 'the rod-like discs found are not evenly spaced in a row' };
+  const pitch = rowPitch;
   const yMm = row.reduce((a, c) => a + c.j * sy, 0) / row.length;
   const slots = Math.round((xs[xs.length - 1]! - xs[0]!) / pitch) + 1;
   if (slots > phantom.rods.length) return { ok: false, problem: `the rod row spans ${slots} places, the phantom has ${phantom.rods.length} rods` };

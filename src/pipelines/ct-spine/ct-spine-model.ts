@@ -16,7 +16,16 @@ export function defaultCtSpineModelDir(): string {
 }
 
 /** Reference QCT = interceptMgPerCm3 + slope * calibrated vBMD: a calibration method's cross-calibration to the cohort's reference, fitted by train. */
-export const recalibrationSchema = z.object({ slope: z.number().finite(), interceptMgPerCm3: z.number().finite(), n: z.number().int().positive() });
+export const recalibrationSchema = z.object({
+  slope: z.number().finite(),
+  interceptMgPerCm3: z.number().finite(),
+  n: z.number().int().positive(),
+  /**
+   * With the age: QCT = intercept + slope * calibrated + agePerYear * age. Single-energy QCT reads
+   * marrow fat as missing mineral, and marrow fat rises with age, so age corrects part of that error.
+   */
+  withAge: z.object({ slope: z.number().finite(), interceptMgPerCm3: z.number().finite(), agePerYear: z.number().finite(), n: z.number().int().positive() }).optional(),
+});
 export type Recalibration = z.infer<typeof recalibrationSchema>;
 
 export interface CtSpineModel {
@@ -60,7 +69,9 @@ export function disposeCtSpineModel(model: CtSpineModel): void {
   for (const n of Object.values(model.networks)) n.dispose();
 }
 
-export function recalibrate(r: Recalibration | null, calibratedMgPerCm3: number | null): number | null {
+/** A calibrated vBMD mapped to the reference QCT: with the age where both the fit and the age are there. */
+export function recalibrate(r: Recalibration | null, calibratedMgPerCm3: number | null, ageYears: number | undefined): number | null {
   if (r === null || calibratedMgPerCm3 === null) return null;
+  if (r.withAge !== undefined && ageYears !== undefined) return r.withAge.interceptMgPerCm3 + r.withAge.slope * calibratedMgPerCm3 + r.withAge.agePerYear * ageYears;
   return r.interceptMgPerCm3 + r.slope * calibratedMgPerCm3;
 }

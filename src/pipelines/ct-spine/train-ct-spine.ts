@@ -6,7 +6,10 @@ import { saveModelFolder } from '../../nn/model-folder/model-folder.js';
 import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
 import { loadMaterialCatalog } from '../../physics/material-catalog.js';
 import { groupedKFold, groupedPartition } from '../../stats/grouped-splits.js';
+import { errorSummary } from '../../stats/error-summary.js';
+import { leastSquares } from '../../stats/least-squares.js';
 import { linearFit } from '../../stats/linear-fit.js';
+import { pearsonCorrelation } from '../../stats/pearson-correlation.js';
 import type { CtSpineCase } from './ct-spine-cohort.js';
 import { readCtSpineCohort } from './ct-spine-cohort.js';
 import type { CtSpineModel, Recalibration } from './ct-spine-model.js';
@@ -95,13 +98,19 @@ async function measureAll(tf: typeof tfTypes, networks: CtSpineNetworks, cases: 
 
 const calibrated = (m: CtSpineCaseMeasurement, method: CalibrationMethod): number | null => (method === 'rods' ? m.rodsMgPerCm3 : m.phantomlessMgPerCm3);
 
-/** Reference QCT regressed on a method's calibrated vBMD over the cases that have both; null with fewer than 5. */
+/** Reference QCT regressed on a method's calibrated vBMD (and, where the cases give it, on age too) over the cases that have both; null with fewer than 5. */
 export function fitRecalibration(measurements: readonly CtSpineCaseMeasurement[], method: CalibrationMethod): Recalibration | null {
   const pairs = measurements.filter((m) => m.referenceVbmdMgPerCm3 !== undefined && calibrated(m, method) !== null);
   if (pairs.length < 5) return null;
   const fit = linearFit(pairs.map((m) => calibrated(m, method)!), pairs.map((m) => m.referenceVbmdMgPerCm3!));
   if (!Number.isFinite(fit.slope)) return null;
-  return { slope: fit.slope, interceptMgPerCm3: fit.intercept, n: pairs.length };
+  const aged = pairs.filter((m) => m.ageYears !== undefined);
+  let withAge: Recalibration['withAge'];
+  if (aged.length >= 10) {
+    const [interceptMgPerCm3, slope, agePerYear] = leastSquares(aged.map((m) => [1, calibrated(m, method)!, m.ageYears!]), aged.map((m) => m.referenceVbmdMgPerCm3!), `${method} recalibration with age`) as [number, number, number];
+    withAge = { slope, interceptMgPerCm3, agePerYear, n: aged.length };
+  }
+  return { slope: fit.slope, interceptMgPerCm3: fit.intercept, n: pairs.length, ...(withAge === undefined ? {} : { withAge }) };
 }
 
 /** Each method's recalibration cross-validated by patient-grouped folds on measurements made with fixed networks. */
@@ -113,7 +122,7 @@ export function crossValidateRecalibration(measurements: readonly CtSpineCaseMea
     const fits = { rods: fitRecalibration(train, 'rods'), phantomless: fitRecalibration(train, 'phantomless') };
     measurements.forEach((m, i) => {
       if (assignment[i] !== k) return;
-      out.push({ measurement: m, fold: k, byMethod: { rods: recalibrate(fits.rods, m.rodsMgPerCm3), phantomless: recalibrate(fits.phantomless, m.phantomlessMgPerCm3) } });
+      out.push({ measurement: m, fold: k, byMethod: { rods: recalibrate(fits.rods, m.rodsMgPerCm3, m.ageYears), phantomless: recalibrate(fits.phantomless, m.phantomlessMgPerCm3, m.ageYears) } });
     });
   }
   return out;
@@ -159,8 +168,17 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
 
   let predictionsCsv: string | undefined;
   const methodPredictionsCsv: TrainCtSpineResult['methodPredictionsCsv'] = {};
+  const outOfFoldMetrics: Record<string, unknown> = {};
   if (o.folds !== undefined) {
     const outOfFold = crossValidateRecalibration(measurements, o.folds, o.seed);
+    for (const method of CALIBRATION_METHODS) {
+      const scored = outOfFold.filter((f) => f.byMethod[method] !== null && f.measurement.referenceVbmdMgPerCm3 !== undefined);
+      if (scored.length < 3) continue;
+      const predicted = scored.map((f) => f.byMethod[method]!);
+      const truth = scored.map((f) => f.measurement.referenceVbmdMgPerCm3!);
+      const r = pearsonCorrelation(predicted, truth).r;
+      outOfFoldMetrics[method] = { folds: o.folds, cases: `patients of each fold held out from its recalibration fit${trained === undefined && !reusedOnSameCohort ? ` (networks from ${reuseDir}, trained on another cohort)` : ''}`, pcc: r, r2: r * r, ...errorSummary(predicted, truth) };
+    }
     predictionsCsv = join(o.outDir, 'predictions.csv');
     writeCtSpinePredictions(predictionsCsv, outOfFold.map((f) => ({ measurement: f.measurement, fold: f.fold + 1, byMethod: f.byMethod })), 'primary');
     for (const method of CALIBRATION_METHODS) {
@@ -176,7 +194,7 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
     segmentation: networkStage,
     recalibration: CALIBRATION_METHODS.map((m) => `${m}: ${recalibration[m] === null ? 'not fitted (too few cases with it)' : `fitted on ${recalibration[m]!.n} cases`}`).join('; '),
   };
-  await saveCtSpineModel(tf, o, cohort, networks, trained, reused, recalibration, stages, stageValidation, failed.length);
+  await saveCtSpineModel(tf, o, cohort, networks, trained, reused, recalibration, stages, stageValidation, outOfFoldMetrics, failed.length);
   if (stageValidation !== undefined) writeFileSync(join(o.outDir, 'stage-validation.json'), `${JSON.stringify({ simulated: cohort.simulated, cohort: resolve(o.cohortCsv), ...stageValidation }, null, 2)}\n`);
   if (reused !== undefined) disposeCtSpineModel(reused);
   else Object.values(networks).forEach((n) => n.dispose());
@@ -193,6 +211,7 @@ async function saveCtSpineModel(
   recalibration: Record<CalibrationMethod, Recalibration | null>,
   stages: TrainCtSpineResult['stages'],
   stageValidation: CtSpineStageValidation | undefined,
+  outOfFold: Record<string, unknown>,
   failedCount: number,
 ): Promise<void> {
   const specOf = (stage: CtSpineStage): NetworkSpec => trained?.specs[stage] ?? (reused!.description.networks[CT_SPINE_NETWORK_NAMES[stage]]!.spec as unknown as NetworkSpec);
@@ -207,7 +226,7 @@ async function saveCtSpineModel(
       seed: o.seed,
       parameters: { recalibration, stages, ...(reused === undefined ? {} : { networksFrom: { dir: reused.dir, ...reused.description.trainingData } }) },
       trainingData: { cohort: resolve(o.cohortCsv), simulated: cohort.simulated, cases: cohort.cases.length, description: cohort.description, generator: cohort.generator, failedCases: failedCount },
-      metrics: { ...(stageValidation === undefined ? {} : { stageValidation }), ...(trained === undefined ? (reused?.description.metrics['networkTraining'] === undefined ? {} : { networkTraining: reused.description.metrics['networkTraining'] }) : { networkTraining: trained.history }) },
+      metrics: { ...(Object.keys(outOfFold).length === 0 ? {} : { outOfFold }), ...(stageValidation === undefined ? {} : { stageValidation }), ...(trained === undefined ? (reused?.description.metrics['networkTraining'] === undefined ? {} : { networkTraining: reused.description.metrics['networkTraining'] }) : { networkTraining: trained.history }) },
     },
     {
       [CT_SPINE_NETWORK_NAMES.coronal]: { model: networks.coronal, spec: specOf('coronal'), preprocessing: { ...projection, view: 'coronal MIP (maximum over y)', window: `${CORONAL_WINDOW.columns} x ${CORONAL_WINDOW.rows} px centred across`, output: 'heat maps T12, L1, L2 body centres' } },

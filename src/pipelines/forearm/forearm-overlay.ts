@@ -1,7 +1,6 @@
-import { Resvg } from '@resvg/resvg-js';
-import { encode } from 'fast-png';
 import type { Image2D } from '../../core/image2d.js';
-import { REPORT_FONT_FAMILY, REPORT_FONT_FILES, reportFontPath } from '../../report/bundled-font.js';
+import { REPORT_FONT_FAMILY } from '../../report/bundled-font.js';
+import { pngDataUri, renderSvg } from '../../report/svg-raster.js';
 import { escapeHtml } from '../../report/html-escape.js';
 import type { ForearmAnalysis } from './analyze-forearm.js';
 import type { Point } from './forearm-roi-geometry.js';
@@ -57,9 +56,6 @@ function displayWindow(image: Image2D): { low: number; high: number } {
   return { low: values[Math.floor(0.005 * (values.length - 1))]!, high: values[Math.floor(0.995 * (values.length - 1))]! };
 }
 
-function pngDataUri(grey: Uint8Array, columns: number, rows: number): string {
-  return `data:image/png;base64,${Buffer.from(encode({ width: columns, height: rows, data: grey, depth: 8, channels: 1 })).toString('base64')}`;
-}
 
 const polygon = (points: readonly Point[], stroke: string, width: number, fill = 'none', dash = ''): string =>
   `<polygon points="${points.map((p) => `${p[0].toFixed(2)},${p[1].toFixed(2)}`).join(' ')}" fill="${fill}" stroke="${stroke}" stroke-width="${width}"${dash === '' ? '' : ` stroke-dasharray="${dash}"`}/>`;
@@ -126,13 +122,5 @@ export function forearmOverlayPng(a: ForearmAnalysis, lines: readonly string[], 
 ${banner === undefined ? '' : `<text x="10" y="24" font-size="20" font-weight="bold" fill="#ffb000">${escapeHtml(banner)}</text>`}
 ${text}
 </svg>`;
-  const rendered = new Resvg(svg, { font: { loadSystemFonts: false, fontFiles: Object.values(REPORT_FONT_FILES).map(reportFontPath), defaultFontFamily: REPORT_FONT_FAMILY } }).render();
-  const rgba = rendered.pixels;
-  const rgb = new Uint8Array(rendered.width * rendered.height * 3);
-  for (let p = 0; p < rendered.width * rendered.height; p++) {
-    rgb[3 * p] = rgba[4 * p]!;
-    rgb[3 * p + 1] = rgba[4 * p + 1]!;
-    rgb[3 * p + 2] = rgba[4 * p + 2]!;
-  }
-  return { png: rendered.asPng(), rgb, columns: rendered.width, rows: rendered.height };
+  return renderSvg(svg);
 }

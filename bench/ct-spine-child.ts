@@ -1,0 +1,44 @@
+/**
+ * One CT series through the ct-spine pipeline in this process: the whole `analyze` (series read to
+ * PDF and Secondary Capture written) timed once, then each stage timed on its own; prints JSON with
+ * the peak RSS of the process.
+ */
+import { join } from 'node:path';
+import { loadClinicalKnowledge } from '../src/clinical/clinical-knowledge.js';
+import { nnBackend } from '../src/nn/nn-backend.js';
+import { loadMaterialCatalog } from '../src/physics/material-catalog.js';
+import { analyzeCtSpineFolder } from '../src/cli/analyze-ct-spine-command.js';
+import { readCtRodPhantom } from '../src/calibration/ct-rods/ct-rod-phantom.js';
+import { findCtRods } from '../src/calibration/ct-rods/find-ct-rods.js';
+import { internalCalibration } from '../src/calibration/phantomless/internal-calibration.js';
+import { defaultCtSpineModelDir, loadCtSpineModel } from '../src/pipelines/ct-spine/ct-spine-model.js';
+import { readCtSpineSeries } from '../src/pipelines/ct-spine/ct-spine-series.js';
+import { ellipticalRoi } from '../src/pipelines/ct-spine/elliptical-roi.js';
+import { locateVertebrae } from '../src/pipelines/ct-spine/locate-vertebrae.js';
+import { segmentCancellous } from '../src/pipelines/ct-spine/segment-cancellous.js';
+
+const [folder, phantomPath, outDir] = process.argv.slice(2) as [string, string, string];
+const started = process.hrtime.bigint();
+const tf = await nnBackend('wasm');
+const model = await loadCtSpineModel(tf, defaultCtSpineModelDir());
+const catalog = loadMaterialCatalog();
+const knowledge = loadClinicalKnowledge();
+const loadedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+const t0 = process.hrtime.bigint();
+await analyzeCtSpineFolder(tf, model, catalog, folder, phantomPath, { ageYears: 65, sex: 'F' }, knowledge, join(outDir, 'analyze'));
+const analyzeSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+const stages: Record<string, number> = {};
+const time = async <T>(name: string, f: () => T | Promise<T>): Promise<T> => {
+  const s = process.hrtime.bigint();
+  const value = await f();
+  stages[name] = Number(process.hrtime.bigint() - s) / 1e9;
+  return value;
+};
+const series = await time('read series', () => readCtSpineSeries(folder));
+const located = await time('localisation (MIPs, two SCNs)', () => locateVertebrae(tf, model.networks, series.volume));
+const centres = located.levels.filter((l) => l.centreMm !== null).map((l) => l.centreMm!);
+await time('segmentation (3-D U-Net, 3 crops)', () => segmentCancellous(tf, model.networks.segmentation, series.volume, centres));
+await time('elliptical ROIs', () => centres.map((c) => ellipticalRoi(series.volume, c)));
+await time('rod search and fit', () => findCtRods(series.volume, readCtRodPhantom(phantomPath), [0, series.volume.size[2] - 1]));
+await time('phantomless calibration', () => internalCalibration(catalog, series.volume, series.info.kvp, [0, series.volume.size[2] - 1]));
+process.stdout.write(`${JSON.stringify({ loadedSeconds, analyzeSeconds, stages, maxRssKiB: process.resourceUsage().maxRSS, size: series.volume.size })}\n`);

@@ -1,0 +1,93 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { CtRodPhantom } from '../../calibration/ct-rods/ct-rod-phantom.js';
+import type { ClinicalKnowledge } from '../../clinical/clinical-knowledge.js';
+import type { ClinicalInterpretation, Person } from '../../clinical/interpret-measurement.js';
+import { interpretMeasurement } from '../../clinical/interpret-measurement.js';
+import type { MaterialCatalog } from '../../physics/material-catalog.js';
+import type { CtSpineModel } from './ct-spine-model.js';
+import { recalibrate } from './ct-spine-model.js';
+import type { TargetLevel } from './ct-spine-networks.js';
+import type { CtSpineSeries } from './ct-spine-series.js';
+import type { CtSpineMeasurement } from './measure-ct-spine.js';
+import { calibratedLevelVbmd, measureCtSpine, reportedLevels } from './measure-ct-spine.js';
+import { measurementFlags } from './measure-ct-spine-case.js';
+
+export type ReportedMethod = 'rods' | 'phantomless';
+
+/** Names of the methods as a report states them. */
+export const METHOD_NAMES: Record<ReportedMethod, string> = {
+  rods: 'calibration rods in the field (linear HU -> mg/cm3), recalibrated to the reference QCT',
+  phantomless: 'phantomless internal calibration (air and fat), recalibrated to the reference QCT',
+};
+
+export interface CtSpineAnalysis {
+  series: CtSpineSeries;
+  measurement: CtSpineMeasurement;
+  /** Per level and method, mg/cm3 after the model's recalibration (null where not measurable). */
+  levelVbmd: Record<TargetLevel, Record<ReportedMethod, number | null>>;
+  reported: ReturnType<typeof reportedLevels>;
+  /** Mean over the reported levels per method. */
+  byMethod: Record<ReportedMethod, number | null>;
+  /** The result: rods when the phantom was found, else phantomless. */
+  vbmd: { mgPerCm3: number; method: ReportedMethod } | null;
+  interpretation: ClinicalInterpretation | undefined;
+  flags: string[];
+  /** The age the recalibration used (undefined: the age-free fit). */
+  ageYears: number | undefined;
+}
+
+/** Flags with which no vBMD can be reported (analyze exits 2). */
+export const REFUSING_FLAGS = ['l1-l2-not-measurable', 'level-order-inconsistent', 'no-calibration'] as const;
+
+export function refusingFlags(flags: readonly string[]): string[] {
+  return flags.filter((f) => (REFUSING_FLAGS as readonly string[]).includes(f));
+}
+
+/** Analyses one CT series with a loaded model: levels, segmentation, calibrations, per-level and reported vBMD, ACR category. */
+export function analyzeCtSpine(tf: typeof tfTypes, model: CtSpineModel, catalog: MaterialCatalog, series: CtSpineSeries, phantom: CtRodPhantom | undefined, who: Person, knowledge: ClinicalKnowledge): CtSpineAnalysis {
+  const measurement = measureCtSpine(tf, model.networks, catalog, series.volume, { kVp: series.info.kvp, phantom });
+  const reported = reportedLevels(measurement.levels);
+  const levelVbmd = Object.fromEntries(
+    measurement.levels.map((l) => [
+      l.level,
+      {
+        rods: l.notMeasurable === null ? recalibrate(model.recalibration.rods, calibratedLevelVbmd(measurement, l, 'rods'), who.ageYears) : null,
+        phantomless: l.notMeasurable === null ? recalibrate(model.recalibration.phantomless, calibratedLevelVbmd(measurement, l, 'phantomless'), who.ageYears) : null,
+      },
+    ]),
+  ) as CtSpineAnalysis['levelVbmd'];
+  const mean = (method: ReportedMethod): number | null => {
+    if (reported === null) return null;
+    const values = reported.levels.map((level) => levelVbmd[level][method]);
+    return values.every((v): v is number => v !== null) ? values.reduce((a, b) => a + b, 0) / values.length : null;
+  };
+  const byMethod = { rods: mean('rods'), phantomless: mean('phantomless') };
+  const vbmd = byMethod.rods !== null ? { mgPerCm3: byMethod.rods, method: 'rods' as const } : byMethod.phantomless !== null ? { mgPerCm3: byMethod.phantomless, method: 'phantomless' as const } : null;
+  const flags = measurementFlags(series, measurement, reported);
+  if (vbmd === null && reported !== null) flags.push('no-calibration');
+  const interpretation = vbmd === null ? undefined : interpretMeasurement(knowledge, 'spine_vbmd', vbmd.mgPerCm3, who);
+  return { series, measurement, levelVbmd, reported, byMethod, vbmd, interpretation, flags, ageYears: who.ageYears };
+}
+
+/** The lines a reader sees first. */
+export function ctSpineSummaryLines(a: CtSpineAnalysis): string[] {
+  const lines: string[] = [];
+  if (a.vbmd === null) lines.push(`No vBMD: ${refusingFlags(a.flags).join(', ') || 'not measurable'}`);
+  else lines.push(`Spine trabecular vBMD ${a.vbmd.mgPerCm3.toFixed(1)} mg/cm3 (mean of ${a.reported!.levels.join(' + ')}${a.reported!.substituted === null ? '' : `, ${a.reported!.substituted} substituting`}): ${a.interpretation?.wording ?? 'no category'}`);
+  if (a.vbmd !== null) lines.push(`Method: ${METHOD_NAMES[a.vbmd.method]}${a.ageYears === undefined ? ' (no age: the age-free fit)' : `, with the age (${a.ageYears.toFixed(0)} years) for marrow fat`}`);
+  for (const l of a.measurement.levels) {
+    const v = a.levelVbmd[l.level];
+    const parts = [l.located.found ? `found (confidence ${l.located.confidence.toFixed(2)})` : 'not found'];
+    if (l.notMeasurable !== null && l.located.found) parts.push(l.notMeasurable);
+    if (v.rods !== null) parts.push(`rods ${v.rods.toFixed(1)}`);
+    if (v.phantomless !== null) parts.push(`phantomless ${v.phantomless.toFixed(1)} mg/cm3`);
+    if (l.cancellousMm3 > 0) parts.push(`${(l.cancellousMm3 / 1000).toFixed(1)} cm3 segmented`);
+    lines.push(`${l.level}: ${parts.join(', ')}`);
+  }
+  const rods = a.measurement.rods;
+  if (rods !== null) lines.push(rods.ok ? `Rods: ${rods.calibration.rods.length} (${rods.calibration.material}), HU = ${rods.calibration.interceptHu.toFixed(1)} + ${rods.calibration.slopeHuPerMg.toFixed(3)} x mg/cm3, r = ${rods.calibration.r.toFixed(4)}` : `Rods: ${rods.problem}`);
+  const pl = a.measurement.phantomless;
+  lines.push(pl.ok ? `Phantomless: air ${pl.calibration.airHu.toFixed(0)} HU, fat ${pl.calibration.fatHu.toFixed(0)} HU, effective energy ${pl.calibration.effectiveEnergyKeV.toFixed(1)} keV` : `Phantomless: ${pl.problem}`);
+  if (a.flags.length > 0) lines.push(`QC flags: ${a.flags.join(', ')}`);
+  return lines;
+}

@@ -1,0 +1,53 @@
+import type { ModelDescription } from '../../nn/model-folder/model-description.js';
+import type { CtSpineAnalysis } from './analyze-ct-spine.js';
+import { METHOD_NAMES } from './analyze-ct-spine.js';
+
+/** Where a ct-spine model's numbers come from: its networks' cohort, its recalibration's cohort, and the validation figures it carries. */
+export function ctSpineProvenanceLines(model: ModelDescription): string[] {
+  const t = model.trainingData;
+  const lines = [`Model ${model.name} (${model.pipeline}, openbmd ${model.version}); recalibration fitted on a ${t.simulated === true ? 'SIMULATED ' : ''}cohort of ${t.cases} series (${t.description ?? t.cohort})`];
+  const networksFrom = model.parameters['networksFrom'] as { simulated?: boolean | null; cases?: number; description?: string } | undefined;
+  if (networksFrom?.cases !== undefined) lines.push(`Networks (localisation, segmentation) trained on a ${networksFrom.simulated === true ? 'SIMULATED ' : ''}cohort of ${networksFrom.cases} other series (${networksFrom.description ?? 'not described'})`);
+  const oof = model.metrics['outOfFold'] as Record<string, { n?: number; r2?: number; bias?: number; folds?: number }> | undefined;
+  for (const [method, m] of Object.entries(oof ?? {})) {
+    if (m.r2 !== undefined) lines.push(`${method}: ${m.folds ?? '?'}-fold patient-grouped CV on that cohort, R2 = ${m.r2.toFixed(3)}, bias = ${(m.bias ?? Number.NaN).toFixed(2)} mg/cm3 (n = ${m.n ?? '?'})`);
+  }
+  return lines;
+}
+
+/** result.json of `openbmd analyze` for a CT series. */
+export function ctSpineResultJson(a: CtSpineAnalysis, model: { dir: string; description: ModelDescription }, simulatedInput: boolean): Record<string, unknown> {
+  const m = a.measurement;
+  return {
+    pipeline: 'ct-spine',
+    method: 'seed 002: T12-L2 located on the coronal MIP, cancellous bone segmented in 3-D, vBMD (ACR QCT categories)',
+    simulatedInput,
+    series: { ...a.series.info, identity: undefined, sliceSopInstanceUids: undefined, size: a.series.volume.size, spacingMm: a.series.volume.spacingMm },
+    spineVbmdMgPerCm3: a.vbmd?.mgPerCm3 ?? null,
+    vbmdMethod: a.vbmd === null ? null : { name: a.vbmd.method, description: METHOD_NAMES[a.vbmd.method] },
+    reportedLevels: a.reported?.levels ?? null,
+    substitutedLevel: a.reported?.substituted ?? null,
+    byMethod: a.byMethod,
+    category: a.interpretation?.category ?? null,
+    categoryRule: a.interpretation === undefined ? null : { rule: a.interpretation.rule, source: a.interpretation.ruleSource ?? null, wording: a.interpretation.wording },
+    levels: m.levels.map((l) => ({
+      level: l.level,
+      found: l.located.found,
+      confidence: l.located.confidence,
+      centreMm: l.located.centreMm,
+      notMeasurable: l.notMeasurable,
+      cancellousMm3: l.cancellousMm3,
+      heightMm: l.heightMm,
+      segmentedMeanHu: l.segmentedMeanHu,
+      ellipticalRoi: l.roi === null ? null : { meanHu: l.roiMeanHu, centreMm: l.roi.centreMm, semiAxesMm: l.roi.semiAxesMm, angleRad: l.roi.angleRad, sliceRange: l.roi.sliceRange, voxels: l.roi.region.offsets.length },
+      vbmdMgPerCm3: a.levelVbmd[l.level],
+    })),
+    calibration: {
+      rods: m.rods === null ? null : m.rods.ok ? m.rods.calibration : { problem: m.rods.problem },
+      phantomless: m.phantomless.ok ? m.phantomless.calibration : { problem: m.phantomless.problem },
+    },
+    qcFlags: a.flags,
+    coordinates: 'centreMm: index times spacing of the canonical volume (+x patient left, +y posterior, +z superior; k = 0 the most inferior slice)',
+    model: { dir: model.dir, name: model.description.name, createdAt: model.description.createdAt, trainingData: model.description.trainingData, networksFrom: model.description.parameters['networksFrom'] ?? null, outOfFold: model.description.metrics['outOfFold'] ?? null },
+  };
+}

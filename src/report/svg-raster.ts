@@ -1,0 +1,21 @@
+import { Resvg } from '@resvg/resvg-js';
+import { encode } from 'fast-png';
+import { REPORT_FONT_FAMILY, REPORT_FONT_FILES, reportFontPath } from './bundled-font.js';
+
+/** An 8-bit grey (1 channel) or RGB (3 channels) raster as a PNG data URI, for an SVG <image>. */
+export function pngDataUri(pixels: Uint8Array, columns: number, rows: number, channels: 1 | 3 = 1): string {
+  return `data:image/png;base64,${Buffer.from(encode({ width: columns, height: rows, data: pixels, depth: 8, channels })).toString('base64')}`;
+}
+
+/** Renders an SVG with the bundled font only (the same pixels on every machine): PNG bytes and packed RGB (for a Secondary Capture). */
+export function renderSvg(svg: string): { png: Uint8Array; rgb: Uint8Array; columns: number; rows: number } {
+  const rendered = new Resvg(svg, { font: { loadSystemFonts: false, fontFiles: Object.values(REPORT_FONT_FILES).map(reportFontPath), defaultFontFamily: REPORT_FONT_FAMILY } }).render();
+  const rgba = rendered.pixels;
+  const rgb = new Uint8Array(rendered.width * rendered.height * 3);
+  for (let p = 0; p < rendered.width * rendered.height; p++) {
+    rgb[3 * p] = rgba[4 * p]!;
+    rgb[3 * p + 1] = rgba[4 * p + 1]!;
+    rgb[3 * p + 2] = rgba[4 * p + 2]!;
+  }
+  return { png: rendered.asPng(), rgb, columns: rendered.width, rows: rendered.height };
+}

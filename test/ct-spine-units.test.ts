@@ -1,0 +1,102 @@
+// Closed-form checks of the CT spine pipeline's pieces: rod detection and fit on a synthetic phantom,
+// canonical reorientation, the L1-L2 / T12 substitution rule, least squares, ages from DICOM dates.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { findCtRods } from '../src/calibration/ct-rods/find-ct-rods.js';
+import { SeededRandom } from '../src/core/seeded-random.js';
+import { createVolume3D, volumeIndexToPointMm } from '../src/core/volume3d.js';
+import type { Matrix3 } from '../src/core/geometry.js';
+import { canonicalVolume } from '../src/pipelines/ct-spine/ct-spine-series.js';
+import type { LevelMeasurement } from '../src/pipelines/ct-spine/measure-ct-spine.js';
+import { erodeRegion, reportedLevels } from '../src/pipelines/ct-spine/measure-ct-spine.js';
+import { leastSquares } from '../src/stats/least-squares.js';
+import { ageFromDates } from '../src/cli/analyze-ct-spine-command.js';
+
+test('rods in a water block are found where they are and fitted: slope and intercept as built, r > 0.999', () => {
+  const n = 200;
+  const slices = 10;
+  const pixelMm = 0.8;
+  const random = new SeededRandom(5);
+  const data = new Float32Array(n * n * slices);
+  const slope = 1.3;
+  const offset = 4;
+  const rods = [0, 50, 100, 200].map((mg, i) => ({ mg, x: 40 + i * 32 }));
+  for (let k = 0; k < slices; k++) {
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < n; i++) {
+        const xMm = i * pixelMm;
+        const yMm = j * pixelMm;
+        let hu = -1000;
+        if (yMm > 100 && yMm < 140 && xMm > 10 && xMm < 150) hu = offset; // the water block
+        if (yMm <= 100 && Math.hypot(xMm - 80, yMm - 60) < 40) hu = 40 + (Math.hypot(xMm - 80, yMm - 70) < 12 ? 600 : 0); // a patient with a bone
+        for (const r of rods) if (Math.hypot(xMm - r.x, yMm - 120) < 9) hu = offset + slope * r.mg;
+        data[i + n * (j + n * k)] = hu + 20 * random.nextNormal();
+      }
+    }
+  }
+  const volume = createVolume3D({ data, size: [n, n, slices], spacingMm: [pixelMm, pixelMm, 2], unit: 'HU' });
+  const found = findCtRods(volume, { kind: 'ct-rods', rods: [{ mgPerCm3: 0 }, { mgPerCm3: 50 }, { mgPerCm3: 100 }, { mgPerCm3: 200 }], material: 'HA', rodDiameterMm: 18 }, [0, slices - 1]);
+  assert.ok(found.ok, found.ok ? '' : found.problem);
+  const c = found.calibration;
+  console.log(`synthetic rods: slope ${c.slopeHuPerMg.toFixed(4)} HU per mg/cm3, intercept ${c.interceptHu.toFixed(2)} HU, r ${c.r.toFixed(5)}`);
+  assert.ok(Math.abs(c.slopeHuPerMg - slope) < 0.02);
+  assert.ok(Math.abs(c.interceptHu - offset) < 2);
+  assert.ok(c.r > 0.999);
+  for (const r of rods) {
+    if (r.mg === 0) continue;
+    const rod = c.rods.find((x) => x.mgPerCm3 === r.mg)!;
+    assert.ok(Math.hypot(rod.centreMm[0] - r.x, rod.centreMm[1] - 120) < 1.7, `${r.mg}: ${rod.centreMm.join(', ')}`);
+  }
+});
+
+test('no rods in the field is a clear problem, not a calibration', () => {
+  const n = 64;
+  const data = new Float32Array(n * n * 4).fill(-1000);
+  const volume = createVolume3D({ data, size: [n, n, 4], spacingMm: [1, 1, 2], unit: 'HU' });
+  const found = findCtRods(volume, { kind: 'ct-rods', rods: [{ mgPerCm3: 0 }, { mgPerCm3: 100 }], material: 'HA', rodDiameterMm: 18 }, [0, 3]);
+  assert.equal(found.ok, false);
+  assert.match(found.ok ? '' : found.problem, /no rod phantom found/);
+});
+
+test('canonical reorientation flips reversed axes and keeps every voxel at its patient position', () => {
+  const size = [3, 4, 5] as const;
+  const data = Float32Array.from({ length: 60 }, (_, p) => p);
+  const direction: Matrix3 = [-1, 0, 0, 0, 1, 0, 0, 0, -1];
+  const volume = createVolume3D({ data, size, spacingMm: [0.5, 0.7, 2], originMm: [10, 20, 30], direction, unit: 'HU' });
+  const canonical = canonicalVolume(volume, 'test');
+  assert.deepEqual([...canonical.direction].map((v) => v + 0), [1, 0, 0, 0, 1, 0, 0, 0, 1]);
+  for (const [i, j, k] of [[0, 0, 0], [2, 1, 4], [1, 3, 2]] as const) {
+    const value = canonical.data[i + 3 * (j + 4 * k)]!;
+    const [si, sj, sk] = [value % 3, Math.floor(value / 3) % 4, Math.floor(value / 12)];
+    const a = volumeIndexToPointMm(canonical, i, j, k);
+    const b = volumeIndexToPointMm(volume, si, sj, sk);
+    for (let d = 0; d < 3; d++) assert.ok(Math.abs(a[d]! - b[d]!) < 1e-9, `${i},${j},${k}: ${a.join(',')} vs ${b.join(',')}`);
+  }
+});
+
+test('L1 and L2 are reported; T12 substitutes one non-measurable level; fewer than two gives none', () => {
+  const level = (name: 'T12' | 'L1' | 'L2', notMeasurable: string | null): LevelMeasurement => ({ level: name, notMeasurable } as unknown as LevelMeasurement);
+  assert.deepEqual(reportedLevels([level('T12', null), level('L1', null), level('L2', null)]), { levels: ['L1', 'L2'], substituted: null });
+  assert.deepEqual(reportedLevels([level('T12', null), level('L1', 'fracture-like height loss'), level('L2', null)]), { levels: ['T12', 'L2'], substituted: 'T12' });
+  assert.equal(reportedLevels([level('T12', 'not found'), level('L1', null), level('L2', 'not found')]), null);
+});
+
+test('erosion of a 4x4x4 cube keeps its 2x2x2 core', () => {
+  const offsets: number[] = [];
+  for (let k = 1; k < 5; k++) for (let j = 1; j < 5; j++) for (let i = 1; i < 5; i++) offsets.push(i + 6 * (j + 6 * k));
+  assert.equal(erodeRegion({ size: [6, 6, 6] }, { offsets: Int32Array.from(offsets) }).offsets.length, 8);
+});
+
+test('least squares recovers an exact plane and refuses collinear inputs', () => {
+  const rows = [[1, 0, 0], [1, 1, 0], [1, 0, 1], [1, 2, 3], [1, -1, 5]];
+  const y = rows.map((r) => 2 + 3 * r[1]! - 0.5 * r[2]!);
+  const [a, b, c] = leastSquares(rows, y, 'plane') as [number, number, number];
+  assert.ok(Math.abs(a - 2) < 1e-9 && Math.abs(b - 3) < 1e-9 && Math.abs(c + 0.5) < 1e-9);
+  assert.throws(() => leastSquares([[1, 1, 2], [1, 2, 4], [1, 3, 6]], [1, 2, 3], 'collinear'), /collinear/);
+});
+
+test('age from DICOM dates', () => {
+  assert.ok(Math.abs(ageFromDates('19500615', '20200615')! - 70) < 0.01);
+  assert.equal(ageFromDates(undefined, '20200615'), undefined);
+  assert.equal(ageFromDates('2020', '20200615'), undefined);
+});
