@@ -19,3 +19,17 @@ export function renderSvg(svg: string): { png: Uint8Array; rgb: Uint8Array; colu
   }
   return { png: rendered.asPng(), rgb, columns: rendered.width, rows: rendered.height };
 }
+
+/** Splits a line at spaces so it fits `limit` characters (the panel's width). */
+export function wrapLine(line: string, limit: number): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const word of line.split(' ')) {
+    if (current !== '' && current.length + 1 + word.length > limit) {
+      out.push(current);
+      current = `  ${word}`;
+    } else current = current === '' ? word : `${current} ${word}`;
+  }
+  if (current !== '') out.push(current);
+  return out;
+}

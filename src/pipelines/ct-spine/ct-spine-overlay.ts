@@ -1,7 +1,7 @@
 import type { Volume3D } from '../../core/volume3d.js';
 import { REPORT_FONT_FAMILY } from '../../report/bundled-font.js';
 import { escapeHtml } from '../../report/html-escape.js';
-import { pngDataUri, renderSvg } from '../../report/svg-raster.js';
+import { pngDataUri, renderSvg, wrapLine } from '../../report/svg-raster.js';
 import type { TargetLevel } from './ct-spine-networks.js';
 import type { CtSpineMeasurement } from './measure-ct-spine.js';
 import { PROJECTION_PIXEL_MM } from './spine-projections.js';
@@ -95,16 +95,17 @@ export function ctSpineOverlayPng(volume: Volume3D, m: CtSpineMeasurement, level
   const panelH = Math.max(corH, sagRows, axRows);
   const width = corW + sagColumns + axColumns + 40;
   const textTop = panelH + 50;
-  const height = textTop + 20 + 17 * lines.length;
-  const text = lines.map((line, i) => `<text x="10" y="${textTop + 18 + i * 17}" font-size="13" fill="white">${escapeHtml(line)}</text>`).join('');
+  const wrapped = lines.flatMap((line) => wrapLine(line, Math.floor(width / 7.6)));
+  const height = textTop + 20 + 17 * wrapped.length;
+  const text = wrapped.map((line, i) => `<text x="10" y="${textTop + 18 + i * 17}" font-size="13" fill="white">${escapeHtml(line)}</text>`).join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" font-family="${REPORT_FONT_FAMILY}">
 <rect width="${width}" height="${height}" fill="black"/>
 <g transform="translate(0 30)"><image x="0" y="0" width="${corW}" height="${corH}" preserveAspectRatio="none" xlink:href="${pngDataUri(corGrey, cor.columns, cor.rows)}"/>${boxes}</g>
 <g transform="translate(${corW + 20} 30)"><image x="0" y="0" width="${sagColumns}" height="${sagRows}" xlink:href="${pngDataUri(sag, sagColumns, sagRows, 3)}"/></g>
 <g transform="translate(${corW + sagColumns + 40} 30)"><image x="0" y="0" width="${axColumns}" height="${axRows}" xlink:href="${pngDataUri(ax, axColumns, axRows, 3)}"/>${ellipse}${rods}</g>
-<text x="10" y="20" font-size="13" fill="white">coronal MIP, located levels</text>
-<text x="${corW + 20}" y="20" font-size="13" fill="white">sagittal at the midline: cancellous segmentation (anterior left)</text>
-<text x="${corW + sagColumns + 40}" y="20" font-size="13" fill="white">axial through ${middle?.level ?? 'the centre'}: segmentation, elliptical ROI (yellow), rods (orange)</text>
+<text x="10" y="20" font-size="13" fill="white">coronal MIP, located levels (segmentation tinted per level)</text>
+<text x="${corW + 20}" y="20" font-size="13" fill="white">sagittal, midline (anterior left)</text>
+<text x="${corW + sagColumns + 40}" y="20" font-size="13" fill="white">axial, ${middle?.level ?? 'centre'}: ROI yellow, rods orange</text>
 ${banner === undefined ? '' : `<text x="10" y="${panelH + 44}" font-size="18" font-weight="bold" fill="#ffb000">${escapeHtml(banner)}</text>`}
 ${text}
 </svg>`;

@@ -1,6 +1,6 @@
 import type { Image2D } from '../../core/image2d.js';
 import { REPORT_FONT_FAMILY } from '../../report/bundled-font.js';
-import { pngDataUri, renderSvg } from '../../report/svg-raster.js';
+import { pngDataUri, renderSvg, wrapLine } from '../../report/svg-raster.js';
 import { escapeHtml } from '../../report/html-escape.js';
 import type { ForearmAnalysis } from './analyze-forearm.js';
 import type { Point } from './forearm-roi-geometry.js';
@@ -10,19 +10,6 @@ const DISPLAY_PIXELS = 900;
 const INSET_PIXELS = 440;
 const PANEL_HEIGHT = 175;
 
-/** Splits a line at spaces so it fits `limit` characters (the panel's width). */
-function wrapLine(line: string, limit: number): string[] {
-  const out: string[] = [];
-  let current = '';
-  for (const word of line.split(' ')) {
-    if (current !== '' && current.length + 1 + word.length > limit) {
-      out.push(current);
-      current = `  ${word}`;
-    } else current = current === '' ? word : `${current} ${word}`;
-  }
-  if (current !== '') out.push(current);
-  return out;
-}
 
 /** 8-bit display of a radiograph: the 0.5th..99.5th percentile window, downsampled by box averaging to `scale` image pixels per display pixel. */
 function displayGrey(image: Image2D, x0: number, y0: number, width: number, height: number, outColumns: number, outRows: number, window: { low: number; high: number }): Uint8Array {
