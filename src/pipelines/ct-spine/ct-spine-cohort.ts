@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { OpenBmdError } from '../../core/errors.js';
-import { readCsvTable } from '../../io/csv-table.js';
-import { readCohortProvenance } from '../../evaluate/provenance.js';
+import { join } from 'node:path';
 import { SAFE_CASE_ID, cell, resolveIn } from '../cohort-cells.js';
+import type { SiteCohort } from '../site-cohort.js';
+import { readSiteCohort } from '../site-cohort.js';
 
 /** One ct-spine row of a cohort manifest, with its files resolved against the manifest's folder. */
 export interface CtSpineCase {
@@ -22,56 +21,22 @@ export interface CtSpineCase {
   landmarks: string | undefined;
 }
 
-export interface CtSpineCohort {
-  file: string;
-  simulated: boolean | null;
-  description: string;
-  generator: string | null;
-  cases: CtSpineCase[];
-  skipped: { line: number; caseId: string; problem: string }[];
-}
+export type CtSpineCohort = SiteCohort<CtSpineCase>;
 
 /** Reads the ct-spine rows of a cohort manifest (DESIGN.md). An empty cohort is EMPTY_INPUT naming the file. */
 export function readCtSpineCohort(file: string): CtSpineCohort {
-  const table = readCsvTable(file);
-  for (const column of ['case_id', 'image']) if (!table.columns.includes(column)) throw new OpenBmdError('MALFORMED', `has no ${column} column`, { file });
-  const folder = dirname(file);
-  const cases: CtSpineCase[] = [];
-  const skipped: CtSpineCohort['skipped'] = [];
-  const seen = new Set<string>();
-  for (const row of table.rows) {
-    const caseId = cell(row, 'case_id') ?? '';
-    const skip = (problem: string): void => void skipped.push({ line: row.line, caseId, problem });
-    if (caseId === '') {
-      skip('empty case_id');
-      continue;
-    }
-    if (seen.has(caseId)) throw new OpenBmdError('MALFORMED', `line ${row.line}: case_id '${caseId}' appears twice`, { file });
-    seen.add(caseId);
-    const site = cell(row, 'site');
-    if (site !== undefined && site !== 'ct-spine') {
-      skip(`site is ${site}, not ct-spine`);
-      continue;
-    }
-    const image = resolveIn(folder, cell(row, 'image'));
-    if (image === undefined) {
-      skip('no image');
-      continue;
-    }
+  return readSiteCohort(file, 'ct-spine', ({ row, caseId, line, image, folder }) => {
     const vbmdText = cell(row, 'spine_vbmd');
     const vbmd = vbmdText === undefined ? undefined : Number(vbmdText);
-    if (vbmd !== undefined && !Number.isFinite(vbmd)) {
-      skip(`spine_vbmd '${vbmdText}' is not a number`);
-      continue;
-    }
+    if (vbmd !== undefined && !Number.isFinite(vbmd)) return `spine_vbmd '${vbmdText}' is not a number`;
     const age = Number(cell(row, 'age_years') ?? Number.NaN);
     const sex = cell(row, 'sex');
     const labelFiles = SAFE_CASE_ID.test(caseId) ? { mask: join(folder, 'masks', `${caseId}-cancellous.nii.gz`), landmarks: join(folder, 'landmarks', `${caseId}.json`) } : undefined;
     const labelled = labelFiles !== undefined && existsSync(labelFiles.mask) && existsSync(labelFiles.landmarks);
-    cases.push({
+    return {
       caseId,
       patientId: cell(row, 'patient_id') ?? caseId,
-      line: row.line,
+      line,
       image,
       phantom: resolveIn(folder, cell(row, 'phantom')),
       vbmdMgPerCm3: vbmd,
@@ -79,9 +44,6 @@ export function readCtSpineCohort(file: string): CtSpineCohort {
       ageYears: Number.isFinite(age) ? age : undefined,
       cancellousMask: labelled ? labelFiles.mask : undefined,
       landmarks: labelled ? labelFiles.landmarks : undefined,
-    });
-  }
-  if (cases.length === 0) throw new OpenBmdError('EMPTY_INPUT', `has no ct-spine rows${skipped.length > 0 ? ` (${skipped.length} skipped, first: line ${skipped[0]!.line}: ${skipped[0]!.problem})` : ''}`, { file });
-  const provenance = readCohortProvenance(file);
-  return { file, simulated: provenance.simulated, description: provenance.description, generator: provenance.generator, cases, skipped };
+    };
+  });
 }
