@@ -232,10 +232,13 @@ test('train --fine-tune on a labelled cohort fine-tunes the three networks per f
   assert.ok(existsSync(join(out, 'predictions.csv')));
 });
 
-test('demo: simulates, cross-validates, evaluates and analyses one image, saying where everything is', () => {
+test('demo: simulates, cross-validates, evaluates and analyses one image and one CT series, saying where everything is', () => {
   const out = join(root, 'demo');
-  const r = runCli(['demo', '--n', '12', '--out', out, '--seed', '5'], 600_000);
+  const r = runCli(['demo', '--n', '12', '--ct-n', '12', '--out', out, '--seed', '5'], 600_000);
   assert.equal(r.status, 0, r.stderr);
   for (const file of ['cohort/cohort.csv', 'model/model.json', 'model/predictions.csv', 'model/metrics.json', 'model/report.html', 'model/report.pdf', 'analyze-forearm-0001/overlay.png', 'analyze-forearm-0001/report.pdf']) assert.ok(existsSync(join(out, file)), file);
   assert.match(r.stderr, /SIMULATED cohort, out-of-fold forearm aBMD \(n = \d+\): r = /);
+  for (const file of ['ct-cohort/cohort.csv', 'ct-model/model.json', 'ct-model/predictions.csv', 'ct-model/metrics.json', 'ct-model/method-phantomless/metrics.json']) assert.ok(existsSync(join(out, file)), file);
+  assert.match(r.stderr, /SIMULATED CT cohort, out-of-fold spine vBMD \(n = 12\): R2 = /);
+  assert.match(r.stderr, /7\/7 one CT series analysed: .*overlay\.png/);
 });

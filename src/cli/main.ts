@@ -24,11 +24,12 @@ program
 
 program
   .command('demo')
-  .description('simulate a small forearm cohort, cross-validate the forearm pipeline on it, evaluate and write the HTML/PDF report (a few minutes)')
+  .description('simulate small SIMULATED forearm and CT cohorts, cross-validate both pipelines on them, evaluate and write the HTML/PDF reports (a few minutes)')
   .option('--out <dir>', 'working folder (default openbmd-demo/)')
-  .option('--n <count>', 'cases to simulate (default 60)', parsePositiveInteger)
+  .option('--n <count>', 'forearm radiographs to simulate (default 100)', parsePositiveInteger)
+  .option('--ct-n <count>', 'CT series of the CT part (default 16; 0 leaves it out)', parseNonNegativeInteger)
   .option('--seed <k>', 'random seed', parseNonNegativeInteger, 7)
-  .action(async (options: { out?: string; n?: number; seed: number }) => {
+  .action(async (options: { out?: string; n?: number; ctN?: number; seed: number }) => {
     await demoCommand(options);
   });
 
