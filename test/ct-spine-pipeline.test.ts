@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { runCli } from './helpers/cli.js';
+import { pythonModulesMissing, runPythonJson } from './helpers/python-reference.js';
 import { announceSkip, commandMissing } from './helpers/reference-tools.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -73,11 +74,25 @@ test('analyze a series with rods: T12-L2 found where the simulator put them, rod
   assert.ok(Math.abs(result!.byMethod.phantomless! - truth.spineVbmdMgPerCm3) < 25);
   const v = result!.spineVbmdMgPerCm3!;
   assert.equal(result!.category, v < 80 ? 'osteoporosis' : v > 120 ? 'normal' : 'osteopenia');
-  for (const file of ['overlay.png', 'report.pdf', 'overlay-sc.dcm']) assert.ok(existsSync(join(out, 'analyze-rods', file)), file);
+  for (const file of ['overlay.png', 'report.pdf', 'overlay-sc.dcm', 'cancellous-seg.dcm']) assert.ok(existsSync(join(out, 'analyze-rods', file)), file);
   const skip = announceSkip(commandMissing('dciodvfy', 'dicom3tools'));
   if (skip === undefined) {
-    const check = spawnSync('dciodvfy', [join(out, 'analyze-rods', 'overlay-sc.dcm')], { encoding: 'utf8' });
-    assert.ok(!/^Error/m.test(check.stderr + check.stdout), check.stderr);
+    for (const file of ['overlay-sc.dcm', 'cancellous-seg.dcm']) {
+      const check = spawnSync('dciodvfy', [join(out, 'analyze-rods', file)], { encoding: 'utf8' });
+      assert.ok(!/^Error/m.test(check.stderr + check.stdout), `${file}: ${check.stderr}`);
+    }
+  }
+  // The SEG read by pydicom: its segments, and as many voxels as result.json says were segmented.
+  const noPython = announceSkip(pythonModulesMissing(['pydicom', 'numpy'], 'python3-pydicom python3-numpy'));
+  if (noPython === undefined) {
+    const seg = runPythonJson<{ labels: string[]; voxels: number; frames: number }>(
+      'import sys, json, pydicom\nf = json.load(sys.stdin)\nd = pydicom.dcmread(f)\na = d.pixel_array\nprint(json.dumps({"labels": [s.SegmentLabel for s in d.SegmentSequence], "voxels": int(a.sum()), "frames": int(d.NumberOfFrames)}))',
+      join(out, 'analyze-rods', 'cancellous-seg.dcm'),
+    );
+    const voxelMm3 = truth.pixelSpacingMm * truth.pixelSpacingMm * truth.sliceThicknessMm;
+    const segmentedMm3 = result!.levels.reduce((t, l) => t + (l as unknown as { cancellousMm3: number }).cancellousMm3, 0);
+    assert.deepEqual(seg.labels, ['T12 cancellous', 'L1 cancellous', 'L2 cancellous']);
+    assert.ok(Math.abs(seg.voxels - segmentedMm3 / voxelMm3) < 1, `${seg.voxels} voxels in the SEG, ${segmentedMm3 / voxelMm3} in result.json`);
   }
 });
 

@@ -15,6 +15,7 @@ export interface DicomImage {
   sopInstanceUid: string | undefined;
   studyInstanceUid: string | undefined;
   seriesInstanceUid: string | undefined;
+  frameOfReferenceUid: string | undefined;
   seriesDescription: string | undefined;
   /** ImageType values (ORIGINAL/DERIVED, PRIMARY/SECONDARY, then e.g. AXIAL or LOCALIZER); empty when absent. */
   imageType: string[];

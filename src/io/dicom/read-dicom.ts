@@ -77,6 +77,7 @@ export async function decodeDicomBytes(bytes: Uint8Array, file: string): Promise
     sopInstanceUid: readString(ds, TAG.sopInstanceUid),
     studyInstanceUid: readString(ds, TAG.studyInstanceUid),
     seriesInstanceUid: readString(ds, TAG.seriesInstanceUid),
+    frameOfReferenceUid: readString(ds, TAG.frameOfReferenceUid),
     seriesDescription: readString(ds, TAG.seriesDescription),
     imageType: readStrings(ds, TAG.imageType).map((v) => v.trim().toUpperCase()),
     instanceNumber: readNumber(ds, TAG.instanceNumber, file),

@@ -6,6 +6,7 @@ export const TAG = {
   modality: 'x00080060',
   studyInstanceUid: 'x0020000d',
   seriesInstanceUid: 'x0020000e',
+  frameOfReferenceUid: 'x00200052',
   seriesDescription: 'x0008103e',
   imageType: 'x00080008',
   instanceNumber: 'x00200013',

@@ -13,6 +13,7 @@ export const MAX_AXIAL_DEVIATION_DEG = 10;
 export interface CtSeriesInfo {
   folder: string;
   seriesInstanceUid: string | undefined;
+  frameOfReferenceUid: string | undefined;
   studyInstanceUid: string | undefined;
   seriesDescription: string | undefined;
   manufacturer: string | undefined;
@@ -69,6 +70,7 @@ export async function readCtSpineSeries(folder: string): Promise<CtSpineSeries> 
     info: {
       folder,
       seriesInstanceUid: first.seriesInstanceUid,
+      frameOfReferenceUid: first.frameOfReferenceUid,
       studyInstanceUid: first.studyInstanceUid,
       seriesDescription: first.seriesDescription,
       manufacturer: first.acquisition.manufacturer,
