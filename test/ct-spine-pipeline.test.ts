@@ -74,10 +74,10 @@ test('analyze a series with rods: T12-L2 found where the simulator put them, rod
   assert.ok(Math.abs(result!.byMethod.phantomless! - truth.spineVbmdMgPerCm3) < 25);
   const v = result!.spineVbmdMgPerCm3!;
   assert.equal(result!.category, v < 80 ? 'osteoporosis' : v > 120 ? 'normal' : 'osteopenia');
-  for (const file of ['overlay.png', 'report.pdf', 'overlay-sc.dcm', 'cancellous-seg.dcm']) assert.ok(existsSync(join(out, 'analyze-rods', file)), file);
+  for (const file of ['overlay.png', 'report.pdf', 'overlay-sc.dcm', 'cancellous-seg.dcm', 'measurements-sr.dcm']) assert.ok(existsSync(join(out, 'analyze-rods', file)), file);
   const skip = announceSkip(commandMissing('dciodvfy', 'dicom3tools'));
   if (skip === undefined) {
-    for (const file of ['overlay-sc.dcm', 'cancellous-seg.dcm']) {
+    for (const file of ['overlay-sc.dcm', 'cancellous-seg.dcm', 'measurements-sr.dcm']) {
       const check = spawnSync('dciodvfy', [join(out, 'analyze-rods', file)], { encoding: 'utf8' });
       assert.ok(!/^Error/m.test(check.stderr + check.stdout), `${file}: ${check.stderr}`);
     }
@@ -93,6 +93,14 @@ test('analyze a series with rods: T12-L2 found where the simulator put them, rod
     const segmentedMm3 = result!.levels.reduce((t, l) => t + (l as unknown as { cancellousMm3: number }).cancellousMm3, 0);
     assert.deepEqual(seg.labels, ['T12 cancellous', 'L1 cancellous', 'L2 cancellous']);
     assert.ok(Math.abs(seg.voxels - segmentedMm3 / voxelMm3) < 1, `${seg.voxels} voxels in the SEG, ${segmentedMm3 / voxelMm3} in result.json`);
+    // The SR (TID 1500): the last measurement group holds the reported mean.
+    const sr = runPythonJson<{ template: string; groups: number; mean: number }>(
+      'import sys, json, pydicom\nd = pydicom.dcmread(json.load(sys.stdin))\nm = [c for c in d.ContentSequence if c.ConceptNameCodeSequence[0].CodeValue == "126010"][0]\ng = m.ContentSequence\nnum = [c for c in g[-1].ContentSequence if c.ValueType == "NUM"][0]\nprint(json.dumps({"template": d.ContentTemplateSequence[0].TemplateIdentifier, "groups": len(g), "mean": float(num.MeasuredValueSequence[0].NumericValue)}))',
+      join(out, 'analyze-rods', 'measurements-sr.dcm'),
+    );
+    assert.equal(sr.template, '1500');
+    assert.equal(sr.groups, 4);
+    assert.ok(Math.abs(sr.mean - result!.spineVbmdMgPerCm3!) < 1e-3, `SR mean ${sr.mean}, result.json ${result!.spineVbmdMgPerCm3}`);
   }
 });
 

@@ -120,7 +120,7 @@ async function analyzeCtSpineCommand(folder: string, o: AnalyzeCommandOptions): 
     const { analysis, outputs } = await analyzeCtSpineFolder(tf, model, loadMaterialCatalog(), folder, o.phantom, person(o), loadClinicalKnowledge(), outDir);
     if (o.json === true) process.stdout.write(`${JSON.stringify(outputs.result)}\n`);
     else process.stdout.write(`${ctSpineSummaryLines(analysis).join('\n')}\n`);
-    process.stderr.write(`openbmd analyze: wrote ${outputs.resultJson}, ${outputs.overlayPng}, ${outputs.reportPdf}, ${outputs.secondaryCapture}${outputs.segmentation === undefined ? '' : `, ${outputs.segmentation}`}\n`);
+    process.stderr.write(`openbmd analyze: wrote ${outputs.resultJson}, ${outputs.overlayPng}, ${outputs.reportPdf}, ${outputs.secondaryCapture}${outputs.segmentation === undefined ? '' : `, ${outputs.segmentation}, ${outputs.measurementReport ?? ''}`}\n`);
     const refusing = refusingCtFlags(analysis.flags);
     if (refusing.length > 0) throw new OpenBmdError('INVALID_VALUE', `no vBMD (${refusing.join(', ')}); see ${outputs.overlayPng}`, { file: folder });
   } finally {

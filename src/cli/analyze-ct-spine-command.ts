@@ -10,6 +10,7 @@ import type { MaterialCatalog } from '../physics/material-catalog.js';
 import type { CtSpineAnalysis } from '../pipelines/ct-spine/analyze-ct-spine.js';
 import { analyzeCtSpine, ctSpineSummaryLines } from '../pipelines/ct-spine/analyze-ct-spine.js';
 import type { CtSpineModel } from '../pipelines/ct-spine/ct-spine-model.js';
+import { writeCtSpineMeasurementReport } from '../pipelines/ct-spine/ct-spine-measurement-report.js';
 import { writeCtSpineSegmentation } from '../pipelines/ct-spine/ct-spine-segmentation-object.js';
 import { ctSpineOverlayPng } from '../pipelines/ct-spine/ct-spine-overlay.js';
 import { ctSpineProvenanceLines, ctSpineResultJson } from '../pipelines/ct-spine/ct-spine-result.js';
@@ -18,7 +19,7 @@ import { resultReportPdf } from '../report/result-report-pdf.js';
 import type { AnalyzeOutputs } from './analyze-command.js';
 
 /** Analyses one CT series folder with a loaded model and writes result.json, overlay.png, report.pdf and a Secondary Capture of the overlay. */
-export async function analyzeCtSpineFolder(tf: typeof tfTypes, model: CtSpineModel, catalog: MaterialCatalog, folder: string, phantomPath: string | undefined, who: Person, knowledge: ClinicalKnowledge, outDir: string): Promise<{ analysis: CtSpineAnalysis; outputs: AnalyzeOutputs & { segmentation?: string } }> {
+export async function analyzeCtSpineFolder(tf: typeof tfTypes, model: CtSpineModel, catalog: MaterialCatalog, folder: string, phantomPath: string | undefined, who: Person, knowledge: ClinicalKnowledge, outDir: string): Promise<{ analysis: CtSpineAnalysis; outputs: AnalyzeOutputs & { segmentation?: string; measurementReport?: string } }> {
   const series = await readCtSpineSeries(folder);
   const phantom = phantomPath === undefined ? undefined : readCtRodPhantom(phantomPath);
   const identity = series.info.identity;
@@ -36,7 +37,7 @@ export async function analyzeCtSpineFolder(tf: typeof tfTypes, model: CtSpineMod
   }));
   const overlay = ctSpineOverlayPng(series.volume, analysis.measurement, levelText, [...summary, ...provenance.slice(0, 2)], banner);
   mkdirSync(outDir, { recursive: true });
-  const outputs: AnalyzeOutputs & { segmentation?: string } = { resultJson: join(outDir, 'result.json'), overlayPng: join(outDir, 'overlay.png'), reportPdf: join(outDir, 'report.pdf'), secondaryCapture: join(outDir, 'overlay-sc.dcm'), result };
+  const outputs: AnalyzeOutputs & { segmentation?: string; measurementReport?: string } = { resultJson: join(outDir, 'result.json'), overlayPng: join(outDir, 'overlay.png'), reportPdf: join(outDir, 'report.pdf'), secondaryCapture: join(outDir, 'overlay-sc.dcm'), result };
   writeFileSync(outputs.resultJson, `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(outputs.overlayPng, overlay.png);
   const notes = [...(analysis.interpretation?.notes ?? []), ...(analysis.interpretation?.ruleSource === undefined ? [] : [`Rule: ${analysis.interpretation.ruleSource}`])];
@@ -49,7 +50,12 @@ export async function analyzeCtSpineFolder(tf: typeof tfTypes, model: CtSpineMod
     seriesDescription: `openbmd CT spine vBMD overlay${simulated ? ' (SIMULATED)' : ''}`,
     derivationDescription: `openbmd ct-spine pipeline (seed 002 method), model ${model.description.name}; ${summary[0] ?? ''}`,
   });
-  if (await writeCtSpineSegmentation(join(outDir, 'cancellous-seg.dcm'), series, analysis.measurement, model.description.name, simulated)) outputs.segmentation = join(outDir, 'cancellous-seg.dcm');
+  const seg = await writeCtSpineSegmentation(join(outDir, 'cancellous-seg.dcm'), series, analysis.measurement, model.description.name, simulated);
+  if (seg !== null) {
+    outputs.segmentation = join(outDir, 'cancellous-seg.dcm');
+    outputs.measurementReport = join(outDir, 'measurements-sr.dcm');
+    await writeCtSpineMeasurementReport(outputs.measurementReport, analysis, seg, simulated);
+  }
   if (analysis.vbmd === null && analysis.reported === null && analysis.measurement.levels.every((l) => !l.located.found)) {
     throw new OpenBmdError('INVALID_VALUE', 'no target vertebra (T12, L1, L2) was found: the series does not cover the upper lumbar spine', { file: folder });
   }

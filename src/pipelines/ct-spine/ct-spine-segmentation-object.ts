@@ -3,6 +3,7 @@ import { volumeIndexToPointMm } from '../../core/volume3d.js';
 import { OPENBMD_VERSION } from '../../nn/model-folder/model-folder.js';
 import type { Code, SegmentToWrite } from '../../io/dicom/write/write-segmentation.js';
 import { writeSegmentation } from '../../io/dicom/write/write-segmentation.js';
+import { newDicomUid } from '../../io/dicom/write/dicom-uid.js';
 import type { TargetLevel } from './ct-spine-networks.js';
 import type { CtSpineSeries } from './ct-spine-series.js';
 import type { CtSpineMeasurement } from './measure-ct-spine.js';
@@ -15,12 +16,22 @@ const LEVEL_CODES: Record<TargetLevel, Code> = {
 };
 const ANATOMICAL_STRUCTURE: Code = { value: '91723000', scheme: 'SCT', meaning: 'Anatomical Structure' };
 
-/** The network's cancellous masks of a measurement as a DICOM SEG on the series' grid, referencing its slices. */
-export async function writeCtSpineSegmentation(file: string, series: CtSpineSeries, m: CtSpineMeasurement, modelName: string, simulated: boolean): Promise<boolean> {
+/** What an SR needs to reference a written SEG: its UIDs and which segment holds which level. */
+export interface WrittenSegmentation {
+  sopInstanceUid: string;
+  seriesInstanceUid: string;
+  segmentNumbers: Partial<Record<TargetLevel, number>>;
+}
+
+export { LEVEL_CODES as SNOMED_LEVEL_CODES };
+
+/** The network's cancellous masks of a measurement as a DICOM SEG on the series' grid, referencing its slices; null when there is nothing to write. */
+export async function writeCtSpineSegmentation(file: string, series: CtSpineSeries, m: CtSpineMeasurement, modelName: string, simulated: boolean): Promise<WrittenSegmentation | null> {
   const volume: Volume3D = series.volume;
   const [nx, ny] = volume.size;
   const plane = nx * ny;
   const segments: SegmentToWrite[] = [];
+  const segmentNumbers: WrittenSegmentation['segmentNumbers'] = {};
   for (const l of m.levels) {
     if (l.segmentation === null || l.segmentation.region.offsets.length === 0) continue;
     const slices = new Map<number, Uint8Array>();
@@ -33,10 +44,12 @@ export async function writeCtSpineSegmentation(file: string, series: CtSpineSeri
       }
       mask[o - k * plane] = 1;
     }
+    segmentNumbers[l.level] = segments.length + 1;
     segments.push({ label: `${l.level} cancellous`, description: `cancellous bone of ${l.level} (3-D SE residual U-Net)`, category: ANATOMICAL_STRUCTURE, type: LEVEL_CODES[l.level], algorithmName: `openbmd ct-spine ${modelName}`, slices });
   }
-  if (segments.length === 0 || series.info.frameOfReferenceUid === undefined) return false;
+  if (segments.length === 0 || series.info.frameOfReferenceUid === undefined) return null;
   const d = volume.direction;
+  const written = { sopInstanceUid: newDicomUid(), seriesInstanceUid: newDicomUid(), segmentNumbers };
   await writeSegmentation(file, {
     identity: series.info.identity,
     seriesDescription: `openbmd cancellous bone T12-L2${simulated ? ' (SIMULATED)' : ''}`,
@@ -52,6 +65,8 @@ export async function writeCtSpineSegmentation(file: string, series: CtSpineSeri
     segments,
     manufacturerModelName: 'openbmd ct-spine',
     softwareVersion: OPENBMD_VERSION,
+    sopInstanceUid: written.sopInstanceUid,
+    seriesInstanceUid: written.seriesInstanceUid,
   });
-  return true;
+  return written;
 }

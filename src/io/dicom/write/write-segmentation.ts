@@ -42,6 +42,9 @@ export interface SegmentationOptions {
   segments: SegmentToWrite[];
   manufacturerModelName: string;
   softwareVersion: string;
+  /** Given when another object (an SR) must reference this one; new otherwise. */
+  sopInstanceUid?: string;
+  seriesInstanceUid?: string;
 }
 
 const code = (c: Code): Record<string, string> => ({ CodeValue: c.value, CodingSchemeDesignator: c.scheme, CodeMeaning: c.meaning });
@@ -86,7 +89,7 @@ export async function writeSegmentation(file: string, o: SegmentationOptions): P
     return item;
   });
   const dataset: Record<string, unknown> = {
-    ...commonModules({ identity: o.identity, sopClassUid: SEGMENTATION_STORAGE, modality: 'SEG', seriesDescription: o.seriesDescription }),
+    ...commonModules({ identity: o.identity, sopClassUid: SEGMENTATION_STORAGE, modality: 'SEG', seriesDescription: o.seriesDescription, ...(o.sopInstanceUid === undefined ? {} : { sopInstanceUid: o.sopInstanceUid }), ...(o.seriesInstanceUid === undefined ? {} : { seriesInstanceUid: o.seriesInstanceUid }) }),
     FrameOfReferenceUID: o.frameOfReferenceUid,
     PositionReferenceIndicator: '',
     Manufacturer: 'openbmd',
