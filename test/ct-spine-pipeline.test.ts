@@ -20,14 +20,14 @@ const rows = (): Record<string, string>[] => parse(readFileSync(join(cohortDir, 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
 interface Landmarks { levels: { level: string; bodyCentroidVoxel: [number, number, number] }[]; rods: { mgPerCm3: number; centerVoxel: [number, number] }[] }
-interface Truth { spineVbmdMgPerCm3: number; pixelSpacingMm: number; sliceThicknessMm: number }
+interface Truth { spineVbmdMgPerCm3: number; pixelSpacingMm: number; sliceThicknessMm: number; scanner: { huScale: number; huOffset: number; effectiveEnergyKeV: number } }
 interface Result {
   spineVbmdMgPerCm3: number | null;
   category: string | null;
   vbmdMethod: { name: string } | null;
   byMethod: { rods: number | null; phantomless: number | null };
   levels: { level: string; found: boolean; centreMm: [number, number, number] | null }[];
-  calibration: { rods: { r: number; rods: { mgPerCm3: number; centreMm: [number, number] }[] } | null };
+  calibration: { rods: { r: number; rods: { mgPerCm3: number; centreMm: [number, number] }[] } | null; phantomless: { scale: number; offsetHu: number; effectiveEnergyKeV: number } };
   qcFlags: string[];
 }
 
@@ -69,6 +69,12 @@ test('analyze a series with rods: T12-L2 found where the simulator put them, rod
     assert.ok(error < 2.5, `rod ${rod.mgPerCm3} found ${error.toFixed(1)} mm off`);
   }
   assert.equal(result!.vbmdMethod?.name, 'rods');
+  // Phantomless: the scanner's HU scale and offset from air and fat, against the simulator's record of them.
+  const pl = result!.calibration.phantomless;
+  console.log(`${id}: phantomless scale ${pl.scale.toFixed(4)} (simulated ${truth.scanner.huScale.toFixed(4)}), offset ${pl.offsetHu.toFixed(1)} HU (${truth.scanner.huOffset.toFixed(1)}), effective energy ${pl.effectiveEnergyKeV.toFixed(1)} keV (${truth.scanner.effectiveEnergyKeV.toFixed(1)})`);
+  assert.ok(Math.abs(pl.scale - truth.scanner.huScale) < 0.01);
+  assert.ok(Math.abs(pl.offsetHu - truth.scanner.huOffset) < 6);
+  assert.ok(Math.abs(pl.effectiveEnergyKeV - truth.scanner.effectiveEnergyKeV) < 3);
   console.log(`${id}: vBMD rods ${result!.byMethod.rods?.toFixed(1)}, phantomless ${result!.byMethod.phantomless?.toFixed(1)}, truth ${truth.spineVbmdMgPerCm3.toFixed(1)} mg/cm3`);
   assert.ok(Math.abs(result!.byMethod.rods! - truth.spineVbmdMgPerCm3) < 20);
   assert.ok(Math.abs(result!.byMethod.phantomless! - truth.spineVbmdMgPerCm3) < 25);

@@ -43,7 +43,7 @@ function median(values: number[]): number {
  * known, so the scanner's HU scale and offset follow from their measured HU; the effective energy
  * comes from the tube voltage and the patient's size (water-equivalent diameter), and with it the
  * HU of a mg/cm3 of hydroxyapatite. Air is taken outside the body, fat as the subcutaneous/visceral
- * fat peak (-150 to -50 HU) inside it, over the slices of the target levels.
+ * fat peak (5x5 means of -150 to -50 HU) inside it, over the slices of the target levels.
  */
 export function internalCalibration(catalog: MaterialCatalog, volume: Volume3D, kVp: number | undefined, sliceRange: [number, number]): InternalCalibrationResult {
   if (kVp === undefined || !(kVp >= 70 && kVp <= 150)) return { ok: false, problem: `phantomless calibration needs the tube voltage (KVP), got ${kVp ?? 'none'}` };
@@ -53,6 +53,13 @@ export function internalCalibration(catalog: MaterialCatalog, volume: Volume3D, 
   const fat: number[] = [];
   let bodyVoxels = 0;
   let slices = 0;
+  // Fat is read on 5x5 in-plane means: at low dose a voxel's noise (30-40 HU) spreads fat over the
+  // whole window and mixes in the tails of muscle; the means keep homogeneous fat.
+  const localMean = (base: number, i: number, j: number): number => {
+    let sum = 0;
+    for (let dj = -2; dj <= 2; dj++) for (let di = -2; di <= 2; di++) sum += volume.data[base + (j + dj) * nx + i + di]!;
+    return sum / 25;
+  };
   for (let k = sliceRange[0]; k <= sliceRange[1]; k += 2) {
     slices++;
     const base = nx * ny * k;
@@ -62,7 +69,12 @@ export function internalCalibration(catalog: MaterialCatalog, volume: Volume3D, 
         if (air.length < 200_000) air.push(v);
       } else if (v > -200) {
         bodyVoxels++;
-        if (v >= -150 && v <= -50 && fat.length < 200_000) fat.push(v);
+        const i = p % nx;
+        const j = Math.floor(p / nx);
+        if (v < 0 && fat.length < 200_000 && i >= 2 && j >= 2 && i < nx - 2 && j < ny - 2) {
+          const m = localMean(base, i, j);
+          if (m >= -150 && m <= -50) fat.push(m);
+        }
       }
     }
   }
@@ -83,7 +95,7 @@ export function internalCalibration(catalog: MaterialCatalog, volume: Volume3D, 
   return { ok: true, calibration: { method: 'phantomless-air-fat', airHu, fatHu, expectedAirHu, expectedFatHu, scale, offsetHu, effectiveEnergyKeV: energy, slopeHuPerMg, waterEquivalentDiameterCm, kVp, sliceRange } };
 }
 
-/** The fat peak: mean of the values within 25 HU of the window's median (robust to the tails of muscle and air mixtures). */
+/** The fat peak: mean of the local means within 25 HU of their median. */
 function refineFatPeak(values: number[]): number {
   const m = median(values);
   const near = values.filter((v) => Math.abs(v - m) <= 25);
