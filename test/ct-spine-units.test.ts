@@ -6,7 +6,10 @@ import { findCtRods } from '../src/calibration/ct-rods/find-ct-rods.js';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import { createVolume3D, volumeIndexToPointMm } from '../src/core/volume3d.js';
 import type { Matrix3 } from '../src/core/geometry.js';
-import { canonicalVolume } from '../src/pipelines/ct-spine/ct-spine-series.js';
+import { canonicalVolume, readCtSpineSeries } from '../src/pipelines/ct-spine/ct-spine-series.js';
+import { join } from 'node:path';
+import { writeCtSeries } from './helpers/ct-series-writer.js';
+import { tempDir } from './helpers/temp-dir.js';
 import type { LevelMeasurement } from '../src/pipelines/ct-spine/measure-ct-spine.js';
 import { erodeRegion, reportedLevels } from '../src/pipelines/ct-spine/measure-ct-spine.js';
 import { leastSquares } from '../src/stats/least-squares.js';
@@ -99,4 +102,12 @@ test('age from DICOM dates', () => {
   assert.ok(Math.abs(ageFromDates('19500615', '20200615')! - 70) < 0.01);
   assert.equal(ageFromDates(undefined, '20200615'), undefined);
   assert.equal(ageFromDates('2020', '20200615'), undefined);
+});
+
+test('a series whose slices lean 30 degrees off the axial plane is refused as not axial', async () => {
+  const folder = join(tempDir(), 'oblique');
+  const angle = (30 * Math.PI) / 180;
+  // Slices stacked along their own normal (no gantry tilt), the normal 30 degrees from +z.
+  writeCtSeries(folder, { rows: 16, columns: 16, slices: 20, sliceSpacingMm: 4, value: () => 1024, orientation: [1, 0, 0, 0, Math.cos(angle), Math.sin(angle)], tiltShiftMm: -4 * Math.tan(angle) });
+  await assert.rejects(readCtSpineSeries(folder), /not axial: its slices lie 30 degrees off/);
 });

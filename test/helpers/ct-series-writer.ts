@@ -16,6 +16,8 @@ export interface SeriesSpec {
   /** Per-slice shift of the position along y (a gantry tilt). */
   tiltShiftMm?: number;
   extra?: CtSliceOptions['extra'];
+  /** ImageOrientationPatient (default axial). */
+  orientation?: CtSliceOptions['orientation'];
 }
 
 /** Writes a CT series as one file per slice, named in shuffled order so readers must sort. */
@@ -39,6 +41,7 @@ export function writeCtSeries(folder: string, spec: SeriesSpec): string[] {
         instance: k + 1,
         intercept: spec.intercept ?? -1024,
         ...(spec.extra === undefined ? {} : { extra: spec.extra }),
+        ...(spec.orientation === undefined ? {} : { orientation: spec.orientation }),
       }),
     );
     files.push(path);
