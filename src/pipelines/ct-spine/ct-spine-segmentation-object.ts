@@ -9,7 +9,7 @@ import type { CtSpineSeries } from './ct-spine-series.js';
 import type { CtSpineMeasurement } from './measure-ct-spine.js';
 
 /** SNOMED CT codes of the segmented structures (the segment's type; its description says cancellous bone). */
-const LEVEL_CODES: Record<TargetLevel, Code> = {
+export const SNOMED_LEVEL_CODES: Record<TargetLevel, Code> = {
   T12: { value: '23215003', scheme: 'SCT', meaning: 'T12 vertebra' },
   L1: { value: '66794005', scheme: 'SCT', meaning: 'L1 vertebra' },
   L2: { value: '14293000', scheme: 'SCT', meaning: 'L2 vertebra' },
@@ -22,8 +22,6 @@ export interface WrittenSegmentation {
   seriesInstanceUid: string;
   segmentNumbers: Partial<Record<TargetLevel, number>>;
 }
-
-export { LEVEL_CODES as SNOMED_LEVEL_CODES };
 
 /** The network's cancellous masks of a measurement as a DICOM SEG on the series' grid, referencing its slices; null when there is nothing to write. */
 export async function writeCtSpineSegmentation(file: string, series: CtSpineSeries, m: CtSpineMeasurement, modelName: string, simulated: boolean): Promise<WrittenSegmentation | null> {
@@ -45,7 +43,7 @@ export async function writeCtSpineSegmentation(file: string, series: CtSpineSeri
       mask[o - k * plane] = 1;
     }
     segmentNumbers[l.level] = segments.length + 1;
-    segments.push({ label: `${l.level} cancellous`, description: `cancellous bone of ${l.level} (3-D SE residual U-Net)`, category: ANATOMICAL_STRUCTURE, type: LEVEL_CODES[l.level], algorithmName: `openbmd ct-spine ${modelName}`, slices });
+    segments.push({ label: `${l.level} cancellous`, description: `cancellous bone of ${l.level} (3-D SE residual U-Net)`, category: ANATOMICAL_STRUCTURE, type: SNOMED_LEVEL_CODES[l.level], algorithmName: `openbmd ct-spine ${modelName}`, slices });
   }
   if (segments.length === 0 || series.info.frameOfReferenceUid === undefined) return null;
   const d = volume.direction;

@@ -5,17 +5,13 @@ import type { ProjectionPoint } from './ct-spine-training-samples.js';
 import type { CtSpineTrainingSample } from './ct-spine-training-samples.js';
 import { CORONAL_WINDOW, LOCATE_AMPLITUDE, LOCATE_SIGMA_PX, SAGITTAL_WINDOW, SEGMENTATION_CONTEXT, SEGMENTATION_CROP } from './ct-spine-networks.js';
 import type { SpineProjection } from './spine-projections.js';
-import { PROJECTION_PIXEL_MM, projectionWindow } from './spine-projections.js';
+import { defaultWindowPlacement, projectionWindow } from './spine-projections.js';
 import { segmentationInput } from './cancellous-input.js';
 import { subCrop } from './volume-crop.js';
 
 /** A point no heat map reaches: the target of a level outside the window. */
 const ABSENT: ProjectionPoint = [-1e4, -1e4];
 
-/** Where a projection window sits: centred on the projection across, rows centred vertically (both jittered when training). */
-export function defaultWindowPlacement(p: SpineProjection, rows: number): { centreColumnMm: number; firstRow: number } {
-  return { centreColumnMm: p.firstColumnMm + ((p.columns - 1) * PROJECTION_PIXEL_MM) / 2, firstRow: Math.round((p.rows - rows) / 2) };
-}
 
 interface WindowDraw {
   data: Float32Array;

@@ -4,9 +4,8 @@ import { heatmapPeaks } from '../../nn/architectures/spatial-configuration-net.j
 import { predictInBatches } from '../../nn/inference.js';
 import type { TargetLevel } from './ct-spine-networks.js';
 import { CORONAL_WINDOW, FOUND_THRESHOLD, LOCATE_AMPLITUDE, SAGITTAL_WINDOW, TARGET_LEVELS } from './ct-spine-networks.js';
-import { defaultWindowPlacement } from './ct-spine-training-data.js';
 import type { SpineProjection } from './spine-projections.js';
-import { PROJECTION_PIXEL_MM, coronalMip, projectionWindow, sagittalSlabMip } from './spine-projections.js';
+import { PROJECTION_PIXEL_MM, coronalMip, defaultWindowPlacement, projectionWindow, sagittalSlabMip } from './spine-projections.js';
 
 export interface LocatedLevel {
   level: TargetLevel;

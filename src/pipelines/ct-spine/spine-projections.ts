@@ -106,3 +106,8 @@ export function projectionWindow(projection: SpineProjection, columns: number, r
   }
   return { data, firstColumn, firstRow };
 }
+
+/** Where a projection window sits: centred on the projection across, rows centred vertically (both jittered when training). */
+export function defaultWindowPlacement(p: SpineProjection, rows: number): { centreColumnMm: number; firstRow: number } {
+  return { centreColumnMm: p.firstColumnMm + ((p.columns - 1) * PROJECTION_PIXEL_MM) / 2, firstRow: Math.round((p.rows - rows) / 2) };
+}

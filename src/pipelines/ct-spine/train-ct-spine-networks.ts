@@ -1,11 +1,9 @@
-import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
-import { buildNetwork } from '../../nn/architectures/network-spec.js';
 import type { TrainingLossName } from '../../nn/losses/training-loss.js';
-import type { EpochRecord } from '../../nn/training/training-checkpoint.js';
 import type { TrainingData } from '../../nn/training/training-data.js';
-import { trainNetwork } from '../../nn/training/train-network.js';
+import type { StageHistory } from '../../nn/training/train-stage-network.js';
+import { trainStageNetwork } from '../../nn/training/train-stage-network.js';
 import { coronalLocateSpec, sagittalLocateSpec, segmentationSpec } from './ct-spine-networks.js';
 import { coronalTrainingData, sagittalTrainingData, segmentationTrainingData } from './ct-spine-training-data.js';
 import type { CtSpineTrainingSample } from './ct-spine-training-samples.js';
@@ -26,7 +24,7 @@ export interface CtSpineNetworkTrainingOptions {
 export interface TrainedCtSpineNetworks {
   networks: CtSpineNetworks;
   specs: Record<CtSpineStage, NetworkSpec>;
-  history: Record<CtSpineStage, { epochs: EpochRecord[]; bestEpoch: number | null; bestValidationLoss: number | null; samplesPerSecond: number }>;
+  history: Record<CtSpineStage, StageHistory>;
 }
 
 /**
@@ -41,22 +39,23 @@ export async function trainCtSpineNetworks(tf: typeof tfTypes, train: readonly C
   const networks: Partial<CtSpineNetworks> = {};
   const history: Partial<TrainedCtSpineNetworks['history']> = {};
   for (const stage of CT_SPINE_STAGES) {
-    const model = buildNetwork(tf, specs[stage]);
-    const epochs = o.epochs[stage];
-    const result = await trainNetwork(tf, model, data[stage](train), {
-      label: `ct-spine ${stage}`,
+    const trained = await trainStageNetwork(tf, {
+      pipeline: 'ct-spine',
+      stage,
+      spec: specs[stage],
       loss: losses[stage],
-      epochs,
+      train: data[stage](train),
+      validation: validation.length > 0 ? data[stage](validation) : undefined,
+      epochs: o.epochs[stage],
       batchSize: o.batchSize[stage],
       seed: o.seed,
-      schedule: { maxLearningRate: 2e-3, minLearningRate: 1e-5, firstPeriodEpochs: epochs, warmupEpochs: Math.min(1, epochs / 4) },
-      ...(validation.length > 0 ? { validation: data[stage](validation), earlyStopping: { patience: 4 } } : {}),
-      ...(o.checkpointDir === undefined ? {} : { checkpointDir: join(o.checkpointDir, stage) }),
-      ...(o.cores > 1 ? { parallel: { spec: specs[stage], cores: o.cores } } : {}),
+      maxLearningRate: 2e-3,
+      cores: o.cores,
+      ...(o.checkpointDir === undefined ? {} : { checkpointDir: o.checkpointDir }),
       ...(o.write === undefined ? {} : { write: o.write }),
     });
-    networks[stage] = model;
-    history[stage] = { epochs: result.history, bestEpoch: result.bestEpoch, bestValidationLoss: validation.length > 0 ? result.bestLoss : null, samplesPerSecond: result.samplesPerSecond };
+    networks[stage] = trained.model;
+    history[stage] = trained.history;
   }
   return { networks: networks as CtSpineNetworks, specs, history: history as TrainedCtSpineNetworks['history'] };
 }

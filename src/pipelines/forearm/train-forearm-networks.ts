@@ -1,13 +1,11 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
-import { buildNetwork } from '../../nn/architectures/network-spec.js';
 import type { TrainingLossName } from '../../nn/losses/training-loss.js';
-import type { EpochRecord } from '../../nn/training/training-checkpoint.js';
 import type { TrainingData } from '../../nn/training/training-data.js';
-import { trainNetwork } from '../../nn/training/train-network.js';
+import type { StageHistory } from '../../nn/training/train-stage-network.js';
+import { trainStageNetwork } from '../../nn/training/train-stage-network.js';
 import { modelWeightLengths, readModelWeights, writeModelWeights } from '../../nn/training/model-weights.js';
 import { OpenBmdError } from '../../core/errors.js';
-import { join } from 'node:path';
 import type { ForearmNetworks } from './forearm-model.js';
 import { coarseLandmarkSpec, fineLandmarkSpec, segmentationSpec } from './forearm-networks.js';
 import { coarseLandmarkTrainingData, fineLandmarkTrainingData, segmentationTrainingData } from './forearm-training-data.js';
@@ -32,7 +30,7 @@ export interface ForearmNetworkTrainingOptions {
 export interface TrainedForearmNetworks {
   networks: ForearmNetworks;
   specs: { segmentation: NetworkSpec; coarseLandmarks: NetworkSpec; fineLandmarks: NetworkSpec };
-  history: Record<'segmentation' | 'coarseLandmarks' | 'fineLandmarks', { epochs: EpochRecord[]; bestEpoch: number | null; bestValidationLoss: number | null; samplesPerSecond: number }>;
+  history: Record<'segmentation' | 'coarseLandmarks' | 'fineLandmarks', StageHistory>;
 }
 
 type Stage = 'segmentation' | 'coarseLandmarks' | 'fineLandmarks';
@@ -49,24 +47,25 @@ export async function trainForearmNetworks(tf: typeof tfTypes, train: readonly F
   const networks: Partial<ForearmNetworks> = {};
   const history: Partial<TrainedForearmNetworks['history']> = {};
   for (const stage of ['segmentation', 'coarseLandmarks', 'fineLandmarks'] as const) {
-    const model = buildNetwork(tf, specs[stage]);
-    if (o.initial !== undefined) copyWeights(tf, o.initial[stage], model, stage);
-    const epochs = o.epochs[stage];
-    const result = await trainNetwork(tf, model, data[stage](train), {
-      label: `forearm ${stage}`,
+    const trained = await trainStageNetwork(tf, {
+      pipeline: 'forearm',
+      stage,
+      spec: specs[stage],
       loss: losses[stage],
-      epochs,
+      train: data[stage](train),
+      validation: validation.length > 0 ? data[stage](validation) : undefined,
+      epochs: o.epochs[stage],
       batchSize: o.batchSize,
       seed: o.seed,
       // Fine-tuning starts from trained weights: a smaller step keeps what they learned.
-      schedule: { maxLearningRate: o.initial === undefined ? 2e-3 : 5e-4, minLearningRate: 1e-5, firstPeriodEpochs: epochs, warmupEpochs: Math.min(1, epochs / 4) },
-      ...(validation.length > 0 ? { validation: data[stage](validation), earlyStopping: { patience: 4 } } : {}),
-      ...(o.checkpointDir === undefined ? {} : { checkpointDir: join(o.checkpointDir, stage) }),
-      ...(o.cores > 1 ? { parallel: { spec: specs[stage], cores: o.cores } } : {}),
+      maxLearningRate: o.initial === undefined ? 2e-3 : 5e-4,
+      cores: o.cores,
+      ...(o.checkpointDir === undefined ? {} : { checkpointDir: o.checkpointDir }),
+      ...(o.initial === undefined ? {} : { initialise: (model: tfTypes.LayersModel) => copyWeights(tf, o.initial![stage], model, stage) }),
       ...(o.write === undefined ? {} : { write: o.write }),
     });
-    networks[stage] = model;
-    history[stage] = { epochs: result.history, bestEpoch: result.bestEpoch, bestValidationLoss: validation.length > 0 ? result.bestLoss : null, samplesPerSecond: result.samplesPerSecond };
+    networks[stage] = trained.model;
+    history[stage] = trained.history;
   }
   return { networks: networks as ForearmNetworks, specs, history: history as TrainedForearmNetworks['history'] };
 }
