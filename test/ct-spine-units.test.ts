@@ -1,5 +1,6 @@
 // Closed-form checks of the CT spine pipeline's pieces: rod detection and fit on a synthetic phantom,
-// canonical reorientation, the L1-L2 / T12 substitution rule, least squares, ages from DICOM dates.
+// canonical reorientation, the L1-L2 / T12 substitution rule, least squares, ages from DICOM dates,
+// the DenseNet's input, and the fat-scaled age term of the recalibration.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findCtRods } from '../src/calibration/ct-rods/find-ct-rods.js';
@@ -14,6 +15,11 @@ import type { LevelMeasurement } from '../src/pipelines/ct-spine/measure-ct-spin
 import { erodeRegion, reportedLevels } from '../src/pipelines/ct-spine/measure-ct-spine.js';
 import { leastSquares } from '../src/stats/least-squares.js';
 import { ageFromDates } from '../src/cli/analyze-ct-spine-command.js';
+import { ageCovariate, recalibrate } from '../src/pipelines/ct-spine/ct-spine-model.js';
+import { SEGMENTATION_CROP } from '../src/pipelines/ct-spine/ct-spine-networks.js';
+import type { CtSpineCaseMeasurement } from '../src/pipelines/ct-spine/measure-ct-spine-case.js';
+import { fitRecalibration } from '../src/pipelines/ct-spine/train-ct-spine.js';
+import { REGRESSION_CHANNELS, REGRESSION_CROP, REGRESSION_MINERAL_SCALE_MG, mirrorRegressionInput, vbmdRegressionInput } from '../src/pipelines/ct-spine/vbmd-regression-input.js';
 
 test('rods in a water block are found where they are and fitted: slope and intercept as built, r > 0.999', () => {
   const n = 200;
@@ -110,4 +116,75 @@ test('a series whose slices lean 30 degrees off the axial plane is refused as no
   // Slices stacked along their own normal (no gantry tilt), the normal 30 degrees from +z.
   writeCtSeries(folder, { rows: 16, columns: 16, slices: 20, sliceSpacingMm: 4, value: () => 1024, orientation: [1, 0, 0, 0, Math.cos(angle), Math.sin(angle)], tiltShiftMm: -4 * Math.tan(angle) });
   await assert.rejects(readCtSpineSeries(folder), /not axial: its slices lie 30 degrees off/);
+});
+
+test('the DenseNet input pools the segmentation crop 2x2 in-plane into probability and probability x mineral; mirroring twice is the identity', () => {
+  const [dz, dy, dx] = SEGMENTATION_CROP.size;
+  const hu = new Float32Array(dz * dy * dx);
+  const probability = new Float32Array(hu.length);
+  // Left half (x < 24) cancellous at 150 HU with probability 1, right half background at 0 HU with probability 0;
+  // one 2x2 block with probabilities 1, 1, 0, 0 and HU 100, 200.
+  for (let z = 0; z < dz; z++) for (let y = 0; y < dy; y++) for (let x = 0; x < dx; x++) {
+    const o = (z * dy + y) * dx + x;
+    hu[o] = x < dx / 2 ? 150 : 0;
+    probability[o] = x < dx / 2 ? 1 : 0;
+  }
+  const block = (y: number, x: number): number => (3 * dy + y) * dx + x;
+  hu[block(10, 30)] = 100;
+  hu[block(10, 31)] = 200;
+  probability[block(10, 30)] = 1;
+  probability[block(10, 31)] = 1;
+  const mineral = (h: number): number => 2 * h; // a calibration of 0.5 HU per mg/cm3
+  const input = vbmdRegressionInput(hu, probability, mineral);
+  const [rz, ry, rx] = REGRESSION_CROP.size;
+  assert.deepEqual([rz, ry, rx], [20, 24, 24]);
+  assert.equal(input.length, rz * ry * rx * REGRESSION_CHANNELS);
+  const at = (z: number, y: number, x: number, c: number): number => input[((z * ry + y) * rx + x) * REGRESSION_CHANNELS + c]!;
+  // The mineral channel is divided by the crop's mean probability: half the crop, plus half a pooled voxel.
+  const meanProbability = (rz * ry * (rx / 2) + 0.5) / (rz * ry * rx);
+  assert.equal(at(0, 0, 0, 0), 1);
+  assert.ok(Math.abs(at(0, 0, 0, 1) - 300 / REGRESSION_MINERAL_SCALE_MG / meanProbability) < 1e-5);
+  assert.equal(at(0, 0, 20, 0), 0);
+  assert.equal(at(0, 0, 20, 1), 0);
+  // The block: probability (1 + 1 + 0 + 0) / 4, mineral (200 + 400) / 4.
+  assert.ok(Math.abs(at(3, 5, 15, 0) - 0.5) < 1e-6);
+  assert.ok(Math.abs(at(3, 5, 15, 1) - 150 / REGRESSION_MINERAL_SCALE_MG / meanProbability) < 1e-5);
+  // Pooled over the crop, the mineral channel is the probability-weighted mean mineral.
+  let pooled = 0;
+  for (let i = 1; i < input.length; i += REGRESSION_CHANNELS) pooled += input[i]!;
+  const weightedMean = (rz * ry * (rx / 2) * 4 * 300 + 200 + 400) / (rz * ry * (rx / 2) * 4 + 2);
+  assert.ok(Math.abs((pooled / (rz * ry * rx)) * REGRESSION_MINERAL_SCALE_MG - weightedMean) < 1e-3);
+  const mirrored = mirrorRegressionInput(input);
+  assert.equal(mirrored[((3 * ry + 5) * rx + (rx - 1 - 15)) * REGRESSION_CHANNELS]!, at(3, 5, 15, 0));
+  assert.deepEqual(mirrorRegressionInput(mirrored), input);
+  const upsideDown = mirrorRegressionInput(input, { x: false, z: true });
+  assert.equal(upsideDown[(((rz - 1 - 3) * ry + 5) * rx + 15) * REGRESSION_CHANNELS]!, at(3, 5, 15, 0));
+  assert.deepEqual(mirrorRegressionInput(upsideDown, { x: false, z: true }), input);
+});
+
+test('the age term scaled by the fat mineral equivalent carries a recalibration to an energy the cohort did not have; age alone does not', () => {
+  // Calibrated vBMD = truth - (fat fraction x fat equivalent), fat fraction = 0.2 + 0.0065 (age - 20):
+  // single-energy QCT's marrow-fat error. Fitted on scans at 76-78 mg/cm3 equivalents, applied at 68.
+  const random = new SeededRandom(7);
+  const cases = (n: number, equivalents: number[]): CtSpineCaseMeasurement[] =>
+    Array.from({ length: n }, (_, i) => {
+      const ageYears = 40 + 45 * random.nextFloat();
+      const truth = 180 - 1.3 * (ageYears - 40) + 10 * random.nextNormal();
+      const equivalent = equivalents[i % equivalents.length]!;
+      const calibrated = truth - (0.2 + 0.0065 * (ageYears - 20)) * equivalent;
+      return { caseId: `c${i}`, patientId: `p${i}`, referenceVbmdMgPerCm3: truth, ageYears, rodsMgPerCm3: calibrated, phantomlessMgPerCm3: null, densenetMgPerCm3: null, fatMineralEquivalentMgPerCm3: equivalent } as unknown as CtSpineCaseMeasurement;
+    });
+  const fit = fitRecalibration(cases(120, [76, 78]), 'rods')!;
+  assert.ok(fit.withAge !== undefined);
+  assert.ok(Math.abs(fit.withAge.fatEquivalentReferenceMgPerCm3! - 77) < 1e-9);
+  const unseen = cases(60, [68]);
+  const bias = (useEquivalent: boolean): number =>
+    unseen.reduce((t, m) => t + recalibrate(fit, m.rodsMgPerCm3, m.ageYears, useEquivalent ? m.fatMineralEquivalentMgPerCm3 : null)! - m.referenceVbmdMgPerCm3!, 0) / unseen.length;
+  // The fat error at 68 is (0.2 + 0.0065 (age - 20)) x 9 mg/cm3 less than at 77: about 4 mg/cm3 at these ages.
+  // The scaled term follows its age part; the part of the fat fraction that does not grow with age
+  // (0.07) stays in the intercept: 0.07 x 9 = 0.63 mg/cm3 is what remains.
+  assert.ok(Math.abs(bias(true) - 0.63) < 0.15, `scaled: bias ${bias(true)}`);
+  assert.ok(bias(false) > 3, `age alone: bias ${bias(false)}`);
+  assert.equal(ageCovariate(60, null, 77), 60);
+  assert.ok(Math.abs(ageCovariate(60, 70, 77) - (60 * 70) / 77) < 1e-12);
 });

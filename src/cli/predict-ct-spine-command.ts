@@ -2,7 +2,7 @@ import { describeThrown } from '../core/errors.js';
 import { nnBackend } from '../nn/nn-backend.js';
 import { loadMaterialCatalog } from '../physics/material-catalog.js';
 import { readCtSpineCohort } from '../pipelines/ct-spine/ct-spine-cohort.js';
-import { disposeCtSpineModel, loadCtSpineModel, recalibrate } from '../pipelines/ct-spine/ct-spine-model.js';
+import { disposeCtSpineModel, loadCtSpineModel, recalibrateMethods } from '../pipelines/ct-spine/ct-spine-model.js';
 import type { CtSpinePredictionRow } from '../pipelines/ct-spine/ct-spine-predictions.js';
 import { writeCtSpinePredictions } from '../pipelines/ct-spine/ct-spine-predictions.js';
 import { measureCtSpineCase } from '../pipelines/ct-spine/measure-ct-spine-case.js';
@@ -26,7 +26,7 @@ export async function predictCtSpineCommand(o: PredictCommandOptions): Promise<{
       try {
         // Labels are not read: predict sees what a hospital's series would give it.
         const m = await measureCtSpineCase(tf, model.networks, catalog, { ...c, cancellousMask: undefined, landmarks: undefined });
-        const byMethod = { rods: recalibrate(model.recalibration.rods, m.rodsMgPerCm3, m.ageYears), phantomless: recalibrate(model.recalibration.phantomless, m.phantomlessMgPerCm3, m.ageYears) };
+        const byMethod = recalibrateMethods(model.recalibration, { rods: m.rodsMgPerCm3, phantomless: m.phantomlessMgPerCm3, densenet: m.densenetMgPerCm3 }, m.ageYears, m.fatMineralEquivalentMgPerCm3);
         const refusing = refusingFlags(m.qcFlags);
         if (refusing.length > 0 || (byMethod.rods === null && byMethod.phantomless === null)) {
           failed++;

@@ -24,6 +24,12 @@ export interface InternalCalibration {
   effectiveEnergyKeV: number;
   /** HU per mg/cm3 of hydroxyapatite in water at that energy. */
   slopeHuPerMg: number;
+  /**
+   * The hydroxyapatite a marrow of pure fat seems to lack at that energy, (HU water - HU fat) /
+   * slopeHuPerMg: single-energy QCT reads marrow fat as missing mineral, this much per unit fat
+   * fraction. It falls with the energy less steeply than the mineral's contrast, so it depends on kVp.
+   */
+  fatMineralEquivalentMgPerCm3: number;
   waterEquivalentDiameterCm: number;
   kVp: number;
   sliceRange: [number, number];
@@ -90,9 +96,11 @@ export function internalCalibration(catalog: MaterialCatalog, volume: Volume3D, 
   const expectedFatHu = hounsfieldUnits(catalog, FAT, energy);
   const scale = (fatHu - airHu) / (expectedFatHu - expectedAirHu);
   const offsetHu = airHu - scale * expectedAirHu;
-  const slopeHuPerMg = (hounsfieldUnits(catalog, mineralised(WATER, 100), energy) - hounsfieldUnits(catalog, WATER, energy)) / 100;
+  const waterHu = hounsfieldUnits(catalog, WATER, energy);
+  const slopeHuPerMg = (hounsfieldUnits(catalog, mineralised(WATER, 100), energy) - waterHu) / 100;
+  const fatMineralEquivalentMgPerCm3 = (waterHu - expectedFatHu) / slopeHuPerMg;
   if (!(scale > 0.8 && scale < 1.25)) return { ok: false, problem: `air (${airHu.toFixed(0)} HU) and fat (${fatHu.toFixed(0)} HU) imply an HU scale of ${scale.toFixed(3)}, outside 0.8-1.25` };
-  return { ok: true, calibration: { method: 'phantomless-air-fat', airHu, fatHu, expectedAirHu, expectedFatHu, scale, offsetHu, effectiveEnergyKeV: energy, slopeHuPerMg, waterEquivalentDiameterCm, kVp, sliceRange } };
+  return { ok: true, calibration: { method: 'phantomless-air-fat', airHu, fatHu, expectedAirHu, expectedFatHu, scale, offsetHu, effectiveEnergyKeV: energy, slopeHuPerMg, fatMineralEquivalentMgPerCm3, waterEquivalentDiameterCm, kVp, sliceRange } };
 }
 
 /** The fat peak: mean of the local means within 25 HU of their median. */

@@ -5,19 +5,20 @@ import type { ClinicalInterpretation, Person } from '../../clinical/interpret-me
 import { interpretMeasurement } from '../../clinical/interpret-measurement.js';
 import type { MaterialCatalog } from '../../physics/material-catalog.js';
 import type { CtSpineModel } from './ct-spine-model.js';
-import { recalibrate } from './ct-spine-model.js';
+import { recalibrateMethods } from './ct-spine-model.js';
 import type { TargetLevel } from './ct-spine-networks.js';
 import type { CtSpineSeries } from './ct-spine-series.js';
-import type { CtSpineMeasurement } from './measure-ct-spine.js';
+import type { CtSpineMeasurement, VbmdMethod } from './measure-ct-spine.js';
 import { calibratedLevelVbmd, measureCtSpine, reportedLevels } from './measure-ct-spine.js';
 import { measurementFlags } from './measure-ct-spine-case.js';
 
-export type ReportedMethod = 'rods' | 'phantomless';
+export type ReportedMethod = VbmdMethod;
 
 /** Names of the methods as a report states them. */
 export const METHOD_NAMES: Record<ReportedMethod, string> = {
   rods: 'calibration rods in the field (linear HU -> mg/cm3), recalibrated to the reference QCT',
   phantomless: 'phantomless internal calibration (air and fat), recalibrated to the reference QCT',
+  densenet: '3-D DenseNet regression on the segmented, phantomless-calibrated crop, recalibrated to the reference QCT',
 };
 
 export interface CtSpineAnalysis {
@@ -47,13 +48,12 @@ export function refusingFlags(flags: readonly string[]): string[] {
 export function analyzeCtSpine(tf: typeof tfTypes, model: CtSpineModel, catalog: MaterialCatalog, series: CtSpineSeries, phantom: CtRodPhantom | undefined, who: Person, knowledge: ClinicalKnowledge): CtSpineAnalysis {
   const measurement = measureCtSpine(tf, model.networks, catalog, series.volume, { kVp: series.info.kvp, phantom });
   const reported = reportedLevels(measurement.levels);
+  const fatEquivalent = measurement.phantomless.ok ? measurement.phantomless.calibration.fatMineralEquivalentMgPerCm3 : null;
+  const none = { rods: null, phantomless: null, densenet: null };
   const levelVbmd = Object.fromEntries(
     measurement.levels.map((l) => [
       l.level,
-      {
-        rods: l.notMeasurable === null ? recalibrate(model.recalibration.rods, calibratedLevelVbmd(measurement, l, 'rods'), who.ageYears) : null,
-        phantomless: l.notMeasurable === null ? recalibrate(model.recalibration.phantomless, calibratedLevelVbmd(measurement, l, 'phantomless'), who.ageYears) : null,
-      },
+      l.notMeasurable !== null ? none : recalibrateMethods(model.recalibration, { rods: calibratedLevelVbmd(measurement, l, 'rods'), phantomless: calibratedLevelVbmd(measurement, l, 'phantomless'), densenet: calibratedLevelVbmd(measurement, l, 'densenet') }, who.ageYears, fatEquivalent),
     ]),
   ) as CtSpineAnalysis['levelVbmd'];
   const mean = (method: ReportedMethod): number | null => {
@@ -61,7 +61,7 @@ export function analyzeCtSpine(tf: typeof tfTypes, model: CtSpineModel, catalog:
     const values = reported.levels.map((level) => levelVbmd[level][method]);
     return values.every((v): v is number => v !== null) ? values.reduce((a, b) => a + b, 0) / values.length : null;
   };
-  const byMethod = { rods: mean('rods'), phantomless: mean('phantomless') };
+  const byMethod = { rods: mean('rods'), phantomless: mean('phantomless'), densenet: mean('densenet') };
   const vbmd = byMethod.rods !== null ? { mgPerCm3: byMethod.rods, method: 'rods' as const } : byMethod.phantomless !== null ? { mgPerCm3: byMethod.phantomless, method: 'phantomless' as const } : null;
   const flags = measurementFlags(series, measurement, reported);
   if (vbmd === null && reported !== null) flags.push('no-calibration');
@@ -75,12 +75,17 @@ export function ctSpineSummaryLines(a: CtSpineAnalysis): string[] {
   if (a.vbmd === null) lines.push(`No vBMD: ${refusingFlags(a.flags).join(', ') || 'not measurable'}`);
   else lines.push(`Spine trabecular vBMD ${a.vbmd.mgPerCm3.toFixed(1)} mg/cm3 (mean of ${a.reported!.levels.join(' + ')}${a.reported!.substituted === null ? '' : `, ${a.reported!.substituted} substituting`}): ${a.interpretation?.wording ?? 'no category'}`);
   if (a.vbmd !== null) lines.push(`Method: ${METHOD_NAMES[a.vbmd.method]}${a.ageYears === undefined ? ' (no age: the age-free fit)' : `, with the age (${a.ageYears.toFixed(0)} years) for marrow fat`}`);
+  if (a.vbmd !== null) {
+    const others = (['rods', 'phantomless', 'densenet'] as const).filter((m) => m !== a.vbmd!.method && a.byMethod[m] !== null).map((m) => `${m} ${a.byMethod[m]!.toFixed(1)}`);
+    if (others.length > 0) lines.push(`The other methods: ${others.join(', ')} mg/cm3`);
+  }
   for (const l of a.measurement.levels) {
     const v = a.levelVbmd[l.level];
     const parts = [l.located.found ? `found (confidence ${l.located.confidence.toFixed(2)})` : 'not found'];
     if (l.notMeasurable !== null && l.located.found) parts.push(l.notMeasurable);
     if (v.rods !== null) parts.push(`rods ${v.rods.toFixed(1)}`);
-    if (v.phantomless !== null) parts.push(`phantomless ${v.phantomless.toFixed(1)} mg/cm3`);
+    if (v.phantomless !== null) parts.push(`phantomless ${v.phantomless.toFixed(1)}`);
+    if (v.densenet !== null) parts.push(`DenseNet ${v.densenet.toFixed(1)} mg/cm3`);
     if (l.cancellousMm3 > 0) parts.push(`${(l.cancellousMm3 / 1000).toFixed(1)} cm3 segmented`);
     lines.push(`${l.level}: ${parts.join(', ')}`);
   }

@@ -14,6 +14,7 @@ const MG_PER_CM3: Code = { value: 'mg/cm3', scheme: 'UCUM', meaning: 'milligram 
 const METHODS: Record<ReportedMethod, Code> = {
   rods: LOCAL('CAL-RODS', 'Calibration rods in the field, recalibrated to reference QCT'),
   phantomless: LOCAL('CAL-AIRFAT', 'Phantomless air/fat calibration, recalibrated to reference QCT'),
+  densenet: LOCAL('DENSENET-3D', '3-D DenseNet regression, recalibrated to reference QCT'),
 };
 
 /** The analysis as a TID 1500 measurement report: per level its volume, mean HU and vBMD per method (segments of the SEG), and the reported mean. */
@@ -26,7 +27,7 @@ export async function writeCtSpineMeasurementReport(file: string, a: CtSpineAnal
       { concept: { value: '118565006', scheme: 'SCT', meaning: 'Volume' }, value: l.cancellousMm3 / 1000, unit: { value: 'cm3', scheme: 'UCUM', meaning: 'cubic centimeter' } },
     ];
     if (l.segmentedMeanHu !== null) numbers.push({ concept: { value: '112031', scheme: 'DCM', meaning: 'Attenuation Coefficient' }, value: l.segmentedMeanHu, unit: { value: "[hnsf'U]", scheme: 'UCUM', meaning: 'Hounsfield unit' } });
-    for (const method of ['rods', 'phantomless'] as const) {
+    for (const method of ['rods', 'phantomless', 'densenet'] as const) {
       const v = a.levelVbmd[l.level][method];
       if (v !== null) numbers.push({ concept: VBMD, value: v, unit: MG_PER_CM3, method: METHODS[method] });
     }

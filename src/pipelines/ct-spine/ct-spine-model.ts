@@ -6,7 +6,9 @@ import { packageRoot } from '../../core/package-paths.js';
 import type { ModelDescription } from '../../nn/model-folder/model-description.js';
 import { MODEL_DESCRIPTION_FILE, loadModelFolder } from '../../nn/model-folder/model-folder.js';
 import { CORONAL_WINDOW, CT_SPINE_NETWORK_NAMES, SAGITTAL_WINDOW, SEGMENTATION_CROP, SEGMENTATION_WINDOWS_HU } from './ct-spine-networks.js';
+import type { VbmdMethod } from './measure-ct-spine.js';
 import type { CtSpineNetworks } from './train-ct-spine-networks.js';
+import { REGRESSION_CHANNELS, REGRESSION_CROP } from './vbmd-regression-input.js';
 
 export const CT_SPINE_PIPELINE = 'ct-spine';
 
@@ -21,10 +23,22 @@ export const recalibrationSchema = z.object({
   interceptMgPerCm3: z.number().finite(),
   n: z.number().int().positive(),
   /**
-   * With the age: QCT = intercept + slope * calibrated + agePerYear * age. Single-energy QCT reads
-   * marrow fat as missing mineral, and marrow fat rises with age, so age corrects part of that error.
+   * With the age: QCT = intercept + slope * calibrated + agePerYear * age * (fat equivalent / its
+   * reference). Single-energy QCT reads marrow fat as missing mineral, and marrow fat rises with
+   * age, so age corrects part of that error. How much mineral a unit of fat seems to lack depends on
+   * the scan's energy (InternalCalibration.fatMineralEquivalentMgPerCm3), so the age term is scaled
+   * by it: the fit then carries to a tube voltage the cohort did not have. Without a reference the
+   * term is age alone (models fitted before the scaling).
    */
-  withAge: z.object({ slope: z.number().finite(), interceptMgPerCm3: z.number().finite(), agePerYear: z.number().finite(), n: z.number().int().positive() }).optional(),
+  withAge: z
+    .object({
+      slope: z.number().finite(),
+      interceptMgPerCm3: z.number().finite(),
+      agePerYear: z.number().finite(),
+      n: z.number().int().positive(),
+      fatEquivalentReferenceMgPerCm3: z.number().positive().optional(),
+    })
+    .optional(),
 });
 export type Recalibration = z.infer<typeof recalibrationSchema>;
 
@@ -32,10 +46,10 @@ export interface CtSpineModel {
   dir: string;
   description: ModelDescription;
   networks: CtSpineNetworks;
-  recalibration: { rods: Recalibration | null; phantomless: Recalibration | null };
+  recalibration: Record<VbmdMethod, Recalibration | null>;
 }
 
-/** Loads a ct-spine model folder, checking the pipeline, the three networks' input shapes and the recalibrations (BAD_MODEL naming the file otherwise). */
+/** Loads a ct-spine model folder, checking the pipeline, the four networks' input shapes and the recalibrations (BAD_MODEL naming the file otherwise). */
 export async function loadCtSpineModel(tf: typeof tfTypes, dir: string): Promise<CtSpineModel> {
   const [d, h, w] = SEGMENTATION_CROP.size;
   const { description, networks } = await loadModelFolder(tf, dir, {
@@ -44,9 +58,10 @@ export async function loadCtSpineModel(tf: typeof tfTypes, dir: string): Promise
       [CT_SPINE_NETWORK_NAMES.coronal]: { inputShapes: [[CORONAL_WINDOW.rows, CORONAL_WINDOW.columns, 1]] },
       [CT_SPINE_NETWORK_NAMES.sagittal]: { inputShapes: [[SAGITTAL_WINDOW.rows, SAGITTAL_WINDOW.columns, 1]] },
       [CT_SPINE_NETWORK_NAMES.segmentation]: { inputShapes: [[d, h, w, SEGMENTATION_WINDOWS_HU.length]] },
+      [CT_SPINE_NETWORK_NAMES.regression]: { inputShapes: [[...REGRESSION_CROP.size, REGRESSION_CHANNELS]] },
     },
   });
-  const read = (method: 'rods' | 'phantomless'): Recalibration | null => {
+  const read = (method: VbmdMethod): Recalibration | null => {
     const raw = (description.parameters['recalibration'] as Record<string, unknown> | undefined)?.[method];
     if (raw === undefined || raw === null) return null;
     const parsed = recalibrationSchema.safeParse(raw);
@@ -60,8 +75,9 @@ export async function loadCtSpineModel(tf: typeof tfTypes, dir: string): Promise
       coronal: networks[CT_SPINE_NETWORK_NAMES.coronal]!,
       sagittal: networks[CT_SPINE_NETWORK_NAMES.sagittal]!,
       segmentation: networks[CT_SPINE_NETWORK_NAMES.segmentation]!,
+      regression: networks[CT_SPINE_NETWORK_NAMES.regression]!,
     },
-    recalibration: { rods: read('rods'), phantomless: read('phantomless') },
+    recalibration: { rods: read('rods'), phantomless: read('phantomless'), densenet: read('densenet') },
   };
 }
 
@@ -69,9 +85,25 @@ export function disposeCtSpineModel(model: CtSpineModel): void {
   for (const n of Object.values(model.networks)) n.dispose();
 }
 
-/** A calibrated vBMD mapped to the reference QCT: with the age where both the fit and the age are there. */
-export function recalibrate(r: Recalibration | null, calibratedMgPerCm3: number | null, ageYears: number | undefined): number | null {
+/** The age term's covariate: age, scaled by the scan's fat mineral equivalent against the fit's reference (its reference when the scan has none). */
+export function ageCovariate(ageYears: number, fatEquivalentMgPerCm3: number | null, referenceMgPerCm3: number | undefined): number {
+  if (referenceMgPerCm3 === undefined || fatEquivalentMgPerCm3 === null) return ageYears;
+  return (ageYears * fatEquivalentMgPerCm3) / referenceMgPerCm3;
+}
+
+/** A calibrated vBMD mapped to the reference QCT: with the age term where both the fit and the age are there. */
+export function recalibrate(r: Recalibration | null, calibratedMgPerCm3: number | null, ageYears: number | undefined, fatEquivalentMgPerCm3: number | null): number | null {
   if (r === null || calibratedMgPerCm3 === null) return null;
-  if (r.withAge !== undefined && ageYears !== undefined) return r.withAge.interceptMgPerCm3 + r.withAge.slope * calibratedMgPerCm3 + r.withAge.agePerYear * ageYears;
+  const a = r.withAge;
+  if (a !== undefined && ageYears !== undefined) return a.interceptMgPerCm3 + a.slope * calibratedMgPerCm3 + a.agePerYear * ageCovariate(ageYears, fatEquivalentMgPerCm3, a.fatEquivalentReferenceMgPerCm3);
   return r.interceptMgPerCm3 + r.slope * calibratedMgPerCm3;
+}
+
+/** Every method's calibrated vBMD mapped to the reference QCT. */
+export function recalibrateMethods(recalibration: CtSpineModel['recalibration'], calibrated: Record<VbmdMethod, number | null>, ageYears: number | undefined, fatEquivalentMgPerCm3: number | null): Record<VbmdMethod, number | null> {
+  return {
+    rods: recalibrate(recalibration.rods, calibrated.rods, ageYears, fatEquivalentMgPerCm3),
+    phantomless: recalibrate(recalibration.phantomless, calibrated.phantomless, ageYears, fatEquivalentMgPerCm3),
+    densenet: recalibrate(recalibration.densenet, calibrated.densenet, ageYears, fatEquivalentMgPerCm3),
+  };
 }

@@ -33,14 +33,20 @@ export interface CtSpineCaseMeasurement {
     roiDice: number | null;
     rodsMgPerCm3: number | null;
     phantomlessMgPerCm3: number | null;
+    densenetMgPerCm3: number | null;
+    /** The DenseNet's input (kept in memory, so train can fit the DenseNet on measurements made once; not written out). */
+    regressionInput: Float32Array | null;
   }[];
   reported: { levels: TargetLevel[]; substituted: TargetLevel | null } | null;
   /** Mean over the reported levels of each calibration, before recalibration to the reference QCT, mg/cm3. */
   rodsMgPerCm3: number | null;
   phantomlessMgPerCm3: number | null;
+  densenetMgPerCm3: number | null;
   rodsProblem: string | null;
   phantomlessProblem: string | null;
   rodFitR: number | null;
+  /** The phantomless calibration's marrow-fat mineral equivalent at this scan's energy (null when it failed). */
+  fatMineralEquivalentMgPerCm3: number | null;
   qcFlags: string[];
   /** Body centres of the cohort's landmarks (index-mm of the canonical volume), where it has them. */
   truthCentresMm?: Partial<Record<TargetLevel, [number, number, number]>>;
@@ -63,10 +69,17 @@ function meanOver(values: (number | null)[]): number | null {
   return v.length === values.length && v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
 }
 
+type LevelValueKey = 'rodsMgPerCm3' | 'phantomlessMgPerCm3' | 'densenetMgPerCm3';
+
+/** A method's mean over the reported levels (null unless every reported level has it). */
+export function reportedMean(reported: CtSpineCaseMeasurement['reported'], levels: CtSpineCaseMeasurement['levels'], key: LevelValueKey): number | null {
+  return reported === null ? null : meanOver(reported.levels.map((level) => levels.find((l) => l.level === level)![key]));
+}
+
 /** Measures one cohort case (series, its phantom description, and its labels for Dice where present). */
 export async function measureCtSpineCase(
   tf: typeof tfTypes,
-  networks: { coronal: tfTypes.LayersModel; sagittal: tfTypes.LayersModel; segmentation: tfTypes.LayersModel },
+  networks: { coronal: tfTypes.LayersModel; sagittal: tfTypes.LayersModel; segmentation: tfTypes.LayersModel; regression?: tfTypes.LayersModel },
   catalog: MaterialCatalog,
   c: CtSpineCase,
 ): Promise<CtSpineCaseMeasurement> {
@@ -89,8 +102,9 @@ export async function measureCtSpineCase(
     roiDice: labels === undefined || l.roi === null ? null : regionDice(l.roi.region, labels, LEVEL_CODES[l.level]),
     rodsMgPerCm3: calibratedLevelVbmd(m, l, 'rods'),
     phantomlessMgPerCm3: calibratedLevelVbmd(m, l, 'phantomless'),
+    densenetMgPerCm3: calibratedLevelVbmd(m, l, 'densenet'),
+    regressionInput: l.regressionInput,
   }));
-  const over = (key: 'rodsMgPerCm3' | 'phantomlessMgPerCm3'): number | null => (reported === null ? null : meanOver(reported.levels.map((level) => levels.find((l) => l.level === level)![key])));
   return {
     caseId: c.caseId,
     patientId: c.patientId,
@@ -99,11 +113,13 @@ export async function measureCtSpineCase(
     ageYears: c.ageYears,
     levels,
     reported,
-    rodsMgPerCm3: over('rodsMgPerCm3'),
-    phantomlessMgPerCm3: over('phantomlessMgPerCm3'),
+    rodsMgPerCm3: reportedMean(reported, levels, 'rodsMgPerCm3'),
+    phantomlessMgPerCm3: reportedMean(reported, levels, 'phantomlessMgPerCm3'),
+    densenetMgPerCm3: reportedMean(reported, levels, 'densenetMgPerCm3'),
     rodsProblem: m.rods === null ? null : m.rods.ok ? null : m.rods.problem,
     phantomlessProblem: m.phantomless.ok ? null : m.phantomless.problem,
     rodFitR: m.rods !== null && m.rods.ok ? m.rods.calibration.r : null,
+    fatMineralEquivalentMgPerCm3: m.phantomless.ok ? m.phantomless.calibration.fatMineralEquivalentMgPerCm3 : null,
     qcFlags: measurementFlags(series, m, reported),
     ...(truthCentresMm === undefined ? {} : { truthCentresMm }),
   };

@@ -14,6 +14,8 @@ import type { LocatedLevel, VertebraLocalisation } from './locate-vertebrae.js';
 import { locateVertebrae } from './locate-vertebrae.js';
 import type { CancellousSegmentation, VoxelRegion } from './segment-cancellous.js';
 import { regionMean, segmentCancellous } from './segment-cancellous.js';
+import { applyVbmdRegression } from './vbmd-regression.js';
+import { vbmdRegressionInput } from './vbmd-regression-input.js';
 
 /** A segmented level smaller than this holds too little cancellous bone to measure (mm3; an adult L1's is 15-30 cm3). */
 export const MIN_CANCELLOUS_MM3 = 4000;
@@ -35,6 +37,9 @@ export interface LevelMeasurement {
   heightMm: number;
   /** Why the level cannot be measured (null when it can). */
   notMeasurable: string | null;
+  /** The DenseNet's input for this level (needs the phantomless calibration), and its vBMD before recalibration (needs the network too). */
+  regressionInput: Float32Array | null;
+  densenetMgPerCm3: number | null;
 }
 
 export interface CtSpineMeasurement {
@@ -68,11 +73,12 @@ function regionHeightMm(volume: Volume3D, region: VoxelRegion): number {
 /**
  * Locates T12-L2, segments each level's cancellous bone (network) and places the elliptical ROI
  * (model-free), measures mean HU, and calibrates: rods when a phantom is described, and the
- * phantomless air/fat calibration always (it is the fallback, and a check on the rods).
+ * phantomless air/fat calibration always (it is the fallback, and a check on the rods); with the
+ * regression network, the DenseNet's vBMD of each level on the phantomless-calibrated crop.
  */
 export function measureCtSpine(
   tf: typeof tfTypes,
-  networks: { coronal: tfTypes.LayersModel; sagittal: tfTypes.LayersModel; segmentation: tfTypes.LayersModel },
+  networks: { coronal: tfTypes.LayersModel; sagittal: tfTypes.LayersModel; segmentation: tfTypes.LayersModel; regression?: tfTypes.LayersModel },
   catalog: MaterialCatalog,
   volume: Volume3D,
   o: { kVp: number | undefined; phantom: CtRodPhantom | undefined },
@@ -83,7 +89,7 @@ export function measureCtSpine(
   const voxelMm3 = volume.spacingMm[0] * volume.spacingMm[1] * volume.spacingMm[2];
   const levels: LevelMeasurement[] = localisation.levels.map((located) => {
     const index = found.indexOf(located);
-    if (index < 0) return { level: located.level, located, segmentation: null, roi: null, segmentedMeanHu: null, roiMeanHu: null, cancellousMm3: 0, heightMm: 0, notMeasurable: 'not found in the series' };
+    if (index < 0) return { level: located.level, located, segmentation: null, roi: null, segmentedMeanHu: null, roiMeanHu: null, cancellousMm3: 0, heightMm: 0, notMeasurable: 'not found in the series', regressionInput: null, densenetMgPerCm3: null };
     const segmentation = segmentations[index]!;
     const roi = ellipticalRoi(volume, located.centreMm!);
     const cancellousMm3 = segmentation.region.offsets.length * voxelMm3;
@@ -91,7 +97,7 @@ export function measureCtSpine(
     const segmentedMeanHu = eroded.offsets.length > 0 ? regionMean(volume, eroded).mean : null;
     const roiMeanHu = roi === null ? null : regionMean(volume, roi.region).mean;
     const notMeasurable = cancellousMm3 < MIN_CANCELLOUS_MM3 ? `not segmentable (${(cancellousMm3 / 1000).toFixed(1)} cm3 of cancellous bone)` : null;
-    return { level: located.level, located, segmentation, roi, segmentedMeanHu, roiMeanHu, cancellousMm3, heightMm: regionHeightMm(volume, segmentation.region), notMeasurable };
+    return { level: located.level, located, segmentation, roi, segmentedMeanHu, roiMeanHu, cancellousMm3, heightMm: regionHeightMm(volume, segmentation.region), notMeasurable, regressionInput: null, densenetMgPerCm3: null };
   });
   // Fracture-like height loss: a level much lower than the others (QCT excludes fractured vertebrae).
   const heights = levels.filter((l) => l.notMeasurable === null).map((l) => l.heightMm);
@@ -105,11 +111,17 @@ export function measureCtSpine(
   const sliceRange: [number, number] = measured.length > 0 ? [Math.max(0, Math.floor(Math.min(...measured) - 25 / volume.spacingMm[2])), Math.min(volume.size[2] - 1, Math.ceil(Math.max(...measured) + 25 / volume.spacingMm[2]))] : [0, volume.size[2] - 1];
   const rods = o.phantom === undefined ? null : findCtRods(volume, o.phantom, sliceRange);
   const phantomless = internalCalibration(catalog, volume, o.kVp, sliceRange);
+  if (phantomless.ok) {
+    const calibration = phantomless.calibration;
+    for (const l of levels) if (l.segmentation !== null) l.regressionInput = vbmdRegressionInput(l.segmentation.hu, l.segmentation.probability, (hu) => internalCalibrationMgPerCm3(calibration, hu));
+    if (networks.regression !== undefined) applyVbmdRegression(tf, networks.regression, levels);
+  }
   return { localisation, levels, rods, phantomless };
 }
 
 /** Per-level vBMD by a calibration method, before the model's recalibration to the reference QCT (mg/cm3). */
-export function calibratedLevelVbmd(m: CtSpineMeasurement, level: LevelMeasurement, method: 'rods' | 'phantomless'): number | null {
+export function calibratedLevelVbmd(m: CtSpineMeasurement, level: LevelMeasurement, method: VbmdMethod): number | null {
+  if (method === 'densenet') return level.densenetMgPerCm3;
   if (level.segmentedMeanHu === null) return null;
   if (method === 'rods') {
     if (m.rods === null || !m.rods.ok) return null;

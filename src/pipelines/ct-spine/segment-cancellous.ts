@@ -49,6 +49,9 @@ export function probabilityToRegion(volume: Pick<Volume3D, 'size' | 'spacingMm'>
 export interface CancellousSegmentation {
   grid: CropGrid;
   region: VoxelRegion;
+  /** The crop the network saw (HU, [z][y][x] on the grid) and its cancellous probability there. */
+  hu: Float32Array;
+  probability: Float32Array;
 }
 
 /** Segments the cancellous bone of each located body with the 3-D SE residual U-Net (one crop per body, batched). */
@@ -56,7 +59,8 @@ export function segmentCancellous(tf: typeof tfTypes, network: tfTypes.LayersMod
   if (centresMm.length === 0) return [];
   const grids: CropGrid[] = centresMm.map((centreMm) => ({ centreMm: [...centreMm], size: SEGMENTATION_CROP.size, spacingMm: SEGMENTATION_CROP.spacingMm }));
   const hu = volume.data;
-  const inputs = grids.map((g) => segmentationInput(sampleCrop(volume, (o) => hu[o]!, g, -1000)));
+  const crops = grids.map((g) => sampleCrop(volume, (o) => hu[o]!, g, -1000));
+  const inputs = crops.map((c) => segmentationInput(c));
   const [d, h, w] = SEGMENTATION_CROP.size;
   const channels = SEGMENTATION_WINDOWS_HU.length;
   const outputs = predictInBatches(tf, network, inputs.length, (start, size) => {
@@ -64,7 +68,7 @@ export function segmentCancellous(tf: typeof tfTypes, network: tfTypes.LayersMod
     for (let i = 0; i < size; i++) batch.set(inputs[start + i]!, i * d * h * w * channels);
     return tf.tensor5d(batch, [size, d, h, w, channels]);
   }, 3);
-  return grids.map((grid, i) => ({ grid, region: probabilityToRegion(volume, grid, outputs[i]!) }));
+  return grids.map((grid, i) => ({ grid, region: probabilityToRegion(volume, grid, outputs[i]!), hu: crops[i]!, probability: outputs[i]! }));
 }
 
 /** Dice of a region against the voxels of a label volume equal to `code`. */

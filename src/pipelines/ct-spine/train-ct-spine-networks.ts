@@ -10,7 +10,10 @@ import type { CtSpineTrainingSample } from './ct-spine-training-samples.js';
 
 export type CtSpineStage = 'coronal' | 'sagittal' | 'segmentation';
 export const CT_SPINE_STAGES: readonly CtSpineStage[] = ['coronal', 'sagittal', 'segmentation'];
-export type CtSpineNetworks = Record<CtSpineStage, tfTypes.LayersModel>;
+/** The image networks (localisation, segmentation), trained on labelled series. */
+export type CtSpineImageNetworks = Record<CtSpineStage, tfTypes.LayersModel>;
+/** All networks of a ct-spine model: the image networks and the DenseNet vBMD regression, which trains on the segmentation's output. */
+export type CtSpineNetworks = CtSpineImageNetworks & { regression: tfTypes.LayersModel };
 
 export interface CtSpineNetworkTrainingOptions {
   epochs: Record<CtSpineStage, number>;
@@ -22,7 +25,7 @@ export interface CtSpineNetworkTrainingOptions {
 }
 
 export interface TrainedCtSpineNetworks {
-  networks: CtSpineNetworks;
+  networks: CtSpineImageNetworks;
   specs: Record<CtSpineStage, NetworkSpec>;
   history: Record<CtSpineStage, StageHistory>;
 }
@@ -36,7 +39,7 @@ export async function trainCtSpineNetworks(tf: typeof tfTypes, train: readonly C
   const specs: Record<CtSpineStage, NetworkSpec> = { coronal: coronalLocateSpec(o.seed), sagittal: sagittalLocateSpec(o.seed + 100), segmentation: segmentationSpec(o.seed + 200) };
   const data: Record<CtSpineStage, (s: readonly CtSpineTrainingSample[]) => TrainingData> = { coronal: coronalTrainingData, sagittal: sagittalTrainingData, segmentation: segmentationTrainingData };
   const losses: Record<CtSpineStage, TrainingLossName> = { coronal: 'heatmap', sagittal: 'heatmap', segmentation: 'dice+cross-entropy' };
-  const networks: Partial<CtSpineNetworks> = {};
+  const networks: Partial<CtSpineImageNetworks> = {};
   const history: Partial<TrainedCtSpineNetworks['history']> = {};
   for (const stage of CT_SPINE_STAGES) {
     const trained = await trainStageNetwork(tf, {
@@ -57,5 +60,5 @@ export async function trainCtSpineNetworks(tf: typeof tfTypes, train: readonly C
     networks[stage] = trained.model;
     history[stage] = trained.history;
   }
-  return { networks: networks as CtSpineNetworks, specs, history: history as TrainedCtSpineNetworks['history'] };
+  return { networks: networks as CtSpineImageNetworks, specs, history: history as TrainedCtSpineNetworks['history'] };
 }

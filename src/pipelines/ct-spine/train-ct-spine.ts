@@ -13,7 +13,7 @@ import { pearsonCorrelation } from '../../stats/pearson-correlation.js';
 import type { CtSpineCase } from './ct-spine-cohort.js';
 import { readCtSpineCohort } from './ct-spine-cohort.js';
 import type { CtSpineModel, Recalibration } from './ct-spine-model.js';
-import { CT_SPINE_PIPELINE, defaultCtSpineModelDir, disposeCtSpineModel, loadCtSpineModel, recalibrate } from './ct-spine-model.js';
+import { CT_SPINE_PIPELINE, ageCovariate, defaultCtSpineModelDir, disposeCtSpineModel, loadCtSpineModel, recalibrateMethods } from './ct-spine-model.js';
 import { CORONAL_WINDOW, CT_SPINE_NETWORK_NAMES, SAGITTAL_WINDOW, SEGMENTATION_CROP, SEGMENTATION_WINDOWS_HU } from './ct-spine-networks.js';
 import { writeCtSpinePredictions } from './ct-spine-predictions.js';
 import type { CtSpineTrainingSample } from './ct-spine-training-samples.js';
@@ -22,13 +22,23 @@ import type { CtSpineCaseMeasurement } from './measure-ct-spine-case.js';
 import { measureCtSpineCase } from './measure-ct-spine-case.js';
 import type { CtSpineStageValidation } from './ct-spine-stage-validation.js';
 import { formatCtSpineStageValidation, summariseCtSpineStages } from './ct-spine-stage-validation.js';
-import type { CtSpineNetworkTrainingOptions, CtSpineNetworks, CtSpineStage, TrainedCtSpineNetworks } from './train-ct-spine-networks.js';
+import type { VbmdMethod } from './measure-ct-spine.js';
+import type { CtSpineImageNetworks, CtSpineNetworkTrainingOptions, CtSpineNetworks, CtSpineStage, TrainedCtSpineNetworks } from './train-ct-spine-networks.js';
 import { trainCtSpineNetworks } from './train-ct-spine-networks.js';
+import type { TrainedVbmdRegression } from './train-vbmd-regression.js';
+import { trainVbmdRegression } from './train-vbmd-regression.js';
+import { applyVbmdRegressionToMeasurements } from './vbmd-regression.js';
+import { REGRESSION_CROP, REGRESSION_MINERAL_SCALE_MG, REGRESSION_OUTPUT_SCALE_MG } from './vbmd-regression-input.js';
+import { vbmdRegressionSamples } from './vbmd-regression-training-data.js';
 
 /** Labelled series needed before train fits its own networks rather than reusing the default ones. */
 export const MIN_LABELLED_FOR_NETWORKS = 40;
-export type CalibrationMethod = 'rods' | 'phantomless';
-export const CALIBRATION_METHODS: readonly CalibrationMethod[] = ['rods', 'phantomless'];
+/** The three vBMD methods of seed 002, each recalibrated to the reference QCT and validated by itself. */
+export type CalibrationMethod = VbmdMethod;
+export const CALIBRATION_METHODS: readonly CalibrationMethod[] = ['rods', 'phantomless', 'densenet'];
+/** Default epochs and batch of the DenseNet regression (early stopping may end sooner). */
+export const REGRESSION_EPOCHS = 40;
+export const REGRESSION_BATCH = 16;
 
 export interface TrainCtSpineOptions {
   cohortCsv: string;
@@ -37,7 +47,7 @@ export interface TrainCtSpineOptions {
   seed: number;
   /** Reuse this model folder's networks (default: train them when the cohort has labels, else the shipped model's). */
   networksFrom: string | undefined;
-  epochs: CtSpineNetworkTrainingOptions['epochs'];
+  epochs: CtSpineNetworkTrainingOptions['epochs'] & { regression: number };
   batchSize: CtSpineNetworkTrainingOptions['batchSize'];
   cores: number;
   command: string;
@@ -52,7 +62,7 @@ export interface OutOfFoldPrediction {
 
 export interface TrainCtSpineResult {
   modelDir: string;
-  stages: Record<CtSpineStage | 'recalibration', string>;
+  stages: Record<CtSpineStage | 'regression' | 'recalibration', string>;
   measured: number;
   failed: { caseId: string; problem: string }[];
   recalibration: Record<CalibrationMethod, Recalibration | null>;
@@ -76,7 +86,7 @@ async function loadSamples(cases: readonly CtSpineCase[], write: (line: string) 
 }
 
 /** Measures every case with fixed networks; a case that fails is listed and the rest go on. */
-async function measureAll(tf: typeof tfTypes, networks: CtSpineNetworks, cases: readonly CtSpineCase[], write: (line: string) => void, failed: TrainCtSpineResult['failed']): Promise<CtSpineCaseMeasurement[]> {
+async function measureAll(tf: typeof tfTypes, networks: CtSpineImageNetworks & { regression?: tfTypes.LayersModel }, cases: readonly CtSpineCase[], write: (line: string) => void, failed: TrainCtSpineResult['failed']): Promise<CtSpineCaseMeasurement[]> {
   const catalog = loadMaterialCatalog();
   const out: CtSpineCaseMeasurement[] = [];
   const started = Date.now();
@@ -96,9 +106,14 @@ async function measureAll(tf: typeof tfTypes, networks: CtSpineNetworks, cases: 
   return out;
 }
 
-const calibrated = (m: CtSpineCaseMeasurement, method: CalibrationMethod): number | null => (method === 'rods' ? m.rodsMgPerCm3 : m.phantomlessMgPerCm3);
+const calibrated = (m: CtSpineCaseMeasurement, method: CalibrationMethod): number | null => (method === 'rods' ? m.rodsMgPerCm3 : method === 'phantomless' ? m.phantomlessMgPerCm3 : m.densenetMgPerCm3);
+const calibratedByMethod = (m: CtSpineCaseMeasurement): Record<CalibrationMethod, number | null> => ({ rods: m.rodsMgPerCm3, phantomless: m.phantomlessMgPerCm3, densenet: m.densenetMgPerCm3 });
 
-/** Reference QCT regressed on a method's calibrated vBMD (and, where the cases give it, on age too) over the cases that have both; null with fewer than 5. */
+/**
+ * Reference QCT regressed on a method's calibrated vBMD over the cases that have both (null with
+ * fewer than 5); where the cases give their age, a second fit adds the age term, age scaled by each
+ * scan's fat mineral equivalent against the cases' mean (see recalibrationSchema).
+ */
 export function fitRecalibration(measurements: readonly CtSpineCaseMeasurement[], method: CalibrationMethod): Recalibration | null {
   const pairs = measurements.filter((m) => m.referenceVbmdMgPerCm3 !== undefined && calibrated(m, method) !== null);
   if (pairs.length < 5) return null;
@@ -107,10 +122,17 @@ export function fitRecalibration(measurements: readonly CtSpineCaseMeasurement[]
   const aged = pairs.filter((m) => m.ageYears !== undefined);
   let withAge: Recalibration['withAge'];
   if (aged.length >= 10) {
-    const [interceptMgPerCm3, slope, agePerYear] = leastSquares(aged.map((m) => [1, calibrated(m, method)!, m.ageYears!]), aged.map((m) => m.referenceVbmdMgPerCm3!), `${method} recalibration with age`) as [number, number, number];
-    withAge = { slope, interceptMgPerCm3, agePerYear, n: aged.length };
+    const equivalents = aged.map((m) => m.fatMineralEquivalentMgPerCm3).filter((v): v is number => v !== null);
+    const reference = equivalents.length > 0 ? equivalents.reduce((a, b) => a + b, 0) / equivalents.length : undefined;
+    const rows = aged.map((m) => [1, calibrated(m, method)!, ageCovariate(m.ageYears!, m.fatMineralEquivalentMgPerCm3, reference)]);
+    const [interceptMgPerCm3, slope, agePerYear] = leastSquares(rows, aged.map((m) => m.referenceVbmdMgPerCm3!), `${method} recalibration with age`) as [number, number, number];
+    withAge = { slope, interceptMgPerCm3, agePerYear, n: aged.length, ...(reference === undefined ? {} : { fatEquivalentReferenceMgPerCm3: reference }) };
   }
   return { slope: fit.slope, interceptMgPerCm3: fit.intercept, n: pairs.length, ...(withAge === undefined ? {} : { withAge }) };
+}
+
+export function fitRecalibrations(measurements: readonly CtSpineCaseMeasurement[]): Record<CalibrationMethod, Recalibration | null> {
+  return { rods: fitRecalibration(measurements, 'rods'), phantomless: fitRecalibration(measurements, 'phantomless'), densenet: fitRecalibration(measurements, 'densenet') };
 }
 
 /** Each method's recalibration cross-validated by patient-grouped folds on measurements made with fixed networks. */
@@ -119,10 +141,10 @@ export function crossValidateRecalibration(measurements: readonly CtSpineCaseMea
   const out: OutOfFoldPrediction[] = [];
   for (let k = 0; k < folds; k++) {
     const train = measurements.filter((_, i) => assignment[i] !== k);
-    const fits = { rods: fitRecalibration(train, 'rods'), phantomless: fitRecalibration(train, 'phantomless') };
+    const fits = fitRecalibrations(train);
     measurements.forEach((m, i) => {
       if (assignment[i] !== k) return;
-      out.push({ measurement: m, fold: k, byMethod: { rods: recalibrate(fits.rods, m.rodsMgPerCm3, m.ageYears), phantomless: recalibrate(fits.phantomless, m.phantomlessMgPerCm3, m.ageYears) } });
+      out.push({ measurement: m, fold: k, byMethod: recalibrateMethods(fits, calibratedByMethod(m), m.ageYears, m.fatMineralEquivalentMgPerCm3) });
     });
   }
   return out;
@@ -145,6 +167,8 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
   const failed: TrainCtSpineResult['failed'] = [];
   let reused: CtSpineModel | undefined;
   let trained: TrainedCtSpineNetworks | undefined;
+  let regression: TrainedVbmdRegression | undefined;
+  let measurements: CtSpineCaseMeasurement[];
   if (trainNetworks) {
     const partition = groupedPartition(labelled.map((c) => ({ group: c.patientId })), { train: 0.85, validation: 0.15, test: 0 }, o.seed);
     const samples = await loadSamples(labelled, o.write);
@@ -154,13 +178,25 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
       samples.filter((_, i) => partition[i] === 'validation'),
       { epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, cores: o.cores, checkpointDir: join(o.outDir, 'checkpoints'), write: o.write },
     );
+    // The DenseNet learns from the segmentation network's output, as in the paper: measure once
+    // with the image networks, train it on the training partition's levels, then apply it to all.
+    measurements = await measureAll(tf, trained.networks, withReference, o.write, failed);
+    const role = new Map(labelled.map((c, i) => [c.caseId, partition[i]]));
+    const regressionSamples = vbmdRegressionSamples(measurements.filter((m) => role.get(m.caseId) !== undefined));
+    regression = await trainVbmdRegression(
+      tf,
+      regressionSamples.filter((s) => role.get(s.caseId) === 'train'),
+      regressionSamples.filter((s) => role.get(s.caseId) === 'validation'),
+      { epochs: o.epochs.regression, batchSize: REGRESSION_BATCH, seed: o.seed, cores: o.cores, checkpointDir: join(o.outDir, 'checkpoints'), write: o.write },
+    );
+    applyVbmdRegressionToMeasurements(tf, regression.model, measurements);
   } else {
     reused = await loadCtSpineModel(tf, reuseDir);
     o.write(`[ct-spine] reusing the networks of ${reuseDir}${o.networksFrom === undefined ? ` (the cohort has ${labelled.length} labelled series; ${MIN_LABELLED_FOR_NETWORKS} are needed to train them)` : ''}`);
+    measurements = await measureAll(tf, reused.networks, withReference, o.write, failed);
   }
-  const networks = trained?.networks ?? reused!.networks;
-  const measurements = await measureAll(tf, networks, withReference, o.write, failed);
-  const recalibration = { rods: fitRecalibration(measurements, 'rods'), phantomless: fitRecalibration(measurements, 'phantomless') };
+  const networks: CtSpineNetworks = trained !== undefined && regression !== undefined ? { ...trained.networks, regression: regression.model } : reused!.networks;
+  const recalibration = fitRecalibrations(measurements);
   const reusedOnSameCohort = reused !== undefined && reused.description.trainingData.cohort === resolve(o.cohortCsv);
   if (trained !== undefined || reusedOnSameCohort) o.write('[ct-spine] the networks were trained on this cohort: localisation and Dice figures here are not a validation');
   const stageValidation = trained === undefined && !reusedOnSameCohort ? summariseCtSpineStages(measurements) : undefined;
@@ -192,9 +228,10 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
     coronal: networkStage,
     sagittal: networkStage,
     segmentation: networkStage,
+    regression: regression !== undefined ? `trained on the segmented L1 and L2 of the ${labelled.length} labelled series' training partition, against their reference QCT` : `reused from ${reuseDir}`,
     recalibration: CALIBRATION_METHODS.map((m) => `${m}: ${recalibration[m] === null ? 'not fitted (too few cases with it)' : `fitted on ${recalibration[m]!.n} cases`}`).join('; '),
   };
-  await saveCtSpineModel(tf, o, cohort, networks, trained, reused, recalibration, stages, stageValidation, outOfFoldMetrics, failed.length);
+  await saveCtSpineModel(tf, o, cohort, networks, trained, regression, reused, recalibration, stages, stageValidation, outOfFoldMetrics, failed.length);
   if (stageValidation !== undefined) writeFileSync(join(o.outDir, 'stage-validation.json'), `${JSON.stringify({ simulated: cohort.simulated, cohort: resolve(o.cohortCsv), ...stageValidation }, null, 2)}\n`);
   if (reused !== undefined) disposeCtSpineModel(reused);
   else Object.values(networks).forEach((n) => n.dispose());
@@ -207,6 +244,7 @@ async function saveCtSpineModel(
   cohort: ReturnType<typeof readCtSpineCohort>,
   networks: CtSpineNetworks,
   trained: TrainedCtSpineNetworks | undefined,
+  regression: TrainedVbmdRegression | undefined,
   reused: CtSpineModel | undefined,
   recalibration: Record<CalibrationMethod, Recalibration | null>,
   stages: TrainCtSpineResult['stages'],
@@ -214,7 +252,8 @@ async function saveCtSpineModel(
   outOfFold: Record<string, unknown>,
   failedCount: number,
 ): Promise<void> {
-  const specOf = (stage: CtSpineStage): NetworkSpec => trained?.specs[stage] ?? (reused!.description.networks[CT_SPINE_NETWORK_NAMES[stage]]!.spec as unknown as NetworkSpec);
+  const reusedSpec = (stage: CtSpineStage | 'regression'): NetworkSpec => reused!.description.networks[CT_SPINE_NETWORK_NAMES[stage]]!.spec as unknown as NetworkSpec;
+  const specOf = (stage: CtSpineStage): NetworkSpec => trained?.specs[stage] ?? reusedSpec(stage);
   const projection = { grid: '2 mm projection of the canonical volume (+x left, +y posterior, +z superior), superior row first', intensity: 'HU -200..1300 -> 0..1' };
   await saveModelFolder(
     tf,
@@ -226,7 +265,11 @@ async function saveCtSpineModel(
       seed: o.seed,
       parameters: { recalibration, stages, ...(reused === undefined ? {} : { networksFrom: { dir: reused.dir, ...reused.description.trainingData } }) },
       trainingData: { cohort: resolve(o.cohortCsv), simulated: cohort.simulated, cases: cohort.cases.length, description: cohort.description, generator: cohort.generator, failedCases: failedCount },
-      metrics: { ...(Object.keys(outOfFold).length === 0 ? {} : { outOfFold }), ...(stageValidation === undefined ? {} : { stageValidation }), ...(trained === undefined ? (reused?.description.metrics['networkTraining'] === undefined ? {} : { networkTraining: reused.description.metrics['networkTraining'] }) : { networkTraining: trained.history }) },
+      metrics: {
+        ...(Object.keys(outOfFold).length === 0 ? {} : { outOfFold }),
+        ...(stageValidation === undefined ? {} : { stageValidation }),
+        ...(trained === undefined ? (reused?.description.metrics['networkTraining'] === undefined ? {} : { networkTraining: reused.description.metrics['networkTraining'] }) : { networkTraining: { ...trained.history, ...(regression === undefined ? {} : { regression: regression.history }) } }),
+      },
     },
     {
       [CT_SPINE_NETWORK_NAMES.coronal]: { model: networks.coronal, spec: specOf('coronal'), preprocessing: { ...projection, view: 'coronal MIP (maximum over y)', window: `${CORONAL_WINDOW.columns} x ${CORONAL_WINDOW.rows} px centred across`, output: 'heat maps T12, L1, L2 body centres' } },
@@ -235,6 +278,15 @@ async function saveCtSpineModel(
         model: networks.segmentation,
         spec: specOf('segmentation'),
         preprocessing: { grid: `[z, y, x] ${SEGMENTATION_CROP.size.join(' x ')} voxels of ${SEGMENTATION_CROP.spacingMm.join(' x ')} mm centred on the located body, trilinear`, intensity: SEGMENTATION_WINDOWS_HU.map((w) => `HU ${w.low}..${w.high} -> 0..1`).join('; '), output: 'cancellous-bone probability of the centred level' },
+      },
+      [CT_SPINE_NETWORK_NAMES.regression]: {
+        model: networks.regression,
+        spec: regression?.spec ?? reusedSpec('regression'),
+        preprocessing: {
+          grid: `[z, y, x] ${REGRESSION_CROP.size.join(' x ')} voxels of ${REGRESSION_CROP.spacingMm.join(' x ')} mm: the segmentation crop pooled 2x2 in-plane`,
+          intensity: `channel 0: cancellous probability; channel 1: probability x mineral under the phantomless calibration / ${REGRESSION_MINERAL_SCALE_MG} mg/cm3`,
+          output: `vBMD of the level / ${REGRESSION_OUTPUT_SCALE_MG} mg/cm3, before the densenet recalibration`,
+        },
       },
     },
   );

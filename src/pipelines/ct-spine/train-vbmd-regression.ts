@@ -1,0 +1,44 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
+import type { StageHistory } from '../../nn/training/train-stage-network.js';
+import { trainStageNetwork } from '../../nn/training/train-stage-network.js';
+import { regressionSpec } from './ct-spine-networks.js';
+import { REGRESSION_CHANNELS, REGRESSION_CROP } from './vbmd-regression-input.js';
+import type { VbmdRegressionSample } from './vbmd-regression-training-data.js';
+import { vbmdRegressionTrainingData } from './vbmd-regression-training-data.js';
+
+export interface VbmdRegressionTrainingOptions {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  cores: number;
+  checkpointDir?: string;
+  write?: (line: string) => void;
+}
+
+export interface TrainedVbmdRegression {
+  model: tfTypes.LayersModel;
+  spec: NetworkSpec;
+  history: StageHistory;
+}
+
+/** Trains the 3-D DenseNet-BC vBMD regression (L1 loss on the reference QCT; AdamW, cosine, early stopping on the validation levels). */
+export async function trainVbmdRegression(tf: typeof tfTypes, train: readonly VbmdRegressionSample[], validation: readonly VbmdRegressionSample[], o: VbmdRegressionTrainingOptions): Promise<TrainedVbmdRegression> {
+  const spec = regressionSpec(o.seed + 300, [...REGRESSION_CROP.size, REGRESSION_CHANNELS]);
+  const trained = await trainStageNetwork(tf, {
+    pipeline: 'ct-spine',
+    stage: 'regression',
+    spec,
+    loss: 'l1',
+    train: vbmdRegressionTrainingData(train),
+    validation: validation.length > 0 ? vbmdRegressionTrainingData(validation) : undefined,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    seed: o.seed,
+    maxLearningRate: 2e-3,
+    cores: o.cores,
+    ...(o.checkpointDir === undefined ? {} : { checkpointDir: o.checkpointDir }),
+    ...(o.write === undefined ? {} : { write: o.write }),
+  });
+  return { model: trained.model, spec, history: trained.history };
+}
