@@ -118,47 +118,39 @@ test('a series whose slices lean 30 degrees off the axial plane is refused as no
   await assert.rejects(readCtSpineSeries(folder), /not axial: its slices lie 30 degrees off/);
 });
 
-test('the DenseNet input pools the segmentation crop 2x2 in-plane into probability and probability x mineral; mirroring twice is the identity', () => {
+test('the DenseNet input: the segmentation eroded by a voxel, pooled 2x2 in-plane into probability and normalised probability x mineral; mirroring twice is the identity', () => {
   const [dz, dy, dx] = SEGMENTATION_CROP.size;
-  const hu = new Float32Array(dz * dy * dx);
+  const hu = new Float32Array(dz * dy * dx).fill(0);
   const probability = new Float32Array(hu.length);
-  // Left half (x < 24) cancellous at 150 HU with probability 1, right half background at 0 HU with probability 0;
-  // one 2x2 block with probabilities 1, 1, 0, 0 and HU 100, 200.
+  // A segmented box (z 2-17, y 4-43, x 4-19) at 150 HU whose outer layer is cortex-bright (1000 HU):
+  // erosion leaves the 150 HU interior only.
+  const inBox = (z: number, y: number, x: number): boolean => z >= 2 && z < 18 && y >= 4 && y < 44 && x >= 4 && x < 20;
   for (let z = 0; z < dz; z++) for (let y = 0; y < dy; y++) for (let x = 0; x < dx; x++) {
+    if (!inBox(z, y, x)) continue;
     const o = (z * dy + y) * dx + x;
-    hu[o] = x < dx / 2 ? 150 : 0;
-    probability[o] = x < dx / 2 ? 1 : 0;
+    probability[o] = 0.9;
+    hu[o] = inBox(z - 1, y, x) && inBox(z + 1, y, x) && inBox(z, y - 1, x) && inBox(z, y + 1, x) && inBox(z, y, x - 1) && inBox(z, y, x + 1) ? 150 : 1000;
   }
-  const block = (y: number, x: number): number => (3 * dy + y) * dx + x;
-  hu[block(10, 30)] = 100;
-  hu[block(10, 31)] = 200;
-  probability[block(10, 30)] = 1;
-  probability[block(10, 31)] = 1;
   const mineral = (h: number): number => 2 * h; // a calibration of 0.5 HU per mg/cm3
   const input = vbmdRegressionInput(hu, probability, mineral);
   const [rz, ry, rx] = REGRESSION_CROP.size;
   assert.deepEqual([rz, ry, rx], [20, 24, 24]);
   assert.equal(input.length, rz * ry * rx * REGRESSION_CHANNELS);
   const at = (z: number, y: number, x: number, c: number): number => input[((z * ry + y) * rx + x) * REGRESSION_CHANNELS + c]!;
-  // The mineral channel is divided by the crop's mean probability: half the crop, plus half a pooled voxel.
-  const meanProbability = (rz * ry * (rx / 2) + 0.5) / (rz * ry * rx);
-  assert.equal(at(0, 0, 0, 0), 1);
-  assert.ok(Math.abs(at(0, 0, 0, 1) - 300 / REGRESSION_MINERAL_SCALE_MG / meanProbability) < 1e-5);
-  assert.equal(at(0, 0, 20, 0), 0);
-  assert.equal(at(0, 0, 20, 1), 0);
-  // The block: probability (1 + 1 + 0 + 0) / 4, mineral (200 + 400) / 4.
-  assert.ok(Math.abs(at(3, 5, 15, 0) - 0.5) < 1e-6);
-  assert.ok(Math.abs(at(3, 5, 15, 1) - 150 / REGRESSION_MINERAL_SCALE_MG / meanProbability) < 1e-5);
-  // Pooled over the crop, the mineral channel is the probability-weighted mean mineral.
+  // Interior: z 3-16, y 5-42, x 5-18 -> pooled x 2 holds x 4 (eroded) and 5 (kept).
+  assert.ok(Math.abs(at(8, 10, 5, 0) - 0.9) < 1e-6);
+  assert.ok(Math.abs(at(8, 10, 2, 0) - 0.45) < 1e-6);
+  assert.equal(at(2, 10, 5, 0), 0);
+  assert.equal(at(8, 10, 12, 0), 0);
+  // Pooled over the crop, the mineral channel is the weighted mean mineral of the interior: 300 mg/cm3, no cortex.
   let pooled = 0;
   for (let i = 1; i < input.length; i += REGRESSION_CHANNELS) pooled += input[i]!;
-  const weightedMean = (rz * ry * (rx / 2) * 4 * 300 + 200 + 400) / (rz * ry * (rx / 2) * 4 + 2);
-  assert.ok(Math.abs((pooled / (rz * ry * rx)) * REGRESSION_MINERAL_SCALE_MG - weightedMean) < 1e-3);
+  assert.ok(Math.abs((pooled / (rz * ry * rx)) * REGRESSION_MINERAL_SCALE_MG - 300) < 1e-3, `${(pooled / (rz * ry * rx)) * REGRESSION_MINERAL_SCALE_MG}`);
   const mirrored = mirrorRegressionInput(input);
-  assert.equal(mirrored[((3 * ry + 5) * rx + (rx - 1 - 15)) * REGRESSION_CHANNELS]!, at(3, 5, 15, 0));
+  assert.equal(mirrored[((8 * ry + 10) * rx + (rx - 1 - 2)) * REGRESSION_CHANNELS]!, at(8, 10, 2, 0));
   assert.deepEqual(mirrorRegressionInput(mirrored), input);
   const upsideDown = mirrorRegressionInput(input, { x: false, z: true });
-  assert.equal(upsideDown[(((rz - 1 - 3) * ry + 5) * rx + 15) * REGRESSION_CHANNELS]!, at(3, 5, 15, 0));
+  assert.equal(upsideDown[(((rz - 1 - 3) * ry + 10) * rx + 2) * REGRESSION_CHANNELS]!, at(3, 10, 2, 0));
   assert.deepEqual(mirrorRegressionInput(upsideDown, { x: false, z: true }), input);
 });
 

@@ -57,3 +57,32 @@ test('3-D DenseNet-BC: output shape and a training step that lowers the loss', a
   tf.dispose([x, y, out]);
   model.dispose();
 });
+
+test('the input-average path started at given weights: a fresh 3-D DenseNet-BC outputs that linear function of the input channels\' means, and trains from there', async () => {
+  const tf = await nnBackend('wasm');
+  const model = denseNet(tf, { inputShape: [6, 8, 8, 2], growthRate: 4, blockLayers: [2], outputs: 1, inputAverageSkip: true, inputAverageWeights: [2, -1], seed: 3 });
+  const random = new SeededRandom(4);
+  const values = new Float32Array(3 * 6 * 8 * 8 * 2).map(() => random.nextFloat());
+  const x = tf.tensor5d(values, [3, 6, 8, 8, 2]);
+  const out = (await (model.predict(x) as tfTypes.Tensor).data()) as Float32Array;
+  const expected: number[] = [];
+  for (let b = 0; b < 3; b++) {
+    let m0 = 0;
+    let m1 = 0;
+    for (let v = 0; v < 6 * 8 * 8; v++) {
+      m0 += values[(b * 6 * 8 * 8 + v) * 2]!;
+      m1 += values[(b * 6 * 8 * 8 + v) * 2 + 1]!;
+    }
+    expected.push((2 * m0) / 384 - m1 / 384);
+    assert.ok(Math.abs(out[b]! - expected[b]!) < 1e-5, `${out[b]} vs ${expected[b]}`);
+  }
+  // The dense features' weights start at zero but are trained: a target off the linear function lowers the loss.
+  model.compile({ optimizer: tf.train.adam(1e-2), loss: 'meanSquaredError' });
+  const y = tf.tensor2d(expected.map((e, i) => e + (i - 1) * 0.5), [3, 1]);
+  const first = (await model.trainOnBatch(x, y)) as number;
+  let last = first;
+  for (let i = 0; i < 10; i++) last = (await model.trainOnBatch(x, y)) as number;
+  assert.ok(last < first, `loss ${first} -> ${last}`);
+  tf.dispose([x, y]);
+  model.dispose();
+});

@@ -90,5 +90,9 @@ async function ctSpineDemo(out: string, n: number, seed: number, say: (line: str
     disposeCtSpineModel(model);
   }
   const m = trained.metrics.primary;
-  if (m !== undefined) say(`SIMULATED CT cohort, out-of-fold spine vBMD (n = ${m.n}): R2 = ${m.r2.toFixed(3)}, bias ${m.bias.toFixed(2)} mg/cm3; reports in ${modelDir}`);
+  const perMethod = (['rods', 'phantomless', 'densenet'] as const).flatMap((method) => {
+    const mm = trained.metrics[method];
+    return mm === undefined ? [] : [`${method} R2 ${mm.r2.toFixed(3)} (n = ${mm.n})`];
+  });
+  if (m !== undefined) say(`SIMULATED CT cohort, out-of-fold spine vBMD (n = ${m.n}): R2 = ${m.r2.toFixed(3)}, bias ${m.bias.toFixed(2)} mg/cm3; by method: ${perMethod.join(', ')}; reports in ${modelDir}`);
 }

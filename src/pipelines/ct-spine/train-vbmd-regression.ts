@@ -3,7 +3,7 @@ import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
 import type { StageHistory } from '../../nn/training/train-stage-network.js';
 import { trainStageNetwork } from '../../nn/training/train-stage-network.js';
 import { regressionSpec } from './ct-spine-networks.js';
-import { REGRESSION_CHANNELS, REGRESSION_CROP } from './vbmd-regression-input.js';
+import { REGRESSION_CHANNELS, REGRESSION_CROP, REGRESSION_MINERAL_SCALE_MG, REGRESSION_OUTPUT_SCALE_MG } from './vbmd-regression-input.js';
 import type { VbmdRegressionSample } from './vbmd-regression-training-data.js';
 import { vbmdRegressionTrainingData } from './vbmd-regression-training-data.js';
 
@@ -12,9 +12,14 @@ export interface VbmdRegressionTrainingOptions {
   batchSize: number;
   seed: number;
   cores: number;
+  /** Peak learning rate (default REGRESSION_LEARNING_RATE). */
+  maxLearningRate?: number;
   checkpointDir?: string;
   write?: (line: string) => void;
 }
+
+/** The segmentation networks' 2e-3 made this regression's validation loss swing by half between epochs. */
+export const REGRESSION_LEARNING_RATE = 5e-4;
 
 export interface TrainedVbmdRegression {
   model: tfTypes.LayersModel;
@@ -24,7 +29,7 @@ export interface TrainedVbmdRegression {
 
 /** Trains the 3-D DenseNet-BC vBMD regression (L1 loss on the reference QCT; AdamW, cosine, early stopping on the validation levels). */
 export async function trainVbmdRegression(tf: typeof tfTypes, train: readonly VbmdRegressionSample[], validation: readonly VbmdRegressionSample[], o: VbmdRegressionTrainingOptions): Promise<TrainedVbmdRegression> {
-  const spec = regressionSpec(o.seed + 300, [...REGRESSION_CROP.size, REGRESSION_CHANNELS]);
+  const spec = regressionSpec(o.seed + 300, [...REGRESSION_CROP.size, REGRESSION_CHANNELS], { mineralMg: REGRESSION_MINERAL_SCALE_MG, outputMg: REGRESSION_OUTPUT_SCALE_MG });
   const trained = await trainStageNetwork(tf, {
     pipeline: 'ct-spine',
     stage: 'regression',
@@ -35,7 +40,7 @@ export async function trainVbmdRegression(tf: typeof tfTypes, train: readonly Vb
     epochs: o.epochs,
     batchSize: o.batchSize,
     seed: o.seed,
-    maxLearningRate: 2e-3,
+    maxLearningRate: o.maxLearningRate ?? REGRESSION_LEARNING_RATE,
     cores: o.cores,
     ...(o.checkpointDir === undefined ? {} : { checkpointDir: o.checkpointDir }),
     ...(o.write === undefined ? {} : { write: o.write }),

@@ -6,7 +6,7 @@ import { SEGMENTATION_CROP } from './ct-spine-networks.js';
  */
 export const REGRESSION_CROP = { size: [SEGMENTATION_CROP.size[0], SEGMENTATION_CROP.size[1] / 2, SEGMENTATION_CROP.size[2] / 2] as [number, number, number], spacingMm: [2, 2, 2] as [number, number, number] } as const;
 /**
- * Channels: the cancellous probability, and that probability times the voxel's mineral under the
+ * Channels: the (eroded) cancellous probability, and that probability times the voxel's mineral under the
  * phantomless calibration, divided by the crop's mean probability: pooled over the crop, the second
  * channel is then the probability-weighted mean mineral (what QCT reports), whatever the body's
  * size, so the network learns corrections to a mean rather than a division.
@@ -19,15 +19,17 @@ export const REGRESSION_OUTPUT_SCALE_MG = 100;
 
 /**
  * One level's DenseNet input from the segmentation stage's crop (HU) and probability ([z][y][x] on
- * SEGMENTATION_CROP): pooled 2x2 in-plane, channels last. The HU go through the scan's phantomless
- * calibration first, so the network sees mineral, not one scanner's HU scale: the paper trained on
- * one scanner, openbmd's cohorts mix them.
+ * SEGMENTATION_CROP): the probability inside the segmentation eroded by one grid voxel (as the
+ * calibration methods measure: away from the cortex's blur), pooled 2x2 in-plane, channels last.
+ * The HU go through the scan's phantomless calibration first, so the network sees mineral, not one
+ * scanner's HU scale: the paper trained on one scanner, openbmd's cohorts mix them.
  */
 export function vbmdRegressionInput(hu: Float32Array, probability: Float32Array, mineralMgPerCm3: (hu: number) => number): Float32Array {
   const [dz, dy, dx] = SEGMENTATION_CROP.size;
   const [, ry, rx] = REGRESSION_CROP.size;
   const out = new Float32Array(dz * ry * rx * REGRESSION_CHANNELS);
   let probabilitySum = 0;
+  const weight = erodedProbability(probability);
   for (let z = 0; z < dz; z++) {
     for (let y = 0; y < ry; y++) {
       for (let x = 0; x < rx; x++) {
@@ -36,7 +38,7 @@ export function vbmdRegressionInput(hu: Float32Array, probability: Float32Array,
         for (let j = 0; j < 2; j++) {
           for (let i = 0; i < 2; i++) {
             const o = (z * dy + 2 * y + j) * dx + 2 * x + i;
-            const q = probability[o]!;
+            const q = weight[o]!;
             p += q;
             mineral += q * mineralMgPerCm3(hu[o]!);
           }
@@ -49,6 +51,21 @@ export function vbmdRegressionInput(hu: Float32Array, probability: Float32Array,
     }
   }
   normaliseMineralChannel(out, probabilitySum / (dz * ry * rx));
+  return out;
+}
+
+/** The probability where the voxel and its six neighbours are inside the segmentation (> 0.5), else 0. */
+export function erodedProbability(probability: Float32Array): Float32Array {
+  const [dz, dy, dx] = SEGMENTATION_CROP.size;
+  const out = new Float32Array(probability.length);
+  const inside = (z: number, y: number, x: number): boolean => z >= 0 && y >= 0 && x >= 0 && z < dz && y < dy && x < dx && probability[(z * dy + y) * dx + x]! > 0.5;
+  for (let z = 0; z < dz; z++) {
+    for (let y = 0; y < dy; y++) {
+      for (let x = 0; x < dx; x++) {
+        if (inside(z, y, x) && inside(z - 1, y, x) && inside(z + 1, y, x) && inside(z, y - 1, x) && inside(z, y + 1, x) && inside(z, y, x - 1) && inside(z, y, x + 1)) out[(z * dy + y) * dx + x] = probability[(z * dy + y) * dx + x]!;
+      }
+    }
+  }
   return out;
 }
 
