@@ -10,12 +10,14 @@ import { loadMaterialCatalog } from '../src/physics/material-catalog.js';
 import { analyzeCtSpineFolder } from '../src/cli/analyze-ct-spine-command.js';
 import { readCtRodPhantom } from '../src/calibration/ct-rods/ct-rod-phantom.js';
 import { findCtRods } from '../src/calibration/ct-rods/find-ct-rods.js';
-import { internalCalibration } from '../src/calibration/phantomless/internal-calibration.js';
+import { internalCalibration, internalCalibrationMgPerCm3 } from '../src/calibration/phantomless/internal-calibration.js';
 import { defaultCtSpineModelDir, loadCtSpineModel } from '../src/pipelines/ct-spine/ct-spine-model.js';
 import { readCtSpineSeries } from '../src/pipelines/ct-spine/ct-spine-series.js';
 import { ellipticalRoi } from '../src/pipelines/ct-spine/elliptical-roi.js';
 import { locateVertebrae } from '../src/pipelines/ct-spine/locate-vertebrae.js';
 import { segmentCancellous } from '../src/pipelines/ct-spine/segment-cancellous.js';
+import { applyVbmdRegression } from '../src/pipelines/ct-spine/vbmd-regression.js';
+import { vbmdRegressionInput } from '../src/pipelines/ct-spine/vbmd-regression-input.js';
 
 const [folder, phantomPath, outDir] = process.argv.slice(2) as [string, string, string];
 const started = process.hrtime.bigint();
@@ -37,8 +39,15 @@ const time = async <T>(name: string, f: () => T | Promise<T>): Promise<T> => {
 const series = await time('read series', () => readCtSpineSeries(folder));
 const located = await time('localisation (MIPs, two SCNs)', () => locateVertebrae(tf, model.networks, series.volume));
 const centres = located.levels.filter((l) => l.centreMm !== null).map((l) => l.centreMm!);
-await time('segmentation (3-D U-Net, 3 crops)', () => segmentCancellous(tf, model.networks.segmentation, series.volume, centres));
+const segmented = await time('segmentation (3-D U-Net, 3 crops)', () => segmentCancellous(tf, model.networks.segmentation, series.volume, centres));
 await time('elliptical ROIs', () => centres.map((c) => ellipticalRoi(series.volume, c)));
 await time('rod search and fit', () => findCtRods(series.volume, readCtRodPhantom(phantomPath), [0, series.volume.size[2] - 1]));
-await time('phantomless calibration', () => internalCalibration(catalog, series.volume, series.info.kvp, [0, series.volume.size[2] - 1]));
+const phantomless = await time('phantomless calibration', () => internalCalibration(catalog, series.volume, series.info.kvp, [0, series.volume.size[2] - 1]));
+if (phantomless.ok) {
+  const c = phantomless.calibration;
+  await time('DenseNet vBMD (3 levels)', () => {
+    const levels = segmented.map((s) => ({ regressionInput: vbmdRegressionInput(s.hu, s.probability, (hu) => internalCalibrationMgPerCm3(c, hu)), densenetMgPerCm3: null as number | null }));
+    applyVbmdRegression(tf, model.networks.regression, levels);
+  });
+}
 process.stdout.write(`${JSON.stringify({ loadedSeconds, analyzeSeconds, stages, maxRssKiB: process.resourceUsage().maxRSS, size: series.volume.size })}\n`);
