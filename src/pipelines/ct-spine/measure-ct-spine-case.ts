@@ -69,6 +69,11 @@ function meanOver(values: (number | null)[]): number | null {
   return v.length === values.length && v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
 }
 
+/** Drops the DenseNet's inputs of a measurement once they are used (a batch keeps its measurements). */
+export function releaseRegressionInputs(m: CtSpineCaseMeasurement): void {
+  for (const l of m.levels) l.regressionInput = null;
+}
+
 type LevelValueKey = 'rodsMgPerCm3' | 'phantomlessMgPerCm3' | 'densenetMgPerCm3';
 
 /** A method's mean over the reported levels (null unless every reported level has it). */

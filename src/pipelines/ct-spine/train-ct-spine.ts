@@ -19,7 +19,7 @@ import { writeCtSpinePredictions } from './ct-spine-predictions.js';
 import type { CtSpineTrainingSample } from './ct-spine-training-samples.js';
 import { ctSpineTrainingSample } from './ct-spine-training-samples.js';
 import type { CtSpineCaseMeasurement } from './measure-ct-spine-case.js';
-import { measureCtSpineCase } from './measure-ct-spine-case.js';
+import { measureCtSpineCase, releaseRegressionInputs } from './measure-ct-spine-case.js';
 import type { CtSpineStageValidation } from './ct-spine-stage-validation.js';
 import { formatCtSpineStageValidation, summariseCtSpineStages } from './ct-spine-stage-validation.js';
 import type { VbmdMethod } from './measure-ct-spine.js';
@@ -92,7 +92,10 @@ async function measureAll(tf: typeof tfTypes, networks: CtSpineImageNetworks & {
   const started = Date.now();
   for (const [i, c] of cases.entries()) {
     try {
-      out.push(await measureCtSpineCase(tf, networks, catalog, c));
+      const m = await measureCtSpineCase(tf, networks, catalog, c);
+      // The DenseNet's inputs (92 kB a level) are kept only while it still has to be trained on them.
+      if (networks.regression !== undefined) releaseRegressionInputs(m);
+      out.push(m);
     } catch (thrown) {
       const problem = describeThrown(thrown);
       failed.push({ caseId: c.caseId, problem });
@@ -190,6 +193,7 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
       { epochs: o.epochs.regression, batchSize: REGRESSION_BATCH, seed: o.seed, cores: o.cores, checkpointDir: join(o.outDir, 'checkpoints'), write: o.write },
     );
     applyVbmdRegressionToMeasurements(tf, regression.model, measurements);
+    measurements.forEach(releaseRegressionInputs);
   } else {
     reused = await loadCtSpineModel(tf, reuseDir);
     o.write(`[ct-spine] reusing the networks of ${reuseDir}${o.networksFrom === undefined ? ` (the cohort has ${labelled.length} labelled series; ${MIN_LABELLED_FOR_NETWORKS} are needed to train them)` : ''}`);
