@@ -8,6 +8,7 @@ import { trainCommand } from './train-command.js';
 import { loadMaterialCatalog } from '../physics/material-catalog.js';
 import { readCtSpineCohort } from '../pipelines/ct-spine/ct-spine-cohort.js';
 import { defaultCtSpineModelDir, disposeCtSpineModel, loadCtSpineModel } from '../pipelines/ct-spine/ct-spine-model.js';
+import { VBMD_METHODS } from '../pipelines/ct-spine/measure-ct-spine.js';
 import { analyzeCtSpineFolder } from './analyze-ct-spine-command.js';
 import { trainCtSpineCommand } from './train-ct-spine-command.js';
 
@@ -90,7 +91,7 @@ async function ctSpineDemo(out: string, n: number, seed: number, say: (line: str
     disposeCtSpineModel(model);
   }
   const m = trained.metrics.primary;
-  const perMethod = (['rods', 'phantomless', 'densenet'] as const).flatMap((method) => {
+  const perMethod = VBMD_METHODS.flatMap((method) => {
     const mm = trained.metrics[method];
     return mm === undefined ? [] : [`${method} R2 ${mm.r2.toFixed(3)} (n = ${mm.n})`];
   });

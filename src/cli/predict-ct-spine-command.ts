@@ -5,7 +5,7 @@ import { readCtSpineCohort } from '../pipelines/ct-spine/ct-spine-cohort.js';
 import { disposeCtSpineModel, loadCtSpineModel, recalibrateMethods } from '../pipelines/ct-spine/ct-spine-model.js';
 import type { CtSpinePredictionRow } from '../pipelines/ct-spine/ct-spine-predictions.js';
 import { writeCtSpinePredictions } from '../pipelines/ct-spine/ct-spine-predictions.js';
-import { measureCtSpineCase, releaseRegressionInputs } from '../pipelines/ct-spine/measure-ct-spine-case.js';
+import { calibratedVbmd, measureCtSpineCase, releaseRegressionInputs } from '../pipelines/ct-spine/measure-ct-spine-case.js';
 import { refusingFlags } from '../pipelines/ct-spine/analyze-ct-spine.js';
 import type { PredictCommandOptions } from './predict-command.js';
 
@@ -27,7 +27,7 @@ export async function predictCtSpineCommand(o: PredictCommandOptions): Promise<{
         // Labels are not read: predict sees what a hospital's series would give it.
         const m = await measureCtSpineCase(tf, model.networks, catalog, { ...c, cancellousMask: undefined, landmarks: undefined });
         releaseRegressionInputs(m);
-        const byMethod = recalibrateMethods(model.recalibration, { rods: m.rodsMgPerCm3, phantomless: m.phantomlessMgPerCm3, densenet: m.densenetMgPerCm3 }, m.ageYears, m.fatMineralEquivalentMgPerCm3);
+        const byMethod = recalibrateMethods(model.recalibration, calibratedVbmd(m), m.ageYears, m.fatMineralEquivalentMgPerCm3);
         const refusing = refusingFlags(m.qcFlags);
         if (refusing.length > 0 || (byMethod.rods === null && byMethod.phantomless === null)) {
           failed++;

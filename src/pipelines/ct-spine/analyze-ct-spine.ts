@@ -9,7 +9,7 @@ import { recalibrateMethods } from './ct-spine-model.js';
 import type { TargetLevel } from './ct-spine-networks.js';
 import type { CtSpineSeries } from './ct-spine-series.js';
 import type { CtSpineMeasurement, VbmdMethod } from './measure-ct-spine.js';
-import { calibratedLevelVbmd, measureCtSpine, reportedLevels } from './measure-ct-spine.js';
+import { VBMD_METHODS, calibratedLevelVbmd, measureCtSpine, reportedLevels } from './measure-ct-spine.js';
 import { measurementFlags } from './measure-ct-spine-case.js';
 
 export type ReportedMethod = VbmdMethod;
@@ -76,7 +76,7 @@ export function ctSpineSummaryLines(a: CtSpineAnalysis): string[] {
   else lines.push(`Spine trabecular vBMD ${a.vbmd.mgPerCm3.toFixed(1)} mg/cm3 (mean of ${a.reported!.levels.join(' + ')}${a.reported!.substituted === null ? '' : `, ${a.reported!.substituted} substituting`}): ${a.interpretation?.wording ?? 'no category'}`);
   if (a.vbmd !== null) lines.push(`Method: ${METHOD_NAMES[a.vbmd.method]}${a.ageYears === undefined ? ' (no age: the age-free fit)' : `, with the age (${a.ageYears.toFixed(0)} years) for marrow fat`}`);
   if (a.vbmd !== null) {
-    const others = (['rods', 'phantomless', 'densenet'] as const).filter((m) => m !== a.vbmd!.method && a.byMethod[m] !== null).map((m) => `${m} ${a.byMethod[m]!.toFixed(1)}`);
+    const others = VBMD_METHODS.filter((m) => m !== a.vbmd!.method && a.byMethod[m] !== null).map((m) => `${m} ${a.byMethod[m]!.toFixed(1)}`);
     if (others.length > 0) lines.push(`The other methods: ${others.join(', ')} mg/cm3`);
   }
   for (const l of a.measurement.levels) {

@@ -6,6 +6,7 @@ import { newDicomUid } from '../../io/dicom/write/dicom-uid.js';
 import type { CtSpineAnalysis, ReportedMethod } from './analyze-ct-spine.js';
 import type { WrittenSegmentation } from './ct-spine-segmentation-object.js';
 import { SNOMED_LEVEL_CODES } from './ct-spine-segmentation-object.js';
+import { VBMD_METHODS } from './measure-ct-spine.js';
 
 /** openbmd's local codes (DICOM private coding scheme "99OPENBMD") for what standard terminologies lack. */
 const LOCAL = (value: string, meaning: string): Code => ({ value, scheme: '99OPENBMD', meaning });
@@ -27,7 +28,7 @@ export async function writeCtSpineMeasurementReport(file: string, a: CtSpineAnal
       { concept: { value: '118565006', scheme: 'SCT', meaning: 'Volume' }, value: l.cancellousMm3 / 1000, unit: { value: 'cm3', scheme: 'UCUM', meaning: 'cubic centimeter' } },
     ];
     if (l.segmentedMeanHu !== null) numbers.push({ concept: { value: '112031', scheme: 'DCM', meaning: 'Attenuation Coefficient' }, value: l.segmentedMeanHu, unit: { value: "[hnsf'U]", scheme: 'UCUM', meaning: 'Hounsfield unit' } });
-    for (const method of ['rods', 'phantomless', 'densenet'] as const) {
+    for (const method of VBMD_METHODS) {
       const v = a.levelVbmd[l.level][method];
       if (v !== null) numbers.push({ concept: VBMD, value: v, unit: MG_PER_CM3, method: METHODS[method] });
     }

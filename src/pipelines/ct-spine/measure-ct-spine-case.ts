@@ -8,7 +8,7 @@ import type { TargetLevel } from './ct-spine-networks.js';
 import { LEVEL_CODES } from './ct-spine-networks.js';
 import type { CtSpineSeries } from './ct-spine-series.js';
 import { readCtSpineSeries } from './ct-spine-series.js';
-import type { CtSpineMeasurement } from './measure-ct-spine.js';
+import type { CtSpineMeasurement, VbmdMethod } from './measure-ct-spine.js';
 import { calibratedLevelVbmd, measureCtSpine, reportedLevels } from './measure-ct-spine.js';
 import { regionDice } from './segment-cancellous.js';
 
@@ -67,6 +67,11 @@ export function measurementFlags(series: CtSpineSeries, m: CtSpineMeasurement, r
 function meanOver(values: (number | null)[]): number | null {
   const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
   return v.length === values.length && v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
+}
+
+/** Each method's case vBMD before recalibration. */
+export function calibratedVbmd(m: CtSpineCaseMeasurement): Record<VbmdMethod, number | null> {
+  return { rods: m.rodsMgPerCm3, phantomless: m.phantomlessMgPerCm3, densenet: m.densenetMgPerCm3 };
 }
 
 /** Drops the DenseNet's inputs of a measurement once they are used (a batch keeps its measurements). */

@@ -23,6 +23,8 @@ export const MIN_CANCELLOUS_MM3 = 4000;
 export const HEIGHT_LOSS_RATIO = 0.8;
 
 export type VbmdMethod = 'rods' | 'phantomless' | 'densenet';
+/** The three vBMD methods of seed 002, in the order reports list them. */
+export const VBMD_METHODS: readonly VbmdMethod[] = ['rods', 'phantomless', 'densenet'];
 
 export interface LevelMeasurement {
   level: TargetLevel;

@@ -19,10 +19,11 @@ import { writeCtSpinePredictions } from './ct-spine-predictions.js';
 import type { CtSpineTrainingSample } from './ct-spine-training-samples.js';
 import { ctSpineTrainingSample } from './ct-spine-training-samples.js';
 import type { CtSpineCaseMeasurement } from './measure-ct-spine-case.js';
-import { measureCtSpineCase, releaseRegressionInputs } from './measure-ct-spine-case.js';
+import { calibratedVbmd, measureCtSpineCase, releaseRegressionInputs } from './measure-ct-spine-case.js';
 import type { CtSpineStageValidation } from './ct-spine-stage-validation.js';
 import { formatCtSpineStageValidation, summariseCtSpineStages } from './ct-spine-stage-validation.js';
 import type { VbmdMethod } from './measure-ct-spine.js';
+import { VBMD_METHODS } from './measure-ct-spine.js';
 import type { CtSpineImageNetworks, CtSpineNetworkTrainingOptions, CtSpineNetworks, CtSpineStage, TrainedCtSpineNetworks } from './train-ct-spine-networks.js';
 import { trainCtSpineNetworks } from './train-ct-spine-networks.js';
 import type { TrainedVbmdRegression } from './train-vbmd-regression.js';
@@ -35,7 +36,7 @@ import { vbmdRegressionSamples } from './vbmd-regression-training-data.js';
 export const MIN_LABELLED_FOR_NETWORKS = 40;
 /** The three vBMD methods of seed 002, each recalibrated to the reference QCT and validated by itself. */
 export type CalibrationMethod = VbmdMethod;
-export const CALIBRATION_METHODS: readonly CalibrationMethod[] = ['rods', 'phantomless', 'densenet'];
+export const CALIBRATION_METHODS: readonly CalibrationMethod[] = VBMD_METHODS;
 /** Default epochs and batch of the DenseNet regression (early stopping may end sooner). */
 export const REGRESSION_EPOCHS = 40;
 export const REGRESSION_BATCH = 16;
@@ -109,8 +110,7 @@ async function measureAll(tf: typeof tfTypes, networks: CtSpineImageNetworks & {
   return out;
 }
 
-const calibrated = (m: CtSpineCaseMeasurement, method: CalibrationMethod): number | null => (method === 'rods' ? m.rodsMgPerCm3 : method === 'phantomless' ? m.phantomlessMgPerCm3 : m.densenetMgPerCm3);
-const calibratedByMethod = (m: CtSpineCaseMeasurement): Record<CalibrationMethod, number | null> => ({ rods: m.rodsMgPerCm3, phantomless: m.phantomlessMgPerCm3, densenet: m.densenetMgPerCm3 });
+const calibrated = (m: CtSpineCaseMeasurement, method: CalibrationMethod): number | null => calibratedVbmd(m)[method];
 
 /**
  * Reference QCT regressed on a method's calibrated vBMD over the cases that have both (null with
@@ -147,7 +147,7 @@ export function crossValidateRecalibration(measurements: readonly CtSpineCaseMea
     const fits = fitRecalibrations(train);
     measurements.forEach((m, i) => {
       if (assignment[i] !== k) return;
-      out.push({ measurement: m, fold: k, byMethod: recalibrateMethods(fits, calibratedByMethod(m), m.ageYears, m.fatMineralEquivalentMgPerCm3) });
+      out.push({ measurement: m, fold: k, byMethod: recalibrateMethods(fits, calibratedVbmd(m), m.ageYears, m.fatMineralEquivalentMgPerCm3) });
     });
   }
   return out;
@@ -288,7 +288,7 @@ async function saveCtSpineModel(
         spec: regression?.spec ?? reusedSpec('regression'),
         preprocessing: {
           grid: `[z, y, x] ${REGRESSION_CROP.size.join(' x ')} voxels of ${REGRESSION_CROP.spacingMm.join(' x ')} mm: the segmentation crop pooled 2x2 in-plane`,
-          intensity: `channel 0: cancellous probability; channel 1: probability x mineral under the phantomless calibration / ${REGRESSION_MINERAL_SCALE_MG} mg/cm3`,
+          intensity: `channel 0: cancellous probability inside the segmentation eroded by one voxel; channel 1: that probability x mineral under the phantomless calibration / ${REGRESSION_MINERAL_SCALE_MG} mg/cm3, divided by the crop's mean probability`,
           output: `vBMD of the level / ${REGRESSION_OUTPUT_SCALE_MG} mg/cm3, before the densenet recalibration`,
         },
       },

@@ -70,7 +70,7 @@ export function erodedProbability(probability: Float32Array): Float32Array {
 }
 
 /** Divides the mineral channel by the crop's mean probability (left as is when nothing was segmented). */
-export function normaliseMineralChannel(input: Float32Array, meanProbability: number): void {
+function normaliseMineralChannel(input: Float32Array, meanProbability: number): void {
   if (!(meanProbability > 1e-6)) return;
   for (let i = 1; i < input.length; i += REGRESSION_CHANNELS) input[i] = input[i]! / meanProbability;
 }
