@@ -57,7 +57,7 @@ test('predict with the shipped model: every case predicted, a broken row reporte
   const mae = predicted.reduce((s, p, i) => s + Math.abs(p - truth[i]!), 0) / predicted.length;
   console.log(`shipped forearm model on ${ok.length} new SIMULATED radiographs (seed 61): r = ${pcc.toFixed(4)}, MAE ${mae.toFixed(4)} g/cm2`);
   assert.ok(ok.length >= N - 1, `${ok.length} of ${N} predicted`);
-  assert.ok(pcc > 0.75, `r ${pcc}`);
+  assert.ok(pcc > 0.9, `r ${pcc}`);
 });
 
 test('the shipped networks on unseen radiographs: key points, background removal and radius ROI against the simulator', async () => {
@@ -223,8 +223,8 @@ test('train --fine-tune on a labelled cohort fine-tunes the three networks per f
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /segmentation: fine-tuned from .* on 16 labelled cases/);
   assert.match(r.stderr, /fold 2\/2: networks on \d+ cases/);
-  const description = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { parameters: { abmdEquation: { n: number } }; metrics: { stageValidation?: { cases: number; keyPoints: { medianMm: number } } } };
-  assert.ok(description.parameters.abmdEquation.n >= 4);
+  const description = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { parameters: { abmdEquation: { pooled: { n: number } } }; metrics: { stageValidation?: { cases: number; keyPoints: { medianMm: number } } } };
+  assert.ok(description.parameters.abmdEquation.pooled.n >= 4);
   const v = description.metrics.stageValidation!;
   console.log(`fine-tuned per fold (1 epoch, 2 folds): out-of-fold key points median ${v.keyPoints.medianMm.toFixed(3)} mm on ${v.cases} cases`);
   assert.equal(v.cases, N);

@@ -110,6 +110,7 @@ program
   .option('--wedge-width-mm <mm>', 'wedge width (default 15)', parsePositiveNumber)
   .option('--wedge-ha <mg/cm3>', 'hydroxyapatite concentration of the wedge (default 600)', parsePositiveNumber)
   .option('--wedge-max-rotation-deg <deg>', 'wedge rotation drawn within +-deg (default 10)', parsePositiveNumber)
+  .option('--mineral-factor <f>', 'forearm: multiplies every target aBMD (default 1); the same seed with another factor gives the same children with only their bone changed', parsePositiveNumber)
   .option('--ct-matrix <n>', 'ct-spine and hip CT: columns and rows of each slice (default 512; hip 256, keeping a 410 mm field)', parsePositiveInteger)
   .option('--ct-slices <n>', 'ct-spine and hip CT: number of slices (default 250; hip 120)', parsePositiveInteger)
   .option('--slice-mm <mm>', 'ct-spine and hip CT: slice thickness = spacing, mm (default 1.25; hip 2)', parsePositiveNumber)

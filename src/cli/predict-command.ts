@@ -1,6 +1,6 @@
 import { OpenBmdError } from '../core/errors.js';
 import { nnBackend } from '../nn/nn-backend.js';
-import { applyAbmdEquation } from '../pipelines/forearm/abmd-equation.js';
+import { applyAbmdEquationSet, detectorUnseen } from '../pipelines/forearm/abmd-equation-set.js';
 import { refusingFlags } from '../pipelines/forearm/analyze-forearm.js';
 import { readForearmCohort } from '../pipelines/forearm/forearm-cohort.js';
 import { disposeForearmModel, loadForearmModel } from '../pipelines/forearm/forearm-model.js';
@@ -52,7 +52,9 @@ export async function predictCommand(o: PredictCommandOptions): Promise<{ predic
     const m = outcome.measurement;
     const refusing = refusingFlags(m.flags);
     if (refusing.length > 0) return fail(`QC failed (${refusing.join(', ')})`);
-    rows.set(outcome.caseId, { caseId: outcome.caseId, abmdGPerCm2: applyAbmdEquation(equation, m.radiusThicknessMm, m.softTissueThicknessMm), measurement: m });
+    const { abmdGPerCm2, scope } = applyAbmdEquationSet(equation, m);
+    const flags = detectorUnseen(equation, m.detector) ? [...m.flags, 'detector-not-in-training'] : m.flags;
+    rows.set(outcome.caseId, { caseId: outcome.caseId, abmdGPerCm2, equationScope: scope, measurement: { ...m, flags } });
   };
   const cases = cohort.cases.map((c) => ({ ...(c.phantom === undefined ? { ...c, phantom: DEFAULT_PHANTOM } : c), labels: undefined, landmarks: undefined }));
   try {

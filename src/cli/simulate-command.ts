@@ -28,6 +28,7 @@ export interface SimulateCommandOptions {
   wedgeWidthMm?: number;
   wedgeHa?: number;
   wedgeMaxRotationDeg?: number;
+  mineralFactor?: number;
   ctMatrix?: number;
   ctSlices?: number;
   sliceMm?: number;
@@ -67,6 +68,7 @@ export async function simulateCommand(site: string, o: SimulateCommandOptions): 
       doseFactor: o.dose ?? 1,
       ...(o.kvp === undefined ? {} : { kVp: o.kvp }),
       ...(o.jpegQuality === undefined ? {} : { jpegQuality: o.jpegQuality }),
+      ...(o.mineralFactor === undefined ? {} : { mineralFactor: o.mineralFactor }),
     },
     ctSpine: site === 'ct-spine' ? ctSpineOptions(o) : DEFAULT_CT_SPINE_OPTIONS,
     hip: site === 'hip' ? hipOptions(o) : DEFAULT_HIP_OPTIONS,

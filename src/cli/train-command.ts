@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { AbmdEquation } from '../pipelines/forearm/abmd-equation.js';
 import { OpenBmdError } from '../core/errors.js';
 import type { MeasurementMetrics } from '../evaluate/measurement-metrics.js';
 import { runEvaluation } from '../evaluate/run-evaluation.js';
@@ -58,8 +59,10 @@ export async function trainCommand(pipeline: string, o: TrainCommandOptions): Pr
     write,
   });
   for (const [stage, what] of Object.entries(result.stages)) write(`openbmd train: ${stage}: ${what}`);
-  const e = result.equation;
-  write(`openbmd train: Eq. [2] P = ${e.pGPerCm2PerMm.toFixed(5)} g/cm2/mm, Q = ${e.q.toFixed(4)}, R = ${e.rGPerCm2.toFixed(4)} g/cm2 (n = ${e.n})`);
+  const line = (name: string, e: AbmdEquation): string => `openbmd train: Eq. [2] ${name}: P = ${e.pGPerCm2PerMm.toFixed(5)} g/cm2/mm, Q = ${e.q.toFixed(4)}, R = ${e.rGPerCm2.toFixed(4)} g/cm2 (n = ${e.n})`;
+  write(`openbmd train: Eq. [2]'s T_t is ${result.equation.softTissue === 'under-radius' ? 'the soft tissue beneath the radius' : "seed 000's soft-tissue rectangle"}`);
+  write(line('pooled', result.equation.pooled));
+  for (const d of result.equation.detectors) write(line(d.detector, d.equation));
   if (result.failed.length > 0) write(`openbmd train: ${result.failed.length} case(s) could not be measured (listed above)`);
   let metrics: MeasurementMetrics | undefined;
   if (result.predictionsCsv !== undefined) {

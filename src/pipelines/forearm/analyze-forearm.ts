@@ -7,7 +7,7 @@ import { interpretMeasurement } from '../../clinical/interpret-measurement.js';
 import type { ClinicalKnowledge } from '../../clinical/clinical-knowledge.js';
 import { dicomFrameToImage2D } from '../../io/dicom/dicom-to-image2d.js';
 import type { DicomImage } from '../../io/dicom/dicom-image.js';
-import { applyAbmdEquation } from './abmd-equation.js';
+import { applyAbmdEquationSet, detectorUnseen } from './abmd-equation-set.js';
 import type { ForearmModel, ForearmNetworks } from './forearm-model.js';
 import type { ForearmLocation } from './locate-forearm.js';
 import { locateForearm } from './locate-forearm.js';
@@ -26,10 +26,12 @@ export type ForearmQcFlag =
   | 'soft-tissue-too-thin'
   | 'one-background-square'
   | 'no-background-square'
-  | 'key-point-uncertain';
+  | 'key-point-uncertain'
+  | 'no-soft-tissue-baseline'
+  | 'detector-not-in-training';
 
 /** QC flags that make the number unusable: `analyze` exits 2 and a batch records the row as failed. */
-export const REFUSING_FLAGS: readonly ForearmQcFlag[] = ['wedge-steps-not-monotonic', 'wedge-calibration-poor-fit', 'no-background-square'];
+export const REFUSING_FLAGS: readonly ForearmQcFlag[] = ['wedge-steps-not-monotonic', 'wedge-calibration-poor-fit', 'no-background-square', 'no-soft-tissue-baseline'];
 
 export interface ForearmAnalysis {
   file: string;
@@ -38,6 +40,9 @@ export interface ForearmAnalysis {
   measurement: ForearmMeasurement;
   /** Eq. [2] with the model's P, Q, R; undefined when the model has no fitted equation. */
   abmdGPerCm2: number | undefined;
+  /** The detector (DICOM Manufacturer / ManufacturerModelName) and whether its own Eq. [2] was used. */
+  detector: string;
+  equationScope: 'detector' | 'pooled' | undefined;
   interpretation: ClinicalInterpretation | undefined;
   flags: ForearmQcFlag[];
 }
@@ -64,6 +69,7 @@ export function locateAndMeasure(tf: typeof tfTypes, networks: ForearmNetworks, 
   const measurement = measureForearm(image, phantom, location.keyPoints, foregroundFromLabels(location.labels, columns, rows), file);
   const flags: ForearmQcFlag[] = [...measurement.calibration.flags, ...measurement.geometry.flags];
   if (location.keyPointConfidence.some((c) => !(c >= MIN_KEY_POINT_CONFIDENCE))) flags.push('key-point-uncertain');
+  if (!Number.isFinite(measurement.rois.softTissueUnderRadiusMm)) flags.push('no-soft-tissue-baseline');
   return { location, measurement, flags };
 }
 
@@ -71,13 +77,15 @@ export function locateAndMeasure(tf: typeof tfTypes, networks: ForearmNetworks, 
  * Seed 000 on one radiograph: networks (background removal, key points), step wedge and per-image
  * calibration, ROIs, Eq. [2] and the clinical wording. Pure of I/O: the caller reads the files.
  */
-export function analyzeForearm(tf: typeof tfTypes, model: ForearmModel, image: Image2D, phantom: StepWedgePhantom, file: string, person: Person, knowledge: ClinicalKnowledge): ForearmAnalysis {
+export function analyzeForearm(tf: typeof tfTypes, model: ForearmModel, image: Image2D, phantom: StepWedgePhantom, file: string, detector: string, person: Person, knowledge: ClinicalKnowledge): ForearmAnalysis {
   const { location, measurement, flags } = locateAndMeasure(tf, model.networks, image, phantom, model.backgroundRemoval, file);
-  const { radiusThicknessMm, softTissueThicknessMm } = measurement.rois;
-  const usable = Number.isFinite(radiusThicknessMm) && Number.isFinite(softTissueThicknessMm);
-  const abmdGPerCm2 = model.equation === undefined || !usable ? undefined : applyAbmdEquation(model.equation, radiusThicknessMm, softTissueThicknessMm);
+  const input = { ...measurement.rois, detector };
+  const usable = Number.isFinite(input.radiusThicknessMm) && Number.isFinite(input.softTissueThicknessMm) && Number.isFinite(input.softTissueUnderRadiusMm);
+  const applied = model.equation === undefined || !usable ? undefined : applyAbmdEquationSet(model.equation, input);
+  if (model.equation !== undefined && detectorUnseen(model.equation, detector)) flags.push('detector-not-in-training');
+  const abmdGPerCm2 = applied?.abmdGPerCm2;
   const interpretation = abmdGPerCm2 === undefined ? undefined : interpretMeasurement(knowledge, 'forearm_abmd', abmdGPerCm2, person);
-  return { file, image, location, measurement, abmdGPerCm2, interpretation, flags };
+  return { file, image, location, measurement, abmdGPerCm2, detector, equationScope: applied?.scope, interpretation, flags };
 }
 
 /** The flags among these that make the number unusable. */

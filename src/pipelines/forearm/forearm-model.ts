@@ -4,7 +4,7 @@ import { OpenBmdError } from '../../core/errors.js';
 import { packageRoot } from '../../core/package-paths.js';
 import type { ModelDescription } from '../../nn/model-folder/model-description.js';
 import { MODEL_DESCRIPTION_FILE, loadModelFolder } from '../../nn/model-folder/model-folder.js';
-import type { AbmdEquation } from './abmd-equation.js';
+import type { AbmdEquationSet } from './abmd-equation-set.js';
 import { FINE_CROP, FOREARM_NETWORK_NAMES, WHOLE_GRID } from './forearm-networks.js';
 import { join } from 'node:path';
 
@@ -25,13 +25,27 @@ export interface ForearmModel {
   dir: string;
   description: ModelDescription;
   networks: ForearmNetworks;
-  /** Eq. [2]'s fitted coefficients; absent in a model that only holds networks. */
-  equation: AbmdEquation | undefined;
+  /** Eq. [2]'s fitted coefficients (pooled and per detector); absent in a model that only holds networks. */
+  equation: AbmdEquationSet | undefined;
   /** Whether the coarse key-point network takes background-removed images (seed 000) or the radiograph as it is. */
   backgroundRemoval: boolean;
 }
 
 const equationSchema = z.object({ pGPerCm2PerMm: z.number().finite(), q: z.number().finite(), rGPerCm2: z.number().finite(), n: z.number().int().positive() });
+const equationSetSchema = z.object({
+  softTissue: z.enum(['rectangle', 'under-radius']),
+  pooled: equationSchema,
+  detectors: z.array(z.object({ detector: z.string().min(1), equation: equationSchema })),
+});
+
+/** parameters.abmdEquation: a set (pooled and per detector), or one equation as older models stored it (seed 000's rectangle, pooled). */
+export function parseAbmdEquationSet(raw: unknown): { set: AbmdEquationSet } | { problem: string } {
+  const set = equationSetSchema.safeParse(raw);
+  if (set.success) return { set: set.data };
+  const single = equationSchema.safeParse(raw);
+  if (single.success) return { set: { softTissue: 'rectangle', pooled: single.data, detectors: [] } };
+  return { problem: set.error.issues[0] === undefined ? 'invalid' : `${set.error.issues[0].path.join('.')}: ${set.error.issues[0].message}` };
+}
 
 /** Loads a forearm model folder, checking the pipeline, the three networks and their input shapes (BAD_MODEL naming the file otherwise). */
 export async function loadForearmModel(tf: typeof tfTypes, dir: string): Promise<ForearmModel> {
@@ -45,11 +59,11 @@ export async function loadForearmModel(tf: typeof tfTypes, dir: string): Promise
     },
   });
   const raw = description.parameters['abmdEquation'];
-  let equation: AbmdEquation | undefined;
+  let equation: AbmdEquationSet | undefined;
   if (raw !== undefined) {
-    const parsed = equationSchema.safeParse(raw);
-    if (!parsed.success) throw new OpenBmdError('BAD_MODEL', `parameters.abmdEquation is not a valid Eq. [2] fit: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { file: join(dir, MODEL_DESCRIPTION_FILE) });
-    equation = parsed.data;
+    const parsed = parseAbmdEquationSet(raw);
+    if ('problem' in parsed) throw new OpenBmdError('BAD_MODEL', `parameters.abmdEquation is not a valid Eq. [2] fit: ${parsed.problem}`, { file: join(dir, MODEL_DESCRIPTION_FILE) });
+    equation = parsed.set;
   }
   return {
     dir,

@@ -59,6 +59,9 @@ function annotations(a: ForearmAnalysis, unit: number, withRadiusPixels: boolean
     // Radius pixels above the adaptive threshold, as a translucent red dot each.
     const dots = m.rois.radiusPixelIndices.map((k) => `M${k % columns} ${Math.floor(k / columns)}h1v1h-1z`).join('');
     parts.push(`<path d="${dots}" fill="#ff3030" fill-opacity="0.35" transform="translate(-0.5 -0.5)"/>`);
+    // Every third bone-free pixel the soft-tissue baseline beneath the radius was fitted on.
+    const soft = m.rois.baseline.samplePoints.filter((_, i) => i % 3 === 0).map(([x, y]) => `M${x.toFixed(1)} ${y.toFixed(1)}h1v1h-1z`).join('');
+    parts.push(`<path d="${soft}" fill="#30e030" fill-opacity="0.5" transform="translate(-0.5 -0.5)"/>`);
   }
   parts.push(polygon(m.wedge.corners, '#00c8ff', 2 * unit));
   const pixelMm = a.image.spacingMm[0];
@@ -76,7 +79,7 @@ function annotations(a: ForearmAnalysis, unit: number, withRadiusPixels: boolean
 /**
  * The overlay a radiologist checks: the radiograph with the step wedge and its steps (cyan), the
  * key points (magenta), the radius square (red) with its bone pixels, the soft-tissue rectangle
- * (green) and the background squares (yellow); an enlarged inset of the ROIs; and the figures.
+ * (green) and the bone-free pixels of the soft-tissue baseline (green dots, inset) and the background squares (yellow); an enlarged inset of the ROIs; and the figures.
  */
 export function forearmOverlayPng(a: ForearmAnalysis, lines: readonly string[], banner: string | undefined): { png: Uint8Array; rgb: Uint8Array; columns: number; rows: number } {
   const [columns, rows] = a.image.size;
@@ -104,7 +107,7 @@ export function forearmOverlayPng(a: ForearmAnalysis, lines: readonly string[], 
 <image x="0" y="0" width="${INSET_PIXELS}" height="${INSET_PIXELS}" xlink:href="${inset}"/>
 <svg x="0" y="0" width="${INSET_PIXELS}" height="${INSET_PIXELS}"><g transform="scale(${insetScale}) translate(${-(centre[0] - half)} ${-(centre[1] - half)})">${annotations(a, 1 / insetScale, true)}</g></svg>
 <rect x="0" y="0" width="${INSET_PIXELS}" height="${INSET_PIXELS}" fill="none" stroke="white"/>
-<text x="0" y="${INSET_PIXELS + 20}" font-size="12" fill="white">ROIs: radius (red, bone tinted), soft tissue (green), background (yellow)</text>
+<text x="0" y="${INSET_PIXELS + 20}" font-size="12" fill="white">ROIs: radius (red, bone tinted), soft-tissue rectangle (green) and baseline pixels (green dots), background (yellow)</text>
 </g>
 ${banner === undefined ? '' : `<text x="10" y="24" font-size="20" font-weight="bold" fill="#ffb000">${escapeHtml(banner)}</text>`}
 ${text}

@@ -6,12 +6,14 @@ export interface ForearmPredictionRow {
   caseId: string;
   abmdGPerCm2: number | undefined;
   fold?: number;
-  measurement?: { radiusThicknessMm: number; softTissueThicknessMm: number; calibrationR: number; flags: readonly string[] };
+  /** Whether the detector's own Eq. [2] or the pooled one gave the number. */
+  equationScope?: 'detector' | 'pooled';
+  measurement?: { radiusThicknessMm: number; softTissueThicknessMm: number; softTissueUnderRadiusMm: number; detector: string; calibrationR: number; flags: readonly string[] };
   /** Why a row has no prediction (a batch goes on past a bad file). */
   error?: string;
 }
 
-const COLUMNS = ['case_id', 'forearm_abmd', 'fold', 'radius_thickness_mm', 'soft_tissue_thickness_mm', 'calibration_r', 'qc_flags', 'error'];
+const COLUMNS = ['case_id', 'forearm_abmd', 'fold', 'radius_thickness_mm', 'soft_tissue_thickness_mm', 'soft_tissue_under_radius_mm', 'detector', 'equation', 'calibration_r', 'qc_flags', 'error'];
 
 /**
  * predictions.csv: no category column, because the forearm pipeline reads children and ISCD gives
@@ -25,6 +27,9 @@ export function writeForearmPredictions(file: string, rows: readonly ForearmPred
     r.fold === undefined ? '' : String(r.fold),
     fixed(r.measurement?.radiusThicknessMm, 4),
     fixed(r.measurement?.softTissueThicknessMm, 4),
+    fixed(r.measurement?.softTissueUnderRadiusMm, 4),
+    r.measurement?.detector ?? '',
+    r.equationScope ?? '',
     fixed(r.measurement?.calibrationR, 5),
     (r.measurement?.flags ?? []).join(' '),
     r.error ?? '',

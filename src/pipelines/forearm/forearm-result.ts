@@ -24,7 +24,9 @@ export function forearmResultJson(a: ForearmAnalysis, model: { dir: string; desc
     schema: FOREARM_RESULT_SCHEMA,
     file: a.file,
     pipeline: 'forearm',
-    method: 'seed 000: step-wedge calibration, attention U-Net background removal, SCN key points, Eq. [2] soft-tissue correction',
+    method: 'seed 000: step-wedge calibration, attention U-Net background removal, SCN key points, Eq. [2] soft-tissue correction (openbmd: T_t is the soft tissue beneath the radius, P, Q, R per detector)',
+    detector: a.detector,
+    equationScope: a.equationScope ?? null,
     simulatedInput,
     abmdGPerCm2: a.abmdGPerCm2 ?? null,
     interpretation: a.interpretation ?? null,
@@ -44,6 +46,8 @@ export function forearmResultJson(a: ForearmAnalysis, model: { dir: string; desc
       backgroundGrey: m.rois.backgroundGrey,
       radiusThicknessMm: m.rois.radiusThicknessMm,
       softTissueThicknessMm: m.rois.softTissueThicknessMm,
+      softTissueUnderRadiusMm: m.rois.softTissueUnderRadiusMm,
+      softTissueBaselineRows: { fitted: m.rois.baseline.rowsFitted, of: m.rois.baseline.rows },
     },
     model: { dir: model.dir, name: model.description.name, trainingData: model.description.trainingData, equation: model.description.parameters['abmdEquation'] ?? null, metrics: model.description.metrics['outOfFold'] ?? null, provenance: modelProvenanceLines(model.description) },
   };
@@ -56,7 +60,8 @@ export function forearmSummaryLines(a: ForearmAnalysis): string[] {
   return [
     `Distal-radius aBMD (Eq. [2]): ${abmd}${a.interpretation === undefined ? '' : ` - ${a.interpretation.wording}`}`,
     `Step wedge: ${m.calibration.thicknessMm.length} steps, calibration r = ${m.calibration.r.toFixed(4)}, angle ${((m.wedge.pose.angleRad * 180) / Math.PI).toFixed(1)} deg, Eq. [1] score ${m.wedge.score.toFixed(3)}`,
-    `Equivalent wedge thickness: radius ${m.rois.radiusThicknessMm.toFixed(2)} mm (${m.rois.radiusPixels} bone pixels), soft tissue ${m.rois.softTissueThicknessMm.toFixed(2)} mm (${m.geometry.softTissueSide})`,
+    `Equivalent wedge thickness: radius ${m.rois.radiusThicknessMm.toFixed(2)} mm (${m.rois.radiusPixels} bone pixels), soft tissue beneath it ${m.rois.softTissueUnderRadiusMm.toFixed(2)} mm (${m.rois.baseline.rowsFitted}/${m.rois.baseline.rows} rows), rectangle ${m.rois.softTissueThicknessMm.toFixed(2)} mm (${m.geometry.softTissueSide})`,
+    `Eq. [2]: ${a.equationScope === undefined ? 'not applied' : a.equationScope === 'detector' ? `this detector's own (${a.detector})` : `pooled over the training detectors${a.flags.includes('detector-not-in-training') ? ` (${a.detector} was not among them)` : ''}`}`,
     `QC flags: ${a.flags.length === 0 ? 'none' : a.flags.join(', ')}`,
   ];
 }

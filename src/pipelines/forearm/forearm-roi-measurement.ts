@@ -3,6 +3,8 @@ import type { StepWedgeCalibration } from '../../calibration/step-wedge/step-wed
 import { otsuThreshold } from '../../imaging/otsu-threshold.js';
 import type { ForearmRoiGeometry, Point, Quad } from './forearm-roi-geometry.js';
 import { pointInQuad } from './forearm-roi-geometry.js';
+import type { SoftTissueBaseline } from './soft-tissue-baseline.js';
+import { softTissueBaselineUnderRadius } from './soft-tissue-baseline.js';
 
 /** Grey levels and equivalent phantom thicknesses of the ROIs (seed 000's I_b, I_t and T). */
 export interface ForearmRoiMeasurement {
@@ -14,7 +16,11 @@ export interface ForearmRoiMeasurement {
   radiusPixels: number;
   /** Background-corrected, through the image's wedge calibration, mm of wedge material. */
   radiusThicknessMm: number;
+  /** Seed 000's T_t: the soft-tissue rectangle's equivalent thickness, mm. */
   softTissueThicknessMm: number;
+  /** The soft tissue beneath the radius pixels, from baselines fitted across the forearm (openbmd's T_t), mm. */
+  softTissueUnderRadiusMm: number;
+  baseline: Omit<SoftTissueBaseline, 'meanUnderRadiusMm'>;
   /** Indices (row * columns + column) of the radius pixels, for the overlay. */
   radiusPixelIndices: number[];
 }
@@ -38,8 +44,9 @@ const meanOf = (image: Image2D, indices: number[]): number => indices.reduce((s,
  * Seed 000's ROI step: the radius pixels of the square (above an adaptive threshold), the mean
  * grey of radius, soft tissue and background, and their background-corrected equivalent wedge
  * thicknesses, slope x (I - I_background): the line's intercept would cancel in the difference.
+ * Also the soft tissue beneath the radius itself (softTissueBaselineUnderRadius).
  */
-export function measureForearmRois(image: Image2D, geometry: ForearmRoiGeometry, calibration: StepWedgeCalibration): ForearmRoiMeasurement {
+export function measureForearmRois(image: Image2D, geometry: ForearmRoiGeometry, calibration: StepWedgeCalibration, isForeground: (p: Point) => boolean): ForearmRoiMeasurement {
   const [columns, rows] = image.size;
   const square = quadPixels(geometry.radiusSquare, columns, rows);
   const radiusThreshold = otsuThreshold(square.map((i) => Number(image.data[i])));
@@ -48,14 +55,18 @@ export function measureForearmRois(image: Image2D, geometry: ForearmRoiGeometry,
   const softTissueGrey = meanOf(image, quadPixels(geometry.softTissue, columns, rows));
   const backgroundIndices = geometry.background.flatMap((q) => quadPixels(q, columns, rows));
   const backgroundGrey = backgroundIndices.length > 0 ? meanOf(image, backgroundIndices) : Number.NaN;
+  const thickness = (grey: number): number => calibration.slopeMmPerGrey * (grey - backgroundGrey);
+  const { meanUnderRadiusMm, ...baseline } = softTissueBaselineUnderRadius(image, thickness, geometry.radiusSquare, isForeground, radiusPixelIndices);
   return {
     radiusGrey,
     softTissueGrey,
     backgroundGrey,
     radiusThreshold,
     radiusPixels: radiusPixelIndices.length,
-    radiusThicknessMm: calibration.slopeMmPerGrey * (radiusGrey - backgroundGrey),
-    softTissueThicknessMm: calibration.slopeMmPerGrey * (softTissueGrey - backgroundGrey),
+    radiusThicknessMm: thickness(radiusGrey),
+    softTissueThicknessMm: thickness(softTissueGrey),
+    softTissueUnderRadiusMm: meanUnderRadiusMm,
+    baseline,
     radiusPixelIndices,
   };
 }

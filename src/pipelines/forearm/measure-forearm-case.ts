@@ -11,6 +11,7 @@ import type { ForearmCase } from './forearm-cohort.js';
 import type { ForearmNetworks } from './forearm-model.js';
 import type { Point } from './forearm-roi-geometry.js';
 import { readKeyPoints, readLabels } from './forearm-training-samples.js';
+import { detectorName } from './abmd-equation-set.js';
 
 /** Eq. [2]'s inputs for one case, and, where the cohort has labels, how the networks did on it. */
 export interface ForearmCaseMeasurement {
@@ -19,6 +20,9 @@ export interface ForearmCaseMeasurement {
   abmdGPerCm2: number | undefined;
   radiusThicknessMm: number;
   softTissueThicknessMm: number;
+  softTissueUnderRadiusMm: number;
+  /** Manufacturer / model of the detector (DICOM), for per-detector Eq. [2]. */
+  detector: string;
   calibrationR: number;
   flags: string[];
   keyPoints: [Point, Point];
@@ -42,7 +46,8 @@ export async function readForearmCaseImage(c: ForearmCase): Promise<Image2D> {
 /** Measures one cohort case with the networks given; errors are OpenBmdErrors naming the file. */
 export async function measureForearmCase(tf: typeof tfTypes, networks: ForearmNetworks, c: ForearmCase, backgroundRemoval = true): Promise<ForearmCaseMeasurement> {
   if (c.phantom === undefined) throw new OpenBmdError('INVALID_VALUE', `line ${c.line}: no phantom description (the forearm method needs the step wedge's)`, { file: c.image });
-  const image = await readForearmCaseImage(c);
+  const dicom = await readDicomFile(c.image);
+  const image = forearmImage(dicom);
   const phantom = readStepWedgePhantom(c.phantom);
   const [columns, rows] = image.size;
   const { location, measurement: m, flags } = locateAndMeasure(tf, networks, image, phantom, backgroundRemoval, c.image);
@@ -52,6 +57,8 @@ export async function measureForearmCase(tf: typeof tfTypes, networks: ForearmNe
     abmdGPerCm2: c.abmdGPerCm2,
     radiusThicknessMm: m.rois.radiusThicknessMm,
     softTissueThicknessMm: m.rois.softTissueThicknessMm,
+    softTissueUnderRadiusMm: m.rois.softTissueUnderRadiusMm,
+    detector: detectorName(dicom.acquisition.manufacturer, dicom.acquisition.model),
     calibrationR: m.calibration.r,
     flags,
     keyPoints: location.keyPoints,

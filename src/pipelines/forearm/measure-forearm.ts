@@ -37,7 +37,7 @@ export function measureForearm(image: Image2D, phantom: StepWedgePhantom, keyPoi
     return xi >= 0 && yi >= 0 && xi < columns && yi < rows && Number(image.data[yi * columns + xi]) > boneLevel;
   };
   const geometry = forearmRoiGeometry(radial, ulnar, isForeground, isBone, [columns, rows], pixelMm, wedge);
-  return { wedge, calibration, geometry, rois: measureForearmRois(image, geometry, calibration) };
+  return { wedge, calibration, geometry, rois: measureForearmRois(image, geometry, calibration, isForeground) };
 }
 
 /** A label map as the foreground test of the ROI geometry (label 1 = hand/forearm). */

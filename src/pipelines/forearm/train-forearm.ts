@@ -6,8 +6,8 @@ import { saveModelFolder } from '../../nn/model-folder/model-folder.js';
 import { errorSummary } from '../../stats/error-summary.js';
 import { groupedKFold, groupedPartition } from '../../stats/grouped-splits.js';
 import { pearsonCorrelation } from '../../stats/pearson-correlation.js';
-import type { AbmdEquation } from './abmd-equation.js';
-import { applyAbmdEquation, fitAbmdEquation } from './abmd-equation.js';
+import type { AbmdEquationSet } from './abmd-equation-set.js';
+import { MIN_CASES_PER_DETECTOR, applyAbmdEquationSet, fitAbmdEquationSet } from './abmd-equation-set.js';
 import type { ForearmCase, ForearmCohort } from './forearm-cohort.js';
 import { readForearmCohort } from './forearm-cohort.js';
 import type { ForearmModel, ForearmNetworks } from './forearm-model.js';
@@ -49,10 +49,13 @@ export interface TrainForearmResult {
   stages: Record<'segmentation' | 'coarseLandmarks' | 'fineLandmarks' | 'abmdEquation', string>;
   measured: number;
   failed: { caseId: string; problem: string }[];
-  equation: AbmdEquation;
+  equation: AbmdEquationSet;
   predictionsCsv: string | undefined;
   stageValidation: ForearmStageValidation | undefined;
 }
+
+export const EQUATION_DESCRIPTION = 'T_t = soft tissue beneath the radius (baselines across the forearm); P, Q, R per detector with >= 30 training cases, pooled otherwise';
+export const SEED_000_EQUATION_DESCRIPTION = 'T_t = the soft-tissue rectangle; one P, Q, R for all detectors';
 
 /** Fewest labelled cases for which training the networks is attempted rather than reusing a model's. */
 const MIN_LABELLED_FOR_NETWORKS = 12;
@@ -115,12 +118,17 @@ async function measureInWorkers(modelDir: string, cases: readonly ForearmCase[],
   return out;
 }
 
-const usableForFit = (m: ForearmCaseMeasurement): boolean => m.abmdGPerCm2 !== undefined && Number.isFinite(m.radiusThicknessMm) && Number.isFinite(m.softTissueThicknessMm) && refusingFlags(m.flags).length === 0;
+const usableForFit = (m: ForearmCaseMeasurement): boolean =>
+  m.abmdGPerCm2 !== undefined && Number.isFinite(m.radiusThicknessMm) && Number.isFinite(m.softTissueThicknessMm) && Number.isFinite(m.softTissueUnderRadiusMm) && refusingFlags(m.flags).length === 0;
 
-function fit(measurements: readonly ForearmCaseMeasurement[]): AbmdEquation {
-  const usable = measurements.filter(usableForFit);
-  return fitAbmdEquation(usable.map((m) => m.radiusThicknessMm), usable.map((m) => m.softTissueThicknessMm), usable.map((m) => m.abmdGPerCm2!));
+/** How Eq. [2] is fitted: openbmd's (soft tissue beneath the radius, per detector) or seed 000's (the rectangle, one equation). */
+export type EquationVariant = 'openbmd' | 'seed-000';
+
+function fit(measurements: readonly ForearmCaseMeasurement[], variant: EquationVariant = 'openbmd'): AbmdEquationSet {
+  const usable = measurements.filter(usableForFit).map((m) => ({ ...m, abmdGPerCm2: m.abmdGPerCm2! }));
+  return variant === 'openbmd' ? fitAbmdEquationSet(usable, 'under-radius', true) : fitAbmdEquationSet(usable, 'rectangle', false);
 }
+
 
 /**
  * `openbmd train forearm`: the networks are trained where the cohort has labels (masks and key
@@ -145,7 +153,7 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   const trainedBackgroundRemoval = o.backgroundRemoval ?? true;
   let reused: ForearmModel | undefined;
   let final: TrainedForearmNetworks | undefined;
-  let outOfFold: { measurement: ForearmCaseMeasurement; predicted: number; fold: number }[] = [];
+  let outOfFold: OutOfFold[] = [];
   let allMeasurements: ForearmCaseMeasurement[];
   if (!trainNetworks) {
     reused = await loadForearmModel(tf, reuseDir);
@@ -165,7 +173,8 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
       const held = await measureAll(tf, trained.networks, trainedBackgroundRemoval, withTruth.filter((_, i) => folds[i] === k), o, `fold ${k + 1} held out`, failed);
       const train = await measureAll(tf, trained.networks, trainedBackgroundRemoval, withTruth.filter((c, i) => folds[i] !== k), o, `fold ${k + 1} training cases`, failed);
       const equation = fit(train);
-      for (const m of held) outOfFold.push({ measurement: m, predicted: applyAbmdEquation(equation, m.radiusThicknessMm, m.softTissueThicknessMm), fold: k });
+      const paper = fit(train, 'seed-000');
+      for (const m of held) outOfFold.push(heldOutCase(m, equation, paper, k));
       Object.values(trained.networks).forEach((n: tfTypes.LayersModel) => n.dispose());
     }
     final = await trainOn(tf, labelled, o, join(checkpoints, 'all'), initial);
@@ -177,7 +186,7 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   const failedOnce = [...new Map(failed.map((f) => [f.caseId, f])).values()];
   const networks = final?.networks ?? reused!.networks;
   // Stage validation counts only cases the networks never trained on: out-of-fold ones, or a reused model's when it was trained on another cohort.
-  const reusedOnSameCohort = reused !== undefined && reused.description.trainingData.cohort === resolve(o.cohortCsv);
+  const reusedOnSameCohort = reused !== undefined && networksTrainingData(reused)['cohort'] === resolve(o.cohortCsv);
   if (reusedOnSameCohort) o.write(`[forearm] the networks of ${reuseDir} were trained on this cohort: their key points and masks here are not a validation`);
   const heldOut = o.folds !== undefined && final !== undefined ? outOfFold.map((f) => f.measurement) : final === undefined && !reusedOnSameCohort ? allMeasurements : [];
   const stageValidation = summariseForearmStages(heldOut);
@@ -185,25 +194,33 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
 
   const predictionsCsv = o.folds === undefined ? undefined : join(o.outDir, 'predictions.csv');
   if (predictionsCsv !== undefined) {
-    writeForearmPredictions(predictionsCsv, outOfFold.map((f) => ({ caseId: f.measurement.caseId, abmdGPerCm2: f.predicted, fold: f.fold + 1, measurement: f.measurement })));
+    writeForearmPredictions(predictionsCsv, outOfFold.map((f) => ({ caseId: f.measurement.caseId, abmdGPerCm2: f.predicted, fold: f.fold + 1, equationScope: f.scope, measurement: f.measurement })));
   }
   const networkStage = final === undefined ? `reused from ${reuseDir}` : initial === undefined ? `trained on ${labelled.length} labelled cases` : `fine-tuned from ${o.fineTuneFrom} on ${labelled.length} labelled cases`;
   const stages: TrainForearmResult['stages'] = {
     segmentation: networkStage,
     coarseLandmarks: networkStage,
     fineLandmarks: networkStage,
-    abmdEquation: `fitted on ${allMeasurements.filter(usableForFit).length} cases with forearm_abmd`,
+    abmdEquation: `fitted on ${allMeasurements.filter(usableForFit).length} cases with forearm_abmd: pooled, and for ${equation.detectors.length} detector(s) with >= ${MIN_CASES_PER_DETECTOR} cases${equation.detectors.length === 0 ? '' : ` (${equation.detectors.map((d) => `${d.detector}, n = ${d.equation.n}`).join('; ')})`}`,
   };
-  const scored = outOfFold.filter((f) => f.measurement.abmdGPerCm2 !== undefined && Number.isFinite(f.predicted));
+  const scored = outOfFold.filter((f) => f.measurement.abmdGPerCm2 !== undefined && Number.isFinite(f.predicted) && Number.isFinite(f.paperPredicted));
+  const figures = (predicted: number[]) => ({
+    pcc: pearsonCorrelation(predicted, scored.map((f) => f.measurement.abmdGPerCm2!)).r,
+    ...errorSummary(predicted, scored.map((f) => f.measurement.abmdGPerCm2!)),
+  });
   const outOfFoldMetrics =
     o.folds === undefined || scored.length < 3
       ? undefined
       : {
           folds: o.folds,
           cases: 'patients of each fold held out from its Eq. [2] fit' + (final === undefined ? ` (networks from ${reuseDir}, trained on another cohort)` : ' and from its networks'),
-          pcc: pearsonCorrelation(scored.map((f) => f.predicted), scored.map((f) => f.measurement.abmdGPerCm2!)).r,
-          ...errorSummary(scored.map((f) => f.predicted), scored.map((f) => f.measurement.abmdGPerCm2!)),
+          equation: EQUATION_DESCRIPTION,
+          ...figures(scored.map((f) => f.predicted)),
+          seed000Equation: { equation: SEED_000_EQUATION_DESCRIPTION, ...figures(scored.map((f) => f.paperPredicted)) },
         };
+  if (outOfFoldMetrics !== undefined) {
+    o.write(`[forearm] out of fold, openbmd's Eq. [2] (${EQUATION_DESCRIPTION}): r = ${outOfFoldMetrics.pcc.toFixed(4)}; seed 000's (${SEED_000_EQUATION_DESCRIPTION}): r = ${outOfFoldMetrics.seed000Equation.pcc.toFixed(4)}`);
+  }
   const backgroundRemoval = reused?.backgroundRemoval ?? trainedBackgroundRemoval;
   await saveForearmModel(tf, o, cohort, networks, final, reused, equation, stages, stageValidation, outOfFoldMetrics, failedOnce.length, backgroundRemoval);
   if (stageValidation !== undefined) writeFileSync(join(o.outDir, 'stage-validation.json'), `${JSON.stringify({ simulated: cohort.simulated, cohort: resolve(o.cohortCsv), ...stageValidation }, null, 2)}\n`);
@@ -213,14 +230,36 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   return { modelDir: o.outDir, stages, measured: allMeasurements.length, failed: failedOnce, equation, predictionsCsv, stageValidation };
 }
 
-/** Eq. [2] cross-validated by patient-grouped folds on measurements made with fixed networks. */
-export function crossValidateEquation(measurements: readonly ForearmCaseMeasurement[], folds: number, seed: number): { measurement: ForearmCaseMeasurement; predicted: number; fold: number }[] {
+/** The cohort a model's networks were trained on: its own, or, when it reused another's, that one's (kept through every reuse). */
+function networksTrainingData(model: ForearmModel): Record<string, unknown> {
+  const earlier = model.description.parameters['networksFrom'];
+  return typeof earlier === 'object' && earlier !== null ? (earlier as Record<string, unknown>) : { ...model.description.trainingData };
+}
+
+/** One held-out case: openbmd's prediction and seed 000's (the same folds), for the comparison in metrics. */
+export interface OutOfFold {
+  measurement: ForearmCaseMeasurement;
+  predicted: number;
+  scope: 'detector' | 'pooled';
+  paperPredicted: number;
+  fold: number;
+}
+
+function heldOutCase(m: ForearmCaseMeasurement, equation: AbmdEquationSet, paper: AbmdEquationSet, fold: number): OutOfFold {
+  const { abmdGPerCm2, scope } = applyAbmdEquationSet(equation, m);
+  return { measurement: m, predicted: abmdGPerCm2, scope, paperPredicted: applyAbmdEquationSet(paper, m).abmdGPerCm2, fold };
+}
+
+/** Eq. [2] cross-validated by patient-grouped folds on measurements made with fixed networks, both variants. */
+export function crossValidateEquation(measurements: readonly ForearmCaseMeasurement[], folds: number, seed: number): OutOfFold[] {
   const assignment = groupedKFold(measurements.map((m) => ({ group: m.patientId })), folds, seed);
-  const out: { measurement: ForearmCaseMeasurement; predicted: number; fold: number }[] = [];
+  const out: OutOfFold[] = [];
   for (let k = 0; k < folds; k++) {
-    const equation = fit(measurements.filter((_, i) => assignment[i] !== k));
+    const train = measurements.filter((_, i) => assignment[i] !== k);
+    const equation = fit(train);
+    const paper = fit(train, 'seed-000');
     measurements.forEach((m, i) => {
-      if (assignment[i] === k) out.push({ measurement: m, predicted: applyAbmdEquation(equation, m.radiusThicknessMm, m.softTissueThicknessMm), fold: k });
+      if (assignment[i] === k) out.push(heldOutCase(m, equation, paper, k));
     });
   }
   return out;
@@ -233,7 +272,7 @@ async function saveForearmModel(
   networks: ForearmNetworks,
   trained: TrainedForearmNetworks | undefined,
   reused: ForearmModel | undefined,
-  equation: AbmdEquation,
+  equation: AbmdEquationSet,
   stages: TrainForearmResult['stages'],
   stageValidation: ForearmStageValidation | undefined,
   outOfFold: Record<string, unknown> | undefined,
@@ -254,7 +293,7 @@ async function saveForearmModel(
       pipeline: FOREARM_PIPELINE,
       command: o.command,
       seed: o.seed,
-      parameters: { abmdEquation: equation, stages, backgroundRemoval, ...(reused === undefined ? {} : { networksFrom: reused.description.trainingData }) },
+      parameters: { abmdEquation: equation, stages, backgroundRemoval, ...(reused === undefined ? {} : { networksFrom: networksTrainingData(reused) }) },
       trainingData: { cohort: resolve(o.cohortCsv), simulated: cohort.simulated, cases: cohort.cases.length, description: cohort.description, generator: cohort.generator, failedCases: failedCount },
       metrics: {
         ...(outOfFold === undefined ? {} : { outOfFold }),

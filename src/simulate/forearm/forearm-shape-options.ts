@@ -11,4 +11,10 @@ export interface ForearmOptions {
   kVp?: number;
   doseFactor: number;
   jpegQuality?: number;
+  /**
+   * Multiplies every child's target aBMD (default 1). Two cohorts with the same seed and different
+   * factors hold the same children, anatomy and exposures with only the mineral changed: the
+   * measurement's response to bone at fixed anatomy.
+   */
+  mineralFactor?: number;
 }

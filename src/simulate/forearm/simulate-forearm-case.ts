@@ -99,7 +99,7 @@ export async function simulateForearmCase(
   const geometry = forearmGeometry(options);
   // Scale the skeleton's mineral so the DXA-defined aBMD meets the person's target (it is linear).
   const unscaled = distalRadiusAbmd(buildForearmAnatomy(shape, options.wedge, 1), geometry);
-  const target = person.targets.distalRadiusAbmd ?? unscaled.abmdGPerCm2;
+  const target = (person.targets.distalRadiusAbmd ?? unscaled.abmdGPerCm2) * (options.mineralFactor ?? 1);
   const scale = target / unscaled.abmdGPerCm2;
   const anatomy = buildForearmAnatomy(shape, options.wedge, scale);
   const truth = distalRadiusAbmd(anatomy, geometry);

@@ -1,0 +1,71 @@
+import type { AbmdEquation } from './abmd-equation.js';
+import { applyAbmdEquation, fitAbmdEquation } from './abmd-equation.js';
+
+/**
+ * Which soft-tissue thickness is Eq. [2]'s T_t: seed 000's rectangle beside the radius, or the
+ * baseline beneath the radius fitted across the forearm (openbmd's default).
+ */
+export type SoftTissueEstimate = 'rectangle' | 'under-radius';
+
+/**
+ * Eq. [2] fitted on the whole training set, and once more for each detector with enough cases of
+ * its own: each detector's processing (response curve, gamma, edge enhancement) maps bone and soft
+ * tissue onto the wedge's scale differently, which one set of P, Q, R cannot follow.
+ */
+export interface AbmdEquationSet {
+  softTissue: SoftTissueEstimate;
+  pooled: AbmdEquation;
+  detectors: { detector: string; equation: AbmdEquation }[];
+}
+
+/** Fewest training cases from one detector for it to get its own Eq. [2]. */
+export const MIN_CASES_PER_DETECTOR = 30;
+
+/** The inputs of Eq. [2] for one case. */
+export interface AbmdEquationInput {
+  radiusThicknessMm: number;
+  softTissueThicknessMm: number;
+  softTissueUnderRadiusMm: number;
+  detector: string;
+}
+
+/** The detector a radiograph came from, as its DICOM names it (Manufacturer and ManufacturerModelName). */
+export function detectorName(manufacturer: string | undefined, model: string | undefined): string {
+  const part = (v: string | undefined, missing: string): string => (v === undefined || v.trim() === '' ? missing : v.trim());
+  return `${part(manufacturer, 'unknown manufacturer')} / ${part(model, 'unknown model')}`;
+}
+
+export function softTissueOf(estimate: SoftTissueEstimate, m: AbmdEquationInput): number {
+  return estimate === 'rectangle' ? m.softTissueThicknessMm : m.softTissueUnderRadiusMm;
+}
+
+/** Fits the pooled Eq. [2] and each detector's; `perDetector: false` gives seed 000's single equation. */
+export function fitAbmdEquationSet(cases: readonly (AbmdEquationInput & { abmdGPerCm2: number })[], softTissue: SoftTissueEstimate, perDetector = true): AbmdEquationSet {
+  const fitOn = (subset: readonly (AbmdEquationInput & { abmdGPerCm2: number })[]): AbmdEquation =>
+    fitAbmdEquation(subset.map((c) => c.radiusThicknessMm), subset.map((c) => softTissueOf(softTissue, c)), subset.map((c) => c.abmdGPerCm2));
+  const detectors: AbmdEquationSet['detectors'] = [];
+  if (perDetector) {
+    const names = [...new Set(cases.map((c) => c.detector))].sort();
+    for (const detector of names) {
+      const own = cases.filter((c) => c.detector === detector);
+      if (own.length >= MIN_CASES_PER_DETECTOR) detectors.push({ detector, equation: fitOn(own) });
+    }
+  }
+  return { softTissue, pooled: fitOn(cases), detectors };
+}
+
+/** The equation for a detector: its own when the set has one, else the pooled one. */
+export function equationFor(set: AbmdEquationSet, detector: string): { equation: AbmdEquation; scope: 'detector' | 'pooled' } {
+  const own = set.detectors.find((d) => d.detector === detector);
+  return own === undefined ? { equation: set.pooled, scope: 'pooled' } : { equation: own.equation, scope: 'detector' };
+}
+
+export function applyAbmdEquationSet(set: AbmdEquationSet, m: AbmdEquationInput): { abmdGPerCm2: number; scope: 'detector' | 'pooled' } {
+  const { equation, scope } = equationFor(set, m.detector);
+  return { abmdGPerCm2: applyAbmdEquation(equation, m.radiusThicknessMm, softTissueOf(set.softTissue, m)), scope };
+}
+
+/** Whether a case's detector had no equation of its own although the set has per-detector ones. */
+export function detectorUnseen(set: AbmdEquationSet, detector: string): boolean {
+  return set.detectors.length > 0 && equationFor(set, detector).scope === 'pooled';
+}
