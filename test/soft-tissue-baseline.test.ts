@@ -75,8 +75,9 @@ test('Eq. [2] per detector: exact data give back each detector\'s P, Q, R; an un
   const unseen = applyAbmdEquationSet(set, { ...probe, detector: 'c' });
   assert.equal(unseen.scope, 'pooled');
   assert.ok(detectorUnseen(set, 'c') && !detectorUnseen(set, 'a'));
-  // Fewer than 30 cases of a detector: the pooled equation only.
-  assert.equal(fitAbmdEquationSet(cases.slice(0, 50), 'under-radius').detectors.length, 0);
+  // Fewer than 12 cases of a detector: the pooled equation only.
+  assert.equal(fitAbmdEquationSet(cases.slice(0, 22), 'under-radius').detectors.length, 0);
+  assert.equal(fitAbmdEquationSet(cases.slice(0, 24), 'under-radius').detectors.length, 2);
   assert.equal(detectorName(' Acme ', undefined), 'Acme / unknown model');
 });
 

@@ -19,7 +19,7 @@ export interface AbmdEquationSet {
 }
 
 /** Fewest training cases from one detector for it to get its own Eq. [2]. */
-export const MIN_CASES_PER_DETECTOR = 30;
+export const MIN_CASES_PER_DETECTOR = 12;
 
 /** The inputs of Eq. [2] for one case. */
 export interface AbmdEquationInput {

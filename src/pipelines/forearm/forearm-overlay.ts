@@ -96,9 +96,9 @@ export function forearmOverlayPng(a: ForearmAnalysis, lines: readonly string[], 
   const inset = pngDataUri(displayGrey(a.image, centre[0] - half, centre[1] - half, 2 * half, 2 * half, INSET_PIXELS, INSET_PIXELS, window), INSET_PIXELS, INSET_PIXELS);
   const insetScale = INSET_PIXELS / (2 * half);
   const width = dw + INSET_PIXELS + 30;
-  const height = Math.max(dh, INSET_PIXELS + 40) + PANEL_HEIGHT;
+  const height = Math.max(dh, INSET_PIXELS + 56) + PANEL_HEIGHT;
   const wrapped = lines.flatMap((line) => wrapLine(line, Math.floor(width / 7.6)));
-  const text = wrapped.map((line, i) => `<text x="10" y="${Math.max(dh, INSET_PIXELS + 40) + 22 + i * 17}" font-size="13" fill="white">${escapeHtml(line)}</text>`).join('');
+  const text = wrapped.map((line, i) => `<text x="10" y="${Math.max(dh, INSET_PIXELS + 56) + 22 + i * 17}" font-size="13" fill="white">${escapeHtml(line)}</text>`).join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" font-family="${REPORT_FONT_FAMILY}">
 <rect width="${width}" height="${height}" fill="black"/>
 <image x="0" y="0" width="${dw}" height="${dh}" xlink:href="${whole}"/>
@@ -107,7 +107,8 @@ export function forearmOverlayPng(a: ForearmAnalysis, lines: readonly string[], 
 <image x="0" y="0" width="${INSET_PIXELS}" height="${INSET_PIXELS}" xlink:href="${inset}"/>
 <svg x="0" y="0" width="${INSET_PIXELS}" height="${INSET_PIXELS}"><g transform="scale(${insetScale}) translate(${-(centre[0] - half)} ${-(centre[1] - half)})">${annotations(a, 1 / insetScale, true)}</g></svg>
 <rect x="0" y="0" width="${INSET_PIXELS}" height="${INSET_PIXELS}" fill="none" stroke="white"/>
-<text x="0" y="${INSET_PIXELS + 20}" font-size="12" fill="white">ROIs: radius (red, bone tinted), soft-tissue rectangle (green) and baseline pixels (green dots), background (yellow)</text>
+<text x="0" y="${INSET_PIXELS + 20}" font-size="12" fill="white">ROIs: radius (red, bone tinted), background (yellow)</text>
+<text x="0" y="${INSET_PIXELS + 36}" font-size="12" fill="white">soft tissue: rectangle and baseline pixels (green)</text>
 </g>
 ${banner === undefined ? '' : `<text x="10" y="24" font-size="20" font-weight="bold" fill="#ffb000">${escapeHtml(banner)}</text>`}
 ${text}

@@ -54,7 +54,7 @@ export interface TrainForearmResult {
   stageValidation: ForearmStageValidation | undefined;
 }
 
-export const EQUATION_DESCRIPTION = 'T_t = soft tissue beneath the radius (baselines across the forearm); P, Q, R per detector with >= 30 training cases, pooled otherwise';
+export const EQUATION_DESCRIPTION = 'T_t = soft tissue beneath the radius (baselines across the forearm); P, Q, R per detector with >= 12 training cases, pooled otherwise';
 export const SEED_000_EQUATION_DESCRIPTION = 'T_t = the soft-tissue rectangle; one P, Q, R for all detectors';
 
 /** Fewest labelled cases for which training the networks is attempted rather than reusing a model's. */
