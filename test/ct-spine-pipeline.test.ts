@@ -20,7 +20,7 @@ const rows = (): Record<string, string>[] => parse(readFileSync(join(cohortDir, 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
 interface Landmarks { levels: { level: string; bodyCentroidVoxel: [number, number, number] }[]; rods: { mgPerCm3: number; centerVoxel: [number, number] }[] }
-interface Truth { spineVbmdMgPerCm3: number; pixelSpacingMm: number; sliceThicknessMm: number; scanner: { huScale: number; huOffset: number; effectiveEnergyKeV: number } }
+interface Truth { spineVbmdMgPerCm3: number; pixelSpacingMm: number; sliceThicknessMm: number; scanner: { scanner: string; huScale: number; huOffset: number; effectiveEnergyKeV: number } }
 interface Result {
   spineVbmdMgPerCm3: number | null;
   category: string | null;
@@ -49,6 +49,8 @@ test('analyze a series with rods: T12-L2 found where the simulator put them, rod
   const { status, stderr, result } = analyze(join(cohortDir, row['image']!), 'rods', ['--phantom', join(cohortDir, row['phantom']!), '--age', row['age_years']!]);
   assert.equal(status, 0, stderr);
   const truth = readJson<Truth>(join(cohortDir, 'truth', `${id}.json`));
+  // The shipped recalibration was fitted on scanners a-c: a series from scanner d says so.
+  assert.equal(result!.qcFlags.includes('scanner-not-in-training'), truth.scanner.scanner === 'scanner-d', `${truth.scanner.scanner}: ${result!.qcFlags.join(' ')}`);
   const landmarks = readJson<Landmarks>(join(cohortDir, 'landmarks', `${id}.json`));
   const spacing = [truth.pixelSpacingMm, truth.pixelSpacingMm, truth.sliceThicknessMm];
   for (const level of ['T12', 'L1', 'L2']) {
@@ -141,12 +143,50 @@ test('train ct-spine reusing the shipped networks: localisation 100 %, Dice > 0.
   }
 });
 
+test('train ct-spine --fine-tune: a cohort with reference QCT only fine-tunes the shipped DenseNet, keeps the image networks, and predicts with it', () => {
+  const model = join(out, 'model-fine-tuned');
+  const trained = runCli(['train', 'ct-spine', '--cohort', join(cohortDir, 'cohort.csv'), '--out', model, '--fine-tune', 'models/ct-spine', '--epochs', '20,12,8,2'], 300_000);
+  assert.equal(trained.status, 0, trained.stderr);
+  assert.match(trained.stderr, /fine-tuning the DenseNet on \d+ levels/);
+  assert.match(trained.stderr, /regression: fine-tuned from models\/ct-spine/);
+  assert.match(trained.stderr, /segmentation: reused from models\/ct-spine/);
+  const description = readJson<{ metrics: { densenetFineTuning?: { epochs?: unknown[] } } }>(join(model, 'model.json'));
+  assert.ok(description.metrics.densenetFineTuning !== undefined, 'fine-tuning history in model.json');
+  const weights = (dir: string, network: string): Buffer => readFileSync(join(dir, 'networks', network, 'weights.bin'));
+  assert.ok(weights(model, 'cancellous-segmentation').equals(weights('models/ct-spine', 'cancellous-segmentation')), 'segmentation network unchanged');
+  assert.ok(!weights(model, 'vbmd-densenet').equals(weights('models/ct-spine', 'vbmd-densenet')), 'DenseNet weights changed');
+  const predicted = join(out, 'predicted-fine-tuned.csv');
+  const p = runCli(['predict', '--model', model, '--cohort', join(cohortDir, 'cohort.csv'), '--out', predicted], 300_000);
+  assert.equal(p.status, 0, p.stderr);
+  const truth = new Map(rows().map((r) => [r['case_id'], Number(r['spine_vbmd'])]));
+  for (const r of parse(readFileSync(predicted, 'utf8'), { columns: true }) as Record<string, string>[]) {
+    assert.ok(Math.abs(Number(r['spine_vbmd_densenet']) - truth.get(r['case_id'])!) < 30, `${r['case_id']}: DenseNet ${r['spine_vbmd_densenet']} vs ${truth.get(r['case_id'])}`);
+  }
+  // Two different models named for the networks and the fine-tuning: refused before any work.
+  const clash = runCli(['train', 'ct-spine', '--cohort', join(cohortDir, 'cohort.csv'), '--out', join(out, 'clash'), '--fine-tune', 'models/ct-spine', '--networks', model], 60_000);
+  assert.equal(clash.status, 2);
+  assert.match(clash.stderr, /name different models/);
+});
+
 function seriesCopy(name: string): { dir: string; files: string[] } {
   const row = rows()[0]!;
   const dir = join(out, `series-${name}`);
   cpSync(join(cohortDir, row['image']!), dir, { recursive: true });
   return { dir, files: readdirSync(dir).sort() };
 }
+
+test('predict with the shipped model: series from a scanner its recalibration never saw (scanner d) carry scanner-not-in-training', () => {
+  const predicted = join(out, 'predicted-shipped.csv');
+  const p = runCli(['predict', '--model', 'models/ct-spine', '--cohort', join(cohortDir, 'cohort.csv'), '--out', predicted], 300_000);
+  assert.equal(p.status, 0, p.stderr);
+  const flagged = (parse(readFileSync(predicted, 'utf8'), { columns: true }) as Record<string, string>[]).map((r) => [r['case_id']!, (r['qc_flags'] ?? '').split(' ').includes('scanner-not-in-training')] as const);
+  assert.equal(flagged.length, 6);
+  for (const [id, isFlagged] of flagged) {
+    const scanner = readJson<Truth>(join(cohortDir, 'truth', `${id}.json`)).scanner.scanner;
+    assert.equal(isFlagged, scanner === 'scanner-d', `${id} (${scanner})`);
+  }
+  assert.ok(flagged.some(([, f]) => f) && flagged.some(([, f]) => !f), 'the cohort holds both kinds');
+});
 
 test('bad series: missing, duplicate and corrupt slices, too short, not covering L1-L2 -> exit 2 naming the problem', () => {
   const missing = seriesCopy('missing');

@@ -137,9 +137,9 @@ program
   .option('--folds <k>', 'patient-grouped K-fold cross-validation (out-of-fold predictions.csv and metrics.json)', parsePositiveInteger)
   .option('--seed <k>', 'random seed (splits, initial weights, augmentation)', parseNonNegativeInteger, 1)
   .option('--networks <dir>', 'reuse this model folder\'s networks instead of training them')
-  .option('--fine-tune <dir>', 'start the networks from this model folder\'s and train them further on the cohort\'s labels')
+  .option('--fine-tune <dir>', 'start the networks from this model folder\'s and train them further on the cohort\'s labels; ct-spine: reuse its networks and fine-tune its DenseNet on the cohort\'s reference QCT (no masks needed)')
   .option('--no-background-removal', 'train the coarse key-point network on the radiograph as it is (the comparison of seed 000\'s Table 3)')
-  .option('--epochs <seg,coarse,fine>', 'epochs of the three networks: forearm seg,coarse,fine (default 16,10,12); ct-spine coronal,sagittal,segmentation (default 20,12,8)')
+  .option('--epochs <seg,coarse,fine>', 'epochs of the three networks: forearm seg,coarse,fine (default 16,10,12); ct-spine coronal,sagittal,segmentation[,densenet] (default 20,12,8,40; a DenseNet fine-tuning 12)')
   .option('--batch-size <n>', 'training batch size (default 8)', parsePositiveInteger)
   .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
   .action(async (pipeline: string, options: TrainCommandOptions) => {

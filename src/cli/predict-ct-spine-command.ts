@@ -2,7 +2,7 @@ import { describeThrown } from '../core/errors.js';
 import { nnBackend } from '../nn/nn-backend.js';
 import { loadMaterialCatalog } from '../physics/material-catalog.js';
 import { readCtSpineCohort } from '../pipelines/ct-spine/ct-spine-cohort.js';
-import { disposeCtSpineModel, loadCtSpineModel, recalibrateMethods } from '../pipelines/ct-spine/ct-spine-model.js';
+import { disposeCtSpineModel, loadCtSpineModel, recalibrateMethods, scannerNotInTraining } from '../pipelines/ct-spine/ct-spine-model.js';
 import type { CtSpinePredictionRow } from '../pipelines/ct-spine/ct-spine-predictions.js';
 import { writeCtSpinePredictions } from '../pipelines/ct-spine/ct-spine-predictions.js';
 import { calibratedVbmd, measureCtSpineCase, releaseRegressionInputs } from '../pipelines/ct-spine/measure-ct-spine-case.js';
@@ -27,6 +27,7 @@ export async function predictCtSpineCommand(o: PredictCommandOptions): Promise<{
         // Labels are not read: predict sees what a hospital's series would give it.
         const m = await measureCtSpineCase(tf, model.networks, catalog, { ...c, cancellousMask: undefined, landmarks: undefined });
         releaseRegressionInputs(m);
+        if (scannerNotInTraining(model, m.scanner)) m.qcFlags.push('scanner-not-in-training');
         const byMethod = recalibrateMethods(model.recalibration, calibratedVbmd(m), m.ageYears, m.fatMineralEquivalentMgPerCm3);
         const refusing = refusingFlags(m.qcFlags);
         if (refusing.length > 0 || (byMethod.rods === null && byMethod.phantomless === null)) {

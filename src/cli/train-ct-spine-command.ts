@@ -8,6 +8,7 @@ import type { VbmdMethod } from '../pipelines/ct-spine/measure-ct-spine.js';
 import type { TrainCtSpineResult } from '../pipelines/ct-spine/train-ct-spine.js';
 import { CALIBRATION_METHODS, REGRESSION_EPOCHS, trainCtSpine } from '../pipelines/ct-spine/train-ct-spine.js';
 import { writeEvaluationReport } from '../report/write-evaluation-report.js';
+import { FINE_TUNE_EPOCHS } from '../pipelines/ct-spine/fine-tune-vbmd-regression.js';
 import type { TrainCommandOptions } from './train-command.js';
 
 /** Default epochs of the coronal, sagittal, segmentation and DenseNet networks; early stopping may end sooner. */
@@ -21,7 +22,6 @@ function parseEpochs(text: string): { coronal: number; sagittal: number; segment
 
 /** `openbmd train ct-spine`: networks where the cohort has labels, each calibration's recalibration, and with --folds the out-of-fold metrics per method. */
 export async function trainCtSpineCommand(o: TrainCommandOptions): Promise<TrainCtSpineResult & { metrics: Partial<Record<'primary' | VbmdMethod, MeasurementMetrics>> }> {
-  if (o.fineTune !== undefined) throw new OpenBmdError('BAD_ARGUMENT', '--fine-tune is not available for ct-spine yet: train the networks on the cohort or reuse them with --networks');
   const tf = await nnBackend('wasm');
   const write = (line: string): void => void process.stderr.write(`${line}\n`);
   const batch = o.batchSize ?? 8;
@@ -31,7 +31,9 @@ export async function trainCtSpineCommand(o: TrainCommandOptions): Promise<Train
     folds: o.folds,
     seed: o.seed,
     networksFrom: o.networks,
-    epochs: parseEpochs(o.epochs ?? DEFAULT_EPOCHS),
+    fineTuneFrom: o.fineTune,
+    // A fine-tuning starts from a trained DenseNet: fewer epochs unless --epochs says.
+    epochs: parseEpochs(o.epochs ?? (o.fineTune === undefined ? DEFAULT_EPOCHS : `20,12,8,${FINE_TUNE_EPOCHS}`)),
     batchSize: { coronal: batch, sagittal: batch, segmentation: Math.max(1, Math.round(batch / 2)) },
     cores: o.cores ?? Math.min(2, availableParallelism()),
     command: o.command ?? `openbmd train ${process.argv.slice(3).join(' ')}`.trim(),

@@ -1,4 +1,5 @@
 import type * as tfTypes from '@tensorflow/tfjs';
+import { OpenBmdError } from '../../core/errors.js';
 
 /** Every weight of a model (trainable and not: batch-norm statistics too), copied to the host. */
 export function readModelWeights(model: tfTypes.LayersModel): Float32Array[] {
@@ -15,4 +16,12 @@ export function writeModelWeights(tf: typeof tfTypes, model: tfTypes.LayersModel
 /** Number of values of each weight, for checking a checkpoint against a network. */
 export function modelWeightLengths(model: tfTypes.LayersModel): number[] {
   return model.weights.map((w) => w.read().size);
+}
+
+/** Starts `to` from `from`'s weights (fine-tuning); refuses when the two architectures differ. */
+export function copyModelWeights(tf: typeof tfTypes, from: tfTypes.LayersModel, to: tfTypes.LayersModel, name: string): void {
+  if (JSON.stringify(modelWeightLengths(from)) !== JSON.stringify(modelWeightLengths(to))) {
+    throw new OpenBmdError('BAD_MODEL', `the ${name} network to fine-tune has another architecture than this version of openbmd builds`);
+  }
+  writeModelWeights(tf, to, readModelWeights(from));
 }

@@ -5,7 +5,8 @@ import type { ClinicalInterpretation, Person } from '../../clinical/interpret-me
 import { interpretMeasurement } from '../../clinical/interpret-measurement.js';
 import type { MaterialCatalog } from '../../physics/material-catalog.js';
 import type { CtSpineModel } from './ct-spine-model.js';
-import { recalibrateMethods } from './ct-spine-model.js';
+import { recalibrateMethods, scannerNotInTraining } from './ct-spine-model.js';
+import { ctScannerName } from '../../io/dicom/device-name.js';
 import type { TargetLevel } from './ct-spine-networks.js';
 import type { CtSpineSeries } from './ct-spine-series.js';
 import type { CtSpineMeasurement, VbmdMethod } from './measure-ct-spine.js';
@@ -65,6 +66,7 @@ export function analyzeCtSpine(tf: typeof tfTypes, model: CtSpineModel, catalog:
   const vbmd = byMethod.rods !== null ? { mgPerCm3: byMethod.rods, method: 'rods' as const } : byMethod.phantomless !== null ? { mgPerCm3: byMethod.phantomless, method: 'phantomless' as const } : null;
   const flags = measurementFlags(series, measurement, reported);
   if (vbmd === null && reported !== null) flags.push('no-calibration');
+  if (scannerNotInTraining(model, ctScannerName(series.info.manufacturer, series.info.model, series.info.kvp))) flags.push('scanner-not-in-training');
   const interpretation = vbmd === null ? undefined : interpretMeasurement(knowledge, 'spine_vbmd', vbmd.mgPerCm3, who);
   return { series, measurement, levelVbmd, reported, byMethod, vbmd, interpretation, flags, ageYears: who.ageYears };
 }

@@ -47,6 +47,13 @@ export interface CtSpineModel {
   description: ModelDescription;
   networks: CtSpineNetworks;
   recalibration: Record<VbmdMethod, Recalibration | null>;
+  /** The scanners (manufacturer / model at kVp) of the cohort the recalibration was fitted on; undefined in older models. */
+  recalibrationScanners: string[] | undefined;
+}
+
+/** Whether a series' scanner is one the recalibration never saw (its effective energy, hence its HU per mg/cm3, is then assumed). */
+export function scannerNotInTraining(model: CtSpineModel, scanner: string): boolean {
+  return model.recalibrationScanners !== undefined && !model.recalibrationScanners.includes(scanner);
 }
 
 /** Loads a ct-spine model folder, checking the pipeline, the four networks' input shapes and the recalibrations (BAD_MODEL naming the file otherwise). */
@@ -78,7 +85,15 @@ export async function loadCtSpineModel(tf: typeof tfTypes, dir: string): Promise
       regression: networks[CT_SPINE_NETWORK_NAMES.regression]!,
     },
     recalibration: { rods: read('rods'), phantomless: read('phantomless'), densenet: read('densenet') },
+    recalibrationScanners: readScanners(description.parameters['recalibrationScanners'], join(dir, MODEL_DESCRIPTION_FILE)),
   };
+}
+
+function readScanners(raw: unknown, file: string): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = z.array(z.string()).safeParse(raw);
+  if (!parsed.success) throw new OpenBmdError('BAD_MODEL', 'parameters.recalibrationScanners is not a list of scanner names', { file });
+  return parsed.data;
 }
 
 export function disposeCtSpineModel(model: CtSpineModel): void {

@@ -1,3 +1,4 @@
+import { ctScannerName } from '../../io/dicom/device-name.js';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { readCtRodPhantom } from '../../calibration/ct-rods/ct-rod-phantom.js';
 import { readNifti } from '../../io/nifti.js';
@@ -48,6 +49,8 @@ export interface CtSpineCaseMeasurement {
   /** The phantomless calibration's marrow-fat mineral equivalent at this scan's energy (null when it failed). */
   fatMineralEquivalentMgPerCm3: number | null;
   qcFlags: string[];
+  /** Manufacturer / model at kVp (DICOM): whether the recalibration has seen this scanner. */
+  scanner: string;
   /** Body centres of the cohort's landmarks (index-mm of the canonical volume), where it has them. */
   truthCentresMm?: Partial<Record<TargetLevel, [number, number, number]>>;
 }
@@ -126,6 +129,7 @@ export async function measureCtSpineCase(
     rodsMgPerCm3: reportedMean(reported, levels, 'rodsMgPerCm3'),
     phantomlessMgPerCm3: reportedMean(reported, levels, 'phantomlessMgPerCm3'),
     densenetMgPerCm3: reportedMean(reported, levels, 'densenetMgPerCm3'),
+    scanner: ctScannerName(series.info.manufacturer, series.info.model, series.info.kvp),
     rodsProblem: m.rods === null ? null : m.rods.ok ? null : m.rods.problem,
     phantomlessProblem: m.phantomless.ok ? null : m.phantomless.problem,
     rodFitR: m.rods !== null && m.rods.ok ? m.rods.calibration.r : null,

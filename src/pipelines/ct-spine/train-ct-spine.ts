@@ -31,6 +31,7 @@ import { trainVbmdRegression } from './train-vbmd-regression.js';
 import { applyVbmdRegressionToMeasurements } from './vbmd-regression.js';
 import { REGRESSION_CROP, REGRESSION_MINERAL_SCALE_MG, REGRESSION_OUTPUT_SCALE_MG } from './vbmd-regression-input.js';
 import { vbmdRegressionSamples } from './vbmd-regression-training-data.js';
+import { fineTuneVbmdRegression, measurementsWithDensenet } from './fine-tune-vbmd-regression.js';
 
 /** Labelled series needed before train fits its own networks rather than reusing the default ones. */
 export const MIN_LABELLED_FOR_NETWORKS = 40;
@@ -48,6 +49,8 @@ export interface TrainCtSpineOptions {
   seed: number;
   /** Reuse this model folder's networks (default: train them when the cohort has labels, else the shipped model's). */
   networksFrom: string | undefined;
+  /** Reuse this model folder's image networks and fine-tune its DenseNet on the cohort's reference QCT. */
+  fineTuneFrom?: string | undefined;
   epochs: CtSpineNetworkTrainingOptions['epochs'] & { regression: number };
   batchSize: CtSpineNetworkTrainingOptions['batchSize'];
   cores: number;
@@ -139,13 +142,15 @@ export function fitRecalibrations(measurements: readonly CtSpineCaseMeasurement[
 }
 
 /** Each method's recalibration cross-validated by patient-grouped folds on measurements made with fixed networks. */
-export function crossValidateRecalibration(measurements: readonly CtSpineCaseMeasurement[], folds: number, seed: number): OutOfFoldPrediction[] {
+export function crossValidateRecalibration(measurements: readonly CtSpineCaseMeasurement[], folds: number, seed: number, foldMeasurements?: (fold: number) => readonly CtSpineCaseMeasurement[]): OutOfFoldPrediction[] {
   const assignment = groupedKFold(measurements.map((m) => ({ group: m.patientId })), folds, seed);
   const out: OutOfFoldPrediction[] = [];
   for (let k = 0; k < folds; k++) {
-    const train = measurements.filter((_, i) => assignment[i] !== k);
+    // The same cases as read by this fold's own networks (a DenseNet fine-tuned without the fold), in the same order.
+    const seen = foldMeasurements?.(k) ?? measurements;
+    const train = seen.filter((_, i) => assignment[i] !== k);
     const fits = fitRecalibrations(train);
-    measurements.forEach((m, i) => {
+    seen.forEach((m, i) => {
       if (assignment[i] !== k) return;
       out.push({ measurement: m, fold: k, byMethod: recalibrateMethods(fits, calibratedVbmd(m), m.ageYears, m.fatMineralEquivalentMgPerCm3) });
     });
@@ -164,14 +169,20 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
   const withReference = cohort.cases.filter((c) => c.vbmdMgPerCm3 !== undefined);
   if (withReference.length < 5) throw new OpenBmdError('EMPTY_INPUT', `${withReference.length} case(s) have spine_vbmd; the recalibration needs at least 5`, { file: o.cohortCsv });
   const labelled = cohort.cases.filter((c) => c.cancellousMask !== undefined);
-  const trainNetworks = o.networksFrom === undefined && labelled.length >= MIN_LABELLED_FOR_NETWORKS;
-  const reuseDir = o.networksFrom ?? defaultCtSpineModelDir();
+  if (o.fineTuneFrom !== undefined && o.networksFrom !== undefined && resolve(o.fineTuneFrom) !== resolve(o.networksFrom)) {
+    throw new OpenBmdError('BAD_ARGUMENT', `--networks ${o.networksFrom} and --fine-tune ${o.fineTuneFrom} name different models: the DenseNet is fine-tuned from the model whose networks are reused`);
+  }
+  const networksFrom = o.networksFrom ?? o.fineTuneFrom;
+  const trainNetworks = networksFrom === undefined && labelled.length >= MIN_LABELLED_FOR_NETWORKS;
+  if (trainNetworks && o.fineTuneFrom !== undefined) throw new OpenBmdError('BAD_ARGUMENT', `the cohort has ${labelled.length} labelled series, enough to train the networks; fine-tuning (--fine-tune) is for a cohort with reference QCT and no labels`, { file: o.cohortCsv });
+  const reuseDir = networksFrom ?? defaultCtSpineModelDir();
   mkdirSync(o.outDir, { recursive: true });
   const failed: TrainCtSpineResult['failed'] = [];
   let reused: CtSpineModel | undefined;
   let trained: TrainedCtSpineNetworks | undefined;
   let regression: TrainedVbmdRegression | undefined;
   let measurements: CtSpineCaseMeasurement[];
+  const foldDensenet: CtSpineCaseMeasurement[][] = [];
   if (trainNetworks) {
     const partition = groupedPartition(labelled.map((c) => ({ group: c.patientId })), { train: 0.85, validation: 0.15, test: 0 }, o.seed);
     const samples = await loadSamples(labelled, o.write);
@@ -196,12 +207,33 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
     measurements.forEach(releaseRegressionInputs);
   } else {
     reused = await loadCtSpineModel(tf, reuseDir);
-    o.write(`[ct-spine] reusing the networks of ${reuseDir}${o.networksFrom === undefined ? ` (the cohort has ${labelled.length} labelled series; ${MIN_LABELLED_FOR_NETWORKS} are needed to train them)` : ''}`);
-    measurements = await measureAll(tf, reused.networks, withReference, o.write, failed);
+    o.write(`[ct-spine] reusing the networks of ${reuseDir}${networksFrom === undefined ? ` (the cohort has ${labelled.length} labelled series; ${MIN_LABELLED_FOR_NETWORKS} are needed to train them)` : ''}`);
+    if (o.fineTuneFrom === undefined) {
+      measurements = await measureAll(tf, reused.networks, withReference, o.write, failed);
+    } else {
+      // Without the DenseNet the inputs stay in the measurements for the fine-tuning below.
+      const { regression: shipped, ...imageNetworks } = reused.networks;
+      measurements = await measureAll(tf, imageNetworks, withReference, o.write, failed);
+      const fineTune = { epochs: o.epochs.regression, batchSize: REGRESSION_BATCH, seed: o.seed, cores: o.cores, write: o.write };
+      if (o.folds !== undefined) {
+        // Out-of-fold figures need a DenseNet per fold that never saw the fold's patients.
+        const assignment = groupedKFold(measurements.map((m) => ({ group: m.patientId })), o.folds, o.seed);
+        for (let k = 0; k < o.folds; k++) {
+          o.write(`[ct-spine] fold ${k + 1}/${o.folds}: DenseNet fine-tuned without the fold's patients`);
+          const foldNetwork = await fineTuneVbmdRegression(tf, shipped, measurements.filter((_, i) => assignment[i] !== k), { ...fineTune, checkpointDir: join(o.outDir, 'checkpoints', `densenet-fold-${k + 1}`) });
+          foldDensenet.push(measurementsWithDensenet(tf, foldNetwork.model, measurements));
+          foldNetwork.model.dispose();
+        }
+      }
+      regression = await fineTuneVbmdRegression(tf, shipped, measurements, { ...fineTune, checkpointDir: join(o.outDir, 'checkpoints', 'densenet') });
+      applyVbmdRegressionToMeasurements(tf, regression.model, measurements);
+      measurements.forEach(releaseRegressionInputs);
+      foldDensenet.forEach((fold) => fold.forEach(releaseRegressionInputs));
+    }
   }
-  const networks: CtSpineNetworks = trained !== undefined && regression !== undefined ? { ...trained.networks, regression: regression.model } : reused!.networks;
+  const networks: CtSpineNetworks = trained !== undefined && regression !== undefined ? { ...trained.networks, regression: regression.model } : regression !== undefined ? { ...reused!.networks, regression: regression.model } : reused!.networks;
   const recalibration = fitRecalibrations(measurements);
-  const reusedOnSameCohort = reused !== undefined && reused.description.trainingData.cohort === resolve(o.cohortCsv);
+  const reusedOnSameCohort = reused !== undefined && networksOrigin(reused)['cohort'] === resolve(o.cohortCsv);
   if (trained !== undefined || reusedOnSameCohort) o.write('[ct-spine] the networks were trained on this cohort: localisation and Dice figures here are not a validation');
   const stageValidation = trained === undefined && !reusedOnSameCohort ? summariseCtSpineStages(measurements) : undefined;
   if (stageValidation !== undefined) for (const line of formatCtSpineStageValidation(stageValidation)) o.write(`[ct-spine] ${line}`);
@@ -210,7 +242,7 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
   const methodPredictionsCsv: TrainCtSpineResult['methodPredictionsCsv'] = {};
   const outOfFoldMetrics: Record<string, unknown> = {};
   if (o.folds !== undefined) {
-    const outOfFold = crossValidateRecalibration(measurements, o.folds, o.seed);
+    const outOfFold = crossValidateRecalibration(measurements, o.folds, o.seed, foldDensenet.length === o.folds ? (k) => foldDensenet[k]! : undefined);
     for (const method of CALIBRATION_METHODS) {
       const scored = outOfFold.filter((f) => f.byMethod[method] !== null && f.measurement.referenceVbmdMgPerCm3 !== undefined);
       if (scored.length < 3) continue;
@@ -232,14 +264,27 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
     coronal: networkStage,
     sagittal: networkStage,
     segmentation: networkStage,
-    regression: regression !== undefined ? `trained on the segmented L1 and L2 of the ${labelled.length} labelled series' training partition, against their reference QCT` : `reused from ${reuseDir}`,
+    regression:
+      trained !== undefined
+        ? `trained on the segmented L1 and L2 of the ${labelled.length} labelled series' training partition, against their reference QCT`
+        : regression !== undefined
+          ? `fine-tuned from ${reuseDir} on the L1 and L2 of the series with reference QCT${o.folds === undefined ? '' : ` (and once per fold without the fold's patients, for the out-of-fold figures)`}`
+          : `reused from ${reuseDir}${withReference.length >= 30 ? ` (the cohort's ${withReference.length} reference QCT values could fine-tune it: --fine-tune ${reuseDir})` : ''}`,
     recalibration: CALIBRATION_METHODS.map((m) => `${m}: ${recalibration[m] === null ? 'not fitted (too few cases with it)' : `fitted on ${recalibration[m]!.n} cases`}`).join('; '),
   };
-  await saveCtSpineModel(tf, o, cohort, networks, trained, regression, reused, recalibration, stages, stageValidation, outOfFoldMetrics, failed.length);
+  await saveCtSpineModel(tf, o, cohort, networks, trained, regression, reused, recalibration, [...new Set(measurements.map((m) => m.scanner))].sort(), stages, stageValidation, outOfFoldMetrics, failed.length);
   if (stageValidation !== undefined) writeFileSync(join(o.outDir, 'stage-validation.json'), `${JSON.stringify({ simulated: cohort.simulated, cohort: resolve(o.cohortCsv), ...stageValidation }, null, 2)}\n`);
-  if (reused !== undefined) disposeCtSpineModel(reused);
-  else Object.values(networks).forEach((n) => n.dispose());
+  if (reused !== undefined) {
+    disposeCtSpineModel(reused);
+    regression?.model.dispose();
+  } else Object.values(networks).forEach((n) => n.dispose());
   return { modelDir: o.outDir, stages, measured: measurements.length, failed, recalibration, predictionsCsv, methodPredictionsCsv, stageValidation };
+}
+
+/** Where a reused model's networks were trained: its own cohort, or the one it reused them from in turn. */
+function networksOrigin(model: CtSpineModel): Record<string, unknown> {
+  const earlier = model.description.parameters['networksFrom'];
+  return typeof earlier === 'object' && earlier !== null ? (earlier as Record<string, unknown>) : { dir: model.dir, ...model.description.trainingData };
 }
 
 async function saveCtSpineModel(
@@ -251,6 +296,7 @@ async function saveCtSpineModel(
   regression: TrainedVbmdRegression | undefined,
   reused: CtSpineModel | undefined,
   recalibration: Record<CalibrationMethod, Recalibration | null>,
+  scanners: string[],
   stages: TrainCtSpineResult['stages'],
   stageValidation: CtSpineStageValidation | undefined,
   outOfFold: Record<string, unknown>,
@@ -267,12 +313,13 @@ async function saveCtSpineModel(
       pipeline: CT_SPINE_PIPELINE,
       command: o.command,
       seed: o.seed,
-      parameters: { recalibration, stages, ...(reused === undefined ? {} : { networksFrom: { dir: reused.dir, ...reused.description.trainingData } }) },
+      parameters: { recalibration, recalibrationScanners: scanners, stages, ...(reused === undefined ? {} : { networksFrom: networksOrigin(reused) }) },
       trainingData: { cohort: resolve(o.cohortCsv), simulated: cohort.simulated, cases: cohort.cases.length, description: cohort.description, generator: cohort.generator, failedCases: failedCount },
       metrics: {
         ...(Object.keys(outOfFold).length === 0 ? {} : { outOfFold }),
         ...(stageValidation === undefined ? {} : { stageValidation }),
         ...(trained === undefined ? (reused?.description.metrics['networkTraining'] === undefined ? {} : { networkTraining: reused.description.metrics['networkTraining'] }) : { networkTraining: { ...trained.history, ...(regression === undefined ? {} : { regression: regression.history }) } }),
+        ...(trained === undefined && regression !== undefined ? { densenetFineTuning: regression.history } : {}),
       },
     },
     {

@@ -2,6 +2,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
 import type { StageHistory } from '../../nn/training/train-stage-network.js';
 import { trainStageNetwork } from '../../nn/training/train-stage-network.js';
+import { copyModelWeights } from '../../nn/training/model-weights.js';
 import { regressionSpec } from './ct-spine-networks.js';
 import { REGRESSION_CHANNELS, REGRESSION_CROP, REGRESSION_MINERAL_SCALE_MG, REGRESSION_OUTPUT_SCALE_MG } from './vbmd-regression-input.js';
 import type { VbmdRegressionSample } from './vbmd-regression-training-data.js';
@@ -16,10 +17,14 @@ export interface VbmdRegressionTrainingOptions {
   maxLearningRate?: number;
   checkpointDir?: string;
   write?: (line: string) => void;
+  /** Start from this network's weights (fine-tuning on a hospital's QCT) instead of fresh ones. */
+  initial?: tfTypes.LayersModel;
 }
 
 /** The segmentation networks' 2e-3 made this regression's validation loss swing by half between epochs. */
 export const REGRESSION_LEARNING_RATE = 5e-4;
+/** Fine-tuning starts from a trained network: a fifth of the learning rate keeps it near what it learnt. */
+export const FINE_TUNE_LEARNING_RATE = 1e-4;
 
 export interface TrainedVbmdRegression {
   model: tfTypes.LayersModel;
@@ -44,6 +49,7 @@ export async function trainVbmdRegression(tf: typeof tfTypes, train: readonly Vb
     cores: o.cores,
     ...(o.checkpointDir === undefined ? {} : { checkpointDir: o.checkpointDir }),
     ...(o.write === undefined ? {} : { write: o.write }),
+    ...(o.initial === undefined ? {} : { initialise: (model: tfTypes.LayersModel) => copyModelWeights(tf, o.initial!, model, 'DenseNet regression') }),
   });
   return { model: trained.model, spec, history: trained.history };
 }

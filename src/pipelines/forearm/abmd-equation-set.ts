@@ -1,3 +1,4 @@
+import { deviceName } from '../../io/dicom/device-name.js';
 import type { AbmdEquation } from './abmd-equation.js';
 import { applyAbmdEquation, fitAbmdEquation } from './abmd-equation.js';
 
@@ -29,11 +30,8 @@ export interface AbmdEquationInput {
   detector: string;
 }
 
-/** The detector a radiograph came from, as its DICOM names it (Manufacturer and ManufacturerModelName). */
-export function detectorName(manufacturer: string | undefined, model: string | undefined): string {
-  const part = (v: string | undefined, missing: string): string => (v === undefined || v.trim() === '' ? missing : v.trim());
-  return `${part(manufacturer, 'unknown manufacturer')} / ${part(model, 'unknown model')}`;
-}
+/** The detector a radiograph came from (DICOM Manufacturer / ManufacturerModelName). */
+export const detectorName = deviceName;
 
 export function softTissueOf(estimate: SoftTissueEstimate, m: AbmdEquationInput): number {
   return estimate === 'rectangle' ? m.softTissueThicknessMm : m.softTissueUnderRadiusMm;

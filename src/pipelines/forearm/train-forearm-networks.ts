@@ -4,8 +4,7 @@ import type { TrainingLossName } from '../../nn/losses/training-loss.js';
 import type { TrainingData } from '../../nn/training/training-data.js';
 import type { StageHistory } from '../../nn/training/train-stage-network.js';
 import { trainStageNetwork } from '../../nn/training/train-stage-network.js';
-import { modelWeightLengths, readModelWeights, writeModelWeights } from '../../nn/training/model-weights.js';
-import { OpenBmdError } from '../../core/errors.js';
+import { copyModelWeights } from '../../nn/training/model-weights.js';
 import type { ForearmNetworks } from './forearm-model.js';
 import { coarseLandmarkSpec, fineLandmarkSpec, segmentationSpec } from './forearm-networks.js';
 import { coarseLandmarkTrainingData, fineLandmarkTrainingData, segmentationTrainingData } from './forearm-training-data.js';
@@ -61,7 +60,7 @@ export async function trainForearmNetworks(tf: typeof tfTypes, train: readonly F
       maxLearningRate: o.initial === undefined ? 2e-3 : 5e-4,
       cores: o.cores,
       ...(o.checkpointDir === undefined ? {} : { checkpointDir: o.checkpointDir }),
-      ...(o.initial === undefined ? {} : { initialise: (model: tfTypes.LayersModel) => copyWeights(tf, o.initial![stage], model, stage) }),
+      ...(o.initial === undefined ? {} : { initialise: (model: tfTypes.LayersModel) => copyModelWeights(tf, o.initial![stage], model, stage) }),
       ...(o.write === undefined ? {} : { write: o.write }),
     });
     networks[stage] = trained.model;
@@ -71,9 +70,3 @@ export async function trainForearmNetworks(tf: typeof tfTypes, train: readonly F
 }
 
 /** Copies a trained network's weights into a fresh one of the same architecture (fine-tuning starts there). */
-function copyWeights(tf: typeof tfTypes, from: tfTypes.LayersModel, to: tfTypes.LayersModel, stage: string): void {
-  if (JSON.stringify(modelWeightLengths(from)) !== JSON.stringify(modelWeightLengths(to))) {
-    throw new OpenBmdError('BAD_MODEL', `the ${stage} network to fine-tune has another architecture than this version of openbmd builds`);
-  }
-  writeModelWeights(tf, to, readModelWeights(from));
-}
