@@ -20,6 +20,7 @@ import { SEGMENTATION_CROP } from '../src/pipelines/ct-spine/ct-spine-networks.j
 import type { CtSpineCaseMeasurement } from '../src/pipelines/ct-spine/measure-ct-spine-case.js';
 import { fitRecalibration } from '../src/pipelines/ct-spine/train-ct-spine.js';
 import { REGRESSION_CHANNELS, REGRESSION_CROP, REGRESSION_MINERAL_SCALE_MG, mirrorRegressionInput, vbmdRegressionInput } from '../src/pipelines/ct-spine/vbmd-regression-input.js';
+import { levelsFoundBySpacing } from '../src/pipelines/ct-spine/levels-by-spacing.js';
 
 test('rods in a water block are found where they are and fitted: slope and intercept as built, r > 0.999', () => {
   const n = 200;
@@ -179,4 +180,21 @@ test('the age term scaled by the fat mineral equivalent carries a recalibration 
   assert.ok(bias(false) > 3, `age alone: bias ${bias(false)}`);
   assert.equal(ageCovariate(60, null, 77), 60);
   assert.ok(Math.abs(ageCovariate(60, 70, 77) - (60 * 70) / 77) < 1e-12);
+});
+
+test('a weak T12 peak is its level only where L1 and L2 put it: near the extrapolated row, in their column, inside the field', () => {
+  // L1 at row 87, L2 at row 101: spacing 14 rows, so T12 is expected at row 73 (+-4.2).
+  const found = [false, true, true];
+  const at = (t12: [number, number], confidence = 0.3, rows = 200): boolean => levelsFoundBySpacing([t12, [91, 87], [92, 101]], [confidence, 0.7, 0.8], found, rows)[0]!;
+  assert.equal(at([90, 74]), true);
+  assert.equal(at([90, 77.1]), true);
+  assert.equal(at([90, 77.3]), false, 'more than 30 % of a spacing off');
+  assert.equal(at([97.6, 74]), false, 'more than 5 pixels across');
+  assert.equal(at([90, 74], 0.19), false, 'below the weak-peak threshold');
+  assert.equal(at([90, 74], 0.3, 76), false, 'at the bottom edge of a 76-row field');
+  // Interpolated in the middle too, and never with only one level found.
+  assert.deepEqual(levelsFoundBySpacing([[91, 73], [91, 88], [92, 101]], [0.8, 0.25, 0.8], [true, false, true], 200), [false, true, false]);
+  assert.deepEqual(levelsFoundBySpacing([[90, 74], [91, 87], [92, 101]], [0.3, 0.3, 0.8], [false, false, true], 200), [false, false, false]);
+  // Order reversed (L2 above L1): no spacing to trust.
+  assert.deepEqual(levelsFoundBySpacing([[90, 74], [91, 101], [92, 87]], [0.3, 0.7, 0.8], found, 200), [false, false, false]);
 });

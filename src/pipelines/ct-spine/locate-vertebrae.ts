@@ -4,6 +4,7 @@ import { heatmapPeaks } from '../../nn/architectures/spatial-configuration-net.j
 import { predictInBatches } from '../../nn/inference.js';
 import type { TargetLevel } from './ct-spine-networks.js';
 import { CORONAL_WINDOW, FOUND_THRESHOLD, LOCATE_AMPLITUDE, SAGITTAL_WINDOW, TARGET_LEVELS } from './ct-spine-networks.js';
+import { levelsFoundBySpacing } from './levels-by-spacing.js';
 import type { SpineProjection } from './spine-projections.js';
 import { PROJECTION_PIXEL_MM, coronalMip, defaultWindowPlacement, projectionWindow, sagittalSlabMip } from './spine-projections.js';
 
@@ -17,6 +18,8 @@ export interface LocatedLevel {
   /** Where it was seen: coronal (x, z) and sagittal (y, z) projection pixels. */
   coronalPoint: [number, number] | null;
   sagittalPoint: [number, number] | null;
+  /** Found from a weak peak where its two neighbours put it (levelsFoundBySpacing), not on its own. */
+  foundBySpacing: boolean;
 }
 
 export interface VertebraLocalisation {
@@ -64,7 +67,9 @@ export function locateVertebrae(tf: typeof tfTypes, networks: { coronal: tfTypes
     });
     return { confidence: pick.value / LOCATE_AMPLITUDE, point: pick.point };
   });
-  const found = best.map((b) => b.confidence >= FOUND_THRESHOLD);
+  const strong = best.map((b) => b.confidence >= FOUND_THRESHOLD);
+  const bySpacing = levelsFoundBySpacing(best.map((b) => b.point), best.map((b) => b.confidence), strong, coronal.rows);
+  const found = strong.map((f, l) => f || bySpacing[l]!);
   const xOf = (point: [number, number]): number => coronal.firstColumnMm + point[0] * PROJECTION_PIXEL_MM;
   const zOf = (row: number): number => coronal.topZMm - row * PROJECTION_PIXEL_MM;
   const foundX = best.filter((_, l) => found[l]).map((b) => xOf(b.point));
@@ -78,11 +83,11 @@ export function locateVertebrae(tf: typeof tfTypes, networks: { coronal: tfTypes
 
   const located: LocatedLevel[] = TARGET_LEVELS.map((level, l) => {
     const b = best[l]!;
-    if (!found[l]) return { level, found: false, confidence: b.confidence, centreMm: null, coronalPoint: null, sagittalPoint: null };
+    if (!found[l]) return { level, found: false, confidence: b.confidence, centreMm: null, coronalPoint: null, sagittalPoint: null, foundBySpacing: false };
     const z = zOf(b.point[1]);
     const sagittalPoint = bodyAtHeight(sagittalMaps, sagittalWindows, sw.columns, sw.rows, (sagittal.topZMm - z) / PROJECTION_PIXEL_MM);
     const y = sagittal.firstColumnMm + sagittalPoint[0] * PROJECTION_PIXEL_MM;
-    return { level, found: true, confidence: b.confidence, centreMm: [xOf(b.point), y, z], coronalPoint: b.point, sagittalPoint };
+    return { level, found: true, confidence: b.confidence, centreMm: [xOf(b.point), y, z], coronalPoint: b.point, sagittalPoint, foundBySpacing: bySpacing[l]! };
   });
   return { levels: located, coronal, sagittal, midlineMm, orderProblem: levelOrderProblem(located) };
 }

@@ -59,6 +59,7 @@ export interface CtSpineCaseMeasurement {
 export function measurementFlags(series: CtSpineSeries, m: CtSpineMeasurement, reported: ReturnType<typeof reportedLevels>): string[] {
   const flags = [...series.qcFlags];
   for (const l of m.levels) if (!l.located.found) flags.push(`${l.level.toLowerCase()}-not-found`);
+  for (const l of m.levels) if (l.located.foundBySpacing) flags.push(`${l.level.toLowerCase()}-found-by-spacing`);
   if (m.localisation.orderProblem !== null) flags.push('level-order-inconsistent');
   if (reported === null) flags.push('l1-l2-not-measurable');
   else if (reported.substituted !== null) flags.push('t12-substituted');
