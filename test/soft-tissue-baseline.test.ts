@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createImage2D } from '../src/core/image2d.js';
 import type { Point, Quad } from '../src/pipelines/forearm/forearm-roi-geometry.js';
-import { percentileOf, softTissueBaselineUnderRadius } from '../src/pipelines/forearm/soft-tissue-baseline.js';
+import { softTissueBaselineUnderRadius } from '../src/pipelines/forearm/soft-tissue-baseline.js';
+import { percentileOf } from '../src/stats/percentile.js';
 import { applyAbmdEquationSet, detectorName, detectorUnseen, fitAbmdEquationSet } from '../src/pipelines/forearm/abmd-equation-set.js';
 import { parseAbmdEquationSet } from '../src/pipelines/forearm/forearm-model.js';
 

@@ -5,6 +5,7 @@ import { analyzeCommand } from './analyze-command.js';
 import type { AnalyzeCommandOptions } from './analyze-command.js';
 import { demoCommand } from './demo-command.js';
 import { evaluateCommand } from './evaluate-command.js';
+import { mineralResponseCommand } from './mineral-response-command.js';
 import { predictCommand } from './predict-command.js';
 import { reportFailure } from './exit-on-error.js';
 import { formatInspectText, inspectPath } from './inspect-command.js';
@@ -90,6 +91,20 @@ program
   .option('--json', 'print metrics.json on stdout')
   .action(async (options: { cohort: string; predictions: string; out?: string; model?: string; json?: boolean }) => {
     await evaluateCommand(options);
+  });
+
+program
+  .command('mineral-response')
+  .description('forearm: simulate the same children at two mineral factors and at 1, predict each with a model, and report how much of a true change in bone the predictions show (SIMULATED)')
+  .requiredOption('--model <dir>', 'forearm model folder')
+  .requiredOption('--out <dir>', 'folder for the three cohorts, their predictions and mineral-response.json')
+  .option('--n <children>', 'children per cohort (default 100)', parsePositiveInteger, 100)
+  .option('--seed <k>', 'simulation seed (default 77)', parseNonNegativeInteger, 77)
+  .option('--factors <low,high>', 'mineral factors (default 0.85,1.15)', '0.85,1.15')
+  .action(async (options: { model: string; out: string; n: number; seed: number; factors: string }) => {
+    const factors = options.factors.split(',').map(Number);
+    if (factors.length !== 2 || !factors.every(Number.isFinite)) throw new OpenBmdError('BAD_ARGUMENT', `--factors wants LOW,HIGH, got '${options.factors}'`);
+    await mineralResponseCommand({ model: options.model, out: options.out, n: options.n, seed: options.seed, factors: [factors[0]!, factors[1]!] });
   });
 
 program

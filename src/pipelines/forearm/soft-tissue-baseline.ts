@@ -1,4 +1,5 @@
 import type { Image2D } from '../../core/image2d.js';
+import { percentileOf } from '../../stats/percentile.js';
 import type { Point, Quad } from './forearm-roi-geometry.js';
 
 /**
@@ -34,15 +35,6 @@ export function sampleBilinear(image: Image2D, x: number, y: number): number {
   const fy = y - y0;
   const at = (i: number, j: number): number => Number(image.data[j * columns + i]);
   return (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) + fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
-}
-
-/** Percentile with linear interpolation between order statistics (numpy's default). */
-export function percentileOf(values: readonly number[], share: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = share * (sorted.length - 1);
-  const low = Math.floor(position);
-  const high = Math.min(sorted.length - 1, low + 1);
-  return sorted[low]! + (position - low) * (sorted[high]! - sorted[low]!);
 }
 
 /**
