@@ -60,7 +60,7 @@ export function forearmSummaryLines(a: ForearmAnalysis): string[] {
   return [
     `Distal-radius aBMD (Eq. [2]): ${abmd}${a.interpretation === undefined ? '' : ` - ${a.interpretation.wording}`}`,
     `Step wedge: ${m.calibration.thicknessMm.length} steps, calibration r = ${m.calibration.r.toFixed(4)}, angle ${((m.wedge.pose.angleRad * 180) / Math.PI).toFixed(1)} deg, Eq. [1] score ${m.wedge.score.toFixed(3)}`,
-    `Equivalent wedge thickness: radius ${m.rois.radiusThicknessMm.toFixed(2)} mm (${m.rois.radiusPixels} bone pixels), soft tissue beneath it ${m.rois.softTissueUnderRadiusMm.toFixed(2)} mm (${m.rois.baseline.rowsFitted}/${m.rois.baseline.rows} rows), rectangle ${m.rois.softTissueThicknessMm.toFixed(2)} mm (${m.geometry.softTissueSide})`,
+    `Equivalent wedge thickness: radius ${m.rois.radiusThicknessMm.toFixed(2)} mm (${m.rois.radiusPixels} bone pixels), soft tissue beneath it ${Number.isFinite(m.rois.softTissueUnderRadiusMm) ? `${m.rois.softTissueUnderRadiusMm.toFixed(2)} mm` : 'not estimated'} (${m.rois.baseline.rowsFitted}/${m.rois.baseline.rows} rows), rectangle ${m.rois.softTissueThicknessMm.toFixed(2)} mm (${m.geometry.softTissueSide})`,
     `Eq. [2]: ${a.equationScope === undefined ? 'not applied' : a.equationScope === 'detector' ? `this detector's own (${a.detector})` : `pooled over the training detectors${a.flags.includes('detector-not-in-training') ? ` (${a.detector} was not among them)` : ''}`}`,
     `QC flags: ${a.flags.length === 0 ? 'none' : a.flags.join(', ')}`,
   ];
