@@ -5,7 +5,8 @@ import { createImage2D } from '../src/core/image2d.js';
 import type { Point, Quad } from '../src/pipelines/forearm/forearm-roi-geometry.js';
 import { softTissueBaselineUnderRadius } from '../src/pipelines/forearm/soft-tissue-baseline.js';
 import { percentileOf } from '../src/stats/percentile.js';
-import { applyAbmdEquationSet, detectorName, detectorUnseen, fitAbmdEquationSet } from '../src/pipelines/forearm/abmd-equation-set.js';
+import { applyAbmdEquationSet, detectorUnseen, fitAbmdEquationSet } from '../src/pipelines/forearm/abmd-equation-set.js';
+import { deviceName } from '../src/io/dicom/device-name.js';
 import { parseAbmdEquationSet } from '../src/pipelines/forearm/forearm-model.js';
 
 const COLUMNS = 400;
@@ -79,7 +80,7 @@ test('Eq. [2] per detector: exact data give back each detector\'s P, Q, R; an un
   // Fewer than 12 cases of a detector: the pooled equation only.
   assert.equal(fitAbmdEquationSet(cases.slice(0, 22), 'under-radius').detectors.length, 0);
   assert.equal(fitAbmdEquationSet(cases.slice(0, 24), 'under-radius').detectors.length, 2);
-  assert.equal(detectorName(' Acme ', undefined), 'Acme / unknown model');
+  assert.equal(deviceName(' Acme ', undefined), 'Acme / unknown model');
 });
 
 test('model files: an Eq. [2] set parses, and so does the single equation older models stored (seed 000\'s rectangle)', () => {

@@ -12,7 +12,7 @@ import { writeSecondaryCapture } from '../io/dicom/write/write-secondary-capture
 import { nnBackend } from '../nn/nn-backend.js';
 import type { ForearmAnalysis } from '../pipelines/forearm/analyze-forearm.js';
 import { analyzeForearm, forearmImage, refusingFlags } from '../pipelines/forearm/analyze-forearm.js';
-import { detectorName } from '../pipelines/forearm/abmd-equation-set.js';
+import { deviceName } from '../io/dicom/device-name.js';
 import type { ForearmModel } from '../pipelines/forearm/forearm-model.js';
 import { defaultForearmModelDir, disposeForearmModel, loadForearmModel } from '../pipelines/forearm/forearm-model.js';
 import { forearmOverlayPng } from '../pipelines/forearm/forearm-overlay.js';
@@ -54,7 +54,7 @@ export async function analyzeForearmFile(tf: typeof tfTypes, model: ForearmModel
   const dicom = await readDicomFile(file);
   const image = forearmImage(dicom);
   const phantom = readStepWedgePhantom(phantomPath);
-  const analysis = analyzeForearm(tf, model, image, phantom, file, detectorName(dicom.acquisition.manufacturer, dicom.acquisition.model), who, knowledge);
+  const analysis = analyzeForearm(tf, model, image, phantom, file, deviceName(dicom.acquisition.manufacturer, dicom.acquisition.model), who, knowledge);
   const simulated = /SIMULATED/i.test(dicom.seriesDescription ?? '');
   const banner = simulated ? 'SIMULATED image: not clinical evidence' : undefined;
   const result = { ...forearmResultJson(analysis, model, simulated), phantom: { file: phantomPath, ...phantom } };

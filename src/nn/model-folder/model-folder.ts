@@ -49,6 +49,15 @@ export interface ModelExpectation {
   networks?: Record<string, { inputShapes?: (number | null)[][] }>;
 }
 
+/**
+ * Where a model's networks were trained: its own training cohort, or, when it reused another
+ * model's networks, the origin recorded then (parameters.networksFrom), kept through every reuse.
+ */
+export function networksOrigin(description: ModelDescription, dir: string): Record<string, unknown> {
+  const earlier = description.parameters['networksFrom'];
+  return typeof earlier === 'object' && earlier !== null ? (earlier as Record<string, unknown>) : { dir, ...description.trainingData };
+}
+
 /** Reads and validates model.json alone (no networks loaded). */
 export function readModelDescription(dir: string): ModelDescription {
   if (!existsSync(dir)) throw new OpenBmdError('FILE_NOT_FOUND', 'model folder not found', { file: dir });

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { OpenBmdError, describeThrown } from '../../core/errors.js';
-import { saveModelFolder } from '../../nn/model-folder/model-folder.js';
+import { networksOrigin, saveModelFolder } from '../../nn/model-folder/model-folder.js';
 import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
 import { loadMaterialCatalog } from '../../physics/material-catalog.js';
 import { groupedKFold, groupedPartition } from '../../stats/grouped-splits.js';
@@ -233,7 +233,7 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
   }
   const networks: CtSpineNetworks = trained !== undefined && regression !== undefined ? { ...trained.networks, regression: regression.model } : regression !== undefined ? { ...reused!.networks, regression: regression.model } : reused!.networks;
   const recalibration = fitRecalibrations(measurements);
-  const reusedOnSameCohort = reused !== undefined && networksOrigin(reused)['cohort'] === resolve(o.cohortCsv);
+  const reusedOnSameCohort = reused !== undefined && networksOrigin(reused.description, reused.dir)['cohort'] === resolve(o.cohortCsv);
   if (trained !== undefined || reusedOnSameCohort) o.write('[ct-spine] the networks were trained on this cohort: localisation and Dice figures here are not a validation');
   const stageValidation = trained === undefined && !reusedOnSameCohort ? summariseCtSpineStages(measurements) : undefined;
   if (stageValidation !== undefined) for (const line of formatCtSpineStageValidation(stageValidation)) o.write(`[ct-spine] ${line}`);
@@ -281,12 +281,6 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
   return { modelDir: o.outDir, stages, measured: measurements.length, failed, recalibration, predictionsCsv, methodPredictionsCsv, stageValidation };
 }
 
-/** Where a reused model's networks were trained: its own cohort, or the one it reused them from in turn. */
-function networksOrigin(model: CtSpineModel): Record<string, unknown> {
-  const earlier = model.description.parameters['networksFrom'];
-  return typeof earlier === 'object' && earlier !== null ? (earlier as Record<string, unknown>) : { dir: model.dir, ...model.description.trainingData };
-}
-
 async function saveCtSpineModel(
   tf: typeof tfTypes,
   o: TrainCtSpineOptions,
@@ -313,7 +307,7 @@ async function saveCtSpineModel(
       pipeline: CT_SPINE_PIPELINE,
       command: o.command,
       seed: o.seed,
-      parameters: { recalibration, recalibrationScanners: scanners, stages, ...(reused === undefined ? {} : { networksFrom: networksOrigin(reused) }) },
+      parameters: { recalibration, recalibrationScanners: scanners, stages, ...(reused === undefined ? {} : { networksFrom: networksOrigin(reused.description, reused.dir) }) },
       trainingData: { cohort: resolve(o.cohortCsv), simulated: cohort.simulated, cases: cohort.cases.length, description: cohort.description, generator: cohort.generator, failedCases: failedCount },
       metrics: {
         ...(Object.keys(outOfFold).length === 0 ? {} : { outOfFold }),

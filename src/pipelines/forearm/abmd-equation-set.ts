@@ -1,4 +1,3 @@
-import { deviceName } from '../../io/dicom/device-name.js';
 import type { AbmdEquation } from './abmd-equation.js';
 import { applyAbmdEquation, fitAbmdEquation } from './abmd-equation.js';
 
@@ -29,9 +28,6 @@ export interface AbmdEquationInput {
   softTissueUnderRadiusMm: number;
   detector: string;
 }
-
-/** The detector a radiograph came from (DICOM Manufacturer / ManufacturerModelName). */
-export const detectorName = deviceName;
 
 export function softTissueOf(estimate: SoftTissueEstimate, m: AbmdEquationInput): number {
   return estimate === 'rectangle' ? m.softTissueThicknessMm : m.softTissueUnderRadiusMm;

@@ -11,7 +11,7 @@ import type { ForearmCase } from './forearm-cohort.js';
 import type { ForearmNetworks } from './forearm-model.js';
 import type { Point } from './forearm-roi-geometry.js';
 import { readKeyPoints, readLabels } from './forearm-training-samples.js';
-import { detectorName } from './abmd-equation-set.js';
+import { deviceName } from '../../io/dicom/device-name.js';
 
 /** Eq. [2]'s inputs for one case, and, where the cohort has labels, how the networks did on it. */
 export interface ForearmCaseMeasurement {
@@ -58,7 +58,7 @@ export async function measureForearmCase(tf: typeof tfTypes, networks: ForearmNe
     radiusThicknessMm: m.rois.radiusThicknessMm,
     softTissueThicknessMm: m.rois.softTissueThicknessMm,
     softTissueUnderRadiusMm: m.rois.softTissueUnderRadiusMm,
-    detector: detectorName(dicom.acquisition.manufacturer, dicom.acquisition.model),
+    detector: deviceName(dicom.acquisition.manufacturer, dicom.acquisition.model),
     calibrationR: m.calibration.r,
     flags,
     keyPoints: location.keyPoints,

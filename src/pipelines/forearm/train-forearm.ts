@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../core/errors.js';
-import { saveModelFolder } from '../../nn/model-folder/model-folder.js';
+import { networksOrigin, saveModelFolder } from '../../nn/model-folder/model-folder.js';
 import { errorSummary } from '../../stats/error-summary.js';
 import { groupedKFold, groupedPartition } from '../../stats/grouped-splits.js';
 import { pearsonCorrelation } from '../../stats/pearson-correlation.js';
@@ -186,7 +186,7 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   const failedOnce = [...new Map(failed.map((f) => [f.caseId, f])).values()];
   const networks = final?.networks ?? reused!.networks;
   // Stage validation counts only cases the networks never trained on: out-of-fold ones, or a reused model's when it was trained on another cohort.
-  const reusedOnSameCohort = reused !== undefined && networksTrainingData(reused)['cohort'] === resolve(o.cohortCsv);
+  const reusedOnSameCohort = reused !== undefined && networksOrigin(reused.description, reused.dir)['cohort'] === resolve(o.cohortCsv);
   if (reusedOnSameCohort) o.write(`[forearm] the networks of ${reuseDir} were trained on this cohort: their key points and masks here are not a validation`);
   const heldOut = o.folds !== undefined && final !== undefined ? outOfFold.map((f) => f.measurement) : final === undefined && !reusedOnSameCohort ? allMeasurements : [];
   const stageValidation = summariseForearmStages(heldOut);
@@ -228,12 +228,6 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   if (reused !== undefined) disposeForearmModel(reused);
   else if (final !== undefined) Object.values(final.networks).forEach((n: tfTypes.LayersModel) => n.dispose());
   return { modelDir: o.outDir, stages, measured: allMeasurements.length, failed: failedOnce, equation, predictionsCsv, stageValidation };
-}
-
-/** The cohort a model's networks were trained on: its own, or, when it reused another's, that one's (kept through every reuse). */
-function networksTrainingData(model: ForearmModel): Record<string, unknown> {
-  const earlier = model.description.parameters['networksFrom'];
-  return typeof earlier === 'object' && earlier !== null ? (earlier as Record<string, unknown>) : { ...model.description.trainingData };
 }
 
 /** One held-out case: openbmd's prediction and seed 000's (the same folds), for the comparison in metrics. */
@@ -293,7 +287,7 @@ async function saveForearmModel(
       pipeline: FOREARM_PIPELINE,
       command: o.command,
       seed: o.seed,
-      parameters: { abmdEquation: equation, stages, backgroundRemoval, ...(reused === undefined ? {} : { networksFrom: networksTrainingData(reused) }) },
+      parameters: { abmdEquation: equation, stages, backgroundRemoval, ...(reused === undefined ? {} : { networksFrom: networksOrigin(reused.description, reused.dir) }) },
       trainingData: { cohort: resolve(o.cohortCsv), simulated: cohort.simulated, cases: cohort.cases.length, description: cohort.description, generator: cohort.generator, failedCases: failedCount },
       metrics: {
         ...(outOfFold === undefined ? {} : { outOfFold }),
