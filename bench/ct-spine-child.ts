@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { loadClinicalKnowledge } from '../src/clinical/clinical-knowledge.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
 import { loadMaterialCatalog } from '../src/physics/material-catalog.js';
-import { analyzeCtSpineFolder } from '../src/cli/analyze-ct-spine-command.js';
+import { PIPELINES } from '../src/pipelines/registry.js';
+import { analyzeStudy } from '../src/run/analyze-study.js';
+import { simulatedBanner } from '../src/report/analysis-explanation.js';
+import { resultEnvelope } from '../src/report/result-envelope.js';
+import { writeAnalysisOutputs } from '../src/report/write-analysis-outputs.js';
 import { readCtRodPhantom } from '../src/calibration/ct-rods/ct-rod-phantom.js';
 import { findCtRods } from '../src/calibration/ct-rods/find-ct-rods.js';
 import { internalCalibration, internalCalibrationMgPerCm3 } from '../src/calibration/phantomless/internal-calibration.js';
@@ -27,7 +31,12 @@ const catalog = loadMaterialCatalog();
 const knowledge = loadClinicalKnowledge();
 const loadedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 const t0 = process.hrtime.bigint();
-await analyzeCtSpineFolder(tf, model, catalog, folder, phantomPath, { ageYears: 65, sex: 'F' }, knowledge, join(outDir, 'analyze'));
+// What analyze does after loading the model: the per-case function, the explanation and every output.
+const pipeline = PIPELINES['ct-spine'];
+const analyzed = await analyzeStudy({ pipeline, tf, model, request: { inputs: [folder], phantom: phantomPath }, person: { ageYears: 65, sex: 'F' }, knowledge });
+const explanation = pipeline.explain(analyzed.analysis, model, analyzed.study, simulatedBanner(analyzed.study.simulated));
+const envelope = resultEnvelope({ pipeline: pipeline.site, method: pipeline.method, inputs: [folder], uids: analyzed.study, simulated: analyzed.study.simulated, phantom: null, person: analyzed.person, summary: pipeline.summarize(analyzed.analysis), refusingFlags: pipeline.refusingFlags, refusal: analyzed.refusal, model: model.description, provenance: explanation.provenance });
+await writeAnalysisOutputs({ outDir: join(outDir, 'analyze'), envelope, explanation, identity: analyzed.study.identity });
 const analyzeSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const stages: Record<string, number> = {};
 const time = async <T>(name: string, f: () => T | Promise<T>): Promise<T> => {

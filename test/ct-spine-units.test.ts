@@ -14,7 +14,7 @@ import { tempDir } from './helpers/temp-dir.js';
 import type { LevelMeasurement } from '../src/pipelines/ct-spine/measure-ct-spine.js';
 import { erodeRegion, reportedLevels } from '../src/pipelines/ct-spine/measure-ct-spine.js';
 import { leastSquares } from '../src/stats/least-squares.js';
-import { ageFromDates } from '../src/cli/analyze-ct-spine-command.js';
+import { ageFromDates } from '../src/io/dicom/patient-age.js';
 import { ageCovariate, recalibrate } from '../src/pipelines/ct-spine/ct-spine-model.js';
 import { SEGMENTATION_CROP } from '../src/pipelines/ct-spine/ct-spine-networks.js';
 import type { CtSpineCaseMeasurement } from '../src/pipelines/ct-spine/measure-ct-spine-case.js';

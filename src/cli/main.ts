@@ -1,20 +1,13 @@
 #!/usr/bin/env node
+// The `openbmd` command: it parses arguments and calls the drivers (src/run). Each command imports
+// what it needs when it runs, so --version, --help and inspect start without the NN, plot or PDF code.
 import { Command } from 'commander';
 import { OpenBmdError } from '../core/errors.js';
-import { analyzeCommand } from './analyze-command.js';
-import type { AnalyzeCommandOptions } from './analyze-command.js';
-import { demoCommand } from './demo-command.js';
-import { evaluateCommand } from './evaluate-command.js';
-import { mineralResponseCommand } from './mineral-response-command.js';
-import { predictCommand } from './predict-command.js';
+import type { SimulateCohortOptions } from '../simulate/simulate-cohort.js';
 import { reportFailure } from './exit-on-error.js';
-import { formatInspectText, inspectPath } from './inspect-command.js';
-import { formatModelReport, inspectModelFolder } from './inspect-model-command.js';
-import { simulateCommand } from './simulate-command.js';
-import type { SimulateCommandOptions } from './simulate-command.js';
-import { trainCommand } from './train-command.js';
-import { trainCtSpineCommand } from './train-ct-spine-command.js';
-import type { TrainCommandOptions } from './train-command.js';
+
+/** Progress and where things were written go to stderr; results to stdout. */
+const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
 const program = new Command();
 program
@@ -25,28 +18,33 @@ program
 
 program
   .command('demo')
-  .description('simulate small SIMULATED forearm and CT cohorts, cross-validate both pipelines on them, evaluate and write the HTML/PDF reports (a few minutes)')
+  .description('simulate a small SIMULATED cohort for every pipeline, cross-validate each on it, evaluate and write the HTML/PDF reports, analyse one case of each (a few minutes)')
   .option('--out <dir>', 'working folder (default openbmd-demo/)')
   .option('--n <count>', 'forearm radiographs to simulate (default 100)', parsePositiveInteger)
   .option('--ct-n <count>', 'CT series of the CT part (default 16; 0 leaves it out)', parseNonNegativeInteger)
   .option('--seed <k>', 'random seed', parseNonNegativeInteger, 7)
   .action(async (options: { out?: string; n?: number; ctN?: number; seed: number }) => {
-    await demoCommand(options);
+    const { runDemo } = await import('../run/run-demo.js');
+    await runDemo({ out: options.out, n: { forearm: options.n, 'ct-spine': options.ctN }, seed: options.seed, say });
   });
 
 program
   .command('analyze')
-  .description('one radiograph: aBMD, clinical wording, calibration r and QC flags; result.json, overlay.png, report.pdf and a DICOM Secondary Capture of the overlay')
-  .argument('<file>', 'DICOM radiograph (hand/forearm with the step wedge)')
-  .option('--site <site>', 'pipeline: forearm (a file) or ct-spine (a series folder); default by what the path is')
-  .option('--model <dir>', 'model folder (default: the shipped models/forearm or models/ct-spine)')
-  .option('--out <dir>', 'output folder (default openbmd-out/<file name>)')
+  .description('one study: the BMD, its clinical wording and QC flags; result.json, overlay.png, report.pdf, a DICOM Secondary Capture of the overlay, and SEG + SR where the pipeline segments')
+  .argument('<inputs...>', 'a radiograph (DICOM; AP then lateral where the pipeline reads both) or a CT series folder')
+  .option('--site <site>', 'the pipeline (forearm, ct-spine); default: from the DICOM (Modality, BodyPartExamined, ViewPosition)')
+  .option('--model <dir>', "model folder (default: the pipeline's shipped model in models/)")
+  .option('--out <dir>', 'output folder (default openbmd-out/<input name>)')
   .option('--phantom <json>', 'phantom description: forearm step wedge (default data/phantoms/step-wedge-4x2mm-ha600.json), or CT rods in the field (default none: phantomless)')
-  .option('--age <years>', 'age, for the Z-score where a reference exists', parsePositiveNumber)
-  .option('--sex <F|M>', 'sex, for the Z-score where a reference exists')
+  .option('--age <years>', 'age, for the Z-score and the recalibration (default: from the DICOM dates)', parsePositiveNumber)
+  .option('--sex <F|M>', 'sex, for the Z-score (default: from the DICOM)', parseSex)
   .option('--json', 'print result.json on stdout')
-  .action(async (file: string, options: AnalyzeCommandOptions) => {
-    await analyzeCommand(file, options);
+  .action(async (inputs: string[], options: { site?: string; model?: string; out?: string; phantom?: string; age?: number; sex?: 'F' | 'M'; json?: boolean }) => {
+    const { runAnalyze } = await import('../run/run-analyze.js');
+    const r = await runAnalyze({ inputs, site: options.site, modelDir: options.model, outDir: options.out, phantom: options.phantom, person: { sex: options.sex, ageYears: options.age }, say });
+    process.stdout.write(options.json === true ? `${JSON.stringify(r.envelope)}\n` : `${r.summary.join('\n')}\n`);
+    say(`openbmd analyze: wrote ${Object.values(r.files).join(', ')}`);
+    if (r.refusal !== undefined) throw new OpenBmdError('INVALID_VALUE', `${r.refusal}; see ${r.files.overlayPng}`, { file: inputs[0] });
   });
 
 program
@@ -56,7 +54,8 @@ program
   .requiredOption('--cohort <cohort.csv>', 'cohort manifest')
   .requiredOption('--out <predictions.csv>', 'predictions file to write')
   .action(async (options: { model: string; cohort: string; out: string }) => {
-    await predictCommand(options);
+    const { runPredict } = await import('../run/run-predict.js');
+    await runPredict({ modelDir: options.model, cohortCsv: options.cohort, outCsv: options.out, say });
   });
 
 program
@@ -66,6 +65,7 @@ program
   .option('--json', 'print one JSON object on stdout')
   .option('--spacing-mm <row,col>', 'pixel spacing for PNG/TIFF (between rows, between columns), mm', parseSpacing)
   .action(async (path: string, options: { json?: boolean; spacingMm?: [number, number] }) => {
+    const { formatInspectText, inspectPath } = await import('./inspect-command.js');
     const report = await inspectPath(path, options.spacingMm === undefined ? {} : { spacingMm: options.spacingMm });
     process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatInspectText(report)}\n`);
   });
@@ -77,6 +77,7 @@ program
   .option('--pipeline <name>', 'fail unless the model serves this pipeline')
   .option('--json', 'print one JSON object on stdout')
   .action(async (folder: string, options: { pipeline?: string; json?: boolean }) => {
+    const { formatModelReport, inspectModelFolder } = await import('./inspect-model-command.js');
     const report = await inspectModelFolder(folder, options.pipeline);
     process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatModelReport(report)}\n`);
   });
@@ -90,6 +91,7 @@ program
   .option('--model <dir|name>', 'model the predictions came from (default: model.json beside the predictions)')
   .option('--json', 'print metrics.json on stdout')
   .action(async (options: { cohort: string; predictions: string; out?: string; model?: string; json?: boolean }) => {
+    const { evaluateCommand } = await import('./evaluate-command.js');
     await evaluateCommand(options);
   });
 
@@ -104,7 +106,8 @@ program
   .action(async (options: { model: string; out: string; n: number; seed: number; factors: string }) => {
     const factors = options.factors.split(',').map(Number);
     if (factors.length !== 2 || !factors.every(Number.isFinite)) throw new OpenBmdError('BAD_ARGUMENT', `--factors wants LOW,HIGH, got '${options.factors}'`);
-    await mineralResponseCommand({ model: options.model, out: options.out, n: options.n, seed: options.seed, factors: [factors[0]!, factors[1]!] });
+    const { runMineralResponse } = await import('../run/run-mineral-response.js');
+    await runMineralResponse({ model: options.model, out: options.out, n: options.n, seed: options.seed, factors: [factors[0]!, factors[1]!], say });
   });
 
 program
@@ -139,27 +142,30 @@ program
   .option('--supersample <n>', 'ct-spine: in-plane sub-rays per voxel side for partial volume (default 2)', parsePositiveInteger)
   .option('--contact-sheet', 'write contact-sheet.png of the first six images, to look at')
   .option('--summary', 'print cohort statistics (truth by age and sex, vendor mix, raw grey vs truth) and write summary.json')
-  .action(async (site: string, options: SimulateCommandOptions) => {
-    await simulateCommand(site, options);
+  .action(async (site: string, options: Omit<SimulateCohortOptions, 'command' | 'say'>) => {
+    const { simulateCohort } = await import('../simulate/simulate-cohort.js');
+    await simulateCohort(site, { ...options, command: `openbmd simulate ${process.argv.slice(3).join(' ')}`.trim(), say, printSummary: (text) => void process.stdout.write(`${text}\n`) });
   });
 
 program
   .command('train')
-  .description('train a pipeline on a cohort: the networks where the cohort has labels (else reused from a model), the calibration equation always; --folds validates out of fold')
+  .description('train a pipeline on a cohort: the networks where the cohort has labels (else reused from a model), the calibration always; --folds validates out of fold')
   .argument('<pipeline>', 'forearm or ct-spine')
   .requiredOption('--cohort <cohort.csv>', 'cohort manifest (DESIGN.md)')
   .requiredOption('--out <dir>', 'model folder to write (model.json, networks/; with --folds also predictions.csv, metrics.json, report)')
   .option('--folds <k>', 'patient-grouped K-fold cross-validation (out-of-fold predictions.csv and metrics.json)', parsePositiveInteger)
   .option('--seed <k>', 'random seed (splits, initial weights, augmentation)', parseNonNegativeInteger, 1)
-  .option('--networks <dir>', 'reuse this model folder\'s networks instead of training them')
-  .option('--fine-tune <dir>', 'start the networks from this model folder\'s and train them further on the cohort\'s labels; ct-spine: reuse its networks and fine-tune its DenseNet on the cohort\'s reference QCT (no masks needed)')
-  .option('--no-background-removal', 'train the coarse key-point network on the radiograph as it is (the comparison of seed 000\'s Table 3)')
-  .option('--epochs <seg,coarse,fine>', 'epochs of the three networks: forearm seg,coarse,fine (default 16,10,12); ct-spine coronal,sagittal,segmentation[,densenet] (default 20,12,8,40; a DenseNet fine-tuning 12)')
+  .option('--networks <dir>', "reuse this model folder's networks instead of training them")
+  .option('--fine-tune <dir>', "start the networks from this model folder's and train them further on the cohort's labels; ct-spine: reuse its networks and fine-tune its DenseNet on the cohort's reference QCT (no masks needed)")
+  .option('--no-background-removal', "forearm: train the coarse key-point network on the radiograph as it is (the comparison of seed 000's Table 3)")
+  .option('--epochs <list>', 'epochs of the networks: forearm seg,coarse,fine (default 16,10,12); ct-spine coronal,sagittal,segmentation[,densenet] (default 20,12,8,40; a DenseNet fine-tuning 12)')
   .option('--batch-size <n>', 'training batch size (default 8)', parsePositiveInteger)
   .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
-  .action(async (pipeline: string, options: TrainCommandOptions) => {
-    if (pipeline === 'ct-spine') await trainCtSpineCommand(options);
-    else await trainCommand(pipeline, options);
+  .action(async (pipeline: string, o: { cohort: string; out: string; folds?: number; seed: number; networks?: string; fineTune?: string; backgroundRemoval: boolean; epochs?: string; batchSize?: number; cores?: number }) => {
+    const { runTrain } = await import('../run/run-train.js');
+    // Only the pipeline options given are passed: each pipeline's schema refuses those it does not take.
+    const options = { ...(o.epochs === undefined ? {} : { epochs: o.epochs }), ...(o.batchSize === undefined ? {} : { batchSize: o.batchSize }), ...(o.backgroundRemoval ? {} : { backgroundRemoval: false }) };
+    await runTrain({ site: pipeline, cohortCsv: o.cohort, outDir: o.out, folds: o.folds, seed: o.seed, networksFrom: o.networks, fineTuneFrom: o.fineTune, cores: o.cores, options, command: `openbmd train ${process.argv.slice(3).join(' ')}`.trim(), say });
   });
 
 program.exitOverride();
@@ -179,6 +185,11 @@ function parseSpacing(text: string): [number, number] {
     throw new OpenBmdError('BAD_ARGUMENT', `--spacing-mm wants two positive numbers ROW,COL, got '${text}'`);
   }
   return [parts[0]!, parts[1]!];
+}
+
+function parseSex(text: string): 'F' | 'M' {
+  if (text !== 'F' && text !== 'M') throw new OpenBmdError('BAD_ARGUMENT', `--sex is F or M, got '${text}'`);
+  return text;
 }
 
 function parsePositiveNumber(text: string): number {

@@ -2,7 +2,7 @@ import type { MeasurementColumn } from '../clinical/index.js';
 import type { ClassificationMetrics } from './classification-metrics.js';
 import type { DataProblem } from './data-problem.js';
 import type { MeasurementMetrics } from './measurement-metrics.js';
-import type { CohortProvenance, ModelProvenance } from './provenance.js';
+import type { CohortProvenance, ModelProvenance } from '../io/cohort/provenance.js';
 
 export const METRICS_SCHEMA = 'openbmd.metrics/1';
 

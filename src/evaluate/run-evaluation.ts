@@ -5,7 +5,7 @@ import { type RocCurves, classificationMetrics } from './classification-metrics.
 import { joinPredictions } from './join-predictions.js';
 import { type MeasurementPairs, measurementMetrics, measurementPairs } from './measurement-metrics.js';
 import { METRICS_SCHEMA, type MetricsDocument } from './metrics-document.js';
-import { readCohortProvenance, readModelProvenance } from './provenance.js';
+import { readCohortProvenance, readModelProvenance } from '../io/cohort/provenance.js';
 
 export interface EvaluationInput {
   cohortCsv: string;

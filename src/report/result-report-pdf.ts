@@ -2,7 +2,8 @@ import { reportPdfDocument } from './report-pdf-document.js';
 
 export interface ResultReportContent {
   title: string;
-  file: string;
+  /** The input's name (never a path of the machine that made the report). */
+  input: string;
   banner: string | undefined;
   summary: readonly string[];
   clinicalNotes: readonly string[];
@@ -14,7 +15,7 @@ export interface ResultReportContent {
 export function resultReportPdf(c: ResultReportContent): Promise<Buffer> {
   const { pdf, done } = reportPdfDocument({ size: 'A4', margin: 40, info: { Title: c.title, Creator: 'openbmd' } });
   pdf.font('bold').fontSize(15).text(c.title);
-  pdf.font('body').fontSize(8).fillColor('#444444').text(c.file).fillColor('black');
+  pdf.font('body').fontSize(8).fillColor('#444444').text(`Input: ${c.input}`).fillColor('black');
   if (c.banner !== undefined) pdf.moveDown(0.3).font('bold').fontSize(10).fillColor('#b26a00').text(c.banner).fillColor('black');
   pdf.moveDown(0.4).font('bold').fontSize(10).text('Result');
   pdf.font('body').fontSize(9);

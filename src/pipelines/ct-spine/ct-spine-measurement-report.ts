@@ -1,5 +1,4 @@
-import { writeMeasurementReport } from '../../io/dicom/write/write-measurement-report.js';
-import type { ReportedNumber } from '../../io/dicom/write/write-measurement-report.js';
+import type { MeasurementReportOptions, ReportedNumber } from '../../io/dicom/write/write-measurement-report.js';
 import type { Code } from '../../io/dicom/write/write-segmentation.js';
 import { SEGMENTATION_STORAGE } from '../../io/dicom/write/write-segmentation.js';
 import { newDicomUid } from '../../io/dicom/write/dicom-uid.js';
@@ -19,7 +18,7 @@ const METHODS: Record<ReportedMethod, Code> = {
 };
 
 /** The analysis as a TID 1500 measurement report: per level its volume, mean HU and vBMD per method (segments of the SEG), and the reported mean. */
-export async function writeCtSpineMeasurementReport(file: string, a: CtSpineAnalysis, seg: WrittenSegmentation, simulated: boolean): Promise<void> {
+export function ctSpineMeasurementReport(a: CtSpineAnalysis, seg: WrittenSegmentation, simulated: boolean): MeasurementReportOptions {
   const info = a.series.info;
   const groups = a.measurement.levels.flatMap((l) => {
     const segmentNumber = seg.segmentNumbers[l.level];
@@ -34,7 +33,7 @@ export async function writeCtSpineMeasurementReport(file: string, a: CtSpineAnal
     }
     return [{ trackingIdentifier: `${l.level} cancellous bone`, findingSite: SNOMED_LEVEL_CODES[l.level], segmentNumber, numbers }];
   });
-  await writeMeasurementReport(file, {
+  return {
     identity: info.identity,
     seriesDescription: `openbmd spine vBMD measurements${simulated ? ' (SIMULATED)' : ''}`,
     segmentation: { sopClassUid: SEGMENTATION_STORAGE, sopInstanceUid: seg.sopInstanceUid, seriesInstanceUid: seg.seriesInstanceUid },
@@ -45,5 +44,5 @@ export async function writeCtSpineMeasurementReport(file: string, a: CtSpineAnal
     summary: a.vbmd === null ? undefined : { trackingIdentifier: `mean of ${a.reported!.levels.join(' and ')}`, numbers: [{ concept: VBMD, value: a.vbmd.mgPerCm3, unit: MG_PER_CM3, method: METHODS[a.vbmd.method] }] },
     deviceObserverUid: '2.25.100000000000000000000000000000000001',
     deviceObserverName: 'openbmd ct-spine',
-  });
+  };
 }

@@ -15,21 +15,18 @@ export function ctSpineProvenanceLines(model: ModelDescription): string[] {
   return lines;
 }
 
-/** result.json of `openbmd analyze` for a CT series. */
-export function ctSpineResultJson(a: CtSpineAnalysis, model: { dir: string; description: ModelDescription }, simulatedInput: boolean): Record<string, unknown> {
+export const CT_SPINE_METHOD = 'seed 002: T12-L2 located on the coronal MIP, cancellous bone segmented in 3-D, vBMD (ACR QCT categories)';
+
+/** The ct-spine part of result.json: the series, per-level findings and vBMD per method, and the calibrations. */
+export function ctSpineDetails(a: CtSpineAnalysis): Record<string, unknown> {
   const m = a.measurement;
   return {
-    pipeline: 'ct-spine',
-    method: 'seed 002: T12-L2 located on the coronal MIP, cancellous bone segmented in 3-D, vBMD (ACR QCT categories)',
-    simulatedInput,
-    series: { ...a.series.info, identity: undefined, sliceSopInstanceUids: undefined, size: a.series.volume.size, spacingMm: a.series.volume.spacingMm },
-    spineVbmdMgPerCm3: a.vbmd?.mgPerCm3 ?? null,
+    series: { ...a.series.info, folder: undefined, identity: undefined, sliceSopInstanceUids: undefined, size: a.series.volume.size, spacingMm: a.series.volume.spacingMm },
     vbmdMethod: a.vbmd === null ? null : { name: a.vbmd.method, description: METHOD_NAMES[a.vbmd.method] },
     reportedLevels: a.reported?.levels ?? null,
     substitutedLevel: a.reported?.substituted ?? null,
     byMethod: a.byMethod,
-    category: a.interpretation?.category ?? null,
-    categoryRule: a.interpretation === undefined ? null : { rule: a.interpretation.rule, source: a.interpretation.ruleSource ?? null, wording: a.interpretation.wording },
+    ageYearsUsed: a.ageYears ?? null,
     levels: m.levels.map((l) => ({
       level: l.level,
       found: l.located.found,
@@ -46,8 +43,6 @@ export function ctSpineResultJson(a: CtSpineAnalysis, model: { dir: string; desc
       rods: m.rods === null ? null : m.rods.ok ? m.rods.calibration : { problem: m.rods.problem },
       phantomless: m.phantomless.ok ? m.phantomless.calibration : { problem: m.phantomless.problem },
     },
-    qcFlags: a.flags,
     coordinates: 'centreMm: index times spacing of the canonical volume (+x patient left, +y posterior, +z superior; k = 0 the most inferior slice)',
-    model: { dir: model.dir, name: model.description.name, createdAt: model.description.createdAt, trainingData: model.description.trainingData, networksFrom: model.description.parameters['networksFrom'] ?? null, outOfFold: model.description.metrics['outOfFold'] ?? null },
   };
 }

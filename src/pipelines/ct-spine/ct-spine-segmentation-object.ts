@@ -1,8 +1,7 @@
 import type { Volume3D } from '../../core/volume3d.js';
 import { volumeIndexToPointMm } from '../../core/volume3d.js';
 import { OPENBMD_VERSION } from '../../nn/model-folder/model-folder.js';
-import type { Code, SegmentToWrite } from '../../io/dicom/write/write-segmentation.js';
-import { writeSegmentation } from '../../io/dicom/write/write-segmentation.js';
+import type { Code, SegmentToWrite, SegmentationOptions } from '../../io/dicom/write/write-segmentation.js';
 import { newDicomUid } from '../../io/dicom/write/dicom-uid.js';
 import type { TargetLevel } from './ct-spine-networks.js';
 import type { CtSpineSeries } from './ct-spine-series.js';
@@ -23,8 +22,8 @@ export interface WrittenSegmentation {
   segmentNumbers: Partial<Record<TargetLevel, number>>;
 }
 
-/** The network's cancellous masks of a measurement as a DICOM SEG on the series' grid, referencing its slices; null when there is nothing to write. */
-export async function writeCtSpineSegmentation(file: string, series: CtSpineSeries, m: CtSpineMeasurement, modelName: string, simulated: boolean): Promise<WrittenSegmentation | null> {
+/** The network's cancellous masks of a measurement as a DICOM SEG on the series' grid, referencing its slices (its UIDs chosen here, for the SR); null when there is nothing to write. */
+export function ctSpineSegmentationObject(series: CtSpineSeries, m: CtSpineMeasurement, modelName: string, simulated: boolean): { options: SegmentationOptions; written: WrittenSegmentation } | null {
   const volume: Volume3D = series.volume;
   const [nx, ny] = volume.size;
   const plane = nx * ny;
@@ -48,7 +47,7 @@ export async function writeCtSpineSegmentation(file: string, series: CtSpineSeri
   if (segments.length === 0 || series.info.frameOfReferenceUid === undefined) return null;
   const d = volume.direction;
   const written = { sopInstanceUid: newDicomUid(), seriesInstanceUid: newDicomUid(), segmentNumbers };
-  await writeSegmentation(file, {
+  const options: SegmentationOptions = {
     identity: series.info.identity,
     seriesDescription: `openbmd cancellous bone T12-L2${simulated ? ' (SIMULATED)' : ''}`,
     frameOfReferenceUid: series.info.frameOfReferenceUid,
@@ -65,6 +64,6 @@ export async function writeCtSpineSegmentation(file: string, series: CtSpineSeri
     softwareVersion: OPENBMD_VERSION,
     sopInstanceUid: written.sopInstanceUid,
     seriesInstanceUid: written.seriesInstanceUid,
-  });
-  return written;
+  };
+  return { options, written };
 }

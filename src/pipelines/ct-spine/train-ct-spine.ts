@@ -15,7 +15,7 @@ import { readCtSpineCohort } from './ct-spine-cohort.js';
 import type { CtSpineModel, Recalibration } from './ct-spine-model.js';
 import { CT_SPINE_PIPELINE, ageCovariate, defaultCtSpineModelDir, disposeCtSpineModel, loadCtSpineModel, recalibrateMethods } from './ct-spine-model.js';
 import { CORONAL_WINDOW, CT_SPINE_NETWORK_NAMES, SAGITTAL_WINDOW, SEGMENTATION_CROP, SEGMENTATION_WINDOWS_HU } from './ct-spine-networks.js';
-import { writeCtSpinePredictions } from './ct-spine-predictions.js';
+import { caseOutcome, writeCtSpinePredictions } from './ct-spine-predictions.js';
 import type { CtSpineTrainingSample } from './ct-spine-training-samples.js';
 import { ctSpineTrainingSample } from './ct-spine-training-samples.js';
 import type { CtSpineCaseMeasurement } from './measure-ct-spine-case.js';
@@ -252,10 +252,10 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
       outOfFoldMetrics[method] = { folds: o.folds, cases: `patients of each fold held out from its recalibration fit${trained === undefined && !reusedOnSameCohort ? ` (networks from ${reuseDir}, trained on another cohort)` : ''}`, pcc: r, r2: r * r, ...errorSummary(predicted, truth) };
     }
     predictionsCsv = join(o.outDir, 'predictions.csv');
-    writeCtSpinePredictions(predictionsCsv, outOfFold.map((f) => ({ measurement: f.measurement, fold: f.fold + 1, byMethod: f.byMethod })), 'primary');
+    writeCtSpinePredictions(predictionsCsv, outOfFold.map((f) => ({ caseId: f.measurement.caseId, outcome: caseOutcome(f.measurement), fold: f.fold + 1, byMethod: f.byMethod })), 'primary');
     for (const method of CALIBRATION_METHODS) {
       const file = join(o.outDir, `predictions-${method}.csv`);
-      writeCtSpinePredictions(file, outOfFold.map((f) => ({ measurement: f.measurement, fold: f.fold + 1, byMethod: f.byMethod })), method);
+      writeCtSpinePredictions(file, outOfFold.map((f) => ({ caseId: f.measurement.caseId, outcome: caseOutcome(f.measurement), fold: f.fold + 1, byMethod: f.byMethod })), method);
       methodPredictionsCsv[method] = file;
     }
   }

@@ -15,7 +15,7 @@ import type { ForearmMeasurement } from './measure-forearm.js';
 import { foregroundFromLabels, measureForearm } from './measure-forearm.js';
 
 /** Body parts (DICOM BodyPartExamined) a hand/forearm radiograph may carry; an empty value is accepted. */
-const FOREARM_BODY_PARTS = ['HAND', 'WRIST', 'FOREARM', 'ARM', 'UPPER LIMB', 'UPPER_LIMB', 'UPPEREXTREMITY', 'EXTREMITY'];
+export const FOREARM_BODY_PARTS: readonly string[] = ['HAND', 'WRIST', 'FOREARM', 'ARM', 'UPPER LIMB', 'UPPER_LIMB', 'UPPEREXTREMITY', 'EXTREMITY'];
 
 /** Below this heat-map maximum a key point is flagged as uncertain. */
 const MIN_KEY_POINT_CONFIDENCE = 0.3;

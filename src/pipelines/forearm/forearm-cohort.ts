@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SAFE_CASE_ID, cell, resolveIn } from '../cohort-cells.js';
-import type { SiteCohort } from '../site-cohort.js';
-import { readSiteCohort } from '../site-cohort.js';
+import { SAFE_CASE_ID, cell, resolveIn } from '../../io/cohort/cohort-cells.js';
+import type { SiteCohort } from '../../io/cohort/site-cohort.js';
+import { readSiteCohort } from '../../io/cohort/site-cohort.js';
 
 /** One forearm row of a cohort manifest, with its files resolved against the manifest's folder. */
 export interface ForearmCase {

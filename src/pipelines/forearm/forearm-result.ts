@@ -2,8 +2,6 @@ import type { ModelDescription } from '../../nn/model-folder/model-description.j
 import type { ForearmAnalysis } from './analyze-forearm.js';
 import { KEY_POINT_NAMES } from './forearm-networks.js';
 
-export const FOREARM_RESULT_SCHEMA = 'openbmd.forearm-result/1';
-
 /** Where the model's figures come from, in one line each (every number says its source). */
 export function modelProvenanceLines(model: ModelDescription): string[] {
   const t = model.trainingData;
@@ -16,21 +14,15 @@ export function modelProvenanceLines(model: ModelDescription): string[] {
   return lines;
 }
 
-/** result.json of `openbmd analyze` for a forearm radiograph. */
-export function forearmResultJson(a: ForearmAnalysis, model: { dir: string; description: ModelDescription }, simulatedInput: boolean): Record<string, unknown> {
+export const FOREARM_METHOD = 'seed 000: step-wedge calibration, attention U-Net background removal, SCN key points, Eq. [2] soft-tissue correction (openbmd: T_t is the soft tissue beneath the radius, P, Q, R per detector)';
+
+/** The forearm part of result.json: detector and equation, calibration, wedge, key points and ROIs. */
+export function forearmDetails(a: ForearmAnalysis): Record<string, unknown> {
   const m = a.measurement;
   const pixelMm = a.image.spacingMm[0];
   return {
-    schema: FOREARM_RESULT_SCHEMA,
-    file: a.file,
-    pipeline: 'forearm',
-    method: 'seed 000: step-wedge calibration, attention U-Net background removal, SCN key points, Eq. [2] soft-tissue correction (openbmd: T_t is the soft tissue beneath the radius, P, Q, R per detector)',
     detector: a.detector,
     equationScope: a.equationScope ?? null,
-    simulatedInput,
-    abmdGPerCm2: a.abmdGPerCm2 ?? null,
-    interpretation: a.interpretation ?? null,
-    flags: a.flags,
     calibration: { r: m.calibration.r, slopeMmPerGrey: m.calibration.slopeMmPerGrey, interceptMm: m.calibration.interceptMm, stepGrey: m.calibration.stepGrey, thicknessMm: m.calibration.thicknessMm },
     wedge: { score: m.wedge.score, angleDeg: (m.wedge.pose.angleRad * 180) / Math.PI, centerPx: m.wedge.pose.centerPx, corners: m.wedge.corners, stepCenters: m.wedge.stepCenters },
     keyPoints: a.location.keyPoints.map((p, i) => ({ name: KEY_POINT_NAMES[i], pixel: p, confidence: a.location.keyPointConfidence[i] })),
@@ -49,7 +41,6 @@ export function forearmResultJson(a: ForearmAnalysis, model: { dir: string; desc
       softTissueUnderRadiusMm: m.rois.softTissueUnderRadiusMm,
       softTissueBaselineRows: { fitted: m.rois.baseline.rowsFitted, of: m.rois.baseline.rows },
     },
-    model: { dir: model.dir, name: model.description.name, trainingData: model.description.trainingData, equation: model.description.parameters['abmdEquation'] ?? null, metrics: model.description.metrics['outOfFold'] ?? null, provenance: modelProvenanceLines(model.description) },
   };
 }
 

@@ -1,14 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { OpenBmdError } from '../core/errors.js';
 import type { MineralPair, MineralResponse } from '../evaluate/mineral-response.js';
 import { mineralResponse } from '../evaluate/mineral-response.js';
 import { readCsvTable } from '../io/csv-table.js';
 import { readModelDescription } from '../nn/model-folder/model-folder.js';
-import { FOREARM_PIPELINE } from '../pipelines/forearm/forearm-model.js';
 import { pearsonCorrelation } from '../stats/pearson-correlation.js';
-import { predictCommand } from './predict-command.js';
-import { simulateCommand } from './simulate-command.js';
+import { simulateCohort } from '../simulate/simulate-cohort.js';
+import { runPredict } from './run-predict.js';
 
 export interface MineralResponseOptions {
   model: string;
@@ -17,6 +16,7 @@ export interface MineralResponseOptions {
   seed: number;
   /** The lower and higher mineral factor; the cohort at factor 1 gives the correlation. */
   factors: [number, number];
+  say: (line: string) => void;
 }
 
 export interface MineralResponseResult extends MineralResponse {
@@ -40,17 +40,17 @@ function columnByCase(file: string, column: string): Map<string, number> {
  * factors and at 1, predicts each cohort with the model, and reports how much of the true change
  * in aBMD the predictions show (the slope; 1 = all) and the correlation at factor 1. SIMULATED.
  */
-export async function mineralResponseCommand(o: MineralResponseOptions): Promise<MineralResponseResult> {
-  if (readModelDescription(o.model).pipeline !== FOREARM_PIPELINE) throw new OpenBmdError('BAD_ARGUMENT', 'the mineral response is simulated for the forearm pipeline only', { file: o.model });
+export async function runMineralResponse(o: MineralResponseOptions): Promise<MineralResponseResult> {
+  if (readModelDescription(o.model).pipeline !== 'forearm') throw new OpenBmdError('BAD_ARGUMENT', 'the mineral response is simulated for the forearm pipeline only', { file: o.model });
   const [low, high] = o.factors;
-  if (!(low > 0 && high > low)) throw new OpenBmdError('BAD_ARGUMENT', `--factors wants two increasing positive factors, got ${low},${high}`);
+  if (!(low > 0 && high > low)) throw new OpenBmdError('BAD_ARGUMENT', `the mineral factors must be two increasing positive numbers, got ${low},${high}`);
   mkdirSync(o.out, { recursive: true });
   const run = async (factor: number): Promise<{ truth: Map<string, number>; predicted: Map<string, number> }> => {
     const dir = join(o.out, `factor-${factor}`);
-    process.stderr.write(`openbmd mineral-response: ${o.n} SIMULATED children (seed ${o.seed}) at ${factor} x their aBMD\n`);
-    await simulateCommand('forearm', { n: o.n, out: dir, seed: o.seed, mineralFactor: factor, command: `openbmd simulate forearm --n ${o.n} --seed ${o.seed} --mineral-factor ${factor} --out ${dir}` });
+    o.say(`openbmd mineral-response: ${o.n} SIMULATED children (seed ${o.seed}) at ${factor} x their aBMD`);
+    await simulateCohort('forearm', { n: o.n, out: dir, seed: o.seed, mineralFactor: factor, command: `openbmd simulate forearm --n ${o.n} --seed ${o.seed} --mineral-factor ${factor} --out ${dir}`, say: o.say });
     const predictions = join(dir, 'predictions.csv');
-    await predictCommand({ model: o.model, cohort: join(dir, 'cohort.csv'), out: predictions });
+    await runPredict({ modelDir: o.model, cohortCsv: join(dir, 'cohort.csv'), outCsv: predictions, say: o.say });
     return { truth: columnByCase(join(dir, 'cohort.csv'), 'forearm_abmd'), predicted: columnByCase(predictions, 'forearm_abmd') };
   };
   const lower = await run(low);
@@ -65,8 +65,8 @@ export async function mineralResponseCommand(o: MineralResponseOptions): Promise
   const file = join(o.out, 'mineral-response.json');
   writeFileSync(
     file,
-    `${JSON.stringify({ simulated: true, model: resolve(o.model), children: o.n, seed: o.seed, factors: [low, 1, high], ...response, rAtFactorOne, pairs, definition: 'slope: least squares through the origin of the predicted change on the true change in aBMD between the two factors (same children, anatomy and exposure); 1 = the measurement shows all of a change in bone' }, null, 2)}\n`,
+    `${JSON.stringify({ simulated: true, model: readModelDescription(o.model).name, children: o.n, seed: o.seed, factors: [low, 1, high], ...response, rAtFactorOne, pairs, definition: 'slope: least squares through the origin of the predicted change on the true change in aBMD between the two factors (same children, anatomy and exposure); 1 = the measurement shows all of a change in bone' }, null, 2)}\n`,
   );
-  process.stdout.write(`SIMULATED, ${response.n} children at ${low} and ${high} x their aBMD: the prediction moves ${response.slope.toFixed(3)} x the true change (median per child ${response.medianRatio.toFixed(3)}, quartiles ${response.ratioQuartiles.map((q) => q.toFixed(3)).join('-')}); r at 1 x = ${rAtFactorOne.toFixed(3)}; ${file}\n`);
+  o.say(`SIMULATED, ${response.n} children at ${low} and ${high} x their aBMD: the prediction moves ${response.slope.toFixed(3)} x the true change (median per child ${response.medianRatio.toFixed(3)}, quartiles ${response.ratioQuartiles.map((q) => q.toFixed(3)).join('-')}); r at 1 x = ${rAtFactorOne.toFixed(3)}; ${file}`);
   return { ...response, rAtFactorOne, file };
 }

@@ -1,19 +1,19 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OpenBmdError } from '../core/errors.js';
-import { formatCohortSummary, summariseCohort } from '../simulate/cohort-summary.js';
-import { writeContactSheet } from '../simulate/contact-sheet.js';
-import type { SimulatedSite } from '../simulate/population-model.js';
-import { runSimulation } from '../simulate/run-simulation.js';
-import type { SimulateJob } from '../simulate/simulate-job.js';
-import { defaultDeviceIds } from '../simulate/simulate-job.js';
-import { DEFAULT_CT_SPINE_OPTIONS } from '../simulate/ct-spine/ct-spine-options.js';
-import { DEFAULT_LUMBAR_OPTIONS } from '../simulate/lumbar/lumbar-options.js';
-import { DEFAULT_HIP_OPTIONS } from '../simulate/hip/hip-options.js';
-import type { HipPose } from '../simulate/hip/hip-shape.js';
-import { HIP_POSES } from '../simulate/hip/hip-shape.js';
+import { formatCohortSummary, summariseCohort } from './cohort-summary.js';
+import { writeContactSheet } from './contact-sheet.js';
+import type { SimulatedSite } from './population-model.js';
+import { runSimulation } from './run-simulation.js';
+import type { SimulateJob } from './simulate-job.js';
+import { defaultDeviceIds } from './simulate-job.js';
+import { DEFAULT_CT_SPINE_OPTIONS } from './ct-spine/ct-spine-options.js';
+import { DEFAULT_LUMBAR_OPTIONS } from './lumbar/lumbar-options.js';
+import { DEFAULT_HIP_OPTIONS } from './hip/hip-options.js';
+import type { HipPose } from './hip/hip-shape.js';
+import { HIP_POSES } from './hip/hip-shape.js';
 
-export interface SimulateCommandOptions {
+export interface SimulateCohortOptions {
   n: number;
   out: string;
   seed: number;
@@ -42,13 +42,18 @@ export interface SimulateCommandOptions {
   supersample?: number;
   summary?: boolean;
   contactSheet?: boolean;
-  /** The command recorded as the cohort's generator (default: this process's arguments). */
-  command?: string;
+  /** The command recorded as the cohort's generator. */
+  command: string;
+  /** Progress and where things were written (stderr in the CLI). */
+  say: (line: string) => void;
+  /** The cohort summary's text (stdout in the CLI). */
+  printSummary?: (text: string) => void;
 }
 
 const SITES: readonly SimulatedSite[] = ['forearm', 'hip', 'lumbar', 'ct-spine'];
 
-export async function simulateCommand(site: string, o: SimulateCommandOptions): Promise<void> {
+/** Writes a SIMULATED cohort of a site from the options of `openbmd simulate`; returns the cohort.csv path. */
+export async function simulateCohort(site: string, o: SimulateCohortOptions): Promise<string> {
   if (!SITES.includes(site as SimulatedSite)) throw new OpenBmdError('BAD_ARGUMENT', `unknown site '${site}' (sites: ${SITES.join(', ')})`);
   const steps = (o.wedgeSteps ?? '2,4,6,8').split(',').map(Number);
   if (steps.length < 2 || !steps.every((t) => Number.isFinite(t) && t > 0)) throw new OpenBmdError('BAD_ARGUMENT', `--wedge-steps wants positive thicknesses in mm, e.g. 2,4,6,8; got '${o.wedgeSteps}'`);
@@ -82,9 +87,8 @@ export async function simulateCommand(site: string, o: SimulateCommandOptions): 
       ...(o.jpegQuality === undefined ? {} : { jpegQuality: o.jpegQuality }),
     },
   };
-  const command = o.command ?? `openbmd simulate ${process.argv.slice(3).join(' ')}`.trim();
-  const result = await runSimulation(job, o.workers ?? 2, command, (line) => process.stderr.write(`${line}\n`));
-  process.stderr.write(`wrote ${result.cases.length} SIMULATED ${site} cases and ${result.cohortCsv} in ${result.seconds.toFixed(1)} s\n`);
+  const result = await runSimulation(job, o.workers ?? 2, o.command, o.say);
+  o.say(`wrote ${result.cases.length} SIMULATED ${site} cases and ${result.cohortCsv} in ${result.seconds.toFixed(1)} s`);
   if (o.contactSheet === true) {
     const sheet = join(o.out, 'contact-sheet.png');
     // The first six images, lateral views and other poses included; a CT series shows as two tiles.
@@ -93,16 +97,17 @@ export async function simulateCommand(site: string, o: SimulateCommandOptions): 
       .flatMap((row) => [row['image'], row['image_lat']].filter((p): p is string => p !== undefined && p !== ''))
       .slice(0, 6);
     await writeContactSheet(o.out, images, sheet);
-    process.stderr.write(`contact sheet of the first ${images.length} images: ${sheet}\n`);
+    o.say(`contact sheet of the first ${images.length} images: ${sheet}`);
   }
   if (o.summary === true) {
     const summary = summariseCohort(site as SimulatedSite, result.cases);
     await writeFile(join(o.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    process.stdout.write(`${formatCohortSummary(summary)}\n`);
+    o.printSummary?.(formatCohortSummary(summary));
   }
+  return result.cohortCsv;
 }
 
-function ctSpineOptions(o: SimulateCommandOptions): SimulateJob['ctSpine'] {
+function ctSpineOptions(o: SimulateCohortOptions): SimulateJob['ctSpine'] {
   const d = DEFAULT_CT_SPINE_OPTIONS;
   const rods = o.rods === undefined ? d.rods.rodsMgPerCm3 : o.rods.split(',').map(Number);
   if (rods.length < 2 || !rods.every((v) => Number.isFinite(v) && v >= 0 && v < 1500)) throw new OpenBmdError('BAD_ARGUMENT', `--rods wants two or more concentrations in mg/cm3 (0-1500), e.g. 0,50,100,200; got '${o.rods}'`);
@@ -123,7 +128,7 @@ function ctSpineOptions(o: SimulateCommandOptions): SimulateJob['ctSpine'] {
   };
 }
 
-function hipOptions(o: SimulateCommandOptions): SimulateJob['hip'] {
+function hipOptions(o: SimulateCohortOptions): SimulateJob['hip'] {
   const d = DEFAULT_HIP_OPTIONS;
   const poses = o.poses === undefined ? d.poses : o.poses.split(',').map((p) => p.trim());
   const unknown = poses.filter((p) => !HIP_POSES.includes(p as HipPose));

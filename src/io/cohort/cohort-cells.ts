@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { CsvRow } from '../io/csv-table.js';
+import type { CsvRow } from '../csv-table.js';
 
 /** A case_id names label files: only a closed alphabet may become part of a path. */
 export const SAFE_CASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

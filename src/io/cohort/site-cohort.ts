@@ -1,9 +1,21 @@
 import { dirname } from 'node:path';
-import { OpenBmdError } from '../core/errors.js';
-import type { CsvRow } from '../io/csv-table.js';
-import { readCsvTable } from '../io/csv-table.js';
-import { readCohortProvenance } from '../evaluate/provenance.js';
+import { OpenBmdError } from '../../core/errors.js';
+import type { CsvRow } from '../csv-table.js';
+import { readCsvTable } from '../csv-table.js';
+import { readCohortProvenance } from './provenance.js';
 import { cell, resolveIn } from './cohort-cells.js';
+
+/** What every pipeline's cohort row carries: its id, patient, line, main image, phantom and covariates. */
+export interface CohortCase {
+  caseId: string;
+  patientId: string;
+  line: number;
+  /** The image (a file), or the series folder for CT. */
+  image: string;
+  phantom: string | undefined;
+  sex: 'F' | 'M' | undefined;
+  ageYears: number | undefined;
+}
 
 /** What every pipeline's cohort carries besides its cases. */
 export interface SiteCohort<Case> {

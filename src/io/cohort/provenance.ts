@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { readValidatedJson } from '../core/read-validated-json.js';
+import { readValidatedJson } from '../../core/read-validated-json.js';
 
 /**
  * Where a cohort came from: `cohort.json` beside `cohort.csv` (written by `openbmd simulate`, or by
