@@ -33,9 +33,29 @@ const loadedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 const t0 = process.hrtime.bigint();
 // What analyze does after loading the model: the per-case function, the explanation and every output.
 const pipeline = PIPELINES['ct-spine'];
-const analyzed = await analyzeStudy({ pipeline, tf, model, request: { inputs: [folder], phantom: phantomPath }, person: { ageYears: 65, sex: 'F' }, knowledge });
+const analyzed = await analyzeStudy({
+  pipeline,
+  tf,
+  model,
+  request: { inputs: [folder], phantom: phantomPath },
+  person: { ageYears: 65, sex: 'F' },
+  knowledge,
+});
 const explanation = pipeline.explain(analyzed.analysis, model, analyzed.study, simulatedBanner(analyzed.study.simulated));
-const envelope = resultEnvelope({ pipeline: pipeline.site, method: pipeline.method, inputs: [folder], uids: analyzed.study, simulated: analyzed.study.simulated, phantom: null, person: analyzed.person, summary: pipeline.summarize(analyzed.analysis), refusingFlags: pipeline.refusingFlags, refusal: analyzed.refusal, model: model.description, provenance: explanation.provenance });
+const envelope = resultEnvelope({
+  pipeline: pipeline.site,
+  method: pipeline.method,
+  inputs: [folder],
+  uids: analyzed.study,
+  simulated: analyzed.study.simulated,
+  phantom: null,
+  person: analyzed.person,
+  summary: pipeline.summarize(analyzed.analysis),
+  refusingFlags: pipeline.refusingFlags,
+  refusal: analyzed.refusal,
+  model: model.description,
+  provenance: explanation.provenance,
+});
 await writeAnalysisOutputs({ outDir: join(outDir, 'analyze'), envelope, explanation, identity: analyzed.study.identity });
 const analyzeSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const stages: Record<string, number> = {};
@@ -55,7 +75,10 @@ const phantomless = await time('phantomless calibration', () => internalCalibrat
 if (phantomless.ok) {
   const c = phantomless.calibration;
   await time('DenseNet vBMD (3 levels)', () => {
-    const levels = segmented.map((s) => ({ regressionInput: vbmdRegressionInput(s.hu, s.probability, (hu) => internalCalibrationMgPerCm3(c, hu)), densenetMgPerCm3: null as number | null }));
+    const levels = segmented.map((s) => ({
+      regressionInput: vbmdRegressionInput(s.hu, s.probability, (hu) => internalCalibrationMgPerCm3(c, hu)),
+      densenetMgPerCm3: null as number | null,
+    }));
     applyVbmdRegression(tf, model.networks.regression, levels);
   });
 }

@@ -53,7 +53,11 @@ function dxFile(path: string): void {
 }
 
 const cases: Case[] = [
-  { name: 'DX 2048x2560 16-bit, explicit VR LE (one file, 10 MB)', input: join(root, 'dx-2048x2560.dcm'), prepare: () => dxFile(join(root, 'dx-2048x2560.dcm')) },
+  {
+    name: 'DX 2048x2560 16-bit, explicit VR LE (one file, 10 MB)',
+    input: join(root, 'dx-2048x2560.dcm'),
+    prepare: () => dxFile(join(root, 'dx-2048x2560.dcm')),
+  },
   {
     name: 'CT series 512x512x300 int16 (300 files, 157 MB)',
     input: join(root, 'ct-512x512x300'),
@@ -93,7 +97,10 @@ interface NnFigures {
 const canPin = spawnSync('sh', ['-c', 'command -v taskset'], { encoding: 'utf8' }).status === 0;
 
 function runNnChild(mode: string, cores: number): NnFigures {
-  const command = cores === 1 && canPin ? ['taskset', ['-c', '0', process.execPath, nnChild, mode, '1']] as const : [process.execPath, [nnChild, mode, String(cores)]] as const;
+  const command =
+    cores === 1 && canPin
+      ? (['taskset', ['-c', '0', process.execPath, nnChild, mode, '1']] as const)
+      : ([process.execPath, [nnChild, mode, String(cores)]] as const);
   const run = spawnSync(command[0], command[1], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (run.status !== 0) throw new Error(`nn ${mode}: ${run.stderr}`);
   const out = JSON.parse(run.stdout) as Omit<NnFigures, 'peakRssMiB'> & { maxRssKiB: number };
@@ -122,12 +129,18 @@ function nnBench(): Record<string, unknown> {
   const foldsParallel = runNnChild('folds', 2);
   const denseNetTwoCores = rows.find((r) => r.case.startsWith('DenseNet-BC 128 px training') && r.cores === 2)!.figures.samplesPerSecond!;
   const foldSpeedUp = foldsSequential.seconds! / foldsParallel.seconds!;
-  console.log(`\nNN engine (tfjs wasm backend; one core = one thread${canPin ? ', one-core rows pinned with taskset' : ', taskset missing: one-core rows NOT pinned'})`);
+  console.log(
+    `\nNN engine (tfjs wasm backend; one core = one thread${canPin ? ', one-core rows pinned with taskset' : ', taskset missing: one-core rows NOT pinned'})`,
+  );
   console.log('| case | cores | samples/s | peak RSS MiB |');
   console.log('|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.case} | ${r.cores} | ${r.figures.samplesPerSecond!.toFixed(1)} | ${r.figures.peakRssMiB.toFixed(0)} |`);
-  console.log(`| 2 folds (32 px DenseNet, 192 training images each, 4 epochs) | 1 then 2 | ${foldsSequential.seconds!.toFixed(1)} s -> ${foldsParallel.seconds!.toFixed(1)} s: ${foldSpeedUp.toFixed(2)}x | ${foldsParallel.peakRssMiB.toFixed(0)} |`);
-  console.log(`targets: >= 20 training samples/s for the 128 px DenseNet on both cores: ${denseNetTwoCores.toFixed(1)}, ${denseNetTwoCores >= 20 ? 'met' : 'NOT met'}; >= 1.7x from the second core for parallel folds: ${foldSpeedUp.toFixed(2)}x, ${foldSpeedUp >= 1.7 ? 'met' : 'NOT met'}`);
+  console.log(
+    `| 2 folds (32 px DenseNet, 192 training images each, 4 epochs) | 1 then 2 | ${foldsSequential.seconds!.toFixed(1)} s -> ${foldsParallel.seconds!.toFixed(1)} s: ${foldSpeedUp.toFixed(2)}x | ${foldsParallel.peakRssMiB.toFixed(0)} |`,
+  );
+  console.log(
+    `targets: >= 20 training samples/s for the 128 px DenseNet on both cores: ${denseNetTwoCores.toFixed(1)}, ${denseNetTwoCores >= 20 ? 'met' : 'NOT met'}; >= 1.7x from the second core for parallel folds: ${foldSpeedUp.toFixed(2)}x, ${foldSpeedUp >= 1.7 ? 'met' : 'NOT met'}`,
+  );
   return {
     rows,
     oneCorePinned: canPin,
@@ -143,10 +156,15 @@ function nnBench(): Record<string, unknown> {
 async function wedgeBench(): Promise<Record<string, unknown>> {
   const cohort = forearmBenchCohort();
   const rows = await compareWedgeSearch(cohort, 3);
-  console.log('\nStep-wedge search, SIMULATED 2000x2800 forearm radiographs (OpenCV: template rotated every 1 deg over 360, matchTemplate TM_CCORR_NORMED with mask on the 0.5 mm image)');
+  console.log(
+    '\nStep-wedge search, SIMULATED 2000x2800 forearm radiographs (OpenCV: template rotated every 1 deg over 360, matchTemplate TM_CCORR_NORMED with mask on the 0.5 mm image)',
+  );
   console.log('| image | openbmd s | OpenCV s | openbmd / OpenCV | centre difference mm | angle difference deg |');
   console.log('|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.image} | ${r.openbmdSeconds.toFixed(3)} | ${r.opencvSeconds?.toFixed(3) ?? 'not run'} | ${r.ratio?.toFixed(3) ?? '-'} | ${r.centreDifferenceMm?.toFixed(2) ?? '-'} | ${r.angleDifferenceDeg?.toFixed(2) ?? '-'} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.image} | ${r.openbmdSeconds.toFixed(3)} | ${r.opencvSeconds?.toFixed(3) ?? 'not run'} | ${r.ratio?.toFixed(3) ?? '-'} | ${r.centreDifferenceMm?.toFixed(2) ?? '-'} | ${r.angleDifferenceDeg?.toFixed(2) ?? '-'} |`,
+    );
   return { rows };
 }
 
@@ -164,19 +182,62 @@ function forearmBench(): Record<string, unknown> {
     if (run.status !== 0) throw new Error(`forearm bench ${args[0]}: ${run.stderr}`);
     return Number(process.hrtime.bigint() - started) / 1e9;
   };
-  const startup = timed(['predict', '--model', join(fileURLToPath(new URL('../../models/forearm', import.meta.url))), '--cohort', join(cohort, 'cohort-1.csv'), '--out', join(root, 'forearm-predict-1.csv')]);
-  const three = timed(['predict', '--model', join(fileURLToPath(new URL('../../models/forearm', import.meta.url))), '--cohort', join(cohort, 'cohort.csv'), '--out', join(root, 'forearm-predict-3.csv')]);
-  const analyze = timed(['analyze', join(cohort, 'images', 'forearm-0001.dcm'), '--phantom', join(cohort, 'phantoms', 'forearm-0001.json'), '--out', join(root, 'forearm-analyze')]);
+  const startup = timed([
+    'predict',
+    '--model',
+    join(fileURLToPath(new URL('../../models/forearm', import.meta.url))),
+    '--cohort',
+    join(cohort, 'cohort-1.csv'),
+    '--out',
+    join(root, 'forearm-predict-1.csv'),
+  ]);
+  const three = timed([
+    'predict',
+    '--model',
+    join(fileURLToPath(new URL('../../models/forearm', import.meta.url))),
+    '--cohort',
+    join(cohort, 'cohort.csv'),
+    '--out',
+    join(root, 'forearm-predict-3.csv'),
+  ]);
+  const analyze = timed([
+    'analyze',
+    join(cohort, 'images', 'forearm-0001.dcm'),
+    '--phantom',
+    join(cohort, 'phantoms', 'forearm-0001.json'),
+    '--out',
+    join(root, 'forearm-analyze'),
+  ]);
   const perImage = (three - startup) / 2;
   console.log('\nForearm pipeline, SIMULATED 2000x2800 radiographs at 0.1 mm (shipped model, whole process)');
-  console.log(`| predict, 1 image | ${startup.toFixed(2)} s |\n| predict, 3 images | ${three.toFixed(2)} s |\n| per additional image | ${perImage.toFixed(2)} s (target < 1 s) |\n| analyze, 1 image with overlay, PDF and Secondary Capture | ${analyze.toFixed(2)} s |`);
+  console.log(
+    `| predict, 1 image | ${startup.toFixed(2)} s |\n| predict, 3 images | ${three.toFixed(2)} s |\n| per additional image | ${perImage.toFixed(2)} s (target < 1 s) |\n| analyze, 1 image with overlay, PDF and Secondary Capture | ${analyze.toFixed(2)} s |`,
+  );
   return { predictOneSeconds: startup, predictThreeSeconds: three, perImageSeconds: perImage, analyzeSeconds: analyze, targetMet: perImage < 1 };
 }
 
 function forearmBenchCohort(): string {
   const cohort = join(root, 'forearm-0.1mm');
   if (!existsSync(join(cohort, 'cohort.csv'))) {
-    const run = spawnSync(process.execPath, [fileURLToPath(new URL('../src/cli/main.js', import.meta.url)), 'simulate', 'forearm', '--n', '3', '--out', cohort, '--seed', '31', '--pixel-mm', '0.1', '--wedge-max-rotation-deg', '180'], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [
+        fileURLToPath(new URL('../src/cli/main.js', import.meta.url)),
+        'simulate',
+        'forearm',
+        '--n',
+        '3',
+        '--out',
+        cohort,
+        '--seed',
+        '31',
+        '--pixel-mm',
+        '0.1',
+        '--wedge-max-rotation-deg',
+        '180',
+      ],
+      { encoding: 'utf8' },
+    );
     if (run.status !== 0) throw new Error(`simulate for the wedge bench: ${run.stderr}`);
   }
   const lines = readFileSync(join(cohort, 'cohort.csv'), 'utf8').trimEnd().split('\n');
@@ -193,11 +254,24 @@ function ctSpineBench(): Record<string, unknown> {
   const cohort = join(root, 'ct-spine-512x512x300');
   const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
   if (!existsSync(join(cohort, 'cohort.csv'))) {
-    const run = spawnSync(process.execPath, [cli, 'simulate', 'ct-spine', '--n', '1', '--out', cohort, '--seed', '57', '--ct-slices', '300', '--slice-mm', '1', '--rod-share', '1'], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [cli, 'simulate', 'ct-spine', '--n', '1', '--out', cohort, '--seed', '57', '--ct-slices', '300', '--slice-mm', '1', '--rod-share', '1'],
+      { encoding: 'utf8' },
+    );
     if (run.status !== 0) throw new Error(`simulate for the ct-spine bench: ${run.stderr}`);
   }
   const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, [fileURLToPath(new URL('./ct-spine-child.js', import.meta.url)), join(cohort, 'images', 'ct-spine-0001'), join(cohort, 'phantoms', 'ct-spine-0001.json'), join(root, 'ct-spine-out')], { encoding: 'utf8' });
+  const run = spawnSync(
+    process.execPath,
+    [
+      fileURLToPath(new URL('./ct-spine-child.js', import.meta.url)),
+      join(cohort, 'images', 'ct-spine-0001'),
+      join(cohort, 'phantoms', 'ct-spine-0001.json'),
+      join(root, 'ct-spine-out'),
+    ],
+    { encoding: 'utf8' },
+  );
   const wholeSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (run.status !== 0) throw new Error(`ct-spine bench: ${run.stderr}`);
   const r = JSON.parse(run.stdout) as { loadedSeconds: number; analyzeSeconds: number; stages: Record<string, number>; maxRssKiB: number; size: number[] };
@@ -244,7 +318,17 @@ const results = cases.map((c) => {
   const peak = Math.max(...runs.map((r) => r.maxRssMiB));
   const meetsTime = c.targetSeconds === undefined ? null : median < c.targetSeconds;
   const meetsRss = c.targetRssGiB === undefined ? null : peak < c.targetRssGiB * 1024;
-  return { case: c.name, repeats: REPEATS, medianSeconds: median, bestSeconds: best, peakRssMiB: peak, targetSeconds: c.targetSeconds ?? null, targetRssGiB: c.targetRssGiB ?? null, meetsTime, meetsRss };
+  return {
+    case: c.name,
+    repeats: REPEATS,
+    medianSeconds: median,
+    bestSeconds: best,
+    peakRssMiB: peak,
+    targetSeconds: c.targetSeconds ?? null,
+    targetRssGiB: c.targetRssGiB ?? null,
+    meetsTime,
+    meetsRss,
+  };
 });
 
 console.log('\nopenbmd bench: whole-process `inspect` (read + decode + statistics), node', process.version);
@@ -274,7 +358,9 @@ const simulate = {
   targetRssGiB: 3,
   met: forearmRun.seconds / 100 < 1.5 && forearmRun.peakRssMiB < 3 * 1024,
 };
-console.log(`| ${simulate.case} | ${simulate.seconds.toFixed(1)} s total, ${simulate.secondsPerImage.toFixed(2)} s/image | | ${simulate.peakRssMiB.toFixed(0)} | < 1.5 s/image, < 3 GiB: ${simulate.met ? 'met' : 'NOT met'} |`);
+console.log(
+  `| ${simulate.case} | ${simulate.seconds.toFixed(1)} s total, ${simulate.secondsPerImage.toFixed(2)} s/image | | ${simulate.peakRssMiB.toFixed(0)} | < 1.5 s/image, < 3 GiB: ${simulate.met ? 'met' : 'NOT met'} |`,
+);
 const ctRun = runSimulateChild('ct-spine', 1);
 const simulateCt = {
   case: 'simulate ct-spine, one 512x512x250 case at 0.75 x 0.75 x 1.25 mm with rods (DICOM series + 3 NIfTI masks), whole process',
@@ -284,9 +370,14 @@ const simulateCt = {
   targetRssGiB: 3,
   met: ctRun.seconds < 20 && ctRun.peakRssMiB < 3 * 1024,
 };
-console.log(`| ${simulateCt.case} | ${simulateCt.seconds.toFixed(1)} s | | ${simulateCt.peakRssMiB.toFixed(0)} | < 20 s, < 3 GiB: ${simulateCt.met ? 'met' : 'NOT met'} |`);
+console.log(
+  `| ${simulateCt.case} | ${simulateCt.seconds.toFixed(1)} s | | ${simulateCt.peakRssMiB.toFixed(0)} | < 20 s, < 3 GiB: ${simulateCt.met ? 'met' : 'NOT met'} |`,
+);
 
 const nn = nnBench();
 const wedgeSearch = await wedgeBench();
 const forearm = forearmBench();
-writeFileSync(resultsPath, `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results, simulate, simulateCt, nnMeasuredAt: new Date().toISOString(), nn, wedgeMeasuredAt: new Date().toISOString(), wedgeSearch, forearmMeasuredAt: new Date().toISOString(), forearm }, null, 2)}\n`);
+writeFileSync(
+  resultsPath,
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results, simulate, simulateCt, nnMeasuredAt: new Date().toISOString(), nn, wedgeMeasuredAt: new Date().toISOString(), wedgeSearch, forearmMeasuredAt: new Date().toISOString(), forearm }, null, 2)}\n`,
+);

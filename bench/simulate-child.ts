@@ -15,7 +15,15 @@ const result = await runSimulation(
     outDir,
     seed: 1,
     vendors: (site === 'ct-spine' ? CT_SCANNER_PROFILES : VENDOR_PROFILES).map((v) => v.id),
-    forearm: { pixelSpacingMm: 0.24, fieldWidthMm: 200, fieldHeightMm: 280, sourceToDetectorMm: 1000, wedge: { stepThicknessesMm: [2, 4, 6, 8], stepLengthMm: 10, widthMm: 15, haMgPerCm3: 600 }, maxWedgeRotationDeg: 10, doseFactor: 1 },
+    forearm: {
+      pixelSpacingMm: 0.24,
+      fieldWidthMm: 200,
+      fieldHeightMm: 280,
+      sourceToDetectorMm: 1000,
+      wedge: { stepThicknessesMm: [2, 4, 6, 8], stepLengthMm: 10, widthMm: 15, haMgPerCm3: 600 },
+      maxWedgeRotationDeg: 10,
+      doseFactor: 1,
+    },
     // One 512x512x250 case with the rod phantom, at 0.75 mm.
     ctSpine: { ...DEFAULT_CT_SPINE_OPTIONS, pixelSpacingMm: 0.75, rodShare: 1 },
     lumbar: DEFAULT_LUMBAR_OPTIONS,

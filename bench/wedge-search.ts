@@ -36,14 +36,31 @@ export async function compareWedgeSearch(cohortDir: string, count: number): Prom
     const started = process.hrtime.bigint();
     const ours = findStepWedge(image, phantom);
     const openbmdSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const row: WedgeSearchRow = { image: id, size: `${image.size[0]}x${image.size[1]}`, openbmdSeconds, opencvSeconds: null, ratio: null, centreDifferenceMm: null, angleDifferenceDeg: null };
+    const row: WedgeSearchRow = {
+      image: id,
+      size: `${image.size[0]}x${image.size[1]}`,
+      openbmdSeconds,
+      opencvSeconds: null,
+      ratio: null,
+      centreDifferenceMm: null,
+      angleDifferenceDeg: null,
+    };
     if (canRunOpenCv) {
       const fineFactor = Math.max(1, Math.floor(phantom.widthMm / 30 / image.spacingMm[0]));
       const fine = downsample(image, fineFactor);
       normaliseGrey([fine], fine.data);
       const template = renderWedgeTemplate(phantom, image.spacingMm[0] * fineFactor, 0, 3);
       const run = spawnSync(PYTHON, [SCRIPT], {
-        input: JSON.stringify({ image: Array.from(fine.data), columns: fine.columns, rows: fine.rows, template: Array.from(template.plane.data), mask: Array.from(template.mask), tcolumns: template.plane.columns, trows: template.plane.rows, angleStepDeg: 1 }),
+        input: JSON.stringify({
+          image: Array.from(fine.data),
+          columns: fine.columns,
+          rows: fine.rows,
+          template: Array.from(template.plane.data),
+          mask: Array.from(template.mask),
+          tcolumns: template.plane.columns,
+          trows: template.plane.rows,
+          angleStepDeg: 1,
+        }),
         encoding: 'utf8',
         maxBuffer: 1 << 24,
       });
@@ -53,9 +70,11 @@ export async function compareWedgeSearch(cohortDir: string, count: number): Prom
       row.opencvSeconds = cv.seconds;
       row.ratio = openbmdSeconds / cv.seconds;
       row.centreDifferenceMm = Math.hypot(centrePx[0] - ours.pose.centerPx[0], centrePx[1] - ours.pose.centerPx[1]) * image.spacingMm[0];
-      row.angleDifferenceDeg = Math.abs(((((ours.pose.angleRad * 180) / Math.PI - cv.angleDeg) % 360) + 540) % 360 - 180);
+      row.angleDifferenceDeg = Math.abs((((((ours.pose.angleRad * 180) / Math.PI - cv.angleDeg) % 360) + 540) % 360) - 180);
     }
-    console.error(`  wedge search ${id} (${row.size}): openbmd ${openbmdSeconds.toFixed(3)} s, OpenCV ${row.opencvSeconds?.toFixed(3) ?? 'not run'} s, centre difference ${row.centreDifferenceMm?.toFixed(2) ?? '-'} mm, angle difference ${row.angleDifferenceDeg?.toFixed(1) ?? '-'} deg`);
+    console.error(
+      `  wedge search ${id} (${row.size}): openbmd ${openbmdSeconds.toFixed(3)} s, OpenCV ${row.opencvSeconds?.toFixed(3) ?? 'not run'} s, centre difference ${row.centreDifferenceMm?.toFixed(2) ?? '-'} mm, angle difference ${row.angleDifferenceDeg?.toFixed(1) ?? '-'} deg`,
+    );
     rows.push(row);
   }
   return rows;

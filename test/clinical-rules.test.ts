@@ -99,7 +99,13 @@ test('a malformed reference table is refused with its file named', () => {
   const folder = tempDir();
   const path = join(folder, 'bad.json');
   writeFileSync(path, JSON.stringify({ id: 'x', title: 't', source: 'too short', version: '1' }));
-  assert.throws(() => loadReferenceTable(path), (thrown: unknown) => thrown instanceof OpenBmdError && thrown.code === 'MALFORMED' && thrown.message.includes(path));
+  assert.throws(
+    () => loadReferenceTable(path),
+    (thrown: unknown) => thrown instanceof OpenBmdError && thrown.code === 'MALFORMED' && thrown.message.includes(path),
+  );
   writeFileSync(path, '{not json');
-  assert.throws(() => loadReferenceTable(path), (thrown: unknown) => thrown instanceof OpenBmdError && thrown.code === 'MALFORMED');
+  assert.throws(
+    () => loadReferenceTable(path),
+    (thrown: unknown) => thrown instanceof OpenBmdError && thrown.code === 'MALFORMED',
+  );
 });

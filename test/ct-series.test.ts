@@ -23,13 +23,20 @@ test('a shuffled series is stacked along the normal, in HU, with its geometry', 
   assert.deepEqual(v.spacingMm, [0.75, 0.8, 1.25]);
   assert.equal(v.unit, 'HU');
   assert.ok(v.data instanceof Int16Array);
-  for (const [i, j, k] of [[0, 0, 0], [4, 5, 7], [2, 3, 4]] as const) {
+  for (const [i, j, k] of [
+    [0, 0, 0],
+    [4, 5, 7],
+    [2, 3, 4],
+  ] as const) {
     assert.equal(v.data[voxelOffset(v, i, j, k)], value(i, j, k) - 1024);
   }
   assert.deepEqual(v.originMm, [-50, -60, -100]);
   assert.deepEqual(volumeIndexToPointMm(v, 1, 2, 4), [-50 + 0.75, -60 + 1.6, -100 + 5]);
   assert.equal(series.skippedFiles.length, 1);
-  assert.deepEqual(series.slices.map((s) => s.instanceNumber), [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(
+    series.slices.map((s) => s.instanceNumber),
+    [1, 2, 3, 4, 5, 6, 7, 8],
+  );
 });
 
 test('inspect on a series folder reports the assembled volume', () => {

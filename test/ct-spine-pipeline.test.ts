@@ -12,45 +12,101 @@ import { runCli } from './helpers/cli.js';
 import { pythonModulesMissing, runPythonJson } from './helpers/python-reference.js';
 import { announceSkip, commandMissing } from './helpers/reference-tools.js';
 import { tempDir } from './helpers/temp-dir.js';
+import { resultEnvelopeSchema } from '../src/report/result-envelope.js';
 
 const out = tempDir();
 const cohortDir = join(out, 'cohort');
-const simulated = runCli(['simulate', 'ct-spine', '--n', '6', '--out', cohortDir, '--seed', '41', '--ct-slices', '100', '--slice-mm', '2.5', '--rod-share', '0.5', '--fracture-share', '0'], 300_000);
+const simulated = runCli(
+  [
+    'simulate',
+    'ct-spine',
+    '--n',
+    '6',
+    '--out',
+    cohortDir,
+    '--seed',
+    '41',
+    '--ct-slices',
+    '100',
+    '--slice-mm',
+    '2.5',
+    '--rod-share',
+    '0.5',
+    '--fracture-share',
+    '0',
+  ],
+  300_000,
+);
 const rows = (): Record<string, string>[] => parse(readFileSync(join(cohortDir, 'cohort.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
-interface Landmarks { levels: { level: string; bodyCentroidVoxel: [number, number, number] }[]; rods: { mgPerCm3: number; centerVoxel: [number, number] }[] }
-interface Truth { spineVbmdMgPerCm3: number; pixelSpacingMm: number; sliceThicknessMm: number; scanner: { scanner: string; huScale: number; huOffset: number; effectiveEnergyKeV: number } }
+interface Landmarks {
+  levels: { level: string; bodyCentroidVoxel: [number, number, number] }[];
+  rods: { mgPerCm3: number; centerVoxel: [number, number] }[];
+}
+interface Truth {
+  spineVbmdMgPerCm3: number;
+  pixelSpacingMm: number;
+  sliceThicknessMm: number;
+  scanner: { scanner: string; huScale: number; huOffset: number; effectiveEnergyKeV: number };
+}
 interface Result {
   spineVbmdMgPerCm3: number | null;
   category: string | null;
   vbmdMethod: { name: string } | null;
   byMethod: { rods: number | null; phantomless: number | null; densenet: number | null };
   levels: { level: string; found: boolean; centreMm: [number, number, number] | null }[];
-  calibration: { rods: { r: number; rods: { mgPerCm3: number; centreMm: [number, number] }[] } | null; phantomless: { scale: number; offsetHu: number; effectiveEnergyKeV: number } };
+  calibration: {
+    rods: { r: number; rods: { mgPerCm3: number; centreMm: [number, number] }[] } | null;
+    phantomless: { scale: number; offsetHu: number; effectiveEnergyKeV: number };
+  };
   qcFlags: string[];
+}
+
+/** The envelope's ct-spine reading: validated against the schema, its details and measurement flattened for the assertions. */
+function resultOf(file: string): Result {
+  const envelope = resultEnvelopeSchema.parse(readJson<unknown>(file));
+  assert.equal(envelope.pipeline, 'ct-spine');
+  return {
+    ...(envelope.details as object),
+    spineVbmdMgPerCm3: envelope.measurements[0]!.value,
+    category: envelope.interpretation?.category ?? null,
+    qcFlags: envelope.qcFlags.map((f) => f.flag),
+  } as Result;
 }
 
 function analyze(series: string, name: string, extra: string[] = []): { status: number | null; stderr: string; result: Result | undefined } {
   const dir = join(out, `analyze-${name}`);
   const r = runCli(['analyze', series, '--out', dir, ...extra], 120_000);
-  return { status: r.status, stderr: r.stderr, result: existsSync(join(dir, 'result.json')) ? readJson<Result>(join(dir, 'result.json')) : undefined };
+  return { status: r.status, stderr: r.stderr, result: existsSync(join(dir, 'result.json')) ? resultOf(join(dir, 'result.json')) : undefined };
 }
 
 test('simulate writes a small ct-spine cohort, with rods in some cases', () => {
   assert.equal(simulated.status, 0, simulated.stderr);
   assert.equal(rows().length, 6);
-  assert.ok(rows().some((r) => r['phantom'] !== ''), 'a case with rods (the rod test needs one)');
+  assert.ok(
+    rows().some((r) => r['phantom'] !== ''),
+    'a case with rods (the rod test needs one)',
+  );
 });
 
 test('analyze a series with rods: T12-L2 found where the simulator put them, rods found and calibrating, vBMD near the truth', () => {
   const row = rows().find((r) => r['phantom'] !== '')!;
   const id = row['case_id']!;
-  const { status, stderr, result } = analyze(join(cohortDir, row['image']!), 'rods', ['--phantom', join(cohortDir, row['phantom']!), '--age', row['age_years']!]);
+  const { status, stderr, result } = analyze(join(cohortDir, row['image']!), 'rods', [
+    '--phantom',
+    join(cohortDir, row['phantom']!),
+    '--age',
+    row['age_years']!,
+  ]);
   assert.equal(status, 0, stderr);
   const truth = readJson<Truth>(join(cohortDir, 'truth', `${id}.json`));
   // The shipped recalibration was fitted on scanners a-c: a series from scanner d says so.
-  assert.equal(result!.qcFlags.includes('scanner-not-in-training'), truth.scanner.scanner === 'scanner-d', `${truth.scanner.scanner}: ${result!.qcFlags.join(' ')}`);
+  assert.equal(
+    result!.qcFlags.includes('scanner-not-in-training'),
+    truth.scanner.scanner === 'scanner-d',
+    `${truth.scanner.scanner}: ${result!.qcFlags.join(' ')}`,
+  );
   const landmarks = readJson<Landmarks>(join(cohortDir, 'landmarks', `${id}.json`));
   const spacing = [truth.pixelSpacingMm, truth.pixelSpacingMm, truth.sliceThicknessMm];
   for (const level of ['T12', 'L1', 'L2']) {
@@ -67,36 +123,54 @@ test('analyze a series with rods: T12-L2 found where the simulator put them, rod
     const foundRod = rods.rods.find((r) => r.mgPerCm3 === rod.mgPerCm3)!;
     // The 0 mg/cm3 rod is water in water: its place follows from the others' pitch, on either end.
     if (rod.mgPerCm3 === 0) continue;
-    const error = Math.hypot(foundRod.centreMm[0] - rod.centerVoxel[0] * truth.pixelSpacingMm, foundRod.centreMm[1] - rod.centerVoxel[1] * truth.pixelSpacingMm);
+    const error = Math.hypot(
+      foundRod.centreMm[0] - rod.centerVoxel[0] * truth.pixelSpacingMm,
+      foundRod.centreMm[1] - rod.centerVoxel[1] * truth.pixelSpacingMm,
+    );
     assert.ok(error < 2.5, `rod ${rod.mgPerCm3} found ${error.toFixed(1)} mm off`);
   }
   assert.equal(result!.vbmdMethod?.name, 'rods');
   // Phantomless: the scanner's HU scale and offset from air and fat, against the simulator's record of them.
   const pl = result!.calibration.phantomless;
-  console.log(`${id}: phantomless scale ${pl.scale.toFixed(4)} (simulated ${truth.scanner.huScale.toFixed(4)}), offset ${pl.offsetHu.toFixed(1)} HU (${truth.scanner.huOffset.toFixed(1)}), effective energy ${pl.effectiveEnergyKeV.toFixed(1)} keV (${truth.scanner.effectiveEnergyKeV.toFixed(1)})`);
+  console.log(
+    `${id}: phantomless scale ${pl.scale.toFixed(4)} (simulated ${truth.scanner.huScale.toFixed(4)}), offset ${pl.offsetHu.toFixed(1)} HU (${truth.scanner.huOffset.toFixed(1)}), effective energy ${pl.effectiveEnergyKeV.toFixed(1)} keV (${truth.scanner.effectiveEnergyKeV.toFixed(1)})`,
+  );
   assert.ok(Math.abs(pl.scale - truth.scanner.huScale) < 0.01);
   assert.ok(Math.abs(pl.offsetHu - truth.scanner.huOffset) < 6);
   assert.ok(Math.abs(pl.effectiveEnergyKeV - truth.scanner.effectiveEnergyKeV) < 3);
-  console.log(`${id}: vBMD rods ${result!.byMethod.rods?.toFixed(1)}, phantomless ${result!.byMethod.phantomless?.toFixed(1)}, DenseNet ${result!.byMethod.densenet?.toFixed(1)}, truth ${truth.spineVbmdMgPerCm3.toFixed(1)} mg/cm3`);
+  console.log(
+    `${id}: vBMD rods ${result!.byMethod.rods?.toFixed(1)}, phantomless ${result!.byMethod.phantomless?.toFixed(1)}, DenseNet ${result!.byMethod.densenet?.toFixed(1)}, truth ${truth.spineVbmdMgPerCm3.toFixed(1)} mg/cm3`,
+  );
   assert.ok(Math.abs(result!.byMethod.rods! - truth.spineVbmdMgPerCm3) < 20);
   assert.ok(Math.abs(result!.byMethod.phantomless! - truth.spineVbmdMgPerCm3) < 25);
   assert.ok(Math.abs(result!.byMethod.densenet! - truth.spineVbmdMgPerCm3) < 25);
   const v = result!.spineVbmdMgPerCm3!;
   assert.equal(result!.category, v < 80 ? 'osteoporosis' : v > 120 ? 'normal' : 'osteopenia');
-  for (const file of ['overlay.png', 'report.pdf', 'overlay-sc.dcm', 'cancellous-seg.dcm', 'measurements-sr.dcm']) assert.ok(existsSync(join(out, 'analyze-rods', file)), file);
-  const skip = announceSkip(commandMissing('dciodvfy', 'dicom3tools'));
-  if (skip === undefined) {
-    for (const file of ['overlay-sc.dcm', 'cancellous-seg.dcm', 'measurements-sr.dcm']) {
-      const check = spawnSync('dciodvfy', [join(out, 'analyze-rods', file)], { encoding: 'utf8' });
-      assert.ok(!/^Error/m.test(check.stderr + check.stdout), `${file}: ${check.stderr}`);
-    }
+  for (const file of ['overlay.png', 'report.pdf', 'overlay-sc.dcm', 'segmentation.dcm', 'measurements-sr.dcm'])
+    assert.ok(existsSync(join(out, 'analyze-rods', file)), file);
+});
+
+const skipDciodvfy = announceSkip(commandMissing('dciodvfy', 'dicom3tools'));
+const skipPydicomNumpy = announceSkip(pythonModulesMissing(['pydicom', 'numpy'], 'python3-pydicom python3-numpy'));
+
+test('analyze a series with rods: dciodvfy finds no error in the Secondary Capture, SEG and SR', { skip: skipDciodvfy }, () => {
+  for (const file of ['overlay-sc.dcm', 'segmentation.dcm', 'measurements-sr.dcm']) {
+    const check = spawnSync('dciodvfy', [join(out, 'analyze-rods', file)], { encoding: 'utf8' });
+    assert.ok(!/^Error/m.test(check.stderr + check.stdout), `${file}: ${check.stderr}`);
   }
-  // The SEG read by pydicom: its segments, and as many voxels as result.json says were segmented.
-  const noPython = announceSkip(pythonModulesMissing(['pydicom', 'numpy'], 'python3-pydicom python3-numpy'));
-  if (noPython === undefined) {
+});
+
+test(
+  'analyze a series with rods: pydicom reads the SEG (segments, voxels as in result.json) and the SR (TID 1500, the reported mean)',
+  { skip: skipPydicomNumpy },
+  () => {
+    const row = rows().find((r) => r['phantom'] !== '')!;
+    const truth = readJson<Truth>(join(cohortDir, 'truth', `${row['case_id']}.json`));
+    const result = resultOf(join(out, 'analyze-rods', 'result.json'));
+    // The SEG read by pydicom: its segments, and as many voxels as result.json says were segmented.
     const seg = runPythonJson<{ labels: string[]; voxels: number; frames: number }>(
       'import sys, json, pydicom\nf = json.load(sys.stdin)\nd = pydicom.dcmread(f)\na = d.pixel_array\nprint(json.dumps({"labels": [s.SegmentLabel for s in d.SegmentSequence], "voxels": int(a.sum()), "frames": int(d.NumberOfFrames)}))',
-      join(out, 'analyze-rods', 'cancellous-seg.dcm'),
+      join(out, 'analyze-rods', 'segmentation.dcm'),
     );
     const voxelMm3 = truth.pixelSpacingMm * truth.pixelSpacingMm * truth.sliceThicknessMm;
     const segmentedMm3 = result!.levels.reduce((t, l) => t + (l as unknown as { cancellousMm3: number }).cancellousMm3, 0);
@@ -110,15 +184,23 @@ test('analyze a series with rods: T12-L2 found where the simulator put them, rod
     assert.equal(sr.template, '1500');
     assert.equal(sr.groups, 4);
     assert.ok(Math.abs(sr.mean - result!.spineVbmdMgPerCm3!) < 1e-3, `SR mean ${sr.mean}, result.json ${result!.spineVbmdMgPerCm3}`);
-  }
-});
+  },
+);
 
 test('train ct-spine reusing the shipped networks: localisation 100 %, Dice > 0.95, out-of-fold predictions and metrics; predict with the model', () => {
   const model = join(out, 'model');
-  const trained = runCli(['train', 'ct-spine', '--cohort', join(cohortDir, 'cohort.csv'), '--out', model, '--folds', '2', '--networks', 'models/ct-spine'], 300_000);
+  const trained = runCli(
+    ['train', 'ct-spine', '--cohort', join(cohortDir, 'cohort.csv'), '--out', model, '--folds', '2', '--networks', 'models/ct-spine'],
+    300_000,
+  );
   assert.equal(trained.status, 0, trained.stderr);
-  const stages = readJson<{ localisation: { recall: number; precision: number }; dice: { network: { mean: number; min: number }; ellipticalRoi: { mean: number } } }>(join(model, 'stage-validation.json'));
-  console.log(`6 SIMULATED series: recall ${stages.localisation.recall}, precision ${stages.localisation.precision}, network Dice mean ${stages.dice.network.mean.toFixed(3)} (min ${stages.dice.network.min.toFixed(3)}), elliptical ROI Dice ${stages.dice.ellipticalRoi.mean.toFixed(3)}`);
+  const stages = readJson<{
+    localisation: { recall: number; precision: number };
+    dice: { network: { mean: number; min: number }; ellipticalRoi: { mean: number } };
+  }>(join(model, 'stage-validation.json'));
+  console.log(
+    `6 SIMULATED series: recall ${stages.localisation.recall}, precision ${stages.localisation.precision}, network Dice mean ${stages.dice.network.mean.toFixed(3)} (min ${stages.dice.network.min.toFixed(3)}), elliptical ROI Dice ${stages.dice.ellipticalRoi.mean.toFixed(3)}`,
+  );
   assert.equal(stages.localisation.recall, 1);
   assert.equal(stages.localisation.precision, 1);
   assert.ok(stages.dice.network.mean > 0.95);
@@ -139,13 +221,19 @@ test('train ct-spine reusing the shipped networks: localisation 100 %, Dice > 0.
   const truth = new Map(rows().map((r) => [r['case_id'], Number(r['spine_vbmd'])]));
   for (const r of rowsOut) {
     assert.ok(Math.abs(Number(r['spine_vbmd']) - truth.get(r['case_id'])!) < 25, `${r['case_id']}: ${r['spine_vbmd']} vs ${truth.get(r['case_id'])}`);
-    assert.ok(Math.abs(Number(r['spine_vbmd_densenet']) - truth.get(r['case_id'])!) < 30, `${r['case_id']}: DenseNet ${r['spine_vbmd_densenet']} vs ${truth.get(r['case_id'])}`);
+    assert.ok(
+      Math.abs(Number(r['spine_vbmd_densenet']) - truth.get(r['case_id'])!) < 30,
+      `${r['case_id']}: DenseNet ${r['spine_vbmd_densenet']} vs ${truth.get(r['case_id'])}`,
+    );
   }
 });
 
 test('train ct-spine --fine-tune: a cohort with reference QCT only fine-tunes the shipped DenseNet, keeps the image networks, and predicts with it', () => {
   const model = join(out, 'model-fine-tuned');
-  const trained = runCli(['train', 'ct-spine', '--cohort', join(cohortDir, 'cohort.csv'), '--out', model, '--fine-tune', 'models/ct-spine', '--epochs', '20,12,8,2'], 300_000);
+  const trained = runCli(
+    ['train', 'ct-spine', '--cohort', join(cohortDir, 'cohort.csv'), '--out', model, '--fine-tune', 'models/ct-spine', '--epochs', '20,12,8,2'],
+    300_000,
+  );
   assert.equal(trained.status, 0, trained.stderr);
   assert.match(trained.stderr, /fine-tuning the DenseNet on \d+ levels/);
   assert.match(trained.stderr, /regression: fine-tuned from models\/ct-spine/);
@@ -160,10 +248,16 @@ test('train ct-spine --fine-tune: a cohort with reference QCT only fine-tunes th
   assert.equal(p.status, 0, p.stderr);
   const truth = new Map(rows().map((r) => [r['case_id'], Number(r['spine_vbmd'])]));
   for (const r of parse(readFileSync(predicted, 'utf8'), { columns: true }) as Record<string, string>[]) {
-    assert.ok(Math.abs(Number(r['spine_vbmd_densenet']) - truth.get(r['case_id'])!) < 30, `${r['case_id']}: DenseNet ${r['spine_vbmd_densenet']} vs ${truth.get(r['case_id'])}`);
+    assert.ok(
+      Math.abs(Number(r['spine_vbmd_densenet']) - truth.get(r['case_id'])!) < 30,
+      `${r['case_id']}: DenseNet ${r['spine_vbmd_densenet']} vs ${truth.get(r['case_id'])}`,
+    );
   }
   // Two different models named for the networks and the fine-tuning: refused before any work.
-  const clash = runCli(['train', 'ct-spine', '--cohort', join(cohortDir, 'cohort.csv'), '--out', join(out, 'clash'), '--fine-tune', 'models/ct-spine', '--networks', model], 60_000);
+  const clash = runCli(
+    ['train', 'ct-spine', '--cohort', join(cohortDir, 'cohort.csv'), '--out', join(out, 'clash'), '--fine-tune', 'models/ct-spine', '--networks', model],
+    60_000,
+  );
   assert.equal(clash.status, 2);
   assert.match(clash.stderr, /name different models/);
 });
@@ -179,7 +273,9 @@ test('predict with the shipped model: series from a scanner its recalibration ne
   const predicted = join(out, 'predicted-shipped.csv');
   const p = runCli(['predict', '--model', 'models/ct-spine', '--cohort', join(cohortDir, 'cohort.csv'), '--out', predicted], 300_000);
   assert.equal(p.status, 0, p.stderr);
-  const flagged = (parse(readFileSync(predicted, 'utf8'), { columns: true }) as Record<string, string>[]).map((r) => [r['case_id']!, (r['qc_flags'] ?? '').split(' ').includes('scanner-not-in-training')] as const);
+  const flagged = (parse(readFileSync(predicted, 'utf8'), { columns: true }) as Record<string, string>[]).map(
+    (r) => [r['case_id']!, (r['qc_flags'] ?? '').split(' ').includes('scanner-not-in-training')] as const,
+  );
   assert.equal(flagged.length, 6);
   for (const [id, isFlagged] of flagged) {
     const scanner = readJson<Truth>(join(cohortDir, 'truth', `${id}.json`)).scanner.scanner;
@@ -220,9 +316,7 @@ test('bad series: missing, duplicate and corrupt slices, too short, not covering
   assert.match(u.stderr, /no vBMD|does not cover/);
 });
 
-test('a localiser is refused, a contrast phase is flagged (dcmodify)', (t) => {
-  const skip = announceSkip(commandMissing('dcmodify', 'dcmtk'));
-  if (skip !== undefined) return t.skip(skip);
+test('a localiser is refused, a contrast phase is flagged (dcmodify)', { skip: announceSkip(commandMissing('dcmodify', 'dcmtk')) }, () => {
   const contrast = seriesCopy('contrast');
   const modify = (dir: string, files: string[], tag: string): void => {
     const r = spawnSync('dcmodify', ['-nb', '-i', tag, ...files.map((f) => join(dir, f))], { encoding: 'utf8' });

@@ -19,7 +19,13 @@ import { ageCovariate, recalibrate } from '../src/pipelines/ct-spine/ct-spine-mo
 import { SEGMENTATION_CROP } from '../src/pipelines/ct-spine/ct-spine-networks.js';
 import type { CtSpineCaseMeasurement } from '../src/pipelines/ct-spine/measure-ct-spine-case.js';
 import { fitRecalibration } from '../src/pipelines/ct-spine/train-ct-spine.js';
-import { REGRESSION_CHANNELS, REGRESSION_CROP, REGRESSION_MINERAL_SCALE_MG, mirrorRegressionInput, vbmdRegressionInput } from '../src/pipelines/ct-spine/vbmd-regression-input.js';
+import {
+  REGRESSION_CHANNELS,
+  REGRESSION_CROP,
+  REGRESSION_MINERAL_SCALE_MG,
+  mirrorRegressionInput,
+  vbmdRegressionInput,
+} from '../src/pipelines/ct-spine/vbmd-regression-input.js';
 import { levelsFoundBySpacing } from '../src/pipelines/ct-spine/levels-by-spacing.js';
 
 test('rods in a water block are found where they are and fitted: slope and intercept as built, r > 0.999', () => {
@@ -45,7 +51,11 @@ test('rods in a water block are found where they are and fitted: slope and inter
     }
   }
   const volume = createVolume3D({ data, size: [n, n, slices], spacingMm: [pixelMm, pixelMm, 2], unit: 'HU' });
-  const found = findCtRods(volume, { kind: 'ct-rods', rods: [{ mgPerCm3: 0 }, { mgPerCm3: 50 }, { mgPerCm3: 100 }, { mgPerCm3: 200 }], material: 'HA', rodDiameterMm: 18 }, [0, slices - 1]);
+  const found = findCtRods(
+    volume,
+    { kind: 'ct-rods', rods: [{ mgPerCm3: 0 }, { mgPerCm3: 50 }, { mgPerCm3: 100 }, { mgPerCm3: 200 }], material: 'HA', rodDiameterMm: 18 },
+    [0, slices - 1],
+  );
   assert.ok(found.ok, found.ok ? '' : found.problem);
   const c = found.calibration;
   console.log(`synthetic rods: slope ${c.slopeHuPerMg.toFixed(4)} HU per mg/cm3, intercept ${c.interceptHu.toFixed(2)} HU, r ${c.r.toFixed(5)}`);
@@ -74,8 +84,15 @@ test('canonical reorientation flips reversed axes and keeps every voxel at its p
   const direction: Matrix3 = [-1, 0, 0, 0, 1, 0, 0, 0, -1];
   const volume = createVolume3D({ data, size, spacingMm: [0.5, 0.7, 2], originMm: [10, 20, 30], direction, unit: 'HU' });
   const canonical = canonicalVolume(volume, 'test');
-  assert.deepEqual([...canonical.direction].map((v) => v + 0), [1, 0, 0, 0, 1, 0, 0, 0, 1]);
-  for (const [i, j, k] of [[0, 0, 0], [2, 1, 4], [1, 3, 2]] as const) {
+  assert.deepEqual(
+    [...canonical.direction].map((v) => v + 0),
+    [1, 0, 0, 0, 1, 0, 0, 0, 1],
+  );
+  for (const [i, j, k] of [
+    [0, 0, 0],
+    [2, 1, 4],
+    [1, 3, 2],
+  ] as const) {
     const value = canonical.data[i + 3 * (j + 4 * k)]!;
     const [si, sj, sk] = [value % 3, Math.floor(value / 3) % 4, Math.floor(value / 12)];
     const a = volumeIndexToPointMm(canonical, i, j, k);
@@ -85,9 +102,12 @@ test('canonical reorientation flips reversed axes and keeps every voxel at its p
 });
 
 test('L1 and L2 are reported; T12 substitutes one non-measurable level; fewer than two gives none', () => {
-  const level = (name: 'T12' | 'L1' | 'L2', notMeasurable: string | null): LevelMeasurement => ({ level: name, notMeasurable } as unknown as LevelMeasurement);
+  const level = (name: 'T12' | 'L1' | 'L2', notMeasurable: string | null): LevelMeasurement => ({ level: name, notMeasurable }) as unknown as LevelMeasurement;
   assert.deepEqual(reportedLevels([level('T12', null), level('L1', null), level('L2', null)]), { levels: ['L1', 'L2'], substituted: null });
-  assert.deepEqual(reportedLevels([level('T12', null), level('L1', 'fracture-like height loss'), level('L2', null)]), { levels: ['T12', 'L2'], substituted: 'T12' });
+  assert.deepEqual(reportedLevels([level('T12', null), level('L1', 'fracture-like height loss'), level('L2', null)]), {
+    levels: ['T12', 'L2'],
+    substituted: 'T12',
+  });
   assert.equal(reportedLevels([level('T12', 'not found'), level('L1', null), level('L2', 'not found')]), null);
 });
 
@@ -98,11 +118,29 @@ test('erosion of a 4x4x4 cube keeps its 2x2x2 core', () => {
 });
 
 test('least squares recovers an exact plane and refuses collinear inputs', () => {
-  const rows = [[1, 0, 0], [1, 1, 0], [1, 0, 1], [1, 2, 3], [1, -1, 5]];
+  const rows = [
+    [1, 0, 0],
+    [1, 1, 0],
+    [1, 0, 1],
+    [1, 2, 3],
+    [1, -1, 5],
+  ];
   const y = rows.map((r) => 2 + 3 * r[1]! - 0.5 * r[2]!);
   const [a, b, c] = leastSquares(rows, y, 'plane') as [number, number, number];
   assert.ok(Math.abs(a - 2) < 1e-9 && Math.abs(b - 3) < 1e-9 && Math.abs(c + 0.5) < 1e-9);
-  assert.throws(() => leastSquares([[1, 1, 2], [1, 2, 4], [1, 3, 6]], [1, 2, 3], 'collinear'), /collinear/);
+  assert.throws(
+    () =>
+      leastSquares(
+        [
+          [1, 1, 2],
+          [1, 2, 4],
+          [1, 3, 6],
+        ],
+        [1, 2, 3],
+        'collinear',
+      ),
+    /collinear/,
+  );
 });
 
 test('age from DICOM dates', () => {
@@ -115,7 +153,15 @@ test('a series whose slices lean 30 degrees off the axial plane is refused as no
   const folder = join(tempDir(), 'oblique');
   const angle = (30 * Math.PI) / 180;
   // Slices stacked along their own normal (no gantry tilt), the normal 30 degrees from +z.
-  writeCtSeries(folder, { rows: 16, columns: 16, slices: 20, sliceSpacingMm: 4, value: () => 1024, orientation: [1, 0, 0, 0, Math.cos(angle), Math.sin(angle)], tiltShiftMm: -4 * Math.tan(angle) });
+  writeCtSeries(folder, {
+    rows: 16,
+    columns: 16,
+    slices: 20,
+    sliceSpacingMm: 4,
+    value: () => 1024,
+    orientation: [1, 0, 0, 0, Math.cos(angle), Math.sin(angle)],
+    tiltShiftMm: -4 * Math.tan(angle),
+  });
   await assert.rejects(readCtSpineSeries(folder), /not axial: its slices lie 30 degrees off/);
 });
 
@@ -126,12 +172,14 @@ test('the DenseNet input: the segmentation eroded by a voxel, pooled 2x2 in-plan
   // A segmented box (z 2-17, y 4-43, x 4-19) at 150 HU whose outer layer is cortex-bright (1000 HU):
   // erosion leaves the 150 HU interior only.
   const inBox = (z: number, y: number, x: number): boolean => z >= 2 && z < 18 && y >= 4 && y < 44 && x >= 4 && x < 20;
-  for (let z = 0; z < dz; z++) for (let y = 0; y < dy; y++) for (let x = 0; x < dx; x++) {
-    if (!inBox(z, y, x)) continue;
-    const o = (z * dy + y) * dx + x;
-    probability[o] = 0.9;
-    hu[o] = inBox(z - 1, y, x) && inBox(z + 1, y, x) && inBox(z, y - 1, x) && inBox(z, y + 1, x) && inBox(z, y, x - 1) && inBox(z, y, x + 1) ? 150 : 1000;
-  }
+  for (let z = 0; z < dz; z++)
+    for (let y = 0; y < dy; y++)
+      for (let x = 0; x < dx; x++) {
+        if (!inBox(z, y, x)) continue;
+        const o = (z * dy + y) * dx + x;
+        probability[o] = 0.9;
+        hu[o] = inBox(z - 1, y, x) && inBox(z + 1, y, x) && inBox(z, y - 1, x) && inBox(z, y + 1, x) && inBox(z, y, x - 1) && inBox(z, y, x + 1) ? 150 : 1000;
+      }
   const mineral = (h: number): number => 2 * h; // a calibration of 0.5 HU per mg/cm3
   const input = vbmdRegressionInput(hu, probability, mineral);
   const [rz, ry, rx] = REGRESSION_CROP.size;
@@ -165,14 +213,26 @@ test('the age term scaled by the fat mineral equivalent carries a recalibration 
       const truth = 180 - 1.3 * (ageYears - 40) + 10 * random.nextNormal();
       const equivalent = equivalents[i % equivalents.length]!;
       const calibrated = truth - (0.2 + 0.0065 * (ageYears - 20)) * equivalent;
-      return { caseId: `c${i}`, patientId: `p${i}`, referenceVbmdMgPerCm3: truth, ageYears, rodsMgPerCm3: calibrated, phantomlessMgPerCm3: null, densenetMgPerCm3: null, fatMineralEquivalentMgPerCm3: equivalent } as unknown as CtSpineCaseMeasurement;
+      return {
+        caseId: `c${i}`,
+        patientId: `p${i}`,
+        referenceVbmdMgPerCm3: truth,
+        ageYears,
+        rodsMgPerCm3: calibrated,
+        phantomlessMgPerCm3: null,
+        densenetMgPerCm3: null,
+        fatMineralEquivalentMgPerCm3: equivalent,
+      } as unknown as CtSpineCaseMeasurement;
     });
   const fit = fitRecalibration(cases(120, [76, 78]), 'rods')!;
   assert.ok(fit.withAge !== undefined);
   assert.ok(Math.abs(fit.withAge.fatEquivalentReferenceMgPerCm3! - 77) < 1e-9);
   const unseen = cases(60, [68]);
   const bias = (useEquivalent: boolean): number =>
-    unseen.reduce((t, m) => t + recalibrate(fit, m.rodsMgPerCm3, m.ageYears, useEquivalent ? m.fatMineralEquivalentMgPerCm3 : null)! - m.referenceVbmdMgPerCm3!, 0) / unseen.length;
+    unseen.reduce(
+      (t, m) => t + recalibrate(fit, m.rodsMgPerCm3, m.ageYears, useEquivalent ? m.fatMineralEquivalentMgPerCm3 : null)! - m.referenceVbmdMgPerCm3!,
+      0,
+    ) / unseen.length;
   // The fat error at 68 is (0.2 + 0.0065 (age - 20)) x 9 mg/cm3 less than at 77: about 4 mg/cm3 at these ages.
   // The scaled term follows its age part; the part of the fat fraction that does not grow with age
   // (0.07) stays in the intercept: 0.07 x 9 = 0.63 mg/cm3 is what remains.
@@ -185,7 +245,8 @@ test('the age term scaled by the fat mineral equivalent carries a recalibration 
 test('a weak T12 peak is its level only where L1 and L2 put it: near the extrapolated row, in their column, inside the field', () => {
   // L1 at row 87, L2 at row 101: spacing 14 rows, so T12 is expected at row 73 (+-4.2).
   const found = [false, true, true];
-  const at = (t12: [number, number], confidence = 0.3, rows = 200): boolean => levelsFoundBySpacing([t12, [91, 87], [92, 101]], [confidence, 0.7, 0.8], found, rows)[0]!;
+  const at = (t12: [number, number], confidence = 0.3, rows = 200): boolean =>
+    levelsFoundBySpacing([t12, [91, 87], [92, 101]], [confidence, 0.7, 0.8], found, rows)[0]!;
   assert.equal(at([90, 74]), true);
   assert.equal(at([90, 77.1]), true);
   assert.equal(at([90, 77.3]), false, 'more than 30 % of a spacing off');
@@ -193,8 +254,44 @@ test('a weak T12 peak is its level only where L1 and L2 put it: near the extrapo
   assert.equal(at([90, 74], 0.19), false, 'below the weak-peak threshold');
   assert.equal(at([90, 74], 0.3, 76), false, 'at the bottom edge of a 76-row field');
   // Interpolated in the middle too, and never with only one level found.
-  assert.deepEqual(levelsFoundBySpacing([[91, 73], [91, 88], [92, 101]], [0.8, 0.25, 0.8], [true, false, true], 200), [false, true, false]);
-  assert.deepEqual(levelsFoundBySpacing([[90, 74], [91, 87], [92, 101]], [0.3, 0.3, 0.8], [false, false, true], 200), [false, false, false]);
+  assert.deepEqual(
+    levelsFoundBySpacing(
+      [
+        [91, 73],
+        [91, 88],
+        [92, 101],
+      ],
+      [0.8, 0.25, 0.8],
+      [true, false, true],
+      200,
+    ),
+    [false, true, false],
+  );
+  assert.deepEqual(
+    levelsFoundBySpacing(
+      [
+        [90, 74],
+        [91, 87],
+        [92, 101],
+      ],
+      [0.3, 0.3, 0.8],
+      [false, false, true],
+      200,
+    ),
+    [false, false, false],
+  );
   // Order reversed (L2 above L1): no spacing to trust.
-  assert.deepEqual(levelsFoundBySpacing([[90, 74], [91, 101], [92, 87]], [0.3, 0.7, 0.8], found, 200), [false, false, false]);
+  assert.deepEqual(
+    levelsFoundBySpacing(
+      [
+        [90, 74],
+        [91, 101],
+        [92, 87],
+      ],
+      [0.3, 0.7, 0.8],
+      found,
+      200,
+    ),
+    [false, false, false],
+  );
 });

@@ -50,10 +50,18 @@ interface Case {
 const CASES: Case[] = [
   { name: 'a file that is not DICOM', bytes: () => new TextEncoder().encode('patient,age\n1,70\n'.repeat(20)), code: 'NOT_DICOM', says: /not a DICOM file/ },
   { name: 'an empty file', bytes: () => new Uint8Array(0), code: 'NOT_DICOM', says: /not a DICOM file/ },
-  { name: 'truncated pixel data', bytes: () => validSlice().subarray(0, validSlice().length - 100), code: 'TRUNCATED', says: /file ends inside a data element/ },
+  {
+    name: 'truncated pixel data',
+    bytes: () => validSlice().subarray(0, validSlice().length - 100),
+    code: 'TRUNCATED',
+    says: /file ends inside a data element/,
+  },
   {
     name: 'a length field larger than the file',
-    bytes: () => buildPart10(imageElements({ rows: { ...us(0x0028, 0x0010, 8) }, modality: { ...text(0x0008, 0x0060, 'CS', 'DX'), vr: 'UT', lengthOverride: 1_000_000 } })),
+    bytes: () =>
+      buildPart10(
+        imageElements({ rows: { ...us(0x0028, 0x0010, 8) }, modality: { ...text(0x0008, 0x0060, 'CS', 'DX'), vr: 'UT', lengthOverride: 1_000_000 } }),
+      ),
     code: 'TRUNCATED',
     says: /past the end|ends inside/,
   },
@@ -74,10 +82,16 @@ const CASES: Case[] = [
     says: /nested/,
   },
   { name: 'a missing transfer syntax', bytes: () => buildPart10(imageElements(), { transferSyntax: null }), code: 'MALFORMED', says: /ransfer syntax/ },
-  { name: 'BitsStored > BitsAllocated', bytes: () => buildPart10(imageElements({ bitsStored: us(0x0028, 0x0101, 20) })), code: 'INCONSISTENT', says: /BitsStored 20 exceeds BitsAllocated 16/ },
+  {
+    name: 'BitsStored > BitsAllocated',
+    bytes: () => buildPart10(imageElements({ bitsStored: us(0x0028, 0x0101, 20) })),
+    code: 'INCONSISTENT',
+    says: /BitsStored 20 exceeds BitsAllocated 16/,
+  },
   {
     name: 'Rows x Columns x Frames that overflows',
-    bytes: () => buildPart10([...imageElements({ rows: us(0x0028, 0x0010, 65535), columns: us(0x0028, 0x0011, 65535) }), text(0x0028, 0x0008, 'IS', '2147483647')]),
+    bytes: () =>
+      buildPart10([...imageElements({ rows: us(0x0028, 0x0010, 65535), columns: us(0x0028, 0x0011, 65535) }), text(0x0028, 0x0008, 'IS', '2147483647')]),
     code: 'UNSUPPORTED',
     says: /exceeds the limit/,
   },
@@ -94,7 +108,12 @@ const CASES: Case[] = [
       fragment.set([0xff, 0xd8, 0xff, 0xc0, 0x00, 0x04], 0);
       const encapsulated = encapsulate([fragment]);
       return buildPart10(
-        imageElements({ bitsAllocated: us(0x0028, 0x0100, 8), bitsStored: us(0x0028, 0x0101, 8), highBit: us(0x0028, 0x0102, 7), pixelData: { ...ob(0x7fe0, 0x0010, encapsulated), lengthOverride: 0xffffffff } }),
+        imageElements({
+          bitsAllocated: us(0x0028, 0x0100, 8),
+          bitsStored: us(0x0028, 0x0101, 8),
+          highBit: us(0x0028, 0x0102, 7),
+          pixelData: { ...ob(0x7fe0, 0x0010, encapsulated), lengthOverride: 0xffffffff },
+        }),
         { transferSyntax: '1.2.840.10008.1.2.4.50' },
       );
     },
@@ -162,7 +181,10 @@ test('bad input: missing pixel spacing is refused when an image in mm is asked f
   const bytes = ctSlice({ rows: 4, columns: 4, stored: new Int16Array(16), positionMm: [0, 0, 0], spacingMm: null });
   const image = await decodeDicomBytes(bytes, 'no-spacing.dcm');
   assert.equal(image.pixelSpacing, undefined);
-  assert.throws(() => dicomFrameToImage2D(image), (e: unknown) => e instanceof OpenBmdError && e.code === 'MISSING_SPACING' && /no-spacing\.dcm/.test(e.message));
+  assert.throws(
+    () => dicomFrameToImage2D(image),
+    (e: unknown) => e instanceof OpenBmdError && e.code === 'MISSING_SPACING' && /no-spacing\.dcm/.test(e.message),
+  );
   const withSpacing = dicomFrameToImage2D(image, { spacingMmOverride: [0.5, 0.25] });
   assert.deepEqual(withSpacing.spacingMm, [0.25, 0.5]);
 });

@@ -42,7 +42,10 @@ function pydicomReferences(): Reference[] {
   const files = listPydicomCorpus();
   const run = spawnSync(DEBIAN_PYTHON, [REFERENCE_SCRIPT, ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.equal(run.status, 0, run.stderr);
-  cachedReferences = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Reference);
+  cachedReferences = run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Reference);
   assert.equal(cachedReferences.length, files.length);
   return cachedReferences;
 }
@@ -86,7 +89,9 @@ test('every pydicom corpus file: inspect agrees with pydicom, or refuses what py
         agreed++;
         decodedByBoth++;
       } else {
-        failures.push(`${name}: ours ${JSON.stringify([ours.rows, ours.columns, ours.frames, ours.stats])}, pydicom ${JSON.stringify([ref.rows, ref.columns, ref.frames, ref.min, ref.max, ref.mean])}`);
+        failures.push(
+          `${name}: ours ${JSON.stringify([ours.rows, ours.columns, ours.frames, ours.stats])}, pydicom ${JSON.stringify([ref.rows, ref.columns, ref.frames, ref.min, ref.max, ref.mean])}`,
+        );
       }
     } else if (error instanceof OpenBmdError && error.isBadInput) {
       agreed++;
@@ -94,7 +99,9 @@ test('every pydicom corpus file: inspect agrees with pydicom, or refuses what py
       failures.push(`${name}: pydicom says ${ref.status}, openbmd ${error === undefined ? 'decoded it' : `threw ${String(error)}`}`);
     }
   }
-  console.log(`pydicom corpus: ${agreed}/${references.length} files agree (${decodedByBoth} decoded by both, ${INTENDED_DIFFERENCES.size} intended difference)`);
+  console.log(
+    `pydicom corpus: ${agreed}/${references.length} files agree (${decodedByBoth} decoded by both, ${INTENDED_DIFFERENCES.size} intended difference)`,
+  );
   assert.deepEqual(failures, []);
 });
 

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { OpenBmdError } from '../src/core/errors.js';
 import { decodeDicomBytes } from '../src/io/dicom/read-dicom.js';
 import { ctSlice } from './helpers/dicom-bytes.js';
-import { PYDICOM_CORPUS } from './helpers/reference-tools.js';
+import { PYDICOM_CORPUS, announceSkip } from './helpers/reference-tools.js';
 
 const CASES = Number(process.env['OPENBMD_FUZZ_CASES'] ?? 600);
 const SEED = 20261121;
@@ -85,6 +85,16 @@ function mutate(seed: Uint8Array, random: () => number): { bytes: Uint8Array; wh
   return { bytes, what: `length at ${at} set to ${value}` };
 }
 
+const corpusMissing = announceSkip(
+  CORPUS_SEEDS.every((name) => existsSync(join(PYDICOM_CORPUS, name)))
+    ? undefined
+    : 'SKIPPED: the pydicom corpus is not installed (apt-get install python3-pydicom; .ci/run does): the fuzzing below mutates the synthetic seed only',
+);
+
+test('fuzz seeds: every pydicom corpus seed is there', { skip: corpusMissing }, () => {
+  assert.ok(CORPUS_SEEDS.length >= 3);
+});
+
 test(`fuzz: ${CASES} mutated files end in an image or an OpenBmdError, never a crash or a hang`, { timeout: 600_000 }, async () => {
   const seeds: { name: string; bytes: Uint8Array }[] = [
     { name: 'synthetic-ct', bytes: ctSlice({ rows: 32, columns: 32, stored: new Int16Array(1024).map((_, i) => i), positionMm: [0, 0, 0] }) },
@@ -93,7 +103,6 @@ test(`fuzz: ${CASES} mutated files end in an image or an OpenBmdError, never a c
     const path = join(PYDICOM_CORPUS, name);
     if (existsSync(path)) seeds.push({ name, bytes: new Uint8Array(readFileSync(path)) });
   }
-  if (seeds.length === 1) console.log('SKIPPED part: pydicom corpus not installed; fuzzing the synthetic seed only');
   const random = mulberry32(SEED);
   const outcomes = { decoded: 0, refused: 0 };
   const failures: string[] = [];

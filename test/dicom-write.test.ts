@@ -35,7 +35,10 @@ test('Secondary Capture passes dciodvfy without errors', { skip: dciodvfyMissing
   const run = spawnSync('dciodvfy', [file], { encoding: 'utf8' });
   const output = `${run.stdout}${run.stderr}`;
   assert.match(output, /SCImage/);
-  assert.deepEqual(output.split('\n').filter((l) => l.startsWith('Error')), []);
+  assert.deepEqual(
+    output.split('\n').filter((l) => l.startsWith('Error')),
+    [],
+  );
 });
 
 const dcmdumpMissing = announceSkip(commandMissing('dcmdump', 'dcmtk'));

@@ -80,7 +80,11 @@ test('evaluate: metrics.json on stdout with --json, problems named by file, line
 
   // Categories by the ACR rule, counted here independently.
   const acr = (v: number): number => (v < 80 ? 2 : v > 120 ? 0 : 1);
-  const expected = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  const expected = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
   sample.truth.forEach((t, i) => (expected[acr(t)]![acr(sample.predicted[i]!)]! += 1));
   assert.deepEqual(metrics.classification?.confusionMatrix, expected);
   assert.ok(metrics.classification!.perClass['osteoporosis']!.auc > 0.9);
@@ -150,7 +154,11 @@ test('evaluate: categories and probabilities from predictions.csv give a confusi
   const result = runCli(['evaluate', '--cohort', join(folder, 'cohort.csv'), '--predictions', join(folder, 'predictions.csv'), '--json']);
   assert.equal(result.status, 0, result.stderr);
   const metrics = JSON.parse(result.stdout) as Metrics;
-  assert.deepEqual(metrics.classification?.confusionMatrix, [[2, 0, 0], [0, 1, 1], [0, 1, 1]]);
+  assert.deepEqual(metrics.classification?.confusionMatrix, [
+    [2, 0, 0],
+    [0, 1, 1],
+    [0, 1, 1],
+  ]);
   assert.equal(metrics.classification?.perClass['normal']?.auc, 1);
   assert.equal(metrics.classification?.perClass['normal']?.sensitivity, 1);
   assert.ok(metrics.problems.some((p) => p.caseId === 'f9' && p.line === 8));

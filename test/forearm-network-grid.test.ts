@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createImage2D } from '../src/core/image2d.js';
 import { labelsFromProbabilities, segmentationTargets } from '../src/pipelines/forearm/forearm-segmentation.js';
-import { cropGrid, gridToImage, imageToGrid, normaliseForNetwork, sampleOnGrid, wholeImageGrid } from '../src/pipelines/forearm/network-grid.js';
+import { cropGrid, gridToImage, imageToGrid, normaliseForNetwork, sampleOnGrid, wholeImageGrid } from '../src/imaging/network-grid.js';
 import { maskOverlap } from '../src/stats/segmentation-metrics.js';
 
 const COLUMNS = 833;
@@ -41,7 +41,10 @@ test('box sampling of a linear ramp equals the ramp at the box centre; outside t
       const [x, y] = gridToImage(g, [gx, gy]);
       // Integer boxes of 4 px: the centre of the box is the sample centre to within half a pixel.
       const expected = 0.5 * x + 2 * y + 10;
-      assert.ok(Math.abs(values[gy * g.columns + gx]! - expected) <= 0.5 * 0.5 + 2 * 0.5 + 1e-6, `(${gx}, ${gy}): ${values[gy * g.columns + gx]} vs ${expected}`);
+      assert.ok(
+        Math.abs(values[gy * g.columns + gx]! - expected) <= 0.5 * 0.5 + 2 * 0.5 + 1e-6,
+        `(${gx}, ${gy}): ${values[gy * g.columns + gx]} vs ${expected}`,
+      );
     }
   }
   const outside = sampleOnGrid(image, cropGrid(image, [-50, -50], 8, 1));
@@ -65,7 +68,11 @@ test('segmentation shares sum to 1, and labels rebuilt from them overlap the ori
   const shares = segmentationTargets(labels, image.size, g);
   for (let k = 0; k < g.columns * g.rows; k++) assert.ok(Math.abs(shares[3 * k]! + shares[3 * k + 1]! + shares[3 * k + 2]! - 1) < 1e-6);
   const rebuilt = labelsFromProbabilities(shares, g, image.size);
-  const dice = (label: number): number => maskOverlap(rebuilt.map((v) => (v === label ? 1 : 0)), labels.map((v) => (v === label ? 1 : 0))).dice;
+  const dice = (label: number): number =>
+    maskOverlap(
+      rebuilt.map((v) => (v === label ? 1 : 0)),
+      labels.map((v) => (v === label ? 1 : 0)),
+    ).dice;
   console.log(`labels through the ${g.columns}x${g.rows} grid and back: forearm Dice ${dice(1).toFixed(4)}, wedge Dice ${dice(2).toFixed(4)}`);
   assert.ok(dice(1) > 0.99, `forearm Dice ${dice(1)}`);
   assert.ok(dice(2) > 0.97, `wedge Dice ${dice(2)}`);

@@ -19,10 +19,11 @@ import { measureForearmCase } from '../src/pipelines/forearm/measure-forearm-cas
 import { readCsvTable } from '../src/io/csv-table.js';
 import { pearsonCorrelation } from '../src/stats/pearson-correlation.js';
 import { runCli } from './helpers/cli.js';
-import { buildPart10, ctSlice, text } from './helpers/dicom-bytes.js';
+import { buildPart10, ob, text, us } from './helpers/dicom-bytes.js';
 import { runPythonJson } from './helpers/python-reference.js';
 import { announceSkip, commandMissing, pydicomMissing } from './helpers/reference-tools.js';
 import { tempDir } from './helpers/temp-dir.js';
+import { resultEnvelopeSchema } from '../src/report/result-envelope.js';
 import { spawnSync } from 'node:child_process';
 
 const N = 16;
@@ -40,7 +41,10 @@ test('predict with the shipped model: every case predicted, a broken row reporte
   const cohortCsv = join(dir, 'cohort.csv');
   const withBroken = join(dir, 'cohort-with-broken.csv');
   writeFileSync(join(dir, 'images', 'broken.dcm'), 'this is not a DICOM file\n');
-  writeFileSync(withBroken, `${readFileSync(cohortCsv, 'utf8').trimEnd()}\nbroken-0001,BROKEN-1,forearm,images/broken.dcm,,,PA,F,10,140,35,phantoms/forearm-0001.json,0.4000,,,,,\n`);
+  writeFileSync(
+    withBroken,
+    `${readFileSync(cohortCsv, 'utf8').trimEnd()}\nbroken-0001,BROKEN-1,forearm,images/broken.dcm,,,PA,F,10,140,35,phantoms/forearm-0001.json,0.4000,,,,,\n`,
+  );
   const out = join(root, 'predictions.csv');
   const r = runCli(['predict', '--model', defaultForearmModelDir(), '--cohort', withBroken, '--out', out], 600_000);
   assert.equal(r.status, 0, r.stderr);
@@ -68,7 +72,9 @@ test('the shipped networks on unseen radiographs: key points, background removal
   for (const c of readForearmCohort(join(dir, 'cohort.csv')).cases) measurements.push(await measureForearmCase(tf, model.networks, c));
   disposeForearmModel(model);
   const v = summariseForearmStages(measurements)!;
-  console.log(`shipped networks on ${v.cases} unseen SIMULATED radiographs: key points median ${v.keyPoints.medianMm.toFixed(3)} mm (mean ${v.keyPoints.meanMm.toFixed(3)}), ${(100 * v.keyPoints.outliersOver10MmShare).toFixed(1)} % > 10 mm; forearm Dice ${v.segmentation.forearmDiceMean.toFixed(4)} (min ${v.segmentation.forearmDiceMin.toFixed(4)}), wedge Dice ${v.segmentation.wedgeDiceMean.toFixed(4)}; ROI Dice ${v.roi.diceMean?.toFixed(4)}, ROI thickness vs truth r ${v.roi.thicknessVsTruthRoiR?.toFixed(4)}`);
+  console.log(
+    `shipped networks on ${v.cases} unseen SIMULATED radiographs: key points median ${v.keyPoints.medianMm.toFixed(3)} mm (mean ${v.keyPoints.meanMm.toFixed(3)}), ${(100 * v.keyPoints.outliersOver10MmShare).toFixed(1)} % > 10 mm; forearm Dice ${v.segmentation.forearmDiceMean.toFixed(4)} (min ${v.segmentation.forearmDiceMin.toFixed(4)}), wedge Dice ${v.segmentation.wedgeDiceMean.toFixed(4)}; ROI Dice ${v.roi.diceMean?.toFixed(4)}, ROI thickness vs truth r ${v.roi.thicknessVsTruthRoiR?.toFixed(4)}`,
+  );
   assert.equal(v.cases, N);
   assert.ok(v.keyPoints.medianMm < 0.4, `key point median ${v.keyPoints.medianMm} mm`);
   assert.equal(v.keyPoints.outliersOver10MmShare, 0);
@@ -86,14 +92,21 @@ test('analyze: aBMD near the truth, result.json, overlay PNG, one-page PDF, and 
   const out = join(root, 'analyze-1');
   const r = runCli(['analyze', first, '--phantom', join(dir, 'phantoms', 'forearm-0001.json'), '--out', out, '--json', '--age', '12', '--sex', 'F'], 120_000);
   assert.equal(r.status, 0, r.stderr);
-  const result = JSON.parse(r.stdout) as { abmdGPerCm2: number; simulatedInput: boolean; calibration: { r: number }; flags: string[]; interpretation: { wording: string; rule: string }; model: { provenance: string[] } };
-  assert.deepEqual(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')).abmdGPerCm2, result.abmdGPerCm2);
-  assert.ok(Math.abs(result.abmdGPerCm2 - truthOf('forearm-0001')) < 0.15, `aBMD ${result.abmdGPerCm2} vs truth ${truthOf('forearm-0001')}`);
+  const result = resultEnvelopeSchema.parse(JSON.parse(r.stdout));
+  assert.match(r.stderr, /site forearm from the DICOM/);
+  assert.deepEqual(resultEnvelopeSchema.parse(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))).measurements, result.measurements);
+  const abmd = result.measurements[0]!.value!;
+  assert.equal(result.measurements[0]!.column, 'forearm_abmd');
+  assert.ok(Math.abs(abmd - truthOf('forearm-0001')) < 0.15, `aBMD ${abmd} vs truth ${truthOf('forearm-0001')}`);
   assert.equal(result.simulatedInput, true);
-  assert.ok(result.calibration.r > 0.99);
-  assert.equal(result.interpretation.rule, 'ISCD-pediatric');
-  assert.match(result.interpretation.wording, /no pediatric reference table/);
+  assert.deepEqual(result.input.names, ['forearm-0001.dcm']);
+  assert.equal(result.person.ageYears, 12);
+  assert.ok((result.details['calibration'] as { r: number }).r > 0.99);
+  assert.equal(result.interpretation?.rule, 'ISCD-pediatric');
+  assert.match(result.interpretation?.wording ?? '', /no pediatric reference table/);
   assert.match(result.model.provenance[0]!, /SIMULATED/);
+  // No path of this machine in the result: inputs, cohort and model are named.
+  assert.ok(!readFileSync(join(out, 'result.json'), 'utf8').includes(root), 'result.json names no path');
   const png = readFileSync(join(out, 'overlay.png'));
   assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
   assert.equal(readFileSync(join(out, 'report.pdf')).subarray(0, 5).toString('latin1'), '%PDF-');
@@ -124,7 +137,8 @@ async function croppedRadiograph(file: string, x0: number, x1: number, bodyPart 
   const [columns, rows] = image.size;
   const width = x1 - x0;
   const pixels = new Uint16Array(width * rows);
-  for (let y = 0; y < rows; y++) for (let x = 0; x < width; x++) pixels[y * width + x] = Math.max(0, Math.min(65535, Math.round(Number(image.data[y * columns + x + x0]))));
+  for (let y = 0; y < rows; y++)
+    for (let x = 0; x < width; x++) pixels[y * width + x] = Math.max(0, Math.min(65535, Math.round(Number(image.data[y * columns + x + x0]))));
   await writeDxImage(file, {
     pixels,
     columns: width,
@@ -164,19 +178,52 @@ test('analyze refuses with exit 2 naming the file: no wedge, a cut wedge, a mism
   await croppedRadiograph(cut, 0, Math.round((Math.min(...wedgeXs) + Math.max(...wedgeXs)) / 2));
   cases.push({ name: 'cut wedge', file: cut, expect: /wedge/ });
   const sixSteps = join(root, 'six-steps.json');
-  writeFileSync(sixSteps, JSON.stringify({ kind: 'step-wedge', steps: [1, 2, 3, 4, 5, 6].map((t) => ({ thicknessMm: t })), stepLengthMm: 8, widthMm: 12, haMgPerCm3: 600 }));
+  writeFileSync(
+    sixSteps,
+    JSON.stringify({ kind: 'step-wedge', steps: [1, 2, 3, 4, 5, 6].map((t) => ({ thicknessMm: t })), stepLengthMm: 8, widthMm: 12, haMgPerCm3: 600 }),
+  );
   cases.push({ name: 'mismatched wedge', file: first, phantom: sixSteps, expect: /wedge/ });
   const chest = join(root, 'chest.dcm');
   await croppedRadiograph(chest, 0, columns, 'CHEST');
   cases.push({ name: 'another body part', file: chest, expect: /BodyPartExamined is CHEST/ });
+  // A hand DX whose pixels have no spacing, and one with no pixels at all: the site is found from the header, the file is refused.
+  const handDx = (pixels: boolean): Uint8Array =>
+    buildPart10(
+      [
+        text(0x0008, 0x0016, 'UI', '1.2.840.10008.5.1.4.1.1.1.1'),
+        text(0x0008, 0x0060, 'CS', 'DX'),
+        text(0x0018, 0x0015, 'CS', 'HAND'),
+        us(0x0028, 0x0002, 1),
+        text(0x0028, 0x0004, 'CS', 'MONOCHROME2'),
+        us(0x0028, 0x0010, 64),
+        us(0x0028, 0x0011, 64),
+        us(0x0028, 0x0100, 16),
+        us(0x0028, 0x0101, 16),
+        us(0x0028, 0x0102, 15),
+        us(0x0028, 0x0103, 0),
+        ...(pixels ? [ob(0x7fe0, 0x0010, new Uint8Array(64 * 64 * 2), 'OW')] : []),
+      ],
+      { sopClassUid: '1.2.840.10008.5.1.4.1.1.1.1' },
+    );
   const noSpacing = join(root, 'no-spacing.dcm');
-  writeFileSync(noSpacing, ctSlice({ rows: 64, columns: 64, stored: new Int16Array(64 * 64), positionMm: [0, 0, 0], spacingMm: null, extra: [text(0x0018, 0x0015, 'CS', 'HAND')] }));
+  writeFileSync(noSpacing, handDx(true));
   cases.push({ name: 'missing spacing', file: noSpacing, expect: /PixelSpacing/ });
   const noPixels = join(root, 'no-pixels.dcm');
-  writeFileSync(noPixels, buildPart10([text(0x0008, 0x0016, 'UI', '1.2.840.10008.5.1.4.1.1.88.22'), text(0x0008, 0x0060, 'CS', 'SR')], { sopClassUid: '1.2.840.10008.5.1.4.1.1.88.22' }));
+  writeFileSync(noPixels, handDx(false));
   cases.push({ name: 'no pixel data', file: noPixels, expect: /pixel data/ });
+  const notARadiograph = join(root, 'a-report.dcm');
+  writeFileSync(
+    notARadiograph,
+    buildPart10([text(0x0008, 0x0016, 'UI', '1.2.840.10008.5.1.4.1.1.88.22'), text(0x0008, 0x0060, 'CS', 'SR')], {
+      sopClassUid: '1.2.840.10008.5.1.4.1.1.88.22',
+    }),
+  );
+  cases.push({ name: 'a structured report', file: notARadiograph, expect: /cannot tell which pipeline reads Modality SR/ });
   for (const c of cases) {
-    const r = runCli(['analyze', c.file, '--out', join(root, `refused-${c.name.replace(/ /g, '-')}`), ...(c.phantom === undefined ? [] : ['--phantom', c.phantom])], 120_000);
+    const r = runCli(
+      ['analyze', c.file, '--out', join(root, `refused-${c.name.replace(/ /g, '-')}`), ...(c.phantom === undefined ? [] : ['--phantom', c.phantom])],
+      120_000,
+    );
     assert.equal(r.status, 2, `${c.name}: exit ${r.status}\n${r.stderr}`);
     const line = r.stderr.trim().split('\n').pop()!;
     assert.ok(line.includes(c.file), `${c.name}: ${line}`);
@@ -219,11 +266,32 @@ test('train --fine-tune on a labelled cohort fine-tunes the three networks per f
   assert.equal(simulated.status, 0, simulated.stderr);
   const out = join(root, 'model-fine-tuned');
   copyFileSync(join(dir, 'cohort.csv'), join(dir, 'cohort-copy.csv'));
-  const r = runCli(['train', 'forearm', '--cohort', join(dir, 'cohort-copy.csv'), '--out', out, '--folds', '2', '--fine-tune', defaultForearmModelDir(), '--epochs', '1,1,1', '--batch-size', '4'], 900_000);
+  const r = runCli(
+    [
+      'train',
+      'forearm',
+      '--cohort',
+      join(dir, 'cohort-copy.csv'),
+      '--out',
+      out,
+      '--folds',
+      '2',
+      '--fine-tune',
+      defaultForearmModelDir(),
+      '--epochs',
+      '1,1,1',
+      '--batch-size',
+      '4',
+    ],
+    900_000,
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /segmentation: fine-tuned from .* on 16 labelled cases/);
   assert.match(r.stderr, /fold 2\/2: networks on \d+ cases/);
-  const description = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { parameters: { abmdEquation: { pooled: { n: number } } }; metrics: { stageValidation?: { cases: number; keyPoints: { medianMm: number } } } };
+  const description = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as {
+    parameters: { abmdEquation: { pooled: { n: number } } };
+    metrics: { stageValidation?: { cases: number; keyPoints: { medianMm: number } } };
+  };
   assert.ok(description.parameters.abmdEquation.pooled.n >= 4);
   const v = description.metrics.stageValidation!;
   console.log(`fine-tuned per fold (1 epoch, 2 folds): out-of-fold key points median ${v.keyPoints.medianMm.toFixed(3)} mm on ${v.cases} cases`);
@@ -236,9 +304,26 @@ test('demo: simulates, cross-validates, evaluates and analyses one image and one
   const out = join(root, 'demo');
   const r = runCli(['demo', '--n', '12', '--ct-n', '12', '--out', out, '--seed', '5'], 600_000);
   assert.equal(r.status, 0, r.stderr);
-  for (const file of ['cohort/cohort.csv', 'model/model.json', 'model/predictions.csv', 'model/metrics.json', 'model/report.html', 'model/report.pdf', 'analyze-forearm-0001/overlay.png', 'analyze-forearm-0001/report.pdf']) assert.ok(existsSync(join(out, file)), file);
-  assert.match(r.stderr, /SIMULATED cohort, out-of-fold forearm aBMD \(n = \d+\): r = /);
-  for (const file of ['ct-cohort/cohort.csv', 'ct-model/model.json', 'ct-model/predictions.csv', 'ct-model/metrics.json', 'ct-model/method-phantomless/metrics.json']) assert.ok(existsSync(join(out, file)), file);
-  assert.match(r.stderr, /SIMULATED CT cohort, out-of-fold spine vBMD \(n = 12\): R2 = /);
-  assert.match(r.stderr, /7\/7 one CT series analysed: .*overlay\.png/);
+  for (const file of [
+    'forearm-cohort/cohort.csv',
+    'forearm-model/model.json',
+    'forearm-model/predictions.csv',
+    'forearm-model/metrics.json',
+    'forearm-model/report.html',
+    'forearm-model/report.pdf',
+    'analyze-forearm-0001/overlay.png',
+    'analyze-forearm-0001/report.pdf',
+  ])
+    assert.ok(existsSync(join(out, file)), file);
+  assert.match(r.stderr, /SIMULATED forearm cohort, out-of-fold forearm_abmd \(primary, n = \d+\): r = /);
+  for (const file of [
+    'ct-spine-cohort/cohort.csv',
+    'ct-spine-model/model.json',
+    'ct-spine-model/predictions.csv',
+    'ct-spine-model/metrics.json',
+    'ct-spine-model/method-phantomless/metrics.json',
+  ])
+    assert.ok(existsSync(join(out, file)), file);
+  assert.match(r.stderr, /SIMULATED ct-spine cohort, out-of-fold spine_vbmd \(primary, n = 12\): r = [-0-9.]+, R2 = /);
+  assert.match(r.stderr, /8\/8 one case analysed with the cross-validated model: .*overlay\.png/);
 });

@@ -27,7 +27,18 @@ const simulated = runCli(['simulate', 'forearm', '--n', String(N), '--out', dir,
 const lessBoneDir = join(tempDir('forearm-rois-'), 'less-bone');
 const lessBone = runCli(['simulate', 'forearm', '--n', String(N), '--out', lessBoneDir, '--seed', '41', '--mineral-factor', '0.8'], 600_000);
 
-async function measureCase(root: string, id: string): Promise<{ truth: number; geometry: ReturnType<typeof measureForearm>['geometry']; calibration: ReturnType<typeof measureForearm>['calibration']; rois: ReturnType<typeof measureForearm>['rois']; image: Awaited<ReturnType<typeof dicomFrameToImage2D>>; landmarks: { keyPoints: { pixel: Point }[]; radiusRoiSquare: Point[] }; truthRoi: Awaited<ReturnType<typeof readRasterImage>> }> {
+async function measureCase(
+  root: string,
+  id: string,
+): Promise<{
+  truth: number;
+  geometry: ReturnType<typeof measureForearm>['geometry'];
+  calibration: ReturnType<typeof measureForearm>['calibration'];
+  rois: ReturnType<typeof measureForearm>['rois'];
+  image: Awaited<ReturnType<typeof dicomFrameToImage2D>>;
+  landmarks: { keyPoints: { pixel: Point }[]; radiusRoiSquare: Point[] };
+  truthRoi: Awaited<ReturnType<typeof readRasterImage>>;
+}> {
   const image = dicomFrameToImage2D(await readDicomFile(join(root, 'images', `${id}.dcm`)));
   const [columns, rows] = image.size;
   const phantom = readStepWedgePhantom(join(root, 'phantoms', `${id}.json`));
@@ -42,14 +53,16 @@ async function measureCase(root: string, id: string): Promise<{ truth: number; g
   return { truth: truth.forearmAbmdGPerCm2, ...measured, image, landmarks, truthRoi };
 }
 
-test('ROIs from the key points: the simulator\'s square, ROI thickness r >= 0.906 vs the ground-truth ROI, Eq. [2] cross-validated', async () => {
+test("ROIs from the key points: the simulator's square, ROI thickness r >= 0.906 vs the ground-truth ROI, Eq. [2] cross-validated", async () => {
   assert.equal(simulated.status, 0, simulated.stderr);
   const rows: { abmd: number; radiusMm: number; softMm: number; underMm: number; truthRoiMm: number }[] = [];
   let flagged = 0;
   for (let i = 1; i <= N; i++) {
     const id = `forearm-${String(i).padStart(4, '0')}`;
     const { truth, geometry, calibration, rois: measured, image, landmarks, truthRoi } = await measureCase(dir, id);
-    geometry.radiusSquare.forEach((corner, c) => assert.ok(Math.hypot(corner[0] - landmarks.radiusRoiSquare[c]![0], corner[1] - landmarks.radiusRoiSquare[c]![1]) < 0.01, `${id}: square corner ${c}`));
+    geometry.radiusSquare.forEach((corner, c) =>
+      assert.ok(Math.hypot(corner[0] - landmarks.radiusRoiSquare[c]![0], corner[1] - landmarks.radiusRoiSquare[c]![1]) < 0.01, `${id}: square corner ${c}`),
+    );
     assert.ok(geometry.background.length >= 1, `${id}: no background square`);
     if (geometry.flags.length > 0) flagged += 1;
     let sum = 0;
@@ -61,23 +74,41 @@ test('ROIs from the key points: the simulator\'s square, ROI thickness r >= 0.90
       }
     }
     assert.ok(measured.baseline.rowsFitted >= 0.9 * measured.baseline.rows, `${id}: ${measured.baseline.rowsFitted}/${measured.baseline.rows} baseline rows`);
-    rows.push({ abmd: truth, radiusMm: measured.radiusThicknessMm, softMm: measured.softTissueThicknessMm, underMm: measured.softTissueUnderRadiusMm, truthRoiMm: calibration.slopeMmPerGrey * (sum / count - measured.backgroundGrey) });
+    rows.push({
+      abmd: truth,
+      radiusMm: measured.radiusThicknessMm,
+      softMm: measured.softTissueThicknessMm,
+      underMm: measured.softTissueUnderRadiusMm,
+      truthRoiMm: calibration.slopeMmPerGrey * (sum / count - measured.backgroundGrey),
+    });
   }
-  const roiR = pearsonCorrelation(rows.map((r) => r.radiusMm), rows.map((r) => r.truthRoiMm)).r;
+  const roiR = pearsonCorrelation(
+    rows.map((r) => r.radiusMm),
+    rows.map((r) => r.truthRoiMm),
+  ).r;
   const crossValidated = (soft: (r: (typeof rows)[number]) => number): number => {
     const predicted: number[] = new Array<number>(N);
     for (let fold = 0; fold < 5; fold++) {
       const train = rows.filter((_, i) => i % 5 !== fold);
-      const equation = fitAbmdEquation(train.map((r) => r.radiusMm), train.map(soft), train.map((r) => r.abmd));
+      const equation = fitAbmdEquation(
+        train.map((r) => r.radiusMm),
+        train.map(soft),
+        train.map((r) => r.abmd),
+      );
       rows.forEach((r, i) => {
         if (i % 5 === fold) predicted[i] = applyAbmdEquation(equation, r.radiusMm, soft(r));
       });
     }
-    return pearsonCorrelation(predicted, rows.map((r) => r.abmd)).r;
+    return pearsonCorrelation(
+      predicted,
+      rows.map((r) => r.abmd),
+    ).r;
   };
   const cvR = crossValidated((r) => r.softMm);
   const cvUnderR = crossValidated((r) => r.underMm);
-  console.log(`forearm ROIs on ${N} SIMULATED radiographs (true key points and body mask): ROI equivalent thickness vs ground-truth ROI r = ${roiR.toFixed(4)}; Eq. [2] 5-fold CV r vs true aBMD (one equation, mixed detectors) = ${cvR.toFixed(4)} with the soft-tissue rectangle, ${cvUnderR.toFixed(4)} with the soft tissue beneath the radius; ${flagged} case(s) with ROI flags`);
+  console.log(
+    `forearm ROIs on ${N} SIMULATED radiographs (true key points and body mask): ROI equivalent thickness vs ground-truth ROI r = ${roiR.toFixed(4)}; Eq. [2] 5-fold CV r vs true aBMD (one equation, mixed detectors) = ${cvR.toFixed(4)} with the soft-tissue rectangle, ${cvUnderR.toFixed(4)} with the soft tissue beneath the radius; ${flagged} case(s) with ROI flags`,
+  );
   assert.ok(roiR >= 0.906, `ROI thickness r ${roiR}`);
   assert.ok(cvR > 0.85, `cross-validated r ${cvR}`);
   assert.ok(cvUnderR > 0.88, `cross-validated r with the soft tissue beneath the radius ${cvUnderR}`);
@@ -91,13 +122,20 @@ test('the soft tissue beneath the radius does not follow the bone: 20 % less min
     const id = `forearm-${String(i).padStart(4, '0')}`;
     const full = await measureCase(dir, id);
     const less = await measureCase(lessBoneDir, id);
-    changes.push({ truth: full.truth - less.truth, bone: full.rois.radiusThicknessMm - less.rois.radiusThicknessMm, under: full.rois.softTissueUnderRadiusMm - less.rois.softTissueUnderRadiusMm, rectangle: full.rois.softTissueThicknessMm - less.rois.softTissueThicknessMm });
+    changes.push({
+      truth: full.truth - less.truth,
+      bone: full.rois.radiusThicknessMm - less.rois.radiusThicknessMm,
+      under: full.rois.softTissueUnderRadiusMm - less.rois.softTissueUnderRadiusMm,
+      rectangle: full.rois.softTissueThicknessMm - less.rois.softTissueThicknessMm,
+    });
   }
   const mean = (f: (c: (typeof changes)[number]) => number): number => changes.reduce((s, c) => s + f(c), 0) / changes.length;
   const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   const bone = mean((c) => c.bone);
   const under = mean((c) => c.under);
-  console.log(`20 % less mineral, same ${N} SIMULATED children: true aBMD -${mean((c) => c.truth).toFixed(4)} g/cm2; radius T_b -${bone.toFixed(3)} mm; soft tissue beneath the radius ${(-under).toFixed(3)} mm; soft-tissue rectangle ${(-mean((c) => c.rectangle)).toFixed(3)} mm (median ${(-median(changes.map((c) => c.rectangle))).toFixed(3)}, ${changes.filter((c) => c.rectangle > 0.1 * c.bone).length} of ${N} cases moved by over a tenth of T_b)`);
+  console.log(
+    `20 % less mineral, same ${N} SIMULATED children: true aBMD -${mean((c) => c.truth).toFixed(4)} g/cm2; radius T_b -${bone.toFixed(3)} mm; soft tissue beneath the radius ${(-under).toFixed(3)} mm; soft-tissue rectangle ${(-mean((c) => c.rectangle)).toFixed(3)} mm (median ${(-median(changes.map((c) => c.rectangle))).toFixed(3)}, ${changes.filter((c) => c.rectangle > 0.1 * c.bone).length} of ${N} cases moved by over a tenth of T_b)`,
+  );
   assert.ok(changes.every((c) => c.truth > 0 && c.bone > 0));
   // The baseline is fitted on bone-free pixels: its change is noise, under a tenth of the bone's.
   assert.ok(Math.abs(under) < 0.1 * bone, `baseline moved ${under} mm with the bone's ${bone} mm`);
@@ -113,7 +151,10 @@ test('Eq. [2] least squares: exact data give back P, Q and R; noisy data equal n
   assert.ok(Math.abs(e.pGPerCm2PerMm - 0.05) < 1e-12 && Math.abs(e.q - 0.3) < 1e-10 && Math.abs(e.rGPerCm2 + 0.1) < 1e-12, JSON.stringify(e));
   const noisy = exact.map((v, i) => v + 0.01 * Math.sin(7 * i));
   const fit = fitAbmdEquation(tb, tt, noisy);
-  const reference = runPythonJson<number[]>('import json, sys, numpy as np\nd = json.load(sys.stdin)\nx = np.column_stack([d["tb"], d["tt"], np.ones(len(d["tb"]))])\nprint(json.dumps(np.linalg.lstsq(x, np.array(d["y"]), rcond=None)[0].tolist()))', { tb, tt, y: noisy });
+  const reference = runPythonJson<number[]>(
+    'import json, sys, numpy as np\nd = json.load(sys.stdin)\nx = np.column_stack([d["tb"], d["tt"], np.ones(len(d["tb"]))])\nprint(json.dumps(np.linalg.lstsq(x, np.array(d["y"]), rcond=None)[0].tolist()))',
+    { tb, tt, y: noisy },
+  );
   const ours = [fit.pGPerCm2PerMm, -fit.pGPerCm2PerMm * fit.q, fit.rGPerCm2];
   ours.forEach((v, k) => assert.ok(Math.abs(v - reference[k]!) < 1e-10, `coefficient ${k}: ${v} vs ${reference[k]}`));
 });

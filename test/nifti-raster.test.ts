@@ -36,7 +36,10 @@ for (const [name, data] of [
       assert.deepEqual(back.size, volume.size);
       assert.deepEqual(back.spacingMm, volume.spacingMm);
       assert.deepEqual(back.originMm, volume.originMm);
-      assert.deepEqual(back.direction.map((v) => v + 0), [...GEOMETRY.direction]);
+      assert.deepEqual(
+        back.direction.map((v) => v + 0),
+        [...GEOMETRY.direction],
+      );
       assert.equal(back.data.constructor, data.constructor);
       assert.deepEqual(Array.from(back.data), Array.from(data));
       assert.deepEqual(volumeIndexToPointMm(back, 1, 2, 3), volumeIndexToPointMm(volume, 1, 2, 3));
@@ -50,14 +53,26 @@ test('NIfTI header fields sit where the NIfTI-1 standard puts them (RAS sform)',
   await writeNifti(file, volume);
   const b = readFileSync(file);
   assert.equal(b.readInt32LE(0), 348);
-  assert.deepEqual([0, 1, 2, 3].map((i) => b.readInt16LE(40 + 2 * i)), [3, 2, 3, 4]);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((i) => b.readInt16LE(40 + 2 * i)),
+    [3, 2, 3, 4],
+  );
   assert.equal(b.readInt16LE(70), 4); // DT_INT16
   assert.equal(b.readFloatLE(108), 352);
   assert.equal(b.toString('latin1', 344, 347), 'n+1');
   // LPS identity -> RAS: x and y flip sign, including the origin.
-  assert.deepEqual([0, 1, 2, 3].map((c) => b.readFloatLE(280 + 4 * c) + 0), [-0.5, 0, 0, -10]);
-  assert.deepEqual([0, 1, 2, 3].map((c) => b.readFloatLE(296 + 4 * c) + 0), [0, -0.5, 0, -20]);
-  assert.deepEqual([0, 1, 2, 3].map((c) => b.readFloatLE(312 + 4 * c) + 0), [0, 0, 2, 30]);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((c) => b.readFloatLE(280 + 4 * c) + 0),
+    [-0.5, 0, 0, -10],
+  );
+  assert.deepEqual(
+    [0, 1, 2, 3].map((c) => b.readFloatLE(296 + 4 * c) + 0),
+    [0, -0.5, 0, -20],
+  );
+  assert.deepEqual(
+    [0, 1, 2, 3].map((c) => b.readFloatLE(312 + 4 * c) + 0),
+    [0, 0, 2, 30],
+  );
   assert.equal(b.length, 352 + 48);
 });
 
@@ -81,7 +96,9 @@ test('PNG 16-bit grey (written by fast-png) read with the given spacing', async 
 });
 
 const cvMissing = announceSkip(
-  spawnSync(DEBIAN_PYTHON, ['-c', 'import cv2, numpy'], { encoding: 'utf8' }).status === 0 ? undefined : 'SKIPPED: OpenCV for Debian python missing (apt-get install python3-opencv; .ci/run does)',
+  spawnSync(DEBIAN_PYTHON, ['-c', 'import cv2, numpy'], { encoding: 'utf8' }).status === 0
+    ? undefined
+    : 'SKIPPED: OpenCV for Debian python missing (apt-get install python3-opencv; .ci/run does)',
 );
 
 test('PNG and TIFF written by OpenCV (16-bit grey, 8-bit colour) decode to the same values', { skip: cvMissing }, async () => {

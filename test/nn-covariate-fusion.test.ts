@@ -12,7 +12,11 @@ import { pearsonCorrelation } from '../src/stats/pearson-correlation.js';
 
 const SIZE = 16;
 
-function cases(tf: typeof tfTypes, n: number, random: SeededRandom): { ap: tfTypes.Tensor4D; lat: tfTypes.Tensor4D; covariate: tfTypes.Tensor2D; y: tfTypes.Tensor2D; truth: number[] } {
+function cases(
+  tf: typeof tfTypes,
+  n: number,
+  random: SeededRandom,
+): { ap: tfTypes.Tensor4D; lat: tfTypes.Tensor4D; covariate: tfTypes.Tensor2D; y: tfTypes.Tensor2D; truth: number[] } {
   const view = (): { image: Float32Array; intensity: number[] } => {
     const image = new Float32Array(n * SIZE * SIZE);
     const intensity: number[] = [];
@@ -21,7 +25,8 @@ function cases(tf: typeof tfTypes, n: number, random: SeededRandom): { ap: tfTyp
       const cx = 4 + 8 * random.nextFloat();
       const cy = 4 + 8 * random.nextFloat();
       intensity.push(a);
-      for (let j = 0; j < SIZE; j++) for (let k = 0; k < SIZE; k++) image[(i * SIZE + j) * SIZE + k] = a * Math.exp(-((k - cx) ** 2 + (j - cy) ** 2) / 8) + 0.05 * random.nextNormal();
+      for (let j = 0; j < SIZE; j++)
+        for (let k = 0; k < SIZE; k++) image[(i * SIZE + j) * SIZE + k] = a * Math.exp(-((k - cx) ** 2 + (j - cy) ** 2) / 8) + 0.05 * random.nextNormal();
     }
     return { image, intensity };
   };
@@ -44,7 +49,10 @@ test('two-view network fuses a covariate the images do not show (held-out r > 0.
   const train = cases(tf, 384, random);
   const held = cases(tf, 128, random);
   const model = covariateFusionNet(tf, {
-    views: [{ name: 'ap', inputShape: [SIZE, SIZE, 1] }, { name: 'lat', inputShape: [SIZE, SIZE, 1] }],
+    views: [
+      { name: 'ap', inputShape: [SIZE, SIZE, 1] },
+      { name: 'lat', inputShape: [SIZE, SIZE, 1] },
+    ],
     covariates: 1,
     densenet: { growthRate: 6, blockLayers: [2, 2] },
     hiddenUnits: 16,
@@ -63,7 +71,9 @@ test('two-view network fuses a covariate the images do not show (held-out r > 0.
   const r = pearsonCorrelation(predict(held.covariate), held.truth).r;
   const withheld = tf.fill([128, 1], 0.5);
   const rWithout = pearsonCorrelation(predict(withheld), held.truth).r;
-  console.log(`covariate fusion: held-out r = ${r.toFixed(4)}; with the covariate withheld r = ${rWithout.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `covariate fusion: held-out r = ${r.toFixed(4)}; with the covariate withheld r = ${rWithout.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   assert.ok(r > 0.95, `r = ${r}`);
   assert.ok(rWithout < r - 0.1, `withholding the covariate: r ${rWithout} vs ${r}`);
   tf.dispose([train.ap, train.lat, train.covariate, train.y, held.ap, held.lat, held.covariate, held.y, withheld]);

@@ -20,7 +20,8 @@ function blobs(tf: typeof tfTypes, n: number, random: SeededRandom): { x: tfType
     const cy = 4 + 8 * random.nextFloat();
     const s = 1.5 + 2 * random.nextFloat();
     truth.push(a);
-    for (let j = 0; j < SIZE; j++) for (let k = 0; k < SIZE; k++) x[(i * SIZE + j) * SIZE + k] = a * Math.exp(-((k - cx) ** 2 + (j - cy) ** 2) / (2 * s * s)) + 0.05 * random.nextNormal();
+    for (let j = 0; j < SIZE; j++)
+      for (let k = 0; k < SIZE; k++) x[(i * SIZE + j) * SIZE + k] = a * Math.exp(-((k - cx) ** 2 + (j - cy) ** 2) / (2 * s * s)) + 0.05 * random.nextNormal();
   }
   return { x: tf.tensor4d(x, [n, SIZE, SIZE, 1]), y: tf.tensor2d(truth, [n, 1]), truth };
 }
@@ -36,7 +37,9 @@ test('DenseNet-BC regresses a blob intensity on held-out images (r > 0.98)', asy
   await model.fit(train.x, train.y, { epochs: 8, batchSize: 32, shuffle: false, verbose: 0 });
   const predicted = Array.from((model.predict(held.x) as tfTypes.Tensor).dataSync());
   const r = pearsonCorrelation(predicted, held.truth).r;
-  console.log(`DenseNet-BC blob intensity: held-out r = ${r.toFixed(4)} (${model.countParams()} parameters, ${((Date.now() - started) / 1000).toFixed(1)} s for 8 epochs of 384 images)`);
+  console.log(
+    `DenseNet-BC blob intensity: held-out r = ${r.toFixed(4)} (${model.countParams()} parameters, ${((Date.now() - started) / 1000).toFixed(1)} s for 8 epochs of 384 images)`,
+  );
   assert.ok(r > 0.98, `r = ${r}`);
   tf.dispose([train.x, train.y, held.x, held.y]);
   model.dispose();
@@ -47,7 +50,12 @@ test('3-D DenseNet-BC: output shape and a training step that lowers the loss', a
   const model = denseNet(tf, { inputShape: [8, 12, 12, 1], growthRate: 4, blockLayers: [2, 2], outputs: 2, seed: 2 });
   model.compile({ optimizer: tf.train.adam(1e-2), loss: 'meanSquaredError' });
   const x = tf.randomNormal([4, 8, 12, 12, 1], 0, 1, 'float32', 5);
-  const y = tf.tensor2d([[1, -1], [0.5, 0], [-1, 1], [0, 0.5]]);
+  const y = tf.tensor2d([
+    [1, -1],
+    [0.5, 0],
+    [-1, 1],
+    [0, 0.5],
+  ]);
   const out = model.predict(x) as tfTypes.Tensor;
   assert.deepEqual(out.shape, [4, 2]);
   const first = (await model.trainOnBatch(x, y)) as number;
@@ -58,9 +66,17 @@ test('3-D DenseNet-BC: output shape and a training step that lowers the loss', a
   model.dispose();
 });
 
-test('the input-average path started at given weights: a fresh 3-D DenseNet-BC outputs that linear function of the input channels\' means, and trains from there', async () => {
+test("the input-average path started at given weights: a fresh 3-D DenseNet-BC outputs that linear function of the input channels' means, and trains from there", async () => {
   const tf = await nnBackend('wasm');
-  const model = denseNet(tf, { inputShape: [6, 8, 8, 2], growthRate: 4, blockLayers: [2], outputs: 1, inputAverageSkip: true, inputAverageWeights: [2, -1], seed: 3 });
+  const model = denseNet(tf, {
+    inputShape: [6, 8, 8, 2],
+    growthRate: 4,
+    blockLayers: [2],
+    outputs: 1,
+    inputAverageSkip: true,
+    inputAverageWeights: [2, -1],
+    seed: 3,
+  });
   const random = new SeededRandom(4);
   const values = new Float32Array(3 * 6 * 8 * 8 * 2).map(() => random.nextFloat());
   const x = tf.tensor5d(values, [3, 6, 8, 8, 2]);
@@ -78,7 +94,10 @@ test('the input-average path started at given weights: a fresh 3-D DenseNet-BC o
   }
   // The dense features' weights start at zero but are trained: a target off the linear function lowers the loss.
   model.compile({ optimizer: tf.train.adam(1e-2), loss: 'meanSquaredError' });
-  const y = tf.tensor2d(expected.map((e, i) => e + (i - 1) * 0.5), [3, 1]);
+  const y = tf.tensor2d(
+    expected.map((e, i) => e + (i - 1) * 0.5),
+    [3, 1],
+  );
   const first = (await model.trainOnBatch(x, y)) as number;
   let last = first;
   for (let i = 0; i < 10; i++) last = (await model.trainOnBatch(x, y)) as number;

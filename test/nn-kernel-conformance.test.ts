@@ -12,7 +12,10 @@ type Tf = typeof tfTypes;
 type Case = { name: string; inputs: { shape: number[]; data: Float32Array }[]; run: (tf: Tf, xs: tfTypes.Tensor[]) => tfTypes.Tensor };
 
 const random = new SeededRandom(20261121);
-const tensorData = (shape: number[]): { shape: number[]; data: Float32Array } => ({ shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random.nextNormal()) });
+const tensorData = (shape: number[]): { shape: number[]; data: Float32Array } => ({
+  shape,
+  data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random.nextNormal()),
+});
 
 /** Forward output and the gradient of sum(output * weights) with respect to every input, as plain arrays. */
 async function evaluate(backend: 'cpu' | 'wasm', c: Case): Promise<Float32Array[]> {
@@ -20,7 +23,10 @@ async function evaluate(backend: 'cpu' | 'wasm', c: Case): Promise<Float32Array[
   return tf.tidy(() => {
     const xs = c.inputs.map((i) => tf.tensor(i.data, i.shape));
     const out = c.run(tf, xs);
-    const weights = tf.tensor(Float32Array.from({ length: out.size }, (_, k) => Math.sin(k * 0.37)), out.shape);
+    const weights = tf.tensor(
+      Float32Array.from({ length: out.size }, (_, k) => Math.sin(k * 0.37)),
+      out.shape,
+    );
     const grads = tf.grads((...args: tfTypes.Tensor[]) => tf.sum(tf.mul(c.run(tf, args), weights)))(xs);
     return [out, ...grads].map((t) => t.dataSync() as Float32Array);
   });
@@ -50,28 +56,67 @@ function cases(): Case[] {
   list.push({
     name: 'conv2d explicit padding [[0,0],[2,1],[0,3],[0,0]] stride [2,1]',
     inputs: [tensorData([2, 7, 9, 3]), tensorData([3, 2, 3, 4])],
-    run: (tf, [x, w]) => tf.conv2d(x as tfTypes.Tensor4D, w as tfTypes.Tensor4D, [2, 1], [[0, 0], [2, 1], [0, 3], [0, 0]]),
+    run: (tf, [x, w]) =>
+      tf.conv2d(
+        x as tfTypes.Tensor4D,
+        w as tfTypes.Tensor4D,
+        [2, 1],
+        [
+          [0, 0],
+          [2, 1],
+          [0, 3],
+          [0, 0],
+        ],
+      ),
   });
   list.push({
     name: 'conv2dTranspose 2x6x6x4 -> 12x12x3 stride 2 same',
     inputs: [tensorData([2, 6, 6, 4]), tensorData([3, 3, 3, 4])],
     run: (tf, [x, w]) => tf.conv2dTranspose(x as tfTypes.Tensor4D, w as tfTypes.Tensor4D, [2, 12, 12, 3], 2, 'same'),
   });
-  for (const [stride, pad] of [[1, 'same'], [2, 'valid'], [2, 'same']] as const) {
+  for (const [stride, pad] of [
+    [1, 'same'],
+    [2, 'valid'],
+    [2, 'same'],
+  ] as const) {
     list.push({
       name: `conv3d 2x7x8x6x3 * 3x3x3x3x4 stride ${stride} pad ${pad}`,
       inputs: [tensorData([2, 7, 8, 6, 3]), tensorData([3, 3, 3, 3, 4])],
       run: (tf, [x, w]) => tf.conv3d(x as tfTypes.Tensor5D, w as tfTypes.Tensor5D, stride, pad),
     });
   }
-  for (const [size, stride, pad] of [[2, 2, 'valid'], [3, 2, 'same'], [3, 1, 'same']] as const) {
-    list.push({ name: `maxPool ${size} stride ${stride} ${pad}`, inputs: [tensorData([2, 9, 10, 3])], run: (tf, [x]) => tf.maxPool(x as tfTypes.Tensor4D, size, stride, pad) });
-    list.push({ name: `avgPool ${size} stride ${stride} ${pad}`, inputs: [tensorData([2, 9, 10, 3])], run: (tf, [x]) => tf.avgPool(x as tfTypes.Tensor4D, size, stride, pad) });
-    list.push({ name: `maxPool3d ${size} stride ${stride} ${pad}`, inputs: [tensorData([1, 6, 7, 8, 2])], run: (tf, [x]) => tf.maxPool3d(x as tfTypes.Tensor5D, size, stride, pad) });
-    list.push({ name: `avgPool3d ${size} stride ${stride} ${pad}`, inputs: [tensorData([1, 6, 7, 8, 2])], run: (tf, [x]) => tf.avgPool3d(x as tfTypes.Tensor5D, size, stride, pad) });
+  for (const [size, stride, pad] of [
+    [2, 2, 'valid'],
+    [3, 2, 'same'],
+    [3, 1, 'same'],
+  ] as const) {
+    list.push({
+      name: `maxPool ${size} stride ${stride} ${pad}`,
+      inputs: [tensorData([2, 9, 10, 3])],
+      run: (tf, [x]) => tf.maxPool(x as tfTypes.Tensor4D, size, stride, pad),
+    });
+    list.push({
+      name: `avgPool ${size} stride ${stride} ${pad}`,
+      inputs: [tensorData([2, 9, 10, 3])],
+      run: (tf, [x]) => tf.avgPool(x as tfTypes.Tensor4D, size, stride, pad),
+    });
+    list.push({
+      name: `maxPool3d ${size} stride ${stride} ${pad}`,
+      inputs: [tensorData([1, 6, 7, 8, 2])],
+      run: (tf, [x]) => tf.maxPool3d(x as tfTypes.Tensor5D, size, stride, pad),
+    });
+    list.push({
+      name: `avgPool3d ${size} stride ${stride} ${pad}`,
+      inputs: [tensorData([1, 6, 7, 8, 2])],
+      run: (tf, [x]) => tf.avgPool3d(x as tfTypes.Tensor5D, size, stride, pad),
+    });
   }
   // Square only: the cpu reference's ResizeBilinearGrad (4.22) returns height and width swapped.
-  list.push({ name: 'split 2x3x4x5x7 on channels [2, 5] (the concatenation gradient)', inputs: [tensorData([2, 3, 4, 5, 7])], run: (tf, [x]) => tf.split(x!, [2, 5], -1)[1]! });
+  list.push({
+    name: 'split 2x3x4x5x7 on channels [2, 5] (the concatenation gradient)',
+    inputs: [tensorData([2, 3, 4, 5, 7])],
+    run: (tf, [x]) => tf.split(x!, [2, 5], -1)[1]!,
+  });
   list.push({ name: 'split 3x8x5 on axis 1 into 4', inputs: [tensorData([3, 8, 5])], run: (tf, [x]) => tf.split(x!, 4, 1)[2]! });
   list.push({
     name: 'conv3dTranspose 1x3x4x3x4 -> 6x8x6x2 stride 2 same',
@@ -79,10 +124,14 @@ function cases(): Case[] {
     run: (tf, [x, w]) => tf.conv3dTranspose(x as tfTypes.Tensor5D, w as tfTypes.Tensor5D, [1, 6, 8, 6, 2], 2, 'same'),
   });
   list.push({ name: 'tile 2x1x3x1 by [1, 4, 1, 5]', inputs: [tensorData([2, 1, 3, 1])], run: (tf, [x]) => tf.tile(x!, [1, 4, 1, 5]) });
-  list.push({ name: 'batchNorm 4x5x5x3 (tiled statistics in its gradient)', inputs: [tensorData([4, 5, 5, 3]), tensorData([3]), tensorData([3])], run: (tf, [x, scale, offset]) => {
-    const { mean, variance } = tf.moments(x!, [0, 1, 2]);
-    return tf.batchNorm(x!, mean, variance, offset as tfTypes.Tensor1D, scale as tfTypes.Tensor1D, 1e-3);
-  } });
+  list.push({
+    name: 'batchNorm 4x5x5x3 (tiled statistics in its gradient)',
+    inputs: [tensorData([4, 5, 5, 3]), tensorData([3]), tensorData([3])],
+    run: (tf, [x, scale, offset]) => {
+      const { mean, variance } = tf.moments(x!, [0, 1, 2]);
+      return tf.batchNorm(x!, mean, variance, offset as tfTypes.Tensor1D, scale as tfTypes.Tensor1D, 1e-3);
+    },
+  });
   // Sum and Mean over leading axes (openbmd's pooled reduction) and over other axes (the wasm kernel).
   const reductions: { shape: number[]; axes: number[]; keepDims: boolean }[] = [
     { shape: [4, 9, 7, 5], axes: [0, 1, 2], keepDims: false },
@@ -93,13 +142,29 @@ function cases(): Case[] {
     { shape: [4, 9, 7, 5], axes: [3], keepDims: true },
   ];
   for (const r of reductions) {
-    list.push({ name: `sum ${r.shape.join('x')} over [${r.axes.join(',')}] keepDims ${r.keepDims}`, inputs: [tensorData(r.shape)], run: (tf, [x]) => tf.sum(x!, r.axes, r.keepDims) });
-    list.push({ name: `mean ${r.shape.join('x')} over [${r.axes.join(',')}] keepDims ${r.keepDims}`, inputs: [tensorData(r.shape)], run: (tf, [x]) => tf.mean(tf.mul(x!, 10), r.axes, r.keepDims) });
+    list.push({
+      name: `sum ${r.shape.join('x')} over [${r.axes.join(',')}] keepDims ${r.keepDims}`,
+      inputs: [tensorData(r.shape)],
+      run: (tf, [x]) => tf.sum(x!, r.axes, r.keepDims),
+    });
+    list.push({
+      name: `mean ${r.shape.join('x')} over [${r.axes.join(',')}] keepDims ${r.keepDims}`,
+      inputs: [tensorData(r.shape)],
+      run: (tf, [x]) => tf.mean(tf.mul(x!, 10), r.axes, r.keepDims),
+    });
   }
-  list.push({ name: 'resizeBilinear 2x6x6x3 -> 12x12', inputs: [tensorData([2, 6, 6, 3])], run: (tf, [x]) => tf.image.resizeBilinear(x as tfTypes.Tensor4D, [12, 12]) });
+  list.push({
+    name: 'resizeBilinear 2x6x6x3 -> 12x12',
+    inputs: [tensorData([2, 6, 6, 3])],
+    run: (tf, [x]) => tf.image.resizeBilinear(x as tfTypes.Tensor4D, [12, 12]),
+  });
   // Batch 1 only: the cpu reference's ResizeNearestNeighborGrad (4.22) is wrong for batch > 1;
   // wasm is checked against the closed form for batch 2 in its own test below.
-  list.push({ name: 'resizeNearestNeighbor 1x5x6x3 -> 10x12', inputs: [tensorData([1, 5, 6, 3])], run: (tf, [x]) => tf.image.resizeNearestNeighbor(x as tfTypes.Tensor4D, [10, 12]) });
+  list.push({
+    name: 'resizeNearestNeighbor 1x5x6x3 -> 10x12',
+    inputs: [tensorData([1, 5, 6, 3])],
+    run: (tf, [x]) => tf.image.resizeNearestNeighbor(x as tfTypes.Tensor4D, [10, 12]),
+  });
   return list;
 }
 
@@ -138,7 +203,9 @@ test('wasm nearest-neighbour upsampling gradient equals the closed form for a ba
   const dy = Float32Array.from({ length: b * 4 * h * w * c }, () => random.nextNormal());
   const grad = tf.tidy(() => {
     const weights = tf.tensor(dy, [b, 2 * h, 2 * w, c]);
-    return tf.grad((t: tfTypes.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(t as tfTypes.Tensor4D, [2 * h, 2 * w]), weights)))(tf.tensor(x, [b, h, w, c])).dataSync();
+    return tf
+      .grad((t: tfTypes.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(t as tfTypes.Tensor4D, [2 * h, 2 * w]), weights)))(tf.tensor(x, [b, h, w, c]))
+      .dataSync();
   });
   // Doubling: output (i, j) copies input (floor(i / 2), floor(j / 2)); its gradient sums the four copies.
   let maxDiff = 0;
@@ -147,7 +214,13 @@ test('wasm nearest-neighbour upsampling gradient equals the closed form for a ba
       for (let j = 0; j < w; j++) {
         for (let k = 0; k < c; k++) {
           let expected = 0;
-          for (const [di, dj] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) expected += dy[((n * 2 * h + 2 * i + di) * 2 * w + 2 * j + dj) * c + k]!;
+          for (const [di, dj] of [
+            [0, 0],
+            [0, 1],
+            [1, 0],
+            [1, 1],
+          ] as const)
+            expected += dy[((n * 2 * h + 2 * i + di) * 2 * w + 2 * j + dj) * c + k]!;
           maxDiff = Math.max(maxDiff, Math.abs(grad[((n * h + i) * w + j) * c + k]! - expected));
         }
       }
@@ -165,8 +238,12 @@ test('the added and replaced gradient kernels leak no tensors or bytes', async (
   const before = tf.memory();
   for (let i = 0; i < 10; i++) {
     tf.tidy(() => {
-      const [gx2, gw2] = tf.grads((a: tfTypes.Tensor, b: tfTypes.Tensor) => tf.sum(tf.maxPool(tf.conv2d(a as tfTypes.Tensor4D, b as tfTypes.Tensor4D, 2, 'same'), 2, 2, 'same')))([x2, w2]);
-      const [gx3, gw3] = tf.grads((a: tfTypes.Tensor, b: tfTypes.Tensor) => tf.sum(tf.maxPool3d(tf.conv3d(a as tfTypes.Tensor5D, b as tfTypes.Tensor5D, 2, 'same'), 2, 1, 'same')))([x3, w3]);
+      const [gx2, gw2] = tf.grads((a: tfTypes.Tensor, b: tfTypes.Tensor) =>
+        tf.sum(tf.maxPool(tf.conv2d(a as tfTypes.Tensor4D, b as tfTypes.Tensor4D, 2, 'same'), 2, 2, 'same')),
+      )([x2, w2]);
+      const [gx3, gw3] = tf.grads((a: tfTypes.Tensor, b: tfTypes.Tensor) =>
+        tf.sum(tf.maxPool3d(tf.conv3d(a as tfTypes.Tensor5D, b as tfTypes.Tensor5D, 2, 'same'), 2, 1, 'same')),
+      )([x3, w3]);
       return [gx2!, gw2!, gx3!, gw3!].map((t) => t.dataSync());
     });
   }

@@ -37,7 +37,15 @@ function scenes(tf: typeof tfTypes, n: number, random: SeededRandom): { x: tfTyp
 }
 
 test('heat-map helpers: a Gaussian at a sub-pixel point peaks there (within 0.1 px)', () => {
-  const maps = landmarkHeatmaps([[10.3, 7.6], [20, 25]], 32, 32, 1.5);
+  const maps = landmarkHeatmaps(
+    [
+      [10.3, 7.6],
+      [20, 25],
+    ],
+    32,
+    32,
+    1.5,
+  );
   const [a, b] = heatmapPeaks(maps, 32, 32, 2);
   assert.ok(Math.hypot(a![0] - 10.3, a![1] - 7.6) < 0.1, `peak ${a}`);
   assert.ok(Math.hypot(b![0] - 20, b![1] - 25) < 1e-9, `peak ${b}`);
@@ -56,11 +64,15 @@ test('SCN finds two landmarks on held-out images: mean error < 1.5 px', async ()
   const maps = predicted.dataSync() as Float32Array;
   const errors: number[] = [];
   held.points.forEach((truth, i) => {
-    heatmapPeaks(maps.subarray(i * SIZE * SIZE * 2, (i + 1) * SIZE * SIZE * 2), SIZE, SIZE, 2).forEach((p, l) => errors.push(Math.hypot(p[0] - truth[l]![0], p[1] - truth[l]![1])));
+    heatmapPeaks(maps.subarray(i * SIZE * SIZE * 2, (i + 1) * SIZE * SIZE * 2), SIZE, SIZE, 2).forEach((p, l) =>
+      errors.push(Math.hypot(p[0] - truth[l]![0], p[1] - truth[l]![1])),
+    );
   });
   const mean = errors.reduce((s, e) => s + e, 0) / errors.length;
   errors.sort((a, b) => a - b);
-  console.log(`SCN: held-out landmark error mean ${mean.toFixed(3)} px, median ${errors[errors.length >> 1]!.toFixed(3)} px, max ${errors[errors.length - 1]!.toFixed(2)} px (${model.countParams()} parameters, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `SCN: held-out landmark error mean ${mean.toFixed(3)} px, median ${errors[errors.length >> 1]!.toFixed(3)} px, max ${errors[errors.length - 1]!.toFixed(2)} px (${model.countParams()} parameters, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   assert.ok(mean < 1.5, `mean error ${mean} px`);
   tf.dispose([train.x, train.y, held.x, held.y, predicted]);
   model.dispose();

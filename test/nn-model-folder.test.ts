@@ -25,7 +25,10 @@ async function writeFolder(dir: string): Promise<{ inputs: tfTypes.Tensor; expec
   // One training step so batch-norm moving statistics differ from their initial values.
   densenet.compile({ optimizer: tf.train.adam(1e-2), loss: 'meanSquaredError' });
   const random = new SeededRandom(1);
-  const inputs = tf.tensor(Float32Array.from({ length: 4 * 256 }, () => random.nextNormal()), [4, 16, 16, 1]);
+  const inputs = tf.tensor(
+    Float32Array.from({ length: 4 * 256 }, () => random.nextNormal()),
+    [4, 16, 16, 1],
+  );
   await densenet.trainOnBatch(inputs, tf.ones([4, 1]));
   const expected = [densenet, unet].map((m) => (m.predict(inputs) as tfTypes.Tensor).dataSync() as Float32Array);
   await saveModelFolder(
@@ -40,7 +43,10 @@ async function writeFolder(dir: string): Promise<{ inputs: tfTypes.Tensor; expec
       parameters: { p: 1.2, q: 0.4, r: 0.01 },
       metrics: { pcc: 0.9 },
     },
-    { regressor: { model: densenet, spec: DENSENET, preprocessing: { sizePixels: 16 } }, segmenter: { model: unet, spec: UNET, preprocessing: { sizePixels: 16 } } },
+    {
+      regressor: { model: densenet, spec: DENSENET, preprocessing: { sizePixels: 16 } },
+      segmenter: { model: unet, spec: UNET, preprocessing: { sizePixels: 16 } },
+    },
   );
   return { inputs, expected };
 }
@@ -57,11 +63,20 @@ test('a saved model folder loads back with identical predictions and its descrip
     const got = (networks[name]!.predict(inputs) as tfTypes.Tensor).dataSync();
     assert.deepEqual(Array.from(got), Array.from(expected[i]!), `${name} predictions`);
   });
-  const topology = JSON.parse(readFileSync(join(dir, 'networks', 'regressor', 'model.json'), 'utf8')) as { format: string; weightsManifest: { paths: string[] }[] };
+  const topology = JSON.parse(readFileSync(join(dir, 'networks', 'regressor', 'model.json'), 'utf8')) as {
+    format: string;
+    weightsManifest: { paths: string[] }[];
+  };
   assert.equal(topology.format, 'layers-model');
   assert.deepEqual(topology.weightsManifest[0]!.paths, ['weights.bin']);
-  await assert.rejects(loadModelFolder(tf, dir, { networks: { regressor: { inputShapes: [[32, 32, 1]] } } }), (e: unknown) => e instanceof OpenBmdError && e.code === 'BAD_MODEL' && /takes inputs \[\[16,16,1\]\], the pipeline gives \[\[32,32,1\]\]/.test(e.message));
-  await assert.rejects(loadModelFolder(tf, dir, { networks: { landmarks: {} } }), (e: unknown) => e instanceof OpenBmdError && e.code === 'BAD_MODEL' && /needs a network 'landmarks'/.test(e.message));
+  await assert.rejects(
+    loadModelFolder(tf, dir, { networks: { regressor: { inputShapes: [[32, 32, 1]] } } }),
+    (e: unknown) => e instanceof OpenBmdError && e.code === 'BAD_MODEL' && /takes inputs \[\[16,16,1\]\], the pipeline gives \[\[32,32,1\]\]/.test(e.message),
+  );
+  await assert.rejects(
+    loadModelFolder(tf, dir, { networks: { landmarks: {} } }),
+    (e: unknown) => e instanceof OpenBmdError && e.code === 'BAD_MODEL' && /needs a network 'landmarks'/.test(e.message),
+  );
 });
 
 test('inspect-model verifies a folder; damaged, foreign or missing parts exit 2 naming the file', async () => {
@@ -83,18 +98,34 @@ test('inspect-model verifies a folder; damaged, foreign or missing parts exit 2 
     return copy;
   };
   const cases: { name: string; folder: string; args?: string[]; message: RegExp }[] = [
-    { name: 'flipped weight byte', folder: broken('weights', (c) => {
-      const path = join(c, 'networks', 'regressor', 'weights.bin');
-      const bytes = readFileSync(path);
-      bytes[10] = bytes[10]! ^ 0x40;
-      writeFileSync(path, bytes);
-    }), message: /networks\/regressor\/weights\.bin: network weights are damaged/ },
-    { name: 'truncated model.json', folder: broken('description', (c) => writeFileSync(join(c, 'model.json'), readFileSync(join(c, 'model.json'), 'utf8').slice(0, 200))), message: /model\.json: model description is not readable JSON/ },
-    { name: 'missing network', folder: broken('missing', (c) => rmSync(join(c, 'networks', 'segmenter'), { recursive: true })), message: /networks\/segmenter\/model\.json: network file is missing/ },
-    { name: 'topology edited', folder: broken('topology', (c) => {
-      const path = join(c, 'networks', 'regressor', 'model.json');
-      writeFileSync(path, readFileSync(path, 'utf8').replace(/"filters":4/g, '"filters":5'));
-    }), message: /networks\/regressor\/model\.json: TensorFlow\.js cannot rebuild this network/ },
+    {
+      name: 'flipped weight byte',
+      folder: broken('weights', (c) => {
+        const path = join(c, 'networks', 'regressor', 'weights.bin');
+        const bytes = readFileSync(path);
+        bytes[10] = bytes[10]! ^ 0x40;
+        writeFileSync(path, bytes);
+      }),
+      message: /networks\/regressor\/weights\.bin: network weights are damaged/,
+    },
+    {
+      name: 'truncated model.json',
+      folder: broken('description', (c) => writeFileSync(join(c, 'model.json'), readFileSync(join(c, 'model.json'), 'utf8').slice(0, 200))),
+      message: /model\.json: model description is not readable JSON/,
+    },
+    {
+      name: 'missing network',
+      folder: broken('missing', (c) => rmSync(join(c, 'networks', 'segmenter'), { recursive: true })),
+      message: /networks\/segmenter\/model\.json: network file is missing/,
+    },
+    {
+      name: 'topology edited',
+      folder: broken('topology', (c) => {
+        const path = join(c, 'networks', 'regressor', 'model.json');
+        writeFileSync(path, readFileSync(path, 'utf8').replace(/"filters":4/g, '"filters":5'));
+      }),
+      message: /networks\/regressor\/model\.json: TensorFlow\.js cannot rebuild this network/,
+    },
     { name: 'other pipeline', folder: dir, args: ['--pipeline', 'ct-spine'], message: /model\.json: this model is for the forearm pipeline, not ct-spine/ },
     { name: 'not a model folder', folder: join(dir, 'networks'), message: /not an openbmd model folder/ },
     { name: 'no such folder', folder: join(dir, 'absent'), message: /model folder not found/ },

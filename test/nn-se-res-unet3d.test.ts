@@ -17,10 +17,17 @@ test('conv3dTranspose gradients (dy and filter, stride 2) match central finite d
     const probe = Float64Array.from({ length: 1 * 6 * 4 * 6 * 3 }, () => random.nextNormal());
     // f(dy, W) = sum(probe * conv3dTranspose(dy, W)): a scalar whose gradients are the ones to check.
     const f = (dy: tfTypes.Tensor, w: tfTypes.Tensor): tfTypes.Scalar =>
-      tf.sum(tf.mul(tf.tensor(Float32Array.from(probe), [1, 6, 4, 6, 3]), tf.conv3dTranspose(dy as tfTypes.Tensor5D, w as tfTypes.Tensor5D, [1, 6, 4, 6, 3], 2, 'same')));
+      tf.sum(
+        tf.mul(
+          tf.tensor(Float32Array.from(probe), [1, 6, 4, 6, 3]),
+          tf.conv3dTranspose(dy as tfTypes.Tensor5D, w as tfTypes.Tensor5D, [1, 6, 4, 6, 3], 2, 'same'),
+        ),
+      );
     const dy = tf.tensor(Float32Array.from(dyValues), [1, 3, 2, 3, 2]);
     const w = tf.tensor(Float32Array.from(wValues), [2, 2, 2, 3, 2]);
-    const [gDy, gW] = tf.grads(f)([dy, w]).map((g) => g.dataSync());
+    const [gDy, gW] = tf
+      .grads(f)([dy, w])
+      .map((g) => g.dataSync());
     const numeric = (values: Float64Array, which: 0 | 1, index: number): number => {
       const h = 1e-2;
       const at = (delta: number): number => {
@@ -75,10 +82,12 @@ test('SE residual 3-D U-Net segments balls from noise: held-out Dice > 0.9', asy
   const started = Date.now();
   await model.fit(train.x, train.y, { epochs: 8, batchSize: 8, shuffle: false, verbose: 0 });
   const predicted = model.predict(held.x) as tfTypes.Tensor;
-  const [overlap, predictedVolume, trueVolume] = tf.tidy(() => {
-    const binary = tf.cast(tf.greater(predicted, 0.5), 'float32');
-    return [tf.sum(tf.mul(binary, held.y)), tf.sum(binary), tf.sum(held.y)];
-  }).map((t) => t.dataSync()[0]!);
+  const [overlap, predictedVolume, trueVolume] = tf
+    .tidy(() => {
+      const binary = tf.cast(tf.greater(predicted, 0.5), 'float32');
+      return [tf.sum(tf.mul(binary, held.y)), tf.sum(binary), tf.sum(held.y)];
+    })
+    .map((t) => t.dataSync()[0]!);
   const dice = (2 * overlap!) / (predictedVolume! + trueVolume!);
   console.log(`SE residual 3-D U-Net: held-out Dice ${dice.toFixed(4)} (${model.countParams()} parameters, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   tf.dispose([train.x, train.y, held.x, held.y, predicted]);

@@ -28,20 +28,36 @@ function blobData(n: number, seed: number): TrainingData {
     const cx = 3 + 6 * random.nextFloat();
     const cy = 3 + 6 * random.nextFloat();
     const image = new Float32Array(SIZE * SIZE);
-    for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) image[y * SIZE + x] = a * Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / 6) + 0.03 * random.nextNormal();
+    for (let y = 0; y < SIZE; y++)
+      for (let x = 0; x < SIZE; x++) image[y * SIZE + x] = a * Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / 6) + 0.03 * random.nextNormal();
     images.push(image);
     targets.push(a);
   }
-  const ranges = { rotationDeg: 10, shearDeg: 0, translationFraction: 0, scaleFraction: 0, brightness: 0, contrast: 0, horizontalFlip: true, verticalFlip: true };
+  const ranges = {
+    rotationDeg: 10,
+    shearDeg: 0,
+    translationFraction: 0,
+    scaleFraction: 0,
+    brightness: 0,
+    contrast: 0,
+    horizontalFlip: true,
+    verticalFlip: true,
+  };
   return {
     count: n,
     batch: (indices, augment) => {
       const data = new Float32Array(indices.length * SIZE * SIZE);
       indices.forEach((index, b) => {
         const image = images[index]!;
-        data.set(augment === undefined ? image : warpImage(image, SIZE, SIZE, 1, drawAugmentation(ranges, SIZE, SIZE, augment).forward, 'bilinear'), b * SIZE * SIZE);
+        data.set(
+          augment === undefined ? image : warpImage(image, SIZE, SIZE, 1, drawAugmentation(ranges, SIZE, SIZE, augment).forward, 'bilinear'),
+          b * SIZE * SIZE,
+        );
       });
-      return { inputs: [{ data, shape: [indices.length, SIZE, SIZE, 1] }], targets: { data: Float32Array.from(indices.map((i) => targets[i]!)), shape: [indices.length, 1] } };
+      return {
+        inputs: [{ data, shape: [indices.length, SIZE, SIZE, 1] }],
+        targets: { data: Float32Array.from(indices.map((i) => targets[i]!)), shape: [indices.length, 1] },
+      };
     },
   };
 }
@@ -88,11 +104,19 @@ test('an interrupted run resumes from its checkpoint to the weights of the unint
   const resumed = await trainNetwork(tf, second, data, baseOptions(dir, resumedLines));
   assert.equal(resumed.resumedAfterEpoch, 2);
   assert.ok(resumedLines[0]!.includes('resuming after epoch 2'), resumedLines[0]);
-  assert.deepEqual(resumed.history.map((h) => h.trainLoss), wholeResult.history.map((h) => h.trainLoss));
+  assert.deepEqual(
+    resumed.history.map((h) => h.trainLoss),
+    wholeResult.history.map((h) => h.trainLoss),
+  );
   const got = await flatWeights(second.weights);
   got.forEach((w, i) => assert.deepEqual(w, expected[i], `weight ${i} differs after resuming`));
-  assert.ok(wholeLines.some((l) => /epoch 4\/4 done: loss [\d.e-]+ validation [\d.e-]+ lr [\d.e+-]+ [\d.]+ samples\/s ETA \d+s/.test(l)), wholeLines.join('\n'));
-  console.log(`resume: 4 epochs whole vs 2 + interruption + 2 resumed: identical weights (${got.length} arrays), validation loss ${resumed.history.map((h) => h.validationLoss!.toFixed(4)).join(' ')}`);
+  assert.ok(
+    wholeLines.some((l) => /epoch 4\/4 done: loss [\d.e-]+ validation [\d.e-]+ lr [\d.e+-]+ [\d.]+ samples\/s ETA \d+s/.test(l)),
+    wholeLines.join('\n'),
+  );
+  console.log(
+    `resume: 4 epochs whole vs 2 + interruption + 2 resumed: identical weights (${got.length} arrays), validation loss ${resumed.history.map((h) => h.validationLoss!.toFixed(4)).join(' ')}`,
+  );
   tf.dispose([whole, first, second].flatMap((m) => m.weights.map((w) => w.read())));
 });
 
@@ -114,7 +138,10 @@ test('early stopping stops after `patience` epochs without improvement and resto
   assert.equal(result.history.length, 3);
   assert.notDeepEqual(perEpoch[2], perEpoch[0], 'training moved the weights after epoch 1');
   model.weights.forEach((w, i) => assert.deepEqual(w.read().dataSync(), perEpoch[0]![i], `weight ${i} is not epoch 1's`));
-  assert.ok(lines.some((l) => l.includes('no improvement for 2 epochs: stopping')), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.includes('no improvement for 2 epochs: stopping')),
+    lines.join('\n'),
+  );
 });
 
 test('a checkpoint of another run, or a damaged one, is refused with BAD_MODEL naming the file', async () => {
@@ -123,12 +150,21 @@ test('a checkpoint of another run, or a damaged one, is refused with BAD_MODEL n
   const dir = tempDir('train-refuse');
   const build = (): ReturnType<typeof denseNet> => denseNet(tf, { inputShape: [SIZE, SIZE, 1], growthRate: 4, blockLayers: [2], outputs: 1, seed: 5 });
   await trainNetwork(tf, build(), data, { ...baseOptions(dir, []), epochs: 1 });
-  await assert.rejects(trainNetwork(tf, build(), data, { ...baseOptions(dir, []), epochs: 2, seed: 10 }), (e: unknown) => e instanceof OpenBmdError && e.code === 'BAD_MODEL' && /other settings/.test(e.message) && e.file === join(dir, 'checkpoint.json'));
+  await assert.rejects(
+    trainNetwork(tf, build(), data, { ...baseOptions(dir, []), epochs: 2, seed: 10 }),
+    (e: unknown) => e instanceof OpenBmdError && e.code === 'BAD_MODEL' && /other settings/.test(e.message) && e.file === join(dir, 'checkpoint.json'),
+  );
   const bin = join(dir, 'checkpoint-e00001.bin');
   const bytes = readFileSync(bin);
   bytes[100] = bytes[100]! ^ 0xff;
   writeFileSync(bin, bytes);
-  await assert.rejects(trainNetwork(tf, build(), data, { ...baseOptions(dir, []), epochs: 2 }), (e: unknown) => e instanceof OpenBmdError && e.code === 'BAD_MODEL' && /damaged/.test(e.message) && e.file === bin);
+  await assert.rejects(
+    trainNetwork(tf, build(), data, { ...baseOptions(dir, []), epochs: 2 }),
+    (e: unknown) => e instanceof OpenBmdError && e.code === 'BAD_MODEL' && /damaged/.test(e.message) && e.file === bin,
+  );
   writeFileSync(join(dir, 'checkpoint.json'), '{"format": "openbmd-training-checkpoint", "runKey": ');
-  await assert.rejects(trainNetwork(tf, build(), data, { ...baseOptions(dir, []), epochs: 2 }), (e: unknown) => e instanceof OpenBmdError && e.code === 'BAD_MODEL' && e.file === join(dir, 'checkpoint.json'));
+  await assert.rejects(
+    trainNetwork(tf, build(), data, { ...baseOptions(dir, []), epochs: 2 }),
+    (e: unknown) => e instanceof OpenBmdError && e.code === 'BAD_MODEL' && e.file === join(dir, 'checkpoint.json'),
+  );
 });

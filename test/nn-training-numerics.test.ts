@@ -26,7 +26,8 @@ const scalar = (t: tfTypes.Tensor): number => {
   t.dispose();
   return v;
 };
-const near = (actual: number, expected: number, tolerance: number, what: string): void => assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected}`);
+const near = (actual: number, expected: number, tolerance: number, what: string): void =>
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected}`);
 
 test('L1, MSE, weighted L1, Dice, heat-map and adversarial losses equal their closed forms', async () => {
   const tf = await nnBackend('wasm');
@@ -48,7 +49,8 @@ test('L1, MSE, weighted L1, Dice, heat-map and adversarial losses equal their cl
   // Dice: two 1-D "images" per sample, one channel.
   const mask = [1, 1, 0, 0, 1, 0, 0, 0];
   const prob = [0.9, 0.6, 0.2, 0.1, 0.7, 0.3, 0.0, 0.4];
-  const diceOf = (a: number[], b: number[]): number => (2 * a.reduce((s, v, i) => s + v * b[i]!, 0) + 1) / (a.reduce((s, v) => s + v, 0) + b.reduce((s, v) => s + v, 0) + 1);
+  const diceOf = (a: number[], b: number[]): number =>
+    (2 * a.reduce((s, v, i) => s + v * b[i]!, 0) + 1) / (a.reduce((s, v) => s + v, 0) + b.reduce((s, v) => s + v, 0) + 1);
   const expectedDice = 1 - (diceOf(mask.slice(0, 4), prob.slice(0, 4)) + diceOf(mask.slice(4), prob.slice(4))) / 2;
   near(scalar(diceLoss(tf, tf.tensor(mask, [2, 2, 2, 1]), tf.tensor(prob, [2, 2, 2, 1]))), expectedDice, 1e-6, 'Dice');
   near(scalar(diceLoss(tf, tf.tensor(mask, [2, 2, 2, 1]), tf.tensor(mask, [2, 2, 2, 1]))), 0, 1e-6, 'Dice of a mask with itself');
@@ -61,16 +63,54 @@ test('L1, MSE, weighted L1, Dice, heat-map and adversarial losses equal their cl
   near(scalar(heatmapLoss(tf, tf.tensor(a, [2, 3, 3, 2]), tf.tensor(b, [2, 3, 3, 2]))), heat / 4, 1e-4, 'heat map');
 
   // Adversarial: BCE on logits, -log sigmoid(z) for real, -log(1 - sigmoid(z)) for fake, summed over scales.
-  const real = [[2.5, -1], [0.3, 40]];
-  const fake = [[-3, 0.5], [-40, 1]];
+  const real = [
+    [2.5, -1],
+    [0.3, 40],
+  ];
+  const fake = [
+    [-3, 0.5],
+    [-40, 1],
+  ];
   const softplus = (z: number): number => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
   const mean = (xs: number[]): number => xs.reduce((s, v) => s + v, 0) / xs.length;
   const expectedD = real.reduce((s, r, k) => s + mean(r.map((z) => softplus(-z))) + mean(fake[k]!.map((z) => softplus(z))), 0);
-  near(scalar(discriminatorLoss(tf, real.map((r) => tf.tensor(r)), fake.map((f) => tf.tensor(f)))), expectedD, 1e-5, 'discriminator loss');
-  near(scalar(generatorAdversarialLoss(tf, fake.map((f) => tf.tensor(f)))), fake.reduce((s, f) => s + mean(f.map((z) => softplus(-z))), 0), 1e-5, 'generator adversarial loss');
+  near(
+    scalar(
+      discriminatorLoss(
+        tf,
+        real.map((r) => tf.tensor(r)),
+        fake.map((f) => tf.tensor(f)),
+      ),
+    ),
+    expectedD,
+    1e-5,
+    'discriminator loss',
+  );
+  near(
+    scalar(
+      generatorAdversarialLoss(
+        tf,
+        fake.map((f) => tf.tensor(f)),
+      ),
+    ),
+    fake.reduce((s, f) => s + mean(f.map((z) => softplus(-z))), 0),
+    1e-5,
+    'generator adversarial loss',
+  );
   const fr = [values(8), values(4)];
   const ff = [values(8), values(4)];
-  near(scalar(featureMatchingLoss(tf, fr.map((x) => tf.tensor(x)), ff.map((x) => tf.tensor(x)))), fr.reduce((s, x, i) => s + mean(x.map((v, j) => Math.abs(v - ff[i]![j]!))), 0), 1e-5, 'feature matching');
+  near(
+    scalar(
+      featureMatchingLoss(
+        tf,
+        fr.map((x) => tf.tensor(x)),
+        ff.map((x) => tf.tensor(x)),
+      ),
+    ),
+    fr.reduce((s, x, i) => s + mean(x.map((v, j) => Math.abs(v - ff[i]![j]!))), 0),
+    1e-5,
+    'feature matching',
+  );
 });
 
 test('gradient-correlation loss equals 1 - GC/2 with GC computed by plain loops (seed 001 Eq. 6)', async () => {
@@ -102,8 +142,36 @@ test('gradient-correlation loss equals 1 - GC/2 with GC computed by plain loops 
   const gn = grads(noisy);
   const gc = ncc(gt.dx, gn.dx) + ncc(gt.dy, gn.dy);
   near(scalar(gradientCorrelationLoss(tf, tf.tensor(truth, [1, h, w, 1]), tf.tensor(noisy, [1, h, w, 1]))), 1 - gc / 2, 1e-5, 'GC loss');
-  near(scalar(gradientCorrelationLoss(tf, tf.tensor(truth, [1, h, w, 1]), tf.tensor(truth.map((v) => 3 * v + 1), [1, h, w, 1]))), 0, 1e-5, 'GC loss of an affine copy');
-  near(scalar(gradientCorrelationLoss(tf, tf.tensor(truth, [1, h, w, 1]), tf.tensor(truth.map((v) => -v), [1, h, w, 1]))), 2, 1e-5, 'GC loss of the negative');
+  near(
+    scalar(
+      gradientCorrelationLoss(
+        tf,
+        tf.tensor(truth, [1, h, w, 1]),
+        tf.tensor(
+          truth.map((v) => 3 * v + 1),
+          [1, h, w, 1],
+        ),
+      ),
+    ),
+    0,
+    1e-5,
+    'GC loss of an affine copy',
+  );
+  near(
+    scalar(
+      gradientCorrelationLoss(
+        tf,
+        tf.tensor(truth, [1, h, w, 1]),
+        tf.tensor(
+          truth.map((v) => -v),
+          [1, h, w, 1],
+        ),
+      ),
+    ),
+    2,
+    1e-5,
+    'GC loss of the negative',
+  );
 });
 
 const skipSklearn = announceSkip(pythonModulesMissing(['sklearn'], 'python3-sklearn'));
@@ -126,7 +194,9 @@ test('binary and categorical cross-entropy equal scikit-learn log_loss', { skip:
   const binary = scalar(crossEntropyLoss(tf, tf.tensor(labels, [40, 1]), tf.tensor(probabilities, [40, 1])));
   const oneHot = classes.flatMap((c) => [0, 1, 2].map((k) => (k === c ? 1 : 0)));
   const categorical = scalar(crossEntropyLoss(tf, tf.tensor(oneHot, [30, 3]), tf.tensor(softmax.flat(), [30, 3])));
-  console.log(`cross-entropy: binary ${binary.toFixed(6)} (scikit-learn ${reference.binary.toFixed(6)}), categorical ${categorical.toFixed(6)} (scikit-learn ${reference.categorical.toFixed(6)})`);
+  console.log(
+    `cross-entropy: binary ${binary.toFixed(6)} (scikit-learn ${reference.binary.toFixed(6)}), categorical ${categorical.toFixed(6)} (scikit-learn ${reference.categorical.toFixed(6)})`,
+  );
   near(binary, reference.binary, 1e-5, 'binary cross-entropy');
   near(categorical, reference.categorical, 1e-5, 'categorical cross-entropy');
 });
@@ -186,7 +256,16 @@ test('augmentation: the warp equals OpenCV warpAffine, landmarks follow the same
   const [columns, rows] = [40, 32];
   const image = new Float32Array(columns * rows);
   for (let y = 0; y < rows; y++) for (let x = 0; x < columns; x++) image[y * columns + x] = Math.sin(x / 5) * Math.cos(y / 7) + 0.02 * x;
-  const ranges: AugmentationRanges = { rotationDeg: 25, shearDeg: 9, translationFraction: 0.1, scaleFraction: 0.3, brightness: 0.5, contrast: 0.5, horizontalFlip: true, verticalFlip: true };
+  const ranges: AugmentationRanges = {
+    rotationDeg: 25,
+    shearDeg: 9,
+    translationFraction: 0.1,
+    scaleFraction: 0.3,
+    brightness: 0.5,
+    contrast: 0.5,
+    horizontalFlip: true,
+    verticalFlip: true,
+  };
   const draw = drawAugmentation(ranges, columns, rows, new SeededRandom(17));
   const ours = warpImage(image, columns, rows, 1, draw.forward, 'bilinear', 0);
   const reference = runPythonJson<number[]>(
@@ -214,7 +293,10 @@ test('augmentation: the warp equals OpenCV warpAffine, landmarks follow the same
   const moved = warpImage(dot, columns, rows, 1, draw.forward, 'nearest', 0);
   const [px, py] = transformPoint(draw.forward, [20, 15]);
   const brightest = moved.indexOf(Math.max(...moved));
-  assert.ok(Math.hypot((brightest % columns) - px, Math.floor(brightest / columns) - py) <= 1, `dot at ${brightest % columns},${Math.floor(brightest / columns)} vs ${px},${py}`);
+  assert.ok(
+    Math.hypot((brightest % columns) - px, Math.floor(brightest / columns) - py) <= 1,
+    `dot at ${brightest % columns},${Math.floor(brightest / columns)} vs ${px},${py}`,
+  );
   // Brightness scales the mean; contrast keeps it and scales the spread.
   const data = Float32Array.from([1, 2, 3, 6]);
   adjustIntensity(data, 1.5, 0.5);

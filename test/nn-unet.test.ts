@@ -38,12 +38,16 @@ async function trainAndScore(attentionGates: boolean): Promise<number> {
   const started = Date.now();
   await model.fit(train.x, train.y, { epochs: 10, batchSize: 16, shuffle: false, verbose: 0 });
   const predicted = model.predict(held.x) as tfTypes.Tensor;
-  const [overlap, predictedArea, trueArea] = tf.tidy(() => {
-    const binary = tf.cast(tf.greater(predicted, 0.5), 'float32');
-    return [tf.sum(tf.mul(binary, held.y)), tf.sum(binary), tf.sum(held.y)];
-  }).map((t) => t.dataSync()[0]!);
+  const [overlap, predictedArea, trueArea] = tf
+    .tidy(() => {
+      const binary = tf.cast(tf.greater(predicted, 0.5), 'float32');
+      return [tf.sum(tf.mul(binary, held.y)), tf.sum(binary), tf.sum(held.y)];
+    })
+    .map((t) => t.dataSync()[0]!);
   const dice = (2 * overlap!) / (predictedArea! + trueArea!);
-  console.log(`${attentionGates ? 'attention U-Net' : 'U-Net'}: held-out Dice ${dice.toFixed(4)} (${model.countParams()} parameters, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `${attentionGates ? 'attention U-Net' : 'U-Net'}: held-out Dice ${dice.toFixed(4)} (${model.countParams()} parameters, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   tf.dispose([train.x, train.y, held.x, held.y, predicted]);
   model.dispose();
   return dice;

@@ -25,7 +25,14 @@ const out = tempDir();
 const run = runCli(['simulate', 'ct-spine', '--n', String(N), '--out', out, '--seed', '11', '--fracture-share', '0.5', ...SMALL], 300_000);
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
 
-interface LevelTruth { level: string; code: number; complete: boolean; fractured: boolean; vbmdMgPerCm3: number | null; exactMeanHu: number | null }
+interface LevelTruth {
+  level: string;
+  code: number;
+  complete: boolean;
+  fractured: boolean;
+  vbmdMgPerCm3: number | null;
+  exactMeanHu: number | null;
+}
 interface Truth {
   spineVbmdMgPerCm3: number | null;
   spineVbmdLevels: string[];
@@ -51,7 +58,12 @@ test('simulate ct-spine writes series folders, masks, landmarks, truth and cohor
     assert.ok(vbmd > 15 && vbmd < 300, `${row['case_id']}: spine_vbmd ${row['spine_vbmd']}`);
     if (row['phantom'] !== '') {
       withRods++;
-      assert.deepEqual(readJson(join(out, row['phantom']!)), { kind: 'ct-rods', rods: [0, 50, 100, 200].map((mgPerCm3) => ({ mgPerCm3 })), material: 'HA', rodDiameterMm: 18 });
+      assert.deepEqual(readJson(join(out, row['phantom']!)), {
+        kind: 'ct-rods',
+        rods: [0, 50, 100, 200].map((mgPerCm3) => ({ mgPerCm3 })),
+        material: 'HA',
+        rodDiameterMm: 18,
+      });
     }
   }
   assert.ok(withRods > 0 && withRods < N, `${withRods} of ${N} with rods`);
@@ -63,13 +75,20 @@ test('truth: spine_vbmd is the mean of L1 and L2, T12 substituting a fractured o
   for (const row of rows()) {
     const truth = readJson<Truth>(join(out, 'truth', `${row['case_id']}.json`));
     const usable = (name: string): LevelTruth | undefined => truth.levels.find((l) => l.level === name && l.complete && !l.fractured);
-    const chosen = ['L1', 'L2', 'T12', 'L3'].map(usable).filter((l): l is LevelTruth => l !== undefined).slice(0, 2);
-    assert.deepEqual(truth.spineVbmdLevels, chosen.map((l) => l.level));
+    const chosen = ['L1', 'L2', 'T12', 'L3']
+      .map(usable)
+      .filter((l): l is LevelTruth => l !== undefined)
+      .slice(0, 2);
+    assert.deepEqual(
+      truth.spineVbmdLevels,
+      chosen.map((l) => l.level),
+    );
     const expected = chosen.reduce((s, l) => s + l.vbmdMgPerCm3!, 0) / chosen.length;
     assert.ok(Math.abs(Number(row['spine_vbmd']) - expected) < 0.006, `${row['case_id']}: ${row['spine_vbmd']} vs ${expected}`);
     if (!truth.spineVbmdLevels.includes('L1') || !truth.spineVbmdLevels.includes('L2')) substituted++;
     // The slab covers at least T11-L3 whole.
-    for (const level of ['T11', 'T12', 'L1', 'L2', 'L3']) assert.ok(truth.levels.find((l) => l.level === level)?.complete, `${row['case_id']}: ${level} not complete`);
+    for (const level of ['T11', 'T12', 'L1', 'L2', 'L3'])
+      assert.ok(truth.levels.find((l) => l.level === level)?.complete, `${row['case_id']}: ${level} not complete`);
   }
   assert.ok(substituted > 0, 'with a fracture share of 0.5, some case substitutes T12');
 });
@@ -80,12 +99,12 @@ test('CT series: dciodvfy clean for every scanner profile; pydicom reads the geo
   const scanners = new Map<string, string>();
   for (const row of cohort) scanners.set(readJson<Truth>(join(out, 'truth', `${row['case_id']}.json`)).scanner.scanner, row['image']!);
   assert.ok(scanners.size >= 3, `scanners seen: ${[...scanners.keys()].join(', ')}`);
-  if (dciodvfy === undefined) {
+  await t.test('dciodvfy clean for every scanner profile', { skip: dciodvfy }, () => {
     for (const [scanner, image] of scanners) {
       const check = spawnSync('dciodvfy', [join(out, image, 'ct-0050.dcm')], { encoding: 'utf8' });
       assert.doesNotMatch(`${check.stdout}${check.stderr}`, /Error|Warning/, `${scanner}: ${check.stderr}`);
     }
-  }
+  });
   const series = await readDicomSeries(join(out, cohort[0]!.image!));
   const volume = series.volume;
   assert.deepEqual(volume.size, [160, 160, 100]);
@@ -93,26 +112,23 @@ test('CT series: dciodvfy clean for every scanner profile; pydicom reads the geo
   const mask = await readNifti(join(out, 'masks', `${cohort[0]!.case_id}-vertebrae.nii.gz`));
   assert.deepEqual(mask.size, volume.size);
   for (let a = 0; a < 3; a++) assert.ok(Math.abs(mask.originMm[a]! - volume.originMm[a]!) < 1e-3, `mask origin ${mask.originMm} vs series ${volume.originMm}`);
-  const skip = announceSkip(pydicomMissing());
-  if (skip !== undefined) {
-    t.skip(skip);
-    return;
-  }
-  const script = `
+  await t.test('pydicom reads the geometry and HU openbmd reads', { skip: announceSkip(pydicomMissing()) }, () => {
+    const script = `
 import sys, json, glob, numpy as np, pydicom
 folder = json.load(sys.stdin)
 ds = sorted((pydicom.dcmread(f) for f in glob.glob(folder + '/*.dcm')), key=lambda d: float(d.ImagePositionPatient[2]))
 hu = np.stack([d.pixel_array * float(d.RescaleSlope) + float(d.RescaleIntercept) for d in ds])
 print(json.dumps({'first': [float(v) for v in ds[0].ImagePositionPatient], 'steps': np.diff([float(d.ImagePositionPatient[2]) for d in ds]).tolist(),
   'spacing': [float(v) for v in ds[0].PixelSpacing], 'sum': float(hu.sum()), 'at': float(hu[50, 80, 70])}))`;
-  const ref = runPythonJson<{ first: number[]; steps: number[]; spacing: number[]; sum: number; at: number }>(script, join(out, cohort[0]!.image!));
-  for (let a = 0; a < 3; a++) assert.ok(Math.abs(ref.first[a]! - volume.originMm[a]!) < 1e-4);
-  assert.ok(ref.steps.every((s) => Math.abs(s - 3) < 1e-6));
-  assert.deepEqual(ref.spacing, [2.5, 2.5]);
-  let sum = 0;
-  for (let p = 0; p < volume.data.length; p++) sum += volume.data[p]!;
-  assert.equal(sum, ref.sum);
-  assert.equal(volume.data[80 * 160 + 70 + 50 * 160 * 160], ref.at);
+    const ref = runPythonJson<{ first: number[]; steps: number[]; spacing: number[]; sum: number; at: number }>(script, join(out, cohort[0]!.image!));
+    for (let a = 0; a < 3; a++) assert.ok(Math.abs(ref.first[a]! - volume.originMm[a]!) < 1e-4);
+    assert.ok(ref.steps.every((s) => Math.abs(s - 3) < 1e-6));
+    assert.deepEqual(ref.spacing, [2.5, 2.5]);
+    let sum = 0;
+    for (let p = 0; p < volume.data.length; p++) sum += volume.data[p]!;
+    assert.equal(sum, ref.sum);
+    assert.equal(volume.data[80 * 160 + 70 + 50 * 160 * 160], ref.at);
+  });
 });
 
 /** Mean HU over voxels of a label, eroded by one voxel in-plane so partial volume stays out. */
@@ -124,7 +140,14 @@ function meanInLabel(hu: Volume3D, labels: Volume3D, value: number): number {
     for (let j = 1; j < ny - 1; j++) {
       for (let i = 1; i < nx - 1; i++) {
         const p = i + nx * (j + ny * k);
-        if (labels.data[p] !== value || labels.data[p - 1] !== value || labels.data[p + 1] !== value || labels.data[p - nx] !== value || labels.data[p + nx] !== value) continue;
+        if (
+          labels.data[p] !== value ||
+          labels.data[p - 1] !== value ||
+          labels.data[p + 1] !== value ||
+          labels.data[p - nx] !== value ||
+          labels.data[p + nx] !== value
+        )
+          continue;
         sum += hu.data[p]!;
         count++;
       }
@@ -173,7 +196,11 @@ test('HU: fat about -100, muscle about +45, water rod 0; rods linear in concentr
   const mean = (xs: number[] | undefined): number => (xs === undefined ? NaN : xs.reduce((s, x) => s + x, 0) / xs.length);
   const kvps = [...slopes.keys()].sort((a, b) => a - b);
   assert.ok(kvps.length >= 2, `rod cases at ${kvps.join(', ')} kVp`);
-  for (let i = 0; i + 1 < kvps.length; i++) assert.ok(mean(slopes.get(kvps[i]!)) > mean(slopes.get(kvps[i + 1]!)), `HU per mg/cm3 by kVp: ${kvps.map((k) => `${k}: ${mean(slopes.get(k)).toFixed(3)}`).join(', ')}`);
+  for (let i = 0; i + 1 < kvps.length; i++)
+    assert.ok(
+      mean(slopes.get(kvps[i]!)) > mean(slopes.get(kvps[i + 1]!)),
+      `HU per mg/cm3 by kVp: ${kvps.map((k) => `${k}: ${mean(slopes.get(k)).toFixed(3)}`).join(', ')}`,
+    );
 });
 
 test('image HU in L1 cancellous bone track the true vBMD (r > 0.9) and ribs sit on T12, not on L2', async () => {
@@ -191,7 +218,9 @@ test('image HU in L1 cancellous bone track the true vBMD (r > 0.9) and ribs sit 
   assert.ok(r > 0.9, `r = ${r.toFixed(3)}`);
   // Ribs: cortical bone (tissue class 7) far lateral to the body, within T12's slices but not L2's.
   const first = rows()[0]!;
-  const landmarks = readJson<{ levels: { level: string; bodyBoxVoxel: [number[], number[]]; bodyCentroidVoxel: number[] }[] }>(join(out, 'landmarks', `${first.case_id}.json`));
+  const landmarks = readJson<{ levels: { level: string; bodyBoxVoxel: [number[], number[]]; bodyCentroidVoxel: number[] }[] }>(
+    join(out, 'landmarks', `${first.case_id}.json`),
+  );
   const tissues = await readNifti(join(out, 'masks', `${first.case_id}-tissues.nii.gz`));
   const [nx, ny] = tissues.size;
   const lateralBone = (level: string): number => {
@@ -200,7 +229,8 @@ test('image HU in L1 cancellous bone track the true vBMD (r > 0.9) and ribs sit 
     const [, , k1] = l.bodyBoxVoxel[1]!;
     const ci = l.bodyCentroidVoxel[0]!;
     let count = 0;
-    for (let k = k0!; k <= k1!; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) if (Math.abs(i - ci) * 2.5 > 60 && tissues.data[i + nx * (j + ny * k)] === 7) count++;
+    for (let k = k0!; k <= k1!; k++)
+      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) if (Math.abs(i - ci) * 2.5 > 60 && tissues.data[i + nx * (j + ny * k)] === 7) count++;
     return count;
   };
   assert.ok(lateralBone('T12') > 0, 'T12 carries ribs');
@@ -211,7 +241,12 @@ test('the same seed gives byte-identical CT slices and masks with one worker or 
   const again = tempDir();
   const rerun = runCli(['simulate', 'ct-spine', '--n', '2', '--out', again, '--seed', '11', '--workers', '1', '--fracture-share', '0.5', ...SMALL], 120_000);
   assert.equal(rerun.status, 0, rerun.stderr);
-  for (const file of ['images/ct-spine-0001/ct-0001.dcm', 'images/ct-spine-0002/ct-0060.dcm', 'masks/ct-spine-0002-cancellous.nii.gz', 'truth/ct-spine-0001.json']) {
+  for (const file of [
+    'images/ct-spine-0001/ct-0001.dcm',
+    'images/ct-spine-0002/ct-0060.dcm',
+    'masks/ct-spine-0002-cancellous.nii.gz',
+    'truth/ct-spine-0001.json',
+  ]) {
     assert.ok(readFileSync(join(out, file)).equals(readFileSync(join(again, file))), file);
   }
 });

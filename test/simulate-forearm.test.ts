@@ -40,7 +40,9 @@ test('simulate forearm writes the cohort, a progress line per case and a summary
     assert.ok(age >= 3 && age < 17);
   }
   assert.equal(readJson<{ simulated: boolean }>(join(out, 'cohort.json')).simulated, true);
-  const phantom = readJson<{ kind: string; steps: { thicknessMm: number }[]; stepLengthMm: number; widthMm: number; haMgPerCm3: number }>(join(out, 'phantoms', `${caseId(1)}.json`));
+  const phantom = readJson<{ kind: string; steps: { thicknessMm: number }[]; stepLengthMm: number; widthMm: number; haMgPerCm3: number }>(
+    join(out, 'phantoms', `${caseId(1)}.json`),
+  );
   assert.deepEqual(phantom, { kind: 'step-wedge', steps: [2, 4, 6, 8].map((t) => ({ thicknessMm: t })), stepLengthMm: 10, widthMm: 15, haMgPerCm3: 600 });
   // Summary: aBMD grows with age in both sexes (pediatric gain), and says it is simulated.
   assert.match(run.stdout, /^SIMULATED forearm cohort, n = 40/);
@@ -85,20 +87,40 @@ test('raw grey level of the radius ROI says little about aBMD across vendors (|r
 test('DXA-defined truth: a cylinder of mineral has mean projected mass rho * pi * R / 2', () => {
   const radiusMm = 8;
   const mineralMgPerCm3 = 1000;
-  const options = { pixelSpacingMm: 0.05, fieldWidthMm: 60, fieldHeightMm: 60, sourceToDetectorMm: 1000, wedge: { stepThicknessesMm: [1, 2], stepLengthMm: 5, widthMm: 5, haMgPerCm3: 100 }, maxWedgeRotationDeg: 0, doseFactor: 1 };
+  const options = {
+    pixelSpacingMm: 0.05,
+    fieldWidthMm: 60,
+    fieldHeightMm: 60,
+    sourceToDetectorMm: 1000,
+    wedge: { stepThicknessesMm: [1, 2], stepLengthMm: 5, widthMm: 5, haMgPerCm3: 100 },
+    maxWedgeRotationDeg: 0,
+    doseFactor: 1,
+  };
   const anatomy = {
     phantom: {
       regions: [{ name: 'radius', composition: corticalBone(mineralMgPerCm3), maskBits: 4 }],
-      solids: [{ shape: 'tube' as const, centerMm: [30, 30, 20] as [number, number, number], rotation: rotationAbout('x', Math.PI / 2), semiAxesMm: [radiusMm, radiusMm, 40] as const, region: 0, priority: 1 }],
+      solids: [
+        {
+          shape: 'tube' as const,
+          centerMm: [30, 30, 20] as [number, number, number],
+          rotation: rotationAbout('x', Math.PI / 2),
+          semiAxesMm: [radiusMm, radiusMm, 40] as const,
+          region: 0,
+          priority: 1,
+        },
+      ],
     },
     radiusRegions: new Set([0]),
-    keyPointsMm: [[30 + radiusMm, 20, 20], [30 - radiusMm, 20, 20]] as [[number, number, number], [number, number, number]],
+    keyPointsMm: [
+      [30 + radiusMm, 20, 20],
+      [30 - radiusMm, 20, 20],
+    ] as [[number, number, number], [number, number, number]],
     proximalDirection: [0, 1] as [number, number],
     stepCentersMm: [],
     wedgeCornersMm: [],
   };
   const { abmdGPerCm2 } = distalRadiusAbmd(anatomy, forearmGeometry(options));
-  const expected = (mineralMgPerCm3 / 1000) * ((Math.PI * radiusMm) / 2) / 10;
+  const expected = ((mineralMgPerCm3 / 1000) * ((Math.PI * radiusMm) / 2)) / 10;
   assert.ok(Math.abs(abmdGPerCm2 - expected) / expected < 0.003, `${abmdGPerCm2} vs ${expected}`);
 });
 
@@ -108,7 +130,11 @@ test('simulated DX images pass dciodvfy without errors or warnings', { skip: dci
     const check = spawnSync('dciodvfy', [join(out, 'images', `${caseId(k)}.dcm`)], { encoding: 'utf8' });
     const output = `${check.stdout}${check.stderr}`;
     assert.match(output, /DXImageForPresentation/);
-    assert.deepEqual(output.split('\n').filter((l) => l.startsWith('Error') || l.startsWith('Warning')), [], caseId(k));
+    assert.deepEqual(
+      output.split('\n').filter((l) => l.startsWith('Error') || l.startsWith('Warning')),
+      [],
+      caseId(k),
+    );
   }
 });
 
@@ -125,7 +151,12 @@ test('the same seed gives byte-identical files, with one worker or two', () => {
 
 test('bad simulate arguments exit 2 with one clear line', () => {
   const dir = tempDir();
-  for (const args of [['simulate', 'elbow', '--n', '2', '--out', dir], ['simulate', 'forearm', '--n', '0', '--out', dir], ['simulate', 'forearm', '--n', '2', '--out', dir, '--vendors', 'vendor-z'], ['simulate', 'forearm', '--n', '2', '--out', dir, '--wedge-steps', '2,x']]) {
+  for (const args of [
+    ['simulate', 'elbow', '--n', '2', '--out', dir],
+    ['simulate', 'forearm', '--n', '0', '--out', dir],
+    ['simulate', 'forearm', '--n', '2', '--out', dir, '--vendors', 'vendor-z'],
+    ['simulate', 'forearm', '--n', '2', '--out', dir, '--wedge-steps', '2,x'],
+  ]) {
     const r = runCli(args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.ok(r.stderr.trim().length > 0);

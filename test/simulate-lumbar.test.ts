@@ -45,7 +45,10 @@ test('L1-L4 aBMD (DXA definition) meets the drawn target, with a plausible bone 
   let withConfounders = 0;
   for (const row of rows()) {
     const truth = readJson<Truth>(join(out, 'truth', `${row['case_id']}.json`));
-    assert.ok(Math.abs(truth.lumbarAbmdGPerCm2 / truth.targetAbmdGPerCm2 - 1) < 0.01, `${row['case_id']}: ${truth.lumbarAbmdGPerCm2} vs target ${truth.targetAbmdGPerCm2}`);
+    assert.ok(
+      Math.abs(truth.lumbarAbmdGPerCm2 / truth.targetAbmdGPerCm2 - 1) < 0.01,
+      `${row['case_id']}: ${truth.lumbarAbmdGPerCm2} vs target ${truth.targetAbmdGPerCm2}`,
+    );
     assert.equal(Number(row['lumbar_abmd']).toFixed(4), truth.lumbarAbmdGPerCm2.toFixed(4));
     const area = truth.levels.reduce((s, l) => s + l.areaCm2, 0);
     // Adult L1-L4 projected bone area is about 45-75 cm2.
@@ -60,18 +63,19 @@ test('L1-L4 aBMD (DXA definition) meets the drawn target, with a plausible bone 
   assert.ok(withConfounders > 0 && withConfounders <= N);
 });
 
-test('AP and lateral DX pass dciodvfy; vertebral-body labels lie under the landmark boxes', async () => {
+test('AP and lateral DX pass dciodvfy; vertebral-body labels lie under the landmark boxes', async (t) => {
   const first = rows()[0]!;
-  const skip = announceSkip(commandMissing('dciodvfy', 'dicom3tools'));
-  if (skip === undefined) {
+  await t.test('AP and lateral DX pass dciodvfy', { skip: announceSkip(commandMissing('dciodvfy', 'dicom3tools')) }, () => {
     for (const image of [first['image']!, first['image_lat']!]) {
       const check = spawnSync('dciodvfy', [join(out, image)], { encoding: 'utf8' });
       assert.doesNotMatch(`${check.stdout}${check.stderr}`, /Error|Warning/, check.stderr);
     }
-  }
+  });
   for (const view of ['ap', 'lat'] as const) {
     const labels = await readRasterImage(join(out, 'masks', `${first['case_id']}-${view}-labels.png`), { spacingMm: [0.8, 0.8] });
-    const landmarks = readJson<Record<'ap' | 'lat', { vertebralBodies: { level: string; code: number; corners: [number, number][] }[] }>>(join(out, 'landmarks', `${first['case_id']}.json`));
+    const landmarks = readJson<Record<'ap' | 'lat', { vertebralBodies: { level: string; code: number; corners: [number, number][] }[] }>>(
+      join(out, 'landmarks', `${first['case_id']}.json`),
+    );
     for (const body of landmarks[view].vertebralBodies) {
       // The middle half of the box (corners' centroid +- a quarter of the box) is that vertebra's body.
       const cx = body.corners.reduce((s, c) => s + c[0], 0) / 4;

@@ -37,15 +37,36 @@ test('NIST tables: values at table energies, log-log between rows, never across 
 });
 
 test('hydroxyapatite is the mass-fraction sum of Ca, P, O, H (Bragg additivity)', () => {
-  const expected = 0.3989 * tableValueAt60keV('nist/elements/z20.csv') + 0.185 * tableValueAt60keV('nist/elements/z15.csv') + 0.4141 * tableValueAt60keV('nist/elements/z08.csv') + 0.002 * tableValueAt60keV('nist/elements/z01.csv');
+  const expected =
+    0.3989 * tableValueAt60keV('nist/elements/z20.csv') +
+    0.185 * tableValueAt60keV('nist/elements/z15.csv') +
+    0.4141 * tableValueAt60keV('nist/elements/z08.csv') +
+    0.002 * tableValueAt60keV('nist/elements/z01.csv');
   assert.ok(Math.abs(catalog.get('hydroxyapatite').massAttenuation(60) - expected) / expected < 1e-3);
 });
 
-const slabGeometry: ProjectionGeometry = { columns: 3, rows: 3, pixelSpacingMm: 1, detectorOriginMm: [-1, -1, 0], uAxis: [1, 0, 0], vAxis: [0, 1, 0], normal: [0, 0, 1] };
+const slabGeometry: ProjectionGeometry = {
+  columns: 3,
+  rows: 3,
+  pixelSpacingMm: 1,
+  detectorOriginMm: [-1, -1, 0],
+  uAxis: [1, 0, 0],
+  vAxis: [0, 1, 0],
+  normal: [0, 0, 1],
+};
 function waterSlab(thicknessMm: number) {
   return {
     regions: [{ name: 'water', composition: TISSUE.water, maskBits: 1 }],
-    solids: [{ shape: 'box' as const, centerMm: [0, 0, 50] as [number, number, number], rotation: rotationAbout('z', 0.3), semiAxesMm: [40, 40, thicknessMm / 2] as const, region: 0, priority: 1 }],
+    solids: [
+      {
+        shape: 'box' as const,
+        centerMm: [0, 0, 50] as [number, number, number],
+        rotation: rotationAbout('z', 0.3),
+        semiAxesMm: [40, 40, thicknessMm / 2] as const,
+        region: 0,
+        priority: 1,
+      },
+    ],
   };
 }
 
@@ -83,24 +104,54 @@ test('CT numbers at the 120 kVp effective energy: water 0, fat about -100, air -
 
 test('ray casting gives exact chords: sphere, rotated ellipsoid, tapered tube, clipped box', () => {
   const out = new Float64Array(2);
-  const sphere = new PreparedSolid({ shape: 'ellipsoid', centerMm: [5, -3, 2], rotation: rotationAbout('x', 0.4), semiAxesMm: [10, 10, 10], region: 0, priority: 1 });
+  const sphere = new PreparedSolid({
+    shape: 'ellipsoid',
+    centerMm: [5, -3, 2],
+    rotation: rotationAbout('x', 0.4),
+    semiAxesMm: [10, 10, 10],
+    region: 0,
+    priority: 1,
+  });
   for (const offset of [0, 3, 7.5, 9.9]) {
     assert.ok(sphere.intersect(5 + offset, -3, 100, 0, 0, -1, out));
     assert.ok(Math.abs(out[1]! - out[0]! - 2 * Math.sqrt(100 - offset * offset)) < 1e-9);
   }
   assert.equal(sphere.intersect(5 + 10.1, -3, 100, 0, 0, -1, out), false);
   // Ellipsoid with semi-axes 4, 6, 9 rotated 90 degrees about z: along world x the chord is 2 * 6.
-  const ellipsoid = new PreparedSolid({ shape: 'ellipsoid', centerMm: [0, 0, 0], rotation: rotationAbout('z', Math.PI / 2), semiAxesMm: [4, 6, 9], region: 0, priority: 1 });
+  const ellipsoid = new PreparedSolid({
+    shape: 'ellipsoid',
+    centerMm: [0, 0, 0],
+    rotation: rotationAbout('z', Math.PI / 2),
+    semiAxesMm: [4, 6, 9],
+    region: 0,
+    priority: 1,
+  });
   assert.ok(ellipsoid.intersect(-50, 0, 0, 1, 0, 0, out));
   assert.ok(Math.abs(out[1]! - out[0]! - 12) < 1e-9);
   // Tube of radius 5 at its centre, taper 0.5: radius 2.5 at z = -c, 7.5 at z = +c.
-  const tube = new PreparedSolid({ shape: 'tube', centerMm: [0, 0, 0], rotation: rotationAbout('z', 0), semiAxesMm: [5, 5, 20], taper: 0.5, region: 0, priority: 1 });
+  const tube = new PreparedSolid({
+    shape: 'tube',
+    centerMm: [0, 0, 0],
+    rotation: rotationAbout('z', 0),
+    semiAxesMm: [5, 5, 20],
+    taper: 0.5,
+    region: 0,
+    priority: 1,
+  });
   assert.ok(tube.intersect(-50, 0, 10, 1, 0, 0, out));
   assert.ok(Math.abs(out[1]! - out[0]! - 2 * 5 * 1.25) < 1e-9);
   assert.ok(tube.intersect(0, 0, -100, 0, 0, 1, out));
   assert.ok(Math.abs(out[1]! - out[0]! - 40) < 1e-9);
   // Box clipped by the plane x <= 1 (local): from x = -3 to 1.
-  const box = new PreparedSolid({ shape: 'box', centerMm: [0, 0, 0], rotation: rotationAbout('z', 0), semiAxesMm: [3, 3, 3], clipPlanes: [{ normal: [1, 0, 0], offsetMm: 1 }], region: 0, priority: 1 });
+  const box = new PreparedSolid({
+    shape: 'box',
+    centerMm: [0, 0, 0],
+    rotation: rotationAbout('z', 0),
+    semiAxesMm: [3, 3, 3],
+    clipPlanes: [{ normal: [1, 0, 0], offsetMm: 1 }],
+    region: 0,
+    priority: 1,
+  });
   assert.ok(box.intersect(-10, 0, 0, 1, 0, 0, out));
   assert.ok(Math.abs(out[0]! - 7) < 1e-9 && Math.abs(out[1]! - 11) < 1e-9);
 });
@@ -112,8 +163,22 @@ test('overlapping solids: the higher priority owns the overlap', () => {
       { name: 'inner', composition: TISSUE.fat, maskBits: 2 },
     ],
     solids: [
-      { shape: 'box' as const, centerMm: [0, 0, 50] as [number, number, number], rotation: rotationAbout('z', 0), semiAxesMm: [40, 40, 20] as const, region: 0, priority: 1 },
-      { shape: 'box' as const, centerMm: [0, 0, 50] as [number, number, number], rotation: rotationAbout('z', 0), semiAxesMm: [40, 40, 5] as const, region: 1, priority: 2 },
+      {
+        shape: 'box' as const,
+        centerMm: [0, 0, 50] as [number, number, number],
+        rotation: rotationAbout('z', 0),
+        semiAxesMm: [40, 40, 20] as const,
+        region: 0,
+        priority: 1,
+      },
+      {
+        shape: 'box' as const,
+        centerMm: [0, 0, 50] as [number, number, number],
+        rotation: rotationAbout('z', 0),
+        semiAxesMm: [40, 40, 5] as const,
+        region: 1,
+        priority: 2,
+      },
     ],
   };
   const projection = projectPhantom(phantom, slabGeometry, ['water', 'adipose']);

@@ -22,7 +22,10 @@ test('lumbar cohort (adults >= 50): WHO categories on L1-L4 about a third each, 
   assert.ok(1 - osteoporosis - normal > 0.3 && 1 - osteoporosis - normal < 0.46);
   const meanT = t.reduce((s, v) => s + v, 0) / t.length;
   assert.ok(meanT > -2.1 && meanT < -1.5, `mean T ${meanT}`);
-  const r = pearsonCorrelation(people.map((p) => p.targets.lumbarAbmd!), people.map((p) => p.targets.totalHipAbmd!)).r;
+  const r = pearsonCorrelation(
+    people.map((p) => p.targets.lumbarAbmd!),
+    people.map((p) => p.targets.totalHipAbmd!),
+  ).r;
   assert.ok(r > 0.6 && r < 0.75, `spine-hip r ${r}`);
   const women = people.filter((p) => p.sex === 'F').length / people.length;
   assert.ok(Math.abs(women - 0.8) < 0.03);
@@ -51,8 +54,19 @@ test('children 3-16: distal-radius aBMD rises with age; BMI and sex mix as in se
 });
 
 test('Cholesky factor reproduces the matrix; a non-positive-definite one is refused', () => {
-  const m = [[4, 2, 0.4], [2, 5, 1], [0.4, 1, 3]];
+  const m = [
+    [4, 2, 0.4],
+    [2, 5, 1],
+    [0.4, 1, 3],
+  ];
   const l = choleskyFactor(m);
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) assert.ok(Math.abs(l[i]!.reduce((s, v, k) => s + v * l[j]![k]!, 0) - m[i]![j]!) < 1e-12);
-  assert.throws(() => choleskyFactor([[1, 2], [2, 1]]), /not positive definite/);
+  assert.throws(
+    () =>
+      choleskyFactor([
+        [1, 2],
+        [2, 1],
+      ]),
+    /not positive definite/,
+  );
 });

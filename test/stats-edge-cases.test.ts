@@ -71,7 +71,15 @@ test('ties: the AUC counts a tie as half (closed form)', () => {
   // Cases {1, 2}, controls {1, 0}: pairs (1>1? tie .5) (1>0 1) (2>1 1) (2>0 1) => 3.5 / 4.
   assert.equal(aucWithDeLong([1, 2, 1, 0], [true, true, false, false]).auc, 0.875);
   const curve = rocCurve(splitByLabel([1, 2, 1, 0], [true, true, false, false]));
-  assert.deepEqual(curve.map((p) => [p.sensitivity, p.specificity]), [[1, 0], [1, 0.5], [0.5, 1], [0, 1]]);
+  assert.deepEqual(
+    curve.map((p) => [p.sensitivity, p.specificity]),
+    [
+      [1, 0],
+      [1, 0.5],
+      [0.5, 1],
+      [0, 1],
+    ],
+  );
 });
 
 test('one class absent: AUC, sensitivity and their CIs are NaN; the paired test refuses', () => {
@@ -99,7 +107,11 @@ test('Clopper-Pearson reaches 0 and 1 at the extremes; an empty denominator give
 
 test('precision: RMS-SD, RMS-CV and LSC in closed form (ISCD: 2.77 x precision)', () => {
   // Pairs differing by d have SD d / sqrt(2).
-  const result = precisionError([[1.0, 1.02], [0.8, 0.78], [0.9, 0.93]]);
+  const result = precisionError([
+    [1.0, 1.02],
+    [0.8, 0.78],
+    [0.9, 0.93],
+  ]);
   const expectedSd = Math.sqrt((0.02 ** 2 / 2 + 0.02 ** 2 / 2 + 0.03 ** 2 / 2) / 3);
   assert.ok(Math.abs(result.rmsSd - expectedSd) < 1e-12);
   const cv = (d: number, m: number): number => d / Math.SQRT2 / m;
@@ -125,15 +137,25 @@ test('segmentation: Dice, IoU, pixel accuracy and PSNR in closed form; empty mas
 
 test('point errors: 3-4-5 distances, median, SD and outlier share', () => {
   const distances = pointDistancesMm(
-    [{ xMm: 3, yMm: 4 }, { xMm: 0, yMm: 0 }, { xMm: 1, yMm: 0 }, { xMm: 0, yMm: 10 }],
-    [{ xMm: 0, yMm: 0 }, { xMm: 0, yMm: 0 }, { xMm: 0, yMm: 0 }, { xMm: 0, yMm: 0 }],
+    [
+      { xMm: 3, yMm: 4 },
+      { xMm: 0, yMm: 0 },
+      { xMm: 1, yMm: 0 },
+      { xMm: 0, yMm: 10 },
+    ],
+    [
+      { xMm: 0, yMm: 0 },
+      { xMm: 0, yMm: 0 },
+      { xMm: 0, yMm: 0 },
+      { xMm: 0, yMm: 0 },
+    ],
   );
   assert.deepEqual([...distances], [5, 0, 1, 10]);
   const summary = summarizePointErrors(distances, 4);
   assert.equal(summary.medianMm, 3);
   assert.equal(summary.meanMm, 4);
   assert.equal(summary.outlierShare, 0.5);
-  assert.ok(Math.abs(summary.sdMm - Math.sqrt(((1 + 16 + 9 + 36) / 3))) < 1e-12);
+  assert.ok(Math.abs(summary.sdMm - Math.sqrt((1 + 16 + 9 + 36) / 3)) < 1e-12);
 });
 
 test('grouped K-fold: patients never split, folds balanced by size and stratum, same seed same folds', () => {

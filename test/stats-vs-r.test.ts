@@ -83,7 +83,11 @@ test('ICC: Shrout & Fleiss six-by-four table gives the published 0.17, 0.29, 0.7
 
 test('ICC: all six forms and their F-based CIs match psych::ICC on generated data (2, 3 and 5 raters)', { skip: skipPsych }, () => {
   const random = new SeededRandom(31);
-  for (const [subjects, raters] of [[40, 2], [15, 3], [8, 5]] as const) {
+  for (const [subjects, raters] of [
+    [40, 2],
+    [15, 3],
+    [8, 5],
+  ] as const) {
     const ratings = Array.from({ length: subjects }, () => {
       const trueValue = 0.8 + 0.15 * random.nextNormal();
       return Array.from({ length: raters }, (_, j) => trueValue + 0.02 * j + 0.05 * random.nextNormal());
@@ -123,7 +127,11 @@ emit("youden", best)`;
 
 test('AUC, DeLong CI, paired DeLong test and Youden cut-off match pROC on generated data with ties', { skip: skipProc }, () => {
   let youdenCompared = 0;
-  for (const [seed, n, roundTo] of [[5, 120, 0.25], [17, 60, 0.5], [23, 300, 0.001]] as const) {
+  for (const [seed, n, roundTo] of [
+    [5, 120, 0.25],
+    [17, 60, 0.5],
+    [23, 300, 0.001],
+  ] as const) {
     const { labels, a, b } = generatedScores(seed, n, roundTo);
     const folder = tempDir();
     const csv = join(folder, 'scores.csv');
@@ -174,7 +182,11 @@ emit("p12", roc.test(r1, r2, method = "delong")$p.value)
 emit("p13", roc.test(r1, r3, method = "delong")$p.value)`,
     folder,
   );
-  const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',').map(Number));
+  const rows = readFileSync(csv, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',').map(Number));
   assert.equal(rows.length, 113, 'aSAH has 113 patients');
   const poor = rows.map((r) => r[0] === 1);
   const columns = { s100b: rows.map((r) => r[1]!), ndka: rows.map((r) => r[2]!), wfns: rows.map((r) => r[3]!) };

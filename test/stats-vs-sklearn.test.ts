@@ -2,15 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeededRandom } from '../src/core/seeded-random.js';
-import {
-  aucWithDeLong,
-  classificationSummary,
-  confusionMatrix,
-  errorSummary,
-  maskOverlap,
-  oneVsRestAucs,
-  pearsonCorrelation,
-} from '../src/stats/index.js';
+import { aucWithDeLong, classificationSummary, confusionMatrix, errorSummary, maskOverlap, oneVsRestAucs, pearsonCorrelation } from '../src/stats/index.js';
 import { pythonModulesMissing, runPythonJson } from './helpers/python-reference.js';
 import { announceSkip } from './helpers/reference-tools.js';
 
@@ -98,7 +90,14 @@ test('confusion matrix, per-class PPV/sensitivity, accuracy, kappa, one-vs-rest 
   const aucs = oneVsRestAucs(truth, 3, (c) => probs.map((p) => p[c]!));
   aucs.forEach((a, c) => near(a!.auc, reference.ovr[c]!, `one-vs-rest AUC ${c}`));
   near(aucs.reduce((s, a) => s + a!.auc, 0) / 3, reference.macroOvr, 'macro one-vs-rest AUC');
-  near(aucWithDeLong(probs.map((p) => p[2]!), truth.map((t) => t === 2)).auc, reference.ovr[2]!, 'AUC');
+  near(
+    aucWithDeLong(
+      probs.map((p) => p[2]!),
+      truth.map((t) => t === 2),
+    ).auc,
+    reference.ovr[2]!,
+    'AUC',
+  );
 
   near(pearsonCorrelation(yPred, yTruth).r, reference.r, 'Pearson r');
   const errors = errorSummary(yPred, yTruth);

@@ -31,7 +31,27 @@ const out = tempDir('wedge-');
 const rotated = join(out, 'rotated');
 const other = join(out, 'other');
 const simulated = runCli(['simulate', 'forearm', '--n', '8', '--out', rotated, '--seed', '21', '--wedge-max-rotation-deg', '180'], 300_000);
-const simulatedOther = runCli(['simulate', 'forearm', '--n', '3', '--out', other, '--seed', '22', '--wedge-steps', '1,2,3,4,5,6', '--wedge-step-length-mm', '8', '--wedge-width-mm', '12', '--wedge-max-rotation-deg', '180'], 300_000);
+const simulatedOther = runCli(
+  [
+    'simulate',
+    'forearm',
+    '--n',
+    '3',
+    '--out',
+    other,
+    '--seed',
+    '22',
+    '--wedge-steps',
+    '1,2,3,4,5,6',
+    '--wedge-step-length-mm',
+    '8',
+    '--wedge-width-mm',
+    '12',
+    '--wedge-max-rotation-deg',
+    '180',
+  ],
+  300_000,
+);
 
 async function loadCase(dir: string, id: string): Promise<{ image: Image2D; phantom: StepWedgePhantom; truth: Truth; file: string }> {
   const file = join(dir, 'images', `${id}.dcm`);
@@ -43,7 +63,12 @@ async function loadCase(dir: string, id: string): Promise<{ image: Image2D; phan
   };
 }
 
-function poseErrors(stepCenters: [number, number][], angleRad: number, truth: Truth, pixelMm: number): { angleDeg: number; centreMm: number; worstStepMm: number } {
+function poseErrors(
+  stepCenters: [number, number][],
+  angleRad: number,
+  truth: Truth,
+  pixelMm: number,
+): { angleDeg: number; centreMm: number; worstStepMm: number } {
   const t = truth.stepCenters;
   const n = t.length;
   const trueAngle = Math.atan2(t[n - 1]![1] - t[0]![1], t[n - 1]![0] - t[0]![0]);
@@ -58,13 +83,18 @@ test('the wedge is found at any rotation; angle < 1 deg, step centres < 1 mm; ca
   assert.equal(simulated.status, 0, simulated.stderr);
   assert.equal(simulatedOther.status, 0, simulatedOther.stderr);
   const lines: string[] = [];
-  const ids = [...Array.from({ length: 8 }, (_, i) => [rotated, `forearm-${String(i + 1).padStart(4, '0')}`]), ...Array.from({ length: 3 }, (_, i) => [other, `forearm-${String(i + 1).padStart(4, '0')}`])] as [string, string][];
+  const ids = [
+    ...Array.from({ length: 8 }, (_, i) => [rotated, `forearm-${String(i + 1).padStart(4, '0')}`]),
+    ...Array.from({ length: 3 }, (_, i) => [other, `forearm-${String(i + 1).padStart(4, '0')}`]),
+  ] as [string, string][];
   for (const [dir, id] of ids) {
     const { image, phantom, truth, file } = await loadCase(dir, id);
     const found = findStepWedge(image, phantom, {}, file);
     const errors = poseErrors(found.stepCenters, found.pose.angleRad, truth, image.spacingMm[0]);
     const calibration = calibrateStepWedge(image, phantom, found.pose);
-    lines.push(`${dir === other ? '6-step' : '4-step'} ${id}: score ${found.score.toFixed(4)}, angle ${((found.pose.angleRad * 180) / Math.PI).toFixed(1)} deg (error ${errors.angleDeg.toFixed(2)}), centre error ${errors.centreMm.toFixed(2)} mm, worst step ${errors.worstStepMm.toFixed(2)} mm, calibration r ${calibration.r.toFixed(5)}`);
+    lines.push(
+      `${dir === other ? '6-step' : '4-step'} ${id}: score ${found.score.toFixed(4)}, angle ${((found.pose.angleRad * 180) / Math.PI).toFixed(1)} deg (error ${errors.angleDeg.toFixed(2)}), centre error ${errors.centreMm.toFixed(2)} mm, worst step ${errors.worstStepMm.toFixed(2)} mm, calibration r ${calibration.r.toFixed(5)}`,
+    );
     assert.ok(errors.angleDeg < 1, `${id}: angle error ${errors.angleDeg}`);
     assert.ok(errors.worstStepMm < 1, `${id}: step error ${errors.worstStepMm} mm`);
     assert.deepEqual(calibration.flags, [], `${id}: ${calibration.flags.join(', ')}`);
@@ -81,14 +111,19 @@ test('no wedge, a description that does not match, and a wedge partly outside th
     assert.throws(run, (e: unknown) => e instanceof OpenBmdError && e.code === 'INVALID_VALUE' && pattern.test(e.message) && e.file === file, what);
   };
   // Another geometry than the image's (6 steps of 8 x 12 mm described, 4 of 10 x 15 mm present).
-  refused(() => findStepWedge(image, { ...phantom, steps: [1, 2, 3, 4, 5, 6].map((t) => ({ thicknessMm: t })), stepLengthMm: 8, widthMm: 12 }, {}, file), /no step wedge matching the description \(6 steps of 8 x 12 mm\)/, 'other geometry');
+  refused(
+    () => findStepWedge(image, { ...phantom, steps: [1, 2, 3, 4, 5, 6].map((t) => ({ thicknessMm: t })), stepLengthMm: 8, widthMm: 12 }, {}, file),
+    /no step wedge matching the description \(6 steps of 8 x 12 mm\)/,
+    'other geometry',
+  );
   // The wedge painted over with the background level around it.
   const [columns] = image.size;
   const xs = truth.corners.map((c) => c[0]);
   const ys = truth.corners.map((c) => c[1]);
   const data = Float32Array.from(image.data as ArrayLike<number>);
   const background = Number(image.data[Math.round(Math.min(...ys) - 30) * columns + Math.round(Math.min(...xs) - 30)]);
-  for (let y = Math.floor(Math.min(...ys)) - 3; y <= Math.ceil(Math.max(...ys)) + 3; y++) for (let x = Math.floor(Math.min(...xs)) - 3; x <= Math.ceil(Math.max(...xs)) + 3; x++) data[y * columns + x] = background;
+  for (let y = Math.floor(Math.min(...ys)) - 3; y <= Math.ceil(Math.max(...ys)) + 3; y++)
+    for (let x = Math.floor(Math.min(...xs)) - 3; x <= Math.ceil(Math.max(...xs)) + 3; x++) data[y * columns + x] = background;
   const blanked = createImage2D({ data, size: image.size, spacingMm: image.spacingMm, unit: image.unit });
   refused(() => findStepWedge(blanked, phantom, {}, file), /no step wedge matching the description/, 'no wedge');
   // Cropped through the middle of the wedge.
@@ -96,7 +131,11 @@ test('no wedge, a description that does not match, and a wedge partly outside th
   const [, rows] = image.size;
   const cropped = new Float32Array(cut * rows);
   for (let y = 0; y < rows; y++) for (let x = 0; x < cut; x++) cropped[y * cut + x] = Number(image.data[y * columns + x]);
-  refused(() => findStepWedge(createImage2D({ data: cropped, size: [cut, rows], spacingMm: image.spacingMm, unit: image.unit }), phantom, {}, file), /partly outside the image|no step wedge matching/, 'wedge cut by the image edge');
+  refused(
+    () => findStepWedge(createImage2D({ data: cropped, size: [cut, rows], spacingMm: image.spacingMm, unit: image.unit }), phantom, {}, file),
+    /partly outside the image|no step wedge matching/,
+    'wedge cut by the image edge',
+  );
 });
 
 const skipOpenCv = announceSkip(pythonModulesMissing(['cv2', 'numpy'], 'python3-opencv'));
@@ -104,7 +143,9 @@ const skipOpenCv = announceSkip(pythonModulesMissing(['cv2', 'numpy'], 'python3-
 test('the same wedge as OpenCV finds with its template rotated every degree over 360 (matchTemplate with mask)', { skip: skipOpenCv }, async () => {
   const rows = await compareWedgeSearch(rotated, 2);
   for (const r of rows) {
-    console.log(`${r.image}: openbmd ${r.openbmdSeconds.toFixed(3)} s, OpenCV exhaustive ${r.opencvSeconds!.toFixed(3)} s; centre difference ${r.centreDifferenceMm!.toFixed(2)} mm, angle difference ${r.angleDifferenceDeg!.toFixed(2)} deg`);
+    console.log(
+      `${r.image}: openbmd ${r.openbmdSeconds.toFixed(3)} s, OpenCV exhaustive ${r.opencvSeconds!.toFixed(3)} s; centre difference ${r.centreDifferenceMm!.toFixed(2)} mm, angle difference ${r.angleDifferenceDeg!.toFixed(2)} deg`,
+    );
     assert.ok(r.centreDifferenceMm! < 1, `${r.image}: centre difference ${r.centreDifferenceMm} mm`);
     assert.ok(r.angleDifferenceDeg! <= 1, `${r.image}: angle difference ${r.angleDifferenceDeg} deg`);
   }

@@ -18,9 +18,13 @@ export async function evaluateCommand(options: EvaluateOptions): Promise<void> {
   }
   const evaluation = runEvaluation({ cohortCsv: options.cohort, predictionsCsv: options.predictions, model: options.model });
   const { document } = evaluation;
-  console.error(`openbmd evaluate: ${document.joinedCases} cases joined, ${Object.keys(document.measurements).length} measurement(s), ${document.problems.length} data problem(s)`);
+  console.error(
+    `openbmd evaluate: ${document.joinedCases} cases joined, ${Object.keys(document.measurements).length} measurement(s), ${document.problems.length} data problem(s)`,
+  );
   for (const problem of document.problems.slice(0, 20)) {
-    console.error(`  ${problem.file}:${problem.line} case_id '${problem.caseId}'${problem.column === undefined ? '' : ` [${problem.column}]`}: ${problem.problem}`);
+    console.error(
+      `  ${problem.file}:${problem.line} case_id '${problem.caseId}'${problem.column === undefined ? '' : ` [${problem.column}]`}: ${problem.problem}`,
+    );
   }
   if (document.problems.length > 20) console.error(`  ... ${document.problems.length - 20} more in metrics.json`);
   if (options.out !== undefined) {

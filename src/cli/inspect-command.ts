@@ -20,11 +20,27 @@ export async function inspectPath(path: string, options: InspectOptions = {}): P
   const kind = await sniffFormat(path);
   if (kind === 'nifti') {
     const volume = await readNifti(path);
-    return reportFromValues({ format: 'NIfTI-1', rows: volume.size[1], columns: volume.size[0], frames: volume.size[2], samplesPerPixel: 1, pixelSpacingMm: [volume.spacingMm[1], volume.spacingMm[0]], values: volume.data });
+    return reportFromValues({
+      format: 'NIfTI-1',
+      rows: volume.size[1],
+      columns: volume.size[0],
+      frames: volume.size[2],
+      samplesPerPixel: 1,
+      pixelSpacingMm: [volume.spacingMm[1], volume.spacingMm[0]],
+      values: volume.data,
+    });
   }
   if (kind === 'png' || kind === 'tiff') {
     const image = await readRasterImage(path, { spacingMm: options.spacingMm });
-    return reportFromValues({ format: kind.toUpperCase(), rows: image.size[1], columns: image.size[0], frames: 1, samplesPerPixel: image.samplesPerPixel, pixelSpacingMm: [image.spacingMm[1], image.spacingMm[0]], values: image.data });
+    return reportFromValues({
+      format: kind.toUpperCase(),
+      rows: image.size[1],
+      columns: image.size[0],
+      frames: 1,
+      samplesPerPixel: image.samplesPerPixel,
+      pixelSpacingMm: [image.spacingMm[1], image.spacingMm[0]],
+      values: image.data,
+    });
   }
   return inspectDicomImage(await readDicomFile(path));
 }

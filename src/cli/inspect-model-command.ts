@@ -48,7 +48,9 @@ export function formatModelReport(r: ModelFolderReport): string {
     `${r.name}: openbmd model for the ${r.pipeline} pipeline (openbmd ${r.version}, ${r.createdAt})`,
     `  trained on: ${r.trainingData.cohort}, ${r.trainingData.cases} cases${simulated}`,
     `  command: ${r.command}`,
-    ...r.networks.map((n) => `  network ${n.name}: ${n.architecture}, ${n.parameters} parameters, inputs ${JSON.stringify(n.inputShapes)} -> ${JSON.stringify(n.outputShapes)}`),
+    ...r.networks.map(
+      (n) => `  network ${n.name}: ${n.architecture}, ${n.parameters} parameters, inputs ${JSON.stringify(n.inputShapes)} -> ${JSON.stringify(n.outputShapes)}`,
+    ),
   ];
   if (Object.keys(r.metrics).length > 0) lines.push(`  metrics: ${JSON.stringify(r.metrics)}`);
   lines.push('  every network loaded; weights match their recorded SHA-256');

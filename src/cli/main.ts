@@ -10,15 +10,13 @@ import { reportFailure } from './exit-on-error.js';
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
 const program = new Command();
-program
-  .name('openbmd')
-  .description('Bone mineral density from the radiographs and CT scans hospitals already take')
-  .version('0.1.0')
-  .showHelpAfterError();
+program.name('openbmd').description('Bone mineral density from the radiographs and CT scans hospitals already take').version('0.1.0').showHelpAfterError();
 
 program
   .command('demo')
-  .description('simulate a small SIMULATED cohort for every pipeline, cross-validate each on it, evaluate and write the HTML/PDF reports, analyse one case of each (a few minutes)')
+  .description(
+    'simulate a small SIMULATED cohort for every pipeline, cross-validate each on it, evaluate and write the HTML/PDF reports, analyse one case of each (a few minutes)',
+  )
   .option('--out <dir>', 'working folder (default openbmd-demo/)')
   .option('--n <count>', 'forearm radiographs to simulate (default 100)', parsePositiveInteger)
   .option('--ct-n <count>', 'CT series of the CT part (default 16; 0 leaves it out)', parseNonNegativeInteger)
@@ -30,22 +28,37 @@ program
 
 program
   .command('analyze')
-  .description('one study: the BMD, its clinical wording and QC flags; result.json, overlay.png, report.pdf, a DICOM Secondary Capture of the overlay, and SEG + SR where the pipeline segments')
+  .description(
+    'one study: the BMD, its clinical wording and QC flags; result.json, overlay.png, report.pdf, a DICOM Secondary Capture of the overlay, and SEG + SR where the pipeline segments',
+  )
   .argument('<inputs...>', 'a radiograph (DICOM; AP then lateral where the pipeline reads both) or a CT series folder')
   .option('--site <site>', 'the pipeline (forearm, ct-spine); default: from the DICOM (Modality, BodyPartExamined, ViewPosition)')
   .option('--model <dir>', "model folder (default: the pipeline's shipped model in models/)")
   .option('--out <dir>', 'output folder (default openbmd-out/<input name>)')
-  .option('--phantom <json>', 'phantom description: forearm step wedge (default data/phantoms/step-wedge-4x2mm-ha600.json), or CT rods in the field (default none: phantomless)')
+  .option(
+    '--phantom <json>',
+    'phantom description: forearm step wedge (default data/phantoms/step-wedge-4x2mm-ha600.json), or CT rods in the field (default none: phantomless)',
+  )
   .option('--age <years>', 'age, for the Z-score and the recalibration (default: from the DICOM dates)', parsePositiveNumber)
   .option('--sex <F|M>', 'sex, for the Z-score (default: from the DICOM)', parseSex)
   .option('--json', 'print result.json on stdout')
-  .action(async (inputs: string[], options: { site?: string; model?: string; out?: string; phantom?: string; age?: number; sex?: 'F' | 'M'; json?: boolean }) => {
-    const { runAnalyze } = await import('../run/run-analyze.js');
-    const r = await runAnalyze({ inputs, site: options.site, modelDir: options.model, outDir: options.out, phantom: options.phantom, person: { sex: options.sex, ageYears: options.age }, say });
-    process.stdout.write(options.json === true ? `${JSON.stringify(r.envelope)}\n` : `${r.summary.join('\n')}\n`);
-    say(`openbmd analyze: wrote ${Object.values(r.files).join(', ')}`);
-    if (r.refusal !== undefined) throw new OpenBmdError('INVALID_VALUE', `${r.refusal}; see ${r.files.overlayPng}`, { file: inputs[0] });
-  });
+  .action(
+    async (inputs: string[], options: { site?: string; model?: string; out?: string; phantom?: string; age?: number; sex?: 'F' | 'M'; json?: boolean }) => {
+      const { runAnalyze } = await import('../run/run-analyze.js');
+      const r = await runAnalyze({
+        inputs,
+        site: options.site,
+        modelDir: options.model,
+        outDir: options.out,
+        phantom: options.phantom,
+        person: { sex: options.sex, ageYears: options.age },
+        say,
+      });
+      process.stdout.write(options.json === true ? `${JSON.stringify(r.envelope)}\n` : `${r.summary.join('\n')}\n`);
+      say(`openbmd analyze: wrote ${Object.values(r.files).join(', ')}`);
+      if (r.refusal !== undefined) throw new OpenBmdError('INVALID_VALUE', `${r.refusal}; see ${r.files.overlayPng}`, { file: inputs[0] });
+    },
+  );
 
 program
   .command('predict')
@@ -97,7 +110,9 @@ program
 
 program
   .command('mineral-response')
-  .description('forearm: simulate the same children at two mineral factors and at 1, predict each with a model, and report how much of a true change in bone the predictions show (SIMULATED)')
+  .description(
+    'forearm: simulate the same children at two mineral factors and at 1, predict each with a model, and report how much of a true change in bone the predictions show (SIMULATED)',
+  )
   .requiredOption('--model <dir>', 'forearm model folder')
   .requiredOption('--out <dir>', 'folder for the three cohorts, their predictions and mineral-response.json')
   .option('--n <children>', 'children per cohort (default 100)', parsePositiveInteger, 100)
@@ -128,7 +143,11 @@ program
   .option('--wedge-width-mm <mm>', 'wedge width (default 15)', parsePositiveNumber)
   .option('--wedge-ha <mg/cm3>', 'hydroxyapatite concentration of the wedge (default 600)', parsePositiveNumber)
   .option('--wedge-max-rotation-deg <deg>', 'wedge rotation drawn within +-deg (default 10)', parsePositiveNumber)
-  .option('--mineral-factor <f>', 'forearm: multiplies every target aBMD (default 1); the same seed with another factor gives the same children with only their bone changed', parsePositiveNumber)
+  .option(
+    '--mineral-factor <f>',
+    'forearm: multiplies every target aBMD (default 1); the same seed with another factor gives the same children with only their bone changed',
+    parsePositiveNumber,
+  )
   .option('--ct-matrix <n>', 'ct-spine and hip CT: columns and rows of each slice (default 512; hip 256, keeping a 410 mm field)', parsePositiveInteger)
   .option('--ct-slices <n>', 'ct-spine and hip CT: number of slices (default 250; hip 120)', parsePositiveInteger)
   .option('--slice-mm <mm>', 'ct-spine and hip CT: slice thickness = spacing, mm (default 1.25; hip 2)', parsePositiveNumber)
@@ -144,29 +163,74 @@ program
   .option('--summary', 'print cohort statistics (truth by age and sex, vendor mix, raw grey vs truth) and write summary.json')
   .action(async (site: string, options: Omit<SimulateCohortOptions, 'command' | 'say'>) => {
     const { simulateCohort } = await import('../simulate/simulate-cohort.js');
-    await simulateCohort(site, { ...options, command: `openbmd simulate ${process.argv.slice(3).join(' ')}`.trim(), say, printSummary: (text) => void process.stdout.write(`${text}\n`) });
+    await simulateCohort(site, {
+      ...options,
+      command: `openbmd simulate ${process.argv.slice(3).join(' ')}`.trim(),
+      say,
+      printSummary: (text) => void process.stdout.write(`${text}\n`),
+    });
   });
 
 program
   .command('train')
-  .description('train a pipeline on a cohort: the networks where the cohort has labels (else reused from a model), the calibration always; --folds validates out of fold')
+  .description(
+    'train a pipeline on a cohort: the networks where the cohort has labels (else reused from a model), the calibration always; --folds validates out of fold',
+  )
   .argument('<pipeline>', 'forearm or ct-spine')
   .requiredOption('--cohort <cohort.csv>', 'cohort manifest (DESIGN.md)')
   .requiredOption('--out <dir>', 'model folder to write (model.json, networks/; with --folds also predictions.csv, metrics.json, report)')
   .option('--folds <k>', 'patient-grouped K-fold cross-validation (out-of-fold predictions.csv and metrics.json)', parsePositiveInteger)
   .option('--seed <k>', 'random seed (splits, initial weights, augmentation)', parseNonNegativeInteger, 1)
   .option('--networks <dir>', "reuse this model folder's networks instead of training them")
-  .option('--fine-tune <dir>', "start the networks from this model folder's and train them further on the cohort's labels; ct-spine: reuse its networks and fine-tune its DenseNet on the cohort's reference QCT (no masks needed)")
+  .option(
+    '--fine-tune <dir>',
+    "start the networks from this model folder's and train them further on the cohort's labels; ct-spine: reuse its networks and fine-tune its DenseNet on the cohort's reference QCT (no masks needed)",
+  )
   .option('--no-background-removal', "forearm: train the coarse key-point network on the radiograph as it is (the comparison of seed 000's Table 3)")
-  .option('--epochs <list>', 'epochs of the networks: forearm seg,coarse,fine (default 16,10,12); ct-spine coronal,sagittal,segmentation[,densenet] (default 20,12,8,40; a DenseNet fine-tuning 12)')
+  .option(
+    '--epochs <list>',
+    'epochs of the networks: forearm seg,coarse,fine (default 16,10,12); ct-spine coronal,sagittal,segmentation[,densenet] (default 20,12,8,40; a DenseNet fine-tuning 12)',
+  )
   .option('--batch-size <n>', 'training batch size (default 8)', parsePositiveInteger)
   .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
-  .action(async (pipeline: string, o: { cohort: string; out: string; folds?: number; seed: number; networks?: string; fineTune?: string; backgroundRemoval: boolean; epochs?: string; batchSize?: number; cores?: number }) => {
-    const { runTrain } = await import('../run/run-train.js');
-    // Only the pipeline options given are passed: each pipeline's schema refuses those it does not take.
-    const options = { ...(o.epochs === undefined ? {} : { epochs: o.epochs }), ...(o.batchSize === undefined ? {} : { batchSize: o.batchSize }), ...(o.backgroundRemoval ? {} : { backgroundRemoval: false }) };
-    await runTrain({ site: pipeline, cohortCsv: o.cohort, outDir: o.out, folds: o.folds, seed: o.seed, networksFrom: o.networks, fineTuneFrom: o.fineTune, cores: o.cores, options, command: `openbmd train ${process.argv.slice(3).join(' ')}`.trim(), say });
-  });
+  .action(
+    async (
+      pipeline: string,
+      o: {
+        cohort: string;
+        out: string;
+        folds?: number;
+        seed: number;
+        networks?: string;
+        fineTune?: string;
+        backgroundRemoval: boolean;
+        epochs?: string;
+        batchSize?: number;
+        cores?: number;
+      },
+    ) => {
+      const { runTrain } = await import('../run/run-train.js');
+      // Only the pipeline options given are passed: each pipeline's schema refuses those it does not take.
+      const options = {
+        ...(o.epochs === undefined ? {} : { epochs: o.epochs }),
+        ...(o.batchSize === undefined ? {} : { batchSize: o.batchSize }),
+        ...(o.backgroundRemoval ? {} : { backgroundRemoval: false }),
+      };
+      await runTrain({
+        site: pipeline,
+        cohortCsv: o.cohort,
+        outDir: o.out,
+        folds: o.folds,
+        seed: o.seed,
+        networksFrom: o.networks,
+        fineTuneFrom: o.fineTune,
+        cores: o.cores,
+        options,
+        command: `openbmd train ${process.argv.slice(3).join(' ')}`.trim(),
+        say,
+      });
+    },
+  );
 
 program.exitOverride();
 try {

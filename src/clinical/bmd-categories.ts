@@ -17,9 +17,7 @@ export function acrQctCategory(vbmdMgPerCm3: number, rules: CategoryRules['acrQc
 
 /** ISCD pediatric wording: densitometry alone never says "osteoporosis" in a child. */
 export function iscdPediatricWording(z: number, rules: CategoryRules['iscdPediatric']): string {
-  return z <= rules.lowForAgeAtOrBelowZ
-    ? 'low bone mineral density for chronological age'
-    : 'bone mineral density within the expected range for age';
+  return z <= rules.lowForAgeAtOrBelowZ ? 'low bone mineral density for chronological age' : 'bone mineral density within the expected range for age';
 }
 
 /** ISCD wording for adults under 50, where T-score categories do not apply. */

@@ -26,12 +26,7 @@ export interface ClinicalInterpretation {
   notes: string[];
 }
 
-export function interpretMeasurement(
-  knowledge: ClinicalKnowledge,
-  measurement: MeasurementColumn,
-  value: number,
-  person: Person,
-): ClinicalInterpretation {
+export function interpretMeasurement(knowledge: ClinicalKnowledge, measurement: MeasurementColumn, value: number, person: Person): ClinicalInterpretation {
   const base = { measurement, value, unit: measurementInfo(measurement).unit, tScore: undefined, zScore: undefined, category: undefined };
   const { rules } = knowledge;
   const age = person.ageYears;

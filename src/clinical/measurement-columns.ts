@@ -1,11 +1,5 @@
 /** The measurement columns of the cohort manifest (DESIGN.md), with their unit and what defines them. */
-export type MeasurementColumn =
-  | 'forearm_abmd'
-  | 'lumbar_abmd'
-  | 'femneck_abmd'
-  | 'tothip_abmd'
-  | 'spine_vbmd'
-  | 'hip_vbmd';
+export type MeasurementColumn = 'forearm_abmd' | 'lumbar_abmd' | 'femneck_abmd' | 'tothip_abmd' | 'spine_vbmd' | 'hip_vbmd';
 
 export interface MeasurementColumnInfo {
   column: MeasurementColumn;

@@ -39,7 +39,9 @@ export function loadReferenceTable(path: string): ReferenceTable {
 /** Every table in a folder (default: the package's data/clinical/references), by id. */
 export function loadReferenceTables(folder = packageDataPath('clinical', 'references')): Map<string, ReferenceTable> {
   const tables = new Map<string, ReferenceTable>();
-  for (const name of readdirSync(folder).filter((n) => n.endsWith('.json')).sort()) {
+  for (const name of readdirSync(folder)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
     const table = loadReferenceTable(join(folder, name));
     if (tables.has(table.id)) throw new OpenBmdError('INCONSISTENT', `two reference tables share the id ${table.id}`, { file: join(folder, name) });
     tables.set(table.id, table);

@@ -60,12 +60,7 @@ export class OpenBmdError extends Error {
 }
 
 /** Assertion with a lazily built message, so the hot path never formats strings. */
-export function ensure(
-  condition: boolean,
-  code: OpenBmdErrorCode,
-  message: () => string,
-  file?: string,
-): asserts condition {
+export function ensure(condition: boolean, code: OpenBmdErrorCode, message: () => string, file?: string): asserts condition {
   if (!condition) throw new OpenBmdError(code, message(), { file });
 }
 

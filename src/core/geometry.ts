@@ -1,3 +1,6 @@
+/** A point in an image, [x, y] pixels (column, row). */
+export type Point2 = [number, number];
+
 /** Points and directions in the DICOM patient frame (LPS: +x left, +y posterior, +z superior), mm. */
 export type Point3 = [number, number, number];
 export type Vector3 = [number, number, number];

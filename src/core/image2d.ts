@@ -41,10 +41,7 @@ export function createImage2D(options: CreateImage2DOptions): Image2D {
     throw new OpenBmdError('BAD_ARGUMENT', `image size must be positive integers, got ${columns}x${rows}`);
   }
   if (options.data.length !== expected) {
-    throw new OpenBmdError(
-      'INCONSISTENT',
-      `image data has ${options.data.length} values, size ${columns}x${rows}x${samplesPerPixel} needs ${expected}`,
-    );
+    throw new OpenBmdError('INCONSISTENT', `image data has ${options.data.length} values, size ${columns}x${rows}x${samplesPerPixel} needs ${expected}`);
   }
   for (const s of options.spacingMm) {
     if (!(s > 0) || !Number.isFinite(s)) {
@@ -67,11 +64,7 @@ export function imageIndexToPointMm(image: Image2D, i: number, j: number): Point
   const d = image.direction;
   const u = i * image.spacingMm[0];
   const v = j * image.spacingMm[1];
-  return [
-    image.originMm[0] + d[0] * u + d[1] * v,
-    image.originMm[1] + d[3] * u + d[4] * v,
-    image.originMm[2] + d[6] * u + d[7] * v,
-  ];
+  return [image.originMm[0] + d[0] * u + d[1] * v, image.originMm[1] + d[3] * u + d[4] * v, image.originMm[2] + d[6] * u + d[7] * v];
 }
 
 /** Continuous index (i, j) of a patient-frame point, projected onto the image plane. */

@@ -38,10 +38,7 @@ export function createVolume3D(options: CreateVolume3DOptions): Volume3D {
     }
   }
   if (options.data.length !== nx * ny * nz) {
-    throw new OpenBmdError(
-      'INCONSISTENT',
-      `volume data has ${options.data.length} values, size ${nx}x${ny}x${nz} needs ${nx * ny * nz}`,
-    );
+    throw new OpenBmdError('INCONSISTENT', `volume data has ${options.data.length} values, size ${nx}x${ny}x${nz} needs ${nx * ny * nz}`);
   }
   for (const s of options.spacingMm) {
     if (!(s > 0) || !Number.isFinite(s)) {

@@ -28,16 +28,21 @@ export type CategoryOutcome = { formed: CaseCategory } | { excluded: string };
  * The category a clinician would read from these values: ACR QCT when spine vBMD is given, else
  * WHO on the lowest T-score of lumbar spine, femoral neck and total hip (ISCD).
  */
-export function caseCategory(
-  knowledge: ClinicalKnowledge,
-  person: Person,
-  values: Partial<Record<MeasurementColumn, number>>,
-): CategoryOutcome {
+export function caseCategory(knowledge: ClinicalKnowledge, person: Person, values: Partial<Record<MeasurementColumn, number>>): CategoryOutcome {
   const vbmd = values.spine_vbmd;
   if (vbmd !== undefined) {
     const result = interpretMeasurement(knowledge, 'spine_vbmd', vbmd, person);
     if (result.category === undefined) return { excluded: result.wording };
-    return { formed: { category: result.category, basis: 'acr-qct', severity: -vbmd, measurement: 'spine_vbmd', tableId: undefined, ruleSource: result.ruleSource ?? '' } };
+    return {
+      formed: {
+        category: result.category,
+        basis: 'acr-qct',
+        severity: -vbmd,
+        measurement: 'spine_vbmd',
+        tableId: undefined,
+        ruleSource: result.ruleSource ?? '',
+      },
+    };
   }
   const interpretations = DXA_COLUMNS.flatMap((column) => {
     const value = values[column];

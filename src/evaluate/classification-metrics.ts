@@ -69,7 +69,10 @@ export function classificationMetrics(
     const formed = 'formed' in fromValues ? fromValues.formed : undefined;
     const predicted = options.hasCategory ? item.predictedCategory : formed?.category;
     if (predicted === undefined) {
-      excludedCases.push({ caseId: item.caseId, reason: options.hasCategory ? 'prediction: no valid category' : `prediction: ${'excluded' in fromValues ? fromValues.excluded : ''}` });
+      excludedCases.push({
+        caseId: item.caseId,
+        reason: options.hasCategory ? 'prediction: no valid category' : `prediction: ${'excluded' in fromValues ? fromValues.excluded : ''}`,
+      });
       continue;
     }
     included.push({ item, truth: truth.formed, predicted, predictedSeverity: formed });
@@ -78,7 +81,11 @@ export function classificationMetrics(
 
   const classIndex = (c: BmdCategory): number => BMD_CATEGORIES.indexOf(c);
   const truthLabels = included.map((c) => classIndex(c.truth.category));
-  const matrix = confusionMatrix(truthLabels, included.map((c) => classIndex(c.predicted)), BMD_CATEGORIES);
+  const matrix = confusionMatrix(
+    truthLabels,
+    included.map((c) => classIndex(c.predicted)),
+    BMD_CATEGORIES,
+  );
   const summary = classificationSummary(matrix, 'clopper-pearson');
   const notes: string[] = [];
   const scoreFor = aucScores(included, options.hasProbabilities, notes);
@@ -89,7 +96,13 @@ export function classificationMetrics(
     const diagnostics = summary.perClass[c]!;
     const auc = aucs[c];
     const scores = scoreFor?.scores(category);
-    if (scores !== undefined) curves[category] = rocCurve(splitByLabel(scores, truthLabels.map((t) => t === c)));
+    if (scores !== undefined)
+      curves[category] = rocCurve(
+        splitByLabel(
+          scores,
+          truthLabels.map((t) => t === c),
+        ),
+      );
     perClass[category] = {
       support: diagnostics.support,
       sensitivity: diagnostics.sensitivity.value,
@@ -109,7 +122,9 @@ export function classificationMetrics(
   const bases = new Set(included.map((c) => c.truth.basis));
   return {
     metrics: {
-      truthFrom: [...bases].map((b) => (b === 'acr-qct' ? 'ACR QCT on the cohort spine_vbmd' : 'WHO on the lowest cohort T-score of lumbar_abmd, femneck_abmd, tothip_abmd')).join('; '),
+      truthFrom: [...bases]
+        .map((b) => (b === 'acr-qct' ? 'ACR QCT on the cohort spine_vbmd' : 'WHO on the lowest cohort T-score of lumbar_abmd, femneck_abmd, tothip_abmd'))
+        .join('; '),
       predictedFrom: options.hasCategory ? "the predictions' category column" : 'the same rule applied to the predicted measurements',
       ruleSources: [...new Set(included.map((c) => c.truth.ruleSource))].sort(),
       referenceTables: [...new Set(included.flatMap((c) => (c.truth.tableId === undefined ? [] : [c.truth.tableId])))].sort(),
@@ -153,7 +168,9 @@ function aucScores(
   notes.push('AUCs rank cases by the predicted measurement (lower BMD = more severe); osteopenia-vs-rest has no monotone score without probabilities');
   const severity = severities.map((s) => s!.severity);
   return {
-    description: bases.has('acr-qct') ? 'predicted spine_vbmd (osteoporosis: lower ranks higher)' : 'predicted lowest T-score (osteoporosis: lower ranks higher)',
+    description: bases.has('acr-qct')
+      ? 'predicted spine_vbmd (osteoporosis: lower ranks higher)'
+      : 'predicted lowest T-score (osteoporosis: lower ranks higher)',
     scores: (category) => (category === 'osteoporosis' ? severity : category === 'normal' ? severity.map((s) => -s) : undefined),
   };
 }

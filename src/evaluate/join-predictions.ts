@@ -1,13 +1,6 @@
 import { basename } from 'node:path';
 import { OpenBmdError } from '../core/errors.js';
-import {
-  BMD_CATEGORIES,
-  type BmdCategory,
-  MEASUREMENT_COLUMNS,
-  type MeasurementColumn,
-  type Person,
-  isBmdCategory,
-} from '../clinical/index.js';
+import { BMD_CATEGORIES, type BmdCategory, MEASUREMENT_COLUMNS, type MeasurementColumn, type Person, isBmdCategory } from '../clinical/index.js';
 import type { CsvRow, CsvTable } from '../io/csv-table.js';
 import type { DataProblem } from './data-problem.js';
 
@@ -111,7 +104,9 @@ function indexByCaseId(table: CsvTable, problems: DataProblem[]): Map<string, Cs
       problems.push({ file: table.file, line: row.line, caseId: '', problem: 'empty case_id: row ignored' });
     } else if (byId.has(caseId)) {
       const first = byId.get(caseId)!.line;
-      throw new OpenBmdError('INCONSISTENT', `case_id '${caseId}' appears on line ${first} and line ${row.line} of ${basename(table.file)}`, { file: table.file });
+      throw new OpenBmdError('INCONSISTENT', `case_id '${caseId}' appears on line ${first} and line ${row.line} of ${basename(table.file)}`, {
+        file: table.file,
+      });
     } else {
       byId.set(caseId, row);
     }
@@ -139,7 +134,8 @@ function readPerson(file: string, row: CsvRow, context: RowContext): Person {
   const sexText = cell(row, 'sex').toUpperCase();
   let sex: 'F' | 'M' | undefined;
   if (sexText === 'F' || sexText === 'M') sex = sexText;
-  else if (sexText !== '') context.problems.push({ file, line: row.line, caseId: context.caseId, column: 'sex', problem: `'${cell(row, 'sex')}' is not F or M` });
+  else if (sexText !== '')
+    context.problems.push({ file, line: row.line, caseId: context.caseId, column: 'sex', problem: `'${cell(row, 'sex')}' is not F or M` });
   const ageYears = readNumber(file, row, 'age_years', context);
   return { sex, ageYears };
 }
@@ -148,7 +144,13 @@ function readCategory(file: string, row: CsvRow, context: RowContext): BmdCatego
   const text = cell(row, 'category').toLowerCase();
   if (text === '') return undefined;
   if (isBmdCategory(text)) return text;
-  context.problems.push({ file, line: row.line, caseId: context.caseId, column: 'category', problem: `'${cell(row, 'category')}' is not one of ${BMD_CATEGORIES.join(', ')}` });
+  context.problems.push({
+    file,
+    line: row.line,
+    caseId: context.caseId,
+    column: 'category',
+    problem: `'${cell(row, 'category')}' is not one of ${BMD_CATEGORIES.join(', ')}`,
+  });
   return undefined;
 }
 
@@ -158,7 +160,13 @@ function readProbabilities(file: string, row: CsvRow, context: RowContext): Reco
   const numbers = values as number[];
   const total = numbers.reduce((a, b) => a + b, 0);
   if (numbers.some((v) => v < 0 || v > 1) || Math.abs(total - 1) > 0.01) {
-    context.problems.push({ file, line: row.line, caseId: context.caseId, column: 'p_*', problem: `probabilities ${numbers.join(', ')} are not a distribution (each in 0..1, sum 1)` });
+    context.problems.push({
+      file,
+      line: row.line,
+      caseId: context.caseId,
+      column: 'p_*',
+      problem: `probabilities ${numbers.join(', ')} are not a distribution (each in 0..1, sum 1)`,
+    });
     return undefined;
   }
   return { normal: numbers[0]!, osteopenia: numbers[1]!, osteoporosis: numbers[2]! };

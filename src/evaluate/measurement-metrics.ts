@@ -76,11 +76,31 @@ export function measurementMetrics(pairs: MeasurementPairs): MeasurementMetrics 
   const unit = measurementInfo(pairs.column).unit;
   if (n < 2) {
     return {
-      unit, n, pcc: Number.NaN, pccCi95: UNDEFINED_INTERVAL, icc21: Number.NaN, icc21Ci95: UNDEFINED_INTERVAL, icc31: Number.NaN,
-      icc31Ci95: UNDEFINED_INTERVAL, r2: Number.NaN, r2AboutIdentity: errors.r2AboutIdentity, mae: errors.mae, rmse: errors.rmse,
-      see: Number.NaN, bias: errors.bias, biasCi95: UNDEFINED_INTERVAL, sdDifference: Number.NaN, loaLower: Number.NaN,
-      loaUpper: Number.NaN, loaLowerCi95: UNDEFINED_INTERVAL, loaUpperCi95: UNDEFINED_INTERVAL, proportionalBiasSlope: Number.NaN,
-      proportionalBiasSlopeCi95: UNDEFINED_INTERVAL, proportionalBiasP: Number.NaN, slope: Number.NaN, intercept: Number.NaN,
+      unit,
+      n,
+      pcc: Number.NaN,
+      pccCi95: UNDEFINED_INTERVAL,
+      icc21: Number.NaN,
+      icc21Ci95: UNDEFINED_INTERVAL,
+      icc31: Number.NaN,
+      icc31Ci95: UNDEFINED_INTERVAL,
+      r2: Number.NaN,
+      r2AboutIdentity: errors.r2AboutIdentity,
+      mae: errors.mae,
+      rmse: errors.rmse,
+      see: Number.NaN,
+      bias: errors.bias,
+      biasCi95: UNDEFINED_INTERVAL,
+      sdDifference: Number.NaN,
+      loaLower: Number.NaN,
+      loaUpper: Number.NaN,
+      loaLowerCi95: UNDEFINED_INTERVAL,
+      loaUpperCi95: UNDEFINED_INTERVAL,
+      proportionalBiasSlope: Number.NaN,
+      proportionalBiasSlopeCi95: UNDEFINED_INTERVAL,
+      proportionalBiasP: Number.NaN,
+      slope: Number.NaN,
+      intercept: Number.NaN,
     };
   }
   const correlation = pearsonCorrelation(predicted, truth);

@@ -38,5 +38,10 @@ export function mineralResponse(pairs: readonly MineralPair[]): MineralResponse 
     sumSquare += truth * truth;
     ratios.push(predicted / truth);
   }
-  return { n: usable.length, slope: sumProduct / sumSquare, medianRatio: percentileOf(ratios, 0.5), ratioQuartiles: [percentileOf(ratios, 0.25), percentileOf(ratios, 0.75)] };
+  return {
+    n: usable.length,
+    slope: sumProduct / sumSquare,
+    medianRatio: percentileOf(ratios, 0.5),
+    ratioQuartiles: [percentileOf(ratios, 0.25), percentileOf(ratios, 0.75)],
+  };
 }

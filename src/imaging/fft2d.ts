@@ -34,7 +34,8 @@ function transformOfSize(n: number): Transform {
 /** In-place 2-D FFT (inverse scaled by 1 / (rows columns)): the rows, then the columns. */
 export function fft2d(grid: ComplexGrid, inverse: boolean): void {
   const { rows, columns, data } = grid;
-  if (rows !== nextPowerOfTwo(rows) || columns !== nextPowerOfTwo(columns)) throw new OpenBmdError('INTERNAL', `fft2d needs power-of-two sides, got ${rows}x${columns}`);
+  if (rows !== nextPowerOfTwo(rows) || columns !== nextPowerOfTwo(columns))
+    throw new OpenBmdError('INTERNAL', `fft2d needs power-of-two sides, got ${rows}x${columns}`);
   const run = (t: Transform, out: Float64Array, input: Float64Array): void => (inverse ? t.inverseTransform(out, input) : t.transform(out, input));
   const rowTransform = transformOfSize(columns);
   const rowIn = new Float64Array(2 * columns);

@@ -21,7 +21,11 @@ export function prepareSearchImage(plane: Plane): MatchSearchImage {
   const gridRows = nextPowerOfTwo(plane.rows);
   const squared = new Float64Array(plane.columns * plane.rows);
   for (let i = 0; i < squared.length; i++) squared[i] = plane.data[i]! * plane.data[i]!;
-  return { plane, spectrum: realSpectrum(plane.data, plane.columns, plane.rows, gridColumns, gridRows), squaredSpectrum: realSpectrum(squared, plane.columns, plane.rows, gridColumns, gridRows) };
+  return {
+    plane,
+    spectrum: realSpectrum(plane.data, plane.columns, plane.rows, gridColumns, gridRows),
+    squaredSpectrum: realSpectrum(squared, plane.columns, plane.rows, gridColumns, gridRows),
+  };
 }
 
 /** Score map of one template: one value per top-left position (x, y) where the template fits. */
@@ -41,7 +45,8 @@ export interface MatchScores {
  */
 export function normalisedSquaredDifference(search: MatchSearchImage, template: Plane, mask?: ArrayLike<number>, fitGain = false): MatchScores {
   const { plane } = search;
-  if (template.columns > plane.columns || template.rows > plane.rows) throw new OpenBmdError('BAD_ARGUMENT', `template ${template.columns}x${template.rows} is larger than the image ${plane.columns}x${plane.rows}`);
+  if (template.columns > plane.columns || template.rows > plane.rows)
+    throw new OpenBmdError('BAD_ARGUMENT', `template ${template.columns}x${template.rows} is larger than the image ${plane.columns}x${plane.rows}`);
   const n = template.columns * template.rows;
   const m = mask ?? new Float64Array(n).fill(1);
   const maskedTemplate = new Float64Array(n);
@@ -50,7 +55,16 @@ export function normalisedSquaredDifference(search: MatchSearchImage, template: 
     maskedTemplate[i] = m[i]! * template.data[i]!;
     templateEnergy += maskedTemplate[i]! * template.data[i]!;
   }
-  const [cross, imageEnergy] = correlateValidPair(search.spectrum, search.squaredSpectrum, plane.columns, plane.rows, maskedTemplate, m, template.columns, template.rows);
+  const [cross, imageEnergy] = correlateValidPair(
+    search.spectrum,
+    search.squaredSpectrum,
+    plane.columns,
+    plane.rows,
+    maskedTemplate,
+    m,
+    template.columns,
+    template.rows,
+  );
   const scores = new Float64Array(cross.length);
   for (let i = 0; i < scores.length; i++) {
     const energy = Math.max(0, imageEnergy[i]!);

@@ -17,7 +17,16 @@ import { splitVKernel } from './kernels/split-v.js';
 /** Gradient kernels the wasm backend lacks, registered from its own kernels. */
 const MISSING_WASM_KERNELS = [conv2dBackpropFilterKernel];
 /** Wasm kernels that disagree with the cpu reference, or are far slower than they need be (Conv3D 25x, SplitV; tfjs-backend-wasm 4.22), replaced. */
-const REPLACED_WASM_KERNELS = [conv3dKernel, conv2dBackpropInputKernel, conv3dBackpropInputKernel, conv3dBackpropFilterKernel, maxPoolGradKernel, maxPool3dGradKernel, tileKernel, splitVKernel];
+const REPLACED_WASM_KERNELS = [
+  conv3dKernel,
+  conv2dBackpropInputKernel,
+  conv3dBackpropInputKernel,
+  conv3dBackpropFilterKernel,
+  maxPoolGradKernel,
+  maxPool3dGradKernel,
+  tileKernel,
+  splitVKernel,
+];
 
 let configured = false;
 

@@ -38,7 +38,14 @@ export function invertProcessing(record: ProcessingRecord, stored: number): numb
  * fixed or automatic ranging, gamma LUT, unsharp-mask edge enhancement, gain/offset drift,
  * quantisation to the stored bits and the photometric convention.
  */
-export function processDetectorImage(signal: Float32Array, columns: number, rows: number, pixelSpacingMm: number, vendor: VendorProfile, random: SeededRandom): { pixels: Uint16Array; record: ProcessingRecord } {
+export function processDetectorImage(
+  signal: Float32Array,
+  columns: number,
+  rows: number,
+  pixelSpacingMm: number,
+  vendor: VendorProfile,
+  random: SeededRandom,
+): { pixels: Uint16Array; record: ProcessingRecord } {
   const n = signal.length;
   const r = new Float32Array(n);
   for (let p = 0; p < n; p++) r[p] = detectorResponse(vendor.response, signal[p]!);
@@ -72,5 +79,8 @@ export function processDetectorImage(signal: Float32Array, columns: number, rows
     const shaped = vendor.photometric === 'MONOCHROME2' ? u[p]! : 1 - u[p]!;
     pixels[p] = Math.min(maxValue, Math.max(0, Math.round(offset + gain * shaped)));
   }
-  return { pixels, record: { response: vendor.response, low, high, gamma: vendor.gamma, gain, offset, photometric: vendor.photometric, bitsStored: vendor.bitsStored } };
+  return {
+    pixels,
+    record: { response: vendor.response, low, high, gamma: vendor.gamma, gain, offset, photometric: vendor.photometric, bitsStored: vendor.bitsStored },
+  };
 }

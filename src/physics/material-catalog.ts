@@ -37,8 +37,20 @@ export function mixtureMassAttenuation(parts: readonly MixturePart[], energyKeV:
 }
 
 export type MaterialName =
-  | 'water' | 'air' | 'soft-tissue' | 'muscle' | 'adipose' | 'blood' | 'lung' | 'cortical-bone-icru'
-  | 'pmma' | 'cesium-iodide' | 'aluminium' | 'tungsten' | 'hydroxyapatite' | 'k2hpo4';
+  | 'water'
+  | 'air'
+  | 'soft-tissue'
+  | 'muscle'
+  | 'adipose'
+  | 'blood'
+  | 'lung'
+  | 'cortical-bone-icru'
+  | 'pmma'
+  | 'cesium-iodide'
+  | 'aluminium'
+  | 'tungsten'
+  | 'hydroxyapatite'
+  | 'k2hpo4';
 
 export interface MaterialCatalog {
   readonly source: string;

@@ -77,7 +77,15 @@ export function projectPointToDetector(g: ProjectionGeometry, p: Point3): [numbe
 
 /** The same detector seen by a parallel beam (the DXA pencil-beam geometry used for ground truth). */
 export function parallelVersion(g: ProjectionGeometry): ProjectionGeometry {
-  return { columns: g.columns, rows: g.rows, pixelSpacingMm: g.pixelSpacingMm, detectorOriginMm: g.detectorOriginMm, uAxis: g.uAxis, vAxis: g.vAxis, normal: g.normal };
+  return {
+    columns: g.columns,
+    rows: g.rows,
+    pixelSpacingMm: g.pixelSpacingMm,
+    detectorOriginMm: g.detectorOriginMm,
+    uAxis: g.uAxis,
+    vAxis: g.vAxis,
+    normal: g.normal,
+  };
 }
 
 /** The part of a detector from pixel (i0, j0) to (i1, j1) inclusive, as a detector of its own. */

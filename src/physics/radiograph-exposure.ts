@@ -31,7 +31,12 @@ export interface ExposureOptions {
  * primary, plus scatter, plus quantum noise (Gaussian approximation of Poisson on the detected
  * quanta), then the detector blur. The open field needs no evaluation.
  */
-export function exposeRadiograph(projection: MaterialProjection, beam: PolychromaticBeam, options: ExposureOptions, random: SeededRandom): { signal: Float32Array; exposureScale: number } {
+export function exposeRadiograph(
+  projection: MaterialProjection,
+  beam: PolychromaticBeam,
+  options: ExposureOptions,
+  random: SeededRandom,
+): { signal: Float32Array; exposureScale: number } {
   const { columns, rows } = projection;
   const pixels = columns * rows;
   const nm = projection.materials.length;
@@ -59,7 +64,10 @@ export function exposeRadiograph(projection: MaterialProjection, beam: Polychrom
     for (let p = 0; p < pixels; p++) scatter[p] = primary[p]! * -Math.log(Math.max(primary[p]!, 1e-12));
     gaussianBlur2D(scatter, columns, rows, options.scatterSigmaMm / options.pixelSpacingMm);
   }
-  const exposureScale = options.automaticExposureSignal === undefined ? 1 : options.automaticExposureSignal / centralMedian(primary, scatter, options.scatterFraction, columns, rows);
+  const exposureScale =
+    options.automaticExposureSignal === undefined
+      ? 1
+      : options.automaticExposureSignal / centralMedian(primary, scatter, options.scatterFraction, columns, rows);
   const quantaPerPixel = exposureScale * options.quantaPerMm2 * options.pixelSpacingMm * options.pixelSpacingMm;
   const signal = new Float32Array(pixels);
   for (let p = 0; p < pixels; p++) {
@@ -77,7 +85,8 @@ export function exposeRadiograph(projection: MaterialProjection, beam: Polychrom
 function centralMedian(primary: Float32Array, scatter: Float32Array, scatterFraction: number, columns: number, rows: number): number {
   const values: number[] = [];
   for (let j = Math.floor(0.3 * rows); j < Math.ceil(0.7 * rows); j += 2) {
-    for (let i = Math.floor(0.3 * columns); i < Math.ceil(0.7 * columns); i += 2) values.push(primary[j * columns + i]! + scatterFraction * scatter[j * columns + i]!);
+    for (let i = Math.floor(0.3 * columns); i < Math.ceil(0.7 * columns); i += 2)
+      values.push(primary[j * columns + i]! + scatterFraction * scatter[j * columns + i]!);
   }
   values.sort((a, b) => a - b);
   return Math.max(1e-9, values[Math.floor(values.length / 2)] ?? 1);

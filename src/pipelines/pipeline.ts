@@ -137,13 +137,25 @@ export interface Pipeline<Study extends StudyBase, Model extends ModelBase, Anal
 }
 
 /** Keeps each pipeline's own types while the registry stores them side by side. */
-export function definePipeline<Study extends StudyBase, Model extends ModelBase, Analysis, TrainOptions, Row extends PredictionRowBase, Case extends CohortCase>(
-  pipeline: Pipeline<Study, Model, Analysis, TrainOptions, Row, Case>,
-): Pipeline<Study, Model, Analysis, TrainOptions, Row, Case> {
+export function definePipeline<
+  Study extends StudyBase,
+  Model extends ModelBase,
+  Analysis,
+  TrainOptions,
+  Row extends PredictionRowBase,
+  Case extends CohortCase,
+>(pipeline: Pipeline<Study, Model, Analysis, TrainOptions, Row, Case>): Pipeline<Study, Model, Analysis, TrainOptions, Row, Case> {
   return pipeline;
 }
 
 /** A function run on whichever pipeline a site has, its types kept (the registry's withPipeline). */
-export type PipelineVisitor<R> = <Study extends StudyBase, Model extends ModelBase, Analysis, TrainOptions, Row extends PredictionRowBase, Case extends CohortCase>(
+export type PipelineVisitor<R> = <
+  Study extends StudyBase,
+  Model extends ModelBase,
+  Analysis,
+  TrainOptions,
+  Row extends PredictionRowBase,
+  Case extends CohortCase,
+>(
   pipeline: Pipeline<Study, Model, Analysis, TrainOptions, Row, Case>,
 ) => R;

@@ -33,16 +33,22 @@ th, td { border: 1px solid #ccc; padding: 4px 6px; text-align: left; } th { back
 </style></head><body>
 <h1>openbmd evaluation</h1>
 ${simulated ? '<p class="banner">Simulated cohort: these figures describe performance on simulated images. They are not clinical evidence.</p>' : ''}
-<ul>${provenanceLines(document).map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>
+<ul>${provenanceLines(document)
+    .map((line) => `<li>${escapeHtml(line)}</li>`)
+    .join('')}</ul>
 ${document.notes.map((n) => `<p class="small">${escapeHtml(n)}</p>`).join('\n')}
 <h2>Agreement with the reference</h2>
 ${Object.keys(document.measurements).length === 0 ? '<p>No measurement column in both files.</p>' : tableHtml(measurementTable(document))}
 <p class="small">r: Pearson with Fisher-z CI. ICC(2,1): two-way random, absolute agreement; ICC(3,1): two-way mixed, consistency (Shrout &amp; Fleiss, F-based CIs). R^2, SEE, slope and intercept: reference regressed on openbmd. Bias: mean of openbmd minus reference; LoA: bias +- 1.96 SD.</p>
-${c === null || classification === undefined ? '<h2>Classification</h2><p>No categories could be formed.</p>' : `<h2>Classification</h2>
+${
+  c === null || classification === undefined
+    ? '<h2>Classification</h2><p>No categories could be formed.</p>'
+    : `<h2>Classification</h2>
 <p class="small">Reference categories: ${escapeHtml(c.truthFrom)}. Predicted: ${escapeHtml(c.predictedFrom)}. Reference tables: ${escapeHtml(c.referenceTables.join(', ') || 'none')}. ${escapeHtml(c.ciMethod)}. ${c.excludedCases.length} case(s) excluded (listed in metrics.json).</p>
 ${tableHtml(classification)}
 <p class="small">${c.notes.map(escapeHtml).join(' ')}</p>
-<p class="small">Rules: ${c.ruleSources.map(escapeHtml).join(' | ')}</p>`}
+<p class="small">Rules: ${c.ruleSources.map(escapeHtml).join(' | ')}</p>`
+}
 <h2>Plots</h2>
 <div class="plots">${plots.map((p) => `<figure title="${escapeHtml(p.title)}">${p.svg}</figure>`).join('\n')}</div>
 <h2>Data problems (${document.problems.length})</h2>

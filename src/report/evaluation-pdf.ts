@@ -22,7 +22,10 @@ export function evaluationPdf(document: MetricsDocument, plots: readonly PlotIma
   const classes = classTable(document);
   if (classes !== undefined && document.classification !== null) {
     pdf.moveDown(0.5).font('bold').fontSize(11).text('Classification');
-    pdf.font('body').fontSize(8).text(`Reference: ${document.classification.truthFrom}. Predicted: ${document.classification.predictedFrom}. ${document.classification.ciMethod}.`);
+    pdf
+      .font('body')
+      .fontSize(8)
+      .text(`Reference: ${document.classification.truthFrom}. Predicted: ${document.classification.predictedFrom}. ${document.classification.ciMethod}.`);
     drawTable(pdf, classes);
   }
   const problems = problemLines(document, 15);
@@ -51,7 +54,11 @@ function drawTable(pdf: PDFKit.PDFDocument, table: TableLayout): void {
     if (pdf.y + height > pdf.page.height - 36) pdf.addPage();
     const top = pdf.y;
     cells.forEach((cell, i) => pdf.text(cell, left + i * columnWidth + 2, top + 2, { width: columnWidth - 4 }));
-    pdf.moveTo(left, top + height).lineTo(left + width, top + height).strokeColor('#cccccc').stroke();
+    pdf
+      .moveTo(left, top + height)
+      .lineTo(left + width, top + height)
+      .strokeColor('#cccccc')
+      .stroke();
     pdf.x = left;
     pdf.y = top + height;
   };

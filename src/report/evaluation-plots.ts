@@ -39,7 +39,10 @@ export function scatterSpec(pairs: MeasurementPairs, metrics: MeasurementMetrics
   const scale = { domain, zero: false, nice: false };
   return {
     $schema: SCHEMA,
-    title: { text: `${info.label}: openbmd vs reference`, subtitle: [`n = ${metrics.n}, r = ${format(metrics.pcc)}, ICC(2,1) = ${format(metrics.icc21)}, MAE = ${format(metrics.mae)} ${info.unit}`, subtitle] },
+    title: {
+      text: `${info.label}: openbmd vs reference`,
+      subtitle: [`n = ${metrics.n}, r = ${format(metrics.pcc)}, ICC(2,1) = ${format(metrics.icc21)}, MAE = ${format(metrics.mae)} ${info.unit}`, subtitle],
+    },
     ...SIZE,
     layer: [
       {
@@ -49,7 +52,16 @@ export function scatterSpec(pairs: MeasurementPairs, metrics: MeasurementMetrics
           x: { field: 'x', type: 'quantitative', scale, title: `reference (${info.unit})` },
           y: { field: 'y', type: 'quantitative', scale, title: `openbmd (${info.unit})` },
           color: { field: 'line', type: 'nominal', scale: { range: ['#888888', '#1565c0'] }, legend: { orient: 'bottom-right', title: null } },
-          strokeDash: { field: 'line', type: 'nominal', scale: { range: [[4, 4], [1, 0]] } },
+          strokeDash: {
+            field: 'line',
+            type: 'nominal',
+            scale: {
+              range: [
+                [4, 4],
+                [1, 0],
+              ],
+            },
+          },
         },
       },
       {
@@ -78,7 +90,13 @@ export function blandAltmanSpec(pairs: MeasurementPairs, metrics: MeasurementMet
   const yDomain = paddedDomain([...points.map((p) => p.difference), ...rules.map((r) => r.y), ...bands.flatMap((b) => [b.low, b.high])]);
   return {
     $schema: SCHEMA,
-    title: { text: `${info.label}: Bland-Altman`, subtitle: [`bias ${format(metrics.bias)} ${info.unit}, 95 % limits ${format(metrics.loaLower)} to ${format(metrics.loaUpper)} (shaded: 95 % CIs)`, subtitle] },
+    title: {
+      text: `${info.label}: Bland-Altman`,
+      subtitle: [
+        `bias ${format(metrics.bias)} ${info.unit}, 95 % limits ${format(metrics.loaLower)} to ${format(metrics.loaUpper)} (shaded: 95 % CIs)`,
+        subtitle,
+      ],
+    },
     ...SIZE,
     layer: [
       {
@@ -120,7 +138,12 @@ export function rocSpec(curves: RocCurves, metrics: ClassificationMetrics, subti
     ...SIZE,
     layer: [
       {
-        data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
+        data: {
+          values: [
+            { x: 0, y: 0 },
+            { x: 1, y: 1 },
+          ],
+        },
         mark: { type: 'line', color: '#9e9e9e', strokeDash: [4, 4] },
         encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
       },
@@ -131,7 +154,12 @@ export function rocSpec(curves: RocCurves, metrics: ClassificationMetrics, subti
           x: { field: 'fpr', type: 'quantitative', title: '1 - specificity', scale: { domain: [0, 1] } },
           y: { field: 'tpr', type: 'quantitative', title: 'sensitivity', scale: { domain: [0, 1] } },
           order: { field: 'order', sort: 'descending' },
-          color: { field: 'label', type: 'nominal', legend: { orient: 'bottom', direction: 'vertical', title: null, labelLimit: 400 }, scale: { range: CATEGORY_COLOURS } },
+          color: {
+            field: 'label',
+            type: 'nominal',
+            legend: { orient: 'bottom', direction: 'vertical', title: null, labelLimit: 400 },
+            scale: { range: CATEGORY_COLOURS },
+          },
         },
       },
     ],
@@ -149,7 +177,13 @@ export function confusionSpec(metrics: ClassificationMetrics, subtitle: string):
   const order = [...metrics.classes];
   return {
     $schema: SCHEMA,
-    title: { text: 'Confusion matrix (rows: reference)', subtitle: [`accuracy ${format(metrics.accuracy)} (${format(metrics.accuracyCi95[0])}-${format(metrics.accuracyCi95[1])}), kappa ${format(metrics.kappa)}, n = ${metrics.n}`, subtitle] },
+    title: {
+      text: 'Confusion matrix (rows: reference)',
+      subtitle: [
+        `accuracy ${format(metrics.accuracy)} (${format(metrics.accuracyCi95[0])}-${format(metrics.accuracyCi95[1])}), kappa ${format(metrics.kappa)}, n = ${metrics.n}`,
+        subtitle,
+      ],
+    },
     width: 300,
     height: 300,
     data: { values: cells },
@@ -158,7 +192,10 @@ export function confusionSpec(metrics: ClassificationMetrics, subtitle: string):
       y: { field: 'truth', type: 'nominal', sort: order, title: 'reference category' },
     },
     layer: [
-      { mark: 'rect', encoding: { color: { field: 'share', type: 'quantitative', scale: { scheme: 'blues', domain: [0, 1] }, legend: { title: 'row share' } } } },
+      {
+        mark: 'rect',
+        encoding: { color: { field: 'share', type: 'quantitative', scale: { scheme: 'blues', domain: [0, 1] }, legend: { title: 'row share' } } },
+      },
       {
         mark: { type: 'text', fontSize: 16 },
         encoding: {

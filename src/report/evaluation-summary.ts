@@ -17,7 +17,10 @@ export function provenanceLines(document: MetricsDocument): string[] {
   const cohort = document.cohort;
   const simulated = cohort.provenance.simulated;
   const kind = simulated === true ? 'SIMULATED cohort' : simulated === false ? 'clinical cohort' : 'cohort of unstated provenance';
-  const model = document.model === null ? 'model not stated (pass --model)' : `model ${document.model.name}${document.model.version === null ? '' : ` ${document.model.version}`} (${document.model.from})`;
+  const model =
+    document.model === null
+      ? 'model not stated (pass --model)'
+      : `model ${document.model.name}${document.model.version === null ? '' : ` ${document.model.version}`} (${document.model.from})`;
   return [
     `${kind}: ${cohort.file} (${cohort.rows} rows; ${cohort.provenance.description})`,
     `predictions: ${document.predictions.file} (${document.predictions.rows} rows); ${document.joinedCases} cases joined on case_id`,
@@ -61,13 +64,23 @@ export function classTable(document: MetricsDocument): TableLayout | undefined {
     header: ['class', 'n', 'sensitivity', 'specificity', 'PPV', 'NPV', 'AUC (DeLong)'],
     rows: BMD_CATEGORIES.map((category) => {
       const m = c.perClass[category];
-      return [category, String(m.support), cell(m.sensitivity, m.sensitivityCi95), cell(m.specificity, m.specificityCi95), cell(m.ppv, m.ppvCi95), cell(m.npv, m.npvCi95), cell(m.auc, m.aucCi95)];
+      return [
+        category,
+        String(m.support),
+        cell(m.sensitivity, m.sensitivityCi95),
+        cell(m.specificity, m.specificityCi95),
+        cell(m.ppv, m.ppvCi95),
+        cell(m.npv, m.npvCi95),
+        cell(m.auc, m.aucCi95),
+      ];
     }),
   };
 }
 
 export function problemLines(document: MetricsDocument, limit: number): string[] {
-  const lines = document.problems.slice(0, limit).map((p) => `${p.file}:${p.line} case_id '${p.caseId}'${p.column === undefined ? '' : ` [${p.column}]`}: ${p.problem}`);
+  const lines = document.problems
+    .slice(0, limit)
+    .map((p) => `${p.file}:${p.line} case_id '${p.caseId}'${p.column === undefined ? '' : ` [${p.column}]`}: ${p.problem}`);
   if (document.problems.length > limit) lines.push(`... and ${document.problems.length - limit} more (all listed in metrics.json)`);
   return lines;
 }

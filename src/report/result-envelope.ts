@@ -30,7 +30,18 @@ export const resultEnvelopeSchema = z
     person: z.object({ sex: z.enum(['F', 'M']).nullable(), ageYears: z.number().nullable(), source: z.string() }),
     measurements: z.array(z.object({ column: z.string(), value: z.number().nullable(), unit: z.enum(['g/cm2', 'mg/cm3']), method: z.string() })).min(1),
     interpretation: z
-      .object({ measurement: z.string(), value: z.number(), unit: z.string(), rule: z.string(), ruleSource: z.string().nullable(), tScore: z.unknown(), zScore: z.unknown(), category: z.string().nullable(), wording: z.string(), notes: z.array(z.string()) })
+      .object({
+        measurement: z.string(),
+        value: z.number(),
+        unit: z.string(),
+        rule: z.string(),
+        ruleSource: z.string().nullable(),
+        tScore: z.unknown(),
+        zScore: z.unknown(),
+        category: z.string().nullable(),
+        wording: z.string(),
+        notes: z.array(z.string()),
+      })
       .nullable(),
     qcFlags: z.array(z.object({ flag: z.string().min(1), refusesNumber: z.boolean() })),
     /** Why the number is not reported, in words; null when it is. */
@@ -91,7 +102,21 @@ export function resultEnvelope(p: EnvelopeParts): ResultEnvelope {
     },
     person: { sex: p.person.sex ?? null, ageYears: p.person.ageYears ?? null, source: p.person.source },
     measurements: p.summary.measurements.map((m) => ({ ...m })),
-    interpretation: i === null ? null : { measurement: i.measurement, value: i.value, unit: i.unit, rule: i.rule, ruleSource: i.ruleSource ?? null, tScore: i.tScore ?? null, zScore: i.zScore ?? null, category: i.category ?? null, wording: i.wording, notes: i.notes },
+    interpretation:
+      i === null
+        ? null
+        : {
+            measurement: i.measurement,
+            value: i.value,
+            unit: i.unit,
+            rule: i.rule,
+            ruleSource: i.ruleSource ?? null,
+            tScore: i.tScore ?? null,
+            zScore: i.zScore ?? null,
+            category: i.category ?? null,
+            wording: i.wording,
+            notes: i.notes,
+          },
     qcFlags: p.summary.qcFlags.map((flag) => ({ flag, refusesNumber: p.refusingFlags.includes(flag) })),
     refusal: p.refusal ?? null,
     model: {

@@ -27,7 +27,14 @@ export function resultReportPdf(c: ResultReportContent): Promise<Buffer> {
   pdf.moveDown(0.5);
   const top = pdf.y;
   pdf.image(Buffer.from(c.overlayPng), 40, top, { fit: [pdf.page.width - 80, pdf.page.height - top - 60], align: 'center' });
-  pdf.font('body').fontSize(7).fillColor('#444444').text('Research software: not a medical device. The estimate is not a substitute for DXA or QCT.', 40, pdf.page.height - 52, { width: pdf.page.width - 80, lineBreak: false });
+  pdf
+    .font('body')
+    .fontSize(7)
+    .fillColor('#444444')
+    .text('Research software: not a medical device. The estimate is not a substitute for DXA or QCT.', 40, pdf.page.height - 52, {
+      width: pdf.page.width - 80,
+      lineBreak: false,
+    });
   pdf.end();
   return done;
 }

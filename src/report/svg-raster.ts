@@ -9,7 +9,9 @@ export function pngDataUri(pixels: Uint8Array, columns: number, rows: number, ch
 
 /** Renders an SVG with the bundled font only (the same pixels on every machine): PNG bytes and packed RGB (for a Secondary Capture). */
 export function renderSvg(svg: string): { png: Uint8Array; rgb: Uint8Array; columns: number; rows: number } {
-  const rendered = new Resvg(svg, { font: { loadSystemFonts: false, fontFiles: Object.values(REPORT_FONT_FILES).map(reportFontPath), defaultFontFamily: REPORT_FONT_FAMILY } }).render();
+  const rendered = new Resvg(svg, {
+    font: { loadSystemFonts: false, fontFiles: Object.values(REPORT_FONT_FILES).map(reportFontPath), defaultFontFamily: REPORT_FONT_FAMILY },
+  }).render();
   const rgba = rendered.pixels;
   const rgb = new Uint8Array(rendered.width * rendered.height * 3);
   for (let p = 0; p < rendered.width * rendered.height; p++) {

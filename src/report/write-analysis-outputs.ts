@@ -44,9 +44,23 @@ export async function writeAnalysisOutputs(o: WriteAnalysisOutputsOptions): Prom
   writeFileSync(files.overlayPng, e.overlay.png);
   writeFileSync(
     files.reportPdf,
-    await resultReportPdf({ title: e.title, input: o.envelope.input.names.join(', '), banner: simulatedBanner(o.envelope.simulatedInput), summary: e.summary, clinicalNotes: e.clinicalNotes, provenance: e.provenance, overlayPng: e.overlay.png }),
+    await resultReportPdf({
+      title: e.title,
+      input: o.envelope.input.names.join(', '),
+      banner: simulatedBanner(o.envelope.simulatedInput),
+      summary: e.summary,
+      clinicalNotes: e.clinicalNotes,
+      provenance: e.provenance,
+      overlayPng: e.overlay.png,
+    }),
   );
-  await writeSecondaryCapture(files.secondaryCapture, { rgb: e.overlay.rgb, columns: e.overlay.columns, rows: e.overlay.rows, identity: o.identity, ...e.secondaryCapture });
+  await writeSecondaryCapture(files.secondaryCapture, {
+    rgb: e.overlay.rgb,
+    columns: e.overlay.columns,
+    rows: e.overlay.rows,
+    identity: o.identity,
+    ...e.secondaryCapture,
+  });
   if (e.segmentation !== undefined) {
     files.segmentation = join(o.outDir, 'segmentation.dcm');
     await writeSegmentation(files.segmentation, e.segmentation);

@@ -28,11 +28,13 @@ export async function writeEvaluationReport(evaluation: Evaluation, outDir: stri
     const metrics = document.measurements[pairs.column];
     if (metrics === undefined) continue;
     specs.push({ name: `scatter-${pairs.column}`, title: `${pairs.column} scatter`, spec: scatterSpec(pairs, metrics, cohortLabel) });
-    if (metrics.n >= 2) specs.push({ name: `bland-altman-${pairs.column}`, title: `${pairs.column} Bland-Altman`, spec: blandAltmanSpec(pairs, metrics, cohortLabel) });
+    if (metrics.n >= 2)
+      specs.push({ name: `bland-altman-${pairs.column}`, title: `${pairs.column} Bland-Altman`, spec: blandAltmanSpec(pairs, metrics, cohortLabel) });
   }
   const classification = document.classification;
   if (classification !== null) {
-    if (Object.keys(evaluation.curves).length > 0) specs.push({ name: 'roc', title: 'ROC curves', spec: rocSpec(evaluation.curves, classification, cohortLabel) });
+    if (Object.keys(evaluation.curves).length > 0)
+      specs.push({ name: 'roc', title: 'ROC curves', spec: rocSpec(evaluation.curves, classification, cohortLabel) });
     specs.push({ name: 'confusion-matrix', title: 'confusion matrix', spec: confusionSpec(classification, cohortLabel) });
   }
   const rendered: (RenderedPlot & { png: Uint8Array })[] = [];

@@ -18,7 +18,14 @@ export interface AnalyzedStudy<Study, Analysis> {
  * whether the number stands. `analyze` explains and writes what it returns; `predict` turns it into
  * a predictions row; the service does what analyze does.
  */
-export async function analyzeStudy<Study extends StudyBase, Model extends ModelBase, Analysis, TrainOptions, Row extends PredictionRowBase, Case extends CohortCase>(o: {
+export async function analyzeStudy<
+  Study extends StudyBase,
+  Model extends ModelBase,
+  Analysis,
+  TrainOptions,
+  Row extends PredictionRowBase,
+  Case extends CohortCase,
+>(o: {
   pipeline: Pipeline<Study, Model, Analysis, TrainOptions, Row, Case>;
   tf: Tf;
   model: Model;

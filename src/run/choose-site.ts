@@ -31,7 +31,10 @@ export function chooseSite(inputs: readonly string[], asked: string | undefined)
   const fits = Object.fromEntries(SITES.map((s) => [s, PIPELINES[s].inputFit(header)])) as Record<Site, InputFit>;
   if (asked !== undefined) {
     const fit = fits[asked];
-    if (fit.fits === false) throw new OpenBmdError('INVALID_VALUE', `is not an input of the ${asked} pipeline: ${fit.reason} (${PIPELINES[asked].inputDescription})`, { file: first });
+    if (fit.fits === false)
+      throw new OpenBmdError('INVALID_VALUE', `is not an input of the ${asked} pipeline: ${fit.reason} (${PIPELINES[asked].inputDescription})`, {
+        file: first,
+      });
     return { site: asked, how: `site ${asked} as asked` };
   }
   const sure = SITES.filter((s) => fits[s].fits === true);
@@ -42,5 +45,7 @@ export function chooseSite(inputs: readonly string[], asked: string | undefined)
     const f = fits[s];
     return `${s}: ${f.fits === false ? f.reason : 'possible'}`;
   }).join('; ');
-  throw new OpenBmdError('INVALID_VALUE', `cannot tell which pipeline reads ${described(header)} (${why}); name the site (${SITES.join(', ')})`, { file: first });
+  throw new OpenBmdError('INVALID_VALUE', `cannot tell which pipeline reads ${described(header)} (${why}); name the site (${SITES.join(', ')})`, {
+    file: first,
+  });
 }

@@ -25,6 +25,10 @@ export const DEMO_PLANS = {
     cohort: (n) => `${n} SIMULATED low-dose CT series (512 x 512 x 100, 2.5 mm; rods under half of them)`,
     defaultN: 16,
     simulate: { options: { ctSlices: 100, sliceMm: 2.5 }, words: ['--ct-slices', '100', '--slice-mm', '2.5'] },
-    pickCase: (cases) => Math.max(0, cases.findIndex((c) => c.phantom !== undefined)),
+    pickCase: (cases) =>
+      Math.max(
+        0,
+        cases.findIndex((c) => c.phantom !== undefined),
+      ),
   },
 } as const satisfies Record<Site, DemoPlan>;

@@ -32,7 +32,14 @@ export async function runDemo(o: RunDemoOptions): Promise<void> {
     const n = o.n[site] ?? plan.defaultN;
     const cohortDir = join(out, `${site}-cohort`);
     say(`${pipelineInfo(site).title}: simulating ${plan.cohort(n)} into ${cohortDir}`);
-    const cohortCsv = await simulateCohort(site, { n, out: cohortDir, seed: o.seed, ...plan.simulate.options, command: ['openbmd simulate', site, '--n', n, '--out', cohortDir, '--seed', o.seed, ...plan.simulate.words].join(' '), say: o.say });
+    const cohortCsv = await simulateCohort(site, {
+      n,
+      out: cohortDir,
+      seed: o.seed,
+      ...plan.simulate.options,
+      command: ['openbmd simulate', site, '--n', n, '--out', cohortDir, '--seed', o.seed, ...plan.simulate.words].join(' '),
+      say: o.say,
+    });
     const modelDir = join(out, `${site}-model`);
     const folds = Math.min(5, Math.max(2, Math.floor(n / 4)));
     const shipped = withPipeline(site, (p) => p.defaultModelDir());
@@ -54,11 +61,21 @@ export async function runDemo(o: RunDemoOptions): Promise<void> {
       const c = cases[plan.pickCase(cases)]!;
       return { c, request: p.caseRequest(c, p.defaultPhantom) };
     });
-    const analyzed = await runAnalyze({ inputs: picked.request.inputs, site, modelDir, outDir: join(out, `analyze-${picked.c.caseId}`), phantom: picked.request.phantom, person: { sex: picked.c.sex, ageYears: picked.c.ageYears }, say: o.say });
+    const analyzed = await runAnalyze({
+      inputs: picked.request.inputs,
+      site,
+      modelDir,
+      outDir: join(out, `analyze-${picked.c.caseId}`),
+      phantom: picked.request.phantom,
+      person: { sex: picked.c.sex, ageYears: picked.c.ageYears },
+      say: o.say,
+    });
     say(`one case analysed with the cross-validated model: ${Object.values(analyzed.files).join(', ')}`);
     for (const [label, byColumn] of Object.entries(trained.metrics)) {
       for (const [column, m] of Object.entries(byColumn)) {
-        o.say(`openbmd demo: SIMULATED ${site} cohort, out-of-fold ${column} (${label}, n = ${m.n}): r = ${m.pcc.toFixed(3)}, R2 = ${m.r2.toFixed(3)}, MAE = ${m.mae.toFixed(3)}, bias = ${m.bias.toFixed(3)}`);
+        o.say(
+          `openbmd demo: SIMULATED ${site} cohort, out-of-fold ${column} (${label}, n = ${m.n}): r = ${m.pcc.toFixed(3)}, R2 = ${m.r2.toFixed(3)}, MAE = ${m.mae.toFixed(3)}, bias = ${m.bias.toFixed(3)}`,
+        );
       }
     }
   }

@@ -31,7 +31,10 @@ function chunkSize(cases: number, processes: number): number {
 export async function runPredict(o: RunPredictOptions): Promise<{ predicted: number; failed: number }> {
   const description = readModelDescription(o.modelDir);
   const site = description.pipeline;
-  if (!isSite(site)) throw new OpenBmdError('BAD_MODEL', `is a model of '${site}', which no pipeline reads (pipelines: ${SITES.join(', ')})`, { file: join(o.modelDir, MODEL_DESCRIPTION_FILE) });
+  if (!isSite(site))
+    throw new OpenBmdError('BAD_MODEL', `is a model of '${site}', which no pipeline reads (pipelines: ${SITES.join(', ')})`, {
+      file: join(o.modelDir, MODEL_DESCRIPTION_FILE),
+    });
   return withPipeline(site, async (pipeline) => {
     const cohort = pipeline.readCohort(o.cohortCsv);
     for (const s of cohort.skipped) o.say(`openbmd predict: ${o.cohortCsv}:${s.line} ${s.caseId}: skipped (${s.problem})`);
@@ -41,21 +44,31 @@ export async function runPredict(o: RunPredictOptions): Promise<{ predicted: num
     const unfitted = pipeline.unfitted(model);
     pipeline.disposeModel(model);
     if (unfitted !== undefined) throw new OpenBmdError('BAD_MODEL', unfitted, { file: o.modelDir });
-    const cases: PredictCase[] = cohort.cases.map((c) => ({ caseId: c.caseId, request: pipeline.caseRequest(c, pipeline.defaultPhantom), person: { sex: c.sex, ageYears: c.ageYears } }));
+    const cases: PredictCase[] = cohort.cases.map((c) => ({
+      caseId: c.caseId,
+      request: pipeline.caseRequest(c, pipeline.defaultPhantom),
+      person: { sex: c.sex, ageYears: c.ageYears },
+    }));
     const lineOf = new Map(cohort.cases.map((c) => [c.caseId, c.line]));
     const rows = new Map<string, PredictionRowBase>();
     // Rows come back from the workers as the pipeline made them (structured clones of its own rows).
-    const inOrder = (): ReturnType<typeof pipeline.failedRow>[] => cohort.cases.flatMap((c) => {
-      const row = rows.get(c.caseId);
-      return row === undefined ? [] : [row as ReturnType<typeof pipeline.failedRow>];
-    });
+    const inOrder = (): ReturnType<typeof pipeline.failedRow>[] =>
+      cohort.cases.flatMap((c) => {
+        const row = rows.get(c.caseId);
+        return row === undefined ? [] : [row as ReturnType<typeof pipeline.failedRow>];
+      });
     let failed = 0;
     let done = 0;
     const started = Date.now();
     const processes = Math.max(1, Math.min(o.processes ?? Math.min(2, availableParallelism()), cases.length));
     const size = chunkSize(cases.length, processes);
     const tasks: { moduleUrl: string; exportName: string; args: PredictChunkArgs }[] = [];
-    for (let i = 0; i < cases.length; i += size) tasks.push({ moduleUrl: new URL('./predict-worker.js', import.meta.url).href, exportName: 'predictChunk', args: { site, modelDir: o.modelDir, cases: cases.slice(i, i + size) } });
+    for (let i = 0; i < cases.length; i += size)
+      tasks.push({
+        moduleUrl: new URL('./predict-worker.js', import.meta.url).href,
+        exportName: 'predictChunk',
+        args: { site, modelDir: o.modelDir, cases: cases.slice(i, i + size) },
+      });
     try {
       await runTasksInWorkers<PredictChunkArgs, PredictionRowBase[]>(tasks, processes, (_, chunk) => {
         for (const row of chunk) {

@@ -35,7 +35,12 @@ export async function runTrain(o: RunTrainOptions): Promise<RunTrainResult> {
     const parsed = pipeline.trainOptions.safeParse(o.options);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const what = issue === undefined ? 'invalid' : issue.code === 'unrecognized_keys' ? `does not take ${issue.keys.join(', ')}` : `option ${issue.path.join('.')}: ${issue.message}`;
+      const what =
+        issue === undefined
+          ? 'invalid'
+          : issue.code === 'unrecognized_keys'
+            ? `does not take ${issue.keys.join(', ')}`
+            : `option ${issue.path.join('.')}: ${issue.message}`;
       throw new OpenBmdError('BAD_ARGUMENT', `train ${pipeline.site}: ${what}`);
     }
     const tf = await nnBackend('wasm');
@@ -64,7 +69,9 @@ export async function runTrain(o: RunTrainOptions): Promise<RunTrainResult> {
         if (m === undefined) continue;
         metrics[oof.label]![column] = m;
         const unit = m.unit ?? '';
-        write(`out-of-fold ${column} (${oof.label}), n = ${m.n}: r = ${m.pcc.toFixed(4)}, R2 = ${m.r2.toFixed(4)}, MAE = ${m.mae.toFixed(4)}, bias = ${m.bias.toFixed(4)} ${unit} (LoA ${m.loaLower.toFixed(3)} to ${m.loaUpper.toFixed(3)}); ${files.metricsJson}`);
+        write(
+          `out-of-fold ${column} (${oof.label}), n = ${m.n}: r = ${m.pcc.toFixed(4)}, R2 = ${m.r2.toFixed(4)}, MAE = ${m.mae.toFixed(4)}, bias = ${m.bias.toFixed(4)} ${unit} (LoA ${m.loaLower.toFixed(3)} to ${m.loaUpper.toFixed(3)}); ${files.metricsJson}`,
+        );
       }
       write(`wrote ${oof.predictionsCsv}, ${files.metricsJson}, ${files.html}, ${files.pdf}`);
     }

@@ -26,7 +26,17 @@ export class PhantomBuilder {
   }
 
   /** A tube (elliptic, tapered) from point a to point b. */
-  tube(a: Point3, b: Point3, semiA: number, semiB: number, taper: number, region: number, priority: number, xHint: Vector3 = [1, 0, 0], clipPlanes?: readonly ClipPlane[]): void {
+  tube(
+    a: Point3,
+    b: Point3,
+    semiA: number,
+    semiB: number,
+    taper: number,
+    region: number,
+    priority: number,
+    xHint: Vector3 = [1, 0, 0],
+    clipPlanes?: readonly ClipPlane[],
+  ): void {
     const axis: Vector3 = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
     const half = Math.hypot(axis[0], axis[1], axis[2]) / 2;
     this.add(
@@ -43,7 +53,14 @@ export class PhantomBuilder {
     );
   }
 
-  ellipsoid(center: Point3, semi: readonly [number, number, number], region: number, priority: number, zAxis: Vector3 = [0, 0, 1], xHint: Vector3 = [1, 0, 0]): void {
+  ellipsoid(
+    center: Point3,
+    semi: readonly [number, number, number],
+    region: number,
+    priority: number,
+    zAxis: Vector3 = [0, 0, 1],
+    xHint: Vector3 = [1, 0, 0],
+  ): void {
     this.add({ shape: 'ellipsoid', centerMm: center, rotation: rotationAlong(zAxis, xHint), semiAxesMm: [semi[0], semi[1], semi[2]] }, region, priority);
   }
 

@@ -108,7 +108,14 @@ export class PopulationModel {
 }
 
 /** Weight follows from BMI and height; reported values are rounded to 0.1. */
-function assemblePerson(patientId: string, sex: 'F' | 'M', ageYears: number, heightCm: number, bmi: number, targets: SimulatedPerson['targets']): SimulatedPerson {
+function assemblePerson(
+  patientId: string,
+  sex: 'F' | 'M',
+  ageYears: number,
+  heightCm: number,
+  bmi: number,
+  targets: SimulatedPerson['targets'],
+): SimulatedPerson {
   return { patientId, sex, ageYears, heightCm, weightKg: round1(bmi * (heightCm / 100) ** 2), bmi: round1(bmi), targets };
 }
 

@@ -76,7 +76,20 @@ export function radiographDxFields(
   vendor: VendorProfile,
   columns: number,
   rows: number,
-): Pick<DxImageOptions, 'pixels' | 'columns' | 'rows' | 'bitsStored' | 'photometric' | 'intensityRelationship' | 'intensityRelationshipSign' | 'manufacturer' | 'manufacturerModelName' | 'window' | 'lossyCompression'> {
+): Pick<
+  DxImageOptions,
+  | 'pixels'
+  | 'columns'
+  | 'rows'
+  | 'bitsStored'
+  | 'photometric'
+  | 'intensityRelationship'
+  | 'intensityRelationshipSign'
+  | 'manufacturer'
+  | 'manufacturerModelName'
+  | 'window'
+  | 'lossyCompression'
+> {
   const max = 2 ** radiograph.record.bitsStored - 1;
   return {
     pixels: radiograph.pixels,

@@ -11,8 +11,24 @@ import { resolveDevices, runSimulationCase } from './simulate-job.js';
 
 /** cohort.csv columns (DESIGN.md), in order. */
 export const COHORT_COLUMNS = [
-  'case_id', 'patient_id', 'site', 'image', 'image_lat', 'ct', 'view', 'sex', 'age_years', 'height_cm', 'weight_kg', 'phantom',
-  'forearm_abmd', 'lumbar_abmd', 'femneck_abmd', 'tothip_abmd', 'spine_vbmd', 'hip_vbmd',
+  'case_id',
+  'patient_id',
+  'site',
+  'image',
+  'image_lat',
+  'ct',
+  'view',
+  'sex',
+  'age_years',
+  'height_cm',
+  'weight_kg',
+  'phantom',
+  'forearm_abmd',
+  'lumbar_abmd',
+  'femneck_abmd',
+  'tothip_abmd',
+  'spine_vbmd',
+  'hip_vbmd',
 ] as const;
 
 export interface SimulationResult {

@@ -56,7 +56,8 @@ const SITES: readonly SimulatedSite[] = ['forearm', 'hip', 'lumbar', 'ct-spine']
 export async function simulateCohort(site: string, o: SimulateCohortOptions): Promise<string> {
   if (!SITES.includes(site as SimulatedSite)) throw new OpenBmdError('BAD_ARGUMENT', `unknown site '${site}' (sites: ${SITES.join(', ')})`);
   const steps = (o.wedgeSteps ?? '2,4,6,8').split(',').map(Number);
-  if (steps.length < 2 || !steps.every((t) => Number.isFinite(t) && t > 0)) throw new OpenBmdError('BAD_ARGUMENT', `--wedge-steps wants positive thicknesses in mm, e.g. 2,4,6,8; got '${o.wedgeSteps}'`);
+  if (steps.length < 2 || !steps.every((t) => Number.isFinite(t) && t > 0))
+    throw new OpenBmdError('BAD_ARGUMENT', `--wedge-steps wants positive thicknesses in mm, e.g. 2,4,6,8; got '${o.wedgeSteps}'`);
   const job: SimulateJob = {
     site: site as SimulatedSite,
     n: o.n,
@@ -110,7 +111,8 @@ export async function simulateCohort(site: string, o: SimulateCohortOptions): Pr
 function ctSpineOptions(o: SimulateCohortOptions): SimulateJob['ctSpine'] {
   const d = DEFAULT_CT_SPINE_OPTIONS;
   const rods = o.rods === undefined ? d.rods.rodsMgPerCm3 : o.rods.split(',').map(Number);
-  if (rods.length < 2 || !rods.every((v) => Number.isFinite(v) && v >= 0 && v < 1500)) throw new OpenBmdError('BAD_ARGUMENT', `--rods wants two or more concentrations in mg/cm3 (0-1500), e.g. 0,50,100,200; got '${o.rods}'`);
+  if (rods.length < 2 || !rods.every((v) => Number.isFinite(v) && v >= 0 && v < 1500))
+    throw new OpenBmdError('BAD_ARGUMENT', `--rods wants two or more concentrations in mg/cm3 (0-1500), e.g. 0,50,100,200; got '${o.rods}'`);
   const material = o.rodMaterial ?? d.rods.material;
   if (material !== 'HA' && material !== 'K2HPO4') throw new OpenBmdError('BAD_ARGUMENT', `--rod-material is HA or K2HPO4, got '${material}'`);
   const pixel = o.pixelMm;

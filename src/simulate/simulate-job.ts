@@ -49,7 +49,8 @@ export function defaultDeviceIds(site: SimulatedSite): string[] {
 export function resolveScanners(ids: readonly string[]): CtScannerProfile[] {
   return ids.map((id) => {
     const s = ctScannerProfile(id);
-    if (s === undefined) throw new OpenBmdError('BAD_ARGUMENT', `unknown CT scanner profile '${id}' (known: ${CT_SCANNER_PROFILES.map((p) => p.id).join(', ')})`);
+    if (s === undefined)
+      throw new OpenBmdError('BAD_ARGUMENT', `unknown CT scanner profile '${id}' (known: ${CT_SCANNER_PROFILES.map((p) => p.id).join(', ')})`);
     return s;
   });
 }

@@ -36,7 +36,7 @@ export function blandAltman(method: ArrayLike<number>, reference: ArrayLike<numb
   const loaLower = bias - Z_95 * sd;
   const loaUpper = bias + Z_95 * sd;
   const t = n >= 3 ? tQuantile(0.975, n - 1) : Number.NaN;
-  const biasHalf = t * sd / Math.sqrt(n);
+  const biasHalf = (t * sd) / Math.sqrt(n);
   const loaHalf = t * sd * Math.sqrt(1 / n + (Z_95 * Z_95) / (2 * (n - 1)));
   const proportional = linearFit(means, differences);
   const defined = n >= 3;

@@ -46,18 +46,12 @@ export function aucWithDeLong(scores: ArrayLike<number>, positive: ArrayLike<boo
   const auc = mean(placements.caseComponents);
   const variance = deLongCovariance(placements, placements, auc, auc);
   const se = Math.sqrt(variance);
-  const ci95: Interval = Number.isFinite(se)
-    ? [Math.max(0, auc - Z_95 * se), Math.min(1, auc + Z_95 * se)]
-    : UNDEFINED_INTERVAL;
+  const ci95: Interval = Number.isFinite(se) ? [Math.max(0, auc - Z_95 * se), Math.min(1, auc + Z_95 * se)] : UNDEFINED_INTERVAL;
   return { auc, variance, se, ci95, cases, controls };
 }
 
 /** DeLong's test of two correlated AUCs (both scores measured on the same people), as pROC's roc.test. */
-export function pairedDeLongTest(
-  scoresA: ArrayLike<number>,
-  scoresB: ArrayLike<number>,
-  positive: ArrayLike<boolean>,
-): PairedAucTest {
+export function pairedDeLongTest(scoresA: ArrayLike<number>, scoresB: ArrayLike<number>, positive: ArrayLike<boolean>): PairedAucTest {
   if (scoresA.length !== scoresB.length) {
     throw new OpenBmdError('INVALID_VALUE', `paired DeLong test: ${scoresA.length} vs ${scoresB.length} scores`);
   }

@@ -36,9 +36,7 @@ export function groupedKFold(items: readonly SplitItem[], folds: number, seed: n
     for (const entry of order) {
       let best = 0;
       for (let f = 1; f < folds; f += 1) {
-        const better =
-          foldStratumSize[f]! < foldStratumSize[best]! ||
-          (foldStratumSize[f] === foldStratumSize[best] && foldSize[f]! < foldSize[best]!);
+        const better = foldStratumSize[f]! < foldStratumSize[best]! || (foldStratumSize[f] === foldStratumSize[best] && foldSize[f]! < foldSize[best]!);
         if (better) best = f;
       }
       foldStratumSize[best]! += entry.members.length;

@@ -19,7 +19,8 @@ export function leastSquares(rows: readonly (readonly number[])[], y: readonly n
     let pivot = c;
     for (let r = c + 1; r < p; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[pivot]![c]!)) pivot = r;
     [m[c], m[pivot]] = [m[pivot]!, m[c]!];
-    if (Math.abs(m[c]![c]!) < 1e-12) throw new OpenBmdError('INVALID_VALUE', `${what} cannot be fitted: its inputs are collinear (too few or too similar cases)`);
+    if (Math.abs(m[c]![c]!) < 1e-12)
+      throw new OpenBmdError('INVALID_VALUE', `${what} cannot be fitted: its inputs are collinear (too few or too similar cases)`);
     for (let r = 0; r < p; r++) {
       if (r === c) continue;
       const f = m[r]![c]! / m[c]![c]!;

@@ -12,7 +12,14 @@ export function oneVsRestAucs(
   const result: (AucEstimate | undefined)[] = [];
   for (let c = 0; c < classCount; c += 1) {
     const scores = scoreFor(c);
-    result.push(scores === undefined ? undefined : aucWithDeLong(scores, truthClass.map((t) => t === c)));
+    result.push(
+      scores === undefined
+        ? undefined
+        : aucWithDeLong(
+            scores,
+            truthClass.map((t) => t === c),
+          ),
+    );
   }
   return result;
 }

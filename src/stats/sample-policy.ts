@@ -10,10 +10,7 @@ import { OpenBmdError } from '../core/errors.js';
  */
 export function requireFinite(values: ArrayLike<number>, what: string, minimumCount = 1): void {
   if (values.length < minimumCount) {
-    throw new OpenBmdError(
-      'EMPTY_INPUT',
-      `${what}: needs at least ${minimumCount} value${minimumCount === 1 ? '' : 's'}, got ${values.length}`,
-    );
+    throw new OpenBmdError('EMPTY_INPUT', `${what}: needs at least ${minimumCount} value${minimumCount === 1 ? '' : 's'}, got ${values.length}`);
   }
   for (let i = 0; i < values.length; i += 1) {
     const value = values[i]!;
@@ -24,12 +21,7 @@ export function requireFinite(values: ArrayLike<number>, what: string, minimumCo
 }
 
 /** Paired samples: same length, both finite. */
-export function requirePaired(
-  first: ArrayLike<number>,
-  second: ArrayLike<number>,
-  what: string,
-  minimumCount = 1,
-): void {
+export function requirePaired(first: ArrayLike<number>, second: ArrayLike<number>, what: string, minimumCount = 1): void {
   if (first.length !== second.length) {
     throw new OpenBmdError('INVALID_VALUE', `${what}: paired samples differ in length (${first.length} vs ${second.length})`);
   }

@@ -80,7 +80,11 @@ export function findCtRods(volume: Volume3D, phantom: CtRodPhantom, sliceRange: 
     const d = Math.min(ny, j1 + 1);
     if (c <= a || d <= b) return { n: 0, s: 0, q: 0 };
     const at = (t: Float64Array, i: number, j: number): number => t[j * (nx + 1) + i]!;
-    return { n: (c - a) * (d - b), s: at(sum, c, d) - at(sum, a, d) - at(sum, c, b) + at(sum, a, b), q: at(squares, c, d) - at(squares, a, d) - at(squares, c, b) + at(squares, a, b) };
+    return {
+      n: (c - a) * (d - b),
+      s: at(sum, c, d) - at(sum, a, d) - at(sum, c, b) + at(sum, a, b),
+      q: at(squares, c, d) - at(squares, a, d) - at(squares, c, b) + at(squares, a, b),
+    };
   };
   const radiusPx = phantom.rodDiameterMm / 2 / pixelMm;
   const inner = Math.max(1, Math.floor((radiusPx * Math.SQRT2) / 2 - 1));
@@ -127,7 +131,9 @@ export function findCtRods(volume: Volume3D, phantom: CtRodPhantom, sliceRange: 
           const steps = ((k.i - a.i) * sx) / pitch;
           return Math.abs(steps - Math.round(steps)) * pitch <= 3 && Math.round(steps) >= 0 && Math.round(steps) < slotsMax;
         });
-        const better = members.length > row.length || (members.length === row.length && members.reduce((t, k) => t + k.contrast, 0) > row.reduce((t, k) => t + k.contrast, 0));
+        const better =
+          members.length > row.length ||
+          (members.length === row.length && members.reduce((t, k) => t + k.contrast, 0) > row.reduce((t, k) => t + k.contrast, 0));
         if (better) {
           row = members;
           rowPitch = pitch;
@@ -135,7 +141,8 @@ export function findCtRods(volume: Volume3D, phantom: CtRodPhantom, sliceRange: 
       }
     }
   }
-  if (row.length < 2) return { ok: false, problem: `no rod phantom found: ${row.length} rod-like disc(s) of ${phantom.rodDiameterMm} mm in a row in the field` };
+  if (row.length < 2)
+    return { ok: false, problem: `no rod phantom found: ${row.length} rod-like disc(s) of ${phantom.rodDiameterMm} mm in a row in the field` };
   row.sort((a, b) => a.i - b.i);
   const xs = row.map((c) => c.i * sx);
   const pitch = rowPitch;
@@ -163,11 +170,23 @@ export function findCtRods(volume: Volume3D, phantom: CtRodPhantom, sliceRange: 
     const measured = places.map((x) => ({ x, hu: discMean(x), detected: xs.some((d) => Math.abs(d - x) < pitch / 3) }));
     const byHu = [...measured].sort((a, b) => a.hu - b.hu);
     const rods: MeasuredRod[] = byHu.map((m, k) => ({ mgPerCm3: concentrations[k]!, centreMm: [m.x, yMm], meanHu: m.hu, detected: m.detected }));
-    const fit = linearFit(rods.map((r) => r.mgPerCm3), rods.map((r) => r.meanHu));
+    const fit = linearFit(
+      rods.map((r) => r.mgPerCm3),
+      rods.map((r) => r.meanHu),
+    );
     const r = Math.sign(fit.slope) * Math.sqrt(Math.max(0, fit.r2));
-    if (best === null || r > best.r) best = { rods: rods.sort((a, b) => a.centreMm[0] - b.centreMm[0]), slopeHuPerMg: fit.slope, interceptHu: fit.intercept, r, material: phantom.material, sliceRange };
+    if (best === null || r > best.r)
+      best = {
+        rods: rods.sort((a, b) => a.centreMm[0] - b.centreMm[0]),
+        slopeHuPerMg: fit.slope,
+        interceptHu: fit.intercept,
+        r,
+        material: phantom.material,
+        sliceRange,
+      };
   }
   if (best === null) return { ok: false, problem: 'the rod row does not fit inside the field' };
-  if (!(best.slopeHuPerMg > 0) || best.r < MIN_ROD_FIT_R) return { ok: false, problem: `the rods do not calibrate: HU vs mg/cm3 r = ${best.r.toFixed(4)} (at least ${MIN_ROD_FIT_R} needed)` };
+  if (!(best.slopeHuPerMg > 0) || best.r < MIN_ROD_FIT_R)
+    return { ok: false, problem: `the rods do not calibrate: HU vs mg/cm3 r = ${best.r.toFixed(4)} (at least ${MIN_ROD_FIT_R} needed)` };
   return { ok: true, calibration: best };
 }

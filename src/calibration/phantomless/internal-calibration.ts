@@ -51,8 +51,14 @@ function median(values: number[]): number {
  * HU of a mg/cm3 of hydroxyapatite. Air is taken outside the body, fat as the subcutaneous/visceral
  * fat peak (5x5 means of -150 to -50 HU) inside it, over the slices of the target levels.
  */
-export function internalCalibration(catalog: MaterialCatalog, volume: Volume3D, kVp: number | undefined, sliceRange: [number, number]): InternalCalibrationResult {
-  if (kVp === undefined || !(kVp >= 70 && kVp <= 150)) return { ok: false, problem: `phantomless calibration needs the tube voltage (KVP), got ${kVp ?? 'none'}` };
+export function internalCalibration(
+  catalog: MaterialCatalog,
+  volume: Volume3D,
+  kVp: number | undefined,
+  sliceRange: [number, number],
+): InternalCalibrationResult {
+  if (kVp === undefined || !(kVp >= 70 && kVp <= 150))
+    return { ok: false, problem: `phantomless calibration needs the tube voltage (KVP), got ${kVp ?? 'none'}` };
   const [nx, ny] = volume.size;
   const [sx, sy] = volume.spacingMm;
   const air: number[] = [];
@@ -99,8 +105,26 @@ export function internalCalibration(catalog: MaterialCatalog, volume: Volume3D, 
   const waterHu = hounsfieldUnits(catalog, WATER, energy);
   const slopeHuPerMg = (hounsfieldUnits(catalog, mineralised(WATER, 100), energy) - waterHu) / 100;
   const fatMineralEquivalentMgPerCm3 = (waterHu - expectedFatHu) / slopeHuPerMg;
-  if (!(scale > 0.8 && scale < 1.25)) return { ok: false, problem: `air (${airHu.toFixed(0)} HU) and fat (${fatHu.toFixed(0)} HU) imply an HU scale of ${scale.toFixed(3)}, outside 0.8-1.25` };
-  return { ok: true, calibration: { method: 'phantomless-air-fat', airHu, fatHu, expectedAirHu, expectedFatHu, scale, offsetHu, effectiveEnergyKeV: energy, slopeHuPerMg, fatMineralEquivalentMgPerCm3, waterEquivalentDiameterCm, kVp, sliceRange } };
+  if (!(scale > 0.8 && scale < 1.25))
+    return { ok: false, problem: `air (${airHu.toFixed(0)} HU) and fat (${fatHu.toFixed(0)} HU) imply an HU scale of ${scale.toFixed(3)}, outside 0.8-1.25` };
+  return {
+    ok: true,
+    calibration: {
+      method: 'phantomless-air-fat',
+      airHu,
+      fatHu,
+      expectedAirHu,
+      expectedFatHu,
+      scale,
+      offsetHu,
+      effectiveEnergyKeV: energy,
+      slopeHuPerMg,
+      fatMineralEquivalentMgPerCm3,
+      waterEquivalentDiameterCm,
+      kVp,
+      sliceRange,
+    },
+  };
 }
 
 /** The fat peak: mean of the local means within 25 HU of their median. */

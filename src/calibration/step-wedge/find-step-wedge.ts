@@ -32,7 +32,15 @@ export interface WedgeDetection {
   finePixelMm: number;
 }
 
-const DEFAULTS: Required<FindStepWedgeOptions> = { marginMm: 3, coarsePixelsAcross: 8, coarseAngleStepDeg: 9, finePixelsAcross: 30, fineAngleStepDeg: 0.5, candidates: 4, maxScore: 0.2 };
+const DEFAULTS: Required<FindStepWedgeOptions> = {
+  marginMm: 3,
+  coarsePixelsAcross: 8,
+  coarseAngleStepDeg: 9,
+  finePixelsAcross: 30,
+  fineAngleStepDeg: 0.5,
+  candidates: 4,
+  maxScore: 0.2,
+};
 
 /** Block-average downsampling of the raw pixel values by an integer factor. */
 export function downsample(image: Image2D, factor: number): Plane & { data: Float64Array } {
@@ -121,9 +129,18 @@ export function findStepWedge(image: Image2D, phantom: StepWedgePhantom, options
     const template = renderWedgeTemplate(phantom, coarsePixelMm, angleRad, o.marginMm);
     if (template.plane.columns > coarse.columns || template.plane.rows > coarse.rows) continue;
     const best = bestMatch(normalisedSquaredDifference(search, template.plane, template.mask, true));
-    candidates.push({ score: best.score, angleRad, centerMm: [(best.x + template.centerPx[0] + 0.5) * coarsePixelMm, (best.y + template.centerPx[1] + 0.5) * coarsePixelMm] });
+    candidates.push({
+      score: best.score,
+      angleRad,
+      centerMm: [(best.x + template.centerPx[0] + 0.5) * coarsePixelMm, (best.y + template.centerPx[1] + 0.5) * coarsePixelMm],
+    });
   }
-  if (candidates.length === 0) throw new OpenBmdError('INVALID_VALUE', `the image (${(columns * pixelMm).toFixed(0)} x ${(rows * pixelMm).toFixed(0)} mm) is smaller than the step wedge described`, where);
+  if (candidates.length === 0)
+    throw new OpenBmdError(
+      'INVALID_VALUE',
+      `the image (${(columns * pixelMm).toFixed(0)} x ${(rows * pixelMm).toFixed(0)} mm) is smaller than the step wedge described`,
+      where,
+    );
   candidates.sort((a, b) => a.score - b.score);
   const kept: typeof candidates = [];
   for (const c of candidates) {
@@ -158,13 +175,24 @@ export function findStepWedge(image: Image2D, phantom: StepWedgePhantom, options
   for (const c of kept) refine(c.centerMm, fan(c.angleRad, o.coarseAngleStepDeg / 2, o.coarseAngleStepDeg / 4), coarseWindow);
   if (Number.isFinite(fineBest.score)) {
     const firstPass = fineBest;
-    refine([(firstPass.centerPx[0] + 0.5) * finePixelMm, (firstPass.centerPx[1] + 0.5) * finePixelMm], fan(firstPass.angleRad, o.coarseAngleStepDeg / 4, o.fineAngleStepDeg), 1);
+    refine(
+      [(firstPass.centerPx[0] + 0.5) * finePixelMm, (firstPass.centerPx[1] + 0.5) * finePixelMm],
+      fan(firstPass.angleRad, o.coarseAngleStepDeg / 4, o.fineAngleStepDeg),
+      1,
+    );
   }
   if (!Number.isFinite(fineBest.score) || fineBest.score > o.maxScore) {
-    throw new OpenBmdError('INVALID_VALUE', `no step wedge matching the description (${phantom.steps.length} steps of ${phantom.stepLengthMm} x ${phantom.widthMm} mm) was found: best Eq. [1] score ${Number.isFinite(fineBest.score) ? fineBest.score.toFixed(3) : 'none'} (accepted up to ${o.maxScore})`, where);
+    throw new OpenBmdError(
+      'INVALID_VALUE',
+      `no step wedge matching the description (${phantom.steps.length} steps of ${phantom.stepLengthMm} x ${phantom.widthMm} mm) was found: best Eq. [1] score ${Number.isFinite(fineBest.score) ? fineBest.score.toFixed(3) : 'none'} (accepted up to ${o.maxScore})`,
+      where,
+    );
   }
   // Back to full-resolution pixel coordinates (pixel centres at integers).
-  const pose: WedgePose = { centerPx: [(fineBest.centerPx[0] + 0.5) * fineFactor - 0.5, (fineBest.centerPx[1] + 0.5) * fineFactor - 0.5], angleRad: ((fineBest.angleRad % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI) };
+  const pose: WedgePose = {
+    centerPx: [(fineBest.centerPx[0] + 0.5) * fineFactor - 0.5, (fineBest.centerPx[1] + 0.5) * fineFactor - 0.5],
+    angleRad: ((fineBest.angleRad % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI),
+  };
   const geometry = wedgeGeometryPx(phantom, pose, pixelMm);
   const outside = geometry.corners.some(([x, y]) => x < 0 || y < 0 || x > columns - 1 || y > rows - 1);
   if (outside) throw new OpenBmdError('INVALID_VALUE', 'the step wedge is partly outside the image; every step must be wholly visible', where);

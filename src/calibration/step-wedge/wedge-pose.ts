@@ -25,7 +25,12 @@ export function wedgeGeometryPx(phantom: StepWedgePhantom, pose: WedgePose, pixe
   const n = phantom.steps.length;
   const halfLength = (n * phantom.stepLengthMm) / 2;
   const halfWidth = phantom.widthMm / 2;
-  const corners = [[-halfLength, -halfWidth], [-halfLength, halfWidth], [halfLength, halfWidth], [halfLength, -halfWidth]].map(([a, c]) => wedgePoint(pose, pixelMm, a!, c!));
+  const corners = [
+    [-halfLength, -halfWidth],
+    [-halfLength, halfWidth],
+    [halfLength, halfWidth],
+    [halfLength, -halfWidth],
+  ].map(([a, c]) => wedgePoint(pose, pixelMm, a!, c!));
   const stepCenters = phantom.steps.map((_, i) => wedgePoint(pose, pixelMm, (i - (n - 1) / 2) * phantom.stepLengthMm, 0));
   return { corners, stepCenters };
 }

@@ -73,7 +73,12 @@ export function readSiteCohort<Case>(file: string, site: string, build: (r: Site
     if (typeof built === 'string') skip(built);
     else cases.push(built);
   }
-  if (cases.length === 0) throw new OpenBmdError('EMPTY_INPUT', `has no ${site} rows${skipped.length > 0 ? ` (${skipped.length} skipped, first: line ${skipped[0]!.line}: ${skipped[0]!.problem})` : ''}`, { file });
+  if (cases.length === 0)
+    throw new OpenBmdError(
+      'EMPTY_INPUT',
+      `has no ${site} rows${skipped.length > 0 ? ` (${skipped.length} skipped, first: line ${skipped[0]!.line}: ${skipped[0]!.problem})` : ''}`,
+      { file },
+    );
   const provenance = readCohortProvenance(file);
   return { file, simulated: provenance.simulated, description: provenance.description, generator: provenance.generator, cases, skipped };
 }

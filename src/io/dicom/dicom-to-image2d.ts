@@ -29,11 +29,9 @@ export function dicomFrameToImage2D(image: DicomImage, options: DicomToImage2DOp
   }
   const spacing = options.spacingMmOverride ?? image.pixelSpacing?.rowColumnMm;
   if (spacing === undefined) {
-    throw new OpenBmdError(
-      'MISSING_SPACING',
-      'has no PixelSpacing or ImagerPixelSpacing; give the spacing explicitly (--spacing-mm ROW,COL) if it is known',
-      { file: image.file },
-    );
+    throw new OpenBmdError('MISSING_SPACING', 'has no PixelSpacing or ImagerPixelSpacing; give the spacing explicitly (--spacing-mm ROW,COL) if it is known', {
+      file: image.file,
+    });
   }
   const p = image.pixel;
   const inverted = p.photometric === 'MONOCHROME1' ? invertStored(stored, p.bitsStored, p.signed) : stored;

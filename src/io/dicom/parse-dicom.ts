@@ -2,12 +2,7 @@ import { inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
 import { OpenBmdError, describeThrown } from '../../core/errors.js';
-import {
-  DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
-  EXPLICIT_VR_BIG_ENDIAN,
-  EXPLICIT_VR_LITTLE_ENDIAN,
-  IMPLICIT_VR_LITTLE_ENDIAN,
-} from './transfer-syntax.js';
+import { DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from './transfer-syntax.js';
 import { TAG } from './tags.js';
 
 /** Sequences nested deeper than this are refused: no real image needs it, a hostile file might. */
@@ -195,4 +190,3 @@ export function formatTag(tag: string): string {
   const hex = tag.replace(/^x/, '').toUpperCase();
   return `(${hex.slice(0, 4)},${hex.slice(4, 8)})`;
 }
-

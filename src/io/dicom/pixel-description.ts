@@ -22,26 +22,15 @@ export interface PixelDescription {
 /** Refuse images whose sample count would not fit comfortably in memory. */
 export const MAX_SAMPLES = 1_500_000_000;
 
-const PHOTOMETRICS = new Set([
-  'MONOCHROME1',
-  'MONOCHROME2',
-  'RGB',
-  'YBR_FULL',
-  'YBR_FULL_422',
-  'YBR_RCT',
-  'YBR_ICT',
-  'PALETTE COLOR',
-]);
+const PHOTOMETRICS = new Set(['MONOCHROME1', 'MONOCHROME2', 'RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_RCT', 'YBR_ICT', 'PALETTE COLOR']);
 
 export function readPixelDescription(ds: DataSet, file: string): PixelDescription {
   const rows = readUint16(ds, TAG.rows, file);
   const columns = readUint16(ds, TAG.columns, file);
   const bitsAllocated = readUint16(ds, TAG.bitsAllocated, file);
-  const missing = [
-    rows === undefined ? 'Rows' : '',
-    columns === undefined ? 'Columns' : '',
-    bitsAllocated === undefined ? 'BitsAllocated' : '',
-  ].filter((s) => s !== '');
+  const missing = [rows === undefined ? 'Rows' : '', columns === undefined ? 'Columns' : '', bitsAllocated === undefined ? 'BitsAllocated' : ''].filter(
+    (s) => s !== '',
+  );
   if (missing.length > 0) {
     throw new OpenBmdError('MALFORMED', `pixel data present but ${missing.join(', ')} missing`, { file });
   }
@@ -60,24 +49,9 @@ export function readPixelDescription(ds: DataSet, file: string): PixelDescriptio
     () => `BitsAllocated ${bitsAllocated} is not supported (1, 8, 16 or 32)`,
     file,
   );
-  ensure(
-    bitsStored >= 1 && bitsStored <= bitsAllocated,
-    'INCONSISTENT',
-    () => `BitsStored ${bitsStored} exceeds BitsAllocated ${bitsAllocated}`,
-    file,
-  );
-  ensure(
-    highBit < bitsAllocated,
-    'INCONSISTENT',
-    () => `HighBit ${highBit} lies outside BitsAllocated ${bitsAllocated}`,
-    file,
-  );
-  ensure(
-    samplesPerPixel === 1 || samplesPerPixel === 3,
-    'UNSUPPORTED',
-    () => `SamplesPerPixel ${samplesPerPixel} is not supported (1 or 3)`,
-    file,
-  );
+  ensure(bitsStored >= 1 && bitsStored <= bitsAllocated, 'INCONSISTENT', () => `BitsStored ${bitsStored} exceeds BitsAllocated ${bitsAllocated}`, file);
+  ensure(highBit < bitsAllocated, 'INCONSISTENT', () => `HighBit ${highBit} lies outside BitsAllocated ${bitsAllocated}`, file);
+  ensure(samplesPerPixel === 1 || samplesPerPixel === 3, 'UNSUPPORTED', () => `SamplesPerPixel ${samplesPerPixel} is not supported (1 or 3)`, file);
   ensure(pixelRepresentation === 0 || pixelRepresentation === 1, 'MALFORMED', () => `PixelRepresentation ${pixelRepresentation} is neither 0 nor 1`, file);
   ensure(planar === 0 || planar === 1, 'MALFORMED', () => `PlanarConfiguration ${planar} is neither 0 nor 1`, file);
   ensure(Number.isInteger(framesValue) && framesValue >= 1, 'MALFORMED', () => `NumberOfFrames '${framesValue}' is not a positive integer`, file);

@@ -45,7 +45,7 @@ export async function decodeDicomBytes(bytes: Uint8Array, file: string): Promise
   }
   const pixelElement = ds.elements[TAG.pixelData];
   if (pixelElement === undefined) {
-    const kind = ds.elements[TAG.floatPixelData] ?? ds.elements[TAG.doubleFloatPixelData] ? 'float pixel data, which is not supported' : 'no pixel data';
+    const kind = (ds.elements[TAG.floatPixelData] ?? ds.elements[TAG.doubleFloatPixelData]) ? 'float pixel data, which is not supported' : 'no pixel data';
     throw new OpenBmdError('NO_PIXEL_DATA', `contains ${kind} (SOP class ${readString(ds, TAG.sopClassUid) ?? 'unknown'})`, { file });
   }
   const pixel = readPixelDescription(ds, file);
@@ -53,16 +53,19 @@ export async function decodeDicomBytes(bytes: Uint8Array, file: string): Promise
   const frameBytes = extractFrameBytes(ds, pixelElement, pixel, encapsulated, file);
   const codecs = encapsulated && syntax.encoding !== 'rle' ? await loadWasmCodecs() : undefined;
   if (pixel.bitsAllocated === 1 && encapsulated) throw new OpenBmdError('UNSUPPORTED', 'compressed bit-packed pixel data is not supported', { file });
-  const frames: StoredSamples[] = pixel.bitsAllocated === 1 ? decodeBitPackedFrames(frameBytes[0]!, pixel) : frameBytes.map((encoded) => {
-    switch (syntax.encoding) {
-      case 'native':
-        return decodeNativeFrame(encoded, pixel, syntax.bigEndian, file);
-      case 'rle':
-        return decodeRleFrame(encoded, pixel, file);
-      default:
-        return decodeCompressedFrame(syntax.encoding, encoded, pixel, codecs!, file);
-    }
-  });
+  const frames: StoredSamples[] =
+    pixel.bitsAllocated === 1
+      ? decodeBitPackedFrames(frameBytes[0]!, pixel)
+      : frameBytes.map((encoded) => {
+          switch (syntax.encoding) {
+            case 'native':
+              return decodeNativeFrame(encoded, pixel, syntax.bigEndian, file);
+            case 'rle':
+              return decodeRleFrame(encoded, pixel, file);
+            default:
+              return decodeCompressedFrame(syntax.encoding, encoded, pixel, codecs!, file);
+          }
+        });
   const slope = readNumber(ds, TAG.rescaleSlope, file) ?? 1;
   const intercept = readNumber(ds, TAG.rescaleIntercept, file) ?? 0;
   if (slope === 0) throw new OpenBmdError('MALFORMED', 'RescaleSlope is 0', { file });

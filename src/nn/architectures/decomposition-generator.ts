@@ -30,8 +30,19 @@ export function decompositionGenerator(tf: Tf, o: DecompositionGeneratorOptions)
   let index = 0;
   const init = (): ReturnType<Tf['initializers']['heNormal']> => tf.initializers.heNormal({ seed: seed + index++ });
   const conv = (x: SymbolicTensor, filters: number, size: number, stride = 1, name?: string): SymbolicTensor =>
-    tf.layers.conv2d({ filters, kernelSize: size, strides: stride, padding: 'same', useBias: false, kernelInitializer: init(), ...(name === undefined ? {} : { name }) }).apply(x) as SymbolicTensor;
-  const bn = (x: SymbolicTensor, name?: string): SymbolicTensor => tf.layers.batchNormalization({ momentum: 0.9, ...(name === undefined ? {} : { name }) }).apply(x) as SymbolicTensor;
+    tf.layers
+      .conv2d({
+        filters,
+        kernelSize: size,
+        strides: stride,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: init(),
+        ...(name === undefined ? {} : { name }),
+      })
+      .apply(x) as SymbolicTensor;
+  const bn = (x: SymbolicTensor, name?: string): SymbolicTensor =>
+    tf.layers.batchNormalization({ momentum: 0.9, ...(name === undefined ? {} : { name }) }).apply(x) as SymbolicTensor;
   const relu = (x: SymbolicTensor): SymbolicTensor => tf.layers.activation({ activation: 'relu' }).apply(x) as SymbolicTensor;
   const base = o.baseFilters ?? 8;
   const downsamplings = o.downsamplings ?? 2;
@@ -50,10 +61,23 @@ export function decompositionGenerator(tf: Tf, o: DecompositionGeneratorOptions)
   if (blocks === 0) x = tf.layers.activation({ activation: 'linear', name: ENCODER_OUTPUT_LAYER }).apply(x) as SymbolicTensor;
   for (let d = 0; d < downsamplings; d++) {
     filters /= 2;
-    x = relu(bn(tf.layers.conv2dTranspose({ filters, kernelSize: 3, strides: 2, padding: 'same', useBias: false, kernelInitializer: init() }).apply(x) as SymbolicTensor));
+    x = relu(
+      bn(
+        tf.layers
+          .conv2dTranspose({ filters, kernelSize: 3, strides: 2, padding: 'same', useBias: false, kernelInitializer: init() })
+          .apply(x) as SymbolicTensor,
+      ),
+    );
   }
   const output = tf.layers
-    .conv2d({ filters: o.outputChannels ?? 1, kernelSize: 7, padding: 'same', activation: o.outputActivation ?? 'linear', kernelInitializer: tf.initializers.glorotNormal({ seed: seed + 5000 }), name: 'decomposed' })
+    .conv2d({
+      filters: o.outputChannels ?? 1,
+      kernelSize: 7,
+      padding: 'same',
+      activation: o.outputActivation ?? 'linear',
+      kernelInitializer: tf.initializers.glorotNormal({ seed: seed + 5000 }),
+      name: 'decomposed',
+    })
     .apply(x) as SymbolicTensor;
   return tf.model({ inputs: input, outputs: output, name: o.name ?? 'decomposition-generator' });
 }

@@ -66,7 +66,8 @@ export function denseNetFeatures(tf: Tf, input: SymbolicTensor, o: DenseNetOptio
   };
   const batchNorm = (x: SymbolicTensor): SymbolicTensor => batchNormNd(tf, x);
   const bnRelu = (x: SymbolicTensor): SymbolicTensor => tf.layers.activation({ activation: 'relu' }).apply(batchNorm(x)) as SymbolicTensor;
-  const pool = (x: SymbolicTensor): SymbolicTensor => (dims === 2 ? tf.layers.averagePooling2d({ poolSize: 2, strides: 2 }) : tf.layers.averagePooling3d({ poolSize: 2, strides: 2 })).apply(x) as SymbolicTensor;
+  const pool = (x: SymbolicTensor): SymbolicTensor =>
+    (dims === 2 ? tf.layers.averagePooling2d({ poolSize: 2, strides: 2 }) : tf.layers.averagePooling3d({ poolSize: 2, strides: 2 })).apply(x) as SymbolicTensor;
   let x = conv(input, o.initialFilters ?? 2 * k, 3, o.stemStride ?? 1);
   if (o.stemPool ?? false) {
     const poolConfig = { poolSize: 3, strides: 2, padding: 'same' as const };
@@ -100,7 +101,11 @@ export function denseNet(tf: Tf, o: DenseNetOptions): tfTypes.LayersModel {
     const average = o.inputShape.length === 4 ? globalAveragePooling3d(tf, input) : (tf.layers.globalAveragePooling2d({}).apply(input) as SymbolicTensor);
     features = tf.layers.concatenate({ axis: -1 }).apply([features, average]) as SymbolicTensor;
   }
-  const head = tf.layers.dense({ units: o.outputs, activation: o.outputActivation ?? 'linear', kernelInitializer: tf.initializers.glorotNormal({ seed: (o.seed ?? 1) + 10_000 }) });
+  const head = tf.layers.dense({
+    units: o.outputs,
+    activation: o.outputActivation ?? 'linear',
+    kernelInitializer: tf.initializers.glorotNormal({ seed: (o.seed ?? 1) + 10_000 }),
+  });
   const output = head.apply(features) as SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: output, name: o.name ?? `densenet-bc-${o.inputShape.length - 1}d` });
   if (o.inputAverageSkip === true && o.inputAverageWeights !== undefined) startFromInputAverage(tf, head, o.inputAverageWeights, o.outputs);

@@ -42,13 +42,17 @@ export function multiScalePatchGan(tf: Tf, o: MultiScalePatchGanOptions): tfType
     let x = scaled;
     let filters = base;
     for (let l = 0; l <= layers; l++) {
-      x = tf.layers.conv2d({ filters, kernelSize: 4, strides: l < layers ? 2 : 1, padding: 'same', kernelInitializer: init(), useBias: l === 0 }).apply(x) as SymbolicTensor;
+      x = tf.layers
+        .conv2d({ filters, kernelSize: 4, strides: l < layers ? 2 : 1, padding: 'same', kernelInitializer: init(), useBias: l === 0 })
+        .apply(x) as SymbolicTensor;
       if (l > 0) x = tf.layers.batchNormalization({ momentum: 0.9 }).apply(x) as SymbolicTensor;
       x = tf.layers.leakyReLU({ alpha: 0.2 }).apply(x) as SymbolicTensor;
       outputs.push(x);
       filters = Math.min(filters * 2, base * 8);
     }
-    outputs.push(tf.layers.conv2d({ filters: 1, kernelSize: 4, padding: 'same', kernelInitializer: init(), name: `patch_logits_${k + 1}` }).apply(x) as SymbolicTensor);
+    outputs.push(
+      tf.layers.conv2d({ filters: 1, kernelSize: 4, padding: 'same', kernelInitializer: init(), name: `patch_logits_${k + 1}` }).apply(x) as SymbolicTensor,
+    );
   }
   return tf.model({ inputs: [condition, image], outputs, name: o.name ?? 'multi-scale-patchgan' });
 }

@@ -28,7 +28,8 @@ export interface SeResUNet3DOptions {
 
 export function seResUNet3d(tf: Tf, o: SeResUNet3DOptions): tfTypes.LayersModel {
   const [d, h, w] = o.inputShape;
-  if (d % 2 !== 0 || h % 2 !== 0 || w % 2 !== 0) throw new OpenBmdError('BAD_ARGUMENT', `SE residual U-Net input must have even depth, height and width, got [${o.inputShape.join(', ')}]`);
+  if (d % 2 !== 0 || h % 2 !== 0 || w % 2 !== 0)
+    throw new OpenBmdError('BAD_ARGUMENT', `SE residual U-Net input must have even depth, height and width, got [${o.inputShape.join(', ')}]`);
   const seed = o.seed ?? 1;
   let index = 0;
   const init = (): ReturnType<Tf['initializers']['heNormal']> => tf.initializers.heNormal({ seed: seed + index++ });
@@ -66,7 +67,13 @@ export function seResUNet3d(tf: Tf, o: SeResUNet3DOptions): tfTypes.LayersModel 
   const up = tf.layers.conv3dTranspose({ filters: base, kernelSize: 2, strides: 2, padding: 'same', kernelInitializer: init() }).apply(x) as SymbolicTensor;
   x = relu(batchNormNd(tf, conv(tf.layers.concatenate({ axis: -1 }).apply([stem, up]) as SymbolicTensor, base, 3)));
   const output = tf.layers
-    .conv3d({ filters: o.classes, kernelSize: 1, padding: 'same', activation: o.classes === 1 ? 'sigmoid' : 'softmax', kernelInitializer: tf.initializers.glorotNormal({ seed: seed + 5000 }) })
+    .conv3d({
+      filters: o.classes,
+      kernelSize: 1,
+      padding: 'same',
+      activation: o.classes === 1 ? 'sigmoid' : 'softmax',
+      kernelInitializer: tf.initializers.glorotNormal({ seed: seed + 5000 }),
+    })
     .apply(x) as SymbolicTensor;
   return tf.model({ inputs: input, outputs: output, name: o.name ?? 'se-res-unet-3d' });
 }

@@ -31,12 +31,26 @@ export function spatialConfigurationNet(tf: Tf, o: SpatialConfigurationOptions):
   const init = (): ReturnType<Tf['initializers']['heNormal']> => tf.initializers.heNormal({ seed: seed + 7000 + index++ });
   const input = tf.input({ shape: o.inputShape, name: 'image' });
   const features = uNetFeatures(tf, input, { inputShape: o.inputShape, baseFilters: o.baseFilters ?? 8, depth: o.depth ?? 2, seed });
-  const local = tf.layers.conv2d({ filters: o.landmarks, kernelSize: 1, padding: 'same', kernelInitializer: init(), name: 'local_appearance' }).apply(features) as SymbolicTensor;
+  const local = tf.layers
+    .conv2d({ filters: o.landmarks, kernelSize: 1, padding: 'same', kernelInitializer: init(), name: 'local_appearance' })
+    .apply(features) as SymbolicTensor;
   const f = o.configurationDownsampling ?? 4;
   const k = o.configurationKernel ?? 7;
   let sc = tf.layers.averagePooling2d({ poolSize: f, strides: f }).apply(local) as SymbolicTensor;
-  for (let i = 0; i < 3; i++) sc = tf.layers.conv2d({ filters: o.configurationFilters ?? 16, kernelSize: k, padding: 'same', activation: 'relu', kernelInitializer: init() }).apply(sc) as SymbolicTensor;
-  sc = tf.layers.conv2d({ filters: o.landmarks, kernelSize: k, padding: 'same', activation: 'tanh', kernelInitializer: tf.initializers.zeros(), biasInitializer: tf.initializers.ones() }).apply(sc) as SymbolicTensor;
+  for (let i = 0; i < 3; i++)
+    sc = tf.layers
+      .conv2d({ filters: o.configurationFilters ?? 16, kernelSize: k, padding: 'same', activation: 'relu', kernelInitializer: init() })
+      .apply(sc) as SymbolicTensor;
+  sc = tf.layers
+    .conv2d({
+      filters: o.landmarks,
+      kernelSize: k,
+      padding: 'same',
+      activation: 'tanh',
+      kernelInitializer: tf.initializers.zeros(),
+      biasInitializer: tf.initializers.ones(),
+    })
+    .apply(sc) as SymbolicTensor;
   sc = tf.layers.upSampling2d({ size: [f, f], interpolation: 'bilinear' }).apply(sc) as SymbolicTensor;
   const heatmaps = tf.layers.multiply({ name: 'heatmaps' }).apply([local, sc]) as SymbolicTensor;
   return tf.model({ inputs: input, outputs: heatmaps, name: o.name ?? 'spatial-configuration-net' });

@@ -28,7 +28,13 @@ export function uNet(tf: Tf, o: UNetOptions): tfTypes.LayersModel {
   const input = tf.input({ shape: o.inputShape, name: 'image' });
   const features = uNetFeatures(tf, input, o);
   const output = tf.layers
-    .conv2d({ filters: o.classes, kernelSize: 1, padding: 'same', activation: o.classes === 1 ? 'sigmoid' : 'softmax', kernelInitializer: tf.initializers.heNormal({ seed: (o.seed ?? 1) + 5000 }) })
+    .conv2d({
+      filters: o.classes,
+      kernelSize: 1,
+      padding: 'same',
+      activation: o.classes === 1 ? 'sigmoid' : 'softmax',
+      kernelInitializer: tf.initializers.heNormal({ seed: (o.seed ?? 1) + 5000 }),
+    })
     .apply(features) as SymbolicTensor;
   return tf.model({ inputs: input, outputs: output, name: o.name ?? (o.attentionGates === true ? 'attention-unet' : 'unet') });
 }

@@ -19,7 +19,8 @@ interface FilterGradAttrs {
  * read) with dy as the filter, dilated by the forward stride, stride 1, valid padding.
  */
 export function conv2dBackpropFilterKernel(backendName: string): KernelConfig {
-  const call = (name: string, inputs: Record<string, TensorInfo>, backend: tf.KernelBackend, attrs: Record<string, unknown>): TensorInfo => callKernel(name, backendName, backend, inputs, attrs);
+  const call = (name: string, inputs: Record<string, TensorInfo>, backend: tf.KernelBackend, attrs: Record<string, unknown>): TensorInfo =>
+    callKernel(name, backendName, backend, inputs, attrs);
   return {
     kernelName: 'Conv2DBackpropFilter',
     backendName,
@@ -44,7 +45,12 @@ export function conv2dBackpropFilterKernel(backendName: string): KernelConfig {
       // Rows -top .. -top + spanH - 1 of x (zeros outside), likewise columns.
       const padded = keep(
         call('PadV2', { x }, backend, {
-          paddings: [[0, 0], [top, Math.max(0, spanH - top - xShape[1])], [left, Math.max(0, spanW - left - xShape[2])], [0, 0]],
+          paddings: [
+            [0, 0],
+            [top, Math.max(0, spanH - top - xShape[1])],
+            [left, Math.max(0, spanW - left - xShape[2])],
+            [0, 0],
+          ],
           constantValue: 0,
         }),
       );

@@ -41,14 +41,39 @@ export function conv2dBackpropInputKernel(backendName: string): KernelConfig {
       const filterInfo: TensorInfo = hostTensor(backend, flipped, [fh, fw, cout, cin]);
       if (sh === 1 && sw === 1) {
         // Stride 1: nothing to spread; the backend pads dy itself (no copy through the host).
-        const pad = [[0, 0], [before[0], size[0] - oh - before[0]], [before[1], size[1] - ow - before[1]], [0, 0]];
-        const direct = callKernel('Conv2D', backendName, backend, { x: dy, filter: filterInfo }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] });
+        const pad = [
+          [0, 0],
+          [before[0], size[0] - oh - before[0]],
+          [before[1], size[1] - ow - before[1]],
+          [0, 0],
+        ];
+        const direct = callKernel(
+          'Conv2D',
+          backendName,
+          backend,
+          { x: dy, filter: filterInfo },
+          { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] },
+        );
         backend.disposeData(filterInfo.dataId);
         return direct;
       }
-      const spread = spreadOnStrideGrid(backend.readSync(dy.dataId) as Float32Array, n, [1, oh, ow], cout, [0, before[0], before[1]], [1, sh, sw], [1, size[0], size[1]]);
+      const spread = spreadOnStrideGrid(
+        backend.readSync(dy.dataId) as Float32Array,
+        n,
+        [1, oh, ow],
+        cout,
+        [0, before[0], before[1]],
+        [1, sh, sw],
+        [1, size[0], size[1]],
+      );
       const spreadInfo = hostTensor(backend, spread, [n, size[0], size[1], cout]);
-      const result = callKernel('Conv2D', backendName, backend, { x: spreadInfo, filter: filterInfo }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
+      const result = callKernel(
+        'Conv2D',
+        backendName,
+        backend,
+        { x: spreadInfo, filter: filterInfo },
+        { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] },
+      );
       backend.disposeData(spreadInfo.dataId);
       backend.disposeData(filterInfo.dataId);
       return result;

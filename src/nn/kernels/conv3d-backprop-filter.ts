@@ -52,12 +52,23 @@ export function conv3dBackpropFilterKernel(backendName: string): KernelConfig {
       const stackedInfo = hostTensor(backend, stacked, [n * od, height, width, fd * cin]);
       const dySlices: TensorInfo = { dataId: dy.dataId, shape: [n * od, oh, ow, cout], dtype: 'float32' };
       const p = info.padInfo;
-      const planar = callKernel('Conv2DBackpropFilter', backendName, backend, { x: stackedInfo, dy: dySlices }, {
-        strides: [info.strideHeight, info.strideWidth],
-        pad: [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]],
-        dataFormat: 'NHWC',
-        filterShape: [fh, fw, fd * cin, cout],
-      });
+      const planar = callKernel(
+        'Conv2DBackpropFilter',
+        backendName,
+        backend,
+        { x: stackedInfo, dy: dySlices },
+        {
+          strides: [info.strideHeight, info.strideWidth],
+          pad: [
+            [0, 0],
+            [p.top, p.bottom],
+            [p.left, p.right],
+            [0, 0],
+          ],
+          dataFormat: 'NHWC',
+          filterShape: [fh, fw, fd * cin, cout],
+        },
+      );
       backend.disposeData(stackedInfo.dataId);
       // [fh, fw, fd * cin, cout] -> [fd, fh, fw, cin, cout].
       const g2 = backend.readSync(planar.dataId) as Float32Array;

@@ -44,12 +44,23 @@ export function conv3dBackpropInputKernel(backendName: string): KernelConfig {
       const filterInfo = hostTensor(backend, stacked, [fh, fw, fd * cin, cout]);
       const dySlices: TensorInfo = { dataId: dy.dataId, shape: [n * od, oh, ow, cout], dtype: 'float32' };
       const p = info.padInfo;
-      const planar = callKernel('Conv2DBackpropInput', backendName, backend, { dy: dySlices, filter: filterInfo }, {
-        strides: [info.strideHeight, info.strideWidth],
-        pad: [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]],
-        dataFormat: 'NHWC',
-        inputShape: [n * od, height, width, fd * cin],
-      });
+      const planar = callKernel(
+        'Conv2DBackpropInput',
+        backendName,
+        backend,
+        { dy: dySlices, filter: filterInfo },
+        {
+          strides: [info.strideHeight, info.strideWidth],
+          pad: [
+            [0, 0],
+            [p.top, p.bottom],
+            [p.left, p.right],
+            [0, 0],
+          ],
+          dataFormat: 'NHWC',
+          inputShape: [n * od, height, width, fd * cin],
+        },
+      );
       backend.disposeData(filterInfo.dataId);
       const r = backend.readSync(planar.dataId) as Float32Array;
       backend.disposeData(planar.dataId);

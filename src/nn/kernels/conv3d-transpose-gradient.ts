@@ -21,7 +21,8 @@ export const conv3dTransposeGradient: GradConfig = {
     const gradient = ddx as Tensor5D;
     return {
       dy: () => tf.conv3d(gradient, filter, a.strides, a.pad),
-      filter: () => tf.engine().runKernel('Conv3DBackpropFilterV2', { x: gradient, dy }, { strides: a.strides, pad: a.pad, filterShape: filter.shape }) as Tensor,
+      filter: () =>
+        tf.engine().runKernel('Conv3DBackpropFilterV2', { x: gradient, dy }, { strides: a.strides, pad: a.pad, filterShape: filter.shape }) as Tensor,
     };
   },
 };

@@ -30,7 +30,8 @@ export function conv3dKernel(backendName: string): KernelConfig {
       const xShape = x.shape as [number, number, number, number, number];
       const filterShape = filter.shape as [number, number, number, number, number];
       const info = tf.backend_util.computeConv3DInfo(xShape, filterShape, a.strides, a.dilations, a.pad);
-      if (info.dilationDepth !== 1 || info.dilationHeight !== 1 || info.dilationWidth !== 1) throw new OpenBmdError('UNSUPPORTED', 'Conv3D: dilations other than 1 are not supported');
+      if (info.dilationDepth !== 1 || info.dilationHeight !== 1 || info.dilationWidth !== 1)
+        throw new OpenBmdError('UNSUPPORTED', 'Conv3D: dilations other than 1 are not supported');
       const [n, depth, height, width, cin] = xShape;
       const [fd, fh, fw, , cout] = filterShape;
       const { outDepth, outHeight, outWidth, strideDepth } = info;
@@ -45,12 +46,23 @@ export function conv3dKernel(backendName: string): KernelConfig {
       const slices: TensorInfo = { dataId: x.dataId, shape: [n * depth, height, width, cin], dtype: 'float32' };
       const filterInfo = hostTensor(backend, stacked, [fh, fw, cin, fd * cout]);
       const padInfo = info.padInfo;
-      const planar = callKernel('Conv2D', backendName, backend, { x: slices, filter: filterInfo }, {
-        strides: [info.strideHeight, info.strideWidth],
-        pad: [[0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, 0]],
-        dataFormat: 'NHWC',
-        dilations: [1, 1],
-      });
+      const planar = callKernel(
+        'Conv2D',
+        backendName,
+        backend,
+        { x: slices, filter: filterInfo },
+        {
+          strides: [info.strideHeight, info.strideWidth],
+          pad: [
+            [0, 0],
+            [padInfo.top, padInfo.bottom],
+            [padInfo.left, padInfo.right],
+            [0, 0],
+          ],
+          dataFormat: 'NHWC',
+          dilations: [1, 1],
+        },
+      );
       backend.disposeData(filterInfo.dataId);
       const y2 = backend.readSync(planar.dataId) as Float32Array;
       backend.disposeData(planar.dataId);

@@ -3,7 +3,13 @@ import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../core/errors.js';
 
 /** Runs another kernel of the same backend directly (composed kernels are built from these). */
-export function callKernel(name: string, backendName: string, backend: tf.KernelBackend, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown>): TensorInfo {
+export function callKernel(
+  name: string,
+  backendName: string,
+  backend: tf.KernelBackend,
+  inputs: Record<string, TensorInfo>,
+  attrs: Record<string, unknown>,
+): TensorInfo {
   const kernel = tf.getKernel(name, backendName);
   if (kernel === undefined) throw new OpenBmdError('INTERNAL', `backend ${backendName} has no ${name} kernel to compose from`);
   return (kernel.kernelFunc as KernelFunc)({ inputs, backend, attrs: attrs as NamedAttrMap }) as TensorInfo;

@@ -98,7 +98,14 @@ export function maxPool3dGradKernel(backendName: string): KernelConfig {
       const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
       const a = attrs as unknown as PoolGradAttrs;
       const shape = input.shape as [number, number, number, number, number];
-      const info = tf.backend_util.computePool3DInfo(shape, a.filterSize as [number, number, number], a.strides as [number, number, number], 1, a.pad as 'valid' | 'same' | number, a.dimRoundingMode);
+      const info = tf.backend_util.computePool3DInfo(
+        shape,
+        a.filterSize as [number, number, number],
+        a.strides as [number, number, number],
+        1,
+        a.pad as 'valid' | 'same' | number,
+        a.dimRoundingMode,
+      );
       const window: Window = {
         n: shape[0],
         channels: shape[4],

@@ -8,7 +8,13 @@ export const TRAINING_LOSSES = ['l1', 'weighted-l1', 'mse', 'cross-entropy', 'di
 export type TrainingLossName = (typeof TRAINING_LOSSES)[number];
 
 /** The scalar loss of one batch; `sampleWeights` is needed by weighted L1 only. */
-export function trainingLoss(tf: typeof tfTypes, name: TrainingLossName, truth: tfTypes.Tensor, predicted: tfTypes.Tensor, sampleWeights: tfTypes.Tensor | undefined): tfTypes.Scalar {
+export function trainingLoss(
+  tf: typeof tfTypes,
+  name: TrainingLossName,
+  truth: tfTypes.Tensor,
+  predicted: tfTypes.Tensor,
+  sampleWeights: tfTypes.Tensor | undefined,
+): tfTypes.Scalar {
   switch (name) {
     case 'l1':
       return l1Loss(tf, truth, predicted);

@@ -34,9 +34,21 @@ export async function saveModelFolder(tf: Tf, dir: string, contents: ModelFolder
   for (const [name, network] of Object.entries(networks)) {
     if (!NETWORK_NAME.test(name)) throw new OpenBmdError('BAD_ARGUMENT', `network name '${name}' must be lower-case letters, digits and dashes`);
     const weightsSha256 = await saveNetworkFiles(tf, network.model, networkDir(dir, name));
-    entries[name] = { spec: { architecture: network.spec.architecture, options: { ...network.spec.options } }, preprocessing: network.preprocessing, parameters: network.model.countParams(), weightsSha256 };
+    entries[name] = {
+      spec: { architecture: network.spec.architecture, options: { ...network.spec.options } },
+      preprocessing: network.preprocessing,
+      parameters: network.model.countParams(),
+      weightsSha256,
+    };
   }
-  const description: ModelDescription = { format: 'openbmd-model', formatVersion: 1, version: OPENBMD_VERSION, createdAt: new Date().toISOString(), ...contents, networks: entries };
+  const description: ModelDescription = {
+    format: 'openbmd-model',
+    formatVersion: 1,
+    version: OPENBMD_VERSION,
+    createdAt: new Date().toISOString(),
+    ...contents,
+    networks: entries,
+  };
   const path = join(dir, MODEL_DESCRIPTION_FILE);
   writeFileSync(`${path}.tmp`, `${JSON.stringify(description, null, 2)}\n`);
   renameSync(`${path}.tmp`, path);
@@ -77,14 +89,23 @@ export function readModelDescription(dir: string): ModelDescription {
  * presence, integrity and input shapes. Any mismatch is a BAD_MODEL error that names the file and
  * says what was expected (the CLI exits 2).
  */
-export async function loadModelFolder(tf: Tf, dir: string, expect: ModelExpectation = {}): Promise<{ description: ModelDescription; networks: Record<string, tfTypes.LayersModel> }> {
+export async function loadModelFolder(
+  tf: Tf,
+  dir: string,
+  expect: ModelExpectation = {},
+): Promise<{ description: ModelDescription; networks: Record<string, tfTypes.LayersModel> }> {
   const description = readModelDescription(dir);
   const descriptionPath = join(dir, MODEL_DESCRIPTION_FILE);
   if (expect.pipeline !== undefined && description.pipeline !== expect.pipeline) {
     throw new OpenBmdError('BAD_MODEL', `this model is for the ${description.pipeline} pipeline, not ${expect.pipeline}`, { file: descriptionPath });
   }
   for (const name of Object.keys(expect.networks ?? {})) {
-    if (description.networks[name] === undefined) throw new OpenBmdError('BAD_MODEL', `the ${expect.pipeline ?? description.pipeline} pipeline needs a network '${name}', which this model lacks (it has: ${Object.keys(description.networks).join(', ') || 'none'})`, { file: descriptionPath });
+    if (description.networks[name] === undefined)
+      throw new OpenBmdError(
+        'BAD_MODEL',
+        `the ${expect.pipeline ?? description.pipeline} pipeline needs a network '${name}', which this model lacks (it has: ${Object.keys(description.networks).join(', ') || 'none'})`,
+        { file: descriptionPath },
+      );
   }
   const networks: Record<string, tfTypes.LayersModel> = {};
   for (const [name, entry] of Object.entries(description.networks)) {
@@ -94,7 +115,9 @@ export async function loadModelFolder(tf: Tf, dir: string, expect: ModelExpectat
     const actual = model.inputs.map((input) => input.shape.slice(1));
     if (wanted !== undefined && JSON.stringify(wanted) !== JSON.stringify(actual)) {
       Object.values(networks).forEach((m) => m.dispose());
-      throw new OpenBmdError('BAD_MODEL', `network '${name}' takes inputs ${JSON.stringify(actual)}, the pipeline gives ${JSON.stringify(wanted)}`, { file: join(networkDir(dir, name), 'model.json') });
+      throw new OpenBmdError('BAD_MODEL', `network '${name}' takes inputs ${JSON.stringify(actual)}, the pipeline gives ${JSON.stringify(wanted)}`, {
+        file: join(networkDir(dir, name), 'model.json'),
+      });
     }
   }
   return { description, networks };

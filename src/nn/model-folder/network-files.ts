@@ -23,7 +23,13 @@ export async function saveNetworkFiles(tf: Tf, model: tfTypes.LayersModel, dir: 
       const weightData = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
       const bytes = new Uint8Array(weightData);
       writeFileSync(join(dir, WEIGHTS_FILE), bytes);
-      const json = { format: 'layers-model', generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`, convertedBy: null, modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }] };
+      const json = {
+        format: 'layers-model',
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+      };
       writeFileSync(join(dir, TOPOLOGY_FILE), JSON.stringify(json));
       digest = sha256(bytes);
       return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.byteLength } });
@@ -42,7 +48,8 @@ export async function loadNetworkFiles(tf: Tf, dir: string, expectedSha256: stri
   const weightsPath = join(dir, WEIGHTS_FILE);
   for (const path of [topologyPath, weightsPath]) if (!existsSync(path)) throw new OpenBmdError('BAD_MODEL', 'network file is missing', { file: path });
   const weights = readFileSync(weightsPath);
-  if (sha256(weights) !== expectedSha256) throw new OpenBmdError('BAD_MODEL', 'network weights are damaged or were replaced (SHA-256 differs from the model description)', { file: weightsPath });
+  if (sha256(weights) !== expectedSha256)
+    throw new OpenBmdError('BAD_MODEL', 'network weights are damaged or were replaced (SHA-256 differs from the model description)', { file: weightsPath });
   let json: { modelTopology?: unknown; weightsManifest?: { weights?: tfTypes.io.WeightsManifestEntry[] }[] };
   try {
     json = JSON.parse(readFileSync(topologyPath, 'utf8')) as typeof json;
@@ -50,7 +57,8 @@ export async function loadNetworkFiles(tf: Tf, dir: string, expectedSha256: stri
     throw new OpenBmdError('BAD_MODEL', `network topology is not readable JSON: ${describeThrown(thrown)}`, { file: topologyPath });
   }
   const weightSpecs = json.weightsManifest?.flatMap((group) => group.weights ?? []);
-  if (typeof json.modelTopology !== 'object' || json.modelTopology === null || weightSpecs === undefined) throw new OpenBmdError('BAD_MODEL', 'network topology lacks modelTopology or weightsManifest', { file: topologyPath });
+  if (typeof json.modelTopology !== 'object' || json.modelTopology === null || weightSpecs === undefined)
+    throw new OpenBmdError('BAD_MODEL', 'network topology lacks modelTopology or weightsManifest', { file: topologyPath });
   const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
   try {
     return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));

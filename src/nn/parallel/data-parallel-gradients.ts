@@ -48,7 +48,9 @@ export class DataParallelGradients implements GradientSource {
     const parts = Math.min(this.workers.length + 1, size);
     const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * size) / parts));
     const weights = this.model.weights.map((w) => w.read().dataSync() as Float32Array);
-    const remote = this.workers.slice(0, parts - 1).map((worker, i) => worker.request({ type: 'gradients', weights, batch: sliceHostBatch(batch, bounds[i + 1]!, bounds[i + 2]!) }));
+    const remote = this.workers
+      .slice(0, parts - 1)
+      .map((worker, i) => worker.request({ type: 'gradients', weights, batch: sliceHostBatch(batch, bounds[i + 1]!, bounds[i + 2]!) }));
     const local = batchGradients(tf, this.model, this.variables, this.loss, sliceHostBatch(batch, 0, bounds[1]!));
     const replies = await Promise.all(remote);
     const localShare = bounds[1]! / size;

@@ -29,7 +29,12 @@ export class NnWorkerProcess {
       this.pending.push({ resolve, reject });
       this.child.send(message);
     });
-    if (reply.type === 'error') throw new OpenBmdError(reply.code as OpenBmdErrorCode, reply.file === undefined ? reply.message : reply.message.replace(`${reply.file}: `, ''), reply.file === undefined ? {} : { file: reply.file });
+    if (reply.type === 'error')
+      throw new OpenBmdError(
+        reply.code as OpenBmdErrorCode,
+        reply.file === undefined ? reply.message : reply.message.replace(`${reply.file}: `, ''),
+        reply.file === undefined ? {} : { file: reply.file },
+      );
     return reply;
   }
 

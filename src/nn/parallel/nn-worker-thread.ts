@@ -34,7 +34,12 @@ export class NnWorkerThread {
       this.pending.push({ resolve, reject });
       this.worker.postMessage(message, transfer);
     });
-    if (reply.type === 'error') throw new OpenBmdError(reply.code as OpenBmdErrorCode, reply.file === undefined ? reply.message : reply.message.replace(`${reply.file}: `, ''), reply.file === undefined ? {} : { file: reply.file });
+    if (reply.type === 'error')
+      throw new OpenBmdError(
+        reply.code as OpenBmdErrorCode,
+        reply.file === undefined ? reply.message : reply.message.replace(`${reply.file}: `, ''),
+        reply.file === undefined ? {} : { file: reply.file },
+      );
     return reply;
   }
 

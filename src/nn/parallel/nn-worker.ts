@@ -69,13 +69,19 @@ function serve(onMessage: (listener: (request: WorkerRequest) => void) => void, 
 
 const port = parentPort;
 if (port !== null) {
-  serve((listener) => port.on('message', listener), (reply, transfer) => port.postMessage(reply, transfer));
+  serve(
+    (listener) => port.on('message', listener),
+    (reply, transfer) => port.postMessage(reply, transfer),
+  );
 } else if (process.send !== undefined) {
   // A forked worker process (parallel folds and inference): its own V8 and wasm instance.
   const send = process.send.bind(process);
   // The parent may already have gone (it stops the others when one task fails): drop the reply then.
-  serve((listener) => process.on('message', listener), (reply) => {
-    if (process.connected) send(reply, undefined, {}, () => undefined);
-  });
+  serve(
+    (listener) => process.on('message', listener),
+    (reply) => {
+      if (process.connected) send(reply, undefined, {}, () => undefined);
+    },
+  );
   process.on('disconnect', () => process.exit(0));
 }

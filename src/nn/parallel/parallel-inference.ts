@@ -21,7 +21,13 @@ export async function predictShare(args: PredictShareArgs): Promise<Float32Array
   const model = networks[args.network];
   if (model === undefined) throw new OpenBmdError('BAD_MODEL', `model has no network '${args.network}'`, { file: args.modelFolder });
   const per = args.inputs.data.length / args.inputs.shape[0]!;
-  const outputs = predictInBatches(tf, model, args.inputs.shape[0]!, (start, size) => tf.tensor(args.inputs.data.subarray(start * per, (start + size) * per), [size, ...args.inputs.shape.slice(1)]), args.batchSize);
+  const outputs = predictInBatches(
+    tf,
+    model,
+    args.inputs.shape[0]!,
+    (start, size) => tf.tensor(args.inputs.data.subarray(start * per, (start + size) * per), [size, ...args.inputs.shape.slice(1)]),
+    args.batchSize,
+  );
   Object.values(networks).forEach((m) => m.dispose());
   return outputs;
 }

@@ -14,7 +14,11 @@ export interface WorkerTask<A> {
  * task order (`onResult` hears each as it arrives, for progress). A failing task rejects with its own
  * error, and the other workers are stopped.
  */
-export async function runTasksInWorkers<A, R>(tasks: WorkerTask<A>[], processes = Math.min(2, availableParallelism()), onResult?: (index: number, result: R) => void): Promise<R[]> {
+export async function runTasksInWorkers<A, R>(
+  tasks: WorkerTask<A>[],
+  processes = Math.min(2, availableParallelism()),
+  onResult?: (index: number, result: R) => void,
+): Promise<R[]> {
   const workers = Array.from({ length: Math.max(1, Math.min(processes, tasks.length)) }, () => new NnWorkerProcess());
   const results: R[] = new Array<R>(tasks.length);
   let next = 0;

@@ -29,7 +29,13 @@ function forward(model: tfTypes.LayersModel, inputs: tfTypes.Tensor[], training:
  * moving averages updated). Gradients come back in the order of `variables`, as tensors the caller
  * disposes.
  */
-export function batchGradients(tf: Tf, model: tfTypes.LayersModel, variables: tfTypes.Variable[], loss: TrainingLossName, batch: HostBatch): { loss: number; gradients: tfTypes.Tensor[] } {
+export function batchGradients(
+  tf: Tf,
+  model: tfTypes.LayersModel,
+  variables: tfTypes.Variable[],
+  loss: TrainingLossName,
+  batch: HostBatch,
+): { loss: number; gradients: tfTypes.Tensor[] } {
   const { inputs, targets, sampleWeights } = batchTensors(tf, batch);
   const { value, grads } = tf.variableGrads(() => trainingLoss(tf, loss, targets, forward(model, inputs, true), sampleWeights), variables);
   const lossValue = value.dataSync()[0]!;

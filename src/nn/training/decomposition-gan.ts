@@ -54,7 +54,15 @@ export interface GanEpochRecord extends EpochRecord {
 }
 
 /** The generator's total loss and its parts for one batch (seed 001 Eq. 7 plus the adversarial term of Eq. 8). */
-function generatorObjective(tf: Tf, generator: tfTypes.LayersModel, discriminator: tfTypes.LayersModel, condition: Tensor, target: Tensor, weights: DecompositionLossWeights, d: DecompositionGanOptions['discriminator']): { total: tfTypes.Scalar; parts: Tensor[] } {
+function generatorObjective(
+  tf: Tf,
+  generator: tfTypes.LayersModel,
+  discriminator: tfTypes.LayersModel,
+  condition: Tensor,
+  target: Tensor,
+  weights: DecompositionLossWeights,
+  d: DecompositionGanOptions['discriminator'],
+): { total: tfTypes.Scalar; parts: Tensor[] } {
   const fake = generator.apply(condition, { training: true }) as Tensor;
   const real = groupPatchGanOutputs(discriminator.apply([condition, target], { training: true }) as Tensor[], d);
   const faked = groupPatchGanOutputs(discriminator.apply([condition, fake], { training: true }) as Tensor[], d);
@@ -75,7 +83,13 @@ function generatorObjective(tf: Tf, generator: tfTypes.LayersModel, discriminato
  * and both optimisers are saved after every epoch and an interrupted run resumes to the same
  * weights. The data's inputs[0] is the X-ray, its targets the DRR.
  */
-export async function trainDecompositionGan(tf: Tf, generator: tfTypes.LayersModel, discriminator: tfTypes.LayersModel, data: TrainingData, o: DecompositionGanOptions): Promise<GanEpochRecord[]> {
+export async function trainDecompositionGan(
+  tf: Tf,
+  generator: tfTypes.LayersModel,
+  discriminator: tfTypes.LayersModel,
+  data: TrainingData,
+  o: DecompositionGanOptions,
+): Promise<GanEpochRecord[]> {
   if (data.count === 0) throw new OpenBmdError('EMPTY_INPUT', `${o.label}: no training samples`);
   const weights = o.lossWeights ?? SEED_001_LOSS_WEIGHTS;
   const gVariables = trainableVariables(generator);
@@ -86,7 +100,20 @@ export async function trainDecompositionGan(tf: Tf, generator: tfTypes.LayersMod
   const batches = Math.max(1, Math.floor(data.count / perBatch));
   const gLengths = modelWeightLengths(generator);
   const runKey = createHash('sha256')
-    .update(JSON.stringify({ label: o.label, seed: o.seed, batchSize: o.batchSize, schedule: o.schedule, weightDecay: o.weightDecay ?? 1e-2, weights, count: data.count, discriminator: o.discriminator, g: gLengths, d: modelWeightLengths(discriminator) }))
+    .update(
+      JSON.stringify({
+        label: o.label,
+        seed: o.seed,
+        batchSize: o.batchSize,
+        schedule: o.schedule,
+        weightDecay: o.weightDecay ?? 1e-2,
+        weights,
+        count: data.count,
+        discriminator: o.discriminator,
+        g: gLengths,
+        d: modelWeightLengths(discriminator),
+      }),
+    )
     .digest('hex')
     .slice(0, 16);
   let history: GanEpochRecord[] = [];
@@ -97,10 +124,20 @@ export async function trainDecompositionGan(tf: Tf, generator: tfTypes.LayersMod
       writeModelWeights(tf, generator, loaded.arrays.weights.slice(0, g));
       writeModelWeights(tf, discriminator, loaded.arrays.weights.slice(g));
       const gv = gVariables.length;
-      gOptimizer.setState({ step: loaded.state.optimizerStep, firstMoments: loaded.arrays.firstMoments.slice(0, gv), secondMoments: loaded.arrays.secondMoments.slice(0, gv) });
-      dOptimizer.setState({ step: loaded.state.optimizerStep, firstMoments: loaded.arrays.firstMoments.slice(gv), secondMoments: loaded.arrays.secondMoments.slice(gv) });
+      gOptimizer.setState({
+        step: loaded.state.optimizerStep,
+        firstMoments: loaded.arrays.firstMoments.slice(0, gv),
+        secondMoments: loaded.arrays.secondMoments.slice(0, gv),
+      });
+      dOptimizer.setState({
+        step: loaded.state.optimizerStep,
+        firstMoments: loaded.arrays.firstMoments.slice(gv),
+        secondMoments: loaded.arrays.secondMoments.slice(gv),
+      });
       history = loaded.state.history as GanEpochRecord[];
-      (o.write ?? ((line: string): void => void process.stderr.write(`${line}\n`)))(`[${o.label}] resuming after epoch ${loaded.state.epochsDone} from ${o.checkpointDir}`);
+      (o.write ?? ((line: string): void => void process.stderr.write(`${line}\n`)))(
+        `[${o.label}] resuming after epoch ${loaded.state.epochsDone} from ${o.checkpointDir}`,
+      );
     }
   }
   const progress = new TrainingProgress(o.label, Math.max(0, o.epochs - history.length) * batches * perBatch, o.write);
@@ -122,7 +159,10 @@ export async function trainDecompositionGan(tf: Tf, generator: tfTypes.LayersMod
         const faked = groupPatchGanOutputs(discriminator.apply([condition, fake], { training: true }) as Tensor[], o.discriminator);
         return discriminatorLoss(tf, real.logits, faked.logits);
       }, dVariables);
-      dOptimizer.apply(dVariables.map((v) => dStep.grads[v.name]!), learningRate);
+      dOptimizer.apply(
+        dVariables.map((v) => dStep.grads[v.name]!),
+        learningRate,
+      );
       sums.d += dStep.value.dataSync()[0]!;
       tf.dispose([fake, dStep.value, ...Object.values(dStep.grads)]);
       // Generator step, with the discriminator's variables left alone.
@@ -132,9 +172,13 @@ export async function trainDecompositionGan(tf: Tf, generator: tfTypes.LayersMod
         parts = objective.parts.map((p) => p.dataSync()[0]!);
         return objective.total;
       }, gVariables);
-      gOptimizer.apply(gVariables.map((v) => gStep.grads[v.name]!), learningRate);
+      gOptimizer.apply(
+        gVariables.map((v) => gStep.grads[v.name]!),
+        learningRate,
+      );
       const gLoss = gStep.value.dataSync()[0]!;
-      if (!Number.isFinite(gLoss)) throw new OpenBmdError('INTERNAL', `${o.label}: the generator loss became ${gLoss} at epoch ${epoch}; lower the learning rate`);
+      if (!Number.isFinite(gLoss))
+        throw new OpenBmdError('INTERNAL', `${o.label}: the generator loss became ${gLoss} at epoch ${epoch}; lower the learning rate`);
       sums.g += gLoss;
       sums.l1 += parts[0]!;
       sums.gc += parts[1]!;
@@ -142,14 +186,44 @@ export async function trainDecompositionGan(tf: Tf, generator: tfTypes.LayersMod
       tf.dispose([gStep.value, ...Object.values(gStep.grads), condition, target]);
       progress.batch(epoch, o.epochs, b + 1, batches, perBatch, gLoss);
     }
-    const record: GanEpochRecord = { epoch, trainLoss: sums.g / batches, validationLoss: null, learningRate, seconds: (Date.now() - started) / 1000, discriminatorLoss: sums.d / batches, l1: sums.l1 / batches, gradientCorrelationLoss: sums.gc / batches, featureMatching: sums.fm / batches };
+    const record: GanEpochRecord = {
+      epoch,
+      trainLoss: sums.g / batches,
+      validationLoss: null,
+      learningRate,
+      seconds: (Date.now() - started) / 1000,
+      discriminatorLoss: sums.d / batches,
+      l1: sums.l1 / batches,
+      gradientCorrelationLoss: sums.gc / batches,
+      featureMatching: sums.fm / batches,
+    };
     history.push(record);
-    progress.epoch(epoch, o.epochs, record.trainLoss, undefined, learningRate, `(D ${record.discriminatorLoss.toFixed(3)}, L1 ${record.l1.toFixed(4)}, GC loss ${record.gradientCorrelationLoss.toFixed(3)}, FM ${record.featureMatching.toFixed(3)})`);
+    progress.epoch(
+      epoch,
+      o.epochs,
+      record.trainLoss,
+      undefined,
+      learningRate,
+      `(D ${record.discriminatorLoss.toFixed(3)}, L1 ${record.l1.toFixed(4)}, GC loss ${record.gradientCorrelationLoss.toFixed(3)}, FM ${record.featureMatching.toFixed(3)})`,
+    );
     if (o.checkpointDir !== undefined) {
       const gState = gOptimizer.getState();
       const dState = dOptimizer.getState();
-      const state: CheckpointState = { runKey, epochsDone: epoch, history, bestEpoch: null, bestLoss: null, epochsWithoutImprovement: 0, optimizerStep: gState.step };
-      saveCheckpoint(o.checkpointDir, state, { weights: [...readModelWeights(generator), ...readModelWeights(discriminator)], firstMoments: [...gState.firstMoments, ...dState.firstMoments], secondMoments: [...gState.secondMoments, ...dState.secondMoments], best: null });
+      const state: CheckpointState = {
+        runKey,
+        epochsDone: epoch,
+        history,
+        bestEpoch: null,
+        bestLoss: null,
+        epochsWithoutImprovement: 0,
+        optimizerStep: gState.step,
+      };
+      saveCheckpoint(o.checkpointDir, state, {
+        weights: [...readModelWeights(generator), ...readModelWeights(discriminator)],
+        firstMoments: [...gState.firstMoments, ...dState.firstMoments],
+        secondMoments: [...gState.secondMoments, ...dState.secondMoments],
+        best: null,
+      });
     }
     o.onEpochEnd?.(record);
   }

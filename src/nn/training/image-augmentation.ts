@@ -42,7 +42,14 @@ const uniform = (random: SeededRandom, range: number): number => (2 * random.nex
 
 function compose(p: Affine, q: Affine): Affine {
   // p after q.
-  return [p[0] * q[0] + p[1] * q[3], p[0] * q[1] + p[1] * q[4], p[0] * q[2] + p[1] * q[5] + p[2], p[3] * q[0] + p[4] * q[3], p[3] * q[1] + p[4] * q[4], p[3] * q[2] + p[4] * q[5] + p[5]];
+  return [
+    p[0] * q[0] + p[1] * q[3],
+    p[0] * q[1] + p[1] * q[4],
+    p[0] * q[2] + p[1] * q[5] + p[2],
+    p[3] * q[0] + p[4] * q[3],
+    p[3] * q[1] + p[4] * q[4],
+    p[3] * q[2] + p[4] * q[5] + p[5],
+  ];
 }
 
 export function invertAffine(m: Affine): Affine {
@@ -86,7 +93,15 @@ export function drawAugmentation(ranges: AugmentationRanges, columns: number, ro
  * Resamples an interleaved [rows, columns, channels] image through the inverse of `forward`:
  * bilinear for images and probability maps, nearest for label maps. Outside the input is `fill`.
  */
-export function warpImage(data: Float32Array, columns: number, rows: number, channels: number, forward: Affine, interpolation: 'bilinear' | 'nearest', fill = 0): Float32Array {
+export function warpImage(
+  data: Float32Array,
+  columns: number,
+  rows: number,
+  channels: number,
+  forward: Affine,
+  interpolation: 'bilinear' | 'nearest',
+  fill = 0,
+): Float32Array {
   const inverse = invertAffine(forward);
   const out = new Float32Array(data.length);
   for (let y = 0; y < rows; y++) {

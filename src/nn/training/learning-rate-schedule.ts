@@ -16,7 +16,8 @@ export interface CosineWarmRestarts {
 export function cosineWarmRestartsRate(s: CosineWarmRestarts, epoch: number): number {
   const min = s.minLearningRate ?? 0;
   const multiplier = s.periodMultiplier ?? 1;
-  if (!(s.firstPeriodEpochs > 0) || !(multiplier >= 1)) throw new OpenBmdError('BAD_ARGUMENT', 'cosine warm restarts need a positive first period and a multiplier >= 1');
+  if (!(s.firstPeriodEpochs > 0) || !(multiplier >= 1))
+    throw new OpenBmdError('BAD_ARGUMENT', 'cosine warm restarts need a positive first period and a multiplier >= 1');
   const warmup = s.warmupEpochs ?? 0;
   if (epoch < warmup) return min + ((s.maxLearningRate - min) * epoch) / warmup;
   let t = epoch - warmup;

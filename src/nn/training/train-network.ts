@@ -84,7 +84,8 @@ export async function trainNetwork(tf: Tf, model: tfTypes.LayersModel, data: Tra
   if (data.count === 0) throw new OpenBmdError('EMPTY_INPUT', `${o.label}: no training samples`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new OpenBmdError('BAD_ARGUMENT', `${o.label}: batch size must be a positive integer`);
   const variables = trainableVariables(model);
-  const parallel = o.parallel !== undefined && o.parallel.cores > 1 ? await DataParallelGradients.start(tf, model, o.parallel.spec, o.loss, o.parallel.cores) : undefined;
+  const parallel =
+    o.parallel !== undefined && o.parallel.cores > 1 ? await DataParallelGradients.start(tf, model, o.parallel.spec, o.loss, o.parallel.cores) : undefined;
   const source: GradientSource = parallel ?? { compute: (batch) => Promise.resolve(batchGradients(tf, model, variables, o.loss, batch)) };
   try {
     return await runEpochs(tf, model, data, o, variables, source);
@@ -93,18 +94,42 @@ export async function trainNetwork(tf: Tf, model: tfTypes.LayersModel, data: Tra
   }
 }
 
-async function runEpochs(tf: Tf, model: tfTypes.LayersModel, data: TrainingData, o: TrainNetworkOptions, variables: tfTypes.Variable[], source: GradientSource): Promise<TrainNetworkResult> {
+async function runEpochs(
+  tf: Tf,
+  model: tfTypes.LayersModel,
+  data: TrainingData,
+  o: TrainNetworkOptions,
+  variables: tfTypes.Variable[],
+  source: GradientSource,
+): Promise<TrainNetworkResult> {
   const optimizer = new AdamW(tf, variables, { weightDecay: o.weightDecay ?? 1e-2 });
   const weightShapes = model.weights.map((w) => w.read().shape);
   const runKey = createHash('sha256')
-    .update(JSON.stringify({ label: o.label, loss: o.loss, batchSize: o.batchSize, cores: o.parallel?.cores ?? 1, seed: o.seed, schedule: o.schedule, weightDecay: o.weightDecay ?? 1e-2, count: data.count, validation: o.validation?.count ?? 0, weightShapes }))
+    .update(
+      JSON.stringify({
+        label: o.label,
+        loss: o.loss,
+        batchSize: o.batchSize,
+        cores: o.parallel?.cores ?? 1,
+        seed: o.seed,
+        schedule: o.schedule,
+        weightDecay: o.weightDecay ?? 1e-2,
+        count: data.count,
+        validation: o.validation?.count ?? 0,
+        weightShapes,
+      }),
+    )
     .digest('hex')
     .slice(0, 16);
   let state: CheckpointState = { runKey, epochsDone: 0, history: [], bestEpoch: null, bestLoss: null, epochsWithoutImprovement: 0, optimizerStep: 0 };
   let best: Float32Array[] | null = null;
   const write = o.write ?? ((line: string): void => void process.stderr.write(`${line}\n`));
   if (o.checkpointDir !== undefined) {
-    const loaded = loadCheckpoint(o.checkpointDir, runKey, weightShapes.map((shape) => shape.reduce((a, b) => a * b, 1)));
+    const loaded = loadCheckpoint(
+      o.checkpointDir,
+      runKey,
+      weightShapes.map((shape) => shape.reduce((a, b) => a * b, 1)),
+    );
     if (loaded !== undefined) {
       state = loaded.state;
       best = loaded.arrays.best;
@@ -129,7 +154,8 @@ async function runEpochs(tf: Tf, model: tfTypes.LayersModel, data: TrainingData,
       const indices = order.slice(b * perBatch, (b + 1) * perBatch);
       const batch = data.batch(indices, new SeededRandom(batchSeed(o.seed, epoch, b)));
       const { loss, gradients } = await source.compute(batch);
-      if (!Number.isFinite(loss)) throw new OpenBmdError('INTERNAL', `${o.label}: the loss became ${loss} at epoch ${epoch}, batch ${b + 1}; lower the learning rate`);
+      if (!Number.isFinite(loss))
+        throw new OpenBmdError('INTERNAL', `${o.label}: the loss became ${loss} at epoch ${epoch}, batch ${b + 1}; lower the learning rate`);
       learningRate = cosineWarmRestartsRate(o.schedule, epoch - 1 + b / batches);
       optimizer.apply(gradients, learningRate);
       tf.dispose(gradients);
@@ -154,14 +180,33 @@ async function runEpochs(tf: Tf, model: tfTypes.LayersModel, data: TrainingData,
     state.epochsDone = epoch;
     state.optimizerStep = optimizer.step;
     if (patience !== undefined && state.epochsWithoutImprovement >= patience) stoppedEarly = true;
-    progress.epoch(epoch, o.epochs, trainLoss, validationLoss ?? undefined, learningRate, improved ? '(best)' : stoppedEarly ? `(no improvement for ${patience} epochs: stopping)` : '');
+    progress.epoch(
+      epoch,
+      o.epochs,
+      trainLoss,
+      validationLoss ?? undefined,
+      learningRate,
+      improved ? '(best)' : stoppedEarly ? `(no improvement for ${patience} epochs: stopping)` : '',
+    );
     if (o.checkpointDir !== undefined) {
       const moments = optimizer.getState();
-      saveCheckpoint(o.checkpointDir, state, { weights: readModelWeights(model), firstMoments: moments.firstMoments, secondMoments: moments.secondMoments, best });
+      saveCheckpoint(o.checkpointDir, state, {
+        weights: readModelWeights(model),
+        firstMoments: moments.firstMoments,
+        secondMoments: moments.secondMoments,
+        best,
+      });
     }
     o.onEpochEnd?.(record);
   }
   if (best !== null) writeModelWeights(tf, model, best);
   optimizer.dispose();
-  return { history: state.history, bestEpoch: state.bestEpoch, bestLoss: state.bestLoss, stoppedEarly, resumedAfterEpoch, samplesPerSecond: progress.samplesPerSecond() };
+  return {
+    history: state.history,
+    bestEpoch: state.bestEpoch,
+    bestLoss: state.bestLoss,
+    stoppedEarly,
+    resumedAfterEpoch,
+    samplesPerSecond: progress.samplesPerSecond(),
+  };
 }

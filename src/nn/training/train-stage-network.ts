@@ -55,5 +55,13 @@ export async function trainStageNetwork(tf: typeof tfTypes, o: StageTrainingOpti
     ...(o.cores > 1 ? { parallel: { spec: o.spec, cores: o.cores } } : {}),
     ...(o.write === undefined ? {} : { write: o.write }),
   });
-  return { model, history: { epochs: result.history, bestEpoch: result.bestEpoch, bestValidationLoss: o.validation !== undefined ? result.bestLoss : null, samplesPerSecond: result.samplesPerSecond } };
+  return {
+    model,
+    history: {
+      epochs: result.history,
+      bestEpoch: result.bestEpoch,
+      bestValidationLoss: o.validation !== undefined ? result.bestLoss : null,
+      samplesPerSecond: result.samplesPerSecond,
+    },
+  };
 }

@@ -34,7 +34,9 @@ export interface CheckpointArrays {
   best: Float32Array[] | null;
 }
 
-const epochSchema = z.object({ epoch: z.number(), trainLoss: z.number(), validationLoss: z.number().nullable(), learningRate: z.number(), seconds: z.number() }).catchall(z.number().nullable());
+const epochSchema = z
+  .object({ epoch: z.number(), trainLoss: z.number(), validationLoss: z.number().nullable(), learningRate: z.number(), seconds: z.number() })
+  .catchall(z.number().nullable());
 const checkpointSchema = z.object({
   format: z.literal('openbmd-training-checkpoint'),
   runKey: z.string(),
@@ -46,7 +48,12 @@ const checkpointSchema = z.object({
   optimizerStep: z.number().int().nonnegative(),
   arraysFile: z.string().regex(/^checkpoint-e\d+\.bin$/),
   sha256: z.string(),
-  lengths: z.object({ weights: z.array(z.number().int()), firstMoments: z.array(z.number().int()), secondMoments: z.array(z.number().int()), best: z.array(z.number().int()).nullable() }),
+  lengths: z.object({
+    weights: z.array(z.number().int()),
+    firstMoments: z.array(z.number().int()),
+    secondMoments: z.array(z.number().int()),
+    best: z.array(z.number().int()).nullable(),
+  }),
 });
 
 const CHECKPOINT_FILE = 'checkpoint.json';
@@ -74,7 +81,9 @@ export function saveCheckpoint(dir: string, state: CheckpointState, arrays: Chec
   const arraysFile = `checkpoint-e${String(state.epochsDone).padStart(5, '0')}.bin`;
   const bytes = concatenate([arrays.weights, arrays.firstMoments, arrays.secondMoments, arrays.best ?? []]);
   writeFileSync(join(dir, arraysFile), bytes);
-  const previous = existsSync(join(dir, CHECKPOINT_FILE)) ? (JSON.parse(readFileSync(join(dir, CHECKPOINT_FILE), 'utf8')) as { arraysFile?: string }).arraysFile : undefined;
+  const previous = existsSync(join(dir, CHECKPOINT_FILE))
+    ? (JSON.parse(readFileSync(join(dir, CHECKPOINT_FILE), 'utf8')) as { arraysFile?: string }).arraysFile
+    : undefined;
   const lengths = {
     weights: arrays.weights.map((a) => a.length),
     firstMoments: arrays.firstMoments.map((a) => a.length),
@@ -101,11 +110,17 @@ export function loadCheckpoint(dir: string, runKey: string, expectedWeightLength
   } catch (thrown) {
     throw new OpenBmdError('BAD_MODEL', `training checkpoint is damaged (${(thrown as Error).message}); delete the folder to start again`, { file: path });
   }
-  if (parsed.runKey !== runKey) throw new OpenBmdError('BAD_MODEL', 'this checkpoint belongs to a training run with other settings (architecture, loss, data or seed); use another output folder or delete it', { file: path });
+  if (parsed.runKey !== runKey)
+    throw new OpenBmdError(
+      'BAD_MODEL',
+      'this checkpoint belongs to a training run with other settings (architecture, loss, data or seed); use another output folder or delete it',
+      { file: path },
+    );
   const arraysPath = join(dir, parsed.arraysFile);
   if (!existsSync(arraysPath)) throw new OpenBmdError('BAD_MODEL', `training checkpoint names ${parsed.arraysFile}, which is missing`, { file: path });
   const bytes = readFileSync(arraysPath);
-  if (createHash('sha256').update(bytes).digest('hex') !== parsed.sha256) throw new OpenBmdError('BAD_MODEL', 'training checkpoint arrays are damaged (SHA-256 differs)', { file: arraysPath });
+  if (createHash('sha256').update(bytes).digest('hex') !== parsed.sha256)
+    throw new OpenBmdError('BAD_MODEL', 'training checkpoint arrays are damaged (SHA-256 differs)', { file: arraysPath });
   const { weights } = parsed.lengths;
   if (weights.length !== expectedWeightLengths.length || weights.some((n, i) => n !== expectedWeightLengths[i])) {
     throw new OpenBmdError('BAD_MODEL', 'training checkpoint weights do not fit this network', { file: path });

@@ -36,7 +36,9 @@ export class TrainingProgress {
   epoch(epoch: number, epochs: number, trainLoss: number, validationLoss: number | undefined, learningRate: number, note = ''): void {
     this.lastLine = Date.now();
     const validation = validationLoss === undefined ? '' : ` validation ${validationLoss.toPrecision(4)}`;
-    this.write(`[${this.label}] epoch ${epoch}/${epochs} done: loss ${trainLoss.toPrecision(4)}${validation} lr ${learningRate.toExponential(2)} ${this.rateAndEta()}${note === '' ? '' : ` ${note}`}`);
+    this.write(
+      `[${this.label}] epoch ${epoch}/${epochs} done: loss ${trainLoss.toPrecision(4)}${validation} lr ${learningRate.toExponential(2)} ${this.rateAndEta()}${note === '' ? '' : ` ${note}`}`,
+    );
   }
 
   message(text: string): void {

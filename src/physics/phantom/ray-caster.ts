@@ -21,11 +21,7 @@ const TILE = 16;
  * Solids are binned into 16x16-ray tiles by their projected bounds, so a ray only tests the solids
  * that can reach it.
  */
-export function castRays(
-  phantom: DigitalPhantom,
-  grid: RayGrid,
-  visit: (i: number, j: number, sweep: RaySweep, mmPerT: number) => void,
-): void {
+export function castRays(phantom: DigitalPhantom, grid: RayGrid, visit: (i: number, j: number, sweep: RaySweep, mmPerT: number) => void): void {
   const prepared = phantom.solids.map((s) => new PreparedSolid(s));
   const tilesX = Math.ceil(grid.columns / TILE);
   const tilesY = Math.ceil(grid.rows / TILE);

@@ -31,7 +31,8 @@ export const OUTSIDE_REGION = 255;
  * Work buffers are z-major so each ray writes contiguously, then transposed once.
  */
 export function voxelisePhantom(phantom: DigitalPhantom, grid: VoxelGrid, regionValue: Float64Array, outsideValue: number, supersample = 2): VoxelisedPhantom {
-  if (phantom.regions.length >= OUTSIDE_REGION) throw new OpenBmdError('INTERNAL', `a phantom with ${phantom.regions.length} regions cannot be labelled in 8 bits`);
+  if (phantom.regions.length >= OUTSIDE_REGION)
+    throw new OpenBmdError('INTERNAL', `a phantom with ${phantom.regions.length} regions cannot be labelled in 8 bits`);
   if (regionValue.length !== phantom.regions.length) throw new OpenBmdError('INTERNAL', 'one value per region is needed');
   const { columns, rows, slices, spacingMm, originMm } = grid;
   const sz = spacingMm[2];

@@ -46,7 +46,15 @@ export function refusingFlags(flags: readonly string[]): string[] {
 }
 
 /** Analyses one CT series with a loaded model: levels, segmentation, calibrations, per-level and reported vBMD, ACR category. */
-export function analyzeCtSpine(tf: typeof tfTypes, model: CtSpineModel, catalog: MaterialCatalog, series: CtSpineSeries, phantom: CtRodPhantom | undefined, who: Person, knowledge: ClinicalKnowledge): CtSpineAnalysis {
+export function analyzeCtSpine(
+  tf: typeof tfTypes,
+  model: CtSpineModel,
+  catalog: MaterialCatalog,
+  series: CtSpineSeries,
+  phantom: CtRodPhantom | undefined,
+  who: Person,
+  knowledge: ClinicalKnowledge,
+): CtSpineAnalysis {
   const measurement = measureCtSpine(tf, model.networks, catalog, series.volume, { kVp: series.info.kvp, phantom });
   const reported = reportedLevels(measurement.levels);
   const fatEquivalent = measurement.phantomless.ok ? measurement.phantomless.calibration.fatMineralEquivalentMgPerCm3 : null;
@@ -54,7 +62,18 @@ export function analyzeCtSpine(tf: typeof tfTypes, model: CtSpineModel, catalog:
   const levelVbmd = Object.fromEntries(
     measurement.levels.map((l) => [
       l.level,
-      l.notMeasurable !== null ? none : recalibrateMethods(model.recalibration, { rods: calibratedLevelVbmd(measurement, l, 'rods'), phantomless: calibratedLevelVbmd(measurement, l, 'phantomless'), densenet: calibratedLevelVbmd(measurement, l, 'densenet') }, who.ageYears, fatEquivalent),
+      l.notMeasurable !== null
+        ? none
+        : recalibrateMethods(
+            model.recalibration,
+            {
+              rods: calibratedLevelVbmd(measurement, l, 'rods'),
+              phantomless: calibratedLevelVbmd(measurement, l, 'phantomless'),
+              densenet: calibratedLevelVbmd(measurement, l, 'densenet'),
+            },
+            who.ageYears,
+            fatEquivalent,
+          ),
     ]),
   ) as CtSpineAnalysis['levelVbmd'];
   const mean = (method: ReportedMethod): number | null => {
@@ -63,7 +82,12 @@ export function analyzeCtSpine(tf: typeof tfTypes, model: CtSpineModel, catalog:
     return values.every((v): v is number => v !== null) ? values.reduce((a, b) => a + b, 0) / values.length : null;
   };
   const byMethod = { rods: mean('rods'), phantomless: mean('phantomless'), densenet: mean('densenet') };
-  const vbmd = byMethod.rods !== null ? { mgPerCm3: byMethod.rods, method: 'rods' as const } : byMethod.phantomless !== null ? { mgPerCm3: byMethod.phantomless, method: 'phantomless' as const } : null;
+  const vbmd =
+    byMethod.rods !== null
+      ? { mgPerCm3: byMethod.rods, method: 'rods' as const }
+      : byMethod.phantomless !== null
+        ? { mgPerCm3: byMethod.phantomless, method: 'phantomless' as const }
+        : null;
   const flags = measurementFlags(series, measurement, reported);
   if (vbmd === null && reported !== null) flags.push('no-calibration');
   if (scannerNotInTraining(model, ctScannerName(series.info.manufacturer, series.info.model, series.info.kvp))) flags.push('scanner-not-in-training');
@@ -75,8 +99,14 @@ export function analyzeCtSpine(tf: typeof tfTypes, model: CtSpineModel, catalog:
 export function ctSpineSummaryLines(a: CtSpineAnalysis): string[] {
   const lines: string[] = [];
   if (a.vbmd === null) lines.push(`No vBMD: ${refusingFlags(a.flags).join(', ') || 'not measurable'}`);
-  else lines.push(`Spine trabecular vBMD ${a.vbmd.mgPerCm3.toFixed(1)} mg/cm3 (mean of ${a.reported!.levels.join(' + ')}${a.reported!.substituted === null ? '' : `, ${a.reported!.substituted} substituting`}): ${a.interpretation?.wording ?? 'no category'}`);
-  if (a.vbmd !== null) lines.push(`Method: ${METHOD_NAMES[a.vbmd.method]}${a.ageYears === undefined ? ' (no age: the age-free fit)' : `, with the age (${a.ageYears.toFixed(0)} years) for marrow fat`}`);
+  else
+    lines.push(
+      `Spine trabecular vBMD ${a.vbmd.mgPerCm3.toFixed(1)} mg/cm3 (mean of ${a.reported!.levels.join(' + ')}${a.reported!.substituted === null ? '' : `, ${a.reported!.substituted} substituting`}): ${a.interpretation?.wording ?? 'no category'}`,
+    );
+  if (a.vbmd !== null)
+    lines.push(
+      `Method: ${METHOD_NAMES[a.vbmd.method]}${a.ageYears === undefined ? ' (no age: the age-free fit)' : `, with the age (${a.ageYears.toFixed(0)} years) for marrow fat`}`,
+    );
   if (a.vbmd !== null) {
     const others = VBMD_METHODS.filter((m) => m !== a.vbmd!.method && a.byMethod[m] !== null).map((m) => `${m} ${a.byMethod[m]!.toFixed(1)}`);
     if (others.length > 0) lines.push(`The other methods: ${others.join(', ')} mg/cm3`);
@@ -92,9 +122,18 @@ export function ctSpineSummaryLines(a: CtSpineAnalysis): string[] {
     lines.push(`${l.level}: ${parts.join(', ')}`);
   }
   const rods = a.measurement.rods;
-  if (rods !== null) lines.push(rods.ok ? `Rods: ${rods.calibration.rods.length} (${rods.calibration.material}), HU = ${rods.calibration.interceptHu.toFixed(1)} + ${rods.calibration.slopeHuPerMg.toFixed(3)} x mg/cm3, r = ${rods.calibration.r.toFixed(4)}` : `Rods: ${rods.problem}`);
+  if (rods !== null)
+    lines.push(
+      rods.ok
+        ? `Rods: ${rods.calibration.rods.length} (${rods.calibration.material}), HU = ${rods.calibration.interceptHu.toFixed(1)} + ${rods.calibration.slopeHuPerMg.toFixed(3)} x mg/cm3, r = ${rods.calibration.r.toFixed(4)}`
+        : `Rods: ${rods.problem}`,
+    );
   const pl = a.measurement.phantomless;
-  lines.push(pl.ok ? `Phantomless: air ${pl.calibration.airHu.toFixed(0)} HU, fat ${pl.calibration.fatHu.toFixed(0)} HU, effective energy ${pl.calibration.effectiveEnergyKeV.toFixed(1)} keV` : `Phantomless: ${pl.problem}`);
+  lines.push(
+    pl.ok
+      ? `Phantomless: air ${pl.calibration.airHu.toFixed(0)} HU, fat ${pl.calibration.fatHu.toFixed(0)} HU, effective energy ${pl.calibration.effectiveEnergyKeV.toFixed(1)} keV`
+      : `Phantomless: ${pl.problem}`,
+  );
   if (a.flags.length > 0) lines.push(`QC flags: ${a.flags.join(', ')}`);
   return lines;
 }

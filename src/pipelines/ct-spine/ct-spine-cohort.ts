@@ -31,7 +31,9 @@ export function readCtSpineCohort(file: string): CtSpineCohort {
     if (vbmd !== undefined && !Number.isFinite(vbmd)) return `spine_vbmd '${vbmdText}' is not a number`;
     const age = Number(cell(row, 'age_years') ?? Number.NaN);
     const sex = cell(row, 'sex');
-    const labelFiles = SAFE_CASE_ID.test(caseId) ? { mask: join(folder, 'masks', `${caseId}-cancellous.nii.gz`), landmarks: join(folder, 'landmarks', `${caseId}.json`) } : undefined;
+    const labelFiles = SAFE_CASE_ID.test(caseId)
+      ? { mask: join(folder, 'masks', `${caseId}-cancellous.nii.gz`), landmarks: join(folder, 'landmarks', `${caseId}.json`) }
+      : undefined;
     const labelled = labelFiles !== undefined && existsSync(labelFiles.mask) && existsSync(labelFiles.landmarks);
     return {
       caseId,

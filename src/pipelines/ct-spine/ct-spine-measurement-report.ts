@@ -24,9 +24,18 @@ export function ctSpineMeasurementReport(a: CtSpineAnalysis, seg: WrittenSegment
     const segmentNumber = seg.segmentNumbers[l.level];
     if (segmentNumber === undefined) return [];
     const numbers: ReportedNumber[] = [
-      { concept: { value: '118565006', scheme: 'SCT', meaning: 'Volume' }, value: l.cancellousMm3 / 1000, unit: { value: 'cm3', scheme: 'UCUM', meaning: 'cubic centimeter' } },
+      {
+        concept: { value: '118565006', scheme: 'SCT', meaning: 'Volume' },
+        value: l.cancellousMm3 / 1000,
+        unit: { value: 'cm3', scheme: 'UCUM', meaning: 'cubic centimeter' },
+      },
     ];
-    if (l.segmentedMeanHu !== null) numbers.push({ concept: { value: '112031', scheme: 'DCM', meaning: 'Attenuation Coefficient' }, value: l.segmentedMeanHu, unit: { value: "[hnsf'U]", scheme: 'UCUM', meaning: 'Hounsfield unit' } });
+    if (l.segmentedMeanHu !== null)
+      numbers.push({
+        concept: { value: '112031', scheme: 'DCM', meaning: 'Attenuation Coefficient' },
+        value: l.segmentedMeanHu,
+        unit: { value: "[hnsf'U]", scheme: 'UCUM', meaning: 'Hounsfield unit' },
+      });
     for (const method of VBMD_METHODS) {
       const v = a.levelVbmd[l.level][method];
       if (v !== null) numbers.push({ concept: VBMD, value: v, unit: MG_PER_CM3, method: METHODS[method] });
@@ -38,10 +47,18 @@ export function ctSpineMeasurementReport(a: CtSpineAnalysis, seg: WrittenSegment
     seriesDescription: `openbmd spine vBMD measurements${simulated ? ' (SIMULATED)' : ''}`,
     segmentation: { sopClassUid: SEGMENTATION_STORAGE, sopInstanceUid: seg.sopInstanceUid, seriesInstanceUid: seg.seriesInstanceUid },
     sourceSeriesInstanceUid: info.seriesInstanceUid ?? newDicomUid(),
-    sourceImages: info.sliceSopInstanceUids.filter((u): u is string => u !== undefined).map((sopInstanceUid) => ({ sopClassUid: info.sopClassUid ?? '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid })),
+    sourceImages: info.sliceSopInstanceUids
+      .filter((u): u is string => u !== undefined)
+      .map((sopInstanceUid) => ({ sopClassUid: info.sopClassUid ?? '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid })),
     procedure: { value: '77477000', scheme: 'SCT', meaning: 'Computerized axial tomography' },
     groups,
-    summary: a.vbmd === null ? undefined : { trackingIdentifier: `mean of ${a.reported!.levels.join(' and ')}`, numbers: [{ concept: VBMD, value: a.vbmd.mgPerCm3, unit: MG_PER_CM3, method: METHODS[a.vbmd.method] }] },
+    summary:
+      a.vbmd === null
+        ? undefined
+        : {
+            trackingIdentifier: `mean of ${a.reported!.levels.join(' and ')}`,
+            numbers: [{ concept: VBMD, value: a.vbmd.mgPerCm3, unit: MG_PER_CM3, method: METHODS[a.vbmd.method] }],
+          },
     deviceObserverUid: '2.25.100000000000000000000000000000000001',
     deviceObserverName: 'openbmd ct-spine',
   };

@@ -72,7 +72,10 @@ export async function loadCtSpineModel(tf: typeof tfTypes, dir: string): Promise
     const raw = (description.parameters['recalibration'] as Record<string, unknown> | undefined)?.[method];
     if (raw === undefined || raw === null) return null;
     const parsed = recalibrationSchema.safeParse(raw);
-    if (!parsed.success) throw new OpenBmdError('BAD_MODEL', `parameters.recalibration.${method} is not a valid fit: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { file: join(dir, MODEL_DESCRIPTION_FILE) });
+    if (!parsed.success)
+      throw new OpenBmdError('BAD_MODEL', `parameters.recalibration.${method} is not a valid fit: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
+        file: join(dir, MODEL_DESCRIPTION_FILE),
+      });
     return parsed.data;
   };
   return {
@@ -107,15 +110,26 @@ export function ageCovariate(ageYears: number, fatEquivalentMgPerCm3: number | n
 }
 
 /** A calibrated vBMD mapped to the reference QCT: with the age term where both the fit and the age are there. */
-export function recalibrate(r: Recalibration | null, calibratedMgPerCm3: number | null, ageYears: number | undefined, fatEquivalentMgPerCm3: number | null): number | null {
+export function recalibrate(
+  r: Recalibration | null,
+  calibratedMgPerCm3: number | null,
+  ageYears: number | undefined,
+  fatEquivalentMgPerCm3: number | null,
+): number | null {
   if (r === null || calibratedMgPerCm3 === null) return null;
   const a = r.withAge;
-  if (a !== undefined && ageYears !== undefined) return a.interceptMgPerCm3 + a.slope * calibratedMgPerCm3 + a.agePerYear * ageCovariate(ageYears, fatEquivalentMgPerCm3, a.fatEquivalentReferenceMgPerCm3);
+  if (a !== undefined && ageYears !== undefined)
+    return a.interceptMgPerCm3 + a.slope * calibratedMgPerCm3 + a.agePerYear * ageCovariate(ageYears, fatEquivalentMgPerCm3, a.fatEquivalentReferenceMgPerCm3);
   return r.interceptMgPerCm3 + r.slope * calibratedMgPerCm3;
 }
 
 /** Every method's calibrated vBMD mapped to the reference QCT. */
-export function recalibrateMethods(recalibration: CtSpineModel['recalibration'], calibrated: Record<VbmdMethod, number | null>, ageYears: number | undefined, fatEquivalentMgPerCm3: number | null): Record<VbmdMethod, number | null> {
+export function recalibrateMethods(
+  recalibration: CtSpineModel['recalibration'],
+  calibrated: Record<VbmdMethod, number | null>,
+  ageYears: number | undefined,
+  fatEquivalentMgPerCm3: number | null,
+): Record<VbmdMethod, number | null> {
   return {
     rods: recalibrate(recalibration.rods, calibrated.rods, ageYears, fatEquivalentMgPerCm3),
     phantomless: recalibrate(recalibration.phantomless, calibrated.phantomless, ageYears, fatEquivalentMgPerCm3),

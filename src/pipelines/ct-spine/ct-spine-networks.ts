@@ -6,7 +6,12 @@ import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
  * does not assume where the field of view starts) and a sagittal slab MIP for the anterior-posterior
  * position. Segmentation works on a crop around each located body.
  */
-export const CT_SPINE_NETWORK_NAMES = { coronal: 'locate-coronal', sagittal: 'locate-sagittal', segmentation: 'cancellous-segmentation', regression: 'vbmd-densenet' } as const;
+export const CT_SPINE_NETWORK_NAMES = {
+  coronal: 'locate-coronal',
+  sagittal: 'locate-sagittal',
+  segmentation: 'cancellous-segmentation',
+  regression: 'vbmd-densenet',
+} as const;
 
 /** The target vertebrae, in the order of the coronal network's heat maps. */
 export const TARGET_LEVELS = ['T12', 'L1', 'L2'] as const;
@@ -34,16 +39,51 @@ export const SEGMENTATION_WINDOWS_HU = [
 ] as const;
 
 export function coronalLocateSpec(seed: number): NetworkSpec {
-  return { architecture: 'scn', options: { inputShape: [CORONAL_WINDOW.rows, CORONAL_WINDOW.columns, 1], landmarks: TARGET_LEVELS.length, baseFilters: 8, depth: 3, configurationDownsampling: 8, configurationKernel: 7, seed, name: 'ct-spine-locate-coronal' } };
+  return {
+    architecture: 'scn',
+    options: {
+      inputShape: [CORONAL_WINDOW.rows, CORONAL_WINDOW.columns, 1],
+      landmarks: TARGET_LEVELS.length,
+      baseFilters: 8,
+      depth: 3,
+      configurationDownsampling: 8,
+      configurationKernel: 7,
+      seed,
+      name: 'ct-spine-locate-coronal',
+    },
+  };
 }
 
 export function sagittalLocateSpec(seed: number): NetworkSpec {
-  return { architecture: 'scn', options: { inputShape: [SAGITTAL_WINDOW.rows, SAGITTAL_WINDOW.columns, 1], landmarks: 1, baseFilters: 8, depth: 3, configurationDownsampling: 8, configurationKernel: 5, seed, name: 'ct-spine-locate-sagittal' } };
+  return {
+    architecture: 'scn',
+    options: {
+      inputShape: [SAGITTAL_WINDOW.rows, SAGITTAL_WINDOW.columns, 1],
+      landmarks: 1,
+      baseFilters: 8,
+      depth: 3,
+      configurationDownsampling: 8,
+      configurationKernel: 5,
+      seed,
+      name: 'ct-spine-locate-sagittal',
+    },
+  };
 }
 
 export function segmentationSpec(seed: number): NetworkSpec {
   const [d, h, w] = SEGMENTATION_CROP.size;
-  return { architecture: 'se-res-unet-3d', options: { inputShape: [d, h, w, SEGMENTATION_WINDOWS_HU.length], classes: 1, baseFilters: 8, encoderFilters: [16, 20], middleFilters: 24, seed, name: 'ct-spine-cancellous' } };
+  return {
+    architecture: 'se-res-unet-3d',
+    options: {
+      inputShape: [d, h, w, SEGMENTATION_WINDOWS_HU.length],
+      classes: 1,
+      baseFilters: 8,
+      encoderFilters: [16, 20],
+      middleFilters: 24,
+      seed,
+      name: 'ct-spine-cancellous',
+    },
+  };
 }
 
 /**
@@ -55,5 +95,20 @@ export function segmentationSpec(seed: number): NetworkSpec {
  * L1 of 10 mg/cm3 on 330 training levels, worse than the mean alone (6).
  */
 export function regressionSpec(seed: number, inputShape: [number, number, number, number], scales: { mineralMg: number; outputMg: number }): NetworkSpec {
-  return { architecture: 'densenet-bc', options: { inputShape, growthRate: 8, blockLayers: [3, 3, 3], compression: 0.5, bottleneck: true, stemStride: 2, inputAverageSkip: true, inputAverageWeights: [0, scales.mineralMg / scales.outputMg], outputs: 1, seed, name: 'ct-spine-vbmd-densenet' } };
+  return {
+    architecture: 'densenet-bc',
+    options: {
+      inputShape,
+      growthRate: 8,
+      blockLayers: [3, 3, 3],
+      compression: 0.5,
+      bottleneck: true,
+      stemStride: 2,
+      inputAverageSkip: true,
+      inputAverageWeights: [0, scales.mineralMg / scales.outputMg],
+      outputs: 1,
+      seed,
+      name: 'ct-spine-vbmd-densenet',
+    },
+  };
 }

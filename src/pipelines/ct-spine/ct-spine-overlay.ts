@@ -44,10 +44,17 @@ function labelMap(volume: Volume3D, m: CtSpineMeasurement): Map<number, TargetLe
  * level, both with the segmented cancellous bone tinted per level, the elliptical ROI outlined and
  * the calibration rods circled; text lines below.
  */
-export function ctSpineOverlayPng(volume: Volume3D, m: CtSpineMeasurement, levelText: Partial<Record<TargetLevel, string>>, lines: readonly string[], banner: string | undefined): { png: Uint8Array; rgb: Uint8Array; columns: number; rows: number } {
+export function ctSpineOverlayPng(
+  volume: Volume3D,
+  m: CtSpineMeasurement,
+  levelText: Partial<Record<TargetLevel, string>>,
+  lines: readonly string[],
+  banner: string | undefined,
+): { png: Uint8Array; rgb: Uint8Array; columns: number; rows: number } {
   const [nx, ny, nz] = volume.size;
   const [sx, sy, sz] = volume.spacingMm;
-  const at = (i: number, j: number, k: number): number => (i < 0 || j < 0 || k < 0 || i >= nx || j >= ny || k >= nz ? -1000 : volume.data[i + nx * (j + ny * k)]!);
+  const at = (i: number, j: number, k: number): number =>
+    i < 0 || j < 0 || k < 0 || i >= nx || j >= ny || k >= nz ? -1000 : volume.data[i + nx * (j + ny * k)]!;
   const labels = labelMap(volume, m);
   const scaleCoronal = 3;
   // Coronal MIP (already windowed 0-1 in the projection).
@@ -90,8 +97,19 @@ export function ctSpineOverlayPng(volume: Volume3D, m: CtSpineMeasurement, level
     (c, r) => at(Math.round(c / sx), Math.round(r / sy), k),
     (c, r) => labels.get(Math.round(c / sx) + nx * (Math.round(r / sy) + ny * k)) ?? null,
   );
-  const ellipse = middle?.roi === null || middle?.roi === undefined ? '' : `<ellipse cx="${middle.roi.centreMm[0]}" cy="${middle.roi.centreMm[1]}" rx="${middle.roi.semiAxesMm[0]}" ry="${middle.roi.semiAxesMm[1]}" transform="rotate(${(middle.roi.angleRad * 180) / Math.PI} ${middle.roi.centreMm[0]} ${middle.roi.centreMm[1]})" fill="none" stroke="yellow" stroke-width="1.2"/>`;
-  const rods = m.rods !== null && m.rods.ok ? m.rods.calibration.rods.map((r) => `<circle cx="${r.centreMm[0]}" cy="${r.centreMm[1]}" r="9" fill="none" stroke="#ff9900" stroke-width="1.2"${r.detected ? '' : ' stroke-dasharray="3 2"'}/><text x="${r.centreMm[0] - 8}" y="${r.centreMm[1] + 22}" font-size="9" fill="#ff9900">${r.mgPerCm3}</text>`).join('') : '';
+  const ellipse =
+    middle?.roi === null || middle?.roi === undefined
+      ? ''
+      : `<ellipse cx="${middle.roi.centreMm[0]}" cy="${middle.roi.centreMm[1]}" rx="${middle.roi.semiAxesMm[0]}" ry="${middle.roi.semiAxesMm[1]}" transform="rotate(${(middle.roi.angleRad * 180) / Math.PI} ${middle.roi.centreMm[0]} ${middle.roi.centreMm[1]})" fill="none" stroke="yellow" stroke-width="1.2"/>`;
+  const rods =
+    m.rods !== null && m.rods.ok
+      ? m.rods.calibration.rods
+          .map(
+            (r) =>
+              `<circle cx="${r.centreMm[0]}" cy="${r.centreMm[1]}" r="9" fill="none" stroke="#ff9900" stroke-width="1.2"${r.detected ? '' : ' stroke-dasharray="3 2"'}/><text x="${r.centreMm[0] - 8}" y="${r.centreMm[1] + 22}" font-size="9" fill="#ff9900">${r.mgPerCm3}</text>`,
+          )
+          .join('')
+      : '';
   const panelH = Math.max(corH, sagRows, axRows);
   const width = corW + sagColumns + axColumns + 40;
   const textTop = panelH + 50;

@@ -30,7 +30,23 @@ export interface CtSpineStudy extends StudyBase {
 }
 
 /** Body parts (DICOM BodyPartExamined) of a CT that may cover T12-L2; an empty value is accepted. */
-const TRUNK_BODY_PARTS: readonly string[] = ['CHEST', 'ABDOMEN', 'PELVIS', 'CHESTABDOMEN', 'CHEST_ABDOMEN', 'ABDOMENPELVIS', 'CHESTABDPELVIS', 'CAP', 'TRUNK', 'SPINE', 'TSPINE', 'LSPINE', 'THORAX', 'WHOLEBODY', 'WHOLE BODY'];
+const TRUNK_BODY_PARTS: readonly string[] = [
+  'CHEST',
+  'ABDOMEN',
+  'PELVIS',
+  'CHESTABDOMEN',
+  'CHEST_ABDOMEN',
+  'ABDOMENPELVIS',
+  'CHESTABDPELVIS',
+  'CAP',
+  'TRUNK',
+  'SPINE',
+  'TSPINE',
+  'LSPINE',
+  'THORAX',
+  'WHOLEBODY',
+  'WHOLE BODY',
+];
 
 /** train ct-spine's own options: epochs of the coronal, sagittal, segmentation and DenseNet networks, and the batch size. */
 const ctSpineTrainOptions = z
@@ -57,9 +73,11 @@ export const ctSpinePipeline = definePipeline({
   defaultPhantom: undefined,
 
   inputFit(header) {
-    if (header.modality !== undefined && header.modality !== 'CT') return { fits: false, reason: `Modality is ${header.modality}; the ct-spine pipeline reads CT series` };
+    if (header.modality !== undefined && header.modality !== 'CT')
+      return { fits: false, reason: `Modality is ${header.modality}; the ct-spine pipeline reads CT series` };
     if (!header.isFolder) return { fits: false, reason: 'the ct-spine pipeline reads a CT series folder, not one file' };
-    if (header.bodyPart !== undefined && header.bodyPart !== '' && !TRUNK_BODY_PARTS.includes(header.bodyPart)) return { fits: false, reason: `BodyPartExamined is ${header.bodyPart}; the ct-spine pipeline reads chest or abdomen CT` };
+    if (header.bodyPart !== undefined && header.bodyPart !== '' && !TRUNK_BODY_PARTS.includes(header.bodyPart))
+      return { fits: false, reason: `BodyPartExamined is ${header.bodyPart}; the ct-spine pipeline reads chest or abdomen CT` };
     return header.modality === 'CT' ? { fits: true } : { fits: 'unknown' };
   },
 
@@ -68,7 +86,10 @@ export const ctSpinePipeline = definePipeline({
 
   async readStudy(request) {
     const [folder, ...more] = request.inputs;
-    if (folder === undefined || more.length > 0) throw new OpenBmdError('BAD_ARGUMENT', `the ct-spine pipeline reads one series folder; ${request.inputs.length} inputs were given`, { file: request.inputs.join(', ') });
+    if (folder === undefined || more.length > 0)
+      throw new OpenBmdError('BAD_ARGUMENT', `the ct-spine pipeline reads one series folder; ${request.inputs.length} inputs were given`, {
+        file: request.inputs.join(', '),
+      });
     const series = await readCtSpineSeries(folder);
     const rods = request.phantom === undefined ? undefined : readCtRodPhantom(request.phantom);
     return {
@@ -108,7 +129,10 @@ export const ctSpinePipeline = definePipeline({
     const recalibrationLines = CALIBRATION_METHODS.flatMap((method) => {
       const r = result.recalibration[method];
       if (r === null) return [];
-      const age = r.withAge === undefined ? '' : `; with age: ${r.withAge.interceptMgPerCm3.toFixed(2)} + ${r.withAge.slope.toFixed(4)} x calibrated + ${r.withAge.agePerYear.toFixed(4)} x age${r.withAge.fatEquivalentReferenceMgPerCm3 === undefined ? '' : ` x fat equivalent / ${r.withAge.fatEquivalentReferenceMgPerCm3.toFixed(1)} mg/cm3`}`;
+      const age =
+        r.withAge === undefined
+          ? ''
+          : `; with age: ${r.withAge.interceptMgPerCm3.toFixed(2)} + ${r.withAge.slope.toFixed(4)} x calibrated + ${r.withAge.agePerYear.toFixed(4)} x age${r.withAge.fatEquivalentReferenceMgPerCm3 === undefined ? '' : ` x fat equivalent / ${r.withAge.fatEquivalentReferenceMgPerCm3.toFixed(1)} mg/cm3`}`;
       return [`${method} recalibration: QCT = ${r.interceptMgPerCm3.toFixed(2)} + ${r.slope.toFixed(4)} x calibrated (n = ${r.n})${age}`];
     });
     return {
@@ -125,10 +149,18 @@ export const ctSpinePipeline = definePipeline({
     };
   },
 
-  analyze: (tf, model: CtSpineModel, study: CtSpineStudy, { person, knowledge }) => analyzeCtSpine(tf, model, loadMaterialCatalog(), study.series, study.rods, person, knowledge),
+  analyze: (tf, model: CtSpineModel, study: CtSpineStudy, { person, knowledge }) =>
+    analyzeCtSpine(tf, model, loadMaterialCatalog(), study.series, study.rods, person, knowledge),
 
   summarize: (a: CtSpineAnalysis) => ({
-    measurements: [{ column: 'spine_vbmd', value: a.vbmd?.mgPerCm3 ?? null, unit: 'mg/cm3', method: a.vbmd === null ? 'none (no calibration or no measurable level)' : `${a.vbmd.method}: mean of ${a.reported?.levels.join(' and ') ?? ''}` }],
+    measurements: [
+      {
+        column: 'spine_vbmd',
+        value: a.vbmd?.mgPerCm3 ?? null,
+        unit: 'mg/cm3',
+        method: a.vbmd === null ? 'none (no calibration or no measurable level)' : `${a.vbmd.method}: mean of ${a.reported?.levels.join(' and ') ?? ''}`,
+      },
+    ],
     interpretation: a.interpretation ?? null,
     qcFlags: a.flags,
     details: ctSpineDetails(a),
@@ -159,17 +191,23 @@ export const ctSpinePipeline = definePipeline({
   },
 
   refusal(a: CtSpineAnalysis) {
-    if (a.vbmd === null && a.reported === null && a.measurement.levels.every((l) => !l.located.found)) return 'no target vertebra (T12, L1, L2) was found: the series does not cover the upper lumbar spine';
+    if (a.vbmd === null && a.reported === null && a.measurement.levels.every((l) => !l.located.found))
+      return 'no target vertebra (T12, L1, L2) was found: the series does not cover the upper lumbar spine';
     const refusing = refusingFlags(a.flags);
     return refusing.length > 0 ? `no vBMD (${refusing.join(', ')})` : undefined;
   },
 
   predictionRow: (caseId, a: CtSpineAnalysis, refusal): CtSpinePredictionRow => ({
     caseId,
-    outcome: { reportedLevels: a.reported?.levels ?? null, rodFitR: a.measurement.rods !== null && a.measurement.rods.ok ? a.measurement.rods.calibration.r : null, qcFlags: a.flags },
+    outcome: {
+      reportedLevels: a.reported?.levels ?? null,
+      rodFitR: a.measurement.rods !== null && a.measurement.rods.ok ? a.measurement.rods.calibration.r : null,
+      qcFlags: a.flags,
+    },
     ...(refusal === undefined ? { byMethod: a.byMethod } : { error: refusal }),
   }),
   failedRow: (caseId, error): CtSpinePredictionRow => ({ caseId, error }),
   writePredictions: (file, rows) => writeCtSpinePredictions(file, rows, 'primary'),
-  unfitted: (model: CtSpineModel) => (Object.values(model.recalibration).every((r) => r === null) ? 'has no recalibration fitted: train it on a cohort with spine_vbmd' : undefined),
+  unfitted: (model: CtSpineModel) =>
+    Object.values(model.recalibration).every((r) => r === null) ? 'has no recalibration fitted: train it on a cohort with spine_vbmd' : undefined,
 });

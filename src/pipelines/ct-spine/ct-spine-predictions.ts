@@ -20,7 +20,20 @@ export interface CtSpinePredictionRow {
   error?: string;
 }
 
-const COLUMNS = ['case_id', 'spine_vbmd', 'category', 'method', 'spine_vbmd_rods', 'spine_vbmd_phantomless', 'spine_vbmd_densenet', 'levels', 'fold', 'rod_fit_r', 'qc_flags', 'error'];
+const COLUMNS = [
+  'case_id',
+  'spine_vbmd',
+  'category',
+  'method',
+  'spine_vbmd_rods',
+  'spine_vbmd_phantomless',
+  'spine_vbmd_densenet',
+  'levels',
+  'fold',
+  'rod_fit_r',
+  'qc_flags',
+  'error',
+];
 
 /** The value a predictions file reports: one method's, or the primary one (rods where the phantom was found, else phantomless). */
 export function chosenVbmd(byMethod: Record<VbmdMethod, number | null>, which: 'primary' | VbmdMethod): { value: number | null; method: string } {

@@ -5,12 +5,20 @@ import { METHOD_NAMES } from './analyze-ct-spine.js';
 /** Where a ct-spine model's numbers come from: its networks' cohort, its recalibration's cohort, and the validation figures it carries. */
 export function ctSpineProvenanceLines(model: ModelDescription): string[] {
   const t = model.trainingData;
-  const lines = [`Model ${model.name} (${model.pipeline}, openbmd ${model.version}); recalibration fitted on a ${t.simulated === true ? 'SIMULATED ' : ''}cohort of ${t.cases} series (${t.description ?? t.cohort})`];
+  const lines = [
+    `Model ${model.name} (${model.pipeline}, openbmd ${model.version}); recalibration fitted on a ${t.simulated === true ? 'SIMULATED ' : ''}cohort of ${t.cases} series (${t.description ?? t.cohort})`,
+  ];
   const networksFrom = model.parameters['networksFrom'] as { simulated?: boolean | null; cases?: number; description?: string } | undefined;
-  if (networksFrom?.cases !== undefined) lines.push(`Networks (localisation, segmentation, DenseNet) trained on a ${networksFrom.simulated === true ? 'SIMULATED ' : ''}cohort of ${networksFrom.cases} other series (${networksFrom.description ?? 'not described'})`);
+  if (networksFrom?.cases !== undefined)
+    lines.push(
+      `Networks (localisation, segmentation, DenseNet) trained on a ${networksFrom.simulated === true ? 'SIMULATED ' : ''}cohort of ${networksFrom.cases} other series (${networksFrom.description ?? 'not described'})`,
+    );
   const oof = model.metrics['outOfFold'] as Record<string, { n?: number; r2?: number; bias?: number; folds?: number }> | undefined;
   for (const [method, m] of Object.entries(oof ?? {})) {
-    if (m.r2 !== undefined) lines.push(`${method}: ${m.folds ?? '?'}-fold patient-grouped CV on that cohort, R2 = ${m.r2.toFixed(3)}, bias = ${(m.bias ?? Number.NaN).toFixed(2)} mg/cm3 (n = ${m.n ?? '?'})`);
+    if (m.r2 !== undefined)
+      lines.push(
+        `${method}: ${m.folds ?? '?'}-fold patient-grouped CV on that cohort, R2 = ${m.r2.toFixed(3)}, bias = ${(m.bias ?? Number.NaN).toFixed(2)} mg/cm3 (n = ${m.n ?? '?'})`,
+      );
   }
   return lines;
 }
@@ -21,7 +29,14 @@ export const CT_SPINE_METHOD = 'seed 002: T12-L2 located on the coronal MIP, can
 export function ctSpineDetails(a: CtSpineAnalysis): Record<string, unknown> {
   const m = a.measurement;
   return {
-    series: { ...a.series.info, folder: undefined, identity: undefined, sliceSopInstanceUids: undefined, size: a.series.volume.size, spacingMm: a.series.volume.spacingMm },
+    series: {
+      ...a.series.info,
+      folder: undefined,
+      identity: undefined,
+      sliceSopInstanceUids: undefined,
+      size: a.series.volume.size,
+      spacingMm: a.series.volume.spacingMm,
+    },
     vbmdMethod: a.vbmd === null ? null : { name: a.vbmd.method, description: METHOD_NAMES[a.vbmd.method] },
     reportedLevels: a.reported?.levels ?? null,
     substitutedLevel: a.reported?.substituted ?? null,
@@ -36,7 +51,17 @@ export function ctSpineDetails(a: CtSpineAnalysis): Record<string, unknown> {
       cancellousMm3: l.cancellousMm3,
       heightMm: l.heightMm,
       segmentedMeanHu: l.segmentedMeanHu,
-      ellipticalRoi: l.roi === null ? null : { meanHu: l.roiMeanHu, centreMm: l.roi.centreMm, semiAxesMm: l.roi.semiAxesMm, angleRad: l.roi.angleRad, sliceRange: l.roi.sliceRange, voxels: l.roi.region.offsets.length },
+      ellipticalRoi:
+        l.roi === null
+          ? null
+          : {
+              meanHu: l.roiMeanHu,
+              centreMm: l.roi.centreMm,
+              semiAxesMm: l.roi.semiAxesMm,
+              angleRad: l.roi.angleRad,
+              sliceRange: l.roi.sliceRange,
+              voxels: l.roi.region.offsets.length,
+            },
       vbmdMgPerCm3: a.levelVbmd[l.level],
     })),
     calibration: {

@@ -23,7 +23,12 @@ export interface WrittenSegmentation {
 }
 
 /** The network's cancellous masks of a measurement as a DICOM SEG on the series' grid, referencing its slices (its UIDs chosen here, for the SR); null when there is nothing to write. */
-export function ctSpineSegmentationObject(series: CtSpineSeries, m: CtSpineMeasurement, modelName: string, simulated: boolean): { options: SegmentationOptions; written: WrittenSegmentation } | null {
+export function ctSpineSegmentationObject(
+  series: CtSpineSeries,
+  m: CtSpineMeasurement,
+  modelName: string,
+  simulated: boolean,
+): { options: SegmentationOptions; written: WrittenSegmentation } | null {
   const volume: Volume3D = series.volume;
   const [nx, ny] = volume.size;
   const plane = nx * ny;
@@ -42,7 +47,14 @@ export function ctSpineSegmentationObject(series: CtSpineSeries, m: CtSpineMeasu
       mask[o - k * plane] = 1;
     }
     segmentNumbers[l.level] = segments.length + 1;
-    segments.push({ label: `${l.level} cancellous`, description: `cancellous bone of ${l.level} (3-D SE residual U-Net)`, category: ANATOMICAL_STRUCTURE, type: SNOMED_LEVEL_CODES[l.level], algorithmName: `openbmd ct-spine ${modelName}`, slices });
+    segments.push({
+      label: `${l.level} cancellous`,
+      description: `cancellous bone of ${l.level} (3-D SE residual U-Net)`,
+      category: ANATOMICAL_STRUCTURE,
+      type: SNOMED_LEVEL_CODES[l.level],
+      algorithmName: `openbmd ct-spine ${modelName}`,
+      slices,
+    });
   }
   if (segments.length === 0 || series.info.frameOfReferenceUid === undefined) return null;
   const d = volume.direction;

@@ -45,20 +45,33 @@ export interface CtSpineSeries {
 export async function readCtSpineSeries(folder: string): Promise<CtSpineSeries> {
   const series = await readDicomSeries(folder);
   const first = series.slices[0]!;
-  if (first.modality !== undefined && first.modality !== 'CT') throw new OpenBmdError('UNSUPPORTED', `the series is ${first.modality}, not CT`, { file: folder });
+  if (first.modality !== undefined && first.modality !== 'CT')
+    throw new OpenBmdError('UNSUPPORTED', `the series is ${first.modality}, not CT`, { file: folder });
   if (first.imageType.includes('LOCALIZER') || series.slices.length < 3) {
-    throw new OpenBmdError('UNSUPPORTED', `the series is a localiser (scout) image, not an axial CT series (ImageType ${first.imageType.join('\\') || 'absent'}, ${series.slices.length} slice(s))`, { file: folder });
+    throw new OpenBmdError(
+      'UNSUPPORTED',
+      `the series is a localiser (scout) image, not an axial CT series (ImageType ${first.imageType.join('\\') || 'absent'}, ${series.slices.length} slice(s))`,
+      { file: folder },
+    );
   }
   const d = series.volume.direction;
   const normalZ = Math.abs(d[8]);
   const deviationDeg = (Math.acos(Math.min(1, normalZ)) * 180) / Math.PI;
   if (deviationDeg > MAX_AXIAL_DEVIATION_DEG) {
-    throw new OpenBmdError('UNSUPPORTED', `the series is not axial: its slices lie ${deviationDeg.toFixed(0)} degrees off the axial plane (reformat or choose the axial series)`, { file: folder });
+    throw new OpenBmdError(
+      'UNSUPPORTED',
+      `the series is not axial: its slices lie ${deviationDeg.toFixed(0)} degrees off the axial plane (reformat or choose the axial series)`,
+      { file: folder },
+    );
   }
   const volume = canonicalVolume(series.volume, folder);
   const coverageMm = volume.size[2] * volume.spacingMm[2];
   if (coverageMm < MIN_COVERAGE_MM || volume.size[2] < MIN_SLICES) {
-    throw new OpenBmdError('UNSUPPORTED', `the series is too short: ${volume.size[2]} slices over ${coverageMm.toFixed(0)} mm; at least ${MIN_SLICES} slices over ${MIN_COVERAGE_MM} mm are needed to hold two vertebrae`, { file: folder });
+    throw new OpenBmdError(
+      'UNSUPPORTED',
+      `the series is too short: ${volume.size[2]} slices over ${coverageMm.toFixed(0)} mm; at least ${MIN_SLICES} slices over ${MIN_COVERAGE_MM} mm are needed to hold two vertebrae`,
+      { file: folder },
+    );
   }
   const qcFlags: string[] = [];
   const agent = series.slices.find((s) => s.contrastBolusAgent !== undefined && s.contrastBolusAgent.trim() !== '')?.contrastBolusAgent?.trim();
@@ -96,7 +109,10 @@ export function canonicalVolume(volume: Volume3D, folder: string): Volume3D {
   // Column a of the direction matrix is the patient direction of axis a; its dominant component must be axis a.
   const signs = [0, 1, 2].map((axis) => {
     const component = d[axis * 3 + axis]!;
-    if (Math.abs(component) < 0.9) throw new OpenBmdError('UNSUPPORTED', 'the in-plane orientation is rotated (rows or columns do not run left-right and anterior-posterior)', { file: folder });
+    if (Math.abs(component) < 0.9)
+      throw new OpenBmdError('UNSUPPORTED', 'the in-plane orientation is rotated (rows or columns do not run left-right and anterior-posterior)', {
+        file: folder,
+      });
     return component > 0 ? 1 : -1;
   }) as [number, number, number];
   if (signs.every((s) => s === 1)) return volume;
@@ -113,9 +129,18 @@ export function canonicalVolume(volume: Volume3D, folder: string): Volume3D {
     }
   }
   const origin: [number, number, number] = [
-    volume.originMm[0] + (signs[0] < 0 ? d[0] * (nx - 1) * volume.spacingMm[0] : 0) + (signs[1] < 0 ? d[1] * (ny - 1) * volume.spacingMm[1] : 0) + (signs[2] < 0 ? d[2] * (nz - 1) * volume.spacingMm[2] : 0),
-    volume.originMm[1] + (signs[0] < 0 ? d[3] * (nx - 1) * volume.spacingMm[0] : 0) + (signs[1] < 0 ? d[4] * (ny - 1) * volume.spacingMm[1] : 0) + (signs[2] < 0 ? d[5] * (nz - 1) * volume.spacingMm[2] : 0),
-    volume.originMm[2] + (signs[0] < 0 ? d[6] * (nx - 1) * volume.spacingMm[0] : 0) + (signs[1] < 0 ? d[7] * (ny - 1) * volume.spacingMm[1] : 0) + (signs[2] < 0 ? d[8] * (nz - 1) * volume.spacingMm[2] : 0),
+    volume.originMm[0] +
+      (signs[0] < 0 ? d[0] * (nx - 1) * volume.spacingMm[0] : 0) +
+      (signs[1] < 0 ? d[1] * (ny - 1) * volume.spacingMm[1] : 0) +
+      (signs[2] < 0 ? d[2] * (nz - 1) * volume.spacingMm[2] : 0),
+    volume.originMm[1] +
+      (signs[0] < 0 ? d[3] * (nx - 1) * volume.spacingMm[0] : 0) +
+      (signs[1] < 0 ? d[4] * (ny - 1) * volume.spacingMm[1] : 0) +
+      (signs[2] < 0 ? d[5] * (nz - 1) * volume.spacingMm[2] : 0),
+    volume.originMm[2] +
+      (signs[0] < 0 ? d[6] * (nx - 1) * volume.spacingMm[0] : 0) +
+      (signs[1] < 0 ? d[7] * (ny - 1) * volume.spacingMm[1] : 0) +
+      (signs[2] < 0 ? d[8] * (nz - 1) * volume.spacingMm[2] : 0),
   ];
   const direction = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((e) => d[e]! * signs[e % 3]!) as unknown as Volume3D['direction'];
   return createVolume3D({ data, size: volume.size, spacingMm: volume.spacingMm, originMm: origin, direction, unit: volume.unit });

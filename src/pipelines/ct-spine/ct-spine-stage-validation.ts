@@ -6,19 +6,29 @@ export interface CtSpineStageValidation {
   cases: number;
   /** Levels present in the series (truth) and found; found levels that are present. */
   localisation: { present: number; found: number; truePositive: number; recall: number; precision: number; medianErrorMm: number; maxErrorMm: number };
-  dice: { network: { n: number; mean: number; median: number; min: number; shareAbove090: number }; ellipticalRoi: { n: number; mean: number; median: number } };
+  dice: {
+    network: { n: number; mean: number; median: number; min: number; shareAbove090: number };
+    ellipticalRoi: { n: number; mean: number; median: number };
+  };
 }
 
 function summary(values: number[]): { n: number; mean: number; median: number; min: number } {
   const sorted = [...values].sort((a, b) => a - b);
-  return { n: values.length, mean: values.reduce((a, b) => a + b, 0) / Math.max(1, values.length), median: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN, min: sorted[0] ?? Number.NaN };
+  return {
+    n: values.length,
+    mean: values.reduce((a, b) => a + b, 0) / Math.max(1, values.length),
+    median: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN,
+    min: sorted[0] ?? Number.NaN,
+  };
 }
 
 /**
  * Figures of the labelled cases: a level is present when the cohort's landmarks place its centre in
  * the series, and a found level is a true positive when it lies within 15 mm of that centre.
  */
-export function summariseCtSpineStages(measurements: readonly (CtSpineCaseMeasurement & { truthCentresMm?: Partial<Record<string, [number, number, number]>> })[]): CtSpineStageValidation | undefined {
+export function summariseCtSpineStages(
+  measurements: readonly (CtSpineCaseMeasurement & { truthCentresMm?: Partial<Record<string, [number, number, number]>> })[],
+): CtSpineStageValidation | undefined {
   const labelled = measurements.filter((m) => m.truthCentresMm !== undefined);
   if (labelled.length === 0) return undefined;
   let present = 0;
@@ -47,8 +57,19 @@ export function summariseCtSpineStages(measurements: readonly (CtSpineCaseMeasur
   const r = summary(roiDice);
   return {
     cases: labelled.length,
-    localisation: { present, found, truePositive, recall: present > 0 ? truePositive / present : Number.NaN, precision: found > 0 ? truePositive / found : Number.NaN, medianErrorMm: e.median, maxErrorMm: errors.length > 0 ? Math.max(...errors) : Number.NaN },
-    dice: { network: { ...d, shareAbove090: dice.filter((v) => v > 0.9).length / Math.max(1, dice.length) }, ellipticalRoi: { n: r.n, mean: r.mean, median: r.median } },
+    localisation: {
+      present,
+      found,
+      truePositive,
+      recall: present > 0 ? truePositive / present : Number.NaN,
+      precision: found > 0 ? truePositive / found : Number.NaN,
+      medianErrorMm: e.median,
+      maxErrorMm: errors.length > 0 ? Math.max(...errors) : Number.NaN,
+    },
+    dice: {
+      network: { ...d, shareAbove090: dice.filter((v) => v > 0.9).length / Math.max(1, dice.length) },
+      ellipticalRoi: { n: r.n, mean: r.mean, median: r.median },
+    },
   };
 }
 

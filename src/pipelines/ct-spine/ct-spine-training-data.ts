@@ -7,11 +7,10 @@ import { CORONAL_WINDOW, LOCATE_AMPLITUDE, LOCATE_SIGMA_PX, SAGITTAL_WINDOW, SEG
 import type { SpineProjection } from './spine-projections.js';
 import { defaultWindowPlacement, projectionWindow } from './spine-projections.js';
 import { segmentationInput } from './cancellous-input.js';
-import { subCrop } from './volume-crop.js';
+import { subCrop } from '../../imaging/volume-crop.js';
 
 /** A point no heat map reaches: the target of a level outside the window. */
 const ABSENT: ProjectionPoint = [-1e4, -1e4];
-
 
 interface WindowDraw {
   data: Float32Array;
@@ -69,7 +68,10 @@ export function coronalTrainingData(samples: readonly CtSpineTrainingSample[]): 
         const maps = landmarkHeatmaps(points, columns, rows, LOCATE_SIGMA_PX);
         for (let i = 0; i < maps.length; i++) targets[b * maps.length + i] = LOCATE_AMPLITUDE * maps[i]!;
       });
-      return { inputs: [{ data: inputs, shape: [indices.length, rows, columns, 1] }], targets: { data: targets, shape: [indices.length, rows, columns, levels] } };
+      return {
+        inputs: [{ data: inputs, shape: [indices.length, rows, columns, 1] }],
+        targets: { data: targets, shape: [indices.length, rows, columns, levels] },
+      };
     },
   };
 }

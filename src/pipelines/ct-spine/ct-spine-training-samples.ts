@@ -9,7 +9,7 @@ import { LEVEL_CODES, SEGMENTATION_CONTEXT, SEGMENTATION_CROP, TARGET_LEVELS } f
 import { readCtSpineSeries } from './ct-spine-series.js';
 import type { SpineProjection } from './spine-projections.js';
 import { PROJECTION_PIXEL_MM, coronalMip, sagittalSlabMip } from './spine-projections.js';
-import { sampleCrop } from './volume-crop.js';
+import { sampleCrop } from '../../imaging/volume-crop.js';
 
 const landmarksSchema = z.object({
   levels: z.array(z.object({ level: z.string(), complete: z.boolean(), bodyCentroidVoxel: z.tuple([z.number(), z.number(), z.number()]) })),
@@ -50,16 +50,21 @@ export function landmarkCentresMm(file: string, volume: Pick<Volume3D, 'size' | 
 
 /** Reads a labelled case (series, cancellous mask, level centroids) into its training sample. */
 export async function ctSpineTrainingSample(c: CtSpineCase): Promise<CtSpineTrainingSample> {
-  if (c.cancellousMask === undefined || c.landmarks === undefined) throw new OpenBmdError('EMPTY_INPUT', `case ${c.caseId} has no masks/landmarks to train on`, { file: c.image });
+  if (c.cancellousMask === undefined || c.landmarks === undefined)
+    throw new OpenBmdError('EMPTY_INPUT', `case ${c.caseId} has no masks/landmarks to train on`, { file: c.image });
   const series = await readCtSpineSeries(c.image);
   const volume = series.volume;
   const mask = await readNifti(c.cancellousMask);
-  if (mask.size.some((n, a) => n !== volume.size[a])) throw new OpenBmdError('INCONSISTENT', `mask is ${mask.size.join('x')}, the series ${volume.size.join('x')}`, { file: c.cancellousMask });
+  if (mask.size.some((n, a) => n !== volume.size[a]))
+    throw new OpenBmdError('INCONSISTENT', `mask is ${mask.size.join('x')}, the series ${volume.size.join('x')}`, { file: c.cancellousMask });
   const landmarks = readValidatedJson(c.landmarks, landmarksSchema, 'landmarks');
   const inSeries = landmarks.levels.filter((l) => l.bodyCentroidVoxel[2] >= 0 && l.bodyCentroidVoxel[2] <= volume.size[2] - 1);
   const centresMm = new Map(inSeries.map((l) => [l.level, voxelToMm(l.bodyCentroidVoxel, volume.spacingMm)]));
   const coronal = coronalMip(volume);
-  const toPoint = (column: number, z: number, p: SpineProjection): ProjectionPoint => [(column - p.firstColumnMm) / PROJECTION_PIXEL_MM, (p.topZMm - z) / PROJECTION_PIXEL_MM];
+  const toPoint = (column: number, z: number, p: SpineProjection): ProjectionPoint => [
+    (column - p.firstColumnMm) / PROJECTION_PIXEL_MM,
+    (p.topZMm - z) / PROJECTION_PIXEL_MM,
+  ];
   const coronalCentres = TARGET_LEVELS.map((level) => {
     const mm = centresMm.get(level);
     return mm === undefined ? null : toPoint(mm[0], mm[2], coronal);

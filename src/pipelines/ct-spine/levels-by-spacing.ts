@@ -14,7 +14,12 @@ const EDGE_PX = 2;
  * the field's edge. `points` are coronal projection pixels (column, row), levels in cranio-caudal
  * order. Returns which levels are accepted this way.
  */
-export function levelsFoundBySpacing(points: readonly [number, number][], confidences: readonly number[], found: readonly boolean[], projectionRows: number): boolean[] {
+export function levelsFoundBySpacing(
+  points: readonly [number, number][],
+  confidences: readonly number[],
+  found: readonly boolean[],
+  projectionRows: number,
+): boolean[] {
   const accepted = found.map(() => false);
   const known = found.flatMap((f, i) => (f ? [i] : []));
   if (known.length !== points.length - 1 || known.length < 2) return accepted;

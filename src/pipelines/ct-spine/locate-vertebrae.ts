@@ -50,12 +50,22 @@ function peakValue(maps: Float32Array, columns: number, landmarks: number, l: nu
  * coronal network places each level on the coronal MIP (x, z); the sagittal network, on a slab MIP
  * through the spine's midline, gives each body's anterior-posterior position (y) at that height.
  */
-export function locateVertebrae(tf: typeof tfTypes, networks: { coronal: tfTypes.LayersModel; sagittal: tfTypes.LayersModel }, volume: Volume3D): VertebraLocalisation {
+export function locateVertebrae(
+  tf: typeof tfTypes,
+  networks: { coronal: tfTypes.LayersModel; sagittal: tfTypes.LayersModel },
+  volume: Volume3D,
+): VertebraLocalisation {
   const coronal = coronalMip(volume);
   const { columns, rows } = CORONAL_WINDOW;
   const centreColumnMm = defaultWindowPlacement(coronal, rows).centreColumnMm;
   const windows = rowWindows(coronal, rows).map((firstRow) => projectionWindow(coronal, columns, rows, centreColumnMm, firstRow));
-  const outputs = predictInBatches(tf, networks.coronal, windows.length, (start, size) => tf.tensor4d(concat(windows.slice(start, start + size).map((w) => w.data)), [size, rows, columns, 1]), 4);
+  const outputs = predictInBatches(
+    tf,
+    networks.coronal,
+    windows.length,
+    (start, size) => tf.tensor4d(concat(windows.slice(start, start + size).map((w) => w.data)), [size, rows, columns, 1]),
+    4,
+  );
   const levels = TARGET_LEVELS.length;
   // Per level, the window where its peak is highest.
   const best = TARGET_LEVELS.map((_, l) => {
@@ -68,7 +78,12 @@ export function locateVertebrae(tf: typeof tfTypes, networks: { coronal: tfTypes
     return { confidence: pick.value / LOCATE_AMPLITUDE, point: pick.point };
   });
   const strong = best.map((b) => b.confidence >= FOUND_THRESHOLD);
-  const bySpacing = levelsFoundBySpacing(best.map((b) => b.point), best.map((b) => b.confidence), strong, coronal.rows);
+  const bySpacing = levelsFoundBySpacing(
+    best.map((b) => b.point),
+    best.map((b) => b.confidence),
+    strong,
+    coronal.rows,
+  );
   const found = strong.map((f, l) => f || bySpacing[l]!);
   const xOf = (point: [number, number]): number => coronal.firstColumnMm + point[0] * PROJECTION_PIXEL_MM;
   const zOf = (row: number): number => coronal.topZMm - row * PROJECTION_PIXEL_MM;
@@ -79,7 +94,13 @@ export function locateVertebrae(tf: typeof tfTypes, networks: { coronal: tfTypes
   const sw = SAGITTAL_WINDOW;
   const sagittalCentre = defaultWindowPlacement(sagittal, sw.rows).centreColumnMm;
   const sagittalWindows = rowWindows(sagittal, sw.rows).map((firstRow) => projectionWindow(sagittal, sw.columns, sw.rows, sagittalCentre, firstRow));
-  const sagittalMaps = predictInBatches(tf, networks.sagittal, sagittalWindows.length, (start, size) => tf.tensor4d(concat(sagittalWindows.slice(start, start + size).map((w) => w.data)), [size, sw.rows, sw.columns, 1]), 4);
+  const sagittalMaps = predictInBatches(
+    tf,
+    networks.sagittal,
+    sagittalWindows.length,
+    (start, size) => tf.tensor4d(concat(sagittalWindows.slice(start, start + size).map((w) => w.data)), [size, sw.rows, sw.columns, 1]),
+    4,
+  );
 
   const located: LocatedLevel[] = TARGET_LEVELS.map((level, l) => {
     const b = best[l]!;
@@ -87,20 +108,35 @@ export function locateVertebrae(tf: typeof tfTypes, networks: { coronal: tfTypes
     const z = zOf(b.point[1]);
     const sagittalPoint = bodyAtHeight(sagittalMaps, sagittalWindows, sw.columns, sw.rows, (sagittal.topZMm - z) / PROJECTION_PIXEL_MM);
     const y = sagittal.firstColumnMm + sagittalPoint[0] * PROJECTION_PIXEL_MM;
-    return { level, found: true, confidence: b.confidence, centreMm: [xOf(b.point), y, z], coronalPoint: b.point, sagittalPoint, foundBySpacing: bySpacing[l]! };
+    return {
+      level,
+      found: true,
+      confidence: b.confidence,
+      centreMm: [xOf(b.point), y, z],
+      coronalPoint: b.point,
+      sagittalPoint,
+      foundBySpacing: bySpacing[l]!,
+    };
   });
   return { levels: located, coronal, sagittal, midlineMm, orderProblem: levelOrderProblem(located) };
 }
 
 /** The sagittal heat map's strongest response within 4 rows (8 mm) of a height, refined like a peak. */
-function bodyAtHeight(maps: Float32Array[], windows: { firstColumn: number; firstRow: number }[], columns: number, rows: number, row: number): [number, number] {
+function bodyAtHeight(
+  maps: Float32Array[],
+  windows: { firstColumn: number; firstRow: number }[],
+  columns: number,
+  rows: number,
+  row: number,
+): [number, number] {
   let pick = { value: -Infinity, point: [0, row] as [number, number] };
   maps.forEach((m, w) => {
     const window = windows[w]!;
     const localRow = row - window.firstRow;
     if (localRow < 0 || localRow > rows - 1) return;
     const band = new Float32Array(columns * rows);
-    for (let r = Math.max(0, Math.floor(localRow - 4)); r <= Math.min(rows - 1, Math.ceil(localRow + 4)); r++) band.set(m.subarray(r * columns, (r + 1) * columns), r * columns);
+    for (let r = Math.max(0, Math.floor(localRow - 4)); r <= Math.min(rows - 1, Math.ceil(localRow + 4)); r++)
+      band.set(m.subarray(r * columns, (r + 1) * columns), r * columns);
     const peak = heatmapPeaks(band, columns, rows, 1)[0]!;
     const value = band[Math.round(peak[1]) * columns + Math.round(peak[0])]!;
     if (value > pick.value) pick = { value, point: [peak[0] + window.firstColumn, peak[1] + window.firstRow] };
@@ -116,7 +152,8 @@ export function levelOrderProblem(levels: readonly LocatedLevel[]): string | nul
     const lower = found[i]!;
     const gap = upper.centreMm![2] - lower.centreMm![2];
     const steps = TARGET_LEVELS.indexOf(lower.level) - TARGET_LEVELS.indexOf(upper.level);
-    if (gap < 15 * steps || gap > 60 * steps) return `${upper.level} and ${lower.level} are ${gap.toFixed(0)} mm apart (expected ${15 * steps}-${60 * steps} mm)`;
+    if (gap < 15 * steps || gap > 60 * steps)
+      return `${upper.level} and ${lower.level} are ${gap.toFixed(0)} mm apart (expected ${15 * steps}-${60 * steps} mm)`;
   }
   return null;
 }

@@ -12,6 +12,7 @@ import { readCtSpineSeries } from './ct-spine-series.js';
 import type { CtSpineMeasurement, VbmdMethod } from './measure-ct-spine.js';
 import { calibratedLevelVbmd, measureCtSpine, reportedLevels } from './measure-ct-spine.js';
 import { regionDice } from './segment-cancellous.js';
+import { reportedMean } from './reported-mean.js';
 
 /** What one case's measurement keeps: plain data, for training the recalibration, predictions.csv and the validation figures. */
 export interface CtSpineCaseMeasurement {
@@ -68,11 +69,6 @@ export function measurementFlags(series: CtSpineSeries, m: CtSpineMeasurement, r
   return flags;
 }
 
-function meanOver(values: (number | null)[]): number | null {
-  const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
-  return v.length === values.length && v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
-}
-
 /** Each method's case vBMD before recalibration. */
 export function calibratedVbmd(m: CtSpineCaseMeasurement): Record<VbmdMethod, number | null> {
   return { rods: m.rodsMgPerCm3, phantomless: m.phantomlessMgPerCm3, densenet: m.densenetMgPerCm3 };
@@ -81,13 +77,6 @@ export function calibratedVbmd(m: CtSpineCaseMeasurement): Record<VbmdMethod, nu
 /** Drops the DenseNet's inputs of a measurement once they are used (a batch keeps its measurements). */
 export function releaseRegressionInputs(m: CtSpineCaseMeasurement): void {
   for (const l of m.levels) l.regressionInput = null;
-}
-
-type LevelValueKey = 'rodsMgPerCm3' | 'phantomlessMgPerCm3' | 'densenetMgPerCm3';
-
-/** A method's mean over the reported levels (null unless every reported level has it). */
-export function reportedMean(reported: CtSpineCaseMeasurement['reported'], levels: CtSpineCaseMeasurement['levels'], key: LevelValueKey): number | null {
-  return reported === null ? null : meanOver(reported.levels.map((level) => levels.find((l) => l.level === level)![key]));
 }
 
 /** Measures one cohort case (series, its phantom description, and its labels for Dice where present). */

@@ -87,11 +87,29 @@ export function measureCtSpine(
 ): CtSpineMeasurement {
   const localisation = locateVertebrae(tf, networks, volume);
   const found = localisation.levels.filter((l) => l.centreMm !== null);
-  const segmentations = segmentCancellous(tf, networks.segmentation, volume, found.map((l) => l.centreMm!));
+  const segmentations = segmentCancellous(
+    tf,
+    networks.segmentation,
+    volume,
+    found.map((l) => l.centreMm!),
+  );
   const voxelMm3 = volume.spacingMm[0] * volume.spacingMm[1] * volume.spacingMm[2];
   const levels: LevelMeasurement[] = localisation.levels.map((located) => {
     const index = found.indexOf(located);
-    if (index < 0) return { level: located.level, located, segmentation: null, roi: null, segmentedMeanHu: null, roiMeanHu: null, cancellousMm3: 0, heightMm: 0, notMeasurable: 'not found in the series', regressionInput: null, densenetMgPerCm3: null };
+    if (index < 0)
+      return {
+        level: located.level,
+        located,
+        segmentation: null,
+        roi: null,
+        segmentedMeanHu: null,
+        roiMeanHu: null,
+        cancellousMm3: 0,
+        heightMm: 0,
+        notMeasurable: 'not found in the series',
+        regressionInput: null,
+        densenetMgPerCm3: null,
+      };
     const segmentation = segmentations[index]!;
     const roi = ellipticalRoi(volume, located.centreMm!);
     const cancellousMm3 = segmentation.region.offsets.length * voxelMm3;
@@ -99,7 +117,19 @@ export function measureCtSpine(
     const segmentedMeanHu = eroded.offsets.length > 0 ? regionMean(volume, eroded).mean : null;
     const roiMeanHu = roi === null ? null : regionMean(volume, roi.region).mean;
     const notMeasurable = cancellousMm3 < MIN_CANCELLOUS_MM3 ? `not segmentable (${(cancellousMm3 / 1000).toFixed(1)} cm3 of cancellous bone)` : null;
-    return { level: located.level, located, segmentation, roi, segmentedMeanHu, roiMeanHu, cancellousMm3, heightMm: regionHeightMm(volume, segmentation.region), notMeasurable, regressionInput: null, densenetMgPerCm3: null };
+    return {
+      level: located.level,
+      located,
+      segmentation,
+      roi,
+      segmentedMeanHu,
+      roiMeanHu,
+      cancellousMm3,
+      heightMm: regionHeightMm(volume, segmentation.region),
+      notMeasurable,
+      regressionInput: null,
+      densenetMgPerCm3: null,
+    };
   });
   // Fracture-like height loss: a level much lower than the others (QCT excludes fractured vertebrae).
   const heights = levels.filter((l) => l.notMeasurable === null).map((l) => l.heightMm);
@@ -107,15 +137,24 @@ export function measureCtSpine(
     if (l.notMeasurable !== null || heights.length < 2) continue;
     const others = heights.filter((h) => h !== l.heightMm).sort((a, b) => a - b);
     const reference = others.length > 0 ? others[Math.floor(others.length / 2)]! : l.heightMm;
-    if (l.heightMm < HEIGHT_LOSS_RATIO * reference) l.notMeasurable = `fracture-like height loss (${l.heightMm.toFixed(0)} mm against ${reference.toFixed(0)} mm)`;
+    if (l.heightMm < HEIGHT_LOSS_RATIO * reference)
+      l.notMeasurable = `fracture-like height loss (${l.heightMm.toFixed(0)} mm against ${reference.toFixed(0)} mm)`;
   }
   const measured = found.map((l) => l.centreMm![2] / volume.spacingMm[2]);
-  const sliceRange: [number, number] = measured.length > 0 ? [Math.max(0, Math.floor(Math.min(...measured) - 25 / volume.spacingMm[2])), Math.min(volume.size[2] - 1, Math.ceil(Math.max(...measured) + 25 / volume.spacingMm[2]))] : [0, volume.size[2] - 1];
+  const sliceRange: [number, number] =
+    measured.length > 0
+      ? [
+          Math.max(0, Math.floor(Math.min(...measured) - 25 / volume.spacingMm[2])),
+          Math.min(volume.size[2] - 1, Math.ceil(Math.max(...measured) + 25 / volume.spacingMm[2])),
+        ]
+      : [0, volume.size[2] - 1];
   const rods = o.phantom === undefined ? null : findCtRods(volume, o.phantom, sliceRange);
   const phantomless = internalCalibration(catalog, volume, o.kVp, sliceRange);
   if (phantomless.ok) {
     const calibration = phantomless.calibration;
-    for (const l of levels) if (l.segmentation !== null) l.regressionInput = vbmdRegressionInput(l.segmentation.hu, l.segmentation.probability, (hu) => internalCalibrationMgPerCm3(calibration, hu));
+    for (const l of levels)
+      if (l.segmentation !== null)
+        l.regressionInput = vbmdRegressionInput(l.segmentation.hu, l.segmentation.probability, (hu) => internalCalibrationMgPerCm3(calibration, hu));
     if (networks.regression !== undefined) applyVbmdRegression(tf, networks.regression, levels);
   }
   return { localisation, levels, rods, phantomless };

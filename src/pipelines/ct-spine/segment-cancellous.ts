@@ -3,8 +3,8 @@ import type { Volume3D } from '../../core/volume3d.js';
 import { predictInBatches } from '../../nn/inference.js';
 import { segmentationInput } from './cancellous-input.js';
 import { SEGMENTATION_CROP, SEGMENTATION_WINDOWS_HU } from './ct-spine-networks.js';
-import type { CropGrid } from './volume-crop.js';
-import { sampleCrop } from './volume-crop.js';
+import type { CropGrid } from '../../imaging/volume-crop.js';
+import { sampleCrop } from '../../imaging/volume-crop.js';
 
 /** A region of the canonical volume: the offsets of its voxels (i + nx * (j + ny * k)), ascending. */
 export interface VoxelRegion {
@@ -38,7 +38,9 @@ export function probabilityToRegion(volume: Pick<Volume3D, 'size' | 'spacingMm'>
         const at = (z: number, y: number, x: number): number => probability[(z * dy + y) * dx + x]!;
         const p =
           (1 - wz) * ((1 - wy) * ((1 - wx) * at(z0, y0, x0) + wx * at(z0, y0, x0 + 1)) + wy * ((1 - wx) * at(z0, y0 + 1, x0) + wx * at(z0, y0 + 1, x0 + 1))) +
-          wz * ((1 - wy) * ((1 - wx) * at(z0 + 1, y0, x0) + wx * at(z0 + 1, y0, x0 + 1)) + wy * ((1 - wx) * at(z0 + 1, y0 + 1, x0) + wx * at(z0 + 1, y0 + 1, x0 + 1)));
+          wz *
+            ((1 - wy) * ((1 - wx) * at(z0 + 1, y0, x0) + wx * at(z0 + 1, y0, x0 + 1)) +
+              wy * ((1 - wx) * at(z0 + 1, y0 + 1, x0) + wx * at(z0 + 1, y0 + 1, x0 + 1)));
         if (p > 0.5) offsets.push(i + nx * (j + ny * k));
       }
     }
@@ -55,7 +57,12 @@ export interface CancellousSegmentation {
 }
 
 /** Segments the cancellous bone of each located body with the 3-D SE residual U-Net (one crop per body, batched). */
-export function segmentCancellous(tf: typeof tfTypes, network: tfTypes.LayersModel, volume: Volume3D, centresMm: readonly [number, number, number][]): CancellousSegmentation[] {
+export function segmentCancellous(
+  tf: typeof tfTypes,
+  network: tfTypes.LayersModel,
+  volume: Volume3D,
+  centresMm: readonly [number, number, number][],
+): CancellousSegmentation[] {
   if (centresMm.length === 0) return [];
   const grids: CropGrid[] = centresMm.map((centreMm) => ({ centreMm: [...centreMm], size: SEGMENTATION_CROP.size, spacingMm: SEGMENTATION_CROP.spacingMm }));
   const hu = volume.data;
@@ -63,11 +70,17 @@ export function segmentCancellous(tf: typeof tfTypes, network: tfTypes.LayersMod
   const inputs = crops.map((c) => segmentationInput(c));
   const [d, h, w] = SEGMENTATION_CROP.size;
   const channels = SEGMENTATION_WINDOWS_HU.length;
-  const outputs = predictInBatches(tf, network, inputs.length, (start, size) => {
-    const batch = new Float32Array(size * d * h * w * channels);
-    for (let i = 0; i < size; i++) batch.set(inputs[start + i]!, i * d * h * w * channels);
-    return tf.tensor5d(batch, [size, d, h, w, channels]);
-  }, 3);
+  const outputs = predictInBatches(
+    tf,
+    network,
+    inputs.length,
+    (start, size) => {
+      const batch = new Float32Array(size * d * h * w * channels);
+      for (let i = 0; i < size; i++) batch.set(inputs[start + i]!, i * d * h * w * channels);
+      return tf.tensor5d(batch, [size, d, h, w, channels]);
+    },
+    3,
+  );
   return grids.map((grid, i) => ({ grid, region: probabilityToRegion(volume, grid, outputs[i]!), hu: crops[i]!, probability: outputs[i]! }));
 }
 

@@ -92,7 +92,13 @@ function toProjectionGrid(native: Float32Array, nativeColumns: number, slices: n
  * A fixed-size window of a projection for a network (zeros outside it): `columns` wide centred on
  * centreColumnMm, `rows` high starting at row `firstRow`. Returns the window and where it lies.
  */
-export function projectionWindow(projection: SpineProjection, columns: number, rows: number, centreColumnMm: number, firstRow: number): { data: Float32Array; firstColumn: number; firstRow: number } {
+export function projectionWindow(
+  projection: SpineProjection,
+  columns: number,
+  rows: number,
+  centreColumnMm: number,
+  firstRow: number,
+): { data: Float32Array; firstColumn: number; firstRow: number } {
   const firstColumn = Math.round((centreColumnMm - projection.firstColumnMm) / PROJECTION_PIXEL_MM - columns / 2);
   const data = new Float32Array(columns * rows);
   for (let r = 0; r < rows; r++) {

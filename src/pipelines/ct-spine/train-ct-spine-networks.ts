@@ -35,9 +35,22 @@ export interface TrainedCtSpineNetworks {
  * localisation SCNs (heat-map loss), then the SE residual 3-D U-Net on the cancellous crops (Dice +
  * cross-entropy); AdamW with one cosine period, early stopping on the validation cases.
  */
-export async function trainCtSpineNetworks(tf: typeof tfTypes, train: readonly CtSpineTrainingSample[], validation: readonly CtSpineTrainingSample[], o: CtSpineNetworkTrainingOptions): Promise<TrainedCtSpineNetworks> {
-  const specs: Record<CtSpineStage, NetworkSpec> = { coronal: coronalLocateSpec(o.seed), sagittal: sagittalLocateSpec(o.seed + 100), segmentation: segmentationSpec(o.seed + 200) };
-  const data: Record<CtSpineStage, (s: readonly CtSpineTrainingSample[]) => TrainingData> = { coronal: coronalTrainingData, sagittal: sagittalTrainingData, segmentation: segmentationTrainingData };
+export async function trainCtSpineNetworks(
+  tf: typeof tfTypes,
+  train: readonly CtSpineTrainingSample[],
+  validation: readonly CtSpineTrainingSample[],
+  o: CtSpineNetworkTrainingOptions,
+): Promise<TrainedCtSpineNetworks> {
+  const specs: Record<CtSpineStage, NetworkSpec> = {
+    coronal: coronalLocateSpec(o.seed),
+    sagittal: sagittalLocateSpec(o.seed + 100),
+    segmentation: segmentationSpec(o.seed + 200),
+  };
+  const data: Record<CtSpineStage, (s: readonly CtSpineTrainingSample[]) => TrainingData> = {
+    coronal: coronalTrainingData,
+    sagittal: sagittalTrainingData,
+    segmentation: segmentationTrainingData,
+  };
   const losses: Record<CtSpineStage, TrainingLossName> = { coronal: 'heatmap', sagittal: 'heatmap', segmentation: 'dice+cross-entropy' };
   const networks: Partial<CtSpineImageNetworks> = {};
   const history: Partial<TrainedCtSpineNetworks['history']> = {};

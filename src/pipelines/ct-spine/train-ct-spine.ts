@@ -90,7 +90,13 @@ async function loadSamples(cases: readonly CtSpineCase[], write: (line: string) 
 }
 
 /** Measures every case with fixed networks; a case that fails is listed and the rest go on. */
-async function measureAll(tf: typeof tfTypes, networks: CtSpineImageNetworks & { regression?: tfTypes.LayersModel }, cases: readonly CtSpineCase[], write: (line: string) => void, failed: TrainCtSpineResult['failed']): Promise<CtSpineCaseMeasurement[]> {
+async function measureAll(
+  tf: typeof tfTypes,
+  networks: CtSpineImageNetworks & { regression?: tfTypes.LayersModel },
+  cases: readonly CtSpineCase[],
+  write: (line: string) => void,
+  failed: TrainCtSpineResult['failed'],
+): Promise<CtSpineCaseMeasurement[]> {
   const catalog = loadMaterialCatalog();
   const out: CtSpineCaseMeasurement[] = [];
   const started = Date.now();
@@ -123,7 +129,10 @@ const calibrated = (m: CtSpineCaseMeasurement, method: CalibrationMethod): numbe
 export function fitRecalibration(measurements: readonly CtSpineCaseMeasurement[], method: CalibrationMethod): Recalibration | null {
   const pairs = measurements.filter((m) => m.referenceVbmdMgPerCm3 !== undefined && calibrated(m, method) !== null);
   if (pairs.length < 5) return null;
-  const fit = linearFit(pairs.map((m) => calibrated(m, method)!), pairs.map((m) => m.referenceVbmdMgPerCm3!));
+  const fit = linearFit(
+    pairs.map((m) => calibrated(m, method)!),
+    pairs.map((m) => m.referenceVbmdMgPerCm3!),
+  );
   if (!Number.isFinite(fit.slope)) return null;
   const aged = pairs.filter((m) => m.ageYears !== undefined);
   let withAge: Recalibration['withAge'];
@@ -131,19 +140,36 @@ export function fitRecalibration(measurements: readonly CtSpineCaseMeasurement[]
     const equivalents = aged.map((m) => m.fatMineralEquivalentMgPerCm3).filter((v): v is number => v !== null);
     const reference = equivalents.length > 0 ? equivalents.reduce((a, b) => a + b, 0) / equivalents.length : undefined;
     const rows = aged.map((m) => [1, calibrated(m, method)!, ageCovariate(m.ageYears!, m.fatMineralEquivalentMgPerCm3, reference)]);
-    const [interceptMgPerCm3, slope, agePerYear] = leastSquares(rows, aged.map((m) => m.referenceVbmdMgPerCm3!), `${method} recalibration with age`) as [number, number, number];
+    const [interceptMgPerCm3, slope, agePerYear] = leastSquares(
+      rows,
+      aged.map((m) => m.referenceVbmdMgPerCm3!),
+      `${method} recalibration with age`,
+    ) as [number, number, number];
     withAge = { slope, interceptMgPerCm3, agePerYear, n: aged.length, ...(reference === undefined ? {} : { fatEquivalentReferenceMgPerCm3: reference }) };
   }
   return { slope: fit.slope, interceptMgPerCm3: fit.intercept, n: pairs.length, ...(withAge === undefined ? {} : { withAge }) };
 }
 
 export function fitRecalibrations(measurements: readonly CtSpineCaseMeasurement[]): Record<CalibrationMethod, Recalibration | null> {
-  return { rods: fitRecalibration(measurements, 'rods'), phantomless: fitRecalibration(measurements, 'phantomless'), densenet: fitRecalibration(measurements, 'densenet') };
+  return {
+    rods: fitRecalibration(measurements, 'rods'),
+    phantomless: fitRecalibration(measurements, 'phantomless'),
+    densenet: fitRecalibration(measurements, 'densenet'),
+  };
 }
 
 /** Each method's recalibration cross-validated by patient-grouped folds on measurements made with fixed networks. */
-export function crossValidateRecalibration(measurements: readonly CtSpineCaseMeasurement[], folds: number, seed: number, foldMeasurements?: (fold: number) => readonly CtSpineCaseMeasurement[]): OutOfFoldPrediction[] {
-  const assignment = groupedKFold(measurements.map((m) => ({ group: m.patientId })), folds, seed);
+export function crossValidateRecalibration(
+  measurements: readonly CtSpineCaseMeasurement[],
+  folds: number,
+  seed: number,
+  foldMeasurements?: (fold: number) => readonly CtSpineCaseMeasurement[],
+): OutOfFoldPrediction[] {
+  const assignment = groupedKFold(
+    measurements.map((m) => ({ group: m.patientId })),
+    folds,
+    seed,
+  );
   const out: OutOfFoldPrediction[] = [];
   for (let k = 0; k < folds; k++) {
     // The same cases as read by this fold's own networks (a DenseNet fine-tuned without the fold), in the same order.
@@ -167,14 +193,23 @@ export function crossValidateRecalibration(measurements: readonly CtSpineCaseMea
 export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): Promise<TrainCtSpineResult> {
   const cohort = readCtSpineCohort(o.cohortCsv);
   const withReference = cohort.cases.filter((c) => c.vbmdMgPerCm3 !== undefined);
-  if (withReference.length < 5) throw new OpenBmdError('EMPTY_INPUT', `${withReference.length} case(s) have spine_vbmd; the recalibration needs at least 5`, { file: o.cohortCsv });
+  if (withReference.length < 5)
+    throw new OpenBmdError('EMPTY_INPUT', `${withReference.length} case(s) have spine_vbmd; the recalibration needs at least 5`, { file: o.cohortCsv });
   const labelled = cohort.cases.filter((c) => c.cancellousMask !== undefined);
   if (o.fineTuneFrom !== undefined && o.networksFrom !== undefined && resolve(o.fineTuneFrom) !== resolve(o.networksFrom)) {
-    throw new OpenBmdError('BAD_ARGUMENT', `--networks ${o.networksFrom} and --fine-tune ${o.fineTuneFrom} name different models: the DenseNet is fine-tuned from the model whose networks are reused`);
+    throw new OpenBmdError(
+      'BAD_ARGUMENT',
+      `--networks ${o.networksFrom} and --fine-tune ${o.fineTuneFrom} name different models: the DenseNet is fine-tuned from the model whose networks are reused`,
+    );
   }
   const networksFrom = o.networksFrom ?? o.fineTuneFrom;
   const trainNetworks = networksFrom === undefined && labelled.length >= MIN_LABELLED_FOR_NETWORKS;
-  if (trainNetworks && o.fineTuneFrom !== undefined) throw new OpenBmdError('BAD_ARGUMENT', `the cohort has ${labelled.length} labelled series, enough to train the networks; fine-tuning (--fine-tune) is for a cohort with reference QCT and no labels`, { file: o.cohortCsv });
+  if (trainNetworks && o.fineTuneFrom !== undefined)
+    throw new OpenBmdError(
+      'BAD_ARGUMENT',
+      `the cohort has ${labelled.length} labelled series, enough to train the networks; fine-tuning (--fine-tune) is for a cohort with reference QCT and no labels`,
+      { file: o.cohortCsv },
+    );
   const reuseDir = networksFrom ?? defaultCtSpineModelDir();
   mkdirSync(o.outDir, { recursive: true });
   const failed: TrainCtSpineResult['failed'] = [];
@@ -184,7 +219,11 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
   let measurements: CtSpineCaseMeasurement[];
   const foldDensenet: CtSpineCaseMeasurement[][] = [];
   if (trainNetworks) {
-    const partition = groupedPartition(labelled.map((c) => ({ group: c.patientId })), { train: 0.85, validation: 0.15, test: 0 }, o.seed);
+    const partition = groupedPartition(
+      labelled.map((c) => ({ group: c.patientId })),
+      { train: 0.85, validation: 0.15, test: 0 },
+      o.seed,
+    );
     const samples = await loadSamples(labelled, o.write);
     trained = await trainCtSpineNetworks(
       tf,
@@ -207,7 +246,9 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
     measurements.forEach(releaseRegressionInputs);
   } else {
     reused = await loadCtSpineModel(tf, reuseDir);
-    o.write(`[ct-spine] reusing the networks of ${reuseDir}${networksFrom === undefined ? ` (the cohort has ${labelled.length} labelled series; ${MIN_LABELLED_FOR_NETWORKS} are needed to train them)` : ''}`);
+    o.write(
+      `[ct-spine] reusing the networks of ${reuseDir}${networksFrom === undefined ? ` (the cohort has ${labelled.length} labelled series; ${MIN_LABELLED_FOR_NETWORKS} are needed to train them)` : ''}`,
+    );
     if (o.fineTuneFrom === undefined) {
       measurements = await measureAll(tf, reused.networks, withReference, o.write, failed);
     } else {
@@ -217,10 +258,19 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
       const fineTune = { epochs: o.epochs.regression, batchSize: REGRESSION_BATCH, seed: o.seed, cores: o.cores, write: o.write };
       if (o.folds !== undefined) {
         // Out-of-fold figures need a DenseNet per fold that never saw the fold's patients.
-        const assignment = groupedKFold(measurements.map((m) => ({ group: m.patientId })), o.folds, o.seed);
+        const assignment = groupedKFold(
+          measurements.map((m) => ({ group: m.patientId })),
+          o.folds,
+          o.seed,
+        );
         for (let k = 0; k < o.folds; k++) {
           o.write(`[ct-spine] fold ${k + 1}/${o.folds}: DenseNet fine-tuned without the fold's patients`);
-          const foldNetwork = await fineTuneVbmdRegression(tf, shipped, measurements.filter((_, i) => assignment[i] !== k), { ...fineTune, checkpointDir: join(o.outDir, 'checkpoints', `densenet-fold-${k + 1}`) });
+          const foldNetwork = await fineTuneVbmdRegression(
+            tf,
+            shipped,
+            measurements.filter((_, i) => assignment[i] !== k),
+            { ...fineTune, checkpointDir: join(o.outDir, 'checkpoints', `densenet-fold-${k + 1}`) },
+          );
           foldDensenet.push(measurementsWithDensenet(tf, foldNetwork.model, measurements));
           foldNetwork.model.dispose();
         }
@@ -231,10 +281,16 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
       foldDensenet.forEach((fold) => fold.forEach(releaseRegressionInputs));
     }
   }
-  const networks: CtSpineNetworks = trained !== undefined && regression !== undefined ? { ...trained.networks, regression: regression.model } : regression !== undefined ? { ...reused!.networks, regression: regression.model } : reused!.networks;
+  const networks: CtSpineNetworks =
+    trained !== undefined && regression !== undefined
+      ? { ...trained.networks, regression: regression.model }
+      : regression !== undefined
+        ? { ...reused!.networks, regression: regression.model }
+        : reused!.networks;
   const recalibration = fitRecalibrations(measurements);
   const reusedOnSameCohort = reused !== undefined && networksOrigin(reused.description, reused.dir)['cohort'] === resolve(o.cohortCsv);
-  if (trained !== undefined || reusedOnSameCohort) o.write('[ct-spine] the networks were trained on this cohort: localisation and Dice figures here are not a validation');
+  if (trained !== undefined || reusedOnSameCohort)
+    o.write('[ct-spine] the networks were trained on this cohort: localisation and Dice figures here are not a validation');
   const stageValidation = trained === undefined && !reusedOnSameCohort ? summariseCtSpineStages(measurements) : undefined;
   if (stageValidation !== undefined) for (const line of formatCtSpineStageValidation(stageValidation)) o.write(`[ct-spine] ${line}`);
 
@@ -249,13 +305,27 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
       const predicted = scored.map((f) => f.byMethod[method]!);
       const truth = scored.map((f) => f.measurement.referenceVbmdMgPerCm3!);
       const r = pearsonCorrelation(predicted, truth).r;
-      outOfFoldMetrics[method] = { folds: o.folds, cases: `patients of each fold held out from its recalibration fit${trained === undefined && !reusedOnSameCohort ? ` (networks from ${reuseDir}, trained on another cohort)` : ''}`, pcc: r, r2: r * r, ...errorSummary(predicted, truth) };
+      outOfFoldMetrics[method] = {
+        folds: o.folds,
+        cases: `patients of each fold held out from its recalibration fit${trained === undefined && !reusedOnSameCohort ? ` (networks from ${reuseDir}, trained on another cohort)` : ''}`,
+        pcc: r,
+        r2: r * r,
+        ...errorSummary(predicted, truth),
+      };
     }
     predictionsCsv = join(o.outDir, 'predictions.csv');
-    writeCtSpinePredictions(predictionsCsv, outOfFold.map((f) => ({ caseId: f.measurement.caseId, outcome: caseOutcome(f.measurement), fold: f.fold + 1, byMethod: f.byMethod })), 'primary');
+    writeCtSpinePredictions(
+      predictionsCsv,
+      outOfFold.map((f) => ({ caseId: f.measurement.caseId, outcome: caseOutcome(f.measurement), fold: f.fold + 1, byMethod: f.byMethod })),
+      'primary',
+    );
     for (const method of CALIBRATION_METHODS) {
       const file = join(o.outDir, `predictions-${method}.csv`);
-      writeCtSpinePredictions(file, outOfFold.map((f) => ({ caseId: f.measurement.caseId, outcome: caseOutcome(f.measurement), fold: f.fold + 1, byMethod: f.byMethod })), method);
+      writeCtSpinePredictions(
+        file,
+        outOfFold.map((f) => ({ caseId: f.measurement.caseId, outcome: caseOutcome(f.measurement), fold: f.fold + 1, byMethod: f.byMethod })),
+        method,
+      );
       methodPredictionsCsv[method] = file;
     }
   }
@@ -270,10 +340,30 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
         : regression !== undefined
           ? `fine-tuned from ${reuseDir} on the L1 and L2 of the series with reference QCT${o.folds === undefined ? '' : ` (and once per fold without the fold's patients, for the out-of-fold figures)`}`
           : `reused from ${reuseDir}${withReference.length >= 30 ? ` (the cohort's ${withReference.length} reference QCT values could fine-tune it: --fine-tune ${reuseDir})` : ''}`,
-    recalibration: CALIBRATION_METHODS.map((m) => `${m}: ${recalibration[m] === null ? 'not fitted (too few cases with it)' : `fitted on ${recalibration[m]!.n} cases`}`).join('; '),
+    recalibration: CALIBRATION_METHODS.map(
+      (m) => `${m}: ${recalibration[m] === null ? 'not fitted (too few cases with it)' : `fitted on ${recalibration[m]!.n} cases`}`,
+    ).join('; '),
   };
-  await saveCtSpineModel(tf, o, cohort, networks, trained, regression, reused, recalibration, [...new Set(measurements.map((m) => m.scanner))].sort(), stages, stageValidation, outOfFoldMetrics, failed.length);
-  if (stageValidation !== undefined) writeFileSync(join(o.outDir, 'stage-validation.json'), `${JSON.stringify({ simulated: cohort.simulated, cohort: resolve(o.cohortCsv), ...stageValidation }, null, 2)}\n`);
+  await saveCtSpineModel(
+    tf,
+    o,
+    cohort,
+    networks,
+    trained,
+    regression,
+    reused,
+    recalibration,
+    [...new Set(measurements.map((m) => m.scanner))].sort(),
+    stages,
+    stageValidation,
+    outOfFoldMetrics,
+    failed.length,
+  );
+  if (stageValidation !== undefined)
+    writeFileSync(
+      join(o.outDir, 'stage-validation.json'),
+      `${JSON.stringify({ simulated: cohort.simulated, cohort: resolve(o.cohortCsv), ...stageValidation }, null, 2)}\n`,
+    );
   if (reused !== undefined) {
     disposeCtSpineModel(reused);
     regression?.model.dispose();
@@ -296,9 +386,13 @@ async function saveCtSpineModel(
   outOfFold: Record<string, unknown>,
   failedCount: number,
 ): Promise<void> {
-  const reusedSpec = (stage: CtSpineStage | 'regression'): NetworkSpec => reused!.description.networks[CT_SPINE_NETWORK_NAMES[stage]]!.spec as unknown as NetworkSpec;
+  const reusedSpec = (stage: CtSpineStage | 'regression'): NetworkSpec =>
+    reused!.description.networks[CT_SPINE_NETWORK_NAMES[stage]]!.spec as unknown as NetworkSpec;
   const specOf = (stage: CtSpineStage): NetworkSpec => trained?.specs[stage] ?? reusedSpec(stage);
-  const projection = { grid: '2 mm projection of the canonical volume (+x left, +y posterior, +z superior), superior row first', intensity: 'HU -200..1300 -> 0..1' };
+  const projection = {
+    grid: '2 mm projection of the canonical volume (+x left, +y posterior, +z superior), superior row first',
+    intensity: 'HU -200..1300 -> 0..1',
+  };
   await saveModelFolder(
     tf,
     o.outDir,
@@ -307,22 +401,60 @@ async function saveCtSpineModel(
       pipeline: CT_SPINE_PIPELINE,
       command: o.command,
       seed: o.seed,
-      parameters: { recalibration, recalibrationScanners: scanners, stages, ...(reused === undefined ? {} : { networksFrom: networksOrigin(reused.description, reused.dir) }) },
-      trainingData: { cohort: resolve(o.cohortCsv), simulated: cohort.simulated, cases: cohort.cases.length, description: cohort.description, generator: cohort.generator, failedCases: failedCount },
+      parameters: {
+        recalibration,
+        recalibrationScanners: scanners,
+        stages,
+        ...(reused === undefined ? {} : { networksFrom: networksOrigin(reused.description, reused.dir) }),
+      },
+      trainingData: {
+        cohort: resolve(o.cohortCsv),
+        simulated: cohort.simulated,
+        cases: cohort.cases.length,
+        description: cohort.description,
+        generator: cohort.generator,
+        failedCases: failedCount,
+      },
       metrics: {
         ...(Object.keys(outOfFold).length === 0 ? {} : { outOfFold }),
         ...(stageValidation === undefined ? {} : { stageValidation }),
-        ...(trained === undefined ? (reused?.description.metrics['networkTraining'] === undefined ? {} : { networkTraining: reused.description.metrics['networkTraining'] }) : { networkTraining: { ...trained.history, ...(regression === undefined ? {} : { regression: regression.history }) } }),
+        ...(trained === undefined
+          ? reused?.description.metrics['networkTraining'] === undefined
+            ? {}
+            : { networkTraining: reused.description.metrics['networkTraining'] }
+          : { networkTraining: { ...trained.history, ...(regression === undefined ? {} : { regression: regression.history }) } }),
         ...(trained === undefined && regression !== undefined ? { densenetFineTuning: regression.history } : {}),
       },
     },
     {
-      [CT_SPINE_NETWORK_NAMES.coronal]: { model: networks.coronal, spec: specOf('coronal'), preprocessing: { ...projection, view: 'coronal MIP (maximum over y)', window: `${CORONAL_WINDOW.columns} x ${CORONAL_WINDOW.rows} px centred across`, output: 'heat maps T12, L1, L2 body centres' } },
-      [CT_SPINE_NETWORK_NAMES.sagittal]: { model: networks.sagittal, spec: specOf('sagittal'), preprocessing: { ...projection, view: 'sagittal slab MIP, +-14 mm about the located midline', window: `${SAGITTAL_WINDOW.columns} x ${SAGITTAL_WINDOW.rows} px`, output: 'heat map of every vertebral body centre' } },
+      [CT_SPINE_NETWORK_NAMES.coronal]: {
+        model: networks.coronal,
+        spec: specOf('coronal'),
+        preprocessing: {
+          ...projection,
+          view: 'coronal MIP (maximum over y)',
+          window: `${CORONAL_WINDOW.columns} x ${CORONAL_WINDOW.rows} px centred across`,
+          output: 'heat maps T12, L1, L2 body centres',
+        },
+      },
+      [CT_SPINE_NETWORK_NAMES.sagittal]: {
+        model: networks.sagittal,
+        spec: specOf('sagittal'),
+        preprocessing: {
+          ...projection,
+          view: 'sagittal slab MIP, +-14 mm about the located midline',
+          window: `${SAGITTAL_WINDOW.columns} x ${SAGITTAL_WINDOW.rows} px`,
+          output: 'heat map of every vertebral body centre',
+        },
+      },
       [CT_SPINE_NETWORK_NAMES.segmentation]: {
         model: networks.segmentation,
         spec: specOf('segmentation'),
-        preprocessing: { grid: `[z, y, x] ${SEGMENTATION_CROP.size.join(' x ')} voxels of ${SEGMENTATION_CROP.spacingMm.join(' x ')} mm centred on the located body, trilinear`, intensity: SEGMENTATION_WINDOWS_HU.map((w) => `HU ${w.low}..${w.high} -> 0..1`).join('; '), output: 'cancellous-bone probability of the centred level' },
+        preprocessing: {
+          grid: `[z, y, x] ${SEGMENTATION_CROP.size.join(' x ')} voxels of ${SEGMENTATION_CROP.spacingMm.join(' x ')} mm centred on the located body, trilinear`,
+          intensity: SEGMENTATION_WINDOWS_HU.map((w) => `HU ${w.low}..${w.high} -> 0..1`).join('; '),
+          output: 'cancellous-bone probability of the centred level',
+        },
       },
       [CT_SPINE_NETWORK_NAMES.regression]: {
         model: networks.regression,

@@ -33,8 +33,16 @@ export interface TrainedVbmdRegression {
 }
 
 /** Trains the 3-D DenseNet-BC vBMD regression (L1 loss on the reference QCT; AdamW, cosine, early stopping on the validation levels). */
-export async function trainVbmdRegression(tf: typeof tfTypes, train: readonly VbmdRegressionSample[], validation: readonly VbmdRegressionSample[], o: VbmdRegressionTrainingOptions): Promise<TrainedVbmdRegression> {
-  const spec = regressionSpec(o.seed + 300, [...REGRESSION_CROP.size, REGRESSION_CHANNELS], { mineralMg: REGRESSION_MINERAL_SCALE_MG, outputMg: REGRESSION_OUTPUT_SCALE_MG });
+export async function trainVbmdRegression(
+  tf: typeof tfTypes,
+  train: readonly VbmdRegressionSample[],
+  validation: readonly VbmdRegressionSample[],
+  o: VbmdRegressionTrainingOptions,
+): Promise<TrainedVbmdRegression> {
+  const spec = regressionSpec(o.seed + 300, [...REGRESSION_CROP.size, REGRESSION_CHANNELS], {
+    mineralMg: REGRESSION_MINERAL_SCALE_MG,
+    outputMg: REGRESSION_OUTPUT_SCALE_MG,
+  });
   const trained = await trainStageNetwork(tf, {
     pipeline: 'ct-spine',
     stage: 'regression',

@@ -4,7 +4,10 @@ import { SEGMENTATION_CROP } from './ct-spine-networks.js';
  * The DenseNet's grid: the segmentation crop pooled 2x in-plane, [z, y, x] 20 x 24 x 24 voxels of
  * 2 mm (the same 40 x 48 x 48 mm, the same centre).
  */
-export const REGRESSION_CROP = { size: [SEGMENTATION_CROP.size[0], SEGMENTATION_CROP.size[1] / 2, SEGMENTATION_CROP.size[2] / 2] as [number, number, number], spacingMm: [2, 2, 2] as [number, number, number] } as const;
+export const REGRESSION_CROP = {
+  size: [SEGMENTATION_CROP.size[0], SEGMENTATION_CROP.size[1] / 2, SEGMENTATION_CROP.size[2] / 2] as [number, number, number],
+  spacingMm: [2, 2, 2] as [number, number, number],
+} as const;
 /**
  * Channels: the (eroded) cancellous probability, and that probability times the voxel's mineral under the
  * phantomless calibration, divided by the crop's mean probability: pooled over the crop, the second
@@ -58,11 +61,21 @@ export function vbmdRegressionInput(hu: Float32Array, probability: Float32Array,
 export function erodedProbability(probability: Float32Array): Float32Array {
   const [dz, dy, dx] = SEGMENTATION_CROP.size;
   const out = new Float32Array(probability.length);
-  const inside = (z: number, y: number, x: number): boolean => z >= 0 && y >= 0 && x >= 0 && z < dz && y < dy && x < dx && probability[(z * dy + y) * dx + x]! > 0.5;
+  const inside = (z: number, y: number, x: number): boolean =>
+    z >= 0 && y >= 0 && x >= 0 && z < dz && y < dy && x < dx && probability[(z * dy + y) * dx + x]! > 0.5;
   for (let z = 0; z < dz; z++) {
     for (let y = 0; y < dy; y++) {
       for (let x = 0; x < dx; x++) {
-        if (inside(z, y, x) && inside(z - 1, y, x) && inside(z + 1, y, x) && inside(z, y - 1, x) && inside(z, y + 1, x) && inside(z, y, x - 1) && inside(z, y, x + 1)) out[(z * dy + y) * dx + x] = probability[(z * dy + y) * dx + x]!;
+        if (
+          inside(z, y, x) &&
+          inside(z - 1, y, x) &&
+          inside(z + 1, y, x) &&
+          inside(z, y - 1, x) &&
+          inside(z, y + 1, x) &&
+          inside(z, y, x - 1) &&
+          inside(z, y, x + 1)
+        )
+          out[(z * dy + y) * dx + x] = probability[(z * dy + y) * dx + x]!;
       }
     }
   }
@@ -84,7 +97,8 @@ export function mirrorRegressionInput(input: Float32Array, flip: { x: boolean; z
     for (let y = 0; y < ry; y++) {
       for (let x = 0; x < rx; x++) {
         const fromX = flip.x ? rx - 1 - x : x;
-        for (let c = 0; c < REGRESSION_CHANNELS; c++) out[((z * ry + y) * rx + x) * REGRESSION_CHANNELS + c] = input[((fromZ * ry + y) * rx + fromX) * REGRESSION_CHANNELS + c]!;
+        for (let c = 0; c < REGRESSION_CHANNELS; c++)
+          out[((z * ry + y) * rx + x) * REGRESSION_CHANNELS + c] = input[((fromZ * ry + y) * rx + fromX) * REGRESSION_CHANNELS + c]!;
       }
     }
   }

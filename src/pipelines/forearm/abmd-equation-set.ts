@@ -34,9 +34,17 @@ export function softTissueOf(estimate: SoftTissueEstimate, m: AbmdEquationInput)
 }
 
 /** Fits the pooled Eq. [2] and each detector's; `perDetector: false` gives seed 000's single equation. */
-export function fitAbmdEquationSet(cases: readonly (AbmdEquationInput & { abmdGPerCm2: number })[], softTissue: SoftTissueEstimate, perDetector = true): AbmdEquationSet {
+export function fitAbmdEquationSet(
+  cases: readonly (AbmdEquationInput & { abmdGPerCm2: number })[],
+  softTissue: SoftTissueEstimate,
+  perDetector = true,
+): AbmdEquationSet {
   const fitOn = (subset: readonly (AbmdEquationInput & { abmdGPerCm2: number })[]): AbmdEquation =>
-    fitAbmdEquation(subset.map((c) => c.radiusThicknessMm), subset.map((c) => softTissueOf(softTissue, c)), subset.map((c) => c.abmdGPerCm2));
+    fitAbmdEquation(
+      subset.map((c) => c.radiusThicknessMm),
+      subset.map((c) => softTissueOf(softTissue, c)),
+      subset.map((c) => c.abmdGPerCm2),
+    );
   const detectors: AbmdEquationSet['detectors'] = [];
   if (perDetector) {
     const names = [...new Set(cases.map((c) => c.detector))].sort();

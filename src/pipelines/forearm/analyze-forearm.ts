@@ -31,7 +31,12 @@ export type ForearmQcFlag =
   | 'detector-not-in-training';
 
 /** QC flags that make the number unusable: `analyze` exits 2 and a batch records the row as failed. */
-export const REFUSING_FLAGS: readonly ForearmQcFlag[] = ['wedge-steps-not-monotonic', 'wedge-calibration-poor-fit', 'no-background-square', 'no-soft-tissue-baseline'];
+export const REFUSING_FLAGS: readonly ForearmQcFlag[] = [
+  'wedge-steps-not-monotonic',
+  'wedge-calibration-poor-fit',
+  'no-background-square',
+  'no-soft-tissue-baseline',
+];
 
 export interface ForearmAnalysis {
   file: string;
@@ -53,8 +58,10 @@ export function forearmImage(dicom: DicomImage): Image2D {
   if (part !== undefined && part !== '' && !FOREARM_BODY_PARTS.includes(part)) {
     throw new OpenBmdError('INVALID_VALUE', `BodyPartExamined is ${part}: the forearm pipeline reads hand/forearm radiographs`, { file: dicom.file });
   }
-  if (dicom.pixel.samplesPerPixel !== 1) throw new OpenBmdError('UNSUPPORTED', `has ${dicom.pixel.samplesPerPixel} samples per pixel; a radiograph is greyscale`, { file: dicom.file });
-  if (dicom.frames.length !== 1) throw new OpenBmdError('UNSUPPORTED', `has ${dicom.frames.length} frames; the forearm pipeline reads one radiograph`, { file: dicom.file });
+  if (dicom.pixel.samplesPerPixel !== 1)
+    throw new OpenBmdError('UNSUPPORTED', `has ${dicom.pixel.samplesPerPixel} samples per pixel; a radiograph is greyscale`, { file: dicom.file });
+  if (dicom.frames.length !== 1)
+    throw new OpenBmdError('UNSUPPORTED', `has ${dicom.frames.length} frames; the forearm pipeline reads one radiograph`, { file: dicom.file });
   const image = dicomFrameToImage2D(dicom);
   if (Math.abs(image.spacingMm[0] - image.spacingMm[1]) > 1e-3 * image.spacingMm[0]) {
     throw new OpenBmdError('UNSUPPORTED', `has non-square pixels (${image.spacingMm.join(' x ')} mm)`, { file: dicom.file });
@@ -63,7 +70,14 @@ export function forearmImage(dicom: DicomImage): Image2D {
 }
 
 /** The networks' stages and the measurement on one radiograph, with every QC flag they raise (one place for the flags). */
-export function locateAndMeasure(tf: typeof tfTypes, networks: ForearmNetworks, image: Image2D, phantom: StepWedgePhantom, backgroundRemoval: boolean, file: string): { location: ForearmLocation; measurement: ForearmMeasurement; flags: ForearmQcFlag[] } {
+export function locateAndMeasure(
+  tf: typeof tfTypes,
+  networks: ForearmNetworks,
+  image: Image2D,
+  phantom: StepWedgePhantom,
+  backgroundRemoval: boolean,
+  file: string,
+): { location: ForearmLocation; measurement: ForearmMeasurement; flags: ForearmQcFlag[] } {
   const location = locateForearm(tf, networks, image, backgroundRemoval);
   const [columns, rows] = image.size;
   const measurement = measureForearm(image, phantom, location.keyPoints, foregroundFromLabels(location.labels, columns, rows), file);
@@ -77,7 +91,16 @@ export function locateAndMeasure(tf: typeof tfTypes, networks: ForearmNetworks, 
  * Seed 000 on one radiograph: networks (background removal, key points), step wedge and per-image
  * calibration, ROIs, Eq. [2] and the clinical wording. Pure of I/O: the caller reads the files.
  */
-export function analyzeForearm(tf: typeof tfTypes, model: ForearmModel, image: Image2D, phantom: StepWedgePhantom, file: string, detector: string, person: Person, knowledge: ClinicalKnowledge): ForearmAnalysis {
+export function analyzeForearm(
+  tf: typeof tfTypes,
+  model: ForearmModel,
+  image: Image2D,
+  phantom: StepWedgePhantom,
+  file: string,
+  detector: string,
+  person: Person,
+  knowledge: ClinicalKnowledge,
+): ForearmAnalysis {
   const { location, measurement, flags } = locateAndMeasure(tf, model.networks, image, phantom, model.backgroundRemoval, file);
   const input = { ...measurement.rois, detector };
   const usable = Number.isFinite(input.radiusThicknessMm) && Number.isFinite(input.softTissueThicknessMm) && Number.isFinite(input.softTissueUnderRadiusMm);

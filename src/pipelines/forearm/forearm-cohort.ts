@@ -30,7 +30,9 @@ export function readForearmCohort(file: string): ForearmCohort {
     const ageText = cell(row, 'age_years');
     const age = ageText === undefined ? undefined : Number(ageText);
     const sex = cell(row, 'sex');
-    const labelFiles = SAFE_CASE_ID.test(caseId) ? { labels: join(folder, 'masks', `${caseId}-labels.png`), landmarks: join(folder, 'landmarks', `${caseId}.json`) } : undefined;
+    const labelFiles = SAFE_CASE_ID.test(caseId)
+      ? { labels: join(folder, 'masks', `${caseId}-labels.png`), landmarks: join(folder, 'landmarks', `${caseId}.json`) }
+      : undefined;
     const labelled = labelFiles !== undefined && existsSync(labelFiles.labels) && existsSync(labelFiles.landmarks);
     return {
       caseId,

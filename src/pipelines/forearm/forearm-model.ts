@@ -62,7 +62,8 @@ export async function loadForearmModel(tf: typeof tfTypes, dir: string): Promise
   let equation: AbmdEquationSet | undefined;
   if (raw !== undefined) {
     const parsed = parseAbmdEquationSet(raw);
-    if ('problem' in parsed) throw new OpenBmdError('BAD_MODEL', `parameters.abmdEquation is not a valid Eq. [2] fit: ${parsed.problem}`, { file: join(dir, MODEL_DESCRIPTION_FILE) });
+    if ('problem' in parsed)
+      throw new OpenBmdError('BAD_MODEL', `parameters.abmdEquation is not a valid Eq. [2] fit: ${parsed.problem}`, { file: join(dir, MODEL_DESCRIPTION_FILE) });
     equation = parsed.set;
   }
   return {

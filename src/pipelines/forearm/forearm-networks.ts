@@ -26,13 +26,48 @@ export const FINE_SIGMA_PX = 2;
 export const KEY_POINT_NAMES = ['distal-radius-radial', 'distal-radius-ulnar'] as const;
 
 export function segmentationSpec(seed: number): NetworkSpec {
-  return { architecture: 'unet', options: { inputShape: [WHOLE_GRID.rows, WHOLE_GRID.columns, 1], classes: SEGMENTATION_CLASSES.length, baseFilters: 8, depth: 3, attentionGates: true, seed, name: 'forearm-background-removal' } };
+  return {
+    architecture: 'unet',
+    options: {
+      inputShape: [WHOLE_GRID.rows, WHOLE_GRID.columns, 1],
+      classes: SEGMENTATION_CLASSES.length,
+      baseFilters: 8,
+      depth: 3,
+      attentionGates: true,
+      seed,
+      name: 'forearm-background-removal',
+    },
+  };
 }
 
 export function coarseLandmarkSpec(seed: number): NetworkSpec {
-  return { architecture: 'scn', options: { inputShape: [WHOLE_GRID.rows, WHOLE_GRID.columns, 1], landmarks: 2, baseFilters: 8, depth: 3, configurationDownsampling: 4, configurationKernel: 7, seed, name: 'forearm-landmarks-coarse' } };
+  return {
+    architecture: 'scn',
+    options: {
+      inputShape: [WHOLE_GRID.rows, WHOLE_GRID.columns, 1],
+      landmarks: 2,
+      baseFilters: 8,
+      depth: 3,
+      configurationDownsampling: 4,
+      configurationKernel: 7,
+      seed,
+      name: 'forearm-landmarks-coarse',
+    },
+  };
 }
 
 export function fineLandmarkSpec(seed: number): NetworkSpec {
-  return { architecture: 'scn', options: { inputShape: [FINE_CROP.size, FINE_CROP.size, 1], landmarks: 2, baseFilters: 8, depth: 3, configurationDownsampling: 4, configurationKernel: 7, seed, name: 'forearm-landmarks-fine' } };
+  return {
+    architecture: 'scn',
+    options: {
+      inputShape: [FINE_CROP.size, FINE_CROP.size, 1],
+      landmarks: 2,
+      baseFilters: 8,
+      depth: 3,
+      configurationDownsampling: 4,
+      configurationKernel: 7,
+      seed,
+      name: 'forearm-landmarks-fine',
+    },
+  };
 }

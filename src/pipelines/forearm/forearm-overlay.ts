@@ -10,9 +10,17 @@ const DISPLAY_PIXELS = 900;
 const INSET_PIXELS = 440;
 const PANEL_HEIGHT = 175;
 
-
 /** 8-bit display of a radiograph: the 0.5th..99.5th percentile window, downsampled by box averaging to `scale` image pixels per display pixel. */
-function displayGrey(image: Image2D, x0: number, y0: number, width: number, height: number, outColumns: number, outRows: number, window: { low: number; high: number }): Uint8Array {
+function displayGrey(
+  image: Image2D,
+  x0: number,
+  y0: number,
+  width: number,
+  height: number,
+  outColumns: number,
+  outRows: number,
+  window: { low: number; high: number },
+): Uint8Array {
   const [columns] = image.size;
   const out = new Uint8Array(outColumns * outRows);
   const sx = width / outColumns;
@@ -43,7 +51,6 @@ function displayWindow(image: Image2D): { low: number; high: number } {
   return { low: values[Math.floor(0.005 * (values.length - 1))]!, high: values[Math.floor(0.995 * (values.length - 1))]! };
 }
 
-
 const polygon = (points: readonly Point[], stroke: string, width: number, fill = 'none', dash = ''): string =>
   `<polygon points="${points.map((p) => `${p[0].toFixed(2)},${p[1].toFixed(2)}`).join(' ')}" fill="${fill}" stroke="${stroke}" stroke-width="${width}"${dash === '' ? '' : ` stroke-dasharray="${dash}"`}/>`;
 
@@ -60,7 +67,10 @@ function annotations(a: ForearmAnalysis, unit: number, withRadiusPixels: boolean
     const dots = m.rois.radiusPixelIndices.map((k) => `M${k % columns} ${Math.floor(k / columns)}h1v1h-1z`).join('');
     parts.push(`<path d="${dots}" fill="#ff3030" fill-opacity="0.35" transform="translate(-0.5 -0.5)"/>`);
     // Every third bone-free pixel the soft-tissue baseline beneath the radius was fitted on.
-    const soft = m.rois.baseline.samplePoints.filter((_, i) => i % 3 === 0).map(([x, y]) => `M${x.toFixed(1)} ${y.toFixed(1)}h1v1h-1z`).join('');
+    const soft = m.rois.baseline.samplePoints
+      .filter((_, i) => i % 3 === 0)
+      .map(([x, y]) => `M${x.toFixed(1)} ${y.toFixed(1)}h1v1h-1z`)
+      .join('');
     parts.push(`<path d="${soft}" fill="#30e030" fill-opacity="0.5" transform="translate(-0.5 -0.5)"/>`);
   }
   parts.push(polygon(m.wedge.corners, '#00c8ff', 2 * unit));
@@ -81,7 +91,11 @@ function annotations(a: ForearmAnalysis, unit: number, withRadiusPixels: boolean
  * key points (magenta), the radius square (red) with its bone pixels, the soft-tissue rectangle
  * (green) and the bone-free pixels of the soft-tissue baseline (green dots, inset) and the background squares (yellow); an enlarged inset of the ROIs; and the figures.
  */
-export function forearmOverlayPng(a: ForearmAnalysis, lines: readonly string[], banner: string | undefined): { png: Uint8Array; rgb: Uint8Array; columns: number; rows: number } {
+export function forearmOverlayPng(
+  a: ForearmAnalysis,
+  lines: readonly string[],
+  banner: string | undefined,
+): { png: Uint8Array; rgb: Uint8Array; columns: number; rows: number } {
   const [columns, rows] = a.image.size;
   const window = displayWindow(a.image);
   const scale = Math.max(columns, rows) / DISPLAY_PIXELS;
@@ -93,12 +107,18 @@ export function forearmOverlayPng(a: ForearmAnalysis, lines: readonly string[], 
   const side = Math.hypot(square[1][0] - square[0][0], square[1][1] - square[0][1]);
   const centre: Point = [(square[0][0] + square[2][0]) / 2, (square[0][1] + square[2][1]) / 2];
   const half = 1.6 * side;
-  const inset = pngDataUri(displayGrey(a.image, centre[0] - half, centre[1] - half, 2 * half, 2 * half, INSET_PIXELS, INSET_PIXELS, window), INSET_PIXELS, INSET_PIXELS);
+  const inset = pngDataUri(
+    displayGrey(a.image, centre[0] - half, centre[1] - half, 2 * half, 2 * half, INSET_PIXELS, INSET_PIXELS, window),
+    INSET_PIXELS,
+    INSET_PIXELS,
+  );
   const insetScale = INSET_PIXELS / (2 * half);
   const width = dw + INSET_PIXELS + 30;
   const height = Math.max(dh, INSET_PIXELS + 56) + PANEL_HEIGHT;
   const wrapped = lines.flatMap((line) => wrapLine(line, Math.floor(width / 7.6)));
-  const text = wrapped.map((line, i) => `<text x="10" y="${Math.max(dh, INSET_PIXELS + 56) + 22 + i * 17}" font-size="13" fill="white">${escapeHtml(line)}</text>`).join('');
+  const text = wrapped
+    .map((line, i) => `<text x="10" y="${Math.max(dh, INSET_PIXELS + 56) + 22 + i * 17}" font-size="13" fill="white">${escapeHtml(line)}</text>`)
+    .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" font-family="${REPORT_FONT_FAMILY}">
 <rect width="${width}" height="${height}" fill="black"/>
 <image x="0" y="0" width="${dw}" height="${dh}" xlink:href="${whole}"/>

@@ -58,9 +58,12 @@ export const forearmPipeline = definePipeline({
 
   inputFit(header) {
     if (header.isFolder) return { fits: false, reason: 'the forearm pipeline reads one radiograph file, not a folder' };
-    if (header.modality !== undefined && !['DX', 'CR', 'RG', 'DR'].includes(header.modality)) return { fits: false, reason: `Modality is ${header.modality}; the forearm pipeline reads radiographs (DX, CR)` };
+    if (header.modality !== undefined && !['DX', 'CR', 'RG', 'DR'].includes(header.modality))
+      return { fits: false, reason: `Modality is ${header.modality}; the forearm pipeline reads radiographs (DX, CR)` };
     if (header.bodyPart !== undefined && header.bodyPart !== '') {
-      return FOREARM_BODY_PARTS.includes(header.bodyPart) ? { fits: true } : { fits: false, reason: `BodyPartExamined is ${header.bodyPart}; the forearm pipeline reads hand/forearm radiographs` };
+      return FOREARM_BODY_PARTS.includes(header.bodyPart)
+        ? { fits: true }
+        : { fits: false, reason: `BodyPartExamined is ${header.bodyPart}; the forearm pipeline reads hand/forearm radiographs` };
     }
     return { fits: 'unknown' };
   },
@@ -70,7 +73,10 @@ export const forearmPipeline = definePipeline({
 
   async readStudy(request) {
     const [file, ...more] = request.inputs;
-    if (file === undefined || more.length > 0) throw new OpenBmdError('BAD_ARGUMENT', `the forearm pipeline reads one radiograph; ${request.inputs.length} inputs were given`, { file: request.inputs.join(', ') });
+    if (file === undefined || more.length > 0)
+      throw new OpenBmdError('BAD_ARGUMENT', `the forearm pipeline reads one radiograph; ${request.inputs.length} inputs were given`, {
+        file: request.inputs.join(', '),
+      });
     if (request.phantom === undefined) throw new OpenBmdError('INVALID_VALUE', "no phantom description (the forearm method needs the step wedge's)", { file });
     const dicom = await readDicomFile(file);
     const image = forearmImage(dicom);
@@ -95,7 +101,8 @@ export const forearmPipeline = definePipeline({
 
   async train(tf, request): Promise<TrainOutcome> {
     const [segmentation, coarseLandmarks, fineLandmarks] = request.options.epochs;
-    if (request.networksFrom !== undefined && request.fineTuneFrom !== undefined) throw new OpenBmdError('BAD_ARGUMENT', 'reusing networks as they are and fine-tuning them exclude each other');
+    if (request.networksFrom !== undefined && request.fineTuneFrom !== undefined)
+      throw new OpenBmdError('BAD_ARGUMENT', 'reusing networks as they are and fine-tuning them exclude each other');
     const result = await trainForearm(tf, {
       cohortCsv: request.cohortCsv,
       outDir: request.outDir,
@@ -110,7 +117,8 @@ export const forearmPipeline = definePipeline({
       command: request.command,
       write: request.write,
     });
-    const line = (name: string, e: AbmdEquation): string => `Eq. [2] ${name}: P = ${e.pGPerCm2PerMm.toFixed(5)} g/cm2/mm, Q = ${e.q.toFixed(4)}, R = ${e.rGPerCm2.toFixed(4)} g/cm2 (n = ${e.n})`;
+    const line = (name: string, e: AbmdEquation): string =>
+      `Eq. [2] ${name}: P = ${e.pGPerCm2PerMm.toFixed(5)} g/cm2/mm, Q = ${e.q.toFixed(4)}, R = ${e.rGPerCm2.toFixed(4)} g/cm2 (n = ${e.n})`;
     return {
       modelDir: result.modelDir,
       lines: [
@@ -124,10 +132,18 @@ export const forearmPipeline = definePipeline({
     };
   },
 
-  analyze: (tf, model: ForearmModel, study: ForearmStudy, { person, knowledge }) => analyzeForearm(tf, model, study.image, study.wedge, study.inputs[0]!, study.detector, person, knowledge),
+  analyze: (tf, model: ForearmModel, study: ForearmStudy, { person, knowledge }) =>
+    analyzeForearm(tf, model, study.image, study.wedge, study.inputs[0]!, study.detector, person, knowledge),
 
   summarize: (a: ForearmAnalysis) => ({
-    measurements: [{ column: 'forearm_abmd', value: a.abmdGPerCm2 ?? null, unit: 'g/cm2', method: `Eq. [2] (${a.equationScope === 'detector' ? "this detector's own" : 'pooled'} P, Q, R) on the step-wedge-calibrated distal-radius ROI` }],
+    measurements: [
+      {
+        column: 'forearm_abmd',
+        value: a.abmdGPerCm2 ?? null,
+        unit: 'g/cm2',
+        method: `Eq. [2] (${a.equationScope === 'detector' ? "this detector's own" : 'pooled'} P, Q, R) on the step-wedge-calibrated distal-radius ROI`,
+      },
+    ],
     interpretation: a.interpretation ?? null,
     qcFlags: a.flags,
     details: forearmDetails(a),

@@ -8,12 +8,31 @@ export interface ForearmPredictionRow {
   fold?: number;
   /** Whether the detector's own Eq. [2] or the pooled one gave the number. */
   equationScope?: 'detector' | 'pooled';
-  measurement?: { radiusThicknessMm: number; softTissueThicknessMm: number; softTissueUnderRadiusMm: number; detector: string; calibrationR: number; flags: readonly string[] };
+  measurement?: {
+    radiusThicknessMm: number;
+    softTissueThicknessMm: number;
+    softTissueUnderRadiusMm: number;
+    detector: string;
+    calibrationR: number;
+    flags: readonly string[];
+  };
   /** Why a row has no prediction (a batch goes on past a bad file). */
   error?: string;
 }
 
-const COLUMNS = ['case_id', 'forearm_abmd', 'fold', 'radius_thickness_mm', 'soft_tissue_thickness_mm', 'soft_tissue_under_radius_mm', 'detector', 'equation', 'calibration_r', 'qc_flags', 'error'];
+const COLUMNS = [
+  'case_id',
+  'forearm_abmd',
+  'fold',
+  'radius_thickness_mm',
+  'soft_tissue_thickness_mm',
+  'soft_tissue_under_radius_mm',
+  'detector',
+  'equation',
+  'calibration_r',
+  'qc_flags',
+  'error',
+];
 
 /**
  * predictions.csv: no category column, because the forearm pipeline reads children and ISCD gives

@@ -8,13 +8,20 @@ export function modelProvenanceLines(model: ModelDescription): string[] {
   const cohort = `${t.simulated === true ? 'SIMULATED ' : ''}cohort of ${t.cases} cases (${t.description ?? t.cohort})`;
   const lines = [`Model ${model.name} (${model.pipeline}, openbmd ${model.version}), Eq. [2] fitted on a ${cohort}`];
   const networksFrom = model.parameters['networksFrom'] as { simulated?: boolean | null; cases?: number; description?: string } | undefined;
-  if (networksFrom?.cases !== undefined) lines.push(`Networks (background removal, key points) trained on a ${networksFrom.simulated === true ? 'SIMULATED ' : ''}cohort of ${networksFrom.cases} other cases (${networksFrom.description ?? 'not described'})`);
+  if (networksFrom?.cases !== undefined)
+    lines.push(
+      `Networks (background removal, key points) trained on a ${networksFrom.simulated === true ? 'SIMULATED ' : ''}cohort of ${networksFrom.cases} other cases (${networksFrom.description ?? 'not described'})`,
+    );
   const oof = model.metrics['outOfFold'] as { n?: number; pcc?: number; mae?: number; folds?: number } | undefined;
-  if (oof?.pcc !== undefined) lines.push(`Validated by ${oof.folds ?? '?'}-fold patient-grouped cross-validation on that cohort: r = ${oof.pcc.toFixed(3)}, MAE = ${(oof.mae ?? Number.NaN).toFixed(3)} g/cm2 (n = ${oof.n ?? '?'})`);
+  if (oof?.pcc !== undefined)
+    lines.push(
+      `Validated by ${oof.folds ?? '?'}-fold patient-grouped cross-validation on that cohort: r = ${oof.pcc.toFixed(3)}, MAE = ${(oof.mae ?? Number.NaN).toFixed(3)} g/cm2 (n = ${oof.n ?? '?'})`,
+    );
   return lines;
 }
 
-export const FOREARM_METHOD = 'seed 000: step-wedge calibration, attention U-Net background removal, SCN key points, Eq. [2] soft-tissue correction (openbmd: T_t is the soft tissue beneath the radius, P, Q, R per detector)';
+export const FOREARM_METHOD =
+  'seed 000: step-wedge calibration, attention U-Net background removal, SCN key points, Eq. [2] soft-tissue correction (openbmd: T_t is the soft tissue beneath the radius, P, Q, R per detector)';
 
 /** The forearm part of result.json: detector and equation, calibration, wedge, key points and ROIs. */
 export function forearmDetails(a: ForearmAnalysis): Record<string, unknown> {
@@ -23,8 +30,20 @@ export function forearmDetails(a: ForearmAnalysis): Record<string, unknown> {
   return {
     detector: a.detector,
     equationScope: a.equationScope ?? null,
-    calibration: { r: m.calibration.r, slopeMmPerGrey: m.calibration.slopeMmPerGrey, interceptMm: m.calibration.interceptMm, stepGrey: m.calibration.stepGrey, thicknessMm: m.calibration.thicknessMm },
-    wedge: { score: m.wedge.score, angleDeg: (m.wedge.pose.angleRad * 180) / Math.PI, centerPx: m.wedge.pose.centerPx, corners: m.wedge.corners, stepCenters: m.wedge.stepCenters },
+    calibration: {
+      r: m.calibration.r,
+      slopeMmPerGrey: m.calibration.slopeMmPerGrey,
+      interceptMm: m.calibration.interceptMm,
+      stepGrey: m.calibration.stepGrey,
+      thicknessMm: m.calibration.thicknessMm,
+    },
+    wedge: {
+      score: m.wedge.score,
+      angleDeg: (m.wedge.pose.angleRad * 180) / Math.PI,
+      centerPx: m.wedge.pose.centerPx,
+      corners: m.wedge.corners,
+      stepCenters: m.wedge.stepCenters,
+    },
     keyPoints: a.location.keyPoints.map((p, i) => ({ name: KEY_POINT_NAMES[i], pixel: p, confidence: a.location.keyPointConfidence[i] })),
     rois: {
       radiusSquare: m.geometry.radiusSquare,

@@ -1,6 +1,8 @@
 import type { WedgeDetection } from '../../calibration/step-wedge/find-step-wedge.js';
 
-export type Point = [number, number];
+import type { Point2 } from '../../core/geometry.js';
+
+export type Point = Point2;
 /** Four corners, in order around the shape. */
 export type Quad = [Point, Point, Point, Point];
 
@@ -59,7 +61,15 @@ function distanceToEdge(inside: (p: Point) => boolean, start: Point, direction: 
  * - background squares sit outside the skin on both sides, at the square's depth, clear of the
  *   step wedge, moved towards the elbow when the wedge is in the way.
  */
-export function forearmRoiGeometry(radial: Point, ulnar: Point, isForeground: (p: Point) => boolean, isBone: (p: Point) => boolean, imageSize: [number, number], pixelMm: number, wedge: WedgeDetection | undefined): ForearmRoiGeometry {
+export function forearmRoiGeometry(
+  radial: Point,
+  ulnar: Point,
+  isForeground: (p: Point) => boolean,
+  isBone: (p: Point) => boolean,
+  imageSize: [number, number],
+  pixelMm: number,
+  wedge: WedgeDetection | undefined,
+): ForearmRoiGeometry {
   const flags: ForearmRoiFlag[] = [];
   const side = Math.hypot(radial[0] - ulnar[0], radial[1] - ulnar[1]);
   const u: Point = [(radial[0] - ulnar[0]) / side, (radial[1] - ulnar[1]) / side];
@@ -86,7 +96,13 @@ export function forearmRoiGeometry(radial: Point, ulnar: Point, isForeground: (p
   const gap = useRadial ? radialGap : interosseousGap;
   if (gap * pixelMm < 2) flags.push('soft-tissue-too-thin');
   const radialRectangle = rectangle(add(add(radial, u, 0.25 * radialGap), proximal, 0.25 * side), u, 0.5 * radialGap, proximal, 0.5 * side);
-  const interosseousRectangle = rectangle(add(add(interosseousStart, minus, 0.25 * interosseousGap), proximal, -0.25 * side), minus, 0.5 * interosseousGap, proximal, 0.5 * side);
+  const interosseousRectangle = rectangle(
+    add(add(interosseousStart, minus, 0.25 * interosseousGap), proximal, -0.25 * side),
+    minus,
+    0.5 * interosseousGap,
+    proximal,
+    0.5 * side,
+  );
   const softTissue = useRadial ? radialRectangle : interosseousRectangle;
 
   const squareSide = Math.min(0.5 * side, 8 / pixelMm);

@@ -46,7 +46,12 @@ const meanOf = (image: Image2D, indices: number[]): number => indices.reduce((s,
  * thicknesses, slope x (I - I_background): the line's intercept would cancel in the difference.
  * Also the soft tissue beneath the radius itself (softTissueBaselineUnderRadius).
  */
-export function measureForearmRois(image: Image2D, geometry: ForearmRoiGeometry, calibration: StepWedgeCalibration, isForeground: (p: Point) => boolean): ForearmRoiMeasurement {
+export function measureForearmRois(
+  image: Image2D,
+  geometry: ForearmRoiGeometry,
+  calibration: StepWedgeCalibration,
+  isForeground: (p: Point) => boolean,
+): ForearmRoiMeasurement {
   const [columns, rows] = image.size;
   const square = quadPixels(geometry.radiusSquare, columns, rows);
   const radiusThreshold = otsuThreshold(square.map((i) => Number(image.data[i])));

@@ -1,4 +1,4 @@
-import type { NetworkGrid } from './network-grid.js';
+import type { NetworkGrid } from '../../imaging/network-grid.js';
 import { SEGMENTATION_CLASSES } from './forearm-networks.js';
 
 const CLASSES = SEGMENTATION_CLASSES.length;
@@ -40,7 +40,8 @@ export function segmentationTargets(labels: ArrayLike<number>, imageSize: readon
 export function labelsFromProbabilities(probabilities: Float32Array, g: NetworkGrid, imageSize: readonly [number, number]): Uint8Array {
   const [columns, rows] = imageSize;
   const labels = new Uint8Array(columns * rows);
-  const at = (gx: number, gy: number, c: number): number => probabilities[(Math.min(g.rows - 1, Math.max(0, gy)) * g.columns + Math.min(g.columns - 1, Math.max(0, gx))) * CLASSES + c]!;
+  const at = (gx: number, gy: number, c: number): number =>
+    probabilities[(Math.min(g.rows - 1, Math.max(0, gy)) * g.columns + Math.min(g.columns - 1, Math.max(0, gx))) * CLASSES + c]!;
   for (let y = 0; y < rows; y++) {
     const fy = (y - g.y0) / g.stepY;
     const gy = Math.floor(fy);

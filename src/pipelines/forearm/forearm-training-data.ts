@@ -13,15 +13,38 @@ import type { ForearmTrainingSample } from './forearm-training-samples.js';
  * hand is always the same way up and the same side (the simulator's and a clinic's protocol), so
  * no flips; exposure and processing vary (brightness, contrast).
  */
-const WHOLE_AUGMENTATION: AugmentationRanges = { rotationDeg: 10, shearDeg: 3, translationFraction: 0.06, scaleFraction: 0.1, brightness: 0.2, contrast: 0.2, horizontalFlip: false, verticalFlip: false };
+const WHOLE_AUGMENTATION: AugmentationRanges = {
+  rotationDeg: 10,
+  shearDeg: 3,
+  translationFraction: 0.06,
+  scaleFraction: 0.1,
+  brightness: 0.2,
+  contrast: 0.2,
+  horizontalFlip: false,
+  verticalFlip: false,
+};
 
 /** The fine crop moves within its context by about the coarse stage's error (+-15 px = +-6 mm). */
-const FINE_AUGMENTATION: AugmentationRanges = { rotationDeg: 10, shearDeg: 3, translationFraction: 0.12, scaleFraction: 0.1, brightness: 0.2, contrast: 0.2, horizontalFlip: false, verticalFlip: false };
+const FINE_AUGMENTATION: AugmentationRanges = {
+  rotationDeg: 10,
+  shearDeg: 3,
+  translationFraction: 0.12,
+  scaleFraction: 0.1,
+  brightness: 0.2,
+  contrast: 0.2,
+  horizontalFlip: false,
+  verticalFlip: false,
+};
 
 const IDENTITY: Affine = [1, 0, 0, 0, 1, 0];
 const CLASSES = SEGMENTATION_CLASSES.length;
 
-function draw(ranges: AugmentationRanges, columns: number, rows: number, random: SeededRandom | undefined): { forward: Affine; brightness: number; contrast: number } {
+function draw(
+  ranges: AugmentationRanges,
+  columns: number,
+  rows: number,
+  random: SeededRandom | undefined,
+): { forward: Affine; brightness: number; contrast: number } {
   if (random === undefined) return { forward: IDENTITY, brightness: 1, contrast: 1 };
   const d = drawAugmentation(ranges, columns, rows, random);
   return { forward: d.forward, brightness: d.brightnessFactor, contrast: d.contrastFactor };
@@ -68,7 +91,10 @@ export function segmentationTrainingData(samples: readonly ForearmTrainingSample
         inputs.push(augmentedInput(s.whole, columns, rows, a));
         targets.push(augmentedShares(s.segmentation, a));
       }
-      return { inputs: [{ data: concat(inputs), shape: [indices.length, rows, columns, 1] }], targets: { data: concat(targets), shape: [indices.length, rows, columns, CLASSES] } };
+      return {
+        inputs: [{ data: concat(inputs), shape: [indices.length, rows, columns, 1] }],
+        targets: { data: concat(targets), shape: [indices.length, rows, columns, CLASSES] },
+      };
     },
   };
 }
@@ -77,20 +103,35 @@ export function segmentationTrainingData(samples: readonly ForearmTrainingSample
 export function coarseLandmarkTrainingData(samples: readonly ForearmTrainingSample[], backgroundRemoval = true): TrainingData {
   const { columns, rows } = WHOLE_GRID;
   const masked = samples.map((s) => (backgroundRemoval ? removeBackground(s.whole, foregroundShare(s.segmentation)) : s.whole));
-  return landmarkData(samples.length, columns, rows, WHOLE_AUGMENTATION, COARSE_SIGMA_PX, (i) => ({ input: masked[i]!, points: samples[i]!.wholeKeyPoints, crop: 0 }));
+  return landmarkData(samples.length, columns, rows, WHOLE_AUGMENTATION, COARSE_SIGMA_PX, (i) => ({
+    input: masked[i]!,
+    points: samples[i]!.wholeKeyPoints,
+    crop: 0,
+  }));
 }
 
 /** The fine SCN's training data: a FINE_CROP.size crop moved within the context crop -> two heat maps. */
 export function fineLandmarkTrainingData(samples: readonly ForearmTrainingSample[]): TrainingData {
   const size = FINE_CROP.contextSize;
-  return landmarkData(samples.length, size, size, FINE_AUGMENTATION, FINE_SIGMA_PX, (i) => ({ input: samples[i]!.context, points: samples[i]!.contextKeyPoints, crop: (FINE_CROP.contextSize - FINE_CROP.size) / 2 }));
+  return landmarkData(samples.length, size, size, FINE_AUGMENTATION, FINE_SIGMA_PX, (i) => ({
+    input: samples[i]!.context,
+    points: samples[i]!.contextKeyPoints,
+    crop: (FINE_CROP.contextSize - FINE_CROP.size) / 2,
+  }));
 }
 
 /**
  * Heat-map training data: the source image warped by the augmentation, then (for the fine stage)
  * its central crop; the key points go through the same transform.
  */
-function landmarkData(count: number, columns: number, rows: number, ranges: AugmentationRanges, sigma: number, source: (i: number) => { input: Float32Array; points: [Point, Point]; crop: number }): TrainingData {
+function landmarkData(
+  count: number,
+  columns: number,
+  rows: number,
+  ranges: AugmentationRanges,
+  sigma: number,
+  source: (i: number) => { input: Float32Array; points: [Point, Point]; crop: number },
+): TrainingData {
   return {
     count,
     batch(indices, random): HostBatch {
@@ -112,7 +153,10 @@ function landmarkData(count: number, columns: number, rows: number, ranges: Augm
         inputs.push(cropped);
         targets.push(landmarkHeatmaps(points, outColumns, outRows, sigma).map((v) => v * HEATMAP_AMPLITUDE));
       }
-      return { inputs: [{ data: concat(inputs), shape: [indices.length, outRows, outColumns, 1] }], targets: { data: concat(targets), shape: [indices.length, outRows, outColumns, 2] } };
+      return {
+        inputs: [{ data: concat(inputs), shape: [indices.length, outRows, outColumns, 1] }],
+        targets: { data: concat(targets), shape: [indices.length, outRows, outColumns, 2] },
+      };
     },
   };
 }

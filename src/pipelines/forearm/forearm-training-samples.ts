@@ -6,7 +6,7 @@ import { readRasterImage } from '../../io/raster-image.js';
 import type { Point } from './forearm-roi-geometry.js';
 import { FINE_CROP, WHOLE_GRID } from './forearm-networks.js';
 import { segmentationTargets } from './forearm-segmentation.js';
-import { cropGrid, imageToGrid, normaliseForNetwork, sampleOnGrid, wholeImageGrid } from './network-grid.js';
+import { cropGrid, imageToGrid, normaliseForNetwork, sampleOnGrid, wholeImageGrid } from '../../imaging/network-grid.js';
 
 /** What the three networks train on, for one labelled radiograph (small arrays only: the image itself is not kept). */
 export interface ForearmTrainingSample {

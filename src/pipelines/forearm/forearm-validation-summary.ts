@@ -19,16 +19,34 @@ export function summariseForearmStages(measurements: readonly ForearmCaseMeasure
   const mean = meanOf(errors);
   const sd = Math.sqrt(errors.reduce((s, e) => s + (e - mean) ** 2, 0) / Math.max(1, errors.length - 1));
   const forearmDice = labelled.map((m) => m.validation!.forearmDice);
-  const withRoi = labelled.filter((m) => m.validation!.roiDice !== undefined && m.validation!.truthRoiThicknessMm !== undefined && Number.isFinite(m.radiusThicknessMm));
+  const withRoi = labelled.filter(
+    (m) => m.validation!.roiDice !== undefined && m.validation!.truthRoiThicknessMm !== undefined && Number.isFinite(m.radiusThicknessMm),
+  );
   const roiDice = withRoi.map((m) => m.validation!.roiDice!);
   return {
     cases: labelled.length,
-    keyPoints: { medianMm: median(errors), meanMm: mean, sdMm: sd, outliersOver10MmShare: errors.filter((e) => e > 10).length / errors.length, points: errors.length },
-    segmentation: { forearmDiceMean: meanOf(forearmDice), forearmDiceMin: Math.min(...forearmDice), wedgeDiceMean: meanOf(labelled.map((m) => m.validation!.wedgeDice)) },
+    keyPoints: {
+      medianMm: median(errors),
+      meanMm: mean,
+      sdMm: sd,
+      outliersOver10MmShare: errors.filter((e) => e > 10).length / errors.length,
+      points: errors.length,
+    },
+    segmentation: {
+      forearmDiceMean: meanOf(forearmDice),
+      forearmDiceMin: Math.min(...forearmDice),
+      wedgeDiceMean: meanOf(labelled.map((m) => m.validation!.wedgeDice)),
+    },
     roi: {
       diceMean: roiDice.length > 0 ? meanOf(roiDice) : null,
       diceMedian: roiDice.length > 0 ? median(roiDice) : null,
-      thicknessVsTruthRoiR: withRoi.length >= 3 ? pearsonCorrelation(withRoi.map((m) => m.radiusThicknessMm), withRoi.map((m) => m.validation!.truthRoiThicknessMm!)).r : null,
+      thicknessVsTruthRoiR:
+        withRoi.length >= 3
+          ? pearsonCorrelation(
+              withRoi.map((m) => m.radiusThicknessMm),
+              withRoi.map((m) => m.validation!.truthRoiThicknessMm!),
+            ).r
+          : null,
       cases: withRoi.length,
     },
   };

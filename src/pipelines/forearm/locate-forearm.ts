@@ -6,8 +6,8 @@ import type { Point } from './forearm-roi-geometry.js';
 import type { ForearmNetworks } from './forearm-model.js';
 import { FINE_CROP, HEATMAP_AMPLITUDE, WHOLE_GRID } from './forearm-networks.js';
 import { foregroundShare, labelsFromProbabilities, removeBackground } from './forearm-segmentation.js';
-import type { NetworkGrid } from './network-grid.js';
-import { cropGrid, gridToImage, normaliseForNetwork, sampleOnGrid, wholeImageGrid } from './network-grid.js';
+import type { NetworkGrid } from '../../imaging/network-grid.js';
+import { cropGrid, gridToImage, normaliseForNetwork, sampleOnGrid, wholeImageGrid } from '../../imaging/network-grid.js';
 
 /** What the networks find on one radiograph. */
 export interface ForearmLocation {

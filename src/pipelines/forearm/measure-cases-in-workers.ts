@@ -42,7 +42,13 @@ export async function measureChunk(args: MeasureChunkArgs): Promise<CaseOutcome[
  * Measures cases with a model folder on several worker processes (each loads the model once),
  * in chunks so progress can be reported; outcomes come back in case order.
  */
-export async function measureCasesInWorkers(modelDir: string, cases: readonly ForearmCase[], processes: number, onChunk: (done: number, total: number, outcomes: CaseOutcome[]) => void, chunkSize = 10): Promise<CaseOutcome[]> {
+export async function measureCasesInWorkers(
+  modelDir: string,
+  cases: readonly ForearmCase[],
+  processes: number,
+  onChunk: (done: number, total: number, outcomes: CaseOutcome[]) => void,
+  chunkSize = 10,
+): Promise<CaseOutcome[]> {
   const chunks: ForearmCase[][] = [];
   for (let i = 0; i < cases.length; i += chunkSize) chunks.push(cases.slice(i, i + chunkSize));
   let done = 0;

@@ -44,8 +44,14 @@ export async function readForearmCaseImage(c: ForearmCase): Promise<Image2D> {
 }
 
 /** Measures one cohort case with the networks given; errors are OpenBmdErrors naming the file. */
-export async function measureForearmCase(tf: typeof tfTypes, networks: ForearmNetworks, c: ForearmCase, backgroundRemoval = true): Promise<ForearmCaseMeasurement> {
-  if (c.phantom === undefined) throw new OpenBmdError('INVALID_VALUE', `line ${c.line}: no phantom description (the forearm method needs the step wedge's)`, { file: c.image });
+export async function measureForearmCase(
+  tf: typeof tfTypes,
+  networks: ForearmNetworks,
+  c: ForearmCase,
+  backgroundRemoval = true,
+): Promise<ForearmCaseMeasurement> {
+  if (c.phantom === undefined)
+    throw new OpenBmdError('INVALID_VALUE', `line ${c.line}: no phantom description (the forearm method needs the step wedge's)`, { file: c.image });
   const dicom = await readDicomFile(c.image);
   const image = forearmImage(dicom);
   const phantom = readStepWedgePhantom(c.phantom);
@@ -68,7 +74,8 @@ export async function measureForearmCase(tf: typeof tfTypes, networks: ForearmNe
   const truth = readKeyPoints(c.landmarks);
   const mm = image.spacingMm[0];
   const error = (p: Point, q: Point): number => Math.hypot(p[0] - q[0], p[1] - q[1]) * mm;
-  const isClass = (values: ArrayLike<number>, label: number): Uint8Array => Uint8Array.from({ length: values.length }, (_, i) => (Number(values[i]) === label ? 1 : 0));
+  const isClass = (values: ArrayLike<number>, label: number): Uint8Array =>
+    Uint8Array.from({ length: values.length }, (_, i) => (Number(values[i]) === label ? 1 : 0));
   const roiFile = join(dirname(c.labels), `${c.caseId}-radius-roi.png`);
   let roiDice: number | undefined;
   let truthRoiThicknessMm: number | undefined;

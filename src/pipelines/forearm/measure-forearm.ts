@@ -23,7 +23,13 @@ export interface ForearmMeasurement {
  * hand/forearm mask. Soft tissue is foreground that is not bone, bone being brighter than the Otsu
  * level of the radius square (the paper's adaptive threshold).
  */
-export function measureForearm(image: Image2D, phantom: StepWedgePhantom, keyPoints: [Point, Point], isForeground: (p: Point) => boolean, file?: string): ForearmMeasurement {
+export function measureForearm(
+  image: Image2D,
+  phantom: StepWedgePhantom,
+  keyPoints: [Point, Point],
+  isForeground: (p: Point) => boolean,
+  file?: string,
+): ForearmMeasurement {
   const [columns, rows] = image.size;
   const wedge = findStepWedge(image, phantom, {}, file);
   const calibration = calibrateStepWedge(image, phantom, wedge.pose);

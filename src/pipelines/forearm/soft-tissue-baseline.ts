@@ -97,7 +97,11 @@ export function softTissueBaselineUnderRadius(
       fits.push(undefined);
       continue;
     }
-    const limit = percentileOf(candidates.map((c) => c.t / c.chord), ENVELOPE_PERCENTILE) * ENVELOPE_FACTOR;
+    const limit =
+      percentileOf(
+        candidates.map((c) => c.t / c.chord),
+        ENVELOPE_PERCENTILE,
+      ) * ENVELOPE_FACTOR;
     const used = candidates.filter((c) => c.t / c.chord < limit);
     const sumCt = used.reduce((s, c) => s + c.chord * c.t, 0);
     const sumCc = used.reduce((s, c) => s + c.chord * c.chord, 0);

@@ -39,9 +39,18 @@ type Stage = 'segmentation' | 'coarseLandmarks' | 'fineLandmarks';
  * U-Net, Dice + cross-entropy on class shares), then the coarse and the fine SCN (heat-map loss),
  * AdamW with one cosine period, early stopping on the validation samples.
  */
-export async function trainForearmNetworks(tf: typeof tfTypes, train: readonly ForearmTrainingSample[], validation: readonly ForearmTrainingSample[], o: ForearmNetworkTrainingOptions): Promise<TrainedForearmNetworks> {
+export async function trainForearmNetworks(
+  tf: typeof tfTypes,
+  train: readonly ForearmTrainingSample[],
+  validation: readonly ForearmTrainingSample[],
+  o: ForearmNetworkTrainingOptions,
+): Promise<TrainedForearmNetworks> {
   const specs = { segmentation: segmentationSpec(o.seed), coarseLandmarks: coarseLandmarkSpec(o.seed + 100), fineLandmarks: fineLandmarkSpec(o.seed + 200) };
-  const data: Record<Stage, (s: readonly ForearmTrainingSample[]) => TrainingData> = { segmentation: segmentationTrainingData, coarseLandmarks: (samples) => coarseLandmarkTrainingData(samples, o.backgroundRemoval ?? true), fineLandmarks: fineLandmarkTrainingData };
+  const data: Record<Stage, (s: readonly ForearmTrainingSample[]) => TrainingData> = {
+    segmentation: segmentationTrainingData,
+    coarseLandmarks: (samples) => coarseLandmarkTrainingData(samples, o.backgroundRemoval ?? true),
+    fineLandmarks: fineLandmarkTrainingData,
+  };
   const losses: Record<Stage, TrainingLossName> = { segmentation: 'dice+cross-entropy', coarseLandmarks: 'heatmap', fineLandmarks: 'heatmap' };
   const networks: Partial<ForearmNetworks> = {};
   const history: Partial<TrainedForearmNetworks['history']> = {};

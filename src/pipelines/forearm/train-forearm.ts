@@ -54,7 +54,8 @@ export interface TrainForearmResult {
   stageValidation: ForearmStageValidation | undefined;
 }
 
-export const EQUATION_DESCRIPTION = 'T_t = soft tissue beneath the radius (baselines across the forearm); P, Q, R per detector with >= 12 training cases, pooled otherwise';
+export const EQUATION_DESCRIPTION =
+  'T_t = soft tissue beneath the radius (baselines across the forearm); P, Q, R per detector with >= 12 training cases, pooled otherwise';
 export const SEED_000_EQUATION_DESCRIPTION = 'T_t = the soft-tissue rectangle; one P, Q, R for all detectors';
 
 /** Fewest labelled cases for which training the networks is attempted rather than reusing a model's. */
@@ -74,16 +75,45 @@ async function loadSamples(cases: readonly ForearmCase[], write: (line: string) 
   return samples;
 }
 
-async function trainOn(tf: typeof tfTypes, cases: readonly ForearmCase[], o: TrainForearmOptions, checkpointDir: string, initial: ForearmNetworks | undefined): Promise<TrainedForearmNetworks> {
-  const partition = groupedPartition(cases.map((c) => ({ group: c.patientId })), { train: 0.9, validation: 0.1, test: 0 }, o.seed);
+async function trainOn(
+  tf: typeof tfTypes,
+  cases: readonly ForearmCase[],
+  o: TrainForearmOptions,
+  checkpointDir: string,
+  initial: ForearmNetworks | undefined,
+): Promise<TrainedForearmNetworks> {
+  const partition = groupedPartition(
+    cases.map((c) => ({ group: c.patientId })),
+    { train: 0.9, validation: 0.1, test: 0 },
+    o.seed,
+  );
   const samples = await loadSamples(cases, o.write);
   const train = samples.filter((_, i) => partition[i] === 'train');
   const validation = samples.filter((_, i) => partition[i] === 'validation');
-  o.write(`[forearm] ${initial === undefined ? 'training' : 'fine-tuning'} the networks on ${train.length} labelled cases (${validation.length} for early stopping)`);
-  return trainForearmNetworks(tf, train, validation, { epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, cores: o.cores, checkpointDir, write: o.write, backgroundRemoval: o.backgroundRemoval ?? true, ...(initial === undefined ? {} : { initial }) });
+  o.write(
+    `[forearm] ${initial === undefined ? 'training' : 'fine-tuning'} the networks on ${train.length} labelled cases (${validation.length} for early stopping)`,
+  );
+  return trainForearmNetworks(tf, train, validation, {
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    seed: o.seed,
+    cores: o.cores,
+    checkpointDir,
+    write: o.write,
+    backgroundRemoval: o.backgroundRemoval ?? true,
+    ...(initial === undefined ? {} : { initial }),
+  });
 }
 
-async function measureAll(tf: typeof tfTypes, networks: ForearmNetworks, backgroundRemoval: boolean, cases: readonly ForearmCase[], o: TrainForearmOptions, label: string, failed: TrainForearmResult['failed']): Promise<ForearmCaseMeasurement[]> {
+async function measureAll(
+  tf: typeof tfTypes,
+  networks: ForearmNetworks,
+  backgroundRemoval: boolean,
+  cases: readonly ForearmCase[],
+  o: TrainForearmOptions,
+  label: string,
+  failed: TrainForearmResult['failed'],
+): Promise<ForearmCaseMeasurement[]> {
   const out: ForearmCaseMeasurement[] = [];
   const started = Date.now();
   for (const [i, c] of cases.entries()) {
@@ -103,7 +133,12 @@ async function measureAll(tf: typeof tfTypes, networks: ForearmNetworks, backgro
 }
 
 /** Cases measured with a saved model's networks, on `o.cores` worker processes. */
-async function measureInWorkers(modelDir: string, cases: readonly ForearmCase[], o: TrainForearmOptions, failed: TrainForearmResult['failed']): Promise<ForearmCaseMeasurement[]> {
+async function measureInWorkers(
+  modelDir: string,
+  cases: readonly ForearmCase[],
+  o: TrainForearmOptions,
+  failed: TrainForearmResult['failed'],
+): Promise<ForearmCaseMeasurement[]> {
   const started = Date.now();
   const outcomes = await measureCasesInWorkers(modelDir, cases, o.cores, (done, total, chunk) => {
     for (const outcome of chunk) if ('error' in outcome) o.write(`[forearm] ${outcome.caseId}: skipped: ${outcome.error}`);
@@ -119,7 +154,11 @@ async function measureInWorkers(modelDir: string, cases: readonly ForearmCase[],
 }
 
 const usableForFit = (m: ForearmCaseMeasurement): boolean =>
-  m.abmdGPerCm2 !== undefined && Number.isFinite(m.radiusThicknessMm) && Number.isFinite(m.softTissueThicknessMm) && Number.isFinite(m.softTissueUnderRadiusMm) && refusingFlags(m.flags).length === 0;
+  m.abmdGPerCm2 !== undefined &&
+  Number.isFinite(m.radiusThicknessMm) &&
+  Number.isFinite(m.softTissueThicknessMm) &&
+  Number.isFinite(m.softTissueUnderRadiusMm) &&
+  refusingFlags(m.flags).length === 0;
 
 /** How Eq. [2] is fitted: openbmd's (soft tissue beneath the radius, per detector) or seed 000's (the rectangle, one equation). */
 export type EquationVariant = 'openbmd' | 'seed-000';
@@ -128,7 +167,6 @@ function fit(measurements: readonly ForearmCaseMeasurement[], variant: EquationV
   const usable = measurements.filter(usableForFit).map((m) => ({ ...m, abmdGPerCm2: m.abmdGPerCm2! }));
   return variant === 'openbmd' ? fitAbmdEquationSet(usable, 'under-radius', true) : fitAbmdEquationSet(usable, 'rectangle', false);
 }
-
 
 /**
  * `openbmd train forearm`: the networks are trained where the cohort has labels (masks and key
@@ -139,7 +177,8 @@ function fit(measurements: readonly ForearmCaseMeasurement[], variant: EquationV
 export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): Promise<TrainForearmResult> {
   const cohort = readForearmCohort(o.cohortCsv);
   const withTruth = cohort.cases.filter((c) => c.abmdGPerCm2 !== undefined);
-  if (withTruth.length < 4) throw new OpenBmdError('EMPTY_INPUT', `${withTruth.length} case(s) have forearm_abmd; Eq. [2] needs at least 4`, { file: o.cohortCsv });
+  if (withTruth.length < 4)
+    throw new OpenBmdError('EMPTY_INPUT', `${withTruth.length} case(s) have forearm_abmd; Eq. [2] needs at least 4`, { file: o.cohortCsv });
   const labelled = cohort.cases.filter((c) => c.labels !== undefined);
   const trainNetworks = o.networksFrom === undefined && labelled.length >= MIN_LABELLED_FOR_NETWORKS;
   const reuseDir = o.networksFrom ?? defaultForearmModelDir();
@@ -147,7 +186,10 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   const failed: TrainForearmResult['failed'] = [];
   const checkpoints = join(o.outDir, 'checkpoints');
 
-  if (o.fineTuneFrom !== undefined && labelled.length < MIN_LABELLED_FOR_NETWORKS) throw new OpenBmdError('EMPTY_INPUT', `fine-tuning needs labelled cases (masks/ and landmarks/ beside the manifest); the cohort has ${labelled.length}`, { file: o.cohortCsv });
+  if (o.fineTuneFrom !== undefined && labelled.length < MIN_LABELLED_FOR_NETWORKS)
+    throw new OpenBmdError('EMPTY_INPUT', `fine-tuning needs labelled cases (masks/ and landmarks/ beside the manifest); the cohort has ${labelled.length}`, {
+      file: o.cohortCsv,
+    });
   const initialModel = trainNetworks && o.fineTuneFrom !== undefined ? await loadForearmModel(tf, o.fineTuneFrom) : undefined;
   const initial = initialModel?.networks;
   const trainedBackgroundRemoval = o.backgroundRemoval ?? true;
@@ -157,7 +199,9 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   let allMeasurements: ForearmCaseMeasurement[];
   if (!trainNetworks) {
     reused = await loadForearmModel(tf, reuseDir);
-    o.write(`[forearm] reusing the networks of ${reuseDir}${o.networksFrom === undefined ? ` (the cohort has ${labelled.length} labelled cases; ${MIN_LABELLED_FOR_NETWORKS} are needed to train them)` : ''}`);
+    o.write(
+      `[forearm] reusing the networks of ${reuseDir}${o.networksFrom === undefined ? ` (the cohort has ${labelled.length} labelled cases; ${MIN_LABELLED_FOR_NETWORKS} are needed to train them)` : ''}`,
+    );
     allMeasurements = await measureInWorkers(reuseDir, withTruth, o, failed);
     if (o.folds !== undefined) outOfFold = crossValidateEquation(allMeasurements, o.folds, o.seed);
   } else if (o.folds === undefined) {
@@ -165,13 +209,33 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
     allMeasurements = await measureAll(tf, final.networks, trainedBackgroundRemoval, withTruth, o, 'cohort (training cases: not a validation)', failed);
   } else {
     // Networks per fold: a fold's cases are measured by networks that never saw them.
-    const folds = groupedKFold(withTruth.map((c) => ({ group: c.patientId })), o.folds, o.seed);
+    const folds = groupedKFold(
+      withTruth.map((c) => ({ group: c.patientId })),
+      o.folds,
+      o.seed,
+    );
     for (let k = 0; k < o.folds; k++) {
       const trainCases = withTruth.filter((c, i) => folds[i] !== k && c.labels !== undefined);
       o.write(`[forearm] fold ${k + 1}/${o.folds}: networks on ${trainCases.length} cases`);
       const trained = await trainOn(tf, trainCases, o, join(checkpoints, `fold-${k + 1}`), initial);
-      const held = await measureAll(tf, trained.networks, trainedBackgroundRemoval, withTruth.filter((_, i) => folds[i] === k), o, `fold ${k + 1} held out`, failed);
-      const train = await measureAll(tf, trained.networks, trainedBackgroundRemoval, withTruth.filter((c, i) => folds[i] !== k), o, `fold ${k + 1} training cases`, failed);
+      const held = await measureAll(
+        tf,
+        trained.networks,
+        trainedBackgroundRemoval,
+        withTruth.filter((_, i) => folds[i] === k),
+        o,
+        `fold ${k + 1} held out`,
+        failed,
+      );
+      const train = await measureAll(
+        tf,
+        trained.networks,
+        trainedBackgroundRemoval,
+        withTruth.filter((c, i) => folds[i] !== k),
+        o,
+        `fold ${k + 1} training cases`,
+        failed,
+      );
       const equation = fit(train);
       const paper = fit(train, 'seed-000');
       for (const m of held) outOfFold.push(heldOutCase(m, equation, paper, k));
@@ -188,15 +252,24 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   // Stage validation counts only cases the networks never trained on: out-of-fold ones, or a reused model's when it was trained on another cohort.
   const reusedOnSameCohort = reused !== undefined && networksOrigin(reused.description, reused.dir)['cohort'] === resolve(o.cohortCsv);
   if (reusedOnSameCohort) o.write(`[forearm] the networks of ${reuseDir} were trained on this cohort: their key points and masks here are not a validation`);
-  const heldOut = o.folds !== undefined && final !== undefined ? outOfFold.map((f) => f.measurement) : final === undefined && !reusedOnSameCohort ? allMeasurements : [];
+  const heldOut =
+    o.folds !== undefined && final !== undefined ? outOfFold.map((f) => f.measurement) : final === undefined && !reusedOnSameCohort ? allMeasurements : [];
   const stageValidation = summariseForearmStages(heldOut);
   if (stageValidation !== undefined) for (const line of formatStageValidation(stageValidation)) o.write(`[forearm] ${line}`);
 
   const predictionsCsv = o.folds === undefined ? undefined : join(o.outDir, 'predictions.csv');
   if (predictionsCsv !== undefined) {
-    writeForearmPredictions(predictionsCsv, outOfFold.map((f) => ({ caseId: f.measurement.caseId, abmdGPerCm2: f.predicted, fold: f.fold + 1, equationScope: f.scope, measurement: f.measurement })));
+    writeForearmPredictions(
+      predictionsCsv,
+      outOfFold.map((f) => ({ caseId: f.measurement.caseId, abmdGPerCm2: f.predicted, fold: f.fold + 1, equationScope: f.scope, measurement: f.measurement })),
+    );
   }
-  const networkStage = final === undefined ? `reused from ${reuseDir}` : initial === undefined ? `trained on ${labelled.length} labelled cases` : `fine-tuned from ${o.fineTuneFrom} on ${labelled.length} labelled cases`;
+  const networkStage =
+    final === undefined
+      ? `reused from ${reuseDir}`
+      : initial === undefined
+        ? `trained on ${labelled.length} labelled cases`
+        : `fine-tuned from ${o.fineTuneFrom} on ${labelled.length} labelled cases`;
   const stages: TrainForearmResult['stages'] = {
     segmentation: networkStage,
     coarseLandmarks: networkStage,
@@ -205,25 +278,39 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   };
   const scored = outOfFold.filter((f) => f.measurement.abmdGPerCm2 !== undefined && Number.isFinite(f.predicted) && Number.isFinite(f.paperPredicted));
   const figures = (predicted: number[]) => ({
-    pcc: pearsonCorrelation(predicted, scored.map((f) => f.measurement.abmdGPerCm2!)).r,
-    ...errorSummary(predicted, scored.map((f) => f.measurement.abmdGPerCm2!)),
+    pcc: pearsonCorrelation(
+      predicted,
+      scored.map((f) => f.measurement.abmdGPerCm2!),
+    ).r,
+    ...errorSummary(
+      predicted,
+      scored.map((f) => f.measurement.abmdGPerCm2!),
+    ),
   });
   const outOfFoldMetrics =
     o.folds === undefined || scored.length < 3
       ? undefined
       : {
           folds: o.folds,
-          cases: 'patients of each fold held out from its Eq. [2] fit' + (final === undefined ? ` (networks from ${reuseDir}, trained on another cohort)` : ' and from its networks'),
+          cases:
+            'patients of each fold held out from its Eq. [2] fit' +
+            (final === undefined ? ` (networks from ${reuseDir}, trained on another cohort)` : ' and from its networks'),
           equation: EQUATION_DESCRIPTION,
           ...figures(scored.map((f) => f.predicted)),
           seed000Equation: { equation: SEED_000_EQUATION_DESCRIPTION, ...figures(scored.map((f) => f.paperPredicted)) },
         };
   if (outOfFoldMetrics !== undefined) {
-    o.write(`[forearm] out of fold, openbmd's Eq. [2] (${EQUATION_DESCRIPTION}): r = ${outOfFoldMetrics.pcc.toFixed(4)}; seed 000's (${SEED_000_EQUATION_DESCRIPTION}): r = ${outOfFoldMetrics.seed000Equation.pcc.toFixed(4)}`);
+    o.write(
+      `[forearm] out of fold, openbmd's Eq. [2] (${EQUATION_DESCRIPTION}): r = ${outOfFoldMetrics.pcc.toFixed(4)}; seed 000's (${SEED_000_EQUATION_DESCRIPTION}): r = ${outOfFoldMetrics.seed000Equation.pcc.toFixed(4)}`,
+    );
   }
   const backgroundRemoval = reused?.backgroundRemoval ?? trainedBackgroundRemoval;
   await saveForearmModel(tf, o, cohort, networks, final, reused, equation, stages, stageValidation, outOfFoldMetrics, failedOnce.length, backgroundRemoval);
-  if (stageValidation !== undefined) writeFileSync(join(o.outDir, 'stage-validation.json'), `${JSON.stringify({ simulated: cohort.simulated, cohort: resolve(o.cohortCsv), ...stageValidation }, null, 2)}\n`);
+  if (stageValidation !== undefined)
+    writeFileSync(
+      join(o.outDir, 'stage-validation.json'),
+      `${JSON.stringify({ simulated: cohort.simulated, cohort: resolve(o.cohortCsv), ...stageValidation }, null, 2)}\n`,
+    );
   if (initialModel !== undefined) disposeForearmModel(initialModel);
   if (reused !== undefined) disposeForearmModel(reused);
   else if (final !== undefined) Object.values(final.networks).forEach((n: tfTypes.LayersModel) => n.dispose());
@@ -246,7 +333,11 @@ function heldOutCase(m: ForearmCaseMeasurement, equation: AbmdEquationSet, paper
 
 /** Eq. [2] cross-validated by patient-grouped folds on measurements made with fixed networks, both variants. */
 export function crossValidateEquation(measurements: readonly ForearmCaseMeasurement[], folds: number, seed: number): OutOfFold[] {
-  const assignment = groupedKFold(measurements.map((m) => ({ group: m.patientId })), folds, seed);
+  const assignment = groupedKFold(
+    measurements.map((m) => ({ group: m.patientId })),
+    folds,
+    seed,
+  );
   const out: OutOfFold[] = [];
   for (let k = 0; k < folds; k++) {
     const train = measurements.filter((_, i) => assignment[i] !== k);
@@ -278,7 +369,12 @@ async function saveForearmModel(
     const entry = reused!.description.networks[FOREARM_NETWORK_NAMES[name]]!;
     return entry.spec as unknown as TrainedForearmNetworks['specs']['segmentation'];
   };
-  const whole = { grid: 'whole image fitted into the grid with square pixels, centred, box-averaged', columns: WHOLE_GRID.columns, rows: WHOLE_GRID.rows, intensity: '1st..99th percentile -> 0..1, clipped to [-0.5, 1.5]' };
+  const whole = {
+    grid: 'whole image fitted into the grid with square pixels, centred, box-averaged',
+    columns: WHOLE_GRID.columns,
+    rows: WHOLE_GRID.rows,
+    intensity: '1st..99th percentile -> 0..1, clipped to [-0.5, 1.5]',
+  };
   await saveModelFolder(
     tf,
     o.outDir,
@@ -287,8 +383,20 @@ async function saveForearmModel(
       pipeline: FOREARM_PIPELINE,
       command: o.command,
       seed: o.seed,
-      parameters: { abmdEquation: equation, stages, backgroundRemoval, ...(reused === undefined ? {} : { networksFrom: networksOrigin(reused.description, reused.dir) }) },
-      trainingData: { cohort: resolve(o.cohortCsv), simulated: cohort.simulated, cases: cohort.cases.length, description: cohort.description, generator: cohort.generator, failedCases: failedCount },
+      parameters: {
+        abmdEquation: equation,
+        stages,
+        backgroundRemoval,
+        ...(reused === undefined ? {} : { networksFrom: networksOrigin(reused.description, reused.dir) }),
+      },
+      trainingData: {
+        cohort: resolve(o.cohortCsv),
+        simulated: cohort.simulated,
+        cases: cohort.cases.length,
+        description: cohort.description,
+        generator: cohort.generator,
+        failedCases: failedCount,
+      },
       metrics: {
         ...(outOfFold === undefined ? {} : { outOfFold }),
         ...(stageValidation === undefined ? {} : { stageValidation }),
@@ -296,12 +404,28 @@ async function saveForearmModel(
       },
     },
     {
-      [FOREARM_NETWORK_NAMES.segmentation]: { model: networks.segmentation, spec: specOf('segmentation'), preprocessing: { ...whole, output: 'class probabilities background, hand/forearm, step wedge' } },
-      [FOREARM_NETWORK_NAMES.coarseLandmarks]: { model: networks.coarseLandmarks, spec: specOf('coarseLandmarks'), preprocessing: { ...whole, backgroundRemoval: backgroundRemoval ? 'input x (1 - P(background)) of the segmentation network' : 'none (the radiograph as it is)', output: 'heat maps radial, ulnar key point' } },
+      [FOREARM_NETWORK_NAMES.segmentation]: {
+        model: networks.segmentation,
+        spec: specOf('segmentation'),
+        preprocessing: { ...whole, output: 'class probabilities background, hand/forearm, step wedge' },
+      },
+      [FOREARM_NETWORK_NAMES.coarseLandmarks]: {
+        model: networks.coarseLandmarks,
+        spec: specOf('coarseLandmarks'),
+        preprocessing: {
+          ...whole,
+          backgroundRemoval: backgroundRemoval ? 'input x (1 - P(background)) of the segmentation network' : 'none (the radiograph as it is)',
+          output: 'heat maps radial, ulnar key point',
+        },
+      },
       [FOREARM_NETWORK_NAMES.fineLandmarks]: {
         model: networks.fineLandmarks,
         spec: specOf('fineLandmarks'),
-        preprocessing: { grid: `${FINE_CROP.size} px square at ${FINE_CROP.pixelMm} mm centred between the coarse key points`, intensity: `percentiles of the ${FINE_CROP.contextSize} px context crop`, output: 'heat maps radial, ulnar key point' },
+        preprocessing: {
+          grid: `${FINE_CROP.size} px square at ${FINE_CROP.pixelMm} mm centred between the coarse key points`,
+          intensity: `percentiles of the ${FINE_CROP.contextSize} px context crop`,
+          output: 'heat maps radial, ulnar key point',
+        },
       },
     },
   );

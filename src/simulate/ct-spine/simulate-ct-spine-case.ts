@@ -61,7 +61,10 @@ export async function simulateCtSpineCase(
   const labels = labelVolumes(anatomy, scan.regions);
   const levels = measureVertebrae(anatomy, scan.regions, grid, spine, scan.regionHu, scan.hu);
   const truth = spineVbmdTruth(levels);
-  const clinical = truth.vbmdMgPerCm3 === null ? undefined : interpretMeasurement(loadClinicalKnowledge(), 'spine_vbmd', truth.vbmdMgPerCm3, { sex: person.sex, ageYears: person.ageYears });
+  const clinical =
+    truth.vbmdMgPerCm3 === null
+      ? undefined
+      : interpretMeasurement(loadClinicalKnowledge(), 'spine_vbmd', truth.vbmdMgPerCm3, { sex: person.sex, ageYears: person.ageYears });
   const studyDate = simulatedStudyDate(caseIndex);
   const seriesDir = join('images', caseId);
   for (const dir of ['images', 'masks', 'landmarks', 'phantoms', 'truth']) await mkdir(join(outDir, dir), { recursive: true });
@@ -76,7 +79,15 @@ export async function simulateCtSpineCase(
     originMm: grid.originMm,
     storage: scanner.storage,
     uidKey: key,
-    identity: { patientId: person.patientId, patientName: `SIMULATED^${person.patientId}`, patientSex: person.sex, studyDate: dicomDate(studyDate), studyTime: dicomTime(studyDate), studyId: caseId.slice(-16), studyInstanceUid: dicomUidFromKey(`${key}/study`) },
+    identity: {
+      patientId: person.patientId,
+      patientName: `SIMULATED^${person.patientId}`,
+      patientSex: person.sex,
+      studyDate: dicomDate(studyDate),
+      studyTime: dicomTime(studyDate),
+      studyId: caseId.slice(-16),
+      studyInstanceUid: dicomUidFromKey(`${key}/study`),
+    },
     createdAt: studyDate,
     kVp: scanner.kVp,
     tubeCurrentMA: Math.round(scanner.tubeCurrentMA * doseFactor),
@@ -87,22 +98,39 @@ export async function simulateCtSpineCase(
     bodyPartExamined: 'ABDOMEN',
     derivationDescription: 'SIMULATED by openbmd simulate ct-spine (physics-based digital phantom); not a patient image',
   });
-  const volume = (data: Uint8Array): ReturnType<typeof createVolume3D> => createVolume3D({ data, size: [n, n, options.slices], spacingMm: grid.spacingMm, originMm: grid.originMm, unit: 'label' });
+  const volume = (data: Uint8Array): ReturnType<typeof createVolume3D> =>
+    createVolume3D({ data, size: [n, n, options.slices], spacingMm: grid.spacingMm, originMm: grid.originMm, unit: 'label' });
   await writeNifti(join(outDir, 'masks', `${caseId}-vertebrae.nii.gz`), volume(labels.vertebrae), 'SIMULATED vertebrae, VerSe codes');
   await writeNifti(join(outDir, 'masks', `${caseId}-cancellous.nii.gz`), volume(labels.cancellous), 'SIMULATED vertebral cancellous bone, VerSe codes');
   await writeNifti(join(outDir, 'masks', `${caseId}-tissues.nii.gz`), volume(labels.tissues), 'SIMULATED tissue classes');
   let phantomPath = '';
   if (withRods) {
     phantomPath = join('phantoms', `${caseId}.json`);
-    await writeJsonFile(join(outDir, phantomPath), { kind: 'ct-rods', rods: options.rods.rodsMgPerCm3.map((mgPerCm3) => ({ mgPerCm3 })), material: options.rods.material, rodDiameterMm: options.rods.rodDiameterMm });
+    await writeJsonFile(join(outDir, phantomPath), {
+      kind: 'ct-rods',
+      rods: options.rods.rodsMgPerCm3.map((mgPerCm3) => ({ mgPerCm3 })),
+      material: options.rods.material,
+      rodDiameterMm: options.rods.rodDiameterMm,
+    });
   }
   await writeJsonFile(join(outDir, 'landmarks', `${caseId}.json`), {
     simulated: true,
     coordinates: 'voxel indices (column, row, slice) of the NIfTI masks and of the volume sorted inferior to superior; mm in the DICOM patient frame (LPS)',
     labelConvention: 'VerSe: T1-T12 = 8-19, L1-L5 = 20-24, sacrum = 26',
     lowestRibBearingVertebra: 'T12',
-    levels: levels.map((l) => ({ level: l.level, code: l.code, complete: l.complete, bodyCentroidMm: l.bodyCentroidMm, bodyCentroidVoxel: l.bodyCentroidVoxel, bodyBoxVoxel: l.bodyBoxVoxel })),
-    rods: anatomy.rods.map((r) => ({ mgPerCm3: r.mgPerCm3, centerMm: r.centerMm, centerVoxel: [round3((r.centerMm[0] - grid.originMm[0]) / pixelMm), round3((r.centerMm[1] - grid.originMm[1]) / pixelMm)] })),
+    levels: levels.map((l) => ({
+      level: l.level,
+      code: l.code,
+      complete: l.complete,
+      bodyCentroidMm: l.bodyCentroidMm,
+      bodyCentroidVoxel: l.bodyCentroidVoxel,
+      bodyBoxVoxel: l.bodyBoxVoxel,
+    })),
+    rods: anatomy.rods.map((r) => ({
+      mgPerCm3: r.mgPerCm3,
+      centerMm: r.centerMm,
+      centerVoxel: [round3((r.centerMm[0] - grid.originMm[0]) / pixelMm), round3((r.centerMm[1] - grid.originMm[1]) / pixelMm)],
+    })),
   });
   await writeJsonFile(join(outDir, 'truth', `${caseId}.json`), {
     simulated: true,
@@ -111,8 +139,19 @@ export async function simulateCtSpineCase(
     spineVbmdLevels: truth.levels,
     category: clinical?.category ?? null,
     categoryRule: clinical?.wording ?? null,
-    definition: 'QCT: mean hydroxyapatite concentration over the cancellous-bone voxels (centre-sampled label) of L1 and L2; T12 substitutes a fractured or incomplete level',
-    levels: levels.map((l): Omit<LevelTruth, 'bodyCentroidVoxel' | 'bodyBoxVoxel' | 'storedMeanHu'> => ({ level: l.level, code: l.code, complete: l.complete, fractured: l.fractured, anteriorHeightRatio: l.anteriorHeightRatio, cancellousVoxels: l.cancellousVoxels, vbmdMgPerCm3: l.vbmdMgPerCm3, exactMeanHu: l.exactMeanHu, bodyCentroidMm: l.bodyCentroidMm })),
+    definition:
+      'QCT: mean hydroxyapatite concentration over the cancellous-bone voxels (centre-sampled label) of L1 and L2; T12 substitutes a fractured or incomplete level',
+    levels: levels.map((l): Omit<LevelTruth, 'bodyCentroidVoxel' | 'bodyBoxVoxel' | 'storedMeanHu'> => ({
+      level: l.level,
+      code: l.code,
+      complete: l.complete,
+      fractured: l.fractured,
+      anteriorHeightRatio: l.anteriorHeightRatio,
+      cancellousVoxels: l.cancellousVoxels,
+      vbmdMgPerCm3: l.vbmdMgPerCm3,
+      exactMeanHu: l.exactMeanHu,
+      bodyCentroidMm: l.bodyCentroidMm,
+    })),
     scanner: scan.record,
     doseFactor,
     waterEquivalentDiameterCm,

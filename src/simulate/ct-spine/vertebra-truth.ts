@@ -28,7 +28,14 @@ export interface LevelTruth {
  * Measures each vertebra that appears in the voxelised slab from the centre-sampled region labels:
  * cancellous voxel count and mean HA (the QCT vBMD truth), and the body's centroid and bounding box.
  */
-export function measureVertebrae(anatomy: TorsoAnatomy, regions: Uint8Array, grid: VoxelGrid, spine: SpineShape, regionHu: Float64Array, storedHu: Int16Array): LevelTruth[] {
+export function measureVertebrae(
+  anatomy: TorsoAnatomy,
+  regions: Uint8Array,
+  grid: VoxelGrid,
+  spine: SpineShape,
+  regionHu: Float64Array,
+  storedHu: Int16Array,
+): LevelTruth[] {
   const bodyLut = new Uint8Array(256);
   const cancellousLut = new Uint8Array(256);
   const haLut = new Float64Array(256);
@@ -37,7 +44,10 @@ export function measureVertebrae(anatomy: TorsoAnatomy, regions: Uint8Array, gri
   for (const [r, code] of anatomy.spine.cancellousCode) cancellousLut[r] = code;
   for (const [r, ha] of anatomy.spine.cancellousHaMgPerCm3) haLut[r] = ha;
   regionHu.forEach((hu, r) => (huLut[r] = hu));
-  const stats = new Map<number, { n: number; sx: number; sy: number; sz: number; min: Point3; max: Point3; cn: number; ha: number; hu: number; stored: number }>();
+  const stats = new Map<
+    number,
+    { n: number; sx: number; sy: number; sz: number; min: Point3; max: Point3; cn: number; ha: number; hu: number; stored: number }
+  >();
   const { columns, rows, slices } = grid;
   let p = 0;
   for (let k = 0; k < slices; k++) {

@@ -58,7 +58,14 @@ export function buildForearmAnatomy(shape: ForearmShape, wedge: StepWedgeGeometr
   // Hand: palm, four fingers, thumb (soft tissue with a fat layer).
   const palmDepth = depth * 0.72;
   b.ellipsoid(at(0, -50 * s, palmDepth), [fhw * 1.2, 47 * s, palmDepth], skin, PRIORITY.body, [0, 0, 1], xHint);
-  b.ellipsoid(at(0, -50 * s, palmDepth), [fhw * 1.2 - 1.5 - shape.fatMm * 0.6, 47 * s - 2, palmDepth - 1.5 - shape.fatMm * 0.5], muscle, PRIORITY.muscle, [0, 0, 1], xHint);
+  b.ellipsoid(
+    at(0, -50 * s, palmDepth),
+    [fhw * 1.2 - 1.5 - shape.fatMm * 0.6, 47 * s - 2, palmDepth - 1.5 - shape.fatMm * 0.5],
+    muscle,
+    PRIORITY.muscle,
+    [0, 0, 1],
+    xHint,
+  );
   const fingerAcross = [-0.78, -0.27, 0.22, 0.7].map((f) => f * fhw * 1.1);
   const fingerLength = [52, 66, 72, 65].map((l) => l * s);
   const corticalMineral = shape.corticalMgPerCm3 * mineralScale;
@@ -93,7 +100,11 @@ export function buildForearmAnatomy(shape: ForearmShape, wedge: StepWedgeGeometr
   const thumbBase = at(fhw * 1.05, -35 * s, palmDepth * 0.8);
   const thumbTip = at(fhw * 1.05 + 45 * s, -35 * s - 48 * s, palmDepth * 0.7);
   b.tube(thumbBase, thumbTip, 10 * s, 9 * s, -0.25, skin, PRIORITY.body, xHint);
-  const thumbAt = (t: number): Point3 => [thumbBase[0] + t * (thumbTip[0] - thumbBase[0]), thumbBase[1] + t * (thumbTip[1] - thumbBase[1]), thumbBase[2] + t * (thumbTip[2] - thumbBase[2])];
+  const thumbAt = (t: number): Point3 => [
+    thumbBase[0] + t * (thumbTip[0] - thumbBase[0]),
+    thumbBase[1] + t * (thumbTip[1] - thumbBase[1]),
+    thumbBase[2] + t * (thumbTip[2] - thumbBase[2]),
+  ];
   longBone(at(fhw * 0.55, -26 * s, boneHeight * 0.8), thumbAt(0.25), 4 * s);
   longBone(thumbAt(0.3), thumbAt(0.62), 3.3 * s);
   longBone(thumbAt(0.67), thumbAt(0.92), 2.8 * s);
@@ -101,8 +112,14 @@ export function buildForearmAnatomy(shape: ForearmShape, wedge: StepWedgeGeometr
   // Carpals, ossified by age (capitate/hamate first, pisiform last).
   const carpals: [number, number, number, number][] = [
     // [onset age, across (x fhw), along (x s), size]
-    [0.5, 0.0, -24, 1.1], [0.5, -0.38, -23, 1.0], [3, -0.42, -13, 0.85], [4, 0.02, -12, 0.9],
-    [5, 0.62, -22, 0.85], [5, 0.3, -25, 0.75], [6, 0.45, -12, 1.0], [10, -0.62, -10, 0.6],
+    [0.5, 0.0, -24, 1.1],
+    [0.5, -0.38, -23, 1.0],
+    [3, -0.42, -13, 0.85],
+    [4, 0.02, -12, 0.9],
+    [5, 0.62, -22, 0.85],
+    [5, 0.3, -25, 0.75],
+    [6, 0.45, -12, 1.0],
+    [10, -0.62, -10, 0.6],
   ];
   for (const [onset, across, along, size] of carpals) {
     if (shape.ageYears < onset) continue;
@@ -114,7 +131,16 @@ export function buildForearmAnatomy(shape: ForearmShape, wedge: StepWedgeGeometr
 
   // Radius and ulna: epiphysis, physis (cartilage gap), flared metaphysis, diaphysis.
   const radiusRegions = new Set<number>();
-  const forearmBone = (name: string, bit: number, across: number, halfWidth: number, flare: number, cortexMm: number, epiphysisOnsetYears: number, offsetAlong: number): { semiAt: (along: number) => number } => {
+  const forearmBone = (
+    name: string,
+    bit: number,
+    across: number,
+    halfWidth: number,
+    flare: number,
+    cortexMm: number,
+    epiphysisOnsetYears: number,
+    offsetAlong: number,
+  ): { semiAt: (along: number) => number } => {
     const cortex = b.region(`${name}-cortex`, corticalBone(corticalMineral), FOREARM_MASK.body | bit);
     const core = b.region(`${name}-trabecular`, trabecularBone(trabecular, 0.1), FOREARM_MASK.body | bit);
     const medulla = b.region(`${name}-medulla`, trabecularBone(trabecular * 0.35, 0.3), FOREARM_MASK.body | bit);
@@ -138,7 +164,8 @@ export function buildForearmAnatomy(shape: ForearmShape, wedge: StepWedgeGeometr
       b.ellipsoid(centre, semi, cortex, PRIORITY.cortex, [0, 0, 1], xHint);
       b.ellipsoid(centre, [semi[0] - 0.5, semi[1] - 0.5, semi[2] - 0.5], core, PRIORITY.marrow, [0, 0, 1], xHint);
     }
-    if (shape.physisGapMm > 0) b.tube(at(across, offsetAlong - shape.physisGapMm, boneHeight), from, halfWidth * flare, halfWidth * flare * 0.78, 0, cartilage, PRIORITY.muscle, xHint);
+    if (shape.physisGapMm > 0)
+      b.tube(at(across, offsetAlong - shape.physisGapMm, boneHeight), from, halfWidth * flare, halfWidth * flare * 0.78, 0, cartilage, PRIORITY.muscle, xHint);
     return {
       semiAt: (along: number) => {
         const q = (2 * (along - offsetAlong)) / length - 1;
@@ -180,7 +207,10 @@ export function buildForearmAnatomy(shape: ForearmShape, wedge: StepWedgeGeometr
   });
   const halfLength = (n * wedge.stepLengthMm) / 2;
   const wedgeCornersMm: Point3[] = [
-    [-1, -1], [1, -1], [1, 1], [-1, 1],
+    [-1, -1],
+    [1, -1],
+    [1, 1],
+    [-1, 1],
   ].map(([sa, sl]) => [
     shape.wedge.centerXMm + sa! * (wedge.widthMm / 2) * across[0] + sl! * halfLength * axis[0],
     shape.wedge.centerYMm + sa! * (wedge.widthMm / 2) * across[1] + sl! * halfLength * axis[1],

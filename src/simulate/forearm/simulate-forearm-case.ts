@@ -20,9 +20,12 @@ import { FOREARM_MASK, buildForearmAnatomy } from './forearm-anatomy.js';
 import type { ForearmOptions } from './forearm-shape-options.js';
 import { drawForearmShape } from './forearm-shape.js';
 
-
 /** The distal-radius ROI square on a detector: corners and a point-in-square test, pixel units. */
-export function roiSquare(k1: [number, number], k2: [number, number], proximal: [number, number]): { corners: [number, number][]; contains: (i: number, j: number) => boolean } {
+export function roiSquare(
+  k1: [number, number],
+  k2: [number, number],
+  proximal: [number, number],
+): { corners: [number, number][]; contains: (i: number, j: number) => boolean } {
   const d: [number, number] = [k2[0] - k1[0], k2[1] - k1[1]];
   const side = Math.hypot(d[0], d[1]);
   // Unit normal of the key-point line on the proximal side.
@@ -95,7 +98,13 @@ export async function simulateForearmCase(
   outDir: string,
   random: SeededRandom,
 ): Promise<SimulatedCase> {
-  const shape = drawForearmShape(person, { widthMm: options.fieldWidthMm, heightMm: options.fieldHeightMm }, options.wedge, options.maxWedgeRotationDeg, random);
+  const shape = drawForearmShape(
+    person,
+    { widthMm: options.fieldWidthMm, heightMm: options.fieldHeightMm },
+    options.wedge,
+    options.maxWedgeRotationDeg,
+    random,
+  );
   const geometry = forearmGeometry(options);
   // Scale the skeleton's mineral so the DXA-defined aBMD meets the person's target (it is linear).
   const unscaled = distalRadiusAbmd(buildForearmAnatomy(shape, options.wedge, 1), geometry);
@@ -109,7 +118,14 @@ export async function simulateForearmCase(
     anatomy.phantom,
     geometry,
     vendor,
-    { kVp, aluminiumMm: 2.5 + random.nextFloat(), scatterFraction: 0.08 + 0.06 * random.nextFloat(), scatterSigmaMm: 15, doseFactor: options.doseFactor, ...(options.jpegQuality === undefined ? {} : { jpegQuality: options.jpegQuality }) },
+    {
+      kVp,
+      aluminiumMm: 2.5 + random.nextFloat(),
+      scatterFraction: 0.08 + 0.06 * random.nextFloat(),
+      scatterSigmaMm: 15,
+      doseFactor: options.doseFactor,
+      ...(options.jpegQuality === undefined ? {} : { jpegQuality: options.jpegQuality }),
+    },
     random,
   );
   const { columns, rows } = geometry;
@@ -153,7 +169,15 @@ export async function simulateForearmCase(
     viewCode: { value: '399066004', meaning: 'postero-anterior' },
     laterality: 'L',
     patientOrientation: ['R', 'F'],
-    identity: { patientId: person.patientId, patientName: `SIMULATED^${person.patientId}`, patientSex: person.sex, studyDate: dicomDate(studyDate), studyTime: dicomTime(studyDate), studyId: caseId.slice(-16), studyInstanceUid: dicomUidFromKey(`${caseId}/study/${random.nextUint32()}`) },
+    identity: {
+      patientId: person.patientId,
+      patientName: `SIMULATED^${person.patientId}`,
+      patientSex: person.sex,
+      studyDate: dicomDate(studyDate),
+      studyTime: dicomTime(studyDate),
+      studyId: caseId.slice(-16),
+      studyInstanceUid: dicomUidFromKey(`${caseId}/study/${random.nextUint32()}`),
+    },
     seriesDescription: 'SIMULATED left hand/forearm PA with step wedge',
     createdAt: studyDate,
     sopInstanceUid: dicomUidFromKey(`${caseId}/dx/${random.nextUint32()}`),
@@ -163,14 +187,27 @@ export async function simulateForearmCase(
   await writeGreyPng(join(outDir, 'masks', `${caseId}-labels.png`), labels, columns, rows);
   await writeGreyPng(join(outDir, 'masks', `${caseId}-radius-roi.png`), roiMask, columns, rows);
   const phantomPath = join('phantoms', `${caseId}.json`);
-  await writeJsonFile(join(outDir, phantomPath), { kind: 'step-wedge', steps: options.wedge.stepThicknessesMm.map((t) => ({ thicknessMm: t })), stepLengthMm: options.wedge.stepLengthMm, widthMm: options.wedge.widthMm, haMgPerCm3: options.wedge.haMgPerCm3 });
+  await writeJsonFile(join(outDir, phantomPath), {
+    kind: 'step-wedge',
+    steps: options.wedge.stepThicknessesMm.map((t) => ({ thicknessMm: t })),
+    stepLengthMm: options.wedge.stepLengthMm,
+    widthMm: options.wedge.widthMm,
+    haMgPerCm3: options.wedge.haMgPerCm3,
+  });
   const px = (p: [number, number]): [number, number] => [round3(p[0]), round3(p[1])];
   await writeJsonFile(join(outDir, 'landmarks', `${caseId}.json`), {
     simulated: true,
     coordinates: 'image pixels (column, row), pixel (0, 0) centre = (0, 0)',
-    keyPoints: [{ name: 'distal-radius-radial', pixel: px(k1) }, { name: 'distal-radius-ulnar', pixel: px(k2) }],
+    keyPoints: [
+      { name: 'distal-radius-radial', pixel: px(k1) },
+      { name: 'distal-radius-ulnar', pixel: px(k2) },
+    ],
     radiusRoiSquare: square.corners.map(px),
-    wedge: { corners: anatomy.wedgeCornersMm.map((c) => px(toImage(c))), stepCenters: anatomy.stepCentersMm.map((c) => px(toImage(c))), angleDeg: round3((shape.wedge.angleRad * 180) / Math.PI) },
+    wedge: {
+      corners: anatomy.wedgeCornersMm.map((c) => px(toImage(c))),
+      stepCenters: anatomy.stepCentersMm.map((c) => px(toImage(c))),
+      angleDeg: round3((shape.wedge.angleRad * 180) / Math.PI),
+    },
   });
   await writeJsonFile(join(outDir, 'truth', `${caseId}.json`), {
     simulated: true,

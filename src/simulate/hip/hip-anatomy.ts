@@ -56,7 +56,17 @@ export function addHips(builder: PhantomBuilder, region: RegionMaker, shape: Hip
     const isTarget = sideName === shape.targetSide;
     // Pelvis: acetabular cup (the head and a cartilage layer override its inside), ilium body, rami, ischium.
     const rh = shape.headRadiusMm;
-    builder.add({ shape: 'ellipsoid', centerMm: H, rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: [rh + 5, rh + 5, rh + 5], clipPlanes: [{ normal: unit([side * 0.8, 0, -0.6]), offsetMm: 4 }] }, pelvis, PRIORITY.cortex - 0.5);
+    builder.add(
+      {
+        shape: 'ellipsoid',
+        centerMm: H,
+        rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+        semiAxesMm: [rh + 5, rh + 5, rh + 5],
+        clipPlanes: [{ normal: unit([side * 0.8, 0, -0.6]), offsetMm: 4 }],
+      },
+      pelvis,
+      PRIORITY.cortex - 0.5,
+    );
     builder.ellipsoid(H, [rh + 1.5, rh + 1.5, rh + 1.5], cartilage, PRIORITY.cortex - 0.3);
     const wing: Point3 = [side * (Math.abs(H[0]) - 5), H[1] + 20, H[2] + 60];
     builder.tube([H[0] + side * 4, H[1] + 8, H[2] + 12], wing, 15, 11, 0, pelvis, PRIORITY.cortex - 0.5, [0, 1, 0]);

@@ -26,6 +26,14 @@ export const DEFAULT_HIP_OPTIONS: HipOptions = {
   poses: ['standing', 'supine', 'abduction', 'adduction'],
   doseFactor: 1,
   // B-MAS200-like hydroxyapatite rods (seed 001 used a phantom of this kind).
-  ct: { matrix: 256, pixelSpacingMm: 1.6, sliceThicknessMm: 2, slices: 120, rodShare: 0.5, rods: { material: 'HA', rodsMgPerCm3: [0, 50, 100, 150, 200], rodDiameterMm: 16 }, supersample: 2 },
+  ct: {
+    matrix: 256,
+    pixelSpacingMm: 1.6,
+    sliceThicknessMm: 2,
+    slices: 120,
+    rodShare: 0.5,
+    rods: { material: 'HA', rodsMgPerCm3: [0, 50, 100, 150, 200], rodDiameterMm: 16 },
+    supersample: 2,
+  },
   pfVoxelMm: 0.8,
 };

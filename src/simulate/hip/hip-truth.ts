@@ -97,7 +97,13 @@ export function proximalFemurVolume(phantom: DigitalPhantom, hip: HipRegions, sp
   const min = [0, 1, 2].map((a) => Math.min(...points.map((q) => q[a]!)) - margin);
   const max = [0, 1, 2].map((a) => Math.max(...points.map((q) => q[a]!)) + margin);
   const size = [0, 1, 2].map((a) => Math.ceil((max[a]! - min[a]!) / spacingMm));
-  const grid: VoxelGrid = { columns: size[0]!, rows: size[1]!, slices: size[2]!, spacingMm: [spacingMm, spacingMm, spacingMm], originMm: [min[0]!, min[1]!, min[2]!] };
+  const grid: VoxelGrid = {
+    columns: size[0]!,
+    rows: size[1]!,
+    slices: size[2]!,
+    spacingMm: [spacingMm, spacingMm, spacingMm],
+    originMm: [min[0]!, min[1]!, min[2]!],
+  };
   const ha = new Float64Array(phantom.regions.length);
   for (const [r, v] of hip.targetHaMgPerCm3) ha[r] = v;
   const { values, regions } = voxelisePhantom(femurOnly, grid, ha, 0, 1);
@@ -143,7 +149,11 @@ export function proximalFemurDrr(volume: ProximalFemurVolume, geometry: Projecti
   if (source === undefined) return out;
   const r = rotation;
   // Image pose -> CT pose is the inverse (transpose) rotation about the pivot.
-  const toCtVector = (v: Vector3): Vector3 => [r[0]! * v[0] + r[3]! * v[1] + r[6]! * v[2], r[1]! * v[0] + r[4]! * v[1] + r[7]! * v[2], r[2]! * v[0] + r[5]! * v[1] + r[8]! * v[2]];
+  const toCtVector = (v: Vector3): Vector3 => [
+    r[0]! * v[0] + r[3]! * v[1] + r[6]! * v[2],
+    r[1]! * v[0] + r[4]! * v[1] + r[7]! * v[2],
+    r[2]! * v[0] + r[5]! * v[1] + r[8]! * v[2],
+  ];
   const sourceCtOffset = toCtVector([source[0] - pivot[0], source[1] - pivot[1], source[2] - pivot[2]]);
   const sourceCt: Point3 = [pivot[0] + sourceCtOffset[0], pivot[1] + sourceCtOffset[1], pivot[2] + sourceCtOffset[2]];
   const size = [grid.columns, grid.rows, grid.slices];
@@ -158,7 +168,11 @@ export function proximalFemurDrr(volume: ProximalFemurVolume, geometry: Projecti
     for (const y of [lo[1]!, hi[1]!]) {
       for (const z of [lo[2]!, hi[2]!]) {
         const d: Vector3 = [x - pivot[0], y - pivot[1], z - pivot[2]];
-        const w: Point3 = [pivot[0] + r[0]! * d[0] + r[1]! * d[1] + r[2]! * d[2], pivot[1] + r[3]! * d[0] + r[4]! * d[1] + r[5]! * d[2], pivot[2] + r[6]! * d[0] + r[7]! * d[1] + r[8]! * d[2]];
+        const w: Point3 = [
+          pivot[0] + r[0]! * d[0] + r[1]! * d[1] + r[2]! * d[2],
+          pivot[1] + r[3]! * d[0] + r[4]! * d[1] + r[5]! * d[2],
+          pivot[2] + r[6]! * d[0] + r[7]! * d[1] + r[8]! * d[2],
+        ];
         const [pi, pj] = projectPointToDetector(geometry, w);
         iMin = Math.min(iMin, pi);
         iMax = Math.max(iMax, pi);

@@ -47,7 +47,11 @@ export function hipGeometry(anatomy: TorsoAnatomy, shape: HipShape, pose: PoseAn
   const tilt = rotationAbout('x', (-pose.pelvicTiltDeg * Math.PI) / 180);
   const turn = (p: Point3): Point3 => {
     const d: Vector3 = [p[0] - centre[0], p[1] - centre[1], p[2] - centre[2]];
-    return [centre[0] + tilt[0]! * d[0] + tilt[1]! * d[1] + tilt[2]! * d[2], centre[1] + tilt[3]! * d[0] + tilt[4]! * d[1] + tilt[5]! * d[2], centre[2] + tilt[6]! * d[0] + tilt[7]! * d[1] + tilt[8]! * d[2]];
+    return [
+      centre[0] + tilt[0]! * d[0] + tilt[1]! * d[1] + tilt[2]! * d[2],
+      centre[1] + tilt[3]! * d[0] + tilt[4]! * d[1] + tilt[5]! * d[2],
+      centre[2] + tilt[6]! * d[0] + tilt[7]! * d[1] + tilt[8]! * d[2],
+    ];
   };
   const turnVector = (v: Vector3): Vector3 => {
     const p = turn([centre[0] + v[0], centre[1] + v[1], centre[2] + v[2]]);
@@ -91,7 +95,13 @@ export async function simulateHipCase(
   const withRods = random.nextFloat() < options.ct.rodShare;
   const anatomySeed = random.nextUint32();
   const build = (pose: PoseAngles, scale: number, rods: boolean): TorsoAnatomy =>
-    buildTorsoAnatomy(person, spine, zRange, { hip: { shape, pose, femurScale: scale }, ...(rods ? { rodPhantom: options.ct.rods } : {}) }, new SeededRandom(anatomySeed));
+    buildTorsoAnatomy(
+      person,
+      spine,
+      zRange,
+      { hip: { shape, pose, femurScale: scale }, ...(rods ? { rodPhantom: options.ct.rods } : {}) },
+      new SeededRandom(anatomySeed),
+    );
   // DXA: scale the femurs so the total hip meets the target, then measure neck and total hip.
   const unscaled = build(DXA_POSE, 1, false);
   const dxaGeometry = hipGeometry(unscaled, shape, DXA_POSE, options);
@@ -112,14 +122,33 @@ export async function simulateHipCase(
     rows: ct.matrix,
     slices: ct.slices,
     spacingMm: [ct.pixelSpacingMm, ct.pixelSpacingMm, ct.sliceThicknessMm],
-    originMm: [-((ct.matrix - 1) / 2) * ct.pixelSpacingMm, ctAnatomy.body.centerYMm + 0.1 * ctAnatomy.body.semiMm[1] - ((ct.matrix - 1) / 2) * ct.pixelSpacingMm, h[2] - 20 - (ct.slices / 2 - 0.5) * ct.sliceThicknessMm],
+    originMm: [
+      -((ct.matrix - 1) / 2) * ct.pixelSpacingMm,
+      ctAnatomy.body.centerYMm + 0.1 * ctAnatomy.body.semiMm[1] - ((ct.matrix - 1) / 2) * ct.pixelSpacingMm,
+      h[2] - 20 - (ct.slices / 2 - 0.5) * ct.sliceThicknessMm,
+    ],
   };
   const [a, b] = ctAnatomy.body.semiMm;
-  const scan = acquireCtVolume(catalog, ctAnatomy.phantom, grid, scanner, { doseFactor: options.doseFactor, waterEquivalentDiameterCm: 0.2 * Math.sqrt(a * b) * 0.95, supersample: ct.supersample }, random);
+  const scan = acquireCtVolume(
+    catalog,
+    ctAnatomy.phantom,
+    grid,
+    scanner,
+    { doseFactor: options.doseFactor, waterEquivalentDiameterCm: 0.2 * Math.sqrt(a * b) * 0.95, supersample: ct.supersample },
+    random,
+  );
   const studyDate = simulatedStudyDate(caseIndex);
   for (const dir of ['images', 'masks', 'landmarks', 'phantoms', 'truth', 'drr']) await mkdir(join(outDir, dir), { recursive: true });
   const key = `${caseId}/${random.nextUint32()}`;
-  const identity = { patientId: person.patientId, patientName: `SIMULATED^${person.patientId}`, patientSex: person.sex, studyDate: dicomDate(studyDate), studyTime: dicomTime(studyDate), studyId: caseId.slice(-16), studyInstanceUid: dicomUidFromKey(`${key}/study`) };
+  const identity = {
+    patientId: person.patientId,
+    patientName: `SIMULATED^${person.patientId}`,
+    patientSex: person.sex,
+    studyDate: dicomDate(studyDate),
+    studyTime: dicomTime(studyDate),
+    studyId: caseId.slice(-16),
+    studyInstanceUid: dicomUidFromKey(`${key}/study`),
+  };
   const ctDir = join('images', `${caseId}-ct`);
   await writeCtSeries(join(outDir, ctDir), {
     hu: scan.hu,
@@ -142,12 +171,37 @@ export async function simulateHipCase(
     bodyPartExamined: 'PELVIS',
     derivationDescription: 'SIMULATED by openbmd simulate hip (physics-based digital phantom); not a patient image',
   });
-  await writeNifti(join(outDir, 'masks', `${caseId}-ct-labels.nii.gz`), createVolume3D({ data: ctLabels(scan.regions, grid, ctAnatomy), size: [ct.matrix, ct.matrix, ct.slices], spacingMm: grid.spacingMm, originMm: grid.originMm, unit: 'label' }), 'SIMULATED 1 pelvis/sacrum, 2 left femur, 3 right femur, 4 target proximal femur');
-  await writeNifti(join(outDir, 'masks', `${caseId}-pf-volume.nii.gz`), createVolume3D({ data: pf.haMgPerCm3, size: [pf.grid.columns, pf.grid.rows, pf.grid.slices], spacingMm: pf.grid.spacingMm, originMm: pf.grid.originMm, unit: 'mg/cm3' }), 'SIMULATED proximal femur HA mg/cm3');
+  await writeNifti(
+    join(outDir, 'masks', `${caseId}-ct-labels.nii.gz`),
+    createVolume3D({
+      data: ctLabels(scan.regions, grid, ctAnatomy),
+      size: [ct.matrix, ct.matrix, ct.slices],
+      spacingMm: grid.spacingMm,
+      originMm: grid.originMm,
+      unit: 'label',
+    }),
+    'SIMULATED 1 pelvis/sacrum, 2 left femur, 3 right femur, 4 target proximal femur',
+  );
+  await writeNifti(
+    join(outDir, 'masks', `${caseId}-pf-volume.nii.gz`),
+    createVolume3D({
+      data: pf.haMgPerCm3,
+      size: [pf.grid.columns, pf.grid.rows, pf.grid.slices],
+      spacingMm: pf.grid.spacingMm,
+      originMm: pf.grid.originMm,
+      unit: 'mg/cm3',
+    }),
+    'SIMULATED proximal femur HA mg/cm3',
+  );
   let phantomPath = '';
   if (withRods) {
     phantomPath = join('phantoms', `${caseId}.json`);
-    await writeJsonFile(join(outDir, phantomPath), { kind: 'ct-rods', rods: ct.rods.rodsMgPerCm3.map((mgPerCm3) => ({ mgPerCm3 })), material: ct.rods.material, rodDiameterMm: ct.rods.rodDiameterMm });
+    await writeJsonFile(join(outDir, phantomPath), {
+      kind: 'ct-rods',
+      rods: ct.rods.rodsMgPerCm3.map((mgPerCm3) => ({ mgPerCm3 })),
+      material: ct.rods.material,
+      rodDiameterMm: ct.rods.rodDiameterMm,
+    });
   }
   // Radiographs, one per pose, with their PF-DRR and bone DRR.
   const side: 1 | -1 = shape.targetSide === 'L' ? 1 : -1;
@@ -166,12 +220,21 @@ export async function simulateHipCase(
       anatomy.phantom,
       geometry,
       vendor,
-      { kVp, aluminiumMm: 2.5 + random.nextFloat(), scatterFraction: 0.2 + 0.1 * random.nextFloat(), scatterSigmaMm: 40, automaticExposureSignal: 0.3, doseFactor: options.doseFactor, ...(options.jpegQuality === undefined ? {} : { jpegQuality: options.jpegQuality }) },
+      {
+        kVp,
+        aluminiumMm: 2.5 + random.nextFloat(),
+        scatterFraction: 0.2 + 0.1 * random.nextFloat(),
+        scatterSigmaMm: 40,
+        automaticExposureSignal: 0.3,
+        doseFactor: options.doseFactor,
+        ...(options.jpegQuality === undefined ? {} : { jpegQuality: options.jpegQuality }),
+      },
       random,
     );
     const pfDrr = proximalFemurDrr(pf, geometry, poseRotation(pose, side), H);
     const boneDrr = projectPhantom(anatomy.phantom, geometry, ['hydroxyapatite'], (r) => boneClasses.has(anatomy.tissueClass.get(r) ?? -1)).mineralGPerCm2;
-    const image2d = (data: Float32Array): ReturnType<typeof createVolume3D> => createVolume3D({ data, size: [geometry.columns, geometry.rows, 1], spacingMm: [geometry.pixelSpacingMm, geometry.pixelSpacingMm, 1], unit: 'g/cm2' });
+    const image2d = (data: Float32Array): ReturnType<typeof createVolume3D> =>
+      createVolume3D({ data, size: [geometry.columns, geometry.rows, 1], spacingMm: [geometry.pixelSpacingMm, geometry.pixelSpacingMm, 1], unit: 'g/cm2' });
     const poseCase = `${caseId}-${poseName}`;
     await writeNifti(join(outDir, 'drr', `${poseCase}-pf-drr.nii.gz`), image2d(pfDrr), 'SIMULATED PF-DRR, HA g/cm2 along the radiograph rays');
     await writeNifti(join(outDir, 'drr', `${poseCase}-bone-drr.nii.gz`), image2d(boneDrr), 'SIMULATED bone DRR (pelvis, femurs, spine), HA g/cm2');
@@ -223,7 +286,11 @@ export async function simulateHipCase(
       hip_vbmd: pf.vbmdMgPerCm3.toFixed(2),
     });
   }
-  await writeJsonFile(join(outDir, 'landmarks', `${caseId}.json`), { simulated: true, coordinates: 'image pixels (column, row) of each pose image; pixel (0, 0) centre = (0, 0)', poses: landmarks });
+  await writeJsonFile(join(outDir, 'landmarks', `${caseId}.json`), {
+    simulated: true,
+    coordinates: 'image pixels (column, row) of each pose image; pixel (0, 0) centre = (0, 0)',
+    poses: landmarks,
+  });
   const knowledge = loadClinicalKnowledge();
   const neckCategory = interpretMeasurement(knowledge, 'femneck_abmd', femneck, { sex: person.sex, ageYears: person.ageYears });
   const hipCategory = interpretMeasurement(knowledge, 'tothip_abmd', tothip, { sex: person.sex, ageYears: person.ageYears });

@@ -39,7 +39,13 @@ export function dxaRoiBoxes(spine: SpineShape): DxaRoiBox[] {
     const v = spine.vertebrae[index(level)]!;
     const above = spine.vertebrae[index(level) - 1]!;
     const below = spine.vertebrae[index(level) + 1]!;
-    return { level, xMinMm: v.centerMm[0] - v.semiMm[0] - 4, xMaxMm: v.centerMm[0] + v.semiMm[0] + 4, zMinMm: (bottom(v) + top(below)) / 2, zMaxMm: (top(v) + bottom(above)) / 2 };
+    return {
+      level,
+      xMinMm: v.centerMm[0] - v.semiMm[0] - 4,
+      xMaxMm: v.centerMm[0] + v.semiMm[0] + 4,
+      zMinMm: (bottom(v) + top(below)) / 2,
+      zMaxMm: (top(v) + bottom(above)) / 2,
+    };
   });
 }
 
@@ -53,7 +59,10 @@ export function lumbarDxa(phantom: DigitalPhantom, spineRegions: SpineRegions, s
   const parallel = parallelVersion(ap);
   const boxes = dxaRoiBoxes(spine);
   const yMid = spine.vertebrae.find((v) => v.level === 'L3')!.centerMm[1];
-  const corners = boxes.flatMap((b) => [projectPointToDetector(parallel, [b.xMinMm, yMid, b.zMinMm]), projectPointToDetector(parallel, [b.xMaxMm, yMid, b.zMaxMm])]);
+  const corners = boxes.flatMap((b) => [
+    projectPointToDetector(parallel, [b.xMinMm, yMid, b.zMinMm]),
+    projectPointToDetector(parallel, [b.xMaxMm, yMid, b.zMaxMm]),
+  ]);
   const i0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c[0]))) - 1);
   const i1 = Math.min(ap.columns - 1, Math.ceil(Math.max(...corners.map((c) => c[0]))) + 1);
   const j0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c[1]))) - 1);

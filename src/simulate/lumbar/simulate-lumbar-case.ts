@@ -98,7 +98,15 @@ export async function simulateLumbarCase(
       anatomy.phantom,
       g,
       vendor,
-      { kVp: kv, aluminiumMm: 2.5 + random.nextFloat(), scatterFraction: 0.2 + 0.1 * random.nextFloat(), scatterSigmaMm: 40, automaticExposureSignal: 0.25, doseFactor: options.doseFactor, ...(options.jpegQuality === undefined ? {} : { jpegQuality: options.jpegQuality }) },
+      {
+        kVp: kv,
+        aluminiumMm: 2.5 + random.nextFloat(),
+        scatterFraction: 0.2 + 0.1 * random.nextFloat(),
+        scatterSigmaMm: 40,
+        automaticExposureSignal: 0.25,
+        doseFactor: options.doseFactor,
+        ...(options.jpegQuality === undefined ? {} : { jpegQuality: options.jpegQuality }),
+      },
       random,
     );
   const ap = await acquire(geometry.ap, kVp);
@@ -106,7 +114,15 @@ export async function simulateLumbarCase(
   const studyDate = simulatedStudyDate(caseIndex);
   for (const dir of ['images', 'masks', 'landmarks', 'truth']) await mkdir(join(outDir, dir), { recursive: true });
   const studyInstanceUid = dicomUidFromKey(`${caseId}/study/${random.nextUint32()}`);
-  const identity = { patientId: person.patientId, patientName: `SIMULATED^${person.patientId}`, patientSex: person.sex, studyDate: dicomDate(studyDate), studyTime: dicomTime(studyDate), studyId: caseId.slice(-16), studyInstanceUid };
+  const identity = {
+    patientId: person.patientId,
+    patientName: `SIMULATED^${person.patientId}`,
+    patientSex: person.sex,
+    studyDate: dicomDate(studyDate),
+    studyTime: dicomTime(studyDate),
+    studyId: caseId.slice(-16),
+    studyInstanceUid,
+  };
   const l3Centre = spine.vertebrae.find((v) => v.level === 'L3')!.centerMm;
   const writeView = async (name: 'ap' | 'lat', radiograph: Radiograph, g: ProjectionGeometry, kv: number): Promise<string> => {
     const path = join('images', `${caseId}-${name}.dcm`);
@@ -139,29 +155,62 @@ export async function simulateLumbarCase(
     LANDMARK_LEVELS.map((level) => {
       const v = spine.vertebrae.find((x) => x.level === level)!;
       const h = v.halfHeightMm;
-      const local: Point3[] = view === 'ap' ? [[-v.semiMm[0], 0, h], [v.semiMm[0], 0, h], [v.semiMm[0], 0, -h], [-v.semiMm[0], 0, -h]] : [[0, -v.semiMm[1], h], [0, 0.72 * v.semiMm[1], h], [0, 0.72 * v.semiMm[1], -h], [0, -v.semiMm[1], -h]];
+      const local: Point3[] =
+        view === 'ap'
+          ? [
+              [-v.semiMm[0], 0, h],
+              [v.semiMm[0], 0, h],
+              [v.semiMm[0], 0, -h],
+              [-v.semiMm[0], 0, -h],
+            ]
+          : [
+              [0, -v.semiMm[1], h],
+              [0, 0.72 * v.semiMm[1], h],
+              [0, 0.72 * v.semiMm[1], -h],
+              [0, -v.semiMm[1], -h],
+            ];
       return { level, code: verseCode(level), corners: local.map((p) => px(projectPointToDetector(g, along(v, ...p)))) };
     });
   const yMid = spine.vertebrae.find((v) => v.level === 'L3')!.centerMm[1];
   const roi = dxaRoiBoxes(spine).map((b) => ({
     level: b.level,
-    corners: ([[b.xMinMm, b.zMaxMm], [b.xMaxMm, b.zMaxMm], [b.xMaxMm, b.zMinMm], [b.xMinMm, b.zMinMm]] as const).map(([x, z]) => px(projectPointToDetector(geometry.ap, [x, yMid, z]))),
+    corners: (
+      [
+        [b.xMinMm, b.zMaxMm],
+        [b.xMaxMm, b.zMaxMm],
+        [b.xMaxMm, b.zMinMm],
+        [b.xMinMm, b.zMinMm],
+      ] as const
+    ).map(([x, z]) => px(projectPointToDetector(geometry.ap, [x, yMid, z]))),
   }));
-  await writeJsonFile(join(outDir, 'landmarks', `${caseId}.json`), { simulated: true, coordinates: 'image pixels (column, row), pixel (0, 0) centre = (0, 0); corners clockwise from cranial-left as displayed', labelConvention: 'VerSe: T12 = 19, L1-L5 = 20-24', ap: { vertebralBodies: bodyCorners(geometry.ap, 'ap'), dxaRoiL1L4: roi }, lat: { vertebralBodies: bodyCorners(geometry.lat, 'lat') } });
+  await writeJsonFile(join(outDir, 'landmarks', `${caseId}.json`), {
+    simulated: true,
+    coordinates: 'image pixels (column, row), pixel (0, 0) centre = (0, 0); corners clockwise from cranial-left as displayed',
+    labelConvention: 'VerSe: T12 = 19, L1-L5 = 20-24',
+    ap: { vertebralBodies: bodyCorners(geometry.ap, 'ap'), dxaRoiL1L4: roi },
+    lat: { vertebralBodies: bodyCorners(geometry.lat, 'lat') },
+  });
   const clinical = interpretMeasurement(loadClinicalKnowledge(), 'lumbar_abmd', abmd, { sex: person.sex, ageYears: person.ageYears });
   const spur = spine.osteophytes.length;
   await writeJsonFile(join(outDir, 'truth', `${caseId}.json`), {
     simulated: true,
     caseId,
     lumbarAbmdGPerCm2: abmd,
-    definition: 'AP L1-L4: all hydroxyapatite projected by a parallel beam over the bone pixels (spine mineral > 0.02 g/cm2) of the four DXA ROI boxes, total BMC / total area',
+    definition:
+      'AP L1-L4: all hydroxyapatite projected by a parallel beam over the bone pixels (spine mineral > 0.02 g/cm2) of the four DXA ROI boxes, total BMC / total area',
     levels: levels.map((l) => ({ ...l, abmdGPerCm2: (l.spineBmcG + l.otherBmcG) / l.areaCm2 })),
     tScore: clinical.tScore ?? null,
     category: clinical.category ?? null,
     categoryRule: clinical.wording,
     targetAbmdGPerCm2: person.targets.lumbarAbmd ?? null,
     spineMineralScale: scale,
-    confounders: { osteophytes: spine.osteophytes, aorticCalcifications: anatomy.aorticCalcifications, bowelGasPockets: anatomy.bowelGasPockets, fractured: spine.fractured, nonSpineMineralShareOfBmc: otherShare },
+    confounders: {
+      osteophytes: spine.osteophytes,
+      aorticCalcifications: anatomy.aorticCalcifications,
+      bowelGasPockets: anatomy.bowelGasPockets,
+      fractured: spine.fractured,
+      nonSpineMineralShareOfBmc: otherShare,
+    },
     vendor: vendor.id,
     kVp: { ap: kVp, lat: kVp + 10 },
     processing: { ap: ap.record, lat: lat.record },

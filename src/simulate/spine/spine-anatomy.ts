@@ -70,12 +70,22 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
     // Disc below this body, and the canal behind body and disc.
     const below = along(v, 0, 0, -v.halfHeightMm - v.discBelowMm / 2);
     builder.add(
-      { shape: 'tube', centerMm: below, rotation: rotationAlong(v.axis, [1, 0, 0]), semiAxesMm: [v.semiMm[0] * 0.98, v.semiMm[1] * 0.98, v.discBelowMm / 2 + 0.6], clipPlanes: [{ normal: [0, 1, 0], offsetMm: POSTERIOR_WALL * v.semiMm[1] }] },
+      {
+        shape: 'tube',
+        centerMm: below,
+        rotation: rotationAlong(v.axis, [1, 0, 0]),
+        semiAxesMm: [v.semiMm[0] * 0.98, v.semiMm[1] * 0.98, v.discBelowMm / 2 + 0.6],
+        clipPlanes: [{ normal: [0, 1, 0], offsetMm: POSTERIOR_WALL * v.semiMm[1] }],
+      },
       disc,
       PRIORITY.organ,
     );
     const canalCentre = along(v, 0, v.semiMm[1] * POSTERIOR_WALL + 9, -v.discBelowMm / 2);
-    builder.add({ shape: 'tube', centerMm: canalCentre, rotation: rotationAlong(v.axis, [1, 0, 0]), semiAxesMm: [10.5, 8, v.halfHeightMm + v.discBelowMm / 2 + 0.5] }, canal, PRIORITY.organ);
+    builder.add(
+      { shape: 'tube', centerMm: canalCentre, rotation: rotationAlong(v.axis, [1, 0, 0]), semiAxesMm: [10.5, 8, v.halfHeightMm + v.discBelowMm / 2 + 0.5] },
+      canal,
+      PRIORITY.organ,
+    );
   }
   for (const o of shape.osteophytes) {
     const v = shape.vertebrae.find((x) => x.level === o.level);
@@ -86,7 +96,16 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
       const z = (o.endplate === 'superior' ? 1 : -1) * (v.halfHeightMm - 0.3 * o.sizeMm);
       const x = o.side === 'left' ? v.semiMm[0] + 0.3 * o.sizeMm : o.side === 'right' ? -v.semiMm[0] - 0.3 * o.sizeMm : 0;
       const y = o.side === 'anterior' ? -v.semiMm[1] - 0.3 * o.sizeMm : 0;
-      builder.add({ shape: 'ellipsoid', centerMm: along(v, x, y, z), rotation: rotationAlong(v.axis, [1, 0, 0]), semiAxesMm: [o.sizeMm, 0.8 * o.sizeMm, 0.55 * o.sizeMm] }, spur, PRIORITY.cortex - 0.5);
+      builder.add(
+        {
+          shape: 'ellipsoid',
+          centerMm: along(v, x, y, z),
+          rotation: rotationAlong(v.axis, [1, 0, 0]),
+          semiAxesMm: [o.sizeMm, 0.8 * o.sizeMm, 0.55 * o.sizeMm],
+        },
+        spur,
+        PRIORITY.cortex - 0.5,
+      );
     }
   }
   const sacrumHa = (shape.vertebrae[shape.vertebrae.length - 1]?.trabecularVbmdMgPerCm3 ?? 120) * mineralScale;
@@ -99,8 +118,16 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
   const s = shape.sacrumTopMm;
   const a = shape.sacrumAxis;
   const sacrumCentre: Point3 = [s[0] - 45 * a[0], s[1] - 45 * a[1], s[2] - 45 * a[2]];
-  builder.add({ shape: 'tube', centerMm: sacrumCentre, rotation: rotationAlong(a, [1, 0, 0]), semiAxesMm: [38, 20, 45], taper: 0.35 }, sacrumCortex, PRIORITY.cortex);
-  builder.add({ shape: 'tube', centerMm: sacrumCentre, rotation: rotationAlong(a, [1, 0, 0]), semiAxesMm: [36.5, 18.5, 43.5], taper: 0.35 }, sacrum, PRIORITY.marrow);
+  builder.add(
+    { shape: 'tube', centerMm: sacrumCentre, rotation: rotationAlong(a, [1, 0, 0]), semiAxesMm: [38, 20, 45], taper: 0.35 },
+    sacrumCortex,
+    PRIORITY.cortex,
+  );
+  builder.add(
+    { shape: 'tube', centerMm: sacrumCentre, rotation: rotationAlong(a, [1, 0, 0]), semiAxesMm: [36.5, 18.5, 43.5], taper: 0.35 },
+    sacrum,
+    PRIORITY.marrow,
+  );
   return { vertebraCode, bodyCode, cancellousCode, cancellousHaMgPerCm3: cancellousHa, boneRegions, discRegion: disc };
 }
 
@@ -130,8 +157,22 @@ function addVertebralBody(builder: PhantomBuilder, v: VertebraShape, cortex: num
   };
   builder.add({ shape: 'tube', centerMm: v.centerMm, rotation, semiAxesMm: [a, b, h], taper: 0, clipPlanes: wedge(0) }, cortex, PRIORITY.cortex);
   const t = v.corticalShellMm;
-  builder.add({ shape: 'tube', centerMm: v.centerMm, rotation, semiAxesMm: [a - t, b - t, h - v.endplateMm], clipPlanes: wedge(Math.max(t, v.endplateMm)) }, rim, PRIORITY.marrow);
-  builder.add({ shape: 'ellipsoid', centerMm: along(v, 0, -0.1 * b, 0), rotation, semiAxesMm: [0.6 * a, 0.55 * b, 0.55 * h], clipPlanes: wedge(Math.max(t, v.endplateMm) + 1) }, core, PRIORITY.marrow + 0.5);
+  builder.add(
+    { shape: 'tube', centerMm: v.centerMm, rotation, semiAxesMm: [a - t, b - t, h - v.endplateMm], clipPlanes: wedge(Math.max(t, v.endplateMm)) },
+    rim,
+    PRIORITY.marrow,
+  );
+  builder.add(
+    {
+      shape: 'ellipsoid',
+      centerMm: along(v, 0, -0.1 * b, 0),
+      rotation,
+      semiAxesMm: [0.6 * a, 0.55 * b, 0.55 * h],
+      clipPlanes: wedge(Math.max(t, v.endplateMm) + 1),
+    },
+    core,
+    PRIORITY.marrow + 0.5,
+  );
 }
 
 /** Pedicles, laminae, spinous process and transverse processes, as tubes of dense bone. */
@@ -143,7 +184,8 @@ function addPosteriorElements(builder: PhantomBuilder, v: VertebraShape, region:
   const spinousLength = lumbar ? 30 : 36;
   const transverseReach = lumbar ? (v.level === 'L3' ? 38 : 30) : 24;
   const z = 0.15 * v.halfHeightMm;
-  const tube = (p: Point3, q: Point3, semiA: number, semiB: number, hint: Vector3 = [0, 0, 1]): void => builder.tube(along(v, ...p), along(v, ...q), semiA, semiB, 0, region, PRIORITY.cortex, hint);
+  const tube = (p: Point3, q: Point3, semiA: number, semiB: number, hint: Vector3 = [0, 0, 1]): void =>
+    builder.tube(along(v, ...p), along(v, ...q), semiA, semiB, 0, region, PRIORITY.cortex, hint);
   for (const side of [-1, 1]) {
     const root: Point3 = [side * 0.62 * a, back - 2, z];
     const end: Point3 = [side * 0.62 * a, back + pedicleLength, z];

@@ -21,13 +21,34 @@ export const SACRUM_CODE = 26;
  * and deepen caudally; lumbar bodies are about 25-28 mm tall, thoracic 18-23 mm).
  */
 const BODY_SIZE_MM: Record<SpineLevel, [number, number, number]> = {
-  T6: [14, 13, 18], T7: [14.5, 13.5, 18.5], T8: [15, 14, 19], T9: [15.5, 14.5, 20], T10: [16.5, 15, 21], T11: [17.5, 15.5, 22], T12: [19, 16, 23],
-  L1: [20, 16.5, 25], L2: [21, 17, 26], L3: [22.5, 17.5, 27], L4: [23.5, 17.5, 27], L5: [24.5, 17.5, 26],
+  T6: [14, 13, 18],
+  T7: [14.5, 13.5, 18.5],
+  T8: [15, 14, 19],
+  T9: [15.5, 14.5, 20],
+  T10: [16.5, 15, 21],
+  T11: [17.5, 15.5, 22],
+  T12: [19, 16, 23],
+  L1: [20, 16.5, 25],
+  L2: [21, 17, 26],
+  L3: [22.5, 17.5, 27],
+  L4: [23.5, 17.5, 27],
+  L5: [24.5, 17.5, 26],
 };
 
 /** Disc height below each level, mm (thoracic discs thin, lumbar discs about 9-11 mm). */
 const DISC_BELOW_MM: Record<SpineLevel, number> = {
-  T6: 4.5, T7: 4.5, T8: 5, T9: 5, T10: 5.5, T11: 6, T12: 7, L1: 8.5, L2: 9.5, L3: 10, L4: 10.5, L5: 9,
+  T6: 4.5,
+  T7: 4.5,
+  T8: 5,
+  T9: 5,
+  T10: 5.5,
+  T11: 6,
+  T12: 7,
+  L1: 8.5,
+  L2: 9.5,
+  L3: 10,
+  L4: 10.5,
+  L5: 9,
 };
 
 /** Levels whose ribs are built (rib-bearing vertebrae), and how far round the body each rib reaches, degrees from the back. */

@@ -52,7 +52,13 @@ export interface TorsoOptions {
   hip?: { shape: HipShape; pose: PoseAngles; femurScale: number };
 }
 
-export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zRangeMm: [number, number], options: TorsoOptions, random: SeededRandom): TorsoAnatomy {
+export function buildTorsoAnatomy(
+  person: SimulatedPerson,
+  spine: SpineShape,
+  zRangeMm: [number, number],
+  options: TorsoOptions,
+  random: SeededRandom,
+): TorsoAnatomy {
   const rodPhantom = options.rodPhantom;
   const builder = new PhantomBuilder();
   const tissueClass = new Map<number, number>();
@@ -73,7 +79,13 @@ export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zR
   const halfZ = (zRangeMm[1] - zRangeMm[0]) / 2 + 60;
   const trunk = (inset: number, cls: number, name: string, composition: Composition, priority: number, clipY?: number): void => {
     builder.add(
-      { shape: 'tube', centerMm: [0, cy, zMid], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: [a - inset, b - inset, halfZ], clipPlanes: clipY === undefined ? [{ normal: [0, 1, 0], offsetMm: 0.93 * b - inset }] : [{ normal: [0, 1, 0], offsetMm: clipY - cy }] },
+      {
+        shape: 'tube',
+        centerMm: [0, cy, zMid],
+        rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+        semiAxesMm: [a - inset, b - inset, halfZ],
+        clipPlanes: clipY === undefined ? [{ normal: [0, 1, 0], offsetMm: 0.93 * b - inset }] : [{ normal: [0, 1, 0], offsetMm: clipY - cy }],
+      },
       region(name, composition, cls),
       priority,
     );
@@ -82,16 +94,27 @@ export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zR
   trunk(fatMm, TISSUE_CLASS.muscle, 'muscle', TISSUE.muscle, PRIORITY.body + 0.5);
   // The visceral cavity ends in front of the spinal canal; behind it the muscle layer is the paraspinal muscle.
   const visceralFat = Math.min(0.45, Math.max(0.05, 0.12 + 0.02 * (bmi - 24) + (female ? -0.03 : 0.05) + 0.04 * random.nextNormal()));
-  const viscera: Composition = [{ material: 'soft-tissue', gPerCm3: 1.04 * (1 - visceralFat) }, { material: 'adipose', gPerCm3: 0.93 * visceralFat }];
+  const viscera: Composition = [
+    { material: 'soft-tissue', gPerCm3: 1.04 * (1 - visceralFat) },
+    { material: 'adipose', gPerCm3: 0.93 * visceralFat },
+  ];
   trunk(fatMm + 11, TISSUE_CLASS.softTissue, 'viscera', viscera, PRIORITY.fat, l1.centerMm[1] + 0.72 * l1.semiMm[1] + 4);
   const zTop = zRangeMm[1] + 60;
   const zBottom = zRangeMm[0] - 60;
   const spineRegions = addSpine(builder, spine, options.spineMineralScale ?? 1);
-  for (const r of spineRegions.vertebraCode.keys()) tissueClass.set(r, spineRegions.cancellousCode.has(r) ? TISSUE_CLASS.cancellousBone : TISSUE_CLASS.corticalBone);
+  for (const r of spineRegions.vertebraCode.keys())
+    tissueClass.set(r, spineRegions.cancellousCode.has(r) ? TISSUE_CLASS.cancellousBone : TISSUE_CLASS.corticalBone);
   tissueClass.set(spineRegions.discRegion, TISSUE_CLASS.discOrCanal);
   tissueClass.set(builder.region('spinal canal', TISSUE.water), TISSUE_CLASS.discOrCanal);
   const level = (name: string): VertebraShape => spine.vertebrae.find((v) => v.level === name)!;
-  const [t8, t10, t11, t12, l2, l5] = ['T8', 'T10', 'T11', 'T12', 'L2', 'L5'].map(level) as [VertebraShape, VertebraShape, VertebraShape, VertebraShape, VertebraShape, VertebraShape];
+  const [t8, t10, t11, t12, l2, l5] = ['T8', 'T10', 'T11', 'T12', 'L2', 'L5'].map(level) as [
+    VertebraShape,
+    VertebraShape,
+    VertebraShape,
+    VertebraShape,
+    VertebraShape,
+    VertebraShape,
+  ];
 
   // Psoas: from T12/L1 to below L5, widening caudally.
   const psoas = region('psoas', TISSUE.muscle, TISSUE_CLASS.muscle);
@@ -118,7 +141,11 @@ export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zR
     const from = aortaAt(t12);
     const to = aortaAt(l4);
     const angle = 2 * Math.PI * random.nextFloat();
-    const c: Point3 = [from[0] + t * (to[0] - from[0]) + aortaRadius * Math.cos(angle), from[1] + t * (to[1] - from[1]) + aortaRadius * Math.sin(angle), from[2] + t * (to[2] - from[2])];
+    const c: Point3 = [
+      from[0] + t * (to[0] - from[0]) + aortaRadius * Math.cos(angle),
+      from[1] + t * (to[1] - from[1]) + aortaRadius * Math.sin(angle),
+      from[2] + t * (to[2] - from[2]),
+    ];
     builder.ellipsoid(c, [1 + 2 * random.nextFloat(), 1 + 2 * random.nextFloat(), 3 + 8 * random.nextFloat()], plaque, PRIORITY.organ + 0.5);
   }
   // Kidneys in perirenal fat (left higher), liver and spleen under the diaphragm, stomach.
@@ -139,7 +166,11 @@ export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zR
   // Bowel gas pockets in the anterior abdomen between L1 and L5.
   const pockets = 2 + random.nextInt(8);
   for (let i = 0; i < pockets; i++) {
-    const centre: Point3 = [(random.nextFloat() * 2 - 1) * 0.6 * a, cy - b * (0.1 + 0.6 * random.nextFloat()), l5.centerMm[2] + random.nextFloat() * (l1.centerMm[2] - l5.centerMm[2])];
+    const centre: Point3 = [
+      (random.nextFloat() * 2 - 1) * 0.6 * a,
+      cy - b * (0.1 + 0.6 * random.nextFloat()),
+      l5.centerMm[2] + random.nextFloat() * (l1.centerMm[2] - l5.centerMm[2]),
+    ];
     builder.ellipsoid(centre, [6 + 22 * random.nextFloat(), 5 + 14 * random.nextFloat(), 6 + 25 * random.nextFloat()], gas, PRIORITY.gas);
   }
   // Lungs above an oblique diaphragm (higher in front), and the heart between them.
@@ -152,7 +183,13 @@ export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zR
     const k = 0.45;
     const n = Math.hypot(k, 1);
     builder.add(
-      { shape: 'tube', centerMm: centre, rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: semi, clipPlanes: [{ normal: [0, k / n, -1 / n], offsetMm: (centre[2] - domeZ - k * (centre[1] - cy)) / n }] },
+      {
+        shape: 'tube',
+        centerMm: centre,
+        rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+        semiAxesMm: semi,
+        clipPlanes: [{ normal: [0, k / n, -1 / n], offsetMm: (centre[2] - domeZ - k * (centre[1] - cy)) / n }],
+      },
       lung,
       PRIORITY.organ + 0.4,
     );
@@ -196,19 +233,31 @@ export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zR
     const height = Math.max(30, rodPhantom.rodDiameterMm + 14);
     const width = Math.max(300, rodPhantom.rodsMgPerCm3.length * (rodPhantom.rodDiameterMm + 22) + 40);
     const centreY = backY + 1 + height / 2;
-    builder.add({ shape: 'box', centerMm: [0, centreY, zMid], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: [width / 2, height / 2, halfZ] }, region('phantom body', TISSUE.water, TISSUE_CLASS.phantomBody), PRIORITY.phantom - 0.5);
+    builder.add(
+      { shape: 'box', centerMm: [0, centreY, zMid], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: [width / 2, height / 2, halfZ] },
+      region('phantom body', TISSUE.water, TISSUE_CLASS.phantomBody),
+      PRIORITY.phantom - 0.5,
+    );
     const pitch = rodPhantom.rodDiameterMm + 22;
     const first = -((rodPhantom.rodsMgPerCm3.length - 1) * pitch) / 2;
     rodPhantom.rodsMgPerCm3.forEach((mg, i) => {
       const composition = rodPhantom.material === 'HA' ? mineralised(TISSUE.water, mg) : dissolved(TISSUE.water, 'k2hpo4', mg, 2440);
       const x = first + i * pitch;
       const r = rodPhantom.rodDiameterMm / 2;
-      builder.add({ shape: 'tube', centerMm: [x, centreY, zMid], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: [r, r, halfZ] }, region(`rod ${i + 1} (${mg} mg/cm3 ${rodPhantom.material})`, composition, TISSUE_CLASS.phantomRod), PRIORITY.phantom);
+      builder.add(
+        { shape: 'tube', centerMm: [x, centreY, zMid], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: [r, r, halfZ] },
+        region(`rod ${i + 1} (${mg} mg/cm3 ${rodPhantom.material})`, composition, TISSUE_CLASS.phantomRod),
+        PRIORITY.phantom,
+      );
       rods.push({ centerMm: [x, centreY], mgPerCm3: mg });
     });
     tableTop = backY + 1 + height + 1;
   }
-  builder.add({ shape: 'box', centerMm: [0, tableTop + 9, zMid], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: [230, 9, halfZ] }, region('table', [{ material: 'pmma', gPerCm3: 0.35 }], TISSUE_CLASS.table), PRIORITY.phantom - 1);
+  builder.add(
+    { shape: 'box', centerMm: [0, tableTop + 9, zMid], rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: [230, 9, halfZ] },
+    region('table', [{ material: 'pmma', gPerCm3: 0.35 }], TISSUE_CLASS.table),
+    PRIORITY.phantom - 1,
+  );
   return {
     phantom: builder.build(),
     spine: spineRegions,
@@ -225,7 +274,12 @@ export function buildTorsoAnatomy(person: SimulatedPerson, spine: SpineShape, zR
  * The iliac wings beside L4-S1: curved plates of cortical bone around marrow, opening forwards,
  * crests near the L4-L5 disc (they frame an AP lumbar radiograph and the lowest CT slices).
  */
-function addIliacWings(builder: PhantomBuilder, region: (name: string, composition: Composition, cls: number) => number, spine: SpineShape, marrowFat: number): void {
+function addIliacWings(
+  builder: PhantomBuilder,
+  region: (name: string, composition: Composition, cls: number) => number,
+  spine: SpineShape,
+  marrowFat: number,
+): void {
   const l5 = spine.vertebrae.find((v) => v.level === 'L5')!;
   const cortex = region('ilium cortex', corticalBone(850), TISSUE_CLASS.corticalBone);
   const marrow = region('ilium marrow', trabecularBone(Math.max(60, 0.9 * l5.trabecularVbmdMgPerCm3), marrowFat), TISSUE_CLASS.cancellousBone);

@@ -10,13 +10,7 @@ import { runWasmDecode } from './wasm-codecs.js';
 type Codec = 'jpeg-dct' | 'jpeg-lossless' | 'jpeg-ls' | 'jpeg2000';
 
 /** Decodes one compressed frame and checks that what came out matches the DICOM header. */
-export function decodeCompressedFrame(
-  codec: Codec,
-  encoded: Uint8Array,
-  p: PixelDescription,
-  codecs: WasmCodecs,
-  file: string,
-): StoredSamples {
+export function decodeCompressedFrame(codec: Codec, encoded: Uint8Array, p: PixelDescription, codecs: WasmCodecs, file: string): StoredSamples {
   let width: number;
   let height: number;
   let components: number;

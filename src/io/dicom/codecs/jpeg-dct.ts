@@ -37,8 +37,8 @@ interface HuffmanTable {
 }
 
 const ZIGZAG = new Uint8Array([
-  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49,
-  56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22,
+  15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
 ]);
 
 /** Upper bound on decoded samples, so a forged header cannot allocate without limit. */
@@ -317,7 +317,7 @@ function decodeScan(
     const s = decodeHuffman(reader, dcTable);
     c.dcPrediction += s === 0 ? 0 : extend(reader.bits(s), s);
     block[0] = c.dcPrediction;
-    for (let k = 1; k < 64; ) {
+    for (let k = 1; k < 64;) {
       const rs = decodeHuffman(reader, acTable);
       const r = rs >> 4;
       const size = rs & 15;
@@ -334,7 +334,15 @@ function decodeScan(
       k++;
     }
     if (blockRow >= c.blocksPerColumn || blockCol >= c.blocksPerLine) return;
-    inverseDctIslow(block, quantTables[c.quantTable]!, workspace, frame.precision, c.pixels, (blockRow * 8) * (c.blocksPerLine * 8) + blockCol * 8, c.blocksPerLine * 8);
+    inverseDctIslow(
+      block,
+      quantTables[c.quantTable]!,
+      workspace,
+      frame.precision,
+      c.pixels,
+      blockRow * 8 * (c.blocksPerLine * 8) + blockCol * 8,
+      c.blocksPerLine * 8,
+    );
   };
 
   if (scan.length === 1) {
@@ -395,15 +403,7 @@ function descale(x: number, n: number): number {
 }
 
 /** IJG "islow" inverse DCT of one dequantised block into `out` at `offset` (row stride `stride`). */
-function inverseDctIslow(
-  coef: Int32Array,
-  quant: Int32Array,
-  ws: Float64Array,
-  precision: number,
-  out: Uint16Array,
-  offset: number,
-  stride: number,
-): void {
+function inverseDctIslow(coef: Int32Array, quant: Int32Array, ws: Float64Array, precision: number, out: Uint16Array, offset: number, stride: number): void {
   const pass1Bits = precision === 12 ? 1 : 2;
   const center = precision === 12 ? 2048 : 128;
   const maxSample = precision === 12 ? 4095 : 255;
@@ -411,7 +411,15 @@ function inverseDctIslow(
   const shift = 2 ** CONST_BITS;
   for (let col = 0; col < 8; col++) {
     const q = (r: number): number => coef[r * 8 + col]! * quant[r * 8 + col]!;
-    if (coef[8 + col] === 0 && coef[16 + col] === 0 && coef[24 + col] === 0 && coef[32 + col] === 0 && coef[40 + col] === 0 && coef[48 + col] === 0 && coef[56 + col] === 0) {
+    if (
+      coef[8 + col] === 0 &&
+      coef[16 + col] === 0 &&
+      coef[24 + col] === 0 &&
+      coef[32 + col] === 0 &&
+      coef[40 + col] === 0 &&
+      coef[48 + col] === 0 &&
+      coef[56 + col] === 0
+    ) {
       const dc = q(0) * scale1;
       for (let r = 0; r < 8; r++) ws[r * 8 + col] = dc;
       continue;
@@ -501,13 +509,23 @@ function assemble(frame: { width: number; height: number; components: FrameCompo
     if (fullSize) {
       for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) put(x, y, at(x, y));
     } else if (h2 && c.v === frame.vMax) {
-      for (let y = 0; y < dh; y++) upsampleRowH2V1((x) => at(x, y), dw, (x, v) => put(x, y, v));
+      for (let y = 0; y < dh; y++)
+        upsampleRowH2V1(
+          (x) => at(x, y),
+          dw,
+          (x, v) => put(x, y, v),
+        );
     } else if (h2 && c.v * 2 === frame.vMax) {
       for (let y = 0; y < dh; y++) {
         for (let half = 0; half < 2; half++) {
           const near = (x: number): number => at(x, y);
           const farRow = half === 0 ? Math.max(0, y - 1) : Math.min(dh - 1, y + 1);
-          upsampleRowH2V2(near, (x) => at(x, farRow), dw, (x, v) => put(x, 2 * y + half, v));
+          upsampleRowH2V2(
+            near,
+            (x) => at(x, farRow),
+            dw,
+            (x, v) => put(x, 2 * y + half, v),
+          );
         }
       }
     } else {

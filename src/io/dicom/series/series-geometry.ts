@@ -61,11 +61,9 @@ export function orderSlices(slices: readonly SlicePosition[], orientation: reado
         { file: folder },
       );
     }
-    throw new OpenBmdError(
-      'SERIES',
-      `unevenly spaced slices: ${gap.toFixed(3)} mm between ${before} and ${after}, ${spacing.toFixed(3)} mm elsewhere`,
-      { file: folder },
-    );
+    throw new OpenBmdError('SERIES', `unevenly spaced slices: ${gap.toFixed(3)} mm between ${before} and ${after}, ${spacing.toFixed(3)} mm elsewhere`, {
+      file: folder,
+    });
   }
   const first = slices[order[0]!]!.positionMm;
   const last = slices[order[order.length - 1]!]!.positionMm;

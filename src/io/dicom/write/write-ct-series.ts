@@ -39,7 +39,8 @@ export interface CtSeriesOptions {
  */
 export async function writeCtSeries(dir: string, o: CtSeriesOptions): Promise<string[]> {
   const plane = o.columns * o.rows;
-  if (o.hu.length !== plane * o.slices) throw new OpenBmdError('INTERNAL', `CT series: ${o.hu.length} values for ${o.columns}x${o.rows}x${o.slices}`, { file: dir });
+  if (o.hu.length !== plane * o.slices)
+    throw new OpenBmdError('INTERNAL', `CT series: ${o.hu.length} values for ${o.columns}x${o.rows}x${o.slices}`, { file: dir });
   await mkdir(dir, { recursive: true });
   const seriesInstanceUid = dicomUidFromKey(`${o.uidKey}/series`);
   const frameOfReferenceUid = dicomUidFromKey(`${o.uidKey}/frame`);

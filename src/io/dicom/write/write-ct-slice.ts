@@ -38,7 +38,8 @@ export interface CtSliceOptions {
 
 /** Writes one axial slice of a CT Image Storage series, explicit VR little endian. */
 export async function writeCtSlice(file: string, o: CtSliceOptions): Promise<void> {
-  if (o.stored.length !== o.rows * o.columns) throw new OpenBmdError('BAD_ARGUMENT', `CT slice: ${o.stored.length} values for ${o.columns}x${o.rows}`, { file });
+  if (o.stored.length !== o.rows * o.columns)
+    throw new OpenBmdError('BAD_ARGUMENT', `CT slice: ${o.stored.length} values for ${o.columns}x${o.rows}`, { file });
   const date = dicomDate(o.createdAt);
   const time = dicomTime(o.createdAt);
   const dataset: Record<string, unknown> = {

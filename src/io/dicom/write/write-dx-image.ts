@@ -72,7 +72,9 @@ export async function writeDxImage(file: string, o: DxImageOptions): Promise<voi
     BodyPartExamined: o.bodyPartExamined,
     AnatomicRegionSequence: [{ CodeValue: o.anatomicRegion.value, CodingSchemeDesignator: 'SCT', CodeMeaning: o.anatomicRegion.meaning }],
     ViewPosition: o.viewPosition,
-    ...(o.viewCode === undefined ? {} : { ViewCodeSequence: [{ CodeValue: o.viewCode.value, CodingSchemeDesignator: 'SCT', CodeMeaning: o.viewCode.meaning }] }),
+    ...(o.viewCode === undefined
+      ? {}
+      : { ViewCodeSequence: [{ CodeValue: o.viewCode.value, CodingSchemeDesignator: 'SCT', CodeMeaning: o.viewCode.meaning }] }),
     PatientOrientation: o.patientOrientation,
     AcquisitionDate: dicomDate(acquiredAt),
     AcquisitionTime: dicomTime(acquiredAt),

@@ -45,8 +45,13 @@ function item(relationship: string, valueType: string, concept: Code, value: Rec
 }
 
 function numberItem(n: ReportedNumber): Record<string, unknown> {
-  const measured = item('CONTAINS', 'NUM', n.concept, { MeasuredValueSequence: [{ NumericValue: Number(n.value.toPrecision(7)), MeasurementUnitsCodeSequence: [code(n.unit)] }] });
-  if (n.method !== undefined) measured['ContentSequence'] = [item('HAS CONCEPT MOD', 'CODE', { value: '370129005', scheme: 'SCT', meaning: 'Measurement Method' }, { ConceptCodeSequence: [code(n.method)] })];
+  const measured = item('CONTAINS', 'NUM', n.concept, {
+    MeasuredValueSequence: [{ NumericValue: Number(n.value.toPrecision(7)), MeasurementUnitsCodeSequence: [code(n.unit)] }],
+  });
+  if (n.method !== undefined)
+    measured['ContentSequence'] = [
+      item('HAS CONCEPT MOD', 'CODE', { value: '370129005', scheme: 'SCT', meaning: 'Measurement Method' }, { ConceptCodeSequence: [code(n.method)] }),
+    ];
   return measured;
 }
 
@@ -61,7 +66,11 @@ export async function writeMeasurementReport(file: string, o: MeasurementReportO
     ContentSequence: [
       item('CONTAINS', 'CONTAINER', DCM('126200', 'Image Library Group'), {
         ContinuityOfContent: 'SEPARATE',
-        ContentSequence: o.sourceImages.map((s) => ({ RelationshipType: 'CONTAINS', ValueType: 'IMAGE', ReferencedSOPSequence: [{ ReferencedSOPClassUID: s.sopClassUid, ReferencedSOPInstanceUID: s.sopInstanceUid }] })),
+        ContentSequence: o.sourceImages.map((s) => ({
+          RelationshipType: 'CONTAINS',
+          ValueType: 'IMAGE',
+          ReferencedSOPSequence: [{ ReferencedSOPClassUID: s.sopClassUid, ReferencedSOPInstanceUID: s.sopInstanceUid }],
+        })),
       }),
     ],
   });
@@ -72,7 +81,15 @@ export async function writeMeasurementReport(file: string, o: MeasurementReportO
       ContentSequence: [
         item('HAS OBS CONTEXT', 'TEXT', DCM('112039', 'Tracking Identifier'), { TextValue: g.trackingIdentifier }),
         item('HAS OBS CONTEXT', 'UIDREF', DCM('112040', 'Tracking Unique Identifier'), { UID: newDicomUid() }),
-        item('CONTAINS', 'IMAGE', DCM('121191', 'Referenced Segment'), { ReferencedSOPSequence: [{ ReferencedSOPClassUID: o.segmentation.sopClassUid, ReferencedSOPInstanceUID: o.segmentation.sopInstanceUid, ReferencedSegmentNumber: g.segmentNumber }] }),
+        item('CONTAINS', 'IMAGE', DCM('121191', 'Referenced Segment'), {
+          ReferencedSOPSequence: [
+            {
+              ReferencedSOPClassUID: o.segmentation.sopClassUid,
+              ReferencedSOPInstanceUID: o.segmentation.sopInstanceUid,
+              ReferencedSegmentNumber: g.segmentNumber,
+            },
+          ],
+        }),
         item('CONTAINS', 'UIDREF', DCM('121232', 'Source series for segmentation'), { UID: o.sourceSeriesInstanceUid }),
         item('HAS CONCEPT MOD', 'CODE', { value: '363698007', scheme: 'SCT', meaning: 'Finding Site' }, { ConceptCodeSequence: [code(g.findingSite)] }),
         ...g.numbers.map(numberItem),
@@ -83,12 +100,18 @@ export async function writeMeasurementReport(file: string, o: MeasurementReportO
     groups.push(
       item('CONTAINS', 'CONTAINER', DCM('125007', 'Measurement Group'), {
         ContinuityOfContent: 'SEPARATE',
-        ContentSequence: [item('HAS OBS CONTEXT', 'TEXT', DCM('112039', 'Tracking Identifier'), { TextValue: o.summary.trackingIdentifier }), item('HAS OBS CONTEXT', 'UIDREF', DCM('112040', 'Tracking Unique Identifier'), { UID: newDicomUid() }), ...o.summary.numbers.map(numberItem)],
+        ContentSequence: [
+          item('HAS OBS CONTEXT', 'TEXT', DCM('112039', 'Tracking Identifier'), { TextValue: o.summary.trackingIdentifier }),
+          item('HAS OBS CONTEXT', 'UIDREF', DCM('112040', 'Tracking Unique Identifier'), { UID: newDicomUid() }),
+          ...o.summary.numbers.map(numberItem),
+        ],
       }),
     );
   }
   const content = [
-    item('HAS CONCEPT MOD', 'CODE', DCM('121049', 'Language of Content Item and Descendants'), { ConceptCodeSequence: [{ CodeValue: 'eng', CodingSchemeDesignator: 'RFC5646', CodeMeaning: 'English' }] }),
+    item('HAS CONCEPT MOD', 'CODE', DCM('121049', 'Language of Content Item and Descendants'), {
+      ConceptCodeSequence: [{ CodeValue: 'eng', CodingSchemeDesignator: 'RFC5646', CodeMeaning: 'English' }],
+    }),
     item('HAS OBS CONTEXT', 'CODE', DCM('121005', 'Observer Type'), { ConceptCodeSequence: [code(DCM('121007', 'Device'))] }),
     item('HAS OBS CONTEXT', 'UIDREF', DCM('121012', 'Device Observer UID'), { UID: o.deviceObserverUid }),
     item('HAS OBS CONTEXT', 'TEXT', DCM('121013', 'Device Observer Name'), { TextValue: o.deviceObserverName }),
@@ -99,8 +122,14 @@ export async function writeMeasurementReport(file: string, o: MeasurementReportO
   const base = commonModules({ identity: o.identity, sopClassUid: ENHANCED_SR_STORAGE, modality: 'SR', seriesDescription: o.seriesDescription });
   delete base['Laterality'];
   const evidence = [
-    { SeriesInstanceUID: o.sourceSeriesInstanceUid, ReferencedSOPSequence: o.sourceImages.map((s) => ({ ReferencedSOPClassUID: s.sopClassUid, ReferencedSOPInstanceUID: s.sopInstanceUid })) },
-    { SeriesInstanceUID: o.segmentation.seriesInstanceUid, ReferencedSOPSequence: [{ ReferencedSOPClassUID: o.segmentation.sopClassUid, ReferencedSOPInstanceUID: o.segmentation.sopInstanceUid }] },
+    {
+      SeriesInstanceUID: o.sourceSeriesInstanceUid,
+      ReferencedSOPSequence: o.sourceImages.map((s) => ({ ReferencedSOPClassUID: s.sopClassUid, ReferencedSOPInstanceUID: s.sopInstanceUid })),
+    },
+    {
+      SeriesInstanceUID: o.segmentation.seriesInstanceUid,
+      ReferencedSOPSequence: [{ ReferencedSOPClassUID: o.segmentation.sopClassUid, ReferencedSOPInstanceUID: o.segmentation.sopInstanceUid }],
+    },
   ];
   const dataset: Record<string, unknown> = {
     ...base,
@@ -110,7 +139,9 @@ export async function writeMeasurementReport(file: string, o: MeasurementReportO
     VerificationFlag: 'UNVERIFIED',
     CurrentRequestedProcedureEvidenceSequence: [{ StudyInstanceUID: base['StudyInstanceUID'], ReferencedSeriesSequence: evidence }],
     // The private scheme of the local codes, declared as DICOM asks of a 99-prefixed designator.
-    CodingSchemeIdentificationSequence: [{ CodingSchemeDesignator: '99OPENBMD', CodingSchemeName: 'openbmd local codes', CodingSchemeResponsibleOrganization: 'openbmd' }],
+    CodingSchemeIdentificationSequence: [
+      { CodingSchemeDesignator: '99OPENBMD', CodingSchemeName: 'openbmd local codes', CodingSchemeResponsibleOrganization: 'openbmd' },
+    ],
     ValueType: 'CONTAINER',
     ConceptNameCodeSequence: [code(DCM('126000', 'Imaging Measurement Report'))],
     ContinuityOfContent: 'SEPARATE',

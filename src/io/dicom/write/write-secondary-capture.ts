@@ -27,7 +27,12 @@ export async function writeSecondaryCapture(file: string, options: SecondaryCapt
   const pixels = new Uint8Array(rgb.length + (rgb.length % 2));
   pixels.set(rgb);
   const dataset: Record<string, unknown> = {
-    ...commonModules({ identity: options.identity, sopClassUid: SECONDARY_CAPTURE_IMAGE_STORAGE, modality: 'OT', seriesDescription: options.seriesDescription }),
+    ...commonModules({
+      identity: options.identity,
+      sopClassUid: SECONDARY_CAPTURE_IMAGE_STORAGE,
+      modality: 'OT',
+      seriesDescription: options.seriesDescription,
+    }),
     ConversionType: 'WSD',
     ImageType: ['DERIVED', 'SECONDARY'],
     PatientOrientation: '',

@@ -64,7 +64,8 @@ export async function writeSegmentation(file: string, o: SegmentationOptions): P
   const totalBits = frames.length * pixelsPerFrame;
   const bytes = new Uint8Array(Math.ceil(totalBits / 8) + (Math.ceil(totalBits / 8) % 2));
   frames.forEach((f, n) => {
-    if (f.mask.length !== pixelsPerFrame) throw new OpenBmdError('BAD_ARGUMENT', `segment ${f.segment} slice ${f.slice}: mask has ${f.mask.length} pixels, ${pixelsPerFrame} expected`, { file });
+    if (f.mask.length !== pixelsPerFrame)
+      throw new OpenBmdError('BAD_ARGUMENT', `segment ${f.segment} slice ${f.slice}: mask has ${f.mask.length} pixels, ${pixelsPerFrame} expected`, { file });
     const base = n * pixelsPerFrame;
     for (let p = 0; p < pixelsPerFrame; p++) if (f.mask[p] !== 0) bytes[(base + p) >> 3]! |= 1 << ((base + p) & 7);
   });
@@ -82,14 +83,27 @@ export async function writeSegmentation(file: string, o: SegmentationOptions): P
       item['DerivationImageSequence'] = [
         {
           DerivationCodeSequence: [code({ value: '113076', scheme: 'DCM', meaning: 'Segmentation' })],
-          SourceImageSequence: [{ ReferencedSOPClassUID: source.sopClassUid, ReferencedSOPInstanceUID: source.sopInstanceUid, PurposeOfReferenceCodeSequence: [code({ value: '121322', scheme: 'DCM', meaning: 'Source image for image processing operation' })] }],
+          SourceImageSequence: [
+            {
+              ReferencedSOPClassUID: source.sopClassUid,
+              ReferencedSOPInstanceUID: source.sopInstanceUid,
+              PurposeOfReferenceCodeSequence: [code({ value: '121322', scheme: 'DCM', meaning: 'Source image for image processing operation' })],
+            },
+          ],
         },
       ];
     }
     return item;
   });
   const dataset: Record<string, unknown> = {
-    ...commonModules({ identity: o.identity, sopClassUid: SEGMENTATION_STORAGE, modality: 'SEG', seriesDescription: o.seriesDescription, ...(o.sopInstanceUid === undefined ? {} : { sopInstanceUid: o.sopInstanceUid }), ...(o.seriesInstanceUid === undefined ? {} : { seriesInstanceUid: o.seriesInstanceUid }) }),
+    ...commonModules({
+      identity: o.identity,
+      sopClassUid: SEGMENTATION_STORAGE,
+      modality: 'SEG',
+      seriesDescription: o.seriesDescription,
+      ...(o.sopInstanceUid === undefined ? {} : { sopInstanceUid: o.sopInstanceUid }),
+      ...(o.seriesInstanceUid === undefined ? {} : { seriesInstanceUid: o.seriesInstanceUid }),
+    }),
     FrameOfReferenceUID: o.frameOfReferenceUid,
     PositionReferenceIndicator: '',
     Manufacturer: 'openbmd',
@@ -122,8 +136,18 @@ export async function writeSegmentation(file: string, o: SegmentationOptions): P
     })),
     DimensionOrganizationSequence: [{ DimensionOrganizationUID: dimensionOrganizationUid }],
     DimensionIndexSequence: [
-      { DimensionOrganizationUID: dimensionOrganizationUid, DimensionIndexPointer: 0x0062000b, FunctionalGroupPointer: 0x0062000a, DimensionDescriptionLabel: 'ReferencedSegmentNumber' },
-      { DimensionOrganizationUID: dimensionOrganizationUid, DimensionIndexPointer: 0x00200032, FunctionalGroupPointer: 0x00209113, DimensionDescriptionLabel: 'ImagePositionPatient' },
+      {
+        DimensionOrganizationUID: dimensionOrganizationUid,
+        DimensionIndexPointer: 0x0062000b,
+        FunctionalGroupPointer: 0x0062000a,
+        DimensionDescriptionLabel: 'ReferencedSegmentNumber',
+      },
+      {
+        DimensionOrganizationUID: dimensionOrganizationUid,
+        DimensionIndexPointer: 0x00200032,
+        FunctionalGroupPointer: 0x00209113,
+        DimensionDescriptionLabel: 'ImagePositionPatient',
+      },
     ],
     SharedFunctionalGroupsSequence: [
       {
@@ -138,7 +162,12 @@ export async function writeSegmentation(file: string, o: SegmentationOptions): P
   // Laterality is for paired body parts; the spine is not one (dciodvfy: present when the condition is unsatisfied).
   delete dataset['Laterality'];
   if (o.sourceSeriesInstanceUid !== undefined && referenced.size > 0) {
-    dataset['ReferencedSeriesSequence'] = [{ SeriesInstanceUID: o.sourceSeriesInstanceUid, ReferencedInstanceSequence: [...referenced.entries()].map(([uid, cls]) => ({ ReferencedSOPClassUID: cls, ReferencedSOPInstanceUID: uid })) }];
+    dataset['ReferencedSeriesSequence'] = [
+      {
+        SeriesInstanceUID: o.sourceSeriesInstanceUid,
+        ReferencedInstanceSequence: [...referenced.entries()].map(([uid, cls]) => ({ ReferencedSOPClassUID: cls, ReferencedSOPInstanceUID: uid })),
+      },
+    ];
   }
   await writeDicomDataset(file, dataset);
 }

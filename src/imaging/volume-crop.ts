@@ -1,4 +1,4 @@
-import type { Volume3D } from '../../core/volume3d.js';
+import type { Volume3D } from '../core/volume3d.js';
 
 /** An axis-aligned crop grid in a canonical volume's index-mm frame: voxel (z, y, x) of the crop lies at centre + (index - (size - 1) / 2) * spacing. */
 export interface CropGrid {
@@ -60,7 +60,12 @@ export function sampleCrop(volume: Pick<Volume3D, 'size' | 'spacingMm'>, value: 
 }
 
 /** Crop values in a sub-window [z0, y0, x0] + size of a larger crop (both [z][y][x]). */
-export function subCrop(values: Float32Array, size: readonly [number, number, number], start: readonly [number, number, number], subSize: readonly [number, number, number]): Float32Array {
+export function subCrop(
+  values: Float32Array,
+  size: readonly [number, number, number],
+  start: readonly [number, number, number],
+  subSize: readonly [number, number, number],
+): Float32Array {
   const out = new Float32Array(subSize[0] * subSize[1] * subSize[2]);
   let p = 0;
   for (let z = 0; z < subSize[0]; z++) {

@@ -1,5 +1,5 @@
-import type { Image2D } from '../../core/image2d.js';
-import type { Point } from './forearm-roi-geometry.js';
+import type { Image2D } from '../core/image2d.js';
+import type { Point2 as Point } from '../core/geometry.js';
 
 /**
  * A square-pixel grid laid over an image: grid pixel (gx, gy) has its centre at image pixel
