@@ -80,6 +80,7 @@ const onlyNn = process.argv.slice(2).includes('nn');
 const onlyWedge = process.argv.slice(2).includes('wedge');
 const onlyForearm = process.argv.slice(2).includes('forearm');
 const onlyCtSpine = process.argv.slice(2).includes('ct-spine');
+const onlyStartup = process.argv.slice(2).includes('startup');
 const resultsPath = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 const nnChild = fileURLToPath(new URL('./nn-child.js', import.meta.url));
 
@@ -285,6 +286,48 @@ function ctSpineBench(): Record<string, unknown> {
   return { ...r, wholeSeconds, peakRssMiB: rssMiB, targetMet: r.analyzeSeconds < 8.46 && rssMiB < 2048 };
 }
 
+/**
+ * How fast the command line starts (issue 18): whole-process wall time, median of 5, of commands
+ * that load no NN, plot or PDF code (--version, --help, inspect of a 2048x2560 DX). Peak RSS from
+ * GNU time where it is installed.
+ */
+function startupBench(): Record<string, unknown> {
+  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const dx = cases[0]!;
+  if (!existsSync(dx.input)) dx.prepare();
+  const gnuTime = existsSync('/usr/bin/time');
+  const figures: Record<string, { medianSeconds: number; peakRssMiB: number | null }> = {};
+  for (const [name, args] of [
+    ['openbmd --version', ['--version']],
+    ['openbmd --help', ['--help']],
+    ['openbmd inspect (DX 2048x2560, 10 MB)', ['inspect', dx.input, '--json']],
+  ] as const) {
+    const seconds: number[] = [];
+    let rss: number | null = null;
+    for (let r = 0; r < 5; r++) {
+      const started = process.hrtime.bigint();
+      const run = gnuTime
+        ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { encoding: 'utf8' })
+        : spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+      seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
+      if (run.status !== 0) throw new Error(`${name}: ${run.stderr}`);
+      if (gnuTime) rss = Math.max(rss ?? 0, Number(run.stderr.trim().split('\n').pop()) / 1024);
+    }
+    const median = [...seconds].sort((a, b) => a - b)[2]!;
+    figures[name] = { medianSeconds: median, peakRssMiB: rss };
+  }
+  console.log('\nCommand-line start-up (whole process, median of 5)');
+  for (const [name, f] of Object.entries(figures))
+    console.log(`| ${name} | ${f.medianSeconds.toFixed(2)} s | ${f.peakRssMiB === null ? '' : `${f.peakRssMiB.toFixed(0)} MiB`} |`);
+  return figures;
+}
+
+if (onlyStartup) {
+  const previous = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(resultsPath, `${JSON.stringify({ ...previous, startupMeasuredAt: new Date().toISOString(), startup: startupBench() }, null, 2)}\n`);
+  process.exit(0);
+}
+
 if (onlyNn || onlyWedge || onlyForearm || onlyCtSpine) {
   const previous = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>) : {};
   const update = onlyNn
@@ -377,7 +420,8 @@ console.log(
 const nn = nnBench();
 const wedgeSearch = await wedgeBench();
 const forearm = forearmBench();
+const startup = startupBench();
 writeFileSync(
   resultsPath,
-  `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results, simulate, simulateCt, nnMeasuredAt: new Date().toISOString(), nn, wedgeMeasuredAt: new Date().toISOString(), wedgeSearch, forearmMeasuredAt: new Date().toISOString(), forearm }, null, 2)}\n`,
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results, simulate, simulateCt, nnMeasuredAt: new Date().toISOString(), nn, wedgeMeasuredAt: new Date().toISOString(), wedgeSearch, forearmMeasuredAt: new Date().toISOString(), forearm, startupMeasuredAt: new Date().toISOString(), startup }, null, 2)}\n`,
 );
