@@ -33,11 +33,16 @@ export function evaluationPdf(document: MetricsDocument, plots: readonly PlotIma
   pdf.font('body').fontSize(8);
   for (const line of problems.length === 0 ? ['None.'] : problems) pdf.text(line);
 
-  const imageWidth = (pdf.page.width - 2 * 36 - 24) / 2;
+  // The plots on portrait pages, two stacked per page at the full width, each under its title.
   plots.forEach((plot, index) => {
-    if (index % 2 === 0) pdf.addPage();
-    const x = 36 + (index % 2) * (imageWidth + 24);
-    pdf.image(Buffer.from(plot.png), x, 48, { fit: [imageWidth, pdf.page.height - 96] });
+    if (index % 2 === 0) pdf.addPage({ size: 'A4', layout: 'portrait', margin: 36 });
+    const slot = (pdf.page.height - 72) / 2;
+    const top = 36 + (index % 2) * slot;
+    pdf
+      .font('bold')
+      .fontSize(10)
+      .text(plot.title, 36, top, { width: pdf.page.width - 72 });
+    pdf.image(Buffer.from(plot.png), 36, top + 16, { fit: [pdf.page.width - 72, slot - 28], align: 'center' });
   });
   pdf.end();
   return done;

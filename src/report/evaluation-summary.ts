@@ -1,6 +1,7 @@
 import { BMD_CATEGORIES, type MeasurementColumn, measurementInfo } from '../clinical/index.js';
 import type { MetricsDocument } from '../evaluate/metrics-document.js';
 import type { Interval } from '../stats/index.js';
+import { displayName } from './display-name.js';
 
 /** The report's words and tables, shared by the HTML and the PDF so both say the same thing. */
 
@@ -20,10 +21,10 @@ export function provenanceLines(document: MetricsDocument): string[] {
   const model =
     document.model === null
       ? 'model not stated (pass --model)'
-      : `model ${document.model.name}${document.model.version === null ? '' : ` ${document.model.version}`} (${document.model.from})`;
+      : `model ${document.model.name}${document.model.version === null ? '' : ` ${document.model.version}`} (${displayName(document.model.from)})`;
   return [
-    `${kind}: ${cohort.file} (${cohort.rows} rows; ${cohort.provenance.description})`,
-    `predictions: ${document.predictions.file} (${document.predictions.rows} rows); ${document.joinedCases} cases joined on case_id`,
+    `${kind}: ${displayName(cohort.file)} (${cohort.rows} rows; ${cohort.provenance.description})`,
+    `predictions: ${displayName(document.predictions.file)} (${document.predictions.rows} rows); ${document.joinedCases} cases joined on case_id`,
     model,
   ];
 }
@@ -80,7 +81,7 @@ export function classTable(document: MetricsDocument): TableLayout | undefined {
 export function problemLines(document: MetricsDocument, limit: number): string[] {
   const lines = document.problems
     .slice(0, limit)
-    .map((p) => `${p.file}:${p.line} case_id '${p.caseId}'${p.column === undefined ? '' : ` [${p.column}]`}: ${p.problem}`);
+    .map((p) => `${displayName(p.file)}:${p.line} case_id '${p.caseId}'${p.column === undefined ? '' : ` [${p.column}]`}: ${p.problem}`);
   if (document.problems.length > limit) lines.push(`... and ${document.problems.length - limit} more (all listed in metrics.json)`);
   return lines;
 }

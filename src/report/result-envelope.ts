@@ -1,4 +1,5 @@
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
+import { displayName } from './display-name.js';
 import { z } from 'zod';
 import type { ModelDescription } from '../nn/model-folder/model-description.js';
 import { OPENBMD_VERSION } from '../nn/model-folder/model-folder.js';
@@ -60,12 +61,6 @@ export const resultEnvelopeSchema = z
   .strict();
 
 export type ResultEnvelope = z.infer<typeof resultEnvelopeSchema>;
-
-/** A file's name for a report: the folder it is in and its name, never the rest of the machine's path. */
-export function displayName(path: string): string {
-  const folder = basename(dirname(path));
-  return folder === '' || folder === '.' || folder === '/' ? basename(path) : `${folder}/${basename(path)}`;
-}
 
 export interface EnvelopeParts {
   pipeline: string;

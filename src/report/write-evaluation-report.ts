@@ -1,3 +1,4 @@
+import { displayName } from './display-name.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
@@ -22,7 +23,7 @@ export async function writeEvaluationReport(evaluation: Evaluation, outDir: stri
   const metricsPath = join(outDir, 'metrics.json');
   writeFileSync(metricsPath, metricsJson(document));
 
-  const cohortLabel = `${document.cohort.provenance.simulated === true ? 'SIMULATED ' : ''}cohort ${document.cohort.file}`;
+  const cohortLabel = `${document.cohort.provenance.simulated === true ? 'SIMULATED ' : ''}cohort ${displayName(document.cohort.file)}`;
   const specs: { name: string; title: string; spec: TopLevelSpec }[] = [];
   for (const pairs of evaluation.pairs) {
     const metrics = document.measurements[pairs.column];
