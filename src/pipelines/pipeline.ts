@@ -114,7 +114,7 @@ export interface Pipeline<Study extends StudyBase, Model extends ModelBase, Anal
   defaultModelDir(): string;
   /** The phantom description assumed when none is given (undefined: none). */
   defaultPhantom: string | undefined;
-  /** Whether a DICOM header looks like this pipeline's input (site inference and --site checks). */
+  /** Whether a DICOM header looks like this pipeline's input (site inference, and the check of a site the user names). */
   inputFit(header: InputHeader): InputFit;
   readCohort(file: string): SiteCohort<Case>;
   /** The study request of a cohort row. */

@@ -20,7 +20,7 @@ export function provenanceLines(document: MetricsDocument): string[] {
   const kind = simulated === true ? 'SIMULATED cohort' : simulated === false ? 'clinical cohort' : 'cohort of unstated provenance';
   const model =
     document.model === null
-      ? 'model not stated (pass --model)'
+      ? 'model not stated'
       : `model ${document.model.name}${document.model.version === null ? '' : ` ${document.model.version}`} (${displayName(document.model.from)})`;
   return [
     `${kind}: ${displayName(cohort.file)} (${cohort.rows} rows; ${cohort.provenance.description})`,

@@ -13,6 +13,22 @@ const networkEntrySchema = z.object({
   weightsSha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
+/** The cohort a model's data came from, as model.json records it (trainingData, and networksFrom of a model that reused another's networks). */
+export const cohortRecordSchema = z
+  .object({
+    /** The model folder the networks were taken from (networksFrom only). */
+    dir: z.string().optional(),
+    cohort: z.string(),
+    simulated: z.boolean().nullable(),
+    cases: z.number().int().nonnegative(),
+    description: z.string().optional(),
+    generator: z.string().nullable().optional(),
+    failedCases: z.number().int().nonnegative().optional(),
+  })
+  .passthrough();
+
+export type CohortRecord = z.infer<typeof cohortRecordSchema>;
+
 /**
  * `model.json` of an openbmd model folder: which pipeline it serves, its networks (each in
  * networks/<name>/ in TensorFlow.js layers format), the pipeline's other fitted parameters, the
@@ -31,14 +47,7 @@ export const modelDescriptionSchema = z.object({
   networks: z.record(z.string().regex(NETWORK_NAME), networkEntrySchema),
   /** Fitted non-network parameters (calibration coefficients, thresholds). */
   parameters: z.record(z.string(), z.unknown()).default({}),
-  trainingData: z
-    .object({
-      cohort: z.string(),
-      simulated: z.boolean().nullable(),
-      cases: z.number().int().nonnegative(),
-      description: z.string().optional(),
-    })
-    .passthrough(),
+  trainingData: cohortRecordSchema,
   metrics: z.record(z.string(), z.unknown()).default({}),
 });
 

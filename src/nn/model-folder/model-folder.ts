@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
+import type { z } from 'zod';
 import { OpenBmdError } from '../../core/errors.js';
 import { readValidatedJson } from '../../core/read-validated-json.js';
 import type { NetworkSpec } from '../architectures/network-spec.js';
-import type { ModelDescription } from './model-description.js';
-import { NETWORK_NAME, modelDescriptionSchema } from './model-description.js';
+import type { CohortRecord, ModelDescription } from './model-description.js';
+import { NETWORK_NAME, cohortRecordSchema, modelDescriptionSchema } from './model-description.js';
 import { loadNetworkFiles, saveNetworkFiles } from './network-files.js';
 
 type Tf = typeof tfTypes;
@@ -65,9 +66,20 @@ export interface ModelExpectation {
  * Where a model's networks were trained: its own training cohort, or, when it reused another
  * model's networks, the origin recorded then (parameters.networksFrom), kept through every reuse.
  */
-export function networksOrigin(description: ModelDescription, dir: string): Record<string, unknown> {
-  const earlier = description.parameters['networksFrom'];
-  return typeof earlier === 'object' && earlier !== null ? (earlier as Record<string, unknown>) : { dir, ...description.trainingData };
+export function networksOrigin(description: ModelDescription, dir: string): CohortRecord {
+  const earlier = cohortRecordSchema.safeParse(description.parameters['networksFrom']);
+  return earlier.success ? earlier.data : { dir, ...description.trainingData };
+}
+
+/**
+ * The spec a model folder recorded for one of its networks. model.json's schema checks the
+ * architecture's name; its options are those saveModelFolder wrote from a NetworkSpec, and the
+ * weights' checksum vouches for the folder, so they are taken as that architecture's options.
+ */
+export function recordedNetworkSpec(description: ModelDescription, name: string, file: string): NetworkSpec {
+  const entry = description.networks[name];
+  if (entry === undefined) throw new OpenBmdError('BAD_MODEL', `has no network '${name}'`, { file });
+  return entry.spec as unknown as NetworkSpec;
 }
 
 /** Reads and validates model.json alone (no networks loaded). */
@@ -121,4 +133,27 @@ export async function loadModelFolder(
     }
   }
   return { description, networks };
+}
+
+/**
+ * A pipeline's own parts of model.json (parameters, metrics) checked against its schemas: typed for
+ * the pipeline, or BAD_MODEL naming model.json and the first field that is wrong.
+ */
+export function readModelParts<P, M>(
+  description: ModelDescription,
+  dir: string,
+  schemas: { parameters: z.ZodType<P>; metrics: z.ZodType<M> },
+): { parameters: P; metrics: M } {
+  const file = join(dir, MODEL_DESCRIPTION_FILE);
+  const read = <T>(part: 'parameters' | 'metrics', schema: z.ZodType<T>): T => {
+    const parsed = schema.safeParse(description[part]);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    throw new OpenBmdError(
+      'BAD_MODEL',
+      `${[part, ...(issue?.path ?? [])].join('.')} is not valid for the ${description.pipeline} pipeline: ${issue?.message ?? 'invalid'}`,
+      { file },
+    );
+  };
+  return { parameters: read('parameters', schemas.parameters), metrics: read('metrics', schemas.metrics) };
 }

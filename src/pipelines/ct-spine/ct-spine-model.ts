@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { OpenBmdError } from '../../core/errors.js';
 import { packageRoot } from '../../core/package-paths.js';
 import type { ModelDescription } from '../../nn/model-folder/model-description.js';
-import { MODEL_DESCRIPTION_FILE, loadModelFolder } from '../../nn/model-folder/model-folder.js';
+import { loadModelFolder, readModelParts } from '../../nn/model-folder/model-folder.js';
+import { cohortRecordSchema } from '../../nn/model-folder/model-description.js';
 import { CORONAL_WINDOW, CT_SPINE_NETWORK_NAMES, SAGITTAL_WINDOW, SEGMENTATION_CROP, SEGMENTATION_WINDOWS_HU } from './ct-spine-networks.js';
 import type { VbmdMethod } from './measure-ct-spine.js';
 import type { CtSpineNetworks } from './train-ct-spine-networks.js';
@@ -42,9 +42,36 @@ export const recalibrationSchema = z.object({
 });
 export type Recalibration = z.infer<typeof recalibrationSchema>;
 
+/** model.json parameters of a ct-spine model. */
+export const ctSpineParametersSchema = z
+  .object({
+    recalibration: z
+      .object({
+        rods: recalibrationSchema.nullable().optional(),
+        phantomless: recalibrationSchema.nullable().optional(),
+        densenet: recalibrationSchema.nullable().optional(),
+      })
+      .optional(),
+    recalibrationScanners: z.array(z.string()).optional(),
+    stages: z.record(z.string(), z.string()).optional(),
+    networksFrom: cohortRecordSchema.optional(),
+  })
+  .passthrough();
+
+/** model.json metrics of a ct-spine model: out-of-fold figures per calibration method, where train validated them. */
+export const ctSpineMetricsSchema = z
+  .object({
+    outOfFold: z
+      .record(z.string(), z.object({ folds: z.number().int().positive(), n: z.number().int().nonnegative(), r2: z.number(), bias: z.number() }).passthrough())
+      .optional(),
+  })
+  .passthrough();
+
 export interface CtSpineModel {
   dir: string;
   description: ModelDescription;
+  parameters: z.infer<typeof ctSpineParametersSchema>;
+  metrics: z.infer<typeof ctSpineMetricsSchema>;
   networks: CtSpineNetworks;
   recalibration: Record<VbmdMethod, Recalibration | null>;
   /** The scanners (manufacturer / model at kVp) of the cohort the recalibration was fitted on; undefined in older models. */
@@ -68,19 +95,13 @@ export async function loadCtSpineModel(tf: typeof tfTypes, dir: string): Promise
       [CT_SPINE_NETWORK_NAMES.regression]: { inputShapes: [[...REGRESSION_CROP.size, REGRESSION_CHANNELS]] },
     },
   });
-  const read = (method: VbmdMethod): Recalibration | null => {
-    const raw = (description.parameters['recalibration'] as Record<string, unknown> | undefined)?.[method];
-    if (raw === undefined || raw === null) return null;
-    const parsed = recalibrationSchema.safeParse(raw);
-    if (!parsed.success)
-      throw new OpenBmdError('BAD_MODEL', `parameters.recalibration.${method} is not a valid fit: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
-        file: join(dir, MODEL_DESCRIPTION_FILE),
-      });
-    return parsed.data;
-  };
+  const { parameters, metrics } = readModelParts(description, dir, { parameters: ctSpineParametersSchema, metrics: ctSpineMetricsSchema });
+  const read = (method: VbmdMethod): Recalibration | null => parameters.recalibration?.[method] ?? null;
   return {
     dir,
     description,
+    parameters,
+    metrics,
     networks: {
       coronal: networks[CT_SPINE_NETWORK_NAMES.coronal]!,
       sagittal: networks[CT_SPINE_NETWORK_NAMES.sagittal]!,
@@ -88,15 +109,8 @@ export async function loadCtSpineModel(tf: typeof tfTypes, dir: string): Promise
       regression: networks[CT_SPINE_NETWORK_NAMES.regression]!,
     },
     recalibration: { rods: read('rods'), phantomless: read('phantomless'), densenet: read('densenet') },
-    recalibrationScanners: readScanners(description.parameters['recalibrationScanners'], join(dir, MODEL_DESCRIPTION_FILE)),
+    recalibrationScanners: parameters.recalibrationScanners,
   };
-}
-
-function readScanners(raw: unknown, file: string): string[] | undefined {
-  if (raw === undefined) return undefined;
-  const parsed = z.array(z.string()).safeParse(raw);
-  if (!parsed.success) throw new OpenBmdError('BAD_MODEL', 'parameters.recalibrationScanners is not a list of scanner names', { file });
-  return parsed.data;
 }
 
 export function disposeCtSpineModel(model: CtSpineModel): void {

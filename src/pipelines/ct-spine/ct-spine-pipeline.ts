@@ -168,7 +168,7 @@ export const ctSpinePipeline = definePipeline({
 
   explain(a: CtSpineAnalysis, model: CtSpineModel, study: CtSpineStudy, banner): Explanation {
     const summary = ctSpineSummaryLines(a);
-    const provenance = ctSpineProvenanceLines(model.description);
+    const provenance = ctSpineProvenanceLines(model);
     const levelText = Object.fromEntries(
       a.measurement.levels.map((l) => {
         const v = a.levelVbmd[l.level][a.vbmd?.method ?? 'phantomless'];

@@ -1,24 +1,20 @@
-import type { ModelDescription } from '../../nn/model-folder/model-description.js';
+import type { CtSpineModel } from './ct-spine-model.js';
 import type { CtSpineAnalysis } from './analyze-ct-spine.js';
 import { METHOD_NAMES } from './analyze-ct-spine.js';
 
 /** Where a ct-spine model's numbers come from: its networks' cohort, its recalibration's cohort, and the validation figures it carries. */
-export function ctSpineProvenanceLines(model: ModelDescription): string[] {
+export function ctSpineProvenanceLines({ description: model, parameters, metrics }: Pick<CtSpineModel, 'description' | 'parameters' | 'metrics'>): string[] {
   const t = model.trainingData;
   const lines = [
     `Model ${model.name} (${model.pipeline}, openbmd ${model.version}); recalibration fitted on a ${t.simulated === true ? 'SIMULATED ' : ''}cohort of ${t.cases} series (${t.description ?? t.cohort})`,
   ];
-  const networksFrom = model.parameters['networksFrom'] as { simulated?: boolean | null; cases?: number; description?: string } | undefined;
-  if (networksFrom?.cases !== undefined)
+  const networksFrom = parameters.networksFrom;
+  if (networksFrom !== undefined)
     lines.push(
       `Networks (localisation, segmentation, DenseNet) trained on a ${networksFrom.simulated === true ? 'SIMULATED ' : ''}cohort of ${networksFrom.cases} other series (${networksFrom.description ?? 'not described'})`,
     );
-  const oof = model.metrics['outOfFold'] as Record<string, { n?: number; r2?: number; bias?: number; folds?: number }> | undefined;
-  for (const [method, m] of Object.entries(oof ?? {})) {
-    if (m.r2 !== undefined)
-      lines.push(
-        `${method}: ${m.folds ?? '?'}-fold patient-grouped CV on that cohort, R2 = ${m.r2.toFixed(3)}, bias = ${(m.bias ?? Number.NaN).toFixed(2)} mg/cm3 (n = ${m.n ?? '?'})`,
-      );
+  for (const [method, m] of Object.entries(metrics.outOfFold ?? {})) {
+    lines.push(`${method}: ${m.folds}-fold patient-grouped CV on that cohort, R2 = ${m.r2.toFixed(3)}, bias = ${m.bias.toFixed(2)} mg/cm3 (n = ${m.n})`);
   }
   return lines;
 }

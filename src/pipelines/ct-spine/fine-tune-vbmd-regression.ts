@@ -7,7 +7,7 @@ import { FINE_TUNE_LEARNING_RATE, trainVbmdRegression } from './train-vbmd-regre
 import { applyVbmdRegressionToMeasurements } from './vbmd-regression.js';
 import { vbmdRegressionSamples } from './vbmd-regression-training-data.js';
 
-/** Epochs of a DenseNet fine-tuning when --epochs does not say (early stopping may end sooner). */
+/** Epochs of a DenseNet fine-tuning when the train options do not say (early stopping may end sooner). */
 export const FINE_TUNE_EPOCHS = 12;
 /** Fewest series with reference QCT and a measurable L1 or L2 to fine-tune on. */
 export const MIN_SERIES_FOR_FINE_TUNE = 4;

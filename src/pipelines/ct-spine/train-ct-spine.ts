@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { OpenBmdError, describeThrown } from '../../core/errors.js';
-import { networksOrigin, saveModelFolder } from '../../nn/model-folder/model-folder.js';
+import { MODEL_DESCRIPTION_FILE, networksOrigin, recordedNetworkSpec, saveModelFolder } from '../../nn/model-folder/model-folder.js';
 import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
 import { loadMaterialCatalog } from '../../physics/material-catalog.js';
 import { groupedKFold, groupedPartition } from '../../stats/grouped-splits.js';
@@ -199,7 +199,7 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
   if (o.fineTuneFrom !== undefined && o.networksFrom !== undefined && resolve(o.fineTuneFrom) !== resolve(o.networksFrom)) {
     throw new OpenBmdError(
       'BAD_ARGUMENT',
-      `--networks ${o.networksFrom} and --fine-tune ${o.fineTuneFrom} name different models: the DenseNet is fine-tuned from the model whose networks are reused`,
+      `the networks to reuse (${o.networksFrom}) and the DenseNet to fine-tune (${o.fineTuneFrom}) name different models: the DenseNet is fine-tuned from the model whose networks are reused`,
     );
   }
   const networksFrom = o.networksFrom ?? o.fineTuneFrom;
@@ -207,7 +207,7 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
   if (trainNetworks && o.fineTuneFrom !== undefined)
     throw new OpenBmdError(
       'BAD_ARGUMENT',
-      `the cohort has ${labelled.length} labelled series, enough to train the networks; fine-tuning (--fine-tune) is for a cohort with reference QCT and no labels`,
+      `the cohort has ${labelled.length} labelled series, enough to train the networks; fine-tuning the DenseNet is for a cohort with reference QCT and no labels`,
       { file: o.cohortCsv },
     );
   const reuseDir = networksFrom ?? defaultCtSpineModelDir();
@@ -288,7 +288,7 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
         ? { ...reused!.networks, regression: regression.model }
         : reused!.networks;
   const recalibration = fitRecalibrations(measurements);
-  const reusedOnSameCohort = reused !== undefined && networksOrigin(reused.description, reused.dir)['cohort'] === resolve(o.cohortCsv);
+  const reusedOnSameCohort = reused !== undefined && networksOrigin(reused.description, reused.dir).cohort === resolve(o.cohortCsv);
   if (trained !== undefined || reusedOnSameCohort)
     o.write('[ct-spine] the networks were trained on this cohort: localisation and Dice figures here are not a validation');
   const stageValidation = trained === undefined && !reusedOnSameCohort ? summariseCtSpineStages(measurements) : undefined;
@@ -339,26 +339,24 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
         ? `trained on the segmented L1 and L2 of the ${labelled.length} labelled series' training partition, against their reference QCT`
         : regression !== undefined
           ? `fine-tuned from ${reuseDir} on the L1 and L2 of the series with reference QCT${o.folds === undefined ? '' : ` (and once per fold without the fold's patients, for the out-of-fold figures)`}`
-          : `reused from ${reuseDir}${withReference.length >= 30 ? ` (the cohort's ${withReference.length} reference QCT values could fine-tune it: --fine-tune ${reuseDir})` : ''}`,
+          : `reused from ${reuseDir}${withReference.length >= 30 ? ` (the cohort's ${withReference.length} reference QCT values could fine-tune it, starting from ${reuseDir})` : ''}`,
     recalibration: CALIBRATION_METHODS.map(
       (m) => `${m}: ${recalibration[m] === null ? 'not fitted (too few cases with it)' : `fitted on ${recalibration[m]!.n} cases`}`,
     ).join('; '),
   };
-  await saveCtSpineModel(
-    tf,
-    o,
+  await saveCtSpineModel(tf, o, {
     cohort,
     networks,
     trained,
     regression,
     reused,
     recalibration,
-    [...new Set(measurements.map((m) => m.scanner))].sort(),
+    scanners: [...new Set(measurements.map((c) => c.scanner))].sort(),
     stages,
     stageValidation,
-    outOfFoldMetrics,
-    failed.length,
-  );
+    outOfFold: outOfFoldMetrics,
+    failedCount: failed.length,
+  });
   if (stageValidation !== undefined)
     writeFileSync(
       join(o.outDir, 'stage-validation.json'),
@@ -371,23 +369,25 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
   return { modelDir: o.outDir, stages, measured: measurements.length, failed, recalibration, predictionsCsv, methodPredictionsCsv, stageValidation };
 }
 
-async function saveCtSpineModel(
-  tf: typeof tfTypes,
-  o: TrainCtSpineOptions,
-  cohort: ReturnType<typeof readCtSpineCohort>,
-  networks: CtSpineNetworks,
-  trained: TrainedCtSpineNetworks | undefined,
-  regression: TrainedVbmdRegression | undefined,
-  reused: CtSpineModel | undefined,
-  recalibration: Record<CalibrationMethod, Recalibration | null>,
-  scanners: string[],
-  stages: TrainCtSpineResult['stages'],
-  stageValidation: CtSpineStageValidation | undefined,
-  outOfFold: Record<string, unknown>,
-  failedCount: number,
-): Promise<void> {
+/** Everything a ct-spine model folder records: the networks and how they came about, the recalibrations, and the validation. */
+interface CtSpineModelToSave {
+  cohort: ReturnType<typeof readCtSpineCohort>;
+  networks: CtSpineNetworks;
+  trained: TrainedCtSpineNetworks | undefined;
+  regression: TrainedVbmdRegression | undefined;
+  reused: CtSpineModel | undefined;
+  recalibration: Record<CalibrationMethod, Recalibration | null>;
+  scanners: string[];
+  stages: TrainCtSpineResult['stages'];
+  stageValidation: CtSpineStageValidation | undefined;
+  outOfFold: Record<string, unknown>;
+  failedCount: number;
+}
+
+async function saveCtSpineModel(tf: typeof tfTypes, o: TrainCtSpineOptions, m: CtSpineModelToSave): Promise<void> {
+  const { cohort, networks, trained, regression, reused, recalibration, scanners, stages, stageValidation, outOfFold, failedCount } = m;
   const reusedSpec = (stage: CtSpineStage | 'regression'): NetworkSpec =>
-    reused!.description.networks[CT_SPINE_NETWORK_NAMES[stage]]!.spec as unknown as NetworkSpec;
+    recordedNetworkSpec(reused!.description, CT_SPINE_NETWORK_NAMES[stage], join(reused!.dir, MODEL_DESCRIPTION_FILE));
   const specOf = (stage: CtSpineStage): NetworkSpec => trained?.specs[stage] ?? reusedSpec(stage);
   const projection = {
     grid: '2 mm projection of the canonical volume (+x left, +y posterior, +z superior), superior row first',

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { OpenBmdError } from '../../core/errors.js';
 import { packageRoot } from '../../core/package-paths.js';
 import type { ModelDescription } from '../../nn/model-folder/model-description.js';
-import { MODEL_DESCRIPTION_FILE, loadModelFolder } from '../../nn/model-folder/model-folder.js';
+import { MODEL_DESCRIPTION_FILE, loadModelFolder, readModelParts } from '../../nn/model-folder/model-folder.js';
+import { cohortRecordSchema } from '../../nn/model-folder/model-description.js';
 import type { AbmdEquationSet } from './abmd-equation-set.js';
 import { FINE_CROP, FOREARM_NETWORK_NAMES, WHOLE_GRID } from './forearm-networks.js';
 import { join } from 'node:path';
@@ -21,9 +22,28 @@ export interface ForearmNetworks {
   fineLandmarks: tfTypes.LayersModel;
 }
 
+/** model.json parameters of a forearm model. Eq. [2] is parsed on its own: it was stored in two forms. */
+export const forearmParametersSchema = z
+  .object({
+    abmdEquation: z.unknown().optional(),
+    stages: z.record(z.string(), z.string()).optional(),
+    backgroundRemoval: z.boolean().optional(),
+    networksFrom: cohortRecordSchema.optional(),
+  })
+  .passthrough();
+
+/** model.json metrics of a forearm model: the out-of-fold figures of Eq. [2], where train validated it. */
+export const forearmMetricsSchema = z
+  .object({
+    outOfFold: z.object({ folds: z.number().int().positive(), n: z.number().int().nonnegative(), pcc: z.number(), mae: z.number() }).passthrough().optional(),
+  })
+  .passthrough();
+
 export interface ForearmModel {
   dir: string;
   description: ModelDescription;
+  parameters: z.infer<typeof forearmParametersSchema>;
+  metrics: z.infer<typeof forearmMetricsSchema>;
   networks: ForearmNetworks;
   /** Eq. [2]'s fitted coefficients (pooled and per detector); absent in a model that only holds networks. */
   equation: AbmdEquationSet | undefined;
@@ -58,7 +78,8 @@ export async function loadForearmModel(tf: typeof tfTypes, dir: string): Promise
       [FOREARM_NETWORK_NAMES.fineLandmarks]: { inputShapes: [[FINE_CROP.size, FINE_CROP.size, 1]] },
     },
   });
-  const raw = description.parameters['abmdEquation'];
+  const { parameters, metrics } = readModelParts(description, dir, { parameters: forearmParametersSchema, metrics: forearmMetricsSchema });
+  const raw = parameters.abmdEquation;
   let equation: AbmdEquationSet | undefined;
   if (raw !== undefined) {
     const parsed = parseAbmdEquationSet(raw);
@@ -69,13 +90,15 @@ export async function loadForearmModel(tf: typeof tfTypes, dir: string): Promise
   return {
     dir,
     description,
+    parameters,
+    metrics,
     networks: {
       segmentation: networks[FOREARM_NETWORK_NAMES.segmentation]!,
       coarseLandmarks: networks[FOREARM_NETWORK_NAMES.coarseLandmarks]!,
       fineLandmarks: networks[FOREARM_NETWORK_NAMES.fineLandmarks]!,
     },
     equation,
-    backgroundRemoval: description.parameters['backgroundRemoval'] !== false,
+    backgroundRemoval: parameters.backgroundRemoval !== false,
   };
 }
 

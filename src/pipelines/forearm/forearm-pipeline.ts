@@ -151,7 +151,7 @@ export const forearmPipeline = definePipeline({
 
   explain(a: ForearmAnalysis, model: ForearmModel, study: ForearmStudy, banner): Explanation {
     const summary = forearmSummaryLines(a);
-    const provenance = [...modelProvenanceLines(model.description), `Phantom: ${study.phantomFile === undefined ? 'none' : basename(study.phantomFile)}`];
+    const provenance = [...modelProvenanceLines(model), `Phantom: ${study.phantomFile === undefined ? 'none' : basename(study.phantomFile)}`];
     return {
       title: 'openbmd: forearm areal BMD from a step-wedge radiograph',
       summary,

@@ -1,21 +1,21 @@
-import type { ModelDescription } from '../../nn/model-folder/model-description.js';
+import type { ForearmModel } from './forearm-model.js';
 import type { ForearmAnalysis } from './analyze-forearm.js';
 import { KEY_POINT_NAMES } from './forearm-networks.js';
 
 /** Where the model's figures come from, in one line each (every number says its source). */
-export function modelProvenanceLines(model: ModelDescription): string[] {
+export function modelProvenanceLines({ description: model, parameters, metrics }: Pick<ForearmModel, 'description' | 'parameters' | 'metrics'>): string[] {
   const t = model.trainingData;
   const cohort = `${t.simulated === true ? 'SIMULATED ' : ''}cohort of ${t.cases} cases (${t.description ?? t.cohort})`;
   const lines = [`Model ${model.name} (${model.pipeline}, openbmd ${model.version}), Eq. [2] fitted on a ${cohort}`];
-  const networksFrom = model.parameters['networksFrom'] as { simulated?: boolean | null; cases?: number; description?: string } | undefined;
+  const networksFrom = parameters.networksFrom;
   if (networksFrom?.cases !== undefined)
     lines.push(
       `Networks (background removal, key points) trained on a ${networksFrom.simulated === true ? 'SIMULATED ' : ''}cohort of ${networksFrom.cases} other cases (${networksFrom.description ?? 'not described'})`,
     );
-  const oof = model.metrics['outOfFold'] as { n?: number; pcc?: number; mae?: number; folds?: number } | undefined;
-  if (oof?.pcc !== undefined)
+  const oof = metrics.outOfFold;
+  if (oof !== undefined)
     lines.push(
-      `Validated by ${oof.folds ?? '?'}-fold patient-grouped cross-validation on that cohort: r = ${oof.pcc.toFixed(3)}, MAE = ${(oof.mae ?? Number.NaN).toFixed(3)} g/cm2 (n = ${oof.n ?? '?'})`,
+      `Validated by ${oof.folds}-fold patient-grouped cross-validation on that cohort: r = ${oof.pcc.toFixed(3)}, MAE = ${oof.mae.toFixed(3)} g/cm2 (n = ${oof.n})`,
     );
   return lines;
 }

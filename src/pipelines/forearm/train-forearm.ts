@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../core/errors.js';
-import { networksOrigin, saveModelFolder } from '../../nn/model-folder/model-folder.js';
+import { MODEL_DESCRIPTION_FILE, networksOrigin, recordedNetworkSpec, saveModelFolder } from '../../nn/model-folder/model-folder.js';
+import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
 import { errorSummary } from '../../stats/error-summary.js';
 import { groupedKFold, groupedPartition } from '../../stats/grouped-splits.js';
 import { pearsonCorrelation } from '../../stats/pearson-correlation.js';
@@ -250,7 +251,7 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   const failedOnce = [...new Map(failed.map((f) => [f.caseId, f])).values()];
   const networks = final?.networks ?? reused!.networks;
   // Stage validation counts only cases the networks never trained on: out-of-fold ones, or a reused model's when it was trained on another cohort.
-  const reusedOnSameCohort = reused !== undefined && networksOrigin(reused.description, reused.dir)['cohort'] === resolve(o.cohortCsv);
+  const reusedOnSameCohort = reused !== undefined && networksOrigin(reused.description, reused.dir).cohort === resolve(o.cohortCsv);
   if (reusedOnSameCohort) o.write(`[forearm] the networks of ${reuseDir} were trained on this cohort: their key points and masks here are not a validation`);
   const heldOut =
     o.folds !== undefined && final !== undefined ? outOfFold.map((f) => f.measurement) : final === undefined && !reusedOnSameCohort ? allMeasurements : [];
@@ -305,7 +306,18 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
     );
   }
   const backgroundRemoval = reused?.backgroundRemoval ?? trainedBackgroundRemoval;
-  await saveForearmModel(tf, o, cohort, networks, final, reused, equation, stages, stageValidation, outOfFoldMetrics, failedOnce.length, backgroundRemoval);
+  await saveForearmModel(tf, o, {
+    cohort,
+    networks,
+    trained: final,
+    reused,
+    equation,
+    stages,
+    stageValidation,
+    outOfFold: outOfFoldMetrics,
+    failedCount: failedOnce.length,
+    backgroundRemoval,
+  });
   if (stageValidation !== undefined)
     writeFileSync(
       join(o.outDir, 'stage-validation.json'),
@@ -350,25 +362,26 @@ export function crossValidateEquation(measurements: readonly ForearmCaseMeasurem
   return out;
 }
 
-async function saveForearmModel(
-  tf: typeof tfTypes,
-  o: TrainForearmOptions,
-  cohort: ForearmCohort,
-  networks: ForearmNetworks,
-  trained: TrainedForearmNetworks | undefined,
-  reused: ForearmModel | undefined,
-  equation: AbmdEquationSet,
-  stages: TrainForearmResult['stages'],
-  stageValidation: ForearmStageValidation | undefined,
-  outOfFold: Record<string, unknown> | undefined,
-  failedCount: number,
-  backgroundRemoval: boolean,
-): Promise<void> {
-  const specOf = (name: keyof ForearmNetworks): TrainedForearmNetworks['specs']['segmentation'] => {
-    if (trained !== undefined) return trained.specs[name];
-    const entry = reused!.description.networks[FOREARM_NETWORK_NAMES[name]]!;
-    return entry.spec as unknown as TrainedForearmNetworks['specs']['segmentation'];
-  };
+/** Everything a forearm model folder records: the networks and how they came about, Eq. [2], and the validation. */
+interface ForearmModelToSave {
+  cohort: ForearmCohort;
+  networks: ForearmNetworks;
+  trained: TrainedForearmNetworks | undefined;
+  reused: ForearmModel | undefined;
+  equation: AbmdEquationSet;
+  stages: TrainForearmResult['stages'];
+  stageValidation: ForearmStageValidation | undefined;
+  outOfFold: Record<string, unknown> | undefined;
+  failedCount: number;
+  backgroundRemoval: boolean;
+}
+
+async function saveForearmModel(tf: typeof tfTypes, o: TrainForearmOptions, m: ForearmModelToSave): Promise<void> {
+  const { cohort, networks, trained, reused, equation, stages, stageValidation, outOfFold, failedCount, backgroundRemoval } = m;
+  const specOf = (name: keyof ForearmNetworks): NetworkSpec =>
+    trained !== undefined
+      ? trained.specs[name]
+      : recordedNetworkSpec(reused!.description, FOREARM_NETWORK_NAMES[name], join(reused!.dir, MODEL_DESCRIPTION_FILE));
   const whole = {
     grid: 'whole image fitted into the grid with square pixels, centred, box-averaged',
     columns: WHOLE_GRID.columns,
