@@ -13,6 +13,7 @@ export interface ChosenSite {
 
 /** What the DICOM says of an input, in words. */
 function described(h: InputHeader): string {
+  if (h.format === 'nifti') return 'a NIfTI volume';
   const parts = [`Modality ${h.modality ?? '(none)'}`, `BodyPartExamined ${h.bodyPart || '(none)'}`];
   if (h.viewPosition) parts.push(`ViewPosition ${h.viewPosition}`);
   return `${h.isFolder ? 'a folder of ' : ''}${parts.join(', ')}`;

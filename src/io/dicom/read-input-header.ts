@@ -9,6 +9,8 @@ import { TAG } from './tags.js';
 export interface InputHeader {
   /** The path given (file or folder). */
   path: string;
+  /** DICOM, or a NIfTI-1 volume (no routing attributes: every DICOM field is undefined). */
+  format: 'dicom' | 'nifti';
   isFolder: boolean;
   modality: string | undefined;
   bodyPart: string | undefined;
@@ -27,6 +29,8 @@ export function readInputHeader(path: string): InputHeader {
   } catch (thrown) {
     throw new OpenBmdError('FILE_NOT_FOUND', `cannot be opened (${describeThrown(thrown)})`, { file: path });
   }
+  if (!isFolder && /\.nii(\.gz)?$/i.test(path))
+    return { path, format: 'nifti', isFolder, modality: undefined, bodyPart: undefined, viewPosition: undefined, seriesDescription: undefined };
   const candidates = isFolder
     ? readdirSync(path)
         .sort()
@@ -40,6 +44,7 @@ export function readInputHeader(path: string): InputHeader {
       const ds = parseDicom(new Uint8Array(readFileSync(file)), file).dataSet;
       return {
         path,
+        format: 'dicom',
         isFolder,
         modality: readString(ds, TAG.modality)?.trim().toUpperCase(),
         bodyPart: readString(ds, TAG.bodyPartExamined)?.trim().toUpperCase(),

@@ -20,7 +20,7 @@ import { writeCtSpinePredictions } from './ct-spine-predictions.js';
 import { CT_SPINE_METHOD, ctSpineDetails, ctSpineProvenanceLines } from './ct-spine-result.js';
 import { ctSpineSegmentationObject } from './ct-spine-segmentation-object.js';
 import type { CtSpineSeries } from './ct-spine-series.js';
-import { readCtSpineSeries } from './ct-spine-series.js';
+import { readCtSpineNifti, readCtSpineSeries } from './ct-spine-series.js';
 import { FINE_TUNE_EPOCHS } from './fine-tune-vbmd-regression.js';
 import { CALIBRATION_METHODS, REGRESSION_EPOCHS, trainCtSpine } from './train-ct-spine.js';
 
@@ -28,6 +28,9 @@ export interface CtSpineStudy extends StudyBase {
   series: CtSpineSeries;
   rods: CtRodPhantom | undefined;
 }
+
+/** A CT volume in NIfTI-1 rather than a DICOM series folder. */
+const NIFTI_FILE = /\.nii(\.gz)?$/i;
 
 /** Body parts (DICOM BodyPartExamined) of a CT that may cover T12-L2; an empty value is accepted. */
 const TRUNK_BODY_PARTS: readonly string[] = [
@@ -65,7 +68,7 @@ export const ctSpinePipeline = definePipeline({
   site: 'ct-spine',
   title: 'spine trabecular vBMD from a low-dose chest/abdomen CT',
   method: CT_SPINE_METHOD,
-  inputDescription: 'one axial CT series (a folder of its slices) covering T12-L2, with or without calibration rods',
+  inputDescription: 'one axial CT series (a folder of its slices, or a NIfTI-1 volume in HU) covering T12-L2, with or without calibration rods',
   measurementColumns: ['spine_vbmd'],
   refusingFlags: REFUSING_FLAGS,
   trainOptions: ctSpineTrainOptions,
@@ -73,9 +76,10 @@ export const ctSpinePipeline = definePipeline({
   defaultPhantom: undefined,
 
   inputFit(header) {
+    if (header.format === 'nifti') return { fits: 'unknown' };
     if (header.modality !== undefined && header.modality !== 'CT')
       return { fits: false, reason: `Modality is ${header.modality}; the ct-spine pipeline reads CT series` };
-    if (!header.isFolder) return { fits: false, reason: 'the ct-spine pipeline reads a CT series folder, not one file' };
+    if (!header.isFolder) return { fits: false, reason: 'the ct-spine pipeline reads a CT series folder (or a NIfTI CT volume), not one DICOM file' };
     if (header.bodyPart !== undefined && header.bodyPart !== '' && !TRUNK_BODY_PARTS.includes(header.bodyPart))
       return { fits: false, reason: `BodyPartExamined is ${header.bodyPart}; the ct-spine pipeline reads chest or abdomen CT` };
     return header.modality === 'CT' ? { fits: true } : { fits: 'unknown' };
@@ -90,7 +94,7 @@ export const ctSpinePipeline = definePipeline({
       throw new OpenBmdError('BAD_ARGUMENT', `the ct-spine pipeline reads one series folder; ${request.inputs.length} inputs were given`, {
         file: request.inputs.join(', '),
       });
-    const series = await readCtSpineSeries(folder);
+    const series = NIFTI_FILE.test(folder) ? await readCtSpineNifti(folder) : await readCtSpineSeries(folder);
     const rods = request.phantom === undefined ? undefined : readCtRodPhantom(request.phantom);
     return {
       inputs: request.inputs,
@@ -192,7 +196,7 @@ export const ctSpinePipeline = definePipeline({
 
   refusal(a: CtSpineAnalysis) {
     if (a.vbmd === null && a.reported === null && a.measurement.levels.every((l) => !l.located.found))
-      return 'no target vertebra (T12, L1, L2) was found: the series does not cover the upper lumbar spine';
+      return 'no target vertebra (T12, L1, L2) was found: the series may not cover the upper lumbar spine, or the localisation failed on it (the overlay shows what was searched)';
     const refusing = refusingFlags(a.flags);
     return refusing.length > 0 ? `no vBMD (${refusing.join(', ')})` : undefined;
   },

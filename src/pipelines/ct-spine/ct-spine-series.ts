@@ -3,6 +3,7 @@ import type { Volume3D } from '../../core/volume3d.js';
 import { createVolume3D } from '../../core/volume3d.js';
 import type { DicomIdentity } from '../../io/dicom/write/dicom-identity.js';
 import { readDicomSeries } from '../../io/dicom/series/read-series.js';
+import { readNifti } from '../../io/nifti.js';
 
 /** Shortest series the pipeline takes: T12-L2 span about 80-100 mm in adults; less cannot hold two levels. */
 export const MIN_COVERAGE_MM = 60;
@@ -95,6 +96,68 @@ export async function readCtSpineSeries(folder: string): Promise<CtSpineSeries> 
       identity: first.identity,
       sliceSopInstanceUids: slices.map((s) => s.sopInstanceUid),
       sopClassUid: first.sopClassUid,
+    },
+  };
+}
+
+/** The HU a CT volume's air and dense bone or metal reach: a NIfTI outside them is not a CT in HU (a mask, a normalised image). */
+const MAX_AIR_HU = -850;
+const MIN_BONE_HU = 300;
+
+/**
+ * Reads a CT volume from NIfTI-1 (research data sets, converted archives) for the spine pipeline:
+ * the same checks as a series (axial, long enough), values that look like HU, and no DICOM
+ * metadata (no scanner, kVp, UIDs or patient: the result and its QC flags say so).
+ */
+export async function readCtSpineNifti(file: string): Promise<CtSpineSeries> {
+  const raw = await readNifti(file, { unit: 'HU' });
+  if (raw.size[2] < 2)
+    throw new OpenBmdError('UNSUPPORTED', `is a 2-D image (${raw.size[0]} x ${raw.size[1]}); the spine pipeline reads a CT volume`, { file });
+  const d = raw.direction;
+  const deviationDeg = (Math.acos(Math.min(1, Math.abs(d[8]))) * 180) / Math.PI;
+  if (deviationDeg > MAX_AXIAL_DEVIATION_DEG)
+    throw new OpenBmdError('UNSUPPORTED', `is not axial: its slices lie ${deviationDeg.toFixed(0)} degrees off the axial plane`, { file });
+  let min = Infinity;
+  let max = -Infinity;
+  for (let p = 0; p < raw.data.length; p++) {
+    const v = Number(raw.data[p]);
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (!(min <= MAX_AIR_HU && max >= MIN_BONE_HU)) {
+    throw new OpenBmdError(
+      'INVALID_VALUE',
+      `does not look like a CT in Hounsfield units (values ${min} to ${max}; air below ${MAX_AIR_HU} and bone above ${MIN_BONE_HU} are expected)`,
+      { file },
+    );
+  }
+  const volume = canonicalVolume(raw, file);
+  const coverageMm = volume.size[2] * volume.spacingMm[2];
+  if (coverageMm < MIN_COVERAGE_MM || volume.size[2] < MIN_SLICES) {
+    throw new OpenBmdError(
+      'UNSUPPORTED',
+      `is too short: ${volume.size[2]} slices over ${coverageMm.toFixed(0)} mm; at least ${MIN_SLICES} slices over ${MIN_COVERAGE_MM} mm are needed to hold two vertebrae`,
+      { file },
+    );
+  }
+  return {
+    volume,
+    qcFlags: ['no-dicom-metadata'],
+    info: {
+      folder: file,
+      seriesInstanceUid: undefined,
+      frameOfReferenceUid: undefined,
+      studyInstanceUid: undefined,
+      seriesDescription: undefined,
+      manufacturer: undefined,
+      model: undefined,
+      kvp: undefined,
+      contrastBolusAgent: undefined,
+      sliceThicknessMm: volume.spacingMm[2],
+      coverageMm,
+      identity: {},
+      sliceSopInstanceUids: [],
+      sopClassUid: undefined,
     },
   };
 }

@@ -57,6 +57,7 @@ export const forearmPipeline = definePipeline({
   defaultPhantom: packageDataPath('phantoms', 'step-wedge-4x2mm-ha600.json'),
 
   inputFit(header) {
+    if (header.format === 'nifti') return { fits: false, reason: 'the forearm pipeline reads DICOM radiographs, not NIfTI volumes' };
     if (header.isFolder) return { fits: false, reason: 'the forearm pipeline reads one radiograph file, not a folder' };
     if (header.modality !== undefined && !['DX', 'CR', 'RG', 'DR'].includes(header.modality))
       return { fits: false, reason: `Modality is ${header.modality}; the forearm pipeline reads radiographs (DX, CR)` };

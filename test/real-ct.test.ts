@@ -1,0 +1,99 @@
+// The CT pipeline on a real CT (TotalSegmentator's public abdomen-pelvis test case, 3 mm, with a
+// metal hip prosthesis; ../shared/realdata/totalseg-example-ct): a test fixture only, never used to
+// train, tune or fit anything. What works today is checked; what issue 19 asks for (L1 and L2 found
+// inside their reference masks) runs as a TODO test until the networks learn real anatomy.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Volume3D } from '../src/core/volume3d.js';
+import { readNifti } from '../src/io/nifti.js';
+import { canonicalVolume, readCtSpineNifti } from '../src/pipelines/ct-spine/ct-spine-series.js';
+import { resultEnvelopeSchema } from '../src/report/result-envelope.js';
+import { runCli } from './helpers/cli.js';
+import { announceSkip } from './helpers/reference-tools.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+const REAL = fileURLToPath(new URL('../../../shared/realdata/totalseg-example-ct/', import.meta.url));
+const CT = join(REAL, 'example_ct.nii.gz');
+const skip = announceSkip(existsSync(CT) ? undefined : `SKIPPED: ${CT} not found (the real CT of ../shared/realdata)`);
+const out = tempDir('real-ct-');
+
+/** Centroid of a reference mask on the canonical grid, in index-mm (as result.json's centreMm). */
+async function maskCentroidMm(name: string): Promise<[number, number, number]> {
+  const file = join(REAL, 'reference-masks', `${name}.nii.gz`);
+  const mask: Volume3D = canonicalVolume(await readNifti(file), file);
+  const [nx, ny] = mask.size;
+  let [sx, sy, sz, count] = [0, 0, 0, 0];
+  for (let p = 0; p < mask.data.length; p++) {
+    if (Number(mask.data[p]) < 0.5) continue;
+    sx += p % nx;
+    sy += Math.floor(p / nx) % ny;
+    sz += Math.floor(p / (nx * ny));
+    count++;
+  }
+  assert.ok(count > 0, `${name} is empty`);
+  const [dx, dy, dz] = mask.spacingMm;
+  return [(sx / count) * dx, (sy / count) * dy, (sz / count) * dz];
+}
+
+test('the real CT reads as a NIfTI volume in the canonical frame: L1 above L5, the left femur at +x, the prosthesis in the left hip', { skip }, async () => {
+  const series = await readCtSpineNifti(CT);
+  assert.deepEqual(series.volume.size, [122, 101, 112]);
+  assert.deepEqual(series.volume.spacingMm, [3, 3, 3]);
+  assert.ok(series.qcFlags.includes('no-dicom-metadata'));
+  const l1 = await maskCentroidMm('vertebrae_L1');
+  const l5 = await maskCentroidMm('vertebrae_L5');
+  const leftFemur = await maskCentroidMm('femur_left');
+  const rightFemur = await maskCentroidMm('femur_right');
+  // Canonical: +x patient left, +y posterior, +z superior.
+  assert.ok(l1[2] - l5[2] > 80, `L1 ${l1[2].toFixed(0)} mm, L5 ${l5[2].toFixed(0)} mm along +z`);
+  assert.ok(leftFemur[0] - rightFemur[0] > 100, `left femur x ${leftFemur[0].toFixed(0)}, right ${rightFemur[0].toFixed(0)}`);
+  // The vertebral bodies lie posterior to the body's centre, the femora anterior to the spine.
+  assert.ok(l1[1] > leftFemur[1], `L1 y ${l1[1].toFixed(0)}, femur y ${leftFemur[1].toFixed(0)}`);
+  // Metal (> 2500 HU) sits near the left femur's head, none near the right.
+  const metalNear = (c: [number, number, number]): number => {
+    const v = series.volume;
+    const [nx, ny] = v.size;
+    let metal = 0;
+    for (let p = 0; p < v.data.length; p++) {
+      if (Number(v.data[p]) < 2500) continue;
+      const at = [p % nx, Math.floor(p / nx) % ny, Math.floor(p / (nx * ny))].map((i, a) => i * v.spacingMm[a]!);
+      if (Math.hypot(at[0]! - c[0], at[1]! - c[1], at[2]! - c[2]) < 120) metal++;
+    }
+    return metal;
+  };
+  const left = metalNear(leftFemur);
+  const right = metalNear(rightFemur);
+  assert.ok(left > 50 && left > 5 * right, `metal voxels near the left femur ${left}, the right ${right}`);
+});
+
+test('analyze on the real CT: the site is found, the refusal is in words and names the file, result.json validates', { skip }, () => {
+  const r = runCli(['analyze', CT, '--out', out], 300_000);
+  console.log(`real CT: exit ${r.status}; ${r.stderr.trim().split('\n').pop()}`);
+  assert.match(r.stderr, /site ct-spine \(the only pipeline for a NIfTI volume\)/);
+  const envelope = resultEnvelopeSchema.parse(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')));
+  assert.equal(envelope.pipeline, 'ct-spine');
+  assert.equal(envelope.simulatedInput, false);
+  assert.ok(envelope.qcFlags.some((f) => f.flag === 'no-dicom-metadata' && !f.refusesNumber));
+  if (r.status === 2) {
+    assert.ok(r.stderr.trim().split('\n').pop()!.includes(CT));
+    assert.notEqual(envelope.refusal, null);
+  } else assert.equal(r.status, 0, r.stderr);
+});
+
+test(
+  'issue 19: on the real CT, L1 and L2 are found inside their reference masks, within 10 mm craniocaudally of their centroids',
+  { skip, todo: 'issue 19: the localisation networks have learned the simulator, not real anatomy' },
+  async () => {
+    const envelope = resultEnvelopeSchema.parse(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')));
+    const levels = (envelope.details as { levels: { level: string; found: boolean; centreMm: [number, number, number] | null }[] }).levels;
+    for (const name of ['L1', 'L2']) {
+      const found = levels.find((l) => l.level === name)!;
+      assert.ok(found.found && found.centreMm !== null, `${name} not found`);
+      const truth = await maskCentroidMm(`vertebrae_${name}`);
+      assert.ok(Math.abs(found.centreMm[2] - truth[2]) < 10, `${name}: ${found.centreMm[2].toFixed(1)} vs ${truth[2].toFixed(1)} mm`);
+    }
+  },
+);
