@@ -47,6 +47,11 @@ const FIXTURES = {
 
 const root = tempDir('pipeline-contract-');
 const skipDciodvfy = announceSkip(commandMissing('dciodvfy', 'dicom3tools'));
+const notInCheckout = announceSkip(
+  spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).status === 0
+    ? undefined
+    : 'SKIPPED: not a git checkout (the code commit is recorded only there)',
+);
 
 for (const site of SITES) {
   const fixture: Fixture = FIXTURES[site];
@@ -110,7 +115,7 @@ for (const site of SITES) {
     assert.ok(bad.stderr.trim().split('\n').pop()!.includes(junk), bad.stderr);
   });
 
-  test(`${site}: train through the CLI writes a model folder that round-trips (inspect-model, predict), and predict reports a broken row and goes on`, () => {
+  test(`${site}: train through the CLI writes a model folder that round-trips (inspect-model, predict), and predict reports a broken row and goes on`, async (t) => {
     const cohortCsv = cohort();
     const model = join(dir, 'model');
     const trained = runCli(['train', site, '--cohort', cohortCsv, '--out', model, '--networks', pipeline.defaultModelDir(), '--seed', '3'], 600_000);
@@ -119,12 +124,16 @@ for (const site of SITES) {
       pipeline: string;
       command: string;
       seed: number;
+      codeCommit?: string;
       trainingData: { simulated: boolean; cases: number };
     };
     assert.equal(description.pipeline, site);
     assert.match(description.command, new RegExp(`^openbmd train ${site} `));
     assert.equal(description.seed, 3);
     assert.equal(description.trainingData.simulated, true);
+    await t.test('model.json names the code commit that wrote it', { skip: notInCheckout }, () => {
+      assert.match(description.codeCommit ?? '(none)', /^[0-9a-f]{40}(-dirty)?$/);
+    });
     const inspected = runCli(['inspect-model', model, '--pipeline', site, '--json'], 120_000);
     assert.equal(inspected.status, 0, inspected.stderr);
     // A cohort with one row whose image is not DICOM: reported with its line, the others predicted.

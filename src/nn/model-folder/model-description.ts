@@ -43,6 +43,8 @@ export const modelDescriptionSchema = z.object({
   version: z.string(),
   createdAt: z.string(),
   command: z.string(),
+  /** The git commit of the code that wrote it ("-dirty" when it had uncommitted changes); absent outside a checkout. */
+  codeCommit: z.string().optional(),
   seed: z.number().int().optional(),
   networks: z.record(z.string().regex(NETWORK_NAME), networkEntrySchema),
   /** Fitted non-network parameters (calibration coefficients, thresholds). */

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { z } from 'zod';
+import { codeCommit } from '../../core/code-commit.js';
 import { OpenBmdError } from '../../core/errors.js';
 import { readValidatedJson } from '../../core/read-validated-json.js';
 import type { NetworkSpec } from '../architectures/network-spec.js';
@@ -21,7 +22,12 @@ export interface NetworkToSave {
   preprocessing: Record<string, unknown>;
 }
 
-export type ModelFolderContents = Omit<ModelDescription, 'format' | 'formatVersion' | 'version' | 'createdAt' | 'networks'>;
+export type ModelFolderContents = Omit<ModelDescription, 'format' | 'formatVersion' | 'version' | 'createdAt' | 'codeCommit' | 'networks'>;
+
+function codeCommitField(): { codeCommit?: string } {
+  const commit = codeCommit();
+  return commit === undefined ? {} : { codeCommit: commit };
+}
 
 const networkDir = (dir: string, name: string): string => join(dir, 'networks', name);
 
@@ -47,6 +53,7 @@ export async function saveModelFolder(tf: Tf, dir: string, contents: ModelFolder
     formatVersion: 1,
     version: OPENBMD_VERSION,
     createdAt: new Date().toISOString(),
+    ...codeCommitField(),
     ...contents,
     networks: entries,
   };
