@@ -48,13 +48,9 @@ export function refusingFlags(flags: readonly string[]): string[] {
 /** Analyses one CT series with a loaded model: levels, segmentation, calibrations, per-level and reported vBMD, ACR category. */
 export function analyzeCtSpine(
   tf: typeof tfTypes,
-  model: CtSpineModel,
-  catalog: MaterialCatalog,
-  series: CtSpineSeries,
-  phantom: CtRodPhantom | undefined,
-  who: Person,
-  knowledge: ClinicalKnowledge,
+  o: { model: CtSpineModel; catalog: MaterialCatalog; series: CtSpineSeries; phantom: CtRodPhantom | undefined; who: Person; knowledge: ClinicalKnowledge },
 ): CtSpineAnalysis {
+  const { model, catalog, series, phantom, who, knowledge } = o;
   const measurement = measureCtSpine(tf, model.networks, catalog, series.volume, { kVp: series.info.kvp, phantom });
   const reported = reportedLevels(measurement.levels);
   const fatEquivalent = measurement.phantomless.ok ? measurement.phantomless.calibration.fatMineralEquivalentMgPerCm3 : null;

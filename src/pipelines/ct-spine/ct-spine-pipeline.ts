@@ -154,7 +154,7 @@ export const ctSpinePipeline = definePipeline({
   },
 
   analyze: (tf, model: CtSpineModel, study: CtSpineStudy, { person, knowledge }) =>
-    analyzeCtSpine(tf, model, loadMaterialCatalog(), study.series, study.rods, person, knowledge),
+    analyzeCtSpine(tf, { model, catalog: loadMaterialCatalog(), series: study.series, phantom: study.rods, who: person, knowledge }),
 
   summarize: (a: CtSpineAnalysis) => ({
     measurements: [

@@ -72,12 +72,9 @@ export function forearmImage(dicom: DicomImage): Image2D {
 /** The networks' stages and the measurement on one radiograph, with every QC flag they raise (one place for the flags). */
 export function locateAndMeasure(
   tf: typeof tfTypes,
-  networks: ForearmNetworks,
-  image: Image2D,
-  phantom: StepWedgePhantom,
-  backgroundRemoval: boolean,
-  file: string,
+  o: { networks: ForearmNetworks; image: Image2D; phantom: StepWedgePhantom; backgroundRemoval: boolean; file: string },
 ): { location: ForearmLocation; measurement: ForearmMeasurement; flags: ForearmQcFlag[] } {
+  const { networks, image, phantom, backgroundRemoval, file } = o;
   const location = locateForearm(tf, networks, image, backgroundRemoval);
   const [columns, rows] = image.size;
   const measurement = measureForearm(image, phantom, location.keyPoints, foregroundFromLabels(location.labels, columns, rows), file);
@@ -93,15 +90,10 @@ export function locateAndMeasure(
  */
 export function analyzeForearm(
   tf: typeof tfTypes,
-  model: ForearmModel,
-  image: Image2D,
-  phantom: StepWedgePhantom,
-  file: string,
-  detector: string,
-  person: Person,
-  knowledge: ClinicalKnowledge,
+  o: { model: ForearmModel; image: Image2D; phantom: StepWedgePhantom; file: string; detector: string; person: Person; knowledge: ClinicalKnowledge },
 ): ForearmAnalysis {
-  const { location, measurement, flags } = locateAndMeasure(tf, model.networks, image, phantom, model.backgroundRemoval, file);
+  const { model, image, phantom, file, detector, person, knowledge } = o;
+  const { location, measurement, flags } = locateAndMeasure(tf, { networks: model.networks, image, phantom, backgroundRemoval: model.backgroundRemoval, file });
   const input = { ...measurement.rois, detector };
   const usable = Number.isFinite(input.radiusThicknessMm) && Number.isFinite(input.softTissueThicknessMm) && Number.isFinite(input.softTissueUnderRadiusMm);
   const applied = model.equation === undefined || !usable ? undefined : applyAbmdEquationSet(model.equation, input);

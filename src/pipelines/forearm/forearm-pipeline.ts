@@ -134,7 +134,7 @@ export const forearmPipeline = definePipeline({
   },
 
   analyze: (tf, model: ForearmModel, study: ForearmStudy, { person, knowledge }) =>
-    analyzeForearm(tf, model, study.image, study.wedge, study.inputs[0]!, study.detector, person, knowledge),
+    analyzeForearm(tf, { model, image: study.image, phantom: study.wedge, file: study.inputs[0]!, detector: study.detector, person, knowledge }),
 
   summarize: (a: ForearmAnalysis) => ({
     measurements: [

@@ -56,7 +56,7 @@ export async function measureForearmCase(
   const image = forearmImage(dicom);
   const phantom = readStepWedgePhantom(c.phantom);
   const [columns, rows] = image.size;
-  const { location, measurement: m, flags } = locateAndMeasure(tf, networks, image, phantom, backgroundRemoval, c.image);
+  const { location, measurement: m, flags } = locateAndMeasure(tf, { networks, image, phantom, backgroundRemoval, file: c.image });
   const result: ForearmCaseMeasurement = {
     caseId: c.caseId,
     patientId: c.patientId,
