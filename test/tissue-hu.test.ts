@@ -1,0 +1,131 @@
+// The simulator's tissue HU beside a real CT's (issue 19 asks for the table): fat and soft-tissue
+// peaks, and the trabecular core and cortical shell of L1-L3, measured the same way on the real CT
+// of ../shared/realdata (its TotalSegmentator vertebra masks) and on SIMULATED series (the
+// simulator's vertebra masks). A measurement of the simulator against reality: nothing is fitted.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Volume3D } from '../src/core/volume3d.js';
+import { readNifti } from '../src/io/nifti.js';
+import { canonicalVolume, readCtSpineNifti, readCtSpineSeries } from '../src/pipelines/ct-spine/ct-spine-series.js';
+import { runCli } from './helpers/cli.js';
+import { announceSkip } from './helpers/reference-tools.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+const REAL = fileURLToPath(new URL('../../../shared/realdata/totalseg-example-ct/', import.meta.url));
+const skip = announceSkip(existsSync(join(REAL, 'example_ct.nii.gz')) ? undefined : `SKIPPED: ${REAL} not found (the real CT of ../shared/realdata)`);
+
+interface TissueHu {
+  fatHu: number;
+  softTissueHu: number;
+  trabecularHu: number;
+  corticalP95Hu: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Box erosion of a mask by radiusMm along each axis (separable minimum filters). */
+function erode(mask: Uint8Array, v: Volume3D, radiusMm: number): Uint8Array {
+  const [nx, ny, nz] = v.size;
+  const strides = [1, nx, nx * ny];
+  let current = mask;
+  for (let axis = 0; axis < 3; axis++) {
+    const r = Math.max(1, Math.round(radiusMm / v.spacingMm[axis]!));
+    const n = v.size[axis]!;
+    const next = new Uint8Array(current.length);
+    for (let p = 0; p < current.length; p++) {
+      if (current[p] === 0) continue;
+      const index = Math.floor(p / strides[axis]!) % n;
+      let keep = index - r >= 0 && index + r < n;
+      for (let d = -r; keep && d <= r; d++) if (current[p + d * strides[axis]!] === 0) keep = false;
+      next[p] = keep ? 1 : 0;
+    }
+    current = next;
+  }
+  void nz;
+  return current;
+}
+
+/** Tissue HU of a canonical CT volume, with a mask marking L1-L3 (whole vertebrae). */
+function tissueHu(ct: Volume3D, vertebrae: Uint8Array): TissueHu {
+  const [nx, ny, nz] = ct.size;
+  const fat: number[] = [];
+  const soft: number[] = [];
+  // 5x5 in-plane means, as the phantomless calibration reads fat: single voxels are too noisy.
+  for (let k = 0; k < nz; k += 2) {
+    for (let j = 2; j < ny - 2; j += 2) {
+      for (let i = 2; i < nx - 2; i += 2) {
+        let sum = 0;
+        for (let dj = -2; dj <= 2; dj++) for (let di = -2; di <= 2; di++) sum += Number(ct.data[i + di + nx * (j + dj + ny * k)]);
+        const m = sum / 25;
+        if (m >= -150 && m <= -50) fat.push(m);
+        else if (m >= 0 && m <= 100) soft.push(m);
+      }
+    }
+  }
+  const core = erode(vertebrae, ct, 6);
+  const trabecular: number[] = [];
+  const shell: number[] = [];
+  for (let p = 0; p < vertebrae.length; p++) {
+    if (vertebrae[p] === 0) continue;
+    (core[p] === 1 ? trabecular : shell).push(Number(ct.data[p]));
+  }
+  const fatPeak = median(fat);
+  const nearFat = fat.filter((v) => Math.abs(v - fatPeak) <= 25);
+  shell.sort((a, b) => a - b);
+  return {
+    fatHu: nearFat.reduce((a, b) => a + b, 0) / nearFat.length,
+    softTissueHu: median(soft),
+    trabecularHu: median(trabecular),
+    corticalP95Hu: shell[Math.floor(shell.length * 0.95)]!,
+  };
+}
+
+function format(name: string, t: TissueHu): string {
+  return `| ${name} | ${t.fatHu.toFixed(0)} | ${t.softTissueHu.toFixed(0)} | ${t.trabecularHu.toFixed(0)} | ${t.corticalP95Hu.toFixed(0)} |`;
+}
+
+test('tissue HU: the real CT beside SIMULATED series (fat, soft tissue, L1-L3 trabecular core and cortical shell)', { skip, timeout: 600_000 }, async () => {
+  const ctFile = join(REAL, 'example_ct.nii.gz');
+  const real = (await readCtSpineNifti(ctFile)).volume;
+  const masks = await Promise.all(
+    ['L1', 'L2', 'L3'].map(async (level) => {
+      const file = join(REAL, 'reference-masks', `vertebrae_${level}.nii.gz`);
+      return canonicalVolume(await readNifti(file), file);
+    }),
+  );
+  const realMask = Uint8Array.from({ length: real.data.length }, (_, p) => (masks.some((m) => Number(m.data[p]) >= 0.5) ? 1 : 0));
+  const rows = [format('real CT (TotalSegmentator example, Siemens 120 kVp, 3 mm)', tissueHu(real, realMask))];
+  const realHu = tissueHu(real, realMask);
+
+  const dir = tempDir('tissue-hu-');
+  const sim = runCli(
+    ['simulate', 'ct-spine', '--n', '3', '--out', dir, '--seed', '73', '--ct-slices', '100', '--slice-mm', '2.5', '--rod-share', '0', '--fracture-share', '0'],
+    300_000,
+  );
+  assert.equal(sim.status, 0, sim.stderr);
+  const simulated: TissueHu[] = [];
+  for (const id of ['ct-spine-0001', 'ct-spine-0002', 'ct-spine-0003']) {
+    const series = await readCtSpineSeries(join(dir, 'images', id));
+    const labelsFile = join(dir, 'masks', `${id}-vertebrae.nii.gz`);
+    const labels = canonicalVolume(await readNifti(labelsFile), labelsFile);
+    // VerSe codes: L1 20, L2 21, L3 22.
+    const mask = Uint8Array.from({ length: labels.data.length }, (_, p) => (Number(labels.data[p]) >= 20 && Number(labels.data[p]) <= 22 ? 1 : 0));
+    const t = tissueHu(series.volume, mask);
+    simulated.push(t);
+    rows.push(format(`SIMULATED ${id} (seed 73)`, t));
+  }
+  console.log(['| CT | fat HU | soft tissue HU | L1-L3 trabecular core HU | L1-L3 cortical shell P95 HU |', '|---|---|---|---|---|', ...rows].join('\n'));
+  // Physical ranges for an adult abdomen at 100-140 kVp: a CT outside them is not read as openbmd expects.
+  for (const t of [realHu, ...simulated]) {
+    assert.ok(t.fatHu > -140 && t.fatHu < -60, `fat ${t.fatHu}`);
+    assert.ok(t.softTissueHu > 10 && t.softTissueHu < 80, `soft tissue ${t.softTissueHu}`);
+    assert.ok(t.trabecularHu > 30 && t.trabecularHu < 400, `trabecular ${t.trabecularHu}`);
+    assert.ok(t.corticalP95Hu > 250, `cortical ${t.corticalP95Hu}`);
+  }
+});
