@@ -5,6 +5,8 @@ import { packageRoot } from '../../core/package-paths.js';
 import type { ModelDescription } from '../../nn/model-folder/model-description.js';
 import { loadModelFolder, readModelParts } from '../../nn/model-folder/model-folder.js';
 import { cohortRecordSchema } from '../../nn/model-folder/model-description.js';
+import type { MaterialCatalog } from '../../physics/material-catalog.js';
+import { loadMaterialCatalog } from '../../physics/material-catalog.js';
 import { CORONAL_WINDOW, CT_SPINE_NETWORK_NAMES, SAGITTAL_WINDOW, SEGMENTATION_CROP, SEGMENTATION_WINDOWS_HU } from './ct-spine-networks.js';
 import type { VbmdMethod } from './measure-ct-spine.js';
 import type { CtSpineNetworks } from './train-ct-spine-networks.js';
@@ -72,6 +74,8 @@ export interface CtSpineModel {
   description: ModelDescription;
   parameters: z.infer<typeof ctSpineParametersSchema>;
   metrics: z.infer<typeof ctSpineMetricsSchema>;
+  /** The attenuation tables the phantomless calibration reads (NIST, data/physics), loaded with the model so analyze does no file I/O. */
+  catalog: MaterialCatalog;
   networks: CtSpineNetworks;
   recalibration: Record<VbmdMethod, Recalibration | null>;
   /** The scanners (manufacturer / model at kVp) of the cohort the recalibration was fitted on; undefined in older models. */
@@ -102,6 +106,7 @@ export async function loadCtSpineModel(tf: typeof tfTypes, dir: string): Promise
     description,
     parameters,
     metrics,
+    catalog: loadMaterialCatalog(),
     networks: {
       coronal: networks[CT_SPINE_NETWORK_NAMES.coronal]!,
       sagittal: networks[CT_SPINE_NETWORK_NAMES.sagittal]!,

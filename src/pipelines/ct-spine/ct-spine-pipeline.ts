@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { OpenBmdError } from '../../core/errors.js';
 import type { CtRodPhantom } from '../../calibration/ct-rods/ct-rod-phantom.js';
 import { readCtRodPhantom } from '../../calibration/ct-rods/ct-rod-phantom.js';
-import { loadMaterialCatalog } from '../../physics/material-catalog.js';
 import type { Explanation } from '../../report/analysis-explanation.js';
 import type { StudyBase, TrainOutcome } from '../pipeline.js';
 import { definePipeline } from '../pipeline.js';
@@ -154,7 +153,7 @@ export const ctSpinePipeline = definePipeline({
   },
 
   analyze: (tf, model: CtSpineModel, study: CtSpineStudy, { person, knowledge }) =>
-    analyzeCtSpine(tf, { model, catalog: loadMaterialCatalog(), series: study.series, phantom: study.rods, who: person, knowledge }),
+    analyzeCtSpine(tf, { model, catalog: model.catalog, series: study.series, phantom: study.rods, who: person, knowledge }),
 
   summarize: (a: CtSpineAnalysis) => ({
     measurements: [
