@@ -21,7 +21,7 @@ export interface PredictChunkArgs {
 }
 
 /** The model a worker process loaded, kept for its next chunk. */
-let loaded: { key: string; predict: (cases: PredictCase[]) => Promise<PredictionRowBase[]> } | undefined;
+let loaded: { key: string; predict: (cases: PredictCase[]) => Promise<PredictionRowBase[]>; dispose: () => void } | undefined;
 
 /**
  * Task function (runs in a worker process): each case through the same per-case function as
@@ -31,12 +31,16 @@ let loaded: { key: string; predict: (cases: PredictCase[]) => Promise<Prediction
 export async function predictChunk(args: PredictChunkArgs): Promise<PredictionRowBase[]> {
   const key = `${args.site}:${args.modelDir}`;
   if (loaded?.key !== key) {
+    // A long-lived worker (the service's) may switch models: the old one's weights are freed first.
+    loaded?.dispose();
+    loaded = undefined;
     const tf = await nnBackend('wasm');
     const knowledge = loadClinicalKnowledge();
     loaded = await withPipeline(args.site, async (pipeline) => {
       const model = await pipeline.loadModel(tf, args.modelDir);
       return {
         key,
+        dispose: () => pipeline.disposeModel(model),
         predict: async (cases: PredictCase[]) => {
           const rows: PredictionRowBase[] = [];
           for (const c of cases) {
