@@ -322,13 +322,7 @@ function startupBench(): Record<string, unknown> {
   return figures;
 }
 
-if (onlyStartup) {
-  const previous = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>) : {};
-  writeFileSync(resultsPath, `${JSON.stringify({ ...previous, startupMeasuredAt: new Date().toISOString(), startup: startupBench() }, null, 2)}\n`);
-  process.exit(0);
-}
-
-if (onlyNn || onlyWedge || onlyForearm || onlyCtSpine) {
+if (onlyNn || onlyWedge || onlyForearm || onlyCtSpine || onlyStartup) {
   const previous = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>) : {};
   const update = onlyNn
     ? { nnMeasuredAt: new Date().toISOString(), nn: nnBench() }
@@ -336,7 +330,9 @@ if (onlyNn || onlyWedge || onlyForearm || onlyCtSpine) {
       ? { wedgeMeasuredAt: new Date().toISOString(), wedgeSearch: await wedgeBench() }
       : onlyForearm
         ? { forearmMeasuredAt: new Date().toISOString(), forearm: forearmBench() }
-        : { ctSpineMeasuredAt: new Date().toISOString(), ctSpine: ctSpineBench() };
+        : onlyCtSpine
+          ? { ctSpineMeasuredAt: new Date().toISOString(), ctSpine: ctSpineBench() }
+          : { startupMeasuredAt: new Date().toISOString(), startup: startupBench() };
   writeFileSync(resultsPath, `${JSON.stringify({ ...previous, ...update }, null, 2)}\n`);
   process.exit(0);
 }

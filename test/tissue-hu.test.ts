@@ -31,7 +31,7 @@ function median(values: number[]): number {
 
 /** Box erosion of a mask by radiusMm along each axis (separable minimum filters). */
 function erode(mask: Uint8Array, v: Volume3D, radiusMm: number): Uint8Array {
-  const [nx, ny, nz] = v.size;
+  const [nx, ny] = v.size;
   const strides = [1, nx, nx * ny];
   let current = mask;
   for (let axis = 0; axis < 3; axis++) {
@@ -47,7 +47,6 @@ function erode(mask: Uint8Array, v: Volume3D, radiusMm: number): Uint8Array {
     }
     current = next;
   }
-  void nz;
   return current;
 }
 

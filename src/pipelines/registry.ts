@@ -24,25 +24,5 @@ export function withPipeline<R>(site: Site, visit: PipelineVisitor<R>): R {
   }
 }
 
-/** What is the same for every pipeline, without its types: for listing and for choosing one. */
-export function pipelineInfo(site: Site): {
-  site: Site;
-  title: string;
-  method: string;
-  inputDescription: string;
-  measurementColumns: readonly string[];
-  refusingFlags: readonly string[];
-} {
-  const p = PIPELINES[site];
-  return {
-    site: p.site,
-    title: p.title,
-    method: p.method,
-    inputDescription: p.inputDescription,
-    measurementColumns: p.measurementColumns,
-    refusingFlags: p.refusingFlags,
-  };
-}
-
 export { SITES, isSite };
 export type { Site };

@@ -56,24 +56,9 @@ export async function readCtSpineSeries(folder: string): Promise<CtSpineSeries> 
     );
   }
   const d = series.volume.direction;
-  const normalZ = Math.abs(d[8]);
-  const deviationDeg = (Math.acos(Math.min(1, normalZ)) * 180) / Math.PI;
-  if (deviationDeg > MAX_AXIAL_DEVIATION_DEG) {
-    throw new OpenBmdError(
-      'UNSUPPORTED',
-      `the series is not axial: its slices lie ${deviationDeg.toFixed(0)} degrees off the axial plane (reformat or choose the axial series)`,
-      { file: folder },
-    );
-  }
+  refuseNonAxial(d, folder, 'the series');
   const volume = canonicalVolume(series.volume, folder);
-  const coverageMm = volume.size[2] * volume.spacingMm[2];
-  if (coverageMm < MIN_COVERAGE_MM || volume.size[2] < MIN_SLICES) {
-    throw new OpenBmdError(
-      'UNSUPPORTED',
-      `the series is too short: ${volume.size[2]} slices over ${coverageMm.toFixed(0)} mm; at least ${MIN_SLICES} slices over ${MIN_COVERAGE_MM} mm are needed to hold two vertebrae`,
-      { file: folder },
-    );
-  }
+  const coverageMm = coverageOf(volume, folder, 'the series');
   const qcFlags: string[] = [];
   const agent = series.slices.find((s) => s.contrastBolusAgent !== undefined && s.contrastBolusAgent.trim() !== '')?.contrastBolusAgent?.trim();
   if (agent !== undefined) qcFlags.push('contrast-enhanced');
@@ -100,6 +85,33 @@ export async function readCtSpineSeries(folder: string): Promise<CtSpineSeries> 
   };
 }
 
+/** Refuses slices leaning more than MAX_AXIAL_DEVIATION_DEG from axial (the direction's third column is the slice normal). */
+function refuseNonAxial(direction: Volume3D['direction'], file: string, what: string): void {
+  const deviationDeg = (Math.acos(Math.min(1, Math.abs(direction[8]))) * 180) / Math.PI;
+  if (deviationDeg > MAX_AXIAL_DEVIATION_DEG) {
+    throw new OpenBmdError(
+      'UNSUPPORTED',
+      `${what} is not axial: its slices lie ${deviationDeg.toFixed(0)} degrees off the axial plane (reformat or choose the axial series)`,
+      {
+        file,
+      },
+    );
+  }
+}
+
+/** The craniocaudal coverage of a canonical volume, mm; too short to hold two vertebrae is refused. */
+function coverageOf(volume: Volume3D, file: string, what: string): number {
+  const coverageMm = volume.size[2] * volume.spacingMm[2];
+  if (coverageMm < MIN_COVERAGE_MM || volume.size[2] < MIN_SLICES) {
+    throw new OpenBmdError(
+      'UNSUPPORTED',
+      `${what} is too short: ${volume.size[2]} slices over ${coverageMm.toFixed(0)} mm; at least ${MIN_SLICES} slices over ${MIN_COVERAGE_MM} mm are needed to hold two vertebrae`,
+      { file },
+    );
+  }
+  return coverageMm;
+}
+
 /** The HU a CT volume's air and dense bone or metal reach: a NIfTI outside them is not a CT in HU (a mask, a normalised image). */
 const MAX_AIR_HU = -850;
 const MIN_BONE_HU = 300;
@@ -113,10 +125,7 @@ export async function readCtSpineNifti(file: string): Promise<CtSpineSeries> {
   const raw = await readNifti(file, { unit: 'HU' });
   if (raw.size[2] < 2)
     throw new OpenBmdError('UNSUPPORTED', `is a 2-D image (${raw.size[0]} x ${raw.size[1]}); the spine pipeline reads a CT volume`, { file });
-  const d = raw.direction;
-  const deviationDeg = (Math.acos(Math.min(1, Math.abs(d[8]))) * 180) / Math.PI;
-  if (deviationDeg > MAX_AXIAL_DEVIATION_DEG)
-    throw new OpenBmdError('UNSUPPORTED', `is not axial: its slices lie ${deviationDeg.toFixed(0)} degrees off the axial plane`, { file });
+  refuseNonAxial(raw.direction, file, 'the volume');
   let min = Infinity;
   let max = -Infinity;
   for (let p = 0; p < raw.data.length; p++) {
@@ -132,14 +141,7 @@ export async function readCtSpineNifti(file: string): Promise<CtSpineSeries> {
     );
   }
   const volume = canonicalVolume(raw, file);
-  const coverageMm = volume.size[2] * volume.spacingMm[2];
-  if (coverageMm < MIN_COVERAGE_MM || volume.size[2] < MIN_SLICES) {
-    throw new OpenBmdError(
-      'UNSUPPORTED',
-      `is too short: ${volume.size[2]} slices over ${coverageMm.toFixed(0)} mm; at least ${MIN_SLICES} slices over ${MIN_COVERAGE_MM} mm are needed to hold two vertebrae`,
-      { file },
-    );
-  }
+  const coverageMm = coverageOf(volume, file, 'the volume');
   return {
     volume,
     qcFlags: ['no-dicom-metadata'],
