@@ -109,7 +109,9 @@ export function ctSpineSummaryLines(a: CtSpineAnalysis): string[] {
   }
   for (const l of a.measurement.levels) {
     const v = a.levelVbmd[l.level];
-    const parts = [l.located.found ? `found (confidence ${l.located.confidence.toFixed(2)})` : 'not found'];
+    const parts = [
+      l.located.foundByAnatomy ? 'found by the anatomical count' : l.located.found ? `found (confidence ${l.located.confidence.toFixed(2)})` : 'not found',
+    ];
     if (l.notMeasurable !== null && l.located.found) parts.push(l.notMeasurable);
     if (v.rods !== null) parts.push(`rods ${v.rods.toFixed(1)}`);
     if (v.phantomless !== null) parts.push(`phantomless ${v.phantomless.toFixed(1)}`);
@@ -117,6 +119,9 @@ export function ctSpineSummaryLines(a: CtSpineAnalysis): string[] {
     if (l.cancellousMm3 > 0) parts.push(`${(l.cancellousMm3 / 1000).toFixed(1)} cm3 segmented`);
     lines.push(`${l.level}: ${parts.join(', ')}`);
   }
+  lines.push(
+    `Levels: ${a.measurement.anatomy.summary}${a.measurement.anatomy.disagreement === null ? '' : `; disagrees: ${a.measurement.anatomy.disagreement}`}`,
+  );
   const rods = a.measurement.rods;
   if (rods !== null)
     lines.push(

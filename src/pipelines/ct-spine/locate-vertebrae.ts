@@ -20,6 +20,8 @@ export interface LocatedLevel {
   sagittalPoint: [number, number] | null;
   /** Found from a weak peak where its two neighbours put it (levelsFoundBySpacing), not on its own. */
   foundBySpacing: boolean;
+  /** Taken from the anatomical count (countVertebrae) because the network found too few levels. */
+  foundByAnatomy: boolean;
 }
 
 export interface VertebraLocalisation {
@@ -104,7 +106,17 @@ export function locateVertebrae(
 
   const located: LocatedLevel[] = TARGET_LEVELS.map((level, l) => {
     const b = best[l]!;
-    if (!found[l]) return { level, found: false, confidence: b.confidence, centreMm: null, coronalPoint: null, sagittalPoint: null, foundBySpacing: false };
+    if (!found[l])
+      return {
+        level,
+        found: false,
+        confidence: b.confidence,
+        centreMm: null,
+        coronalPoint: null,
+        sagittalPoint: null,
+        foundBySpacing: false,
+        foundByAnatomy: false,
+      };
     const z = zOf(b.point[1]);
     const sagittalPoint = bodyAtHeight(sagittalMaps, sagittalWindows, sw.columns, sw.rows, (sagittal.topZMm - z) / PROJECTION_PIXEL_MM);
     const y = sagittal.firstColumnMm + sagittalPoint[0] * PROJECTION_PIXEL_MM;
@@ -116,6 +128,7 @@ export function locateVertebrae(
       coronalPoint: b.point,
       sagittalPoint,
       foundBySpacing: bySpacing[l]!,
+      foundByAnatomy: false,
     };
   });
   return { levels: located, coronal, sagittal, midlineMm, orderProblem: levelOrderProblem(located) };

@@ -12,6 +12,9 @@ import type { EllipticalRoi } from './elliptical-roi.js';
 import { ellipticalRoi } from './elliptical-roi.js';
 import type { LocatedLevel, VertebraLocalisation } from './locate-vertebrae.js';
 import { locateVertebrae } from './locate-vertebrae.js';
+import type { AnatomicalCrossCheck } from './anatomical-cross-check.js';
+import { crossCheckLevels } from './anatomical-cross-check.js';
+import { countVertebrae } from './count-vertebrae.js';
 import type { CancellousSegmentation, VoxelRegion } from './segment-cancellous.js';
 import { regionMean, segmentCancellous } from './segment-cancellous.js';
 import { applyVbmdRegression } from './vbmd-regression.js';
@@ -46,6 +49,8 @@ export interface LevelMeasurement {
 
 export interface CtSpineMeasurement {
   localisation: VertebraLocalisation;
+  /** The model-free count of the vertebrae beside the network: agreement, or the fallback. */
+  anatomy: Omit<AnatomicalCrossCheck, 'localisation'>;
   levels: LevelMeasurement[];
   rods: { ok: true; calibration: RodCalibration } | { ok: false; problem: string } | null;
   phantomless: { ok: true; calibration: InternalCalibration } | { ok: false; problem: string };
@@ -73,7 +78,8 @@ function regionHeightMm(volume: Volume3D, region: VoxelRegion): number {
 }
 
 /**
- * Locates T12-L2, segments each level's cancellous bone (network) and places the elliptical ROI
+ * Locates T12-L2 (the network, cross-checked by the anatomical count, which stands in when the
+ * network finds fewer than two levels), segments each level's cancellous bone (network) and places the elliptical ROI
  * (model-free), measures mean HU, and calibrates: rods when a phantom is described, and the
  * phantomless air/fat calibration always (it is the fallback, and a check on the rods); with the
  * regression network, the DenseNet's vBMD of each level on the phantomless-calibrated crop.
@@ -85,7 +91,8 @@ export function measureCtSpine(
   volume: Volume3D,
   o: { kVp: number | undefined; phantom: CtRodPhantom | undefined },
 ): CtSpineMeasurement {
-  const localisation = locateVertebrae(tf, networks, volume);
+  const checked = crossCheckLevels(locateVertebrae(tf, networks, volume), countVertebrae(volume));
+  const { localisation, ...anatomy } = checked;
   const found = localisation.levels.filter((l) => l.centreMm !== null);
   const segmentations = segmentCancellous(
     tf,
@@ -157,7 +164,7 @@ export function measureCtSpine(
         l.regressionInput = vbmdRegressionInput(l.segmentation.hu, l.segmentation.probability, (hu) => internalCalibrationMgPerCm3(calibration, hu));
     if (networks.regression !== undefined) applyVbmdRegression(tf, networks.regression, levels);
   }
-  return { localisation, levels, rods, phantomless };
+  return { localisation, anatomy, levels, rods, phantomless };
 }
 
 /** Per-level vBMD by a calibration method, before the model's recalibration to the reference QCT (mg/cm3). */

@@ -38,9 +38,17 @@ export async function simulateCtSpineCase(
   const spanTop = top.centerMm[2] + top.halfHeightMm;
   const spanBottom = bottom.centerMm[2] - bottom.halfHeightMm;
   const coverage = options.slices * options.sliceThicknessMm;
-  // Where the slab starts is random, so the first level in the field is not always the same.
+  // Where the slab starts is random, so the first level in the field is not always the same. Half
+  // the series are abdomen-pelvis fields that start 20-60 mm below the top of the sacrum (when the
+  // slab still reaches T11), the others thoracolumbar fields that start anywhere below L3.
   const slack = Math.max(0, coverage - (spanTop - spanBottom) - 10);
-  const zStart = spanBottom - 5 - Math.min(slack, coverage) * random.nextFloat() + (slack > 0 ? 0 : (coverage - (spanTop - spanBottom)) / 2);
+  const draw = random.nextFloat();
+  const pelvicStart = spine.sacrumTopMm[2] - 20 - 40 * (2 * draw - 1);
+  const fieldOfView: 'abdomen-pelvis' | 'thoracolumbar' = draw >= 0.5 && pelvicStart + coverage >= spanTop + 5 ? 'abdomen-pelvis' : 'thoracolumbar';
+  const zStart =
+    fieldOfView === 'abdomen-pelvis'
+      ? pelvicStart
+      : spanBottom - 5 - Math.min(slack, coverage) * ((2 * draw) % 1) + (slack > 0 ? 0 : (coverage - (spanTop - spanBottom)) / 2);
   const zRange: [number, number] = [zStart, zStart + coverage];
   const withRods = random.nextFloat() < options.rodShare;
   const anatomy = buildTorsoAnatomy(person, spine, zRange, withRods ? { rodPhantom: options.rods } : {}, random);
@@ -158,6 +166,7 @@ export async function simulateCtSpineCase(
     pixelSpacingMm: pixelMm,
     sliceThicknessMm: options.sliceThicknessMm,
     zRangeMm: zRange,
+    fieldOfView,
     body: anatomy.body,
     rodPhantom: withRods ? { ...options.rods, rods: anatomy.rods } : null,
     aorticCalcifications: anatomy.aorticCalcifications,

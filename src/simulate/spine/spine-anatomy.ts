@@ -128,7 +128,21 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
     sacrum,
     PRIORITY.marrow,
   );
+  addSacralAlae(builder, s, a, sacrumCortex, sacrum);
   return { vertebraCode, bodyCode, cancellousCode, cancellousHaMgPerCm3: cancellousHa, boneRegions, discRegion: disc };
+}
+
+/**
+ * The alae either side of S1: the sacral base is 100-120 mm wide from ala to ala against a 45-50 mm
+ * S1 body (Gray's Anatomy, 41st ed., 2016, ch. 72; Zindrick et al., Spine 1987;12:160-6 measured
+ * S1 body widths of 46-52 mm). Each ala is an ellipsoid reaching 56 mm from the midline.
+ */
+function addSacralAlae(builder: PhantomBuilder, top: Point3, axis: Vector3, cortex: number, marrow: number): void {
+  for (const side of [-1, 1]) {
+    const centre: Point3 = [top[0] + side * 34 - 16 * axis[0], top[1] + 6 - 16 * axis[1], top[2] - 16 * axis[2]];
+    builder.ellipsoid(centre, [22, 19, 17], cortex, PRIORITY.cortex, axis);
+    builder.ellipsoid(centre, [20.5, 17.5, 15.5], marrow, PRIORITY.marrow, axis);
+  }
 }
 
 /** A point given in the body's local frame (x left, y posterior, z along the axis), mm. */

@@ -1,0 +1,113 @@
+// The model-free vertebra count on a closed-form spine (boxes of known position, discs, a sacrum
+// with alae), and its cross-check of the localisation network.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Volume3D } from '../src/core/volume3d.js';
+import { createVolume3D } from '../src/core/volume3d.js';
+import { crossCheckLevels } from '../src/pipelines/ct-spine/anatomical-cross-check.js';
+import { countVertebrae, splitDoubleGaps } from '../src/pipelines/ct-spine/count-vertebrae.js';
+import type { LocatedLevel, VertebraLocalisation } from '../src/pipelines/ct-spine/locate-vertebrae.js';
+
+const SPACING: [number, number, number] = [1.5, 1.5, 2];
+const SIZE: [number, number, number] = [200, 160, 150];
+/** Body centre of each vertebra (z, mm), L5 the lowest: 26 mm bodies, 9 mm discs. */
+const LEVELS = ['L5', 'L4', 'L3', 'L2', 'L1', 'T12', 'T11'] as const;
+const SACRUM_TOP_MM = 40;
+const PITCH_MM = 35;
+const centreZ = (index: number): number => SACRUM_TOP_MM + 9 + 13 + index * PITCH_MM;
+
+/** A trunk of soft tissue with a column of box vertebrae (cortex 600 HU, cancellous 150, discs 90, canal 10, laminae 500) and, optionally, a sacrum with alae. */
+function spineVolume(o: { sacrum: boolean }): Volume3D {
+  const [nx, ny, nz] = SIZE;
+  const data = new Float32Array(nx * ny * nz);
+  const cx = 150; // mm, spine centre x
+  const front = 120; // mm, bodies' anterior wall y
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const [x, y, z] = [i * SPACING[0], j * SPACING[1], k * SPACING[2]];
+        let hu = Math.hypot((x - cx) / 140, (y - 130) / 100) <= 1 ? 40 : -1000;
+        const inBody = Math.abs(x - cx) <= 22 && y >= front && y <= front + 32;
+        if (o.sacrum && z < SACRUM_TOP_MM && Math.abs(x - cx) <= 60 && y >= front && y <= front + 40) hu = 260;
+        if (z >= SACRUM_TOP_MM && inBody) {
+          const local = (z - SACRUM_TOP_MM) % PITCH_MM;
+          const level = Math.floor((z - SACRUM_TOP_MM) / PITCH_MM);
+          if (level < LEVELS.length) {
+            if (local < 9) hu = 90;
+            else {
+              const edge = Math.min(local - 9, PITCH_MM - local, x - (cx - 22), cx + 22 - x, y - front, front + 32 - y);
+              hu = edge < 2 ? 600 : 150;
+            }
+          }
+        }
+        if (z >= SACRUM_TOP_MM && Math.abs(x - cx) <= 10 && y > front + 32 && y <= front + 48) hu = 10;
+        if (z >= SACRUM_TOP_MM && Math.abs(x - cx) <= 18 && y > front + 48 && y <= front + 60) hu = 500;
+        data[i + nx * (j + ny * k)] = hu;
+      }
+  return createVolume3D({ data, size: SIZE, spacingMm: SPACING, unit: 'HU' });
+}
+
+test('the count names L5 up to T11 from the sacrum, each body centre within 3 mm of where it was built', () => {
+  const count = countVertebrae(spineVolume({ sacrum: true }));
+  assert.equal(count.problem, null);
+  assert.ok(Math.abs(count.sacrumTopMm! - (SACRUM_TOP_MM + 4)) <= 8, `lumbosacral disc at ${count.sacrumTopMm} mm`);
+  for (const [index, level] of LEVELS.slice(0, 6).entries()) {
+    const v = count.vertebrae.find((q) => q.level === level);
+    assert.ok(v !== undefined, `${level} not counted: ${count.vertebrae.map((q) => q.level).join(',')}`);
+    assert.ok(Math.abs(v.centreMm[2] - centreZ(index)) <= 3, `${level}: z ${v.centreMm[2].toFixed(1)} mm, built at ${centreZ(index)}`);
+    assert.ok(Math.abs(v.centreMm[0] - 150) <= 3, `${level}: x ${v.centreMm[0].toFixed(1)}`);
+    assert.ok(Math.abs(v.centreMm[1] - 136) <= 6, `${level}: y ${v.centreMm[1].toFixed(1)} (body 120-152 mm)`);
+  }
+});
+
+test('without a sacrum the discs are found but no level is named', () => {
+  const count = countVertebrae(spineVolume({ sacrum: false }));
+  assert.match(count.problem ?? '', /no sacrum/);
+  assert.ok(count.discsMm.length >= 5, `${count.discsMm.length} discs`);
+  assert.ok(count.vertebrae.every((v) => v.level === null));
+});
+
+test('a missed disc in a gap of two pitches is put back at its middle', () => {
+  const contrast = new Float64Array(200);
+  contrast[120] = 5;
+  assert.deepEqual(splitDoubleGaps([190, 155, 85, 50], contrast, 1), [190, 155, 120, 85, 50]);
+  // Gaps of one pitch, or more than 2.5, are left alone.
+  assert.deepEqual(splitDoubleGaps([190, 155, 120], contrast, 1), [190, 155, 120]);
+});
+
+function localisation(levels: Partial<Record<'T12' | 'L1' | 'L2', number>>): VertebraLocalisation {
+  const projection = { data: new Float32Array(1), columns: 1, rows: 1, firstColumnMm: 0, topZMm: 298 };
+  const located = (['T12', 'L1', 'L2'] as const).map((level): LocatedLevel => ({
+    level,
+    found: levels[level] !== undefined,
+    confidence: levels[level] === undefined ? 0.01 : 0.9,
+    centreMm: levels[level] === undefined ? null : [150, 136, levels[level]],
+    coronalPoint: null,
+    sagittalPoint: null,
+    foundBySpacing: false,
+    foundByAnatomy: false,
+  }));
+  return { levels: located, coronal: projection, sagittal: projection, midlineMm: 150, orderProblem: null };
+}
+
+test('cross-check: the count stands in when the network finds nothing, and flags a network level one vertebra off', () => {
+  const count = countVertebrae(spineVolume({ sacrum: true }));
+  const fallback = crossCheckLevels(localisation({}), count);
+  assert.equal(fallback.fromAnatomy, true);
+  for (const [level, index] of [
+    ['L2', 3],
+    ['L1', 4],
+    ['T12', 5],
+  ] as const) {
+    const l = fallback.localisation.levels.find((q) => q.level === level)!;
+    assert.ok(l.found && l.foundByAnatomy && Math.abs(l.centreMm![2] - centreZ(index)) <= 3, `${level}: ${JSON.stringify(l.centreMm)}`);
+  }
+  assert.equal(fallback.localisation.orderProblem, null);
+  const agreeing = crossCheckLevels(localisation({ T12: centreZ(5) + 4, L1: centreZ(4) - 3, L2: centreZ(3) }), count);
+  assert.equal(agreeing.fromAnatomy, false);
+  assert.equal(agreeing.disagreement, null);
+  // The network one level too high: every level disagrees, and nothing is replaced.
+  const shifted = crossCheckLevels(localisation({ T12: centreZ(6), L1: centreZ(5), L2: centreZ(4) }), count);
+  assert.equal(shifted.fromAnatomy, false);
+  assert.match(shifted.disagreement ?? '', /L1 lies 3\d mm above the L1 counted from the sacrum/);
+});
