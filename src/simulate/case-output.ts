@@ -1,4 +1,6 @@
 import { writeFile } from 'node:fs/promises';
+import type { DicomIdentity } from '../io/dicom/write/dicom-identity.js';
+import { dicomDate, dicomTime } from '../io/dicom/write/write-dicom-dataset.js';
 import type { SimulatedPerson } from './person.js';
 
 /** One simulated study: the cohort.csv row (DESIGN.md columns) and the files written for it. */
@@ -35,6 +37,19 @@ export function targetFacts(person: SimulatedPerson): Record<string, number> {
 /** The study date of a simulated case: fixed, so files are the same for the same seed. */
 export function simulatedStudyDate(caseIndex: number): Date {
   return new Date(Date.UTC(2024, 0, 1, 8, 0, 0) + caseIndex * 3_600_000);
+}
+
+/** The DICOM patient and study of a simulated case (the name says SIMULATED). */
+export function simulatedStudyIdentity(o: { person: SimulatedPerson; caseId: string; studyDate: Date; studyInstanceUid: string }): DicomIdentity {
+  return {
+    patientId: o.person.patientId,
+    patientName: `SIMULATED^${o.person.patientId}`,
+    patientSex: o.person.sex,
+    studyDate: dicomDate(o.studyDate),
+    studyTime: dicomTime(o.studyDate),
+    studyId: o.caseId.slice(-16),
+    studyInstanceUid: o.studyInstanceUid,
+  };
 }
 
 /** Writes a JSON file of the cohort (pretty, newline-terminated). */

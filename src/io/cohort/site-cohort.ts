@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { OpenBmdError } from '../../core/errors.js';
 import type { CsvRow } from '../csv-table.js';
 import { readCsvTable } from '../csv-table.js';
@@ -27,6 +27,21 @@ export interface SiteCohort<Case> {
   cases: Case[];
   /** Rows left out, each with its line and why. */
   skipped: { line: number; caseId: string; problem: string }[];
+}
+
+/** The cohort a model was trained on, as model.json's trainingData records it (absolute path, provenance, counts). */
+export function trainingCohortRecord(
+  cohort: SiteCohort<unknown>,
+  failedCases: number,
+): { cohort: string; simulated: boolean | null; cases: number; description: string; generator: string | null; failedCases: number } {
+  return {
+    cohort: resolve(cohort.file),
+    simulated: cohort.simulated,
+    cases: cohort.cases.length,
+    description: cohort.description,
+    generator: cohort.generator,
+    failedCases,
+  };
 }
 
 /** The checked start of a row: its id, line and image resolved against the manifest's folder. */

@@ -1,6 +1,6 @@
 import type { VertebraCount } from './count-vertebrae.js';
 import type { LocatedLevel, VertebraLocalisation } from './locate-vertebrae.js';
-import { levelOrderProblem } from './locate-vertebrae.js';
+import { levelNotFound, levelOrderProblem } from './locate-vertebrae.js';
 import { PROJECTION_PIXEL_MM } from './spine-projections.js';
 
 /** A network's level and the anatomical count's level of the same name further apart than this along z disagree, mm (about half a vertebra's pitch). */
@@ -49,7 +49,7 @@ export function crossCheckLevels(localisation: VertebraLocalisation, count: Vert
     return { localisation, disagreement: disagreements.length > 0 ? disagreements.join('; ') : null, fromAnatomy: false, summary };
   const levels: LocatedLevel[] = localisation.levels.map((l) => {
     const c = counted.get(l.level);
-    if (c === undefined) return { ...l, found: false, centreMm: null, coronalPoint: null, sagittalPoint: null, foundBySpacing: false, foundByAnatomy: false };
+    if (c === undefined) return levelNotFound(l.level, l.confidence);
     const row = (localisation.coronal.topZMm - c.centreMm[2]) / PROJECTION_PIXEL_MM;
     return {
       ...l,

@@ -13,8 +13,6 @@ import { vertebralBodyProfile } from './vertebral-body-profile.js';
 export interface CountedVertebra {
   /** Name counted from the sacrum (L5 the lowest mobile one); null when no sacrum is in the field. */
   level: string | null;
-  /** Position from the top of the mobile column down (0 the topmost complete one). */
-  index: number;
   /** Endplate-to-endplate extent along z (the adjacent discs' centres), index-mm. */
   topMm: number;
   bottomMm: number;
@@ -30,8 +28,6 @@ export interface VertebraCount {
   sacrumTopMm: number | null;
   /** Why no level could be named (null when the count names them). */
   problem: string | null;
-  track: SpineColumnTrack;
-  profile: VertebralBodyProfile;
 }
 
 /** Vertebral pitch (body plus disc) of adult T10-L5, mm: 25-45 (Panjabi 1991/1992 body heights 21-29 mm, discs 5-12 mm). */
@@ -226,9 +222,8 @@ export function countVertebrae(volume: Volume3D): VertebraCount {
     const depth = depths.length >= 3 ? depths[Math.floor(depths.length / 2)]! : TYPICAL_BODY_DEPTH_MM;
     return [track.xMm[k]!, profile.anteriorMm[k]! + depth / 2, k * sz];
   };
-  const vertebrae: CountedVertebra[] = segments.map((s, index) => ({
+  const vertebrae: CountedVertebra[] = segments.map((s) => ({
     level: null,
-    index,
     topMm: s.top * sz,
     bottomMm: s.bottom * sz,
     centreMm: centreOf(s.top, s.bottom),
@@ -252,7 +247,5 @@ export function countVertebrae(volume: Volume3D): VertebraCount {
     discsMm: discs.map((k) => k * sz),
     sacrumTopMm: lumbosacral === undefined ? null : lumbosacral * sz,
     problem,
-    track,
-    profile,
   };
 }

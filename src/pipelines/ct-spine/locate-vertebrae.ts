@@ -24,6 +24,11 @@ export interface LocatedLevel {
   foundByAnatomy: boolean;
 }
 
+/** A level not found (its best heat-map peak's confidence kept for the report). */
+export function levelNotFound(level: TargetLevel, confidence: number): LocatedLevel {
+  return { level, found: false, confidence, centreMm: null, coronalPoint: null, sagittalPoint: null, foundBySpacing: false, foundByAnatomy: false };
+}
+
 export interface VertebraLocalisation {
   levels: LocatedLevel[];
   coronal: SpineProjection;
@@ -106,17 +111,7 @@ export function locateVertebrae(
 
   const located: LocatedLevel[] = TARGET_LEVELS.map((level, l) => {
     const b = best[l]!;
-    if (!found[l])
-      return {
-        level,
-        found: false,
-        confidence: b.confidence,
-        centreMm: null,
-        coronalPoint: null,
-        sagittalPoint: null,
-        foundBySpacing: false,
-        foundByAnatomy: false,
-      };
+    if (!found[l]) return levelNotFound(level, b.confidence);
     const z = zOf(b.point[1]);
     const sagittalPoint = bodyAtHeight(sagittalMaps, sagittalWindows, sw.columns, sw.rows, (sagittal.topZMm - z) / PROJECTION_PIXEL_MM);
     const y = sagittal.firstColumnMm + sagittalPoint[0] * PROJECTION_PIXEL_MM;

@@ -91,8 +91,7 @@ export function measureCtSpine(
   volume: Volume3D,
   o: { kVp: number | undefined; phantom: CtRodPhantom | undefined },
 ): CtSpineMeasurement {
-  const checked = crossCheckLevels(locateVertebrae(tf, networks, volume), countVertebrae(volume));
-  const { localisation, ...anatomy } = checked;
+  const { localisation, ...anatomy } = crossCheckLevels(locateVertebrae(tf, networks, volume), countVertebrae(volume));
   const found = localisation.levels.filter((l) => l.centreMm !== null);
   const segmentations = segmentCancellous(
     tf,

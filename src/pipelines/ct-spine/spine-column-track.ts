@@ -11,11 +11,6 @@ export interface SpineColumnTrack {
   xMm: Float64Array;
   /** Per slice: the centre of the bone run along y (posterior elements included; smoothed). */
   yMm: Float64Array;
-  /** Per slice: whether bone was found there before smoothing. */
-  seen: Uint8Array;
-  /** Per slice: the body's anterior and posterior skin (y), for reading the slice's tissues. */
-  bodyFrontMm: Float64Array;
-  bodyBackMm: Float64Array;
 }
 
 /** Bone in CT: above the 200 HU that cortex and dense cancellous bone exceed and soft tissue, blood and discs do not (all < 120 HU unenhanced). */
@@ -45,20 +40,14 @@ export function runningMedian(values: Float64Array, halfWindow: number): Float64
 
 /** Fills NaN runs by linear interpolation (by the nearest value at the ends). */
 export function fillGaps(values: Float64Array): Float64Array {
-  const known: number[] = [];
-  values.forEach((v, k) => {
-    if (!Number.isNaN(v)) known.push(k);
-  });
-  if (known.length === 0) return values;
   const out = Float64Array.from(values);
+  let before = -1;
   for (let k = 0; k < out.length; k++) {
-    if (!Number.isNaN(out[k]!)) continue;
-    const after = known.find((q) => q > k);
-    const before = [...known].reverse().find((q) => q < k);
-    if (before === undefined) out[k] = values[after!]!;
-    else if (after === undefined) out[k] = values[before]!;
-    else out[k] = values[before]! + ((values[after]! - values[before]!) * (k - before)) / (after - before);
+    if (Number.isNaN(out[k]!)) continue;
+    for (let q = before + 1; q < k; q++) out[q] = before < 0 ? out[k]! : out[before]! + ((out[k]! - out[before]!) * (q - before)) / (k - before);
+    before = k;
   }
+  if (before >= 0) for (let q = before + 1; q < out.length; q++) out[q] = out[before]!;
   return out;
 }
 
@@ -68,9 +57,6 @@ export function trackSpineColumn(volume: Volume3D): SpineColumnTrack {
   const [sx, sy, sz] = volume.spacingMm;
   const x = new Float64Array(nz).fill(Number.NaN);
   const y = new Float64Array(nz).fill(Number.NaN);
-  const seen = new Uint8Array(nz);
-  const bodyFrontMm = new Float64Array(nz).fill(Number.NaN);
-  const bodyBackMm = new Float64Array(nz).fill(Number.NaN);
   const window = Math.max(1, Math.round(COLUMN_DEPTH_MM / sy));
   for (let k = 0; k < nz; k++) {
     const base = nx * ny * k;
@@ -88,8 +74,6 @@ export function trackSpineColumn(volume: Volume3D): SpineColumnTrack {
           if (j > back) back = j;
         }
     if (count < 100) continue;
-    bodyFrontMm[k] = front * sy;
-    bodyBackMm[k] = back * sy;
     const centreI = sumI / count;
     const i0 = Math.max(0, Math.floor(centreI - MIDLINE_HALF_MM / sx));
     const i1 = Math.min(nx - 1, Math.ceil(centreI + MIDLINE_HALF_MM / sx));
@@ -122,8 +106,7 @@ export function trackSpineColumn(volume: Volume3D): SpineColumnTrack {
         }
     x[k] = (sumX / n) * sx;
     y[k] = (sumY / n) * sy;
-    seen[k] = 1;
   }
   const half = Math.max(1, Math.round(20 / sz));
-  return { xMm: runningMedian(x, half), yMm: runningMedian(y, half), seen, bodyFrontMm, bodyBackMm };
+  return { xMm: runningMedian(x, half), yMm: runningMedian(y, half) };
 }

@@ -11,6 +11,7 @@ import { leastSquares } from '../../stats/least-squares.js';
 import { linearFit } from '../../stats/linear-fit.js';
 import { pearsonCorrelation } from '../../stats/pearson-correlation.js';
 import type { CtSpineCase } from './ct-spine-cohort.js';
+import { trainingCohortRecord } from '../../io/cohort/site-cohort.js';
 import { readCtSpineCohort } from './ct-spine-cohort.js';
 import type { CtSpineModel, Recalibration } from './ct-spine-model.js';
 import { CT_SPINE_PIPELINE, ageCovariate, defaultCtSpineModelDir, disposeCtSpineModel, loadCtSpineModel, recalibrateMethods } from './ct-spine-model.js';
@@ -407,14 +408,7 @@ async function saveCtSpineModel(tf: typeof tfTypes, o: TrainCtSpineOptions, m: C
         stages,
         ...(reused === undefined ? {} : { networksFrom: networksOrigin(reused.description, reused.dir) }),
       },
-      trainingData: {
-        cohort: resolve(o.cohortCsv),
-        simulated: cohort.simulated,
-        cases: cohort.cases.length,
-        description: cohort.description,
-        generator: cohort.generator,
-        failedCases: failedCount,
-      },
+      trainingData: trainingCohortRecord(cohort, failedCount),
       metrics: {
         ...(Object.keys(outOfFold).length === 0 ? {} : { outOfFold }),
         ...(stageValidation === undefined ? {} : { stageValidation }),

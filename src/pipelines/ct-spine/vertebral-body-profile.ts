@@ -28,13 +28,12 @@ const CANAL_RUN_MM = 6;
 export function vertebralBodyProfile(volume: Volume3D, track: SpineColumnTrack): VertebralBodyProfile {
   const [nx, ny, nz] = volume.size;
   const [sx, sy, sz] = volume.spacingMm;
-  const slab = new Float64Array(ny);
   const depthMm = new Float64Array(nz).fill(Number.NaN);
   const slabs: Float64Array[] = [];
   const half = Math.max(1, Math.round(SLAB_HALF_MM / sx));
   for (let k = 0; k < nz; k++) {
     const ci = Math.round(track.xMm[k]! / sx);
-    slab.fill(0);
+    const slab = new Float64Array(ny);
     for (let j = 0; j < ny; j++) {
       let sum = 0;
       let n = 0;
@@ -44,7 +43,7 @@ export function vertebralBodyProfile(volume: Volume3D, track: SpineColumnTrack):
       }
       slab[j] = n > 0 ? sum / n : -100;
     }
-    slabs.push(Float64Array.from(slab));
+    slabs.push(slab);
   }
   const anteriorMm = anteriorWall(slabs, track, volume.spacingMm);
   const bandHu = new Float64Array(nz).fill(Number.NaN);

@@ -10,6 +10,7 @@ import { pearsonCorrelation } from '../../stats/pearson-correlation.js';
 import type { AbmdEquationSet } from './abmd-equation-set.js';
 import { MIN_CASES_PER_DETECTOR, applyAbmdEquationSet, fitAbmdEquationSet } from './abmd-equation-set.js';
 import type { ForearmCase, ForearmCohort } from './forearm-cohort.js';
+import { trainingCohortRecord } from '../../io/cohort/site-cohort.js';
 import { readForearmCohort } from './forearm-cohort.js';
 import type { ForearmModel, ForearmNetworks } from './forearm-model.js';
 import { FOREARM_PIPELINE, defaultForearmModelDir, disposeForearmModel, loadForearmModel } from './forearm-model.js';
@@ -402,14 +403,7 @@ async function saveForearmModel(tf: typeof tfTypes, o: TrainForearmOptions, m: F
         backgroundRemoval,
         ...(reused === undefined ? {} : { networksFrom: networksOrigin(reused.description, reused.dir) }),
       },
-      trainingData: {
-        cohort: resolve(o.cohortCsv),
-        simulated: cohort.simulated,
-        cases: cohort.cases.length,
-        description: cohort.description,
-        generator: cohort.generator,
-        failedCases: failedCount,
-      },
+      trainingData: trainingCohortRecord(cohort, failedCount),
       metrics: {
         ...(outOfFold === undefined ? {} : { outOfFold }),
         ...(stageValidation === undefined ? {} : { stageValidation }),

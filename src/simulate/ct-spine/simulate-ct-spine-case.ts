@@ -4,14 +4,13 @@ import type { SeededRandom } from '../../core/seeded-random.js';
 import { createVolume3D } from '../../core/volume3d.js';
 import { writeCtSeries } from '../../io/dicom/write/write-ct-series.js';
 import { dicomUidFromKey } from '../../io/dicom/write/dicom-uid.js';
-import { dicomDate, dicomTime } from '../../io/dicom/write/write-dicom-dataset.js';
 import { writeNifti } from '../../io/nifti.js';
 import { acquireCtVolume } from '../../physics/ct-acquisition.js';
 import type { CtScannerProfile } from '../../physics/ct-scanner-profile.js';
 import type { MaterialCatalog } from '../../physics/material-catalog.js';
 import type { VoxelGrid } from '../../physics/phantom/voxelise.js';
 import type { SimulatedCase } from '../case-output.js';
-import { personColumns, simulatedStudyDate, targetFacts, writeJsonFile } from '../case-output.js';
+import { personColumns, simulatedStudyDate, targetFacts, writeJsonFile, simulatedStudyIdentity } from '../case-output.js';
 import { interpretMeasurement, loadClinicalKnowledge } from '../../clinical/index.js';
 import type { SimulatedPerson } from '../person.js';
 import { drawSpineShape } from '../spine/spine-shape.js';
@@ -87,15 +86,7 @@ export async function simulateCtSpineCase(
     originMm: grid.originMm,
     storage: scanner.storage,
     uidKey: key,
-    identity: {
-      patientId: person.patientId,
-      patientName: `SIMULATED^${person.patientId}`,
-      patientSex: person.sex,
-      studyDate: dicomDate(studyDate),
-      studyTime: dicomTime(studyDate),
-      studyId: caseId.slice(-16),
-      studyInstanceUid: dicomUidFromKey(`${key}/study`),
-    },
+    identity: simulatedStudyIdentity({ person, caseId, studyDate, studyInstanceUid: dicomUidFromKey(`${key}/study`) }),
     createdAt: studyDate,
     kVp: scanner.kVp,
     tubeCurrentMA: Math.round(scanner.tubeCurrentMA * doseFactor),

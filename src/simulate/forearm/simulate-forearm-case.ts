@@ -4,7 +4,6 @@ import type { Point3 } from '../../core/geometry.js';
 import type { SeededRandom } from '../../core/seeded-random.js';
 import { writeDxImage } from '../../io/dicom/write/write-dx-image.js';
 import { dicomUidFromKey } from '../../io/dicom/write/dicom-uid.js';
-import { dicomDate, dicomTime } from '../../io/dicom/write/write-dicom-dataset.js';
 import { writeGreyPng } from '../../io/write-png.js';
 import type { MaterialCatalog } from '../../physics/material-catalog.js';
 import { projectPhantom } from '../../physics/project-phantom.js';
@@ -12,7 +11,7 @@ import type { ProjectionGeometry } from '../../physics/projection-geometry.js';
 import { detectorWindow, parallelVersion, projectPointToDetector } from '../../physics/projection-geometry.js';
 import type { VendorProfile } from '../../physics/vendor-profile.js';
 import type { SimulatedCase } from '../case-output.js';
-import { personColumns, simulatedStudyDate, writeJsonFile } from '../case-output.js';
+import { personColumns, simulatedStudyDate, writeJsonFile, simulatedStudyIdentity } from '../case-output.js';
 import type { SimulatedPerson } from '../person.js';
 import { acquireRadiograph, radiographDxFields } from '../radiograph-acquisition.js';
 import type { ForearmAnatomy } from './forearm-anatomy.js';
@@ -169,15 +168,7 @@ export async function simulateForearmCase(
     viewCode: { value: '399066004', meaning: 'postero-anterior' },
     laterality: 'L',
     patientOrientation: ['R', 'F'],
-    identity: {
-      patientId: person.patientId,
-      patientName: `SIMULATED^${person.patientId}`,
-      patientSex: person.sex,
-      studyDate: dicomDate(studyDate),
-      studyTime: dicomTime(studyDate),
-      studyId: caseId.slice(-16),
-      studyInstanceUid: dicomUidFromKey(`${caseId}/study/${random.nextUint32()}`),
-    },
+    identity: simulatedStudyIdentity({ person, caseId, studyDate, studyInstanceUid: dicomUidFromKey(`${caseId}/study/${random.nextUint32()}`) }),
     seriesDescription: 'SIMULATED left hand/forearm PA with step wedge',
     createdAt: studyDate,
     sopInstanceUid: dicomUidFromKey(`${caseId}/dx/${random.nextUint32()}`),

@@ -7,7 +7,6 @@ import { interpretMeasurement, loadClinicalKnowledge } from '../../clinical/inde
 import { writeCtSeries } from '../../io/dicom/write/write-ct-series.js';
 import { writeDxImage } from '../../io/dicom/write/write-dx-image.js';
 import { dicomUidFromKey } from '../../io/dicom/write/dicom-uid.js';
-import { dicomDate, dicomTime } from '../../io/dicom/write/write-dicom-dataset.js';
 import { writeNifti } from '../../io/nifti.js';
 import { acquireCtVolume } from '../../physics/ct-acquisition.js';
 import type { CtScannerProfile } from '../../physics/ct-scanner-profile.js';
@@ -19,7 +18,7 @@ import type { ProjectionGeometry } from '../../physics/projection-geometry.js';
 import { projectPointToDetector } from '../../physics/projection-geometry.js';
 import type { VendorProfile } from '../../physics/vendor-profile.js';
 import type { SimulatedCase } from '../case-output.js';
-import { personColumns, simulatedStudyDate, targetFacts, writeJsonFile } from '../case-output.js';
+import { personColumns, simulatedStudyDate, targetFacts, writeJsonFile, simulatedStudyIdentity } from '../case-output.js';
 import type { SimulatedPerson } from '../person.js';
 import { acquireRadiograph, radiographDxFields } from '../radiograph-acquisition.js';
 import { drawSpineShape } from '../spine/spine-shape.js';
@@ -140,15 +139,7 @@ export async function simulateHipCase(
   const studyDate = simulatedStudyDate(caseIndex);
   for (const dir of ['images', 'masks', 'landmarks', 'phantoms', 'truth', 'drr']) await mkdir(join(outDir, dir), { recursive: true });
   const key = `${caseId}/${random.nextUint32()}`;
-  const identity = {
-    patientId: person.patientId,
-    patientName: `SIMULATED^${person.patientId}`,
-    patientSex: person.sex,
-    studyDate: dicomDate(studyDate),
-    studyTime: dicomTime(studyDate),
-    studyId: caseId.slice(-16),
-    studyInstanceUid: dicomUidFromKey(`${key}/study`),
-  };
+  const identity = simulatedStudyIdentity({ person, caseId, studyDate, studyInstanceUid: dicomUidFromKey(`${key}/study`) });
   const ctDir = join('images', `${caseId}-ct`);
   await writeCtSeries(join(outDir, ctDir), {
     hu: scan.hu,

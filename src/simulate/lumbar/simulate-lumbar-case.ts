@@ -5,14 +5,13 @@ import { SeededRandom } from '../../core/seeded-random.js';
 import { interpretMeasurement, loadClinicalKnowledge } from '../../clinical/index.js';
 import { writeDxImage } from '../../io/dicom/write/write-dx-image.js';
 import { dicomUidFromKey } from '../../io/dicom/write/dicom-uid.js';
-import { dicomDate, dicomTime } from '../../io/dicom/write/write-dicom-dataset.js';
 import { writeGreyPng } from '../../io/write-png.js';
 import type { MaterialCatalog } from '../../physics/material-catalog.js';
 import type { ProjectionGeometry } from '../../physics/projection-geometry.js';
 import { projectPointToDetector } from '../../physics/projection-geometry.js';
 import type { VendorProfile } from '../../physics/vendor-profile.js';
 import type { SimulatedCase } from '../case-output.js';
-import { personColumns, simulatedStudyDate, targetFacts, writeJsonFile } from '../case-output.js';
+import { personColumns, simulatedStudyDate, targetFacts, writeJsonFile, simulatedStudyIdentity } from '../case-output.js';
 import type { SimulatedPerson } from '../person.js';
 import type { Radiograph } from '../radiograph-acquisition.js';
 import { acquireRadiograph, radiographDxFields } from '../radiograph-acquisition.js';
@@ -113,16 +112,7 @@ export async function simulateLumbarCase(
   const lat = await acquire(geometry.lat, kVp + 10);
   const studyDate = simulatedStudyDate(caseIndex);
   for (const dir of ['images', 'masks', 'landmarks', 'truth']) await mkdir(join(outDir, dir), { recursive: true });
-  const studyInstanceUid = dicomUidFromKey(`${caseId}/study/${random.nextUint32()}`);
-  const identity = {
-    patientId: person.patientId,
-    patientName: `SIMULATED^${person.patientId}`,
-    patientSex: person.sex,
-    studyDate: dicomDate(studyDate),
-    studyTime: dicomTime(studyDate),
-    studyId: caseId.slice(-16),
-    studyInstanceUid,
-  };
+  const identity = simulatedStudyIdentity({ person, caseId, studyDate, studyInstanceUid: dicomUidFromKey(`${caseId}/study/${random.nextUint32()}`) });
   const l3Centre = spine.vertebrae.find((v) => v.level === 'L3')!.centerMm;
   const writeView = async (name: 'ap' | 'lat', radiograph: Radiograph, g: ProjectionGeometry, kv: number): Promise<string> => {
     const path = join('images', `${caseId}-${name}.dcm`);
