@@ -30,6 +30,9 @@ const SIMULATOR = [
   './src/physics/vendor-profile.ts',
   './src/physics/ct-scanner-profile.ts',
   './src/physics/ct-acquisition.ts',
+  './src/physics/ct-effective-energy.ts',
+  './src/physics/x-ray-spectrum.ts',
+  './src/physics/polychromatic-beam.ts',
   './src/physics/radiograph-exposure.ts',
   './src/physics/detector-processing.ts',
 ];

@@ -71,7 +71,9 @@ const centres = located.levels.filter((l) => l.centreMm !== null).map((l) => l.c
 const segmented = await time('segmentation (3-D U-Net, 3 crops)', () => segmentCancellous(tf, model.networks.segmentation, series.volume, centres));
 await time('elliptical ROIs', () => centres.map((c) => ellipticalRoi(series.volume, c)));
 await time('rod search and fit', () => findCtRods(series.volume, readCtRodPhantom(phantomPath), [0, series.volume.size[2] - 1]));
-const phantomless = await time('phantomless calibration', () => internalCalibration(catalog, series.volume, series.info.kvp, [0, series.volume.size[2] - 1]));
+const phantomless = await time('phantomless calibration', () =>
+  internalCalibration({ catalog, volume: series.volume, sliceRange: [0, series.volume.size[2] - 1], kVp: series.info.kvp }),
+);
 if (phantomless.ok) {
   const c = phantomless.calibration;
   await time('DenseNet vBMD (3 levels)', () => {

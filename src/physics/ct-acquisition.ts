@@ -1,6 +1,7 @@
 import type { SeededRandom } from '../core/seeded-random.js';
 import { gaussianBlur2D } from '../imaging/gaussian-blur.js';
-import { effectiveEnergyKeV, hounsfieldUnits } from './ct-numbers.js';
+import { effectiveEnergyKeV } from './ct-effective-energy.js';
+import { hounsfieldUnits } from './ct-numbers.js';
 import type { CtScannerProfile } from './ct-scanner-profile.js';
 import type { MaterialCatalog } from './material-catalog.js';
 import type { DigitalPhantom } from './phantom/digital-phantom.js';

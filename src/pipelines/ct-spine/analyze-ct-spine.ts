@@ -18,7 +18,7 @@ export type ReportedMethod = VbmdMethod;
 /** Names of the methods as a report states them. */
 export const METHOD_NAMES: Record<ReportedMethod, string> = {
   rods: 'calibration rods in the field (linear HU -> mg/cm3), recalibrated to the reference QCT',
-  phantomless: 'phantomless internal calibration (air and fat), recalibrated to the reference QCT',
+  phantomless: 'phantomless internal calibration (air, fat and paraspinal muscle; energy fitted to them), recalibrated to the reference QCT',
   densenet: '3-D DenseNet regression on the segmented, phantomless-calibrated crop, recalibrated to the reference QCT',
 };
 
@@ -86,6 +86,8 @@ export function analyzeCtSpine(
         : null;
   const flags = measurementFlags(series, measurement, reported);
   if (vbmd === null && reported !== null) flags.push('no-calibration');
+  if (vbmd?.method === 'phantomless' && measurement.phantomless.ok && measurement.phantomless.calibration.atypical !== null)
+    flags.push('phantomless-references-atypical');
   if (scannerNotInTraining(model, ctScannerName(series.info.manufacturer, series.info.model, series.info.kvp))) flags.push('scanner-not-in-training');
   const interpretation = vbmd === null ? undefined : interpretMeasurement(knowledge, 'spine_vbmd', vbmd.mgPerCm3, who);
   return { series, measurement, levelVbmd, reported, byMethod, vbmd, interpretation, flags, ageYears: who.ageYears };
@@ -132,7 +134,7 @@ export function ctSpineSummaryLines(a: CtSpineAnalysis): string[] {
   const pl = a.measurement.phantomless;
   lines.push(
     pl.ok
-      ? `Phantomless: air ${pl.calibration.airHu.toFixed(0)} HU, fat ${pl.calibration.fatHu.toFixed(0)} HU, effective energy ${pl.calibration.effectiveEnergyKeV.toFixed(1)} keV`
+      ? `Phantomless: air ${pl.calibration.airHu.toFixed(0)} HU, fat ${pl.calibration.fatHu.toFixed(0)} HU, paraspinal muscle ${pl.calibration.muscleHu.toFixed(0)} HU: effective energy ${pl.calibration.effectiveEnergyKeV.toFixed(1)} keV, ${pl.calibration.slopeHuPerMg.toFixed(2)} HU per mg/cm3${pl.calibration.atypical === null ? '' : ` (${pl.calibration.atypical})`}`
       : `Phantomless: ${pl.problem}`,
   );
   if (a.flags.length > 0) lines.push(`QC flags: ${a.flags.join(', ')}`);

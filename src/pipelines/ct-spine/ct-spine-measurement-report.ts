@@ -13,7 +13,7 @@ const VBMD = LOCAL('VBMD-TRAB', 'Trabecular volumetric bone mineral density');
 const MG_PER_CM3: Code = { value: 'mg/cm3', scheme: 'UCUM', meaning: 'milligram per cubic centimeter' };
 const METHODS: Record<ReportedMethod, Code> = {
   rods: LOCAL('CAL-RODS', 'Calibration rods in the field, recalibrated to reference QCT'),
-  phantomless: LOCAL('CAL-AIRFAT', 'Phantomless air/fat calibration, recalibrated to reference QCT'),
+  phantomless: LOCAL('CAL-AIRFATMUSCLE', 'Phantomless air/fat/muscle calibration, recalibrated to QCT'),
   densenet: LOCAL('DENSENET-3D', '3-D DenseNet regression, recalibrated to reference QCT'),
 };
 

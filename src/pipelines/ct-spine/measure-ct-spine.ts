@@ -81,7 +81,7 @@ function regionHeightMm(volume: Volume3D, region: VoxelRegion): number {
  * Locates T12-L2 (the network, cross-checked by the anatomical count, which stands in when the
  * network finds fewer than two levels), segments each level's cancellous bone (network) and places the elliptical ROI
  * (model-free), measures mean HU, and calibrates: rods when a phantom is described, and the
- * phantomless air/fat calibration always (it is the fallback, and a check on the rods); with the
+ * phantomless air/fat/muscle calibration always (it is the fallback, and a check on the rods); with the
  * regression network, the DenseNet's vBMD of each level on the phantomless-calibrated crop.
  */
 export function measureCtSpine(
@@ -155,7 +155,7 @@ export function measureCtSpine(
         ]
       : [0, volume.size[2] - 1];
   const rods = o.phantom === undefined ? null : findCtRods(volume, o.phantom, sliceRange);
-  const phantomless = internalCalibration(catalog, volume, o.kVp, sliceRange);
+  const phantomless = internalCalibration({ catalog, volume, sliceRange, kVp: o.kVp });
   if (phantomless.ok) {
     const calibration = phantomless.calibration;
     for (const l of levels)
