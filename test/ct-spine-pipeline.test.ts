@@ -130,14 +130,15 @@ test('analyze a series with rods: T12-L2 found where the simulator put them, rod
     assert.ok(error < 2.5, `rod ${rod.mgPerCm3} found ${error.toFixed(1)} mm off`);
   }
   assert.equal(result!.vbmdMethod?.name, 'rods');
-  // Phantomless: the scanner's HU scale and offset from air and fat, against the simulator's record of them.
+  // Phantomless: the scanner's HU scale and offset and the beam's energy from air, fat and muscle, against the
+  // simulator's record of them. A water offset of a few HU trades against a few keV (docs/ct-spine.md).
   const pl = result!.calibration.phantomless;
   console.log(
     `${id}: phantomless scale ${pl.scale.toFixed(4)} (simulated ${truth.scanner.huScale.toFixed(4)}), offset ${pl.offsetHu.toFixed(1)} HU (${truth.scanner.huOffset.toFixed(1)}), effective energy ${pl.effectiveEnergyKeV.toFixed(1)} keV (${truth.scanner.effectiveEnergyKeV.toFixed(1)})`,
   );
   assert.ok(Math.abs(pl.scale - truth.scanner.huScale) < 0.01);
   assert.ok(Math.abs(pl.offsetHu - truth.scanner.huOffset) < 6);
-  assert.ok(Math.abs(pl.effectiveEnergyKeV - truth.scanner.effectiveEnergyKeV) < 3);
+  assert.ok(Math.abs(pl.effectiveEnergyKeV - truth.scanner.effectiveEnergyKeV) < 7);
   console.log(
     `${id}: vBMD rods ${result!.byMethod.rods?.toFixed(1)}, phantomless ${result!.byMethod.phantomless?.toFixed(1)}, DenseNet ${result!.byMethod.densenet?.toFixed(1)}, truth ${truth.spineVbmdMgPerCm3.toFixed(1)} mg/cm3`,
   );

@@ -4,18 +4,18 @@ import { hounsfieldUnits } from '../../physics/ct-numbers.js';
 import type { MaterialCatalog } from '../../physics/material-catalog.js';
 import { fitEffectiveEnergy } from './effective-energy-fit.js';
 import { sampleReferenceTissues } from './reference-tissue-samples.js';
-import { REFERENCE_AIR, REFERENCE_FAT, REFERENCE_MUSCLE, REFERENCE_WATER } from './reference-tissues.js';
+import { CALIBRATED_SCANNER, REFERENCE_AIR, REFERENCE_FAT, REFERENCE_MUSCLE, REFERENCE_SD_HU, REFERENCE_WATER } from './reference-tissues.js';
 
 /** Fewest samples of each reference tissue for a calibration (about 2 cm2 of muscle over the slices read). */
 const MIN_SAMPLES = 1000;
 /** A scanner's HU scale is set on water and air at installation and checked daily; beyond this range the references, not the scanner, are wrong. */
 const SCALE_RANGE: readonly [number, number] = [0.8, 1.25];
 /**
- * The water reading a scanner may show and pass accreditation (ACR CT Accreditation Program, phantom
- * testing: water 0 +/- 7 HU). References implying a larger offset are atypical for this patient:
- * muscle infiltrated by fat reads low, and a low muscle reading looks like a low offset.
+ * The fit's penalised sum of squares is chi-square with 2 degrees of freedom (3 readings and 2 prior
+ * terms for 3 unknowns) when the references and the scanner are as assumed; above its 99th
+ * percentile the references are atypical for this patient or the scanner is off (a QC flag).
  */
-const WATER_TOLERANCE_HU = 7;
+const ATYPICAL_CHI_SQUARE = 9.21;
 
 export interface InternalCalibration {
   method: 'phantomless-air-fat-muscle';
@@ -62,9 +62,9 @@ export interface InternalCalibrationOptions {
 /**
  * Phantomless internal calibration from three tissues in every abdominal CT: air outside the body,
  * fat, and the paraspinal muscles. Their published composition fixes their attenuation at any
- * energy; the energy at which their measured contrast matches, and the scanner's HU scale and
- * offset, follow from the image alone (after Michalski et al., Med Eng Phys 2020, who fitted the
- * energy to five tissues). The HU of a mg/cm3 of hydroxyapatite at that energy converts the
+ * energy; the energy at which their measured HU match best, with the scanner's HU scale and
+ * offset held near a calibrated scanner's, follows from the image alone (after Michalski et al.,
+ * Med Eng Phys 2020, who fitted the energy to five tissues). The HU of a mg/cm3 of hydroxyapatite at that energy converts the
  * cancellous HU to mineral. Nothing is assumed about the scanner's beam or filtration.
  */
 export function internalCalibration(o: InternalCalibrationOptions): InternalCalibrationResult {
@@ -75,9 +75,12 @@ export function internalCalibration(o: InternalCalibrationOptions): InternalCali
   if (samples.counts.muscle < MIN_SAMPLES || Number.isNaN(samples.muscleHu))
     return { ok: false, problem: 'too little paraspinal muscle behind the spine for a phantomless calibration' };
   const fitted = fitEffectiveEnergy(catalog, {
-    low: { hu: samples.airHu, composition: REFERENCE_AIR },
-    middle: { hu: samples.fatHu, composition: REFERENCE_FAT },
-    high: { hu: samples.muscleHu, composition: REFERENCE_MUSCLE },
+    readings: [
+      { name: 'air', hu: samples.airHu, composition: REFERENCE_AIR, sdHu: REFERENCE_SD_HU.air },
+      { name: 'fat', hu: samples.fatHu, composition: REFERENCE_FAT, sdHu: REFERENCE_SD_HU.fat },
+      { name: 'muscle', hu: samples.muscleHu, composition: REFERENCE_MUSCLE, sdHu: REFERENCE_SD_HU.muscle },
+    ],
+    prior: CALIBRATED_SCANNER,
   });
   const readings = `air ${samples.airHu.toFixed(0)} HU, fat ${samples.fatHu.toFixed(0)} HU, muscle ${samples.muscleHu.toFixed(0)} HU`;
   if (!fitted.ok) return { ok: false, problem: `${readings}: ${fitted.problem}` };
@@ -88,11 +91,12 @@ export function internalCalibration(o: InternalCalibrationOptions): InternalCali
   if (kVp !== null && energy >= kVp)
     return { ok: false, problem: `${readings} imply an effective energy of ${energy.toFixed(0)} keV, above the stated ${kVp} kVp` };
   const waterHu = hounsfieldUnits(catalog, REFERENCE_WATER, energy);
-  const waterReadingHu = scale * waterHu + offsetHu;
   const atypical =
-    Math.abs(waterReadingHu) > WATER_TOLERANCE_HU
-      ? `${readings} imply that water reads ${waterReadingHu.toFixed(0)} HU, beyond the +/-${WATER_TOLERANCE_HU} HU a scanner may show (ACR CT accreditation): a reference tissue is atypical (muscle infiltrated by fat reads low)`
-      : null;
+    fitted.fit.cost <= ATYPICAL_CHI_SQUARE
+      ? null
+      : `no energy explains the references on a calibrated scanner (chi-square ${fitted.fit.cost.toFixed(1)} on 2 df): ${fitted.fit.residuals
+          .map((r) => `${r.name} ${r.measuredHu.toFixed(0)} HU against ${r.expectedHu.toFixed(0)} (${r.zScore >= 0 ? '+' : ''}${r.zScore.toFixed(1)} sd)`)
+          .join(', ')}, HU scale ${scale.toFixed(3)}, offset ${offsetHu.toFixed(1)} HU`;
   const expectedFatHu = hounsfieldUnits(catalog, REFERENCE_FAT, energy);
   const slopeHuPerMg = (hounsfieldUnits(catalog, mineralised(REFERENCE_WATER, 100), energy) - waterHu) / 100;
   return {

@@ -110,6 +110,8 @@ export function sampleReferenceTissues(volume: Volume3D, sliceRange: readonly [n
     for (let p = 0; p < nx * ny; p += 3) {
       const v = data[base + p]!;
       if (v < -900) {
+        // Outside the reconstruction circle scanners write a padding value (-2000, -3024): not air.
+        if (v < -1100) continue;
         if (air.length < MAX_SAMPLES) air.push(v);
       } else if (v > -200) {
         bodyVoxels++;

@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { OpenBmdError } from '../../core/errors.js';
 import type { CsvRow } from '../csv-table.js';
 import { readCsvTable } from '../csv-table.js';
@@ -29,13 +29,17 @@ export interface SiteCohort<Case> {
   skipped: { line: number; caseId: string; problem: string }[];
 }
 
-/** The cohort a model was trained on, as model.json's trainingData records it (absolute path, provenance, counts). */
+/**
+ * The cohort a model was trained on, as model.json's trainingData records it: the manifest as the
+ * train command named it (beside the command itself, so a shipped model names no one's disk),
+ * provenance, counts.
+ */
 export function trainingCohortRecord(
   cohort: SiteCohort<unknown>,
   failedCases: number,
 ): { cohort: string; simulated: boolean | null; cases: number; description: string; generator: string | null; failedCases: number } {
   return {
-    cohort: resolve(cohort.file),
+    cohort: cohort.file,
     simulated: cohort.simulated,
     cases: cohort.cases.length,
     description: cohort.description,

@@ -289,7 +289,7 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
         ? { ...reused!.networks, regression: regression.model }
         : reused!.networks;
   const recalibration = fitRecalibrations(measurements);
-  const reusedOnSameCohort = reused !== undefined && networksOrigin(reused.description, reused.dir).cohort === resolve(o.cohortCsv);
+  const reusedOnSameCohort = reused !== undefined && resolve(networksOrigin(reused.description, reused.dir).cohort) === resolve(o.cohortCsv);
   if (trained !== undefined || reusedOnSameCohort)
     o.write('[ct-spine] the networks were trained on this cohort: localisation and Dice figures here are not a validation');
   const stageValidation = trained === undefined && !reusedOnSameCohort ? summariseCtSpineStages(measurements) : undefined;

@@ -252,7 +252,7 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   const failedOnce = [...new Map(failed.map((f) => [f.caseId, f])).values()];
   const networks = final?.networks ?? reused!.networks;
   // Stage validation counts only cases the networks never trained on: out-of-fold ones, or a reused model's when it was trained on another cohort.
-  const reusedOnSameCohort = reused !== undefined && networksOrigin(reused.description, reused.dir).cohort === resolve(o.cohortCsv);
+  const reusedOnSameCohort = reused !== undefined && resolve(networksOrigin(reused.description, reused.dir).cohort) === resolve(o.cohortCsv);
   if (reusedOnSameCohort) o.write(`[forearm] the networks of ${reuseDir} were trained on this cohort: their key points and masks here are not a validation`);
   const heldOut =
     o.folds !== undefined && final !== undefined ? outOfFold.map((f) => f.measurement) : final === undefined && !reusedOnSameCohort ? allMeasurements : [];
