@@ -107,7 +107,7 @@ test('phantomless calibration: muscle infiltrated by fat moves the mineral a lit
   console.log(
     `muscle at 25 HU: ${result.calibration.effectiveEnergyKeV.toFixed(1)} keV, offset ${result.calibration.offsetHu.toFixed(1)} HU, bone insert ${mg.toFixed(1)} mg/cm3`,
   );
-  // Solved exactly from air, fat and this muscle, the energy would be 84 keV under a -17 HU offset: the insert at +30 %.
+  // Solved exactly from air, fat and this muscle, the energy would be 93 keV under a -16 HU offset: the insert at 232.
   assert.ok(Math.abs(mg - BONE_MG) / BONE_MG < 0.12, `bone insert ${mg.toFixed(1)} mg/cm3`);
   assert.equal(result.calibration.atypical, null);
   // Fat at -55 HU is adipose tissue at no diagnostic energy: refused, with the readings.
