@@ -11,6 +11,7 @@ import type { Volume3D } from '../src/core/volume3d.js';
 import { readNifti } from '../src/io/nifti.js';
 import { canonicalVolume, readCtSpineNifti, readCtSpineSeries } from '../src/pipelines/ct-spine/ct-spine-series.js';
 import { runCli } from './helpers/cli.js';
+import { erodeMask } from './helpers/mask-erosion.js';
 import { announceSkip } from './helpers/reference-tools.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -27,27 +28,6 @@ interface TissueHu {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-/** Box erosion of a mask by radiusMm along each axis (separable minimum filters). */
-function erode(mask: Uint8Array, v: Volume3D, radiusMm: number): Uint8Array {
-  const [nx, ny] = v.size;
-  const strides = [1, nx, nx * ny];
-  let current = mask;
-  for (let axis = 0; axis < 3; axis++) {
-    const r = Math.max(1, Math.round(radiusMm / v.spacingMm[axis]!));
-    const n = v.size[axis]!;
-    const next = new Uint8Array(current.length);
-    for (let p = 0; p < current.length; p++) {
-      if (current[p] === 0) continue;
-      const index = Math.floor(p / strides[axis]!) % n;
-      let keep = index - r >= 0 && index + r < n;
-      for (let d = -r; keep && d <= r; d++) if (current[p + d * strides[axis]!] === 0) keep = false;
-      next[p] = keep ? 1 : 0;
-    }
-    current = next;
-  }
-  return current;
 }
 
 /** Tissue HU of a canonical CT volume, with a mask marking L1-L3 (whole vertebrae). */
@@ -67,7 +47,7 @@ function tissueHu(ct: Volume3D, vertebrae: Uint8Array): TissueHu {
       }
     }
   }
-  const core = erode(vertebrae, ct, 6);
+  const core = erodeMask(vertebrae, ct, 6);
   const trabecular: number[] = [];
   const shell: number[] = [];
   for (let p = 0; p < vertebrae.length; p++) {

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The headline figures of the shipped ct-spine model, measured once on SIMULATED cohorts that chose
+# nothing: fresh series of the training scanners (seed 410: 60 series, scanners a-c, 2.5 mm), and a
+# held-out family (seed 411: 40 series of scanner d at 100 kVp, 1.25 mm slices, neither ever in a
+# training or recalibration cohort). For each, `openbmd predict` with models/ct-spine, then
+# `openbmd evaluate` on the reported vBMD and on each method's column. Run from the repository root
+# after `npm run build`:
+#
+#   bash scripts/evaluate-ct-spine-heldout.sh        (about 15 minutes on 2 cores)
+#
+# Results: build/heldout-ct-spine/<cohort>/{predictions.csv, evaluation*/metrics.json, report.html}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=build/heldout-ct-spine
+openbmd() { node dist/src/cli/main.js "$@"; }
+rm -rf "$work"
+mkdir -p "$work"
+openbmd simulate ct-spine --n 60 --out "$work/fresh-410" --seed 410 --ct-slices 100 --slice-mm 2.5 \
+  --vendors scanner-a,scanner-b,scanner-c --workers 2
+openbmd simulate ct-spine --n 40 --out "$work/scanner-d-411" --seed 411 --ct-slices 200 --slice-mm 1.25 \
+  --vendors scanner-d --workers 2
+for cohort in fresh-410 scanner-d-411; do
+  dir="$work/$cohort"
+  openbmd predict --model models/ct-spine --cohort "$dir/cohort.csv" --out "$dir/predictions.csv"
+  openbmd evaluate --cohort "$dir/cohort.csv" --predictions "$dir/predictions.csv" --model models/ct-spine --out "$dir/evaluation"
+  for method in rods phantomless densenet; do
+    # One method's column as the predictions' spine_vbmd (rows without it are left out).
+    node -e '
+      const [input, output, method] = process.argv.slice(1);
+      const fs = require("node:fs");
+      const [head, ...rows] = fs.readFileSync(input, "utf8").trim().split("\n");
+      const cols = head.split(",");
+      const id = cols.indexOf("case_id"), value = cols.indexOf("spine_vbmd_" + method);
+      const kept = rows.map((r) => r.split(",")).filter((r) => r[value] !== "");
+      fs.writeFileSync(output, ["case_id,spine_vbmd", ...kept.map((r) => r[id] + "," + r[value])].join("\n") + "\n");
+    ' "$dir/predictions.csv" "$dir/predictions-$method.csv" "$method"
+    openbmd evaluate --cohort "$dir/cohort.csv" --predictions "$dir/predictions-$method.csv" --model models/ct-spine \
+      --out "$dir/evaluation-$method"
+  done
+done
+echo "held-out figures in $work/*/evaluation*/metrics.json" >&2
