@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Makes the shipped ct-spine model (models/ct-spine): the recalibration of every vBMD method to the
-# reference QCT, fitted on a SIMULATED cohort of its own (seed 300: never used to choose a method
-# nor to report a figure), with the image networks and the DenseNet reused from the shipped model.
-# `openbmd train` writes the command, seed, cohort, code commit and date into model.json; this
-# script only runs it and copies the folder. Run from the repository root after `npm run build`:
+# Makes the shipped ct-spine model (models/ct-spine) from nothing, in two `openbmd train` runs on
+# SIMULATED cohorts of their own:
+#   1. the image networks (two localisation SCNs, the cancellous U-Net) and the DenseNet, trained on
+#      the labels of 200 series (seed 100; 15 % of the patients for early stopping);
+#   2. the recalibration of every vBMD method to the reference QCT, fitted with those networks on
+#      200 other series (seed 300), which neither trained them nor chose anything.
+# `openbmd train` writes the command, seed, cohort, code commit and date into each model.json; this
+# script only runs it and copies the second folder. Run from the repository root after
+# `npm run build`:
 #
-#   bash scripts/ship-ct-spine-model.sh            (about 40 minutes on 2 cores)
+#   bash scripts/ship-ct-spine-model.sh            (about 90 minutes on 2 cores)
 #
 # Work files go to build/ship-ct-spine (ignored by git).
 set -euo pipefail
@@ -14,10 +18,12 @@ work=build/ship-ct-spine
 openbmd() { node dist/src/cli/main.js "$@"; }
 rm -rf "$work"
 mkdir -p "$work"
+openbmd simulate ct-spine --n 200 --out "$work/networks-100" --seed 100 --ct-slices 100 --slice-mm 2.5 \
+  --vendors scanner-a,scanner-b,scanner-c --workers 2
+openbmd train ct-spine --cohort "$work/networks-100/cohort.csv" --seed 1 --out "$work/networks"
 openbmd simulate ct-spine --n 200 --out "$work/recalibration-300" --seed 300 --ct-slices 100 --slice-mm 2.5 \
   --vendors scanner-a,scanner-b,scanner-c --workers 2
-# The networks reused are the shipped ones (train loads them before anything is written).
-openbmd train ct-spine --cohort "$work/recalibration-300/cohort.csv" --networks models/ct-spine --folds 5 --seed 1 \
+openbmd train ct-spine --cohort "$work/recalibration-300/cohort.csv" --networks "$work/networks" --folds 5 --seed 1 \
   --out "$work/model"
 rm -rf models/ct-spine
 mkdir -p models/ct-spine
