@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Volume3D } from '../src/core/volume3d.js';
+import { sampleReferenceTissues } from '../src/calibration/phantomless/reference-tissue-samples.js';
 import { readNifti } from '../src/io/nifti.js';
 import { canonicalVolume, readCtSpineNifti, readCtSpineSeries } from '../src/pipelines/ct-spine/ct-spine-series.js';
 import { runCli } from './helpers/cli.js';
@@ -21,6 +22,8 @@ const skip = announceSkip(existsSync(join(REAL, 'example_ct.nii.gz')) ? undefine
 interface TissueHu {
   fatHu: number;
   softTissueHu: number;
+  /** Paraspinal muscle as the phantomless calibration reads it (all slices). */
+  muscleHu: number;
   trabecularHu: number;
   corticalP95Hu: number;
 }
@@ -60,16 +63,17 @@ function tissueHu(ct: Volume3D, vertebrae: Uint8Array): TissueHu {
   return {
     fatHu: nearFat.reduce((a, b) => a + b, 0) / nearFat.length,
     softTissueHu: median(soft),
+    muscleHu: sampleReferenceTissues(ct, [0, ct.size[2] - 1]).muscleHu,
     trabecularHu: median(trabecular),
     corticalP95Hu: shell[Math.floor(shell.length * 0.95)]!,
   };
 }
 
 function format(name: string, t: TissueHu): string {
-  return `| ${name} | ${t.fatHu.toFixed(0)} | ${t.softTissueHu.toFixed(0)} | ${t.trabecularHu.toFixed(0)} | ${t.corticalP95Hu.toFixed(0)} |`;
+  return `| ${name} | ${t.fatHu.toFixed(0)} | ${t.softTissueHu.toFixed(0)} | ${t.muscleHu.toFixed(0)} | ${t.trabecularHu.toFixed(0)} | ${t.corticalP95Hu.toFixed(0)} |`;
 }
 
-test('tissue HU: the real CT beside SIMULATED series (fat, soft tissue, L1-L3 trabecular core and cortical shell)', { skip, timeout: 600_000 }, async () => {
+test('tissue HU: the real CT beside SIMULATED series (fat, soft tissue, paraspinal muscle, L1-L3 trabecular core and cortical shell)', { skip, timeout: 600_000 }, async () => {
   const ctFile = join(REAL, 'example_ct.nii.gz');
   const real = (await readCtSpineNifti(ctFile)).volume;
   const masks = await Promise.all(
@@ -99,11 +103,12 @@ test('tissue HU: the real CT beside SIMULATED series (fat, soft tissue, L1-L3 tr
     simulated.push(t);
     rows.push(format(`SIMULATED ${id} (seed 73)`, t));
   }
-  console.log(['| CT | fat HU | soft tissue HU | L1-L3 trabecular core HU | L1-L3 cortical shell P95 HU |', '|---|---|---|---|---|', ...rows].join('\n'));
+  console.log(['| CT | fat HU | soft tissue HU | paraspinal muscle HU | L1-L3 trabecular core HU | L1-L3 cortical shell P95 HU |', '|---|---|---|---|---|---|', ...rows].join('\n'));
   // Physical ranges for an adult abdomen at 100-140 kVp: a CT outside them is not read as openbmd expects.
   for (const t of [realHu, ...simulated]) {
     assert.ok(t.fatHu > -140 && t.fatHu < -60, `fat ${t.fatHu}`);
     assert.ok(t.softTissueHu > 10 && t.softTissueHu < 80, `soft tissue ${t.softTissueHu}`);
+    assert.ok(t.muscleHu > 15 && t.muscleHu < 60, `muscle ${t.muscleHu}`);
     assert.ok(t.trabecularHu > 30 && t.trabecularHu < 400, `trabecular ${t.trabecularHu}`);
     assert.ok(t.corticalP95Hu > 250, `cortical ${t.corticalP95Hu}`);
   }
