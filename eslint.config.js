@@ -33,6 +33,7 @@ const SIMULATOR = [
   './src/physics/ct-effective-energy.ts',
   './src/physics/x-ray-spectrum.ts',
   './src/physics/polychromatic-beam.ts',
+  './src/physics/ct-reconstruction/**',
   './src/physics/radiograph-exposure.ts',
   './src/physics/detector-processing.ts',
 ];
