@@ -1,25 +1,28 @@
 #!/usr/bin/env bash
 # The headline figures of the shipped ct-spine model, measured once on SIMULATED cohorts that chose
-# nothing: fresh series of the training scanners (seed 410: 60 series, scanners a-c, 2.5 mm), and a
-# held-out family (seed 411: 40 series of scanner d at 100 kVp, 1.25 mm slices, neither ever in a
-# training or recalibration cohort). For each, `openbmd predict` with models/ct-spine, then
-# `openbmd evaluate` on the reported vBMD and on each method's column. Run from the repository root
-# after `npm run build`:
+# nothing: fresh series of the training scanners (seed 410: 60 series, scanners a-c, 2.5 mm), and
+# two held-out families that no training or recalibration cohort had: scanner d (seed 411: 40
+# series at 100 kVp, 1.25 mm slices) and CT physics (seed 412: 24 series of scanners a-c made by
+# polychromatic projection and filtered back-projection, 3 mm slices). For each, `openbmd predict`
+# with models/ct-spine, then `openbmd evaluate` on the reported vBMD and on each method's column.
+# Run from the repository root after `npm run build`:
 #
-#   bash scripts/evaluate-ct-spine-heldout.sh        (about 15 minutes on 2 cores)
+#   bash scripts/evaluate-ct-spine-heldout.sh        (about 60 minutes on 2 cores)
 #
-# Results: build/heldout-ct-spine/<cohort>/{predictions.csv, evaluation*/metrics.json, report.html}.
+# A cohort already simulated is kept. Results: build/heldout-ct-spine/<cohort>/{predictions.csv,
+# evaluation*/metrics.json, report.html}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=build/heldout-ct-spine
 openbmd() { node dist/src/cli/main.js "$@"; }
-rm -rf "$work"
 mkdir -p "$work"
-openbmd simulate ct-spine --n 60 --out "$work/fresh-410" --seed 410 --ct-slices 100 --slice-mm 2.5 \
-  --vendors scanner-a,scanner-b,scanner-c --workers 2
-openbmd simulate ct-spine --n 40 --out "$work/scanner-d-411" --seed 411 --ct-slices 200 --slice-mm 1.25 \
-  --vendors scanner-d --workers 2
-for cohort in fresh-410 scanner-d-411; do
+simulate() {
+  if [ ! -f "$work/$1/cohort.csv" ]; then openbmd simulate ct-spine --out "$work/$1" "${@:2}" --workers 2; fi
+}
+simulate fresh-410 --n 60 --seed 410 --ct-slices 100 --slice-mm 2.5 --vendors scanner-a,scanner-b,scanner-c
+simulate scanner-d-411 --n 40 --seed 411 --ct-slices 200 --slice-mm 1.25 --vendors scanner-d
+simulate projection-412 --n 24 --seed 412 --ct-slices 80 --slice-mm 3 --vendors scanner-a,scanner-b,scanner-c --ct-physics projection
+for cohort in fresh-410 scanner-d-411 projection-412; do
   dir="$work/$cohort"
   openbmd predict --model models/ct-spine --cohort "$dir/cohort.csv" --out "$dir/predictions.csv"
   openbmd evaluate --cohort "$dir/cohort.csv" --predictions "$dir/predictions.csv" --model models/ct-spine --out "$dir/evaluation"

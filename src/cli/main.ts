@@ -159,6 +159,10 @@ program
   .option('--poses <list>', 'hip: radiograph poses, any of standing,supine,abduction,adduction (default all four)')
   .option('--osteophyte-share <p>', 'lumbar: chance of osteophytes at age 80, scaled from 0 at 40 (default 0.45)', parseShare)
   .option('--supersample <n>', 'ct-spine: in-plane sub-rays per voxel side for partial volume (default 2)', parsePositiveInteger)
+  .option(
+    '--ct-physics <kind>',
+    'ct-spine: effective-energy (one energy per scan, Gaussian noise and blur; default) or projection (polychromatic projection and filtered back-projection: beam hardening, streaks; about 1 s a slice)',
+  )
   .option('--contact-sheet', 'write contact-sheet.png of the first six images, to look at')
   .option('--summary', 'print cohort statistics (truth by age and sex, vendor mix, raw grey vs truth) and write summary.json')
   .action(async (site: string, options: Omit<SimulateCohortOptions, 'command' | 'say'>) => {

@@ -2,6 +2,7 @@ import type { SeededRandom } from '../core/seeded-random.js';
 import { gaussianBlur2D } from '../imaging/gaussian-blur.js';
 import { effectiveEnergyKeV } from './ct-effective-energy.js';
 import { hounsfieldUnits } from './ct-numbers.js';
+import { acquireProjectionCtValues } from './ct-reconstruction/projection-acquisition.js';
 import type { CtScannerProfile } from './ct-scanner-profile.js';
 import type { MaterialCatalog } from './material-catalog.js';
 import type { DigitalPhantom } from './phantom/digital-phantom.js';
@@ -15,7 +16,14 @@ export interface CtAcquisitionOptions {
   waterEquivalentDiameterCm: number;
   /** In-plane sub-rays per voxel side for partial volume (2 gives 4 per voxel). */
   supersample?: number;
+  /**
+   * `effective-energy` (default): every region at one energy, Gaussian noise and kernel blur;
+   * `projection`: polychromatic projection and filtered back-projection (beam hardening, streaks).
+   */
+  physics?: CtPhysics;
 }
+
+export type CtPhysics = 'effective-energy' | 'projection';
 
 /** What was done to make the volume, for the truth file. */
 export interface CtAcquisitionRecord {
@@ -26,6 +34,8 @@ export interface CtAcquisitionRecord {
   huOffset: number;
   huScale: number;
   kernelSigmaMm: number;
+  /** How the HU were made (CtAcquisitionOptions.physics); the effective energy is nominal under projection. */
+  physics: CtPhysics;
 }
 
 export interface CtAcquisition {
@@ -62,6 +72,30 @@ export function acquireCtVolume(
   const huScale = scanner.huScale * (1 + 0.005 * random.nextNormal());
   const [columns, rows] = [grid.columns, grid.rows];
   const plane = columns * rows;
+  const record = {
+    scanner: scanner.id,
+    kVp: scanner.kVp,
+    effectiveEnergyKeV: energy,
+    noiseSdHu: noiseSd,
+    huOffset,
+    huScale,
+    kernelSigmaMm: scanner.kernelSigmaMm,
+  };
+  if (options.physics === 'projection') {
+    const projected = acquireProjectionCtValues(
+      catalog,
+      phantom,
+      grid,
+      scanner,
+      { doseFactor: options.doseFactor, supersample: options.supersample ?? 2, huScale, huOffset },
+      random,
+    );
+    const hu = Int16Array.from(projected, (v) => {
+      const r = Math.round(v);
+      return r < -1024 ? -1024 : r > 3071 ? 3071 : r;
+    });
+    return { hu, regions, regionHu, record: { ...record, physics: 'projection' } };
+  }
   const pixelMm = grid.spacingMm[0];
   const blurPx = scanner.kernelSigmaMm / pixelMm;
   // Quantum noise enters the projections and is shaped by the same kernel as the anatomy, so it is
@@ -91,7 +125,7 @@ export function acquireCtVolume(
     hu,
     regions,
     regionHu,
-    record: { scanner: scanner.id, kVp: scanner.kVp, effectiveEnergyKeV: energy, noiseSdHu: noiseSd, huOffset, huScale, kernelSigmaMm: scanner.kernelSigmaMm },
+    record: { ...record, physics: 'effective-energy' },
   };
 }
 

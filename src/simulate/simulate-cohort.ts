@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CtPhysics } from '../physics/ct-acquisition.js';
 import { OpenBmdError } from '../core/errors.js';
 import { formatCohortSummary, summariseCohort } from './cohort-summary.js';
 import { writeContactSheet } from './contact-sheet.js';
@@ -40,6 +41,7 @@ export interface SimulateCohortOptions {
   osteophyteShare?: number;
   poses?: string;
   supersample?: number;
+  ctPhysics?: string;
   summary?: boolean;
   contactSheet?: boolean;
   /** The command recorded as the cohort's generator. */
@@ -127,7 +129,14 @@ function ctSpineOptions(o: SimulateCohortOptions): SimulateJob['ctSpine'] {
     doseFactor: o.dose ?? d.doseFactor,
     fractureShare: o.fractureShare ?? d.fractureShare,
     supersample: o.supersample ?? d.supersample,
+    physics: ctPhysics(o.ctPhysics ?? d.physics),
   };
+}
+
+function ctPhysics(value: string): CtPhysics {
+  if (value !== 'effective-energy' && value !== 'projection')
+    throw new OpenBmdError('BAD_ARGUMENT', `--ct-physics is effective-energy or projection, got '${value}'`);
+  return value;
 }
 
 function hipOptions(o: SimulateCohortOptions): SimulateJob['hip'] {

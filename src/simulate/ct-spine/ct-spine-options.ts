@@ -1,3 +1,4 @@
+import type { CtPhysics } from '../../physics/ct-acquisition.js';
 import type { RodPhantomOptions } from '../trunk/torso-anatomy.js';
 
 /** Options of `simulate ct-spine` (plain data: they cross to worker threads). */
@@ -16,6 +17,8 @@ export interface CtSpineOptions {
   fractureShare: number;
   /** In-plane sub-rays per voxel side (partial volume). */
   supersample: number;
+  /** How the scanner makes HU (see CtAcquisitionOptions.physics). */
+  physics: CtPhysics;
 }
 
 export const DEFAULT_CT_SPINE_OPTIONS: CtSpineOptions = {
@@ -27,4 +30,5 @@ export const DEFAULT_CT_SPINE_OPTIONS: CtSpineOptions = {
   doseFactor: 1,
   fractureShare: 0.05,
   supersample: 2,
+  physics: 'effective-energy',
 };

@@ -64,7 +64,14 @@ export async function simulateCtSpineCase(
   };
   const waterEquivalentDiameterCm = 0.2 * Math.sqrt(a * b) * 0.95;
   const doseFactor = options.doseFactor * Math.exp(0.15 * random.nextNormal());
-  const scan = acquireCtVolume(catalog, anatomy.phantom, grid, scanner, { doseFactor, waterEquivalentDiameterCm, supersample: options.supersample }, random);
+  const scan = acquireCtVolume(
+    catalog,
+    anatomy.phantom,
+    grid,
+    scanner,
+    { doseFactor, waterEquivalentDiameterCm, supersample: options.supersample, physics: options.physics },
+    random,
+  );
   const labels = labelVolumes(anatomy, scan.regions);
   const levels = measureVertebrae(anatomy, scan.regions, grid, spine, scan.regionHu, scan.hu);
   const truth = spineVbmdTruth(levels);
