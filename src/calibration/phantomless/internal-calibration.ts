@@ -64,8 +64,9 @@ export interface InternalCalibrationOptions {
  * fat, and the paraspinal muscles. Their published composition fixes their attenuation at any
  * energy; the energy at which their measured HU match best, with the scanner's HU scale and
  * offset held near a calibrated scanner's, follows from the image alone (after Michalski et al.,
- * Med Eng Phys 2020, who fitted the energy to five tissues). The HU of a mg/cm3 of hydroxyapatite at that energy converts the
- * cancellous HU to mineral. Nothing is assumed about the scanner's beam or filtration.
+ * Med Eng Phys 2020, who fitted the energy to five tissues). The HU of a mg/cm3 of hydroxyapatite
+ * at that energy converts the cancellous HU to mineral. Nothing is assumed about the scanner's beam
+ * or filtration.
  */
 export function internalCalibration(o: InternalCalibrationOptions): InternalCalibrationResult {
   const { catalog, volume, sliceRange } = o;
