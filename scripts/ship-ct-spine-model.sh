@@ -28,7 +28,7 @@ openbmd train ct-spine --cohort "$work/recalibration-300/cohort.csv" --networks 
 rm -rf models/ct-spine
 mkdir -p models/ct-spine
 cp -r "$work/model/model.json" "$work/model/networks" models/ct-spine/
-for extra in metrics.json stage-validation.json; do
+for extra in metrics.json; do  # the stage validation is in model.json
   if [ -f "$work/model/$extra" ]; then cp "$work/model/$extra" models/ct-spine/; fi
 done
 echo "models/ct-spine rewritten from $work/model" >&2

@@ -361,7 +361,7 @@ export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): 
   if (stageValidation !== undefined)
     writeFileSync(
       join(o.outDir, 'stage-validation.json'),
-      `${JSON.stringify({ simulated: cohort.simulated, cohort: resolve(o.cohortCsv), ...stageValidation }, null, 2)}\n`,
+      `${JSON.stringify({ simulated: cohort.simulated, cohort: o.cohortCsv, ...stageValidation }, null, 2)}\n`,
     );
   if (reused !== undefined) {
     disposeCtSpineModel(reused);

@@ -322,7 +322,7 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
   if (stageValidation !== undefined)
     writeFileSync(
       join(o.outDir, 'stage-validation.json'),
-      `${JSON.stringify({ simulated: cohort.simulated, cohort: resolve(o.cohortCsv), ...stageValidation }, null, 2)}\n`,
+      `${JSON.stringify({ simulated: cohort.simulated, cohort: o.cohortCsv, ...stageValidation }, null, 2)}\n`,
     );
   if (initialModel !== undefined) disposeForearmModel(initialModel);
   if (reused !== undefined) disposeForearmModel(reused);
