@@ -73,43 +73,70 @@ function format(name: string, t: TissueHu): string {
   return `| ${name} | ${t.fatHu.toFixed(0)} | ${t.softTissueHu.toFixed(0)} | ${t.muscleHu.toFixed(0)} | ${t.trabecularHu.toFixed(0)} | ${t.corticalP95Hu.toFixed(0)} |`;
 }
 
-test('tissue HU: the real CT beside SIMULATED series (fat, soft tissue, paraspinal muscle, L1-L3 trabecular core and cortical shell)', { skip, timeout: 600_000 }, async () => {
-  const ctFile = join(REAL, 'example_ct.nii.gz');
-  const real = (await readCtSpineNifti(ctFile)).volume;
-  const masks = await Promise.all(
-    ['L1', 'L2', 'L3'].map(async (level) => {
-      const file = join(REAL, 'reference-masks', `vertebrae_${level}.nii.gz`);
-      return canonicalVolume(await readNifti(file), file);
-    }),
-  );
-  const realMask = Uint8Array.from({ length: real.data.length }, (_, p) => (masks.some((m) => Number(m.data[p]) >= 0.5) ? 1 : 0));
-  const rows = [format('real CT (TotalSegmentator example, Siemens 120 kVp, 3 mm)', tissueHu(real, realMask))];
-  const realHu = tissueHu(real, realMask);
+test(
+  'tissue HU: the real CT beside SIMULATED series (fat, soft tissue, paraspinal muscle, L1-L3 trabecular core and cortical shell)',
+  { skip, timeout: 600_000 },
+  async () => {
+    const ctFile = join(REAL, 'example_ct.nii.gz');
+    const real = (await readCtSpineNifti(ctFile)).volume;
+    const masks = await Promise.all(
+      ['L1', 'L2', 'L3'].map(async (level) => {
+        const file = join(REAL, 'reference-masks', `vertebrae_${level}.nii.gz`);
+        return canonicalVolume(await readNifti(file), file);
+      }),
+    );
+    const realMask = Uint8Array.from({ length: real.data.length }, (_, p) => (masks.some((m) => Number(m.data[p]) >= 0.5) ? 1 : 0));
+    const rows = [format('real CT (TotalSegmentator example, Siemens 120 kVp, 3 mm)', tissueHu(real, realMask))];
+    const realHu = tissueHu(real, realMask);
 
-  const dir = tempDir('tissue-hu-');
-  const sim = runCli(
-    ['simulate', 'ct-spine', '--n', '3', '--out', dir, '--seed', '73', '--ct-slices', '100', '--slice-mm', '2.5', '--rod-share', '0', '--fracture-share', '0'],
-    300_000,
-  );
-  assert.equal(sim.status, 0, sim.stderr);
-  const simulated: TissueHu[] = [];
-  for (const id of ['ct-spine-0001', 'ct-spine-0002', 'ct-spine-0003']) {
-    const series = await readCtSpineSeries(join(dir, 'images', id));
-    const labelsFile = join(dir, 'masks', `${id}-vertebrae.nii.gz`);
-    const labels = canonicalVolume(await readNifti(labelsFile), labelsFile);
-    // VerSe codes: L1 20, L2 21, L3 22.
-    const mask = Uint8Array.from({ length: labels.data.length }, (_, p) => (Number(labels.data[p]) >= 20 && Number(labels.data[p]) <= 22 ? 1 : 0));
-    const t = tissueHu(series.volume, mask);
-    simulated.push(t);
-    rows.push(format(`SIMULATED ${id} (seed 73)`, t));
-  }
-  console.log(['| CT | fat HU | soft tissue HU | paraspinal muscle HU | L1-L3 trabecular core HU | L1-L3 cortical shell P95 HU |', '|---|---|---|---|---|---|', ...rows].join('\n'));
-  // Physical ranges for an adult abdomen at 100-140 kVp: a CT outside them is not read as openbmd expects.
-  for (const t of [realHu, ...simulated]) {
-    assert.ok(t.fatHu > -140 && t.fatHu < -60, `fat ${t.fatHu}`);
-    assert.ok(t.softTissueHu > 10 && t.softTissueHu < 80, `soft tissue ${t.softTissueHu}`);
-    assert.ok(t.muscleHu > 15 && t.muscleHu < 60, `muscle ${t.muscleHu}`);
-    assert.ok(t.trabecularHu > 30 && t.trabecularHu < 400, `trabecular ${t.trabecularHu}`);
-    assert.ok(t.corticalP95Hu > 250, `cortical ${t.corticalP95Hu}`);
-  }
-});
+    const dir = tempDir('tissue-hu-');
+    const sim = runCli(
+      [
+        'simulate',
+        'ct-spine',
+        '--n',
+        '3',
+        '--out',
+        dir,
+        '--seed',
+        '73',
+        '--ct-slices',
+        '100',
+        '--slice-mm',
+        '2.5',
+        '--rod-share',
+        '0',
+        '--fracture-share',
+        '0',
+      ],
+      300_000,
+    );
+    assert.equal(sim.status, 0, sim.stderr);
+    const simulated: TissueHu[] = [];
+    for (const id of ['ct-spine-0001', 'ct-spine-0002', 'ct-spine-0003']) {
+      const series = await readCtSpineSeries(join(dir, 'images', id));
+      const labelsFile = join(dir, 'masks', `${id}-vertebrae.nii.gz`);
+      const labels = canonicalVolume(await readNifti(labelsFile), labelsFile);
+      // VerSe codes: L1 20, L2 21, L3 22.
+      const mask = Uint8Array.from({ length: labels.data.length }, (_, p) => (Number(labels.data[p]) >= 20 && Number(labels.data[p]) <= 22 ? 1 : 0));
+      const t = tissueHu(series.volume, mask);
+      simulated.push(t);
+      rows.push(format(`SIMULATED ${id} (seed 73)`, t));
+    }
+    console.log(
+      [
+        '| CT | fat HU | soft tissue HU | paraspinal muscle HU | L1-L3 trabecular core HU | L1-L3 cortical shell P95 HU |',
+        '|---|---|---|---|---|---|',
+        ...rows,
+      ].join('\n'),
+    );
+    // Physical ranges for an adult abdomen at 100-140 kVp: a CT outside them is not read as openbmd expects.
+    for (const t of [realHu, ...simulated]) {
+      assert.ok(t.fatHu > -140 && t.fatHu < -60, `fat ${t.fatHu}`);
+      assert.ok(t.softTissueHu > 10 && t.softTissueHu < 80, `soft tissue ${t.softTissueHu}`);
+      assert.ok(t.muscleHu > 15 && t.muscleHu < 60, `muscle ${t.muscleHu}`);
+      assert.ok(t.trabecularHu > 30 && t.trabecularHu < 400, `trabecular ${t.trabecularHu}`);
+      assert.ok(t.corticalP95Hu > 250, `cortical ${t.corticalP95Hu}`);
+    }
+  },
+);
