@@ -90,10 +90,7 @@ export function acquireCtVolume(
       { doseFactor: options.doseFactor, supersample: options.supersample ?? 2, huScale, huOffset },
       random,
     );
-    const hu = Int16Array.from(projected, (v) => {
-      const r = Math.round(v);
-      return r < -1024 ? -1024 : r > 3071 ? 3071 : r;
-    });
+    const hu = Int16Array.from(projected, storedHu);
     return { hu, regions, regionHu, record: { ...record, physics: 'projection' } };
   }
   const pixelMm = grid.spacingMm[0];
@@ -117,8 +114,7 @@ export function acquireCtVolume(
     gaussianBlur2D(slice, columns, rows, blurPx);
     const out = k * plane;
     for (let p = 0; p < plane; p++) {
-      const v = Math.round(huScale * slice[p]! + huOffset);
-      hu[out + p] = v < -1024 ? -1024 : v > 3071 ? 3071 : v;
+      hu[out + p] = storedHu(huScale * slice[p]! + huOffset);
     }
   }
   return {
@@ -127,6 +123,12 @@ export function acquireCtVolume(
     regionHu,
     record: { ...record, physics: 'effective-energy' },
   };
+}
+
+/** HU as a scanner stores them: rounded, within the 12-bit range -1024..3071. */
+function storedHu(value: number): number {
+  const v = Math.round(value);
+  return v < -1024 ? -1024 : v > 3071 ? 3071 : v;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Volume3D } from '../../core/volume3d.js';
+import { median } from '../../stats/descriptive.js';
 
 /** Anything denser than lung or gas is body. */
 const BODY_HU = -400;
@@ -29,12 +30,6 @@ export interface ReferenceTissueSamples {
   counts: { air: number; fat: number; muscle: number };
   /** Body area per slice, cm2 (for the record: the patient's size). */
   bodyAreaCm2: number;
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  values.sort((a, b) => a - b);
-  return values[Math.floor(values.length / 2)]!;
 }
 
 /**

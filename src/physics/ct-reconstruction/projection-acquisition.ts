@@ -39,20 +39,16 @@ export function acquireProjectionCtValues(
 ): Float32Array {
   const spectrum = kramersSpectrum(catalog, { kVp: scanner.kVp, aluminiumMm: scanner.aluminiumMm, binWidthKeV: 2, minimumKeV: 15 });
   const bases = phantom.regions.map((r) => basisDensities(catalog, r.composition, spectrum));
-  const water = voxelisePhantom(
-    phantom,
-    grid,
-    Float64Array.from(bases, (b) => b.waterGPerCm3),
-    0,
-    o.supersample,
-  ).values;
-  const ha = voxelisePhantom(
-    phantom,
-    grid,
-    Float64Array.from(bases, (b) => b.hydroxyapatiteGPerCm3),
-    0,
-    o.supersample,
-  ).values;
+  const voxelised = (basis: keyof (typeof bases)[number]): Float32Array =>
+    voxelisePhantom(
+      phantom,
+      grid,
+      Float64Array.from(bases, (b) => b[basis]),
+      0,
+      o.supersample,
+    ).values;
+  const water = voxelised('waterGPerCm3');
+  const ha = voxelised('hydroxyapatiteGPerCm3');
   const [columns, rows] = [grid.columns, grid.rows];
   const size = Math.ceil(Math.max(columns, rows) / RECONSTRUCTION_COARSENING);
   const pixelMm = grid.spacingMm[0] * RECONSTRUCTION_COARSENING;
