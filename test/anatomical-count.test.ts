@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { Volume3D } from '../src/core/volume3d.js';
 import { createVolume3D } from '../src/core/volume3d.js';
 import { crossCheckLevels } from '../src/pipelines/ct-spine/anatomical-cross-check.js';
-import { countVertebrae, splitDoubleGaps } from '../src/pipelines/ct-spine/count-vertebrae.js';
+import { countVertebrae, dropSpuriousDiscs, splitDoubleGaps } from '../src/pipelines/ct-spine/count-vertebrae.js';
 import type { LocatedLevel, VertebraLocalisation } from '../src/pipelines/ct-spine/locate-vertebrae.js';
 
 const SPACING: [number, number, number] = [1.5, 1.5, 2];
@@ -28,7 +28,8 @@ function spineVolume(o: { sacrum: boolean }): Volume3D {
         const [x, y, z] = [i * SPACING[0], j * SPACING[1], k * SPACING[2]];
         let hu = Math.hypot((x - cx) / 140, (y - 130) / 100) <= 1 ? 40 : -1000;
         const inBody = Math.abs(x - cx) <= 22 && y >= front && y <= front + 32;
-        if (o.sacrum && z < SACRUM_TOP_MM && Math.abs(x - cx) <= 60 && y >= front && y <= front + 40) hu = 260;
+        // The sacrum with its alae, a 3 mm sacroiliac joint at 55 mm, and the ilia beyond it.
+        if (o.sacrum && z < SACRUM_TOP_MM && Math.abs(x - cx) <= 95 && Math.abs(Math.abs(x - cx) - 55) > 1.5 && y >= front && y <= front + 40) hu = 260;
         if (z >= SACRUM_TOP_MM && inBody) {
           const local = (z - SACRUM_TOP_MM) % PITCH_MM;
           const level = Math.floor((z - SACRUM_TOP_MM) / PITCH_MM);
@@ -110,4 +111,23 @@ test('cross-check: the count stands in when the network finds nothing, and flags
   const shifted = crossCheckLevels(localisation({ T12: centreZ(6), L1: centreZ(5), L2: centreZ(4) }), count);
   assert.equal(shifted.fromAnatomy, false);
   assert.match(shifted.disagreement ?? '', /L1 lies 3\d mm above the L1 counted from the sacrum/);
+});
+
+test('a false disc in the middle of a body (two short segments) is dropped, keeping the pitch steady; the lumbosacral disc is kept', () => {
+  // 1 mm slices, discs every 35 mm, and a false one at 212 inside the vertebra 230-195.
+  assert.deepEqual(dropSpuriousDiscs([300, 265, 230, 212, 195, 160, 125], 1), [300, 265, 230, 195, 160, 125]);
+  // Near the lumbosacral disc (kept) the false disc above it goes.
+  assert.deepEqual(dropSpuriousDiscs([300, 265, 230, 195, 160, 143, 125], 1, 125), [300, 265, 230, 195, 160, 125]);
+  // Steady pitches are left alone, thoracic ones shorter than lumbar included.
+  assert.deepEqual(dropSpuriousDiscs([330, 305, 278, 250, 218, 184, 149], 1), [330, 305, 278, 250, 218, 184, 149]);
+});
+
+test('a gap of three vertebrae of the local pitch gets its two missing discs at the contrast peaks', () => {
+  const contrast = new Float64Array(320).fill(0);
+  contrast[196] = 50;
+  contrast[158] = 45;
+  contrast[180] = 20;
+  assert.deepEqual(splitDoubleGaps([300, 265, 230, 125, 90], contrast, 1), [300, 265, 230, 196, 158, 125, 90]);
+  // A gap of 1.4 pitches is not split (no vertebra is that tall).
+  assert.deepEqual(splitDoubleGaps([300, 265, 230, 181, 146], contrast, 1), [300, 265, 230, 181, 146]);
 });

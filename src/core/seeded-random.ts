@@ -79,3 +79,13 @@ export class SeededRandom {
 function rotateLeft(value: number, bits: number): number {
   return ((value << bits) | (value >>> (32 - bits))) >>> 0;
 }
+
+/**
+ * A 32-bit seed from text (FNV-1a), for a stream of its own: a part of a simulated person drawn
+ * from it leaves the draws of everything else unchanged.
+ */
+export function seedFromText(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash >>> 0;
+}

@@ -35,10 +35,20 @@ export const MIN_PITCH_MM = 18;
 export const MAX_PITCH_MM = 50;
 /** Disc contrast: endplates either side above the disc's middle by at least this much, HU (discs 80-120 HU, endplates > 200). */
 export const MIN_DISC_CONTRAST_HU = 30;
-/** The sacrum: bone continuous from the column's centre to at least this far sideways (alae 45-60 mm, then the sacroiliac joints), mm; a lumbar body is 20-25 mm to either side. */
-export const SACRUM_HALF_WIDTH_MM = 45;
-/** ... over at least this height, mm (a transverse process is 10-15 mm high). */
-const SACRUM_MIN_HEIGHT_MM = 12;
+/**
+ * The sacrum: bone continuous from the column's centre, through the ala and across the sacroiliac
+ * joint (at about 54 mm from the midline: interauricular distance 108.7 +- 11 mm, Oman Med J 2018),
+ * into the ilium beyond it, at least this far sideways, mm. Lumbar transverse processes end 40-50 mm
+ * from the midline, and the iliac crests beside L4-L5 are separated from them by the psoas.
+ */
+export const SACRUM_HALF_WIDTH_MM = 70;
+/**
+ * ... over at least this height, mm: the sacroiliac joint spans 56 +- 4.6 mm of the sacrum (auricular
+ * height, ibid.), while a rib reaching as far at its costovertebral joint does so over 10-15 mm.
+ */
+const SACRUM_MIN_HEIGHT_MM = 25;
+/** The band the lateral reach is looked for in, from in front of the bodies' anterior wall to behind it, mm: the sacrum tilts backwards 30-50 degrees below its base (sacral slope 24-55 degrees, Mac-Thiong 2011), so within 40 mm below the base it lies up to 40 mm behind the L5 wall. */
+const SACRUM_BAND_MM: readonly [number, number] = [-10, 60];
 /** Depth of a lumbar body, mm (Panjabi 1992: 30-35 mm), when the canal behind it is not seen. */
 const TYPICAL_BODY_DEPTH_MM = 32;
 
@@ -105,27 +115,27 @@ export function pickDiscs(contrast: Float64Array, sliceMm: number): number[] {
 
 /**
  * Per slice: how far bone runs sideways, without a break of more than 4 mm, from the column's
- * centre at the depth of the bodies (the 30 mm behind their anterior wall, so not the transverse
- * processes behind them), mm (the smaller side). A lumbar body reaches 20-25 mm; S1 with its alae
- * 50-60 mm, and further through the sacroiliac joints.
+ * centre, in the band SACRUM_BAND_MM around the bodies' anterior wall (any depth in it), mm (the
+ * smaller side). A lumbar vertebra reaches 20-50 mm (body, then transverse processes); S1-S3 with
+ * their alae and the ilia beside them 80 mm and more.
  */
 export function lateralBoneHalfWidthMm(volume: Volume3D, track: SpineColumnTrack, profile: VertebralBodyProfile): Float64Array {
   const [nx, ny, nz] = volume.size;
   const [sx, sy] = volume.spacingMm;
   const out = new Float64Array(nz);
-  const depth = Math.round(30 / sy);
   const gap = Math.max(1, Math.round(4 / sx));
   for (let k = 0; k < nz; k++) {
     const ci = Math.round(track.xMm[k]! / sx);
-    const ja = Math.round(profile.anteriorMm[k]! / sy);
+    const ja = Math.round((profile.anteriorMm[k]! + SACRUM_BAND_MM[0]) / sy);
+    const jb = Math.round((profile.anteriorMm[k]! + SACRUM_BAND_MM[1]) / sy);
     const boneColumn = (i: number): boolean => {
       if (i < 0 || i >= nx) return false;
-      for (let j = Math.max(0, ja); j <= Math.min(ny - 1, ja + depth); j++) if (volume.data[i + nx * (j + ny * k)]! > BONE_HU) return true;
+      for (let j = Math.max(0, ja); j <= Math.min(ny - 1, jb); j++) if (volume.data[i + nx * (j + ny * k)]! > BONE_HU) return true;
       return false;
     };
     const reach = (sign: 1 | -1): number => {
       let last = 0;
-      for (let d = 0; d * sx <= 120; d++) {
+      for (let d = 0; d * sx <= 150; d++) {
         if (boneColumn(ci + sign * d)) last = d;
         else if (d - last > gap) break;
       }
@@ -163,30 +173,74 @@ export function sacrumTopSlice(halfWidthMm: Float64Array, sliceMm: number): numb
 }
 
 /**
- * A disc the contrast missed (a thin or degenerate one): a gap between found discs 1.6-2.5 times
- * the median pitch holds two vertebrae; its disc is placed at the strongest contrast of the gap's
- * middle half.
+ * Discs the contrast missed (a thin, degenerate or steeply tilted one): a gap between found discs
+ * that holds two or three vertebrae of the local pitch (the nearest gaps of one vertebra's pitch
+ * above and below it; the pitch grows 20-40 % from T10 to L4, Panjabi 1991/1992) gets its missing
+ * discs, each at the strongest contrast of its share of the gap.
  */
 export function splitDoubleGaps(discs: readonly number[], contrast: Float64Array, sliceMm: number): number[] {
-  const pitches = discs
-    .slice(1)
-    .map((k, d) => (discs[d]! - k) * sliceMm)
-    .filter((p) => p >= MIN_PITCH_MM && p <= MAX_PITCH_MM)
-    .sort((a, b) => a - b);
-  if (pitches.length === 0) return [...discs];
-  const median = pitches[Math.floor(pitches.length / 2)]!;
+  const gaps = discs.slice(1).map((k, d) => (discs[d]! - k) * sliceMm);
+  const single = (g: number): boolean => g >= MIN_PITCH_MM && g <= MAX_PITCH_MM;
+  const localPitch = (d: number): number | null => {
+    const near: number[] = [];
+    for (let q = d - 1; q >= 0 && near.length < 1; q--) if (single(gaps[q]!)) near.push(gaps[q]!);
+    for (let q = d + 1; q < gaps.length && near.length < 2; q++) if (single(gaps[q]!)) near.push(gaps[q]!);
+    return near.length === 0 ? null : near.reduce((x, y) => x + y, 0) / near.length;
+  };
+  if (discs.length === 0) return [];
   const out: number[] = [discs[0]!];
   for (let d = 1; d < discs.length; d++) {
     const upper = discs[d - 1]!;
     const lower = discs[d]!;
-    const gap = (upper - lower) * sliceMm;
-    if (gap >= 1.6 * median && gap <= 2.5 * median) {
-      const quarter = Math.round((upper - lower) / 4);
-      let best = Math.round((upper + lower) / 2);
-      for (let k = lower + quarter; k <= upper - quarter; k++) if ((contrast[k] ?? -Infinity) > (contrast[best] ?? -Infinity)) best = k;
-      out.push(best);
+    const pitch = localPitch(d - 1);
+    const parts = pitch === null ? 1 : Math.round(gaps[d - 1]! / pitch);
+    const ratio = pitch === null ? 1 : gaps[d - 1]! / (parts * pitch);
+    if (parts >= 2 && parts <= 3 && ratio > 0.8 && ratio < 1.25) {
+      // Each missing disc at the strongest contrast within the middle half of its expected slot.
+      const slot = (upper - lower) / parts;
+      for (let m = 1; m < parts; m++) {
+        const expected = upper - m * slot;
+        let best = Math.round(expected);
+        for (let k = Math.round(expected - slot / 4); k <= Math.round(expected + slot / 4); k++)
+          if ((contrast[k] ?? -Infinity) > (contrast[best] ?? -Infinity)) best = k;
+        out.push(best);
+      }
     }
     out.push(lower);
+  }
+  return out;
+}
+
+/** Spread of a sequence of pitches: the sum of squared log ratios of neighbours. */
+function pitchRoughness(discs: readonly number[]): number {
+  let sum = 0;
+  for (let d = 2; d < discs.length; d++) {
+    const upper = discs[d - 2]! - discs[d - 1]!;
+    const lower = discs[d - 1]! - discs[d]!;
+    if (upper > 0 && lower > 0) sum += Math.log(upper / lower) ** 2;
+  }
+  return sum;
+}
+
+/**
+ * A false disc (the darker middle of an osteoporotic body, where the basivertebral veins enter, or
+ * an endplate defect) splits a vertebra in two short segments. Adjacent vertebrae differ in pitch
+ * by 10-20 % (Panjabi 1991/1992), so a segment under 0.65 times the local pitch has one false end:
+ * the one whose removal leaves the steadiest pitches is dropped. The lumbosacral disc is kept.
+ */
+export function dropSpuriousDiscs(discs: readonly number[], sliceMm: number, keep?: number): number[] {
+  let out = [...discs];
+  for (let guard = 0; guard < discs.length; guard++) {
+    const gaps = out.slice(1).map((k, d) => (out[d]! - k) * sliceMm);
+    const sorted = gaps.filter((g) => g >= MIN_PITCH_MM && g <= MAX_PITCH_MM).sort((a, b) => a - b);
+    if (sorted.length < 3) return out;
+    const typical = sorted[Math.floor(sorted.length / 2)]!;
+    const short = gaps.findIndex((g) => g < 0.65 * typical);
+    if (short < 0) return out;
+    const candidates = [short, short + 1].filter((d) => out[d] !== keep);
+    if (candidates.length === 0) return out;
+    const best = candidates.map((d) => ({ d, rough: pitchRoughness(out.filter((_, q) => q !== d)) })).reduce((a, b) => (b.rough < a.rough ? b : a));
+    out = out.filter((_, q) => q !== best.d);
   }
   return out;
 }
@@ -207,7 +261,11 @@ export function countVertebrae(volume: Volume3D): VertebraCount {
   const nearSacrum = sacrumSlice < 0 ? [] : found.filter((k) => Math.abs(k - sacrumSlice) * sz <= 12);
   const lumbosacral = sacrumSlice < 0 ? undefined : nearSacrum.length > 0 ? nearSacrum.reduce((a, b) => (contrast[b]! > contrast[a]! ? b : a)) : sacrumSlice;
   // Discs below the L5-S1 disc are the sacrum's fused segments.
-  const discs = splitDoubleGaps(lumbosacral === undefined ? found : [...found.filter((k) => k > lumbosacral), lumbosacral], contrast, sz);
+  const discs = splitDoubleGaps(
+    dropSpuriousDiscs(lumbosacral === undefined ? found : [...found.filter((k) => k > lumbosacral), lumbosacral], sz, lumbosacral),
+    contrast,
+    sz,
+  );
   // Segments between consecutive discs of a vertebra's pitch.
   const segments: { top: number; bottom: number }[] = [];
   for (let d = 1; d < discs.length; d++) {

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SeededRandom } from '../../core/seeded-random.js';
+import { SeededRandom, seedFromText } from '../../core/seeded-random.js';
 import { createVolume3D } from '../../core/volume3d.js';
 import { writeCtSeries } from '../../io/dicom/write/write-ct-series.js';
 import { dicomUidFromKey } from '../../io/dicom/write/dicom-uid.js';
@@ -14,6 +14,7 @@ import { personColumns, simulatedStudyDate, targetFacts, writeJsonFile, simulate
 import { interpretMeasurement, loadClinicalKnowledge } from '../../clinical/index.js';
 import type { SimulatedPerson } from '../person.js';
 import { drawSpineShape } from '../spine/spine-shape.js';
+import { CT_POSE, drawHipShape } from '../hip/hip-shape.js';
 import type { CtSpineOptions } from './ct-spine-options.js';
 import type { TorsoAnatomy } from '../trunk/torso-anatomy.js';
 import { buildTorsoAnatomy } from '../trunk/torso-anatomy.js';
@@ -38,11 +39,13 @@ export async function simulateCtSpineCase(
   const spanBottom = bottom.centerMm[2] - bottom.halfHeightMm;
   const coverage = options.slices * options.sliceThicknessMm;
   // Where the slab starts is random, so the first level in the field is not always the same. Half
-  // the series are abdomen-pelvis fields that start 20-60 mm below the top of the sacrum (when the
-  // slab still reaches T11), the others thoracolumbar fields that start anywhere below L3.
+  // the series are abdomen-pelvis fields that start anywhere from 20 mm below the sacral base down to
+  // below the lesser trochanters (170 mm; as deep as the slab allows with T11 still inside), with the
+  // pelvis and hips in the field; the others thoracolumbar fields that start anywhere below L3.
   const slack = Math.max(0, coverage - (spanTop - spanBottom) - 10);
   const draw = random.nextFloat();
-  const pelvicStart = spine.sacrumTopMm[2] - 20 - 40 * (2 * draw - 1);
+  const deepest = Math.max(spine.sacrumTopMm[2] - 170, spanTop + 5 - coverage);
+  const pelvicStart = spine.sacrumTopMm[2] - 20 - Math.max(0, spine.sacrumTopMm[2] - 20 - deepest) * (2 * draw - 1);
   const fieldOfView: 'abdomen-pelvis' | 'thoracolumbar' = draw >= 0.5 && pelvicStart + coverage >= spanTop + 5 ? 'abdomen-pelvis' : 'thoracolumbar';
   const zStart =
     fieldOfView === 'abdomen-pelvis'
@@ -50,7 +53,18 @@ export async function simulateCtSpineCase(
       : spanBottom - 5 - Math.min(slack, coverage) * ((2 * draw) % 1) + (slack > 0 ? 0 : (coverage - (spanTop - spanBottom)) / 2);
   const zRange: [number, number] = [zStart, zStart + coverage];
   const withRods = random.nextFloat() < options.rodShare;
-  const anatomy = buildTorsoAnatomy(person, spine, zRange, withRods ? { rodPhantom: options.rods } : {}, random);
+  // The hips once the field reaches the acetabular roofs (about 60 mm below the sacral base).
+  const hip =
+    zStart < spine.sacrumTopMm[2] - 60
+      ? { shape: drawHipShape(person, spine, new SeededRandom(seedFromText(`${person.patientId}:hips`))), pose: CT_POSE, femurScale: 1 }
+      : undefined;
+  const anatomy = buildTorsoAnatomy(
+    person,
+    spine,
+    zRange,
+    { ...(withRods ? { rodPhantom: options.rods } : {}), ...(hip === undefined ? {} : { hip }) },
+    random,
+  );
   const [a, b] = anatomy.body.semiMm;
   const pixelMm = options.pixelSpacingMm ?? Math.min(0.98, Math.max(0.68 + 0.14 * random.nextFloat(), (2 * a + 40) / options.matrix));
   const n = options.matrix;
@@ -165,6 +179,8 @@ export async function simulateCtSpineCase(
     sliceThicknessMm: options.sliceThicknessMm,
     zRangeMm: zRange,
     fieldOfView,
+    hipsInField: hip !== undefined,
+    sacrum: spine.sacrum,
     body: anatomy.body,
     rodPhantom: withRods ? { ...options.rods, rods: anatomy.rods } : null,
     aorticCalcifications: anatomy.aorticCalcifications,

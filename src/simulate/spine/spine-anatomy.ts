@@ -6,6 +6,7 @@ import { PRIORITY } from '../phantom-builder.js';
 import { TISSUE, corticalBone, trabecularBone } from '../tissues.js';
 import type { SpineShape, VertebraShape } from './spine-shape.js';
 import { SACRUM_CODE, SPINE_LEVELS } from './spine-shape.js';
+import { addSacrum } from './sacrum-anatomy.js';
 
 /** What the spine added to the phantom: which regions are which vertebra, and which are cancellous bone. */
 export interface SpineRegions {
@@ -108,41 +109,29 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
       );
     }
   }
-  const sacrumHa = (shape.vertebrae[shape.vertebrae.length - 1]?.trabecularVbmdMgPerCm3 ?? 120) * mineralScale;
-  const sacrum = builder.region('sacrum', trabecularBone(sacrumHa, shape.marrowFatFraction));
-  const sacrumCortex = builder.region('sacrum cortex', corticalBone((500 + 2.5 * sacrumHa) * mineralScale));
-  for (const r of [sacrum, sacrumCortex]) {
+  for (const r of addSacrum(builder, shape, mineralScale).regions) {
     vertebraCode.set(r, SACRUM_CODE);
     boneRegions.add(r);
   }
-  const s = shape.sacrumTopMm;
-  const a = shape.sacrumAxis;
-  const sacrumCentre: Point3 = [s[0] - 45 * a[0], s[1] - 45 * a[1], s[2] - 45 * a[2]];
-  builder.add(
-    { shape: 'tube', centerMm: sacrumCentre, rotation: rotationAlong(a, [1, 0, 0]), semiAxesMm: [38, 20, 45], taper: 0.35 },
-    sacrumCortex,
-    PRIORITY.cortex,
-  );
-  builder.add(
-    { shape: 'tube', centerMm: sacrumCentre, rotation: rotationAlong(a, [1, 0, 0]), semiAxesMm: [36.5, 18.5, 43.5], taper: 0.35 },
-    sacrum,
-    PRIORITY.marrow,
-  );
-  addSacralAlae(builder, s, a, sacrumCortex, sacrum);
-  return { vertebraCode, bodyCode, cancellousCode, cancellousHaMgPerCm3: cancellousHa, boneRegions, discRegion: disc };
-}
-
-/**
- * The alae either side of S1: the sacral base is 100-120 mm wide from ala to ala against a 45-50 mm
- * S1 body (Gray's Anatomy, 41st ed., 2016, ch. 72; Zindrick et al., Spine 1987;12:160-6 measured
- * S1 body widths of 46-52 mm). Each ala is an ellipsoid reaching 56 mm from the midline.
- */
-function addSacralAlae(builder: PhantomBuilder, top: Point3, axis: Vector3, cortex: number, marrow: number): void {
-  for (const side of [-1, 1]) {
-    const centre: Point3 = [top[0] + side * 34 - 16 * axis[0], top[1] + 6 - 16 * axis[1], top[2] - 16 * axis[2]];
-    builder.ellipsoid(centre, [22, 19, 17], cortex, PRIORITY.cortex, axis);
-    builder.ellipsoid(centre, [20.5, 17.5, 15.5], marrow, PRIORITY.marrow, axis);
+  // The L5-S1 disc fills the wedge between L5's inferior endplate and the tilted S1 endplate (both bones override it).
+  const l5 = shape.vertebrae[shape.vertebrae.length - 1];
+  if (l5 !== undefined) {
+    const upper = along(l5, 0, 0, -l5.halfHeightMm + 2);
+    const s1 = shape.sacrumTopMm;
+    const lower: Point3 = [s1[0] - 4 * shape.sacrumAxis[0], s1[1] - 4 * shape.sacrumAxis[1], s1[2] - 4 * shape.sacrumAxis[2]];
+    builder.tube(
+      upper,
+      lower,
+      l5.semiMm[0] * 0.98,
+      l5.semiMm[1] * 1.05,
+      0,
+      disc,
+      PRIORITY.organ,
+      [1, 0, 0],
+      [{ normal: [0, 1, 0], offsetMm: l5.centerMm[1] + POSTERIOR_WALL * l5.semiMm[1] - (upper[1] + lower[1]) / 2 }],
+    );
   }
+  return { vertebraCode, bodyCode, cancellousCode, cancellousHaMgPerCm3: cancellousHa, boneRegions, discRegion: disc };
 }
 
 /** A point given in the body's local frame (x left, y posterior, z along the axis), mm. */

@@ -1,6 +1,14 @@
 import type { Point3, Vector3 } from '../../core/geometry.js';
-import type { SeededRandom } from '../../core/seeded-random.js';
+import { SeededRandom, seedFromText } from '../../core/seeded-random.js';
 import type { SimulatedPerson } from '../person.js';
+import {
+  AURICULAR_HEIGHT_MM,
+  ILIAC_CREST_ABOVE_SACRAL_BASE_MM,
+  INTERAURICULAR_DISTANCE_MM,
+  S1_BODY_WIDTH_MM,
+  SACRAL_HEIGHT_MM,
+  SACRAL_SLOPE_DEG,
+} from './sacropelvic-morphometry.js';
 
 /** The levels the spine phantom is built of, cranial to caudal, with their VerSe label codes. */
 export const SPINE_LEVELS = ['T6', 'T7', 'T8', 'T9', 'T10', 'T11', 'T12', 'L1', 'L2', 'L3', 'L4', 'L5'] as const;
@@ -77,12 +85,27 @@ export interface SpineShape {
   readonly vertebrae: readonly VertebraShape[];
   /** Top of the sacrum (centre of the S1 endplate), mm. */
   readonly sacrumTopMm: Point3;
+  /** Unit normal of the S1 endplate (cranial and anterior, tilted from +z by the sacral slope). */
   readonly sacrumAxis: Vector3;
+  readonly sacrum: SacrumShape;
   readonly marrowFatFraction: number;
   /** Vertebra with a fracture-like deformity, if any. */
   readonly fractured: SpineLevel | null;
   /** Marginal osteophytes (bony spurs at endplate rims), a DXA confounder of the elderly spine. */
   readonly osteophytes: readonly Osteophyte[];
+}
+
+/** The sacrum's and iliac crests' dimensions (sacropelvic-morphometry.ts gives their sources). */
+export interface SacrumShape {
+  readonly slopeDeg: number;
+  /** Base to apex along the anterior surface, mm. */
+  readonly heightMm: number;
+  readonly s1BodyWidthMm: number;
+  /** Between the sacroiliac joint surfaces, mm. */
+  readonly interauricularMm: number;
+  readonly auricularHeightMm: number;
+  /** The iliac crests' top above the sacral base's centre, mm. */
+  readonly iliacCrestAboveBaseMm: number;
 }
 
 export interface Osteophyte {
@@ -178,17 +201,27 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
   const l5 = vertebrae[vertebrae.length - 1]!;
   const sacrumZ = l5.centerMm[2] - l5.halfHeightMm - l5.discBelowMm;
   const sacrumTop: Point3 = [l5.centerMm[0], l5.centerMm[1] + 6, sacrumZ];
+  // The pelvis draws from a stream of its own, so the rest of the person is drawn as before it existed.
+  const pelvisRandom = new SeededRandom(seedFromText(`${person.patientId}:sacrum`));
+  const drawn = (m: { mean: number; sd: number }, scale: number, limit = 2.5): number =>
+    scale * (m.mean + m.sd * Math.max(-limit, Math.min(limit, pelvisRandom.nextNormal())));
+  const pelvisScale = stature / (person.sex === 'F' ? 0.93 : 1);
+  const sacrum: SacrumShape = {
+    slopeDeg: drawn(SACRAL_SLOPE_DEG, 1),
+    heightMm: drawn(SACRAL_HEIGHT_MM, pelvisScale * (person.sex === 'F' ? 0.97 : 1.03)),
+    s1BodyWidthMm: drawn(S1_BODY_WIDTH_MM, girth / (person.sex === 'F' ? 0.93 : 1)),
+    interauricularMm: drawn(INTERAURICULAR_DISTANCE_MM, pelvisScale),
+    auricularHeightMm: drawn(AURICULAR_HEIGHT_MM, pelvisScale),
+    iliacCrestAboveBaseMm: drawn(ILIAC_CREST_ABOVE_SACRAL_BASE_MM, 1) + (person.sex === 'F' ? -3 : 3),
+  };
+  const slope = (sacrum.slopeDeg * Math.PI) / 180;
   return {
     vertebrae,
     sacrumTopMm: sacrumTop,
-    sacrumAxis: normalise([0, -0.6, 1]),
+    sacrumAxis: [0, -Math.sin(slope), Math.cos(slope)],
+    sacrum,
     marrowFatFraction: Math.min(0.75, Math.max(0.15, 0.2 + 0.0065 * (person.ageYears - 20) + 0.05 * random.nextNormal())),
     fractured,
     osteophytes,
   };
-}
-
-function normalise(v: Vector3): Vector3 {
-  const n = Math.hypot(v[0], v[1], v[2]);
-  return [v[0] / n, v[1] / n, v[2] / n];
 }

@@ -13,6 +13,7 @@ import { RIB_ARC_DEG } from '../spine/spine-shape.js';
 import { TISSUE_CLASS } from './tissue-class.js';
 import type { HipRegions } from '../hip/hip-anatomy.js';
 import { addHips } from '../hip/hip-anatomy.js';
+import { addIliacWings } from './iliac-wings.js';
 import type { HipShape, PoseAngles } from '../hip/hip-shape.js';
 
 /** A calibration phantom under the patient (DESIGN.md "ct-rods"). */
@@ -279,29 +280,6 @@ export function buildTorsoAnatomy(
     bowelGasPockets: pockets,
     ...(hip === undefined ? {} : { hip }),
   };
-}
-
-/**
- * The iliac wings beside L4-S1: curved plates of cortical bone around marrow, opening forwards,
- * crests near the L4-L5 disc (they frame an AP lumbar radiograph and the lowest CT slices).
- */
-function addIliacWings(
-  builder: PhantomBuilder,
-  region: (name: string, composition: Composition, cls: number) => number,
-  spine: SpineShape,
-  marrowFat: number,
-): void {
-  const l5 = spine.vertebrae.find((v) => v.level === 'L5')!;
-  const cortex = region('ilium cortex', corticalBone(850), TISSUE_CLASS.corticalBone);
-  const marrow = region('ilium marrow', trabecularBone(Math.max(60, 0.9 * l5.trabecularVbmdMgPerCm3), marrowFat), TISSUE_CLASS.cancellousBone);
-  for (const side of [-1, 1]) {
-    const centre: Point3 = [side * (l5.semiMm[0] + 80), l5.centerMm[1] + 12, l5.centerMm[2] - 40];
-    // The wing's thin axis points forwards and outwards, about 35 degrees from the coronal plane.
-    const angle = (side * 35 * Math.PI) / 180;
-    const normal: [number, number, number] = [Math.sin(angle), -Math.cos(angle), 0];
-    builder.ellipsoid(centre, [60, 58, 8], cortex, PRIORITY.cortex, normal, [0, 0, 1]);
-    builder.ellipsoid(centre, [58, 56, 5.5], marrow, PRIORITY.marrow, normal, [0, 0, 1]);
-  }
 }
 
 function poisson(random: SeededRandom, lambda: number): number {
