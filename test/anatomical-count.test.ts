@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { Volume3D } from '../src/core/volume3d.js';
 import { createVolume3D } from '../src/core/volume3d.js';
 import { crossCheckLevels } from '../src/pipelines/ct-spine/anatomical-cross-check.js';
-import { countVertebrae, dropSpuriousDiscs, splitDoubleGaps } from '../src/pipelines/ct-spine/count-vertebrae.js';
+import { combinedDiscContrast, countVertebrae, dropSpuriousDiscs, splitDoubleGaps } from '../src/pipelines/ct-spine/count-vertebrae.js';
 import type { LocatedLevel, VertebraLocalisation } from '../src/pipelines/ct-spine/locate-vertebrae.js';
 
 const SPACING: [number, number, number] = [1.5, 1.5, 2];
@@ -17,7 +17,7 @@ const PITCH_MM = 35;
 const centreZ = (index: number): number => SACRUM_TOP_MM + 9 + 13 + index * PITCH_MM;
 
 /** A trunk of soft tissue with a column of box vertebrae (cortex 600 HU, cancellous 150, discs 90, canal 10, laminae 500) and, optionally, a sacrum with alae. */
-function spineVolume(o: { sacrum: boolean }): Volume3D {
+function spineVolume(o: { sacrum: boolean; darkMiddles?: boolean }): Volume3D {
   const [nx, ny, nz] = SIZE;
   const data = new Float32Array(nx * ny * nz);
   const cx = 150; // mm, spine centre x
@@ -38,6 +38,8 @@ function spineVolume(o: { sacrum: boolean }): Volume3D {
             else {
               const edge = Math.min(local - 9, PITCH_MM - local, x - (cx - 22), cx + 22 - x, y - front, front + 32 - y);
               hu = edge < 2 ? 600 : 150;
+              // An osteoporotic body's dark middle (basivertebral veins, fatty marrow): as dark as a disc, inside its walls.
+              if (o.darkMiddles === true && edge >= 2 && Math.abs(local - 9 - 13) < 2.5 && Math.abs(x - cx) < 16) hu = 90;
             }
           }
         }
@@ -130,4 +132,24 @@ test('a gap of three vertebrae of the local pitch gets its two missing discs at 
   assert.deepEqual(splitDoubleGaps([300, 265, 230, 125, 90], contrast, 1), [300, 265, 230, 196, 158, 125, 90]);
   // A gap of 1.4 pitches is not split (no vertebra is that tall).
   assert.deepEqual(splitDoubleGaps([300, 265, 230, 181, 146], contrast, 1), [300, 265, 230, 181, 146]);
+});
+
+test('dark body middles (as dark as a disc inside intact walls) are not taken for discs: the count still names every level', () => {
+  const count = countVertebrae(spineVolume({ sacrum: true, darkMiddles: true }));
+  assert.equal(count.problem, null);
+  for (const [index, level] of LEVELS.slice(0, 6).entries()) {
+    const v = count.vertebrae.find((q) => q.level === level);
+    assert.ok(v !== undefined, `${level} not counted: ${count.discsMm.map((z) => z.toFixed(0)).join(', ')}`);
+    assert.ok(Math.abs(v.centreMm[2] - centreZ(index)) <= 3, `${level}: z ${v.centreMm[2].toFixed(1)} mm, built at ${centreZ(index)}`);
+  }
+});
+
+test('disc contrast: a dip of the band without one of the walls is vetoed; a deep dip of the walls alone counts', () => {
+  const band = Float64Array.from([100, 100, 5, 0]);
+  const rim = Float64Array.from([120, 0, 200, Number.NaN]);
+  const c = combinedDiscContrast(band, rim);
+  assert.equal(c[0], 100); // both dip
+  assert.equal(c[1], 10); // the band only: vetoed below MIN_DISC_CONTRAST_HU
+  assert.equal(c[2], 50); // the walls only, a quarter of their 200 HU
+  assert.equal(c[3], 0); // no wall reading: the band's, capped by nothing
 });

@@ -30,9 +30,30 @@ export interface VertebraCount {
   problem: string | null;
 }
 
+/** A lumbar pitch when no neighbour gives one, mm. */
+const TYPICAL_PITCH_MM = 35;
 /** Vertebral pitch (body plus disc) of adult T10-L5, mm: 25-45 (Panjabi 1991/1992 body heights 21-29 mm, discs 5-12 mm). */
 export const MIN_PITCH_MM = 18;
 export const MAX_PITCH_MM = 50;
+/** The walls' contrast may fall this far short of the band's, HU (a disc's walls are darker than the bodies' by 50-300 HU; a false disc's by nothing). */
+const RIM_CONTRAST_ALLOWANCE_HU = 10;
+/** The walls alone speak for a disc at this share of their contrast (a 120 HU dip of both walls is a disc the band crossed obliquely). */
+const RIM_ALONE_SHARE = 0.25;
+
+/**
+ * A disc's contrast from the band and the walls: the band's, unless the walls show no dip (then it
+ * is an osteoporotic body's dark middle), or a share of the walls' where they dip deeply while the
+ * band, crossing a tilted disc obliquely, does not.
+ */
+export function combinedDiscContrast(bandContrast: Float64Array, rimContrast: Float64Array): Float64Array {
+  return bandContrast.map((c, k) => {
+    const rim = rimContrast[k]!;
+    if (Number.isNaN(rim)) return c;
+    const both = Math.min(c, rim + RIM_CONTRAST_ALLOWANCE_HU);
+    const wallsAlone = RIM_ALONE_SHARE * rim;
+    return Number.isNaN(both) ? wallsAlone : Math.max(both, wallsAlone);
+  });
+}
 /** Disc contrast: endplates either side above the disc's middle by at least this much, HU (discs 80-120 HU, endplates > 200). */
 export const MIN_DISC_CONTRAST_HU = 30;
 /**
@@ -174,9 +195,9 @@ export function sacrumTopSlice(halfWidthMm: Float64Array, sliceMm: number): numb
 
 /**
  * Discs the contrast missed (a thin, degenerate or steeply tilted one): a gap between found discs
- * that holds two or three vertebrae of the local pitch (the nearest gaps of one vertebra's pitch
- * above and below it; the pitch grows 20-40 % from T10 to L4, Panjabi 1991/1992) gets its missing
- * discs, each at the strongest contrast of its share of the gap.
+ * longer than any vertebra's pitch holds two or three vertebrae, as many as the local pitch fits
+ * (the nearest gaps of one vertebra's pitch above and below it; the pitch grows 20-40 % from T10
+ * to L4, Panjabi 1991/1992); each missing disc goes to the strongest contrast of its slot.
  */
 export function splitDoubleGaps(discs: readonly number[], contrast: Float64Array, sliceMm: number): number[] {
   const gaps = discs.slice(1).map((k, d) => (discs[d]! - k) * sliceMm);
@@ -192,10 +213,12 @@ export function splitDoubleGaps(discs: readonly number[], contrast: Float64Array
   for (let d = 1; d < discs.length; d++) {
     const upper = discs[d - 1]!;
     const lower = discs[d]!;
-    const pitch = localPitch(d - 1);
-    const parts = pitch === null ? 1 : Math.round(gaps[d - 1]! / pitch);
-    const ratio = pitch === null ? 1 : gaps[d - 1]! / (parts * pitch);
-    if (parts >= 2 && parts <= 3 && ratio > 0.8 && ratio < 1.25) {
+    // No vertebra's pitch exceeds MAX_PITCH_MM, so a longer gap holds a missed disc: two or three
+    // vertebrae, as many as the local pitch fits.
+    const gap = gaps[d - 1]!;
+    const pitch = localPitch(d - 1) ?? TYPICAL_PITCH_MM;
+    const parts = gap > MAX_PITCH_MM ? Math.max(2, Math.round(gap / pitch)) : 1;
+    if (parts >= 2 && parts <= 3) {
       // Each missing disc at the strongest contrast within the middle half of its expected slot.
       const slot = (upper - lower) / parts;
       for (let m = 1; m < parts; m++) {
@@ -252,7 +275,10 @@ export function countVertebrae(volume: Volume3D): VertebraCount {
   const sz = volume.spacingMm[2];
   const track = trackSpineColumn(volume);
   const profile = vertebralBodyProfile(volume, track);
-  const contrast = discContrast(profile.bandHu, sz);
+  // A disc is dark in the band and its walls are dark too (no cortical shell round the annulus).
+  const bandContrast = discContrast(profile.bandHu, sz);
+  const rimContrast = discContrast(profile.rimHu, sz);
+  const contrast = combinedDiscContrast(bandContrast, rimContrast);
   const found = pickDiscs(contrast, sz);
   const halfWidth = lateralBoneHalfWidthMm(volume, track, profile);
   const sacrumSlice = sacrumTopSlice(halfWidth, sz);

@@ -14,7 +14,17 @@ export interface VertebralBodyProfile {
   bandHu: Float64Array;
   /** Per slice: the bodies' depth along y where the canal behind them was seen (NaN where not). */
   depthMm: Float64Array;
+  /**
+   * Per slice: the brightest HU of each lateral wall, 10-35 mm either side of the column's centre
+   * at the band's middle depth (+-3 mm), the two sides averaged. A body's cortical shell lights it
+   * up at any bone density; a disc's annulus (80-120 HU) does not, while the dark middle of an
+   * osteoporotic body, which the band alone takes for a disc, keeps its walls.
+   */
+  rimHu: Float64Array;
 }
+
+/** The lateral walls are looked for this far either side of the column's centre, mm (lumbar bodies are 40-50 mm wide, thoracic 30-40). */
+const RIM_SEARCH_MM: readonly [number, number] = [10, 35];
 
 /** Half-width of the slab around the column's centre, mm (within the body's 40-50 mm width, clear of the pedicles). */
 const SLAB_HALF_MM = 6;
@@ -79,7 +89,39 @@ export function vertebralBodyProfile(volume: Volume3D, track: SpineColumnTrack):
       }
     }
   }
-  return { anteriorMm, bandHu, depthMm };
+  return { anteriorMm, bandHu, depthMm, rimHu: lateralWallProfile(volume, track, anteriorMm) };
+}
+
+function lateralWallProfile(volume: Volume3D, track: SpineColumnTrack, anteriorMm: Float64Array): Float64Array {
+  const [nx, ny, nz] = volume.size;
+  const [sx, sy] = volume.spacingMm;
+  const out = new Float64Array(nz).fill(Number.NaN);
+  const halfDepth = Math.max(0, Math.round(3 / sy));
+  for (let k = 0; k < nz; k++) {
+    const a = anteriorMm[k]!;
+    if (Number.isNaN(a)) continue;
+    const jc = Math.round((a + BAND_DEPTH_MM / 2) / sy);
+    const ci = track.xMm[k]! / sx;
+    let sum = 0;
+    for (const side of [-1, 1]) {
+      let best = -1000;
+      for (let d = Math.round(RIM_SEARCH_MM[0] / sx); d <= Math.round(RIM_SEARCH_MM[1] / sx); d++) {
+        const i = Math.round(ci + side * d);
+        if (i < 0 || i >= nx) continue;
+        // Mean over the depth window, so a single bright voxel of a vessel wall does not count as a wall.
+        let m = 0;
+        let n = 0;
+        for (let j = Math.max(0, jc - halfDepth); j <= Math.min(ny - 1, jc + halfDepth); j++) {
+          m += Math.min(1000, Math.max(-100, volume.data[i + nx * (j + ny * k)]!));
+          n++;
+        }
+        if (n > 0 && m / n > best) best = m / n;
+      }
+      sum += best;
+    }
+    out[k] = sum / 2;
+  }
+  return out;
 }
 
 /**
