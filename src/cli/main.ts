@@ -156,6 +156,11 @@ program
   .option('--rod-material <HA|K2HPO4>', 'ct-spine: rod material (default HA)')
   .option('--rod-diameter-mm <mm>', 'ct-spine: rod diameter (default 18)', parsePositiveNumber)
   .option('--fracture-share <p>', 'ct-spine, lumbar: share of cases with a wedge deformity of T12-L2 (default 0.05)', parseShare)
+  .option(
+    '--hip-prosthesis-share <p>',
+    'ct-spine: share of series with the hips in the field that hold a total hip replacement (default: the prevalence by age, 0.5 % at 50 to 5.3 % at 80)',
+    parseShare,
+  )
   .option('--poses <list>', 'hip: radiograph poses, any of standing,supine,abduction,adduction (default all four)')
   .option('--osteophyte-share <p>', 'lumbar: chance of osteophytes at age 80, scaled from 0 at 40 (default 0.45)', parseShare)
   .option('--supersample <n>', 'ct-spine: in-plane sub-rays per voxel side for partial volume (default 2)', parsePositiveInteger)

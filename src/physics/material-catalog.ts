@@ -50,7 +50,8 @@ export type MaterialName =
   | 'aluminium'
   | 'tungsten'
   | 'hydroxyapatite'
-  | 'k2hpo4';
+  | 'k2hpo4'
+  | 'steel';
 
 export interface MaterialCatalog {
   readonly source: string;

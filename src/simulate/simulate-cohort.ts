@@ -38,6 +38,8 @@ export interface SimulateCohortOptions {
   rodMaterial?: string;
   rodDiameterMm?: number;
   fractureShare?: number;
+  /** ct-spine: share of series with the hips in the field that hold a hip prosthesis (default: the prevalence by age). */
+  hipProsthesisShare?: number;
   osteophyteShare?: number;
   poses?: string;
   supersample?: number;
@@ -130,6 +132,7 @@ function ctSpineOptions(o: SimulateCohortOptions): SimulateJob['ctSpine'] {
     fractureShare: o.fractureShare ?? d.fractureShare,
     supersample: o.supersample ?? d.supersample,
     physics: ctPhysics(o.ctPhysics ?? d.physics),
+    ...(o.hipProsthesisShare === undefined ? {} : { hipProsthesisShare: o.hipProsthesisShare }),
   };
 }
 

@@ -17,6 +17,8 @@ export interface CtSpineOptions {
   fractureShare: number;
   /** In-plane sub-rays per voxel side (partial volume). */
   supersample: number;
+  /** Share of series with the hips in the field that hold a total hip replacement; undefined: the prevalence by age (hipProsthesisPrevalence). */
+  hipProsthesisShare?: number;
   /** How the scanner makes HU (see CtAcquisitionOptions.physics). */
   physics: CtPhysics;
 }

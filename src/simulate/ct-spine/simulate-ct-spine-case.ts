@@ -15,6 +15,7 @@ import { interpretMeasurement, loadClinicalKnowledge } from '../../clinical/inde
 import type { SimulatedPerson } from '../person.js';
 import { drawSpineShape } from '../spine/spine-shape.js';
 import { CT_POSE, drawHipShape } from '../hip/hip-shape.js';
+import { hipProsthesisPrevalence } from '../hip/hip-prosthesis.js';
 import type { CtSpineOptions } from './ct-spine-options.js';
 import type { TorsoAnatomy } from '../trunk/torso-anatomy.js';
 import { buildTorsoAnatomy } from '../trunk/torso-anatomy.js';
@@ -54,9 +55,17 @@ export async function simulateCtSpineCase(
   const zRange: [number, number] = [zStart, zStart + coverage];
   const withRods = random.nextFloat() < options.rodShare;
   // The hips once the field reaches the acetabular roofs (about 60 mm below the sacral base).
+  const hipRandom = new SeededRandom(seedFromText(`${person.patientId}:hips`));
   const hip =
     zStart < spine.sacrumTopMm[2] - 60
-      ? { shape: drawHipShape(person, spine, new SeededRandom(seedFromText(`${person.patientId}:hips`))), pose: CT_POSE, femurScale: 1 }
+      ? {
+          shape: drawHipShape(person, spine, hipRandom),
+          pose: CT_POSE,
+          femurScale: 1,
+          ...(hipRandom.nextFloat() < (options.hipProsthesisShare ?? hipProsthesisPrevalence(person.ageYears))
+            ? { prosthesis: hipRandom.nextFloat() < 0.5 ? ('L' as const) : ('R' as const) }
+            : {}),
+        }
       : undefined;
   const anatomy = buildTorsoAnatomy(
     person,
@@ -180,6 +189,8 @@ export async function simulateCtSpineCase(
     zRangeMm: zRange,
     fieldOfView,
     hipsInField: hip !== undefined,
+    hipProsthesis: hip?.prosthesis ?? null,
+    sacralBaseMm: spine.sacrumTopMm,
     sacrum: spine.sacrum,
     body: anatomy.body,
     rodPhantom: withRods ? { ...options.rods, rods: anatomy.rods } : null,

@@ -8,6 +8,7 @@ import { TISSUE, corticalBone, marrow, trabecularBone } from '../tissues.js';
 import { TISSUE_CLASS } from '../trunk/tissue-class.js';
 import type { HipShape, PoseAngles } from './hip-shape.js';
 import { unit } from './hip-shape.js';
+import { addHipProsthesis } from './hip-prosthesis.js';
 
 /** Landmarks of the target femur in the posed phantom, mm. */
 export interface FemurLandmarks {
@@ -39,7 +40,15 @@ type RegionMaker = (name: string, composition: Composition, cls: number) => numb
  * medullary canal) with the thighs, the femurs posed by rotations about the hip centres.
  * `femurScale` multiplies the femurs' mineral (tuned to the person's total-hip aBMD).
  */
-export function addHips(builder: PhantomBuilder, region: RegionMaker, shape: HipShape, pose: PoseAngles, femurScale: number, fatMm: number): HipRegions {
+export function addHips(
+  builder: PhantomBuilder,
+  region: RegionMaker,
+  shape: HipShape,
+  pose: PoseAngles,
+  femurScale: number,
+  fatMm: number,
+  prosthesis?: 'L' | 'R',
+): HipRegions {
   const cls = TISSUE_CLASS;
   const femurs = new Set<number>();
   const targetFemur = new Set<number>();
@@ -137,6 +146,7 @@ export function addHips(builder: PhantomBuilder, region: RegionMaker, shape: Hip
     const thighTop = along(H, [side, 0, 0], 12);
     builder.tube(at(thighTop), at(along(H, d, 430)), 66 + fatMm, 64 + fatMm, -0.1, fat, PRIORITY.body, dir([1, 0, 0]));
     builder.tube(at(thighTop), at(along(H, d, 430)), 66, 64, -0.1, muscle, PRIORITY.body + 0.5, dir([1, 0, 0]));
+    if (prosthesis === sideName) addHipProsthesis(builder, region, { headCentreMm: H, neckJunctionMm: at(J), shaftDown: dir(d), headRadiusMm: rh, side });
     if (isTarget) {
       target = { headCentre: H, neckJunction: at(J), neckAxis: dir(v), shaftDown: dir(d), lesserTrochanter: at(lt), pfCutPoint: at(along(J, d, 40 + 12 + 10)) };
     }

@@ -15,4 +15,5 @@ export const TISSUE_CLASS = {
   phantomRod: 12,
   table: 13,
   visceralFat: 14,
+  implant: 15,
 } as const;

@@ -50,7 +50,7 @@ export interface TorsoOptions {
   /** Multiplies the spine's mineral (the lumbar simulator tunes it to the DXA target). */
   spineMineralScale?: number;
   /** Pelvis, femurs and thighs in a pose, the femurs' mineral scaled (hip simulator). */
-  hip?: { shape: HipShape; pose: PoseAngles; femurScale: number };
+  hip?: { shape: HipShape; pose: PoseAngles; femurScale: number; prosthesis?: 'L' | 'R' };
 }
 
 /**
@@ -237,7 +237,10 @@ export function buildTorsoAnatomy(
     }
   }
   addIliacWings(builder, region, spine, spine.marrowFatFraction);
-  const hip = options.hip === undefined ? undefined : addHips(builder, region, options.hip.shape, options.hip.pose, options.hip.femurScale, fatMm);
+  const hip =
+    options.hip === undefined
+      ? undefined
+      : addHips(builder, region, options.hip.shape, options.hip.pose, options.hip.femurScale, fatMm, options.hip.prosthesis);
   // Table, and the calibration phantom between patient and table.
   const rods: TorsoAnatomy['rods'] = [];
   let tableTop = backY + 1;
