@@ -51,7 +51,8 @@ export type MaterialName =
   | 'tungsten'
   | 'hydroxyapatite'
   | 'k2hpo4'
-  | 'steel';
+  | 'steel'
+  | 'iodine';
 
 export interface MaterialCatalog {
   readonly source: string;

@@ -1,5 +1,6 @@
 import type { Point3, Vector3 } from '../core/geometry.js';
-import type { Composition } from '../physics/composition.js';
+import type { Composition, CompositionPart } from '../physics/composition.js';
+import { OpenBmdError } from '../core/errors.js';
 import type { DigitalPhantom, PhantomRegion } from '../physics/phantom/digital-phantom.js';
 import type { ClipPlane, Solid } from '../physics/phantom/solid.js';
 import { rotationAlong } from '../physics/phantom/solid.js';
@@ -62,6 +63,13 @@ export class PhantomBuilder {
     xHint: Vector3 = [1, 0, 0],
   ): void {
     this.add({ shape: 'ellipsoid', centerMm: center, rotation: rotationAlong(zAxis, xHint), semiAxesMm: [semi[0], semi[1], semi[2]] }, region, priority);
+  }
+
+  /** Adds a part to a region's composition (iodine carried into a tissue by the blood, for one). */
+  addToComposition(region: number, part: CompositionPart): void {
+    const r = this.regions[region];
+    if (r === undefined) throw new OpenBmdError('INTERNAL', `phantom builder: no region ${region}`);
+    this.regions[region] = { ...r, composition: [...r.composition, part] };
   }
 
   build(): DigitalPhantom {

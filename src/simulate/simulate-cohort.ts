@@ -40,6 +40,8 @@ export interface SimulateCohortOptions {
   fractureShare?: number;
   /** ct-spine: share of series with the hips in the field that hold a hip prosthesis (default: the prevalence by age). */
   hipProsthesisShare?: number;
+  /** ct-spine: share of series with intravenous contrast (portal-venous phase). */
+  contrastShare?: number;
   osteophyteShare?: number;
   poses?: string;
   supersample?: number;
@@ -130,6 +132,7 @@ function ctSpineOptions(o: SimulateCohortOptions): SimulateJob['ctSpine'] {
     rods: { material, rodsMgPerCm3: rods, rodDiameterMm: o.rodDiameterMm ?? d.rods.rodDiameterMm },
     doseFactor: o.dose ?? d.doseFactor,
     fractureShare: o.fractureShare ?? d.fractureShare,
+    contrastShare: o.contrastShare ?? d.contrastShare,
     supersample: o.supersample ?? d.supersample,
     physics: ctPhysics(o.ctPhysics ?? d.physics),
     ...(o.hipProsthesisShare === undefined ? {} : { hipProsthesisShare: o.hipProsthesisShare }),

@@ -19,6 +19,8 @@ export interface CtSpineOptions {
   supersample: number;
   /** Share of series with the hips in the field that hold a total hip replacement; undefined: the prevalence by age (hipProsthesisPrevalence). */
   hipProsthesisShare?: number;
+  /** Share of series in the portal-venous phase of intravenous contrast (default 0: all unenhanced). */
+  contrastShare: number;
   /** How the scanner makes HU (see CtAcquisitionOptions.physics). */
   physics: CtPhysics;
 }
@@ -31,6 +33,7 @@ export const DEFAULT_CT_SPINE_OPTIONS: CtSpineOptions = {
   rods: { material: 'HA', rodsMgPerCm3: [0, 50, 100, 200], rodDiameterMm: 18 },
   doseFactor: 1,
   fractureShare: 0.05,
+  contrastShare: 0,
   supersample: 2,
   physics: 'effective-energy',
 };

@@ -16,6 +16,7 @@ import type { SimulatedPerson } from '../person.js';
 import { drawSpineShape } from '../spine/spine-shape.js';
 import { CT_POSE, drawHipShape } from '../hip/hip-shape.js';
 import { hipProsthesisPrevalence } from '../hip/hip-prosthesis.js';
+import { drawIvContrast } from '../trunk/iv-contrast.js';
 import type { CtSpineOptions } from './ct-spine-options.js';
 import type { TorsoAnatomy } from '../trunk/torso-anatomy.js';
 import { buildTorsoAnatomy } from '../trunk/torso-anatomy.js';
@@ -67,11 +68,13 @@ export async function simulateCtSpineCase(
             : {}),
         }
       : undefined;
+  const contrastRandom = new SeededRandom(seedFromText(`${person.patientId}:contrast`));
+  const ivContrast = contrastRandom.nextFloat() < options.contrastShare ? drawIvContrast(contrastRandom) : undefined;
   const anatomy = buildTorsoAnatomy(
     person,
     spine,
     zRange,
-    { ...(withRods ? { rodPhantom: options.rods } : {}), ...(hip === undefined ? {} : { hip }) },
+    { ...(withRods ? { rodPhantom: options.rods } : {}), ...(hip === undefined ? {} : { hip }), ...(ivContrast === undefined ? {} : { ivContrast }) },
     random,
   );
   const [a, b] = anatomy.body.semiMm;
@@ -119,6 +122,7 @@ export async function simulateCtSpineCase(
     identity: simulatedStudyIdentity({ person, caseId, studyDate, studyInstanceUid: dicomUidFromKey(`${key}/study`) }),
     createdAt: studyDate,
     kVp: scanner.kVp,
+    ...(ivContrast?.tagged === true ? { contrastBolusAgent: 'IODINATED CONTRAST (SIMULATED)' } : {}),
     tubeCurrentMA: Math.round(scanner.tubeCurrentMA * doseFactor),
     convolutionKernel: scanner.convolutionKernel,
     manufacturer: scanner.manufacturer,
@@ -190,6 +194,7 @@ export async function simulateCtSpineCase(
     fieldOfView,
     hipsInField: hip !== undefined,
     hipProsthesis: hip?.prosthesis ?? null,
+    ivContrast: ivContrast ?? null,
     sacralBaseMm: spine.sacrumTopMm,
     sacrum: spine.sacrum,
     body: anatomy.body,

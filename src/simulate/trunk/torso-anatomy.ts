@@ -14,6 +14,8 @@ import { TISSUE_CLASS } from './tissue-class.js';
 import type { HipRegions } from '../hip/hip-anatomy.js';
 import { addHips } from '../hip/hip-anatomy.js';
 import { addIliacWings } from './iliac-wings.js';
+import type { IvContrast } from './iv-contrast.js';
+import { PORTAL_VENOUS_SHARE, iodinePart } from './iv-contrast.js';
 import type { HipShape, PoseAngles } from '../hip/hip-shape.js';
 
 /** A calibration phantom under the patient (DESIGN.md "ct-rods"). */
@@ -51,6 +53,8 @@ export interface TorsoOptions {
   spineMineralScale?: number;
   /** Pelvis, femurs and thighs in a pose, the femurs' mineral scaled (hip simulator). */
   hip?: { shape: HipShape; pose: PoseAngles; femurScale: number; prosthesis?: 'L' | 'R' };
+  /** Intravenous contrast (portal-venous phase), or none. */
+  ivContrast?: IvContrast;
 }
 
 /**
@@ -163,14 +167,17 @@ export function buildTorsoAnatomy(
   // Kidneys in perirenal fat (left higher), liver and spleen under the diaphragm, stomach.
   const organ = region('organ', [{ material: 'soft-tissue', gPerCm3: 1.055 }], TISSUE_CLASS.softTissue);
   const fat = region('visceral fat', TISSUE.fat, TISSUE_CLASS.visceralFat);
+  const kidney = region('kidney', [{ material: 'soft-tissue', gPerCm3: 1.055 }], TISSUE_CLASS.softTissue);
+  const liver = region('liver', [{ material: 'soft-tissue', gPerCm3: 1.055 }], TISSUE_CLASS.softTissue);
+  const spleen = region('spleen', [{ material: 'soft-tissue', gPerCm3: 1.055 }], TISSUE_CLASS.softTissue);
   for (const side of [-1, 1]) {
     const kz = (side > 0 ? l1.centerMm[2] : l2.centerMm[2]) + 5 * random.nextNormal();
     const centre: Point3 = [side * (l1.semiMm[0] + 52), l1.centerMm[1] + 12, kz];
     builder.ellipsoid(centre, [36 + 10 * visceralFat, 34 + 10 * visceralFat, 66], fat, PRIORITY.muscle + 0.5, [0.15 * side, -0.1, 1]);
-    builder.ellipsoid(centre, [26, 24, 55], organ, PRIORITY.organ, [0.15 * side, -0.1, 1]);
+    builder.ellipsoid(centre, [26, 24, 55], kidney, PRIORITY.organ, [0.15 * side, -0.1, 1]);
   }
-  builder.ellipsoid([-0.45 * a, cy - 0.05 * b, t11.centerMm[2] + 10], [0.5 * a, 0.75 * b, 95], organ, PRIORITY.muscle + 0.2);
-  builder.ellipsoid([0.6 * a, cy + 0.35 * b, t11.centerMm[2]], [0.22 * a, 0.35 * b, 55], organ, PRIORITY.muscle + 0.3);
+  builder.ellipsoid([-0.45 * a, cy - 0.05 * b, t11.centerMm[2] + 10], [0.5 * a, 0.75 * b, 95], liver, PRIORITY.muscle + 0.2);
+  builder.ellipsoid([0.6 * a, cy + 0.35 * b, t11.centerMm[2]], [0.22 * a, 0.35 * b, 55], spleen, PRIORITY.muscle + 0.3);
   const gas = region('gas', TISSUE.gas, TISSUE_CLASS.gas);
   const stomach: Point3 = [0.35 * a, cy - 0.45 * b, t12.centerMm[2]];
   builder.ellipsoid(stomach, [0.3 * a, 0.3 * b, 50], organ, PRIORITY.organ - 0.1);
@@ -237,6 +244,16 @@ export function buildTorsoAnatomy(
     }
   }
   addIliacWings(builder, region, spine, spine.marrowFatFraction);
+  if (options.ivContrast !== undefined) {
+    const c = options.ivContrast;
+    const share = PORTAL_VENOUS_SHARE;
+    builder.addToComposition(blood, iodinePart(c, 1));
+    builder.addToComposition(kidney, iodinePart(c, share.kidney));
+    builder.addToComposition(liver, iodinePart(c, share.liver));
+    builder.addToComposition(spleen, iodinePart(c, share.spleen));
+    for (const name of ['muscle', 'psoas']) builder.addToComposition(region(name, muscle, TISSUE_CLASS.muscle), iodinePart(c, share.muscle));
+    for (const r of spineRegions.cancellousCode.keys()) builder.addToComposition(r, iodinePart(c, share.marrow));
+  }
   const hip =
     options.hip === undefined
       ? undefined

@@ -23,6 +23,8 @@ export interface CtSeriesOptions {
   identity: DicomIdentity;
   createdAt: Date;
   kVp: number;
+  /** ContrastBolusAgent (0018,0010), when the series is contrast-enhanced and says so. */
+  contrastBolusAgent?: string;
   tubeCurrentMA: number;
   convolutionKernel: string;
   manufacturer: string;
@@ -67,6 +69,7 @@ export async function writeCtSeries(dir: string, o: CtSeriesOptions): Promise<st
       imageOrientation: [1, 0, 0, 0, 1, 0],
       instanceNumber: n + 1,
       kVp: o.kVp,
+      ...(o.contrastBolusAgent === undefined ? {} : { contrastBolusAgent: o.contrastBolusAgent }),
       tubeCurrentMA: o.tubeCurrentMA,
       convolutionKernel: o.convolutionKernel,
       bodyPartExamined: o.bodyPartExamined,
