@@ -10,7 +10,7 @@ import { TISSUE_CLASS } from './tissue-class.js';
 type RegionMaker = (name: string, composition: Composition, cls: number) => number;
 
 /** Tiles along each wing's curve (enough that neighbours overlap into one plate). */
-const TILES = 16;
+const TILES = 48;
 /** The sacroiliac joint space between the sacrum's lateral mass and the ilium, mm (2-4 mm on CT). */
 const JOINT_SPACE_MM = 3;
 /** Half the width of the ilium's auricular part beside the joint, mm. */
