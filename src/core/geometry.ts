@@ -30,6 +30,11 @@ export function subtract(a: Vector3, b: Vector3): Vector3 {
   return [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 }
 
+/** The point `distanceMm` from `point` along `direction` (a unit vector for a distance in mm). */
+export function pointAlong(point: Point3, direction: Vector3, distanceMm: number): Point3 {
+  return [point[0] + distanceMm * direction[0], point[1] + distanceMm * direction[1], point[2] + distanceMm * direction[2]];
+}
+
 export function normalize(a: Vector3): Vector3 {
   const n = norm(a);
   return n === 0 ? [0, 0, 0] : [a[0] / n, a[1] / n, a[2] / n];

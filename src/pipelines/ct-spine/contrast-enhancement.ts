@@ -39,28 +39,46 @@ export function readIvContrast(volume: Volume3D, bodyCentresMm: readonly (readon
     const i1 = Math.min(nx - 1, Math.round((c[0] + REGION_MM.leftOf) / sx));
     const j0 = Math.max(0, Math.round((c[1] - REGION_MM.forwardTo) / sy));
     const j1 = Math.min(ny - 1, Math.round((c[1] - REGION_MM.forwardFrom) / sy));
-    let best = Number.NaN;
-    for (let j = j0; j + side[1] - 1 <= j1; j++)
-      for (let i = i0; i + side[0] - 1 <= i1; i++) {
-        let sum = 0;
-        let dense = false;
-        for (let q = 0; q < side[1] && !dense; q++)
-          for (let p = 0; p < side[0]; p++) {
-            const v = volume.data[i + p + nx * (j + q + ny * k)]!;
-            if (v > DENSE_HU) {
-              dense = true;
-              break;
-            }
-            sum += v;
-          }
-        if (dense) continue;
-        const mean = sum / (side[0] * side[1]);
-        if (!(mean <= best)) best = mean;
-      }
+    const best = brightestSquareMean(volume, k, [i0, i1], [j0, j1], side);
     if (!Number.isNaN(best)) maxima.push(best);
   }
   if (maxima.length === 0) return { aortaRegionHu: null, enhanced: false, slices: 0 };
   maxima.sort((a, b) => a - b);
   const median = maxima[Math.floor(maxima.length / 2)]!;
   return { aortaRegionHu: median, enhanced: median > ENHANCED_HU, slices: maxima.length };
+}
+
+/**
+ * The largest mean over `side` squares inside columns i0..i1 and rows j0..j1 of slice k that hold
+ * no voxel above DENSE_HU (NaN when none): summed-area tables of the values and of the dense
+ * voxels, so each square costs four look-ups.
+ */
+function brightestSquareMean(volume: Volume3D, k: number, [i0, i1]: [number, number], [j0, j1]: [number, number], side: readonly [number, number]): number {
+  const [nx, ny] = volume.size;
+  const w = i1 - i0 + 1;
+  const h = j1 - j0 + 1;
+  if (w < side[0] || h < side[1]) return Number.NaN;
+  // Tables with a zero first row and column: entry (i, j) sums the values above and left of it.
+  const sums = new Float64Array((w + 1) * (h + 1));
+  const dense = new Int32Array((w + 1) * (h + 1));
+  for (let j = 0; j < h; j++)
+    for (let i = 0; i < w; i++) {
+      const v = volume.data[i0 + i + nx * (j0 + j + ny * k)]!;
+      const at = i + 1 + (w + 1) * (j + 1);
+      sums[at] = v + sums[at - 1]! + sums[at - (w + 1)]! - sums[at - (w + 1) - 1]!;
+      dense[at] = (v > DENSE_HU ? 1 : 0) + dense[at - 1]! + dense[at - (w + 1)]! - dense[at - (w + 1) - 1]!;
+    }
+  const box = (table: Float64Array | Int32Array, i: number, j: number): number => {
+    const a = i + (w + 1) * j;
+    const b = i + side[0] + (w + 1) * (j + side[1]);
+    return table[b]! - table[b - side[1] * (w + 1)]! - table[a + side[1] * (w + 1)]! + table[a]!;
+  };
+  let best = Number.NaN;
+  for (let j = 0; j + side[1] <= h; j++)
+    for (let i = 0; i + side[0] <= w; i++) {
+      if (box(dense, i, j) > 0) continue;
+      const mean = box(sums, i, j) / (side[0] * side[1]);
+      if (!(mean <= best)) best = mean;
+    }
+  return best;
 }

@@ -201,11 +201,10 @@ export function sacrumTopSlice(halfWidthMm: Float64Array, sliceMm: number): numb
  */
 export function splitDoubleGaps(discs: readonly number[], contrast: Float64Array, sliceMm: number): number[] {
   const gaps = discs.slice(1).map((k, d) => (discs[d]! - k) * sliceMm);
-  const single = (g: number): boolean => g >= MIN_PITCH_MM && g <= MAX_PITCH_MM;
   const localPitch = (d: number): number | null => {
     const near: number[] = [];
-    for (let q = d - 1; q >= 0 && near.length < 1; q--) if (single(gaps[q]!)) near.push(gaps[q]!);
-    for (let q = d + 1; q < gaps.length && near.length < 2; q++) if (single(gaps[q]!)) near.push(gaps[q]!);
+    for (let q = d - 1; q >= 0 && near.length < 1; q--) if (isOnePitch(gaps[q]!)) near.push(gaps[q]!);
+    for (let q = d + 1; q < gaps.length && near.length < 2; q++) if (isOnePitch(gaps[q]!)) near.push(gaps[q]!);
     return near.length === 0 ? null : near.reduce((x, y) => x + y, 0) / near.length;
   };
   if (discs.length === 0) return [];
@@ -234,6 +233,11 @@ export function splitDoubleGaps(discs: readonly number[], contrast: Float64Array
   return out;
 }
 
+/** A gap between discs that one vertebra fills. */
+function isOnePitch(gapMm: number): boolean {
+  return gapMm >= MIN_PITCH_MM && gapMm <= MAX_PITCH_MM;
+}
+
 /** Spread of a sequence of pitches: the sum of squared log ratios of neighbours. */
 function pitchRoughness(discs: readonly number[]): number {
   let sum = 0;
@@ -255,7 +259,7 @@ export function dropSpuriousDiscs(discs: readonly number[], sliceMm: number, kee
   let out = [...discs];
   for (let guard = 0; guard < discs.length; guard++) {
     const gaps = out.slice(1).map((k, d) => (out[d]! - k) * sliceMm);
-    const sorted = gaps.filter((g) => g >= MIN_PITCH_MM && g <= MAX_PITCH_MM).sort((a, b) => a - b);
+    const sorted = gaps.filter(isOnePitch).sort((a, b) => a - b);
     if (sorted.length < 3) return out;
     const typical = sorted[Math.floor(sorted.length / 2)]!;
     const short = gaps.findIndex((g) => g < 0.65 * typical);
@@ -296,7 +300,7 @@ export function countVertebrae(volume: Volume3D): VertebraCount {
   const segments: { top: number; bottom: number }[] = [];
   for (let d = 1; d < discs.length; d++) {
     const pitch = (discs[d - 1]! - discs[d]!) * sz;
-    if (pitch >= MIN_PITCH_MM && pitch <= MAX_PITCH_MM) segments.push({ top: discs[d - 1]!, bottom: discs[d]! });
+    if (isOnePitch(pitch)) segments.push({ top: discs[d - 1]!, bottom: discs[d]! });
   }
   const centreOf = (top: number, bottom: number): [number, number, number] => {
     const k = Math.round((top + bottom) / 2);

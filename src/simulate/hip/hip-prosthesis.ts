@@ -1,4 +1,5 @@
 import type { Point3, Vector3 } from '../../core/geometry.js';
+import { pointAlong } from '../../core/geometry.js';
 import type { Composition } from '../../physics/composition.js';
 import type { PhantomBuilder } from '../phantom-builder.js';
 import { PRIORITY } from '../phantom-builder.js';
@@ -41,20 +42,22 @@ export function addHipProsthesis(builder: PhantomBuilder, region: RegionMaker, p
   const liner = region('hip prosthesis liner (polyethylene)', POLYETHYLENE, TISSUE_CLASS.implant);
   const h = p.headCentreMm;
   const head = Math.max(11, p.headRadiusMm - 9);
-  const cupClip = [{ normal: [p.side * 0.8, 0, -0.6] as Vector3, offsetMm: 2 }];
-  builder.add(
-    { shape: 'ellipsoid', centerMm: h, rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: [head + 9, head + 9, head + 9], clipPlanes: cupClip },
-    metal,
-    PRIORITY.implant - 0.4,
-  );
-  builder.add(
-    { shape: 'ellipsoid', centerMm: h, rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], semiAxesMm: [head + 6, head + 6, head + 6], clipPlanes: cupClip },
-    liner,
-    PRIORITY.implant - 0.2,
-  );
+  // The cup and its liner: hemispheres facing the head (the acetabulum's clip plane), the liner inside the shell.
+  const hemisphere = (radiusMm: number, material: number, priority: number): void =>
+    builder.add(
+      {
+        shape: 'ellipsoid',
+        centerMm: h,
+        rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+        semiAxesMm: [radiusMm, radiusMm, radiusMm],
+        clipPlanes: [{ normal: [p.side * 0.8, 0, -0.6], offsetMm: 2 }],
+      },
+      material,
+      priority,
+    );
+  hemisphere(head + 9, metal, PRIORITY.implant - 0.4);
+  hemisphere(head + 6, liner, PRIORITY.implant - 0.2);
   builder.ellipsoid(h, [head, head, head], metal, PRIORITY.implant);
   builder.tube(h, p.neckJunctionMm, 7, 6, 0, metal, PRIORITY.implant, [0, 0, 1]);
-  const d = p.shaftDown;
-  const stemEnd: Point3 = [p.neckJunctionMm[0] + 130 * d[0], p.neckJunctionMm[1] + 130 * d[1], p.neckJunctionMm[2] + 130 * d[2]];
-  builder.tube(p.neckJunctionMm, stemEnd, 9, 6.5, -0.55, metal, PRIORITY.implant, [1, 0, 0]);
+  builder.tube(p.neckJunctionMm, pointAlong(p.neckJunctionMm, p.shaftDown, 130), 9, 6.5, -0.55, metal, PRIORITY.implant, [1, 0, 0]);
 }

@@ -1,4 +1,5 @@
 import type { Point3, Vector3 } from '../../core/geometry.js';
+import { normalize, pointAlong } from '../../core/geometry.js';
 import type { PhantomBuilder } from '../phantom-builder.js';
 import { PRIORITY } from '../phantom-builder.js';
 import { TISSUE, corticalBone, trabecularBone } from '../tissues.js';
@@ -63,39 +64,34 @@ export function sacrumGeometry(shape: SpineShape): SacrumGeometry {
   const s1Semi: [number, number] = [s.s1BodyWidthMm / 2, (S1_DEPTH_SHARE * s.s1BodyWidthMm) / 2];
   (['S1', 'S2', 'S3', 'S4', 'S5'] as const).forEach((name, i) => {
     const half = (SEGMENT_SHARE[i]! * s.heightMm) / 2;
-    // The S1 body's centre sits half its depth behind the endplate's centre line.
-    const centre: Point3 = [top[0] - half * axis[0], top[1] - half * axis[1], top[2] - half * axis[2]];
-    segments.push({ name, centreMm: centre, axis, halfHeightMm: half, semiMm: [s1Semi[0] * SEGMENT_TAPER[i]!, s1Semi[1] * SEGMENT_TAPER[i]!] });
-    top = [top[0] - 2 * half * axis[0], top[1] - 2 * half * axis[1], top[2] - 2 * half * axis[2]];
+    // Each segment's centre lies half its height down its axis from its top.
+    segments.push({
+      name,
+      centreMm: pointAlong(top, axis, -half),
+      axis,
+      halfHeightMm: half,
+      semiMm: [s1Semi[0] * SEGMENT_TAPER[i]!, s1Semi[1] * SEGMENT_TAPER[i]!],
+    });
+    top = pointAlong(top, axis, -2 * half);
     // Turning the cranial axis towards +y (less forwards-leaning) makes the next segment run less backwards as it descends.
     axis = rotateAboutX(axis, -SEGMENT_TURN_DEG);
   });
   const s1 = segments[0]!;
   const s2 = segments[1]!;
-  const massAxis: Vector3 = [(s1.axis[0] + s2.axis[0]) / 2, (s1.axis[1] + s2.axis[1]) / 2, (s1.axis[2] + s2.axis[2]) / 2];
-  const n = Math.hypot(...massAxis);
-  const unitAxis: Vector3 = [massAxis[0] / n, massAxis[1] / n, massAxis[2] / n];
+  const unitAxis = normalize([s1.axis[0] + s2.axis[0], s1.axis[1] + s2.axis[1], s1.axis[2] + s2.axis[2]]);
   const halfHeight = s.auricularHeightMm / 2;
   const t = shape.sacrumTopMm;
   // From the body's side (60 % of its half-width in) out to the joint; 3 mm of the ala rises above the endplate.
   const inner = 0.6 * s1Semi[0];
   const outer = s.interauricularMm / 2;
+  // The tube tapers, so its upper part (the alae) reaches the joint.
+  const semiX = (outer - inner) / 2 / (1 + LATERAL_MASS_TAPER * 0.7);
   const mass = (side: 1 | -1): SacralLateralMass => ({
-    centreMm: [
-      t[0] + side * (inner + (outer - inner) / 2 / (1 + LATERAL_MASS_TAPER * 0.7)) - (halfHeight - 3) * unitAxis[0],
-      t[1] + 0.35 * s1Semi[1] - (halfHeight - 3) * unitAxis[1],
-      t[2] - (halfHeight - 3) * unitAxis[2],
-    ],
+    centreMm: pointAlong([t[0] + side * (inner + semiX), t[1] + 0.35 * s1Semi[1], t[2]], unitAxis, -(halfHeight - 3)),
     axis: unitAxis,
-    semiMm: [(outer - inner) / 2 / (1 + LATERAL_MASS_TAPER * 0.7), 1.1 * s1Semi[1], halfHeight],
+    semiMm: [semiX, 1.1 * s1Semi[1], halfHeight],
   });
   return { segments, lateralMasses: [mass(1), mass(-1)] };
-}
-
-export interface SacrumRegions {
-  /** Every sacral region (for labels and bone-only projections). */
-  readonly regions: number[];
-  readonly geometry: SacrumGeometry;
 }
 
 /**
@@ -103,7 +99,8 @@ export interface SacrumRegions {
  * lower still), the lateral masses with the alae's fatty, mineral-poor marrow, the sacral canal and
  * the fused posterior arches behind it.
  */
-export function addSacrum(builder: PhantomBuilder, shape: SpineShape, mineralScale: number): SacrumRegions {
+/** Returns every sacral region (for labels and bone-only projections). */
+export function addSacrum(builder: PhantomBuilder, shape: SpineShape, mineralScale: number): number[] {
   const geometry = sacrumGeometry(shape);
   const l5Ha = (shape.vertebrae[shape.vertebrae.length - 1]?.trabecularVbmdMgPerCm3 ?? 120) * mineralScale;
   const fat = shape.marrowFatFraction;
@@ -117,10 +114,9 @@ export function addSacrum(builder: PhantomBuilder, shape: SpineShape, mineralSca
   geometry.segments.forEach((seg, i) => {
     const [a, b] = seg.semiMm;
     const tube = (semiA: number, semiB: number, half: number, offsetY: number, region: number, priority: number): void => {
-      const c: Point3 = [seg.centreMm[0], seg.centreMm[1] + offsetY * seg.axis[2], seg.centreMm[2] - offsetY * seg.axis[1]];
-      const p: Point3 = [c[0] - half * seg.axis[0], c[1] - half * seg.axis[1], c[2] - half * seg.axis[2]];
-      const q: Point3 = [c[0] + half * seg.axis[0], c[1] + half * seg.axis[1], c[2] + half * seg.axis[2]];
-      builder.tube(p, q, semiA, semiB, 0, region, priority, [1, 0, 0]);
+      // Behind the body: along the segment's posterior direction, perpendicular to its axis.
+      const c = pointAlong(seg.centreMm, [0, seg.axis[2], -seg.axis[1]], offsetY);
+      builder.tube(pointAlong(c, seg.axis, -half), pointAlong(c, seg.axis, half), semiA, semiB, 0, region, priority, [1, 0, 0]);
     };
     // Segments overlap by 1 mm so the fused sacrum has no gap; the S1 endplate is the top.
     const half = seg.halfHeightMm + (i === 0 ? 0 : 1);
@@ -133,13 +129,9 @@ export function addSacrum(builder: PhantomBuilder, shape: SpineShape, mineralSca
   });
   // Each lateral mass narrows from the alae down to S3: a tube tapering downwards, its top the alar surface.
   for (const m of geometry.lateralMasses) {
-    const end = (sign: number, inset: number): Point3 => [
-      m.centreMm[0] + sign * (m.semiMm[2] - inset) * m.axis[0],
-      m.centreMm[1] + sign * (m.semiMm[2] - inset) * m.axis[1],
-      m.centreMm[2] + sign * (m.semiMm[2] - inset) * m.axis[2],
-    ];
+    const end = (sign: number, inset: number): Point3 => pointAlong(m.centreMm, m.axis, sign * (m.semiMm[2] - inset));
     builder.tube(end(-1, 0), end(1, 0), m.semiMm[0], m.semiMm[1], LATERAL_MASS_TAPER, cortex, PRIORITY.cortex);
     builder.tube(end(-1, CORTEX_MM), end(1, CORTEX_MM), m.semiMm[0] - CORTEX_MM, m.semiMm[1] - CORTEX_MM, LATERAL_MASS_TAPER, ala, PRIORITY.marrow - 0.2);
   }
-  return { regions: [cortex, body, lower, ala, posterior], geometry };
+  return [cortex, body, lower, ala, posterior];
 }

@@ -1,4 +1,5 @@
 import type { Point3, Vector3 } from '../../core/geometry.js';
+import { pointAlong } from '../../core/geometry.js';
 import type { ClipPlane } from '../../physics/phantom/solid.js';
 import { rotationAlong } from '../../physics/phantom/solid.js';
 import type { PhantomBuilder } from '../phantom-builder.js';
@@ -109,7 +110,7 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
       );
     }
   }
-  for (const r of addSacrum(builder, shape, mineralScale).regions) {
+  for (const r of addSacrum(builder, shape, mineralScale)) {
     vertebraCode.set(r, SACRUM_CODE);
     boneRegions.add(r);
   }
@@ -117,8 +118,7 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
   const l5 = shape.vertebrae[shape.vertebrae.length - 1];
   if (l5 !== undefined) {
     const upper = along(l5, 0, 0, -l5.halfHeightMm + 2);
-    const s1 = shape.sacrumTopMm;
-    const lower: Point3 = [s1[0] - 4 * shape.sacrumAxis[0], s1[1] - 4 * shape.sacrumAxis[1], s1[2] - 4 * shape.sacrumAxis[2]];
+    const lower = pointAlong(shape.sacrumTopMm, shape.sacrumAxis, -4);
     builder.tube(
       upper,
       lower,

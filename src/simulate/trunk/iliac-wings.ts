@@ -1,4 +1,5 @@
 import type { Point3, Vector3 } from '../../core/geometry.js';
+import { normalize, pointAlong } from '../../core/geometry.js';
 import type { Composition } from '../../physics/composition.js';
 import type { PhantomBuilder } from '../phantom-builder.js';
 import { PRIORITY } from '../phantom-builder.js';
@@ -50,11 +51,7 @@ export function addIliacWings(builder: PhantomBuilder, region: RegionMaker, spin
     const jointX = mass.centreMm[0] + side * (mass.semiMm[0] + JOINT_SPACE_MM);
     // The ilium's auricular part: a block beside the lateral mass over the joint's height, a joint space away.
     const blockCentre: Point3 = [jointX + side * AURICULAR_BLOCK_HALF_MM, mass.centreMm[1], mass.centreMm[2]];
-    const along = (sign: number, inset: number): Point3 => [
-      blockCentre[0] + sign * (mass.semiMm[2] - inset) * mass.axis[0],
-      blockCentre[1] + sign * (mass.semiMm[2] - inset) * mass.axis[1],
-      blockCentre[2] + sign * (mass.semiMm[2] - inset) * mass.axis[2],
-    ];
+    const along = (sign: number, inset: number): Point3 => pointAlong(blockCentre, mass.axis, sign * (mass.semiMm[2] - inset));
     builder.tube(along(-1, 0), along(1, 0), AURICULAR_BLOCK_HALF_MM, 0.9 * mass.semiMm[1], 0, cortex, PRIORITY.cortex, [1, 0, 0]);
     builder.tube(along(-1, 1.5), along(1, 1.5), AURICULAR_BLOCK_HALF_MM - 1.5, 0.9 * mass.semiMm[1] - 1.5, 0, marrow, PRIORITY.marrow - 0.3, [1, 0, 0]);
     // The wing starts behind the block and sweeps round to the anterior superior spine, in front and outside.
@@ -72,23 +69,27 @@ export function addIliacWings(builder: PhantomBuilder, region: RegionMaker, spin
       const crest = base[2] - 20 + (crestTop - base[2] + 20) * Math.sin(Math.PI * Math.min(1, t / 0.8)) ** 0.7 - (t > 0.8 ? 25 * (t - 0.8) : 0);
       // Behind, the plate leans with the sacrum (the joint follows the lateral mass); in front it stands upright.
       const lean = Math.max(0, 1 - t / 0.35);
-      const axis: Vector3 = [lean * mass.axis[0], lean * mass.axis[1], lean * mass.axis[2] + (1 - lean)];
-      const n = Math.hypot(...axis);
-      const unit: Vector3 = [axis[0] / n, axis[1] / n, axis[2] / n];
+      const unit = normalize([lean * mass.axis[0], lean * mass.axis[1], lean * mass.axis[2] + (1 - lean)]);
       const midZ = (crest + bottom) / 2;
       const half = (crest - bottom) / 2 / unit[2];
       const centre: Point3 = [x, y + (lean > 0 ? (midZ - mass.centreMm[2]) * (unit[1] / unit[2]) : 0), midZ];
-      const from: Point3 = [centre[0] - half * unit[0], centre[1] - half * unit[1], centre[2] - half * unit[2]];
-      const to: Point3 = [centre[0] + half * unit[0], centre[1] + half * unit[1], centre[2] + half * unit[2]];
+      const from = pointAlong(centre, unit, -half);
+      const to = pointAlong(centre, unit, half);
       const semiAlong = 0.75 * spacing + 1;
       const semiThick = thicknessMm(t) / 2;
       builder.tube(from, to, semiAlong, semiThick, 0, cortex, PRIORITY.cortex, tangent);
-      const inset = (f: Point3, g: Point3): Point3 => [
-        f[0] + (1.2 * (g[0] - f[0])) / (2 * half),
-        f[1] + (1.2 * (g[1] - f[1])) / (2 * half),
-        f[2] + (1.2 * (g[2] - f[2])) / (2 * half),
-      ];
-      if (semiThick > 2) builder.tube(inset(from, to), inset(to, from), semiAlong, semiThick - 1.2, 0, marrow, PRIORITY.marrow - 0.3, tangent);
+      // The marrow stops 1.2 mm short of each end, so the crest and the lower edge keep their cortex.
+      if (semiThick > 2)
+        builder.tube(
+          pointAlong(centre, unit, 1.2 - half),
+          pointAlong(centre, unit, half - 1.2),
+          semiAlong,
+          semiThick - 1.2,
+          0,
+          marrow,
+          PRIORITY.marrow - 0.3,
+          tangent,
+        );
     }
   }
 }
