@@ -1,7 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { CtRodPhantom } from '../../calibration/ct-rods/ct-rod-phantom.js';
 import type { ClinicalKnowledge } from '../../clinical/clinical-knowledge.js';
-import { readIvContrast } from './contrast-enhancement.js';
 import type { ClinicalInterpretation, Person } from '../../clinical/interpret-measurement.js';
 import { interpretMeasurement } from '../../clinical/interpret-measurement.js';
 import type { MaterialCatalog } from '../../physics/material-catalog.js';
@@ -86,9 +85,6 @@ export function analyzeCtSpine(
         ? { mgPerCm3: byMethod.phantomless, method: 'phantomless' as const }
         : null;
   const flags = measurementFlags(series, measurement, reported);
-  // No agent named in the DICOM: read the aorta region off the image.
-  const centres = measurement.levels.flatMap((l) => (l.located.found && l.located.centreMm !== null ? [l.located.centreMm] : []));
-  if (!flags.includes('contrast-enhanced') && readIvContrast(series.volume, centres).enhanced) flags.push('contrast-enhanced');
   if (vbmd === null && reported !== null) flags.push('no-calibration');
   if (vbmd?.method === 'phantomless' && measurement.phantomless.ok && measurement.phantomless.calibration.atypical !== null)
     flags.push('phantomless-references-atypical');

@@ -8,6 +8,7 @@ import type { SpineProjection } from './spine-projections.js';
 import { defaultWindowPlacement, projectionWindow } from './spine-projections.js';
 import { segmentationInput } from './cancellous-input.js';
 import { subCrop } from '../../imaging/volume-crop.js';
+import { degradeCrop, degradeProjection } from './domain-randomisation.js';
 
 /** A point no heat map reaches: the target of a level outside the window. */
 const ABSENT: ProjectionPoint = [-1e4, -1e4];
@@ -37,6 +38,7 @@ function drawWindow(p: SpineProjection, columns: number, rows: number, random: S
     const gain = 1 + 0.1 * (random.nextFloat() - 0.5) * 2;
     const offset = 0.03 * (random.nextFloat() - 0.5) * 2;
     for (let i = 0; i < window.data.length; i++) window.data[i] = Math.min(1, Math.max(0, window.data[i]! * gain + offset));
+    degradeProjection(window.data, columns, rows, random);
   }
   return {
     data: window.data,
@@ -105,7 +107,8 @@ export function sagittalTrainingData(samples: readonly CtSpineTrainingSample[]):
 /**
  * Segmentation crops, one per target level per case: a window of the cached context crop at a
  * random offset (the localiser's error), mirrored left-right at random, HU scaled and shifted as
- * scanners differ; centred and unchanged for validation.
+ * scanners differ, blurred and noised as series differ (domain randomisation); centred and unchanged
+ * for validation.
  */
 export function segmentationTrainingData(samples: readonly CtSpineTrainingSample[]): TrainingData {
   const crops = samples.flatMap((s) => s.crops);
@@ -131,6 +134,7 @@ export function segmentationTrainingData(samples: readonly CtSpineTrainingSample
           const scale = 1 + 0.06 * (random.nextFloat() - 0.5) * 2;
           const offset = 15 * (random.nextFloat() - 0.5) * 2;
           for (let i = 0; i < hu.length; i++) hu[i] = hu[i]! * scale + offset;
+          degradeCrop(hu, size, random);
         }
         inputs.set(segmentationInput(hu), b * voxels * channels);
         targets.set(mask, b * voxels);

@@ -1,3 +1,4 @@
+import { readIvContrast } from './contrast-enhancement.js';
 import { ctScannerName } from '../../io/dicom/device-name.js';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { readCtRodPhantom } from '../../calibration/ct-rods/ct-rod-phantom.js';
@@ -56,9 +57,20 @@ export interface CtSpineCaseMeasurement {
   truthCentresMm?: Partial<Record<TargetLevel, [number, number, number]>>;
 }
 
+/** The flag of a series with intravenous contrast in it (named by the DICOM or read off the image). */
+export const CONTRAST_ENHANCED = 'contrast-enhanced';
+
+/** Iodine in the marrow reads as mineral: an enhanced series neither trains the DenseNet nor enters a recalibration fit (QCT is measured unenhanced). */
+export function isContrastEnhanced(m: Pick<CtSpineCaseMeasurement, 'qcFlags'>): boolean {
+  return m.qcFlags.includes(CONTRAST_ENHANCED);
+}
+
 /** QC flags of a measurement (what qualifies or stops a result). */
 export function measurementFlags(series: CtSpineSeries, m: CtSpineMeasurement, reported: ReturnType<typeof reportedLevels>): string[] {
   const flags = [...series.qcFlags];
+  // No agent named in the DICOM: read the aorta region off the image.
+  const centres = m.levels.flatMap((l) => (l.located.found && l.located.centreMm !== null ? [l.located.centreMm] : []));
+  if (!flags.includes('contrast-enhanced') && readIvContrast(series.volume, centres).enhanced) flags.push(CONTRAST_ENHANCED);
   for (const l of m.levels) if (!l.located.found) flags.push(`${l.level.toLowerCase()}-not-found`);
   for (const l of m.levels) if (l.located.foundBySpacing) flags.push(`${l.level.toLowerCase()}-found-by-spacing`);
   if (m.anatomy.fromAnatomy) flags.push('levels-from-anatomy');

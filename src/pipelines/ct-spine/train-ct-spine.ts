@@ -20,7 +20,7 @@ import { caseOutcome, writeCtSpinePredictions } from './ct-spine-predictions.js'
 import type { CtSpineTrainingSample } from './ct-spine-training-samples.js';
 import { ctSpineTrainingSample } from './ct-spine-training-samples.js';
 import type { CtSpineCaseMeasurement } from './measure-ct-spine-case.js';
-import { calibratedVbmd, measureCtSpineCase, releaseRegressionInputs } from './measure-ct-spine-case.js';
+import { calibratedVbmd, isContrastEnhanced, measureCtSpineCase, releaseRegressionInputs } from './measure-ct-spine-case.js';
 import type { CtSpineStageValidation } from './ct-spine-stage-validation.js';
 import { formatCtSpineStageValidation, summariseCtSpineStages } from './ct-spine-stage-validation.js';
 import type { VbmdMethod } from './measure-ct-spine.js';
@@ -128,7 +128,7 @@ const calibrated = (m: CtSpineCaseMeasurement, method: CalibrationMethod): numbe
  * scan's fat mineral equivalent against the cases' mean (see recalibrationSchema).
  */
 export function fitRecalibration(measurements: readonly CtSpineCaseMeasurement[], method: CalibrationMethod): Recalibration | null {
-  const pairs = measurements.filter((m) => m.referenceVbmdMgPerCm3 !== undefined && calibrated(m, method) !== null);
+  const pairs = measurements.filter((m) => m.referenceVbmdMgPerCm3 !== undefined && !isContrastEnhanced(m) && calibrated(m, method) !== null);
   if (pairs.length < 5) return null;
   const fit = linearFit(
     pairs.map((m) => calibrated(m, method)!),

@@ -1,3 +1,4 @@
+import { isContrastEnhanced } from './measure-ct-spine-case.js';
 import type { SeededRandom } from '../../core/seeded-random.js';
 import type { TrainingData } from '../../nn/training/training-data.js';
 import type { CtSpineCaseMeasurement } from './measure-ct-spine-case.js';
@@ -19,7 +20,7 @@ export interface VbmdRegressionSample {
 export function vbmdRegressionSamples(measurements: readonly CtSpineCaseMeasurement[]): VbmdRegressionSample[] {
   const out: VbmdRegressionSample[] = [];
   for (const m of measurements) {
-    if (m.referenceVbmdMgPerCm3 === undefined) continue;
+    if (m.referenceVbmdMgPerCm3 === undefined || isContrastEnhanced(m)) continue;
     for (const l of m.levels) {
       if (l.level === 'T12' || l.notMeasurable !== null || l.regressionInput === null) continue;
       out.push({ caseId: m.caseId, patientId: m.patientId, input: l.regressionInput, referenceMgPerCm3: m.referenceVbmdMgPerCm3 });
