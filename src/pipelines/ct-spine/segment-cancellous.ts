@@ -11,37 +11,49 @@ export interface VoxelRegion {
   offsets: Int32Array;
 }
 
-/** The voxels of a crop-grid probability map above 0.5, in the native volume (trilinear look-up at each native voxel centre). */
+/**
+ * The voxels of a crop-grid probability map above 0.5, in the native volume. A voxel no larger than
+ * the grid's cell takes the probability at its centre (trilinear); a coarser voxel (a 3 mm series
+ * on the 1 mm grid) counts only when the probability is above 0.5 across its footprint, at its
+ * centre and at the corners of the part of it beyond one grid cell: a voxel straddling the cortex
+ * or an endplate holds cortical bone or disc by partial volume and is not cancellous bone.
+ */
 export function probabilityToRegion(volume: Pick<Volume3D, 'size' | 'spacingMm'>, grid: CropGrid, probability: Float32Array): VoxelRegion {
   const [nx, ny, nz] = volume.size;
   const [sx, sy, sz] = volume.spacingMm;
   const [dz, dy, dx] = grid.size;
-  const half = [((dx - 1) / 2) * grid.spacingMm[2], ((dy - 1) / 2) * grid.spacingMm[1], ((dz - 1) / 2) * grid.spacingMm[0]];
+  const [gz, gy, gx] = grid.spacingMm;
+  const half = [((dx - 1) / 2) * gx, ((dy - 1) / 2) * gy, ((dz - 1) / 2) * gz];
   const lo = [grid.centreMm[0] - half[0]!, grid.centreMm[1] - half[1]!, grid.centreMm[2] - half[2]!];
   const range = (l: number, h: number, s: number, n: number): [number, number] => [Math.max(0, Math.ceil(l / s)), Math.min(n - 1, Math.floor(h / s))];
   const [i0, i1] = range(lo[0]!, grid.centreMm[0] + half[0]!, sx, nx);
   const [j0, j1] = range(lo[1]!, grid.centreMm[1] + half[1]!, sy, ny);
   const [k0, k1] = range(lo[2]!, grid.centreMm[2] + half[2]!, sz, nz);
+  const at = (z: number, y: number, x: number): number => probability[(z * dy + y) * dx + x]!;
+  /** Trilinear probability at index-mm (x, y, z), clamped to the grid. */
+  const probabilityAt = (xMm: number, yMm: number, zMm: number): number => {
+    const fz = Math.max(0, Math.min(dz - 1.000001, (zMm - lo[2]!) / gz));
+    const fy = Math.max(0, Math.min(dy - 1.000001, (yMm - lo[1]!) / gy));
+    const fx = Math.max(0, Math.min(dx - 1.000001, (xMm - lo[0]!) / gx));
+    const [z0, y0, x0] = [Math.floor(fz), Math.floor(fy), Math.floor(fx)];
+    const [wz, wy, wx] = [fz - z0, fy - y0, fx - x0];
+    return (
+      (1 - wz) * ((1 - wy) * ((1 - wx) * at(z0, y0, x0) + wx * at(z0, y0, x0 + 1)) + wy * ((1 - wx) * at(z0, y0 + 1, x0) + wx * at(z0, y0 + 1, x0 + 1))) +
+      wz * ((1 - wy) * ((1 - wx) * at(z0 + 1, y0, x0) + wx * at(z0 + 1, y0, x0 + 1)) + wy * ((1 - wx) * at(z0 + 1, y0 + 1, x0) + wx * at(z0 + 1, y0 + 1, x0 + 1)))
+    );
+  };
+  // Half the part of a voxel beyond one grid cell, per axis (0 for voxels no larger than a cell).
+  const reach = [Math.max(0, sx - gx) / 2, Math.max(0, sy - gy) / 2, Math.max(0, sz - gz) / 2] as const;
+  const corners = reach.every((r) => r === 0)
+    ? []
+    : [-1, 1].flatMap((a) => [-1, 1].flatMap((b) => [-1, 1].map((c) => [a * reach[0], b * reach[1], c * reach[2]] as const)));
   const offsets: number[] = [];
   for (let k = k0; k <= k1; k++) {
-    const fz = Math.min(dz - 1.000001, (k * sz - lo[2]!) / grid.spacingMm[0]);
-    const z0 = Math.floor(fz);
-    const wz = fz - z0;
     for (let j = j0; j <= j1; j++) {
-      const fy = Math.min(dy - 1.000001, (j * sy - lo[1]!) / grid.spacingMm[1]);
-      const y0 = Math.floor(fy);
-      const wy = fy - y0;
       for (let i = i0; i <= i1; i++) {
-        const fx = Math.min(dx - 1.000001, (i * sx - lo[0]!) / grid.spacingMm[2]);
-        const x0 = Math.floor(fx);
-        const wx = fx - x0;
-        const at = (z: number, y: number, x: number): number => probability[(z * dy + y) * dx + x]!;
-        const p =
-          (1 - wz) * ((1 - wy) * ((1 - wx) * at(z0, y0, x0) + wx * at(z0, y0, x0 + 1)) + wy * ((1 - wx) * at(z0, y0 + 1, x0) + wx * at(z0, y0 + 1, x0 + 1))) +
-          wz *
-            ((1 - wy) * ((1 - wx) * at(z0 + 1, y0, x0) + wx * at(z0 + 1, y0, x0 + 1)) +
-              wy * ((1 - wx) * at(z0 + 1, y0 + 1, x0) + wx * at(z0 + 1, y0 + 1, x0 + 1)));
-        if (p > 0.5) offsets.push(i + nx * (j + ny * k));
+        const [x, y, z] = [i * sx, j * sy, k * sz];
+        if (probabilityAt(x, y, z) <= 0.5) continue;
+        if (corners.every(([ox, oy, oz]) => probabilityAt(x + ox, y + oy, z + oz) > 0.5)) offsets.push(i + nx * (j + ny * k));
       }
     }
   }
