@@ -39,7 +39,8 @@ export function probabilityToRegion(volume: Pick<Volume3D, 'size' | 'spacingMm'>
     const [wz, wy, wx] = [fz - z0, fy - y0, fx - x0];
     return (
       (1 - wz) * ((1 - wy) * ((1 - wx) * at(z0, y0, x0) + wx * at(z0, y0, x0 + 1)) + wy * ((1 - wx) * at(z0, y0 + 1, x0) + wx * at(z0, y0 + 1, x0 + 1))) +
-      wz * ((1 - wy) * ((1 - wx) * at(z0 + 1, y0, x0) + wx * at(z0 + 1, y0, x0 + 1)) + wy * ((1 - wx) * at(z0 + 1, y0 + 1, x0) + wx * at(z0 + 1, y0 + 1, x0 + 1)))
+      wz *
+        ((1 - wy) * ((1 - wx) * at(z0 + 1, y0, x0) + wx * at(z0 + 1, y0, x0 + 1)) + wy * ((1 - wx) * at(z0 + 1, y0 + 1, x0) + wx * at(z0 + 1, y0 + 1, x0 + 1)))
     );
   };
   // Half the part of a voxel beyond one grid cell, per axis (0 for voxels no larger than a cell).
