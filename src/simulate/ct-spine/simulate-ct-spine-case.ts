@@ -14,6 +14,7 @@ import { personColumns, simulatedStudyDate, targetFacts, writeJsonFile, simulate
 import { interpretMeasurement, loadClinicalKnowledge } from '../../clinical/index.js';
 import type { SimulatedPerson } from '../person.js';
 import { drawSpineShape } from '../spine/spine-shape.js';
+import { SEGMENTATION_VARIANT_SOURCE } from '../spine/segmentation-variants.js';
 import { CT_POSE, drawHipShape } from '../hip/hip-shape.js';
 import { hipProsthesisPrevalence } from '../hip/hip-prosthesis.js';
 import { drawIvContrast } from '../trunk/iv-contrast.js';
@@ -34,7 +35,7 @@ export async function simulateCtSpineCase(
   outDir: string,
   random: SeededRandom,
 ): Promise<SimulatedCase> {
-  const spine = drawSpineShape(person, { fractureShare: options.fractureShare }, random);
+  const spine = drawSpineShape(person, { fractureShare: options.fractureShare, segmentationVariants: true }, random);
   const top = spine.vertebrae.find((v) => v.level === 'T11')!;
   const bottom = spine.vertebrae.find((v) => v.level === 'L3')!;
   const spanTop = top.centerMm[2] + top.halfHeightMm;
@@ -149,7 +150,7 @@ export async function simulateCtSpineCase(
   await writeJsonFile(join(outDir, 'landmarks', `${caseId}.json`), {
     simulated: true,
     coordinates: 'voxel indices (column, row, slice) of the NIfTI masks and of the volume sorted inferior to superior; mm in the DICOM patient frame (LPS)',
-    labelConvention: 'VerSe: T1-T12 = 8-19, L1-L5 = 20-24, sacrum = 26',
+    labelConvention: 'VerSe: T1-T12 = 8-19, L1-L5 = 20-24, L6 = 25, sacrum = 26',
     lowestRibBearingVertebra: 'T12',
     levels: levels.map((l) => ({
       level: l.level,
@@ -197,6 +198,8 @@ export async function simulateCtSpineCase(
     ivContrast: ivContrast ?? null,
     sacralBaseMm: spine.sacrumTopMm,
     sacrum: spine.sacrum,
+    segmentationVariant: { ...spine.variant, source: SEGMENTATION_VARIANT_SOURCE },
+    mobileLevels: spine.vertebrae.map((v) => v.level),
     body: anatomy.body,
     rodPhantom: withRods ? { ...options.rods, rods: anatomy.rods } : null,
     aorticCalcifications: anatomy.aorticCalcifications,

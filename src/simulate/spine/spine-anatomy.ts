@@ -5,8 +5,8 @@ import { rotationAlong } from '../../physics/phantom/solid.js';
 import type { PhantomBuilder } from '../phantom-builder.js';
 import { PRIORITY } from '../phantom-builder.js';
 import { TISSUE, corticalBone, trabecularBone } from '../tissues.js';
-import type { SpineShape, VertebraShape } from './spine-shape.js';
-import { SACRUM_CODE, SPINE_LEVELS } from './spine-shape.js';
+import type { SpineLevel, SpineShape, VertebraShape } from './spine-shape.js';
+import { ALL_SPINE_LEVELS, SACRUM_CODE } from './spine-shape.js';
 import { addSacrum } from './sacrum-anatomy.js';
 
 /** What the spine added to the phantom: which regions are which vertebra, and which are cancellous bone. */
@@ -24,9 +24,9 @@ export interface SpineRegions {
   readonly discRegion: number;
 }
 
-/** The mask bit of a level's vertebral body in projections (bit = index in SPINE_LEVELS). */
-export function spineLevelMaskBit(level: (typeof SPINE_LEVELS)[number]): number {
-  return 1 << SPINE_LEVELS.indexOf(level);
+/** The mask bit of a level's vertebral body in projections (bit = index in ALL_SPINE_LEVELS). */
+export function spineLevelMaskBit(level: SpineLevel): number {
+  return 1 << ALL_SPINE_LEVELS.indexOf(level);
 }
 
 /** Depth of the flat posterior wall of a body, as a share of its AP semi-axis. */
@@ -114,7 +114,7 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
     vertebraCode.set(r, SACRUM_CODE);
     boneRegions.add(r);
   }
-  // The L5-S1 disc fills the wedge between L5's inferior endplate and the tilted S1 endplate (both bones override it).
+  // The lumbosacral disc fills the wedge between the lowest mobile vertebra's inferior endplate and the tilted S1 endplate (both bones override it).
   const l5 = shape.vertebrae[shape.vertebrae.length - 1];
   if (l5 !== undefined) {
     const upper = along(l5, 0, 0, -l5.halfHeightMm + 2);

@@ -9,12 +9,16 @@ import {
   SACRAL_HEIGHT_MM,
   SACRAL_SLOPE_DEG,
 } from './sacropelvic-morphometry.js';
+import type { SegmentationVariant } from './segmentation-variants.js';
+import { HYPOPLASTIC_RIB_ARC_DEG, LUMBAR_RIB_ARC_DEG, TYPICAL_SEGMENTATION, drawSegmentationVariant } from './segmentation-variants.js';
 
-/** The levels the spine phantom is built of, cranial to caudal, with their VerSe label codes. */
+/** The levels the typical spine phantom is built of, cranial to caudal, with their VerSe label codes. */
 export const SPINE_LEVELS = ['T6', 'T7', 'T8', 'T9', 'T10', 'T11', 'T12', 'L1', 'L2', 'L3', 'L4', 'L5'] as const;
-export type SpineLevel = (typeof SPINE_LEVELS)[number];
+/** Every level a phantom may hold: L6 is the mobile sixth lumbar vertebra of 25 presacral vertebrae (VerSe code 25). */
+export const ALL_SPINE_LEVELS = [...SPINE_LEVELS, 'L6'] as const;
+export type SpineLevel = (typeof ALL_SPINE_LEVELS)[number];
 
-/** VerSe challenge label convention: C1-C7 = 1-7, T1-T12 = 8-19, L1-L5 = 20-24, sacrum = 26. */
+/** VerSe challenge label convention: C1-C7 = 1-7, T1-T12 = 8-19, L1-L5 = 20-24, L6 = 25, sacrum = 26. */
 export function verseCode(level: SpineLevel | 'sacrum'): number {
   if (level === 'sacrum') return 26;
   const n = Number(level.slice(1));
@@ -41,6 +45,7 @@ const BODY_SIZE_MM: Record<SpineLevel, [number, number, number]> = {
   L3: [22.5, 17.5, 27],
   L4: [23.5, 17.5, 27],
   L5: [24.5, 17.5, 26],
+  L6: [24.5, 17.5, 26],
 };
 
 /** Disc height below each level, mm (thoracic discs thin, lumbar discs about 9-11 mm). */
@@ -57,10 +62,20 @@ const DISC_BELOW_MM: Record<SpineLevel, number> = {
   L3: 10,
   L4: 10.5,
   L5: 9,
+  L6: 9,
 };
 
-/** Levels whose ribs are built (rib-bearing vertebrae), and how far round the body each rib reaches, degrees from the back. */
+/** Levels whose ribs are built in the typical spine (rib-bearing vertebrae), and how far round the body each rib reaches, degrees from the back. */
 export const RIB_ARC_DEG: Partial<Record<SpineLevel, number>> = { T6: 160, T7: 158, T8: 155, T9: 150, T10: 140, T11: 105, T12: 70 };
+
+/** The ribs of one spine: the typical ones, the twelfth shortened when hypoplastic, and a lumbar rib on L1 when present. */
+export function ribArcsDeg(variant: SegmentationVariant): Partial<Record<SpineLevel, number>> {
+  return {
+    ...RIB_ARC_DEG,
+    ...(variant.twelfthRib === 'hypoplastic' ? { T12: HYPOPLASTIC_RIB_ARC_DEG } : {}),
+    ...(variant.lumbarRib ? { L1: LUMBAR_RIB_ARC_DEG } : {}),
+  };
+}
 
 export interface VertebraShape {
   readonly level: SpineLevel;
@@ -82,7 +97,12 @@ export interface VertebraShape {
 }
 
 export interface SpineShape {
+  /** The mobile vertebrae above the sacrum, cranial first (T6-L4, T6-L5 or T6-L6 by the variant). */
   readonly vertebrae: readonly VertebraShape[];
+  /** The number of presacral vertebrae and the rib variants (segmentation-variants.ts gives the source). */
+  readonly variant: SegmentationVariant;
+  /** How far round the body each rib-bearing level's ribs reach, degrees from the back. */
+  readonly ribArcDeg: Partial<Record<SpineLevel, number>>;
   /** Top of the sacrum (centre of the S1 endplate), mm. */
   readonly sacrumTopMm: Point3;
   /** Unit normal of the S1 endplate (cranial and anterior, tilted from +z by the sacral slope). */
@@ -121,6 +141,15 @@ export interface SpineShapeOptions {
   fractureShare: number;
   /** Chance, at age 80 (scaled linearly from 0 at age 40), that the lumbar spine has osteophytes. */
   osteophyteShare?: number;
+  /** Draw 23 or 25 presacral vertebrae and rib variants at their published prevalence (else every spine is typical). */
+  segmentationVariants?: boolean;
+}
+
+/** The mobile levels of a variant: L5 part of the sacrum with 23 presacral vertebrae, L6 added with 25. */
+export function mobileLevels(variant: SegmentationVariant): readonly SpineLevel[] {
+  if (variant.presacralVertebrae === 23) return SPINE_LEVELS.filter((l) => l !== 'L5');
+  if (variant.presacralVertebrae === 25) return ALL_SPINE_LEVELS;
+  return SPINE_LEVELS;
 }
 
 /**
@@ -137,11 +166,14 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
   const kyphosisMm = 14 + 6 * random.nextNormal();
   const scoliosisMm = 4 * random.nextNormal();
   const fractured: SpineLevel | null = random.nextFloat() < options.fractureShare ? (['T12', 'L1', 'L1', 'L2'] as const)[random.nextInt(4)]! : null;
-  // Stack from L5 upwards along z, then shift so that L1 sits at z = 0.
+  const variant =
+    options.segmentationVariants === true ? drawSegmentationVariant(new SeededRandom(seedFromText(`${person.patientId}:segmentation`))) : TYPICAL_SEGMENTATION;
+  const levels = mobileLevels(variant);
+  // Stack from the lowest mobile level upwards along z, then shift so that L1 sits at z = 0.
   const stacked: { level: SpineLevel; z: number; half: number; disc: number; semi: [number, number] }[] = [];
   let z = 0;
-  for (let index = SPINE_LEVELS.length - 1; index >= 0; index--) {
-    const level = SPINE_LEVELS[index]!;
+  for (let index = levels.length - 1; index >= 0; index--) {
+    const level = levels[index]!;
     const [a, b, h] = BODY_SIZE_MM[level];
     const jitter = 1 + 0.03 * random.nextNormal();
     const heightRatio = level === fractured ? 0.82 : 1;
@@ -166,7 +198,7 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
     const n = Math.hypot(b[0] - a[0], b[1] - a[1], b[2] - a[2]);
     return [(b[0] - a[0]) / n, (b[1] - a[1]) / n, (b[2] - a[2]) / n];
   };
-  const indexOfL1 = SPINE_LEVELS.indexOf('L1');
+  const indexOfL1 = levels.indexOf('L1');
   // Cranial levels are denser; the mean of L1 and L2 factors is 0.99, so scale the target to meet it.
   const levelFactor = (index: number): number => 1 + 0.02 * (indexOfL1 - index);
   const vertebrae: VertebraShape[] = stacked.map((s, index) => {
@@ -198,9 +230,9 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
       });
     }
   }
-  const l5 = vertebrae[vertebrae.length - 1]!;
-  const sacrumZ = l5.centerMm[2] - l5.halfHeightMm - l5.discBelowMm;
-  const sacrumTop: Point3 = [l5.centerMm[0], l5.centerMm[1] + 6, sacrumZ];
+  const lowest = vertebrae[vertebrae.length - 1]!;
+  const sacrumZ = lowest.centerMm[2] - lowest.halfHeightMm - lowest.discBelowMm;
+  const sacrumTop: Point3 = [lowest.centerMm[0], lowest.centerMm[1] + 6, sacrumZ];
   // The pelvis draws from a stream of its own, so the rest of the person is drawn as before it existed.
   const pelvisRandom = new SeededRandom(seedFromText(`${person.patientId}:sacrum`));
   const drawn = (m: { mean: number; sd: number }, scale: number, limit = 2.5): number =>
@@ -217,6 +249,8 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
   const slope = (sacrum.slopeDeg * Math.PI) / 180;
   return {
     vertebrae,
+    variant,
+    ribArcDeg: ribArcsDeg(variant),
     sacrumTopMm: sacrumTop,
     sacrumAxis: [0, -Math.sin(slope), Math.cos(slope)],
     sacrum,

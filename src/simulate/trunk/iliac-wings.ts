@@ -38,7 +38,7 @@ function quadraticBezier(p: readonly number[], c: readonly number[], q: readonly
  * the acetabular roof, where the hip simulator's ilium body continues it.
  */
 export function addIliacWings(builder: PhantomBuilder, region: RegionMaker, spine: SpineShape, marrowFat: number): void {
-  const l5 = spine.vertebrae.find((v) => v.level === 'L5')!;
+  const l5 = spine.vertebrae[spine.vertebrae.length - 1]!;
   const sacrum = sacrumGeometry(spine);
   const scale = spine.sacrum.interauricularMm / 108.7;
   const base = spine.sacrumTopMm;

@@ -9,7 +9,6 @@ import { TISSUE, calcification, corticalBone, infiltratedMuscle, trabecularBone 
 import type { SpineRegions } from '../spine/spine-anatomy.js';
 import { addSpine, along } from '../spine/spine-anatomy.js';
 import type { SpineShape, VertebraShape } from '../spine/spine-shape.js';
-import { RIB_ARC_DEG } from '../spine/spine-shape.js';
 import { TISSUE_CLASS } from './tissue-class.js';
 import type { HipRegions } from '../hip/hip-anatomy.js';
 import { addHips } from '../hip/hip-anatomy.js';
@@ -123,14 +122,9 @@ export function buildTorsoAnatomy(
   tissueClass.set(spineRegions.discRegion, TISSUE_CLASS.discOrCanal);
   tissueClass.set(builder.region('spinal canal', TISSUE.water), TISSUE_CLASS.discOrCanal);
   const level = (name: string): VertebraShape => spine.vertebrae.find((v) => v.level === name)!;
-  const [t8, t10, t11, t12, l2, l5] = ['T8', 'T10', 'T11', 'T12', 'L2', 'L5'].map(level) as [
-    VertebraShape,
-    VertebraShape,
-    VertebraShape,
-    VertebraShape,
-    VertebraShape,
-    VertebraShape,
-  ];
+  const [t8, t10, t11, t12, l2] = ['T8', 'T10', 'T11', 'T12', 'L2'].map(level) as [VertebraShape, VertebraShape, VertebraShape, VertebraShape, VertebraShape];
+  // The lowest mobile vertebra (L4, L5 or L6 by the segmentation variant).
+  const l5 = spine.vertebrae[spine.vertebrae.length - 1]!;
 
   // Psoas: from T12/L1 to below L5, widening caudally.
   const psoas = region('psoas', muscle, TISSUE_CLASS.muscle);
@@ -220,7 +214,7 @@ export function buildTorsoAnatomy(
   const ra = a - fatMm - 16;
   const rb = b - fatMm - 16;
   for (const v of spine.vertebrae) {
-    const arc = RIB_ARC_DEG[v.level];
+    const arc = spine.ribArcDeg[v.level];
     if (arc === undefined) continue;
     for (const side of [-1, 1]) {
       const start = along(v, side * (0.62 * v.semiMm[0] + 22), 0.72 * v.semiMm[1] + 20, 0.15 * v.halfHeightMm);
