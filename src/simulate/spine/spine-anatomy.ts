@@ -8,6 +8,7 @@ import { TISSUE, corticalBone, trabecularBone } from '../tissues.js';
 import type { SpineLevel, SpineShape, VertebraShape } from './spine-shape.js';
 import { ALL_SPINE_LEVELS, SACRUM_CODE } from './spine-shape.js';
 import { addSacrum } from './sacrum-anatomy.js';
+import { CENTRAL_ENDPLATE_SHARE } from './endplate-morphometry.js';
 
 /** What the spine added to the phantom: which regions are which vertebra, and which are cancellous bone. */
 export interface SpineRegions {
@@ -67,7 +68,7 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
     cancellousCode.set(core, v.code);
     cancellousHa.set(rim, rimHa);
     cancellousHa.set(core, coreHa);
-    addVertebralBody(builder, v, cortex, rim, core);
+    addVertebralBody(builder, v, cortex, rim, core, disc);
     addPosteriorElements(builder, v, posterior);
     // Disc below this body, and the canal behind body and disc.
     const below = along(v, 0, 0, -v.halfHeightMm - v.discBelowMm / 2);
@@ -144,7 +145,7 @@ export function along(v: VertebraShape, x: number, y: number, z: number): Point3
   ];
 }
 
-function addVertebralBody(builder: PhantomBuilder, v: VertebraShape, cortex: number, rim: number, core: number): void {
+function addVertebralBody(builder: PhantomBuilder, v: VertebraShape, cortex: number, rim: number, core: number, disc: number): void {
   const rotation = rotationAlong(v.axis, [1, 0, 0]);
   const [a, b] = v.semiMm;
   const h = v.halfHeightMm;
@@ -176,7 +177,28 @@ function addVertebralBody(builder: PhantomBuilder, v: VertebraShape, cortex: num
     core,
     PRIORITY.marrow + 0.5,
   );
+  // Concave endplates: the disc bulges into the central part of each endplate, lined by the
+  // endplate's cortex (a wedge-deformed top endplate stays as the deformity left it).
+  const concavities: { sign: 1 | -1; depthMm: number }[] = [{ sign: -1, depthMm: v.inferiorConcavityMm }];
+  if (v.anteriorHeightRatio >= 1) concavities.push({ sign: 1, depthMm: v.superiorConcavityMm });
+  for (const { sign, depthMm } of concavities) {
+    const centre = along(v, 0, 0, sign * h);
+    // Keep the body's side of the endplate plane (local z towards the body's centre).
+    const bodySide: ClipPlane[] = [{ normal: [0, 0, sign], offsetMm: 0 }];
+    const [ca, cb] = [CENTRAL_ENDPLATE_SHARE.value * a, CENTRAL_ENDPLATE_SHARE.value * b];
+    const e = v.endplateMm;
+    builder.add(
+      { shape: 'ellipsoid', centerMm: centre, rotation, semiAxesMm: [ca + e, cb + e, depthMm + e], clipPlanes: bodySide },
+      cortex,
+      ENDPLATE_LINER_PRIORITY,
+    );
+    builder.add({ shape: 'ellipsoid', centerMm: centre, rotation, semiAxesMm: [ca, cb, depthMm], clipPlanes: bodySide }, disc, ENDPLATE_DOME_PRIORITY);
+  }
 }
+
+/** The concave endplate's cortical liner and the disc inside it override the body's marrow. */
+const ENDPLATE_LINER_PRIORITY = PRIORITY.marrow + 0.7;
+const ENDPLATE_DOME_PRIORITY = PRIORITY.marrow + 0.8;
 
 /** Pedicles, laminae, spinous process and transverse processes, as tubes of dense bone. */
 function addPosteriorElements(builder: PhantomBuilder, v: VertebraShape, region: number): void {

@@ -10,6 +10,7 @@ import {
   SACRAL_SLOPE_DEG,
 } from './sacropelvic-morphometry.js';
 import type { SegmentationVariant } from './segmentation-variants.js';
+import { INFERIOR_ENDPLATE_CONCAVITY_MM, SUPERIOR_ENDPLATE_CONCAVITY_MM } from './endplate-morphometry.js';
 import { HYPOPLASTIC_RIB_ARC_DEG, LUMBAR_RIB_ARC_DEG, TYPICAL_SEGMENTATION, drawSegmentationVariant } from './segmentation-variants.js';
 
 /** The levels the typical spine phantom is built of, cranial to caudal, with their VerSe label codes. */
@@ -89,6 +90,9 @@ export interface VertebraShape {
   readonly halfHeightMm: number;
   readonly corticalShellMm: number;
   readonly endplateMm: number;
+  /** Depth of the central concavity of the superior and inferior endplates, mm (endplate-morphometry.ts gives the source). */
+  readonly superiorConcavityMm: number;
+  readonly inferiorConcavityMm: number;
   /** Anterior height over posterior height: 1 intact, < 0.8 a wedge (fracture-like) deformity. */
   readonly anteriorHeightRatio: number;
   /** Mean trabecular vBMD the body is built to before the person's scale, mg/cm3. */
@@ -201,6 +205,9 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
   const indexOfL1 = levels.indexOf('L1');
   // Cranial levels are denser; the mean of L1 and L2 factors is 0.99, so scale the target to meet it.
   const levelFactor = (index: number): number => 1 + 0.02 * (indexOfL1 - index);
+  // The endplates' concavity draws from a stream of its own, so the rest of the spine is drawn as before it existed.
+  const endplateRandom = new SeededRandom(seedFromText(`${person.patientId}:endplates`));
+  const concavity = (m: { mean: number; sd: number }): number => Math.max(0.1, m.mean + m.sd * Math.max(-2.5, Math.min(2.5, endplateRandom.nextNormal())));
   const vertebrae: VertebraShape[] = stacked.map((s, index) => {
     const zz = s.z - zL1;
     const sclerosis = s.level === fractured ? 1.25 : 1;
@@ -213,6 +220,8 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
       halfHeightMm: s.half,
       corticalShellMm: 0.7 + 0.3 * random.nextFloat(),
       endplateMm: 0.8 + 0.4 * random.nextFloat(),
+      superiorConcavityMm: concavity(SUPERIOR_ENDPLATE_CONCAVITY_MM),
+      inferiorConcavityMm: concavity(INFERIOR_ENDPLATE_CONCAVITY_MM),
       anteriorHeightRatio: s.level === fractured ? 0.55 + 0.15 * random.nextFloat() : 1,
       trabecularVbmdMgPerCm3: Math.max(15, ((targetVbmd * levelFactor(index)) / 0.99) * (1 + 0.03 * random.nextNormal()) * sclerosis),
       discBelowMm: s.disc,
