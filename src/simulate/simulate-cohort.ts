@@ -42,6 +42,7 @@ export interface SimulateCohortOptions {
   hipProsthesisShare?: number;
   /** ct-spine: share of series with intravenous contrast (portal-venous phase). */
   contrastShare?: number;
+  armsDownShare?: number;
   osteophyteShare?: number;
   poses?: string;
   supersample?: number;
@@ -133,6 +134,7 @@ function ctSpineOptions(o: SimulateCohortOptions): SimulateJob['ctSpine'] {
     doseFactor: o.dose ?? d.doseFactor,
     fractureShare: o.fractureShare ?? d.fractureShare,
     contrastShare: o.contrastShare ?? d.contrastShare,
+    armsDownShare: o.armsDownShare ?? d.armsDownShare,
     supersample: o.supersample ?? d.supersample,
     physics: ctPhysics(o.ctPhysics ?? d.physics),
     ...(o.hipProsthesisShare === undefined ? {} : { hipProsthesisShare: o.hipProsthesisShare }),

@@ -23,6 +23,8 @@ export interface CtSpineOptions {
   contrastShare: number;
   /** How the scanner makes HU (see CtAcquisitionOptions.physics). */
   physics: CtPhysics;
+  /** Share of series with the arms down beside the trunk rather than raised above the head. */
+  armsDownShare: number;
 }
 
 export const DEFAULT_CT_SPINE_OPTIONS: CtSpineOptions = {
@@ -36,4 +38,6 @@ export const DEFAULT_CT_SPINE_OPTIONS: CtSpineOptions = {
   contrastShare: 0,
   supersample: 2,
   physics: 'effective-energy',
+  // Abdominal CT is taken with the arms raised; trauma, frail patients and PET/CT often keep them down (share assumed).
+  armsDownShare: 0.15,
 };

@@ -15,6 +15,7 @@ import { interpretMeasurement, loadClinicalKnowledge } from '../../clinical/inde
 import type { SimulatedPerson } from '../person.js';
 import { drawSpineShape } from '../spine/spine-shape.js';
 import { SEGMENTATION_VARIANT_SOURCE } from '../spine/segmentation-variants.js';
+import { drawArmsDown } from '../trunk/arms-down.js';
 import { CT_POSE, drawHipShape } from '../hip/hip-shape.js';
 import { hipProsthesisPrevalence } from '../hip/hip-prosthesis.js';
 import { drawIvContrast } from '../trunk/iv-contrast.js';
@@ -23,6 +24,9 @@ import type { TorsoAnatomy } from '../trunk/torso-anatomy.js';
 import { buildTorsoAnatomy } from '../trunk/torso-anatomy.js';
 import type { LevelTruth } from './vertebra-truth.js';
 import { measureVertebrae, spineVbmdTruth } from './vertebra-truth.js';
+
+/** The largest reconstructed field of view of a CT scanner, mm. */
+const MAX_FIELD_OF_VIEW_MM = 500;
 
 /** One adult's low-dose chest/abdomen CT covering at least T11-L3 (when the slab is long enough), its masks and truth. */
 export async function simulateCtSpineCase(
@@ -69,17 +73,32 @@ export async function simulateCtSpineCase(
             : {}),
         }
       : undefined;
+  const armsRandom = new SeededRandom(seedFromText(`${person.patientId}:arms`));
+  const armsDown = armsRandom.nextFloat() < options.armsDownShare ? drawArmsDown(person, armsRandom) : undefined;
   const contrastRandom = new SeededRandom(seedFromText(`${person.patientId}:contrast`));
   const ivContrast = contrastRandom.nextFloat() < options.contrastShare ? drawIvContrast(contrastRandom) : undefined;
   const anatomy = buildTorsoAnatomy(
     person,
     spine,
     zRange,
-    { ...(withRods ? { rodPhantom: options.rods } : {}), ...(hip === undefined ? {} : { hip }), ...(ivContrast === undefined ? {} : { ivContrast }) },
+    {
+      ...(withRods ? { rodPhantom: options.rods } : {}),
+      ...(hip === undefined ? {} : { hip }),
+      ...(ivContrast === undefined ? {} : { ivContrast }),
+      ...(armsDown === undefined ? {} : { armsDown }),
+    },
     random,
   );
   const [a, b] = anatomy.body.semiMm;
-  const pixelMm = options.pixelSpacingMm ?? Math.min(0.98, Math.max(0.68 + 0.14 * random.nextFloat(), (2 * a + 40) / options.matrix));
+  // The technologist fits the field of view to the body, and to the arms when they are down, within
+  // the scanner's 500 mm (a field that cuts an arm is common).
+  const halfWidthMm = armsDown === undefined ? a + 20 : a + armsDown.gapMm + 2 * armsDown.upperArmRadiusMm + 10;
+  const pixelMm =
+    options.pixelSpacingMm ??
+    Math.min(
+      armsDown === undefined ? 0.98 : Math.max(0.98, MAX_FIELD_OF_VIEW_MM / options.matrix),
+      Math.max(0.68 + 0.14 * random.nextFloat(), (2 * halfWidthMm) / options.matrix),
+    );
   const n = options.matrix;
   const centre: [number, number] = [4 * random.nextNormal(), anatomy.body.centerYMm + 0.15 * b];
   const grid: VoxelGrid = {
@@ -196,6 +215,7 @@ export async function simulateCtSpineCase(
     hipsInField: hip !== undefined,
     hipProsthesis: hip?.prosthesis ?? null,
     ivContrast: ivContrast ?? null,
+    armsDown: armsDown ?? null,
     sacralBaseMm: spine.sacrumTopMm,
     sacrum: spine.sacrum,
     segmentationVariant: { ...spine.variant, source: SEGMENTATION_VARIANT_SOURCE },

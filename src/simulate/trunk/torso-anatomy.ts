@@ -13,6 +13,8 @@ import { TISSUE_CLASS } from './tissue-class.js';
 import type { HipRegions } from '../hip/hip-anatomy.js';
 import { addHips } from '../hip/hip-anatomy.js';
 import { addIliacWings } from './iliac-wings.js';
+import type { ArmsDown } from './arms-down.js';
+import { addArmsDown } from './arms-down.js';
 import type { IvContrast } from './iv-contrast.js';
 import { PORTAL_VENOUS_SHARE, iodinePart } from './iv-contrast.js';
 import type { HipShape, PoseAngles } from '../hip/hip-shape.js';
@@ -54,6 +56,8 @@ export interface TorsoOptions {
   hip?: { shape: HipShape; pose: PoseAngles; femurScale: number; prosthesis?: 'L' | 'R' };
   /** Intravenous contrast (portal-venous phase), or none. */
   ivContrast?: IvContrast;
+  /** The arms down beside the trunk (else raised out of the field). */
+  armsDown?: ArmsDown;
 }
 
 /**
@@ -238,6 +242,8 @@ export function buildTorsoAnatomy(
     }
   }
   addIliacWings(builder, region, spine, spine.marrowFatFraction);
+  if (options.armsDown !== undefined)
+    addArmsDown(builder, region, person, spine, { arms: options.armsDown, trunkSemiXMm: a, trunkCentreYMm: cy, fatMm, muscle });
   if (options.ivContrast !== undefined) {
     const c = options.ivContrast;
     const share = PORTAL_VENOUS_SHARE;
@@ -245,7 +251,8 @@ export function buildTorsoAnatomy(
     builder.addToComposition(kidney, iodinePart(c, share.kidney));
     builder.addToComposition(liver, iodinePart(c, share.liver));
     builder.addToComposition(spleen, iodinePart(c, share.spleen));
-    for (const name of ['muscle', 'psoas']) builder.addToComposition(region(name, muscle, TISSUE_CLASS.muscle), iodinePart(c, share.muscle));
+    for (const name of ['muscle', 'psoas', ...(options.armsDown === undefined ? [] : ['arm muscle'])])
+      builder.addToComposition(region(name, muscle, TISSUE_CLASS.muscle), iodinePart(c, share.muscle));
     for (const r of spineRegions.cancellousCode.keys()) builder.addToComposition(r, iodinePart(c, share.marrow));
   }
   const hip =
