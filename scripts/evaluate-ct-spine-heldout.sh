@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The headline figures of the shipped ct-spine model, measured once on SIMULATED cohorts that chose
 # nothing: fresh series of the training scanners (seed 410: 60 series, scanners a-c, 2.5 mm), and
-# two held-out families that no training or recalibration cohort had: scanner d (seed 411: 40
-# series at 100 kVp, 1.25 mm slices) and CT physics (seed 412: 16 series of scanners a-c made by
-# polychromatic projection and filtered back-projection, 3 mm slices). For each, `openbmd predict`
-# with models/ct-spine, then `openbmd evaluate` on the reported vBMD and on each method's column.
+# three held-out families that no training or recalibration cohort had: scanner d (seed 411: 40
+# series at 100 kVp, 1.25 mm slices), CT physics (seed 412: 16 series of scanners a-c made by
+# polychromatic projection and filtered back-projection, 3 mm slices) and anatomy (seed 413: 40
+# series with the arms down beside the trunk, which scripts/ship-ct-spine-model.sh keeps out of
+# training, 3 mm slices). For each, `openbmd predict` with models/ct-spine, then `openbmd evaluate`
+# on the reported vBMD and on each method's column.
 # Run from the repository root after `npm run build`:
 #
-#   bash scripts/evaluate-ct-spine-heldout.sh        (about 60 minutes on 2 cores)
+#   bash scripts/evaluate-ct-spine-heldout.sh        (about 65 minutes on 2 cores)
 #
 # A cohort already simulated is kept. Results: build/heldout-ct-spine/<cohort>/{predictions.csv,
 # evaluation*/metrics.json, report.html}.
@@ -22,7 +24,8 @@ simulate() {
 simulate fresh-410 --n 60 --seed 410 --ct-slices 100 --slice-mm 2.5 --vendors scanner-a,scanner-b,scanner-c
 simulate scanner-d-411 --n 40 --seed 411 --ct-slices 200 --slice-mm 1.25 --vendors scanner-d
 simulate projection-412 --n 16 --seed 412 --ct-slices 80 --slice-mm 3 --vendors scanner-a,scanner-b,scanner-c --ct-physics projection
-for cohort in fresh-410 scanner-d-411 projection-412; do
+simulate anatomy-413 --n 40 --seed 413 --ct-slices 84 --slice-mm 3 --vendors scanner-a,scanner-b,scanner-c --arms-down-share 1
+for cohort in fresh-410 scanner-d-411 projection-412 anatomy-413; do
   dir="$work/$cohort"
   openbmd predict --model models/ct-spine --cohort "$dir/cohort.csv" --out "$dir/predictions.csv"
   openbmd evaluate --cohort "$dir/cohort.csv" --predictions "$dir/predictions.csv" --model models/ct-spine --out "$dir/evaluation"

@@ -4,7 +4,8 @@
 #   1. the image networks (two localisation SCNs, the cancellous U-Net) and the DenseNet, trained on
 #      the labels of 200 series (seed 100; 15 % of the patients for early stopping; a quarter of the
 #      series with intravenous contrast, and training blurs and noises the inputs at random, so the
-#      networks meet enhanced and soft or noisy series);
+#      networks meet enhanced and soft or noisy series; the arms are never down, so that
+#      scripts/evaluate-ct-spine-heldout.sh holds that anatomy out);
 #   2. the recalibration of every vBMD method to the reference QCT, fitted with those networks on
 #      200 other series (seed 300), which neither trained them nor chose anything.
 # `openbmd train` writes the command, seed, cohort, code commit and date into each model.json; this
@@ -21,10 +22,10 @@ openbmd() { node dist/src/cli/main.js "$@"; }
 rm -rf "$work"
 mkdir -p "$work"
 openbmd simulate ct-spine --n 200 --out "$work/networks-100" --seed 100 --ct-slices 100 --slice-mm 2.5 \
-  --vendors scanner-a,scanner-b,scanner-c --contrast-share 0.25 --workers 2
+  --vendors scanner-a,scanner-b,scanner-c --contrast-share 0.25 --arms-down-share 0 --workers 2
 openbmd train ct-spine --cohort "$work/networks-100/cohort.csv" --seed 1 --out "$work/networks"
 openbmd simulate ct-spine --n 200 --out "$work/recalibration-300" --seed 300 --ct-slices 100 --slice-mm 2.5 \
-  --vendors scanner-a,scanner-b,scanner-c --workers 2
+  --vendors scanner-a,scanner-b,scanner-c --arms-down-share 0 --workers 2
 openbmd train ct-spine --cohort "$work/recalibration-300/cohort.csv" --networks "$work/networks" --folds 5 --seed 1 \
   --out "$work/model"
 rm -rf models/ct-spine
