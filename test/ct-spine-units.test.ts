@@ -222,6 +222,7 @@ test('the age term scaled by the fat mineral equivalent carries a recalibration 
         phantomlessMgPerCm3: null,
         densenetMgPerCm3: null,
         fatMineralEquivalentMgPerCm3: equivalent,
+        qcFlags: [],
       } as unknown as CtSpineCaseMeasurement;
     });
   const fit = fitRecalibration(cases(120, [76, 78]), 'rods')!;
@@ -294,4 +295,25 @@ test('a weak T12 peak is its level only where L1 and L2 put it: near the extrapo
     ),
     [false, false, false],
   );
+});
+
+test('an enhanced series (iodine in the marrow reads as mineral) stays out of the recalibration fit', () => {
+  const measurement = (i: number, enhanced: boolean): CtSpineCaseMeasurement => {
+    const truth = 60 + 12 * i;
+    return {
+      caseId: `c${i}`,
+      patientId: `p${i}`,
+      referenceVbmdMgPerCm3: truth,
+      rodsMgPerCm3: enhanced ? truth + 40 : 0.9 * truth + 5,
+      phantomlessMgPerCm3: null,
+      densenetMgPerCm3: null,
+      fatMineralEquivalentMgPerCm3: null,
+      qcFlags: enhanced ? ['contrast-enhanced'] : [],
+    } as unknown as CtSpineCaseMeasurement;
+  };
+  const cohort = Array.from({ length: 12 }, (_, i) => measurement(i, i % 4 === 1));
+  const fit = fitRecalibration(cohort, 'rods')!;
+  assert.equal(fit.n, 9);
+  // The unenhanced follow calibrated = 0.9 truth + 5 exactly, so the fit inverts it.
+  assert.ok(Math.abs(fit.slope - 1 / 0.9) < 1e-9 && Math.abs(fit.interceptMgPerCm3 + 5 / 0.9) < 1e-9, `${fit.slope}, ${fit.interceptMgPerCm3}`);
 });

@@ -36,6 +36,11 @@ export function ctSpineDetails(a: CtSpineAnalysis): Record<string, unknown> {
     vbmdMethod: a.vbmd === null ? null : { name: a.vbmd.method, description: METHOD_NAMES[a.vbmd.method] },
     reportedLevels: a.reported?.levels ?? null,
     anatomicalCount: { summary: m.anatomy.summary, levelsFromAnatomy: m.anatomy.fromAnatomy, disagreement: m.anatomy.disagreement },
+    cancellousMean: {
+      edgeBlurSigmaMm: m.edgeBlur?.sigmaMm ?? null,
+      inPlaneErosionVoxels: m.erosionSteps,
+      rule: 'segmentation eroded one voxel, and in-plane to 1.5 sigma of the edge blur read off the anterior skin (where the blurred cortex reaches)',
+    },
     substitutedLevel: a.reported?.substituted ?? null,
     byMethod: a.byMethod,
     ageYearsUsed: a.ageYears ?? null,

@@ -15,6 +15,8 @@ import { locateVertebrae } from './locate-vertebrae.js';
 import type { AnatomicalCrossCheck } from './anatomical-cross-check.js';
 import { crossCheckLevels } from './anatomical-cross-check.js';
 import { countVertebrae } from './count-vertebrae.js';
+import type { EdgeBlur } from './edge-blur.js';
+import { estimateEdgeBlur } from './edge-blur.js';
 import type { CancellousSegmentation, VoxelRegion } from './segment-cancellous.js';
 import { regionMean, segmentCancellous } from './segment-cancellous.js';
 import { applyVbmdRegression } from './vbmd-regression.js';
@@ -54,14 +56,33 @@ export interface CtSpineMeasurement {
   levels: LevelMeasurement[];
   rods: { ok: true; calibration: RodCalibration } | { ok: false; problem: string } | null;
   phantomless: { ok: true; calibration: InternalCalibration } | { ok: false; problem: string };
+  /** The series' edge blur (null where the anterior skin was not clean to read), and the in-plane erosion it set for the cancellous mean. */
+  edgeBlur: EdgeBlur | null;
+  erosionSteps: number;
 }
 
-/** One voxel of erosion (6-neighbourhood) of a region, as offsets. */
-export function erodeRegion(volume: Pick<Volume3D, 'size'>, region: VoxelRegion): VoxelRegion {
+/**
+ * The region less its surface: one voxel in every direction, then `inPlaneSteps - 1` more voxels
+ * in-plane (the cortex's blur reaches further across a soft or coarse series than along z).
+ */
+export function erodeRegion(volume: Pick<Volume3D, 'size'>, region: VoxelRegion, inPlaneSteps = 1): VoxelRegion {
   const [nx, ny] = volume.size;
-  const inside = new Set<number>(region.offsets);
-  const steps = [1, -1, nx, -nx, nx * ny, -nx * ny];
-  return { offsets: region.offsets.filter((o) => steps.every((s) => inside.has(o + s))) };
+  const erodeBy = (offsets: Int32Array, steps: readonly number[]): Int32Array => {
+    const inside = new Set<number>(offsets);
+    return offsets.filter((o) => steps.every((s) => inside.has(o + s)));
+  };
+  let offsets = erodeBy(region.offsets, [1, -1, nx, -nx, nx * ny, -nx * ny]);
+  for (let step = 1; step < inPlaneSteps; step++) offsets = erodeBy(offsets, [1, -1, nx, -nx]);
+  return { offsets };
+}
+
+/** The cancellous mean leaves out the voxels within this many sigmas of the series' edge blur of the segmentation's surface (where the blurred cortex reaches). */
+export const CORTEX_BLUR_EROSION_SIGMAS = 1.5;
+
+/** In-plane erosion steps for a series: CORTEX_BLUR_EROSION_SIGMAS of its edge blur in pixels, at least one. */
+export function cortexErosionSteps(blur: EdgeBlur | null, pixelMm: number): number {
+  if (blur === null) return 1;
+  return Math.max(1, Math.floor((CORTEX_BLUR_EROSION_SIGMAS * blur.sigmaMm) / pixelMm));
 }
 
 function regionHeightMm(volume: Volume3D, region: VoxelRegion): number {
@@ -100,6 +121,8 @@ export function measureCtSpine(
     found.map((l) => l.centreMm!),
   );
   const voxelMm3 = volume.spacingMm[0] * volume.spacingMm[1] * volume.spacingMm[2];
+  const edgeBlur = estimateEdgeBlur(volume);
+  const erosionSteps = cortexErosionSteps(edgeBlur, Math.min(volume.spacingMm[0], volume.spacingMm[1]));
   const levels: LevelMeasurement[] = localisation.levels.map((located) => {
     const index = found.indexOf(located);
     if (index < 0)
@@ -119,7 +142,7 @@ export function measureCtSpine(
     const segmentation = segmentations[index]!;
     const roi = ellipticalRoi(volume, located.centreMm!);
     const cancellousMm3 = segmentation.region.offsets.length * voxelMm3;
-    const eroded = erodeRegion(volume, segmentation.region);
+    const eroded = erodeRegion(volume, segmentation.region, erosionSteps);
     const segmentedMeanHu = eroded.offsets.length > 0 ? regionMean(volume, eroded).mean : null;
     const roiMeanHu = roi === null ? null : regionMean(volume, roi.region).mean;
     const notMeasurable = cancellousMm3 < MIN_CANCELLOUS_MM3 ? `not segmentable (${(cancellousMm3 / 1000).toFixed(1)} cm3 of cancellous bone)` : null;
@@ -163,7 +186,7 @@ export function measureCtSpine(
         l.regressionInput = vbmdRegressionInput(l.segmentation.hu, l.segmentation.probability, (hu) => internalCalibrationMgPerCm3(calibration, hu));
     if (networks.regression !== undefined) applyVbmdRegression(tf, networks.regression, levels);
   }
-  return { localisation, anatomy, levels, rods, phantomless };
+  return { localisation, anatomy, levels, rods, phantomless, edgeBlur, erosionSteps };
 }
 
 /** Per-level vBMD by a calibration method, before the model's recalibration to the reference QCT (mg/cm3). */
