@@ -124,6 +124,10 @@ export function ctSpineSummaryLines(a: CtSpineAnalysis): string[] {
   lines.push(
     `Levels: ${a.measurement.anatomy.summary}${a.measurement.anatomy.disagreement === null ? '' : `; disagrees: ${a.measurement.anatomy.disagreement}`}`,
   );
+  const blur = a.measurement.edgeBlur;
+  lines.push(
+    `Cancellous mean: segmentation eroded ${a.measurement.erosionSteps} voxel${a.measurement.erosionSteps === 1 ? '' : 's'} in-plane${blur === null ? ' (edge blur not readable)' : ` (edge blur ${blur.sigmaMm.toFixed(1)} mm sigma, read off the anterior skin)`}`,
+  );
   const rods = a.measurement.rods;
   if (rods !== null)
     lines.push(
