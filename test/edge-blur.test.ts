@@ -1,6 +1,6 @@
 // The series' edge blur read off the anterior skin, against closed forms: an elliptical body blurred
 // by a known Gaussian reads back that sigma, at fine and coarse pixels; and the cancellous erosion
-// it sets (1.5 sigma in pixels, at least one voxel), with the erosion itself on a closed-form box.
+// it sets (2 sigma in pixels, at least one voxel), with the erosion itself on a closed-form box.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createVolume3D } from '../src/core/volume3d.js';
@@ -55,10 +55,10 @@ test('no body in the field: no estimate', () => {
   assert.equal(estimateEdgeBlur(empty), null);
 });
 
-test('the cancellous erosion: 1.5 sigma in pixels, at least one voxel; a box loses that many voxels a side in-plane and one along z', () => {
+test('the cancellous erosion: 2 sigma in pixels, at least one voxel; a box loses that many voxels a side in-plane and one along z', () => {
   assert.equal(cortexErosionSteps(null, 0.7), 1);
   assert.equal(cortexErosionSteps({ sigmaMm: 0.6, profiles: 50 }, 0.75), 1);
-  assert.equal(cortexErosionSteps({ sigmaMm: 1.9, profiles: 50 }, 0.7), 4);
+  assert.equal(cortexErosionSteps({ sigmaMm: 1.9, profiles: 50 }, 0.7), 5);
   assert.equal(cortexErosionSteps({ sigmaMm: 1.4, profiles: 50 }, 3), 1);
   const size: [number, number, number] = [20, 20, 10];
   const offsets: number[] = [];

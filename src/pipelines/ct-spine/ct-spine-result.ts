@@ -39,7 +39,7 @@ export function ctSpineDetails(a: CtSpineAnalysis): Record<string, unknown> {
     cancellousMean: {
       edgeBlurSigmaMm: m.edgeBlur?.sigmaMm ?? null,
       inPlaneErosionVoxels: m.erosionSteps,
-      rule: 'segmentation eroded one voxel, and in-plane to 1.5 sigma of the edge blur read off the anterior skin (where the blurred cortex reaches)',
+      rule: 'segmentation eroded one voxel, and in-plane to 2 sigma of the edge blur read off the anterior skin (where the blurred cortex reaches)',
     },
     substitutedLevel: a.reported?.substituted ?? null,
     byMethod: a.byMethod,
