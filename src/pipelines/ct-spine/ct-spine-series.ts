@@ -5,6 +5,9 @@ import type { DicomIdentity } from '../../io/dicom/write/dicom-identity.js';
 import { readDicomSeries } from '../../io/dicom/series/read-series.js';
 import { readNifti } from '../../io/nifti.js';
 
+/** The flag of a series with intravenous contrast in it (named by the DICOM or read off the image). */
+export const CONTRAST_ENHANCED = 'contrast-enhanced';
+
 /** Shortest series the pipeline takes: T12-L2 span about 80-100 mm in adults; less cannot hold two levels. */
 export const MIN_COVERAGE_MM = 60;
 export const MIN_SLICES = 12;
@@ -61,7 +64,7 @@ export async function readCtSpineSeries(folder: string): Promise<CtSpineSeries> 
   const coverageMm = coverageOf(volume, folder, 'the series');
   const qcFlags: string[] = [];
   const agent = series.slices.find((s) => s.contrastBolusAgent !== undefined && s.contrastBolusAgent.trim() !== '')?.contrastBolusAgent?.trim();
-  if (agent !== undefined) qcFlags.push('contrast-enhanced');
+  if (agent !== undefined) qcFlags.push(CONTRAST_ENHANCED);
   const slices = d[8] > 0 ? series.slices : [...series.slices].reverse();
   return {
     volume,

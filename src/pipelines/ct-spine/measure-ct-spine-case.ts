@@ -9,7 +9,7 @@ import type { CtSpineCase } from './ct-spine-cohort.js';
 import type { TargetLevel } from './ct-spine-networks.js';
 import { LEVEL_CODES } from './ct-spine-networks.js';
 import type { CtSpineSeries } from './ct-spine-series.js';
-import { readCtSpineSeries } from './ct-spine-series.js';
+import { CONTRAST_ENHANCED, readCtSpineSeries } from './ct-spine-series.js';
 import type { CtSpineMeasurement, VbmdMethod } from './measure-ct-spine.js';
 import { calibratedLevelVbmd, measureCtSpine, reportedLevels } from './measure-ct-spine.js';
 import { regionDice } from './segment-cancellous.js';
@@ -57,9 +57,6 @@ export interface CtSpineCaseMeasurement {
   truthCentresMm?: Partial<Record<TargetLevel, [number, number, number]>>;
 }
 
-/** The flag of a series with intravenous contrast in it (named by the DICOM or read off the image). */
-export const CONTRAST_ENHANCED = 'contrast-enhanced';
-
 /** Iodine in the marrow reads as mineral: an enhanced series neither trains the DenseNet nor enters a recalibration fit (QCT is measured unenhanced). */
 export function isContrastEnhanced(m: Pick<CtSpineCaseMeasurement, 'qcFlags'>): boolean {
   return m.qcFlags.includes(CONTRAST_ENHANCED);
@@ -70,7 +67,7 @@ export function measurementFlags(series: CtSpineSeries, m: CtSpineMeasurement, r
   const flags = [...series.qcFlags];
   // No agent named in the DICOM: read the aorta region off the image.
   const centres = m.levels.flatMap((l) => (l.located.found && l.located.centreMm !== null ? [l.located.centreMm] : []));
-  if (!flags.includes('contrast-enhanced') && readIvContrast(series.volume, centres).enhanced) flags.push(CONTRAST_ENHANCED);
+  if (!flags.includes(CONTRAST_ENHANCED) && readIvContrast(series.volume, centres).enhanced) flags.push(CONTRAST_ENHANCED);
   for (const l of m.levels) if (!l.located.found) flags.push(`${l.level.toLowerCase()}-not-found`);
   for (const l of m.levels) if (l.located.foundBySpacing) flags.push(`${l.level.toLowerCase()}-found-by-spacing`);
   if (m.anatomy.fromAnatomy) flags.push('levels-from-anatomy');

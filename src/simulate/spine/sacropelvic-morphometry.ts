@@ -1,3 +1,5 @@
+import type { SeededRandom } from '../../core/seeded-random.js';
+
 /**
  * Published adult measurements of the sacrum and the iliac crests that the simulator draws its
  * pelvis from, each with its source (test/sacropelvic-anatomy.test.ts checks the generated shapes
@@ -7,6 +9,11 @@ export interface PublishedMeasure {
   readonly mean: number;
   readonly sd: number;
   readonly source: string;
+}
+
+/** One person's value of a published measure: its mean plus its SD times a normal draw kept within +-2.5. */
+export function drawMeasure(m: Pick<PublishedMeasure, 'mean' | 'sd'>, random: SeededRandom): number {
+  return m.mean + m.sd * Math.max(-2.5, Math.min(2.5, random.nextNormal()));
 }
 
 /** Sacral slope (the S1 endplate against the horizontal), degrees. */

@@ -8,7 +8,9 @@ import {
   S1_BODY_WIDTH_MM,
   SACRAL_HEIGHT_MM,
   SACRAL_SLOPE_DEG,
+  drawMeasure,
 } from './sacropelvic-morphometry.js';
+import type { PublishedMeasure } from './sacropelvic-morphometry.js';
 import type { SegmentationVariant } from './segmentation-variants.js';
 import { INFERIOR_ENDPLATE_CONCAVITY_MM, SUPERIOR_ENDPLATE_CONCAVITY_MM } from './endplate-morphometry.js';
 import { HYPOPLASTIC_RIB_ARC_DEG, LUMBAR_RIB_ARC_DEG, TYPICAL_SEGMENTATION, drawSegmentationVariant } from './segmentation-variants.js';
@@ -105,8 +107,6 @@ export interface SpineShape {
   readonly vertebrae: readonly VertebraShape[];
   /** The number of presacral vertebrae and the rib variants (segmentation-variants.ts gives the source). */
   readonly variant: SegmentationVariant;
-  /** How far round the body each rib-bearing level's ribs reach, degrees from the back. */
-  readonly ribArcDeg: Partial<Record<SpineLevel, number>>;
   /** Top of the sacrum (centre of the S1 endplate), mm. */
   readonly sacrumTopMm: Point3;
   /** Unit normal of the S1 endplate (cranial and anterior, tilted from +z by the sacral slope). */
@@ -207,7 +207,7 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
   const levelFactor = (index: number): number => 1 + 0.02 * (indexOfL1 - index);
   // The endplates' concavity draws from a stream of its own, so the rest of the spine is drawn as before it existed.
   const endplateRandom = new SeededRandom(seedFromText(`${person.patientId}:endplates`));
-  const concavity = (m: { mean: number; sd: number }): number => Math.max(0.1, m.mean + m.sd * Math.max(-2.5, Math.min(2.5, endplateRandom.nextNormal())));
+  const concavity = (m: PublishedMeasure): number => Math.max(0.1, drawMeasure(m, endplateRandom));
   const vertebrae: VertebraShape[] = stacked.map((s, index) => {
     const zz = s.z - zL1;
     const sclerosis = s.level === fractured ? 1.25 : 1;
@@ -244,8 +244,7 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
   const sacrumTop: Point3 = [lowest.centerMm[0], lowest.centerMm[1] + 6, sacrumZ];
   // The pelvis draws from a stream of its own, so the rest of the person is drawn as before it existed.
   const pelvisRandom = new SeededRandom(seedFromText(`${person.patientId}:sacrum`));
-  const drawn = (m: { mean: number; sd: number }, scale: number, limit = 2.5): number =>
-    scale * (m.mean + m.sd * Math.max(-limit, Math.min(limit, pelvisRandom.nextNormal())));
+  const drawn = (m: PublishedMeasure, scale: number): number => scale * drawMeasure(m, pelvisRandom);
   const pelvisScale = stature / (person.sex === 'F' ? 0.93 : 1);
   const sacrum: SacrumShape = {
     slopeDeg: drawn(SACRAL_SLOPE_DEG, 1),
@@ -259,7 +258,6 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
   return {
     vertebrae,
     variant,
-    ribArcDeg: ribArcsDeg(variant),
     sacrumTopMm: sacrumTop,
     sacrumAxis: [0, -Math.sin(slope), Math.cos(slope)],
     sacrum,

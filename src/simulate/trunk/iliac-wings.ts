@@ -38,12 +38,13 @@ function quadraticBezier(p: readonly number[], c: readonly number[], q: readonly
  * the acetabular roof, where the hip simulator's ilium body continues it.
  */
 export function addIliacWings(builder: PhantomBuilder, region: RegionMaker, spine: SpineShape, marrowFat: number): void {
-  const l5 = spine.vertebrae[spine.vertebrae.length - 1]!;
+  // The lowest mobile vertebra (L4, L5 or L6 by the segmentation variant).
+  const lowest = spine.vertebrae[spine.vertebrae.length - 1]!;
   const sacrum = sacrumGeometry(spine);
   const scale = spine.sacrum.interauricularMm / 108.7;
   const base = spine.sacrumTopMm;
   const cortex = region('ilium cortex', corticalBone(850), TISSUE_CLASS.corticalBone);
-  const marrow = region('ilium marrow', trabecularBone(Math.max(60, 0.9 * l5.trabecularVbmdMgPerCm3), marrowFat), TISSUE_CLASS.cancellousBone);
+  const marrow = region('ilium marrow', trabecularBone(Math.max(60, 0.9 * lowest.trabecularVbmdMgPerCm3), marrowFat), TISSUE_CLASS.cancellousBone);
   const crestTop = base[2] + spine.sacrum.iliacCrestAboveBaseMm;
   const bottom = base[2] - 60 * scale;
   for (const mass of sacrum.lateralMasses) {

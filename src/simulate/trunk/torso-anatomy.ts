@@ -9,6 +9,7 @@ import { TISSUE, calcification, corticalBone, infiltratedMuscle, trabecularBone 
 import type { SpineRegions } from '../spine/spine-anatomy.js';
 import { addSpine, along } from '../spine/spine-anatomy.js';
 import type { SpineShape, VertebraShape } from '../spine/spine-shape.js';
+import { ribArcsDeg } from '../spine/spine-shape.js';
 import { TISSUE_CLASS } from './tissue-class.js';
 import type { HipRegions } from '../hip/hip-anatomy.js';
 import { addHips } from '../hip/hip-anatomy.js';
@@ -128,13 +129,13 @@ export function buildTorsoAnatomy(
   const level = (name: string): VertebraShape => spine.vertebrae.find((v) => v.level === name)!;
   const [t8, t10, t11, t12, l2] = ['T8', 'T10', 'T11', 'T12', 'L2'].map(level) as [VertebraShape, VertebraShape, VertebraShape, VertebraShape, VertebraShape];
   // The lowest mobile vertebra (L4, L5 or L6 by the segmentation variant).
-  const l5 = spine.vertebrae[spine.vertebrae.length - 1]!;
+  const lowest = spine.vertebrae[spine.vertebrae.length - 1]!;
 
   // Psoas: from T12/L1 to below L5, widening caudally.
   const psoas = region('psoas', muscle, TISSUE_CLASS.muscle);
   for (const side of [-1, 1]) {
     const top: Point3 = [side * (l1.semiMm[0] + 6), l1.centerMm[1] + 4, l1.centerMm[2] + 10];
-    const bottom: Point3 = [side * (l5.semiMm[0] + 20), l5.centerMm[1] + 2, l5.centerMm[2] - 50];
+    const bottom: Point3 = [side * (lowest.semiMm[0] + 20), lowest.centerMm[1] + 2, lowest.centerMm[2] - 50];
     builder.tube(top, bottom, 15, 13, 0.6, psoas, PRIORITY.muscle);
   }
   // Aorta (left anterior of the bodies) down to L4, IVC (right).
@@ -146,7 +147,7 @@ export function buildTorsoAnatomy(
   for (let i = 0; i + 1 < aortaPoints.length; i++) builder.tube(aortaPoints[i]!, aortaPoints[i + 1]!, aortaRadius, aortaRadius, 0, blood, PRIORITY.organ + 0.2);
   for (let i = 1; i + 1 < aortaPoints.length; i++) builder.ellipsoid(aortaPoints[i]!, [aortaRadius, aortaRadius, aortaRadius], blood, PRIORITY.organ + 0.2);
   const ivcAt = (v: VertebraShape): Point3 => [v.centerMm[0] - 0.6 * v.semiMm[0] - 12, v.centerMm[1] - v.semiMm[1] - 12, v.centerMm[2]];
-  builder.tube([ivcAt(t10)[0], ivcAt(t10)[1] - 10, zTop], ivcAt(l5), 12, 8, 0, blood, PRIORITY.organ + 0.2);
+  builder.tube([ivcAt(t10)[0], ivcAt(t10)[1] - 10, zTop], ivcAt(lowest), 12, 8, 0, blood, PRIORITY.organ + 0.2);
   // Calcified plaques in the abdominal aorta, more with age.
   const plaque = region('aortic calcification', calcification(800), TISSUE_CLASS.calcification);
   const plaqueCount = poisson(random, Math.max(0, (person.ageYears - 45) / 6));
@@ -186,7 +187,7 @@ export function buildTorsoAnatomy(
     const centre: Point3 = [
       (random.nextFloat() * 2 - 1) * 0.6 * a,
       cy - b * (0.1 + 0.6 * random.nextFloat()),
-      l5.centerMm[2] + random.nextFloat() * (l1.centerMm[2] - l5.centerMm[2]),
+      lowest.centerMm[2] + random.nextFloat() * (l1.centerMm[2] - lowest.centerMm[2]),
     ];
     builder.ellipsoid(centre, [6 + 22 * random.nextFloat(), 5 + 14 * random.nextFloat(), 6 + 25 * random.nextFloat()], gas, PRIORITY.gas);
   }
@@ -217,8 +218,9 @@ export function buildTorsoAnatomy(
   const ribMarrow = region('rib marrow', trabecularBone(Math.max(60, l1.trabecularVbmdMgPerCm3), spine.marrowFatFraction), TISSUE_CLASS.cancellousBone);
   const ra = a - fatMm - 16;
   const rb = b - fatMm - 16;
+  const ribArcs = ribArcsDeg(spine.variant);
   for (const v of spine.vertebrae) {
-    const arc = spine.ribArcDeg[v.level];
+    const arc = ribArcs[v.level];
     if (arc === undefined) continue;
     for (const side of [-1, 1]) {
       const start = along(v, side * (0.62 * v.semiMm[0] + 22), 0.72 * v.semiMm[1] + 20, 0.15 * v.halfHeightMm);
