@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { tf, tfWasm } from './tfjs-runtime.js';
 import { OpenBmdError, describeThrown } from '../core/errors.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
@@ -38,7 +37,7 @@ function configure(): void {
   // tfjs has no gradient for a 3-D transposed convolution; the 3-D U-Net decoder needs one.
   if (tf.getGradient(conv3dTransposeGradient.kernelName) === undefined) tf.registerGradient(conv3dTransposeGradient);
   const require = createRequire(import.meta.url);
-  setWasmPaths(`${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
+  tfWasm.setWasmPaths(`${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
   for (const make of MISSING_WASM_KERNELS) {
     const config = make('wasm');
     if (tf.getKernel(config.kernelName, 'wasm') === undefined) tf.registerKernel(config);

@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { OpenBmdError, describeThrown } from '../../core/errors.js';
 import type { Point3 } from '../../core/geometry.js';
 import { decodeCompressedFrame } from './codecs/decode-compressed.js';
@@ -20,7 +21,15 @@ import { findTransferSyntax } from './transfer-syntax.js';
 /** Files larger than this are refused before reading (no DX or CT slice comes near it). */
 export const MAX_DICOM_FILE_BYTES = 2 ** 31 - 1;
 
-export async function readDicomFile(file: string): Promise<DicomImage> {
+export interface ReadDicomFileOptions {
+  /**
+   * Read into this buffer (grown when too small) rather than a new one, for readers of many files.
+   * The image's frames may then view it: copy or drop them before the buffer is used again.
+   */
+  scratch?: { buffer: Buffer };
+}
+
+export async function readDicomFile(file: string, options: ReadDicomFileOptions = {}): Promise<DicomImage> {
   let size: number;
   try {
     const info = await stat(file);
@@ -31,8 +40,29 @@ export async function readDicomFile(file: string): Promise<DicomImage> {
     throw new OpenBmdError('FILE_NOT_FOUND', `cannot be opened (${describeThrown(thrown)})`, { file });
   }
   if (size > MAX_DICOM_FILE_BYTES) throw new OpenBmdError('UNSUPPORTED', `file of ${size} bytes exceeds the 2 GiB limit`, { file });
-  const bytes = await readFile(file);
+  const bytes = options.scratch === undefined ? await readFile(file) : await readIntoScratch(file, size, options.scratch);
   return decodeDicomBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
+}
+
+/** The file's bytes in the scratch buffer (a fresh buffer's first use costs as much as the read). */
+async function readIntoScratch(file: string, size: number, scratch: { buffer: Buffer }): Promise<Buffer> {
+  if (scratch.buffer.length < size) scratch.buffer = Buffer.allocUnsafeSlow(size);
+  const target = scratch.buffer.subarray(0, size);
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(file, 'r');
+    let filled = 0;
+    while (filled < size) {
+      const { bytesRead } = await handle.read(target, filled, size - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return target.subarray(0, filled);
+  } catch (thrown) {
+    throw new OpenBmdError('FILE_NOT_FOUND', `cannot be read (${describeThrown(thrown)})`, { file });
+  } finally {
+    await handle?.close();
+  }
 }
 
 /** Parses and decodes a DICOM image held in memory; `file` names it in messages. */

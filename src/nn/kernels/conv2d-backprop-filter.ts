@@ -1,11 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { tf } from '../tfjs-runtime.js';
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { KernelConfig, TensorInfo, KernelBackend } from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../core/errors.js';
 import { callKernel } from './kernel-calls.js';
 
 interface FilterGradAttrs {
   strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  pad: 'valid' | 'same' | number | tfTypes.backend_util.ExplicitPadding;
   dataFormat: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   filterShape: [number, number, number, number];
@@ -19,13 +20,13 @@ interface FilterGradAttrs {
  * read) with dy as the filter, dilated by the forward stride, stride 1, valid padding.
  */
 export function conv2dBackpropFilterKernel(backendName: string): KernelConfig {
-  const call = (name: string, inputs: Record<string, TensorInfo>, backend: tf.KernelBackend, attrs: Record<string, unknown>): TensorInfo =>
+  const call = (name: string, inputs: Record<string, TensorInfo>, backend: KernelBackend, attrs: Record<string, unknown>): TensorInfo =>
     callKernel(name, backendName, backend, inputs, attrs);
   return {
     kernelName: 'Conv2DBackpropFilter',
     backendName,
     kernelFunc: ({ inputs, backend: anyBackend, attrs }) => {
-      const backend = anyBackend as tf.KernelBackend;
+      const backend = anyBackend as KernelBackend;
       const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
       const a = attrs as unknown as FilterGradAttrs;
       if (a.dataFormat === 'NCHW') throw new OpenBmdError('UNSUPPORTED', 'Conv2DBackpropFilter: only NHWC data is supported');

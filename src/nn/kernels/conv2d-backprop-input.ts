@@ -1,12 +1,13 @@
-import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { tf } from '../tfjs-runtime.js';
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { KernelConfig, TensorInfo, KernelBackend } from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../core/errors.js';
 import { callKernel, hostTensor } from './kernel-calls.js';
 import { flipFilter, spreadOnStrideGrid } from './transposed-conv-host.js';
 
 interface InputGradAttrs {
   strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  pad: 'valid' | 'same' | number | tfTypes.backend_util.ExplicitPadding;
   dataFormat: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   inputShape: [number, number, number, number];
@@ -24,7 +25,7 @@ export function conv2dBackpropInputKernel(backendName: string): KernelConfig {
     kernelName: 'Conv2DBackpropInput',
     backendName,
     kernelFunc: ({ inputs, backend: anyBackend, attrs }) => {
-      const backend = anyBackend as tf.KernelBackend;
+      const backend = anyBackend as KernelBackend;
       const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
       const a = attrs as unknown as InputGradAttrs;
       if (a.dataFormat === 'NCHW') throw new OpenBmdError('UNSUPPORTED', 'Conv2DBackpropInput: only NHWC data is supported');

@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { tf } from '../tfjs-runtime.js';
+import type { KernelConfig, TensorInfo, KernelBackend } from '@tensorflow/tfjs';
 import { callKernel, hostTensor } from './kernel-calls.js';
 
 interface FilterGradAttrs {
@@ -22,7 +22,7 @@ export function conv3dBackpropFilterKernel(backendName: string): KernelConfig {
     kernelName: 'Conv3DBackpropFilterV2',
     backendName,
     kernelFunc: ({ inputs, backend: anyBackend, attrs }) => {
-      const backend = anyBackend as tf.KernelBackend;
+      const backend = anyBackend as KernelBackend;
       const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
       const a = attrs as unknown as FilterGradAttrs;
       const xShape = x.shape as [number, number, number, number, number];

@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { tf } from '../tfjs-runtime.js';
+import type { KernelConfig, TensorInfo, KernelBackend } from '@tensorflow/tfjs';
 import { callKernel, hostTensor } from './kernel-calls.js';
 
 interface InputGradAttrs {
@@ -21,7 +21,7 @@ export function conv3dBackpropInputKernel(backendName: string): KernelConfig {
     kernelName: 'Conv3DBackpropInputV2',
     backendName,
     kernelFunc: ({ inputs, backend: anyBackend, attrs }) => {
-      const backend = anyBackend as tf.KernelBackend;
+      const backend = anyBackend as KernelBackend;
       const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
       const a = attrs as unknown as InputGradAttrs;
       const filterShape = filter.shape as [number, number, number, number, number];

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../tfjs-runtime.js';
 import type { GradConfig, Tensor, Tensor5D } from '@tensorflow/tfjs';
 
 interface TransposeAttrs {

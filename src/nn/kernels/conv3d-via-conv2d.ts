@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { tf } from '../tfjs-runtime.js';
+import type { KernelConfig, TensorInfo, KernelBackend } from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../core/errors.js';
 import { callKernel, hostTensor } from './kernel-calls.js';
 
@@ -23,7 +23,7 @@ export function conv3dKernel(backendName: string): KernelConfig {
     kernelName: 'Conv3D',
     backendName,
     kernelFunc: ({ inputs, backend: anyBackend, attrs }) => {
-      const backend = anyBackend as tf.KernelBackend;
+      const backend = anyBackend as KernelBackend;
       const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
       const a = attrs as unknown as Conv3DAttrs;
       if (a.dataFormat === 'NCDHW') throw new OpenBmdError('UNSUPPORTED', 'Conv3D: only NDHWC data is supported');

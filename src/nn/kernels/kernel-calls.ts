@@ -1,12 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
-import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { tf } from '../tfjs-runtime.js';
+import type { KernelFunc, NamedAttrMap, TensorInfo, KernelBackend } from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../core/errors.js';
 
 /** Runs another kernel of the same backend directly (composed kernels are built from these). */
 export function callKernel(
   name: string,
   backendName: string,
-  backend: tf.KernelBackend,
+  backend: KernelBackend,
   inputs: Record<string, TensorInfo>,
   attrs: Record<string, unknown>,
 ): TensorInfo {
@@ -16,6 +16,6 @@ export function callKernel(
 }
 
 /** A float32 tensor of the backend holding values computed on the host. */
-export function hostTensor(backend: tf.KernelBackend, values: Float32Array, shape: number[]): TensorInfo {
+export function hostTensor(backend: KernelBackend, values: Float32Array, shape: number[]): TensorInfo {
   return { dataId: backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
 }

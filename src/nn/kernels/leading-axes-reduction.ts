@@ -1,5 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo, KernelBackend } from '@tensorflow/tfjs';
 import { callKernel, hostTensor } from './kernel-calls.js';
 
 /** Which reduction, and the backend's own kernel that handles every case this one does not. */
@@ -29,7 +28,7 @@ export function leadingAxesReductionKernel(backendName: string, replacement: Red
     // The wasm kernel binds its C function in its set-up; keep that, it is the fallback.
     ...(replacement.original.setupFunc === undefined ? {} : { setupFunc: replacement.original.setupFunc }),
     kernelFunc: (args) => {
-      const backend = args.backend as tf.KernelBackend;
+      const backend = args.backend as KernelBackend;
       const { x } = args.inputs as { x: TensorInfo };
       const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
       const prefix = leadingPrefixLength(axis, x.shape.length);

@@ -1,11 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { tf } from '../tfjs-runtime.js';
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { KernelConfig, TensorInfo, KernelBackend } from '@tensorflow/tfjs';
 import { hostTensor } from './kernel-calls.js';
 
 interface PoolGradAttrs {
   filterSize: number | number[];
   strides: number | number[];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  pad: 'valid' | 'same' | number | tfTypes.backend_util.ExplicitPadding;
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
@@ -69,7 +70,7 @@ export function maxPoolGradKernel(backendName: string): KernelConfig {
     kernelName: 'MaxPoolGrad',
     backendName,
     kernelFunc: ({ inputs, backend: anyBackend, attrs }) => {
-      const backend = anyBackend as tf.KernelBackend;
+      const backend = anyBackend as KernelBackend;
       const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
       const a = attrs as unknown as PoolGradAttrs;
       const shape = input.shape as [number, number, number, number];
@@ -94,7 +95,7 @@ export function maxPool3dGradKernel(backendName: string): KernelConfig {
     kernelName: 'MaxPool3DGrad',
     backendName,
     kernelFunc: ({ inputs, backend: anyBackend, attrs }) => {
-      const backend = anyBackend as tf.KernelBackend;
+      const backend = anyBackend as KernelBackend;
       const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
       const a = attrs as unknown as PoolGradAttrs;
       const shape = input.shape as [number, number, number, number, number];

@@ -1,5 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { tf } from '../tfjs-runtime.js';
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { KernelConfig, TensorInfo, KernelBackend } from '@tensorflow/tfjs';
 import { hostTensor } from './kernel-calls.js';
 
 interface SplitVAttrs {
@@ -17,13 +18,13 @@ export function splitVKernel(backendName: string): KernelConfig {
     kernelName: 'SplitV',
     backendName,
     kernelFunc: ({ inputs, backend: anyBackend, attrs }) => {
-      const backend = anyBackend as tf.KernelBackend;
+      const backend = anyBackend as KernelBackend;
       const { x } = inputs as { x: TensorInfo };
       const a = attrs as unknown as SplitVAttrs;
       const rank = x.shape.length;
       const axisGiven = Array.isArray(a.axis) ? a.axis[0]! : a.axis;
       const axis = axisGiven < 0 ? axisGiven + rank : axisGiven;
-      const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, a.numOrSizeSplits, axis);
+      const sizes = tf.backend_util.prepareSplitSize(x as unknown as tfTypes.Tensor, a.numOrSizeSplits, axis);
       const outer = x.shape.slice(0, axis).reduce((p, s) => p * s, 1);
       const inner = x.shape.slice(axis + 1).reduce((p, s) => p * s, 1);
       const along = x.shape[axis]!;

@@ -1,5 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, TensorInfo, KernelBackend } from '@tensorflow/tfjs';
 
 /**
  * Tile on the host with block copies (TypedArray.set), replacing tfjs-backend-wasm's (4.22), which
@@ -11,7 +10,7 @@ export function tileKernel(backendName: string): KernelConfig {
     kernelName: 'Tile',
     backendName,
     kernelFunc: ({ inputs, backend: anyBackend, attrs }) => {
-      const backend = anyBackend as tf.KernelBackend;
+      const backend = anyBackend as KernelBackend;
       const { x } = inputs as { x: TensorInfo };
       const reps = (attrs as unknown as { reps: number[] }).reps;
       const shape = x.shape.slice();

@@ -2,7 +2,7 @@ import { OpenBmdError } from '../../../core/errors.js';
 import type { PixelDescription } from '../pixel-description.js';
 import { samplesPerFrame } from '../pixel-description.js';
 import type { StoredSamples } from './stored-samples.js';
-import { allocateSamples, interleavePlanes, normaliseStoredBits, samplesFromLittleEndianBytes } from './stored-samples.js';
+import { allocateSamples, interleavePlanes, normaliseStoredBits, samplesFromLittleEndianBytes, storedBitsNeedNormalising } from './stored-samples.js';
 
 /** Uncompressed pixel data of one frame (little or big endian) to stored samples. */
 export function decodeNativeFrame(bytes: Uint8Array, p: PixelDescription, bigEndian: boolean, file: string): StoredSamples {
@@ -22,7 +22,10 @@ export function decodeNativeFrame(bytes: Uint8Array, p: PixelDescription, bigEnd
       else samples[i] = p.signed ? view.getInt32(at, false) : view.getUint32(at, false);
     }
   } else {
-    samples = samplesFromLittleEndianBytes(bytes.subarray(0, count * bytesPerSample), p).slice();
+    // A view of the file's bytes when nothing below rewrites them: a copy of every slice of a
+    // series costs as much as reading it.
+    const view = samplesFromLittleEndianBytes(bytes.subarray(0, count * bytesPerSample), p);
+    samples = storedBitsNeedNormalising(p) ? view.slice() : view;
   }
   normaliseStoredBits(samples, p);
   if (subsampled) return expandYbrFull422(samples, p);

@@ -37,21 +37,27 @@ export function samplesFromLittleEndianBytes(bytes: Uint8Array, p: PixelDescript
   }
 }
 
+/** Whether the stored words hold bits outside BitsStored (then normaliseStoredBits rewrites them). */
+export function storedBitsNeedNormalising(p: PixelDescription): boolean {
+  return p.bitsStored !== p.bitsAllocated || p.highBit + 1 !== p.bitsStored;
+}
+
 /**
  * Keeps only the BitsStored bits ending at HighBit and sign-extends signed values, in place.
  * Bits outside that range may carry overlays or garbage and are not part of the value.
  */
 export function normaliseStoredBits(samples: StoredSamples, p: PixelDescription, signed = p.signed): void {
+  if (!storedBitsNeedNormalising(p)) return;
   const shift = p.highBit + 1 - p.bitsStored;
-  if (p.bitsStored === p.bitsAllocated && shift === 0) return;
+  // bitsStored < bitsAllocated here, so at most 31 bits are kept and 32-bit integer operations are exact.
   const bits = p.bitsStored;
-  const mask = bits >= 32 ? 0xffffffff : 2 ** bits - 1;
+  const mask = 2 ** bits - 1;
   const signBit = 2 ** (bits - 1);
   const full = 2 ** bits;
+  // The stored word as unsigned: negative values of a signed array are two's complement words.
+  const wordMask = p.bitsAllocated >= 32 ? -1 : 2 ** p.bitsAllocated - 1;
   for (let i = 0; i < samples.length; i++) {
-    const raw = samples[i]!;
-    const unsignedRaw = raw < 0 ? raw + 2 ** p.bitsAllocated : raw;
-    let v = Math.floor(unsignedRaw / 2 ** shift) % (mask + 1);
+    let v = ((samples[i]! & wordMask) >>> shift) & mask;
     if (signed && v >= signBit) v -= full;
     samples[i] = v;
   }

@@ -9,6 +9,8 @@ import { createVolume3D } from '../../../core/volume3d.js';
 import type { DicomImage } from '../dicom-image.js';
 import { readDicomFile } from '../read-dicom.js';
 import { orderSlices } from './series-geometry.js';
+import type { SliceArena } from './slice-arena.js';
+import { addToArena, arenaInOrder, copyRescaledInt16, createSliceArena } from './slice-arena.js';
 
 export interface ReadSeriesOptions {
   /** Which series to take when the folder holds several. */
@@ -35,13 +37,15 @@ export async function readDicomSeries(folder: string, options: ReadSeriesOptions
   const names = await listFiles(folder);
   const images: DicomImage[] = [];
   const skippedFiles: { file: string; reason: string }[] = [];
+  const scratch = Array.from({ length: READ_CONCURRENCY }, () => ({ buffer: Buffer.alloc(0) }));
+  let arena: SliceArena | undefined;
   for (let start = 0; start < names.length; start += READ_CONCURRENCY) {
     const batch = names.slice(start, start + READ_CONCURRENCY);
     const results = await Promise.all(
-      batch.map(async (name) => {
+      batch.map(async (name, j) => {
         const file = join(folder, name);
         try {
-          return await readDicomFile(file);
+          return await readDicomFile(file, { scratch: scratch[j]! });
         } catch (thrown) {
           if (thrown instanceof OpenBmdError && (thrown.code === 'NOT_DICOM' || thrown.code === 'NO_PIXEL_DATA')) {
             skippedFiles.push({ file, reason: thrown.message });
@@ -51,7 +55,13 @@ export async function readDicomSeries(folder: string, options: ReadSeriesOptions
         }
       }),
     );
-    for (const r of results) if (r !== undefined) images.push(r);
+    for (const image of results) {
+      if (image === undefined) continue;
+      // The frames may view a scratch buffer that the next batch reuses: into the arena, or copied.
+      arena ??= createSliceArena({ perSlice: image.pixel.rows * image.pixel.columns, capacity: names.length });
+      image.frames = addToArena(arena, image) ? [] : image.frames.map((f) => f.slice());
+      images.push(image);
+    }
   }
   if (images.length === 0) throw new OpenBmdError('SERIES', 'folder holds no DICOM image', { file: folder });
 
@@ -70,7 +80,7 @@ export async function readDicomSeries(folder: string, options: ReadSeriesOptions
   if (spacing === undefined) throw new OpenBmdError('MISSING_SPACING', `${first.file} has no PixelSpacing`, { file: folder });
   const sliceSpacing = Number.isFinite(stack.sliceSpacingMm) ? stack.sliceSpacingMm : (first.sliceThicknessMm ?? 1);
 
-  const data = stackRescaled(ordered);
+  const data = arenaInOrder(arena!, ordered) ?? stackRescaled(ordered, arena!);
   const rowAxis: Vector3 = [orientation[0], orientation[1], orientation[2]];
   const columnAxis: Vector3 = [orientation[3], orientation[4], orientation[5]];
   const volume = createVolume3D({
@@ -139,35 +149,26 @@ function checkSameGrid(reference: DicomImage, image: DicomImage, folder: string)
   if (problems.length > 0) throw new OpenBmdError('SERIES', `${image.file} ${problems.join('; ')}`, { file: folder });
 }
 
-/** Slice values after each slice's own rescale, into int16 when exact, else float32. */
-function stackRescaled(slices: DicomImage[]): PixelArray {
+/**
+ * Slice values after each slice's own rescale, into int16 when exact, else float32: the path for
+ * series the arena could not hold whole (a slice with a fractional rescale, or values beyond int16).
+ * Slices in the arena are already rescaled.
+ */
+function stackRescaled(slices: DicomImage[], arena: SliceArena): PixelArray {
   const perSlice = slices[0]!.pixel.rows * slices[0]!.pixel.columns;
-  let exactInt16 = true;
-  for (const s of slices) {
-    const { slope, intercept } = s.rescale;
-    if (!Number.isInteger(slope) || !Number.isInteger(intercept)) {
-      exactInt16 = false;
-      break;
-    }
-    const frame = s.frames[0]!;
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < frame.length; i++) {
-      const v = slope * frame[i]! + intercept;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    if (min < -32768 || max > 32767) {
-      exactInt16 = false;
-      break;
-    }
+  const source = slices.map((s) => {
+    const slot = arena.slotOf.get(s);
+    return slot === undefined
+      ? { from: s.frames[0]!, ...s.rescale }
+      : { from: arena.data.subarray(slot * perSlice, (slot + 1) * perSlice), slope: 1, intercept: 0 };
+  });
+  if (source.every((s) => Number.isInteger(s.slope) && Number.isInteger(s.intercept))) {
+    const out = new Int16Array(perSlice * slices.length);
+    if (source.every((s, k) => copyRescaledInt16({ ...s, into: out, at: k * perSlice, count: perSlice }))) return out;
   }
-  const out = exactInt16 ? new Int16Array(perSlice * slices.length) : new Float32Array(perSlice * slices.length);
-  slices.forEach((s, k) => {
-    const frame = s.frames[0]!;
-    const { slope, intercept } = s.rescale;
-    const base = k * perSlice;
-    for (let i = 0; i < perSlice; i++) out[base + i] = slope * frame[i]! + intercept;
+  const out = new Float32Array(perSlice * slices.length);
+  source.forEach(({ from, slope, intercept }, k) => {
+    for (let i = 0; i < perSlice; i++) out[k * perSlice + i] = slope * from[i]! + intercept;
   });
   return out;
 }
