@@ -14,16 +14,28 @@
 #
 #   bash scripts/ship-ct-spine-model.sh            (about 90 minutes on 2 cores)
 #
+# or, to refit only the recalibration (2) when the measurement or the recalibration changed but the
+# networks did not: the shipped networks are reused as they are (their own cohort stays recorded in
+# model.json's networksFrom):
+#
+#   bash scripts/ship-ct-spine-model.sh --recalibration-only        (about 20 minutes)
+#
 # Work files go to build/ship-ct-spine (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=build/ship-ct-spine
 openbmd() { node dist/src/cli/main.js "$@"; }
-rm -rf "$work"
-mkdir -p "$work"
-openbmd simulate ct-spine --n 200 --out "$work/networks-100" --seed 100 --ct-slices 100 --slice-mm 2.5 \
-  --vendors scanner-a,scanner-b,scanner-c --contrast-share 0.25 --arms-down-share 0 --workers 2
-openbmd train ct-spine --cohort "$work/networks-100/cohort.csv" --seed 1 --out "$work/networks"
+if [ "${1:-}" = "--recalibration-only" ]; then
+  rm -rf "$work/networks" "$work/recalibration-300" "$work/model"
+  mkdir -p "$work"
+  cp -r models/ct-spine "$work/networks"
+else
+  rm -rf "$work"
+  mkdir -p "$work"
+  openbmd simulate ct-spine --n 200 --out "$work/networks-100" --seed 100 --ct-slices 100 --slice-mm 2.5 \
+    --vendors scanner-a,scanner-b,scanner-c --contrast-share 0.25 --arms-down-share 0 --workers 2
+  openbmd train ct-spine --cohort "$work/networks-100/cohort.csv" --seed 1 --out "$work/networks"
+fi
 openbmd simulate ct-spine --n 200 --out "$work/recalibration-300" --seed 300 --ct-slices 100 --slice-mm 2.5 \
   --vendors scanner-a,scanner-b,scanner-c --arms-down-share 0 --workers 2
 openbmd train ct-spine --cohort "$work/recalibration-300/cohort.csv" --networks "$work/networks" --folds 5 --seed 1 \

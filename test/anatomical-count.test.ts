@@ -7,6 +7,7 @@ import { createVolume3D } from '../src/core/volume3d.js';
 import { crossCheckLevels } from '../src/pipelines/ct-spine/anatomical-cross-check.js';
 import { combinedDiscContrast, countVertebrae, dropSpuriousDiscs, splitDoubleGaps } from '../src/pipelines/ct-spine/count-vertebrae.js';
 import type { LocatedLevel, VertebraLocalisation } from '../src/pipelines/ct-spine/locate-vertebrae.js';
+import { RIB_REACH_MM } from '../src/pipelines/ct-spine/rib-bearing-vertebrae.js';
 
 const SPACING: [number, number, number] = [1.5, 1.5, 2];
 const SIZE: [number, number, number] = [200, 160, 150];
@@ -16,8 +17,33 @@ const SACRUM_TOP_MM = 40;
 const PITCH_MM = 35;
 const centreZ = (index: number): number => SACRUM_TOP_MM + 9 + 13 + index * PITCH_MM;
 
-/** A trunk of soft tissue with a column of box vertebrae (cortex 600 HU, cancellous 150, discs 90, canal 10, laminae 500) and, optionally, a sacrum with alae. */
-function spineVolume(o: { sacrum: boolean; darkMiddles?: boolean }): Volume3D {
+/** Distance from a point to the segment a-b, mm. */
+function segmentDistance(p: [number, number, number], a: [number, number, number], b: [number, number, number]): number {
+  const ab = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+  const t = Math.max(0, Math.min(1, ((p[0] - a[0]) * ab[0]! + (p[1] - a[1]) * ab[1]! + (p[2] - a[2]) * ab[2]!) / (ab[0]! ** 2 + ab[1]! ** 2 + ab[2]! ** 2)));
+  return Math.hypot(p[0] - a[0] - t * ab[0]!, p[1] - a[1] - t * ab[1]!, p[2] - a[2] - t * ab[2]!);
+}
+
+/**
+ * Ribs (bone 600 HU, 3 mm radius) on the levels given, from beside the pedicle 4 mm above the body's
+ * centre out to 100 mm from the midline, backwards and 15 mm down; transverse processes (500 HU)
+ * reaching 45 mm on the other levels.
+ */
+function ribOrProcess(x: number, y: number, z: number, cx: number, ribLevels: readonly number[]): number | null {
+  for (let level = 0; level < LEVELS.length; level++) {
+    const zc = centreZ(level);
+    if (Math.abs(z - zc) > 40) continue;
+    for (const side of [-1, 1]) {
+      if (ribLevels.includes(level)) {
+        if (segmentDistance([x, y, z], [cx + side * 20, 146, zc + 4], [cx + side * 100, 175, zc - 11]) <= 3) return 600;
+      } else if (side * (x - cx) >= 18 && side * (x - cx) <= 45 && y >= 150 && y <= 158 && Math.abs(z - zc) <= 4) return 500;
+    }
+  }
+  return null;
+}
+
+/** A trunk of soft tissue with a column of box vertebrae (cortex 600 HU, cancellous 150, discs 90, canal 10, laminae 500) and, optionally, a sacrum with alae and ribs (levels by index in LEVELS). */
+function spineVolume(o: { sacrum: boolean; darkMiddles?: boolean; ribLevels?: readonly number[] }): Volume3D {
   const [nx, ny, nz] = SIZE;
   const data = new Float32Array(nx * ny * nz);
   const cx = 150; // mm, spine centre x
@@ -45,6 +71,7 @@ function spineVolume(o: { sacrum: boolean; darkMiddles?: boolean }): Volume3D {
         }
         if (z >= SACRUM_TOP_MM && Math.abs(x - cx) <= 10 && y > front + 32 && y <= front + 48) hu = 10;
         if (z >= SACRUM_TOP_MM && Math.abs(x - cx) <= 18 && y > front + 48 && y <= front + 60) hu = 500;
+        if (o.ribLevels !== undefined && z >= SACRUM_TOP_MM && Math.abs(x - cx) > 17) hu = ribOrProcess(x, y, z, cx, o.ribLevels) ?? hu;
         data[i + nx * (j + ny * k)] = hu;
       }
   return createVolume3D({ data, size: SIZE, spacingMm: SPACING, unit: 'HU' });
@@ -63,9 +90,9 @@ test('the count names L5 up to T11 from the sacrum, each body centre within 3 mm
   }
 });
 
-test('without a sacrum the discs are found but no level is named', () => {
+test('without a sacrum or ribs the discs are found but no level is named', () => {
   const count = countVertebrae(spineVolume({ sacrum: false }));
-  assert.match(count.problem ?? '', /no sacrum/);
+  assert.match(count.problem ?? '', /neither the sacrum nor a rib-bearing vertebra/);
   assert.ok(count.discsMm.length >= 5, `${count.discsMm.length} discs`);
   assert.ok(count.vertebrae.every((v) => v.level === null));
 });
@@ -152,4 +179,32 @@ test('disc contrast: a dip of the band without one of the walls is vetoed; a dee
   assert.equal(c[1], 10); // the band only: vetoed below MIN_DISC_CONTRAST_HU
   assert.equal(c[2], 50); // the walls only, a quarter of their 200 HU
   assert.equal(c[3], 0); // no wall reading: the band's, capped by nothing
+});
+
+test('the lowest rib-bearing vertebra is the second anchor: T12 agrees with the sacrum, names the levels without it, and a lumbar rib is flagged', () => {
+  // Ribs on T11 and T12 (indices 6 and 5), transverse processes on L1-L5.
+  const typical = countVertebrae(spineVolume({ sacrum: true, ribLevels: [5, 6] }));
+  assert.equal(typical.namedFrom, 'sacrum');
+  const anchor = typical.vertebrae[typical.lowestRibBearing!]!;
+  assert.equal(anchor.level, 'T12');
+  assert.ok(anchor.ribReach.leftMm >= RIB_REACH_MM && anchor.ribReach.rightMm >= RIB_REACH_MM, `T12 rib reach ${JSON.stringify(anchor.ribReach)}`);
+  const l1 = typical.vertebrae.find((v) => v.level === 'L1')!;
+  assert.ok(Math.max(l1.ribReach.leftMm, l1.ribReach.rightMm) <= 50, `L1 transverse processes reach ${JSON.stringify(l1.ribReach)} (built to 45 mm)`);
+  assert.equal(typical.ribDisagreement, null);
+  // No sacrum: the levels are named counting down from the lowest rib, where they were built.
+  const noSacrum = countVertebrae(spineVolume({ sacrum: false, ribLevels: [5, 6] }));
+  assert.equal(noSacrum.namedFrom, 'lowest rib');
+  assert.equal(noSacrum.problem, null);
+  for (const [index, level] of [
+    [3, 'L2'],
+    [4, 'L1'],
+    [5, 'T12'],
+  ] as const) {
+    const v = noSacrum.vertebrae.find((q) => q.level === level);
+    assert.ok(v !== undefined && Math.abs(v.centreMm[2] - centreZ(index)) <= 3, `${level}: ${JSON.stringify(v?.centreMm)}, built at z ${centreZ(index)}`);
+  }
+  // A rib on L1 as well: the anchors disagree by one level, and the cross-check passes it on.
+  const lumbarRib = countVertebrae(spineVolume({ sacrum: true, ribLevels: [4, 5, 6] }));
+  assert.match(lumbarRib.ribDisagreement ?? '', /counted from the sacrum as L1, not T12/);
+  assert.match(crossCheckLevels(localisation({}), lumbarRib).ribDisagreement ?? '', /as L1/);
 });

@@ -243,6 +243,44 @@ test('the age term scaled by the fat mineral equivalent carries a recalibration 
   assert.ok(Math.abs(ageCovariate(60, 70, 77) - (60 * 70) / 77) < 1e-12);
 });
 
+test("per-scanner recalibration: each scanner with 20 or more reference cases gets its own line, the others the whole cohort's", () => {
+  // A phantomless calibration off by a factor and an offset of its own on each scanner.
+  const random = new SeededRandom(11);
+  const lines: Record<string, [number, number]> = { A: [0.85, 10], B: [1.1, -8], C: [1.0, 0] };
+  const counts: Record<string, number> = { A: 40, B: 40, C: 10 };
+  const cases = Object.entries(counts).flatMap(([scanner, n]) =>
+    Array.from({ length: n }, (_, i) => {
+      const truth = 60 + 140 * random.nextFloat();
+      const [gain, offset] = lines[scanner]!;
+      return {
+        caseId: `${scanner}${i}`,
+        patientId: `${scanner}${i}`,
+        scanner,
+        referenceVbmdMgPerCm3: truth,
+        rodsMgPerCm3: null,
+        phantomlessMgPerCm3: gain * truth + offset + 2 * random.nextNormal(),
+        densenetMgPerCm3: null,
+        fatMineralEquivalentMgPerCm3: null,
+        qcFlags: [],
+      } as unknown as CtSpineCaseMeasurement;
+    }),
+  );
+  const fit = fitRecalibration(cases, 'phantomless')!;
+  assert.deepEqual(Object.keys(fit.byScanner ?? {}).sort(), ['A', 'B']);
+  for (const scanner of ['A', 'B']) {
+    const own = fit.byScanner![scanner]!;
+    const [gain, offset] = lines[scanner]!;
+    // The inverse of the scanner's line: slope 1/gain, intercept -offset/gain.
+    assert.ok(Math.abs(own.slope - 1 / gain) < 0.02, `${scanner}: slope ${own.slope}`);
+    assert.ok(Math.abs(own.interceptMgPerCm3 + offset / gain) < 3, `${scanner}: intercept ${own.interceptMgPerCm3}`);
+    assert.ok(Math.abs(recalibrate(fit, gain * 150 + offset, undefined, null, scanner)! - 150) < 2);
+  }
+  // Scanner C (10 cases) and a scanner never seen get the pooled line, which misses A's and B's own.
+  assert.equal(recalibrate(fit, 150, undefined, null, 'C'), recalibrate(fit, 150, undefined, null, 'unseen'));
+  assert.equal(recalibrate(fit, 150, undefined, null, 'unseen'), fit.interceptMgPerCm3 + fit.slope * 150);
+  assert.ok(Math.abs(recalibrate(fit, 0.85 * 150 + 10, undefined, null)! - 150) > 5);
+});
+
 test('a weak T12 peak is its level only where L1 and L2 put it: near the extrapolated row, in their column, inside the field', () => {
   // L1 at row 87, L2 at row 101: spacing 14 rows, so T12 is expected at row 73 (+-4.2).
   const found = [false, true, true];

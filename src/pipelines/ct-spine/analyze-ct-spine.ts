@@ -36,6 +36,8 @@ export interface CtSpineAnalysis {
   flags: string[];
   /** The age the recalibration used (undefined: the age-free fit). */
   ageYears: number | undefined;
+  /** The series' scanner (manufacturer / model at kVp), and whether the model has a recalibration fitted on that scanner's own cases (per method). */
+  recalibrationScanner: { name: string; ownFit: Record<ReportedMethod, boolean> };
 }
 
 /** Flags with which no vBMD can be reported (analyze exits 2). */
@@ -51,6 +53,7 @@ export function analyzeCtSpine(
   o: { model: CtSpineModel; catalog: MaterialCatalog; series: CtSpineSeries; phantom: CtRodPhantom | undefined; who: Person; knowledge: ClinicalKnowledge },
 ): CtSpineAnalysis {
   const { model, catalog, series, phantom, who, knowledge } = o;
+  const scanner = ctScannerName(series.info.manufacturer, series.info.model, series.info.kvp);
   const measurement = measureCtSpine(tf, model.networks, catalog, series.volume, { kVp: series.info.kvp, phantom });
   const reported = reportedLevels(measurement.levels);
   const fatEquivalent = measurement.phantomless.ok ? measurement.phantomless.calibration.fatMineralEquivalentMgPerCm3 : null;
@@ -69,6 +72,7 @@ export function analyzeCtSpine(
             },
             who.ageYears,
             fatEquivalent,
+            scanner,
           ),
     ]),
   ) as CtSpineAnalysis['levelVbmd'];
@@ -88,9 +92,21 @@ export function analyzeCtSpine(
   if (vbmd === null && reported !== null) flags.push('no-calibration');
   if (vbmd?.method === 'phantomless' && measurement.phantomless.ok && measurement.phantomless.calibration.atypical !== null)
     flags.push('phantomless-references-atypical');
-  if (scannerNotInTraining(model, ctScannerName(series.info.manufacturer, series.info.model, series.info.kvp))) flags.push('scanner-not-in-training');
+  if (scannerNotInTraining(model, scanner)) flags.push('scanner-not-in-training');
+  const ownFit = (method: ReportedMethod): boolean => model.recalibration[method]?.byScanner?.[scanner] !== undefined;
   const interpretation = vbmd === null ? undefined : interpretMeasurement(knowledge, 'spine_vbmd', vbmd.mgPerCm3, who);
-  return { series, measurement, levelVbmd, reported, byMethod, vbmd, interpretation, flags, ageYears: who.ageYears };
+  return {
+    series,
+    measurement,
+    levelVbmd,
+    reported,
+    byMethod,
+    vbmd,
+    interpretation,
+    flags,
+    ageYears: who.ageYears,
+    recalibrationScanner: { name: scanner, ownFit: { rods: ownFit('rods'), phantomless: ownFit('phantomless'), densenet: ownFit('densenet') } },
+  };
 }
 
 /** The lines a reader sees first. */
@@ -103,7 +119,7 @@ export function ctSpineSummaryLines(a: CtSpineAnalysis): string[] {
     );
   if (a.vbmd !== null)
     lines.push(
-      `Method: ${METHOD_NAMES[a.vbmd.method]}${a.ageYears === undefined ? ' (no age: the age-free fit)' : `, with the age (${a.ageYears.toFixed(0)} years) for marrow fat`}`,
+      `Method: ${METHOD_NAMES[a.vbmd.method]}${a.recalibrationScanner.ownFit[a.vbmd.method] ? ` (the fit of this scanner, ${a.recalibrationScanner.name})` : ''}${a.ageYears === undefined ? ' (no age: the age-free fit)' : `, with the age (${a.ageYears.toFixed(0)} years) for marrow fat`}`,
     );
   if (a.vbmd !== null) {
     const others = VBMD_METHODS.filter((m) => m !== a.vbmd!.method && a.byMethod[m] !== null).map((m) => `${m} ${a.byMethod[m]!.toFixed(1)}`);
@@ -122,7 +138,7 @@ export function ctSpineSummaryLines(a: CtSpineAnalysis): string[] {
     lines.push(`${l.level}: ${parts.join(', ')}`);
   }
   lines.push(
-    `Levels: ${a.measurement.anatomy.summary}${a.measurement.anatomy.disagreement === null ? '' : `; disagrees: ${a.measurement.anatomy.disagreement}`}`,
+    `Levels: ${a.measurement.anatomy.summary}${a.measurement.anatomy.disagreement === null ? '' : `; disagrees: ${a.measurement.anatomy.disagreement}`}${a.measurement.anatomy.ribDisagreement === null ? '' : `; ${a.measurement.anatomy.ribDisagreement}`}`,
   );
   const blur = a.measurement.edgeBlur;
   lines.push(

@@ -11,6 +11,8 @@ export interface AnatomicalCrossCheck {
   localisation: VertebraLocalisation;
   /** The count names the levels and the network's disagree with it (a transitional vertebra, a rib variant, or a mislabel). */
   disagreement: string | null;
+  /** The count's two anchors disagree: the lowest rib-bearing vertebra is not the T12 counted from the sacrum. */
+  ribDisagreement: string | null;
   /** The levels were taken from the anatomical count because the network found too few. */
   fromAnatomy: boolean;
   /** What the count found, in words (for reports). */
@@ -20,11 +22,18 @@ export interface AnatomicalCrossCheck {
 /** The count's summary line. */
 function countSummary(count: VertebraCount): string {
   const named = count.vertebrae.filter((v) => v.level !== null);
+  const ribs =
+    count.lowestRibBearing === null
+      ? 'no rib-bearing vertebra at the top of the field'
+      : `lowest ribs on the vertebra ${count.vertebrae[count.lowestRibBearing]!.level === null ? 'left unnamed' : `named ${count.vertebrae[count.lowestRibBearing]!.level}`}`;
   if (count.problem !== null) return `anatomical count: ${count.discsMm.length} discs, levels not named (${count.problem})`;
-  return `anatomical count: ${count.discsMm.length} discs, lumbosacral disc at z ${count.sacrumTopMm!.toFixed(0)} mm, ${named
+  const names = named
     .map((v) => v.level)
     .reverse()
-    .join(' ')} counted up from the sacrum`;
+    .join(' ');
+  return count.namedFrom === 'sacrum'
+    ? `anatomical count: ${count.discsMm.length} discs, lumbosacral disc at z ${count.sacrumTopMm!.toFixed(0)} mm, ${names} counted up from the sacrum; ${ribs}`
+    : `anatomical count: ${count.discsMm.length} discs, no sacrum in the field, ${names} counted from the lowest rib-bearing vertebra as T12`;
 }
 
 /**
@@ -41,12 +50,20 @@ export function crossCheckLevels(localisation: VertebraLocalisation, count: Vert
     if (l.centreMm === null || c === undefined) continue;
     const dz = l.centreMm[2] - c.centreMm[2];
     if (Math.abs(dz) > LEVEL_AGREEMENT_MM)
-      disagreements.push(`the network's ${l.level} lies ${Math.abs(dz).toFixed(0)} mm ${dz > 0 ? 'above' : 'below'} the ${l.level} counted from the sacrum`);
+      disagreements.push(
+        `the network's ${l.level} lies ${Math.abs(dz).toFixed(0)} mm ${dz > 0 ? 'above' : 'below'} the ${l.level} counted from the ${count.namedFrom === 'lowest rib' ? 'lowest rib' : 'sacrum'}`,
+      );
   }
   const networkFound = localisation.levels.filter((l) => l.found).length;
   const countable = localisation.levels.filter((l) => counted.has(l.level)).length;
   if (networkFound >= 2 || countable < 2)
-    return { localisation, disagreement: disagreements.length > 0 ? disagreements.join('; ') : null, fromAnatomy: false, summary };
+    return {
+      localisation,
+      disagreement: disagreements.length > 0 ? disagreements.join('; ') : null,
+      ribDisagreement: count.ribDisagreement,
+      fromAnatomy: false,
+      summary,
+    };
   const levels: LocatedLevel[] = localisation.levels.map((l) => {
     const c = counted.get(l.level);
     if (c === undefined) return levelNotFound(l.level, l.confidence);
@@ -64,6 +81,7 @@ export function crossCheckLevels(localisation: VertebraLocalisation, count: Vert
   return {
     localisation: { ...localisation, levels, orderProblem: levelOrderProblem(levels) },
     disagreement: null,
+    ribDisagreement: count.ribDisagreement,
     fromAnatomy: true,
     summary,
   };

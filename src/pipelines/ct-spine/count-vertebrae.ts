@@ -1,18 +1,24 @@
 import type { Volume3D } from '../../core/volume3d.js';
 import type { SpineColumnTrack } from './spine-column-track.js';
 import { BONE_HU, trackSpineColumn } from './spine-column-track.js';
+import type { RibReach } from './rib-bearing-vertebrae.js';
+import { bearsRib, ribReachMm } from './rib-bearing-vertebrae.js';
 import type { VertebralBodyProfile } from './vertebral-body-profile.js';
 import { vertebralBodyProfile } from './vertebral-body-profile.js';
 
 /**
  * Vertebrae counted from anatomy, without a network: the discs along the column (minima of the
  * bodies' profile between the endplates), and the sacrum (the column's bone running on into the
- * alae, wider than any lumbar body). Counting up from the sacrum names L5, L4 and so on. It is the
+ * alae, wider than any lumbar body). Counting up from the sacrum names L5, L4 and so on. The lowest
+ * rib-bearing vertebra is the second anchor: T12 in a typical spine, so it checks the count from the
+ * sacrum, and names the levels (counting down from it) where the sacrum is not in the field. It is the
  * cross-check of the localisation network and its fallback when the network finds nothing.
  */
 export interface CountedVertebra {
-  /** Name counted from the sacrum (L5 the lowest mobile one); null when no sacrum is in the field. */
+  /** Name counted from the sacrum (L5 the lowest mobile one), else from the lowest rib (T12); null when neither anchor is in the field. */
   level: string | null;
+  /** How far bone runs sideways from the vertebra's rib heads' zone (rib-bearing-vertebrae.ts). */
+  ribReach: RibReach;
   /** Endplate-to-endplate extent along z (the adjacent discs' centres), index-mm. */
   topMm: number;
   bottomMm: number;
@@ -26,6 +32,12 @@ export interface VertebraCount {
   discsMm: number[];
   /** z of the sacrum's top (the L5-S1 disc), index-mm; null when no sacrum was seen. */
   sacrumTopMm: number | null;
+  /** Which anchor named the levels. */
+  namedFrom: 'sacrum' | 'lowest rib' | null;
+  /** Index in `vertebrae` of the lowest rib-bearing vertebra (the lowest of the unbroken run of rib-bearing vertebrae from the top of the field); null when the field's top vertebra bears none. */
+  lowestRibBearing: number | null;
+  /** The two anchors disagree: the lowest rib-bearing vertebra is not the T12 counted from the sacrum (a transitional vertebra, 11 or 13 rib pairs, a short twelfth rib, or a miscount). */
+  ribDisagreement: string | null;
   /** Why no level could be named (null when the count names them). */
   problem: string | null;
 }
@@ -310,15 +322,14 @@ export function countVertebrae(volume: Volume3D): VertebraCount {
     const depth = depths.length >= 3 ? depths[Math.floor(depths.length / 2)]! : TYPICAL_BODY_DEPTH_MM;
     return [track.xMm[k]!, profile.anteriorMm[k]! + depth / 2, k * sz];
   };
-  const vertebrae: CountedVertebra[] = segments.map((s) => ({
-    level: null,
-    topMm: s.top * sz,
-    bottomMm: s.bottom * sz,
-    centreMm: centreOf(s.top, s.bottom),
-  }));
+  const vertebrae: CountedVertebra[] = segments.map((s) => {
+    const counted = { topMm: s.top * sz, bottomMm: s.bottom * sz, centreMm: centreOf(s.top, s.bottom) };
+    return { level: null, ...counted, ribReach: ribReachMm(volume, counted) };
+  });
+  const lowestRibBearing = lowestRibBearingIndex(segments, vertebrae);
   let problem: string | null = null;
-  if (lumbosacral === undefined) problem = 'no sacrum in the field to count from';
-  else {
+  let namedFrom: VertebraCount['namedFrom'] = null;
+  if (lumbosacral !== undefined) {
     // Name the unbroken chain of segments upwards from the L5-S1 disc.
     let bottom = lumbosacral;
     let n = 0;
@@ -328,12 +339,51 @@ export function countVertebrae(volume: Volume3D): VertebraCount {
       bottom = segments[s]!.top;
       n++;
     }
-    if (n === 0) problem = 'no vertebra found above the lumbosacral disc';
+    if (n > 0) namedFrom = 'sacrum';
   }
+  if (namedFrom === null && lowestRibBearing !== null) {
+    nameFromLowestRib(segments, vertebrae, lowestRibBearing);
+    namedFrom = 'lowest rib';
+  }
+  if (namedFrom === null)
+    problem =
+      lumbosacral === undefined
+        ? 'neither the sacrum nor a rib-bearing vertebra in the field to count from'
+        : 'no vertebra found above the lumbosacral disc, and no rib-bearing vertebra';
+  const anchorName = lowestRibBearing === null ? null : vertebrae[lowestRibBearing]!.level;
+  const ribDisagreement =
+    namedFrom === 'sacrum' && lowestRibBearing !== null && anchorName !== 'T12'
+      ? `the lowest rib-bearing vertebra is the one counted from the sacrum as ${anchorName ?? 'an unnamed level'}, not T12 (a transitional vertebra, 11 or 13 rib pairs, or a short twelfth rib)`
+      : null;
   return {
     vertebrae,
     discsMm: discs.map((k) => k * sz),
     sacrumTopMm: lumbosacral === undefined ? null : lumbosacral * sz,
+    namedFrom,
+    lowestRibBearing,
+    ribDisagreement,
     problem,
   };
+}
+
+/**
+ * The lowest rib-bearing vertebra: from the field's top vertebra down the unbroken chain of segments
+ * (superior first), the last one that bears a rib before one that does not. Null when the top one
+ * bears none (the field starts below the ribs). Bone near the pelvis that reaches as far as a rib
+ * (an iliac crest beside L4-L5) is never reached this way.
+ */
+export function lowestRibBearingIndex(segments: readonly { top: number; bottom: number }[], vertebrae: readonly CountedVertebra[]): number | null {
+  if (vertebrae.length === 0 || !bearsRib(vertebrae[0]!.ribReach)) return null;
+  let lowest = 0;
+  for (let s = 1; s < segments.length && segments[s]!.top === segments[s - 1]!.bottom && bearsRib(vertebrae[s]!.ribReach); s++) lowest = s;
+  return lowest;
+}
+
+/** Names the chain through the lowest rib-bearing vertebra: it is T12, those below L1-L5, those above T11 and up. */
+export function nameFromLowestRib(segments: readonly { top: number; bottom: number }[], vertebrae: CountedVertebra[], anchor: number): void {
+  const lumbar = ['L1', 'L2', 'L3', 'L4', 'L5'];
+  vertebrae[anchor]!.level = 'T12';
+  for (let s = anchor + 1, n = 0; s < segments.length && n < lumbar.length && segments[s]!.top === segments[s - 1]!.bottom; s++, n++)
+    vertebrae[s]!.level = lumbar[n]!;
+  for (let s = anchor - 1, t = 11; s >= 0 && t >= 1 && segments[s]!.bottom === segments[s + 1]!.top; s--, t--) vertebrae[s]!.level = `T${t}`;
 }

@@ -20,7 +20,7 @@ export function defaultCtSpineModelDir(): string {
 }
 
 /** Reference QCT = interceptMgPerCm3 + slope * calibrated vBMD: a calibration method's cross-calibration to the cohort's reference, fitted by train. */
-export const recalibrationSchema = z.object({
+const scannerRecalibrationSchema = z.object({
   slope: z.number().finite(),
   interceptMgPerCm3: z.number().finite(),
   n: z.number().int().positive(),
@@ -42,7 +42,19 @@ export const recalibrationSchema = z.object({
     })
     .optional(),
 });
+
+/**
+ * A method's recalibration to the reference QCT: fitted on the whole cohort, and on each scanner
+ * (manufacturer / model at kVp) of it with enough reference cases. A phantomless calibration is off
+ * by an amount of its own on each scanner (the scanner's residual HU offset trades against the
+ * fitted energy), so a hospital's fit per scanner removes it, as an asynchronous phantom per scanner
+ * would. A scanner not in the cohort gets the whole cohort's fit (and the flag scanner-not-in-training).
+ */
+export const recalibrationSchema = scannerRecalibrationSchema.extend({
+  byScanner: z.record(z.string(), scannerRecalibrationSchema).optional(),
+});
 export type Recalibration = z.infer<typeof recalibrationSchema>;
+export type ScannerRecalibration = z.infer<typeof scannerRecalibrationSchema>;
 
 /** model.json parameters of a ct-spine model. */
 export const ctSpineParametersSchema = z
@@ -128,18 +140,20 @@ export function ageCovariate(ageYears: number, fatEquivalentMgPerCm3: number | n
   return (ageYears * fatEquivalentMgPerCm3) / referenceMgPerCm3;
 }
 
-/** A calibrated vBMD mapped to the reference QCT: with the age term where both the fit and the age are there. */
+/** A calibrated vBMD mapped to the reference QCT: with the scanner's own fit where the model has one, with the age term where both the fit and the age are there. */
 export function recalibrate(
   r: Recalibration | null,
   calibratedMgPerCm3: number | null,
   ageYears: number | undefined,
   fatEquivalentMgPerCm3: number | null,
+  scanner?: string,
 ): number | null {
   if (r === null || calibratedMgPerCm3 === null) return null;
-  const a = r.withAge;
+  const fit: ScannerRecalibration = (scanner === undefined ? undefined : r.byScanner?.[scanner]) ?? r;
+  const a = fit.withAge;
   if (a !== undefined && ageYears !== undefined)
     return a.interceptMgPerCm3 + a.slope * calibratedMgPerCm3 + a.agePerYear * ageCovariate(ageYears, fatEquivalentMgPerCm3, a.fatEquivalentReferenceMgPerCm3);
-  return r.interceptMgPerCm3 + r.slope * calibratedMgPerCm3;
+  return fit.interceptMgPerCm3 + fit.slope * calibratedMgPerCm3;
 }
 
 /** Every method's calibrated vBMD mapped to the reference QCT. */
@@ -148,10 +162,11 @@ export function recalibrateMethods(
   calibrated: Record<VbmdMethod, number | null>,
   ageYears: number | undefined,
   fatEquivalentMgPerCm3: number | null,
+  scanner?: string,
 ): Record<VbmdMethod, number | null> {
   return {
-    rods: recalibrate(recalibration.rods, calibrated.rods, ageYears, fatEquivalentMgPerCm3),
-    phantomless: recalibrate(recalibration.phantomless, calibrated.phantomless, ageYears, fatEquivalentMgPerCm3),
-    densenet: recalibrate(recalibration.densenet, calibrated.densenet, ageYears, fatEquivalentMgPerCm3),
+    rods: recalibrate(recalibration.rods, calibrated.rods, ageYears, fatEquivalentMgPerCm3, scanner),
+    phantomless: recalibrate(recalibration.phantomless, calibrated.phantomless, ageYears, fatEquivalentMgPerCm3, scanner),
+    densenet: recalibrate(recalibration.densenet, calibrated.densenet, ageYears, fatEquivalentMgPerCm3, scanner),
   };
 }

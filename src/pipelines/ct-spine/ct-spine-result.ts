@@ -35,7 +35,12 @@ export function ctSpineDetails(a: CtSpineAnalysis): Record<string, unknown> {
     },
     vbmdMethod: a.vbmd === null ? null : { name: a.vbmd.method, description: METHOD_NAMES[a.vbmd.method] },
     reportedLevels: a.reported?.levels ?? null,
-    anatomicalCount: { summary: m.anatomy.summary, levelsFromAnatomy: m.anatomy.fromAnatomy, disagreement: m.anatomy.disagreement },
+    anatomicalCount: {
+      summary: m.anatomy.summary,
+      levelsFromAnatomy: m.anatomy.fromAnatomy,
+      disagreement: m.anatomy.disagreement,
+      ribDisagreement: m.anatomy.ribDisagreement,
+    },
     cancellousMean: {
       edgeBlurSigmaMm: m.edgeBlur?.sigmaMm ?? null,
       inPlaneErosionVoxels: m.erosionSteps,
@@ -44,6 +49,15 @@ export function ctSpineDetails(a: CtSpineAnalysis): Record<string, unknown> {
     substitutedLevel: a.reported?.substituted ?? null,
     byMethod: a.byMethod,
     ageYearsUsed: a.ageYears ?? null,
+    recalibration: {
+      scanner: a.recalibrationScanner.name,
+      fit: Object.fromEntries(
+        Object.entries(a.recalibrationScanner.ownFit).map(([method, own]) => [
+          method,
+          own ? "fitted on this scanner's own reference cases" : 'fitted on the whole training cohort',
+        ]),
+      ),
+    },
     levels: m.levels.map((l) => ({
       level: l.level,
       found: l.located.found,

@@ -72,6 +72,7 @@ export function measurementFlags(series: CtSpineSeries, m: CtSpineMeasurement, r
   for (const l of m.levels) if (l.located.foundBySpacing) flags.push(`${l.level.toLowerCase()}-found-by-spacing`);
   if (m.anatomy.fromAnatomy) flags.push('levels-from-anatomy');
   if (m.anatomy.disagreement !== null) flags.push('level-count-disagrees');
+  if (m.anatomy.ribDisagreement !== null) flags.push('rib-count-disagrees');
   if (m.localisation.orderProblem !== null) flags.push('level-order-inconsistent');
   if (reported === null) flags.push('l1-l2-not-measurable');
   else if (reported.substituted !== null) flags.push('t12-substituted');

@@ -13,7 +13,7 @@ import { pearsonCorrelation } from '../../stats/pearson-correlation.js';
 import type { CtSpineCase } from './ct-spine-cohort.js';
 import { trainingCohortRecord } from '../../io/cohort/site-cohort.js';
 import { readCtSpineCohort } from './ct-spine-cohort.js';
-import type { CtSpineModel, Recalibration } from './ct-spine-model.js';
+import type { CtSpineModel, Recalibration, ScannerRecalibration } from './ct-spine-model.js';
 import { CT_SPINE_PIPELINE, ageCovariate, defaultCtSpineModelDir, disposeCtSpineModel, loadCtSpineModel, recalibrateMethods } from './ct-spine-model.js';
 import { CORONAL_WINDOW, CT_SPINE_NETWORK_NAMES, SAGITTAL_WINDOW, SEGMENTATION_CROP, SEGMENTATION_WINDOWS_HU } from './ct-spine-networks.js';
 import { caseOutcome, writeCtSpinePredictions } from './ct-spine-predictions.js';
@@ -122,13 +122,30 @@ async function measureAll(
 
 const calibrated = (m: CtSpineCaseMeasurement, method: CalibrationMethod): number | null => calibratedVbmd(m)[method];
 
+/** Fewest reference cases of one scanner for a fit of its own (fewer: the whole cohort's fit serves it). */
+export const MIN_CASES_PER_SCANNER_FIT = 20;
+
 /**
  * Reference QCT regressed on a method's calibrated vBMD over the cases that have both (null with
  * fewer than 5); where the cases give their age, a second fit adds the age term, age scaled by each
- * scan's fat mineral equivalent against the cases' mean (see recalibrationSchema).
+ * scan's fat mineral equivalent against the cases' mean (see recalibrationSchema). The same fits are
+ * made per scanner that has at least MIN_CASES_PER_SCANNER_FIT cases.
  */
 export function fitRecalibration(measurements: readonly CtSpineCaseMeasurement[], method: CalibrationMethod): Recalibration | null {
   const pairs = measurements.filter((m) => m.referenceVbmdMgPerCm3 !== undefined && !isContrastEnhanced(m) && calibrated(m, method) !== null);
+  const pooled = fitOne(pairs, method);
+  if (pooled === null) return null;
+  const byScanner: NonNullable<Recalibration['byScanner']> = {};
+  for (const scanner of new Set(pairs.map((m) => m.scanner))) {
+    if (scanner === undefined || scanner === '') continue;
+    const own = pairs.filter((m) => m.scanner === scanner);
+    const fit = own.length >= MIN_CASES_PER_SCANNER_FIT ? fitOne(own, method) : null;
+    if (fit !== null) byScanner[scanner] = fit;
+  }
+  return Object.keys(byScanner).length === 0 ? pooled : { ...pooled, byScanner };
+}
+
+function fitOne(pairs: readonly CtSpineCaseMeasurement[], method: CalibrationMethod): ScannerRecalibration | null {
   if (pairs.length < 5) return null;
   const fit = linearFit(
     pairs.map((m) => calibrated(m, method)!),
@@ -136,7 +153,7 @@ export function fitRecalibration(measurements: readonly CtSpineCaseMeasurement[]
   );
   if (!Number.isFinite(fit.slope)) return null;
   const aged = pairs.filter((m) => m.ageYears !== undefined);
-  let withAge: Recalibration['withAge'];
+  let withAge: ScannerRecalibration['withAge'];
   if (aged.length >= 10) {
     const equivalents = aged.map((m) => m.fatMineralEquivalentMgPerCm3).filter((v): v is number => v !== null);
     const reference = equivalents.length > 0 ? equivalents.reduce((a, b) => a + b, 0) / equivalents.length : undefined;
@@ -179,7 +196,7 @@ export function crossValidateRecalibration(
     const fits = fitRecalibrations(train);
     seen.forEach((m, i) => {
       if (assignment[i] !== k) return;
-      out.push({ measurement: m, fold: k, byMethod: recalibrateMethods(fits, calibratedVbmd(m), m.ageYears, m.fatMineralEquivalentMgPerCm3) });
+      out.push({ measurement: m, fold: k, byMethod: recalibrateMethods(fits, calibratedVbmd(m), m.ageYears, m.fatMineralEquivalentMgPerCm3, m.scanner) });
     });
   }
   return out;
