@@ -1,8 +1,10 @@
 // The simulator's sacrum and iliac crests against the published measurements it draws them from
-// (src/simulate/spine/sacropelvic-morphometry.ts), and the voxelised sacrum's shape: tilted by the
+// (data/simulate/trunk-anatomy.json, through src/simulate/spine/sacropelvic-morphometry.ts), and the voxelised sacrum's shape: tilted by the
 // sacral slope, its lateral masses a joint space from the ilia, its alae fatty when bone is poor.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { packageDataPath } from '../src/core/package-paths.js';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import type { SimulatedPerson } from '../src/simulate/person.js';
 import { sacrumGeometry } from '../src/simulate/spine/sacrum-anatomy.js';
@@ -14,6 +16,7 @@ import {
   SACRAL_SLOPE_DEG,
 } from '../src/simulate/spine/sacropelvic-morphometry.js';
 import { drawSpineShape } from '../src/simulate/spine/spine-shape.js';
+import { loadTrunkAnatomyMeasures } from '../src/simulate/trunk-anatomy-measures.js';
 
 const random = new SeededRandom(2026);
 /** Adults of average stature for their sex, so that the drawn dimensions are the published ones. */
@@ -74,4 +77,24 @@ test('the S1 endplate is tilted by the sacral slope, the sacrum curves forwards 
       );
     }
   }
+});
+
+test('data/simulate/trunk-anatomy.json: every published measure names a source the file defines, in words, and the simulator draws from its values', () => {
+  const measures = loadTrunkAnatomyMeasures();
+  const raw = JSON.parse(readFileSync(packageDataPath('simulate', 'trunk-anatomy.json'), 'utf8')) as { sources: Record<string, string> };
+  const all = [
+    ...Object.values(measures.sacropelvic),
+    measures.endplates.inferiorConcavityMm,
+    measures.endplates.superiorConcavityMm,
+    measures.endplates.centralShare,
+    ...Object.values(measures.segmentationVariants),
+    ...Object.values(measures.segmentHeightShares),
+  ];
+  assert.equal(all.length, 16);
+  for (const m of all) assert.ok(Object.values(raw.sources).includes(m.source) && m.source.length > 40, m.source);
+  // The simulator's constants are the file's values (the tests above check the drawn shapes against them).
+  assert.equal(SACRAL_SLOPE_DEG.mean, 39.5);
+  assert.equal(SACRAL_SLOPE_DEG, measures.sacropelvic.sacralSlopeDeg);
+  assert.equal(measures.segmentationVariants.sacralisationShare.value, 0.123);
+  assert.equal(measures.segmentHeightShares.elbow.value, 0.63);
 });

@@ -12,6 +12,7 @@ import { sampleReferenceTissues } from '../src/calibration/phantomless/reference
 import { readNifti } from '../src/io/nifti.js';
 import { canonicalVolume, readCtSpineNifti, readCtSpineSeries } from '../src/pipelines/ct-spine/ct-spine-series.js';
 import { runCli } from './helpers/cli.js';
+import { readIvContrast } from '../src/pipelines/ct-spine/contrast-enhancement.js';
 import { erodeMask } from './helpers/mask-erosion.js';
 import { announceSkip } from './helpers/reference-tools.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -26,6 +27,8 @@ interface TissueHu {
   muscleHu: number;
   trabecularHu: number;
   corticalP95Hu: number;
+  /** The aorta region in front and left of L1-L2, as the contrast reading takes it (brightest 8 mm square: blood, or the crura beside it). */
+  aortaRegionHu: number;
 }
 
 function median(values: number[]): number {
@@ -33,8 +36,29 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Tissue HU of a canonical CT volume, with a mask marking L1-L3 (whole vertebrae). */
-function tissueHu(ct: Volume3D, vertebrae: Uint8Array): TissueHu {
+/** Body centre of a vertebra mask, index-mm: the centroid's x and z, and 16 mm behind its most anterior voxel (half a lumbar body's depth). */
+function bodyCentre(ct: Volume3D, mask: Uint8Array): [number, number, number] {
+  const [nx, ny] = ct.size;
+  const [sx, sy, sz] = ct.spacingMm;
+  let n = 0;
+  let sumX = 0;
+  let sumZ = 0;
+  let front = Number.POSITIVE_INFINITY;
+  for (let p = 0; p < mask.length; p++) {
+    if (mask[p] === 0) continue;
+    const i = p % nx;
+    const j = Math.floor(p / nx) % ny;
+    const k = Math.floor(p / (nx * ny));
+    n++;
+    sumX += i * sx;
+    sumZ += k * sz;
+    front = Math.min(front, j * sy);
+  }
+  return [sumX / n, front + 16, sumZ / n];
+}
+
+/** Tissue HU of a canonical CT volume, with a mask marking L1-L3 (whole vertebrae) and masks of L1 and L2 alone. */
+function tissueHu(ct: Volume3D, vertebrae: Uint8Array, l1l2: readonly Uint8Array[]): TissueHu {
   const [nx, ny, nz] = ct.size;
   const fat: number[] = [];
   const soft: number[] = [];
@@ -66,15 +90,19 @@ function tissueHu(ct: Volume3D, vertebrae: Uint8Array): TissueHu {
     muscleHu: sampleReferenceTissues(ct, [0, ct.size[2] - 1]).muscleHu,
     trabecularHu: median(trabecular),
     corticalP95Hu: shell[Math.floor(shell.length * 0.95)]!,
+    aortaRegionHu: readIvContrast(
+      ct,
+      l1l2.map((m) => bodyCentre(ct, m)),
+    ).aortaRegionHu!,
   };
 }
 
 function format(name: string, t: TissueHu): string {
-  return `| ${name} | ${t.fatHu.toFixed(0)} | ${t.softTissueHu.toFixed(0)} | ${t.muscleHu.toFixed(0)} | ${t.trabecularHu.toFixed(0)} | ${t.corticalP95Hu.toFixed(0)} |`;
+  return `| ${name} | ${t.fatHu.toFixed(0)} | ${t.softTissueHu.toFixed(0)} | ${t.muscleHu.toFixed(0)} | ${t.aortaRegionHu.toFixed(0)} | ${t.trabecularHu.toFixed(0)} | ${t.corticalP95Hu.toFixed(0)} |`;
 }
 
 test(
-  'tissue HU: the real CT beside SIMULATED series (fat, soft tissue, paraspinal muscle, L1-L3 trabecular core and cortical shell)',
+  'tissue HU: the real CT beside SIMULATED series (fat, soft tissue, paraspinal muscle, aorta region, L1-L3 trabecular core and cortical shell)',
   { skip, timeout: 600_000 },
   async () => {
     const ctFile = join(REAL, 'example_ct.nii.gz');
@@ -86,8 +114,9 @@ test(
       }),
     );
     const realMask = Uint8Array.from({ length: real.data.length }, (_, p) => (masks.some((m) => Number(m.data[p]) >= 0.5) ? 1 : 0));
-    const rows = [format('real CT (TotalSegmentator example, Siemens 120 kVp, 3 mm)', tissueHu(real, realMask))];
-    const realHu = tissueHu(real, realMask);
+    const realLevels = masks.slice(0, 2).map((m) => Uint8Array.from({ length: real.data.length }, (_, p) => (Number(m.data[p]) >= 0.5 ? 1 : 0)));
+    const realHu = tissueHu(real, realMask, realLevels);
+    const rows = [format('real CT (TotalSegmentator example, Siemens 120 kVp, 3 mm)', realHu)];
 
     const dir = tempDir('tissue-hu-');
     const sim = runCli(
@@ -119,14 +148,15 @@ test(
       const labels = canonicalVolume(await readNifti(labelsFile), labelsFile);
       // VerSe codes: L1 20, L2 21, L3 22.
       const mask = Uint8Array.from({ length: labels.data.length }, (_, p) => (Number(labels.data[p]) >= 20 && Number(labels.data[p]) <= 22 ? 1 : 0));
-      const t = tissueHu(series.volume, mask);
+      const levels = [20, 21].map((code) => Uint8Array.from({ length: labels.data.length }, (_, p) => (Number(labels.data[p]) === code ? 1 : 0)));
+      const t = tissueHu(series.volume, mask, levels);
       simulated.push(t);
       rows.push(format(`SIMULATED ${id} (seed 73)`, t));
     }
     console.log(
       [
-        '| CT | fat HU | soft tissue HU | paraspinal muscle HU | L1-L3 trabecular core HU | L1-L3 cortical shell P95 HU |',
-        '|---|---|---|---|---|---|',
+        '| CT | fat HU | soft tissue HU | paraspinal muscle HU | aorta region HU | L1-L3 trabecular core HU | L1-L3 cortical shell P95 HU |',
+        '|---|---|---|---|---|---|---|',
         ...rows,
       ].join('\n'),
     );
@@ -137,6 +167,8 @@ test(
       assert.ok(t.muscleHu > 15 && t.muscleHu < 60, `muscle ${t.muscleHu}`);
       assert.ok(t.trabecularHu > 30 && t.trabecularHu < 400, `trabecular ${t.trabecularHu}`);
       assert.ok(t.corticalP95Hu > 250, `cortical ${t.corticalP95Hu}`);
+      // Unenhanced blood 30-60 HU, the crura and psoas beside it as much; the brightest square of noise reads a little higher.
+      assert.ok(t.aortaRegionHu > 20 && t.aortaRegionHu < 100, `aorta region ${t.aortaRegionHu}`);
     }
   },
 );

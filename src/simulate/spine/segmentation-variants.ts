@@ -1,19 +1,20 @@
 import type { SeededRandom } from '../../core/seeded-random.js';
+import { loadTrunkAnatomyMeasures } from '../trunk-anatomy-measures.js';
 
 /**
  * Numerical variants of the spine that break counting from one end: 23 or 25 presacral vertebrae
  * (a lumbosacral transitional vertebra counted as sacralisation or lumbarisation), with the rib
  * variants that go with them (a hypoplastic twelfth rib, a lumbar rib on L1). Prevalences from
- * whole-spine CT, where the vertebrae were counted down from C1 (test/segmentation-variants.test.ts
- * checks the drawn shares against them).
+ * whole-spine CT, where the vertebrae were counted down from C1, in data/simulate/trunk-anatomy.json
+ * (test/segmentation-variants.test.ts checks the drawn shares against them).
  */
-export const SEGMENTATION_VARIANT_SOURCE =
-  'Skeletal Radiol 2025 (PMID 40381031), whole-spine CT of 551 patients counted from C1: LSTV 16.3 %, sacralisation (23 presacral vertebrae) 12.3 %, lumbarisation (25) 4.0 %; hypoplastic twelfth ribs 12.6 %, all with sacralisation; lumbar ribs 1.5 %, all with lumbarisation';
+const VARIANTS = loadTrunkAnatomyMeasures().segmentationVariants;
 
-export const SACRALISATION_SHARE = 0.123;
-export const LUMBARISATION_SHARE = 0.04;
-/** Share of the lumbarised with a lumbar rib (1.5 % of all, every one with lumbarisation: 1.5 / 4.0). */
-export const LUMBAR_RIB_SHARE_OF_LUMBARISED = 0.015 / 0.04;
+export const SEGMENTATION_VARIANT_SOURCE = VARIANTS.sacralisationShare.source;
+export const SACRALISATION_SHARE = VARIANTS.sacralisationShare.value;
+export const LUMBARISATION_SHARE = VARIANTS.lumbarisationShare.value;
+/** Share of the lumbarised with a lumbar rib (every lumbar rib comes with lumbarisation). */
+export const LUMBAR_RIB_SHARE_OF_LUMBARISED = VARIANTS.lumbarRibShare.value / VARIANTS.lumbarisationShare.value;
 
 /** How far round the body a hypoplastic twelfth rib or a lumbar rib reaches, degrees from the back (a typical twelfth reaches 70). */
 export const HYPOPLASTIC_RIB_ARC_DEG = 35;

@@ -7,14 +7,20 @@ import type { SimulatedPerson } from '../person.js';
 import { TISSUE, corticalBone, trabecularBone } from '../tissues.js';
 import type { SpineShape } from '../spine/spine-shape.js';
 import { TISSUE_CLASS } from './tissue-class.js';
+import { loadTrunkAnatomyMeasures } from '../trunk-anatomy-measures.js';
 
 /**
- * Segment heights as shares of stature (Drillis & Contini 1966, as tabulated in Winter, Biomechanics
- * and Motor Control of Human Movement, 4th ed. 2009, fig. 4.1): shoulder 0.818, elbow 0.630, greater
- * trochanter 0.530, wrist 0.485. The arms hang from the shoulder past the elbow to the wrist beside
- * the greater trochanter, so an abdomen-pelvis field holds the elbows and the forearms.
+ * Segment heights as shares of stature (Drillis & Contini 1966, in data/simulate/trunk-anatomy.json):
+ * shoulder, elbow, greater trochanter, wrist. The arms hang from the shoulder past the elbow to the
+ * wrist beside the greater trochanter, so an abdomen-pelvis field holds the elbows and the forearms.
  */
-export const SEGMENT_HEIGHT_SHARE = { shoulder: 0.818, elbow: 0.63, greaterTrochanter: 0.53, wrist: 0.485 } as const;
+const SHARES = loadTrunkAnatomyMeasures().segmentHeightShares;
+export const SEGMENT_HEIGHT_SHARE = {
+  shoulder: SHARES.shoulder.value,
+  elbow: SHARES.elbow.value,
+  greaterTrochanter: SHARES.greaterTrochanter.value,
+  wrist: SHARES.wrist.value,
+} as const;
 /** The greater trochanter below the sacral base, as a share of stature (the simulator's hip centre, 95 mm below at 170 cm). */
 const TROCHANTER_BELOW_SACRAL_BASE_SHARE = 0.056;
 
