@@ -10,7 +10,7 @@ import { BONE_HU } from './spine-column-track.js';
  * as a rib, as on a radiograph, where such a rib is told from a transverse process by its length.
  */
 export interface RibReach {
-  /** How far from the column's centre the bone reaches on the patient's right (-x) and left (+x), mm. */
+  /** How far from the column's centre the bone reaches on the patient's right (-x) and left (+x), mm (the search stops once it reaches RIB_REACH_MM). */
   rightMm: number;
   leftMm: number;
 }
@@ -72,7 +72,7 @@ function reachOnSide(volume: Volume3D, v: RibSearchVertebra, side: -1 | 1): numb
     const i = columnOf(d);
     return i >= 0 && i < nx && volume.data[i + nx * (j + ny * k)]! > BONE_HU;
   };
-  const seen = new Uint8Array(dn * jn * kn);
+  const seen = clearedScratch(dn * jn * kn);
   const stack: number[] = [];
   const push = (d: number, j: number, k: number): void => {
     const b = boxIndex(d, j, k);
@@ -92,7 +92,9 @@ function reachOnSide(volume: Volume3D, v: RibSearchVertebra, side: -1 | 1): numb
   for (let k = Math.max(seedK0, k0); k <= Math.min(seedK1, k1); k++)
     for (let j = Math.max(seedJ0, j0); j <= Math.min(seedJ1, j1); j++) for (let d = firstD; d <= seedD1; d++) push(d, j, k);
   let reach = 0;
-  while (stack.length > 0) {
+  // Once the bone reaches a rib's length the answer is known: stop there (the reach is then reported as at least that).
+  const enough = Math.ceil(RIB_REACH_MM / sx);
+  while (stack.length > 0 && reach < enough) {
     const k = stack.pop()!;
     const j = stack.pop()!;
     const d = stack.pop()!;
@@ -112,6 +114,16 @@ function reachOnSide(volume: Volume3D, v: RibSearchVertebra, side: -1 | 1): numb
     }
   }
   return reach * sx;
+}
+
+let scratch = new Uint8Array(0);
+
+/** A zeroed buffer of at least `length` bytes, reused between searches (a fresh one per search costs its pages' first touch). */
+function clearedScratch(length: number): Uint8Array {
+  if (scratch.length < length) scratch = new Uint8Array(length);
+  const view = scratch.subarray(0, length);
+  view.fill(0);
+  return view;
 }
 
 /** Whether the reach on either side is a rib's (a lumbar rib may be one-sided). */
