@@ -20,8 +20,6 @@ import { CT_SPINE_METHOD, ctSpineDetails, ctSpineProvenanceLines } from './ct-sp
 import { ctSpineSegmentationObject } from './ct-spine-segmentation-object.js';
 import type { CtSpineSeries } from './ct-spine-series.js';
 import { readCtSpineNifti, readCtSpineSeries } from './ct-spine-series.js';
-import { FINE_TUNE_EPOCHS } from './fine-tune-vbmd-regression.js';
-import { CALIBRATION_METHODS, REGRESSION_EPOCHS, trainCtSpine } from './train-ct-spine.js';
 
 export interface CtSpineStudy extends StudyBase {
   series: CtSpineSeries;
@@ -113,6 +111,11 @@ export const ctSpinePipeline = definePipeline({
   disposeModel: disposeCtSpineModel,
 
   async train(tf, request): Promise<TrainOutcome> {
+    // The training code (and the NN training stack under it) loads only when training: analyze and predict never need it.
+    const [{ FINE_TUNE_EPOCHS }, { CALIBRATION_METHODS, REGRESSION_EPOCHS, trainCtSpine }] = await Promise.all([
+      import('./fine-tune-vbmd-regression.js'),
+      import('./train-ct-spine.js'),
+    ]);
     // A fine-tuning starts from a trained DenseNet: fewer epochs unless they are given.
     const epochs = (request.options.epochs ?? `20,12,8,${request.fineTuneFrom === undefined ? REGRESSION_EPOCHS : FINE_TUNE_EPOCHS}`).split(',').map(Number);
     const batch = request.options.batchSize;

@@ -19,7 +19,6 @@ import { forearmOverlayPng } from './forearm-overlay.js';
 import type { ForearmPredictionRow } from './forearm-predictions.js';
 import { writeForearmPredictions } from './forearm-predictions.js';
 import { FOREARM_METHOD, forearmDetails, forearmSummaryLines, modelProvenanceLines } from './forearm-result.js';
-import { trainForearm } from './train-forearm.js';
 import type { Image2D } from '../../core/image2d.js';
 import type { StepWedgePhantom } from '../../calibration/step-wedge/step-wedge-phantom.js';
 
@@ -101,6 +100,8 @@ export const forearmPipeline = definePipeline({
   disposeModel: disposeForearmModel,
 
   async train(tf, request): Promise<TrainOutcome> {
+    // The training code loads only when training: analyze and predict never need it.
+    const { trainForearm } = await import('./train-forearm.js');
     const [segmentation, coarseLandmarks, fineLandmarks] = request.options.epochs;
     if (request.networksFrom !== undefined && request.fineTuneFrom !== undefined)
       throw new OpenBmdError('BAD_ARGUMENT', 'reusing networks as they are and fine-tuning them exclude each other');

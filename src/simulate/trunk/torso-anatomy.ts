@@ -223,9 +223,13 @@ export function buildTorsoAnatomy(
     const arc = ribArcs[v.level];
     if (arc === undefined) continue;
     for (const side of [-1, 1]) {
-      const start = along(v, side * (0.62 * v.semiMm[0] + 22), 0.72 * v.semiMm[1] + 20, 0.15 * v.halfHeightMm);
+      // The head at the body's posterolateral margin near its upper endplate, where the costal facets
+      // of T10-T12 lie (Gray's Anatomy, 42nd ed., ch. on the thoracic vertebrae), touching the body's
+      // cortex; the neck out to the transverse process's tip; then round the body wall.
+      const head = along(v, side * (v.semiMm[0] + 6), 0.5 * v.semiMm[1], 0.45 * v.halfHeightMm);
+      const start = along(v, side * (0.62 * v.semiMm[0] + 22), 0.72 * v.semiMm[1] + 20, 0.3 * v.halfHeightMm);
       const theta0 = Math.asin(Math.min(0.95, Math.abs(start[0]) / ra));
-      const points: Point3[] = [start];
+      const points: Point3[] = [head, start];
       for (let deg = (theta0 * 180) / Math.PI + 12; deg <= arc; deg += 18) {
         const t = (deg * Math.PI) / 180;
         points.push([side * ra * Math.sin(t), cy + rb * Math.cos(t), start[2] - 0.28 * (deg - (theta0 * 180) / Math.PI)]);
