@@ -61,6 +61,7 @@ interface Result {
     phantomless: { scale: number; offsetHu: number; effectiveEnergyKeV: number };
   };
   qcFlags: string[];
+  recalibration: { scanner: string; fit: Record<'rods' | 'phantomless' | 'densenet', string> };
 }
 
 /** The envelope's ct-spine reading: validated against the schema, its details and measurement flattened for the assertions. */
@@ -107,6 +108,11 @@ test('analyze a series with rods: T12-L2 found where the simulator put them, rod
     truth.scanner.scanner === 'scanner-d',
     `${truth.scanner.scanner}: ${result!.qcFlags.join(' ')}`,
   );
+  // ... and scanners a-c, each with 61-71 series there, have recalibrations of their own; the result says which fit it used.
+  const ownFit = truth.scanner.scanner !== 'scanner-d';
+  assert.match(result!.recalibration.scanner, /at \d+ kVp$/);
+  for (const method of ['phantomless', 'densenet'] as const)
+    assert.equal(result!.recalibration.fit[method], ownFit ? "fitted on this scanner's own reference cases" : 'fitted on the whole training cohort', method);
   const landmarks = readJson<Landmarks>(join(cohortDir, 'landmarks', `${id}.json`));
   const spacing = [truth.pixelSpacingMm, truth.pixelSpacingMm, truth.sliceThicknessMm];
   for (const level of ['T12', 'L1', 'L2']) {
