@@ -169,6 +169,19 @@ async function wedgeBench(): Promise<Record<string, unknown>> {
   return { rows };
 }
 
+/** One `openbmd` command as a whole process: wall time, and peak RSS from GNU time where it is installed. */
+function timedCli(args: readonly string[], what: string): { seconds: number; peakRssMiB: number | null } {
+  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const gnuTime = existsSync('/usr/bin/time');
+  const started = process.hrtime.bigint();
+  const run = gnuTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { encoding: 'utf8' })
+    : spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (run.status !== 0) throw new Error(`${what}: ${run.stderr}`);
+  return { seconds, peakRssMiB: gnuTime ? Number(run.stderr.trim().split('\n').pop()) / 1024 : null };
+}
+
 /**
  * Forearm pipeline end to end (issue 6): `openbmd predict` with the shipped model over the three
  * 2000 x 2800 radiographs (per-image time from the whole process: Node start-up, model load, three
@@ -176,13 +189,7 @@ async function wedgeBench(): Promise<Record<string, unknown>> {
  */
 function forearmBench(): Record<string, unknown> {
   const cohort = forearmBenchCohort();
-  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-  const timed = (args: string[]): number => {
-    const started = process.hrtime.bigint();
-    const run = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`forearm bench ${args[0]}: ${run.stderr}`);
-    return Number(process.hrtime.bigint() - started) / 1e9;
-  };
+  const timed = (args: string[]): number => timedCli(args, `forearm bench ${args[0]}`).seconds;
   const startup = timed([
     'predict',
     '--model',
@@ -266,23 +273,14 @@ function ctSpineBench(): Record<string, unknown> {
   }
   const lines = readFileSync(join(cohort, 'cohort.csv'), 'utf8').trimEnd().split('\n');
   writeFileSync(join(cohort, 'cohort-1.csv'), `${lines.slice(0, 2).join('\n')}\n`);
-  const gnuTime = existsSync('/usr/bin/time');
-  const timed = (args: string[]): { seconds: number; peakRssMiB: number | null } => {
-    const started = process.hrtime.bigint();
-    const run = gnuTime
-      ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { encoding: 'utf8' })
-      : spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (run.status !== 0) throw new Error(`ct-spine bench ${args[0]}: ${run.stderr}`);
-    return { seconds, peakRssMiB: gnuTime ? Number(run.stderr.trim().split('\n').pop()) / 1024 : null };
-  };
+  const timed = (args: string[]): { seconds: number; peakRssMiB: number | null } => timedCli(args, `ct-spine bench ${args[0]}`);
   const series = join(cohort, 'images', 'ct-spine-0001');
   const phantom = join(cohort, 'phantoms', 'ct-spine-0001.json');
   const analyzeRuns = [0, 1, 2].map(() =>
     timed(['analyze', series, '--phantom', phantom, '--age', '65', '--sex', 'F', '--out', join(root, 'ct-spine-analyze')]),
   );
   const analyzeSeconds = analyzeRuns.map((r) => r.seconds).sort((a, b) => a - b)[1]!;
-  const analyzeRssMiB = gnuTime ? Math.max(...analyzeRuns.map((r) => r.peakRssMiB!)) : null;
+  const analyzeRssMiB = analyzeRuns[0]!.peakRssMiB === null ? null : Math.max(...analyzeRuns.map((r) => r.peakRssMiB!));
   const predictOne = timed(['predict', '--model', modelDir, '--cohort', join(cohort, 'cohort-1.csv'), '--out', join(root, 'ct-spine-predict-1.csv')]);
   const predictThree = timed(['predict', '--model', modelDir, '--cohort', join(cohort, 'cohort.csv'), '--out', join(root, 'ct-spine-predict-3.csv')]);
   const perSeriesSeconds = (predictThree.seconds - predictOne.seconds) / 2;
@@ -319,10 +317,8 @@ function ctSpineBench(): Record<string, unknown> {
  * GNU time where it is installed.
  */
 function startupBench(): Record<string, unknown> {
-  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
   const dx = cases[0]!;
   if (!existsSync(dx.input)) dx.prepare();
-  const gnuTime = existsSync('/usr/bin/time');
   const figures: Record<string, { medianSeconds: number; peakRssMiB: number | null }> = {};
   for (const [name, args] of [
     ['openbmd --version', ['--version']],
@@ -332,13 +328,9 @@ function startupBench(): Record<string, unknown> {
     const seconds: number[] = [];
     let rss: number | null = null;
     for (let r = 0; r < 5; r++) {
-      const started = process.hrtime.bigint();
-      const run = gnuTime
-        ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { encoding: 'utf8' })
-        : spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
-      seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
-      if (run.status !== 0) throw new Error(`${name}: ${run.stderr}`);
-      if (gnuTime) rss = Math.max(rss ?? 0, Number(run.stderr.trim().split('\n').pop()) / 1024);
+      const run = timedCli(args, name);
+      seconds.push(run.seconds);
+      if (run.peakRssMiB !== null) rss = Math.max(rss ?? 0, run.peakRssMiB);
     }
     const median = [...seconds].sort((a, b) => a - b)[2]!;
     figures[name] = { medianSeconds: median, peakRssMiB: rss };

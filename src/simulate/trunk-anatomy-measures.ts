@@ -29,18 +29,8 @@ export interface PublishedMeasure {
   readonly source: string;
 }
 
-/** A published share (a prevalence, a proportion), and its source in words. */
-export interface PublishedShare {
-  readonly value: number;
-  readonly source: string;
-}
-
-export interface TrunkAnatomyMeasures {
-  sacropelvic: Record<keyof z.infer<typeof schema>['sacropelvic'], PublishedMeasure>;
-  endplates: { inferiorConcavityMm: PublishedMeasure; superiorConcavityMm: PublishedMeasure; centralShare: PublishedShare };
-  segmentationVariants: Record<keyof z.infer<typeof schema>['segmentationVariants'], PublishedShare>;
-  segmentHeightShares: Record<keyof z.infer<typeof schema>['segmentHeightShares'], PublishedShare>;
-}
+/** The file's measures, each source key replaced by the source's words. */
+export type TrunkAnatomyMeasures = Omit<z.infer<typeof schema>, 'description' | 'sources'>;
 
 let cached: TrunkAnatomyMeasures | undefined;
 
@@ -52,30 +42,22 @@ export function loadTrunkAnatomyMeasures(): TrunkAnatomyMeasures {
   if (cached !== undefined) return cached;
   const file = packageDataPath('simulate', 'trunk-anatomy.json');
   const raw = readValidatedJson(file, schema, 'trunk anatomy measures');
-  const source = (key: string, where: string): string => {
-    const words = raw.sources[key];
-    if (words === undefined)
-      throw new OpenBmdError('MALFORMED', `trunk anatomy measures: ${where} names the source '${key}', which sources does not define`, { file });
-    return words;
-  };
-  const measures = <K extends string>(group: Record<K, z.infer<typeof measure>>, name: string): Record<K, PublishedMeasure> =>
+  const resolved = <G extends Record<string, { source: string }>>(group: G, name: string): G =>
     Object.fromEntries(
-      Object.entries<z.infer<typeof measure>>(group).map(([k, m]) => [k, { mean: m.mean, sd: m.sd, source: source(m.source, `${name}.${k}`) }]),
-    ) as Record<K, PublishedMeasure>;
-  const shares = <K extends string>(group: Record<K, z.infer<typeof share>>, name: string): Record<K, PublishedShare> =>
-    Object.fromEntries(
-      Object.entries<z.infer<typeof share>>(group).map(([k, m]) => [k, { value: m.value, source: source(m.source, `${name}.${k}`) }]),
-    ) as Record<K, PublishedShare>;
-  const e = raw.endplates;
+      Object.entries(group).map(([key, entry]) => {
+        const words = raw.sources[entry.source];
+        if (words === undefined)
+          throw new OpenBmdError('MALFORMED', `trunk anatomy measures: ${name}.${key} names the source '${entry.source}', which sources does not define`, {
+            file,
+          });
+        return [key, { ...entry, source: words }];
+      }),
+    ) as G;
   cached = {
-    sacropelvic: measures(raw.sacropelvic, 'sacropelvic'),
-    endplates: {
-      inferiorConcavityMm: measures({ inferiorConcavityMm: e.inferiorConcavityMm }, 'endplates').inferiorConcavityMm,
-      superiorConcavityMm: measures({ superiorConcavityMm: e.superiorConcavityMm }, 'endplates').superiorConcavityMm,
-      centralShare: shares({ centralShare: e.centralShare }, 'endplates').centralShare,
-    },
-    segmentationVariants: shares(raw.segmentationVariants, 'segmentationVariants'),
-    segmentHeightShares: shares(raw.segmentHeightShares, 'segmentHeightShares'),
+    sacropelvic: resolved(raw.sacropelvic, 'sacropelvic'),
+    endplates: resolved(raw.endplates, 'endplates'),
+    segmentationVariants: resolved(raw.segmentationVariants, 'segmentationVariants'),
+    segmentHeightShares: resolved(raw.segmentHeightShares, 'segmentHeightShares'),
   };
   return cached;
 }

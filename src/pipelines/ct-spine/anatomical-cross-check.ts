@@ -22,10 +22,11 @@ export interface AnatomicalCrossCheck {
 /** The count's summary line. */
 function countSummary(count: VertebraCount): string {
   const named = count.vertebrae.filter((v) => v.level !== null);
+  const anchor = count.lowestRibBearing === null ? undefined : count.vertebrae[count.lowestRibBearing]!;
   const ribs =
-    count.lowestRibBearing === null
+    anchor === undefined
       ? 'no rib-bearing vertebra at the top of the field'
-      : `lowest ribs on the vertebra ${count.vertebrae[count.lowestRibBearing]!.level === null ? 'left unnamed' : `named ${count.vertebrae[count.lowestRibBearing]!.level}`}`;
+      : `lowest ribs on the vertebra ${anchor.level === null ? 'left unnamed' : `named ${anchor.level}`}`;
   if (count.problem !== null) return `anatomical count: ${count.discsMm.length} discs, levels not named (${count.problem})`;
   const names = named
     .map((v) => v.level)
