@@ -134,6 +134,12 @@ program
   .option('--seed <k>', 'random seed (same seed, same files)', parseNonNegativeInteger, 1)
   .option('--workers <count>', 'worker threads (default 2)', parsePositiveInteger)
   .option('--vendors <ids>', 'comma-separated vendor profiles (vendor-a,vendor-b,vendor-c,vendor-d)')
+  .option(
+    '--processing <families>',
+    "radiographs: 'vendor' (each vendor's own processing, default) or rooms of processing families, any of log-unsharp,power-law,linear-raw,film-like,multiscale",
+  )
+  .option('--limb <families>', 'forearm: limb cross-section families, any of round,flattened (default both)')
+  .option('--per-image-processing', 'radiographs: every image its own processing chain drawn from those families (domain randomisation)')
   .option('--pixel-mm <mm>', 'pixel spacing, mm (forearm default 0.24, lumbar 0.4, hip 0.5, ct-spine 0.68-0.86 by patient size)', parsePositiveNumber)
   .option('--kvp <kV>', 'tube voltage for every case (default: per vendor and site, with jitter)', parsePositiveNumber)
   .option('--dose <factor>', 'multiplies the detected quanta (lower = noisier), default 1', parsePositiveNumber)

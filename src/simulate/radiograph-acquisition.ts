@@ -9,7 +9,9 @@ import type { MaterialProjection } from '../physics/project-phantom.js';
 import { phantomMaterials, projectPhantom } from '../physics/project-phantom.js';
 import type { ProjectionGeometry } from '../physics/projection-geometry.js';
 import { exposeRadiograph } from '../physics/radiograph-exposure.js';
-import type { VendorProfile } from '../physics/vendor-profile.js';
+import type { RadiographRoom } from './radiograph-room.js';
+import type { ClutterRecord } from './radiograph-clutter.js';
+import { addRoomClutter, applyShutter } from './radiograph-clutter.js';
 import type { DxImageOptions } from '../io/dicom/write/write-dx-image.js';
 import { kramersSpectrum } from '../physics/x-ray-spectrum.js';
 
@@ -31,15 +33,17 @@ export interface Radiograph {
   projection: MaterialProjection;
   /** Exposure relative to the nominal one (AEC); the processing's input signal is relative to a nominal open field. */
   exposureScale: number;
+  /** The room's collimation, markers and grid lines on this image (null: none). */
+  clutter: ClutterRecord | null;
   jpegRatio?: number;
 }
 
-/** Projects a phantom through a polychromatic beam onto a vendor's detector and processes it. */
+/** Projects a phantom through a polychromatic beam onto a room's detector and processes it as the room does. */
 export async function acquireRadiograph(
   catalog: MaterialCatalog,
   phantom: DigitalPhantom,
   geometry: ProjectionGeometry,
-  vendor: VendorProfile,
+  vendor: RadiographRoom,
   options: AcquisitionOptions,
   random: SeededRandom,
 ): Promise<Radiograph> {
@@ -60,20 +64,29 @@ export async function acquireRadiograph(
     },
     random,
   );
-  const { pixels, record } = processDetectorImage(signal, geometry.columns, geometry.rows, geometry.pixelSpacingMm, vendor, random);
-  if (options.jpegQuality === undefined) return { pixels, record, projection, exposureScale };
+  const clutter =
+    vendor.clutter === null
+      ? null
+      : addRoomClutter(
+          signal,
+          { columns: geometry.columns, rows: geometry.rows, pixelSpacingMm: geometry.pixelSpacingMm, occupied: (p) => projection.maskBits[p]! !== 0, clutter: vendor.clutter },
+          random,
+        );
+  const { pixels, record } = processDetectorImage(signal, geometry.columns, geometry.rows, geometry.pixelSpacingMm, vendor, random, vendor.roomChain ?? undefined);
+  if (clutter !== null) applyShutter(pixels, geometry.columns, clutter, { maxValue: 2 ** record.bitsStored - 1, photometric: record.photometric });
+  if (options.jpegQuality === undefined) return { pixels, record, projection, exposureScale, clutter };
   // Through an 8-bit JPEG link and back to the stored range.
   const max = 2 ** record.bitsStored - 1;
   const grey = Uint8Array.from(pixels, (v) => Math.round((v / max) * 255));
   const { pixels: decoded, ratio } = await jpegRoundTrip(grey, geometry.columns, geometry.rows, options.jpegQuality);
   const lossy = Uint16Array.from(decoded, (v) => Math.round((v / 255) * max));
-  return { pixels: lossy, record, projection, exposureScale, jpegRatio: ratio };
+  return { pixels: lossy, record, projection, exposureScale, clutter, jpegRatio: ratio };
 }
 
 /** The DX fields that follow from the radiograph and its vendor: pixels, bits, photometric, response, window, lossy flag. */
 export function radiographDxFields(
   radiograph: Radiograph,
-  vendor: VendorProfile,
+  vendor: RadiographRoom,
   columns: number,
   rows: number,
 ): Pick<
@@ -97,11 +110,18 @@ export function radiographDxFields(
     rows,
     bitsStored: radiograph.record.bitsStored,
     photometric: vendor.photometric,
-    intensityRelationship: vendor.response === 'linear' ? 'LIN' : 'LOG',
+    intensityRelationship: intensityRelationshipOf(vendor),
     intensityRelationshipSign: vendor.photometric === 'MONOCHROME1' ? -1 : 1,
     manufacturer: vendor.manufacturer,
     manufacturerModelName: vendor.model,
     window: { center: max / 2, width: max },
     ...(radiograph.jpegRatio === undefined ? {} : { lossyCompression: { ratio: radiograph.jpegRatio, method: 'ISO_10918_1' } }),
   };
+}
+
+/** DICOM Pixel Intensity Relationship: LIN for a linear response, LOG otherwise (a film-like or power-law curve is closer to log than linear). */
+function intensityRelationshipOf(room: RadiographRoom): 'LIN' | 'LOG' {
+  const response = room.roomChain?.response;
+  if (response === undefined) return room.response === 'linear' ? 'LIN' : 'LOG';
+  return response.kind === 'power' && response.exponent === 1 ? 'LIN' : 'LOG';
 }

@@ -85,6 +85,7 @@ export async function runSimulation(job: SimulateJob, workers: number, command: 
         seed: job.seed,
         n: job.n,
         vendors: job.vendors,
+        ...(job.site === 'ct-spine' ? {} : { processing: job.processing ?? 'vendor', perImageProcessing: job.perImageProcessing === true }),
         options: { forearm: job.forearm, 'ct-spine': job.ctSpine, lumbar: job.lumbar, hip: job.hip }[job.site],
       },
       null,

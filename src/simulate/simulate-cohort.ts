@@ -8,11 +8,14 @@ import type { SimulatedSite } from './population-model.js';
 import { runSimulation } from './run-simulation.js';
 import type { SimulateJob } from './simulate-job.js';
 import { defaultDeviceIds } from './simulate-job.js';
+import { parseProcessingFamilies } from './radiograph-room.js';
 import { DEFAULT_CT_SPINE_OPTIONS } from './ct-spine/ct-spine-options.js';
 import { DEFAULT_LUMBAR_OPTIONS } from './lumbar/lumbar-options.js';
 import { DEFAULT_HIP_OPTIONS } from './hip/hip-options.js';
 import type { HipPose } from './hip/hip-shape.js';
 import { HIP_POSES } from './hip/hip-shape.js';
+import type { LimbFamily } from './forearm/forearm-shape.js';
+import { LIMB_FAMILIES } from './forearm/forearm-shape.js';
 
 export interface SimulateCohortOptions {
   n: number;
@@ -20,6 +23,12 @@ export interface SimulateCohortOptions {
   seed: number;
   workers?: number;
   vendors?: string;
+  /** Radiograph sites: 'vendor' (default) or processing families, comma-separated. */
+  processing?: string;
+  /** Every image its own processing chain of those families (domain randomisation). */
+  perImageProcessing?: boolean;
+  /** forearm: limb cross-section families, comma-separated (default all). */
+  limb?: string;
   pixelMm?: number;
   kvp?: number;
   dose?: number;
@@ -71,6 +80,8 @@ export async function simulateCohort(site: string, o: SimulateCohortOptions): Pr
     outDir: o.out,
     seed: o.seed,
     vendors: o.vendors === undefined ? defaultDeviceIds(site as SimulatedSite) : o.vendors.split(',').map((v) => v.trim()),
+    processing: parseProcessingFamilies(o.processing),
+    perImageProcessing: o.perImageProcessing === true,
     forearm: {
       pixelSpacingMm: o.pixelMm ?? 0.24,
       fieldWidthMm: 200,
@@ -82,6 +93,7 @@ export async function simulateCohort(site: string, o: SimulateCohortOptions): Pr
       ...(o.kvp === undefined ? {} : { kVp: o.kvp }),
       ...(o.jpegQuality === undefined ? {} : { jpegQuality: o.jpegQuality }),
       ...(o.mineralFactor === undefined ? {} : { mineralFactor: o.mineralFactor }),
+      ...(o.limb === undefined ? {} : { limbFamilies: parseLimbFamilies(o.limb) }),
     },
     ctSpine: site === 'ct-spine' ? ctSpineOptions(o) : DEFAULT_CT_SPINE_OPTIONS,
     hip: site === 'hip' ? hipOptions(o) : DEFAULT_HIP_OPTIONS,
@@ -170,4 +182,11 @@ function hipOptions(o: SimulateCohortOptions): SimulateJob['hip'] {
       supersample: o.supersample ?? d.ct.supersample,
     },
   };
+}
+
+function parseLimbFamilies(value: string): LimbFamily[] {
+  const families = value.split(',').map((f) => f.trim());
+  if (families.length === 0 || families.some((f) => !LIMB_FAMILIES.includes(f as LimbFamily)))
+    throw new OpenBmdError('BAD_ARGUMENT', `--limb takes any of ${LIMB_FAMILIES.join(', ')}; got '${value}'`);
+  return families as LimbFamily[];
 }

@@ -1,6 +1,8 @@
 import { SeededRandom } from '../core/seeded-random.js';
 import { OpenBmdError } from '../core/errors.js';
 import { loadMaterialCatalog } from '../physics/material-catalog.js';
+import type { ProcessingFamily, RadiographRoom } from './radiograph-room.js';
+import { ROOMS_PER_FAMILY, processingRoom, vendorRoom } from './radiograph-room.js';
 import { VENDOR_PROFILES, vendorProfile } from '../physics/vendor-profile.js';
 import type { VendorProfile } from '../physics/vendor-profile.js';
 import type { CtScannerProfile } from '../physics/ct-scanner-profile.js';
@@ -25,6 +27,13 @@ export interface SimulateJob {
   seed: number;
   /** Radiograph vendor profiles, or CT scanner profiles for ct-spine. */
   vendors: string[];
+  /**
+   * Radiograph sites: null, each vendor's own processing; otherwise each image is taken in a room
+   * of one of these processing families (ROOMS_PER_FAMILY rooms of each per vendor), or with a
+   * chain of its own when `perImageProcessing` (domain randomisation).
+   */
+  processing?: ProcessingFamily[] | null;
+  perImageProcessing?: boolean;
   forearm: ForearmOptions;
   ctSpine: CtSpineOptions;
   lumbar: LumbarOptions;
@@ -69,6 +78,15 @@ export function resolveVendors(ids: readonly string[]): VendorProfile[] {
   });
 }
 
+/** The room an image is taken in: the vendor's own processing, a room of a processing family, or a chain of the image's own. */
+function radiographRoom(job: SimulateJob, vendor: VendorProfile, random: SeededRandom): RadiographRoom {
+  const families = job.processing ?? null;
+  if (families === null || families.length === 0) return vendorRoom(vendor);
+  const family = families[random.nextInt(families.length)]!;
+  const index = random.nextInt(ROOMS_PER_FAMILY);
+  return processingRoom({ vendor, family, index, ...(job.perImageProcessing === true ? { perImage: random } : {}) });
+}
+
 let population: PopulationModel | undefined;
 
 /** Simulates case `index` of the job; the same job and index always give the same files. */
@@ -83,7 +101,7 @@ export async function runSimulationCase(job: SimulateJob, index: number): Promis
     return simulateCtSpineCase(caseId, index, person, scanners[random.nextInt(scanners.length)]!, job.ctSpine, catalog, job.outDir, random);
   }
   const vendors = resolveVendors(job.vendors);
-  const vendor = vendors[random.nextInt(vendors.length)]!;
+  const vendor = radiographRoom(job, vendors[random.nextInt(vendors.length)]!, random);
   if (job.site === 'hip') {
     const scanner = CT_SCANNER_PROFILES[random.nextInt(CT_SCANNER_PROFILES.length)]!;
     return simulateHipCase(caseId, index, person, vendor, scanner, job.hip, catalog, job.outDir, random);

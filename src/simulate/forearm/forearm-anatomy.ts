@@ -54,6 +54,18 @@ export function buildForearmAnatomy(shape: ForearmShape, wedge: StepWedgeGeometr
   b.tube(armFrom, armTo, fhw, depth, 0.18, skin, PRIORITY.body, xHint);
   b.tube(armFrom, armTo, fhw - 1.2, depth - 1.2, 0.18, fat, PRIORITY.fat, xHint);
   b.tube(armFrom, armTo, fhw - 1.2 - shape.fatMm, depth - 1.2 - shape.fatMm * 0.8, 0.2, muscle, PRIORITY.muscle, xHint);
+  const lobe = shape.limb;
+  if (lobe.lobeShare > 0) {
+    // The lower lobe: the same layers over a broader, flatter base that rests on the detector.
+    const lobeDepth = depth * lobe.lobeShare;
+    const lobeHalf = fhw * (1 + lobe.lobeWidening);
+    const shift = lobe.lobeShift * fhw;
+    const from = at(shift, -8 * s, lobeDepth);
+    const to = at(shift, 260, lobeDepth);
+    b.tube(from, to, lobeHalf, lobeDepth, 0.18, skin, PRIORITY.body, xHint);
+    b.tube(from, to, lobeHalf - 1.2, lobeDepth - 1.2, 0.18, fat, PRIORITY.fat, xHint);
+    b.tube(from, to, Math.max(1, lobeHalf - 1.2 - shape.fatMm * 1.3), Math.max(1, lobeDepth - 1.2 - shape.fatMm * 0.8), 0.2, muscle, PRIORITY.muscle, xHint);
+  }
 
   // Hand: palm, four fingers, thumb (soft tissue with a fat layer).
   const palmDepth = depth * 0.72;

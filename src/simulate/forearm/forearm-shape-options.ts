@@ -1,4 +1,4 @@
-import type { StepWedgeGeometry } from './forearm-shape.js';
+import type { LimbFamily, StepWedgeGeometry } from './forearm-shape.js';
 
 /** Acquisition and phantom options of a simulated forearm cohort. */
 export interface ForearmOptions {
@@ -17,4 +17,6 @@ export interface ForearmOptions {
    * measurement's response to bone at fixed anatomy.
    */
   mineralFactor?: number;
+  /** Limb cross-section families drawn from (default all). */
+  limbFamilies?: LimbFamily[];
 }

@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../../core/seeded-random.js';
+import { SeededRandom, seedFromText } from '../../core/seeded-random.js';
 import type { SimulatedPerson } from '../person.js';
 
 /** The random shape of one child's hand and forearm and where the step wedge lies, mm. */
@@ -23,7 +23,25 @@ export interface ForearmShape {
   trabecularMgPerCm3: number;
   corticalMgPerCm3: number;
   fingerSpread: number;
+  limb: LimbCrossSection;
   wedge: WedgePose;
+}
+
+/**
+ * Limb cross-section families: 'round', close to the ellipse; 'flattened', the forearm resting on
+ * the detector with its soft tissue spread over a broader, flatter base (a second, lower lobe)
+ * and skewed to one side. A method that models the limb as an ellipse fails the second.
+ */
+export const LIMB_FAMILIES = ['round', 'flattened'] as const;
+export type LimbFamily = (typeof LIMB_FAMILIES)[number];
+
+export interface LimbCrossSection {
+  family: LimbFamily;
+  /** Height of the lower lobe's centre as a share of the limb's depth (0: no lobe). */
+  lobeShare: number;
+  /** The lobe's extra half-width and its shift across the limb, as shares of the limb's half-width. */
+  lobeWidening: number;
+  lobeShift: number;
 }
 
 export interface WedgePose {
@@ -39,12 +57,24 @@ export interface StepWedgeGeometry {
   haMgPerCm3: number;
 }
 
+/**
+ * The limb's cross-section, drawn from a stream of the person's own (so adding it changed no other
+ * draw of a cohort) in one of the allowed families.
+ */
+export function drawLimbCrossSection(person: SimulatedPerson, families: readonly LimbFamily[]): LimbCrossSection {
+  const random = new SeededRandom(seedFromText(`${person.patientId}:limb`));
+  const family = families[random.nextInt(families.length)] ?? 'round';
+  if (family === 'round') return { family, lobeShare: 0, lobeWidening: 0, lobeShift: 0 };
+  return { family, lobeShare: 0.45 + 0.2 * random.nextFloat(), lobeWidening: 0.04 + 0.12 * random.nextFloat(), lobeShift: 0.25 * (random.nextFloat() - 0.5) };
+}
+
 export function drawForearmShape(
   person: SimulatedPerson,
   field: { widthMm: number; heightMm: number },
   wedge: StepWedgeGeometry,
   maxWedgeRotationDeg: number,
   random: SeededRandom,
+  limbFamilies: readonly LimbFamily[] = LIMB_FAMILIES,
 ): ForearmShape {
   const jitter = (sd: number): number => 1 + sd * random.nextNormal();
   const size = Math.min(1.05, (person.heightCm / 165) ** 1.1) * jitter(0.04);
@@ -77,6 +107,7 @@ export function drawForearmShape(
     trabecularMgPerCm3: 180 * jitter(0.08),
     corticalMgPerCm3: 950 * jitter(0.04),
     fingerSpread: 0.9 + 0.25 * random.nextFloat(),
+    limb: drawLimbCrossSection(person, limbFamilies),
     wedge: { centerXMm, centerYMm, angleRad },
   };
 }

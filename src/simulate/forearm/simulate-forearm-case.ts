@@ -9,7 +9,7 @@ import type { MaterialCatalog } from '../../physics/material-catalog.js';
 import { projectPhantom } from '../../physics/project-phantom.js';
 import type { ProjectionGeometry } from '../../physics/projection-geometry.js';
 import { detectorWindow, parallelVersion, projectPointToDetector } from '../../physics/projection-geometry.js';
-import type { VendorProfile } from '../../physics/vendor-profile.js';
+import type { RadiographRoom } from '../radiograph-room.js';
 import type { SimulatedCase } from '../case-output.js';
 import { personColumns, simulatedStudyDate, writeJsonFile, simulatedStudyIdentity } from '../case-output.js';
 import type { SimulatedPerson } from '../person.js';
@@ -91,7 +91,7 @@ export async function simulateForearmCase(
   caseId: string,
   caseIndex: number,
   person: SimulatedPerson,
-  vendor: VendorProfile,
+  vendor: RadiographRoom,
   options: ForearmOptions,
   catalog: MaterialCatalog,
   outDir: string,
@@ -103,6 +103,7 @@ export async function simulateForearmCase(
     options.wedge,
     options.maxWedgeRotationDeg,
     random,
+    options.limbFamilies,
   );
   const geometry = forearmGeometry(options);
   // Scale the skeleton's mineral so the DXA-defined aBMD meets the person's target (it is linear).

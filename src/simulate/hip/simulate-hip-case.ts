@@ -16,7 +16,7 @@ import type { VoxelGrid } from '../../physics/phantom/voxelise.js';
 import { projectPhantom } from '../../physics/project-phantom.js';
 import type { ProjectionGeometry } from '../../physics/projection-geometry.js';
 import { projectPointToDetector } from '../../physics/projection-geometry.js';
-import type { VendorProfile } from '../../physics/vendor-profile.js';
+import type { RadiographRoom } from '../radiograph-room.js';
 import type { SimulatedCase } from '../case-output.js';
 import { personColumns, simulatedStudyDate, targetFacts, writeJsonFile, simulatedStudyIdentity } from '../case-output.js';
 import type { SimulatedPerson } from '../person.js';
@@ -79,7 +79,7 @@ export async function simulateHipCase(
   caseId: string,
   caseIndex: number,
   person: SimulatedPerson,
-  vendor: VendorProfile,
+  vendor: RadiographRoom,
   scanner: CtScannerProfile,
   options: HipOptions,
   catalog: MaterialCatalog,

@@ -9,7 +9,7 @@ import { writeGreyPng } from '../../io/write-png.js';
 import type { MaterialCatalog } from '../../physics/material-catalog.js';
 import type { ProjectionGeometry } from '../../physics/projection-geometry.js';
 import { projectPointToDetector } from '../../physics/projection-geometry.js';
-import type { VendorProfile } from '../../physics/vendor-profile.js';
+import type { RadiographRoom } from '../radiograph-room.js';
 import type { SimulatedCase } from '../case-output.js';
 import { personColumns, simulatedStudyDate, targetFacts, writeJsonFile, simulatedStudyIdentity } from '../case-output.js';
 import type { SimulatedPerson } from '../person.js';
@@ -68,7 +68,7 @@ export async function simulateLumbarCase(
   caseId: string,
   caseIndex: number,
   person: SimulatedPerson,
-  vendor: VendorProfile,
+  vendor: RadiographRoom,
   options: LumbarOptions,
   catalog: MaterialCatalog,
   outDir: string,
