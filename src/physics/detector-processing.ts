@@ -22,7 +22,7 @@ export function detectorResponse(response: VendorProfile['response'], signal: nu
 
 /** Inverts stored grey level -> relative exposure signal, for an image without edge enhancement effects. */
 export function invertProcessing(record: ProcessingRecord, stored: number): number {
-  if (record.response === null || record.gamma === null) throw new OpenBmdError('INVALID_VALUE', 'only a vendor profile\'s own processing is inverted');
+  if (record.response === null || record.gamma === null) throw new OpenBmdError('INVALID_VALUE', "only a vendor profile's own processing is inverted");
   const shaped = (record.photometric === 'MONOCHROME2' ? stored - record.offset : record.gain - (stored - record.offset)) / record.gain;
   const u = Math.max(0, shaped) ** (1 / record.gamma);
   const r = record.low + u * (record.high - record.low);
@@ -37,9 +37,14 @@ export function vendorProcessingChain(vendor: VendorProfile): ProcessingChain {
     family: `vendor ${vendor.id}`,
     response: vendor.response === 'log' ? { kind: 'log' } : { kind: 'power', exponent: vendor.response === 'sqrt' ? 0.5 : 1 },
     // Fixed range: open field to a transmission of 0.2 % (log), its equivalent otherwise.
-    ranging: vendor.autoRange ? { kind: 'auto', lowPercentile: 0.005, highPercentile: 0.995 } : { kind: 'fixed', openTransmission: 1.05, darkTransmission: 0.002 },
+    ranging: vendor.autoRange
+      ? { kind: 'auto', lowPercentile: 0.005, highPercentile: 0.995 }
+      : { kind: 'fixed', openTransmission: 1.05, darkTransmission: 0.002 },
     lut: { kind: 'gamma', gamma: vendor.gamma },
-    bands: vendor.edgeEnhancement.amount > 0 && vendor.edgeEnhancement.sigmaMm > 0 ? [{ sigmaMm: vendor.edgeEnhancement.sigmaMm, gain: vendor.edgeEnhancement.amount }] : [],
+    bands:
+      vendor.edgeEnhancement.amount > 0 && vendor.edgeEnhancement.sigmaMm > 0
+        ? [{ sigmaMm: vendor.edgeEnhancement.sigmaMm, gain: vendor.edgeEnhancement.amount }]
+        : [],
     rangeCompression: null,
     gainJitter: vendor.gainJitter,
   };

@@ -37,9 +37,7 @@ export type ResponseCurve = { kind: 'log' } | { kind: 'power'; exponent: number 
  * Fixed: the response between two transmissions maps onto the output range. Automatic: the image's
  * own percentiles do (exposure recognition); what lies outside saturates.
  */
-export type Ranging =
-  | { kind: 'fixed'; openTransmission: number; darkTransmission: number }
-  | { kind: 'auto'; lowPercentile: number; highPercentile: number };
+export type Ranging = { kind: 'fixed'; openTransmission: number; darkTransmission: number } | { kind: 'auto'; lowPercentile: number; highPercentile: number };
 
 export type Lut = { kind: 'gamma'; gamma: number } | { kind: 'sigmoid'; contrast: number };
 
@@ -128,7 +126,19 @@ export function processWithChain(
     const shaped = o.photometric === 'MONOCHROME2' ? u[p]! : 1 - u[p]!;
     pixels[p] = Math.min(maxValue, Math.max(0, Math.round(offset + gain * shaped)));
   }
-  return { pixels, record: { chain, low, high, filmCentre: chain.response.kind === 'film' ? filmCentre : null, gain, offset, photometric: o.photometric, bitsStored: o.bitsStored } };
+  return {
+    pixels,
+    record: {
+      chain,
+      low,
+      high,
+      filmCentre: chain.response.kind === 'film' ? filmCentre : null,
+      gain,
+      offset,
+      photometric: o.photometric,
+      bitsStored: o.bitsStored,
+    },
+  };
 }
 
 /** Frequency processing in place: detail bands with their gains, then dynamic-range compression. */

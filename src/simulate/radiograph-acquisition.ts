@@ -69,10 +69,24 @@ export async function acquireRadiograph(
       ? null
       : addRoomClutter(
           signal,
-          { columns: geometry.columns, rows: geometry.rows, pixelSpacingMm: geometry.pixelSpacingMm, occupied: (p) => projection.maskBits[p]! !== 0, clutter: vendor.clutter },
+          {
+            columns: geometry.columns,
+            rows: geometry.rows,
+            pixelSpacingMm: geometry.pixelSpacingMm,
+            occupied: (p) => projection.maskBits[p]! !== 0,
+            clutter: vendor.clutter,
+          },
           random,
         );
-  const { pixels, record } = processDetectorImage(signal, geometry.columns, geometry.rows, geometry.pixelSpacingMm, vendor, random, vendor.roomChain ?? undefined);
+  const { pixels, record } = processDetectorImage(
+    signal,
+    geometry.columns,
+    geometry.rows,
+    geometry.pixelSpacingMm,
+    vendor,
+    random,
+    vendor.roomChain ?? undefined,
+  );
   if (clutter !== null) applyShutter(pixels, geometry.columns, clutter, { maxValue: 2 ** record.bitsStored - 1, photometric: record.photometric });
   if (options.jpegQuality === undefined) return { pixels, record, projection, exposureScale, clutter };
   // Through an 8-bit JPEG link and back to the stored range.

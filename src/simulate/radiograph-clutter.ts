@@ -42,7 +42,12 @@ export function addRoomClutter(
       }
   if (x1 >= 0 && random.nextFloat() < clutter.collimationChance) {
     const margin = (): number => Math.round((5 + 30 * random.nextFloat()) / pixelSpacingMm);
-    const field = { x0: Math.max(0, x0 - margin()), y0: Math.max(0, y0 - margin()), x1: Math.min(columns - 1, x1 + margin()), y1: Math.min(rows - 1, y1 + margin()) };
+    const field = {
+      x0: Math.max(0, x0 - margin()),
+      y0: Math.max(0, y0 - margin()),
+      x1: Math.min(columns - 1, x1 + margin()),
+      y1: Math.min(rows - 1, y1 + margin()),
+    };
     for (let y = 0; y < rows; y++)
       for (let x = 0; x < columns; x++)
         if (x < field.x0 || x > field.x1 || y < field.y0 || y > field.y1) signal[y * columns + x] = signal[y * columns + x]! * OUTSIDE_COLLIMATION_SIGNAL;
@@ -77,7 +82,12 @@ export function addRoomClutter(
 }
 
 /** Blanks the shuttered area of processed pixels (outside the collimated field) to white or black. */
-export function applyShutter(pixels: Uint16Array, columns: number, record: ClutterRecord, o: { maxValue: number; photometric: 'MONOCHROME1' | 'MONOCHROME2' }): void {
+export function applyShutter(
+  pixels: Uint16Array,
+  columns: number,
+  record: ClutterRecord,
+  o: { maxValue: number; photometric: 'MONOCHROME1' | 'MONOCHROME2' },
+): void {
   const field = record.collimated;
   if (field === null || record.shutter === 'none') return;
   // White on the display: high values in MONOCHROME2, low in MONOCHROME1.

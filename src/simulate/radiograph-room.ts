@@ -106,7 +106,10 @@ export function drawProcessingChain(family: ProcessingFamily, random: SeededRand
 
 function drawClutter(random: SeededRandom): RoomClutter {
   return {
-    gridLines: random.nextFloat() < 0.4 ? { periodMm: between(random, 0.18, 0.6), depth: between(random, 0.01, 0.06), along: random.nextFloat() < 0.5 ? 'columns' : 'rows' } : null,
+    gridLines:
+      random.nextFloat() < 0.4
+        ? { periodMm: between(random, 0.18, 0.6), depth: between(random, 0.01, 0.06), along: random.nextFloat() < 0.5 ? 'columns' : 'rows' }
+        : null,
     collimationChance: between(random, 0.3, 1),
     shutter: (['white', 'black', 'none'] as const)[random.nextInt(3)]!,
     markers: random.nextInt(3),
@@ -130,7 +133,13 @@ export function processingRoom(o: { vendor: VendorProfile; family: ProcessingFam
   const roomChain = drawProcessingChain(o.family, random);
   const clutter = drawClutter(random);
   const label = o.perImage === undefined ? `${o.family} room ${o.index + 1}` : `${o.family}, randomised`;
-  return { ...o.vendor, id: o.perImage === undefined ? key : `${o.vendor.id}/${o.family}/randomised`, model: `${o.vendor.model} (${label})`, roomChain, clutter };
+  return {
+    ...o.vendor,
+    id: o.perImage === undefined ? key : `${o.vendor.id}/${o.family}/randomised`,
+    model: `${o.vendor.model} (${label})`,
+    roomChain,
+    clutter,
+  };
 }
 
 /** Parses `--processing`: 'vendor' (the profiles' own) or a comma-separated list of families. */
