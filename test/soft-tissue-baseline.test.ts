@@ -11,57 +11,65 @@ import { parseAbmdEquationSet } from '../src/pipelines/forearm/forearm-model.js'
 
 const COLUMNS = 400;
 const ROWS = 200;
-// Limb from x = 50 to 350: the walk finds these edges, and the chord spans them plus half a pixel.
-const chord = (x: number): number => Math.sqrt(Math.max(0, 1 - ((x - 200) / 150.5) ** 2));
-const softMm = (x: number): number => (x >= 50 && x <= 350 ? 8 * chord(x) : 0);
+const PIXEL_MM = 0.2;
+// The radius: columns 160-220 over rows 50-130; the ROI square around it (columns 150-230).
+const inRadius = (x: number, y: number): boolean => x >= 160 && x <= 220 && y >= 50 && y <= 130;
+const SQUARE: Quad = [
+  [150, 50],
+  [230, 50],
+  [230, 130],
+  [150, 130],
+];
 
-function limbImage(withBones: boolean): { data: Float32Array; radius: number[] } {
+/** An image of equivalent thickness (grey = mm): a limb of any cross-section, the radius on it and the ulna beside it. */
+function limbImage(softMm: (x: number) => number, ulna: { from: number; to: number } | null): { image: ReturnType<typeof createImage2D>; radius: number[] } {
   const data = new Float32Array(COLUMNS * ROWS);
   const radius: number[] = [];
   for (let y = 0; y < ROWS; y++) {
     for (let x = 0; x < COLUMNS; x++) {
       let t = softMm(x);
-      const inRadius = x >= 160 && x <= 220 && y >= 50 && y <= 130;
-      if (withBones && inRadius) t += 3;
-      // The ulna: bone outside the square that a fit on every bone-free-looking pixel would take as soft tissue.
-      if (withBones && x >= 260 && x <= 300) t += 2.5;
+      if (inRadius(x, y)) t += 3;
+      if (ulna !== null && x >= ulna.from && x <= ulna.to) t += 2.5;
       data[y * COLUMNS + x] = t;
-      if (inRadius) radius.push(y * COLUMNS + x);
+      if (inRadius(x, y)) radius.push(y * COLUMNS + x);
     }
   }
-  return { data, radius };
+  return { image: createImage2D({ data, size: [COLUMNS, ROWS], spacingMm: [PIXEL_MM, PIXEL_MM], unit: 'raw' }), radius };
 }
 
-test('soft tissue beneath the radius: an elliptical limb with radius and ulna gives back the limb alone, exactly', () => {
-  const { data, radius } = limbImage(true);
-  const image = createImage2D({ data, size: [COLUMNS, ROWS], spacingMm: [0.2, 0.2], unit: 'raw' });
-  const square: Quad = [
-    [150, 50],
-    [230, 50],
-    [230, 130],
-    [150, 130],
-  ];
-  const isForeground = ([x, y]: Point): boolean => x >= 49.5 && x <= 350.5 && y >= 0 && y <= ROWS - 1;
-  const b = softTissueBaselineUnderRadius(image, (grey) => grey, square, isForeground, radius);
-  const expected = radius.reduce((s, k) => s + softMm(k % COLUMNS), 0) / radius.length;
+const limbForeground = ([x, y]: Point): boolean => x >= 49.5 && x <= 350.5 && y >= 0 && y <= ROWS - 1;
+const meanUnder = (radius: number[], softMm: (x: number) => number): number => radius.reduce((s, k) => s + softMm(k % COLUMNS), 0) / radius.length;
+
+test('soft tissue beneath the radius: a limb whose tissue changes linearly across the bone gives it back exactly, the ulna beside the radius left out', () => {
+  // A flattened, skewed limb: a plateau rising linearly from the radial to the ulnar side of the radius (no ellipse anywhere).
+  const softMm = (x: number): number => (x < 50 || x > 350 ? 0 : x < 70 ? ((x - 50) / 20) * 4 : 4 + (x - 70) * 0.02);
+  // The ulna starts 1.8 mm ulnar of the radius, inside the 2 mm read beside it: its samples lie above the tissue's.
+  const { image, radius } = limbImage(softMm, { from: 229, to: 260 });
+  const b = softTissueBaselineUnderRadius(image, (grey) => grey, SQUARE, limbForeground, radius);
   assert.equal(b.rows, 80);
-  assert.equal(b.rowsFitted, 80);
-  assert.ok(
-    Math.abs(b.meanUnderRadiusMm - expected) < 1e-6, // float32 pixels
-    `${b.meanUnderRadiusMm} vs ${expected}`,
-  );
-  // No sample on the ulna (x 260-300) or within the square (x 150-230, with 0.5 mm = 2.5 px clearance).
-  assert.ok(b.samplePoints.length > 0 && b.samplePoints.every(([x]) => (x < 147.5 || x > 232.5) && (x < 260 || x > 300)));
+  assert.ok(b.rowsFitted >= 78, `${b.rowsFitted} rows`);
+  const expected = meanUnder(radius, softMm);
+  // The sides are read 0.5-2.5 mm from the radius and their lower half kept: tissue linear across the limb comes back exactly.
+  assert.ok(Math.abs(b.meanUnderRadiusMm - expected) < 0.01, `${b.meanUnderRadiusMm} vs ${expected}`);
+  assert.ok(b.samplePoints.length > 0 && b.samplePoints.every(([x]) => x < 160 || (x > 220 && x < 229)));
+});
+
+test('soft tissue beneath the radius: on an elliptical limb the baseline is the chord between the two sides (DXA), within 4 % of the tissue', () => {
+  const chord = (x: number): number => Math.sqrt(Math.max(0, 1 - ((x - 200) / 150.5) ** 2));
+  const softMm = (x: number): number => (x >= 50 && x <= 350 ? 8 * chord(x) : 0);
+  const { image, radius } = limbImage(softMm, null);
+  const b = softTissueBaselineUnderRadius(image, (grey) => grey, SQUARE, limbForeground, radius);
+  const expected = meanUnder(radius, softMm);
+  // Linear interpolation under a concave profile reads low: here by 0.1-0.3 mm of about 7.9.
+  assert.ok(b.meanUnderRadiusMm < expected && b.meanUnderRadiusMm > 0.96 * expected, `${b.meanUnderRadiusMm} vs ${expected}`);
   // A limb cut by the image edge has no baseline.
-  const cut = softTissueBaselineUnderRadius(
-    image,
-    (grey) => grey,
-    square,
-    () => true,
-    radius,
-  );
+  const cut = softTissueBaselineUnderRadius(image, (grey) => grey, SQUARE, () => true, radius);
   assert.equal(cut.rowsFitted, 0);
   assert.ok(Number.isNaN(cut.meanUnderRadiusMm));
+  // The radius against the skin with no tissue radial of it: no row has both sides.
+  const againstSkin = limbImage((x) => (x >= 160 && x <= 350 ? 5 : 0), null);
+  const none = softTissueBaselineUnderRadius(againstSkin.image, (grey) => grey, SQUARE, ([x, y]) => x >= 159.5 && x <= 350.5 && y >= 0 && y <= ROWS - 1, againstSkin.radius);
+  assert.equal(none.rowsFitted, 0);
 });
 
 test('percentileOf interpolates between order statistics as numpy does', () => {
@@ -80,7 +88,7 @@ test("Eq. [2] per detector: exact data give back each detector's P, Q, R; an uns
       detector,
       radiusThicknessMm,
       softTissueUnderRadiusMm,
-      softTissueThicknessMm: 0,
+      seed000: { radiusThicknessMm: 0, softTissueThicknessMm: 0 },
       abmdGPerCm2: p * (radiusThicknessMm - q * softTissueUnderRadiusMm) + r,
     };
   });
@@ -97,7 +105,7 @@ test("Eq. [2] per detector: exact data give back each detector's P, Q, R; an uns
     );
     assert.equal(d.equation.n, 40);
   }
-  const probe = { detector: 'b', radiusThicknessMm: 7, softTissueUnderRadiusMm: 4, softTissueThicknessMm: 0 };
+  const probe = { detector: 'b', radiusThicknessMm: 7, softTissueUnderRadiusMm: 4, seed000: { radiusThicknessMm: 0, softTissueThicknessMm: 0 } };
   assert.ok(Math.abs(applyAbmdEquationSet(set, probe).abmdGPerCm2 - (0.15 * (7 - 0.6 * 4) - 0.4)) < 1e-10);
   const unseen = applyAbmdEquationSet(set, { ...probe, detector: 'c' });
   assert.equal(unseen.scope, 'pooled');
@@ -108,12 +116,14 @@ test("Eq. [2] per detector: exact data give back each detector's P, Q, R; an uns
   assert.equal(deviceName(' Acme ', undefined), 'Acme / unknown model');
 });
 
-test("model files: an Eq. [2] set parses, and so does the single equation older models stored (seed 000's rectangle)", () => {
+test("model files: an Eq. [2] set parses, and so does the single equation older models stored (seed 000's rectangle); an openbmd set fitted on the earlier inputs is refused", () => {
   const single = { pGPerCm2PerMm: 0.05, q: 0.3, rGPerCm2: -0.1, n: 10 };
   const old = parseAbmdEquationSet(single);
   assert.ok('set' in old && old.set.softTissue === 'rectangle' && old.set.detectors.length === 0 && old.set.pooled.q === 0.3);
-  const current = parseAbmdEquationSet({ softTissue: 'under-radius', pooled: single, detectors: [{ detector: 'x', equation: single }] });
+  const current = parseAbmdEquationSet({ softTissue: 'under-radius', inputs: 'wedge-curve', pooled: single, detectors: [{ detector: 'x', equation: single }] });
   assert.ok('set' in current && current.set.detectors[0]?.detector === 'x');
-  const bad = parseAbmdEquationSet({ softTissue: 'under-radius', pooled: { ...single, q: 'x' }, detectors: [] });
+  const earlier = parseAbmdEquationSet({ softTissue: 'under-radius', pooled: single, detectors: [] });
+  assert.ok('problem' in earlier && earlier.problem.includes('train forearm'), JSON.stringify(earlier));
+  const bad = parseAbmdEquationSet({ softTissue: 'under-radius', inputs: 'wedge-curve', pooled: { ...single, q: 'x' }, detectors: [] });
   assert.ok('problem' in bad && bad.problem.includes('pooled.q'), JSON.stringify(bad));
 });

@@ -136,7 +136,7 @@ program
   .option('--vendors <ids>', 'comma-separated vendor profiles (vendor-a,vendor-b,vendor-c,vendor-d)')
   .option(
     '--processing <families>',
-    "radiographs: 'vendor' (each vendor's own processing, default) or rooms of processing families, any of log-unsharp,power-law,linear-raw,film-like,multiscale",
+    "radiographs: each image's processing drawn from these, comma-separated: vendor (each vendor's own, the default), or rooms of the families log-unsharp, power-law, linear-raw, film-like, multiscale",
   )
   .option('--limb <families>', 'forearm: limb cross-section families, any of round,flattened (default both)')
   .option('--per-image-processing', 'radiographs: every image its own processing chain drawn from those families (domain randomisation)')

@@ -55,8 +55,11 @@ export interface ChainRecord {
   bitsStored: number;
 }
 
-/** Pixels attenuated more than this (log exposure) are anatomy or phantom, not the open field. */
-const FILM_ANATOMY_MIN_LOG = 0.1;
+/**
+ * Log attenuations of anatomy and phantom: above the open field's, below what is left outside a
+ * collimated field (a few per cent: log above 3) or under lead.
+ */
+const FILM_ANATOMY_LOG: readonly [number, number] = [0.1, 2.5];
 
 function responseOf(curve: ResponseCurve, signal: number, filmCentre: number): number {
   const s = Math.max(signal, 1e-6);
@@ -97,11 +100,11 @@ export function processWithChain(
   const n = signal.length;
   let filmCentre = 0;
   if (chain.response.kind === 'film') {
-    // The film's speed is matched to the anatomy: centre on a percentile of the attenuated pixels, not the open field.
+    // The film's speed is matched to the anatomy: centre on a percentile of the attenuated pixels, not the open field or the collimated-out border.
     const logs: number[] = [];
     for (let p = 0; p < n; p += Math.max(1, Math.floor(n / 40000))) {
       const l = -Math.log(Math.max(signal[p]!, 1e-6));
-      if (l > FILM_ANATOMY_MIN_LOG) logs.push(l);
+      if (l > FILM_ANATOMY_LOG[0] && l < FILM_ANATOMY_LOG[1]) logs.push(l);
     }
     filmCentre = logs.length === 0 ? 0 : sampledPercentiles(Float32Array.from(logs), [chain.response.centrePercentile])[0]!;
   }

@@ -142,12 +142,15 @@ export function processingRoom(o: { vendor: VendorProfile; family: ProcessingFam
   };
 }
 
-/** Parses `--processing`: 'vendor' (the profiles' own) or a comma-separated list of families. */
-export function parseProcessingFamilies(value: string | undefined): ProcessingFamily[] | null {
+/** `--processing` values: the processing families, and 'vendor' for each vendor profile's own processing. */
+export type ProcessingChoice = ProcessingFamily | 'vendor';
+
+/** Parses `--processing`: a comma-separated list of families and/or 'vendor'; null when only the vendors' own. */
+export function parseProcessingFamilies(value: string | undefined): ProcessingChoice[] | null {
   if (value === undefined || value === 'vendor') return null;
   const families = value.split(',').map((f) => f.trim());
-  const unknown = families.filter((f) => !PROCESSING_FAMILIES.includes(f as ProcessingFamily));
+  const unknown = families.filter((f) => f !== 'vendor' && !PROCESSING_FAMILIES.includes(f as ProcessingFamily));
   if (families.length === 0 || unknown.length > 0)
-    throw new OpenBmdError('BAD_ARGUMENT', `--processing takes 'vendor' or any of ${PROCESSING_FAMILIES.join(', ')}; got '${value}'`);
-  return families as ProcessingFamily[];
+    throw new OpenBmdError('BAD_ARGUMENT', `--processing takes any of vendor, ${PROCESSING_FAMILIES.join(', ')}; got '${value}'`);
+  return families as ProcessingChoice[];
 }

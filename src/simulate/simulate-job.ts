@@ -1,7 +1,7 @@
 import { SeededRandom } from '../core/seeded-random.js';
 import { OpenBmdError } from '../core/errors.js';
 import { loadMaterialCatalog } from '../physics/material-catalog.js';
-import type { ProcessingFamily, RadiographRoom } from './radiograph-room.js';
+import type { ProcessingChoice, RadiographRoom } from './radiograph-room.js';
 import { ROOMS_PER_FAMILY, processingRoom, vendorRoom } from './radiograph-room.js';
 import { VENDOR_PROFILES, vendorProfile } from '../physics/vendor-profile.js';
 import type { VendorProfile } from '../physics/vendor-profile.js';
@@ -32,7 +32,7 @@ export interface SimulateJob {
    * of one of these processing families (ROOMS_PER_FAMILY rooms of each per vendor), or with a
    * chain of its own when `perImageProcessing` (domain randomisation).
    */
-  processing?: ProcessingFamily[] | null;
+  processing?: ProcessingChoice[] | null;
   perImageProcessing?: boolean;
   forearm: ForearmOptions;
   ctSpine: CtSpineOptions;
@@ -83,6 +83,7 @@ function radiographRoom(job: SimulateJob, vendor: VendorProfile, random: SeededR
   const families = job.processing ?? null;
   if (families === null || families.length === 0) return vendorRoom(vendor);
   const family = families[random.nextInt(families.length)]!;
+  if (family === 'vendor') return vendorRoom(vendor);
   const index = random.nextInt(ROOMS_PER_FAMILY);
   return processingRoom({ vendor, family, index, ...(job.perImageProcessing === true ? { perImage: random } : {}) });
 }

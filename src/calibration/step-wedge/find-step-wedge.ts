@@ -2,6 +2,7 @@ import type { Image2D } from '../../core/image2d.js';
 import { OpenBmdError } from '../../core/errors.js';
 import type { Plane } from '../../imaging/template-matching.js';
 import { bestMatch, normalisedSquaredDifference, prepareSearchImage, squaredDifferenceScore } from '../../imaging/template-matching.js';
+import { subtractLocalFloor } from '../../imaging/local-floor.js';
 import type { StepWedgePhantom } from './step-wedge-phantom.js';
 import { renderWedgeTemplate } from './wedge-template.js';
 import type { WedgePose } from './wedge-pose.js';
@@ -117,6 +118,10 @@ export function findStepWedge(image: Image2D, phantom: StepWedgePhantom, options
   const fineFactor = Math.max(1, Math.floor(phantom.widthMm / o.finePixelsAcross / pixelMm));
   const coarse = downsample(image, coarseFactor);
   const fine = downsample(image, fineFactor);
+  // The template's background is 0: take away what varies slowly around the wedge first (a display's
+  // range compression, a shutter, the open field's level), over a window the wedge's width across.
+  subtractLocalFloor(coarse.data, coarse.columns, coarse.rows, phantom.widthMm / (pixelMm * coarseFactor));
+  subtractLocalFloor(fine.data, fine.columns, fine.rows, phantom.widthMm / (pixelMm * fineFactor));
   normaliseGrey([coarse, fine], fine.data);
   const coarsePixelMm = pixelMm * coarseFactor;
   const finePixelMm = pixelMm * fineFactor;

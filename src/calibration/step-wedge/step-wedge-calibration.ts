@@ -3,7 +3,7 @@ import { linearFit } from '../../stats/linear-fit.js';
 import { pearsonCorrelation } from '../../stats/pearson-correlation.js';
 import type { StepWedgePhantom } from './step-wedge-phantom.js';
 import type { WedgePose } from './wedge-pose.js';
-import { wedgeAxes } from './wedge-pose.js';
+import { wedgeAxes, wedgePoint } from './wedge-pose.js';
 
 /** QC flags of a step-wedge calibration (each makes the image's result unusable). */
 export type WedgeCalibrationFlag = 'wedge-steps-not-monotonic' | 'wedge-calibration-poor-fit';
@@ -19,6 +19,17 @@ export interface StepWedgeCalibration {
   interceptMm: number;
   /** Pearson r of grey level vs thickness. */
   r: number;
+  /**
+   * The wedge's own background: the median grey of a band beside its long sides (no wedge = 0 mm),
+   * NaN where the band lies outside the image.
+   */
+  backgroundGrey: number;
+  /**
+   * The curve from grey level to thickness through the background (0 mm) and every step, in
+   * ascending grey: followed piecewise-linearly between them and along the end segments beyond.
+   * No form of the detector's response is assumed (log, power, film-like or any monotone curve).
+   */
+  knots: { grey: number; thicknessMm: number }[];
   flags: WedgeCalibrationFlag[];
 }
 
@@ -70,9 +81,52 @@ export function calibrateStepWedge(image: Image2D, phantom: StepWedgePhantom, po
   const fit = linearFit(stepGrey, thicknessMm);
   const r = pearsonCorrelation(stepGrey, thicknessMm).r;
   const flags: WedgeCalibrationFlag[] = [];
-  if (!monotonic) flags.push('wedge-steps-not-monotonic');
+  const backgroundGrey = wedgeBackgroundGrey(image, phantom, pose);
+  const knots = [{ grey: backgroundGrey, thicknessMm: 0 }, ...byThickness.map((p) => ({ grey: p.g, thicknessMm: p.t }))];
+  if (!monotonic || !(backgroundGrey < byThickness[0]!.g)) flags.push('wedge-steps-not-monotonic');
   if (!(r >= minR)) flags.push('wedge-calibration-poor-fit');
-  return { stepGrey, stepPixels, thicknessMm, slopeMmPerGrey: fit.slope, interceptMm: fit.intercept, r, flags };
+  return { stepGrey, stepPixels, thicknessMm, slopeMmPerGrey: fit.slope, interceptMm: fit.intercept, r, backgroundGrey, knots, flags };
+}
+
+/** The band beside the wedge's long sides read for its background, mm from its edge. */
+const BACKGROUND_BAND_MM: readonly [number, number] = [2, 5];
+
+/**
+ * Median grey of a band beside the wedge's long sides: the wedge's own zero-thickness level. The
+ * median keeps it on the open field where a finger or a shutter's edge reaches into part of the band.
+ */
+export function wedgeBackgroundGrey(image: Image2D, phantom: StepWedgePhantom, pose: WedgePose): number {
+  const pixelMm = image.spacingMm[0];
+  const [columns, rows] = image.size;
+  const halfLength = (phantom.steps.length * phantom.stepLengthMm) / 2;
+  const values: number[] = [];
+  for (let a = -halfLength; a <= halfLength; a += pixelMm)
+    for (const side of [-1, 1])
+      for (let d = BACKGROUND_BAND_MM[0]; d <= BACKGROUND_BAND_MM[1]; d += pixelMm) {
+        const [x, y] = wedgePoint(pose, pixelMm, a, side * (phantom.widthMm / 2 + d));
+        const xi = Math.round(x);
+        const yi = Math.round(y);
+        if (xi < 0 || yi < 0 || xi >= columns || yi >= rows) continue;
+        values.push(Number(image.data[yi * columns + xi]));
+      }
+  if (values.length === 0) return Number.NaN;
+  values.sort((p, q) => p - q);
+  return values[Math.floor(values.length / 2)]!;
+}
+
+/**
+ * Thickness of a grey level on the wedge's curve (`knots`), mm: piecewise-linear between the knots,
+ * along the first or last segment beyond them. NaN when the curve is not strictly increasing.
+ */
+export function calibratedThicknessMm(calibration: Pick<StepWedgeCalibration, 'knots'>, grey: number): number {
+  const k = calibration.knots;
+  if (k.length < 2 || !Number.isFinite(grey)) return Number.NaN;
+  for (let i = 1; i < k.length; i++) if (!(k[i]!.grey > k[i - 1]!.grey)) return Number.NaN;
+  let i = 1;
+  while (i < k.length - 1 && grey > k[i]!.grey) i++;
+  const lo = k[i - 1]!;
+  const hi = k[i]!;
+  return lo.thicknessMm + ((grey - lo.grey) * (hi.thicknessMm - lo.thicknessMm)) / (hi.grey - lo.grey);
 }
 
 /** Equivalent phantom thickness of a grey level, mm (the calibration's T of seed 000's Eq. [2]). */

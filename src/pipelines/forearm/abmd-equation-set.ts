@@ -2,8 +2,9 @@ import type { AbmdEquation } from './abmd-equation.js';
 import { applyAbmdEquation, fitAbmdEquation } from './abmd-equation.js';
 
 /**
- * Which soft-tissue thickness is Eq. [2]'s T_t: seed 000's rectangle beside the radius, or the
- * baseline beneath the radius fitted across the forearm (openbmd's default).
+ * Eq. [2]'s inputs: seed 000's ('rectangle': the wedge's least-squares line and the soft-tissue
+ * rectangle beside the radius), or openbmd's ('under-radius': the wedge's curve through its
+ * background and steps, and DXA's soft-tissue baseline beneath the radius).
  */
 export type SoftTissueEstimate = 'rectangle' | 'under-radius';
 
@@ -21,16 +22,19 @@ export interface AbmdEquationSet {
 /** Fewest training cases from one detector for it to get its own Eq. [2]. */
 export const MIN_CASES_PER_DETECTOR = 12;
 
-/** The inputs of Eq. [2] for one case. */
+/** The inputs of Eq. [2] for one case (ForearmRoiMeasurement's thicknesses). */
 export interface AbmdEquationInput {
   radiusThicknessMm: number;
-  softTissueThicknessMm: number;
   softTissueUnderRadiusMm: number;
+  seed000: { radiusThicknessMm: number; softTissueThicknessMm: number };
   detector: string;
 }
 
-export function softTissueOf(estimate: SoftTissueEstimate, m: AbmdEquationInput): number {
-  return estimate === 'rectangle' ? m.softTissueThicknessMm : m.softTissueUnderRadiusMm;
+/** Eq. [2]'s T_b and T_t for a case under an estimate. */
+export function equationInputsOf(estimate: SoftTissueEstimate, m: AbmdEquationInput): { radiusMm: number; softTissueMm: number } {
+  return estimate === 'rectangle'
+    ? { radiusMm: m.seed000.radiusThicknessMm, softTissueMm: m.seed000.softTissueThicknessMm }
+    : { radiusMm: m.radiusThicknessMm, softTissueMm: m.softTissueUnderRadiusMm };
 }
 
 /** Fits the pooled Eq. [2] and each detector's; `perDetector: false` gives seed 000's single equation. */
@@ -41,8 +45,8 @@ export function fitAbmdEquationSet(
 ): AbmdEquationSet {
   const fitOn = (subset: readonly (AbmdEquationInput & { abmdGPerCm2: number })[]): AbmdEquation =>
     fitAbmdEquation(
-      subset.map((c) => c.radiusThicknessMm),
-      subset.map((c) => softTissueOf(softTissue, c)),
+      subset.map((c) => equationInputsOf(softTissue, c).radiusMm),
+      subset.map((c) => equationInputsOf(softTissue, c).softTissueMm),
       subset.map((c) => c.abmdGPerCm2),
     );
   const detectors: AbmdEquationSet['detectors'] = [];
@@ -64,7 +68,8 @@ export function equationFor(set: AbmdEquationSet, detector: string): { equation:
 
 export function applyAbmdEquationSet(set: AbmdEquationSet, m: AbmdEquationInput): { abmdGPerCm2: number; scope: 'detector' | 'pooled' } {
   const { equation, scope } = equationFor(set, m.detector);
-  return { abmdGPerCm2: applyAbmdEquation(equation, m.radiusThicknessMm, softTissueOf(set.softTissue, m)), scope };
+  const inputs = equationInputsOf(set.softTissue, m);
+  return { abmdGPerCm2: applyAbmdEquation(equation, inputs.radiusMm, inputs.softTissueMm), scope };
 }
 
 /** Whether a case's detector had no equation of its own although the set has per-detector ones. */

@@ -7,7 +7,7 @@ import { interpretMeasurement } from '../../clinical/interpret-measurement.js';
 import type { ClinicalKnowledge } from '../../clinical/clinical-knowledge.js';
 import { dicomFrameToImage2D } from '../../io/dicom/dicom-to-image2d.js';
 import type { DicomImage } from '../../io/dicom/dicom-image.js';
-import { applyAbmdEquationSet, detectorUnseen } from './abmd-equation-set.js';
+import { applyAbmdEquationSet, detectorUnseen, equationInputsOf } from './abmd-equation-set.js';
 import type { ForearmModel, ForearmNetworks } from './forearm-model.js';
 import type { ForearmLocation } from './locate-forearm.js';
 import { locateForearm } from './locate-forearm.js';
@@ -95,7 +95,8 @@ export function analyzeForearm(
   const { model, image, phantom, file, detector, person, knowledge } = o;
   const { location, measurement, flags } = locateAndMeasure(tf, { networks: model.networks, image, phantom, backgroundRemoval: model.backgroundRemoval, file });
   const input = { ...measurement.rois, detector };
-  const usable = Number.isFinite(input.radiusThicknessMm) && Number.isFinite(input.softTissueThicknessMm) && Number.isFinite(input.softTissueUnderRadiusMm);
+  const inputs = model.equation === undefined ? undefined : equationInputsOf(model.equation.softTissue, input);
+  const usable = inputs !== undefined && Number.isFinite(inputs.radiusMm) && Number.isFinite(inputs.softTissueMm);
   const applied = model.equation === undefined || !usable ? undefined : applyAbmdEquationSet(model.equation, input);
   if (model.equation !== undefined && detectorUnseen(model.equation, detector)) flags.push('detector-not-in-training');
   const abmdGPerCm2 = applied?.abmdGPerCm2;

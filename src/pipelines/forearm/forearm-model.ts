@@ -54,14 +54,35 @@ export interface ForearmModel {
 const equationSchema = z.object({ pGPerCm2PerMm: z.number().finite(), q: z.number().finite(), rGPerCm2: z.number().finite(), n: z.number().int().positive() });
 const equationSetSchema = z.object({
   softTissue: z.enum(['rectangle', 'under-radius']),
+  /**
+   * 'wedge-curve': the inputs of openbmd's Eq. [2] since the wedge's curve and DXA's baseline
+   * replaced the least-squares line and the elliptical limb; absent in models fitted before.
+   */
+  inputs: z.literal('wedge-curve').optional(),
   pooled: equationSchema,
   detectors: z.array(z.object({ detector: z.string().min(1), equation: equationSchema })),
 });
 
-/** parameters.abmdEquation: a set (pooled and per detector), or one equation as older models stored it (seed 000's rectangle, pooled). */
+/** What Eq. [2]'s inputs are since the wedge's curve and DXA's baseline (model.json `parameters.abmdEquation.inputs`). */
+export const CURRENT_EQUATION_INPUTS = 'wedge-curve';
+
+/**
+ * parameters.abmdEquation: a set (pooled and per detector), or one equation as older models stored
+ * it (seed 000's rectangle, pooled). Seed 000's inputs have not changed, so its equations still
+ * load; an 'under-radius' set fitted before the current inputs would be applied to other numbers
+ * than it was fitted on, and is refused.
+ */
 export function parseAbmdEquationSet(raw: unknown): { set: AbmdEquationSet } | { problem: string } {
   const set = equationSetSchema.safeParse(raw);
-  if (set.success) return { set: set.data };
+  if (set.success) {
+    if (set.data.softTissue === 'under-radius' && set.data.inputs !== CURRENT_EQUATION_INPUTS)
+      return {
+        problem:
+          "its Eq. [2] was fitted on the inputs of an earlier openbmd (the wedge's least-squares line and an elliptical limb); refit it on your cohort with `openbmd train forearm --cohort <cohort.csv> --networks <this model>`",
+      };
+    const { inputs: _inputs, ...rest } = set.data;
+    return { set: rest };
+  }
   const single = equationSchema.safeParse(raw);
   if (single.success) return { set: { softTissue: 'rectangle', pooled: single.data, detectors: [] } };
   return { problem: set.error.issues[0] === undefined ? 'invalid' : `${set.error.issues[0].path.join('.')}: ${set.error.issues[0].message}` };

@@ -184,6 +184,7 @@ export const forearmPipeline = definePipeline({
             radiusThicknessMm: a.measurement.rois.radiusThicknessMm,
             softTissueThicknessMm: a.measurement.rois.softTissueThicknessMm,
             softTissueUnderRadiusMm: a.measurement.rois.softTissueUnderRadiusMm,
+            seed000: a.measurement.rois.seed000,
             detector: a.detector,
             calibrationR: a.measurement.calibration.r,
             flags: a.flags,

@@ -12,6 +12,7 @@ export interface ForearmPredictionRow {
     radiusThicknessMm: number;
     softTissueThicknessMm: number;
     softTissueUnderRadiusMm: number;
+    seed000: { radiusThicknessMm: number; softTissueThicknessMm: number };
     detector: string;
     calibrationR: number;
     flags: readonly string[];
@@ -27,6 +28,8 @@ const COLUMNS = [
   'radius_thickness_mm',
   'soft_tissue_thickness_mm',
   'soft_tissue_under_radius_mm',
+  'seed000_radius_thickness_mm',
+  'seed000_soft_tissue_thickness_mm',
   'detector',
   'equation',
   'calibration_r',
@@ -47,6 +50,8 @@ export function writeForearmPredictions(file: string, rows: readonly ForearmPred
     fixed(r.measurement?.radiusThicknessMm, 4),
     fixed(r.measurement?.softTissueThicknessMm, 4),
     fixed(r.measurement?.softTissueUnderRadiusMm, 4),
+    fixed(r.measurement?.seed000.radiusThicknessMm, 4),
+    fixed(r.measurement?.seed000.softTissueThicknessMm, 4),
     r.measurement?.detector ?? '',
     r.equationScope ?? '',
     fixed(r.measurement?.calibrationR, 5),

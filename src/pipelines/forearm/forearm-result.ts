@@ -21,7 +21,7 @@ export function modelProvenanceLines({ description: model, parameters, metrics }
 }
 
 export const FOREARM_METHOD =
-  'seed 000: step-wedge calibration, attention U-Net background removal, SCN key points, Eq. [2] soft-tissue correction (openbmd: T_t is the soft tissue beneath the radius, P, Q, R per detector)';
+  'seed 000: step-wedge calibration, attention U-Net background removal, SCN key points, Eq. [2] soft-tissue correction (openbmd: thicknesses on the wedge\'s curve through its background and steps, T_t the soft tissue beneath the radius by DXA\'s baseline, P, Q, R per detector)';
 
 /** The forearm part of result.json: detector and equation, calibration, wedge, key points and ROIs. */
 export function forearmDetails(a: ForearmAnalysis): Record<string, unknown> {
@@ -36,6 +36,8 @@ export function forearmDetails(a: ForearmAnalysis): Record<string, unknown> {
       interceptMm: m.calibration.interceptMm,
       stepGrey: m.calibration.stepGrey,
       thicknessMm: m.calibration.thicknessMm,
+      wedgeBackgroundGrey: m.calibration.backgroundGrey,
+      curve: m.calibration.knots,
     },
     wedge: {
       score: m.wedge.score,
@@ -58,6 +60,7 @@ export function forearmDetails(a: ForearmAnalysis): Record<string, unknown> {
       radiusThicknessMm: m.rois.radiusThicknessMm,
       softTissueThicknessMm: m.rois.softTissueThicknessMm,
       softTissueUnderRadiusMm: m.rois.softTissueUnderRadiusMm,
+      seed000: m.rois.seed000,
       softTissueBaselineRows: { fitted: m.rois.baseline.rowsFitted, of: m.rois.baseline.rows },
     },
   };

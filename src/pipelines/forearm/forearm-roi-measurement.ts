@@ -1,5 +1,7 @@
 import type { Image2D } from '../../core/image2d.js';
 import type { StepWedgeCalibration } from '../../calibration/step-wedge/step-wedge-calibration.js';
+import { OpenBmdError } from '../../core/errors.js';
+import { calibratedThicknessMm } from '../../calibration/step-wedge/step-wedge-calibration.js';
 import { otsuThreshold } from '../../imaging/otsu-threshold.js';
 import type { ForearmRoiGeometry, Point, Quad } from './forearm-roi-geometry.js';
 import { pointInQuad } from './forearm-roi-geometry.js';
@@ -14,12 +16,17 @@ export interface ForearmRoiMeasurement {
   /** Adaptive (Otsu) threshold inside the radius square: brighter pixels are radius. */
   radiusThreshold: number;
   radiusPixels: number;
-  /** Background-corrected, through the image's wedge calibration, mm of wedge material. */
+  /**
+   * Equivalent thickness of the radius pixels, mm of wedge material, on the wedge's curve
+   * (calibratedThicknessMm) with the forearm's background aligned to the wedge's own.
+   */
   radiusThicknessMm: number;
-  /** Seed 000's T_t: the soft-tissue rectangle's equivalent thickness, mm. */
+  /** The soft-tissue rectangle's equivalent thickness on the same curve, mm (reported, drawn). */
   softTissueThicknessMm: number;
-  /** The soft tissue beneath the radius pixels, from baselines fitted across the forearm (openbmd's T_t), mm. */
+  /** The soft tissue beneath the radius pixels, DXA's baseline across the bone (openbmd's T_t), mm. */
   softTissueUnderRadiusMm: number;
+  /** Seed 000's T_b and T_t: the wedge's least-squares line, slope x (I - I_background), and the rectangle. */
+  seed000: { radiusThicknessMm: number; softTissueThicknessMm: number };
   baseline: Omit<SoftTissueBaseline, 'meanUnderRadiusMm'>;
   /** Indices (row * columns + column) of the radius pixels, for the overlay. */
   radiusPixelIndices: number[];
@@ -42,9 +49,13 @@ const meanOf = (image: Image2D, indices: number[]): number => indices.reduce((s,
 
 /**
  * Seed 000's ROI step: the radius pixels of the square (above an adaptive threshold), the mean
- * grey of radius, soft tissue and background, and their background-corrected equivalent wedge
- * thicknesses, slope x (I - I_background): the line's intercept would cancel in the difference.
- * Also the soft tissue beneath the radius itself (softTissueBaselineUnderRadius).
+ * grey of radius, soft tissue and background, and their equivalent wedge thicknesses: seed 000's,
+ * slope x (I - I_background) on the wedge's least-squares line, and openbmd's, on the wedge's
+ * curve through its background and steps with the forearm's background moved onto the wedge's
+ * (what varies slowly across the image, a display's range compression, cancels), which assumes no
+ * form of the detector's response. Also the soft tissue beneath the radius itself
+ * (softTissueBaselineUnderRadius). The square must hold pixels of the image (a ROI off the image
+ * is refused by the caller, which knows the file).
  */
 export function measureForearmRois(
   image: Image2D,
@@ -54,13 +65,16 @@ export function measureForearmRois(
 ): ForearmRoiMeasurement {
   const [columns, rows] = image.size;
   const square = quadPixels(geometry.radiusSquare, columns, rows);
+  if (square.length === 0) throw new OpenBmdError('INVALID_VALUE', 'the distal-radius ROI square lies outside the image: the key points found are not on a wrist');
   const radiusThreshold = otsuThreshold(square.map((i) => Number(image.data[i])));
   const radiusPixelIndices = square.filter((i) => Number(image.data[i]) > radiusThreshold);
   const radiusGrey = meanOf(image, radiusPixelIndices);
   const softTissueGrey = meanOf(image, quadPixels(geometry.softTissue, columns, rows));
   const backgroundIndices = geometry.background.flatMap((q) => quadPixels(q, columns, rows));
   const backgroundGrey = backgroundIndices.length > 0 ? meanOf(image, backgroundIndices) : Number.NaN;
-  const thickness = (grey: number): number => calibration.slopeMmPerGrey * (grey - backgroundGrey);
+  const seed000Thickness = (grey: number): number => calibration.slopeMmPerGrey * (grey - backgroundGrey);
+  const shift = calibration.backgroundGrey - backgroundGrey;
+  const thickness = (grey: number): number => calibratedThicknessMm(calibration, grey + shift);
   const { meanUnderRadiusMm, ...baseline } = softTissueBaselineUnderRadius(image, thickness, geometry.radiusSquare, isForeground, radiusPixelIndices);
   return {
     radiusGrey,
@@ -71,6 +85,7 @@ export function measureForearmRois(
     radiusThicknessMm: thickness(radiusGrey),
     softTissueThicknessMm: thickness(softTissueGrey),
     softTissueUnderRadiusMm: meanUnderRadiusMm,
+    seed000: { radiusThicknessMm: seed000Thickness(radiusGrey), softTissueThicknessMm: seed000Thickness(softTissueGrey) },
     baseline,
     radiusPixelIndices,
   };

@@ -4,6 +4,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../core/errors.js';
 import type { Image2D } from '../../core/image2d.js';
 import { readStepWedgePhantom } from '../../calibration/step-wedge/step-wedge-phantom.js';
+import { calibratedThicknessMm } from '../../calibration/step-wedge/step-wedge-calibration.js';
 import { readDicomFile } from '../../io/dicom/read-dicom.js';
 import { maskOverlap } from '../../stats/segmentation-metrics.js';
 import { forearmImage, locateAndMeasure } from './analyze-forearm.js';
@@ -21,6 +22,8 @@ export interface ForearmCaseMeasurement {
   radiusThicknessMm: number;
   softTissueThicknessMm: number;
   softTissueUnderRadiusMm: number;
+  /** Seed 000's T_b and T_t (the wedge's least-squares line, the rectangle). */
+  seed000: { radiusThicknessMm: number; softTissueThicknessMm: number };
   /** Manufacturer / model of the detector (DICOM), for per-detector Eq. [2]. */
   detector: string;
   calibrationR: number;
@@ -64,6 +67,7 @@ export async function measureForearmCase(
     radiusThicknessMm: m.rois.radiusThicknessMm,
     softTissueThicknessMm: m.rois.softTissueThicknessMm,
     softTissueUnderRadiusMm: m.rois.softTissueUnderRadiusMm,
+    seed000: m.rois.seed000,
     detector: deviceName(dicom.acquisition.manufacturer, dicom.acquisition.model),
     calibrationR: m.calibration.r,
     flags,
@@ -92,7 +96,8 @@ export async function measureForearmCase(
         count += 1;
       }
     }
-    truthRoiThicknessMm = count > 0 ? m.calibration.slopeMmPerGrey * (sum / count - m.rois.backgroundGrey) : undefined;
+    // On the same curve and background as the measured ROI.
+    truthRoiThicknessMm = count > 0 ? calibratedThicknessMm(m.calibration, sum / count - m.rois.backgroundGrey + m.calibration.backgroundGrey) : undefined;
   }
   result.validation = {
     keyPointErrorsMm: [error(location.keyPoints[0], truth[0]), error(location.keyPoints[1], truth[1])],

@@ -1,3 +1,4 @@
+import { OpenBmdError } from '../../core/errors.js';
 import type { Image2D } from '../../core/image2d.js';
 import type { WedgeDetection } from '../../calibration/step-wedge/find-step-wedge.js';
 import { findStepWedge } from '../../calibration/step-wedge/find-step-wedge.js';
@@ -9,6 +10,9 @@ import type { ForearmRoiGeometry, Point } from './forearm-roi-geometry.js';
 import { forearmRoiGeometry } from './forearm-roi-geometry.js';
 import type { ForearmRoiMeasurement } from './forearm-roi-measurement.js';
 import { measureForearmRois, quadPixels } from './forearm-roi-measurement.js';
+
+/** Fewest image pixels in the ROI square for a measurement (a square a few pixels across is no ROI). */
+const MIN_SQUARE_PIXELS = 25;
 
 /** Everything seed 000 measures on one radiograph before Eq. [2]. */
 export interface ForearmMeasurement {
@@ -36,7 +40,14 @@ export function measureForearm(
   const [radial, ulnar] = keyPoints;
   const pixelMm = image.spacingMm[0];
   const square = forearmRoiGeometry(radial, ulnar, isForeground, () => false, [columns, rows], pixelMm, wedge).radiusSquare;
-  const boneLevel = otsuThreshold(quadPixels(square, columns, rows).map((k) => Number(image.data[k])));
+  const squarePixels = quadPixels(square, columns, rows);
+  if (squarePixels.length < MIN_SQUARE_PIXELS)
+    throw new OpenBmdError(
+      'INVALID_VALUE',
+      `the distal-radius ROI built on the key points found lies ${squarePixels.length === 0 ? 'wholly' : 'almost wholly'} outside the image (key points at ${radial.map((v) => v.toFixed(0)).join(', ')} and ${ulnar.map((v) => v.toFixed(0)).join(', ')}): the wrist was not recognised; check that the image is a PA hand/forearm radiograph with the distal radius in the field`,
+      file === undefined ? {} : { file },
+    );
+  const boneLevel = otsuThreshold(squarePixels.map((k) => Number(image.data[k])));
   const isBone = ([x, y]: Point): boolean => {
     const xi = Math.round(x);
     const yi = Math.round(y);

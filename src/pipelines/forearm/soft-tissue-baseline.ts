@@ -1,5 +1,4 @@
 import type { Image2D } from '../../core/image2d.js';
-import { percentileOf } from '../../stats/percentile.js';
 import type { Point, Quad } from './forearm-roi-geometry.js';
 
 /**
@@ -16,14 +15,16 @@ export interface SoftTissueBaseline {
   samplePoints: Point[];
 }
 
-/** Pixels whose chord is below this share of the largest are too close to the skin to fit on. */
-const MIN_CHORD_SHARE = 0.3;
-/** The lower envelope of thickness per chord: pixels within this factor of its 10th percentile are soft tissue only. */
-const ENVELOPE_PERCENTILE = 0.1;
-const ENVELOPE_FACTOR = 1.06;
 /** Clearance kept from the radius square's sides, mm (its edges blur into the neighbours). */
 const RADIUS_CLEARANCE_MM = 0.5;
-const MIN_SAMPLES_PER_ROW = 5;
+/** Pixels this close to the skin are left out: blur mixes the background into them. */
+const SKIN_CLEARANCE_MM = 0.5;
+/** Bone-free samples needed on each side of the radius for a row's baseline (interpolation, not extrapolation). */
+const MIN_SAMPLES_PER_SIDE = 3;
+/** How far beside the radius the tissue either side is read, mm (1.5-3 mm gave the same on development cohorts). */
+const SIDE_REACH_MM = 2;
+/** Share of each side's samples, lowest first, taken as soft tissue (bone beside the radius reads above it). */
+const LOWER_SHARE = 0.5;
 
 /** Bilinear sample of an image at (x, y) pixel coordinates; NaN outside. */
 export function sampleBilinear(image: Image2D, x: number, y: number): number {
@@ -38,15 +39,14 @@ export function sampleBilinear(image: Image2D, x: number, y: number): number {
 }
 
 /**
- * Fits, on each row of the radius square parallel to the key-point line, the soft-tissue
- * thickness across the whole forearm as A x (chord of an ellipse spanning the limb's skin edges):
- * - the limb's edges are where the foreground ends, walking out from the radius;
- * - bone-free pixels are those outside the square whose thickness per unit chord lies on the lower
- *   envelope (the ulna and the radius's own blur lie above it);
- * - A is the least-squares factor through the origin (the background is zero thickness).
- * The baseline beneath each radius pixel is its row's A x chord there. Rows whose limb reaches the
- * image edge, or with too few bone-free pixels, are skipped; a radius pixel of a skipped row takes
- * the nearest fitted row.
+ * The soft tissue beneath the radius as DXA estimates its soft-tissue baseline, assuming no shape of
+ * the limb: on each row parallel to the key-point line, the equivalent thickness of the tissue just
+ * radial of the radius and just ulnar of it (the 2 mm beside the radius's run of pixels on that
+ * row, the lower half of each side's samples, so the ulna at the radio-ulnar joint stays out),
+ * interpolated linearly across the bone beneath each radius pixel. The radius lies against the
+ * radial skin, so its radial side is often a strip inside the ROI square: any pixel that is not a
+ * radius pixel counts. Rows without soft tissue on both sides are skipped; a radius pixel of a
+ * skipped row takes the nearest fitted row.
  *
  * `thickness` is the background-corrected equivalent wedge thickness (mm) of a grey level.
  */
@@ -67,13 +67,16 @@ export function softTissueBaselineUnderRadius(
   const at = (a: number, b: number): Point => [k1[0] + a * across[0] + b * proximal[0], k1[1] + a * across[1] + b * proximal[1]];
   const inImage = ([x, y]: Point): boolean => x >= 0 && y >= 0 && x <= columns - 1 && y <= rows - 1;
   const clearance = RADIUS_CLEARANCE_MM / pixelMm;
+  const skinClearance = SKIN_CLEARANCE_MM / pixelMm;
   const rowCount = Math.max(1, Math.round(depth));
   const maxWalk = 8 * side;
-  const fits: ({ amplitude: number; centre: number; halfWidth: number } | undefined)[] = [];
+  const radiusSet = new Set(radiusPixelIndices);
+  const isRadius = ([x, y]: Point): boolean => radiusSet.has(Math.round(y) * columns + Math.round(x));
+  const reach = SIDE_REACH_MM / pixelMm;
+  const fits: (Interpolation | undefined)[] = [];
   const samplePoints: Point[] = [];
   for (let j = 0; j < rowCount; j++) {
     const b = ((j + 0.5) * depth) / rowCount;
-    // The limb's extent on this row: the foreground run through the middle of the radius.
     let lo = side / 2;
     while (lo > side / 2 - maxWalk && isForeground(at(lo - 1, b)) && inImage(at(lo - 1, b))) lo -= 1;
     let hi = side / 2;
@@ -82,35 +85,42 @@ export function softTissueBaselineUnderRadius(
       fits.push(undefined);
       continue;
     }
-    const centre = (lo + hi) / 2;
-    const halfWidth = (hi - lo) / 2 + 0.5;
-    const candidates: { a: number; chord: number; t: number }[] = [];
-    for (let a = Math.ceil(lo); a <= hi; a++) {
-      if (a > -clearance && a < side + clearance) continue;
-      const chord = Math.sqrt(Math.max(0, 1 - ((a - centre) / halfWidth) ** 2));
-      if (!(chord > MIN_CHORD_SHARE)) continue;
-      const [x, y] = at(a, b);
-      const t = thickness(sampleBilinear(image, x, y));
-      if (Number.isFinite(t)) candidates.push({ a, chord, t });
-    }
-    if (candidates.length < MIN_SAMPLES_PER_ROW) {
+    // The radius's run on this row: from its first to its last radius pixel.
+    let first = Infinity;
+    let last = -Infinity;
+    for (let a = Math.ceil(Math.max(lo, -clearance)); a <= Math.min(hi, side + clearance); a++)
+      if (isRadius(at(a, b))) {
+        first = Math.min(first, a);
+        last = Math.max(last, a);
+      }
+    if (!Number.isFinite(first)) {
       fits.push(undefined);
       continue;
     }
-    const limit =
-      percentileOf(
-        candidates.map((c) => c.t / c.chord),
-        ENVELOPE_PERCENTILE,
-      ) * ENVELOPE_FACTOR;
-    const used = candidates.filter((c) => c.t / c.chord < limit);
-    const sumCt = used.reduce((s, c) => s + c.chord * c.t, 0);
-    const sumCc = used.reduce((s, c) => s + c.chord * c.chord, 0);
-    if (used.length < MIN_SAMPLES_PER_ROW || !(sumCc > 0)) {
+    const sideSamples = (from: number, to: number): { a: number; t: number }[] => {
+      const list: { a: number; t: number }[] = [];
+      for (let a = Math.ceil(Math.max(from, lo + skinClearance)); a <= Math.min(to, hi - skinClearance); a++) {
+        const p = at(a, b);
+        if (isRadius(p)) continue;
+        const t = thickness(sampleBilinear(image, p[0], p[1]));
+        if (Number.isFinite(t)) list.push({ a, t });
+      }
+      return list;
+    };
+    const radial = sideSamples(first - clearance - reach, first - clearance);
+    const ulnar = sideSamples(last + clearance, last + clearance + reach);
+    if (radial.length < MIN_SAMPLES_PER_SIDE || ulnar.length < MIN_SAMPLES_PER_SIDE) {
       fits.push(undefined);
       continue;
     }
-    fits.push({ amplitude: sumCt / sumCc, centre, halfWidth });
-    for (const c of used) samplePoints.push(at(c.a, b));
+    // Bone beside the radius (the ulna at the radio-ulnar joint) lies above the soft tissue: its lower quartile.
+    const level = (list: { a: number; t: number }[]): { a: number; t: number } => {
+      const sorted = list.slice().sort((p, q) => p.t - q.t);
+      const kept = sorted.slice(0, Math.max(1, Math.ceil(sorted.length * LOWER_SHARE)));
+      for (const s of kept) samplePoints.push(at(s.a, b));
+      return { a: kept.reduce((sum, s) => sum + s.a, 0) / kept.length, t: kept.reduce((sum, s) => sum + s.t, 0) / kept.length };
+    };
+    fits.push({ left: level(radial), right: level(ulnar) });
   }
   const fitted = fits.flatMap((f, j) => (f === undefined ? [] : [j]));
   let sum = 0;
@@ -122,11 +132,24 @@ export function softTissueBaselineUnderRadius(
       const a = (x - k1[0]) * across[0] + (y - k1[1]) * across[1];
       const b = (x - k1[0]) * proximal[0] + (y - k1[1]) * proximal[1];
       const row = Math.min(rowCount - 1, Math.max(0, Math.floor((b / depth) * rowCount)));
-      const nearest = fits[row] === undefined ? fitted.reduce((best, j) => (Math.abs(j - row) < Math.abs(best - row) ? j : best), fitted[0]!) : row;
-      const f = fits[nearest]!;
-      sum += f.amplitude * Math.sqrt(Math.max(0, 1 - ((a - f.centre) / f.halfWidth) ** 2));
+      const nearest = fits[row] === undefined ? fitted.reduce((best, k) => (Math.abs(k - row) < Math.abs(best - row) ? k : best), fitted[0]!) : row;
+      sum += interpolate(fits[nearest]!, a);
       count += 1;
     }
   }
   return { meanUnderRadiusMm: count > 0 ? sum / count : Number.NaN, rowsFitted: fitted.length, rows: rowCount, samplePoints };
+}
+
+/** The soft tissue's equivalent thickness just radial and just ulnar of the radius on one row, at their mean positions. */
+interface Interpolation {
+  left: { a: number; t: number };
+  right: { a: number; t: number };
+}
+
+/** DXA's baseline: linear between the tissue either side of the bone. */
+function interpolate(f: Interpolation, a: number): number {
+  const span = f.right.a - f.left.a;
+  if (!(span > 0)) return (f.left.t + f.right.t) / 2;
+  const w = Math.min(1, Math.max(0, (a - f.left.a) / span));
+  return f.left.t + w * (f.right.t - f.left.t);
 }

@@ -13,7 +13,7 @@ import type { ForearmCase, ForearmCohort } from './forearm-cohort.js';
 import { trainingCohortRecord } from '../../io/cohort/site-cohort.js';
 import { readForearmCohort } from './forearm-cohort.js';
 import type { ForearmModel, ForearmNetworks } from './forearm-model.js';
-import { FOREARM_PIPELINE, defaultForearmModelDir, disposeForearmModel, loadForearmModel } from './forearm-model.js';
+import { CURRENT_EQUATION_INPUTS, FOREARM_PIPELINE, defaultForearmModelDir, disposeForearmModel, loadForearmModel } from './forearm-model.js';
 import { FINE_CROP, FOREARM_NETWORK_NAMES, WHOLE_GRID } from './forearm-networks.js';
 import type { ForearmTrainingSample } from './forearm-training-samples.js';
 import { forearmTrainingSample, readKeyPoints, readLabels } from './forearm-training-samples.js';
@@ -57,8 +57,8 @@ export interface TrainForearmResult {
 }
 
 export const EQUATION_DESCRIPTION =
-  'T_t = soft tissue beneath the radius (baselines across the forearm); P, Q, R per detector with >= 12 training cases, pooled otherwise';
-export const SEED_000_EQUATION_DESCRIPTION = 'T_t = the soft-tissue rectangle; one P, Q, R for all detectors';
+  "thicknesses on the wedge's curve through its background and steps; T_t = soft tissue beneath the radius (DXA's baseline across the bone); P, Q, R per detector with >= 12 training cases, pooled otherwise";
+export const SEED_000_EQUATION_DESCRIPTION = "thicknesses on the wedge's least-squares line; T_t = the soft-tissue rectangle; one P, Q, R for all detectors";
 
 /** Fewest labelled cases for which training the networks is attempted rather than reusing a model's. */
 const MIN_LABELLED_FOR_NETWORKS = 12;
@@ -160,6 +160,8 @@ const usableForFit = (m: ForearmCaseMeasurement): boolean =>
   Number.isFinite(m.radiusThicknessMm) &&
   Number.isFinite(m.softTissueThicknessMm) &&
   Number.isFinite(m.softTissueUnderRadiusMm) &&
+  Number.isFinite(m.seed000.radiusThicknessMm) &&
+  Number.isFinite(m.seed000.softTissueThicknessMm) &&
   refusingFlags(m.flags).length === 0;
 
 /** How Eq. [2] is fitted: openbmd's (soft tissue beneath the radius, per detector) or seed 000's (the rectangle, one equation). */
@@ -398,7 +400,8 @@ async function saveForearmModel(tf: typeof tfTypes, o: TrainForearmOptions, m: F
       command: o.command,
       seed: o.seed,
       parameters: {
-        abmdEquation: equation,
+        // Which inputs the coefficients were fitted on: a model fitted on other inputs is refused when loaded.
+        abmdEquation: equation.softTissue === 'under-radius' ? { ...equation, inputs: CURRENT_EQUATION_INPUTS } : equation,
         stages,
         backgroundRemoval,
         ...(reused === undefined ? {} : { networksFrom: networksOrigin(reused.description, reused.dir) }),

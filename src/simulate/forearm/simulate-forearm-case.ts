@@ -211,6 +211,7 @@ export async function simulateForearmCase(
     vendor: vendor.id,
     kVp,
     processing: radiograph.record,
+    clutter: radiograph.clutter,
     jpeg: radiograph.jpegRatio === undefined ? null : { quality: options.jpegQuality, ratio: radiograph.jpegRatio },
     shape,
   });

@@ -204,6 +204,7 @@ export async function simulateLumbarCase(
     vendor: vendor.id,
     kVp: { ap: kVp, lat: kVp + 10 },
     processing: { ap: ap.record, lat: lat.record },
+    clutter: { ap: ap.clutter, lat: lat.clutter },
     exposureScale: { ap: ap.exposureScale, lat: lat.exposureScale },
   });
   return {
