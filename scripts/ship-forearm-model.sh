@@ -14,15 +14,23 @@
 # after `npm run build` (about 45 minutes on 2 cores):
 #
 #   bash scripts/ship-forearm-model.sh
+#
+# `--equation-only` reruns step 2 alone on the networks of an earlier step 1 in build/ship-forearm
+# (when the measurement changed and the networks did not).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=build/ship-forearm
 openbmd() { node dist/src/cli/main.js "$@"; }
 families=vendor,log-unsharp,power-law,linear-raw,multiscale
 mkdir -p "$work"
-rm -rf "$work/networks-cohort" "$work/networks" "$work/equation-cohort" "$work/model"
-openbmd simulate forearm --n 300 --seed 1000 --out "$work/networks-cohort" --processing "$families" --per-image-processing --limb round --workers 2
-openbmd train forearm --cohort "$work/networks-cohort/cohort.csv" --out "$work/networks" --seed 1 --epochs 40,10,12
+if [ "${1:-}" = "--equation-only" ]; then
+  [ -f "$work/networks/model.json" ] || { echo "no networks in $work/networks: run without --equation-only first" >&2; exit 2; }
+  rm -rf "$work/equation-cohort" "$work/model"
+else
+  rm -rf "$work/networks-cohort" "$work/networks" "$work/equation-cohort" "$work/model"
+  openbmd simulate forearm --n 300 --seed 1000 --out "$work/networks-cohort" --processing "$families" --per-image-processing --limb round --workers 2
+  openbmd train forearm --cohort "$work/networks-cohort/cohort.csv" --out "$work/networks" --seed 1 --epochs 40,10,12
+fi
 openbmd simulate forearm --n 500 --seed 2000 --out "$work/equation-cohort" --processing "$families" --limb round --workers 2
 openbmd train forearm --cohort "$work/equation-cohort/cohort.csv" --networks "$work/networks" --folds 5 --seed 1 --out "$work/model"
 rm -rf models/forearm

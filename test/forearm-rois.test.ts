@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readStepWedgePhantom } from '../src/calibration/step-wedge/step-wedge-phantom.js';
+import { calibratedThicknessMm } from '../src/calibration/step-wedge/step-wedge-calibration.js';
 import { dicomFrameToImage2D } from '../src/io/dicom/dicom-to-image2d.js';
 import { readDicomFile } from '../src/io/dicom/read-dicom.js';
 import { readRasterImage } from '../src/io/raster-image.js';
@@ -55,7 +56,7 @@ async function measureCase(
 
 test("ROIs from the key points: the simulator's square, ROI thickness r >= 0.906 vs the ground-truth ROI, Eq. [2] cross-validated", async () => {
   assert.equal(simulated.status, 0, simulated.stderr);
-  const rows: { abmd: number; radiusMm: number; softMm: number; underMm: number; truthRoiMm: number }[] = [];
+  const rows: { abmd: number; radiusMm: number; seed000RadiusMm: number; softMm: number; underMm: number; truthRoiMm: number }[] = [];
   let flagged = 0;
   for (let i = 1; i <= N; i++) {
     const id = `forearm-${String(i).padStart(4, '0')}`;
@@ -77,26 +78,28 @@ test("ROIs from the key points: the simulator's square, ROI thickness r >= 0.906
     rows.push({
       abmd: truth,
       radiusMm: measured.radiusThicknessMm,
-      softMm: measured.softTissueThicknessMm,
+      softMm: measured.seed000.softTissueThicknessMm,
+      seed000RadiusMm: measured.seed000.radiusThicknessMm,
       underMm: measured.softTissueUnderRadiusMm,
-      truthRoiMm: calibration.slopeMmPerGrey * (sum / count - measured.backgroundGrey),
+      // On the same curve and background as the measured ROI.
+      truthRoiMm: calibratedThicknessMm(calibration, sum / count - measured.backgroundGrey + calibration.backgroundGrey),
     });
   }
   const roiR = pearsonCorrelation(
     rows.map((r) => r.radiusMm),
     rows.map((r) => r.truthRoiMm),
   ).r;
-  const crossValidated = (soft: (r: (typeof rows)[number]) => number): number => {
+  const crossValidated = (radius: (r: (typeof rows)[number]) => number, soft: (r: (typeof rows)[number]) => number): number => {
     const predicted: number[] = new Array<number>(N);
     for (let fold = 0; fold < 5; fold++) {
       const train = rows.filter((_, i) => i % 5 !== fold);
       const equation = fitAbmdEquation(
-        train.map((r) => r.radiusMm),
+        train.map(radius),
         train.map(soft),
         train.map((r) => r.abmd),
       );
       rows.forEach((r, i) => {
-        if (i % 5 === fold) predicted[i] = applyAbmdEquation(equation, r.radiusMm, soft(r));
+        if (i % 5 === fold) predicted[i] = applyAbmdEquation(equation, radius(r), soft(r));
       });
     }
     return pearsonCorrelation(
@@ -104,10 +107,16 @@ test("ROIs from the key points: the simulator's square, ROI thickness r >= 0.906
       rows.map((r) => r.abmd),
     ).r;
   };
-  const cvR = crossValidated((r) => r.softMm);
-  const cvUnderR = crossValidated((r) => r.underMm);
+  const cvR = crossValidated(
+    (r) => r.seed000RadiusMm,
+    (r) => r.softMm,
+  );
+  const cvUnderR = crossValidated(
+    (r) => r.radiusMm,
+    (r) => r.underMm,
+  );
   console.log(
-    `forearm ROIs on ${N} SIMULATED radiographs (true key points and body mask): ROI equivalent thickness vs ground-truth ROI r = ${roiR.toFixed(4)}; Eq. [2] 5-fold CV r vs true aBMD (one equation, mixed detectors) = ${cvR.toFixed(4)} with the soft-tissue rectangle, ${cvUnderR.toFixed(4)} with the soft tissue beneath the radius; ${flagged} case(s) with ROI flags`,
+    `forearm ROIs on ${N} SIMULATED radiographs (true key points and body mask): ROI equivalent thickness vs ground-truth ROI r = ${roiR.toFixed(4)}; Eq. [2] 5-fold CV r vs true aBMD (one equation, mixed detectors) = ${cvR.toFixed(4)} with seed 000's inputs (the wedge's line, the rectangle), ${cvUnderR.toFixed(4)} with openbmd's (the wedge's curve, the soft tissue beneath the radius); ${flagged} case(s) with ROI flags`,
   );
   assert.ok(roiR >= 0.906, `ROI thickness r ${roiR}`);
   assert.ok(cvR > 0.85, `cross-validated r ${cvR}`);

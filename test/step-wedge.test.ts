@@ -53,6 +53,13 @@ const simulatedOther = runCli(
   300_000,
 );
 
+// Rooms of every processing family (range compression, S-curves, film-like responses, shutters, lead markers, grid lines).
+const rooms = join(out, 'rooms');
+const simulatedRooms = runCli(
+  ['simulate', 'forearm', '--n', '10', '--out', rooms, '--seed', '23', '--processing', 'film-like,multiscale,linear-raw,power-law'],
+  300_000,
+);
+
 async function loadCase(dir: string, id: string): Promise<{ image: Image2D; phantom: StepWedgePhantom; truth: Truth; file: string }> {
   const file = join(dir, 'images', `${id}.dcm`);
   return {
@@ -103,6 +110,30 @@ test('the wedge is found at any rotation; angle < 1 deg, step centres < 1 mm; ca
     assert.ok(calibration.stepPixels.every((p) => p > 50));
   }
   console.log(`step wedge detection on SIMULATED forearm radiographs:\n${lines.join('\n')}`);
+});
+
+test("the wedge is found in rooms of every processing family; step centres < 1 mm; the wedge's curve rises from its own background", async () => {
+  assert.equal(simulatedRooms.status, 0, simulatedRooms.stderr);
+  const lines: string[] = [];
+  let saturated = 0;
+  for (let i = 1; i <= 10; i++) {
+    const id = `forearm-${String(i).padStart(4, '0')}`;
+    const { image, phantom, truth, file } = await loadCase(rooms, id);
+    const family = (JSON.parse(readFileSync(join(rooms, 'truth', `${id}.json`), 'utf8')) as { processing: { chain: { family: string } } }).processing.chain.family;
+    const found = findStepWedge(image, phantom, {}, file);
+    const errors = poseErrors(found.stepCenters, found.pose.angleRad, truth, image.spacingMm[0]);
+    const calibration = calibrateStepWedge(image, phantom, found.pose);
+    lines.push(
+      `${id} (${family}): score ${found.score.toFixed(4)}, worst step ${errors.worstStepMm.toFixed(2)} mm, calibration r ${calibration.r.toFixed(4)}${calibration.flags.length > 0 ? `, ${calibration.flags.join(', ')}` : ''}`,
+    );
+    assert.ok(errors.worstStepMm < 1, `${id} (${family}): step error ${errors.worstStepMm} mm`);
+    assert.equal(calibration.knots[0]!.thicknessMm, 0);
+    // A processing that clips the thick steps is refused, never read off a flat curve.
+    if (calibration.flags.includes('wedge-steps-saturated')) saturated++;
+    else assert.ok(calibration.knots.every((k, j) => j === 0 || k.grey > calibration.knots[j - 1]!.grey), `${id} (${family}): curve not rising`);
+  }
+  assert.ok(saturated <= 2, `${saturated} of 10 wedges clipped`);
+  console.log(`step wedge in rooms of every processing family (SIMULATED):\n${lines.join('\n')}`);
 });
 
 test('no wedge, a description that does not match, and a wedge partly outside the image are refused', async () => {

@@ -5,8 +5,15 @@ import type { StepWedgePhantom } from './step-wedge-phantom.js';
 import type { WedgePose } from './wedge-pose.js';
 import { wedgeAxes, wedgePoint } from './wedge-pose.js';
 
-/** QC flags of a step-wedge calibration (each makes the image's result unusable). */
-export type WedgeCalibrationFlag = 'wedge-steps-not-monotonic' | 'wedge-calibration-poor-fit';
+/**
+ * QC flags of a step-wedge calibration: the steps do not rise from the background in order; the
+ * steps sit at the image's lowest or highest stored value (processing clipped them); the grey
+ * levels are not a straight line in thickness (seed 000's criterion for its linear fit, r < 0.99).
+ */
+export type WedgeCalibrationFlag = 'wedge-steps-not-monotonic' | 'wedge-steps-saturated' | 'wedge-calibration-poor-fit';
+
+/** A step is clipped when this share of its central pixels sits at the image's extreme value. */
+const SATURATED_SHARE = 0.5;
 
 /** Per-image calibration (seed 000): phantom thickness as a linear function of grey level. */
 export interface StepWedgeCalibration {
@@ -42,8 +49,10 @@ export interface CalibrationOptions {
 
 /**
  * Mean grey level over the central area of every step (away from the step edges, where blur and
- * partial volume mix neighbours), then the least-squares line of thickness on grey level. Flags a
- * non-monotonic wedge (a thicker step not brighter) and a poor linear fit.
+ * partial volume mix neighbours), the wedge's own background beside it, the curve through them
+ * (openbmd's calibration) and the least-squares line of thickness on grey level (seed 000's). Flags
+ * a wedge whose steps do not rise from the background in order, steps clipped by the processing,
+ * and a poor linear fit.
  */
 export function calibrateStepWedge(image: Image2D, phantom: StepWedgePhantom, pose: WedgePose, options: CalibrationOptions = {}): StepWedgeCalibration {
   const fraction = options.centralFraction ?? 0.5;
@@ -57,23 +66,35 @@ export function calibrateStepWedge(image: Image2D, phantom: StepWedgePhantom, po
   const reach = Math.ceil(Math.hypot(halfAlong, halfAcross));
   const stepGrey: number[] = [];
   const stepPixels: number[] = [];
+  const stepAtExtreme: number[] = [];
+  let imageMin = Infinity;
+  let imageMax = -Infinity;
+  for (let k = 0; k < image.data.length; k++) {
+    const v = Number(image.data[k]);
+    if (v < imageMin) imageMin = v;
+    if (v > imageMax) imageMax = v;
+  }
   phantom.steps.forEach((_, i) => {
     const offsetPx = ((i - (n - 1) / 2) * phantom.stepLengthMm) / pixelMm;
     const cx = pose.centerPx[0] + offsetPx * along[0];
     const cy = pose.centerPx[1] + offsetPx * along[1];
     let sum = 0;
     let count = 0;
+    let extreme = 0;
     for (let y = Math.max(0, Math.floor(cy - reach)); y <= Math.min(rows - 1, Math.ceil(cy + reach)); y++) {
       for (let x = Math.max(0, Math.floor(cx - reach)); x <= Math.min(columns - 1, Math.ceil(cx + reach)); x++) {
         const a = (x - cx) * along[0] + (y - cy) * along[1];
         const c = (x - cx) * across[0] + (y - cy) * across[1];
         if (Math.abs(a) > halfAlong || Math.abs(c) > halfAcross) continue;
-        sum += Number(image.data[y * columns + x]);
+        const v = Number(image.data[y * columns + x]);
+        sum += v;
         count += 1;
+        if (v === imageMin || v === imageMax) extreme += 1;
       }
     }
     stepGrey.push(count > 0 ? sum / count : Number.NaN);
     stepPixels.push(count);
+    stepAtExtreme.push(count > 0 ? extreme / count : 0);
   });
   const thicknessMm = phantom.steps.map((s) => s.thicknessMm);
   const byThickness = thicknessMm.map((t, i) => ({ t, g: stepGrey[i]! })).sort((p, q) => p.t - q.t);
@@ -83,6 +104,7 @@ export function calibrateStepWedge(image: Image2D, phantom: StepWedgePhantom, po
   const flags: WedgeCalibrationFlag[] = [];
   const backgroundGrey = wedgeBackgroundGrey(image, phantom, pose);
   const knots = [{ grey: backgroundGrey, thicknessMm: 0 }, ...byThickness.map((p) => ({ grey: p.g, thicknessMm: p.t }))];
+  if (stepAtExtreme.some((share) => share >= SATURATED_SHARE)) flags.push('wedge-steps-saturated');
   if (!monotonic || !(backgroundGrey < byThickness[0]!.g)) flags.push('wedge-steps-not-monotonic');
   if (!(r >= minR)) flags.push('wedge-calibration-poor-fit');
   return { stepGrey, stepPixels, thicknessMm, slopeMmPerGrey: fit.slope, interceptMm: fit.intercept, r, backgroundGrey, knots, flags };

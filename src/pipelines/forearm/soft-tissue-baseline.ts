@@ -45,8 +45,9 @@ export function sampleBilinear(image: Image2D, x: number, y: number): number {
  * row, the lower half of each side's samples, so the ulna at the radio-ulnar joint stays out),
  * interpolated linearly across the bone beneath each radius pixel. The radius lies against the
  * radial skin, so its radial side is often a strip inside the ROI square: any pixel that is not a
- * radius pixel counts. Rows without soft tissue on both sides are skipped; a radius pixel of a
- * skipped row takes the nearest fitted row.
+ * radius pixel counts, and where the radius reaches the skin the skin's edge (no tissue) is that
+ * side's level. Rows without either are skipped; a radius pixel of a skipped row takes the nearest
+ * fitted row.
  *
  * `thickness` is the background-corrected equivalent wedge thickness (mm) of a grey level.
  */
@@ -109,7 +110,11 @@ export function softTissueBaselineUnderRadius(
     };
     const radial = sideSamples(first - clearance - reach, first - clearance);
     const ulnar = sideSamples(last + clearance, last + clearance + reach);
-    if (radial.length < MIN_SAMPLES_PER_SIDE || ulnar.length < MIN_SAMPLES_PER_SIDE) {
+    // Where the radius reaches the skin there is no tissue beside it on that side: the skin's edge is
+    // the side's level (no tissue there), as DXA's baseline ends at the skin.
+    const radialEdge = radial.length < MIN_SAMPLES_PER_SIDE && first - lo <= clearance + reach ? { a: lo, t: 0 } : undefined;
+    const ulnarEdge = ulnar.length < MIN_SAMPLES_PER_SIDE && hi - last <= clearance + reach ? { a: hi, t: 0 } : undefined;
+    if ((radial.length < MIN_SAMPLES_PER_SIDE && radialEdge === undefined) || (ulnar.length < MIN_SAMPLES_PER_SIDE && ulnarEdge === undefined) || (radialEdge !== undefined && ulnarEdge !== undefined)) {
       fits.push(undefined);
       continue;
     }
@@ -120,7 +125,7 @@ export function softTissueBaselineUnderRadius(
       for (const s of kept) samplePoints.push(at(s.a, b));
       return { a: kept.reduce((sum, s) => sum + s.a, 0) / kept.length, t: kept.reduce((sum, s) => sum + s.t, 0) / kept.length };
     };
-    fits.push({ left: level(radial), right: level(ulnar) });
+    fits.push({ left: radialEdge ?? level(radial), right: ulnarEdge ?? level(ulnar) });
   }
   const fitted = fits.flatMap((f, j) => (f === undefined ? [] : [j]));
   let sum = 0;
