@@ -44,8 +44,7 @@ test('subtracting the local floor: a tilted plateau goes to 0 and a bar narrower
   const columns = 120;
   const rows = 80;
   const data = new Float64Array(columns * rows);
-  for (let y = 0; y < rows; y++)
-    for (let x = 0; x < columns; x++) data[y * columns + x] = 500 + 0.5 * x + (x >= 50 && x < 60 && y >= 20 && y < 60 ? 80 : 0);
+  for (let y = 0; y < rows; y++) for (let x = 0; x < columns; x++) data[y * columns + x] = 500 + 0.5 * x + (x >= 50 && x < 60 && y >= 20 && y < 60 ? 80 : 0);
   subtractLocalFloor(data, columns, rows, 15);
   // The plateau's slope leaves at most half a grey level per pixel of the window's reach.
   const plateau = data[40 * columns + 100]!;

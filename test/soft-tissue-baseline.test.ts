@@ -63,12 +63,24 @@ test('soft tissue beneath the radius: on an elliptical limb the baseline is the 
   // Linear interpolation under a concave profile reads low: here by 0.1-0.3 mm of about 7.9.
   assert.ok(b.meanUnderRadiusMm < expected && b.meanUnderRadiusMm > 0.96 * expected, `${b.meanUnderRadiusMm} vs ${expected}`);
   // A limb cut by the image edge has no baseline.
-  const cut = softTissueBaselineUnderRadius(image, (grey) => grey, SQUARE, () => true, radius);
+  const cut = softTissueBaselineUnderRadius(
+    image,
+    (grey) => grey,
+    SQUARE,
+    () => true,
+    radius,
+  );
   assert.equal(cut.rowsFitted, 0);
   assert.ok(Number.isNaN(cut.meanUnderRadiusMm));
   // The radius against the skin with no tissue radial of it: no row has both sides.
   const againstSkin = limbImage((x) => (x >= 160 && x <= 350 ? 5 : 0), null);
-  const none = softTissueBaselineUnderRadius(againstSkin.image, (grey) => grey, SQUARE, ([x, y]) => x >= 159.5 && x <= 350.5 && y >= 0 && y <= ROWS - 1, againstSkin.radius);
+  const none = softTissueBaselineUnderRadius(
+    againstSkin.image,
+    (grey) => grey,
+    SQUARE,
+    ([x, y]) => x >= 159.5 && x <= 350.5 && y >= 0 && y <= ROWS - 1,
+    againstSkin.radius,
+  );
   assert.equal(none.rowsFitted, 0);
 });
 

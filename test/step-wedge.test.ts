@@ -119,7 +119,8 @@ test("the wedge is found in rooms of every processing family; step centres < 1 m
   for (let i = 1; i <= 10; i++) {
     const id = `forearm-${String(i).padStart(4, '0')}`;
     const { image, phantom, truth, file } = await loadCase(rooms, id);
-    const family = (JSON.parse(readFileSync(join(rooms, 'truth', `${id}.json`), 'utf8')) as { processing: { chain: { family: string } } }).processing.chain.family;
+    const family = (JSON.parse(readFileSync(join(rooms, 'truth', `${id}.json`), 'utf8')) as { processing: { chain: { family: string } } }).processing.chain
+      .family;
     const found = findStepWedge(image, phantom, {}, file);
     const errors = poseErrors(found.stepCenters, found.pose.angleRad, truth, image.spacingMm[0]);
     const calibration = calibrateStepWedge(image, phantom, found.pose);
@@ -130,7 +131,11 @@ test("the wedge is found in rooms of every processing family; step centres < 1 m
     assert.equal(calibration.knots[0]!.thicknessMm, 0);
     // A processing that clips the thick steps is refused, never read off a flat curve.
     if (calibration.flags.includes('wedge-steps-saturated')) saturated++;
-    else assert.ok(calibration.knots.every((k, j) => j === 0 || k.grey > calibration.knots[j - 1]!.grey), `${id} (${family}): curve not rising`);
+    else
+      assert.ok(
+        calibration.knots.every((k, j) => j === 0 || k.grey > calibration.knots[j - 1]!.grey),
+        `${id} (${family}): curve not rising`,
+      );
   }
   assert.ok(saturated <= 2, `${saturated} of 10 wedges clipped`);
   console.log(`step wedge in rooms of every processing family (SIMULATED):\n${lines.join('\n')}`);

@@ -16,13 +16,14 @@ export interface ComplexGrid {
 }
 
 /** fft.js, typed: the transforms read and write interleaved complex arrays. */
-interface Transform {
+export interface Transform {
   transform(out: Float64Array, data: Float64Array): void;
   inverseTransform(out: Float64Array, data: Float64Array): void;
 }
 
 const transforms = new Map<number, Transform>();
-function transformOfSize(n: number): Transform {
+/** fft.js's transform of a size (a power of two), made once. */
+export function transformOfSize(n: number): Transform {
   let t = transforms.get(n);
   if (t === undefined) {
     t = new FFT(n) as unknown as Transform;

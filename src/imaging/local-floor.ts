@@ -21,7 +21,14 @@ export function subtractLocalFloor(data: Float64Array, columns: number, rows: nu
 }
 
 /** One separable pass along rows (x) or columns (y): the window's minimum, or its mean (running sum). */
-function slidingPass(data: Float64Array, columns: number, rows: number, r: number, along: 'rows' | 'columns', op: ((a: number, b: number) => number) | 'mean'): void {
+function slidingPass(
+  data: Float64Array,
+  columns: number,
+  rows: number,
+  r: number,
+  along: 'rows' | 'columns',
+  op: ((a: number, b: number) => number) | 'mean',
+): void {
   const length = along === 'rows' ? columns : rows;
   const lines = along === 'rows' ? rows : columns;
   const stride = along === 'rows' ? 1 : columns;

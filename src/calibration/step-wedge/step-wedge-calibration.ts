@@ -31,6 +31,8 @@ export interface StepWedgeCalibration {
    * NaN where the band lies outside the image.
    */
   backgroundGrey: number;
+  /** The noise of that band (1.4826 x its median absolute deviation), grey levels. */
+  backgroundNoise: number;
   /**
    * The curve from grey level to thickness through the background (0 mm) and every step, in
    * ascending grey: followed piecewise-linearly between them and along the end segments beyond.
@@ -102,22 +104,23 @@ export function calibrateStepWedge(image: Image2D, phantom: StepWedgePhantom, po
   const fit = linearFit(stepGrey, thicknessMm);
   const r = pearsonCorrelation(stepGrey, thicknessMm).r;
   const flags: WedgeCalibrationFlag[] = [];
-  const backgroundGrey = wedgeBackgroundGrey(image, phantom, pose);
+  const { grey: backgroundGrey, noise: backgroundNoise } = wedgeBackground(image, phantom, pose);
   const knots = [{ grey: backgroundGrey, thicknessMm: 0 }, ...byThickness.map((p) => ({ grey: p.g, thicknessMm: p.t }))];
   if (stepAtExtreme.some((share) => share >= SATURATED_SHARE)) flags.push('wedge-steps-saturated');
   if (!monotonic || !(backgroundGrey < byThickness[0]!.g)) flags.push('wedge-steps-not-monotonic');
   if (!(r >= minR)) flags.push('wedge-calibration-poor-fit');
-  return { stepGrey, stepPixels, thicknessMm, slopeMmPerGrey: fit.slope, interceptMm: fit.intercept, r, backgroundGrey, knots, flags };
+  return { stepGrey, stepPixels, thicknessMm, slopeMmPerGrey: fit.slope, interceptMm: fit.intercept, r, backgroundGrey, backgroundNoise, knots, flags };
 }
 
 /** The band beside the wedge's long sides read for its background, mm from its edge. */
 const BACKGROUND_BAND_MM: readonly [number, number] = [2, 5];
 
 /**
- * Median grey of a band beside the wedge's long sides: the wedge's own zero-thickness level. The
- * median keeps it on the open field where a finger or a shutter's edge reaches into part of the band.
+ * Median grey of a band beside the wedge's long sides: the wedge's own zero-thickness level (the
+ * median keeps it on the open field where a finger or a shutter's edge reaches into part of the
+ * band), and the band's noise (1.4826 x the median absolute deviation).
  */
-export function wedgeBackgroundGrey(image: Image2D, phantom: StepWedgePhantom, pose: WedgePose): number {
+export function wedgeBackground(image: Image2D, phantom: StepWedgePhantom, pose: WedgePose): { grey: number; noise: number } {
   const pixelMm = image.spacingMm[0];
   const [columns, rows] = image.size;
   const halfLength = (phantom.steps.length * phantom.stepLengthMm) / 2;
@@ -131,9 +134,11 @@ export function wedgeBackgroundGrey(image: Image2D, phantom: StepWedgePhantom, p
         if (xi < 0 || yi < 0 || xi >= columns || yi >= rows) continue;
         values.push(Number(image.data[yi * columns + xi]));
       }
-  if (values.length === 0) return Number.NaN;
+  if (values.length === 0) return { grey: Number.NaN, noise: Number.NaN };
   values.sort((p, q) => p - q);
-  return values[Math.floor(values.length / 2)]!;
+  const median = values[Math.floor(values.length / 2)]!;
+  const deviations = values.map((v) => Math.abs(v - median)).sort((p, q) => p - q);
+  return { grey: median, noise: 1.4826 * deviations[Math.floor(deviations.length / 2)]! };
 }
 
 /**

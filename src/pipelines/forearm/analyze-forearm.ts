@@ -41,13 +41,13 @@ export type ForearmQcFlag =
 /**
  * QC flags that make the number unusable: `analyze` exits 2 and a batch records the row as failed.
  * A wedge whose grey levels are not a straight line in thickness (seed 000's poor fit) is only
- * noted: openbmd's calibration follows the wedge's curve, whatever the detector's response.
+ * noted: openbmd's calibration follows the wedge's curve, whatever the detector's response; so is
+ * a forearm without a background square (openbmd then takes the wedge's own background).
  */
 export const REFUSING_FLAGS: readonly ForearmQcFlag[] = [
   'wedge-steps-not-monotonic',
   'wedge-steps-saturated',
   'key-points-implausible',
-  'no-background-square',
   'no-soft-tissue-baseline',
 ];
 

@@ -21,7 +21,7 @@ export function modelProvenanceLines({ description: model, parameters, metrics }
 }
 
 export const FOREARM_METHOD =
-  'seed 000: step-wedge calibration, attention U-Net background removal, SCN key points, Eq. [2] soft-tissue correction (openbmd: thicknesses on the wedge\'s curve through its background and steps, T_t the soft tissue beneath the radius by DXA\'s baseline, P, Q, R per detector)';
+  "seed 000: step-wedge calibration, attention U-Net background removal, SCN key points, Eq. [2] soft-tissue correction (openbmd: thicknesses on the wedge's curve through its background and steps, T_t the soft tissue beneath the radius by DXA's baseline, P, Q, R per detector)";
 
 /** The forearm part of result.json: detector and equation, calibration, wedge, key points and ROIs. */
 export function forearmDetails(a: ForearmAnalysis): Record<string, unknown> {
@@ -39,6 +39,7 @@ export function forearmDetails(a: ForearmAnalysis): Record<string, unknown> {
       wedgeBackgroundGrey: m.calibration.backgroundGrey,
       curve: m.calibration.knots,
     },
+    gridLinesRemoved: m.gridLines.map((g) => ({ across: g.across, periodPixels: g.periodPixels, peakRatio: g.peakRatio })),
     wedge: {
       score: m.wedge.score,
       angleDeg: (m.wedge.pose.angleRad * 180) / Math.PI,

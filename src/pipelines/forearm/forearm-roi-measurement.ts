@@ -15,6 +15,11 @@ export interface ForearmRoiMeasurement {
   backgroundGrey: number;
   /** Adaptive (Otsu) threshold inside the radius square: brighter pixels are radius. */
   radiusThreshold: number;
+  /**
+   * Background squares that read as open field (uniform, and no thicker than the wedge's thickest
+   * step): openbmd's background is theirs; with none, the wedge's own background.
+   */
+  openFieldSquares: number;
   radiusPixels: number;
   /**
    * Equivalent thickness of the radius pixels, mm of wedge material, on the wedge's curve
@@ -65,7 +70,8 @@ export function measureForearmRois(
 ): ForearmRoiMeasurement {
   const [columns, rows] = image.size;
   const square = quadPixels(geometry.radiusSquare, columns, rows);
-  if (square.length === 0) throw new OpenBmdError('INVALID_VALUE', 'the distal-radius ROI square lies outside the image: the key points found are not on a wrist');
+  if (square.length === 0)
+    throw new OpenBmdError('INVALID_VALUE', 'the distal-radius ROI square lies outside the image: the key points found are not on a wrist');
   const radiusThreshold = otsuThreshold(square.map((i) => Number(image.data[i])));
   const radiusPixelIndices = square.filter((i) => Number(image.data[i]) > radiusThreshold);
   const radiusGrey = meanOf(image, radiusPixelIndices);
@@ -73,7 +79,8 @@ export function measureForearmRois(
   const backgroundIndices = geometry.background.flatMap((q) => quadPixels(q, columns, rows));
   const backgroundGrey = backgroundIndices.length > 0 ? meanOf(image, backgroundIndices) : Number.NaN;
   const seed000Thickness = (grey: number): number => calibration.slopeMmPerGrey * (grey - backgroundGrey);
-  const shift = calibration.backgroundGrey - backgroundGrey;
+  const openField = openFieldBackground(image, geometry.background, calibration);
+  const shift = Number.isFinite(openField.grey) ? calibration.backgroundGrey - openField.grey : 0;
   const thickness = (grey: number): number => calibratedThicknessMm(calibration, grey + shift);
   const { meanUnderRadiusMm, ...baseline } = softTissueBaselineUnderRadius(image, thickness, geometry.radiusSquare, isForeground, radiusPixelIndices);
   return {
@@ -81,6 +88,7 @@ export function measureForearmRois(
     softTissueGrey,
     backgroundGrey,
     radiusThreshold,
+    openFieldSquares: openField.squares,
     radiusPixels: radiusPixelIndices.length,
     radiusThicknessMm: thickness(radiusGrey),
     softTissueThicknessMm: thickness(softTissueGrey),
@@ -89,4 +97,34 @@ export function measureForearmRois(
     baseline,
     radiusPixelIndices,
   };
+}
+
+/** A background square wider in grey than this many times the open field's noise straddles an edge (a collimator's, a lead letter's). */
+const OPEN_FIELD_NOISE_FACTOR = 3;
+
+/**
+ * The background squares that are open field: no wider in grey than the noise beside the wedge
+ * allows, and no thicker on the wedge's curve than its thickest step (a square under a collimator
+ * or a lead letter is neither). Their mean grey, NaN when none is.
+ */
+export function openFieldBackground(image: Image2D, squares: readonly Quad[], calibration: StepWedgeCalibration): { grey: number; squares: number } {
+  const [columns, rows] = image.size;
+  const thickest = Math.max(...calibration.knots.map((k) => k.thicknessMm));
+  const noise = Math.max(1, calibration.backgroundNoise);
+  let sum = 0;
+  let count = 0;
+  let kept = 0;
+  for (const square of squares) {
+    const indices = quadPixels(square, columns, rows);
+    if (indices.length === 0) continue;
+    const values = indices.map((i) => Number(image.data[i]));
+    const mean = values.reduce((s, v) => s + v, 0) / values.length;
+    const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+    if (!(sd <= OPEN_FIELD_NOISE_FACTOR * noise)) continue;
+    if (!(Math.abs(calibratedThicknessMm(calibration, mean)) <= thickest)) continue;
+    sum += mean * values.length;
+    count += values.length;
+    kept += 1;
+  }
+  return { grey: count > 0 ? sum / count : Number.NaN, squares: kept };
 }

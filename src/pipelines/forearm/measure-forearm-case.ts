@@ -92,7 +92,7 @@ export async function measureForearmCase(
     let count = 0;
     for (let k = 0; k < roi.length; k++) {
       if (Number(roi[k]) > 0) {
-        sum += Number(image.data[k]);
+        sum += Number(m.measuredImage.data[k]);
         count += 1;
       }
     }

@@ -5,6 +5,8 @@ import { findStepWedge } from '../../calibration/step-wedge/find-step-wedge.js';
 import type { StepWedgeCalibration } from '../../calibration/step-wedge/step-wedge-calibration.js';
 import { calibrateStepWedge } from '../../calibration/step-wedge/step-wedge-calibration.js';
 import type { StepWedgePhantom } from '../../calibration/step-wedge/step-wedge-phantom.js';
+import type { GridLines } from '../../imaging/grid-line-suppression.js';
+import { suppressGridLines } from '../../imaging/grid-line-suppression.js';
 import { otsuThreshold } from '../../imaging/otsu-threshold.js';
 import type { ForearmRoiGeometry, Point } from './forearm-roi-geometry.js';
 import { forearmRoiGeometry } from './forearm-roi-geometry.js';
@@ -16,6 +18,10 @@ const MIN_SQUARE_PIXELS = 25;
 
 /** Everything seed 000 measures on one radiograph before Eq. [2]. */
 export interface ForearmMeasurement {
+  /** Anti-scatter grid lines found and removed before anything was measured (none: empty). */
+  gridLines: GridLines[];
+  /** The image measured: the radiograph with those lines removed. */
+  measuredImage: Image2D;
   wedge: WedgeDetection;
   calibration: StepWedgeCalibration;
   geometry: ForearmRoiGeometry;
@@ -24,16 +30,20 @@ export interface ForearmMeasurement {
 
 /**
  * Step wedge, per-image calibration and the ROIs of seed 000 from the key points and the
- * hand/forearm mask. Soft tissue is foreground that is not bone, bone being brighter than the Otsu
- * level of the radius square (the paper's adaptive threshold).
+ * hand/forearm mask, on the image with any anti-scatter grid's lines removed first. Soft tissue is
+ * foreground that is not bone, bone being brighter than the Otsu level of the radius square (the
+ * paper's adaptive threshold).
  */
 export function measureForearm(
-  image: Image2D,
+  original: Image2D,
   phantom: StepWedgePhantom,
   keyPoints: [Point, Point],
   isForeground: (p: Point) => boolean,
   file?: string,
 ): ForearmMeasurement {
+  // A stationary grid's lines (aliased at the pixels) would add stripes to every mean below.
+  const { image: cleaned, removed: gridLines } = suppressGridLines(original);
+  const image = cleaned;
   const [columns, rows] = image.size;
   const wedge = findStepWedge(image, phantom, {}, file);
   const calibration = calibrateStepWedge(image, phantom, wedge.pose);
@@ -54,7 +64,7 @@ export function measureForearm(
     return xi >= 0 && yi >= 0 && xi < columns && yi < rows && Number(image.data[yi * columns + xi]) > boneLevel;
   };
   const geometry = forearmRoiGeometry(radial, ulnar, isForeground, isBone, [columns, rows], pixelMm, wedge);
-  return { wedge, calibration, geometry, rois: measureForearmRois(image, geometry, calibration, isForeground) };
+  return { gridLines, measuredImage: image, wedge, calibration, geometry, rois: measureForearmRois(image, geometry, calibration, isForeground) };
 }
 
 /** A label map as the foreground test of the ROI geometry (label 1 = hand/forearm). */

@@ -114,7 +114,11 @@ export function softTissueBaselineUnderRadius(
     // the side's level (no tissue there), as DXA's baseline ends at the skin.
     const radialEdge = radial.length < MIN_SAMPLES_PER_SIDE && first - lo <= clearance + reach ? { a: lo, t: 0 } : undefined;
     const ulnarEdge = ulnar.length < MIN_SAMPLES_PER_SIDE && hi - last <= clearance + reach ? { a: hi, t: 0 } : undefined;
-    if ((radial.length < MIN_SAMPLES_PER_SIDE && radialEdge === undefined) || (ulnar.length < MIN_SAMPLES_PER_SIDE && ulnarEdge === undefined) || (radialEdge !== undefined && ulnarEdge !== undefined)) {
+    if (
+      (radial.length < MIN_SAMPLES_PER_SIDE && radialEdge === undefined) ||
+      (ulnar.length < MIN_SAMPLES_PER_SIDE && ulnarEdge === undefined) ||
+      (radialEdge !== undefined && ulnarEdge !== undefined)
+    ) {
       fits.push(undefined);
       continue;
     }

@@ -8,7 +8,7 @@ import { errorSummary } from '../../stats/error-summary.js';
 import { groupedKFold, groupedPartition } from '../../stats/grouped-splits.js';
 import { pearsonCorrelation } from '../../stats/pearson-correlation.js';
 import type { AbmdEquationSet } from './abmd-equation-set.js';
-import { MIN_CASES_PER_DETECTOR, applyAbmdEquationSet, fitAbmdEquationSet } from './abmd-equation-set.js';
+import { MIN_CASES_PER_DETECTOR, applyAbmdEquationSet, equationInputsOf, fitAbmdEquationSet } from './abmd-equation-set.js';
 import type { ForearmCase, ForearmCohort } from './forearm-cohort.js';
 import { trainingCohortRecord } from '../../io/cohort/site-cohort.js';
 import { readForearmCohort } from './forearm-cohort.js';
@@ -155,20 +155,17 @@ async function measureInWorkers(
   return out;
 }
 
-const usableForFit = (m: ForearmCaseMeasurement): boolean =>
-  m.abmdGPerCm2 !== undefined &&
-  Number.isFinite(m.radiusThicknessMm) &&
-  Number.isFinite(m.softTissueThicknessMm) &&
-  Number.isFinite(m.softTissueUnderRadiusMm) &&
-  Number.isFinite(m.seed000.radiusThicknessMm) &&
-  Number.isFinite(m.seed000.softTissueThicknessMm) &&
-  refusingFlags(m.flags).length === 0;
+const usableForFit = (m: ForearmCaseMeasurement, variant: EquationVariant = 'openbmd'): boolean => {
+  if (m.abmdGPerCm2 === undefined || refusingFlags(m.flags).length > 0) return false;
+  const inputs = equationInputsOf(variant === 'openbmd' ? 'under-radius' : 'rectangle', m);
+  return Number.isFinite(inputs.radiusMm) && Number.isFinite(inputs.softTissueMm);
+};
 
 /** How Eq. [2] is fitted: openbmd's (soft tissue beneath the radius, per detector) or seed 000's (the rectangle, one equation). */
 export type EquationVariant = 'openbmd' | 'seed-000';
 
 function fit(measurements: readonly ForearmCaseMeasurement[], variant: EquationVariant = 'openbmd'): AbmdEquationSet {
-  const usable = measurements.filter(usableForFit).map((m) => ({ ...m, abmdGPerCm2: m.abmdGPerCm2! }));
+  const usable = measurements.filter((m) => usableForFit(m, variant)).map((m) => ({ ...m, abmdGPerCm2: m.abmdGPerCm2! }));
   return variant === 'openbmd' ? fitAbmdEquationSet(usable, 'under-radius', true) : fitAbmdEquationSet(usable, 'rectangle', false);
 }
 
@@ -278,7 +275,7 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
     segmentation: networkStage,
     coarseLandmarks: networkStage,
     fineLandmarks: networkStage,
-    abmdEquation: `fitted on ${allMeasurements.filter(usableForFit).length} cases with forearm_abmd: pooled, and for ${equation.detectors.length} detector(s) with >= ${MIN_CASES_PER_DETECTOR} cases${equation.detectors.length === 0 ? '' : ` (${equation.detectors.map((d) => `${d.detector}, n = ${d.equation.n}`).join('; ')})`}`,
+    abmdEquation: `fitted on ${allMeasurements.filter((m) => usableForFit(m)).length} cases with forearm_abmd: pooled, and for ${equation.detectors.length} detector(s) with >= ${MIN_CASES_PER_DETECTOR} cases${equation.detectors.length === 0 ? '' : ` (${equation.detectors.map((d) => `${d.detector}, n = ${d.equation.n}`).join('; ')})`}`,
   };
   const scored = outOfFold.filter((f) => f.measurement.abmdGPerCm2 !== undefined && Number.isFinite(f.predicted) && Number.isFinite(f.paperPredicted));
   const figures = (predicted: number[]) => ({
