@@ -80,8 +80,7 @@ export function parseAbmdEquationSet(raw: unknown): { set: AbmdEquationSet } | {
         problem:
           "its Eq. [2] was fitted on the inputs of an earlier openbmd (the wedge's least-squares line and an elliptical limb); refit it on your cohort with `openbmd train forearm --cohort <cohort.csv> --networks <this model>`",
       };
-    const { inputs: _inputs, ...rest } = set.data;
-    return { set: rest };
+    return { set: { softTissue: set.data.softTissue, pooled: set.data.pooled, detectors: set.data.detectors } };
   }
   const single = equationSchema.safeParse(raw);
   if (single.success) return { set: { softTissue: 'rectangle', pooled: single.data, detectors: [] } };
