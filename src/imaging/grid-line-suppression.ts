@@ -17,7 +17,7 @@ const MIN_PEAK_RATIO = 20;
 /** Periods searched, pixels: from just above the sampling limit to what a grid aliases to at most. */
 const PERIOD_RANGE: readonly [number, number] = [2, 64];
 /** The demodulation averages over this many periods (amplitude may change across the image). */
-const PERIODS_AVERAGED = 4;
+const PERIODS_AVERAGED = 12;
 
 /**
  * Finds grid lines and removes them: the power spectrum of every line of pixels, averaged, shows a
@@ -63,16 +63,21 @@ export function findGridLines(data: ArrayLike<number>, columns: number, rows: nu
   }
   // The most prominent bin: the highest power relative to the spectrum around it (anatomy's power
   // falls smoothly with frequency; a grid's is one narrow line).
-  const lowest = Math.ceil(n / PERIOD_RANGE[1]);
+  // Bins with neighbours on both sides (a narrow peak is judged against both).
+  const lowest = Math.max(7, Math.ceil(n / PERIOD_RANGE[1]));
   const highest = Math.min(n / 2, Math.floor(n / PERIOD_RANGE[0]));
   let best = -1;
   let peakRatio = 0;
+  const medianOf = (from: number, to: number): number => {
+    const values: number[] = [];
+    for (let g = Math.max(1, from); g <= Math.min(n / 2, to); g++) values.push(power[g]!);
+    values.sort((a, b) => a - b);
+    return values.length < 4 ? 0 : values[Math.floor(values.length / 2)]!;
+  };
   for (let f = lowest; f <= highest; f++) {
-    const around: number[] = [];
-    for (let g = Math.max(1, f - 24); g <= Math.min(n / 2, f + 24); g++) if (Math.abs(g - f) > 2) around.push(power[g]!);
-    around.sort((a, b) => a - b);
-    const median = around[Math.floor(around.length / 2)] ?? 0;
-    const ratio = median > 0 ? power[f]! / median : 0;
+    // Above both sides: a slope (anatomy's power falling with frequency) stands above one side only.
+    const reference = Math.max(medianOf(f - 24, f - 3), medianOf(f + 3, f + 24));
+    const ratio = reference > 0 ? power[f]! / reference : 0;
     if (ratio > peakRatio) {
       peakRatio = ratio;
       best = f;
