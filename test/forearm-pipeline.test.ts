@@ -256,7 +256,11 @@ test('train on a cohort without labels reuses the shipped networks, fits Eq. [2]
   assert.match(r.stderr, /abmdEquation: fitted on \d+ cases/);
   const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { measurements: { forearm_abmd: { n: number; pcc: number } } };
   assert.ok(metrics.measurements.forearm_abmd.n >= N - 1);
-  assert.ok(metrics.measurements.forearm_abmd.pcc > 0.3, `out-of-fold r ${metrics.measurements.forearm_abmd.pcc}`);
+  console.log(
+    `Eq. [2] refitted on ${metrics.measurements.forearm_abmd.n} SIMULATED radiographs, 4 folds: out-of-fold r = ${metrics.measurements.forearm_abmd.pcc.toFixed(4)}`,
+  );
+  // 16 cases, 12 per fit: 0.77 measured (issue 20 reported 0.35 for the pipeline before the wedge's curve and DXA's baseline, on another simulator's cohorts).
+  assert.ok(metrics.measurements.forearm_abmd.pcc > 0.6, `out-of-fold r ${metrics.measurements.forearm_abmd.pcc}`);
   const inspected = runCli(['inspect-model', out, '--pipeline', 'forearm', '--json'], 120_000);
   assert.equal(inspected.status, 0, inspected.stderr);
   assert.ok(existsSync(join(out, 'report.pdf')));
