@@ -72,16 +72,25 @@ test('soft tissue beneath the radius: on an elliptical limb the baseline is the 
   );
   assert.equal(cut.rowsFitted, 0);
   assert.ok(Number.isNaN(cut.meanUnderRadiusMm));
-  // The radius against the skin with no tissue radial of it: no row has both sides.
+  // The radius against the skin with no tissue radial of it: DXA's baseline ends at the skin, so
+  // every row runs from no tissue at the skin's edge (column 160) to the tissue ulnar of the radius
+  // (5 mm, read at columns 223-232, the lower half kept: equal values, so the nearer 223-227, mean
+  // 225): beneath the radius (columns 160-220, mean 190) it averages 5 x 30 / 65 = 2.31 mm.
   const againstSkin = limbImage((x) => (x >= 160 && x <= 350 ? 5 : 0), null);
-  const none = softTissueBaselineUnderRadius(
+  const edge = softTissueBaselineUnderRadius(
     againstSkin.image,
     (grey) => grey,
     SQUARE,
     ([x, y]) => x >= 159.5 && x <= 350.5 && y >= 0 && y <= ROWS - 1,
     againstSkin.radius,
   );
+  assert.equal(edge.rowsFitted, edge.rows);
+  assert.ok(Math.abs(edge.meanUnderRadiusMm - (5 * 30) / 65) < 0.02, `${edge.meanUnderRadiusMm}`);
+  // Skin on both sides of the radius (no tissue beside it at all): no row has a baseline.
+  const bare = limbImage((x) => (x >= 160 && x <= 220 ? 5 : 0), null);
+  const none = softTissueBaselineUnderRadius(bare.image, (grey) => grey, SQUARE, ([x, y]) => x >= 159.5 && x <= 220.5 && y >= 0 && y <= ROWS - 1, bare.radius);
   assert.equal(none.rowsFitted, 0);
+  assert.ok(Number.isNaN(none.meanUnderRadiusMm));
 });
 
 test('percentileOf interpolates between order statistics as numpy does', () => {
