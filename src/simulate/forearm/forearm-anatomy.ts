@@ -3,7 +3,10 @@ import type { DigitalPhantom } from '../../physics/phantom/digital-phantom.js';
 import { mineralised } from '../../physics/composition.js';
 import { PRIORITY, PhantomBuilder } from '../phantom-builder.js';
 import { TISSUE, corticalBone, trabecularBone } from '../tissues.js';
+import type { CarpalBone, OssificationCentre } from '../hand-anatomy-measures.js';
+import { ageInRange, loadHandAnatomyMeasures } from '../hand-anatomy-measures.js';
 import type { ForearmShape, StepWedgeGeometry } from './forearm-shape.js';
+import { RADIUS_PHYSIS_DEPTH_SHARE } from './forearm-shape.js';
 
 /** Mask bits of the forearm phantom. */
 export const FOREARM_MASK = { body: 1, wedge: 2, radius: 4, ulna: 8, handBone: 16 } as const;
@@ -121,19 +124,22 @@ export function buildForearmAnatomy(shape: ForearmShape, wedge: StepWedgeGeometr
   longBone(thumbAt(0.3), thumbAt(0.62), 3.3 * s);
   longBone(thumbAt(0.67), thumbAt(0.92), 2.8 * s);
 
-  // Carpals, ossified by age (capitate/hamate first, pisiform last).
-  const carpals: [number, number, number, number][] = [
-    // [onset age, across (x fhw), along (x s), size]
-    [0.5, 0.0, -24, 1.1],
-    [0.5, -0.38, -23, 1.0],
-    [3, -0.42, -13, 0.85],
-    [4, 0.02, -12, 0.9],
-    [5, 0.62, -22, 0.85],
-    [5, 0.3, -25, 0.75],
-    [6, 0.45, -12, 1.0],
-    [10, -0.62, -10, 0.6],
+  // Carpals, each ossified from its published age of appearance at the child's maturity tempo.
+  const onsets = loadHandAnatomyMeasures().ossificationOnsetYears;
+  const onsetYears = (centre: OssificationCentre): number => ageInRange(onsets[centre].range, shape.maturityTempo);
+  const carpals: [CarpalBone, number, number, number][] = [
+    // [bone, across (x fhw), along (x s), size]
+    ['capitate', 0.0, -24, 1.1],
+    ['hamate', -0.38, -23, 1.0],
+    ['triquetrum', -0.42, -13, 0.85],
+    ['lunate', 0.02, -12, 0.9],
+    ['trapezium', 0.62, -22, 0.85],
+    ['trapezoid', 0.3, -25, 0.75],
+    ['scaphoid', 0.45, -12, 1.0],
+    ['pisiform', -0.62, -10, 0.6],
   ];
-  for (const [onset, across, along, size] of carpals) {
+  for (const [bone, across, along, size] of carpals) {
+    const onset = onsetYears(bone);
     if (shape.ageYears < onset) continue;
     const maturity = Math.min(1, 0.35 + (shape.ageYears - onset) / 6);
     const r = 5.2 * s * size * maturity;
@@ -162,8 +168,8 @@ export function buildForearmAnatomy(shape: ForearmShape, wedge: StepWedgeGeometr
     const taper = (1 - flare) / (1 + flare);
     const from = at(across, offsetAlong, boneHeight);
     const to = at(across, offsetAlong + length, boneHeight);
-    b.tube(from, to, centreSemi, centreSemi * 0.78, taper, cortex, PRIORITY.cortex, xHint);
-    b.tube(from, to, centreSemi - cortexMm, centreSemi * 0.78 - cortexMm, taper, core, PRIORITY.marrow, xHint);
+    b.tube(from, to, centreSemi, centreSemi * RADIUS_PHYSIS_DEPTH_SHARE, taper, cortex, PRIORITY.cortex, xHint);
+    b.tube(from, to, centreSemi - cortexMm, centreSemi * RADIUS_PHYSIS_DEPTH_SHARE - cortexMm, taper, core, PRIORITY.marrow, xHint);
     const shaftEnd = at(across, 300, boneHeight);
     b.tube(to, shaftEnd, halfWidth, halfWidth * 0.8, 0.05, cortex, PRIORITY.cortex, xHint);
     const shaftCortex = Math.min(halfWidth * 0.55, cortexMm * 2.2);
@@ -177,7 +183,16 @@ export function buildForearmAnatomy(shape: ForearmShape, wedge: StepWedgeGeometr
       b.ellipsoid(centre, [semi[0] - 0.5, semi[1] - 0.5, semi[2] - 0.5], core, PRIORITY.marrow, [0, 0, 1], xHint);
     }
     if (shape.physisGapMm > 0)
-      b.tube(at(across, offsetAlong - shape.physisGapMm, boneHeight), from, halfWidth * flare, halfWidth * flare * 0.78, 0, cartilage, PRIORITY.muscle, xHint);
+      b.tube(
+        at(across, offsetAlong - shape.physisGapMm, boneHeight),
+        from,
+        halfWidth * flare,
+        halfWidth * flare * RADIUS_PHYSIS_DEPTH_SHARE,
+        0,
+        cartilage,
+        PRIORITY.muscle,
+        xHint,
+      );
     return {
       semiAt: (along: number) => {
         const q = (2 * (along - offsetAlong)) / length - 1;
@@ -186,8 +201,26 @@ export function buildForearmAnatomy(shape: ForearmShape, wedge: StepWedgeGeometr
     };
   };
   const radiusAcross = 0.4 * fhw;
-  const radius = forearmBone('radius', FOREARM_MASK.radius, radiusAcross, shape.radiusHalfWidthMm, shape.radiusFlare, shape.radiusCortexMm, 1, 0);
-  forearmBone('ulna', FOREARM_MASK.ulna, -0.48 * fhw, shape.ulnaHalfWidthMm, 1.25, shape.radiusCortexMm * 0.9, 6, 4 * s);
+  const radius = forearmBone(
+    'radius',
+    FOREARM_MASK.radius,
+    radiusAcross,
+    shape.radiusHalfWidthMm,
+    shape.radiusFlare,
+    shape.radiusCortexMm,
+    onsetYears('distalRadius'),
+    0,
+  );
+  forearmBone(
+    'ulna',
+    FOREARM_MASK.ulna,
+    -0.48 * fhw,
+    shape.ulnaHalfWidthMm,
+    1.25,
+    shape.radiusCortexMm * 0.9,
+    onsetYears(shape.sex === 'F' ? 'distalUlnaGirls' : 'distalUlnaBoys'),
+    4 * s,
+  );
 
   // Key points: the radius's radial and ulnar edges where the distal metaphysis starts.
   const keyAlong = 2;
