@@ -88,7 +88,13 @@ test('soft tissue beneath the radius: on an elliptical limb the baseline is the 
   assert.ok(Math.abs(edge.meanUnderRadiusMm - (5 * 30) / 65) < 0.02, `${edge.meanUnderRadiusMm}`);
   // Skin on both sides of the radius (no tissue beside it at all): no row has a baseline.
   const bare = limbImage((x) => (x >= 160 && x <= 220 ? 5 : 0), null);
-  const none = softTissueBaselineUnderRadius(bare.image, (grey) => grey, SQUARE, ([x, y]) => x >= 159.5 && x <= 220.5 && y >= 0 && y <= ROWS - 1, bare.radius);
+  const none = softTissueBaselineUnderRadius(
+    bare.image,
+    (grey) => grey,
+    SQUARE,
+    ([x, y]) => x >= 159.5 && x <= 220.5 && y >= 0 && y <= ROWS - 1,
+    bare.radius,
+  );
   assert.equal(none.rowsFitted, 0);
   assert.ok(Number.isNaN(none.meanUnderRadiusMm));
 });
