@@ -5,7 +5,14 @@ import { createImage2D } from '../src/core/image2d.js';
 import type { Point, Quad } from '../src/pipelines/forearm/forearm-roi-geometry.js';
 import { softTissueBaselineUnderRadius } from '../src/pipelines/forearm/soft-tissue-baseline.js';
 import { percentileOf } from '../src/stats/percentile.js';
-import { applyAbmdEquationSet, detectorUnseen, fitAbmdEquationSet } from '../src/pipelines/forearm/abmd-equation-set.js';
+import {
+  MAX_ROOM_RMSE_G_PER_CM2,
+  applyAbmdEquationSet,
+  detectorUnseen,
+  fitAbmdEquationSet,
+  roomErrorOverLimit,
+  withOutOfFoldErrors,
+} from '../src/pipelines/forearm/abmd-equation-set.js';
 import { deviceName } from '../src/io/dicom/device-name.js';
 import { parseAbmdEquationSet } from '../src/pipelines/forearm/forearm-model.js';
 
@@ -141,6 +148,31 @@ test("Eq. [2] per detector: exact data give back each detector's P, Q, R; an uns
   assert.equal(fitAbmdEquationSet(cases.slice(0, 22), 'under-radius').detectors.length, 0);
   assert.equal(fitAbmdEquationSet(cases.slice(0, 24), 'under-radius').detectors.length, 2);
   assert.equal(deviceName(' Acme ', undefined), 'Acme / unknown model');
+});
+
+test("a room's out-of-fold error goes with its equation, and a room over the limit is named (room-not-quantitative)", () => {
+  const equation = { pGPerCm2PerMm: 0.08, q: 0.7, rGPerCm2: -0.1, n: 20 };
+  const set = { softTissue: 'under-radius' as const, pooled: equation, detectors: ['calm', 'noisy', 'unscored'].map((detector) => ({ detector, equation })) };
+  // Errors of +-0.02 in the calm room (RMS 0.02), 0.03 and -0.09 in the noisy one (RMS sqrt((0.0009 + 0.0081) / 2) = 0.0671).
+  const scored = withOutOfFoldErrors(set, [
+    { detector: 'calm', predictedGPerCm2: 0.52, referenceGPerCm2: 0.5 },
+    { detector: 'calm', predictedGPerCm2: 0.38, referenceGPerCm2: 0.4 },
+    { detector: 'noisy', predictedGPerCm2: 0.33, referenceGPerCm2: 0.3 },
+    { detector: 'noisy', predictedGPerCm2: 0.41, referenceGPerCm2: 0.5 },
+    { detector: 'elsewhere', predictedGPerCm2: 0.9, referenceGPerCm2: 0.1 },
+  ]);
+  const rmse = (name: string): number | undefined => scored.detectors.find((d) => d.detector === name)?.outOfFoldRmseGPerCm2;
+  assert.ok(Math.abs(rmse('calm')! - 0.02) < 1e-12);
+  assert.ok(Math.abs(rmse('noisy')! - Math.sqrt(0.0045)) < 1e-12);
+  assert.equal(rmse('unscored'), undefined);
+  assert.equal(MAX_ROOM_RMSE_G_PER_CM2, 0.045);
+  assert.equal(roomErrorOverLimit(scored, 'calm'), undefined);
+  assert.ok(Math.abs(roomErrorOverLimit(scored, 'noisy')! - Math.sqrt(0.0045)) < 1e-12);
+  assert.equal(roomErrorOverLimit(scored, 'unscored'), undefined);
+  assert.equal(roomErrorOverLimit(scored, 'not-in-training'), undefined);
+  // The error is stored in model.json and read back.
+  const parsed = parseAbmdEquationSet({ ...scored, inputs: 'wedge-curve' });
+  assert.ok('set' in parsed && parsed.set.detectors.find((d) => d.detector === 'noisy')?.outOfFoldRmseGPerCm2 === rmse('noisy'));
 });
 
 test("model files: an Eq. [2] set parses, and so does the single equation older models stored (seed 000's rectangle); an openbmd set fitted on the earlier inputs is refused", () => {

@@ -16,8 +16,27 @@ export type SoftTissueEstimate = 'rectangle' | 'under-radius';
 export interface AbmdEquationSet {
   softTissue: SoftTissueEstimate;
   pooled: AbmdEquation;
-  detectors: { detector: string; equation: AbmdEquation }[];
+  detectors: DetectorEquation[];
 }
+
+/**
+ * One detector's (one room's) Eq. [2], and, where training cross-validated it, the root mean square
+ * of its radiographs' out-of-fold errors against the reference aBMD, g/cm2.
+ */
+export interface DetectorEquation {
+  detector: string;
+  equation: AbmdEquation;
+  outOfFoldRmseGPerCm2?: number;
+}
+
+/**
+ * A room whose radiographs were off by more than this in training (out-of-fold RMS error, g/cm2)
+ * does not give a usable aBMD: its processing does not keep the wedge and the radius on one
+ * scale. Chosen on the shipped model's training cohort (SIMULATED seed 2000): every room of the
+ * log, power-law, linear and vendor processing at 0.018-0.042, seven of eight multi-scale rooms at
+ * 0.051-0.087; about two thirds of the spread of children's distal-radius aBMD at one age.
+ */
+export const MAX_ROOM_RMSE_G_PER_CM2 = 0.045;
 
 /** Fewest training cases from one detector for it to get its own Eq. [2]. */
 export const MIN_CASES_PER_DETECTOR = 12;
@@ -70,6 +89,32 @@ export function applyAbmdEquationSet(set: AbmdEquationSet, m: AbmdEquationInput)
   const { equation, scope } = equationFor(set, m.detector);
   const inputs = equationInputsOf(set.softTissue, m);
   return { abmdGPerCm2: applyAbmdEquation(equation, inputs.radiusMm, inputs.softTissueMm), scope };
+}
+
+/**
+ * The set with each detector's out-of-fold RMS error attached (from cross-validated predictions
+ * of its own radiographs; a detector without any keeps none).
+ */
+export function withOutOfFoldErrors(
+  set: AbmdEquationSet,
+  outOfFold: readonly { detector: string; predictedGPerCm2: number; referenceGPerCm2: number }[],
+): AbmdEquationSet {
+  return {
+    ...set,
+    detectors: set.detectors.map((d) => {
+      const errors = outOfFold
+        .filter((c) => c.detector === d.detector && Number.isFinite(c.predictedGPerCm2) && Number.isFinite(c.referenceGPerCm2))
+        .map((c) => c.predictedGPerCm2 - c.referenceGPerCm2);
+      if (errors.length === 0) return d;
+      return { ...d, outOfFoldRmseGPerCm2: Math.sqrt(errors.reduce((sum, e) => sum + e * e, 0) / errors.length) };
+    }),
+  };
+}
+
+/** A detector's out-of-fold RMS error where it is over the limit for a usable aBMD; undefined otherwise. */
+export function roomErrorOverLimit(set: AbmdEquationSet, detector: string): number | undefined {
+  const rmse = set.detectors.find((d) => d.detector === detector)?.outOfFoldRmseGPerCm2;
+  return rmse !== undefined && rmse > MAX_ROOM_RMSE_G_PER_CM2 ? rmse : undefined;
 }
 
 /** Whether a case's detector had no equation of its own although the set has per-detector ones. */

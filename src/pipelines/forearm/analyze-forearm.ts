@@ -7,7 +7,7 @@ import { interpretMeasurement } from '../../clinical/interpret-measurement.js';
 import type { ClinicalKnowledge } from '../../clinical/clinical-knowledge.js';
 import { dicomFrameToImage2D } from '../../io/dicom/dicom-to-image2d.js';
 import type { DicomImage } from '../../io/dicom/dicom-image.js';
-import { applyAbmdEquationSet, detectorUnseen, equationInputsOf } from './abmd-equation-set.js';
+import { applyAbmdEquationSet, detectorUnseen, equationInputsOf, roomErrorOverLimit } from './abmd-equation-set.js';
 import type { ForearmModel, ForearmNetworks } from './forearm-model.js';
 import type { ForearmLocation } from './locate-forearm.js';
 import { locateForearm } from './locate-forearm.js';
@@ -36,7 +36,8 @@ export type ForearmQcFlag =
   | 'key-point-uncertain'
   | 'key-points-implausible'
   | 'no-soft-tissue-baseline'
-  | 'detector-not-in-training';
+  | 'detector-not-in-training'
+  | 'room-not-quantitative';
 
 /**
  * QC flags that make the number unusable: `analyze` exits 2 and a batch records the row as failed.
@@ -49,6 +50,7 @@ export const REFUSING_FLAGS: readonly ForearmQcFlag[] = [
   'wedge-steps-saturated',
   'key-points-implausible',
   'no-soft-tissue-baseline',
+  'room-not-quantitative',
 ];
 
 export interface ForearmAnalysis {
@@ -61,6 +63,8 @@ export interface ForearmAnalysis {
   /** The detector (DICOM Manufacturer / ManufacturerModelName) and whether its own Eq. [2] was used. */
   detector: string;
   equationScope: 'detector' | 'pooled' | undefined;
+  /** The detector's out-of-fold RMS error in training where it is over the limit for a usable aBMD (flag room-not-quantitative), g/cm2. */
+  roomErrorGPerCm2: number | undefined;
   interpretation: ClinicalInterpretation | undefined;
   flags: ForearmQcFlag[];
 }
@@ -115,9 +119,12 @@ export function analyzeForearm(
   const usable = inputs !== undefined && Number.isFinite(inputs.radiusMm) && Number.isFinite(inputs.softTissueMm);
   const applied = model.equation === undefined || !usable ? undefined : applyAbmdEquationSet(model.equation, input);
   if (model.equation !== undefined && detectorUnseen(model.equation, detector)) flags.push('detector-not-in-training');
+  // A room whose radiographs were too far off in training: its processing is not quantitative.
+  const roomErrorGPerCm2 = model.equation === undefined ? undefined : roomErrorOverLimit(model.equation, detector);
+  if (roomErrorGPerCm2 !== undefined) flags.push('room-not-quantitative');
   const abmdGPerCm2 = applied?.abmdGPerCm2;
   const interpretation = abmdGPerCm2 === undefined ? undefined : interpretMeasurement(knowledge, 'forearm_abmd', abmdGPerCm2, person);
-  return { file, image, location, measurement, abmdGPerCm2, detector, equationScope: applied?.scope, interpretation, flags };
+  return { file, image, location, measurement, abmdGPerCm2, detector, equationScope: applied?.scope, roomErrorGPerCm2, interpretation, flags };
 }
 
 /** The flags among these that make the number unusable. */

@@ -60,7 +60,7 @@ const equationSetSchema = z.object({
    */
   inputs: z.literal('wedge-curve').optional(),
   pooled: equationSchema,
-  detectors: z.array(z.object({ detector: z.string().min(1), equation: equationSchema })),
+  detectors: z.array(z.object({ detector: z.string().min(1), equation: equationSchema, outOfFoldRmseGPerCm2: z.number().nonnegative().optional() })),
 });
 
 /** What Eq. [2]'s inputs are since the wedge's curve and DXA's baseline (model.json `parameters.abmdEquation.inputs`). */

@@ -8,6 +8,7 @@ import { readDicomFile } from '../../io/dicom/read-dicom.js';
 import type { Explanation } from '../../report/analysis-explanation.js';
 import type { StudyBase, TrainOutcome } from '../pipeline.js';
 import { definePipeline } from '../pipeline.js';
+import { MAX_ROOM_RMSE_G_PER_CM2 } from './abmd-equation-set.js';
 import type { AbmdEquation } from './abmd-equation.js';
 import type { ForearmAnalysis } from './analyze-forearm.js';
 import { FOREARM_BODY_PARTS, REFUSING_FLAGS, analyzeForearm, forearmImage, refusingFlags } from './analyze-forearm.js';
@@ -127,7 +128,13 @@ export const forearmPipeline = definePipeline({
         ...Object.entries(result.stages).map(([stage, what]) => `${stage}: ${what}`),
         `Eq. [2]'s T_t is ${result.equation.softTissue === 'under-radius' ? 'the soft tissue beneath the radius' : "seed 000's soft-tissue rectangle"}`,
         line('pooled', result.equation.pooled),
-        ...result.equation.detectors.map((d) => line(d.detector, d.equation)),
+        ...result.equation.detectors.map(
+          (d) =>
+            line(d.detector, d.equation) +
+            (d.outOfFoldRmseGPerCm2 === undefined
+              ? ''
+              : `; out of fold RMS error ${d.outOfFoldRmseGPerCm2.toFixed(3)} g/cm2${d.outOfFoldRmseGPerCm2 > MAX_ROOM_RMSE_G_PER_CM2 ? ` (over ${MAX_ROOM_RMSE_G_PER_CM2}: this room's numbers will be refused)` : ''}`),
+        ),
       ],
       failed: result.failed.length,
       outOfFold: result.predictionsCsv === undefined ? [] : [{ label: 'primary', predictionsCsv: result.predictionsCsv, reportDir: request.outDir }],
@@ -169,7 +176,12 @@ export const forearmPipeline = definePipeline({
 
   refusal(a: ForearmAnalysis) {
     const refusing = refusingFlags(a.flags);
-    return refusing.length > 0 ? `QC failed (${refusing.join(', ')}): the aBMD is not usable` : undefined;
+    if (refusing.length === 0) return undefined;
+    const room =
+      a.roomErrorGPerCm2 === undefined
+        ? ''
+        : `; in training, this room's radiographs (${a.detector}) were off by ${a.roomErrorGPerCm2.toFixed(3)} g/cm2 (RMS, out of fold), over the ${MAX_ROOM_RMSE_G_PER_CM2} a usable aBMD may carry: its processing (multi-scale enhancement, for one) does not keep the wedge and the wrist on one scale; send this room's unprocessed images`;
+    return `QC failed (${refusing.join(', ')}): the aBMD is not usable${room}`;
   },
   unfitted: (model: ForearmModel) => (model.equation === undefined ? 'has no Eq. [2] fit: train it on a cohort with forearm_abmd' : undefined),
 

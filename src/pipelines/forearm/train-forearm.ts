@@ -8,7 +8,7 @@ import { errorSummary } from '../../stats/error-summary.js';
 import { groupedKFold, groupedPartition } from '../../stats/grouped-splits.js';
 import { pearsonCorrelation } from '../../stats/pearson-correlation.js';
 import type { AbmdEquationSet } from './abmd-equation-set.js';
-import { MIN_CASES_PER_DETECTOR, applyAbmdEquationSet, equationInputsOf, fitAbmdEquationSet } from './abmd-equation-set.js';
+import { MIN_CASES_PER_DETECTOR, applyAbmdEquationSet, equationInputsOf, fitAbmdEquationSet, withOutOfFoldErrors } from './abmd-equation-set.js';
 import type { ForearmCase, ForearmCohort } from './forearm-cohort.js';
 import { trainingCohortRecord } from '../../io/cohort/site-cohort.js';
 import { readForearmCohort } from './forearm-cohort.js';
@@ -246,7 +246,13 @@ export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): 
     // The model's own Eq. [2] is fitted on what its own (final) networks measure.
     allMeasurements = await measureAll(tf, final.networks, trainedBackgroundRemoval, withTruth, o, 'cohort with the final networks', failed);
   }
-  const equation = fit(allMeasurements);
+  // Each room's out-of-fold error goes with its equation: a room too far off refuses its numbers.
+  const equation = withOutOfFoldErrors(
+    fit(allMeasurements),
+    outOfFold
+      .filter((f) => f.measurement.abmdGPerCm2 !== undefined)
+      .map((f) => ({ detector: f.measurement.detector, predictedGPerCm2: f.predicted, referenceGPerCm2: f.measurement.abmdGPerCm2! })),
+  );
   // A case that fails in a fold's pass fails again in the final one: count it once.
   const failedOnce = [...new Map(failed.map((f) => [f.caseId, f])).values()];
   const networks = final?.networks ?? reused!.networks;
