@@ -30,9 +30,10 @@ export function suppressGridLines(image: Image2D): { image: Image2D; removed: Gr
   let data: Float64Array | undefined;
   const removed: GridLines[] = [];
   for (const across of ['columns', 'rows'] as const) {
-    const source = data ?? Float64Array.from(image.data as ArrayLike<number>);
-    const found = findGridLines(source, columns, rows, across);
+    // The image is copied only once lines are found (most radiographs have none).
+    const found = findGridLines(data ?? (image.data as ArrayLike<number>), columns, rows, across);
     if (found === undefined) continue;
+    const source = data ?? Float64Array.from(image.data as ArrayLike<number>);
     removeSinusoid(source, columns, rows, across, found.periodPixels);
     data = source;
     removed.push(found);

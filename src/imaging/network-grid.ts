@@ -57,40 +57,58 @@ export function cropGrid(image: Image2D, centre: Point, size: number, pixelMm: n
  */
 export function sampleOnGrid(image: Image2D, g: NetworkGrid): Float32Array {
   const [columns, rows] = image.size;
-  const integral = summedArea(image);
-  const out = new Float32Array(g.columns * g.rows);
   const halfX = Math.max(0.5, g.stepX / 2);
   const halfY = Math.max(0.5, g.stepY / 2);
+  const boxLeft = (gx: number): number => Math.max(0, Math.round(g.x0 + gx * g.stepX - halfX));
+  const boxRight = (gx: number): number => Math.min(columns, Math.round(g.x0 + gx * g.stepX + halfX));
+  const boxTop = (gy: number): number => Math.max(0, Math.round(g.y0 + gy * g.stepY - halfY));
+  const boxBottom = (gy: number): number => Math.min(rows, Math.round(g.y0 + gy * g.stepY + halfY));
+  // The summed-area table covers only the image region the grid reads (a crop reads a small part).
+  const region = {
+    left: Math.min(columns, boxLeft(0)),
+    top: Math.min(rows, boxTop(0)),
+    right: Math.max(0, boxRight(g.columns - 1)),
+    bottom: Math.max(0, boxBottom(g.rows - 1)),
+  };
+  const integral = summedArea(image, region);
+  const w = Math.max(0, region.right - region.left) + 1;
+  const out = new Float32Array(g.columns * g.rows);
   for (let gy = 0; gy < g.rows; gy++) {
     const cy = g.y0 + gy * g.stepY;
-    const top = Math.max(0, Math.round(cy - halfY));
-    const bottom = Math.min(rows, Math.round(cy + halfY));
+    const top = boxTop(gy);
+    const bottom = boxBottom(gy);
     for (let gx = 0; gx < g.columns; gx++) {
       const cx = g.x0 + gx * g.stepX;
-      const left = Math.max(0, Math.round(cx - halfX));
-      const right = Math.min(columns, Math.round(cx + halfX));
+      const left = boxLeft(gx);
+      const right = boxRight(gx);
       const k = gy * g.columns + gx;
       if (cx < -0.5 || cy < -0.5 || cx > columns - 0.5 || cy > rows - 0.5 || right <= left || bottom <= top) {
         out[k] = Number.NaN;
         continue;
       }
-      const w = columns + 1;
-      const total = integral[bottom * w + right]! - integral[top * w + right]! - integral[bottom * w + left]! + integral[top * w + left]!;
+      const [l, r, t, b] = [left - region.left, right - region.left, top - region.top, bottom - region.top];
+      const total = integral[b * w + r]! - integral[t * w + r]! - integral[b * w + l]! + integral[t * w + l]!;
       out[k] = total / ((right - left) * (bottom - top));
     }
   }
   return out;
 }
 
-/** (columns + 1) x (rows + 1) table of sums over [0, x) x [0, y). Float64: sums of 16-bit values over millions of pixels. */
-function summedArea(image: Image2D): Float64Array {
-  const [columns, rows] = image.size;
-  const w = columns + 1;
-  const table = new Float64Array(w * (rows + 1));
-  for (let y = 0; y < rows; y++) {
+/**
+ * (width + 1) x (height + 1) table of sums over [left, left + x) x [top, top + y) of an image
+ * region. Float64: sums of 16-bit values over millions of pixels.
+ */
+function summedArea(image: Image2D, region: { left: number; top: number; right: number; bottom: number }): Float64Array {
+  const columns = image.size[0];
+  const width = Math.max(0, region.right - region.left);
+  const height = Math.max(0, region.bottom - region.top);
+  const w = width + 1;
+  const table = new Float64Array(w * (height + 1));
+  for (let y = 0; y < height; y++) {
     let rowSum = 0;
-    for (let x = 0; x < columns; x++) {
-      rowSum += Number(image.data[y * columns + x]);
+    const row = (region.top + y) * columns + region.left;
+    for (let x = 0; x < width; x++) {
+      rowSum += Number(image.data[row + x]);
       table[(y + 1) * w + x + 1] = table[y * w + x + 1]! + rowSum;
     }
   }
