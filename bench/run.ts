@@ -192,47 +192,22 @@ function timedCli(args: readonly string[], what: string): { seconds: number; pea
 function forearmBench(): Record<string, unknown> {
   const cohort = forearmBenchCohort();
   const timed = (args: string[]): number => timedCli(args, `forearm bench ${args[0]}`).seconds;
-  const startup = timed([
-    'predict',
-    '--model',
-    join(fileURLToPath(new URL('../../models/forearm', import.meta.url))),
-    '--cohort',
-    join(cohort, 'cohort-1.csv'),
-    '--out',
-    join(root, 'forearm-predict-1.csv'),
-  ]);
-  const three = timed([
-    'predict',
-    '--model',
-    join(fileURLToPath(new URL('../../models/forearm', import.meta.url))),
-    '--cohort',
-    join(cohort, 'cohort.csv'),
-    '--out',
-    join(root, 'forearm-predict-3.csv'),
-  ]);
-  const analyze = timed([
+  const model = join(fileURLToPath(new URL('../../models/forearm', import.meta.url)));
+  const predictArgs = (csv: string, out: string): string[] => ['predict', '--model', model, '--cohort', join(cohort, csv), '--out', join(root, out)];
+  const analyzeArgs = (folder: string, out: string): string[] => [
     'analyze',
-    join(cohort, 'images', 'forearm-0001.dcm'),
+    join(folder, 'images', 'forearm-0001.dcm'),
     '--phantom',
-    join(cohort, 'phantoms', 'forearm-0001.json'),
+    join(folder, 'phantoms', 'forearm-0001.json'),
     '--out',
-    join(root, 'forearm-analyze'),
-  ]);
+    join(root, out),
+  ];
+  const startup = timed(predictArgs('cohort-1.csv', 'forearm-predict-1.csv'));
+  const three = timed(predictArgs('cohort.csv', 'forearm-predict-3.csv'));
+  const analyze = timed(analyzeArgs(cohort, 'forearm-analyze'));
   const perImage = (three - startup) / 2;
   const small = forearmBenchCohort({ folder: 'forearm-default', extra: [] });
-  const smallRuns = [0, 1, 2].map(() =>
-    timedCli(
-      [
-        'analyze',
-        join(small, 'images', 'forearm-0001.dcm'),
-        '--phantom',
-        join(small, 'phantoms', 'forearm-0001.json'),
-        '--out',
-        join(root, 'forearm-analyze-default'),
-      ],
-      'forearm bench analyze (default size)',
-    ),
-  );
+  const smallRuns = [0, 1, 2].map(() => timedCli(analyzeArgs(small, 'forearm-analyze-default'), 'forearm bench analyze (default size)'));
   const smallSeconds = smallRuns.map((r) => r.seconds).sort((a, b) => a - b)[1]!;
   const smallRss = Math.max(...smallRuns.map((r) => r.peakRssMiB ?? Number.NaN));
   console.log('\nForearm pipeline, SIMULATED 2000x2800 radiographs at 0.1 mm (shipped model, whole process)');

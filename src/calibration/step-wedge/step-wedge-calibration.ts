@@ -1,4 +1,5 @@
 import type { Image2D } from '../../core/image2d.js';
+import { computeStats } from '../../core/pixel-array.js';
 import { linearFit } from '../../stats/linear-fit.js';
 import { pearsonCorrelation } from '../../stats/pearson-correlation.js';
 import type { StepWedgePhantom } from './step-wedge-phantom.js';
@@ -69,13 +70,7 @@ export function calibrateStepWedge(image: Image2D, phantom: StepWedgePhantom, po
   const stepGrey: number[] = [];
   const stepPixels: number[] = [];
   const stepAtExtreme: number[] = [];
-  let imageMin = Infinity;
-  let imageMax = -Infinity;
-  for (let k = 0; k < image.data.length; k++) {
-    const v = Number(image.data[k]);
-    if (v < imageMin) imageMin = v;
-    if (v > imageMax) imageMax = v;
-  }
+  const { min: imageMin, max: imageMax } = computeStats(image.data);
   phantom.steps.forEach((_, i) => {
     const offsetPx = ((i - (n - 1) / 2) * phantom.stepLengthMm) / pixelMm;
     const cx = pose.centerPx[0] + offsetPx * along[0];

@@ -111,10 +111,15 @@ export function withOutOfFoldErrors(
   };
 }
 
+/** Whether a room's out-of-fold RMS error (g/cm2) is over the limit for a usable aBMD. */
+export function overRoomLimit(rmseGPerCm2: number | undefined): boolean {
+  return rmseGPerCm2 !== undefined && rmseGPerCm2 > MAX_ROOM_RMSE_G_PER_CM2;
+}
+
 /** A detector's out-of-fold RMS error where it is over the limit for a usable aBMD; undefined otherwise. */
 export function roomErrorOverLimit(set: AbmdEquationSet, detector: string): number | undefined {
   const rmse = set.detectors.find((d) => d.detector === detector)?.outOfFoldRmseGPerCm2;
-  return rmse !== undefined && rmse > MAX_ROOM_RMSE_G_PER_CM2 ? rmse : undefined;
+  return overRoomLimit(rmse) ? rmse : undefined;
 }
 
 /** Whether a case's detector had no equation of its own although the set has per-detector ones. */

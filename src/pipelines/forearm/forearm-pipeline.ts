@@ -8,7 +8,7 @@ import { readDicomFile } from '../../io/dicom/read-dicom.js';
 import type { Explanation } from '../../report/analysis-explanation.js';
 import type { StudyBase, TrainOutcome } from '../pipeline.js';
 import { definePipeline } from '../pipeline.js';
-import { MAX_ROOM_RMSE_G_PER_CM2 } from './abmd-equation-set.js';
+import { MAX_ROOM_RMSE_G_PER_CM2, overRoomLimit } from './abmd-equation-set.js';
 import type { AbmdEquation } from './abmd-equation.js';
 import type { ForearmAnalysis } from './analyze-forearm.js';
 import { FOREARM_BODY_PARTS, REFUSING_FLAGS, analyzeForearm, forearmImage, refusingFlags } from './analyze-forearm.js';
@@ -133,7 +133,7 @@ export const forearmPipeline = definePipeline({
             line(d.detector, d.equation) +
             (d.outOfFoldRmseGPerCm2 === undefined
               ? ''
-              : `; out of fold RMS error ${d.outOfFoldRmseGPerCm2.toFixed(3)} g/cm2${d.outOfFoldRmseGPerCm2 > MAX_ROOM_RMSE_G_PER_CM2 ? ` (over ${MAX_ROOM_RMSE_G_PER_CM2}: this room's numbers will be refused)` : ''}`),
+              : `; out of fold RMS error ${d.outOfFoldRmseGPerCm2.toFixed(3)} g/cm2${overRoomLimit(d.outOfFoldRmseGPerCm2) ? ` (over ${MAX_ROOM_RMSE_G_PER_CM2}: this room's numbers will be refused)` : ''}`),
         ),
       ],
       failed: result.failed.length,

@@ -42,8 +42,7 @@ export function measureForearm(
   file?: string,
 ): ForearmMeasurement {
   // A stationary grid's lines (aliased at the pixels) would add stripes to every mean below.
-  const { image: cleaned, removed: gridLines } = suppressGridLines(original);
-  const image = cleaned;
+  const { image, removed: gridLines } = suppressGridLines(original);
   const [columns, rows] = image.size;
   const wedge = findStepWedge(image, phantom, {}, file);
   const calibration = calibrateStepWedge(image, phantom, wedge.pose);
