@@ -221,7 +221,9 @@ test('image HU in L1 cancellous bone track the true vBMD (r > 0.9) and ribs sit 
   }
   const r = pearsonCorrelation(vbmd, hu).r;
   assert.ok(r > 0.9, `r = ${r.toFixed(3)}`);
-  // Ribs: cortical bone (tissue class 7) far lateral to the body, within T12's slices but not L2's.
+  // Rib heads: cortical bone (tissue class 7) beside the body (within 15 mm of its centre front to back), 24-40 mm from its
+  // centre, within T12's slices but not L2's (the lower ribs pass L2's slices too, but far out on the
+  // body wall, and its transverse processes lie further back).
   const first = rows()[0]!;
   const landmarks = readJson<{ levels: { level: string; bodyBoxVoxel: [number[], number[]]; bodyCentroidVoxel: number[] }[] }>(
     join(out, 'landmarks', `${first.case_id}.json`),
@@ -232,10 +234,16 @@ test('image HU in L1 cancellous bone track the true vBMD (r > 0.9) and ribs sit 
     const l = landmarks.levels.find((x) => x.level === level)!;
     const [, , k0] = l.bodyBoxVoxel[0]!;
     const [, , k1] = l.bodyBoxVoxel[1]!;
-    const ci = l.bodyCentroidVoxel[0]!;
+    const [ci, cj] = l.bodyCentroidVoxel as [number, number];
+    const [sx, sy] = tissues.spacingMm;
     let count = 0;
     for (let k = k0!; k <= k1!; k++)
-      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) if (Math.abs(i - ci) * 2.5 > 60 && tissues.data[i + nx * (j + ny * k)] === 7) count++;
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < nx; i++) {
+          const lateralMm = Math.abs(i - ci) * sx;
+          const backMm = (j - cj) * sy;
+          if (lateralMm >= 24 && lateralMm <= 40 && Math.abs(backMm) <= 15 && tissues.data[i + nx * (j + ny * k)] === 7) count++;
+        }
     return count;
   };
   assert.ok(lateralBone('T12') > 0, 'T12 carries ribs');

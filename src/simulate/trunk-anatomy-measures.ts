@@ -5,6 +5,8 @@ import { readValidatedJson } from '../core/read-validated-json.js';
 
 const measure = z.object({ mean: z.number(), sd: z.number().positive(), source: z.string(), note: z.string().optional() });
 const share = z.object({ value: z.number().min(0).max(1), source: z.string(), note: z.string().optional() });
+/** A level a rib reaches: the vertebra, and where along its body's height (-1 inferior endplate, 0 mid-height, 1 superior endplate). */
+const ribLandmark = z.object({ level: z.string(), heightShare: z.number().min(-1).max(1), source: z.string(), note: z.string().optional() });
 
 const schema = z.object({
   description: z.string(),
@@ -20,6 +22,25 @@ const schema = z.object({
   endplates: z.object({ inferiorConcavityMm: measure, superiorConcavityMm: measure, centralShare: share }),
   segmentationVariants: z.object({ sacralisationShare: share, lumbarisationShare: share, lumbarRibShare: share }),
   segmentHeightShares: z.object({ shoulder: share, elbow: share, greaterTrochanter: share, wrist: share }),
+  vertebralBodies: z.object({
+    wedgingDeg: z.object({
+      source: z.string(),
+      note: z.string().optional(),
+      sdDeg: z.number().positive(),
+      levels: z.record(z.string(), z.object({ F: z.number(), M: z.number() })),
+    }),
+    waistShare: measure,
+    l5AnteriorHeightMm: measure,
+    l5PosteriorHeightMm: measure,
+    l5EndplateDepthMmWomen: measure,
+    l5EndplateDepthMmMen: measure,
+  }),
+  ribs: z.object({
+    seventhCartilageSternal: ribLandmark,
+    ninthCartilageTip: ribLandmark,
+    tenthCartilageLowest: ribLandmark,
+    costalCartilageArcDeg: measure,
+  }),
 });
 
 /** A published measure: mean and SD in its unit, and its source in words. */
@@ -58,6 +79,8 @@ export function loadTrunkAnatomyMeasures(): TrunkAnatomyMeasures {
     endplates: resolved(raw.endplates, 'endplates'),
     segmentationVariants: resolved(raw.segmentationVariants, 'segmentationVariants'),
     segmentHeightShares: resolved(raw.segmentHeightShares, 'segmentHeightShares'),
+    vertebralBodies: resolved(raw.vertebralBodies, 'vertebralBodies'),
+    ribs: resolved(raw.ribs, 'ribs'),
   };
   return cached;
 }

@@ -109,12 +109,20 @@ export function discContrast(bandHu: Float64Array, sliceMm: number): Float64Arra
   const near = Math.max(1, Math.round(1.5 / sliceMm));
   const far = Math.max(near + 1, Math.round(9 / sliceMm));
   const width = Math.max(0, Math.round(4 / sliceMm) - 1);
+  const windowMean = (k: number, sign: 1 | -1, d: number): number => meanAround(bandHu, k + sign * d, sign > 0 ? 0 : -width, sign > 0 ? width : 0);
   const brightest = (k: number, sign: 1 | -1): number => {
     let best = Number.NaN;
+    let bestD = -1;
     for (let d = near; d + width <= far; d++) {
-      const m = meanAround(bandHu, k + sign * d, sign > 0 ? 0 : -width, sign > 0 ? width : 0);
-      if (!Number.isNaN(m) && !(m <= best)) best = m;
+      const m = windowMean(k, sign, d);
+      if (!Number.isNaN(m) && !(m <= best)) {
+        best = m;
+        bestD = d;
+      }
     }
+    // The brightest at the window's far edge with brighter beyond it is a ramp towards an endplate
+    // further away, not an endplate beside a disc: the middle of a body whose walls waist.
+    if (bestD + width === far && windowMean(k, sign, far - width + 1) > best) return Number.NaN;
     return best;
   };
   for (let k = 0; k < bandHu.length; k++) {

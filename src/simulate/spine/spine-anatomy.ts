@@ -30,6 +30,12 @@ export function spineLevelMaskBit(level: SpineLevel): number {
   return 1 << ALL_SPINE_LEVELS.indexOf(level);
 }
 
+/**
+ * How far a disc reaches into the bodies above and below it, mm: wedged endplates tilt away from
+ * a disc's flat ends by up to 2 mm at the rim (the bodies win where they overlap).
+ */
+const DISC_OVERLAP_MM = 2.5;
+
 /** Depth of the flat posterior wall of a body, as a share of its AP semi-axis. */
 const POSTERIOR_WALL = 0.72;
 
@@ -77,7 +83,7 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
         shape: 'tube',
         centerMm: below,
         rotation: rotationAlong(v.axis, [1, 0, 0]),
-        semiAxesMm: [v.semiMm[0] * 0.98, v.semiMm[1] * 0.98, v.discBelowMm / 2 + 0.6],
+        semiAxesMm: [v.semiMm[0] * 0.98, v.semiMm[1] * 0.98, v.discBelowMm / 2 + DISC_OVERLAP_MM],
         clipPlanes: [{ normal: [0, 1, 0], offsetMm: POSTERIOR_WALL * v.semiMm[1] }],
       },
       disc,
@@ -145,34 +151,91 @@ export function along(v: VertebraShape, x: number, y: number, z: number): Point3
   ];
 }
 
+/** Slabs a body is built of along its axis, so that its walls can waist between the endplates. */
+const BODY_SLABS = 4;
+
+/**
+ * The body's planes in the frame of a solid centred at `offset` (body frame): the flat posterior
+ * wall, the endplates tilted by half the sagittal wedging each (z <= h + y tan(w/2) on top, y
+ * posterior), and a fracture-like wedge that lowers the anterior top endplate. `inset` moves every
+ * plane inwards (the shell's thickness).
+ */
+function bodyPlanes(v: VertebraShape, inset: number, offset: Vector3): ClipPlane[] {
+  const [, b] = v.semiMm;
+  const h = v.halfHeightMm;
+  const shifted = (normal: Vector3, offsetMm: number): ClipPlane => ({
+    normal,
+    offsetMm: offsetMm - (normal[0] * offset[0] + normal[1] * offset[1] + normal[2] * offset[2]),
+  });
+  const tw = Math.tan((v.wedgeDeg * Math.PI) / 360);
+  const n = Math.hypot(tw, 1);
+  const planes: ClipPlane[] = [
+    shifted([0, 1, 0], POSTERIOR_WALL * b - inset),
+    shifted([0, -tw / n, 1 / n], (h - inset) / n),
+    shifted([0, -tw / n, -1 / n], (h - inset) / n),
+  ];
+  if (v.anteriorHeightRatio < 1) {
+    const k = ((1 - v.anteriorHeightRatio) * 2 * h) / (2 * b);
+    const m = Math.hypot(k, 1);
+    planes.push(shifted([0, -k / m, 1 / m], (h - inset - k * b) / m));
+  }
+  return planes;
+}
+
+/**
+ * The body's size at height z over its size at the endplates, a parabola from the waist at
+ * mid-height to 1 at z = +-h: the width's share, and the AP semi-axis's share that gives the whole
+ * AP length (1.72 semi-axes, the posterior wall flat) the same waist.
+ */
+function waistProfile(v: VertebraShape, z: number): { width: number; ap: number } {
+  const width = v.waistShare + (1 - v.waistShare) * (z / v.halfHeightMm) ** 2;
+  return { width, ap: 1 - (1 - width) * (1 + POSTERIOR_WALL) };
+}
+
 function addVertebralBody(builder: PhantomBuilder, v: VertebraShape, cortex: number, rim: number, core: number, disc: number): void {
   const rotation = rotationAlong(v.axis, [1, 0, 0]);
   const [a, b] = v.semiMm;
   const h = v.halfHeightMm;
-  // A wedge deformity lowers the anterior (-y) top endplate: z <= h - k (b - y) in the body's frame.
-  const wedge = (inset: number): ClipPlane[] => {
-    const planes: ClipPlane[] = [{ normal: [0, 1, 0], offsetMm: POSTERIOR_WALL * b - inset }];
-    if (v.anteriorHeightRatio < 1) {
-      const k = ((1 - v.anteriorHeightRatio) * 2 * h) / (2 * b);
-      const n = Math.hypot(k, 1);
-      planes.push({ normal: [0, -k / n, 1 / n], offsetMm: (h - inset - k * b) / n });
-    }
-    return planes;
-  };
-  builder.add({ shape: 'tube', centerMm: v.centerMm, rotation, semiAxesMm: [a, b, h], taper: 0, clipPlanes: wedge(0) }, cortex, PRIORITY.cortex);
+  // The tallest wall of a wedged body reaches past +-h; the endplate planes trim each slab.
+  const reach = h + Math.abs(Math.tan((v.wedgeDeg * Math.PI) / 360)) * b + 0.5;
   const t = v.corticalShellMm;
-  builder.add(
-    { shape: 'tube', centerMm: v.centerMm, rotation, semiAxesMm: [a - t, b - t, h - v.endplateMm], clipPlanes: wedge(Math.max(t, v.endplateMm)) },
-    rim,
-    PRIORITY.marrow,
-  );
+  for (let i = 0; i < BODY_SLABS; i++) {
+    const z0 = -reach + (2 * reach * i) / BODY_SLABS;
+    const z1 = z0 + (2 * reach) / BODY_SLABS;
+    const zc = (z0 + z1) / 2;
+    const s0 = waistProfile(v, z0);
+    const s1 = waistProfile(v, z1);
+    const sx = (s0.width + s1.width) / 2;
+    const sy = (s0.ap + s1.ap) / 2;
+    const centre = along(v, 0, 0, zc);
+    // A truncated elliptic cone: the semi-axes scale by (1 + taper z / c) from one end's size to the other's.
+    const taper = (s1.width - s0.width) / (s1.width + s0.width);
+    const half = (z1 - z0) / 2 + 0.05;
+    builder.add(
+      { shape: 'tube', centerMm: centre, rotation, semiAxesMm: [a * sx, b * sy, half], taper, clipPlanes: bodyPlanes(v, 0, [0, 0, zc]) },
+      cortex,
+      PRIORITY.cortex,
+    );
+    builder.add(
+      {
+        shape: 'tube',
+        centerMm: centre,
+        rotation,
+        semiAxesMm: [a * sx - t, b * sy - t, half],
+        taper,
+        clipPlanes: bodyPlanes(v, Math.max(t, v.endplateMm), [0, 0, zc]),
+      },
+      rim,
+      PRIORITY.marrow,
+    );
+  }
   builder.add(
     {
       shape: 'ellipsoid',
       centerMm: along(v, 0, -0.1 * b, 0),
       rotation,
-      semiAxesMm: [0.6 * a, 0.55 * b, 0.55 * h],
-      clipPlanes: wedge(Math.max(t, v.endplateMm) + 1),
+      semiAxesMm: [0.6 * a * v.waistShare, 0.55 * b * waistProfile(v, 0).ap, 0.55 * h],
+      clipPlanes: bodyPlanes(v, Math.max(t, v.endplateMm) + 1, [0, -0.1 * b, 0]),
     },
     core,
     PRIORITY.marrow + 0.5,
@@ -183,8 +246,9 @@ function addVertebralBody(builder: PhantomBuilder, v: VertebraShape, cortex: num
   if (v.anteriorHeightRatio >= 1) concavities.push({ sign: 1, depthMm: v.superiorConcavityMm });
   for (const { sign, depthMm } of concavities) {
     const centre = along(v, 0, 0, sign * h);
-    // Keep the body's side of the endplate plane (local z towards the body's centre).
-    const bodySide: ClipPlane[] = [{ normal: [0, 0, sign], offsetMm: 0 }];
+    // Keep the body's side of the endplate plane, tilted by the wedging like the endplate.
+    const tw = Math.tan((v.wedgeDeg * Math.PI) / 360);
+    const bodySide: ClipPlane[] = [{ normal: [0, -tw / Math.hypot(tw, 1), sign / Math.hypot(tw, 1)], offsetMm: 0 }];
     const [ca, cb] = [CENTRAL_ENDPLATE_SHARE.value * a, CENTRAL_ENDPLATE_SHARE.value * b];
     const e = v.endplateMm;
     builder.add(

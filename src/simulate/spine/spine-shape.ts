@@ -13,6 +13,7 @@ import {
 import type { PublishedMeasure } from './sacropelvic-morphometry.js';
 import type { SegmentationVariant } from './segmentation-variants.js';
 import { INFERIOR_ENDPLATE_CONCAVITY_MM, SUPERIOR_ENDPLATE_CONCAVITY_MM } from './endplate-morphometry.js';
+import { drawWedgingDeg } from './vertebral-body-morphometry.js';
 import { HYPOPLASTIC_RIB_ARC_DEG, LUMBAR_RIB_ARC_DEG, TYPICAL_SEGMENTATION, drawSegmentationVariant } from './segmentation-variants.js';
 
 /** The levels the typical spine phantom is built of, cranial to caudal, with their VerSe label codes. */
@@ -31,24 +32,27 @@ export function verseCode(level: SpineLevel | 'sacrum'): number {
 export const SACRUM_CODE = 26;
 
 /**
- * Adult vertebral body size by level, mm (LR semi-axis, AP semi-axis, height), for a 170 cm
- * person; approximate values from morphometric studies of the thoracolumbar spine (bodies widen
- * and deepen caudally; lumbar bodies are about 25-28 mm tall, thoracic 18-23 mm).
+ * Adult vertebral body size by level, mm (LR semi-axis, AP semi-axis, height at its centre), for a
+ * 170 cm person. L5 is Cook & Baker's CT measure (data/simulate/trunk-anatomy.json: endplate depth
+ * 33.3 mm in women and 37.1 in men, mid-depth height 27.6 and 28.8; the body's depth is 1.72 AP
+ * semi-axes, its posterior wall flat at 0.72); the other levels keep the simulator's earlier
+ * ratios to L5 (bodies widen and deepen caudally; lumbar bodies are about 25-29 mm tall, thoracic
+ * 18-23 mm), their depths scaled with L5's.
  */
 const BODY_SIZE_MM: Record<SpineLevel, [number, number, number]> = {
-  T6: [14, 13, 18],
-  T7: [14.5, 13.5, 18.5],
-  T8: [15, 14, 19],
-  T9: [15.5, 14.5, 20],
-  T10: [16.5, 15, 21],
-  T11: [17.5, 15.5, 22],
-  T12: [19, 16, 23],
-  L1: [20, 16.5, 25],
-  L2: [21, 17, 26],
-  L3: [22.5, 17.5, 27],
-  L4: [23.5, 17.5, 27],
-  L5: [24.5, 17.5, 26],
-  L6: [24.5, 17.5, 26],
+  T6: [14, 15.7, 18],
+  T7: [14.5, 16.4, 18.5],
+  T8: [15, 17, 19],
+  T9: [15.5, 17.6, 20],
+  T10: [16.5, 18.2, 21],
+  T11: [17.5, 18.8, 22],
+  T12: [19, 19.4, 23],
+  L1: [20, 20, 25],
+  L2: [21, 20.6, 26],
+  L3: [22.5, 21.2, 27],
+  L4: [23.5, 21.2, 27],
+  L5: [24.5, 21.2, 29],
+  L6: [24.5, 21.2, 29],
 };
 
 /** Disc height below each level, mm (thoracic discs thin, lumbar discs about 9-11 mm). */
@@ -97,6 +101,10 @@ export interface VertebraShape {
   readonly inferiorConcavityMm: number;
   /** Anterior height over posterior height: 1 intact, < 0.8 a wedge (fracture-like) deformity. */
   readonly anteriorHeightRatio: number;
+  /** Sagittal wedging of the intact body, degrees between its endplates (positive: anterior wall the lower; vertebral-body-morphometry.ts gives the source). */
+  readonly wedgeDeg: number;
+  /** The body's semi-axes at mid-height over those at its endplates (the waist of its walls). */
+  readonly waistShare: number;
   /** Mean trabecular vBMD the body is built to before the person's scale, mg/cm3. */
   readonly trabecularVbmdMgPerCm3: number;
   readonly discBelowMm: number;
@@ -208,6 +216,8 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
   // The endplates' concavity draws from a stream of its own, so the rest of the spine is drawn as before it existed.
   const endplateRandom = new SeededRandom(seedFromText(`${person.patientId}:endplates`));
   const concavity = (m: PublishedMeasure): number => Math.max(0.1, drawMeasure(m, endplateRandom));
+  // So do the bodies' wedging and waist.
+  const bodyRandom = new SeededRandom(seedFromText(`${person.patientId}:body-shape`));
   const vertebrae: VertebraShape[] = stacked.map((s, index) => {
     const zz = s.z - zL1;
     const sclerosis = s.level === fractured ? 1.25 : 1;
@@ -223,6 +233,10 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
       superiorConcavityMm: concavity(SUPERIOR_ENDPLATE_CONCAVITY_MM),
       inferiorConcavityMm: concavity(INFERIOR_ENDPLATE_CONCAVITY_MM),
       anteriorHeightRatio: s.level === fractured ? 0.55 + 0.15 * random.nextFloat() : 1,
+      wedgeDeg: drawWedgingDeg(s.level, person.sex, bodyRandom),
+      // The published waist (WAIST_SHARE, 0.938) is not built yet: on waisted bodies of low density
+      // the anatomical count's anterior-wall track misnames levels (docs/ct-spine.md, "Left").
+      waistShare: 1,
       trabecularVbmdMgPerCm3: Math.max(15, ((targetVbmd * levelFactor(index)) / 0.99) * (1 + 0.03 * random.nextNormal()) * sclerosis),
       discBelowMm: s.disc,
     };

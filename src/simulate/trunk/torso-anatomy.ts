@@ -14,6 +14,7 @@ import { TISSUE_CLASS } from './tissue-class.js';
 import type { HipRegions } from '../hip/hip-anatomy.js';
 import { addHips } from '../hip/hip-anatomy.js';
 import { addIliacWings } from './iliac-wings.js';
+import { ribCourse } from './rib-course.js';
 import type { ArmsDown } from './arms-down.js';
 import { addArmsDown } from './arms-down.js';
 import type { IvContrast } from './iv-contrast.js';
@@ -67,6 +68,9 @@ export interface TorsoOptions {
  * 0.15 % a year of age after 35 (about 0.2 HU a year, Jung et al. 2021), so that the muscle of an
  * 80-year-old reads 25-35 HU (Anderson et al. 2013).
  */
+/** Costal cartilage: hyaline cartilage, about 1.1 g/cm3 and soft-tissue-like (as the simulator's discs). */
+const COSTAL_CARTILAGE: Composition = [{ material: 'soft-tissue', gPerCm3: 1.1 }];
+
 export function muscleFatFraction(person: SimulatedPerson): number {
   return (person.sex === 'F' ? 0.05 : 0) + 0.0015 * Math.max(0, person.ageYears - 35);
 }
@@ -213,12 +217,26 @@ export function buildTorsoAnatomy(
     );
   }
   builder.ellipsoid([0.12 * a, cy - 0.4 * b, t8.centerMm[2]], [0.42 * a, 0.45 * b, 65], blood, PRIORITY.organ + 0.6);
-  // Ribs T6-T12: a chain of tubes from the transverse process round the body wall, sloping down.
+  // Ribs T6-T12: a chain of tubes from the transverse process round the body wall, falling as the
+  // costal margin's surface anatomy says (rib-course.ts), ribs 6-10 ending in costal cartilage.
   const ribCortex = region('rib cortex', corticalBone(900), TISSUE_CLASS.corticalBone);
   const ribMarrow = region('rib marrow', trabecularBone(Math.max(60, l1.trabecularVbmdMgPerCm3), spine.marrowFatFraction), TISSUE_CLASS.cancellousBone);
+  const costalCartilage = region('costal cartilage', COSTAL_CARTILAGE, TISSUE_CLASS.softTissue);
   const ra = a - fatMm - 16;
   const rb = b - fatMm - 16;
   const ribArcs = ribArcsDeg(spine.variant);
+  // The rib leaves the transverse process's tip; the angle round the body wall is counted from the back.
+  const ribStart = (v: VertebraShape, side: number): Point3 => along(v, side * (0.62 * v.semiMm[0] + 22), 0.72 * v.semiMm[1] + 20, 0.3 * v.halfHeightMm);
+  const startDeg = (p: Point3): number => (Math.asin(Math.min(0.95, Math.abs(p[0]) / ra)) * 180) / Math.PI;
+  const course = ribCourse({
+    person,
+    spine,
+    arcDeg: ribArcs,
+    startOf: (name) => {
+      const p = ribStart(level(name), 1);
+      return { zMm: p[2], deg: startDeg(p) };
+    },
+  });
   for (const v of spine.vertebrae) {
     const arc = ribArcs[v.level];
     if (arc === undefined) continue;
@@ -227,23 +245,33 @@ export function buildTorsoAnatomy(
       // of T10-T12 lie (Gray's Anatomy, 42nd ed., ch. on the thoracic vertebrae), touching the body's
       // cortex; the neck out to the transverse process's tip; then round the body wall.
       const head = along(v, side * (v.semiMm[0] + 6), 0.5 * v.semiMm[1], 0.45 * v.halfHeightMm);
-      const start = along(v, side * (0.62 * v.semiMm[0] + 22), 0.72 * v.semiMm[1] + 20, 0.3 * v.halfHeightMm);
-      const theta0 = Math.asin(Math.min(0.95, Math.abs(start[0]) / ra));
-      const points: Point3[] = [head, start];
-      for (let deg = (theta0 * 180) / Math.PI + 12; deg <= arc; deg += 18) {
+      const start = ribStart(v, side);
+      const deg0 = startDeg(start);
+      const points: { p: Point3; deg: number }[] = [
+        { p: head, deg: deg0 },
+        { p: start, deg: deg0 },
+      ];
+      const angles: number[] = [];
+      for (let deg = deg0 + 12; deg < arc; deg += 18) angles.push(deg);
+      if (arc > deg0 + 6) angles.push(arc);
+      for (const deg of angles) {
         const t = (deg * Math.PI) / 180;
-        points.push([side * ra * Math.sin(t), cy + rb * Math.cos(t), start[2] - 0.28 * (deg - (theta0 * 180) / Math.PI)]);
+        points.push({ p: [side * ra * Math.sin(t), cy + rb * Math.cos(t), start[2] - course.dropMm(v.level, deg)], deg });
       }
       for (let i = 0; i + 1 < points.length; i++) {
-        const p = points[i]!;
-        const q = points[i + 1]!;
+        const p = points[i]!.p;
+        const q = points[i + 1]!.p;
         const d = [q[0] - p[0], q[1] - p[1], q[2] - p[2]];
         const len = Math.hypot(d[0]!, d[1]!, d[2]!);
         const e = 1.5 / len;
         const p2: Point3 = [p[0] - e * d[0]!, p[1] - e * d[1]!, p[2] - e * d[2]!];
         const q2: Point3 = [q[0] + e * d[0]!, q[1] + e * d[1]!, q[2] + e * d[2]!];
-        builder.tube(p2, q2, 6, 3.5, 0, ribCortex, PRIORITY.cortex, [0, 0, 1]);
-        builder.tube(p2, q2, 4.6, 2.1, 0, ribMarrow, PRIORITY.marrow, [0, 0, 1]);
+        if (course.isCartilage(v.level, (points[i]!.deg + points[i + 1]!.deg) / 2)) {
+          builder.tube(p2, q2, 5, 3, 0, costalCartilage, PRIORITY.cortex, [0, 0, 1]);
+        } else {
+          builder.tube(p2, q2, 6, 3.5, 0, ribCortex, PRIORITY.cortex, [0, 0, 1]);
+          builder.tube(p2, q2, 4.6, 2.1, 0, ribMarrow, PRIORITY.marrow, [0, 0, 1]);
+        }
       }
     }
   }

@@ -1,0 +1,151 @@
+// The simulator's vertebral bodies and ribs against the published measurements they are drawn from
+// (data/simulate/trunk-anatomy.json): sagittal wedging by level and sex (Masharawi et al. 2010),
+// L5's endplate depth and its anterior and posterior heights (Cook & Baker 2021), measured in the
+// voxelised phantom; the costal margin's course
+// (Gray's Anatomy: the seventh cartilage at T9, the ninth's tip at L1's lower endplate, the
+// tenth's lowest point at L3).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Point3 } from '../src/core/geometry.js';
+import { SeededRandom } from '../src/core/seeded-random.js';
+import { OUTSIDE_REGION, voxelisePhantom } from '../src/physics/phantom/voxelise.js';
+import { PhantomBuilder } from '../src/simulate/phantom-builder.js';
+import type { SimulatedPerson } from '../src/simulate/person.js';
+import { addSpine, along } from '../src/simulate/spine/spine-anatomy.js';
+import type { SpineLevel, SpineShape } from '../src/simulate/spine/spine-shape.js';
+import { drawSpineShape, ribArcsDeg } from '../src/simulate/spine/spine-shape.js';
+import { L5_ANTERIOR_HEIGHT_MM, L5_ENDPLATE_DEPTH_MM, L5_POSTERIOR_HEIGHT_MM, meanWedgingDeg } from '../src/simulate/spine/vertebral-body-morphometry.js';
+import { ribCourse } from '../src/simulate/trunk/rib-course.js';
+
+/** Adults of the simulator's reference stature for their sex, so that drawn sizes are the published ones. */
+function person(i: number): SimulatedPerson {
+  const female = i % 2 === 0;
+  return {
+    patientId: `SIM-TRUNK-${i}`,
+    sex: female ? 'F' : 'M',
+    ageYears: 60,
+    heightCm: female ? 160 : 172,
+    weightKg: 72,
+    bmi: 25,
+    targets: { spineVbmd: 110 },
+  };
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs: readonly number[]): number => Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / (xs.length - 1));
+
+test('drawn sagittal wedging of T9-L5 matches Masharawi 2010 by level and sex (means within 0.35 degrees, spread 1.5 +- 0.3)', () => {
+  const byKey = new Map<string, number[]>();
+  for (let i = 0; i < 600; i++) {
+    const p = person(i);
+    for (const v of drawSpineShape(p, { fractureShare: 0 }, new SeededRandom(i)).vertebrae) {
+      const key = `${v.level}:${p.sex}`;
+      byKey.set(key, [...(byKey.get(key) ?? []), v.wedgeDeg]);
+    }
+  }
+  for (const level of ['T9', 'T10', 'T11', 'T12', 'L1', 'L2', 'L3', 'L4', 'L5']) {
+    for (const sex of ['F', 'M'] as const) {
+      const drawn = byKey.get(`${level}:${sex}`) ?? [];
+      assert.ok(drawn.length > 250, `${level} ${sex}: ${drawn.length} drawn`);
+      const published = meanWedgingDeg(level, sex);
+      assert.ok(Math.abs(mean(drawn) - published) < 0.35, `${level} ${sex}: mean ${mean(drawn).toFixed(2)} vs ${published}`);
+      assert.ok(Math.abs(sd(drawn) - 1.5) < 0.3, `${level} ${sex}: SD ${sd(drawn).toFixed(2)}`);
+    }
+  }
+  // The source's pattern: ventral wedging at the thoracolumbar junction, dorsal at L5, men more ventral.
+  assert.ok(meanWedgingDeg('T11', 'M') > 4 && meanWedgingDeg('L5', 'F') < -7);
+});
+
+/**
+ * L5's body measured in the voxelised spine. The spine is built straight (every body's axis along
+ * z), so that lines along the patient's axes run along the body's own: heights along z near the
+ * anterior wall (0.85 of the AP semi-axis forwards) and the posterior wall (0.6 back), depths along
+ * y through the midline.
+ */
+function measureL5(drawn: SpineShape): { anteriorMinusPosteriorMm: number; endplateDepthMm: number } {
+  const spine: SpineShape = { ...drawn, vertebrae: drawn.vertebrae.map((v) => ({ ...v, axis: [0, 0, 1] as const })) };
+  const builder = new PhantomBuilder();
+  const regions = addSpine(builder, spine, 1);
+  const phantom = builder.build();
+  const l5 = spine.vertebrae.find((v) => v.level === 'L5')!;
+  const isBody = (r: number): boolean => r !== OUTSIDE_REGION && regions.bodyCode.get(r) === l5.code;
+  const step = 0.05;
+  const [, b] = l5.semiMm;
+  const h = l5.halfHeightMm;
+  const [cx, cy, cz] = l5.centerMm;
+  /** Length of the body's run of labels along one grid line, mm. */
+  const run = (labels: Uint8Array): number => {
+    let first = -1;
+    let last = -1;
+    labels.forEach((r, k) => {
+      if (isBody(r)) {
+        if (first < 0) first = k;
+        last = k;
+      }
+    });
+    return first < 0 ? 0 : (last - first + 1) * step;
+  };
+  const values = new Float64Array(phantom.regions.length);
+  const height = (y: number): number => {
+    const slices = Math.round((2 * h + 12) / step);
+    const grid = { columns: 1, rows: 1, slices, spacingMm: [step, step, step] as const, originMm: [cx, cy + y, cz - h - 6] as Point3 };
+    return run(voxelisePhantom(phantom, grid, values, 0, 1).regions);
+  };
+  const depth = (z: number): number => {
+    const rows = Math.round((2.4 * b) / step);
+    const grid = { columns: 1, rows, slices: 1, spacingMm: [step, step, step] as const, originMm: [cx, cy - 1.3 * b, cz + z] as Point3 };
+    return run(voxelisePhantom(phantom, grid, values, 0, 1).regions);
+  };
+  // Over the full depth (1.72 semi-axes: the posterior wall is flat at 0.72) the difference grows in proportion.
+  const anteriorMinusPosteriorMm = ((height(-0.85 * b) - height(0.6 * b)) * 1.72) / 1.45;
+  return { anteriorMinusPosteriorMm, endplateDepthMm: depth(h - 2.5) };
+}
+
+test('voxelised L5: anterior minus posterior height and endplate depth by sex (Cook & Baker 2021)', () => {
+  const measured = Array.from({ length: 40 }, (_, i) => {
+    const p = person(i);
+    return { sex: p.sex, ...measureL5(drawSpineShape(p, { fractureShare: 0 }, new SeededRandom(100 + i))) };
+  });
+  const publishedDifference = L5_ANTERIOR_HEIGHT_MM.mean - L5_POSTERIOR_HEIGHT_MM.mean;
+  const difference = mean(measured.map((m) => m.anteriorMinusPosteriorMm));
+  assert.ok(Math.abs(difference - publishedDifference) < 1.2, `anterior - posterior ${difference.toFixed(2)} mm vs ${publishedDifference.toFixed(1)}`);
+  for (const sex of ['F', 'M'] as const) {
+    const depth = mean(measured.filter((m) => m.sex === sex).map((m) => m.endplateDepthMm));
+    const published = L5_ENDPLATE_DEPTH_MM[sex].mean;
+    assert.ok(Math.abs(depth / published - 1) < 0.07, `${sex}: endplate depth ${depth.toFixed(1)} mm vs ${published}`);
+  }
+});
+
+test("the ribs' front ends lie at the costal margin's landmarks: the seventh at T9, the ninth at L1's lower endplate, the tenth at L3 (means within 3 mm)", () => {
+  const misses = new Map<SpineLevel, number[]>();
+  const landmarks: [SpineLevel, SpineLevel, number][] = [
+    ['T7', 'T9', 0],
+    ['T9', 'L1', -1],
+    ['T10', 'L3', 0],
+  ];
+  const descents: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const p = person(i);
+    const spine = drawSpineShape(p, { fractureShare: 0 }, new SeededRandom(i));
+    const arcDeg = ribArcsDeg(spine.variant);
+    const vertebra = (level: SpineLevel) => spine.vertebrae.find((v) => v.level === level)!;
+    const course = ribCourse({
+      person: p,
+      spine,
+      arcDeg,
+      startOf: (level) => ({ zMm: along(vertebra(level), 40, 30, 0)[2], deg: 20 }),
+    });
+    for (const [rib, level, share] of landmarks) {
+      const v = vertebra(level);
+      const target = along(v, 0, 0, share * v.halfHeightMm)[2];
+      misses.set(rib, [...(misses.get(rib) ?? []), course.endZMm(rib) - target]);
+    }
+    // The tenth rib falls from T10 to L3: more than three vertebrae (about 100 mm), where the earlier ribs fell 30 mm.
+    descents.push(along(vertebra('T10'), 40, 30, 0)[2] - course.endZMm('T10'));
+    // Ribs 11 and 12 float: no cartilage; the tenth ends in it.
+    assert.ok(!course.isCartilage('T11', arcDeg.T11 ?? 0) && course.isCartilage('T10', arcDeg.T10 ?? 0));
+  }
+  for (const [rib, miss] of misses) assert.ok(Math.abs(mean(miss)) < 3, `rib ${rib}: front end ${mean(miss).toFixed(1)} mm from its landmark`);
+  assert.ok(mean(descents) > 100, `tenth rib falls ${mean(descents).toFixed(0)} mm`);
+  assert.ok(sd(misses.get('T10')!) > 4, 'the landmarks vary between people');
+});
