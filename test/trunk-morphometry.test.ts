@@ -1,7 +1,7 @@
 // The simulator's vertebral bodies and ribs against the published measurements they are drawn from
 // (data/simulate/trunk-anatomy.json): sagittal wedging by level and sex (Masharawi et al. 2010),
-// L5's endplate depth and its anterior and posterior heights (Cook & Baker 2021), measured in the
-// voxelised phantom; the costal margin's course
+// L5's endplate depth and its anterior and posterior heights, and the waist of the body at
+// mid-height (Cook & Baker 2021), measured in the voxelised phantom; the costal margin's course
 // (Gray's Anatomy: the seventh cartilage at T9, the ninth's tip at L1's lower endplate, the
 // tenth's lowest point at L3).
 import assert from 'node:assert/strict';
@@ -14,7 +14,13 @@ import type { SimulatedPerson } from '../src/simulate/person.js';
 import { addSpine, along } from '../src/simulate/spine/spine-anatomy.js';
 import type { SpineLevel, SpineShape } from '../src/simulate/spine/spine-shape.js';
 import { drawSpineShape, ribArcsDeg } from '../src/simulate/spine/spine-shape.js';
-import { L5_ANTERIOR_HEIGHT_MM, L5_ENDPLATE_DEPTH_MM, L5_POSTERIOR_HEIGHT_MM, meanWedgingDeg } from '../src/simulate/spine/vertebral-body-morphometry.js';
+import {
+  L5_ANTERIOR_HEIGHT_MM,
+  L5_ENDPLATE_DEPTH_MM,
+  L5_POSTERIOR_HEIGHT_MM,
+  WAIST_SHARE,
+  meanWedgingDeg,
+} from '../src/simulate/spine/vertebral-body-morphometry.js';
 import { ribCourse } from '../src/simulate/trunk/rib-course.js';
 
 /** Adults of the simulator's reference stature for their sex, so that drawn sizes are the published ones. */
@@ -62,7 +68,7 @@ test('drawn sagittal wedging of T9-L5 matches Masharawi 2010 by level and sex (m
  * anterior wall (0.85 of the AP semi-axis forwards) and the posterior wall (0.6 back), depths along
  * y through the midline.
  */
-function measureL5(drawn: SpineShape): { anteriorMinusPosteriorMm: number; endplateDepthMm: number } {
+function measureL5(drawn: SpineShape): { anteriorMinusPosteriorMm: number; endplateDepthMm: number; waist: number } {
   const spine: SpineShape = { ...drawn, vertebrae: drawn.vertebrae.map((v) => ({ ...v, axis: [0, 0, 1] as const })) };
   const builder = new PhantomBuilder();
   const regions = addSpine(builder, spine, 1);
@@ -98,10 +104,10 @@ function measureL5(drawn: SpineShape): { anteriorMinusPosteriorMm: number; endpl
   };
   // Over the full depth (1.72 semi-axes: the posterior wall is flat at 0.72) the difference grows in proportion.
   const anteriorMinusPosteriorMm = ((height(-0.85 * b) - height(0.6 * b)) * 1.72) / 1.45;
-  return { anteriorMinusPosteriorMm, endplateDepthMm: depth(h - 2.5) };
+  return { anteriorMinusPosteriorMm, endplateDepthMm: depth(h - 2.5), waist: depth(0) / depth(h - 2.5) };
 }
 
-test('voxelised L5: anterior minus posterior height and endplate depth by sex (Cook & Baker 2021)', () => {
+test('voxelised L5: anterior minus posterior height, endplate depth by sex (Cook & Baker 2021) and the waist at mid-height', () => {
   const measured = Array.from({ length: 40 }, (_, i) => {
     const p = person(i);
     return { sex: p.sex, ...measureL5(drawSpineShape(p, { fractureShare: 0 }, new SeededRandom(100 + i))) };
@@ -111,9 +117,14 @@ test('voxelised L5: anterior minus posterior height and endplate depth by sex (C
   assert.ok(Math.abs(difference - publishedDifference) < 1.2, `anterior - posterior ${difference.toFixed(2)} mm vs ${publishedDifference.toFixed(1)}`);
   for (const sex of ['F', 'M'] as const) {
     const depth = mean(measured.filter((m) => m.sex === sex).map((m) => m.endplateDepthMm));
+    // 2.5 mm inside the endplate the waist has narrowed the body by about 1.5 %.
     const published = L5_ENDPLATE_DEPTH_MM[sex].mean;
     assert.ok(Math.abs(depth / published - 1) < 0.07, `${sex}: endplate depth ${depth.toFixed(1)} mm vs ${published}`);
   }
+  const waist = mean(measured.map((m) => m.waist));
+  // Mid-height over 2.5 mm inside the endplate: the published mid-body/endplate ratio, less the little the profile has narrowed there.
+  assert.ok(waist > WAIST_SHARE.mean - 0.01 && waist < WAIST_SHARE.mean + 0.04, `waist ${waist.toFixed(3)} vs ${WAIST_SHARE.mean}`);
+  assert.ok(waist < 0.985, `the body waists at mid-height (${waist.toFixed(3)})`);
 });
 
 test("the ribs' front ends lie at the costal margin's landmarks: the seventh at T9, the ninth at L1's lower endplate, the tenth at L3 (means within 3 mm)", () => {

@@ -122,7 +122,7 @@ export function discContrast(bandHu: Float64Array, sliceMm: number): Float64Arra
     }
     // The brightest at the window's far edge with brighter beyond it is a ramp towards an endplate
     // further away, not an endplate beside a disc: the middle of a body whose walls waist.
-    if (bestD + width === far && windowMean(k, sign, far - width + 1) > best) return Number.NaN;
+    if (bestD + width === far && windowMean(k, sign, far - width + 1) > best) return RAMP;
     return best;
   };
   for (let k = 0; k < bandHu.length; k++) {
@@ -134,10 +134,18 @@ export function discContrast(bandHu: Float64Array, sliceMm: number): Float64Arra
     const above = brightest(k, 1);
     const below = brightest(k, -1);
     if ([middle, above, below].some(Number.isNaN)) continue;
+    // Not a disc (no contrast), rather than unknown: the walls' profile still vetoes the band there.
+    if (above === RAMP || below === RAMP) {
+      out[k] = 0;
+      continue;
+    }
     out[k] = Math.min(above, below) - middle;
   }
   return out;
 }
+
+/** A flank that keeps brightening beyond the window (discContrast's marker; no HU is this low). */
+const RAMP = -1e9;
 
 /** Disc centres: contrast maxima above MIN_DISC_CONTRAST_HU, strongest first, at least MIN_PITCH_MM apart; returned superior first (slice indices). */
 export function pickDiscs(contrast: Float64Array, sliceMm: number): number[] {
@@ -273,16 +281,22 @@ function pitchRoughness(discs: readonly number[]): number {
  * A false disc (the darker middle of an osteoporotic body, where the basivertebral veins enter, or
  * an endplate defect) splits a vertebra in two short segments. Adjacent vertebrae differ in pitch
  * by 10-20 % (Panjabi 1991/1992), so a segment under 0.65 times the local pitch has one false end:
- * the one whose removal leaves the steadiest pitches is dropped. The lumbosacral disc is kept.
+ * the one whose removal leaves the steadiest pitches is dropped. The lumbosacral disc is kept. With
+ * the discs' contrast, a short segment between two discs as clear as the spine's typical disc
+ * (each at least CLEAR_DISC_SHARE of the median) is kept: a vertebra shortened by a fracture, not
+ * a false split (a body's dark middle dips by a fraction of a disc's contrast).
  */
-export function dropSpuriousDiscs(discs: readonly number[], sliceMm: number, keep?: number): number[] {
+export function dropSpuriousDiscs(discs: readonly number[], sliceMm: number, keep?: number, contrast?: Float64Array): number[] {
+  const clear = (k: number, median: number): boolean => contrast !== undefined && (contrast[k] ?? 0) >= CLEAR_DISC_SHARE * median;
   let out = [...discs];
   for (let guard = 0; guard < discs.length; guard++) {
     const gaps = out.slice(1).map((k, d) => (out[d]! - k) * sliceMm);
     const sorted = gaps.filter(isOnePitch).sort((a, b) => a - b);
     if (sorted.length < 3) return out;
     const typical = sorted[Math.floor(sorted.length / 2)]!;
-    const short = gaps.findIndex((g) => g < 0.65 * typical);
+    const contrasts = contrast === undefined ? [] : out.map((k) => contrast[k] ?? 0).sort((a, b) => a - b);
+    const median = contrasts[Math.floor(contrasts.length / 2)] ?? 0;
+    const short = gaps.findIndex((g, d) => g < 0.65 * typical && !(clear(out[d]!, median) && clear(out[d + 1]!, median)));
     if (short < 0) return out;
     const candidates = [short, short + 1].filter((d) => out[d] !== keep);
     if (candidates.length === 0) return out;
@@ -291,6 +305,9 @@ export function dropSpuriousDiscs(discs: readonly number[], sliceMm: number, kee
   }
   return out;
 }
+
+/** Both ends of a short segment at least this share of the median disc contrast: a short vertebra, not a false split. */
+const CLEAR_DISC_SHARE = 0.6;
 
 const LUMBAR_AND_LOWER_THORACIC = ['L5', 'L4', 'L3', 'L2', 'L1', 'T12', 'T11', 'T10', 'T9', 'T8', 'T7', 'T6'] as const;
 
@@ -312,7 +329,7 @@ export function countVertebrae(volume: Volume3D): VertebraCount {
   const lumbosacral = sacrumSlice < 0 ? undefined : nearSacrum.length > 0 ? nearSacrum.reduce((a, b) => (contrast[b]! > contrast[a]! ? b : a)) : sacrumSlice;
   // Discs below the L5-S1 disc are the sacrum's fused segments.
   const discs = splitDoubleGaps(
-    dropSpuriousDiscs(lumbosacral === undefined ? found : [...found.filter((k) => k > lumbosacral), lumbosacral], sz, lumbosacral),
+    dropSpuriousDiscs(lumbosacral === undefined ? found : [...found.filter((k) => k > lumbosacral), lumbosacral], sz, lumbosacral, contrast),
     contrast,
     sz,
   );

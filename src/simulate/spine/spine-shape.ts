@@ -13,7 +13,7 @@ import {
 import type { PublishedMeasure } from './sacropelvic-morphometry.js';
 import type { SegmentationVariant } from './segmentation-variants.js';
 import { INFERIOR_ENDPLATE_CONCAVITY_MM, SUPERIOR_ENDPLATE_CONCAVITY_MM } from './endplate-morphometry.js';
-import { drawWedgingDeg } from './vertebral-body-morphometry.js';
+import { WAIST_SHARE, drawWedgingDeg } from './vertebral-body-morphometry.js';
 import { HYPOPLASTIC_RIB_ARC_DEG, LUMBAR_RIB_ARC_DEG, TYPICAL_SEGMENTATION, drawSegmentationVariant } from './segmentation-variants.js';
 
 /** The levels the typical spine phantom is built of, cranial to caudal, with their VerSe label codes. */
@@ -234,9 +234,7 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
       inferiorConcavityMm: concavity(INFERIOR_ENDPLATE_CONCAVITY_MM),
       anteriorHeightRatio: s.level === fractured ? 0.55 + 0.15 * random.nextFloat() : 1,
       wedgeDeg: drawWedgingDeg(s.level, person.sex, bodyRandom),
-      // The published waist (WAIST_SHARE, 0.938) is not built yet: on waisted bodies of low density
-      // the anatomical count's anterior-wall track misnames levels (docs/ct-spine.md, "Left").
-      waistShare: 1,
+      waistShare: Math.min(1, drawMeasure(WAIST_SHARE, bodyRandom)),
       trabecularVbmdMgPerCm3: Math.max(15, ((targetVbmd * levelFactor(index)) / 0.99) * (1 + 0.03 * random.nextNormal()) * sclerosis),
       discBelowMm: s.disc,
     };

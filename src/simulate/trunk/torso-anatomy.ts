@@ -68,6 +68,9 @@ export interface TorsoOptions {
  * 0.15 % a year of age after 35 (about 0.2 HU a year, Jung et al. 2021), so that the muscle of an
  * 80-year-old reads 25-35 HU (Anderson et al. 2013).
  */
+/** The least depth of tissue between the lumbar bodies' anterior wall and bowel gas, mm (an aorta's width, 15-25 mm). */
+const PREVERTEBRAL_SPACE_MM = 15;
+
 /** Costal cartilage: hyaline cartilage, about 1.1 g/cm3 and soft-tissue-like (as the simulator's discs). */
 const COSTAL_CARTILAGE: Composition = [{ material: 'soft-tissue', gPerCm3: 1.1 }];
 
@@ -185,15 +188,20 @@ export function buildTorsoAnatomy(
   const stomach: Point3 = [0.35 * a, cy - 0.45 * b, t12.centerMm[2]];
   builder.ellipsoid(stomach, [0.3 * a, 0.3 * b, 50], organ, PRIORITY.organ - 0.1);
   builder.ellipsoid([stomach[0], stomach[1] - 0.12 * b, stomach[2] + 5], [0.22 * a, 0.14 * b, 35], gas, PRIORITY.gas);
-  // Bowel gas pockets in the anterior abdomen between L1 and L5.
+  // Bowel gas pockets in the anterior abdomen between L1 and L5, kept in front of the prevertebral
+  // space: the aorta and IVC lie on the lumbar bodies, and the bowel nearest the spine (the third
+  // part of the duodenum) crosses in front of them at L3 (Gray's Anatomy, 42nd ed.).
   const pockets = 2 + random.nextInt(8);
+  const anteriorWallY = Math.min(...spine.vertebrae.filter((v) => v.level.startsWith('L')).map((v) => v.centerMm[1] - v.semiMm[1]));
   for (let i = 0; i < pockets; i++) {
     const centre: Point3 = [
       (random.nextFloat() * 2 - 1) * 0.6 * a,
       cy - b * (0.1 + 0.6 * random.nextFloat()),
       lowest.centerMm[2] + random.nextFloat() * (l1.centerMm[2] - lowest.centerMm[2]),
     ];
-    builder.ellipsoid(centre, [6 + 22 * random.nextFloat(), 5 + 14 * random.nextFloat(), 6 + 25 * random.nextFloat()], gas, PRIORITY.gas);
+    const semi: Point3 = [6 + 22 * random.nextFloat(), 5 + 14 * random.nextFloat(), 6 + 25 * random.nextFloat()];
+    centre[1] = Math.min(centre[1], anteriorWallY - PREVERTEBRAL_SPACE_MM - semi[1]);
+    builder.ellipsoid(centre, semi, gas, PRIORITY.gas);
   }
   // Lungs above an oblique diaphragm (higher in front), and the heart between them.
   const lung = region('lung', TISSUE.lung, TISSUE_CLASS.lung);
