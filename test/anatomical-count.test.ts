@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { Volume3D } from '../src/core/volume3d.js';
 import { createVolume3D } from '../src/core/volume3d.js';
 import { crossCheckLevels } from '../src/pipelines/ct-spine/anatomical-cross-check.js';
-import { combinedDiscContrast, countVertebrae, dropSpuriousDiscs, splitDoubleGaps } from '../src/pipelines/ct-spine/count-vertebrae.js';
+import { combinedDiscContrast, countVertebrae, discContrast, dropSpuriousDiscs, splitDoubleGaps } from '../src/pipelines/ct-spine/count-vertebrae.js';
 import type { LocatedLevel, VertebraLocalisation } from '../src/pipelines/ct-spine/locate-vertebrae.js';
 import { RIB_REACH_MM } from '../src/pipelines/ct-spine/rib-bearing-vertebrae.js';
 
@@ -149,6 +149,32 @@ test('a false disc in the middle of a body (two short segments) is dropped, keep
   assert.deepEqual(dropSpuriousDiscs([300, 265, 230, 195, 160, 143, 125], 1, 125), [300, 265, 230, 195, 160, 125]);
   // Steady pitches are left alone, thoracic ones shorter than lumbar included.
   assert.deepEqual(dropSpuriousDiscs([330, 305, 278, 250, 218, 184, 149], 1), [330, 305, 278, 250, 218, 184, 149]);
+});
+
+test('a vertebra shortened by a fracture keeps both its clear discs; a weak false disc in a short segment still goes', () => {
+  // 1 mm slices, discs every 35 mm; the vertebra 230-208 is 22 mm tall (0.63 of the pitch).
+  const contrast = new Float64Array(320).fill(0);
+  for (const k of [300, 265, 230, 208, 173, 138]) contrast[k] = 150;
+  assert.deepEqual(dropSpuriousDiscs([300, 265, 230, 208, 173, 138], 1, undefined, contrast), [300, 265, 230, 208, 173, 138]);
+  // The same short segment ended by a disc a fifth as clear as the rest: a false disc, dropped.
+  contrast[208] = 30;
+  assert.equal(dropSpuriousDiscs([300, 265, 230, 208, 173, 138], 1, undefined, contrast).length, 5);
+});
+
+test('disc contrast: a disc between endplates stands out; the gently darker middle of a waisted body does not', () => {
+  // 1 mm slices. Bodies 120 HU with 400 HU endplates; an 8 mm disc at 90 HU centred on slice 50.
+  const profile = new Float64Array(101).fill(120);
+  for (let k = 46; k <= 54; k++) profile[k] = 90;
+  for (const k of [44, 45, 55, 56]) profile[k] = 400;
+  const disc = discContrast(profile, 1);
+  // Closed form: the brightest 4 mm beside it hold 2 mm of endplate and 2 mm of body, (2 x 400 + 2 x 120) / 4 - 90.
+  assert.ok(Math.abs(disc[50]! - 170) < 1e-9, `disc ${disc[50]}`);
+  // A body 30 mm tall (endplates at 10 and 40) whose band darkens by 80 HU towards its middle, as a
+  // waisted wall moves out of the band: the brightest 4 mm within 9 mm stand 40 HU above the middle,
+  // but the brightening goes on past 9 mm, so the middle is no disc.
+  const body = Float64Array.from({ length: 51 }, (_, k) => (k === 10 || k === 40 ? 400 : 160 - 80 * Math.cos((Math.PI * (k - 25)) / 30) ** 2));
+  const middle = discContrast(body, 1);
+  assert.equal(middle[25], 0, `the body's middle reads ${middle[25]}`);
 });
 
 test('a gap of three vertebrae of the local pitch gets its two missing discs at the contrast peaks', () => {
