@@ -151,6 +151,11 @@ export function along(v: VertebraShape, x: number, y: number, z: number): Point3
   ];
 }
 
+/** tan of half the body's sagittal wedging: each endplate tilts by half the angle. */
+function halfWedgeTangent(v: VertebraShape): number {
+  return Math.tan((v.wedgeDeg * Math.PI) / 360);
+}
+
 /** Slabs a body is built of along its axis, so that its walls can waist between the endplates. */
 const BODY_SLABS = 4;
 
@@ -167,7 +172,7 @@ function bodyPlanes(v: VertebraShape, inset: number, offset: Vector3): ClipPlane
     normal,
     offsetMm: offsetMm - (normal[0] * offset[0] + normal[1] * offset[1] + normal[2] * offset[2]),
   });
-  const tw = Math.tan((v.wedgeDeg * Math.PI) / 360);
+  const tw = halfWedgeTangent(v);
   const n = Math.hypot(tw, 1);
   const planes: ClipPlane[] = [
     shifted([0, 1, 0], POSTERIOR_WALL * b - inset),
@@ -197,7 +202,7 @@ function addVertebralBody(builder: PhantomBuilder, v: VertebraShape, cortex: num
   const [a, b] = v.semiMm;
   const h = v.halfHeightMm;
   // The tallest wall of a wedged body reaches past +-h; the endplate planes trim each slab.
-  const reach = h + Math.abs(Math.tan((v.wedgeDeg * Math.PI) / 360)) * b + 0.5;
+  const reach = h + Math.abs(halfWedgeTangent(v)) * b + 0.5;
   const t = v.corticalShellMm;
   for (let i = 0; i < BODY_SLABS; i++) {
     const z0 = -reach + (2 * reach * i) / BODY_SLABS;
@@ -247,7 +252,7 @@ function addVertebralBody(builder: PhantomBuilder, v: VertebraShape, cortex: num
   for (const { sign, depthMm } of concavities) {
     const centre = along(v, 0, 0, sign * h);
     // Keep the body's side of the endplate plane, tilted by the wedging like the endplate.
-    const tw = Math.tan((v.wedgeDeg * Math.PI) / 360);
+    const tw = halfWedgeTangent(v);
     const bodySide: ClipPlane[] = [{ normal: [0, -tw / Math.hypot(tw, 1), sign / Math.hypot(tw, 1)], offsetMm: 0 }];
     const [ca, cb] = [CENTRAL_ENDPLATE_SHARE.value * a, CENTRAL_ENDPLATE_SHARE.value * b];
     const e = v.endplateMm;

@@ -5,7 +5,7 @@ import { drawMeasure } from './sacropelvic-morphometry.js';
 
 /**
  * Published shape of the vertebral bodies the simulator draws from, in data/simulate/trunk-anatomy.json
- * (test/vertebral-body-morphometry.test.ts checks the drawn and voxelised shapes against it): the
+ * (test/trunk-morphometry.test.ts checks the drawn and voxelised shapes against it): the
  * sagittal wedging of T9-L5 by sex (Masharawi et al. 2010), the waist of the body at mid-height and
  * L5's heights and endplate depth (Cook & Baker 2021).
  */
@@ -34,5 +34,3 @@ export function meanWedgingDeg(level: string, sex: 'F' | 'M'): number {
 export function drawWedgingDeg(level: string, sex: 'F' | 'M', random: SeededRandom): number {
   return drawMeasure({ mean: meanWedgingDeg(level, sex), sd: BODIES.wedgingDeg.sdDeg }, random);
 }
-
-export const WEDGING_SOURCE = BODIES.wedgingDeg.source;

@@ -11,8 +11,8 @@ import { loadTrunkAnatomyMeasures } from '../trunk-anatomy-measures.js';
  * sternum level with T9, the ninth cartilage's tip lies at the lower endplate of L1, the tenth's
  * lowest point at L3. Each rib falls linearly with the angle it has run round the body from its
  * transverse process to the end of its cartilage; ribs 11 and 12 (and a lumbar rib), which have no
- * landmark, fall at the tenth rib's rate per degree. test/rib-course.test.ts checks the built ribs
- * against these landmarks.
+ * landmark, fall at the tenth rib's rate per degree. test/trunk-morphometry.test.ts checks the ribs'
+ * front ends against these landmarks.
  */
 const RIBS = loadTrunkAnatomyMeasures().ribs;
 
@@ -41,6 +41,15 @@ export interface RibCourseOptions {
 }
 
 export function ribCourse(o: RibCourseOptions): RibCourse {
+  // Each rib's start, worked out once (every point of every rib asks for it).
+  const starts = new Map<SpineLevel, { zMm: number; deg: number }>();
+  const startOf = (level: SpineLevel): { zMm: number; deg: number } => {
+    const known = starts.get(level);
+    if (known !== undefined) return known;
+    const start = o.startOf(level);
+    starts.set(level, start);
+    return start;
+  };
   const random = new SeededRandom(seedFromText(`${o.person.patientId}:ribs`));
   const cartilageArcDeg = Math.max(10, drawMeasure(RIBS.costalCartilageArcDeg, random));
   const spread = 1 + DROP_SPREAD * Math.max(-2.5, Math.min(2.5, random.nextNormal()));
@@ -51,7 +60,7 @@ export function ribCourse(o: RibCourseOptions): RibCourse {
   const sternal = landmarkZ(RIBS.seventhCartilageSternal);
   const ninth = landmarkZ(RIBS.ninthCartilageTip);
   const tenth = landmarkZ(RIBS.tenthCartilageLowest);
-  const span = (level: SpineLevel): number => Math.max(1, (o.arcDeg[level] ?? 0) - o.startOf(level).deg);
+  const span = (level: SpineLevel): number => Math.max(1, (o.arcDeg[level] ?? 0) - startOf(level).deg);
   // The front end's z for the ribs with a landmark (the eighth halfway between the seventh and ninth).
   const endZ = new Map<SpineLevel, number>();
   if (sternal !== null) for (const level of ['T6', 'T7'] as const) endZ.set(level, sternal);
@@ -62,18 +71,18 @@ export function ribCourse(o: RibCourseOptions): RibCourse {
   if (z7 !== undefined && z9 !== undefined) endZ.set('T8', (z7 + z9) / 2);
   const dropOf = (level: SpineLevel): number | null => {
     const z = endZ.get(level);
-    return z === undefined || o.arcDeg[level] === undefined ? null : Math.max(0, o.startOf(level).zMm - z) * spread;
+    return z === undefined || o.arcDeg[level] === undefined ? null : Math.max(0, startOf(level).zMm - z) * spread;
   };
   const tenthDrop = dropOf('T10');
   const tenthRate = tenthDrop === null ? 0 : tenthDrop / span('T10');
   return {
     dropMm(level, deg) {
-      const run = Math.max(0, deg - o.startOf(level).deg);
+      const run = Math.max(0, deg - startOf(level).deg);
       const drop = dropOf(level);
       return drop === null ? tenthRate * run : (drop * run) / span(level);
     },
     endZMm(level) {
-      return o.startOf(level).zMm - this.dropMm(level, o.arcDeg[level] ?? 0);
+      return startOf(level).zMm - this.dropMm(level, o.arcDeg[level] ?? 0);
     },
     isCartilage(level, deg) {
       return CARTILAGE_RIBS.includes(level) && deg > (o.arcDeg[level] ?? 0) - cartilageArcDeg;

@@ -62,18 +62,18 @@ export interface TorsoOptions {
   armsDown?: ArmsDown;
 }
 
-/**
- * The fat share of the trunk's muscle (see infiltratedMuscle): none in young men, whose paraspinal
- * muscle reads as ICRU-44 muscle; about 5 % in young women (11 HU lower, Lee et al. 2020); rising by
- * 0.15 % a year of age after 35 (about 0.2 HU a year, Jung et al. 2021), so that the muscle of an
- * 80-year-old reads 25-35 HU (Anderson et al. 2013).
- */
 /** The least depth of tissue between the lumbar bodies' anterior wall and bowel gas, mm (an aorta's width, 15-25 mm). */
 const PREVERTEBRAL_SPACE_MM = 15;
 
 /** Costal cartilage: hyaline cartilage, about 1.1 g/cm3 and soft-tissue-like (as the simulator's discs). */
 const COSTAL_CARTILAGE: Composition = [{ material: 'soft-tissue', gPerCm3: 1.1 }];
 
+/**
+ * The fat share of the trunk's muscle (see infiltratedMuscle): none in young men, whose paraspinal
+ * muscle reads as ICRU-44 muscle; about 5 % in young women (11 HU lower, Lee et al. 2020); rising by
+ * 0.15 % a year of age after 35 (about 0.2 HU a year, Jung et al. 2021), so that the muscle of an
+ * 80-year-old reads 25-35 HU (Anderson et al. 2013).
+ */
 export function muscleFatFraction(person: SimulatedPerson): number {
   return (person.sex === 'F' ? 0.05 : 0) + 0.0015 * Math.max(0, person.ageYears - 35);
 }
