@@ -163,6 +163,7 @@ program
   .option('--rod-diameter-mm <mm>', 'ct-spine: rod diameter (default 18)', parsePositiveNumber)
   .option('--fracture-share <p>', 'ct-spine, lumbar: share of cases with a wedge deformity of T12-L2 (default 0.05)', parseShare)
   .option('--contrast-share <p>', 'ct-spine: share of series with intravenous contrast, portal-venous phase (default 0)', parseShare)
+  .option('--pedicle-screw-share <p>', 'ct-spine: share of series whose spine carries pedicle screws and rods (default 0.02)', parseShare)
   .option('--arms-down-share <p>', 'ct-spine: share of series with the arms down beside the trunk (default 0.15)', parseShare)
   .option(
     '--hip-prosthesis-share <p>',

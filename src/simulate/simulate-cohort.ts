@@ -47,6 +47,8 @@ export interface SimulateCohortOptions {
   rodMaterial?: string;
   rodDiameterMm?: number;
   fractureShare?: number;
+  /** ct-spine: share of series whose spine carries pedicle screws. */
+  pedicleScrewShare?: number;
   /** ct-spine: share of series with the hips in the field that hold a hip prosthesis (default: the prevalence by age). */
   hipProsthesisShare?: number;
   /** ct-spine: share of series with intravenous contrast (portal-venous phase). */
@@ -145,6 +147,7 @@ function ctSpineOptions(o: SimulateCohortOptions): SimulateJob['ctSpine'] {
     rods: { material, rodsMgPerCm3: rods, rodDiameterMm: o.rodDiameterMm ?? d.rods.rodDiameterMm },
     doseFactor: o.dose ?? d.doseFactor,
     fractureShare: o.fractureShare ?? d.fractureShare,
+    pedicleScrewShare: o.pedicleScrewShare ?? d.pedicleScrewShare,
     contrastShare: o.contrastShare ?? d.contrastShare,
     armsDownShare: o.armsDownShare ?? d.armsDownShare,
     supersample: o.supersample ?? d.supersample,

@@ -205,7 +205,10 @@ export const ctSpinePipeline = definePipeline({
     if (a.vbmd === null && a.reported === null && a.measurement.levels.every((l) => !l.located.found))
       return 'no target vertebra (T12, L1, L2) was found: the series may not cover the upper lumbar spine, or the localisation failed on it (the overlay shows what was searched)';
     const refusing = refusingFlags(a.flags);
-    return refusing.length > 0 ? `no vBMD (${refusing.join(', ')})` : undefined;
+    if (refusing.length === 0) return undefined;
+    // Say why each level could not be measured (a fracture, an implant, the series' edge), not only that none could.
+    const why = a.measurement.levels.filter((l) => l.notMeasurable !== null).map((l) => `${l.level}: ${l.notMeasurable!}`);
+    return `no vBMD (${refusing.join(', ')})${why.length > 0 ? `: ${why.join('; ')}` : ''}`;
   },
 
   predictionRow: (caseId, a: CtSpineAnalysis, refusal): CtSpinePredictionRow => ({

@@ -11,7 +11,7 @@ import { LEVEL_CODES } from './ct-spine-networks.js';
 import type { CtSpineSeries } from './ct-spine-series.js';
 import { CONTRAST_ENHANCED, readCtSpineSeries } from './ct-spine-series.js';
 import type { CtSpineMeasurement, VbmdMethod } from './measure-ct-spine.js';
-import { calibratedLevelVbmd, measureCtSpine, reportedLevels } from './measure-ct-spine.js';
+import { IMPLANT_REASON, calibratedLevelVbmd, measureCtSpine, reportedLevels } from './measure-ct-spine.js';
 import { regionDice } from './segment-cancellous.js';
 import { reportedMean } from './reported-mean.js';
 
@@ -77,6 +77,7 @@ export function measurementFlags(series: CtSpineSeries, m: CtSpineMeasurement, r
   if (reported === null) flags.push('l1-l2-not-measurable');
   else if (reported.substituted !== null) flags.push('t12-substituted');
   for (const l of m.levels) if (l.notMeasurable?.startsWith('fracture') === true) flags.push(`${l.level.toLowerCase()}-height-loss`);
+  for (const l of m.levels) if (l.notMeasurable?.startsWith(IMPLANT_REASON) === true) flags.push(`${l.level.toLowerCase()}-implant`);
   if (m.rods !== null && !m.rods.ok) flags.push('rods-not-found');
   return flags;
 }

@@ -19,6 +19,7 @@ import type { EdgeBlur } from './edge-blur.js';
 import { estimateEdgeBlur } from './edge-blur.js';
 import type { CancellousSegmentation, VoxelRegion } from './segment-cancellous.js';
 import { regionMean, segmentCancellous } from './segment-cancellous.js';
+import { DENSE_IMPLANT_HU, MIN_DENSE_IMPLANT_MM3, denseImplantNear } from './dense-implant.js';
 import { applyVbmdRegression } from './vbmd-regression.js';
 import { vbmdRegressionInput } from './vbmd-regression-input.js';
 
@@ -26,6 +27,9 @@ import { vbmdRegressionInput } from './vbmd-regression-input.js';
 export const MIN_CANCELLOUS_MM3 = 4000;
 /** A level whose segmented height is below this share of the other levels' median counts as fracture-like height loss. */
 export const HEIGHT_LOSS_RATIO = 0.8;
+
+/** How a level with metal or cement in its body is reported (the start of its notMeasurable). */
+export const IMPLANT_REASON = 'metal or cement in the body';
 
 export type VbmdMethod = 'rods' | 'phantomless' | 'densenet';
 /** The three vBMD methods of seed 002, in the order reports list them. */
@@ -166,6 +170,13 @@ export function measureCtSpine(
       densenetMgPerCm3: null,
     };
   });
+  // Metal or cement in the body: its HU are the implant's (QCT does not measure an instrumented vertebra).
+  for (const l of levels) {
+    if (l.notMeasurable !== null || l.segmentation === null) continue;
+    const implant = denseImplantNear(volume, l.segmentation.region);
+    if (implant.denseMm3 >= MIN_DENSE_IMPLANT_MM3)
+      l.notMeasurable = `${IMPLANT_REASON} (${implant.denseMm3.toFixed(0)} mm3 above ${DENSE_IMPLANT_HU} HU, up to ${implant.maxHu.toFixed(0)} HU)`;
+  }
   // Fracture-like height loss: a level much lower than the others (QCT excludes fractured vertebrae).
   const heights = levels.filter((l) => l.notMeasurable === null).map((l) => l.heightMm);
   for (const l of levels) {

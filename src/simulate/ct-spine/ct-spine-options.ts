@@ -15,6 +15,8 @@ export interface CtSpineOptions {
   doseFactor: number;
   /** Share of cases with a fracture-like wedge deformity of T12, L1 or L2. */
   fractureShare: number;
+  /** Share of cases whose spine carries a posterior fixation with pedicle screws (spinal-fixation.ts). */
+  pedicleScrewShare: number;
   /** In-plane sub-rays per voxel side (partial volume). */
   supersample: number;
   /** Share of series with the hips in the field that hold a total hip replacement; undefined: the prevalence by age (hipProsthesisPrevalence). */
@@ -35,6 +37,8 @@ export const DEFAULT_CT_SPINE_OPTIONS: CtSpineOptions = {
   rods: { material: 'HA', rodsMgPerCm3: [0, 50, 100, 200], rodDiameterMm: 18 },
   doseFactor: 1,
   fractureShare: 0.05,
+  // Assumed: spinal fusion is common in the elderly, but no published prevalence of pedicle screws on abdominal CT was found.
+  pedicleScrewShare: 0.02,
   contrastShare: 0,
   supersample: 2,
   physics: 'effective-energy',

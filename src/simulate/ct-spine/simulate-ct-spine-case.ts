@@ -39,7 +39,11 @@ export async function simulateCtSpineCase(
   outDir: string,
   random: SeededRandom,
 ): Promise<SimulatedCase> {
-  const spine = drawSpineShape(person, { fractureShare: options.fractureShare, segmentationVariants: true }, random);
+  const spine = drawSpineShape(
+    person,
+    { fractureShare: options.fractureShare, segmentationVariants: true, pedicleScrewShare: options.pedicleScrewShare },
+    random,
+  );
   const top = spine.vertebrae.find((v) => v.level === 'T11')!;
   const bottom = spine.vertebrae.find((v) => v.level === 'L3')!;
   const spanTop = top.centerMm[2] + top.halfHeightMm;
@@ -193,12 +197,13 @@ export async function simulateCtSpineCase(
     category: clinical?.category ?? null,
     categoryRule: clinical?.wording ?? null,
     definition:
-      'QCT: mean hydroxyapatite concentration over the cancellous-bone voxels (centre-sampled label) of L1 and L2; T12 substitutes a fractured or incomplete level',
+      'QCT: mean hydroxyapatite concentration over the cancellous-bone voxels (centre-sampled label) of L1 and L2; T12 substitutes a fractured, instrumented or incomplete level',
     levels: levels.map((l): Omit<LevelTruth, 'bodyCentroidVoxel' | 'bodyBoxVoxel' | 'storedMeanHu'> => ({
       level: l.level,
       code: l.code,
       complete: l.complete,
       fractured: l.fractured,
+      instrumented: l.instrumented,
       anteriorHeightRatio: l.anteriorHeightRatio,
       cancellousVoxels: l.cancellousVoxels,
       vbmdMgPerCm3: l.vbmdMgPerCm3,
@@ -226,6 +231,7 @@ export async function simulateCtSpineCase(
     bowelGasPockets: anatomy.bowelGasPockets,
     marrowFatFraction: spine.marrowFatFraction,
     fractured: spine.fractured,
+    pedicleScrews: spine.instrumented,
     regionHu: Object.fromEntries(anatomy.phantom.regions.map((r, i) => [r.name, round3(scan.regionHu[i]!)])),
   });
   const l1 = levels.find((l) => l.level === 'L1');
@@ -243,6 +249,7 @@ export async function simulateCtSpineCase(
       vendor: scanner.id,
       rods: withRods ? 1 : 0,
       fractured: spine.fractured ?? '',
+      pedicleScrews: spine.instrumented.join('+'),
       l1MeanHu: l1?.exactMeanHu ?? NaN,
       // What the stored image says in L1's cancellous bone (with noise and scanner error): the naive HU measure.
       roiRawMean: l1?.storedMeanHu ?? NaN,

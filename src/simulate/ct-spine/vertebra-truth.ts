@@ -10,6 +10,8 @@ export interface LevelTruth {
   /** The whole body lies inside the slab (not cut by the first or last slice). */
   complete: boolean;
   fractured: boolean;
+  /** Pedicle screws pass into the body (QCT does not measure an instrumented vertebra). */
+  instrumented: boolean;
   anteriorHeightRatio: number;
   cancellousVoxels: number;
   /** Mean HA over the level's cancellous voxels, mg/cm3 (QCT definition); null when none. */
@@ -90,6 +92,7 @@ export function measureVertebrae(
       code: v.code,
       complete: s.min[2] > 0 && s.max[2] < slices - 1,
       fractured: v.anteriorHeightRatio < 1,
+      instrumented: spine.instrumented.includes(v.level),
       anteriorHeightRatio: v.anteriorHeightRatio,
       cancellousVoxels: s.cn,
       vbmdMgPerCm3: s.cn > 0 ? s.ha / s.cn : null,
@@ -104,11 +107,12 @@ export function measureVertebrae(
 }
 
 /**
- * The cohort's spine_vbmd: mean of L1 and L2; a level that is fractured, cut by the slab edge or
- * missing is replaced by T12 (then L3), as the seed paper and DESIGN.md define it.
+ * The cohort's spine_vbmd: mean of L1 and L2; a level that is fractured, instrumented, cut by the
+ * slab edge or missing is replaced by T12 (then L3), as the seed paper and DESIGN.md define it.
  */
 export function spineVbmdTruth(levels: readonly LevelTruth[]): { vbmdMgPerCm3: number | null; levels: SpineLevel[] } {
-  const usable = (name: SpineLevel): LevelTruth | undefined => levels.find((l) => l.level === name && l.complete && !l.fractured && l.vbmdMgPerCm3 !== null);
+  const usable = (name: SpineLevel): LevelTruth | undefined =>
+    levels.find((l) => l.level === name && l.complete && !l.fractured && !l.instrumented && l.vbmdMgPerCm3 !== null);
   const chosen: LevelTruth[] = [];
   for (const name of ['L1', 'L2', 'T12', 'L3'] as const) {
     const level = usable(name);

@@ -9,6 +9,7 @@ import type { SpineLevel, SpineShape, VertebraShape } from './spine-shape.js';
 import { ALL_SPINE_LEVELS, SACRUM_CODE } from './spine-shape.js';
 import { addSacrum } from './sacrum-anatomy.js';
 import { CENTRAL_ENDPLATE_SHARE } from './endplate-morphometry.js';
+import { PEDICLE_SCREW } from './spinal-fixation.js';
 
 /** What the spine added to the phantom: which regions are which vertebra, and which are cancellous bone. */
 export interface SpineRegions {
@@ -23,6 +24,8 @@ export interface SpineRegions {
   /** Regions holding any spine mineral (for bone-only projections). */
   readonly boneRegions: Set<number>;
   readonly discRegion: number;
+  /** The pedicle screws and rods of a posterior fixation, when the spine has one. */
+  readonly implantRegion: number | null;
 }
 
 /** The mask bit of a level's vertebral body in projections (bit = index in ALL_SPINE_LEVELS). */
@@ -117,6 +120,7 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
       );
     }
   }
+  const implantRegion = shape.instrumented.length > 0 ? addPosteriorFixation(builder, shape) : null;
   for (const r of addSacrum(builder, shape, mineralScale)) {
     vertebraCode.set(r, SACRUM_CODE);
     boneRegions.add(r);
@@ -138,7 +142,7 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
       [{ normal: [0, 1, 0], offsetMm: l5.centerMm[1] + POSTERIOR_WALL * l5.semiMm[1] - (upper[1] + lower[1]) / 2 }],
     );
   }
-  return { vertebraCode, bodyCode, cancellousCode, cancellousHaMgPerCm3: cancellousHa, boneRegions, discRegion: disc };
+  return { vertebraCode, bodyCode, cancellousCode, cancellousHaMgPerCm3: cancellousHa, boneRegions, discRegion: disc, implantRegion };
 }
 
 /** A point given in the body's local frame (x left, y posterior, z along the axis), mm. */
@@ -269,12 +273,48 @@ function addVertebralBody(builder: PhantomBuilder, v: VertebraShape, cortex: num
 const ENDPLATE_LINER_PRIORITY = PRIORITY.marrow + 0.7;
 const ENDPLATE_DOME_PRIORITY = PRIORITY.marrow + 0.8;
 
+/** Length of a pedicle from the body's posterior wall, mm. */
+function pedicleLengthMm(v: VertebraShape): number {
+  return v.level.startsWith('L') ? 18 : 14;
+}
+
+/** The back end of a pedicle in the body's frame (side +1 left, -1 right): where a pedicle screw enters. */
+function pedicleEntry(v: VertebraShape, side: number): Point3 {
+  return [side * 0.62 * v.semiMm[0], POSTERIOR_WALL * v.semiMm[1] + pedicleLengthMm(v), 0.15 * v.halfHeightMm];
+}
+
+/**
+ * Bilateral pedicle screws in each instrumented level (through the pedicle, converging medially into
+ * the body's front half), their heads, and a rod down each side joining the heads. Steel at the
+ * implant priority, so it replaces the bone it passes through.
+ */
+function addPosteriorFixation(builder: PhantomBuilder, shape: SpineShape): number {
+  const steel = builder.region('pedicle screws and rods (steel)', [{ material: 'steel', gPerCm3: 7.9 }]);
+  const levels = shape.vertebrae.filter((v) => shape.instrumented.includes(v.level));
+  const angle = (PEDICLE_SCREW.medialConvergenceDeg * Math.PI) / 180;
+  for (const side of [-1, 1]) {
+    const heads: Point3[] = [];
+    for (const v of levels) {
+      const [x, y, z] = pedicleEntry(v, side);
+      const tip: Point3 = [x - side * PEDICLE_SCREW.lengthMm * Math.sin(angle), y - PEDICLE_SCREW.lengthMm * Math.cos(angle), z];
+      builder.tube(along(v, x, y, z), along(v, ...tip), PEDICLE_SCREW.radiusMm, PEDICLE_SCREW.radiusMm, 0, steel, PRIORITY.implant, [0, 0, 1]);
+      const head = along(v, x, y + 0.6 * PEDICLE_SCREW.headRadiusMm, z);
+      const r = PEDICLE_SCREW.headRadiusMm;
+      builder.ellipsoid(head, [r, r, r], steel, PRIORITY.implant);
+      heads.push(head);
+    }
+    for (let i = 1; i < heads.length; i++)
+      builder.tube(heads[i - 1]!, heads[i]!, PEDICLE_SCREW.rodRadiusMm, PEDICLE_SCREW.rodRadiusMm, 0, steel, PRIORITY.implant, [1, 0, 0]);
+  }
+  return steel;
+}
+
 /** Pedicles, laminae, spinous process and transverse processes, as tubes of dense bone. */
 function addPosteriorElements(builder: PhantomBuilder, v: VertebraShape, region: number): void {
   const [a, b] = v.semiMm;
   const lumbar = v.level.startsWith('L');
   const back = POSTERIOR_WALL * b;
-  const pedicleLength = lumbar ? 18 : 14;
+  const pedicleLength = pedicleLengthMm(v);
   const spinousLength = lumbar ? 30 : 36;
   const transverseReach = lumbar ? (v.level === 'L3' ? 38 : 30) : 24;
   const z = 0.15 * v.halfHeightMm;

@@ -14,6 +14,7 @@ import type { PublishedMeasure } from './sacropelvic-morphometry.js';
 import type { SegmentationVariant } from './segmentation-variants.js';
 import { INFERIOR_ENDPLATE_CONCAVITY_MM, SUPERIOR_ENDPLATE_CONCAVITY_MM } from './endplate-morphometry.js';
 import { WAIST_SHARE, drawWedgingDeg } from './vertebral-body-morphometry.js';
+import { drawFixedLevels } from './spinal-fixation.js';
 import { HYPOPLASTIC_RIB_ARC_DEG, LUMBAR_RIB_ARC_DEG, TYPICAL_SEGMENTATION, drawSegmentationVariant } from './segmentation-variants.js';
 
 /** The levels the typical spine phantom is built of, cranial to caudal, with their VerSe label codes. */
@@ -125,6 +126,8 @@ export interface SpineShape {
   readonly fractured: SpineLevel | null;
   /** Marginal osteophytes (bony spurs at endplate rims), a DXA confounder of the elderly spine. */
   readonly osteophytes: readonly Osteophyte[];
+  /** Levels holding bilateral pedicle screws of a posterior fixation (empty: none; spinal-fixation.ts). */
+  readonly instrumented: readonly SpineLevel[];
 }
 
 /** The sacrum's and iliac crests' dimensions (sacropelvic-morphometry.ts gives their sources). */
@@ -155,6 +158,8 @@ export interface SpineShapeOptions {
   osteophyteShare?: number;
   /** Draw 23 or 25 presacral vertebrae and rib variants at their published prevalence (else every spine is typical). */
   segmentationVariants?: boolean;
+  /** Chance that the spine carries a posterior fixation with pedicle screws (spinal-fixation.ts; 0 when absent). */
+  pedicleScrewShare?: number;
 }
 
 /** The mobile levels of a variant: L5 part of the sacrum with 23 presacral vertebrae, L6 added with 25. */
@@ -276,5 +281,6 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
     marrowFatFraction: Math.min(0.75, Math.max(0.15, 0.2 + 0.0065 * (person.ageYears - 20) + 0.05 * random.nextNormal())),
     fractured,
     osteophytes,
+    instrumented: drawFixedLevels(levels, options.pedicleScrewShare ?? 0, new SeededRandom(seedFromText(`${person.patientId}:fixation`))),
   };
 }

@@ -132,6 +132,7 @@ export function buildTorsoAnatomy(
   for (const r of spineRegions.vertebraCode.keys())
     tissueClass.set(r, spineRegions.cancellousCode.has(r) ? TISSUE_CLASS.cancellousBone : TISSUE_CLASS.corticalBone);
   tissueClass.set(spineRegions.discRegion, TISSUE_CLASS.discOrCanal);
+  if (spineRegions.implantRegion !== null) tissueClass.set(spineRegions.implantRegion, TISSUE_CLASS.implant);
   tissueClass.set(builder.region('spinal canal', TISSUE.water), TISSUE_CLASS.discOrCanal);
   const level = (name: string): VertebraShape => spine.vertebrae.find((v) => v.level === name)!;
   const [t8, t10, t11, t12, l2] = ['T8', 'T10', 'T11', 'T12', 'L2'].map(level) as [VertebraShape, VertebraShape, VertebraShape, VertebraShape, VertebraShape];
