@@ -4,7 +4,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeededRandom } from '../src/core/seeded-random.js';
-import { CROP_DEGRADATION, degradeCrop, degradeProjection, PROJECTION_DEGRADATION } from '../src/pipelines/ct-spine/domain-randomisation.js';
+import {
+  applyProjectionGamma,
+  CROP_DEGRADATION,
+  degradeCrop,
+  degradeProjection,
+  PROJECTION_DEGRADATION,
+  PROJECTION_GAMMA,
+} from '../src/pipelines/ct-spine/domain-randomisation.js';
 
 const SIZE: [number, number, number] = [20, 48, 48];
 const VOXELS = SIZE[0] * SIZE[1] * SIZE[2];
@@ -87,4 +94,29 @@ test('degradeProjection: stays in 0-1, keeps the mean of a flat window, degrades
     assert.ok(Math.abs(mean - 0.5) < 0.002, `mean ${mean}`);
   }
   assert.ok(Math.abs(degraded / draws - PROJECTION_DEGRADATION.share) < 0.07, `${degraded} of ${draws}`);
+});
+
+test('applyProjectionGamma: 0 and 1 stay, a grey level moves within the gamma range, log-gamma uniform over it, the stated share bent', () => {
+  const random = new SeededRandom(5);
+  const [low, high] = PROJECTION_GAMMA.range;
+  const gammas: number[] = [];
+  const draws = 2000;
+  for (let d = 0; d < draws; d++) {
+    const data = Float32Array.from([0, 0.25, 1]);
+    applyProjectionGamma(data, random);
+    assert.equal(data[0], 0);
+    assert.equal(data[2], 1);
+    // 0.25 ** gamma, so gamma = log(out) / log(0.25).
+    const gamma = Math.log(data[1]!) / Math.log(0.25);
+    assert.ok(gamma >= low - 1e-5 && gamma <= high + 1e-5, `gamma ${gamma}`);
+    if (Math.abs(gamma - 1) > 1e-6) gammas.push(gamma);
+  }
+  assert.ok(Math.abs(gammas.length / draws - PROJECTION_GAMMA.share) < 0.04, `${gammas.length} of ${draws} bent`);
+  // Log-uniform: the median is the geometric mean of the range, and a quarter falls below exp(log(low) + range / 4).
+  const sorted = gammas.sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  assert.ok(Math.abs(median - Math.sqrt(low * high)) < 0.04, `median gamma ${median}`);
+  const quarter = Math.exp(Math.log(low) + (Math.log(high) - Math.log(low)) / 4);
+  const below = sorted.filter((g) => g < quarter).length / sorted.length;
+  assert.ok(Math.abs(below - 0.25) < 0.04, `${below} below ${quarter}`);
 });

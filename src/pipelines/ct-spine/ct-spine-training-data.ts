@@ -8,7 +8,7 @@ import type { SpineProjection } from './spine-projections.js';
 import { defaultWindowPlacement, projectionWindow } from './spine-projections.js';
 import { segmentationInput } from './cancellous-input.js';
 import { subCrop } from '../../imaging/volume-crop.js';
-import { degradeCrop, degradeProjection } from './domain-randomisation.js';
+import { applyProjectionGamma, degradeCrop, degradeProjection } from './domain-randomisation.js';
 
 /** A point no heat map reaches: the target of a level outside the window. */
 const ABSENT: ProjectionPoint = [-1e4, -1e4];
@@ -38,6 +38,7 @@ function drawWindow(p: SpineProjection, columns: number, rows: number, random: S
     const gain = 1 + 0.1 * (random.nextFloat() - 0.5) * 2;
     const offset = 0.03 * (random.nextFloat() - 0.5) * 2;
     for (let i = 0; i < window.data.length; i++) window.data[i] = Math.min(1, Math.max(0, window.data[i]! * gain + offset));
+    applyProjectionGamma(window.data, random);
     degradeProjection(window.data, columns, rows, random);
   }
   return {

@@ -26,6 +26,22 @@ export const PROJECTION_DEGRADATION = {
   noise: [0, 0.03],
 } as const;
 
+/**
+ * The projections' grey levels bent by a random gamma (log-uniform in this range, half the windows):
+ * how bright bone stands against soft tissue in a MIP depends on the bone's wall thickness, the
+ * voxel size and the kernel, which the simulator fixes (a real 3 mm abdomen CT shows its ribs dimmer
+ * and its vertebral arches brighter than the simulator's).
+ */
+export const PROJECTION_GAMMA = { share: 0.5, range: [0.6, 1.6] } as const;
+
+/** Bends a projection window's 0-1 grey levels by a random gamma, in place (half the windows stay as they are). */
+export function applyProjectionGamma(data: Float32Array, random: SeededRandom): void {
+  if (random.nextFloat() >= PROJECTION_GAMMA.share) return;
+  const [low, high] = PROJECTION_GAMMA.range;
+  const gamma = Math.exp(Math.log(low) + (Math.log(high) - Math.log(low)) * random.nextFloat());
+  for (let i = 0; i < data.length; i++) data[i] = data[i]! ** gamma;
+}
+
 function between(random: SeededRandom, [low, high]: readonly [number, number]): number {
   return low + (high - low) * random.nextFloat();
 }

@@ -62,13 +62,16 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
     const rimHa = trabecularHa * 1.03;
     const coreHa = trabecularHa * 0.95;
     const cortexHa = (500 + 2.5 * v.trabecularVbmdMgPerCm3) * mineralScale;
-    const posteriorHa = (250 + 1.6 * v.trabecularVbmdMgPerCm3) * mineralScale;
+    // Posterior elements: a dense cortical shell round cancellous bone (a solid of their mean density
+    // reads dull in a MIP, where the real arches' walls are the brightest bone of the spine).
+    const posteriorCortexHa = (700 + 2 * v.trabecularVbmdMgPerCm3) * mineralScale;
     const bit = spineLevelMaskBit(v.level);
     const cortex = builder.region(`${v.level} cortical shell`, corticalBone(cortexHa), bit);
     const rim = builder.region(`${v.level} cancellous bone`, trabecularBone(rimHa, shape.marrowFatFraction), bit);
     const core = builder.region(`${v.level} cancellous core`, trabecularBone(coreHa, shape.marrowFatFraction), bit);
-    const posterior = builder.region(`${v.level} posterior elements`, corticalBone(posteriorHa));
-    for (const r of [cortex, rim, core, posterior]) {
+    const posterior = builder.region(`${v.level} posterior elements`, corticalBone(posteriorCortexHa));
+    const posteriorCancellous = builder.region(`${v.level} posterior elements' cancellous bone`, trabecularBone(trabecularHa, shape.marrowFatFraction));
+    for (const r of [cortex, rim, core, posterior, posteriorCancellous]) {
       vertebraCode.set(r, v.code);
       boneRegions.add(r);
     }
@@ -78,7 +81,7 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
     cancellousHa.set(rim, rimHa);
     cancellousHa.set(core, coreHa);
     addVertebralBody(builder, v, cortex, rim, core, disc);
-    addPosteriorElements(builder, v, posterior);
+    addPosteriorElements(builder, v, posterior, posteriorCancellous);
     // Disc below this body, and the canal behind body and disc.
     const below = along(v, 0, 0, -v.halfHeightMm - v.discBelowMm / 2);
     builder.add(
@@ -309,8 +312,21 @@ function addPosteriorFixation(builder: PhantomBuilder, shape: SpineShape): numbe
   return steel;
 }
 
-/** Pedicles, laminae, spinous process and transverse processes, as tubes of dense bone. */
-function addPosteriorElements(builder: PhantomBuilder, v: VertebraShape, region: number): void {
+/**
+ * Cortical wall of the posterior elements, mm (assumed: pedicle and laminar walls are 1-2 mm thick,
+ * the lateral pedicle wall the thinner).
+ */
+const POSTERIOR_CORTEX_MM = 1.2;
+
+/**
+ * The arch's cancellous bone lies under the cortex's priority of the body (so it never takes the
+ * body's own cancellous voxels, the QCT truth) but over the arch's cortex, so where two of its tubes
+ * meet their interiors join.
+ */
+const ARCH_CANCELLOUS_PRIORITY = PRIORITY.cortex + 0.5;
+
+/** Pedicles, laminae, spinous process and transverse processes, as tubes of cancellous bone in a cortical wall. */
+function addPosteriorElements(builder: PhantomBuilder, v: VertebraShape, region: number, cancellous: number): void {
   const [a, b] = v.semiMm;
   const lumbar = v.level.startsWith('L');
   const back = POSTERIOR_WALL * b;
@@ -318,8 +334,15 @@ function addPosteriorElements(builder: PhantomBuilder, v: VertebraShape, region:
   const spinousLength = lumbar ? 30 : 36;
   const transverseReach = lumbar ? (v.level === 'L3' ? 38 : 30) : 24;
   const z = 0.15 * v.halfHeightMm;
-  const tube = (p: Point3, q: Point3, semiA: number, semiB: number, hint: Vector3 = [0, 0, 1]): void =>
+  const tube = (p: Point3, q: Point3, semiA: number, semiB: number, hint: Vector3 = [0, 0, 1]): void => {
     builder.tube(along(v, ...p), along(v, ...q), semiA, semiB, 0, region, PRIORITY.cortex, hint);
+    const [ia, ib] = [semiA - POSTERIOR_CORTEX_MM, semiB - POSTERIOR_CORTEX_MM];
+    const length = Math.hypot(q[0] - p[0], q[1] - p[1], q[2] - p[2]);
+    if (ia < 0.5 || ib < 0.5 || length < 4 * POSTERIOR_CORTEX_MM) return;
+    // The interior stops a wall's thickness short of each end, so the tube's ends are capped too.
+    const inset = (from: Point3, to: Point3): Point3 => [0, 1, 2].map((a) => from[a]! + ((to[a]! - from[a]!) * POSTERIOR_CORTEX_MM) / length) as Point3;
+    builder.tube(along(v, ...inset(p, q)), along(v, ...inset(q, p)), ia, ib, 0, cancellous, ARCH_CANCELLOUS_PRIORITY, hint);
+  };
   for (const side of [-1, 1]) {
     const root: Point3 = [side * 0.62 * a, back - 2, z];
     const end: Point3 = [side * 0.62 * a, back + pedicleLength, z];

@@ -278,8 +278,9 @@ export function buildTorsoAnatomy(
         if (course.isCartilage(v.level, (points[i]!.deg + points[i + 1]!.deg) / 2)) {
           builder.tube(p2, q2, 5, 3, 0, costalCartilage, PRIORITY.cortex, [0, 0, 1]);
         } else {
+          // A cortex about 1 mm thick round the marrow (assumed; a solid-looking rib outshines the spine in a MIP).
           builder.tube(p2, q2, 6, 3.5, 0, ribCortex, PRIORITY.cortex, [0, 0, 1]);
-          builder.tube(p2, q2, 4.6, 2.1, 0, ribMarrow, PRIORITY.marrow, [0, 0, 1]);
+          builder.tube(p2, q2, 5, 2.5, 0, ribMarrow, PRIORITY.marrow, [0, 0, 1]);
         }
       }
     }
