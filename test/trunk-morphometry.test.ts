@@ -160,3 +160,66 @@ test("the ribs' front ends lie at the costal margin's landmarks: the seventh at 
   assert.ok(mean(descents) > 100, `tenth rib falls ${mean(descents).toFixed(0)} mm`);
   assert.ok(sd(misses.get('T10')!) > 4, 'the landmarks vary between people');
 });
+
+/**
+ * The body of a level measured along z (straight spine, no sagittal wedging, so that only the fracture
+ * shapes it): the run of its labels at the midline near the anterior wall (0.85 of the AP semi-axis
+ * forwards), at the centre, and near the posterior wall (0.6 back), mm.
+ */
+function bodyRuns(drawn: SpineShape, level: SpineLevel): { anteriorMm: number; middleMm: number; posteriorMm: number } {
+  const spine: SpineShape = { ...drawn, vertebrae: drawn.vertebrae.map((v) => ({ ...v, axis: [0, 0, 1] as const, wedgeDeg: 0 })) };
+  const builder = new PhantomBuilder();
+  const regions = addSpine(builder, spine, 1);
+  const phantom = builder.build();
+  const v = spine.vertebrae.find((x) => x.level === level)!;
+  const step = 0.05;
+  const values = new Float64Array(phantom.regions.length);
+  const run = (y: number): number => {
+    const slices = Math.round((2 * v.halfHeightMm + 12) / step);
+    const grid = {
+      columns: 1,
+      rows: 1,
+      slices,
+      spacingMm: [step, step, step] as const,
+      originMm: [v.centerMm[0], v.centerMm[1] + y, v.centerMm[2] - v.halfHeightMm - 6] as Point3,
+    };
+    const labels = voxelisePhantom(phantom, grid, values, 0, 1).regions;
+    let [first, last] = [-1, -1];
+    labels.forEach((r, k) => {
+      if (r !== OUTSIDE_REGION && regions.bodyCode.get(r) === v.code) {
+        if (first < 0) first = k;
+        last = k;
+      }
+    });
+    return first < 0 ? 0 : (last - first + 1) * step;
+  };
+  const b = v.semiMm[1];
+  return { anteriorMm: run(-0.85 * b), middleMm: run(0), posteriorMm: run(0.6 * b) };
+}
+
+test('voxelised fractures have the height loss of their type and grade: a wedge at the front (hinged at the posterior wall), a biconcave body in the middle', () => {
+  const seen = new Set<string>();
+  for (let i = 0; seen.size < 2 && i < 60; i++) {
+    const spine = drawSpineShape(person(i), { fractureShare: 1 }, new SeededRandom(300 + i));
+    const broken = spine.vertebrae.find((v) => v.fracture !== null)!;
+    const f = broken.fracture!;
+    if (f.type === 'crush' || seen.has(f.type)) continue;
+    seen.add(f.type);
+    const runs = bodyRuns(spine, broken.level);
+    if (f.type === 'wedge') {
+      // The top endplate falls linearly from the posterior wall (0.72 b) to the front (-b): at -0.85 b it has lost
+      // (0.72 + 0.85) / 1.72 of the anterior loss, at 0.6 b (0.72 - 0.6) / 1.72 of it; the inferior endplate's
+      // concavity (inside 0.7 b) takes a little off the posterior run.
+      const expected = (1 - (f.heightLoss * 1.57) / 1.72) / (1 - (f.heightLoss * 0.12) / 1.72);
+      const ratio = runs.anteriorMm / runs.posteriorMm;
+      console.log(`wedge, loss ${f.heightLoss.toFixed(3)}: anterior/posterior ${ratio.toFixed(3)} (geometry ${expected.toFixed(3)})`);
+      assert.ok(Math.abs(ratio - expected) < 0.05, `${ratio} against ${expected}`);
+    } else {
+      // Each endplate caves in by the loss times the half-height at the centre: the middle keeps 1 - loss of the front.
+      const ratio = runs.middleMm / runs.anteriorMm;
+      console.log(`biconcave, loss ${f.heightLoss.toFixed(3)}: middle/anterior ${ratio.toFixed(3)} (geometry ${(1 - f.heightLoss).toFixed(3)})`);
+      assert.ok(Math.abs(ratio - (1 - f.heightLoss)) < 0.04, `${ratio} against ${1 - f.heightLoss}`);
+    }
+  }
+  assert.equal(seen.size, 2, 'a wedge and a biconcave fracture among the draws');
+});

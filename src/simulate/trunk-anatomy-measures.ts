@@ -6,6 +6,8 @@ import { readValidatedJson } from '../core/read-validated-json.js';
 const measure = z.object({ mean: z.number(), sd: z.number().positive(), source: z.string(), note: z.string().optional() });
 const share = z.object({ value: z.number().min(0).max(1), source: z.string(), note: z.string().optional() });
 /** A level a rib reaches: the vertebra, and where along its body's height (-1 inferior endplate, 0 mid-height, 1 superior endplate). */
+/** A range of a share, as a published grade gives it. */
+const shareRange = z.object({ min: z.number().min(0).max(1), max: z.number().min(0).max(1), source: z.string(), note: z.string().optional() });
 const ribLandmark = z.object({ level: z.string(), heightShare: z.number().min(-1).max(1), source: z.string(), note: z.string().optional() });
 
 const schema = z.object({
@@ -40,6 +42,17 @@ const schema = z.object({
     ninthCartilageTip: ribLandmark,
     tenthCartilageLowest: ribLandmark,
     costalCartilageArcDeg: measure,
+  }),
+  vertebralFractures: z.object({
+    mildHeightLoss: shareRange,
+    moderateHeightLoss: shareRange,
+    severeHeightLoss: shareRange,
+    wedgeShare: share,
+    biconcaveShare: share,
+    crushShare: share,
+    mildShare: share,
+    moderateShare: share,
+    severeShare: share,
   }),
 });
 
@@ -81,6 +94,7 @@ export function loadTrunkAnatomyMeasures(): TrunkAnatomyMeasures {
     segmentHeightShares: resolved(raw.segmentHeightShares, 'segmentHeightShares'),
     vertebralBodies: resolved(raw.vertebralBodies, 'vertebralBodies'),
     ribs: resolved(raw.ribs, 'ribs'),
+    vertebralFractures: resolved(raw.vertebralFractures, 'vertebralFractures'),
   };
   return cached;
 }

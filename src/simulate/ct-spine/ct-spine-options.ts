@@ -13,7 +13,7 @@ export interface CtSpineOptions {
   rodShare: number;
   rods: RodPhantomOptions;
   doseFactor: number;
-  /** Share of cases with a fracture-like wedge deformity of T12, L1 or L2. */
+  /** Share of cases with an osteoporotic fracture of T12, L1 or L2 (wedge, biconcave or crush, Genant grades 1-3). */
   fractureShare: number;
   /** Share of cases whose spine carries a posterior fixation with pedicle screws (spinal-fixation.ts). */
   pedicleScrewShare: number;

@@ -203,6 +203,7 @@ export async function simulateCtSpineCase(
       code: l.code,
       complete: l.complete,
       fractured: l.fractured,
+      fracture: l.fracture,
       instrumented: l.instrumented,
       anteriorHeightRatio: l.anteriorHeightRatio,
       cancellousVoxels: l.cancellousVoxels,

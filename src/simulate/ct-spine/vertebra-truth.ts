@@ -1,6 +1,7 @@
 import type { Point3 } from '../../core/geometry.js';
 import type { VoxelGrid } from '../../physics/phantom/voxelise.js';
 import type { SpineLevel, SpineShape } from '../spine/spine-shape.js';
+import type { VertebralFracture } from '../spine/vertebral-fracture.js';
 import type { TorsoAnatomy } from '../trunk/torso-anatomy.js';
 
 /** What the truth and landmark files say about one vertebra in the scanned slab. */
@@ -10,6 +11,8 @@ export interface LevelTruth {
   /** The whole body lies inside the slab (not cut by the first or last slice). */
   complete: boolean;
   fractured: boolean;
+  /** Its type, grade and height loss (Genant), when fractured. */
+  fracture: VertebralFracture | null;
   /** Pedicle screws pass into the body (QCT does not measure an instrumented vertebra). */
   instrumented: boolean;
   anteriorHeightRatio: number;
@@ -91,7 +94,8 @@ export function measureVertebrae(
       level: v.level,
       code: v.code,
       complete: s.min[2] > 0 && s.max[2] < slices - 1,
-      fractured: v.anteriorHeightRatio < 1,
+      fractured: v.fracture !== null,
+      fracture: v.fracture,
       instrumented: spine.instrumented.includes(v.level),
       anteriorHeightRatio: v.anteriorHeightRatio,
       cancellousVoxels: s.cn,

@@ -11,7 +11,7 @@ export interface LumbarOptions {
   jpegQuality?: number;
   /** Chance of marginal osteophytes at age 80 (scaled from 0 at 40). */
   osteophyteShare: number;
-  /** Chance of a wedge deformity of T12, L1 or L2. */
+  /** Chance of an osteoporotic fracture (wedge, biconcave or crush) of T12, L1 or L2. */
   fractureShare: number;
 }
 

@@ -187,9 +187,12 @@ function bodyPlanes(v: VertebraShape, inset: number, offset: Vector3): ClipPlane
     shifted([0, -tw / n, -1 / n], (h - inset) / n),
   ];
   if (v.anteriorHeightRatio < 1) {
-    const k = ((1 - v.anteriorHeightRatio) * 2 * h) / (2 * b);
+    // A wedge fracture hinges at the posterior wall: z <= h - k (wall - y), the anterior wall (y = -b)
+    // down to anteriorHeightRatio of the height, the posterior wall whole (Genant's wedge).
+    const wall = POSTERIOR_WALL * b;
+    const k = ((1 - v.anteriorHeightRatio) * 2 * h) / (wall + b);
     const m = Math.hypot(k, 1);
-    planes.push(shifted([0, -k / m, 1 / m], (h - inset - k * b) / m));
+    planes.push(shifted([0, -k / m, 1 / m], (h - inset - k * wall) / m));
   }
   return planes;
 }

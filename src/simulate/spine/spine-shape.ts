@@ -15,6 +15,8 @@ import type { SegmentationVariant } from './segmentation-variants.js';
 import { INFERIOR_ENDPLATE_CONCAVITY_MM, SUPERIOR_ENDPLATE_CONCAVITY_MM } from './endplate-morphometry.js';
 import { WAIST_SHARE, drawWedgingDeg } from './vertebral-body-morphometry.js';
 import { drawFixedLevels } from './spinal-fixation.js';
+import type { VertebralFracture } from './vertebral-fracture.js';
+import { drawVertebralFracture, fracturedBodyShape } from './vertebral-fracture.js';
 import { HYPOPLASTIC_RIB_ARC_DEG, LUMBAR_RIB_ARC_DEG, TYPICAL_SEGMENTATION, drawSegmentationVariant } from './segmentation-variants.js';
 
 /** The levels the typical spine phantom is built of, cranial to caudal, with their VerSe label codes. */
@@ -100,8 +102,10 @@ export interface VertebraShape {
   /** Depth of the central concavity of the superior and inferior endplates, mm (endplate-morphometry.ts gives the source). */
   readonly superiorConcavityMm: number;
   readonly inferiorConcavityMm: number;
-  /** Anterior height over posterior height: 1 intact, < 0.8 a wedge (fracture-like) deformity. */
+  /** Anterior height over posterior height: 1 intact, < 0.8 a wedge fracture. */
   readonly anteriorHeightRatio: number;
+  /** An osteoporotic fracture of this body, by Genant's type and grade (vertebral-fracture.ts), or none. */
+  readonly fracture: VertebralFracture | null;
   /** Sagittal wedging of the intact body, degrees between its endplates (positive: anterior wall the lower; vertebral-body-morphometry.ts gives the source). */
   readonly wedgeDeg: number;
   /** The body's semi-axes at mid-height over those at its endplates (the waist of its walls). */
@@ -152,7 +156,7 @@ export interface Osteophyte {
 }
 
 export interface SpineShapeOptions {
-  /** Chance that one of T12-L2 has a fracture-like wedge deformity. */
+  /** Chance that one of T12-L2 has an osteoporotic fracture (wedge, biconcave or crush; vertebral-fracture.ts). */
   fractureShare: number;
   /** Chance, at age 80 (scaled linearly from 0 at age 40), that the lumbar spine has osteophytes. */
   osteophyteShare?: number;
@@ -173,7 +177,7 @@ export function mobileLevels(variant: SegmentationVariant): readonly SpineLevel[
  * Draws one person's thoracolumbar spine: body sizes scaled by stature with per-level jitter,
  * lordosis and kyphosis of person-dependent amplitude, a slight scoliosis, per-level trabecular
  * vBMD around the person's L1-L2 target (denser cranially, about 2 % per level, as QCT shows),
- * and in a share of people a wedge deformity of T12, L1 or L2. L1's body centre is at the origin.
+ * and in a share of people an osteoporotic fracture of T12, L1 or L2 (Genant's types and grades). L1's body centre is at the origin.
  */
 export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptions, random: SeededRandom): SpineShape {
   const stature = (person.heightCm / (person.sex === 'F' ? 160 : 172)) * (person.sex === 'F' ? 0.93 : 1) * (1 + 0.04 * random.nextNormal());
@@ -183,6 +187,9 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
   const kyphosisMm = 14 + 6 * random.nextNormal();
   const scoliosisMm = 4 * random.nextNormal();
   const fractured: SpineLevel | null = random.nextFloat() < options.fractureShare ? (['T12', 'L1', 'L1', 'L2'] as const)[random.nextInt(4)]! : null;
+  // The fracture's type and grade draw from a stream of their own, so the rest of the spine is drawn as before they existed.
+  const fracture = fractured === null ? null : drawVertebralFracture(new SeededRandom(seedFromText(`${person.patientId}:fracture`)));
+  const fractureShape = fracturedBodyShape(fracture);
   const variant =
     options.segmentationVariants === true ? drawSegmentationVariant(new SeededRandom(seedFromText(`${person.patientId}:segmentation`))) : TYPICAL_SEGMENTATION;
   const levels = mobileLevels(variant);
@@ -193,7 +200,7 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
     const level = levels[index]!;
     const [a, b, h] = BODY_SIZE_MM[level];
     const jitter = 1 + 0.03 * random.nextNormal();
-    const heightRatio = level === fractured ? 0.82 : 1;
+    const heightRatio = level === fractured ? fractureShape.heightRatio : 1;
     const half = (h * stature * jitter * heightRatio) / 2;
     const disc = DISC_BELOW_MM[level] * stature * (1 + 0.08 * random.nextNormal());
     z += disc + half;
@@ -225,7 +232,12 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
   const bodyRandom = new SeededRandom(seedFromText(`${person.patientId}:body-shape`));
   const vertebrae: VertebraShape[] = stacked.map((s, index) => {
     const zz = s.z - zL1;
-    const sclerosis = s.level === fractured ? 1.25 : 1;
+    const isFractured = s.level === fractured;
+    // Compacted trabeculae: a fractured body reads denser.
+    const sclerosis = isFractured ? 1.25 : 1;
+    // The draw that once set a wedge's anterior height, kept so that the draws after it stay as they were.
+    if (isFractured) random.nextFloat();
+    const cave = isFractured ? fractureShape.centralCaveShare * s.half : 0;
     return {
       level: s.level,
       code: verseCode(s.level),
@@ -235,9 +247,10 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
       halfHeightMm: s.half,
       corticalShellMm: 0.7 + 0.3 * random.nextFloat(),
       endplateMm: 0.8 + 0.4 * random.nextFloat(),
-      superiorConcavityMm: concavity(SUPERIOR_ENDPLATE_CONCAVITY_MM),
-      inferiorConcavityMm: concavity(INFERIOR_ENDPLATE_CONCAVITY_MM),
-      anteriorHeightRatio: s.level === fractured ? 0.55 + 0.15 * random.nextFloat() : 1,
+      superiorConcavityMm: Math.max(cave, concavity(SUPERIOR_ENDPLATE_CONCAVITY_MM)),
+      inferiorConcavityMm: Math.max(cave, concavity(INFERIOR_ENDPLATE_CONCAVITY_MM)),
+      anteriorHeightRatio: isFractured ? fractureShape.anteriorHeightRatio : 1,
+      fracture: isFractured ? fracture : null,
       wedgeDeg: drawWedgingDeg(s.level, person.sex, bodyRandom),
       waistShare: Math.min(1, drawMeasure(WAIST_SHARE, bodyRandom)),
       trabecularVbmdMgPerCm3: Math.max(15, ((targetVbmd * levelFactor(index)) / 0.99) * (1 + 0.03 * random.nextNormal()) * sclerosis),
