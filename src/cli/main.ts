@@ -161,7 +161,11 @@ program
   .option('--rods <mg,...>', 'ct-spine: rod concentrations, mg/cm3 (default 0,50,100,200)')
   .option('--rod-material <HA|K2HPO4>', 'ct-spine: rod material (default HA)')
   .option('--rod-diameter-mm <mm>', 'ct-spine: rod diameter (default 18)', parsePositiveNumber)
-  .option('--fracture-share <p>', 'ct-spine, lumbar: share of cases with an osteoporotic fracture of T12-L2: wedge, biconcave or crush, Genant grades 1-3 (default 0.05)', parseShare)
+  .option(
+    '--fracture-share <p>',
+    'ct-spine, lumbar: share of cases with an osteoporotic fracture of T12-L2: wedge, biconcave or crush, Genant grades 1-3 (default 0.05)',
+    parseShare,
+  )
   .option('--contrast-share <p>', 'ct-spine: share of series with intravenous contrast, portal-venous phase (default 0)', parseShare)
   .option('--pedicle-screw-share <p>', 'ct-spine: share of series whose spine carries pedicle screws and rods (default 0.02)', parseShare)
   .option('--arms-down-share <p>', 'ct-spine: share of series with the arms down beside the trunk (default 0.15)', parseShare)
