@@ -20,7 +20,7 @@ export const RIB_REACH_MM = 65;
 /** Where a rib head or a transverse process leaves the vertebra, from the column's centre sideways, mm (bodies are 30-50 mm wide). */
 const SEED_LATERAL_MM: readonly [number, number] = [20, 30];
 /** ... and along y from the body's centre, mm (the body's back half to the pedicles and the costotransverse joints). */
-const SEED_DEPTH_MM: readonly [number, number] = [0, 35];
+const SEED_DEPTH_MM: readonly [number, number] = [0, 25];
 /** ... and along z, as shares of the vertebra's disc-to-disc height below and above its centre (the pedicles and rib heads). */
 const SEED_HEIGHT_SHARE: readonly [number, number] = [0.25, 0.4];
 /** The bone is followed within this depth range from the body's centre, mm, clear of the table behind the back. */
