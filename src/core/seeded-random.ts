@@ -43,6 +43,17 @@ export class SeededRandom {
     return this.nextUint32() / 4294967296;
   }
 
+  /** One of the options, drawn in proportion to its weight (one uniform draw). */
+  nextWeighted<T>(options: readonly { value: T; weight: number }[]): T {
+    const total = options.reduce((sum, o) => sum + o.weight, 0);
+    let u = this.nextFloat() * total;
+    for (const o of options) {
+      u -= o.weight;
+      if (u <= 0) return o.value;
+    }
+    return options[options.length - 1]!.value;
+  }
+
   /** Uniform integer in [0, bound). */
   nextInt(bound: number): number {
     return Math.floor(this.nextFloat() * bound);

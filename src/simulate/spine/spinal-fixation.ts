@@ -32,11 +32,6 @@ const FIXED_SEGMENTS: readonly { levels: readonly SpineLevel[]; weight: number }
  */
 export function drawFixedLevels(mobileLevels: readonly SpineLevel[], share: number, random: SeededRandom): SpineLevel[] {
   if (!(random.nextFloat() < share)) return [];
-  const total = FIXED_SEGMENTS.reduce((sum, s) => sum + s.weight, 0);
-  let pick = random.nextFloat() * total;
-  for (const segment of FIXED_SEGMENTS) {
-    pick -= segment.weight;
-    if (pick <= 0) return segment.levels.filter((l) => mobileLevels.includes(l));
-  }
-  return [];
+  const levels = random.nextWeighted(FIXED_SEGMENTS.map((s) => ({ value: s.levels, weight: s.weight })));
+  return levels.filter((l) => mobileLevels.includes(l));
 }

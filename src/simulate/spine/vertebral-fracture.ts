@@ -20,24 +20,15 @@ const FRACTURES = loadTrunkAnatomyMeasures().vertebralFractures;
 
 /** Draws a fracture's type and grade by their shares, and its height loss uniformly within the grade's range. */
 export function drawVertebralFracture(random: SeededRandom): VertebralFracture {
-  const pick = <T>(options: readonly { value: T; share: number }[]): T => {
-    const total = options.reduce((sum, o) => sum + o.share, 0);
-    let u = random.nextFloat() * total;
-    for (const o of options) {
-      u -= o.share;
-      if (u <= 0) return o.value;
-    }
-    return options[options.length - 1]!.value;
-  };
-  const type = pick<FractureType>([
-    { value: 'wedge', share: FRACTURES.wedgeShare.value },
-    { value: 'biconcave', share: FRACTURES.biconcaveShare.value },
-    { value: 'crush', share: FRACTURES.crushShare.value },
+  const type = random.nextWeighted<FractureType>([
+    { value: 'wedge', weight: FRACTURES.wedgeShare.value },
+    { value: 'biconcave', weight: FRACTURES.biconcaveShare.value },
+    { value: 'crush', weight: FRACTURES.crushShare.value },
   ]);
-  const grade = pick<FractureGrade>([
-    { value: 1, share: FRACTURES.mildShare.value },
-    { value: 2, share: FRACTURES.moderateShare.value },
-    { value: 3, share: FRACTURES.severeShare.value },
+  const grade = random.nextWeighted<FractureGrade>([
+    { value: 1, weight: FRACTURES.mildShare.value },
+    { value: 2, weight: FRACTURES.moderateShare.value },
+    { value: 3, weight: FRACTURES.severeShare.value },
   ]);
   const range = grade === 1 ? FRACTURES.mildHeightLoss : grade === 2 ? FRACTURES.moderateHeightLoss : FRACTURES.severeHeightLoss;
   return { type, grade, heightLoss: range.min + (range.max - range.min) * random.nextFloat() };
