@@ -20,13 +20,12 @@ import { estimateEdgeBlur } from './edge-blur.js';
 import type { CancellousSegmentation, VoxelRegion } from './segment-cancellous.js';
 import { regionMean, segmentCancellous } from './segment-cancellous.js';
 import { DENSE_IMPLANT_HU, MIN_DENSE_IMPLANT_MM3, denseImplantNear } from './dense-implant.js';
+import { fractureLikeHeightLoss } from './height-loss.js';
 import { applyVbmdRegression } from './vbmd-regression.js';
 import { vbmdRegressionInput } from './vbmd-regression-input.js';
 
 /** A segmented level smaller than this holds too little cancellous bone to measure (mm3; an adult L1's is 15-30 cm3). */
 export const MIN_CANCELLOUS_MM3 = 4000;
-/** A level whose segmented height is below this share of the other levels' median counts as fracture-like height loss. */
-export const HEIGHT_LOSS_RATIO = 0.8;
 
 /** How a level with metal or cement in its body is reported (the start of its notMeasurable). */
 export const IMPLANT_REASON = 'metal or cement in the body';
@@ -178,13 +177,10 @@ export function measureCtSpine(
       l.notMeasurable = `${IMPLANT_REASON} (${implant.denseMm3.toFixed(0)} mm3 above ${DENSE_IMPLANT_HU} HU, up to ${implant.maxHu.toFixed(0)} HU)`;
   }
   // Fracture-like height loss: a level much lower than the others (QCT excludes fractured vertebrae).
-  const heights = levels.filter((l) => l.notMeasurable === null).map((l) => l.heightMm);
-  for (const l of levels) {
-    if (l.notMeasurable !== null || heights.length < 2) continue;
-    const others = heights.filter((h) => h !== l.heightMm).sort((a, b) => a - b);
-    const reference = others.length > 0 ? others[Math.floor(others.length / 2)]! : l.heightMm;
-    if (l.heightMm < HEIGHT_LOSS_RATIO * reference)
-      l.notMeasurable = `fracture-like height loss (${l.heightMm.toFixed(0)} mm against ${reference.toFixed(0)} mm)`;
+  const intact = levels.filter((l) => l.notMeasurable === null);
+  for (const finding of fractureLikeHeightLoss(intact)) {
+    const l = intact.find((m) => m.level === finding.level)!;
+    l.notMeasurable = `fracture-like height loss (${finding.heightMm.toFixed(0)} mm against ${finding.referenceMm.toFixed(0)} mm expected from the other levels)`;
   }
   const measured = found.map((l) => l.centreMm![2] / volume.spacingMm[2]);
   const sliceRange: [number, number] =
