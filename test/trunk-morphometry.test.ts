@@ -6,7 +6,7 @@
 // tenth's lowest point at L3).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Point3 } from '../src/core/geometry.js';
+import type { Point3, Vector3 } from '../src/core/geometry.js';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import { OUTSIDE_REGION, voxelisePhantom } from '../src/physics/phantom/voxelise.js';
 import { PhantomBuilder } from '../src/simulate/phantom-builder.js';
@@ -69,7 +69,8 @@ test('drawn sagittal wedging of T9-L5 matches Masharawi 2010 by level and sex (m
  * y through the midline.
  */
 function measureL5(drawn: SpineShape): { anteriorMinusPosteriorMm: number; endplateDepthMm: number; waist: number } {
-  const spine: SpineShape = { ...drawn, vertebrae: drawn.vertebrae.map((v) => ({ ...v, axis: [0, 0, 1] as const })) };
+  // Without the posterior wall's indentation, which the height near the wall would fall into (tested on its own below).
+  const spine: SpineShape = { ...drawn, vertebrae: drawn.vertebrae.map((v) => ({ ...v, axis: [0, 0, 1] as const, posteriorConcavityMm: 0 })) };
   const builder = new PhantomBuilder();
   const regions = addSpine(builder, spine, 1);
   const phantom = builder.build();
@@ -162,12 +163,12 @@ test("the ribs' front ends lie at the costal margin's landmarks: the seventh at 
 });
 
 /**
- * The body of a level measured along z (straight spine, no sagittal wedging, so that only the fracture
+ * The body of a level measured along z (straight spine, no sagittal wedging or posterior indentation, so that only the fracture
  * shapes it): the run of its labels at the midline near the anterior wall (0.85 of the AP semi-axis
  * forwards), at the centre, and near the posterior wall (0.6 back), mm.
  */
 function bodyRuns(drawn: SpineShape, level: SpineLevel): { anteriorMm: number; middleMm: number; posteriorMm: number } {
-  const spine: SpineShape = { ...drawn, vertebrae: drawn.vertebrae.map((v) => ({ ...v, axis: [0, 0, 1] as const, wedgeDeg: 0 })) };
+  const spine: SpineShape = { ...drawn, vertebrae: drawn.vertebrae.map((v) => ({ ...v, axis: [0, 0, 1] as const, wedgeDeg: 0, posteriorConcavityMm: 0 })) };
   const builder = new PhantomBuilder();
   const regions = addSpine(builder, spine, 1);
   const phantom = builder.build();
@@ -222,4 +223,48 @@ test('voxelised fractures have the height loss of their type and grade: a wedge 
     }
   }
   assert.equal(seen.size, 2, 'a wedge and a biconcave fracture among the draws');
+});
+
+test('kidney-shaped bodies: the posterior wall indented at the midline by the drawn depth (lumbar 2.5 mm on average, thoracic half), lined by cortex', () => {
+  const lumbar: number[] = [];
+  const thoracic: number[] = [];
+  for (let i = 0; i < 200; i++)
+    for (const v of drawSpineShape(person(i), { fractureShare: 0 }, new SeededRandom(900 + i)).vertebrae)
+      (v.level.startsWith('L') ? lumbar : thoracic).push(v.posteriorConcavityMm);
+  assert.ok(Math.abs(mean(lumbar) - 2.5) < 0.1 && Math.abs(sd(lumbar) - 0.8) < 0.1, `lumbar ${mean(lumbar)} sd ${sd(lumbar)}`);
+  assert.ok(Math.abs(mean(thoracic) - 1.25) < 0.06, `thoracic ${mean(thoracic)}`);
+  // Voxelised along y at mid-height of L2 (straight spine): the body's run at the midline is shorter than
+  // without the concavity by its depth; 0.6 of the LR semi-axis out, beyond the indentation, it is not.
+  const drawn = drawSpineShape(person(1), { fractureShare: 0 }, new SeededRandom(7));
+  const run = (depthMm: number, xShare: number): { bodyMm: number; backLabel: string } => {
+    const vertebrae = drawn.vertebrae.map((v) => ({ ...v, axis: [0, 0, 1] as Vector3, wedgeDeg: 0, posteriorConcavityMm: depthMm }));
+    const builder = new PhantomBuilder();
+    const regions = addSpine(builder, { ...drawn, vertebrae }, 1);
+    const phantom = builder.build();
+    const v = vertebrae.find((x) => x.level === 'L2')!;
+    const step = 0.05;
+    const grid = {
+      columns: 1,
+      rows: Math.round((2 * v.semiMm[1] + 10) / step),
+      slices: 1,
+      spacingMm: [step, step, step] as const,
+      originMm: [v.centerMm[0] + xShare * v.semiMm[0], v.centerMm[1] - v.semiMm[1] - 5, v.centerMm[2]] as Point3,
+    };
+    const labels = voxelisePhantom(phantom, grid, new Float64Array(phantom.regions.length), 0, 1).regions;
+    let last = -1;
+    let count = 0;
+    labels.forEach((r, j) => {
+      if (r !== OUTSIDE_REGION && regions.bodyCode.get(r) === v.code) {
+        count++;
+        last = j;
+      }
+    });
+    return { bodyMm: count * step, backLabel: phantom.regions[labels[last]!]!.name };
+  };
+  const flat = run(0, 0);
+  const kidney = run(2.5, 0);
+  console.log(`L2 at the midline: ${flat.bodyMm.toFixed(2)} mm flat, ${kidney.bodyMm.toFixed(2)} mm indented by 2.5`);
+  assert.ok(Math.abs(flat.bodyMm - kidney.bodyMm - 2.5) < 0.1, `${flat.bodyMm} - ${kidney.bodyMm}`);
+  assert.ok(kidney.backLabel.includes('L2 cortical shell'), kidney.backLabel);
+  assert.ok(Math.abs(run(0, 0.6).bodyMm - run(2.5, 0.6).bodyMm) < 0.1, 'beyond the indentation the wall is whole');
 });

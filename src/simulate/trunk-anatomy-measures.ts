@@ -8,6 +8,8 @@ const share = z.object({ value: z.number().min(0).max(1), source: z.string(), no
 /** A level a rib reaches: the vertebra, and where along its body's height (-1 inferior endplate, 0 mid-height, 1 superior endplate). */
 /** A range of a share, as a published grade gives it. */
 const shareRange = z.object({ min: z.number().min(0).max(1), max: z.number().min(0).max(1), source: z.string(), note: z.string().optional() });
+/** A range drawn uniformly, in its unit. */
+const range = z.object({ min: z.number(), max: z.number(), source: z.string(), note: z.string().optional() });
 const ribLandmark = z.object({ level: z.string(), heightShare: z.number().min(-1).max(1), source: z.string(), note: z.string().optional() });
 
 const schema = z.object({
@@ -36,6 +38,7 @@ const schema = z.object({
     l5PosteriorHeightMm: measure,
     l5EndplateDepthMmWomen: measure,
     l5EndplateDepthMmMen: measure,
+    posteriorConcavityMm: measure,
   }),
   ribs: z.object({
     seventhCartilageSternal: ribLandmark,
@@ -53,6 +56,16 @@ const schema = z.object({
     mildShare: share,
     moderateShare: share,
     severeShare: share,
+  }),
+  schmorlNodes: z.object({
+    menShare: share,
+    womenShare: share,
+    levelWeights: z.object({ source: z.string(), note: z.string().optional(), levels: z.record(z.string(), z.number().nonnegative()) }),
+    secondNodeShare: share,
+    inferiorEndplateShare: share,
+    widthMm: range,
+    depthMm: range,
+    rimMm: range,
   }),
 });
 
@@ -95,6 +108,7 @@ export function loadTrunkAnatomyMeasures(): TrunkAnatomyMeasures {
     vertebralBodies: resolved(raw.vertebralBodies, 'vertebralBodies'),
     ribs: resolved(raw.ribs, 'ribs'),
     vertebralFractures: resolved(raw.vertebralFractures, 'vertebralFractures'),
+    schmorlNodes: resolved(raw.schmorlNodes, 'schmorlNodes'),
   };
   return cached;
 }

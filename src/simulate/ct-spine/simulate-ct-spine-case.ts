@@ -41,7 +41,7 @@ export async function simulateCtSpineCase(
 ): Promise<SimulatedCase> {
   const spine = drawSpineShape(
     person,
-    { fractureShare: options.fractureShare, segmentationVariants: true, pedicleScrewShare: options.pedicleScrewShare },
+    { fractureShare: options.fractureShare, segmentationVariants: true, pedicleScrewShare: options.pedicleScrewShare, schmorlNodes: true },
     random,
   );
   const top = spine.vertebrae.find((v) => v.level === 'T11')!;
@@ -205,6 +205,7 @@ export async function simulateCtSpineCase(
       fractured: l.fractured,
       fracture: l.fracture,
       instrumented: l.instrumented,
+      schmorlNodes: l.schmorlNodes,
       anteriorHeightRatio: l.anteriorHeightRatio,
       cancellousVoxels: l.cancellousVoxels,
       vbmdMgPerCm3: l.vbmdMgPerCm3,
@@ -233,6 +234,7 @@ export async function simulateCtSpineCase(
     marrowFatFraction: spine.marrowFatFraction,
     fractured: spine.fractured,
     pedicleScrews: spine.instrumented,
+    schmorlNodes: spine.schmorlNodes,
     regionHu: Object.fromEntries(anatomy.phantom.regions.map((r, i) => [r.name, round3(scan.regionHu[i]!)])),
   });
   const l1 = levels.find((l) => l.level === 'L1');
@@ -251,6 +253,7 @@ export async function simulateCtSpineCase(
       rods: withRods ? 1 : 0,
       fractured: spine.fractured ?? '',
       pedicleScrews: spine.instrumented.join('+'),
+      schmorlNodes: spine.schmorlNodes.map((n) => `${n.level}-${n.endplate}`).join('+'),
       l1MeanHu: l1?.exactMeanHu ?? NaN,
       // What the stored image says in L1's cancellous bone (with noise and scanner error): the naive HU measure.
       roiRawMean: l1?.storedMeanHu ?? NaN,

@@ -15,6 +15,8 @@ export interface LevelTruth {
   fracture: VertebralFracture | null;
   /** Pedicle screws pass into the body (QCT does not measure an instrumented vertebra). */
   instrumented: boolean;
+  /** Schmorl nodes in its endplates (their disc material and rims are not cancellous bone, so not in the QCT truth). */
+  schmorlNodes: number;
   anteriorHeightRatio: number;
   cancellousVoxels: number;
   /** Mean HA over the level's cancellous voxels, mg/cm3 (QCT definition); null when none. */
@@ -97,6 +99,7 @@ export function measureVertebrae(
       fractured: v.fracture !== null,
       fracture: v.fracture,
       instrumented: spine.instrumented.includes(v.level),
+      schmorlNodes: spine.schmorlNodes.filter((n) => n.level === v.level).length,
       anteriorHeightRatio: v.anteriorHeightRatio,
       cancellousVoxels: s.cn,
       vbmdMgPerCm3: s.cn > 0 ? s.ha / s.cn : null,

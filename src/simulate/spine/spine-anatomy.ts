@@ -10,6 +10,7 @@ import { ALL_SPINE_LEVELS, SACRUM_CODE } from './spine-shape.js';
 import { addSacrum } from './sacrum-anatomy.js';
 import { CENTRAL_ENDPLATE_SHARE } from './endplate-morphometry.js';
 import { PEDICLE_SCREW } from './spinal-fixation.js';
+import type { SchmorlNode } from './schmorl-nodes.js';
 
 /** What the spine added to the phantom: which regions are which vertebra, and which are cancellous bone. */
 export interface SpineRegions {
@@ -39,6 +40,9 @@ export function spineLevelMaskBit(level: SpineLevel): number {
  */
 const DISC_OVERLAP_MM = 2.5;
 
+/** The intervertebral disc (and a Schmorl node's herniated disc). */
+const DISC_MATERIAL = [{ material: 'soft-tissue', gPerCm3: 1.1 }] as const;
+
 /** Depth of the flat posterior wall of a body, as a share of its AP semi-axis. */
 const POSTERIOR_WALL = 0.72;
 
@@ -54,7 +58,7 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
   const bodyCode = new Map<number, number>();
   const cancellousHa = new Map<number, number>();
   const boneRegions = new Set<number>();
-  const disc = builder.region('intervertebral disc', [{ material: 'soft-tissue', gPerCm3: 1.1 }]);
+  const disc = builder.region('intervertebral disc', DISC_MATERIAL);
   const canal = builder.region('spinal canal', TISSUE.water);
   for (const v of shape.vertebrae) {
     const trabecularHa = v.trabecularVbmdMgPerCm3 * mineralScale;
@@ -80,7 +84,7 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
     cancellousCode.set(core, v.code);
     cancellousHa.set(rim, rimHa);
     cancellousHa.set(core, coreHa);
-    addVertebralBody(builder, v, cortex, rim, core, disc);
+    addVertebralBody(builder, v, { cortex, rim, core, disc, canal });
     addPosteriorElements(builder, v, posterior, posteriorCancellous);
     // Disc below this body, and the canal behind body and disc.
     const below = along(v, 0, 0, -v.halfHeightMm - v.discBelowMm / 2);
@@ -122,6 +126,20 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
         PRIORITY.cortex - 0.5,
       );
     }
+  }
+  for (const node of shape.schmorlNodes) {
+    const v = shape.vertebrae.find((x) => x.level === node.level);
+    if (v === undefined) continue;
+    const bit = spineLevelMaskBit(v.level);
+    // Disc material inside a sclerotic rim: part of the body's outline, not of its cancellous bone (the QCT truth).
+    const rim = builder.region(`${v.level} Schmorl node's sclerotic rim`, corticalBone((500 + 2.5 * v.trabecularVbmdMgPerCm3) * mineralScale), bit);
+    const herniation = builder.region(`${v.level} Schmorl node (disc material)`, DISC_MATERIAL, bit);
+    for (const r of [rim, herniation]) {
+      vertebraCode.set(r, v.code);
+      bodyCode.set(r, v.code);
+    }
+    boneRegions.add(rim);
+    addSchmorlNode(builder, v, node, rim, herniation);
   }
   const implantRegion = shape.instrumented.length > 0 ? addPosteriorFixation(builder, shape) : null;
   for (const r of addSacrum(builder, shape, mineralScale)) {
@@ -207,7 +225,25 @@ function waistProfile(v: VertebraShape, z: number): { width: number; ap: number 
   return { width, ap: 1 - (1 - width) * (1 + POSTERIOR_WALL) };
 }
 
-function addVertebralBody(builder: PhantomBuilder, v: VertebraShape, cortex: number, rim: number, core: number, disc: number): void {
+/** The regions a vertebral body is built of, and those of the disc and canal it borders. */
+interface BodyRegions {
+  cortex: number;
+  rim: number;
+  core: number;
+  disc: number;
+  canal: number;
+}
+
+/**
+ * AP semi-axis of the elliptic cylinder that indents the posterior wall (the canal's front), mm, and
+ * its LR semi-axis as a share of the body's: a 2.5 mm indentation spans about the middle 45 % of
+ * the body's width, between the pedicles (at 62 %).
+ */
+const CANAL_FRONT_SEMI_MM = 8;
+const CANAL_FRONT_WIDTH_SHARE = 0.6;
+
+function addVertebralBody(builder: PhantomBuilder, v: VertebraShape, regions: BodyRegions): void {
+  const { cortex, rim, core, disc } = regions;
   const rotation = rotationAlong(v.axis, [1, 0, 0]);
   const [a, b] = v.semiMm;
   const h = v.halfHeightMm;
@@ -255,6 +291,7 @@ function addVertebralBody(builder: PhantomBuilder, v: VertebraShape, cortex: num
     core,
     PRIORITY.marrow + 0.5,
   );
+  addPosteriorConcavity(builder, v, regions);
   // Concave endplates: the disc bulges into the central part of each endplate, lined by the
   // endplate's cortex (a wedge-deformed top endplate stays as the deformity left it).
   const concavities: { sign: 1 | -1; depthMm: number }[] = [{ sign: -1, depthMm: v.inferiorConcavityMm }];
@@ -275,9 +312,69 @@ function addVertebralBody(builder: PhantomBuilder, v: VertebraShape, cortex: num
   }
 }
 
+/**
+ * The kidney shape: the canal's front, an elliptic cylinder along the body's axis, sunk
+ * `posteriorConcavityMm` into the posterior wall at the midline, lined by the body's cortex; both
+ * stay inside the body (its posterior wall and endplate planes), so the pedicles and canal are
+ * untouched.
+ */
+function addPosteriorConcavity(builder: PhantomBuilder, v: VertebraShape, regions: BodyRegions): void {
+  const depth = v.posteriorConcavityMm;
+  if (depth < 0.2) return;
+  const rotation = rotationAlong(v.axis, [1, 0, 0]);
+  const reach = v.halfHeightMm + Math.abs(halfWedgeTangent(v)) * v.semiMm[1] + 0.5;
+  const y = POSTERIOR_WALL * v.semiMm[1] + CANAL_FRONT_SEMI_MM - depth;
+  const width = CANAL_FRONT_WIDTH_SHARE * v.semiMm[0];
+  const planes = bodyPlanes(v, 0, [0, y, 0]);
+  const t = v.corticalShellMm;
+  builder.add(
+    { shape: 'tube', centerMm: along(v, 0, y, 0), rotation, semiAxesMm: [width + t, CANAL_FRONT_SEMI_MM + t, reach], clipPlanes: planes },
+    regions.cortex,
+    POSTERIOR_LINER_PRIORITY,
+  );
+  builder.add(
+    { shape: 'tube', centerMm: along(v, 0, y, 0), rotation, semiAxesMm: [width, CANAL_FRONT_SEMI_MM, reach], clipPlanes: planes },
+    regions.canal,
+    POSTERIOR_CONCAVITY_PRIORITY,
+  );
+}
+
+/** The posterior concavity's liner overrides the marrow; the canal's front overrides everything in the body. */
+const POSTERIOR_LINER_PRIORITY = PRIORITY.marrow + 0.6;
+const POSTERIOR_CONCAVITY_PRIORITY = PRIORITY.marrow + 0.95;
+
 /** The concave endplate's cortical liner and the disc inside it override the body's marrow. */
 const ENDPLATE_LINER_PRIORITY = PRIORITY.marrow + 0.7;
 const ENDPLATE_DOME_PRIORITY = PRIORITY.marrow + 0.8;
+/** A Schmorl node's rim lies under the endplate's dome (no bone in the disc's concavity); the herniated disc breaks through everything. */
+const SCHMORL_RIM_PRIORITY = PRIORITY.marrow + 0.75;
+const SCHMORL_NODE_PRIORITY = PRIORITY.marrow + 0.9;
+
+/**
+ * A Schmorl node: a half-ellipsoid of disc material sunk from the endplate's plane into the body
+ * (its width at the endplate, its depth along the axis), inside a rim of sclerotic bone.
+ */
+function addSchmorlNode(builder: PhantomBuilder, v: VertebraShape, node: SchmorlNode, rim: number, herniation: number): void {
+  const rotation = rotationAlong(v.axis, [1, 0, 0]);
+  const sign = node.endplate === 'superior' ? 1 : -1;
+  const x = node.offsetShare[0] * v.semiMm[0];
+  const y = node.offsetShare[1] * v.semiMm[1];
+  // The endplate's plane at (x, y), tilted by half the wedging: z = sign (h + y tan(w / 2)).
+  const tw = halfWedgeTangent(v);
+  const centre = along(v, x, y, sign * (v.halfHeightMm + y * tw));
+  const bodySide: ClipPlane[] = [{ normal: [0, -tw / Math.hypot(tw, 1), sign / Math.hypot(tw, 1)], offsetMm: 0 }];
+  const radius = node.widthMm / 2;
+  builder.add(
+    { shape: 'ellipsoid', centerMm: centre, rotation, semiAxesMm: [radius + node.rimMm, radius + node.rimMm, node.depthMm + node.rimMm], clipPlanes: bodySide },
+    rim,
+    SCHMORL_RIM_PRIORITY,
+  );
+  builder.add(
+    { shape: 'ellipsoid', centerMm: centre, rotation, semiAxesMm: [radius, radius, node.depthMm], clipPlanes: bodySide },
+    herniation,
+    SCHMORL_NODE_PRIORITY,
+  );
+}
 
 /** Length of a pedicle from the body's posterior wall, mm. */
 function pedicleLengthMm(v: VertebraShape): number {

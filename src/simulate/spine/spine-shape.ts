@@ -13,8 +13,10 @@ import {
 import type { PublishedMeasure } from './sacropelvic-morphometry.js';
 import type { SegmentationVariant } from './segmentation-variants.js';
 import { INFERIOR_ENDPLATE_CONCAVITY_MM, SUPERIOR_ENDPLATE_CONCAVITY_MM } from './endplate-morphometry.js';
-import { WAIST_SHARE, drawWedgingDeg } from './vertebral-body-morphometry.js';
+import { WAIST_SHARE, drawPosteriorConcavityMm, drawWedgingDeg } from './vertebral-body-morphometry.js';
 import { drawFixedLevels } from './spinal-fixation.js';
+import type { SchmorlNode } from './schmorl-nodes.js';
+import { drawSchmorlNodes } from './schmorl-nodes.js';
 import type { VertebralFracture } from './vertebral-fracture.js';
 import { drawVertebralFracture, fracturedBodyShape } from './vertebral-fracture.js';
 import { HYPOPLASTIC_RIB_ARC_DEG, LUMBAR_RIB_ARC_DEG, TYPICAL_SEGMENTATION, drawSegmentationVariant } from './segmentation-variants.js';
@@ -110,6 +112,8 @@ export interface VertebraShape {
   readonly wedgeDeg: number;
   /** The body's semi-axes at mid-height over those at its endplates (the waist of its walls). */
   readonly waistShare: number;
+  /** How far the posterior wall is indented at the midline, mm (the kidney-shaped axial section). */
+  readonly posteriorConcavityMm: number;
   /** Mean trabecular vBMD the body is built to before the person's scale, mg/cm3. */
   readonly trabecularVbmdMgPerCm3: number;
   readonly discBelowMm: number;
@@ -132,6 +136,8 @@ export interface SpineShape {
   readonly osteophytes: readonly Osteophyte[];
   /** Levels holding bilateral pedicle screws of a posterior fixation (empty: none; spinal-fixation.ts). */
   readonly instrumented: readonly SpineLevel[];
+  /** Disc herniated through an endplate into a lumbar body (schmorl-nodes.ts; empty: none). */
+  readonly schmorlNodes: readonly SchmorlNode[];
 }
 
 /** The sacrum's and iliac crests' dimensions (sacropelvic-morphometry.ts gives their sources). */
@@ -164,6 +170,8 @@ export interface SpineShapeOptions {
   segmentationVariants?: boolean;
   /** Chance that the spine carries a posterior fixation with pedicle screws (spinal-fixation.ts; 0 when absent). */
   pedicleScrewShare?: number;
+  /** Draw lumbar Schmorl nodes at their published prevalence (schmorl-nodes.ts; else none). */
+  schmorlNodes?: boolean;
 }
 
 /** The mobile levels of a variant: L5 part of the sacrum with 23 presacral vertebrae, L6 added with 25. */
@@ -230,6 +238,8 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
   const concavity = (m: PublishedMeasure): number => Math.max(0.1, drawMeasure(m, endplateRandom));
   // So do the bodies' wedging and waist.
   const bodyRandom = new SeededRandom(seedFromText(`${person.patientId}:body-shape`));
+  // And the posterior wall's concavity.
+  const kidneyRandom = new SeededRandom(seedFromText(`${person.patientId}:kidney-shape`));
   const vertebrae: VertebraShape[] = stacked.map((s, index) => {
     const zz = s.z - zL1;
     const isFractured = s.level === fractured;
@@ -253,6 +263,7 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
       fracture: isFractured ? fracture : null,
       wedgeDeg: drawWedgingDeg(s.level, person.sex, bodyRandom),
       waistShare: Math.min(1, drawMeasure(WAIST_SHARE, bodyRandom)),
+      posteriorConcavityMm: drawPosteriorConcavityMm(s.level, kidneyRandom),
       trabecularVbmdMgPerCm3: Math.max(15, ((targetVbmd * levelFactor(index)) / 0.99) * (1 + 0.03 * random.nextNormal()) * sclerosis),
       discBelowMm: s.disc,
     };
@@ -295,5 +306,14 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
     fractured,
     osteophytes,
     instrumented: drawFixedLevels(levels, options.pedicleScrewShare ?? 0, new SeededRandom(seedFromText(`${person.patientId}:fixation`))),
+    schmorlNodes:
+      options.schmorlNodes === true
+        ? drawSchmorlNodes({
+            sex: person.sex,
+            levels,
+            excluded: fractured === null ? [] : [fractured],
+            random: new SeededRandom(seedFromText(`${person.patientId}:schmorl`)),
+          })
+        : [],
   };
 }

@@ -15,6 +15,8 @@ const BODIES = loadTrunkAnatomyMeasures().vertebralBodies;
 export const WAIST_SHARE: PublishedMeasure = BODIES.waistShare;
 export const L5_ANTERIOR_HEIGHT_MM: PublishedMeasure = BODIES.l5AnteriorHeightMm;
 export const L5_POSTERIOR_HEIGHT_MM: PublishedMeasure = BODIES.l5PosteriorHeightMm;
+/** The posterior wall's indentation at the midline, lumbar bodies (assumed; thoracic bodies take half). */
+export const POSTERIOR_CONCAVITY_MM: PublishedMeasure = BODIES.posteriorConcavityMm;
 export const L5_ENDPLATE_DEPTH_MM: Readonly<Record<'F' | 'M', PublishedMeasure>> = { F: BODIES.l5EndplateDepthMmWomen, M: BODIES.l5EndplateDepthMmMen };
 
 /** Levels above the source's first (T9) take T9's wedging, a mobile L6 takes L5's. */
@@ -33,4 +35,10 @@ export function meanWedgingDeg(level: string, sex: 'F' | 'M'): number {
 /** One vertebra's wedging: the published mean for its level and sex, spread by the assumed SD between people. */
 export function drawWedgingDeg(level: string, sex: 'F' | 'M', random: SeededRandom): number {
   return drawMeasure({ mean: meanWedgingDeg(level, sex), sd: BODIES.wedgingDeg.sdDeg }, random);
+}
+
+/** One body's posterior concavity, mm: lumbar bodies are kidney-shaped, thoracic ones (heart-shaped) take half the depth. */
+export function drawPosteriorConcavityMm(level: string, random: SeededRandom): number {
+  const depth = Math.max(0, drawMeasure(POSTERIOR_CONCAVITY_MM, random));
+  return level.startsWith('L') ? depth : depth / 2;
 }
