@@ -27,7 +27,7 @@ interface TissueHu {
   muscleHu: number;
   trabecularHu: number;
   corticalP95Hu: number;
-  /** The aorta region in front and left of L1-L2, as the contrast reading takes it (brightest 8 mm square: blood, or the crura beside it). */
+  /** The aorta region in front and left of L1-L2, as the contrast reading takes it (brightest 8 mm column over the slices: blood, or the crura beside it). */
   aortaRegionHu: number;
 }
 

@@ -53,6 +53,8 @@ export interface SimulateCohortOptions {
   hipProsthesisShare?: number;
   /** ct-spine: share of series with intravenous contrast (portal-venous phase). */
   contrastShare?: number;
+  /** ct-spine: share of series with positive oral contrast. */
+  oralContrastShare?: number;
   armsDownShare?: number;
   osteophyteShare?: number;
   poses?: string;
@@ -149,6 +151,7 @@ function ctSpineOptions(o: SimulateCohortOptions): SimulateJob['ctSpine'] {
     fractureShare: o.fractureShare ?? d.fractureShare,
     pedicleScrewShare: o.pedicleScrewShare ?? d.pedicleScrewShare,
     contrastShare: o.contrastShare ?? d.contrastShare,
+    oralContrastShare: o.oralContrastShare ?? d.oralContrastShare,
     armsDownShare: o.armsDownShare ?? d.armsDownShare,
     supersample: o.supersample ?? d.supersample,
     physics: ctPhysics(o.ctPhysics ?? d.physics),

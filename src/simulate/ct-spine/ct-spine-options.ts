@@ -23,6 +23,8 @@ export interface CtSpineOptions {
   hipProsthesisShare?: number;
   /** Share of series in the portal-venous phase of intravenous contrast (default 0: all unenhanced). */
   contrastShare: number;
+  /** Share of series with positive oral contrast in the stomach and bowel (trunk/oral-contrast.ts). */
+  oralContrastShare: number;
   /** How the scanner makes HU (see CtAcquisitionOptions.physics). */
   physics: CtPhysics;
   /** Share of series with the arms down beside the trunk rather than raised above the head. */
@@ -40,6 +42,8 @@ export const DEFAULT_CT_SPINE_OPTIONS: CtSpineOptions = {
   // Assumed: spinal fusion is common in the elderly, but no published prevalence of pedicle screws on abdominal CT was found.
   pedicleScrewShare: 0.02,
   contrastShare: 0,
+  // Assumed: many abdominal protocols give positive oral contrast, many do not.
+  oralContrastShare: 0.2,
   supersample: 2,
   physics: 'effective-energy',
   // Abdominal CT is taken with the arms raised; trauma, frail patients and PET/CT often keep them down (share assumed).

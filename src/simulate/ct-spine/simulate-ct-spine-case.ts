@@ -19,6 +19,7 @@ import { drawArmsDown } from '../trunk/arms-down.js';
 import { CT_POSE, drawHipShape } from '../hip/hip-shape.js';
 import { hipProsthesisPrevalence } from '../hip/hip-prosthesis.js';
 import { drawIvContrast } from '../trunk/iv-contrast.js';
+import { drawOralContrast } from '../trunk/oral-contrast.js';
 import type { CtSpineOptions } from './ct-spine-options.js';
 import type { TorsoAnatomy } from '../trunk/torso-anatomy.js';
 import { buildTorsoAnatomy } from '../trunk/torso-anatomy.js';
@@ -81,6 +82,8 @@ export async function simulateCtSpineCase(
   const armsDown = armsRandom.nextFloat() < options.armsDownShare ? drawArmsDown(person, armsRandom) : undefined;
   const contrastRandom = new SeededRandom(seedFromText(`${person.patientId}:contrast`));
   const ivContrast = contrastRandom.nextFloat() < options.contrastShare ? drawIvContrast(contrastRandom) : undefined;
+  const oralRandom = new SeededRandom(seedFromText(`${person.patientId}:oral-contrast`));
+  const oralContrast = oralRandom.nextFloat() < options.oralContrastShare ? drawOralContrast(oralRandom) : undefined;
   const anatomy = buildTorsoAnatomy(
     person,
     spine,
@@ -90,6 +93,7 @@ export async function simulateCtSpineCase(
       ...(hip === undefined ? {} : { hip }),
       ...(ivContrast === undefined ? {} : { ivContrast }),
       ...(armsDown === undefined ? {} : { armsDown }),
+      ...(oralContrast === undefined ? {} : { oralContrast: { contrast: oralContrast, random: oralRandom } }),
     },
     random,
   );
@@ -222,6 +226,7 @@ export async function simulateCtSpineCase(
     hipsInField: hip !== undefined,
     hipProsthesis: hip?.prosthesis ?? null,
     ivContrast: ivContrast ?? null,
+    oralContrast: oralContrast ?? null,
     armsDown: armsDown ?? null,
     sacralBaseMm: spine.sacrumTopMm,
     sacrum: spine.sacrum,

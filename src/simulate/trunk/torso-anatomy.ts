@@ -18,6 +18,8 @@ import { ribCourse } from './rib-course.js';
 import type { ArmsDown } from './arms-down.js';
 import { addArmsDown } from './arms-down.js';
 import type { IvContrast } from './iv-contrast.js';
+import type { OralContrast } from './oral-contrast.js';
+import { oralIodinePart } from './oral-contrast.js';
 import { PORTAL_VENOUS_SHARE, iodinePart } from './iv-contrast.js';
 import type { HipShape, PoseAngles } from '../hip/hip-shape.js';
 
@@ -60,6 +62,8 @@ export interface TorsoOptions {
   ivContrast?: IvContrast;
   /** The arms down beside the trunk (else raised out of the field). */
   armsDown?: ArmsDown;
+  /** Positive oral contrast in the stomach and bowel loops, placed by a random stream of its own; or none. */
+  oralContrast?: { contrast: OralContrast; random: SeededRandom };
 }
 
 /** The least depth of tissue between the lumbar bodies' anterior wall and bowel gas, mm (an aorta's width, 15-25 mm). */
@@ -203,6 +207,35 @@ export function buildTorsoAnatomy(
     const semi: Point3 = [6 + 22 * random.nextFloat(), 5 + 14 * random.nextFloat(), 6 + 25 * random.nextFloat()];
     centre[1] = Math.min(centre[1], anteriorWallY - PREVERTEBRAL_SPACE_MM - semi[1]);
     builder.ellipsoid(centre, semi, gas, PRIORITY.gas);
+  }
+  if (options.oralContrast !== undefined) {
+    // Opacified fluid in the stomach's dependent (posterior) part, under its gas, and loops of bowel
+    // in the anterior abdomen, clear of the prevertebral space as the gas is.
+    const { contrast, random: loopRandom } = options.oralContrast;
+    const bowel = region('opacified bowel (oral contrast)', [...TISSUE.water, oralIodinePart(contrast)], TISSUE_CLASS.softTissue);
+    builder.ellipsoid([stomach[0], stomach[1] + 0.1 * b, stomach[2]], [0.26 * a, 0.16 * b, 38], bowel, PRIORITY.gas + 0.1);
+    for (let i = 0; i < contrast.loops; i++) {
+      const radius = 8 + 6 * loopRandom.nextFloat();
+      const halfLength = 15 + 25 * loopRandom.nextFloat();
+      const angle = Math.PI * loopRandom.nextFloat();
+      const centre: Point3 = [
+        (loopRandom.nextFloat() * 2 - 1) * 0.55 * a,
+        cy - b * (0.1 + 0.6 * loopRandom.nextFloat()),
+        lowest.centerMm[2] + loopRandom.nextFloat() * (l1.centerMm[2] - lowest.centerMm[2]),
+      ];
+      centre[1] = Math.min(centre[1], anteriorWallY - PREVERTEBRAL_SPACE_MM - radius);
+      const d: Point3 = [halfLength * Math.cos(angle), 0, halfLength * Math.sin(angle)];
+      builder.tube(
+        [centre[0] - d[0], centre[1], centre[2] - d[2]],
+        [centre[0] + d[0], centre[1], centre[2] + d[2]],
+        radius,
+        radius,
+        0,
+        bowel,
+        PRIORITY.gas + 0.1,
+        [0, 1, 0],
+      );
+    }
   }
   // Lungs above an oblique diaphragm (higher in front), and the heart between them.
   const lung = region('lung', TISSUE.lung, TISSUE_CLASS.lung);
