@@ -156,7 +156,14 @@ function ctSpineOptions(o: SimulateCohortOptions): SimulateJob['ctSpine'] {
     supersample: o.supersample ?? d.supersample,
     physics: ctPhysics(o.ctPhysics ?? d.physics),
     ...(o.hipProsthesisShare === undefined ? {} : { hipProsthesisShare: o.hipProsthesisShare }),
+    ...(o.kvp === undefined ? {} : { kVp: ctKvp(o.kvp) }),
   };
+}
+
+/** CT tube voltages run 70-150 kV. */
+function ctKvp(kVp: number): number {
+  if (!(kVp >= 70 && kVp <= 150)) throw new OpenBmdError('BAD_ARGUMENT', `--kvp for CT must be 70-150 kV, got ${kVp}`);
+  return kVp;
 }
 
 function ctPhysics(value: string): CtPhysics {
@@ -170,7 +177,7 @@ function hipOptions(o: SimulateCohortOptions): SimulateJob['hip'] {
   const poses = o.poses === undefined ? d.poses : o.poses.split(',').map((p) => p.trim());
   const unknown = poses.filter((p) => !HIP_POSES.includes(p as HipPose));
   if (poses.length === 0 || unknown.length > 0) throw new OpenBmdError('BAD_ARGUMENT', `--poses takes ${HIP_POSES.join(', ')}; got '${o.poses}'`);
-  const ct = ctSpineOptions({ ...o, pixelMm: undefined });
+  const ct = ctSpineOptions({ ...o, pixelMm: undefined, kvp: undefined });
   return {
     ...d,
     ...(o.pixelMm === undefined ? {} : { pixelSpacingMm: o.pixelMm }),

@@ -29,6 +29,8 @@ export interface CtSpineOptions {
   physics: CtPhysics;
   /** Share of series with the arms down beside the trunk rather than raised above the head. */
   armsDownShare: number;
+  /** Tube voltage for every series instead of each scanner profile's, kV. */
+  kVp?: number;
 }
 
 export const DEFAULT_CT_SPINE_OPTIONS: CtSpineOptions = {

@@ -34,12 +34,14 @@ export async function simulateCtSpineCase(
   caseId: string,
   caseIndex: number,
   person: SimulatedPerson,
-  scanner: CtScannerProfile,
+  profile: CtScannerProfile,
   options: CtSpineOptions,
   catalog: MaterialCatalog,
   outDir: string,
   random: SeededRandom,
 ): Promise<SimulatedCase> {
+  // A tube voltage of the user's replaces the profile's (its filtration kept): a beam no training scanner had.
+  const scanner: CtScannerProfile = options.kVp === undefined ? profile : { ...profile, kVp: options.kVp };
   const spine = drawSpineShape(
     person,
     { fractureShare: options.fractureShare, segmentationVariants: true, pedicleScrewShare: options.pedicleScrewShare, schmorlNodes: true },
