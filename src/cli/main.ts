@@ -167,6 +167,11 @@ program
     parseShare,
   )
   .option('--contrast-share <p>', 'ct-spine: share of series with intravenous contrast, portal-venous phase (default 0)', parseShare)
+  .option(
+    '--trabecular-texture <share>',
+    "ct-spine: sd of the vertebral bodies' cancellous mottle as a share of their mineral (default 0.3; 0 for flat bodies)",
+    parseShare,
+  )
   .option('--oral-contrast-share <p>', 'ct-spine: share of series with positive oral contrast in stomach and bowel (default 0.2)', parseShare)
   .option('--pedicle-screw-share <p>', 'ct-spine: share of series whose spine carries pedicle screws and rods (default 0.02)', parseShare)
   .option('--arms-down-share <p>', 'ct-spine: share of series with the arms down beside the trunk (default 0.15)', parseShare)

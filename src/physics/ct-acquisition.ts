@@ -1,6 +1,11 @@
 import type { SeededRandom } from '../core/seeded-random.js';
 import { gaussianBlur2D } from '../imaging/gaussian-blur.js';
+import { blurredNoiseSd } from './blurred-noise-sd.js';
+import type { TrabecularTexture } from './trabecular-texture.js';
+import { addTrabecularTexture } from './trabecular-texture.js';
 import { effectiveEnergyKeV } from './ct-effective-energy.js';
+import type { Composition } from './composition.js';
+import { mineralised } from './composition.js';
 import { hounsfieldUnits } from './ct-numbers.js';
 import { acquireProjectionCtValues } from './ct-reconstruction/projection-acquisition.js';
 import type { CtScannerProfile } from './ct-scanner-profile.js';
@@ -21,6 +26,8 @@ export interface CtAcquisitionOptions {
    * `projection`: polychromatic projection and filtered back-projection (beam hardening, streaks).
    */
   physics?: CtPhysics;
+  /** Cancellous bone's mottle (effective-energy physics only), drawn from its own stream; none when absent. */
+  texture?: { texture: TrabecularTexture; random: SeededRandom };
 }
 
 export type CtPhysics = 'effective-energy' | 'projection';
@@ -93,6 +100,11 @@ export function acquireCtVolume(
     const hu = Int16Array.from(projected, storedHu);
     return { hu, regions, regionHu, record: { ...record, physics: 'projection' } };
   }
+  if (options.texture !== undefined) {
+    const water: Composition = [{ material: 'water', gPerCm3: 1 }];
+    const huPerMgPerCm3 = (hounsfieldUnits(catalog, mineralised(water, 100), energy) - hounsfieldUnits(catalog, water, energy)) / 100;
+    addTrabecularTexture({ values, regions, huPerMgPerCm3, grid, texture: options.texture.texture, random: options.texture.random });
+  }
   const pixelMm = grid.spacingMm[0];
   const blurPx = scanner.kernelSigmaMm / pixelMm;
   // Quantum noise enters the projections and is shaped by the same kernel as the anatomy, so it is
@@ -129,21 +141,4 @@ export function acquireCtVolume(
 function storedHu(value: number): number {
   const v = Math.round(value);
   return v < -1024 ? -1024 : v > 3071 ? 3071 : v;
-}
-
-/**
- * Sd of unit white noise after gaussianBlur2D with this sigma (the sum of squares of the sampled
- * separable kernel, squared for two dimensions), so the blurred noise can be scaled to a target sd.
- */
-export function blurredNoiseSd(sigmaPixels: number): number {
-  if (!(sigmaPixels > 0)) return 1;
-  const radius = Math.max(1, Math.ceil(3 * sigmaPixels));
-  let sum = 0;
-  let squares = 0;
-  for (let i = -radius; i <= radius; i++) {
-    const w = Math.exp((-i * i) / (2 * sigmaPixels * sigmaPixels));
-    sum += w;
-    squares += w * w;
-  }
-  return squares / (sum * sum);
 }

@@ -55,6 +55,8 @@ export interface SimulateCohortOptions {
   contrastShare?: number;
   /** ct-spine: share of series with positive oral contrast. */
   oralContrastShare?: number;
+  /** ct-spine: the cancellous mottle's sd as a share of the bodies' mineral (0: none). */
+  trabecularTexture?: number;
   armsDownShare?: number;
   osteophyteShare?: number;
   poses?: string;
@@ -152,6 +154,7 @@ function ctSpineOptions(o: SimulateCohortOptions): SimulateJob['ctSpine'] {
     pedicleScrewShare: o.pedicleScrewShare ?? d.pedicleScrewShare,
     contrastShare: o.contrastShare ?? d.contrastShare,
     oralContrastShare: o.oralContrastShare ?? d.oralContrastShare,
+    trabecularTextureShare: o.trabecularTexture ?? d.trabecularTextureShare,
     armsDownShare: o.armsDownShare ?? d.armsDownShare,
     supersample: o.supersample ?? d.supersample,
     physics: ctPhysics(o.ctPhysics ?? d.physics),

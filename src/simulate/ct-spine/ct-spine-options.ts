@@ -29,6 +29,8 @@ export interface CtSpineOptions {
   physics: CtPhysics;
   /** Share of series with the arms down beside the trunk rather than raised above the head. */
   armsDownShare: number;
+  /** Sd of the vertebral bodies' cancellous mottle as a share of their mineral (0: flat bodies; physics/trabecular-texture.ts). */
+  trabecularTextureShare: number;
   /** Tube voltage for every series instead of each scanner profile's, kV. */
   kVp?: number;
 }
@@ -46,6 +48,8 @@ export const DEFAULT_CT_SPINE_OPTIONS: CtSpineOptions = {
   contrastShare: 0,
   // Assumed: many abdominal protocols give positive oral contrast, many do not.
   oralContrastShare: 0.2,
+  // Assumed: the local mineral of cancellous bone varies by about a third over millimetres.
+  trabecularTextureShare: 0.3,
   supersample: 2,
   physics: 'effective-energy',
   // Abdominal CT is taken with the arms raised; trauma, frail patients and PET/CT often keep them down (share assumed).

@@ -26,6 +26,13 @@ import { buildTorsoAnatomy } from '../trunk/torso-anatomy.js';
 import type { LevelTruth } from './vertebra-truth.js';
 import { measureVertebrae, spineVbmdTruth } from './vertebra-truth.js';
 
+/**
+ * Correlation length of cancellous bone's mottle on CT, mm (assumed: a little over the trabecular
+ * separation of lumbar vertebrae, 0.6-1.2 mm, so that it shows at clinical resolution;
+ * physics/trabecular-texture.ts).
+ */
+const TRABECULAR_GRAIN_MM = 1;
+
 /** The largest reconstructed field of view of a CT scanner, mm. */
 const MAX_FIELD_OF_VIEW_MM = 500;
 
@@ -125,7 +132,26 @@ export async function simulateCtSpineCase(
     anatomy.phantom,
     grid,
     scanner,
-    { doseFactor, waterEquivalentDiameterCm, supersample: options.supersample, physics: options.physics },
+    {
+      doseFactor,
+      waterEquivalentDiameterCm,
+      supersample: options.supersample,
+      physics: options.physics,
+      ...(options.trabecularTextureShare > 0
+        ? {
+            texture: {
+              texture: {
+                mineralSdMgPerCm3ByRegion: Float64Array.from(
+                  anatomy.phantom.regions,
+                  (_, r) => options.trabecularTextureShare * (anatomy.spine.cancellousHaMgPerCm3.get(r) ?? 0),
+                ),
+                grainMm: TRABECULAR_GRAIN_MM,
+              },
+              random: new SeededRandom(seedFromText(`${person.patientId}:texture`)),
+            },
+          }
+        : {}),
+    },
     random,
   );
   const labels = labelVolumes(anatomy, scan.regions);
