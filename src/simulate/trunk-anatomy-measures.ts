@@ -39,13 +39,6 @@ const schema = z.object({
     l5EndplateDepthMmWomen: measure,
     l5EndplateDepthMmMen: measure,
     posteriorConcavityMm: measure,
-    corticalShellMm: z.object({
-      lumbar: z.number().positive(),
-      thoracic: z.number().positive(),
-      spreadShare: z.number().min(0).max(1),
-      source: z.string(),
-      note: z.string().optional(),
-    }),
   }),
   ribs: z.object({
     seventhCartilageSternal: ribLandmark,

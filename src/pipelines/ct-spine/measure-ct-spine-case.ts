@@ -11,7 +11,7 @@ import { LEVEL_CODES } from './ct-spine-networks.js';
 import type { CtSpineSeries } from './ct-spine-series.js';
 import { CONTRAST_ENHANCED, readCtSpineSeries } from './ct-spine-series.js';
 import type { CtSpineMeasurement, VbmdMethod } from './measure-ct-spine.js';
-import { IMPLANT_REASON, calibratedLevelVbmd, measureCtSpine, reportedLevels } from './measure-ct-spine.js';
+import { DENSER_REASON, IMPLANT_REASON, calibratedLevelVbmd, measureCtSpine, reportedLevels } from './measure-ct-spine.js';
 import { regionDice } from './segment-cancellous.js';
 import { reportedMean } from './reported-mean.js';
 
@@ -78,6 +78,7 @@ export function measurementFlags(series: CtSpineSeries, m: CtSpineMeasurement, r
   else if (reported.substituted !== null) flags.push('t12-substituted');
   for (const l of m.levels) if (l.notMeasurable?.startsWith('fracture') === true) flags.push(`${l.level.toLowerCase()}-height-loss`);
   for (const l of m.levels) if (l.notMeasurable?.startsWith(IMPLANT_REASON) === true) flags.push(`${l.level.toLowerCase()}-implant`);
+  for (const l of m.levels) if (l.notMeasurable?.startsWith(DENSER_REASON) === true) flags.push(`${l.level.toLowerCase()}-denser-than-neighbours`);
   if (m.rods !== null && !m.rods.ok) flags.push('rods-not-found');
   return flags;
 }

@@ -21,11 +21,15 @@ import type { CancellousSegmentation, VoxelRegion } from './segment-cancellous.j
 import { regionMean, segmentCancellous } from './segment-cancellous.js';
 import { DENSE_IMPLANT_HU, MIN_DENSE_IMPLANT_MM3, denseImplantNear } from './dense-implant.js';
 import { fractureLikeHeightLoss } from './height-loss.js';
+import { denserThanNeighbours } from './density-outlier.js';
 import { applyVbmdRegression } from './vbmd-regression.js';
 import { vbmdRegressionInput } from './vbmd-regression-input.js';
 
 /** A segmented level smaller than this holds too little cancellous bone to measure (mm3; an adult L1's is 15-30 cm3). */
 export const MIN_CANCELLOUS_MM3 = 4000;
+
+/** How a level much denser than the two others is reported (the start of its notMeasurable; density-outlier.ts). */
+export const DENSER_REASON = 'much denser than the other levels (a compacted fracture or sclerosis)';
 
 /** How a level with metal or cement in its body is reported (the start of its notMeasurable). */
 export const IMPLANT_REASON = 'metal or cement in the body';
@@ -198,6 +202,20 @@ export function measureCtSpine(
       if (l.segmentation !== null)
         l.regressionInput = vbmdRegressionInput(l.segmentation.hu, l.segmentation.probability, (hu) => internalCalibrationMgPerCm3(calibration, hu));
     if (networks.regression !== undefined) applyVbmdRegression(tf, networks.regression, levels);
+  }
+  // A level much denser than the two others (a compacted fracture the height rule passed, sclerosis) is left out.
+  const primaryMg = (l: LevelMeasurement): number | null => {
+    if (l.segmentedMeanHu === null) return null;
+    if (rods !== null && rods.ok) return (l.segmentedMeanHu - rods.calibration.interceptHu) / rods.calibration.slopeHuPerMg;
+    return phantomless.ok ? internalCalibrationMgPerCm3(phantomless.calibration, l.segmentedMeanHu) : null;
+  };
+  const densities = levels.flatMap((l) => {
+    const mg = l.notMeasurable === null ? primaryMg(l) : null;
+    return mg === null ? [] : [{ level: l.level, mgPerCm3: mg }];
+  });
+  for (const outlier of denserThanNeighbours(densities)) {
+    const l = levels.find((m) => m.level === outlier.level)!;
+    l.notMeasurable = `${DENSER_REASON} (${outlier.mgPerCm3.toFixed(0)} mg/cm3 against ${outlier.neighboursMgPerCm3.toFixed(0)} in the other two levels)`;
   }
   return { localisation, anatomy, levels, rods, phantomless, edgeBlur, erosionSteps };
 }

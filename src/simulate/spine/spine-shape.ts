@@ -13,7 +13,7 @@ import {
 import type { PublishedMeasure } from './sacropelvic-morphometry.js';
 import type { SegmentationVariant } from './segmentation-variants.js';
 import { INFERIOR_ENDPLATE_CONCAVITY_MM, SUPERIOR_ENDPLATE_CONCAVITY_MM } from './endplate-morphometry.js';
-import { WAIST_SHARE, corticalShellMm, drawPosteriorConcavityMm, drawWedgingDeg } from './vertebral-body-morphometry.js';
+import { WAIST_SHARE, drawPosteriorConcavityMm, drawWedgingDeg } from './vertebral-body-morphometry.js';
 import { drawFixedLevels } from './spinal-fixation.js';
 import type { SchmorlNode } from './schmorl-nodes.js';
 import { drawSchmorlNodes } from './schmorl-nodes.js';
@@ -255,7 +255,7 @@ export function drawSpineShape(person: SimulatedPerson, options: SpineShapeOptio
       axis: axisAt(zz),
       semiMm: s.semi,
       halfHeightMm: s.half,
-      corticalShellMm: corticalShellMm(s.level, random.nextFloat()),
+      corticalShellMm: 0.7 + 0.3 * random.nextFloat(),
       endplateMm: 0.8 + 0.4 * random.nextFloat(),
       superiorConcavityMm: Math.max(cave, concavity(SUPERIOR_ENDPLATE_CONCAVITY_MM)),
       inferiorConcavityMm: Math.max(cave, concavity(INFERIOR_ENDPLATE_CONCAVITY_MM)),

@@ -42,12 +42,3 @@ export function drawPosteriorConcavityMm(level: string, random: SeededRandom): n
   const depth = Math.max(0, drawMeasure(POSTERIOR_CONCAVITY_MM, random));
   return level.startsWith('L') ? depth : depth / 2;
 }
-
-/**
- * The cortical shell of a body's walls, mm, from a uniform draw u in [0, 1): the level's published
- * mean (Ritzel et al. 1997: 0.29 mm lumbar, 0.244 thoracic) times 1 -+ the spread.
- */
-export function corticalShellMm(level: string, u: number): number {
-  const shell = BODIES.corticalShellMm;
-  return (level.startsWith('L') ? shell.lumbar : shell.thoracic) * (1 - shell.spreadShare + 2 * shell.spreadShare * u);
-}
