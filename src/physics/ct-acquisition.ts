@@ -4,9 +4,7 @@ import { blurredNoiseSd } from './blurred-noise-sd.js';
 import type { TrabecularTexture } from './trabecular-texture.js';
 import { addTrabecularTexture } from './trabecular-texture.js';
 import { effectiveEnergyKeV } from './ct-effective-energy.js';
-import type { Composition } from './composition.js';
-import { mineralised } from './composition.js';
-import { hounsfieldUnits } from './ct-numbers.js';
+import { hounsfieldUnits, hydroxyapatiteHuPerMgPerCm3 } from './ct-numbers.js';
 import { acquireProjectionCtValues } from './ct-reconstruction/projection-acquisition.js';
 import type { CtScannerProfile } from './ct-scanner-profile.js';
 import type { MaterialCatalog } from './material-catalog.js';
@@ -101,8 +99,7 @@ export function acquireCtVolume(
     return { hu, regions, regionHu, record: { ...record, physics: 'projection' } };
   }
   if (options.texture !== undefined) {
-    const water: Composition = [{ material: 'water', gPerCm3: 1 }];
-    const huPerMgPerCm3 = (hounsfieldUnits(catalog, mineralised(water, 100), energy) - hounsfieldUnits(catalog, water, energy)) / 100;
+    const huPerMgPerCm3 = hydroxyapatiteHuPerMgPerCm3(catalog, energy);
     addTrabecularTexture({ values, regions, huPerMgPerCm3, grid, texture: options.texture.texture, random: options.texture.random });
   }
   const pixelMm = grid.spacingMm[0];

@@ -1,4 +1,5 @@
 import type { Composition } from './composition.js';
+import { mineralised } from './composition.js';
 import type { MaterialCatalog } from './material-catalog.js';
 
 /** Linear attenuation of a composition at one energy, 1/cm. */
@@ -15,4 +16,10 @@ export function hounsfieldUnits(catalog: MaterialCatalog, composition: Compositi
   const muWater = water.densityGPerCm3 * water.massAttenuation(energyKeV);
   const muAir = air.densityGPerCm3 * air.massAttenuation(energyKeV);
   return (1000 * (linearAttenuationPerCm(catalog, composition, energyKeV) - muWater)) / (muWater - muAir);
+}
+
+/** HU of one mg/cm3 of hydroxyapatite dissolved in water at this energy (the contrast of bone mineral). */
+export function hydroxyapatiteHuPerMgPerCm3(catalog: MaterialCatalog, energyKeV: number): number {
+  const water: Composition = [{ material: 'water', gPerCm3: 1 }];
+  return (hounsfieldUnits(catalog, mineralised(water, 100), energyKeV) - hounsfieldUnits(catalog, water, energyKeV)) / 100;
 }

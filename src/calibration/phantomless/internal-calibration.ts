@@ -1,6 +1,5 @@
 import type { Volume3D } from '../../core/volume3d.js';
-import { mineralised } from '../../physics/composition.js';
-import { hounsfieldUnits } from '../../physics/ct-numbers.js';
+import { hounsfieldUnits, hydroxyapatiteHuPerMgPerCm3 } from '../../physics/ct-numbers.js';
 import type { MaterialCatalog } from '../../physics/material-catalog.js';
 import { fitEffectiveEnergy } from './effective-energy-fit.js';
 import { sampleReferenceTissues } from './reference-tissue-samples.js';
@@ -99,7 +98,7 @@ export function internalCalibration(o: InternalCalibrationOptions): InternalCali
           .map((r) => `${r.name} ${r.measuredHu.toFixed(0)} HU against ${r.expectedHu.toFixed(0)} (${r.zScore >= 0 ? '+' : ''}${r.zScore.toFixed(1)} sd)`)
           .join(', ')}, HU scale ${scale.toFixed(3)}, offset ${offsetHu.toFixed(1)} HU`;
   const expectedFatHu = hounsfieldUnits(catalog, REFERENCE_FAT, energy);
-  const slopeHuPerMg = (hounsfieldUnits(catalog, mineralised(REFERENCE_WATER, 100), energy) - waterHu) / 100;
+  const slopeHuPerMg = hydroxyapatiteHuPerMgPerCm3(catalog, energy);
   return {
     ok: true,
     calibration: {

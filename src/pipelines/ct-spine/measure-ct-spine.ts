@@ -203,21 +203,17 @@ export function measureCtSpine(
         l.regressionInput = vbmdRegressionInput(l.segmentation.hu, l.segmentation.probability, (hu) => internalCalibrationMgPerCm3(calibration, hu));
     if (networks.regression !== undefined) applyVbmdRegression(tf, networks.regression, levels);
   }
+  const measurement: CtSpineMeasurement = { localisation, anatomy, levels, rods, phantomless, edgeBlur, erosionSteps };
   // A level much denser than the two others (a compacted fracture the height rule passed, sclerosis) is left out.
-  const primaryMg = (l: LevelMeasurement): number | null => {
-    if (l.segmentedMeanHu === null) return null;
-    if (rods !== null && rods.ok) return (l.segmentedMeanHu - rods.calibration.interceptHu) / rods.calibration.slopeHuPerMg;
-    return phantomless.ok ? internalCalibrationMgPerCm3(phantomless.calibration, l.segmentedMeanHu) : null;
-  };
   const densities = levels.flatMap((l) => {
-    const mg = l.notMeasurable === null ? primaryMg(l) : null;
+    const mg = l.notMeasurable === null ? (calibratedLevelVbmd(measurement, l, 'rods') ?? calibratedLevelVbmd(measurement, l, 'phantomless')) : null;
     return mg === null ? [] : [{ level: l.level, mgPerCm3: mg }];
   });
   for (const outlier of denserThanNeighbours(densities)) {
     const l = levels.find((m) => m.level === outlier.level)!;
     l.notMeasurable = `${DENSER_REASON} (${outlier.mgPerCm3.toFixed(0)} mg/cm3 against ${outlier.neighboursMgPerCm3.toFixed(0)} in the other two levels)`;
   }
-  return { localisation, anatomy, levels, rods, phantomless, edgeBlur, erosionSteps };
+  return measurement;
 }
 
 /** Per-level vBMD by a calibration method, before the model's recalibration to the reference QCT (mg/cm3). */

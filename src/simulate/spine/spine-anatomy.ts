@@ -65,7 +65,7 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
     // The core is 8 % less dense than the rim, scaled so the body's mean stays at the shape's vBMD.
     const rimHa = trabecularHa * 1.03;
     const coreHa = trabecularHa * 0.95;
-    const cortexHa = (500 + 2.5 * v.trabecularVbmdMgPerCm3) * mineralScale;
+    const cortexHa = bodyCortexHaMgPerCm3(v, mineralScale);
     // Posterior elements: a dense cortical shell round cancellous bone (a solid of their mean density
     // reads dull in a MIP, where the real arches' walls are the brightest bone of the spine).
     const posteriorCortexHa = (700 + 2 * v.trabecularVbmdMgPerCm3) * mineralScale;
@@ -132,7 +132,7 @@ export function addSpine(builder: PhantomBuilder, shape: SpineShape, mineralScal
     if (v === undefined) continue;
     const bit = spineLevelMaskBit(v.level);
     // Disc material inside a sclerotic rim: part of the body's outline, not of its cancellous bone (the QCT truth).
-    const rim = builder.region(`${v.level} Schmorl node's sclerotic rim`, corticalBone((500 + 2.5 * v.trabecularVbmdMgPerCm3) * mineralScale), bit);
+    const rim = builder.region(`${v.level} Schmorl node's sclerotic rim`, corticalBone(bodyCortexHaMgPerCm3(v, mineralScale)), bit);
     const herniation = builder.region(`${v.level} Schmorl node (disc material)`, DISC_MATERIAL, bit);
     for (const r of [rim, herniation]) {
       vertebraCode.set(r, v.code);
@@ -174,6 +174,17 @@ export function along(v: VertebraShape, x: number, y: number, z: number): Point3
     v.centerMm[1] + r[3]! * x + r[4]! * y + r[5]! * z,
     v.centerMm[2] + r[6]! * x + r[7]! * y + r[8]! * z,
   ];
+}
+
+/** The HA of a body's cortical shell and endplates, mg/cm3 (denser bone, denser cortex). */
+function bodyCortexHaMgPerCm3(v: VertebraShape, mineralScale: number): number {
+  return (500 + 2.5 * v.trabecularVbmdMgPerCm3) * mineralScale;
+}
+
+/** The body's side of its superior (sign 1) or inferior (-1) endplate plane, tilted by half the wedging, for a solid centred on that plane. */
+function endplateBodySide(v: VertebraShape, sign: 1 | -1): ClipPlane[] {
+  const tw = halfWedgeTangent(v);
+  return [{ normal: [0, -tw / Math.hypot(tw, 1), sign / Math.hypot(tw, 1)], offsetMm: 0 }];
 }
 
 /** tan of half the body's sagittal wedging: each endplate tilts by half the angle. */
@@ -299,8 +310,7 @@ function addVertebralBody(builder: PhantomBuilder, v: VertebraShape, regions: Bo
   for (const { sign, depthMm } of concavities) {
     const centre = along(v, 0, 0, sign * h);
     // Keep the body's side of the endplate plane, tilted by the wedging like the endplate.
-    const tw = halfWedgeTangent(v);
-    const bodySide: ClipPlane[] = [{ normal: [0, -tw / Math.hypot(tw, 1), sign / Math.hypot(tw, 1)], offsetMm: 0 }];
+    const bodySide = endplateBodySide(v, sign);
     const [ca, cb] = [CENTRAL_ENDPLATE_SHARE.value * a, CENTRAL_ENDPLATE_SHARE.value * b];
     const e = v.endplateMm;
     builder.add(
@@ -362,7 +372,7 @@ function addSchmorlNode(builder: PhantomBuilder, v: VertebraShape, node: Schmorl
   // The endplate's plane at (x, y), tilted by half the wedging: z = sign (h + y tan(w / 2)).
   const tw = halfWedgeTangent(v);
   const centre = along(v, x, y, sign * (v.halfHeightMm + y * tw));
-  const bodySide: ClipPlane[] = [{ normal: [0, -tw / Math.hypot(tw, 1), sign / Math.hypot(tw, 1)], offsetMm: 0 }];
+  const bodySide = endplateBodySide(v, sign);
   const radius = node.widthMm / 2;
   builder.add(
     { shape: 'ellipsoid', centerMm: centre, rotation, semiAxesMm: [radius + node.rimMm, radius + node.rimMm, node.depthMm + node.rimMm], clipPlanes: bodySide },
