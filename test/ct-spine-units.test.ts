@@ -18,7 +18,7 @@ import { ageFromDates } from '../src/io/dicom/patient-age.js';
 import { ageCovariate, recalibrate } from '../src/pipelines/ct-spine/ct-spine-model.js';
 import { SEGMENTATION_CROP } from '../src/pipelines/ct-spine/ct-spine-networks.js';
 import type { CtSpineCaseMeasurement } from '../src/pipelines/ct-spine/measure-ct-spine-case.js';
-import { fitRecalibration } from '../src/pipelines/ct-spine/train-ct-spine.js';
+import { fitRecalibration } from '../src/pipelines/ct-spine/recalibration-fit.js';
 import {
   REGRESSION_CHANNELS,
   REGRESSION_CROP,
@@ -241,6 +241,54 @@ test('the age term scaled by the fat mineral equivalent carries a recalibration 
   assert.ok(bias(false) > 3, `age alone: bias ${bias(false)}`);
   assert.equal(ageCovariate(60, null, 77), 60);
   assert.ok(Math.abs(ageCovariate(60, 70, 77) - (60 * 70) / 77) < 1e-12);
+});
+
+test('the age term is fitted within scanners: a scanner-dependent fat equivalent and calibration offset do not leak into it', () => {
+  // Marrow fat as in the scaled-age test; each scanner's calibration off by an offset of its own,
+  // and its fat equivalent set by its tube voltage (66 at 100 kVp, 88 at 140). The scaled age then
+  // differs between the scanners by about 18 "years", so a plain pooled fit puts the scanners'
+  // 30 mg/cm3 offset difference into the age term.
+  const random = new SeededRandom(23);
+  const scanners: Record<string, { equivalent: number; offset: number }> = { low: { equivalent: 66, offset: 15 }, high: { equivalent: 88, offset: -15 } };
+  const cases = Object.entries(scanners).flatMap(([scanner, { equivalent, offset }]) =>
+    Array.from({ length: 60 }, (_, i) => {
+      const ageYears = 40 + 45 * random.nextFloat();
+      const truth = 180 - 1.3 * (ageYears - 40) + 10 * random.nextNormal();
+      return {
+        caseId: `${scanner}${i}`,
+        patientId: `${scanner}${i}`,
+        scanner,
+        referenceVbmdMgPerCm3: truth,
+        ageYears,
+        rodsMgPerCm3: null,
+        phantomlessMgPerCm3: truth - (0.2 + 0.0065 * (ageYears - 20)) * equivalent + offset + random.nextNormal(),
+        densenetMgPerCm3: null,
+        fatMineralEquivalentMgPerCm3: equivalent,
+        qcFlags: [],
+      } as unknown as CtSpineCaseMeasurement;
+    }),
+  );
+  const fit = fitRecalibration(cases, 'phantomless')!;
+  const withAge = fit.withAge!;
+  // The true term: 0.0065 of the fat fraction per year times the reference equivalent (77).
+  assert.ok(Math.abs(withAge.fatEquivalentReferenceMgPerCm3! - 77) < 1e-9);
+  assert.ok(Math.abs(withAge.agePerYear - 0.0065 * 77) < 0.05, `within scanners: ${withAge.agePerYear}`);
+  assert.ok(Math.abs(withAge.slope - 1) < 0.02, `slope ${withAge.slope}`);
+  // What the plain pooled fit makes of the same cases (the form this replaced).
+  const reference = 77;
+  const [, , pooledAge] = leastSquares(
+    cases.map((m) => [1, m.phantomlessMgPerCm3!, ageCovariate(m.ageYears!, m.fatMineralEquivalentMgPerCm3, reference)]),
+    cases.map((m) => m.referenceVbmdMgPerCm3!),
+    'pooled',
+  ) as [number, number, number];
+  assert.ok(Math.abs(pooledAge - 0.0065 * 77) > 0.5, `pooled: ${pooledAge}`);
+  // The intercept kept is the scanners' mean: a scanner between them is met without bias on average.
+  const midway = cases.map(
+    (m) =>
+      recalibrate({ ...fit, byScanner: {} }, m.referenceVbmdMgPerCm3! - (0.2 + 0.0065 * (m.ageYears! - 20)) * 77, m.ageYears, 77)! - m.referenceVbmdMgPerCm3!,
+  );
+  const bias = midway.reduce((a, b) => a + b, 0) / midway.length;
+  assert.ok(Math.abs(bias) < 1.5, `midway scanner bias ${bias}`);
 });
 
 test("per-scanner recalibration: each scanner with 20 or more reference cases gets its own line, the others the whole cohort's", () => {

@@ -7,20 +7,18 @@ import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
 import { loadMaterialCatalog } from '../../physics/material-catalog.js';
 import { groupedKFold, groupedPartition } from '../../stats/grouped-splits.js';
 import { errorSummary } from '../../stats/error-summary.js';
-import { leastSquares } from '../../stats/least-squares.js';
-import { linearFit } from '../../stats/linear-fit.js';
 import { pearsonCorrelation } from '../../stats/pearson-correlation.js';
 import type { CtSpineCase } from './ct-spine-cohort.js';
 import { trainingCohortRecord } from '../../io/cohort/site-cohort.js';
 import { readCtSpineCohort } from './ct-spine-cohort.js';
-import type { CtSpineModel, Recalibration, ScannerRecalibration } from './ct-spine-model.js';
-import { CT_SPINE_PIPELINE, ageCovariate, defaultCtSpineModelDir, disposeCtSpineModel, loadCtSpineModel, recalibrateMethods } from './ct-spine-model.js';
+import type { CtSpineModel, Recalibration } from './ct-spine-model.js';
+import { CT_SPINE_PIPELINE, defaultCtSpineModelDir, disposeCtSpineModel, loadCtSpineModel, recalibrateMethods } from './ct-spine-model.js';
 import { CORONAL_WINDOW, CT_SPINE_NETWORK_NAMES, SAGITTAL_WINDOW, SEGMENTATION_CROP, SEGMENTATION_WINDOWS_HU } from './ct-spine-networks.js';
 import { caseOutcome, writeCtSpinePredictions } from './ct-spine-predictions.js';
 import type { CtSpineTrainingSample } from './ct-spine-training-samples.js';
 import { ctSpineTrainingSample } from './ct-spine-training-samples.js';
 import type { CtSpineCaseMeasurement } from './measure-ct-spine-case.js';
-import { calibratedVbmd, isContrastEnhanced, measureCtSpineCase, releaseRegressionInputs } from './measure-ct-spine-case.js';
+import { calibratedVbmd, measureCtSpineCase, releaseRegressionInputs } from './measure-ct-spine-case.js';
 import type { CtSpineStageValidation } from './ct-spine-stage-validation.js';
 import { formatCtSpineStageValidation, summariseCtSpineStages } from './ct-spine-stage-validation.js';
 import type { VbmdMethod } from './measure-ct-spine.js';
@@ -29,6 +27,7 @@ import type { CtSpineImageNetworks, CtSpineNetworkTrainingOptions, CtSpineNetwor
 import { trainCtSpineNetworks } from './train-ct-spine-networks.js';
 import type { TrainedVbmdRegression } from './train-vbmd-regression.js';
 import { trainVbmdRegression } from './train-vbmd-regression.js';
+import { fitRecalibrations } from './recalibration-fit.js';
 import { applyVbmdRegressionToMeasurements } from './vbmd-regression.js';
 import { REGRESSION_CROP, REGRESSION_MINERAL_SCALE_MG, REGRESSION_OUTPUT_SCALE_MG } from './vbmd-regression-input.js';
 import { vbmdRegressionSamples } from './vbmd-regression-training-data.js';
@@ -118,62 +117,6 @@ async function measureAll(
     }
   }
   return out;
-}
-
-const calibrated = (m: CtSpineCaseMeasurement, method: CalibrationMethod): number | null => calibratedVbmd(m)[method];
-
-/** Fewest reference cases of one scanner for a fit of its own (fewer: the whole cohort's fit serves it). */
-export const MIN_CASES_PER_SCANNER_FIT = 20;
-
-/**
- * Reference QCT regressed on a method's calibrated vBMD over the cases that have both (null with
- * fewer than 5); where the cases give their age, a second fit adds the age term, age scaled by each
- * scan's fat mineral equivalent against the cases' mean (see recalibrationSchema). The same fits are
- * made per scanner that has at least MIN_CASES_PER_SCANNER_FIT cases.
- */
-export function fitRecalibration(measurements: readonly CtSpineCaseMeasurement[], method: CalibrationMethod): Recalibration | null {
-  const pairs = measurements.filter((m) => m.referenceVbmdMgPerCm3 !== undefined && !isContrastEnhanced(m) && calibrated(m, method) !== null);
-  const pooled = fitOne(pairs, method);
-  if (pooled === null) return null;
-  const byScanner: NonNullable<Recalibration['byScanner']> = {};
-  for (const scanner of new Set(pairs.map((m) => m.scanner))) {
-    if (scanner === undefined || scanner === '') continue;
-    const own = pairs.filter((m) => m.scanner === scanner);
-    const fit = own.length >= MIN_CASES_PER_SCANNER_FIT ? fitOne(own, method) : null;
-    if (fit !== null) byScanner[scanner] = fit;
-  }
-  return Object.keys(byScanner).length === 0 ? pooled : { ...pooled, byScanner };
-}
-
-function fitOne(pairs: readonly CtSpineCaseMeasurement[], method: CalibrationMethod): ScannerRecalibration | null {
-  if (pairs.length < 5) return null;
-  const fit = linearFit(
-    pairs.map((m) => calibrated(m, method)!),
-    pairs.map((m) => m.referenceVbmdMgPerCm3!),
-  );
-  if (!Number.isFinite(fit.slope)) return null;
-  const aged = pairs.filter((m) => m.ageYears !== undefined);
-  let withAge: ScannerRecalibration['withAge'];
-  if (aged.length >= 10) {
-    const equivalents = aged.map((m) => m.fatMineralEquivalentMgPerCm3).filter((v): v is number => v !== null);
-    const reference = equivalents.length > 0 ? equivalents.reduce((a, b) => a + b, 0) / equivalents.length : undefined;
-    const rows = aged.map((m) => [1, calibrated(m, method)!, ageCovariate(m.ageYears!, m.fatMineralEquivalentMgPerCm3, reference)]);
-    const [interceptMgPerCm3, slope, agePerYear] = leastSquares(
-      rows,
-      aged.map((m) => m.referenceVbmdMgPerCm3!),
-      `${method} recalibration with age`,
-    ) as [number, number, number];
-    withAge = { slope, interceptMgPerCm3, agePerYear, n: aged.length, ...(reference === undefined ? {} : { fatEquivalentReferenceMgPerCm3: reference }) };
-  }
-  return { slope: fit.slope, interceptMgPerCm3: fit.intercept, n: pairs.length, ...(withAge === undefined ? {} : { withAge }) };
-}
-
-export function fitRecalibrations(measurements: readonly CtSpineCaseMeasurement[]): Record<CalibrationMethod, Recalibration | null> {
-  return {
-    rods: fitRecalibration(measurements, 'rods'),
-    phantomless: fitRecalibration(measurements, 'phantomless'),
-    densenet: fitRecalibration(measurements, 'densenet'),
-  };
 }
 
 /** Each method's recalibration cross-validated by patient-grouped folds on measurements made with fixed networks. */
