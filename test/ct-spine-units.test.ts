@@ -15,10 +15,11 @@ import type { LevelMeasurement } from '../src/pipelines/ct-spine/measure-ct-spin
 import { erodeRegion, reportedLevels } from '../src/pipelines/ct-spine/measure-ct-spine.js';
 import { leastSquares } from '../src/stats/least-squares.js';
 import { ageFromDates } from '../src/io/dicom/patient-age.js';
+import type { Recalibration } from '../src/pipelines/ct-spine/ct-spine-model.js';
 import { ageCovariate, recalibrate } from '../src/pipelines/ct-spine/ct-spine-model.js';
 import { SEGMENTATION_CROP } from '../src/pipelines/ct-spine/ct-spine-networks.js';
 import type { CtSpineCaseMeasurement } from '../src/pipelines/ct-spine/measure-ct-spine-case.js';
-import { fitRecalibration } from '../src/pipelines/ct-spine/recalibration-fit.js';
+import { fitRecalibration, seriesForRecalibration } from '../src/pipelines/ct-spine/recalibration-fit.js';
 import {
   REGRESSION_CHANNELS,
   REGRESSION_CROP,
@@ -231,7 +232,14 @@ test('the age term scaled by the fat mineral equivalent carries a recalibration 
   const unseen = cases(60, [68]);
   const bias = (useEquivalent: boolean): number =>
     unseen.reduce(
-      (t, m) => t + recalibrate(fit, m.rodsMgPerCm3, m.ageYears, useEquivalent ? m.fatMineralEquivalentMgPerCm3 : null)! - m.referenceVbmdMgPerCm3!,
+      (t, m) =>
+        t +
+        recalibrate(fit, {
+          calibratedMgPerCm3: m.rodsMgPerCm3,
+          ageYears: m.ageYears,
+          fatEquivalentMgPerCm3: useEquivalent ? m.fatMineralEquivalentMgPerCm3 : null,
+        })! -
+        m.referenceVbmdMgPerCm3!,
       0,
     ) / unseen.length;
   // The fat error at 68 is (0.2 + 0.0065 (age - 20)) x 9 mg/cm3 less than at 77: about 4 mg/cm3 at these ages.
@@ -285,10 +293,58 @@ test('the age term is fitted within scanners: a scanner-dependent fat equivalent
   // The intercept kept is the scanners' mean: a scanner between them is met without bias on average.
   const midway = cases.map(
     (m) =>
-      recalibrate({ ...fit, byScanner: {} }, m.referenceVbmdMgPerCm3! - (0.2 + 0.0065 * (m.ageYears! - 20)) * 77, m.ageYears, 77)! - m.referenceVbmdMgPerCm3!,
+      recalibrate(
+        { ...fit, byScanner: {} },
+        { calibratedMgPerCm3: m.referenceVbmdMgPerCm3! - (0.2 + 0.0065 * (m.ageYears! - 20)) * 77, ageYears: m.ageYears, fatEquivalentMgPerCm3: 77 },
+      )! - m.referenceVbmdMgPerCm3!,
   );
   const bias = midway.reduce((a, b) => a + b, 0) / midway.length;
   assert.ok(Math.abs(bias) < 1.5, `midway scanner bias ${bias}`);
+});
+
+test("a scanner's own fit reads every series at the scanner's mean HU per mg/cm3, not the series' own noisy fit", () => {
+  // Each series' fitted energy scatters (its HU per mg/cm3 by 6 %) about its scanner's, so its
+  // calibrated vBMD is off by that factor; the scanner's true HU per mg/cm3 is the same for all.
+  const random = new SeededRandom(31);
+  const scanners: Record<string, number> = { A: 1.6, B: 1.9 };
+  const cases = Object.entries(scanners).flatMap(([scanner, huPerMg]) =>
+    Array.from({ length: 40 }, (_, i) => {
+      const truth = 60 + 140 * random.nextFloat();
+      const seriesHuPerMg = huPerMg * (1 + 0.06 * random.nextNormal());
+      const calibrated = (truth * huPerMg) / seriesHuPerMg + 0.5 * random.nextNormal();
+      return {
+        caseId: `${scanner}${i}`,
+        patientId: `${scanner}${i}`,
+        scanner,
+        referenceVbmdMgPerCm3: truth,
+        rodsMgPerCm3: calibrated,
+        phantomlessMgPerCm3: calibrated,
+        densenetMgPerCm3: null,
+        fatMineralEquivalentMgPerCm3: null,
+        phantomlessHuPerMgPerCm3: seriesHuPerMg,
+        qcFlags: [],
+      } as unknown as CtSpineCaseMeasurement;
+    }),
+  );
+  const phantomless = fitRecalibration(cases, 'phantomless')!;
+  const rods = fitRecalibration(cases, 'rods')!;
+  const residualSd = (fit: Recalibration, method: 'rods' | 'phantomless'): number => {
+    const errors = cases.map((m) => recalibrate(fit, { ...seriesForRecalibration(m), calibratedMgPerCm3: m[`${method}MgPerCm3`] })! - m.referenceVbmdMgPerCm3!);
+    return Math.sqrt(errors.reduce((a, e) => a + e * e, 0) / errors.length);
+  };
+  for (const [scanner, huPerMg] of Object.entries(scanners)) {
+    const own = phantomless.byScanner![scanner]!;
+    assert.ok(Math.abs(own.huPerMgPerCm3! / huPerMg - 1) < 0.025, `${scanner}: ${own.huPerMgPerCm3}`);
+    assert.ok(Math.abs(own.slope - 1) < 0.02, `${scanner}: slope ${own.slope}`);
+    // The rods have their own calibration: no HU per mg/cm3 of the phantomless one.
+    assert.equal(rods.byScanner![scanner]!.huPerMgPerCm3, undefined);
+  }
+  // The same values through the rods' fit keep each series' 6 % (about 8 mg/cm3); moved, the noise is left.
+  assert.ok(residualSd(phantomless, 'phantomless') < 1, `moved: ${residualSd(phantomless, 'phantomless')}`);
+  assert.ok(residualSd(rods, 'rods') > 5, `as read: ${residualSd(rods, 'rods')}`);
+  // A scanner the fit never saw gets the whole cohort's line, on the series' own reading.
+  const unseen = recalibrate(phantomless, { calibratedMgPerCm3: 100, ageYears: undefined, fatEquivalentMgPerCm3: null, scanner: 'C', huPerMgPerCm3: 2.2 });
+  assert.equal(unseen, phantomless.interceptMgPerCm3 + phantomless.slope * 100);
 });
 
 test("per-scanner recalibration: each scanner with 20 or more reference cases gets its own line, the others the whole cohort's", () => {
@@ -321,12 +377,18 @@ test("per-scanner recalibration: each scanner with 20 or more reference cases ge
     // The inverse of the scanner's line: slope 1/gain, intercept -offset/gain.
     assert.ok(Math.abs(own.slope - 1 / gain) < 0.02, `${scanner}: slope ${own.slope}`);
     assert.ok(Math.abs(own.interceptMgPerCm3 + offset / gain) < 3, `${scanner}: intercept ${own.interceptMgPerCm3}`);
-    assert.ok(Math.abs(recalibrate(fit, gain * 150 + offset, undefined, null, scanner)! - 150) < 2);
+    assert.ok(Math.abs(recalibrate(fit, { calibratedMgPerCm3: gain * 150 + offset, ageYears: undefined, fatEquivalentMgPerCm3: null, scanner })! - 150) < 2);
   }
   // Scanner C (10 cases) and a scanner never seen get the pooled line, which misses A's and B's own.
-  assert.equal(recalibrate(fit, 150, undefined, null, 'C'), recalibrate(fit, 150, undefined, null, 'unseen'));
-  assert.equal(recalibrate(fit, 150, undefined, null, 'unseen'), fit.interceptMgPerCm3 + fit.slope * 150);
-  assert.ok(Math.abs(recalibrate(fit, 0.85 * 150 + 10, undefined, null)! - 150) > 5);
+  assert.equal(
+    recalibrate(fit, { calibratedMgPerCm3: 150, ageYears: undefined, fatEquivalentMgPerCm3: null, scanner: 'C' }),
+    recalibrate(fit, { calibratedMgPerCm3: 150, ageYears: undefined, fatEquivalentMgPerCm3: null, scanner: 'unseen' }),
+  );
+  assert.equal(
+    recalibrate(fit, { calibratedMgPerCm3: 150, ageYears: undefined, fatEquivalentMgPerCm3: null, scanner: 'unseen' }),
+    fit.interceptMgPerCm3 + fit.slope * 150,
+  );
+  assert.ok(Math.abs(recalibrate(fit, { calibratedMgPerCm3: 0.85 * 150 + 10, ageYears: undefined, fatEquivalentMgPerCm3: null })! - 150) > 5);
 });
 
 test('a weak T12 peak is its level only where L1 and L2 put it: near the extrapolated row, in their column, inside the field', () => {

@@ -37,7 +37,8 @@ export interface CtSpineAnalysis {
   /** The age the recalibration used (undefined: the age-free fit). */
   ageYears: number | undefined;
   /** The series' scanner (manufacturer / model at kVp), and whether the model has a recalibration fitted on that scanner's own cases (per method). */
-  recalibrationScanner: { name: string; ownFit: Record<ReportedMethod, boolean> };
+  /** The scanner as the recalibration knows it; huPerMgPerCm3: its mean phantomless HU per mg/cm3 where its own fit has one (null otherwise). */
+  recalibrationScanner: { name: string; ownFit: Record<ReportedMethod, boolean>; huPerMgPerCm3: number | null };
 }
 
 /** Flags with which no vBMD can be reported (analyze exits 2). */
@@ -70,9 +71,12 @@ export function analyzeCtSpine(
               phantomless: calibratedLevelVbmd(measurement, l, 'phantomless'),
               densenet: calibratedLevelVbmd(measurement, l, 'densenet'),
             },
-            who.ageYears,
-            fatEquivalent,
-            scanner,
+            {
+              ageYears: who.ageYears,
+              fatEquivalentMgPerCm3: fatEquivalent,
+              scanner,
+              huPerMgPerCm3: measurement.phantomless.ok ? measurement.phantomless.calibration.slopeHuPerMg : null,
+            },
           ),
     ]),
   ) as CtSpineAnalysis['levelVbmd'];
@@ -105,7 +109,11 @@ export function analyzeCtSpine(
     interpretation,
     flags,
     ageYears: who.ageYears,
-    recalibrationScanner: { name: scanner, ownFit: { rods: ownFit('rods'), phantomless: ownFit('phantomless'), densenet: ownFit('densenet') } },
+    recalibrationScanner: {
+      name: scanner,
+      ownFit: { rods: ownFit('rods'), phantomless: ownFit('phantomless'), densenet: ownFit('densenet') },
+      huPerMgPerCm3: model.recalibration.phantomless?.byScanner?.[scanner]?.huPerMgPerCm3 ?? null,
+    },
   };
 }
 

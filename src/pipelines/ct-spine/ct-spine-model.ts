@@ -41,6 +41,16 @@ const scannerRecalibrationSchema = z.object({
       fatEquivalentReferenceMgPerCm3: z.number().positive().optional(),
     })
     .optional(),
+  /**
+   * The scanner's HU per mg/cm3 of hydroxyapatite: the mean of the phantomless calibration's over
+   * the scanner's cases (per-scanner fits of the methods that read the phantomless calibration).
+   * Where present, a series' calibrated vBMD is first moved from its own fitted energy's HU per
+   * mg/cm3 to the scanner's, and the fit was made on values so moved. Why: a scanner's beam hardly
+   * changes between patients, but each series' fitted energy scatters by several keV (the water
+   * offset trades against it), so the scanner's mean is the better estimate of every series' energy,
+   * as an asynchronous phantom would be.
+   */
+  huPerMgPerCm3: z.number().positive().optional(),
 });
 
 /**
@@ -140,33 +150,48 @@ export function ageCovariate(ageYears: number, fatEquivalentMgPerCm3: number | n
   return (ageYears * fatEquivalentMgPerCm3) / referenceMgPerCm3;
 }
 
-/** A calibrated vBMD mapped to the reference QCT: with the scanner's own fit where the model has one, with the age term where both the fit and the age are there. */
-export function recalibrate(
-  r: Recalibration | null,
-  calibratedMgPerCm3: number | null,
-  ageYears: number | undefined,
-  fatEquivalentMgPerCm3: number | null,
-  scanner?: string,
-): number | null {
+/** What a series brings to the recalibration of one method's calibrated vBMD. */
+export interface RecalibrationInput {
+  calibratedMgPerCm3: number | null;
+  ageYears: number | undefined;
+  fatEquivalentMgPerCm3: number | null;
+  /** Manufacturer / model at kVp, as ctScannerName writes it. */
+  scanner?: string | undefined;
+  /** The series' own phantomless HU per mg/cm3 (moved to its scanner's where the fit has one). */
+  huPerMgPerCm3?: number | null | undefined;
+}
+
+/**
+ * A calibrated vBMD mapped to the reference QCT: with the scanner's own fit where the model has one
+ * (moved to the scanner's HU per mg/cm3 first where that fit has it), with the age term where both
+ * the fit and the age are there.
+ */
+export function recalibrate(r: Recalibration | null, input: RecalibrationInput): number | null {
+  const { calibratedMgPerCm3, ageYears, fatEquivalentMgPerCm3, scanner } = input;
   if (r === null || calibratedMgPerCm3 === null) return null;
   const fit: ScannerRecalibration = (scanner === undefined ? undefined : r.byScanner?.[scanner]) ?? r;
+  const calibrated = atScannerSlope(calibratedMgPerCm3, input.huPerMgPerCm3, fit.huPerMgPerCm3);
   const a = fit.withAge;
   if (a !== undefined && ageYears !== undefined)
-    return a.interceptMgPerCm3 + a.slope * calibratedMgPerCm3 + a.agePerYear * ageCovariate(ageYears, fatEquivalentMgPerCm3, a.fatEquivalentReferenceMgPerCm3);
-  return fit.interceptMgPerCm3 + fit.slope * calibratedMgPerCm3;
+    return a.interceptMgPerCm3 + a.slope * calibrated + a.agePerYear * ageCovariate(ageYears, fatEquivalentMgPerCm3, a.fatEquivalentReferenceMgPerCm3);
+  return fit.interceptMgPerCm3 + fit.slope * calibrated;
+}
+
+/** A calibrated vBMD read with the series' HU per mg/cm3, as read with the scanner's (unchanged where either is missing). */
+export function atScannerSlope(calibratedMgPerCm3: number, seriesHuPerMg: number | null | undefined, scannerHuPerMg: number | undefined): number {
+  if (seriesHuPerMg === null || seriesHuPerMg === undefined || scannerHuPerMg === undefined) return calibratedMgPerCm3;
+  return (calibratedMgPerCm3 * seriesHuPerMg) / scannerHuPerMg;
 }
 
 /** Every method's calibrated vBMD mapped to the reference QCT. */
 export function recalibrateMethods(
   recalibration: CtSpineModel['recalibration'],
   calibrated: Record<VbmdMethod, number | null>,
-  ageYears: number | undefined,
-  fatEquivalentMgPerCm3: number | null,
-  scanner?: string,
+  series: Omit<RecalibrationInput, 'calibratedMgPerCm3'>,
 ): Record<VbmdMethod, number | null> {
   return {
-    rods: recalibrate(recalibration.rods, calibrated.rods, ageYears, fatEquivalentMgPerCm3, scanner),
-    phantomless: recalibrate(recalibration.phantomless, calibrated.phantomless, ageYears, fatEquivalentMgPerCm3, scanner),
-    densenet: recalibrate(recalibration.densenet, calibrated.densenet, ageYears, fatEquivalentMgPerCm3, scanner),
+    rods: recalibrate(recalibration.rods, { ...series, calibratedMgPerCm3: calibrated.rods }),
+    phantomless: recalibrate(recalibration.phantomless, { ...series, calibratedMgPerCm3: calibrated.phantomless }),
+    densenet: recalibrate(recalibration.densenet, { ...series, calibratedMgPerCm3: calibrated.densenet }),
   };
 }

@@ -54,7 +54,9 @@ export function ctSpineDetails(a: CtSpineAnalysis): Record<string, unknown> {
       fit: Object.fromEntries(
         Object.entries(a.recalibrationScanner.ownFit).map(([method, own]) => [
           method,
-          own ? "fitted on this scanner's own reference cases" : 'fitted on the whole training cohort',
+          own
+            ? `fitted on this scanner's own reference cases${method !== 'rods' && a.recalibrationScanner.huPerMgPerCm3 !== null ? `, read at the scanner's mean phantomless HU per mg/cm3 (${a.recalibrationScanner.huPerMgPerCm3.toFixed(3)})` : ''}`
+            : 'fitted on the whole training cohort',
         ]),
       ),
     },

@@ -50,6 +50,8 @@ export interface CtSpineCaseMeasurement {
   rodFitR: number | null;
   /** The phantomless calibration's marrow-fat mineral equivalent at this scan's energy (null when it failed). */
   fatMineralEquivalentMgPerCm3: number | null;
+  /** The phantomless calibration's HU per mg/cm3 of hydroxyapatite at this scan's fitted energy (null when it failed). */
+  phantomlessHuPerMgPerCm3: number | null;
   qcFlags: string[];
   /** Manufacturer / model at kVp (DICOM): whether the recalibration has seen this scanner. */
   scanner: string;
@@ -138,6 +140,7 @@ export async function measureCtSpineCase(
     phantomlessProblem: m.phantomless.ok ? null : m.phantomless.problem,
     rodFitR: m.rods !== null && m.rods.ok ? m.rods.calibration.r : null,
     fatMineralEquivalentMgPerCm3: m.phantomless.ok ? m.phantomless.calibration.fatMineralEquivalentMgPerCm3 : null,
+    phantomlessHuPerMgPerCm3: m.phantomless.ok ? m.phantomless.calibration.slopeHuPerMg : null,
     qcFlags: measurementFlags(series, m, reported),
     ...(truthCentresMm === undefined ? {} : { truthCentresMm }),
   };

@@ -1,7 +1,7 @@
 import { leastSquares } from '../../stats/least-squares.js';
 import { linearFit } from '../../stats/linear-fit.js';
-import type { Recalibration, ScannerRecalibration } from './ct-spine-model.js';
-import { ageCovariate } from './ct-spine-model.js';
+import type { Recalibration, RecalibrationInput, ScannerRecalibration } from './ct-spine-model.js';
+import { ageCovariate, atScannerSlope } from './ct-spine-model.js';
 import type { CtSpineCaseMeasurement } from './measure-ct-spine-case.js';
 import { calibratedVbmd, isContrastEnhanced } from './measure-ct-spine-case.js';
 import type { VbmdMethod } from './measure-ct-spine.js';
@@ -12,6 +12,14 @@ export const MIN_CASES_PER_SCANNER_FIT = 20;
 const MIN_CASES_PER_SCANNER_INTERCEPT = 5;
 
 const calibrated = (m: CtSpineCaseMeasurement, method: VbmdMethod): number | null => calibratedVbmd(m)[method];
+
+/** The methods whose calibrated vBMD stands on the phantomless calibration's HU per mg/cm3 (the DenseNet reads its mineral). */
+const ON_PHANTOMLESS_SLOPE: ReadonlySet<VbmdMethod> = new Set(['phantomless', 'densenet']);
+
+/** What a measured case brings to the recalibration, beside its calibrated vBMD. */
+export function seriesForRecalibration(m: CtSpineCaseMeasurement): Omit<RecalibrationInput, 'calibratedMgPerCm3'> {
+  return { ageYears: m.ageYears, fatEquivalentMgPerCm3: m.fatMineralEquivalentMgPerCm3, scanner: m.scanner, huPerMgPerCm3: m.phantomlessHuPerMgPerCm3 };
+}
 
 /**
  * Reference QCT regressed on a method's calibrated vBMD over the cases that have both (null with
@@ -27,8 +35,10 @@ export function fitRecalibration(measurements: readonly CtSpineCaseMeasurement[]
   for (const scanner of new Set(pairs.map((m) => m.scanner))) {
     if (scanner === undefined || scanner === '') continue;
     const own = pairs.filter((m) => m.scanner === scanner);
-    const fit = own.length >= MIN_CASES_PER_SCANNER_FIT ? fitOne(own, method) : null;
-    if (fit !== null) byScanner[scanner] = fit;
+    if (own.length < MIN_CASES_PER_SCANNER_FIT) continue;
+    const huPerMgPerCm3 = ON_PHANTOMLESS_SLOPE.has(method) ? scannerHuPerMg(own) : undefined;
+    const fit = fitOne(own, method, huPerMgPerCm3);
+    if (fit !== null) byScanner[scanner] = huPerMgPerCm3 === undefined ? fit : { ...fit, huPerMgPerCm3 };
   }
   return Object.keys(byScanner).length === 0 ? pooled : { ...pooled, byScanner };
 }
@@ -41,15 +51,23 @@ export function fitRecalibrations(measurements: readonly CtSpineCaseMeasurement[
   };
 }
 
-function fitOne(pairs: readonly CtSpineCaseMeasurement[], method: VbmdMethod): ScannerRecalibration | null {
+/** The mean of the cases' phantomless HU per mg/cm3 (undefined when none has one). */
+function scannerHuPerMg(cases: readonly CtSpineCaseMeasurement[]): number | undefined {
+  const slopes = cases.map((m) => m.phantomlessHuPerMgPerCm3).filter((v): v is number => v !== null);
+  return slopes.length === 0 ? undefined : slopes.reduce((a, b) => a + b, 0) / slopes.length;
+}
+
+/** The recalibration line (and its age fit) of the cases, their calibrated vBMD moved to the scanner's HU per mg/cm3 where one is given. */
+function fitOne(pairs: readonly CtSpineCaseMeasurement[], method: VbmdMethod, scannerHuPerMgPerCm3?: number): ScannerRecalibration | null {
   if (pairs.length < 5) return null;
+  const value = (m: CtSpineCaseMeasurement): number => atScannerSlope(calibrated(m, method)!, m.phantomlessHuPerMgPerCm3, scannerHuPerMgPerCm3);
   const fit = linearFit(
-    pairs.map((m) => calibrated(m, method)!),
+    pairs.map(value),
     pairs.map((m) => m.referenceVbmdMgPerCm3!),
   );
   if (!Number.isFinite(fit.slope)) return null;
   const aged = pairs.filter((m) => m.ageYears !== undefined);
-  const withAge = aged.length >= 10 ? fitWithAge(aged, method) : undefined;
+  const withAge = aged.length >= 10 ? fitWithAge(aged, method, value) : undefined;
   return { slope: fit.slope, interceptMgPerCm3: fit.intercept, n: pairs.length, ...(withAge === undefined ? {} : { withAge }) };
 }
 
@@ -63,13 +81,17 @@ function fitOne(pairs: readonly CtSpineCaseMeasurement[], method: VbmdMethod): S
  * out at -0.45 mg/cm3 per year, the wrong sign (marrow fat rises with age); within scanners it is
  * positive on each. One scanner (or none named): the plain fit.
  */
-function fitWithAge(aged: readonly CtSpineCaseMeasurement[], method: VbmdMethod): NonNullable<ScannerRecalibration['withAge']> {
+function fitWithAge(
+  aged: readonly CtSpineCaseMeasurement[],
+  method: VbmdMethod,
+  value: (m: CtSpineCaseMeasurement) => number,
+): NonNullable<ScannerRecalibration['withAge']> {
   const equivalents = aged.map((m) => m.fatMineralEquivalentMgPerCm3).filter((v): v is number => v !== null);
   const reference = equivalents.length > 0 ? equivalents.reduce((a, b) => a + b, 0) / equivalents.length : undefined;
   const groups = interceptGroups(aged);
   const rows = aged.map((m, i) => [
     ...groups.names.map((_, g) => (groups.of[i] === g ? 1 : 0)),
-    calibrated(m, method)!,
+    value(m),
     ageCovariate(m.ageYears!, m.fatMineralEquivalentMgPerCm3, reference),
   ]);
   const coefficients = leastSquares(

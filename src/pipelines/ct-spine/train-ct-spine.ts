@@ -27,7 +27,7 @@ import type { CtSpineImageNetworks, CtSpineNetworkTrainingOptions, CtSpineNetwor
 import { trainCtSpineNetworks } from './train-ct-spine-networks.js';
 import type { TrainedVbmdRegression } from './train-vbmd-regression.js';
 import { trainVbmdRegression } from './train-vbmd-regression.js';
-import { fitRecalibrations } from './recalibration-fit.js';
+import { fitRecalibrations, seriesForRecalibration } from './recalibration-fit.js';
 import { applyVbmdRegressionToMeasurements } from './vbmd-regression.js';
 import { REGRESSION_CROP, REGRESSION_MINERAL_SCALE_MG, REGRESSION_OUTPUT_SCALE_MG } from './vbmd-regression-input.js';
 import { vbmdRegressionSamples } from './vbmd-regression-training-data.js';
@@ -139,7 +139,7 @@ export function crossValidateRecalibration(
     const fits = fitRecalibrations(train);
     seen.forEach((m, i) => {
       if (assignment[i] !== k) return;
-      out.push({ measurement: m, fold: k, byMethod: recalibrateMethods(fits, calibratedVbmd(m), m.ageYears, m.fatMineralEquivalentMgPerCm3, m.scanner) });
+      out.push({ measurement: m, fold: k, byMethod: recalibrateMethods(fits, calibratedVbmd(m), seriesForRecalibration(m)) });
     });
   }
   return out;
