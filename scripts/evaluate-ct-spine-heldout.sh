@@ -11,6 +11,9 @@
 #
 #   bash scripts/evaluate-ct-spine-heldout.sh        (about 65 minutes on 2 cores)
 #
+# With `--seed-base N` the four cohorts are drawn afresh from seeds N to N+3 (fresh-N, scanner-d-N+1,
+# projection-N+2, anatomy-N+3), for a report on cohorts no earlier run has looked at.
+#
 # A cohort already simulated is kept. Results: build/heldout-ct-spine/<cohort>/{predictions.csv,
 # evaluation*/metrics.json, report.html}.
 set -euo pipefail
@@ -21,11 +24,14 @@ mkdir -p "$work"
 simulate() {
   if [ ! -f "$work/$1/cohort.csv" ]; then openbmd simulate ct-spine --out "$work/$1" "${@:2}" --workers 2; fi
 }
-simulate fresh-410 --n 60 --seed 410 --ct-slices 100 --slice-mm 2.5 --vendors scanner-a,scanner-b,scanner-c
-simulate scanner-d-411 --n 40 --seed 411 --ct-slices 200 --slice-mm 1.25 --vendors scanner-d
-simulate projection-412 --n 16 --seed 412 --ct-slices 80 --slice-mm 3 --vendors scanner-a,scanner-b,scanner-c --ct-physics projection
-simulate anatomy-413 --n 40 --seed 413 --ct-slices 84 --slice-mm 3 --vendors scanner-a,scanner-b,scanner-c --arms-down-share 1
-for cohort in fresh-410 scanner-d-411 projection-412 anatomy-413; do
+base=410
+if [ "${1:-}" = "--seed-base" ]; then base=$2; fi
+fresh=fresh-$base scanner=scanner-d-$((base + 1)) physics=projection-$((base + 2)) anatomy=anatomy-$((base + 3))
+simulate "$fresh" --n 60 --seed "$base" --ct-slices 100 --slice-mm 2.5 --vendors scanner-a,scanner-b,scanner-c
+simulate "$scanner" --n 40 --seed $((base + 1)) --ct-slices 200 --slice-mm 1.25 --vendors scanner-d
+simulate "$physics" --n 16 --seed $((base + 2)) --ct-slices 80 --slice-mm 3 --vendors scanner-a,scanner-b,scanner-c --ct-physics projection
+simulate "$anatomy" --n 40 --seed $((base + 3)) --ct-slices 84 --slice-mm 3 --vendors scanner-a,scanner-b,scanner-c --arms-down-share 1
+for cohort in "$fresh" "$scanner" "$physics" "$anatomy"; do
   dir="$work/$cohort"
   openbmd predict --model models/ct-spine --cohort "$dir/cohort.csv" --out "$dir/predictions.csv"
   openbmd evaluate --cohort "$dir/cohort.csv" --predictions "$dir/predictions.csv" --model models/ct-spine --out "$dir/evaluation"
