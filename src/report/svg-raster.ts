@@ -1,10 +1,10 @@
 import { Resvg } from '@resvg/resvg-js';
-import { encode } from 'fast-png';
+import { encodePng } from '../io/png-encode.js';
 import { REPORT_FONT_FAMILY, REPORT_FONT_FILES, reportFontPath } from './bundled-font.js';
 
 /** An 8-bit grey (1 channel) or RGB (3 channels) raster as a PNG data URI, for an SVG <image>. */
 export function pngDataUri(pixels: Uint8Array, columns: number, rows: number, channels: 1 | 3 = 1): string {
-  return `data:image/png;base64,${Buffer.from(encode({ width: columns, height: rows, data: pixels, depth: 8, channels })).toString('base64')}`;
+  return `data:image/png;base64,${Buffer.from(encodePng({ width: columns, height: rows, data: pixels, channels }, 1)).toString('base64')}`;
 }
 
 /** Renders an SVG with the bundled font only (the same pixels on every machine): PNG bytes and packed RGB (for a Secondary Capture). */
@@ -22,7 +22,7 @@ export function renderSvg(svg: string): { png: Uint8Array; rgb: Uint8Array; colu
     rgb[3 * p + 2] = rgba[4 * p + 2]!;
   }
   // RGB, not resvg's RGBA: a PNG without alpha goes into a PDF as it is, where one with alpha is decoded and split.
-  return { png: encode({ width, height, data: rgb, depth: 8, channels: 3 }, { zlib: { level: 3 } }), rgb, columns: width, rows: height };
+  return { png: encodePng({ width, height, data: rgb, channels: 3 }), rgb, columns: width, rows: height };
 }
 
 /** Splits a line at spaces so it fits `limit` characters (the panel's width). */

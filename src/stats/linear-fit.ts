@@ -1,6 +1,7 @@
 import { tQuantile, twoSidedTP } from './distributions.js';
 import { centredMoments } from './descriptive.js';
-import { type Interval, UNDEFINED_INTERVAL, requirePaired } from './sample-policy.js';
+import { leastSquaresLine } from './least-squares-line.js';
+import { type Interval, UNDEFINED_INTERVAL } from './sample-policy.js';
 
 /** Ordinary least squares y = slope * x + intercept. */
 export interface LinearFit {
@@ -18,19 +19,11 @@ export interface LinearFit {
 
 /** Needs two pairs; slope is NaN when x is constant, and `see` and the CI need three. */
 export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit {
-  requirePaired(x, y, 'linear fit', 2);
-  const n = x.length;
-  const { meanX, meanY, sxx, syy, sxy } = centredMoments(x, y);
-  if (sxx === 0) {
-    return { n, slope: Number.NaN, intercept: Number.NaN, r2: Number.NaN, see: Number.NaN, slopeCi95: UNDEFINED_INTERVAL, slopeP: Number.NaN };
-  }
-  const slope = sxy / sxx;
-  const intercept = meanY - slope * meanX;
-  const residualSquares = Math.max(0, syy - slope * sxy);
-  const r2 = syy === 0 ? Number.NaN : 1 - residualSquares / syy;
+  const { n, slope, intercept, r2, residualSquares } = leastSquaresLine(x, y);
+  if (!Number.isFinite(slope)) return { n, slope, intercept, r2, see: Number.NaN, slopeCi95: UNDEFINED_INTERVAL, slopeP: Number.NaN };
   if (n < 3) return { n, slope, intercept, r2, see: Number.NaN, slopeCi95: UNDEFINED_INTERVAL, slopeP: Number.NaN };
   const see = Math.sqrt(residualSquares / (n - 2));
-  const slopeSe = see / Math.sqrt(sxx);
+  const slopeSe = see / Math.sqrt(centredMoments(x, y).sxx);
   const t = tQuantile(0.975, n - 2);
   const slopeP = slopeSe === 0 ? (slope === 0 ? 1 : 0) : twoSidedTP(slope / slopeSe, n - 2);
   return { n, slope, intercept, r2, see, slopeCi95: [slope - t * slopeSe, slope + t * slopeSe], slopeP };

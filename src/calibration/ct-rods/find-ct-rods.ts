@@ -1,5 +1,5 @@
 import type { Volume3D } from '../../core/volume3d.js';
-import { linearFit } from '../../stats/linear-fit.js';
+import { leastSquaresLine } from '../../stats/least-squares-line.js';
 import type { CtRodPhantom } from './ct-rod-phantom.js';
 
 export interface MeasuredRod {
@@ -170,7 +170,7 @@ export function findCtRods(volume: Volume3D, phantom: CtRodPhantom, sliceRange: 
     const measured = places.map((x) => ({ x, hu: discMean(x), detected: xs.some((d) => Math.abs(d - x) < pitch / 3) }));
     const byHu = [...measured].sort((a, b) => a.hu - b.hu);
     const rods: MeasuredRod[] = byHu.map((m, k) => ({ mgPerCm3: concentrations[k]!, centreMm: [m.x, yMm], meanHu: m.hu, detected: m.detected }));
-    const fit = linearFit(
+    const fit = leastSquaresLine(
       rods.map((r) => r.mgPerCm3),
       rods.map((r) => r.meanHu),
     );

@@ -1,6 +1,6 @@
 import type { Image2D } from '../../core/image2d.js';
 import { computeStats } from '../../core/pixel-array.js';
-import { linearFit } from '../../stats/linear-fit.js';
+import { leastSquaresLine } from '../../stats/least-squares-line.js';
 import { pearsonCorrelation } from '../../stats/pearson-correlation.js';
 import type { StepWedgePhantom } from './step-wedge-phantom.js';
 import type { WedgePose } from './wedge-pose.js';
@@ -96,7 +96,7 @@ export function calibrateStepWedge(image: Image2D, phantom: StepWedgePhantom, po
   const thicknessMm = phantom.steps.map((s) => s.thicknessMm);
   const byThickness = thicknessMm.map((t, i) => ({ t, g: stepGrey[i]! })).sort((p, q) => p.t - q.t);
   const monotonic = byThickness.every((p, i) => i === 0 || (p.g > byThickness[i - 1]!.g && p.t > byThickness[i - 1]!.t));
-  const fit = linearFit(stepGrey, thicknessMm);
+  const fit = leastSquaresLine(stepGrey, thicknessMm);
   const r = pearsonCorrelation(stepGrey, thicknessMm).r;
   const flags: WedgeCalibrationFlag[] = [];
   const { grey: backgroundGrey, noise: backgroundNoise } = wedgeBackground(image, phantom, pose);
