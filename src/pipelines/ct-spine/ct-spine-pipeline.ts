@@ -140,7 +140,8 @@ export const ctSpinePipeline = definePipeline({
           ? ''
           : `; with age: ${r.withAge.interceptMgPerCm3.toFixed(2)} + ${r.withAge.slope.toFixed(4)} x calibrated + ${r.withAge.agePerYear.toFixed(4)} x age${r.withAge.fatEquivalentReferenceMgPerCm3 === undefined ? '' : ` x fat equivalent / ${r.withAge.fatEquivalentReferenceMgPerCm3.toFixed(1)} mg/cm3`}`;
       const own = Object.entries(r.byScanner ?? {}).map(
-        ([scanner, f]) => `${scanner} ${f.interceptMgPerCm3.toFixed(2)} + ${f.slope.toFixed(4)} x (n = ${f.n})`,
+        ([scanner, f]) =>
+          `${scanner} ${f.interceptMgPerCm3.toFixed(2)} + ${f.slope.toFixed(4)} x (n = ${f.n}${f.huPerMgPerCm3 === undefined ? '' : `, read at ${f.huPerMgPerCm3.toFixed(3)} HU per mg/cm3`})`,
       );
       return [
         `${method} recalibration: QCT = ${r.interceptMgPerCm3.toFixed(2)} + ${r.slope.toFixed(4)} x calibrated (n = ${r.n})${age}${own.length === 0 ? '' : `; per scanner: ${own.join('; ')}`}`,
