@@ -16,6 +16,7 @@ import { erodeRegion, reportedLevels } from '../src/pipelines/ct-spine/measure-c
 import { leastSquares } from '../src/stats/least-squares.js';
 import { ageFromDates } from '../src/io/dicom/patient-age.js';
 import type { Recalibration } from '../src/pipelines/ct-spine/ct-spine-model.js';
+import { calibratedReportedVbmd, reportedVbmd } from '../src/pipelines/ct-spine/analyze-ct-spine.js';
 import { ageCovariate, recalibrate } from '../src/pipelines/ct-spine/ct-spine-model.js';
 import { SEGMENTATION_CROP } from '../src/pipelines/ct-spine/ct-spine-networks.js';
 import type { CtSpineCaseMeasurement } from '../src/pipelines/ct-spine/measure-ct-spine-case.js';
@@ -464,4 +465,14 @@ test('an enhanced series (iodine in the marrow reads as mineral) stays out of th
   assert.equal(fit.n, 9);
   // The unenhanced follow calibrated = 0.9 truth + 5 exactly, so the fit inverts it.
   assert.ok(Math.abs(fit.slope - 1 / 0.9) < 1e-9 && Math.abs(fit.interceptMgPerCm3 + 5 / 0.9) < 1e-9, `${fit.slope}, ${fit.interceptMgPerCm3}`);
+});
+
+test('the reported vBMD: rods where they calibrated, else phantomless; none beside a flag that refuses the number', () => {
+  const byMethod = { rods: 101, phantomless: 97, densenet: 99 };
+  assert.deepEqual(reportedVbmd({ byMethod, flags: [] }), { mgPerCm3: 101, method: 'rods' });
+  assert.deepEqual(reportedVbmd({ byMethod: { ...byMethod, rods: null }, flags: ['level-count-disagrees'] }), { mgPerCm3: 97, method: 'phantomless' });
+  // Levels out of order: which vertebrae were measured is in doubt, so no number is reported.
+  assert.equal(reportedVbmd({ byMethod, flags: ['level-count-disagrees', 'level-order-inconsistent'] }), null);
+  // The DenseNet alone is never the reported number (it is reported beside a calibration, not instead of one).
+  assert.equal(calibratedReportedVbmd({ rods: null, phantomless: null, densenet: 99 }), null);
 });

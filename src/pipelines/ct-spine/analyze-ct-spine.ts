@@ -48,6 +48,25 @@ export function refusingFlags(flags: readonly string[]): string[] {
   return flags.filter((f) => (REFUSING_FLAGS as readonly string[]).includes(f));
 }
 
+/** The reported vBMD's calibration: the rods where they calibrated, else the phantomless (null when neither measured the levels). */
+export function calibratedReportedVbmd(byMethod: Record<ReportedMethod, number | null>): { mgPerCm3: number; method: 'rods' | 'phantomless' } | null {
+  if (byMethod.rods !== null) return { mgPerCm3: byMethod.rods, method: 'rods' };
+  if (byMethod.phantomless !== null) return { mgPerCm3: byMethod.phantomless, method: 'phantomless' };
+  return null;
+}
+
+/**
+ * The vBMD reported for the series: none where one of its flags refuses the number (levels out of
+ * order: which vertebrae were measured is in doubt, so their mean is not shown beside the refusal,
+ * nor written into the SR), else the calibrated one.
+ */
+export function reportedVbmd(o: {
+  byMethod: Record<ReportedMethod, number | null>;
+  flags: readonly string[];
+}): { mgPerCm3: number; method: 'rods' | 'phantomless' } | null {
+  return refusingFlags(o.flags).length > 0 ? null : calibratedReportedVbmd(o.byMethod);
+}
+
 /** Analyses one CT series with a loaded model: levels, segmentation, calibrations, per-level and reported vBMD, ACR category. */
 export function analyzeCtSpine(
   tf: typeof tfTypes,
@@ -86,14 +105,10 @@ export function analyzeCtSpine(
     return values.every((v): v is number => v !== null) ? values.reduce((a, b) => a + b, 0) / values.length : null;
   };
   const byMethod = { rods: mean('rods'), phantomless: mean('phantomless'), densenet: mean('densenet') };
-  const vbmd =
-    byMethod.rods !== null
-      ? { mgPerCm3: byMethod.rods, method: 'rods' as const }
-      : byMethod.phantomless !== null
-        ? { mgPerCm3: byMethod.phantomless, method: 'phantomless' as const }
-        : null;
   const flags = measurementFlags(series, measurement, reported);
-  if (vbmd === null && reported !== null) flags.push('no-calibration');
+  const calibrated = calibratedReportedVbmd(byMethod);
+  if (calibrated === null && reported !== null) flags.push('no-calibration');
+  const vbmd = reportedVbmd({ byMethod, flags });
   if (vbmd?.method === 'phantomless' && measurement.phantomless.ok && measurement.phantomless.calibration.atypical !== null)
     flags.push('phantomless-references-atypical');
   if (scannerNotInTraining(model, scanner)) flags.push('scanner-not-in-training');

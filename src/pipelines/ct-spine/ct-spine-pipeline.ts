@@ -170,7 +170,10 @@ export const ctSpinePipeline = definePipeline({
         column: 'spine_vbmd',
         value: a.vbmd?.mgPerCm3 ?? null,
         unit: 'mg/cm3',
-        method: a.vbmd === null ? 'none (no calibration or no measurable level)' : `${a.vbmd.method}: mean of ${a.reported?.levels.join(' and ') ?? ''}`,
+        method:
+          a.vbmd === null
+            ? `none (${refusingFlags(a.flags).join(', ') || 'no measurable level'})`
+            : `${a.vbmd.method}: mean of ${a.reported?.levels.join(' and ') ?? ''}`,
       },
     ],
     interpretation: a.interpretation ?? null,
