@@ -15,6 +15,7 @@ import { readRasterImage } from '../src/io/raster-image.js';
 import { applyAbmdEquation, fitAbmdEquation } from '../src/pipelines/forearm/abmd-equation.js';
 import type { Point } from '../src/pipelines/forearm/forearm-roi-geometry.js';
 import { foregroundFromLabels, measureForearm } from '../src/pipelines/forearm/measure-forearm.js';
+import { REFUSING_FLAGS, reportedAbmd } from '../src/pipelines/forearm/analyze-forearm.js';
 import { pearsonCorrelation } from '../src/stats/pearson-correlation.js';
 import { runCli } from './helpers/cli.js';
 import { pythonModulesMissing, runPythonJson } from './helpers/python-reference.js';
@@ -166,4 +167,13 @@ test('Eq. [2] least squares: exact data give back P, Q and R; noisy data equal n
   );
   const ours = [fit.pGPerCm2PerMm, -fit.pGPerCm2PerMm * fit.q, fit.rGPerCm2];
   ours.forEach((v, k) => assert.ok(Math.abs(v - reference[k]!) < 1e-10, `coefficient ${k}: ${v} vs ${reference[k]}`));
+});
+
+test('the reported aBMD: none beside a flag that refuses it; flags that only warn keep it', () => {
+  assert.equal(reportedAbmd({ abmdGPerCm2: 0.412, flags: [] }), 0.412);
+  assert.equal(reportedAbmd({ abmdGPerCm2: 0.412, flags: ['detector-not-in-training'] }), 0.412);
+  for (const refusing of REFUSING_FLAGS) assert.equal(reportedAbmd({ abmdGPerCm2: 0.412, flags: ['detector-not-in-training', refusing] }), undefined, refusing);
+  // A poor wedge fit only warns (the calibration follows the wedge's curve); a saturated wedge refuses.
+  assert.equal(reportedAbmd({ abmdGPerCm2: 0.412, flags: ['wedge-calibration-poor-fit'] }), 0.412);
+  assert.equal(reportedAbmd({ abmdGPerCm2: 0.412, flags: ['wedge-steps-saturated'] }), undefined);
 });

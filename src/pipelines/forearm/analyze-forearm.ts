@@ -127,6 +127,11 @@ export function analyzeForearm(
   return { file, image, location, measurement, abmdGPerCm2, detector, equationScope: applied?.scope, roomErrorGPerCm2, interpretation, flags };
 }
 
+/** The aBMD reported for a radiograph: none where its QC refuses the number (it is then neither printed nor written beside the refusal). */
+export function reportedAbmd(a: Pick<ForearmAnalysis, 'abmdGPerCm2' | 'flags'>): number | undefined {
+  return refusingFlags(a.flags).length > 0 ? undefined : a.abmdGPerCm2;
+}
+
 /** The flags among these that make the number unusable. */
 export function refusingFlags(flags: readonly string[]): ForearmQcFlag[] {
   return flags.filter((f): f is ForearmQcFlag => (REFUSING_FLAGS as readonly string[]).includes(f));

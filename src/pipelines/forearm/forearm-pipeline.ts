@@ -11,7 +11,7 @@ import { definePipeline } from '../pipeline.js';
 import { MAX_ROOM_RMSE_G_PER_CM2, overRoomLimit } from './abmd-equation-set.js';
 import type { AbmdEquation } from './abmd-equation.js';
 import type { ForearmAnalysis } from './analyze-forearm.js';
-import { FOREARM_BODY_PARTS, REFUSING_FLAGS, analyzeForearm, forearmImage, refusingFlags } from './analyze-forearm.js';
+import { FOREARM_BODY_PARTS, REFUSING_FLAGS, analyzeForearm, forearmImage, refusingFlags, reportedAbmd } from './analyze-forearm.js';
 import type { ForearmCase } from './forearm-cohort.js';
 import { readForearmCohort } from './forearm-cohort.js';
 import type { ForearmModel } from './forearm-model.js';
@@ -148,12 +148,16 @@ export const forearmPipeline = definePipeline({
     measurements: [
       {
         column: 'forearm_abmd',
-        value: a.abmdGPerCm2 ?? null,
+        // A number its QC refuses is not reported (nor its category): the refusal says why.
+        value: reportedAbmd(a) ?? null,
         unit: 'g/cm2',
-        method: `Eq. [2] (${a.equationScope === 'detector' ? "this detector's own" : 'pooled'} P, Q, R) on the step-wedge-calibrated distal-radius ROI`,
+        method:
+          refusingFlags(a.flags).length > 0
+            ? `none (${refusingFlags(a.flags).join(', ')})`
+            : `Eq. [2] (${a.equationScope === 'detector' ? "this detector's own" : 'pooled'} P, Q, R) on the step-wedge-calibrated distal-radius ROI`,
       },
     ],
-    interpretation: a.interpretation ?? null,
+    interpretation: reportedAbmd(a) === undefined ? null : (a.interpretation ?? null),
     qcFlags: a.flags,
     details: forearmDetails(a),
   }),
@@ -164,7 +168,10 @@ export const forearmPipeline = definePipeline({
     return {
       title: 'openbmd: forearm areal BMD from a step-wedge radiograph',
       summary,
-      clinicalNotes: [...(a.interpretation?.notes ?? []), ...(a.interpretation?.ruleSource === undefined ? [] : [`Rule: ${a.interpretation.ruleSource}`])],
+      clinicalNotes:
+        reportedAbmd(a) === undefined
+          ? []
+          : [...(a.interpretation?.notes ?? []), ...(a.interpretation?.ruleSource === undefined ? [] : [`Rule: ${a.interpretation.ruleSource}`])],
       provenance,
       overlay: forearmOverlayPng(a, [...summary, ...provenance.slice(0, 2)], banner),
       secondaryCapture: {

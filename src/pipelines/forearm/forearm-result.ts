@@ -1,5 +1,6 @@
 import type { ForearmModel } from './forearm-model.js';
 import type { ForearmAnalysis } from './analyze-forearm.js';
+import { refusingFlags } from './analyze-forearm.js';
 import { KEY_POINT_NAMES } from './forearm-networks.js';
 
 /** Where the model's figures come from, in one line each (every number says its source). */
@@ -70,9 +71,15 @@ export function forearmDetails(a: ForearmAnalysis): Record<string, unknown> {
 /** The lines under the overlay and in the report. */
 export function forearmSummaryLines(a: ForearmAnalysis): string[] {
   const m = a.measurement;
-  const abmd = a.abmdGPerCm2 === undefined ? 'not computed (the model has no Eq. [2] fit)' : `${a.abmdGPerCm2.toFixed(3)} g/cm2`;
+  const refusing = refusingFlags(a.flags);
+  const abmd =
+    a.abmdGPerCm2 === undefined
+      ? 'not computed (the model has no Eq. [2] fit)'
+      : refusing.length > 0
+        ? `not reported (QC failed: ${refusing.join(', ')})`
+        : `${a.abmdGPerCm2.toFixed(3)} g/cm2${a.interpretation === undefined ? '' : ` - ${a.interpretation.wording}`}`;
   return [
-    `Distal-radius aBMD (Eq. [2]): ${abmd}${a.interpretation === undefined ? '' : ` - ${a.interpretation.wording}`}`,
+    `Distal-radius aBMD (Eq. [2]): ${abmd}`,
     `Step wedge: ${m.calibration.thicknessMm.length} steps, calibration r = ${m.calibration.r.toFixed(4)}, angle ${((m.wedge.pose.angleRad * 180) / Math.PI).toFixed(1)} deg, Eq. [1] score ${m.wedge.score.toFixed(3)}`,
     `Equivalent wedge thickness: radius ${m.rois.radiusThicknessMm.toFixed(2)} mm (${m.rois.radiusPixels} bone pixels), soft tissue beneath it ${Number.isFinite(m.rois.softTissueUnderRadiusMm) ? `${m.rois.softTissueUnderRadiusMm.toFixed(2)} mm` : 'not estimated'} (${m.rois.baseline.rowsFitted}/${m.rois.baseline.rows} rows), rectangle ${m.rois.softTissueThicknessMm.toFixed(2)} mm (${m.geometry.softTissueSide})`,
     `Eq. [2]: ${a.equationScope === undefined ? 'not applied' : a.equationScope === 'detector' ? `this detector's own (${a.detector})` : `pooled over the training detectors${a.flags.includes('detector-not-in-training') ? ` (${a.detector} was not among them)` : ''}`}`,
