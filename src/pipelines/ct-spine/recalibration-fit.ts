@@ -25,7 +25,9 @@ export function seriesForRecalibration(m: CtSpineCaseMeasurement): Omit<Recalibr
  * Reference QCT regressed on a method's calibrated vBMD over the cases that have both (null with
  * fewer than 5); where the cases give their age, a second fit adds the age term, age scaled by each
  * scan's fat mineral equivalent against the cases' mean (see recalibrationSchema). The same fits are
- * made per scanner that has at least MIN_CASES_PER_SCANNER_FIT cases.
+ * made per scanner that has at least MIN_CASES_PER_SCANNER_FIT cases; for the methods that stand on
+ * the phantomless calibration, a scanner's fit is made on values moved to the scanner's mean HU per
+ * mg/cm3, which it keeps (huPerMgPerCm3) so that recalibrate moves a new series the same way.
  */
 export function fitRecalibration(measurements: readonly CtSpineCaseMeasurement[], method: VbmdMethod): Recalibration | null {
   const pairs = measurements.filter((m) => m.referenceVbmdMgPerCm3 !== undefined && !isContrastEnhanced(m) && calibrated(m, method) !== null);
