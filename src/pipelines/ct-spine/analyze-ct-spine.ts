@@ -142,7 +142,7 @@ export function ctSpineSummaryLines(a: CtSpineAnalysis): string[] {
     );
   if (a.vbmd !== null)
     lines.push(
-      `Method: ${METHOD_NAMES[a.vbmd.method]}${a.recalibrationScanner.ownFit[a.vbmd.method] ? ` (the fit of this scanner, ${a.recalibrationScanner.name})` : ''}${a.ageYears === undefined ? ' (no age: the age-free fit)' : `, with the age (${a.ageYears.toFixed(0)} years) for marrow fat`}`,
+      `Method: ${METHOD_NAMES[a.vbmd.method]}${a.recalibrationScanner.ownFit[a.vbmd.method] ? ` (the fit of this scanner, ${a.recalibrationScanner.name}${a.vbmd.method === 'phantomless' && a.recalibrationScanner.huPerMgPerCm3 !== null ? `, read at its mean ${a.recalibrationScanner.huPerMgPerCm3.toFixed(2)} HU per mg/cm3` : ''})` : ''}${a.ageYears === undefined ? ' (no age: the age-free fit)' : `, with the age (${a.ageYears.toFixed(0)} years) for marrow fat`}`,
     );
   if (a.vbmd !== null) {
     const others = VBMD_METHODS.filter((m) => m !== a.vbmd!.method && a.byMethod[m] !== null).map((m) => `${m} ${a.byMethod[m]!.toFixed(1)}`);
