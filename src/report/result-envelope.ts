@@ -78,9 +78,13 @@ export interface EnvelopeParts {
   provenance: readonly string[];
 }
 
-/** The envelope of one analysis. */
+/**
+ * The envelope of one analysis. A refused analysis carries no number and no category, whatever its
+ * pipeline's summary holds: a reader of result.json (a PACS, a worklist) takes the value it finds.
+ */
 export function resultEnvelope(p: EnvelopeParts): ResultEnvelope {
-  const i = p.summary.interpretation;
+  const refused = p.refusal !== undefined;
+  const i = refused ? null : p.summary.interpretation;
   const t = p.model.trainingData;
   return {
     schema: { name: RESULT_SCHEMA_NAME, version: RESULT_SCHEMA_VERSION },
@@ -97,7 +101,7 @@ export function resultEnvelope(p: EnvelopeParts): ResultEnvelope {
       phantom: p.phantom === null ? null : { name: basename(p.phantom.file), description: p.phantom.description },
     },
     person: { sex: p.person.sex ?? null, ageYears: p.person.ageYears ?? null, source: p.person.source },
-    measurements: p.summary.measurements.map((m) => ({ ...m })),
+    measurements: p.summary.measurements.map((m) => ({ ...m, ...(refused ? { value: null } : {}) })),
     interpretation:
       i === null
         ? null
