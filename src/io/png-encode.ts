@@ -58,12 +58,5 @@ export function encodePng(raster: EightBitRaster, level = 3): Uint8Array {
   view.setUint32(4, height);
   header[8] = 8; // bit depth
   header[9] = channels === 1 ? 0 : 2; // colour type: greyscale or truecolour
-  const parts = [SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(filtered, { level })), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(filtered, { level })), chunk('IEND', new Uint8Array(0))]);
 }

@@ -10,6 +10,8 @@ export interface LeastSquaresLine {
   r2: number;
   /** Residual sum of squares, in y's unit squared. */
   residualSquares: number;
+  /** Sum of squared deviations of x from its mean (the slope's standard error divides by its root). */
+  sxx: number;
 }
 
 /**
@@ -21,8 +23,8 @@ export function leastSquaresLine(x: ArrayLike<number>, y: ArrayLike<number>): Le
   requirePaired(x, y, 'linear fit', 2);
   const n = x.length;
   const { meanX, meanY, sxx, syy, sxy } = centredMoments(x, y);
-  if (sxx === 0) return { n, slope: Number.NaN, intercept: Number.NaN, r2: Number.NaN, residualSquares: Number.NaN };
+  if (sxx === 0) return { n, slope: Number.NaN, intercept: Number.NaN, r2: Number.NaN, residualSquares: Number.NaN, sxx };
   const slope = sxy / sxx;
   const residualSquares = Math.max(0, syy - slope * sxy);
-  return { n, slope, intercept: meanY - slope * meanX, r2: syy === 0 ? Number.NaN : 1 - residualSquares / syy, residualSquares };
+  return { n, slope, intercept: meanY - slope * meanX, r2: syy === 0 ? Number.NaN : 1 - residualSquares / syy, residualSquares, sxx };
 }

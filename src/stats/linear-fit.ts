@@ -1,5 +1,4 @@
 import { tQuantile, twoSidedTP } from './distributions.js';
-import { centredMoments } from './descriptive.js';
 import { leastSquaresLine } from './least-squares-line.js';
 import { type Interval, UNDEFINED_INTERVAL } from './sample-policy.js';
 
@@ -19,11 +18,10 @@ export interface LinearFit {
 
 /** Needs two pairs; slope is NaN when x is constant, and `see` and the CI need three. */
 export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit {
-  const { n, slope, intercept, r2, residualSquares } = leastSquaresLine(x, y);
-  if (!Number.isFinite(slope)) return { n, slope, intercept, r2, see: Number.NaN, slopeCi95: UNDEFINED_INTERVAL, slopeP: Number.NaN };
-  if (n < 3) return { n, slope, intercept, r2, see: Number.NaN, slopeCi95: UNDEFINED_INTERVAL, slopeP: Number.NaN };
+  const { n, slope, intercept, r2, residualSquares, sxx } = leastSquaresLine(x, y);
+  if (!Number.isFinite(slope) || n < 3) return { n, slope, intercept, r2, see: Number.NaN, slopeCi95: UNDEFINED_INTERVAL, slopeP: Number.NaN };
   const see = Math.sqrt(residualSquares / (n - 2));
-  const slopeSe = see / Math.sqrt(centredMoments(x, y).sxx);
+  const slopeSe = see / Math.sqrt(sxx);
   const t = tQuantile(0.975, n - 2);
   const slopeP = slopeSe === 0 ? (slope === 0 ? 1 : 0) : twoSidedTP(slope / slopeSe, n - 2);
   return { n, slope, intercept, r2, see, slopeCi95: [slope - t * slopeSe, slope + t * slopeSe], slopeP };

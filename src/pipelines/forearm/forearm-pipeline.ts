@@ -144,23 +144,27 @@ export const forearmPipeline = definePipeline({
   analyze: (tf, model: ForearmModel, study: ForearmStudy, { person, knowledge }) =>
     analyzeForearm(tf, { model, image: study.image, phantom: study.wedge, file: study.inputs[0]!, detector: study.detector, person, knowledge }),
 
-  summarize: (a: ForearmAnalysis) => ({
-    measurements: [
-      {
-        column: 'forearm_abmd',
-        // A number its QC refuses is not reported (nor its category): the refusal says why.
-        value: reportedAbmd(a) ?? null,
-        unit: 'g/cm2',
-        method:
-          refusingFlags(a.flags).length > 0
-            ? `none (${refusingFlags(a.flags).join(', ')})`
-            : `Eq. [2] (${a.equationScope === 'detector' ? "this detector's own" : 'pooled'} P, Q, R) on the step-wedge-calibrated distal-radius ROI`,
-      },
-    ],
-    interpretation: reportedAbmd(a) === undefined ? null : (a.interpretation ?? null),
-    qcFlags: a.flags,
-    details: forearmDetails(a),
-  }),
+  summarize: (a: ForearmAnalysis) => {
+    // A number its QC refuses is not reported (nor its category): the refusal says why.
+    const refusing = refusingFlags(a.flags);
+    const abmd = reportedAbmd(a);
+    return {
+      measurements: [
+        {
+          column: 'forearm_abmd',
+          value: abmd ?? null,
+          unit: 'g/cm2',
+          method:
+            refusing.length > 0
+              ? `none (${refusing.join(', ')})`
+              : `Eq. [2] (${a.equationScope === 'detector' ? "this detector's own" : 'pooled'} P, Q, R) on the step-wedge-calibrated distal-radius ROI`,
+        },
+      ],
+      interpretation: abmd === undefined ? null : (a.interpretation ?? null),
+      qcFlags: a.flags,
+      details: forearmDetails(a),
+    };
+  },
 
   explain(a: ForearmAnalysis, model: ForearmModel, study: ForearmStudy, banner): Explanation {
     const summary = forearmSummaryLines(a);
