@@ -36,6 +36,13 @@ const FIXTURES = {
     otherSite: 'ct-spine',
     dicomOutputs: ['overlay-sc.dcm'],
   },
+  lumbar: {
+    simulate: ['lumbar', '--n', '6', '--seed', '93'],
+    input: (dir) => [join(dir, 'images', 'lumbar-0001-ap.dcm'), join(dir, 'images', 'lumbar-0001-lat.dcm')],
+    phantom: () => undefined,
+    otherSite: 'forearm',
+    dicomOutputs: ['overlay-sc.dcm'],
+  },
   'ct-spine': {
     simulate: ['ct-spine', '--n', '6', '--seed', '92', '--ct-slices', '100', '--slice-mm', '2.5', '--rod-share', '0.5', '--fracture-share', '0'],
     input: (dir) => [join(dir, 'images', 'ct-spine-0001')],

@@ -10,6 +10,18 @@ import { reportFailure } from './exit-on-error.js';
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
 const program = new Command();
+
+interface AnalyzeCommandOptions {
+  site?: string;
+  model?: string;
+  out?: string;
+  phantom?: string;
+  age?: number;
+  sex?: 'F' | 'M';
+  heightCm?: number;
+  weightKg?: number;
+  json?: boolean;
+}
 program.name('openbmd').description('Bone mineral density from the radiographs and CT scans hospitals already take').version('0.1.0').showHelpAfterError();
 
 program
@@ -32,7 +44,7 @@ program
     'one study: the BMD, its clinical wording and QC flags; result.json, overlay.png, report.pdf, a DICOM Secondary Capture of the overlay, and SEG + SR where the pipeline segments',
   )
   .argument('<inputs...>', 'a radiograph (DICOM; AP then lateral where the pipeline reads both) or a CT series folder')
-  .option('--site <site>', 'the pipeline (forearm, ct-spine); default: from the DICOM (Modality, BodyPartExamined, ViewPosition)')
+  .option('--site <site>', 'the pipeline (forearm, lumbar, ct-spine); default: from the DICOM (Modality, BodyPartExamined, ViewPosition)')
   .option('--model <dir>', "model folder (default: the pipeline's shipped model in models/)")
   .option('--out <dir>', 'output folder (default openbmd-out/<input name>)')
   .option(
@@ -41,24 +53,24 @@ program
   )
   .option('--age <years>', 'age, for the Z-score and the recalibration (default: from the DICOM dates)', parsePositiveNumber)
   .option('--sex <F|M>', 'sex, for the Z-score (default: from the DICOM)', parseSex)
+  .option('--height-cm <cm>', 'height, for pipelines that take BMI as a covariate (lumbar)', parsePositiveNumber)
+  .option('--weight-kg <kg>', 'weight, for pipelines that take BMI as a covariate (lumbar)', parsePositiveNumber)
   .option('--json', 'print result.json on stdout')
-  .action(
-    async (inputs: string[], options: { site?: string; model?: string; out?: string; phantom?: string; age?: number; sex?: 'F' | 'M'; json?: boolean }) => {
-      const { runAnalyze } = await import('../run/run-analyze.js');
-      const r = await runAnalyze({
-        inputs,
-        site: options.site,
-        modelDir: options.model,
-        outDir: options.out,
-        phantom: options.phantom,
-        person: { sex: options.sex, ageYears: options.age },
-        say,
-      });
-      process.stdout.write(options.json === true ? `${JSON.stringify(r.envelope)}\n` : `${r.summary.join('\n')}\n`);
-      say(`openbmd analyze: wrote ${Object.values(r.files).join(', ')}`);
-      if (r.refusal !== undefined) throw new OpenBmdError('INVALID_VALUE', `${r.refusal}; see ${r.files.overlayPng}`, { file: inputs[0] });
-    },
-  );
+  .action(async (inputs: string[], options: AnalyzeCommandOptions) => {
+    const { runAnalyze } = await import('../run/run-analyze.js');
+    const r = await runAnalyze({
+      inputs,
+      site: options.site,
+      modelDir: options.model,
+      outDir: options.out,
+      phantom: options.phantom,
+      person: { sex: options.sex, ageYears: options.age, heightCm: options.heightCm, weightKg: options.weightKg },
+      say,
+    });
+    process.stdout.write(options.json === true ? `${JSON.stringify(r.envelope)}\n` : `${r.summary.join('\n')}\n`);
+    say(`openbmd analyze: wrote ${Object.values(r.files).join(', ')}`);
+    if (r.refusal !== undefined) throw new OpenBmdError('INVALID_VALUE', `${r.refusal}; see ${r.files.overlayPng}`, { file: inputs[0] });
+  });
 
 program
   .command('predict')
@@ -204,7 +216,7 @@ program
   .description(
     'train a pipeline on a cohort: the networks where the cohort has labels (else reused from a model), the calibration always; --folds validates out of fold',
   )
-  .argument('<pipeline>', 'forearm or ct-spine')
+  .argument('<pipeline>', 'forearm, lumbar or ct-spine')
   .requiredOption('--cohort <cohort.csv>', 'cohort manifest (DESIGN.md)')
   .requiredOption('--out <dir>', 'model folder to write (model.json, networks/; with --folds also predictions.csv, metrics.json, report)')
   .option('--folds <k>', 'patient-grouped K-fold cross-validation (out-of-fold predictions.csv and metrics.json)', parsePositiveInteger)
@@ -217,8 +229,13 @@ program
   .option('--no-background-removal', "forearm: train the coarse key-point network on the radiograph as it is (the comparison of seed 000's Table 3)")
   .option(
     '--epochs <list>',
-    'epochs of the networks: forearm seg,coarse,fine (default 16,10,12); ct-spine coronal,sagittal,segmentation[,densenet] (default 20,12,8,40; a DenseNet fine-tuning 12)',
+    'epochs of the networks: forearm seg,coarse,fine (default 16,10,12); lumbar locator,bmd (default 24,40); ct-spine coronal,sagittal,segmentation[,densenet] (default 20,12,8,40; a DenseNet fine-tuning 12)',
   )
+  .option(
+    '--variants <list>',
+    'lumbar: the BMD networks to train, the first the primary, each validated with --folds: any of ap+lat, ap, lat (default ap+lat,ap)',
+  )
+  .option('--no-covariates', 'lumbar: the BMD networks without the late fusion of age, sex and BMI')
   .option('--batch-size <n>', 'training batch size (default 8)', parsePositiveInteger)
   .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
   .action(
@@ -232,6 +249,8 @@ program
         networks?: string;
         fineTune?: string;
         backgroundRemoval: boolean;
+        covariates: boolean;
+        variants?: string;
         epochs?: string;
         batchSize?: number;
         cores?: number;
@@ -243,6 +262,8 @@ program
         ...(o.epochs === undefined ? {} : { epochs: o.epochs }),
         ...(o.batchSize === undefined ? {} : { batchSize: o.batchSize }),
         ...(o.backgroundRemoval ? {} : { backgroundRemoval: false }),
+        ...(o.variants === undefined ? {} : { variants: o.variants }),
+        ...(o.covariates ? {} : { covariates: false }),
       };
       await runTrain({
         site: pipeline,

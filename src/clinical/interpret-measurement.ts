@@ -8,6 +8,9 @@ import type { ReferenceTable } from './reference-table.js';
 export interface Person {
   sex?: 'F' | 'M' | undefined;
   ageYears?: number | undefined;
+  /** Height and weight, for methods that take BMI as a covariate (seed 004). */
+  heightCm?: number | undefined;
+  weightKg?: number | undefined;
 }
 
 export type ClinicalRule = 'WHO' | 'ACR-QCT' | 'ISCD-pediatric' | 'ISCD-under-50' | 'none';

@@ -13,7 +13,7 @@ import type { InputHeader } from '../io/dicom/read-input-header.js';
  * The sites openbmd has a pipeline for. The registry is a record over them, so adding a site here
  * fails to compile until every place that lists sites handles it.
  */
-export const SITES = ['forearm', 'ct-spine'] as const;
+export const SITES = ['forearm', 'lumbar', 'ct-spine'] as const;
 export type Site = (typeof SITES)[number];
 
 export function isSite(name: string): name is Site {

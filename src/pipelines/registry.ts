@@ -1,5 +1,6 @@
 import { ctSpinePipeline } from './ct-spine/index.js';
 import { forearmPipeline } from './forearm/index.js';
+import { lumbarPipeline } from './lumbar/index.js';
 import type { PipelineVisitor, Site } from './pipeline.js';
 import { SITES, isSite } from './pipeline.js';
 
@@ -9,6 +10,7 @@ import { SITES, isSite } from './pipeline.js';
  */
 export const PIPELINES = {
   forearm: forearmPipeline,
+  lumbar: lumbarPipeline,
   'ct-spine': ctSpinePipeline,
 } as const satisfies Record<Site, { site: Site }>;
 
@@ -17,6 +19,8 @@ export function withPipeline<R>(site: Site, visit: PipelineVisitor<R>): R {
   switch (site) {
     case 'forearm':
       return visit(PIPELINES.forearm);
+    case 'lumbar':
+      return visit(PIPELINES.lumbar);
     case 'ct-spine':
       return visit(PIPELINES['ct-spine']);
     default:

@@ -35,6 +35,9 @@ export async function analyzeStudy<
 }): Promise<AnalyzedStudy<Study, Analysis>> {
   const study = await o.pipeline.readStudy(o.request);
   const person = studyPerson(o.person, study.identity);
-  const analysis = o.pipeline.analyze(o.tf, o.model, study, { person: { sex: person.sex, ageYears: person.ageYears }, knowledge: o.knowledge });
+  const analysis = o.pipeline.analyze(o.tf, o.model, study, {
+    person: { sex: person.sex, ageYears: person.ageYears, heightCm: person.heightCm, weightKg: person.weightKg },
+    knowledge: o.knowledge,
+  });
   return { study, analysis, person, refusal: o.pipeline.refusal(analysis) };
 }

@@ -9,6 +9,8 @@ export interface DemoPlan {
   defaultN: number;
   /** The simulator's options beyond n, out and seed, and the same as command-line words (recorded as the cohort's generator). */
   simulate: { options: Partial<SimulateCohortOptions>; words: string[] };
+  /** The pipeline's own train options for the demo (a short run where its default is long). */
+  train: Record<string, unknown>;
   /** Which case `analyze` is shown on (its index). */
   pickCase: (cases: readonly CohortCase[]) => number;
 }
@@ -19,12 +21,22 @@ export const DEMO_PLANS = {
     cohort: (n) => `${n} SIMULATED forearm radiographs with a step wedge`,
     defaultN: 100,
     simulate: { options: {}, words: [] },
+    train: {},
+    pickCase: () => 0,
+  },
+  lumbar: {
+    cohort: (n) => `${n} SIMULATED adults' lumbar AP and lateral radiographs`,
+    defaultN: 40,
+    simulate: { options: {}, words: [] },
+    // The shipped locators find L1-L4; the BMD networks are trained here, briefly, on AP + lateral only.
+    train: { variants: 'ap+lat', epochs: '1,12' },
     pickCase: () => 0,
   },
   'ct-spine': {
     cohort: (n) => `${n} SIMULATED low-dose CT series (512 x 512 x 100, 2.5 mm; rods under half of them)`,
     defaultN: 16,
     simulate: { options: { ctSlices: 100, sliceMm: 2.5 }, words: ['--ct-slices', '100', '--slice-mm', '2.5'] },
+    train: {},
     pickCase: (cases) =>
       Math.max(
         0,

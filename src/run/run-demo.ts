@@ -51,8 +51,11 @@ export async function runDemo(o: RunDemoOptions): Promise<void> {
       folds,
       seed: o.seed,
       networksFrom: shipped,
-      options: {},
-      command: `openbmd train ${site} --cohort ${cohortCsv} --out ${modelDir} --folds ${folds} --seed ${o.seed} --networks ${shipped}`,
+      options: plan.train,
+      command: [
+        `openbmd train ${site} --cohort ${cohortCsv} --out ${modelDir} --folds ${folds} --seed ${o.seed} --networks ${shipped}`,
+        ...Object.entries(plan.train).map(([key, value]) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${String(value)}`),
+      ].join(' '),
       say: o.say,
     });
     say(`evaluation report: ${join(modelDir, 'report.html')} and ${join(modelDir, 'report.pdf')} (metrics.json beside them)`);
@@ -67,7 +70,7 @@ export async function runDemo(o: RunDemoOptions): Promise<void> {
       modelDir,
       outDir: join(out, `analyze-${picked.c.caseId}`),
       phantom: picked.request.phantom,
-      person: { sex: picked.c.sex, ageYears: picked.c.ageYears },
+      person: { sex: picked.c.sex, ageYears: picked.c.ageYears, heightCm: picked.c.heightCm, weightKg: picked.c.weightKg },
       say: o.say,
     });
     say(`one case analysed with the cross-validated model: ${Object.values(analyzed.files).join(', ')}`);

@@ -47,7 +47,7 @@ export async function runPredict(o: RunPredictOptions): Promise<{ predicted: num
     const cases: PredictCase[] = cohort.cases.map((c) => ({
       caseId: c.caseId,
       request: pipeline.caseRequest(c, pipeline.defaultPhantom),
-      person: { sex: c.sex, ageYears: c.ageYears },
+      person: { sex: c.sex, ageYears: c.ageYears, heightCm: c.heightCm, weightKg: c.weightKg },
     }));
     const lineOf = new Map(cohort.cases.map((c) => [c.caseId, c.line]));
     const rows = new Map<string, PredictionRowBase>();

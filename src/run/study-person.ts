@@ -5,6 +5,8 @@ import { ageFromDates } from '../io/dicom/patient-age.js';
 export interface StudyPerson {
   sex: 'F' | 'M' | undefined;
   ageYears: number | undefined;
+  heightCm: number | undefined;
+  weightKg: number | undefined;
   /** Where sex and age came from, for the result. */
   source: string;
 }
@@ -16,5 +18,11 @@ export function studyPerson(given: Person, identity: DicomIdentity): StudyPerson
   const sex = given.sex ?? dicomSex;
   const ageYears = given.ageYears ?? dicomAge;
   const from = (value: unknown, givenValue: unknown): string => (value === undefined ? 'unknown' : givenValue !== undefined ? 'given' : 'DICOM');
-  return { sex, ageYears, source: `sex ${from(sex, given.sex)}, age ${from(ageYears, given.ageYears)}` };
+  return {
+    sex,
+    ageYears,
+    heightCm: given.heightCm,
+    weightKg: given.weightKg,
+    source: `sex ${from(sex, given.sex)}, age ${from(ageYears, given.ageYears)}${given.heightCm !== undefined && given.weightKg !== undefined ? ', height and weight given' : ''}`,
+  };
 }

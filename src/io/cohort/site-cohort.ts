@@ -15,6 +15,9 @@ export interface CohortCase {
   phantom: string | undefined;
   sex: 'F' | 'M' | undefined;
   ageYears: number | undefined;
+  /** Covariates a pipeline may read (seed 004's BMI); absent where its cohort reader does not. */
+  heightCm?: number | undefined;
+  weightKg?: number | undefined;
 }
 
 /** What every pipeline's cohort carries besides its cases. */

@@ -1,7 +1,7 @@
-import type { Image2D } from '../../core/image2d.js';
 import { REPORT_FONT_FAMILY } from '../../report/bundled-font.js';
 import { pngDataUri, renderSvg, wrapLine } from '../../report/svg-raster.js';
 import { escapeHtml } from '../../report/html-escape.js';
+import { displayGrey, displayWindow } from '../../report/radiograph-display.js';
 import type { ForearmAnalysis } from './analyze-forearm.js';
 import type { Point } from './forearm-roi-geometry.js';
 
@@ -9,47 +9,6 @@ import type { Point } from './forearm-roi-geometry.js';
 const DISPLAY_PIXELS = 900;
 const INSET_PIXELS = 440;
 const PANEL_HEIGHT = 175;
-
-/** 8-bit display of a radiograph: the 0.5th..99.5th percentile window, downsampled by box averaging to `scale` image pixels per display pixel. */
-function displayGrey(
-  image: Image2D,
-  x0: number,
-  y0: number,
-  width: number,
-  height: number,
-  outColumns: number,
-  outRows: number,
-  window: { low: number; high: number },
-): Uint8Array {
-  const [columns] = image.size;
-  const out = new Uint8Array(outColumns * outRows);
-  const sx = width / outColumns;
-  const sy = height / outRows;
-  for (let j = 0; j < outRows; j++) {
-    for (let i = 0; i < outColumns; i++) {
-      let sum = 0;
-      let count = 0;
-      for (let y = Math.floor(y0 + j * sy); y < Math.max(Math.floor(y0 + j * sy) + 1, Math.floor(y0 + (j + 1) * sy)); y++) {
-        for (let x = Math.floor(x0 + i * sx); x < Math.max(Math.floor(x0 + i * sx) + 1, Math.floor(x0 + (i + 1) * sx)); x++) {
-          if (x < 0 || y < 0 || x >= columns || y >= image.size[1]) continue;
-          sum += Number(image.data[y * columns + x]);
-          count += 1;
-        }
-      }
-      const v = count === 0 ? window.low : sum / count;
-      out[j * outColumns + i] = Math.max(0, Math.min(255, Math.round((255 * (v - window.low)) / Math.max(1e-9, window.high - window.low))));
-    }
-  }
-  return out;
-}
-
-function displayWindow(image: Image2D): { low: number; high: number } {
-  const step = Math.max(1, Math.floor(image.data.length / 200_000));
-  const values: number[] = [];
-  for (let k = 0; k < image.data.length; k += step) values.push(Number(image.data[k]));
-  values.sort((a, b) => a - b);
-  return { low: values[Math.floor(0.005 * (values.length - 1))]!, high: values[Math.floor(0.995 * (values.length - 1))]! };
-}
 
 const polygon = (points: readonly Point[], stroke: string, width: number, fill = 'none', dash = ''): string =>
   `<polygon points="${points.map((p) => `${p[0].toFixed(2)},${p[1].toFixed(2)}`).join(' ')}" fill="${fill}" stroke="${stroke}" stroke-width="${width}"${dash === '' ? '' : ` stroke-dasharray="${dash}"`}/>`;

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { OpenBmdError, describeThrown } from '../../core/errors.js';
 import type { Image2D } from '../../core/image2d.js';
-import { readRasterImage } from '../../io/raster-image.js';
 import type { Point } from './forearm-roi-geometry.js';
 import { FINE_CROP, WHOLE_GRID } from './forearm-networks.js';
 import { segmentationTargets } from './forearm-segmentation.js';
@@ -35,15 +34,6 @@ export function readKeyPoints(file: string): [Point, Point] {
   if (!result.success) throw new OpenBmdError('MALFORMED', `landmark file: ${result.error.issues[0]?.message ?? 'invalid'}`, { file });
   const [a, b] = result.data.keyPoints;
   return [a!.pixel, b!.pixel];
-}
-
-/** Reads a label PNG on the image's pixel grid (same size), or refuses naming the file. */
-export async function readLabels(file: string, image: Image2D): Promise<ArrayLike<number>> {
-  const labels = await readRasterImage(file, { spacingMm: [image.spacingMm[1], image.spacingMm[0]] });
-  if (labels.size[0] !== image.size[0] || labels.size[1] !== image.size[1]) {
-    throw new OpenBmdError('INCONSISTENT', `label image is ${labels.size.join('x')}, the radiograph ${image.size.join('x')}`, { file });
-  }
-  return labels.data;
 }
 
 /** The training arrays of one radiograph from its labels and true key points. */

@@ -11,7 +11,8 @@ import { forearmImage, locateAndMeasure } from './analyze-forearm.js';
 import type { ForearmCase } from './forearm-cohort.js';
 import type { ForearmNetworks } from './forearm-model.js';
 import type { Point } from './forearm-roi-geometry.js';
-import { readKeyPoints, readLabels } from './forearm-training-samples.js';
+import { readLabelImage } from '../../io/label-image.js';
+import { readKeyPoints } from './forearm-training-samples.js';
 import { deviceName } from '../../io/dicom/device-name.js';
 
 /** Eq. [2]'s inputs for one case, and, where the cohort has labels, how the networks did on it. */
@@ -74,7 +75,7 @@ export async function measureForearmCase(
     keyPoints: location.keyPoints,
   };
   if (c.labels === undefined || c.landmarks === undefined) return result;
-  const labels = await readLabels(c.labels, image);
+  const labels = await readLabelImage(c.labels, image);
   const truth = readKeyPoints(c.landmarks);
   const mm = image.spacingMm[0];
   const error = (p: Point, q: Point): number => Math.hypot(p[0] - q[0], p[1] - q[1]) * mm;
@@ -84,7 +85,7 @@ export async function measureForearmCase(
   let roiDice: number | undefined;
   let truthRoiThicknessMm: number | undefined;
   if (existsSync(roiFile)) {
-    const roi = await readLabels(roiFile, image);
+    const roi = await readLabelImage(roiFile, image);
     const predicted = new Uint8Array(columns * rows);
     for (const k of m.rois.radiusPixelIndices) predicted[k] = 1;
     roiDice = maskOverlap(predicted, roi).dice;

@@ -16,7 +16,8 @@ import type { ForearmModel, ForearmNetworks } from './forearm-model.js';
 import { CURRENT_EQUATION_INPUTS, FOREARM_PIPELINE, defaultForearmModelDir, disposeForearmModel, loadForearmModel } from './forearm-model.js';
 import { FINE_CROP, FOREARM_NETWORK_NAMES, WHOLE_GRID } from './forearm-networks.js';
 import type { ForearmTrainingSample } from './forearm-training-samples.js';
-import { forearmTrainingSample, readKeyPoints, readLabels } from './forearm-training-samples.js';
+import { readLabelImage } from '../../io/label-image.js';
+import { forearmTrainingSample, readKeyPoints } from './forearm-training-samples.js';
 import type { ForearmStageValidation } from './forearm-validation-summary.js';
 import { formatStageValidation, summariseForearmStages } from './forearm-validation-summary.js';
 import type { ForearmCaseMeasurement } from './measure-forearm-case.js';
@@ -68,7 +69,7 @@ async function loadSamples(cases: readonly ForearmCase[], write: (line: string) 
   const started = Date.now();
   for (const [i, c] of cases.entries()) {
     const image = await readForearmCaseImage(c);
-    samples.push(forearmTrainingSample(c.caseId, image, await readLabels(c.labels!, image), readKeyPoints(c.landmarks!)));
+    samples.push(forearmTrainingSample(c.caseId, image, await readLabelImage(c.labels!, image), readKeyPoints(c.landmarks!)));
     if ((i + 1) % 25 === 0 || i + 1 === cases.length) {
       const perCase = (Date.now() - started) / 1000 / (i + 1);
       write(`[forearm] training samples ${i + 1}/${cases.length}, ${perCase.toFixed(2)} s/case, ETA ${Math.round(perCase * (cases.length - i - 1))} s`);

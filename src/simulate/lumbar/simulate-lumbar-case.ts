@@ -186,6 +186,8 @@ export async function simulateLumbarCase(
     simulated: true,
     caseId,
     lumbarAbmdGPerCm2: abmd,
+    femoralNeckAbmdGPerCm2: person.targets.femoralNeckAbmd ?? null,
+    femoralNeckDefinition: "the person's femoral-neck DXA aBMD (not in these images; seed 003 estimates it from the lumbar spine)",
     definition:
       'AP L1-L4: all hydroxyapatite projected by a parallel beam over the bone pixels (spine mineral > 0.02 g/cm2) of the four DXA ROI boxes, total BMC / total area',
     levels: levels.map((l) => ({ ...l, abmdGPerCm2: (l.spineBmcG + l.otherBmcG) / l.areaCm2 })),
@@ -208,7 +210,17 @@ export async function simulateLumbarCase(
     exposureScale: { ap: ap.exposureScale, lat: lat.exposureScale },
   });
   return {
-    row: { case_id: caseId, ...personColumns(person), site: 'lumbar', image: apPath, image_lat: latPath, view: 'AP', lumbar_abmd: abmd.toFixed(4) },
+    row: {
+      case_id: caseId,
+      ...personColumns(person),
+      site: 'lumbar',
+      image: apPath,
+      image_lat: latPath,
+      view: 'AP',
+      lumbar_abmd: abmd.toFixed(4),
+      // The hip is not in these images: the person's femoral-neck DXA value is the truth seed 003 predicts from the spine.
+      ...(person.targets.femoralNeckAbmd === undefined ? {} : { femneck_abmd: person.targets.femoralNeckAbmd.toFixed(4) }),
+    },
     facts: {
       vendor: vendor.id,
       abmd,

@@ -1,0 +1,116 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { ClinicalInterpretation, ClinicalKnowledge, Person } from '../../clinical/index.js';
+import { interpretMeasurement, lowestTScoreCategory } from '../../clinical/index.js';
+import type { Image2D } from '../../core/image2d.js';
+import type { BmdPrediction } from './bmd-network-io.js';
+import { bodyMassIndex, predictBmd } from './bmd-network-io.js';
+import type { LumbarBmdNetwork, LumbarModel } from './lumbar-model.js';
+import type { LumbarView } from './lumbar-networks.js';
+import { variantViews } from './lumbar-networks.js';
+import type { LocatedStudy } from './lumbar-study-inputs.js';
+import { locateStudy } from './lumbar-study-inputs.js';
+
+/** QC flags of a lumbar analysis. */
+export type LumbarQcFlag =
+  | 'lumbar-levels-not-found'
+  | 'lumbar-levels-out-of-order'
+  | 'lateral-view-missing'
+  | 'level-geometry-implausible'
+  | 'locator-uncertain'
+  | 'ap-only-variant'
+  | 'covariates-missing';
+
+/** With these the aBMDs are not reported: L1-L4 were not found in order, or the model has no network for the views given. */
+export const REFUSING_FLAGS: readonly LumbarQcFlag[] = ['lumbar-levels-not-found', 'lumbar-levels-out-of-order', 'lateral-view-missing'];
+
+/** A level found with a mean class probability below this is flagged (the labelling may be off by one). */
+const MIN_LOCATOR_CONFIDENCE = 0.5;
+
+export interface LumbarAnalysis {
+  files: Partial<Record<LumbarView, string>>;
+  images: Partial<Record<LumbarView, Image2D>>;
+  located: LocatedStudy;
+  /** The BMD network that read the study; undefined when none could. */
+  used: Pick<LumbarBmdNetwork, 'variant' | 'covariates'> | undefined;
+  prediction: BmdPrediction | undefined;
+  interpretations: { lumbar?: ClinicalInterpretation; femneck?: ClinicalInterpretation };
+  /** The WHO category of the lowest T-score of the two (ISCD). */
+  interpretation: ClinicalInterpretation | undefined;
+  flags: LumbarQcFlag[];
+  /** The model-free checks' findings, in words. */
+  notes: string[];
+}
+
+export function refusingFlags(flags: readonly string[]): string[] {
+  return flags.filter((f) => (REFUSING_FLAGS as readonly string[]).includes(f));
+}
+
+/**
+ * One lumbar study: L1-L4 located on each view, the model-free checks, seed 004's ROI crops, and
+ * the first of the model's BMD networks whose views are all there (AP + lateral, or AP alone).
+ */
+export function analyzeLumbar(
+  tf: typeof tfTypes,
+  o: {
+    model: LumbarModel;
+    images: Partial<Record<LumbarView, Image2D>>;
+    files: Partial<Record<LumbarView, string>>;
+    person: Person;
+    knowledge: ClinicalKnowledge;
+  },
+): LumbarAnalysis {
+  const covariates = { ageYears: o.person.ageYears, sex: o.person.sex, heightCm: o.person.heightCm, weightKg: o.person.weightKg };
+  const flags = new Set<LumbarQcFlag>();
+  const notes: string[] = [];
+  const candidates = o.model.bmd.filter((b) => variantViews(b.variant).every((v) => o.images[v] !== undefined));
+  const chosen = candidates[0];
+  const useCovariates = chosen?.covariates ?? false;
+  const located = locateStudy(tf, { locators: o.model.locators, images: o.images, covariates, useCovariates });
+  if (chosen === undefined) {
+    flags.add('lateral-view-missing');
+    notes.push(`this model reads ${o.model.bmd.map((b) => b.variant.toUpperCase()).join(' or ')}; no lateral radiograph was given`);
+  } else if (chosen !== o.model.bmd[0]) {
+    flags.add('ap-only-variant');
+    notes.push(`no lateral radiograph: the ${chosen.variant.toUpperCase()} network read the study`);
+  }
+  const needed = chosen === undefined ? (['ap'] as LumbarView[]) : variantViews(chosen.variant);
+  for (const view of needed) {
+    const location = located.locations[view];
+    if (location === undefined) continue;
+    for (const problem of location.check.problems) {
+      if (problem === 'levels-missing') flags.add('lumbar-levels-not-found');
+      else if (problem === 'levels-out-of-order') flags.add('lumbar-levels-out-of-order');
+      else flags.add('level-geometry-implausible');
+    }
+    notes.push(...location.check.notes);
+    const uncertain = Object.entries(location.confidence).filter(([, c]) => c < MIN_LOCATOR_CONFIDENCE);
+    if (uncertain.length > 0) {
+      flags.add('locator-uncertain');
+      notes.push(`${view === 'ap' ? 'AP' : 'lateral'} locator uncertain at ${uncertain.map(([l, c]) => `${l} (${c.toFixed(2)})`).join(', ')}`);
+    }
+  }
+  if (useCovariates && (covariates.ageYears === undefined || covariates.sex === undefined || bodyMassIndex(covariates) === undefined)) {
+    flags.add('covariates-missing');
+    notes.push('age, sex, height or weight unknown: the network took the population middle for it');
+  }
+  const measurable = chosen !== undefined && needed.every((v) => located.input.crops[v] !== undefined);
+  const prediction = measurable ? predictBmd(tf, chosen.network, chosen.variant, [located.input])[0] : undefined;
+  const interpretations: LumbarAnalysis['interpretations'] = {};
+  if (prediction !== undefined) {
+    interpretations.lumbar = interpretMeasurement(o.knowledge, 'lumbar_abmd', prediction.lumbarAbmdGPerCm2, o.person);
+    interpretations.femneck = interpretMeasurement(o.knowledge, 'femneck_abmd', prediction.femneckAbmdGPerCm2, o.person);
+  }
+  const both = [interpretations.lumbar, interpretations.femneck].filter((i): i is ClinicalInterpretation => i !== undefined);
+  const interpretation = lowestTScoreCategory(both) ?? both[0];
+  return {
+    files: o.files,
+    images: o.images,
+    located,
+    used: chosen === undefined ? undefined : { variant: chosen.variant, covariates: chosen.covariates },
+    prediction,
+    interpretations,
+    interpretation,
+    flags: [...flags],
+    notes,
+  };
+}

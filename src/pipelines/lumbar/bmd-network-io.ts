@@ -1,0 +1,84 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { BmdCategory } from '../../clinical/measurement-columns.js';
+import { BMD_CATEGORIES } from '../../clinical/measurement-columns.js';
+import { predictInBatches } from '../../nn/inference.js';
+import type { LumbarVariant, LumbarView } from './lumbar-networks.js';
+import { COVARIATES, CROP, CROP_CHANNELS, OUTPUT_SCALES, variantViews } from './lumbar-networks.js';
+
+/** What the late fusion knows of the person (seed 004: age, sex, BMI). */
+export interface LumbarCovariates {
+  ageYears: number | undefined;
+  sex: 'F' | 'M' | undefined;
+  heightCm: number | undefined;
+  weightKg: number | undefined;
+}
+
+export function bodyMassIndex(c: LumbarCovariates): number | undefined {
+  if (c.heightCm === undefined || c.weightKg === undefined || !(c.heightCm > 0)) return undefined;
+  return c.weightKg / (c.heightCm / 100) ** 2;
+}
+
+/**
+ * The covariate vector: age (years - 65) / 10, sex +1 for women and -1 for men, BMI (kg/m2 - 25) / 5;
+ * an unknown covariate is 0 (the population's middle). All zero for a model without covariates.
+ */
+export function covariateVector(c: LumbarCovariates, used: boolean): Float32Array {
+  const out = new Float32Array(COVARIATES.length);
+  if (!used) return out;
+  const bmi = bodyMassIndex(c);
+  out[0] = c.ageYears === undefined ? 0 : (c.ageYears - 65) / 10;
+  out[1] = c.sex === 'F' ? 1 : c.sex === 'M' ? -1 : 0;
+  out[2] = bmi === undefined ? 0 : (bmi - 25) / 5;
+  return out;
+}
+
+export interface BmdPrediction {
+  lumbarAbmdGPerCm2: number;
+  femneckAbmdGPerCm2: number;
+  /** Softmax of the class logits, in BMD_CATEGORIES order. */
+  probabilities: Record<BmdCategory, number>;
+}
+
+/** The network's output row -> aBMDs (un-standardised) and class probabilities. */
+export function bmdFromOutput(output: ArrayLike<number>): BmdPrediction {
+  const logits = [output[2]!, output[3]!, output[4]!];
+  const top = Math.max(...logits);
+  const exps = logits.map((l) => Math.exp(l - top));
+  const total = exps.reduce((a, b) => a + b, 0);
+  const probabilities = Object.fromEntries(BMD_CATEGORIES.map((c, k) => [c, exps[k]! / total])) as Record<BmdCategory, number>;
+  return {
+    lumbarAbmdGPerCm2: OUTPUT_SCALES.lumbar_abmd.mean + OUTPUT_SCALES.lumbar_abmd.sd * output[0]!,
+    femneckAbmdGPerCm2: OUTPUT_SCALES.femneck_abmd.mean + OUTPUT_SCALES.femneck_abmd.sd * output[1]!,
+    probabilities,
+  };
+}
+
+/** One study's inputs to a variant's BMD network: the crops of its views (in variant order) and the covariates. */
+export interface BmdInput {
+  crops: Partial<Record<LumbarView, Float32Array>>;
+  covariates: Float32Array;
+}
+
+/** Runs a variant's BMD network over studies (every study must have its variant's views). */
+export function predictBmd(tf: typeof tfTypes, network: tfTypes.LayersModel, variant: LumbarVariant, inputs: readonly BmdInput[]): BmdPrediction[] {
+  const views = variantViews(variant);
+  const per = CROP.size * CROP.size * CROP_CHANNELS;
+  const outputs = predictInBatches(
+    tf,
+    network,
+    inputs.length,
+    (start, size) => {
+      const batch = inputs.slice(start, start + size);
+      const viewTensors = views.map((view) => {
+        const data = new Float32Array(size * per);
+        batch.forEach((b, i) => data.set(b.crops[view]!, i * per));
+        return tf.tensor4d(data, [size, CROP.size, CROP.size, CROP_CHANNELS]);
+      });
+      const covariates = new Float32Array(size * COVARIATES.length);
+      batch.forEach((b, i) => covariates.set(b.covariates, i * COVARIATES.length));
+      return [...viewTensors, tf.tensor2d(covariates, [size, COVARIATES.length])];
+    },
+    16,
+  );
+  return outputs.map((o) => bmdFromOutput(o));
+}

@@ -1,0 +1,91 @@
+import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
+
+/** The two views of a lumbar study. */
+export const LUMBAR_VIEWS = ['ap', 'lat'] as const;
+export type LumbarView = (typeof LUMBAR_VIEWS)[number];
+
+/** Which views the BMD network reads (seed 004's single- and two-channel models). */
+export const LUMBAR_VARIANTS = ['ap', 'lat', 'ap+lat'] as const;
+export type LumbarVariant = (typeof LUMBAR_VARIANTS)[number];
+
+export function variantViews(variant: LumbarVariant): LumbarView[] {
+  return variant === 'ap+lat' ? ['ap', 'lat'] : [variant];
+}
+
+/**
+ * The locator's classes: background, then the vertebral bodies T12-L5. T12 and L5 are found as
+ * well as L1-L4 because L1's and L4's ROI edges lie in the middle of the discs above and below.
+ */
+export const LOCATOR_CLASSES = ['background', 'T12', 'L1', 'L2', 'L3', 'L4', 'L5'] as const;
+export type LocatorLevel = Exclude<(typeof LOCATOR_CLASSES)[number], 'background'>;
+export const LOCATOR_LEVELS: readonly LocatorLevel[] = ['T12', 'L1', 'L2', 'L3', 'L4', 'L5'];
+/** The levels whose ROIs the BMD network reads (seed 004). */
+export const ROI_LEVELS = ['L1', 'L2', 'L3', 'L4'] as const;
+export type RoiLevel = (typeof ROI_LEVELS)[number];
+
+/** VerSe label of a level (T12 = 19, L1-L5 = 20-24), as label images store it. */
+export function verseLabel(level: LocatorLevel): number {
+  return 18 + LOCATOR_LEVELS.indexOf(level) + 1;
+}
+
+/** The whole radiograph fitted (aspect kept) into this grid for the locator: about 2.2 mm a pixel for a 35 x 43 cm field. */
+export const LOCATOR_GRID = { columns: 160, rows: 192 } as const;
+
+/**
+ * Seed 004's ROI crops: the smallest rectangle around each body with 2 mm beside it and its upper
+ * and lower edges in the middle of the discs, resized (aspect kept, grey filling) to a square.
+ * Two channels per level: seed 004's preprocessing (grey-level normalisation, Gaussian filter,
+ * histogram equalisation) and the crop on the whole radiograph's grey scale, which keeps how bright
+ * the body is against the rest of the trunk (equalisation alone removes it).
+ */
+export const CROP = { size: 64, marginMm: 2, channelsPerLevel: 2, gaussianSigmaPx: 0.7 } as const;
+export const CROP_CHANNELS = ROI_LEVELS.length * CROP.channelsPerLevel;
+
+/** The network's outputs: the two aBMDs standardised, then the three WHO classes' logits. */
+export const BMD_OUTPUTS = ['lumbar_abmd', 'femneck_abmd', 'normal', 'osteopenia', 'osteoporosis'] as const;
+/**
+ * The aBMD outputs are standardised with these fixed scales (a change of units for the network, not
+ * a fit): about the adult population's mean and SD (NHANES III young-adult means 1.05 and 0.86
+ * g/cm2, SD about 0.12; older adults lower).
+ */
+export const OUTPUT_SCALES = { lumbar_abmd: { mean: 0.9, sd: 0.15 }, femneck_abmd: { mean: 0.7, sd: 0.12 } } as const;
+
+/** Covariates of the late fusion, scaled to about unit range; all zero in a model without covariates. */
+export const COVARIATES = ['age', 'sex', 'bmi'] as const;
+
+export const LOCATOR_NETWORK_NAMES: Record<LumbarView, string> = { ap: 'ap-locator', lat: 'lat-locator' };
+
+/** A variant's BMD network's name in the model folder. */
+export function bmdNetworkName(variant: LumbarVariant): string {
+  return `bmd-${variant.replace('+', '-')}`;
+}
+
+export function locatorSpec(seed: number, view: LumbarView): NetworkSpec {
+  return {
+    architecture: 'unet',
+    options: {
+      inputShape: [LOCATOR_GRID.rows, LOCATOR_GRID.columns, 1],
+      classes: LOCATOR_CLASSES.length,
+      baseFilters: 8,
+      depth: 4,
+      seed,
+      name: `lumbar-${view}-locator`,
+    },
+  };
+}
+
+/** Seed 004's network: a DenseNet-BC per view, fused late with the covariates (seed 004), heads for both aBMDs (seed 003) and the WHO classes. */
+export function bmdSpec(seed: number, variant: LumbarVariant): NetworkSpec {
+  return {
+    architecture: 'covariate-fusion',
+    options: {
+      views: variantViews(variant).map((view) => ({ name: `${view}-rois`, inputShape: [CROP.size, CROP.size, CROP_CHANNELS] })),
+      covariates: COVARIATES.length,
+      densenet: { growthRate: 8, blockLayers: [4, 4, 4], compression: 0.5, bottleneck: true, stemStride: 2, dropout: 0.1 },
+      hiddenUnits: 32,
+      outputs: BMD_OUTPUTS.length,
+      seed,
+      name: `lumbar-bmd-${variant.replace('+', '-')}`,
+    },
+  };
+}

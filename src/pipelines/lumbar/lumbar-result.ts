@@ -1,0 +1,65 @@
+import type { ClinicalInterpretation } from '../../clinical/index.js';
+import { BMD_CATEGORIES } from '../../clinical/index.js';
+import type { LumbarAnalysis } from './analyze-lumbar.js';
+import { refusingFlags } from './analyze-lumbar.js';
+import type { LumbarModel } from './lumbar-model.js';
+
+export const LUMBAR_METHOD =
+  "seeds 003 and 004: L1-L4 found on each view by a U-Net (model-free order, size and spacing checks), seed 004's ROI crops (smallest rectangle with 2 mm margins, mid-disc edges; grey filling, normalisation, Gaussian filter, histogram equalisation), a DenseNet-BC per view fused late with age, sex and BMI, heads for lumbar and femoral-neck aBMD (seed 003) and the three WHO classes (seed 004)";
+
+/** Where the numbers come from: the model, its training cohort and its cross-validation. */
+export function lumbarProvenanceLines({ description: model }: Pick<LumbarModel, 'description'>): string[] {
+  const t = model.trainingData;
+  const cohort = `${t.simulated === true ? 'SIMULATED ' : ''}cohort of ${t.cases} studies (${t.description ?? t.cohort})`;
+  return [`Model ${model.name} (${model.pipeline}, openbmd ${model.version}), trained on a ${cohort}`];
+}
+
+function tScoreText(i: ClinicalInterpretation | undefined): string {
+  return i?.tScore === undefined ? '' : `, T = ${i.tScore.score.toFixed(1)}`;
+}
+
+/** The lines a reader sees first. A refused study shows why, and no number. */
+export function lumbarSummaryLines(a: LumbarAnalysis): string[] {
+  const refusing = refusingFlags(a.flags);
+  const lines: string[] = [];
+  if (refusing.length > 0 || a.prediction === undefined) {
+    lines.push(`No aBMD reported (${refusing.join(', ') || 'not measured'}): ${a.notes.join('; ') || 'L1-L4 were not found'}`);
+    return lines;
+  }
+  const p = a.prediction;
+  lines.push(
+    `Lumbar spine L1-L4 aBMD ${p.lumbarAbmdGPerCm2.toFixed(3)} g/cm2${tScoreText(a.interpretations.lumbar)}; femoral neck aBMD ${p.femneckAbmdGPerCm2.toFixed(3)} g/cm2${tScoreText(a.interpretations.femneck)} (estimated from the spine radiograph${a.used === undefined ? '' : `, ${a.used.variant.toUpperCase()}${a.used.covariates ? ' with age, sex and BMI' : ''}`})`,
+  );
+  if (a.interpretation !== undefined) lines.push(a.interpretation.wording);
+  lines.push(`Classifier (seed 004): ${BMD_CATEGORIES.map((c) => `${c} ${(100 * p.probabilities[c]).toFixed(0)} %`).join(', ')}`);
+  if (a.flags.length > 0) lines.push(`QC: ${a.flags.join(', ')}${a.notes.length > 0 ? ` (${a.notes.join('; ')})` : ''}`);
+  return lines;
+}
+
+/** The lumbar part of result.json: the levels found on each view, their checks, the network used and its class probabilities. */
+export function lumbarDetails(a: LumbarAnalysis): Record<string, unknown> {
+  const views: Record<string, unknown> = {};
+  for (const [view, location] of Object.entries(a.located.locations)) {
+    const image = a.images[view as 'ap' | 'lat'];
+    const pixelMm = image?.spacingMm[0] ?? Number.NaN;
+    const box = (b: { x0: number; x1: number; y0: number; y1: number }) => ({
+      xPx: [+b.x0.toFixed(1), +b.x1.toFixed(1)],
+      yPx: [+b.y0.toFixed(1), +b.y1.toFixed(1)],
+      widthMm: +((b.x1 - b.x0) * pixelMm).toFixed(1),
+      heightMm: +((b.y1 - b.y0) * pixelMm).toFixed(1),
+    });
+    views[view] = {
+      file: a.files[view as 'ap' | 'lat'] ?? null,
+      bodies: location.bodies.map((b) => ({ level: b.level, ...box(b), confidence: location.confidence[b.level] ?? null })),
+      seed004Rois: location.rois.map((r) => ({ level: r.level, ...box(r) })),
+      checks: location.check.problems,
+      notes: location.check.notes,
+    };
+  }
+  return {
+    views,
+    network: a.used ?? null,
+    classProbabilities: a.prediction?.probabilities ?? null,
+    notes: a.notes,
+  };
+}

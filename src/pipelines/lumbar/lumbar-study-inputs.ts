@@ -1,0 +1,41 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { Image2D } from '../../core/image2d.js';
+import type { BmdInput, LumbarCovariates } from './bmd-network-io.js';
+import { covariateVector } from './bmd-network-io.js';
+import type { LumbarView } from './lumbar-networks.js';
+import type { ViewLocation } from './locate-lumbar-levels.js';
+import { locateLumbarLevels } from './locate-lumbar-levels.js';
+import { viewCrops } from './roi-crops.js';
+
+/** What the locators found on a study's views, and the BMD network's input where L1-L4 were found in order. */
+export interface LocatedStudy {
+  locations: Partial<Record<LumbarView, ViewLocation>>;
+  input: BmdInput;
+}
+
+/**
+ * Locates L1-L4 on each view and crops seed 004's ROIs. A view whose levels are missing or out of
+ * order gets no crops (its location says why); the caller decides whether the study can go on.
+ */
+export function locateStudy(
+  tf: typeof tfTypes,
+  o: {
+    locators: Partial<Record<LumbarView, tfTypes.LayersModel>>;
+    images: Partial<Record<LumbarView, Image2D>>;
+    covariates: LumbarCovariates;
+    useCovariates: boolean;
+  },
+): LocatedStudy {
+  const locations: LocatedStudy['locations'] = {};
+  const crops: BmdInput['crops'] = {};
+  for (const view of ['ap', 'lat'] as const) {
+    const image = o.images[view];
+    const locator = o.locators[view];
+    if (image === undefined || locator === undefined) continue;
+    const location = locateLumbarLevels(tf, locator, image, view);
+    locations[view] = location;
+    const usable = !location.check.problems.includes('levels-missing') && !location.check.problems.includes('levels-out-of-order');
+    if (usable) crops[view] = viewCrops(image, location.rois, location.greyLevels);
+  }
+  return { locations, input: { crops, covariates: covariateVector(o.covariates, o.useCovariates) } };
+}

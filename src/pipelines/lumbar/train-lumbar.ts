@@ -1,0 +1,399 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { BmdCategory } from '../../clinical/index.js';
+import { interpretMeasurement, loadClinicalKnowledge, lowestTScoreCategory } from '../../clinical/index.js';
+import { OpenBmdError } from '../../core/errors.js';
+import type { Image2D } from '../../core/image2d.js';
+import { readDicomFile } from '../../io/dicom/read-dicom.js';
+import { trainingCohortRecord } from '../../io/cohort/site-cohort.js';
+import type { NetworkToSave } from '../../nn/model-folder/model-folder.js';
+import { readModelDescription, recordedNetworkSpec, saveModelFolder } from '../../nn/model-folder/model-folder.js';
+import type { StageHistory } from '../../nn/training/train-stage-network.js';
+import { trainStageNetwork } from '../../nn/training/train-stage-network.js';
+import { groupedKFold, groupedPartition } from '../../stats/grouped-splits.js';
+import type { BmdPrediction } from './bmd-network-io.js';
+import { predictBmd } from './bmd-network-io.js';
+import type { LumbarCase } from './lumbar-cohort.js';
+import { readLumbarCohort } from './lumbar-cohort.js';
+import { LUMBAR_PIPELINE, loadLumbarModel } from './lumbar-model.js';
+import type { LumbarVariant, LumbarView } from './lumbar-networks.js';
+import {
+  CROP,
+  LOCATOR_CLASSES,
+  LOCATOR_GRID,
+  LOCATOR_NETWORK_NAMES,
+  ROI_LEVELS,
+  bmdNetworkName,
+  bmdSpec,
+  locatorSpec,
+  variantViews,
+} from './lumbar-networks.js';
+import type { LumbarPredictionRow } from './lumbar-predictions.js';
+import { writeLumbarPredictions } from './lumbar-predictions.js';
+import { lumbarRadiograph } from './lumbar-radiograph.js';
+import type { LumbarTrainingSample } from './lumbar-training-samples.js';
+import { lumbarTrainingSample } from './lumbar-training-samples.js';
+import { caseCategory } from '../../evaluate/case-category.js';
+import { bmdTrainingData, bmdTruthRow, locatorTrainingData } from './lumbar-training-data.js';
+import type { LocatedStudy } from './lumbar-study-inputs.js';
+import { locateStudy } from './lumbar-study-inputs.js';
+import { boxIou } from './vertebral-body-boxes.js';
+
+export interface TrainLumbarOptions {
+  cohortCsv: string;
+  outDir: string;
+  folds: number | undefined;
+  seed: number;
+  /** Reuse this model folder's locators (a cohort without label images); the BMD networks are trained here either way. */
+  networksFrom: string | undefined;
+  /** BMD network variants, the first the model's primary. */
+  variants: LumbarVariant[];
+  covariates: boolean;
+  epochs: { locator: number; bmd: number };
+  batchSize: number;
+  cores: number;
+  command: string;
+  write: (line: string) => void;
+}
+
+export interface TrainLumbarResult {
+  modelDir: string;
+  lines: string[];
+  failed: number;
+  outOfFold: { label: string; predictionsCsv: string; reportDir: string }[];
+}
+
+/** Fewest labelled studies with which the locators are trained. */
+const MIN_LABELLED = 12;
+
+function progress(write: (line: string) => void, what: string, done: number, total: number, started: number): void {
+  if (done % 25 !== 0 && done !== total) return;
+  const perCase = (Date.now() - started) / 1000 / done;
+  write(`[lumbar] ${what} ${done}/${total}, ${perCase.toFixed(2)} s/study, ETA ${Math.round(perCase * (total - done))} s`);
+}
+
+async function readImages(c: LumbarCase): Promise<Partial<Record<LumbarView, Image2D>>> {
+  const images: Partial<Record<LumbarView, Image2D>> = { ap: lumbarRadiograph(await readDicomFile(c.image), 'ap') };
+  if (c.imageLat !== undefined) images.lat = lumbarRadiograph(await readDicomFile(c.imageLat), 'lat');
+  return images;
+}
+
+/** The WHO category of predicted aBMDs: the lowest T-score of the lumbar spine and the femoral neck. */
+export function predictedCategory(p: BmdPrediction, person: { sex: 'F' | 'M' | undefined; ageYears: number | undefined }): BmdCategory | undefined {
+  const knowledge = loadClinicalKnowledge();
+  const lowest = lowestTScoreCategory([
+    interpretMeasurement(knowledge, 'lumbar_abmd', p.lumbarAbmdGPerCm2, person),
+    interpretMeasurement(knowledge, 'femneck_abmd', p.femneckAbmdGPerCm2, person),
+  ]);
+  return lowest?.category;
+}
+
+/** Box IoU and localisation of the locators on studies they did not train on. */
+function locatorValidation(samples: readonly LumbarTrainingSample[], located: ReadonlyMap<string, LocatedStudy>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const view of ['ap', 'lat'] as const) {
+    const ious: number[] = [];
+    let studies = 0;
+    let allFound = 0;
+    for (const s of samples) {
+      const truth = s.views[view]?.truth;
+      const found = located.get(s.caseId)?.locations[view];
+      if (truth === undefined || found === undefined) continue;
+      studies++;
+      let ok = true;
+      for (const level of ROI_LEVELS) {
+        const t = truth.rois.find((r) => r.level === level);
+        const f = found.rois.find((r) => r.level === level);
+        const iou = t !== undefined && f !== undefined ? boxIou(t, f) : 0;
+        ious.push(iou);
+        if (iou < 0.5) ok = false;
+      }
+      if (ok) allFound++;
+    }
+    const sorted = [...ious].sort((a, b) => a - b);
+    out[view] = {
+      studies,
+      meanRoiIou: ious.length > 0 ? ious.reduce((a, b) => a + b, 0) / ious.length : null,
+      medianRoiIou: sorted.length > 0 ? sorted[sorted.length >> 1] : null,
+      /** Studies whose four ROIs each overlap the true one with IoU >= 0.5. */
+      localisedShare: studies > 0 ? allFound / studies : null,
+    };
+  }
+  return out;
+}
+
+function describeHistory(h: StageHistory): string {
+  return `${h.epochs.length} epochs, best ${h.bestEpoch ?? '-'} (validation loss ${h.bestValidationLoss?.toFixed(4) ?? '-'}), ${h.samplesPerSecond.toFixed(1)} samples/s`;
+}
+
+/** A study as the BMD networks see it: located as predict would locate it, with its truth. */
+interface BmdStudy {
+  caseId: string;
+  patientId: string;
+  located: LocatedStudy | undefined;
+  /** Why it could not be located (a bad file). */
+  failure: string | undefined;
+  truth: Float32Array;
+  person: { sex: 'F' | 'M' | undefined; ageYears: number | undefined };
+}
+
+/**
+ * `openbmd train lumbar`: the AP and lateral locators trained on the cohort's labels (15 % of the
+ * patients held out for early stopping and for the box IoU reported) or taken from another model
+ * (`--networks`, for a cohort without labels); every study located as predict would; then each BMD
+ * variant's network trained on seed 004's ROI crops of the found boxes. With folds, patient-grouped
+ * K-fold cross-validation of the BMD networks predicts each held-out study.
+ */
+export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Promise<TrainLumbarResult> {
+  const cohort = readLumbarCohort(o.cohortCsv);
+  const knowledge = loadClinicalKnowledge();
+  const withTruth = cohort.cases.filter((c) => c.lumbarAbmd !== undefined || c.femneckAbmd !== undefined);
+  if (withTruth.length < 4)
+    throw new OpenBmdError('EMPTY_INPUT', `${withTruth.length} studies have lumbar_abmd or femneck_abmd; training needs at least 4`, { file: o.cohortCsv });
+  if (o.variants.some((v) => v !== 'ap') && withTruth.some((c) => c.imageLat === undefined))
+    throw new OpenBmdError('EMPTY_INPUT', `a variant with the lateral view (${o.variants.join(', ')}) needs every study to have image_lat`, {
+      file: o.cohortCsv,
+    });
+  mkdirSync(o.outDir, { recursive: true });
+  const checkpoints = join(o.outDir, 'checkpoints');
+  const lines: string[] = [];
+  const failed = new Map<string, string>();
+  const views: LumbarView[] = withTruth.every((c) => c.imageLat !== undefined) ? ['ap', 'lat'] : ['ap'];
+
+  // The locators: trained on the labels here, or another model's.
+  const locators: Partial<Record<LumbarView, tfTypes.LayersModel>> = {};
+  const locatorHistories: Partial<Record<LumbarView, StageHistory>> = {};
+  let validationSamples: LumbarTrainingSample[] = [];
+  let networksFrom: Record<string, unknown> | undefined;
+  if (o.networksFrom !== undefined) {
+    const reused = await loadLumbarModel(tf, o.networksFrom);
+    reused.bmd.forEach((b) => b.network.dispose());
+    for (const view of views) locators[view] = reused.locators[view];
+    networksFrom = { dir: o.networksFrom, ...reused.description.trainingData };
+    lines.push(
+      `locators reused from ${o.networksFrom} (trained on ${reused.description.trainingData.cases} studies of ${reused.description.trainingData.cohort})`,
+    );
+    // Studies with labels measure the reused locators' boxes (they never trained on this cohort).
+    const labelled = withTruth.filter((c) => c.labels !== undefined && views.every((v) => v === 'ap' || c.labels?.lat !== undefined));
+    const started = Date.now();
+    for (const [i, c] of labelled.entries()) {
+      validationSamples.push(await lumbarTrainingSample(c, knowledge));
+      progress(o.write, 'label images', i + 1, labelled.length, started);
+    }
+  } else {
+    const labelled = withTruth.filter((c) => c.labels !== undefined && views.every((v) => v === 'ap' || c.labels?.lat !== undefined));
+    if (labelled.length < MIN_LABELLED)
+      throw new OpenBmdError(
+        'EMPTY_INPUT',
+        `${labelled.length} studies have label images (masks/<case_id>-ap-labels.png, and -lat- for the lateral); training the locators needs ${MIN_LABELLED}, or reuse a model's with --networks`,
+        { file: o.cohortCsv },
+      );
+    const samples: LumbarTrainingSample[] = [];
+    const started = Date.now();
+    for (const [i, c] of labelled.entries()) {
+      samples.push(await lumbarTrainingSample(c, knowledge));
+      progress(o.write, 'training samples', i + 1, labelled.length, started);
+    }
+    const partition = groupedPartition(
+      samples.map((s) => ({ group: s.patientId })),
+      { train: 0.85, validation: 0.15, test: 0 },
+      o.seed,
+    );
+    const train = samples.filter((_, i) => partition[i] === 'train');
+    validationSamples = samples.filter((_, i) => partition[i] === 'validation');
+    for (const view of views) {
+      o.write(`[lumbar] ${view} locator on ${train.length} studies (${validationSamples.length} for early stopping)`);
+      const { model, history } = await trainStageNetwork(tf, {
+        pipeline: 'lumbar',
+        stage: `${view}-locator`,
+        spec: locatorSpec(o.seed, view),
+        loss: 'dice+cross-entropy',
+        train: locatorTrainingData(train, view),
+        validation: locatorTrainingData(validationSamples, view),
+        epochs: o.epochs.locator,
+        batchSize: o.batchSize,
+        seed: o.seed,
+        maxLearningRate: 2e-3,
+        cores: o.cores,
+        checkpointDir: checkpoints,
+        write: o.write,
+      });
+      locators[view] = model;
+      locatorHistories[view] = history;
+      lines.push(`${view} locator: ${describeHistory(history)}`);
+    }
+  }
+
+  // Every study located as predict would: the BMD networks train and are validated on these ROIs.
+  const studies: BmdStudy[] = [];
+  const locateStarted = Date.now();
+  for (const [i, c] of withTruth.entries()) {
+    const covariates = { ageYears: c.ageYears, sex: c.sex, heightCm: c.heightCm, weightKg: c.weightKg };
+    const values = {
+      ...(c.lumbarAbmd === undefined ? {} : { lumbar_abmd: c.lumbarAbmd }),
+      ...(c.femneckAbmd === undefined ? {} : { femneck_abmd: c.femneckAbmd }),
+    };
+    const category = caseCategory(knowledge, { sex: c.sex, ageYears: c.ageYears }, values);
+    const study: BmdStudy = {
+      caseId: c.caseId,
+      patientId: c.patientId,
+      located: undefined,
+      failure: undefined,
+      truth: bmdTruthRow({ lumbarAbmd: c.lumbarAbmd, femneckAbmd: c.femneckAbmd, category: 'formed' in category ? category.formed.category : undefined }),
+      person: { sex: c.sex, ageYears: c.ageYears },
+    };
+    try {
+      study.located = locateStudy(tf, { locators, images: await readImages(c), covariates, useCovariates: o.covariates });
+    } catch (thrown) {
+      if (!(thrown instanceof OpenBmdError) || !thrown.isBadInput) throw thrown;
+      study.failure = thrown.message;
+      failed.set(c.caseId, thrown.message);
+    }
+    studies.push(study);
+    progress(o.write, 'located', i + 1, withTruth.length, locateStarted);
+  }
+  const locatedById = new Map(studies.flatMap((s) => (s.located === undefined ? [] : [[s.caseId, s.located] as const])));
+  const validation = validationSamples.length > 0 ? locatorValidation(validationSamples, locatedById) : undefined;
+  if (validation !== undefined) {
+    for (const view of views) {
+      const v = validation[view] as { studies: number; meanRoiIou: number | null; localisedShare: number | null };
+      lines.push(
+        `${view} L1-L4 ROIs on ${v.studies} studies the locator did not train on: mean IoU ${v.meanRoiIou?.toFixed(3) ?? '-'}, all four found (IoU >= 0.5) in ${((v.localisedShare ?? 0) * 100).toFixed(1)} %`,
+      );
+    }
+  }
+
+  const usable = (s: BmdStudy, variant: LumbarVariant): boolean => variantViews(variant).every((v) => s.located?.input.crops[v] !== undefined);
+  const trainBmd = async (variant: LumbarVariant, train: BmdStudy[], label: string): Promise<{ model: tfTypes.LayersModel; history: StageHistory }> => {
+    const kept = train.filter((s) => usable(s, variant));
+    const split = groupedPartition(
+      kept.map((s) => ({ group: s.patientId })),
+      { train: 0.9, validation: 0.1, test: 0 },
+      o.seed + 1,
+    );
+    const data = (part: 'train' | 'validation') => {
+      const chosen = kept.filter((_, i) => split[i] === part);
+      return bmdTrainingData({ inputs: chosen.map((s) => s.located!.input), truths: chosen.map((s) => s.truth), variant });
+    };
+    const validationData = data('validation');
+    return trainStageNetwork(tf, {
+      pipeline: 'lumbar',
+      stage: `${bmdNetworkName(variant)}-${label}`,
+      spec: bmdSpec(o.seed, variant),
+      loss: 'abmd-2+classes-3',
+      train: data('train'),
+      validation: validationData.count > 0 ? validationData : undefined,
+      epochs: o.epochs.bmd,
+      batchSize: o.batchSize,
+      seed: o.seed,
+      maxLearningRate: 2e-3,
+      cores: o.cores,
+      checkpointDir: checkpoints,
+      write: o.write,
+    });
+  };
+
+  const outOfFold: TrainLumbarResult['outOfFold'] = [];
+  const finals: Record<string, NetworkToSave> = {};
+  const metrics: Record<string, unknown> = validation === undefined ? {} : { locators: validation };
+  for (const variant of o.variants) {
+    if (o.folds !== undefined) {
+      const folds = groupedKFold(
+        studies.map((s) => ({ group: s.patientId })),
+        o.folds,
+        o.seed,
+      );
+      const rows: LumbarPredictionRow[] = [];
+      for (let k = 0; k < o.folds; k++) {
+        o.write(`[lumbar] ${variant}: fold ${k + 1}/${o.folds}`);
+        const { model } = await trainBmd(
+          variant,
+          studies.filter((_, i) => folds[i] !== k),
+          `fold-${k + 1}`,
+        );
+        for (const s of studies.filter((_, i) => folds[i] === k)) rows.push(heldOutRow(tf, model, variant, s, k));
+        model.dispose();
+      }
+      const label = variant === o.variants[0] ? 'primary' : variant;
+      const predictionsCsv = join(o.outDir, label === 'primary' ? 'predictions.csv' : `predictions-${bmdNetworkName(variant)}.csv`);
+      writeLumbarPredictions(predictionsCsv, rows);
+      outOfFold.push({ label, predictionsCsv, reportDir: label === 'primary' ? o.outDir : join(o.outDir, bmdNetworkName(variant)) });
+    }
+    const count = studies.filter((s) => usable(s, variant)).length;
+    o.write(`[lumbar] ${variant}: the final network on all ${count} located studies`);
+    const { model, history } = await trainBmd(variant, studies, 'all');
+    lines.push(`${bmdNetworkName(variant)}: ${describeHistory(history)}`);
+    finals[bmdNetworkName(variant)] = { model, spec: bmdSpec(o.seed, variant), preprocessing: bmdPreprocessing(o.covariates) };
+  }
+  for (const view of views) {
+    finals[LOCATOR_NETWORK_NAMES[view]] = {
+      model: locators[view]!,
+      spec:
+        o.networksFrom === undefined
+          ? locatorSpec(o.seed, view)
+          : recordedNetworkSpec(readModelDescription(o.networksFrom), LOCATOR_NETWORK_NAMES[view], o.networksFrom),
+      preprocessing: {
+        grid: `the whole radiograph fitted into ${LOCATOR_GRID.columns} x ${LOCATOR_GRID.rows} (aspect kept), each grid pixel the mean of its image pixels`,
+        intensity: "the grid's 1st percentile -> 0, 99th -> 1",
+        classes: LOCATOR_CLASSES.join(', '),
+      },
+    };
+  }
+  if (Object.keys(locatorHistories).length > 0) metrics['locatorTraining'] = locatorHistories;
+  await saveModelFolder(
+    tf,
+    o.outDir,
+    {
+      name: `lumbar-${o.variants.map((v) => v.replace('+', '-')).join('_')}${o.covariates ? '-covariates' : ''}`,
+      pipeline: LUMBAR_PIPELINE,
+      command: o.command,
+      seed: o.seed,
+      parameters: {
+        variants: o.variants.map((variant) => ({ variant, covariates: o.covariates })),
+        ...(networksFrom === undefined ? {} : { networksFrom }),
+      },
+      trainingData: trainingCohortRecord(cohort, failed.size),
+      metrics,
+    },
+    finals,
+  );
+  Object.values(finals).forEach((n) => n.model.dispose());
+  for (const [caseId, why] of failed) o.write(`[lumbar] ${caseId}: ${why}`);
+  return { modelDir: o.outDir, lines, failed: failed.size, outOfFold };
+}
+
+function bmdPreprocessing(covariates: boolean): Record<string, unknown> {
+  return {
+    rois: "seed 004: the smallest rectangle around each of L1-L4 with 2 mm beside it, upper and lower edges mid-disc, found by the view's locator",
+    crop: `${CROP.size} x ${CROP.size}, aspect kept, grey filling`,
+    channels:
+      "per level: seed 004's (own 1st-99th percentiles, Gaussian sigma 0.7 px, histogram equalisation), and the ROI on the whole radiograph's 1st-99th percentile scale",
+    covariates: covariates ? 'age (years - 65) / 10, sex (F +1, M -1), BMI (kg/m2 - 25) / 5; unknown 0' : 'none (all zero)',
+    outputs: 'lumbar and femoral-neck aBMD standardised (mean 0.9 and 0.7, SD 0.15 and 0.12 g/cm2), then logits of normal, osteopenia, osteoporosis',
+  };
+}
+
+/** A held-out study's predictions row, or why it has none. */
+function heldOutRow(tf: typeof tfTypes, model: tfTypes.LayersModel, variant: LumbarVariant, s: BmdStudy, fold: number): LumbarPredictionRow {
+  const located = s.located;
+  const missing = variantViews(variant).filter((v) => located?.input.crops[v] === undefined);
+  if (located === undefined || missing.length > 0) {
+    const why =
+      s.failure ??
+      `L1-L4 not found in order on the ${missing.join(' and ')} view${missing.length > 1 ? 's' : ''}: ${missing.flatMap((v) => located?.locations[v]?.check.notes ?? []).join('; ')}`;
+    return { caseId: s.caseId, variant, fold: fold + 1, error: why };
+  }
+  const [p] = predictBmd(tf, model, variant, [located.input]);
+  const flags = variantViews(variant).flatMap((v) => located.locations[v]?.check.problems ?? []);
+  return {
+    caseId: s.caseId,
+    lumbarAbmdGPerCm2: p!.lumbarAbmdGPerCm2,
+    femneckAbmdGPerCm2: p!.femneckAbmdGPerCm2,
+    category: predictedCategory(p!, s.person),
+    probabilities: p!.probabilities,
+    variant,
+    fold: fold + 1,
+    flags: [...new Set(flags)],
+  };
+}

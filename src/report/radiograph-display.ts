@@ -1,0 +1,43 @@
+import type { Image2D } from '../core/image2d.js';
+
+/** 8-bit display of a region (x0, y0, width, height in image pixels) of a radiograph in a window, box-averaged to outColumns x outRows. */
+export function displayGrey(
+  image: Image2D,
+  x0: number,
+  y0: number,
+  width: number,
+  height: number,
+  outColumns: number,
+  outRows: number,
+  window: { low: number; high: number },
+): Uint8Array {
+  const [columns] = image.size;
+  const out = new Uint8Array(outColumns * outRows);
+  const sx = width / outColumns;
+  const sy = height / outRows;
+  for (let j = 0; j < outRows; j++) {
+    for (let i = 0; i < outColumns; i++) {
+      let sum = 0;
+      let count = 0;
+      for (let y = Math.floor(y0 + j * sy); y < Math.max(Math.floor(y0 + j * sy) + 1, Math.floor(y0 + (j + 1) * sy)); y++) {
+        for (let x = Math.floor(x0 + i * sx); x < Math.max(Math.floor(x0 + i * sx) + 1, Math.floor(x0 + (i + 1) * sx)); x++) {
+          if (x < 0 || y < 0 || x >= columns || y >= image.size[1]) continue;
+          sum += Number(image.data[y * columns + x]);
+          count += 1;
+        }
+      }
+      const v = count === 0 ? window.low : sum / count;
+      out[j * outColumns + i] = Math.max(0, Math.min(255, Math.round((255 * (v - window.low)) / Math.max(1e-9, window.high - window.low))));
+    }
+  }
+  return out;
+}
+
+/** The display window of a radiograph: its 0.5th..99.5th percentiles (from a sample of up to 200 000 pixels). */
+export function displayWindow(image: Image2D): { low: number; high: number } {
+  const step = Math.max(1, Math.floor(image.data.length / 200_000));
+  const values: number[] = [];
+  for (let k = 0; k < image.data.length; k += step) values.push(Number(image.data[k]));
+  values.sort((a, b) => a - b);
+  return { low: values[Math.floor(0.005 * (values.length - 1))]!, high: values[Math.floor(0.995 * (values.length - 1))]! };
+}
