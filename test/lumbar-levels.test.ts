@@ -11,6 +11,7 @@ import { checkLevels } from '../src/pipelines/lumbar/level-plausibility.js';
 import { equaliseHistogram } from '../src/pipelines/lumbar/roi-crops.js';
 import { bodyBoxesFromLabels, boxIou, seed004RoiBoxes } from '../src/pipelines/lumbar/vertebral-body-boxes.js';
 import { bmdTruthRow } from '../src/pipelines/lumbar/lumbar-training-data.js';
+import { compareVariants } from '../src/pipelines/lumbar/variant-comparison.js';
 
 const COLUMNS = 300;
 const ROWS = 700;
@@ -115,4 +116,46 @@ test('multitask loss: masked L1 of the known aBMDs plus half the cross-entropy o
   // L1 over three known values: |1 - 0.5| + |-1 + 0.5| + |0 - 0.25| = 1.25, / 3; cross-entropy of row 1: log 3.
   const expected = 1.25 / 3 + 0.5 * Math.log(3);
   assert.ok(Math.abs(loss - expected) < 1e-5, `${loss} vs ${expected}`);
+});
+
+test('variant comparison: paired on the studies every variant predicted; identical scores differ by 0 with p = 1, a perfect and a useless score by 0.5', () => {
+  const truth = new Map<string, 'normal' | 'osteopenia' | 'osteoporosis'>([
+    ['a', 'osteoporosis'],
+    ['b', 'osteoporosis'],
+    ['c', 'osteopenia'],
+    ['d', 'normal'],
+    ['e', 'normal'],
+  ]);
+  const perfect = new Map([
+    ['a', 0.9],
+    ['b', 0.8],
+    ['c', 0.3],
+    ['d', 0.1],
+    ['e', 0.2],
+  ]);
+  const flat = new Map([...perfect.keys()].map((k) => [k, 0.5]));
+  const partial = new Map([...perfect].filter(([k]) => k !== 'e'));
+  const same = compareVariants(
+    [
+      { label: 'A', pOsteoporosis: perfect },
+      { label: 'B', pOsteoporosis: perfect },
+    ],
+    truth,
+  )!;
+  assert.equal(same.studies, 5);
+  assert.equal(same.pairs[0]!.difference, 0);
+  assert.equal(same.pairs[0]!.p, 1);
+  const versus = compareVariants(
+    [
+      { label: 'A', pOsteoporosis: perfect },
+      { label: 'flat', pOsteoporosis: flat },
+      { label: 'partial', pOsteoporosis: partial },
+    ],
+    truth,
+  )!;
+  assert.equal(versus.studies, 4);
+  assert.equal(versus.aucs[0]!.auc.auc, 1);
+  assert.equal(versus.aucs[1]!.auc.auc, 0.5);
+  assert.equal(versus.pairs.length, 3);
+  assert.ok(Math.abs(versus.pairs[0]!.difference - 0.5) < 1e-12);
 });

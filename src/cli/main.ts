@@ -236,6 +236,7 @@ program
     'lumbar: the BMD networks to train, the first the primary, each validated with --folds: any of ap+lat, ap, lat (default ap+lat,ap)',
   )
   .option('--no-covariates', 'lumbar: the BMD networks without the late fusion of age, sex and BMI')
+  .option('--compare-covariates', 'lumbar: also cross-validate every variant without the covariates (DeLong tests of the osteoporosis AUCs; not saved)')
   .option('--batch-size <n>', 'training batch size (default 8)', parsePositiveInteger)
   .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
   .action(
@@ -250,6 +251,7 @@ program
         fineTune?: string;
         backgroundRemoval: boolean;
         covariates: boolean;
+        compareCovariates?: boolean;
         variants?: string;
         epochs?: string;
         batchSize?: number;
@@ -264,6 +266,7 @@ program
         ...(o.backgroundRemoval ? {} : { backgroundRemoval: false }),
         ...(o.variants === undefined ? {} : { variants: o.variants }),
         ...(o.covariates ? {} : { covariates: false }),
+        ...(o.compareCovariates === true ? { compareCovariates: true } : {}),
       };
       await runTrain({
         site: pipeline,

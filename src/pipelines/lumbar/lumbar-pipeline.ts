@@ -37,6 +37,7 @@ const lumbarTrainOptions = z
       )
       .transform((list) => [...new Set(list)] as (typeof LUMBAR_VARIANTS)[number][]),
     covariates: z.boolean().default(true),
+    compareCovariates: z.boolean().default(false),
     epochs: z
       .string()
       .regex(/^\d+,\d+$/, 'wants two positive integers LOCATOR,BMD')
@@ -123,6 +124,7 @@ export const lumbarPipeline = definePipeline({
       networksFrom: request.networksFrom,
       variants: request.options.variants,
       covariates: request.options.covariates,
+      compareCovariates: request.options.compareCovariates,
       epochs: { locator, bmd },
       batchSize: request.options.batchSize,
       cores: request.cores,

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { BmdCategory } from '../../clinical/index.js';
@@ -12,7 +12,9 @@ import { readModelDescription, recordedNetworkSpec, saveModelFolder } from '../.
 import type { StageHistory } from '../../nn/training/train-stage-network.js';
 import { trainStageNetwork } from '../../nn/training/train-stage-network.js';
 import { groupedKFold, groupedPartition } from '../../stats/grouped-splits.js';
-import type { BmdPrediction } from './bmd-network-io.js';
+import type { BmdInput, BmdPrediction } from './bmd-network-io.js';
+import type { VariantScores } from './variant-comparison.js';
+import { compareVariants } from './variant-comparison.js';
 import { predictBmd } from './bmd-network-io.js';
 import type { LumbarCase } from './lumbar-cohort.js';
 import { readLumbarCohort } from './lumbar-cohort.js';
@@ -50,6 +52,8 @@ export interface TrainLumbarOptions {
   /** BMD network variants, the first the model's primary. */
   variants: LumbarVariant[];
   covariates: boolean;
+  /** Also cross-validate every variant without the covariates (seed 004's comparison; not saved). */
+  compareCovariates: boolean;
   epochs: { locator: number; bmd: number };
   batchSize: number;
   cores: number;
@@ -135,6 +139,7 @@ interface BmdStudy {
   /** Why it could not be located (a bad file). */
   failure: string | undefined;
   truth: Float32Array;
+  category: BmdCategory | undefined;
   person: { sex: 'F' | 'M' | undefined; ageYears: number | undefined };
 }
 
@@ -241,6 +246,7 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
       located: undefined,
       failure: undefined,
       truth: bmdTruthRow({ lumbarAbmd: c.lumbarAbmd, femneckAbmd: c.femneckAbmd, category: 'formed' in category ? category.formed.category : undefined }),
+      category: 'formed' in category ? category.formed.category : undefined,
       person: { sex: c.sex, ageYears: c.ageYears },
     };
     try {
@@ -265,8 +271,20 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
   }
 
   const usable = (s: BmdStudy, variant: LumbarVariant): boolean => variantViews(variant).every((v) => s.located?.input.crops[v] !== undefined);
-  const trainBmd = async (variant: LumbarVariant, train: BmdStudy[], label: string): Promise<{ model: tfTypes.LayersModel; history: StageHistory }> => {
+  const withoutCovariates = (input: BmdInput): BmdInput => ({ crops: input.crops, covariates: new Float32Array(input.covariates.length) });
+  const trainBmd = async (
+    variant: LumbarVariant,
+    covariates: boolean,
+    train: BmdStudy[],
+    label: string,
+  ): Promise<{ model: tfTypes.LayersModel; history: StageHistory }> => {
     const kept = train.filter((s) => usable(s, variant));
+    if (kept.length < 4)
+      throw new OpenBmdError(
+        'EMPTY_INPUT',
+        `L1-L4 were found in order on ${kept.length} of ${train.length} training studies (${variant}); the BMD network needs at least 4 (are the locators trained enough?)`,
+        { file: o.cohortCsv },
+      );
     const split = groupedPartition(
       kept.map((s) => ({ group: s.patientId })),
       { train: 0.9, validation: 0.1, test: 0 },
@@ -274,12 +292,13 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
     );
     const data = (part: 'train' | 'validation') => {
       const chosen = kept.filter((_, i) => split[i] === part);
-      return bmdTrainingData({ inputs: chosen.map((s) => s.located!.input), truths: chosen.map((s) => s.truth), variant });
+      const inputs = chosen.map((s) => (covariates ? s.located!.input : withoutCovariates(s.located!.input)));
+      return bmdTrainingData({ inputs, truths: chosen.map((s) => s.truth), variant });
     };
     const validationData = data('validation');
     return trainStageNetwork(tf, {
       pipeline: 'lumbar',
-      stage: `${bmdNetworkName(variant)}-${label}`,
+      stage: `${bmdNetworkName(variant)}${covariates ? '' : '-no-covariates'}-${label}`,
       spec: bmdSpec(o.seed, variant),
       loss: 'abmd-2+classes-3',
       train: data('train'),
@@ -297,7 +316,15 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
   const outOfFold: TrainLumbarResult['outOfFold'] = [];
   const finals: Record<string, NetworkToSave> = {};
   const metrics: Record<string, unknown> = validation === undefined ? {} : { locators: validation };
-  for (const variant of o.variants) {
+  const runs = o.variants.flatMap((variant) => [
+    { variant, covariates: o.covariates, saved: true },
+    ...(o.compareCovariates && o.covariates ? [{ variant, covariates: false, saved: false }] : []),
+  ]);
+  const scores: VariantScores[] = [];
+  for (const run of runs) {
+    const { variant, covariates } = run;
+    const label = run === runs[0] ? 'primary' : `${variant}${covariates ? '' : ' without covariates'}`;
+    const fileLabel = `${bmdNetworkName(variant)}${covariates ? '' : '-no-covariates'}`;
     if (o.folds !== undefined) {
       const folds = groupedKFold(
         studies.map((s) => ({ group: s.patientId })),
@@ -306,25 +333,47 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
       );
       const rows: LumbarPredictionRow[] = [];
       for (let k = 0; k < o.folds; k++) {
-        o.write(`[lumbar] ${variant}: fold ${k + 1}/${o.folds}`);
+        o.write(`[lumbar] ${label}: fold ${k + 1}/${o.folds}`);
         const { model } = await trainBmd(
           variant,
+          covariates,
           studies.filter((_, i) => folds[i] !== k),
           `fold-${k + 1}`,
         );
-        for (const s of studies.filter((_, i) => folds[i] === k)) rows.push(heldOutRow(tf, model, variant, s, k));
+        for (const s of studies.filter((_, i) => folds[i] === k))
+          rows.push(
+            heldOutRow(tf, model, variant, covariates ? s : { ...s, located: s.located && { ...s.located, input: withoutCovariates(s.located.input) } }, k),
+          );
         model.dispose();
       }
-      const label = variant === o.variants[0] ? 'primary' : variant;
-      const predictionsCsv = join(o.outDir, label === 'primary' ? 'predictions.csv' : `predictions-${bmdNetworkName(variant)}.csv`);
+      const predictionsCsv = join(o.outDir, label === 'primary' ? 'predictions.csv' : `predictions-${fileLabel}.csv`);
       writeLumbarPredictions(predictionsCsv, rows);
-      outOfFold.push({ label, predictionsCsv, reportDir: label === 'primary' ? o.outDir : join(o.outDir, bmdNetworkName(variant)) });
+      outOfFold.push({ label, predictionsCsv, reportDir: label === 'primary' ? o.outDir : join(o.outDir, fileLabel) });
+      scores.push({
+        label: `${variant.toUpperCase()}${covariates ? ' + covariates' : ''}`,
+        pOsteoporosis: new Map(rows.flatMap((r) => (r.probabilities === undefined ? [] : [[r.caseId, r.probabilities.osteoporosis] as const]))),
+      });
     }
+    if (!run.saved) continue;
     const count = studies.filter((s) => usable(s, variant)).length;
     o.write(`[lumbar] ${variant}: the final network on all ${count} located studies`);
-    const { model, history } = await trainBmd(variant, studies, 'all');
+    const { model, history } = await trainBmd(variant, covariates, studies, 'all');
     lines.push(`${bmdNetworkName(variant)}: ${describeHistory(history)}`);
-    finals[bmdNetworkName(variant)] = { model, spec: bmdSpec(o.seed, variant), preprocessing: bmdPreprocessing(o.covariates) };
+    finals[bmdNetworkName(variant)] = { model, spec: bmdSpec(o.seed, variant), preprocessing: bmdPreprocessing(covariates) };
+  }
+  const truthCategories = new Map(studies.flatMap((s) => (s.category === undefined ? [] : [[s.caseId, s.category] as const])));
+  const comparison = scores.length > 1 ? compareVariants(scores, truthCategories) : undefined;
+  if (comparison !== undefined) {
+    metrics['variantComparison'] = comparison;
+    writeFileSync(join(o.outDir, 'variant-comparison.json'), `${JSON.stringify(comparison, null, 2)}\n`);
+    lines.push(
+      `osteoporosis AUC out of fold on the ${comparison.studies} studies every variant predicted (${comparison.osteoporotic} osteoporotic), DeLong 95 % CI:`,
+    );
+    for (const a of comparison.aucs) lines.push(`  ${a.label}: ${a.auc.auc.toFixed(3)} (${a.auc.ci95[0].toFixed(3)}-${a.auc.ci95[1].toFixed(3)})`);
+    for (const p of comparison.pairs)
+      lines.push(
+        `  ${p.a} vs ${p.b}: difference ${p.difference.toFixed(3)} (${p.differenceCi95[0].toFixed(3)} to ${p.differenceCi95[1].toFixed(3)}), DeLong p = ${p.p.toPrecision(2)}`,
+      );
   }
   for (const view of views) {
     finals[LOCATOR_NETWORK_NAMES[view]] = {
