@@ -14,14 +14,14 @@
 #
 #   bash scripts/ship-lumbar-model.sh            (about 2 hours on 2 cores)
 #
-# Work files go to build/ship-lumbar (ignored by git).
+# Work files go to build/ship-lumbar (ignored by git); a cohort already simulated there is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=build/ship-lumbar
 openbmd() { node dist/src/cli/main.js "$@"; }
-rm -rf "$work"
+rm -rf "$work/locators" "$work/model"
 mkdir -p "$work"
-openbmd simulate lumbar --n 300 --out "$work/dev-700" --seed 700 --workers 2
+if [ ! -f "$work/dev-700/cohort.csv" ]; then openbmd simulate lumbar --n 300 --out "$work/dev-700" --seed 700 --workers 2; fi
 # The vendor a-c rows, beside the manifest (the label images are found next to it).
 node -e '
   const fs = require("node:fs");
