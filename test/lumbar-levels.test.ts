@@ -9,7 +9,7 @@ import { maskedL1AndSoftmaxLoss } from '../src/nn/losses/multitask-losses.js';
 import { bmdFromOutput, covariateVector } from '../src/pipelines/lumbar/bmd-network-io.js';
 import { checkLevels } from '../src/pipelines/lumbar/level-plausibility.js';
 import { equaliseHistogram } from '../src/pipelines/lumbar/roi-crops.js';
-import { bodyBoxesFromLabels, boxIou, seed004RoiBoxes } from '../src/pipelines/lumbar/vertebral-body-boxes.js';
+import { bodiesCountedFromBelow, bodyBoxesFromLabels, boxIou, seed004RoiBoxes } from '../src/pipelines/lumbar/vertebral-body-boxes.js';
 import { bmdTruthRow } from '../src/pipelines/lumbar/lumbar-training-data.js';
 import { compareVariants } from '../src/pipelines/lumbar/variant-comparison.js';
 
@@ -40,6 +40,23 @@ test('body boxes: each level the bounding box of its largest region, edges at pi
   const l2 = bodies[2]!;
   assert.deepEqual([l2.x0, l2.x1, l2.y0, l2.y1], [99.5, 199.5, 40 + 2 * 95 - 0.5, 40 + 2 * 95 + 69.5]);
   assert.equal(l2.pixels, 7000);
+});
+
+test('counting from below: the lowest body is L5, T12 the sixth; a speck and a blob beside the spine are not vertebrae; a body cut by the lower edge is flagged', () => {
+  const mask = spineLabels().map((v) => (v > 0 ? 1 : 0));
+  // Two more thoracic bodies above T12 (T10, T11 in the field), a 4-pixel speck, and a body-sized blob far to the side.
+  for (let y = 0; y < 30; y++) for (let x = 100; x < 200; x++) mask[y * COLUMNS + x] = 1;
+  for (let y = 300; y < 302; y++) for (let x = 250; x < 252; x++) mask[y * COLUMNS + x] = 1;
+  for (let y = 400; y < 470; y++) for (let x = 0; x < 40; x++) mask[y * COLUMNS + x] = 1;
+  const counted = bodiesCountedFromBelow(mask, COLUMNS, ROWS);
+  assert.deepEqual(
+    counted.bodies.map((b) => `${b.level}:${b.y0}`),
+    ['T12:39.5', 'L1:134.5', 'L2:229.5', 'L3:324.5', 'L4:419.5', 'L5:514.5'],
+  );
+  assert.equal(counted.lowestAtEdge, false);
+  // The same spine with L5 running off the bottom of the image.
+  const cut = mask.slice(0, COLUMNS * 560);
+  assert.equal(bodiesCountedFromBelow(cut, COLUMNS, 560).lowestAtEdge, true);
 });
 
 test("seed 004's ROIs: 2 mm beside the body, upper and lower edges in the middle of the discs; a missing neighbour's edge half the median gap away", () => {

@@ -16,6 +16,7 @@ export type LumbarQcFlag =
   | 'lumbar-levels-out-of-order'
   | 'lateral-view-missing'
   | 'level-geometry-implausible'
+  | 'level-count-uncertain'
   | 'locator-uncertain'
   | 'ap-only-variant'
   | 'covariates-missing';
@@ -80,6 +81,7 @@ export function analyzeLumbar(
     for (const problem of location.check.problems) {
       if (problem === 'levels-missing') flags.add('lumbar-levels-not-found');
       else if (problem === 'levels-out-of-order') flags.add('lumbar-levels-out-of-order');
+      else if (problem === 'level-count-uncertain') flags.add('level-count-uncertain');
       else flags.add('level-geometry-implausible');
     }
     notes.push(...location.check.notes);

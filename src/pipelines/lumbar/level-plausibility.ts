@@ -14,7 +14,7 @@ const LEVEL_STEP_MM: [number, number] = [18, 65];
 /** Consecutive steps differ by less than this factor along a healthy or fractured lumbar spine. */
 const STEP_RATIO_MAX = 1.7;
 
-export type LevelProblem = 'levels-missing' | 'levels-out-of-order' | 'level-geometry-implausible';
+export type LevelProblem = 'levels-missing' | 'levels-out-of-order' | 'level-geometry-implausible' | 'level-count-uncertain';
 
 export interface LevelCheck {
   problems: LevelProblem[];

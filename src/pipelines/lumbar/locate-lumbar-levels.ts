@@ -7,10 +7,11 @@ import { predictInBatches } from '../../nn/inference.js';
 import type { LevelCheck } from './level-plausibility.js';
 import { checkLevels } from './level-plausibility.js';
 import type { LumbarView } from './lumbar-networks.js';
-import { CROP, LOCATOR_CLASSES, LOCATOR_GRID, LOCATOR_LEVELS, ROI_LEVELS } from './lumbar-networks.js';
+import { CROP, LOCATOR_CLASSES, LOCATOR_GRID, ROI_LEVELS } from './lumbar-networks.js';
+import type { LocatorLevel } from './lumbar-networks.js';
 import type { GreyLevels } from './roi-crops.js';
 import type { BodyBox, RoiBox } from './vertebral-body-boxes.js';
-import { bodyBoxesFromLabels, seed004RoiBoxes } from './vertebral-body-boxes.js';
+import { bodiesCountedFromBelow, seed004RoiBoxes } from './vertebral-body-boxes.js';
 
 /** The locator's input: the whole radiograph fitted into LOCATOR_GRID, on its own 1st-99th percentile scale. */
 export function locatorInput(image: Image2D): { grid: NetworkGrid; input: Float32Array; levels: GreyLevels } {
@@ -27,28 +28,25 @@ export interface ViewLocation {
   /** Seed 004's L1-L4 ROIs. */
   rois: RoiBox[];
   /** Mean probability of its own class over each found body's pixels (1 = certain). */
-  confidence: Partial<Record<(typeof LOCATOR_LEVELS)[number], number>>;
+  confidence: Partial<Record<LocatorLevel, number>>;
   check: LevelCheck;
   greyLevels: GreyLevels;
 }
 
-/** Boxes, ROIs and the model-free check from a label image of the view (network output or training labels). */
-export function locationFromLabels(o: {
-  view: LumbarView;
-  labels: Uint8Array;
-  image: Image2D;
-  greyLevels: GreyLevels;
-  confidence?: ViewLocation['confidence'];
-}): ViewLocation {
-  const [columns, rows] = o.image.size;
-  const bodies = bodyBoxesFromLabels(o.labels, columns, rows);
+/** ROIs and the model-free check of the bodies found on a view (by the locator, or from training labels). */
+export function locationFromBodies(o: { view: LumbarView; bodies: BodyBox[]; image: Image2D; greyLevels: GreyLevels; lowestAtEdge?: boolean }): ViewLocation {
   const pixelMm = o.image.spacingMm[0];
+  const check = checkLevels(o.bodies, pixelMm, o.view);
+  if (o.lowestAtEdge === true) {
+    check.problems.push('level-count-uncertain');
+    check.notes.push(`the lowest vertebral body on the ${o.view === 'ap' ? 'AP' : 'lateral'} view touches the image edge: it may not be L5`);
+  }
   return {
     view: o.view,
-    bodies,
-    rois: seed004RoiBoxes(bodies, ROI_LEVELS, CROP.marginMm / pixelMm),
-    confidence: o.confidence ?? {},
-    check: checkLevels(bodies, pixelMm, o.view),
+    bodies: o.bodies,
+    rois: seed004RoiBoxes(o.bodies, ROI_LEVELS, CROP.marginMm / pixelMm),
+    confidence: {},
+    check,
     greyLevels: o.greyLevels,
   };
 }
@@ -59,10 +57,10 @@ export function locateLumbarLevels(tf: typeof tfTypes, network: tfTypes.LayersMo
   const [probabilities] = predictInBatches(tf, network, 1, () => tf.tensor4d(input, [1, LOCATOR_GRID.rows, LOCATOR_GRID.columns, 1]));
   const classes = LOCATOR_CLASSES.length;
   const labels = labelsFromGridProbabilities({ probabilities: probabilities!, grid, imageSize: image.size, classes });
-  const location = locationFromLabels({ view, labels, image, greyLevels: levels });
-  // Confidence: the class's mean probability over the grid pixels inside its body box.
+  const counted = bodiesCountedFromBelow(labels, image.size[0], image.size[1]);
+  const location = locationFromBodies({ view, bodies: counted.bodies, image, greyLevels: levels, lowestAtEdge: counted.lowestAtEdge });
+  // Confidence: the mean probability of a body over the grid pixels inside its box.
   for (const body of location.bodies) {
-    const k = LOCATOR_LEVELS.indexOf(body.level) + 1;
     let sum = 0;
     let count = 0;
     for (let gy = 0; gy < grid.rows; gy++) {
@@ -71,7 +69,7 @@ export function locateLumbarLevels(tf: typeof tfTypes, network: tfTypes.LayersMo
       for (let gx = 0; gx < grid.columns; gx++) {
         const x = grid.x0 + gx * grid.stepX;
         if (x < body.x0 || x > body.x1) continue;
-        sum += probabilities![(gy * grid.columns + gx) * classes + k]!;
+        sum += probabilities![(gy * grid.columns + gx) * classes + 1]!;
         count++;
       }
     }

@@ -10,7 +10,8 @@ import type { LumbarView } from './lumbar-networks.js';
 import { LOCATOR_CLASSES, LOCATOR_LEVELS, verseLabel } from './lumbar-networks.js';
 import { lumbarRadiograph } from './lumbar-radiograph.js';
 import type { ViewLocation } from './locate-lumbar-levels.js';
-import { locationFromLabels, locatorInput } from './locate-lumbar-levels.js';
+import { locationFromBodies, locatorInput } from './locate-lumbar-levels.js';
+import { bodyBoxesFromLabels } from './vertebral-body-boxes.js';
 
 /** What one view of a labelled study trains on (small arrays only: the radiograph itself is not kept). */
 export interface LumbarViewSample {
@@ -32,22 +33,32 @@ export interface LumbarTrainingSample {
   category: BmdCategory | undefined;
 }
 
-const CLASS_OF_VERSE = new Map(LOCATOR_LEVELS.map((level, k) => [verseLabel(level), k + 1]));
+const LEVEL_OF_VERSE = new Map(LOCATOR_LEVELS.map((level, k) => [verseLabel(level), k + 1]));
 
-/** A label image's VerSe codes as locator classes (T12-L5 = 1-6, anything else background). */
-export function locatorClasses(labels: ArrayLike<number>): Uint8Array {
+/** A label image's VerSe codes as levels (T12-L5 = 1-6, anything else 0): the truth the boxes are measured against. */
+export function levelClasses(labels: ArrayLike<number>): Uint8Array {
   const out = new Uint8Array(labels.length);
-  for (let p = 0; p < labels.length; p++) out[p] = CLASS_OF_VERSE.get(Number(labels[p])) ?? 0;
+  for (let p = 0; p < labels.length; p++) out[p] = LEVEL_OF_VERSE.get(Number(labels[p])) ?? 0;
+  return out;
+}
+
+/** A label image's VerSe codes as the locator's classes: any vertebral body (C1-L6, 1-25) is 1. */
+export function bodyClasses(labels: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(labels.length);
+  for (let p = 0; p < labels.length; p++) {
+    const code = Number(labels[p]);
+    out[p] = code >= 1 && code <= 25 ? 1 : 0;
+  }
   return out;
 }
 
 async function viewSample(image: Image2D, labelFile: string, view: LumbarView): Promise<LumbarViewSample> {
-  const classes = locatorClasses(await readLabelImage(labelFile, image));
+  const verse = await readLabelImage(labelFile, image);
   const { grid, input, levels } = locatorInput(image);
-  const truth = locationFromLabels({ view, labels: classes, image, greyLevels: levels });
+  const truth = locationFromBodies({ view, bodies: bodyBoxesFromLabels(levelClasses(verse), image.size[0], image.size[1]), image, greyLevels: levels });
   return {
     locatorInput: input,
-    shares: classSharesOnGrid({ labels: classes, imageSize: image.size, grid, classes: LOCATOR_CLASSES.length }),
+    shares: classSharesOnGrid({ labels: bodyClasses(verse), imageSize: image.size, grid, classes: LOCATOR_CLASSES.length }),
     truth,
   };
 }

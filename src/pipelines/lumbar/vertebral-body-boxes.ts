@@ -15,15 +15,16 @@ export interface BodyBox extends PixelBox {
   pixels: number;
 }
 
-/**
- * Each level's vertebral body as the bounding box of its largest 4-connected region in a label
- * image (class k = LOCATOR_LEVELS[k - 1], 0 background): islands a network scatters elsewhere do not
- * stretch the box. Levels with no pixels are absent.
- */
-export function bodyBoxesFromLabels(labels: Uint8Array, columns: number, rows: number): BodyBox[] {
+interface Region extends PixelBox {
+  label: number;
+  pixels: number;
+}
+
+/** Every 4-connected region of non-zero labels (each region one label), with its bounding box (edges at pixel borders). */
+export function labelledRegions(labels: Uint8Array, columns: number, rows: number): Region[] {
   const seen = new Uint8Array(labels.length);
-  const best = new Map<number, BodyBox>();
   const stack = new Int32Array(labels.length);
+  const regions: Region[] = [];
   for (let start = 0; start < labels.length; start++) {
     const label = labels[start]!;
     if (label === 0 || seen[start] === 1) continue;
@@ -55,15 +56,60 @@ export function bodyBoxesFromLabels(labels: Uint8Array, columns: number, rows: n
       if (y > 0) visit(p - columns);
       if (y < rows - 1) visit(p + columns);
     }
-    const level = LOCATOR_LEVELS[label - 1];
-    if (level === undefined) continue;
-    const current = best.get(label);
-    if (current === undefined || count > current.pixels) best.set(label, { level, pixels: count, x0: x0 - 0.5, x1: x1 + 0.5, y0: y0 - 0.5, y1: y1 + 0.5 });
+    regions.push({ label, pixels: count, x0: x0 - 0.5, x1: x1 + 0.5, y0: y0 - 0.5, y1: y1 + 0.5 });
   }
-  return LOCATOR_LEVELS.flatMap((_, k) => {
-    const box = best.get(k + 1);
-    return box === undefined ? [] : [box];
+  return regions;
+}
+
+/**
+ * Each level's vertebral body from a label image that names the levels (class k =
+ * LOCATOR_LEVELS[k - 1], 0 background), as training labels do: the bounding box of the level's
+ * largest region, so islands elsewhere do not stretch it. Levels with no pixels are absent.
+ */
+export function bodyBoxesFromLabels(labels: Uint8Array, columns: number, rows: number): BodyBox[] {
+  const best = new Map<number, Region>();
+  for (const r of labelledRegions(labels, columns, rows)) {
+    const current = best.get(r.label);
+    if (current === undefined || r.pixels > current.pixels) best.set(r.label, r);
+  }
+  return LOCATOR_LEVELS.flatMap((level, k) => {
+    const r = best.get(k + 1);
+    return r === undefined ? [] : [{ level, pixels: r.pixels, x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1 }];
   });
+}
+
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const m = sorted.length >> 1;
+  return sorted.length === 0 ? Number.NaN : sorted.length % 2 === 1 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
+}
+
+/** Bodies labelled by counting up from the lowest, and whether that count may be off. */
+export interface CountedBodies {
+  bodies: BodyBox[];
+  /** The lowest body touches the image's lower edge: it may not be L5. */
+  lowestAtEdge: boolean;
+}
+
+/**
+ * The levels of a body mask (any vertebral body = 1), with no network involved: its regions, those
+ * of a vertebral body's size (at least 30 % of the median of the six largest) in the spine's column
+ * (centres within 0.75 median widths of the median centre), counted from the lowest up: L5, L4, ...,
+ * T12. The lowest mobile body above the sacrum is L5 in 90 % of people; a transitional vertebra
+ * moves the count by one, which the caller flags where it can see it.
+ */
+export function bodiesCountedFromBelow(mask: Uint8Array, columns: number, rows: number): CountedBodies {
+  const regions = labelledRegions(mask, columns, rows).filter((r) => r.label === 1);
+  const largest = [...regions].sort((a, b) => b.pixels - a.pixels).slice(0, LOCATOR_LEVELS.length);
+  if (largest.length === 0) return { bodies: [], lowestAtEdge: false };
+  const typicalArea = medianOf(largest.map((r) => r.pixels));
+  const big = regions.filter((r) => r.pixels >= 0.3 * typicalArea);
+  const columnX = medianOf(big.map((r) => (r.x0 + r.x1) / 2));
+  const width = medianOf(big.map((r) => r.x1 - r.x0));
+  const spine = big.filter((r) => Math.abs((r.x0 + r.x1) / 2 - columnX) <= 0.75 * width).sort((a, b) => b.y0 + b.y1 - (a.y0 + a.y1));
+  const levels = [...LOCATOR_LEVELS].reverse();
+  const bodies = spine.slice(0, levels.length).map((r, k) => ({ level: levels[k]!, pixels: r.pixels, x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1 }));
+  return { bodies: bodies.reverse(), lowestAtEdge: spine[0] !== undefined && spine[0].y1 >= rows - 1 };
 }
 
 export interface RoiBox extends PixelBox {
