@@ -6,7 +6,7 @@
 # (seed N+3: osteophytes in everyone by 80, scaled from none at 40, and fractures in 30 %). For each, `openbmd predict`
 # with models/lumbar, then `openbmd evaluate`. Run from the repository root after `npm run build`:
 #
-#   bash scripts/evaluate-lumbar-heldout.sh --seed-base 810        (about 25 minutes on 2 cores)
+#   bash scripts/evaluate-lumbar-heldout.sh --seed-base 810        (about 20 minutes on 2 cores)
 #
 # A cohort already simulated is kept. Results: build/heldout-lumbar/<cohort>/{predictions.csv,
 # evaluation/metrics.json, report.html}.
@@ -21,10 +21,10 @@ simulate() {
 base=810
 if [ "${1:-}" = "--seed-base" ]; then base=$2; fi
 fresh=fresh-$base vendor=vendor-d-$((base + 1)) processing=film-like-$((base + 2)) anatomy=degenerative-$((base + 3))
-simulate "$fresh" --n 100 --seed "$base" --vendors vendor-a,vendor-b,vendor-c
-simulate "$vendor" --n 60 --seed $((base + 1)) --vendors vendor-d
-simulate "$processing" --n 60 --seed $((base + 2)) --vendors vendor-a,vendor-b,vendor-c --processing film-like
-simulate "$anatomy" --n 60 --seed $((base + 3)) --vendors vendor-a,vendor-b,vendor-c --osteophyte-share 1 --fracture-share 0.3
+simulate "$fresh" --n 60 --seed "$base" --vendors vendor-a,vendor-b,vendor-c
+simulate "$vendor" --n 40 --seed $((base + 1)) --vendors vendor-d
+simulate "$processing" --n 40 --seed $((base + 2)) --vendors vendor-a,vendor-b,vendor-c --processing film-like
+simulate "$anatomy" --n 40 --seed $((base + 3)) --vendors vendor-a,vendor-b,vendor-c --osteophyte-share 1 --fracture-share 0.3
 for cohort in "$fresh" "$vendor" "$processing" "$anatomy"; do
   dir="$work/$cohort"
   openbmd predict --model models/lumbar --cohort "$dir/cohort.csv" --out "$dir/predictions.csv"

@@ -306,9 +306,9 @@ test('train --fine-tune on a labelled cohort fine-tunes the three networks per f
   assert.ok(existsSync(join(out, 'predictions.csv')));
 });
 
-test('demo: simulates, cross-validates, evaluates and analyses one image and one CT series, saying where everything is', () => {
+test('demo: simulates, cross-validates, evaluates and analyses one forearm image, one lumbar study and one CT series, saying where everything is', () => {
   const out = join(root, 'demo');
-  const r = runCli(['demo', '--n', '12', '--ct-n', '12', '--out', out, '--seed', '5'], 600_000);
+  const r = runCli(['demo', '--n', '12', '--lumbar-n', '8', '--ct-n', '12', '--out', out, '--seed', '5'], 900_000);
   assert.equal(r.status, 0, r.stderr);
   for (const file of [
     'forearm-cohort/cohort.csv',
@@ -331,5 +331,14 @@ test('demo: simulates, cross-validates, evaluates and analyses one image and one
   ])
     assert.ok(existsSync(join(out, file)), file);
   assert.match(r.stderr, /SIMULATED ct-spine cohort, out-of-fold spine_vbmd \(primary, n = 12\): r = [-0-9.]+, R2 = /);
-  assert.match(r.stderr, /8\/8 one case analysed with the cross-validated model: .*overlay\.png/);
+  for (const file of [
+    'lumbar-cohort/cohort.csv',
+    'lumbar-model/model.json',
+    'lumbar-model/predictions.csv',
+    'lumbar-model/metrics.json',
+    'analyze-lumbar-0001/overlay.png',
+  ])
+    assert.ok(existsSync(join(out, file)), file);
+  assert.match(r.stderr, /SIMULATED lumbar cohort, out-of-fold lumbar_abmd \(primary, n = \d+\): r = /);
+  assert.match(r.stderr, /12\/12 one case analysed with the cross-validated model: .*overlay\.png/);
 });

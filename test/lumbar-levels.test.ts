@@ -42,21 +42,33 @@ test('body boxes: each level the bounding box of its largest region, edges at pi
   assert.equal(l2.pixels, 7000);
 });
 
-test('counting from below: the lowest body is L5, T12 the sixth; a speck and a blob beside the spine are not vertebrae; a body cut by the lower edge is flagged', () => {
-  const mask = spineLabels().map((v) => (v > 0 ? 1 : 0));
-  // Two more thoracic bodies above T12 (T10, T11 in the field), a 4-pixel speck, and a body-sized blob far to the side.
-  for (let y = 0; y < 30; y++) for (let x = 100; x < 200; x++) mask[y * COLUMNS + x] = 1;
-  for (let y = 300; y < 302; y++) for (let x = 250; x < 252; x++) mask[y * COLUMNS + x] = 1;
-  for (let y = 400; y < 470; y++) for (let x = 0; x < 40; x++) mask[y * COLUMNS + x] = 1;
+test('counting from below: cores apart where the bodies touch; the lowest is L5, T12 the sixth; a speck and a blob beside the spine are not vertebrae; a body cut by the lower edge is flagged', () => {
+  // Seven bodies 100 px wide, 95 px apart and touching (no disc gap, as projected endplates overlap), each with its core (the middle half of its rows).
+  const mask = new Uint8Array(COLUMNS * ROWS);
+  for (let k = 0; k < 7; k++) {
+    const y0 = -55 + k * 95;
+    for (let y = Math.max(0, y0); y < y0 + 95; y++) for (let x = 100; x < 200; x++) mask[y * COLUMNS + x] = y >= y0 + 24 && y < y0 + 71 ? 2 : 1;
+  }
+  for (let y = 300; y < 302; y++) for (let x = 250; x < 252; x++) mask[y * COLUMNS + x] = 2;
+  for (let y = 400; y < 447; y++) for (let x = 0; x < 40; x++) mask[y * COLUMNS + x] = 2;
   const counted = bodiesCountedFromBelow(mask, COLUMNS, ROWS);
+  // Seven cores (the top one cut by the image edge): the lowest six are T12-L5. Each box runs between
+  // the midpoints to its neighbours' cores (centre to centre, 95 px, rounded outwards), L5's to the
+  // last body pixel; the speck 50 px beside L2 is more than a quarter width away and left out.
   assert.deepEqual(
-    counted.bodies.map((b) => `${b.level}:${b.y0}`),
-    ['T12:39.5', 'L1:134.5', 'L2:229.5', 'L3:324.5', 'L4:419.5', 'L5:514.5'],
+    counted.bodies.map((b) => `${b.level}:${b.y0}-${b.y1}:${b.x0}-${b.x1}`),
+    [
+      'T12:46.5-135.5:99.5-199.5',
+      'L1:133.5-230.5:99.5-199.5',
+      'L2:228.5-325.5:99.5-199.5',
+      'L3:323.5-420.5:99.5-199.5',
+      'L4:418.5-515.5:99.5-199.5',
+      'L5:513.5-609.5:99.5-199.5',
+    ],
   );
   assert.equal(counted.lowestAtEdge, false);
-  // The same spine with L5 running off the bottom of the image.
-  const cut = mask.slice(0, COLUMNS * 560);
-  assert.equal(bodiesCountedFromBelow(cut, COLUMNS, 560).lowestAtEdge, true);
+  const cut = mask.slice(0, COLUMNS * 600);
+  assert.equal(bodiesCountedFromBelow(cut, COLUMNS, 600).lowestAtEdge, true);
 });
 
 test("seed 004's ROIs: 2 mm beside the body, upper and lower edges in the middle of the discs; a missing neighbour's edge half the median gap away", () => {

@@ -31,11 +31,12 @@ program
   )
   .option('--out <dir>', 'working folder (default openbmd-demo/)')
   .option('--n <count>', 'forearm radiographs to simulate (default 100)', parsePositiveInteger)
+  .option('--lumbar-n <count>', 'lumbar studies (AP and lateral) of the lumbar part (default 40; 0 leaves it out)', parseNonNegativeInteger)
   .option('--ct-n <count>', 'CT series of the CT part (default 16; 0 leaves it out)', parseNonNegativeInteger)
   .option('--seed <k>', 'random seed', parseNonNegativeInteger, 7)
-  .action(async (options: { out?: string; n?: number; ctN?: number; seed: number }) => {
+  .action(async (options: { out?: string; n?: number; lumbarN?: number; ctN?: number; seed: number }) => {
     const { runDemo } = await import('../run/run-demo.js');
-    await runDemo({ out: options.out, n: { forearm: options.n, 'ct-spine': options.ctN }, seed: options.seed, say });
+    await runDemo({ out: options.out, n: { forearm: options.n, lumbar: options.lumbarN, 'ct-spine': options.ctN }, seed: options.seed, say });
   });
 
 program

@@ -59,7 +59,7 @@ export function locateLumbarLevels(tf: typeof tfTypes, network: tfTypes.LayersMo
   const labels = labelsFromGridProbabilities({ probabilities: probabilities!, grid, imageSize: image.size, classes });
   const counted = bodiesCountedFromBelow(labels, image.size[0], image.size[1]);
   const location = locationFromBodies({ view, bodies: counted.bodies, image, greyLevels: levels, lowestAtEdge: counted.lowestAtEdge });
-  // Confidence: the mean probability of a body over the grid pixels inside its box.
+  // Confidence: the mean probability of body or core over the grid pixels inside its box.
   for (const body of location.bodies) {
     let sum = 0;
     let count = 0;
@@ -69,7 +69,7 @@ export function locateLumbarLevels(tf: typeof tfTypes, network: tfTypes.LayersMo
       for (let gx = 0; gx < grid.columns; gx++) {
         const x = grid.x0 + gx * grid.stepX;
         if (x < body.x0 || x > body.x1) continue;
-        sum += probabilities![(gy * grid.columns + gx) * classes + 1]!;
+        sum += probabilities![(gy * grid.columns + gx) * classes + 1]! + probabilities![(gy * grid.columns + gx) * classes + 2]!;
         count++;
       }
     }

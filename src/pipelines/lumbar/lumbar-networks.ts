@@ -13,13 +13,15 @@ export function variantViews(variant: LumbarVariant): LumbarView[] {
 }
 
 /**
- * The locator segments vertebral bodies (any level): which body is which is counted from the
- * lowest one up, without the network (`vertebral-body-boxes.ts`). A network asked for the levels
- * themselves (seven classes, T12-L5 and background) learned them poorly: T11 and T12, L4 and L5
- * look alike, and telling them apart is counting, not appearance (mean ROI IoU 0.05 after 16 epochs
- * on the development cohort, where the body masks it is trained on now are plain).
+ * The locator segments vertebral bodies (any level) and, within each, its core (the middle half of
+ * its height): which body is which is counted from the lowest core up, without the network
+ * (`vertebral-body-boxes.ts`). Cores stand apart where the bodies' projections touch (a lordotic
+ * spine in a divergent beam overlaps its endplates on the AP view, so a body mask alone is one
+ * column). A network asked for the levels themselves (seven classes, T12-L5 and background) learned
+ * them poorly: T11 and T12, L4 and L5 look alike, and telling them apart is counting, not
+ * appearance (mean ROI IoU 0.05 after 16 epochs on the development cohort).
  */
-export const LOCATOR_CLASSES = ['background', 'vertebral-body'] as const;
+export const LOCATOR_CLASSES = ['background', 'vertebral-body', 'body-core'] as const;
 /** The levels located: T12 and L5 as well as L1-L4, because L1's and L4's ROI edges lie in the middle of the discs above and below. */
 export const LOCATOR_LEVELS = ['T12', 'L1', 'L2', 'L3', 'L4', 'L5'] as const;
 export type LocatorLevel = (typeof LOCATOR_LEVELS)[number];

@@ -42,12 +42,28 @@ export function levelClasses(labels: ArrayLike<number>): Uint8Array {
   return out;
 }
 
-/** A label image's VerSe codes as the locator's classes: any vertebral body (C1-L6, 1-25) is 1. */
-export function bodyClasses(labels: ArrayLike<number>): Uint8Array {
+/**
+ * A label image's VerSe codes as the locator's classes: any vertebral body (C1-L6, 1-25) is 1, and
+ * 2 in the middle half of its level's rows (its core).
+ */
+export function bodyClasses(labels: ArrayLike<number>, columns: number): Uint8Array {
+  const rowsOf = new Map<number, [number, number]>();
+  for (let p = 0; p < labels.length; p++) {
+    const code = Number(labels[p]);
+    if (code < 1 || code > 25) continue;
+    const y = Math.floor(p / columns);
+    const span = rowsOf.get(code);
+    if (span === undefined) rowsOf.set(code, [y, y]);
+    else span[1] = y;
+  }
   const out = new Uint8Array(labels.length);
   for (let p = 0; p < labels.length; p++) {
     const code = Number(labels[p]);
-    out[p] = code >= 1 && code <= 25 ? 1 : 0;
+    const span = rowsOf.get(code);
+    if (span === undefined) continue;
+    const y = Math.floor(p / columns);
+    const quarter = (span[1] - span[0]) / 4;
+    out[p] = y >= span[0] + quarter && y <= span[1] - quarter ? 2 : 1;
   }
   return out;
 }
@@ -58,7 +74,7 @@ async function viewSample(image: Image2D, labelFile: string, view: LumbarView): 
   const truth = locationFromBodies({ view, bodies: bodyBoxesFromLabels(levelClasses(verse), image.size[0], image.size[1]), image, greyLevels: levels });
   return {
     locatorInput: input,
-    shares: classSharesOnGrid({ labels: bodyClasses(verse), imageSize: image.size, grid, classes: LOCATOR_CLASSES.length }),
+    shares: classSharesOnGrid({ labels: bodyClasses(verse, image.size[0]), imageSize: image.size, grid, classes: LOCATOR_CLASSES.length }),
     truth,
   };
 }

@@ -92,24 +92,49 @@ export interface CountedBodies {
 }
 
 /**
- * The levels of a body mask (any vertebral body = 1), with no network involved: its regions, those
- * of a vertebral body's size (at least 30 % of the median of the six largest) in the spine's column
- * (centres within 0.75 median widths of the median centre), counted from the lowest up: L5, L4, ...,
- * T12. The lowest mobile body above the sacrum is L5 in 90 % of people; a transitional vertebra
- * moves the count by one, which the caller flags where it can see it.
+ * The levels of a locator's label image (1 vertebral body, 2 a body's core), with no network
+ * involved: the core regions of a body's size (at least 30 % of the median of the six largest) in
+ * the spine's column (centres within 0.75 median widths of the median centre), counted from the
+ * lowest up: L5, L4, ..., T12. Each body's box is the extent of body and core pixels beside its core
+ * (a quarter of its width either side) between the midpoints to the neighbouring cores. The lowest mobile
+ * body above the sacrum is L5 in about 90 % of people; a transitional vertebra moves the count by
+ * one, which the caller flags where it can see it.
  */
-export function bodiesCountedFromBelow(mask: Uint8Array, columns: number, rows: number): CountedBodies {
-  const regions = labelledRegions(mask, columns, rows).filter((r) => r.label === 1);
-  const largest = [...regions].sort((a, b) => b.pixels - a.pixels).slice(0, LOCATOR_LEVELS.length);
+export function bodiesCountedFromBelow(labels: Uint8Array, columns: number, rows: number): CountedBodies {
+  const cores = labelledRegions(labels, columns, rows).filter((r) => r.label === 2);
+  const largest = [...cores].sort((a, b) => b.pixels - a.pixels).slice(0, LOCATOR_LEVELS.length);
   if (largest.length === 0) return { bodies: [], lowestAtEdge: false };
   const typicalArea = medianOf(largest.map((r) => r.pixels));
-  const big = regions.filter((r) => r.pixels >= 0.3 * typicalArea);
+  const big = cores.filter((r) => r.pixels >= 0.3 * typicalArea);
   const columnX = medianOf(big.map((r) => (r.x0 + r.x1) / 2));
   const width = medianOf(big.map((r) => r.x1 - r.x0));
-  const spine = big.filter((r) => Math.abs((r.x0 + r.x1) / 2 - columnX) <= 0.75 * width).sort((a, b) => b.y0 + b.y1 - (a.y0 + a.y1));
-  const levels = [...LOCATOR_LEVELS].reverse();
-  const bodies = spine.slice(0, levels.length).map((r, k) => ({ level: levels[k]!, pixels: r.pixels, x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1 }));
-  return { bodies: bodies.reverse(), lowestAtEdge: spine[0] !== undefined && spine[0].y1 >= rows - 1 };
+  const spine = big.filter((r) => Math.abs((r.x0 + r.x1) / 2 - columnX) <= 0.75 * width).sort((a, b) => a.y0 + a.y1 - (b.y0 + b.y1));
+  const centre = (r: Region): number => (r.y0 + r.y1) / 2;
+  const boxes = spine.map((core, k) => {
+    const above = spine[k - 1];
+    const below = spine[k + 1];
+    const h = core.y1 - core.y0;
+    const top = Math.max(0, Math.floor(above === undefined ? core.y0 - h : (centre(above) + centre(core)) / 2));
+    const bottom = Math.min(rows - 1, Math.ceil(below === undefined ? core.y1 + h : (centre(core) + centre(below)) / 2));
+    const beside = (core.x1 - core.x0) / 4;
+    const left = Math.max(0, Math.floor(core.x0 - beside));
+    const right = Math.min(columns - 1, Math.ceil(core.x1 + beside));
+    let [x0, x1, y0, y1] = [core.x0, core.x1, core.y0, core.y1];
+    for (let y = top; y <= bottom; y++)
+      for (let x = left; x <= right; x++) {
+        if (labels[y * columns + x] === 0) continue;
+        x0 = Math.min(x0, x - 0.5);
+        x1 = Math.max(x1, x + 0.5);
+        y0 = Math.min(y0, y - 0.5);
+        y1 = Math.max(y1, y + 0.5);
+      }
+    return { pixels: core.pixels, x0, x1, y0, y1 };
+  });
+  const levels = LOCATOR_LEVELS.slice(Math.max(0, LOCATOR_LEVELS.length - boxes.length));
+  const kept = boxes.slice(Math.max(0, boxes.length - LOCATOR_LEVELS.length));
+  const bodies = kept.map((b, k) => ({ level: levels[k]!, ...b }));
+  const lowest = bodies[bodies.length - 1];
+  return { bodies, lowestAtEdge: lowest !== undefined && lowest.y1 >= rows - 1.5 };
 }
 
 export interface RoiBox extends PixelBox {
@@ -125,9 +150,10 @@ function median(values: number[]): number | undefined {
 
 /**
  * Seed 004's ROI of each requested level: the smallest rectangle around the body with `marginPx`
- * beside it, its upper and lower edges in the middle of the discs above and below (between this
- * body and its neighbour). A neighbour not found: the edge is half the median disc gap of the found
- * neighbours away (a tenth of the body's height when none is known). Levels whose body was not found
+ * beside it, its upper and lower edges in the middle of the discs above and below (halfway between
+ * this body's edge and its neighbour's, which may overlap it in projection). A neighbour not found:
+ * the edge is half the median disc gap of the found neighbours away (a tenth of the body's height
+ * when none is known). Levels whose body was not found
  * are absent.
  */
 export function seed004RoiBoxes(bodies: readonly BodyBox[], levels: readonly LocatorLevel[], marginPx: number): RoiBox[] {
@@ -136,9 +162,10 @@ export function seed004RoiBoxes(bodies: readonly BodyBox[], levels: readonly Loc
   for (let k = 1; k < LOCATOR_LEVELS.length; k++) {
     const above = byLevel.get(LOCATOR_LEVELS[k - 1]!);
     const below = byLevel.get(LOCATOR_LEVELS[k]!);
-    if (above !== undefined && below !== undefined && below.y0 > above.y1) gaps.push(below.y0 - above.y1);
+    if (above !== undefined && below !== undefined) gaps.push(below.y0 - above.y1);
   }
-  const typicalGap = median(gaps);
+  // Projected endplates may overlap (a negative gap): a missing neighbour's edge is then the body's own.
+  const typicalGap = gaps.length === 0 ? undefined : Math.max(0, median(gaps)!);
   return levels.flatMap((level) => {
     const body = byLevel.get(level);
     if (body === undefined) return [];
@@ -146,8 +173,8 @@ export function seed004RoiBoxes(bodies: readonly BodyBox[], levels: readonly Loc
     const above = k > 0 ? byLevel.get(LOCATOR_LEVELS[k - 1]!) : undefined;
     const below = k < LOCATOR_LEVELS.length - 1 ? byLevel.get(LOCATOR_LEVELS[k + 1]!) : undefined;
     const halfGap = (typicalGap ?? 0.2 * (body.y1 - body.y0)) / 2;
-    const y0 = above !== undefined && above.y1 < body.y0 ? (above.y1 + body.y0) / 2 : body.y0 - halfGap;
-    const y1 = below !== undefined && below.y0 > body.y1 ? (body.y1 + below.y0) / 2 : body.y1 + halfGap;
+    const y0 = above !== undefined ? (above.y1 + body.y0) / 2 : body.y0 - halfGap;
+    const y1 = below !== undefined ? (body.y1 + below.y0) / 2 : body.y1 + halfGap;
     return [{ level, x0: body.x0 - marginPx, x1: body.x1 + marginPx, y0, y1 }];
   });
 }
