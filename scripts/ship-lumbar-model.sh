@@ -30,7 +30,7 @@ node -e '
   const kept = rows.filter((r) => JSON.parse(fs.readFileSync(`${dir}/truth/${r.split(",")[0]}.json`, "utf8")).vendor !== "vendor-d");
   fs.writeFileSync(`${dir}/cohort-abc.csv`, [head, ...kept].join("\n") + "\n");
 ' "$work/dev-700"
-openbmd train lumbar --cohort "$work/dev-700/cohort-abc.csv" --out "$work/locators" --epochs 16,1 --variants ap
+openbmd train lumbar --cohort "$work/dev-700/cohort-abc.csv" --out "$work/locators" --epochs 24,1 --variants ap
 openbmd train lumbar --cohort "$work/dev-700/cohort-abc.csv" --out "$work/model" --networks "$work/locators" --folds 5 --seed 1
 rm -rf models/lumbar
 mkdir -p models/lumbar

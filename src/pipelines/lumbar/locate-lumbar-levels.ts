@@ -1,5 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Image2D } from '../../core/image2d.js';
+import { gaussianBlur2D } from '../../imaging/gaussian-blur.js';
 import { labelsFromGridProbabilities } from '../../imaging/grid-class-shares.js';
 import type { NetworkGrid } from '../../imaging/network-grid.js';
 import { normaliseForNetwork, sampleOnGrid, wholeImageGrid } from '../../imaging/network-grid.js';
@@ -7,17 +8,43 @@ import { predictInBatches } from '../../nn/inference.js';
 import type { LevelCheck } from './level-plausibility.js';
 import { checkLevels } from './level-plausibility.js';
 import type { LumbarView } from './lumbar-networks.js';
-import { CROP, LOCATOR_CLASSES, LOCATOR_GRID, ROI_LEVELS } from './lumbar-networks.js';
+import { CROP, LOCATOR_CHANNELS, LOCATOR_CLASSES, LOCATOR_GRID, ROI_LEVELS } from './lumbar-networks.js';
 import type { LocatorLevel } from './lumbar-networks.js';
 import type { GreyLevels } from './roi-crops.js';
 import type { BodyBox, RoiBox } from './vertebral-body-boxes.js';
 import { bodiesCountedFromBelow, seed004RoiBoxes } from './vertebral-body-boxes.js';
 
-/** The locator's input: the whole radiograph fitted into LOCATOR_GRID, on its own 1st-99th percentile scale. */
+/** Scale of the locator's local contrast, grid pixels (about 13 mm): a vertebral body's half-height. */
+const LOCAL_CONTRAST_SIGMA_PX = 6;
+
+/**
+ * Local contrast of an image: (v - local mean) / local SD, both Gaussian-weighted, divided by 3 and
+ * clipped to +-1. Bone edges stand out whatever the detector's processing did to the large scale
+ * (a processed lumbar radiograph puts the whole trunk in the top fifth of its range).
+ */
+export function localContrast(values: Float32Array, columns: number, rows: number, sigmaPx: number): Float32Array {
+  const mean = Float32Array.from(values);
+  gaussianBlur2D(mean, columns, rows, sigmaPx);
+  const deviation = values.map((v, k) => v - mean[k]!);
+  const variance = deviation.map((d) => d * d);
+  gaussianBlur2D(variance, columns, rows, sigmaPx);
+  return deviation.map((d, k) => Math.max(-1, Math.min(1, d / Math.sqrt(variance[k]! + 1e-6) / 3)));
+}
+
+/**
+ * The locator's input ([rows, columns, 2]): the whole radiograph fitted into LOCATOR_GRID on its own
+ * 1st-99th percentile scale, and its local contrast.
+ */
 export function locatorInput(image: Image2D): { grid: NetworkGrid; input: Float32Array; levels: GreyLevels } {
   const grid = wholeImageGrid(image, LOCATOR_GRID.columns, LOCATOR_GRID.rows);
   const normalised = normaliseForNetwork(sampleOnGrid(image, grid));
-  return { grid, input: normalised.data, levels: { low: normalised.low, high: normalised.high } };
+  const contrast = localContrast(normalised.data, grid.columns, grid.rows, LOCAL_CONTRAST_SIGMA_PX);
+  const input = new Float32Array(normalised.data.length * LOCATOR_CHANNELS);
+  for (let k = 0; k < normalised.data.length; k++) {
+    input[2 * k] = normalised.data[k]!;
+    input[2 * k + 1] = contrast[k]!;
+  }
+  return { grid, input, levels: { low: normalised.low, high: normalised.high } };
 }
 
 /** What the locator found on one view. */
@@ -54,7 +81,7 @@ export function locationFromBodies(o: { view: LumbarView; bodies: BodyBox[]; ima
 /** Runs a view's locator network and reads the levels from its class probabilities. */
 export function locateLumbarLevels(tf: typeof tfTypes, network: tfTypes.LayersModel, image: Image2D, view: LumbarView): ViewLocation {
   const { grid, input, levels } = locatorInput(image);
-  const [probabilities] = predictInBatches(tf, network, 1, () => tf.tensor4d(input, [1, LOCATOR_GRID.rows, LOCATOR_GRID.columns, 1]));
+  const [probabilities] = predictInBatches(tf, network, 1, () => tf.tensor4d(input, [1, LOCATOR_GRID.rows, LOCATOR_GRID.columns, LOCATOR_CHANNELS]));
   const classes = LOCATOR_CLASSES.length;
   const labels = labelsFromGridProbabilities({ probabilities: probabilities!, grid, imageSize: image.size, classes });
   const counted = bodiesCountedFromBelow(labels, image.size[0], image.size[1]);

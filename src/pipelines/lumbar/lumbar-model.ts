@@ -7,7 +7,16 @@ import type { ModelDescription } from '../../nn/model-folder/model-description.j
 import { cohortRecordSchema } from '../../nn/model-folder/model-description.js';
 import { MODEL_DESCRIPTION_FILE, loadModelFolder, readModelDescription, readModelParts } from '../../nn/model-folder/model-folder.js';
 import type { LumbarVariant, LumbarView } from './lumbar-networks.js';
-import { CROP, CROP_CHANNELS, LOCATOR_GRID, LOCATOR_NETWORK_NAMES, LUMBAR_VARIANTS, bmdNetworkName, variantViews } from './lumbar-networks.js';
+import {
+  CROP,
+  CROP_CHANNELS,
+  LOCATOR_CHANNELS,
+  LOCATOR_GRID,
+  LOCATOR_NETWORK_NAMES,
+  LUMBAR_VARIANTS,
+  bmdNetworkName,
+  variantViews,
+} from './lumbar-networks.js';
 
 export const LUMBAR_PIPELINE = 'lumbar';
 
@@ -50,7 +59,7 @@ export async function loadLumbarModel(tf: typeof tfTypes, dir: string): Promise<
       file: join(dir, MODEL_DESCRIPTION_FILE),
     });
   const { parameters } = readModelParts(description, dir, { parameters: lumbarParametersSchema, metrics: lumbarMetricsSchema });
-  const locatorShape = [[LOCATOR_GRID.rows, LOCATOR_GRID.columns, 1]];
+  const locatorShape = [[LOCATOR_GRID.rows, LOCATOR_GRID.columns, LOCATOR_CHANNELS]];
   const cropShape = [CROP.size, CROP.size, CROP_CHANNELS];
   const networks: Record<string, { inputShapes: number[][] }> = {
     [LOCATOR_NETWORK_NAMES.ap]: { inputShapes: locatorShape },

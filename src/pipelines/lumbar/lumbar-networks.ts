@@ -36,6 +36,8 @@ export function verseLabel(level: LocatorLevel): number {
 
 /** The whole radiograph fitted (aspect kept) into this grid for the locator: about 2.2 mm a pixel for a 35 x 43 cm field. */
 export const LOCATOR_GRID = { columns: 160, rows: 192 } as const;
+/** The locator's input channels: the radiograph on its percentile scale, and its local contrast. */
+export const LOCATOR_CHANNELS = 2;
 
 /**
  * Seed 004's ROI crops: the smallest rectangle around each body with 2 mm beside it and its upper
@@ -70,7 +72,7 @@ export function locatorSpec(seed: number, view: LumbarView): NetworkSpec {
   return {
     architecture: 'unet',
     options: {
-      inputShape: [LOCATOR_GRID.rows, LOCATOR_GRID.columns, 1],
+      inputShape: [LOCATOR_GRID.rows, LOCATOR_GRID.columns, LOCATOR_CHANNELS],
       classes: LOCATOR_CLASSES.length,
       baseFilters: 8,
       depth: 4,

@@ -4,7 +4,7 @@ import type { AugmentationRanges } from '../../nn/training/image-augmentation.js
 import { adjustIntensity, drawAugmentation, warpImage } from '../../nn/training/image-augmentation.js';
 import type { HostBatch, TrainingData } from '../../nn/training/training-data.js';
 import type { BmdInput } from './bmd-network-io.js';
-import { COVARIATES, CROP, CROP_CHANNELS, LOCATOR_CLASSES, LOCATOR_GRID, OUTPUT_SCALES, variantViews } from './lumbar-networks.js';
+import { COVARIATES, CROP, CROP_CHANNELS, LOCATOR_CHANNELS, LOCATOR_CLASSES, LOCATOR_GRID, OUTPUT_SCALES, variantViews } from './lumbar-networks.js';
 import type { LumbarVariant, LumbarView } from './lumbar-networks.js';
 import type { LumbarTrainingSample } from './lumbar-training-samples.js';
 
@@ -52,8 +52,11 @@ export function locatorTrainingData(samples: readonly LumbarTrainingSample[], vi
           continue;
         }
         const a = drawAugmentation(LOCATOR_AUGMENTATION, columns, rows, random);
-        const input = warpImage(s.locatorInput, columns, rows, 1, a.forward, 'bilinear', 0);
-        adjustIntensity(input, a.brightnessFactor, a.contrastFactor);
+        const input = warpImage(s.locatorInput, columns, rows, LOCATOR_CHANNELS, a.forward, 'bilinear', 0);
+        // Exposure varies the radiograph's channel; its local contrast is normalised already.
+        const grey = input.filter((_, k) => k % LOCATOR_CHANNELS === 0);
+        adjustIntensity(grey, a.brightnessFactor, a.contrastFactor);
+        grey.forEach((v, k) => (input[k * LOCATOR_CHANNELS] = v));
         const shares = warpImage(s.shares, columns, rows, classes, a.forward, 'bilinear', 0);
         for (let k = 0; k < shares.length; k += classes) {
           let others = 0;
@@ -64,7 +67,7 @@ export function locatorTrainingData(samples: readonly LumbarTrainingSample[], vi
         targets.push(shares);
       }
       return {
-        inputs: [{ data: concat(inputs), shape: [indices.length, rows, columns, 1] }],
+        inputs: [{ data: concat(inputs), shape: [indices.length, rows, columns, LOCATOR_CHANNELS] }],
         targets: { data: concat(targets), shape: [indices.length, rows, columns, classes] },
       };
     },

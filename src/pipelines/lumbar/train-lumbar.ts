@@ -384,7 +384,8 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
           : recordedNetworkSpec(readModelDescription(o.networksFrom), LOCATOR_NETWORK_NAMES[view], o.networksFrom),
       preprocessing: {
         grid: `the whole radiograph fitted into ${LOCATOR_GRID.columns} x ${LOCATOR_GRID.rows} (aspect kept), each grid pixel the mean of its image pixels`,
-        intensity: "the grid's 1st percentile -> 0, 99th -> 1",
+        intensity:
+          "channel 1: the grid's 1st percentile -> 0, 99th -> 1; channel 2: its local contrast ((v - mean) / SD, Gaussian sigma 6 px, / 3, clipped to +-1)",
         classes: LOCATOR_CLASSES.join(', '),
       },
     };
