@@ -12,7 +12,7 @@
 # this script only runs it and copies the folder. Run from the repository root after
 # `npm run build`:
 #
-#   bash scripts/ship-lumbar-model.sh            (about 2 hours on 2 cores)
+#   bash scripts/ship-lumbar-model.sh            (about 100 minutes on 2 cores)
 #
 # Work files go to build/ship-lumbar (ignored by git); a cohort already simulated there is kept.
 set -euo pipefail
@@ -31,7 +31,7 @@ node -e '
   fs.writeFileSync(`${dir}/cohort-abc.csv`, [head, ...kept].join("\n") + "\n");
 ' "$work/dev-700"
 openbmd train lumbar --cohort "$work/dev-700/cohort-abc.csv" --out "$work/locators" --epochs 24,1 --variants ap
-openbmd train lumbar --cohort "$work/dev-700/cohort-abc.csv" --out "$work/model" --networks "$work/locators" --folds 5 --seed 1
+openbmd train lumbar --cohort "$work/dev-700/cohort-abc.csv" --out "$work/model" --networks "$work/locators" --folds 5 --seed 1 --epochs 24,20
 rm -rf models/lumbar
 mkdir -p models/lumbar
 cp -r "$work/model/model.json" "$work/model/networks" "$work/model/metrics.json" models/lumbar/
