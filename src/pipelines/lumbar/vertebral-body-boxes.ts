@@ -96,11 +96,30 @@ export interface CountedBodies {
  * involved: the core regions of a body's size (at least 30 % of the median of the six largest) in
  * the spine's column (centres within 0.75 median widths of the median centre), counted from the
  * lowest up: L5, L4, ..., T12. Each body's box is the extent of body and core pixels beside its core
- * (a quarter of its width either side) between the midpoints to the neighbouring cores. The lowest mobile
+ * (a quarter of its width either side) between the midpoints to the neighbouring cores. Where fewer
+ * than four cores are found, whole bodies are counted instead (on a lateral view the discs part
+ * them, and a network may not have learned the cores there). The lowest mobile
  * body above the sacrum is L5 in about 90 % of people; a transitional vertebra moves the count by
  * one, which the caller flags where it can see it.
  */
-export function bodiesCountedFromBelow(labels: Uint8Array, columns: number, rows: number): CountedBodies {
+export function bodiesCountedFromBelow(labels: Uint8Array, columns: number, rows: number, bodyMask?: Uint8Array): CountedBodies {
+  const counted = countFromBelow(labels, columns, rows);
+  if (counted.bodies.length >= ROI_COUNT) return counted;
+  // No cores where the bodies stand apart (a lateral view's discs separate them): the bodies are
+  // their own cores, from a mask of body-or-core (where a network unsure of the core splits its
+  // probability between the two, the argmax labels would cut each body in half).
+  const bodies = countFromBelow(
+    (bodyMask ?? labels).map((v) => (v > 0 ? 2 : 0)),
+    columns,
+    rows,
+  );
+  return bodies.bodies.length > counted.bodies.length ? bodies : counted;
+}
+
+/** L1-L4: fewer cores than these and the bodies themselves are counted. */
+const ROI_COUNT = 4;
+
+function countFromBelow(labels: Uint8Array, columns: number, rows: number): CountedBodies {
   const cores = labelledRegions(labels, columns, rows).filter((r) => r.label === 2);
   const largest = [...cores].sort((a, b) => b.pixels - a.pixels).slice(0, LOCATOR_LEVELS.length);
   if (largest.length === 0) return { bodies: [], lowestAtEdge: false };
