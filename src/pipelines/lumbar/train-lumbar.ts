@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { BmdCategory } from '../../clinical/index.js';
 import { interpretMeasurement, loadClinicalKnowledge, lowestTScoreCategory } from '../../clinical/index.js';
@@ -8,7 +8,7 @@ import type { Image2D } from '../../core/image2d.js';
 import { readDicomFile } from '../../io/dicom/read-dicom.js';
 import { trainingCohortRecord } from '../../io/cohort/site-cohort.js';
 import type { NetworkToSave } from '../../nn/model-folder/model-folder.js';
-import { readModelDescription, recordedNetworkSpec, saveModelFolder } from '../../nn/model-folder/model-folder.js';
+import { networksOrigin, readModelDescription, recordedNetworkSpec, saveModelFolder } from '../../nn/model-folder/model-folder.js';
 import type { StageHistory } from '../../nn/training/train-stage-network.js';
 import { trainStageNetwork } from '../../nn/training/train-stage-network.js';
 import { groupedKFold, groupedPartition } from '../../stats/grouped-splits.js';
@@ -171,11 +171,14 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
   const locatorHistories: Partial<Record<LumbarView, StageHistory>> = {};
   let validationSamples: LumbarTrainingSample[] = [];
   let networksFrom: Record<string, unknown> | undefined;
+  let locatorsInSample = false;
   if (o.networksFrom !== undefined) {
     const reused = await loadLumbarModel(tf, o.networksFrom);
     reused.bmd.forEach((b) => b.network.dispose());
     for (const view of views) locators[view] = reused.locators[view];
     networksFrom = { dir: o.networksFrom, ...reused.description.trainingData };
+    // The reused locators' own cohort is no test of them.
+    locatorsInSample = resolve(networksOrigin(reused.description, o.networksFrom).cohort) === resolve(o.cohortCsv);
     lines.push(
       `locators reused from ${o.networksFrom} (trained on ${reused.description.trainingData.cases} studies of ${reused.description.trainingData.cohort})`,
     );
@@ -260,12 +263,13 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
     progress(o.write, 'located', i + 1, withTruth.length, locateStarted);
   }
   const locatedById = new Map(studies.flatMap((s) => (s.located === undefined ? [] : [[s.caseId, s.located] as const])));
-  const validation = validationSamples.length > 0 ? locatorValidation(validationSamples, locatedById) : undefined;
+  const measured = validationSamples.length > 0 ? locatorValidation(validationSamples, locatedById) : undefined;
+  const validation = measured === undefined ? undefined : { ...measured, studiesTheLocatorsTrainedOn: locatorsInSample };
   if (validation !== undefined) {
     for (const view of views) {
       const v = validation[view] as { studies: number; meanRoiIou: number | null; localisedShare: number | null };
       lines.push(
-        `${view} L1-L4 ROIs on ${v.studies} studies the locator did not train on: mean IoU ${v.meanRoiIou?.toFixed(3) ?? '-'}, all four found (IoU >= 0.5) in ${((v.localisedShare ?? 0) * 100).toFixed(1)} %`,
+        `${view} L1-L4 ROIs on ${v.studies} studies ${locatorsInSample ? 'the locator trained on (in sample, not a validation)' : 'the locator did not train on'}: mean IoU ${v.meanRoiIou?.toFixed(3) ?? '-'}, all four found (IoU >= 0.5) in ${((v.localisedShare ?? 0) * 100).toFixed(1)} %`,
       );
     }
   }
