@@ -264,7 +264,7 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
   }
   const locatedById = new Map(studies.flatMap((s) => (s.located === undefined ? [] : [[s.caseId, s.located] as const])));
   const measured = validationSamples.length > 0 ? locatorValidation(validationSamples, locatedById) : undefined;
-  const validation = measured === undefined ? undefined : { ...measured, studiesTheLocatorsTrainedOn: locatorsInSample };
+  const validation: Record<string, unknown> | undefined = measured === undefined ? undefined : { ...measured, studiesTheLocatorsTrainedOn: locatorsInSample };
   if (validation !== undefined) {
     for (const view of views) {
       const v = validation[view] as { studies: number; meanRoiIou: number | null; localisedShare: number | null };
