@@ -308,7 +308,7 @@ test('train --fine-tune on a labelled cohort fine-tunes the three networks per f
 
 test('demo: simulates, cross-validates, evaluates and analyses one forearm image, one lumbar study and one CT series, saying where everything is', () => {
   const out = join(root, 'demo');
-  const r = runCli(['demo', '--n', '12', '--lumbar-n', '8', '--ct-n', '12', '--out', out, '--seed', '5'], 900_000);
+  const r = runCli(['demo', '--n', '12', '--lumbar-n', '12', '--ct-n', '12', '--out', out, '--seed', '5'], 900_000);
   assert.equal(r.status, 0, r.stderr);
   for (const file of [
     'forearm-cohort/cohort.csv',

@@ -70,6 +70,8 @@ export interface TrainLumbarResult {
 
 /** Fewest labelled studies with which the locators are trained. */
 const MIN_LABELLED = 12;
+/** Fewest located studies a BMD network is trained on. */
+const MIN_BMD_STUDIES = 3;
 
 function progress(write: (line: string) => void, what: string, done: number, total: number, started: number): void {
   if (done % 25 !== 0 && done !== total) return;
@@ -283,10 +285,10 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
     label: string,
   ): Promise<{ model: tfTypes.LayersModel; history: StageHistory }> => {
     const kept = train.filter((s) => usable(s, variant));
-    if (kept.length < 4)
+    if (kept.length < MIN_BMD_STUDIES)
       throw new OpenBmdError(
         'EMPTY_INPUT',
-        `L1-L4 were found in order on ${kept.length} of ${train.length} training studies (${variant}); the BMD network needs at least 4 (are the locators trained enough?)`,
+        `L1-L4 were found in order on ${kept.length} of ${train.length} training studies (${variant}); the BMD network needs at least ${MIN_BMD_STUDIES} (are the locators trained enough?)`,
         { file: o.cohortCsv },
       );
     const split = groupedPartition(
@@ -338,13 +340,23 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
       const rows: LumbarPredictionRow[] = [];
       for (let k = 0; k < o.folds; k++) {
         o.write(`[lumbar] ${label}: fold ${k + 1}/${o.folds}`);
-        const { model } = await trainBmd(
-          variant,
-          covariates,
-          studies.filter((_, i) => folds[i] !== k),
-          `fold-${k + 1}`,
-        );
-        for (const s of studies.filter((_, i) => folds[i] === k))
+        const heldOut = studies.filter((_, i) => folds[i] === k);
+        let model: tfTypes.LayersModel;
+        try {
+          ({ model } = await trainBmd(
+            variant,
+            covariates,
+            studies.filter((_, i) => folds[i] !== k),
+            `fold-${k + 1}`,
+          ));
+        } catch (thrown) {
+          // A fold too small to train (a tiny cohort) leaves its studies unpredicted, not the whole run.
+          if (!(thrown instanceof OpenBmdError) || thrown.code !== 'EMPTY_INPUT') throw thrown;
+          o.write(`[lumbar] ${label}: fold ${k + 1} not trained: ${thrown.message}`);
+          for (const s of heldOut) rows.push({ caseId: s.caseId, variant, fold: k + 1, error: `fold ${k + 1} not trained: ${thrown.message}` });
+          continue;
+        }
+        for (const s of heldOut)
           rows.push(
             heldOutRow(tf, model, variant, covariates ? s : { ...s, located: s.located && { ...s.located, input: withoutCovariates(s.located.input) } }, k),
           );
