@@ -1,3 +1,4 @@
+import { concatFloat32 } from '../../core/concat-float32.js';
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Volume3D } from '../../core/volume3d.js';
 import { heatmapPeaks } from '../../nn/architectures/spatial-configuration-net.js';
@@ -70,7 +71,7 @@ export function locateVertebrae(
     tf,
     networks.coronal,
     windows.length,
-    (start, size) => tf.tensor4d(concat(windows.slice(start, start + size).map((w) => w.data)), [size, rows, columns, 1]),
+    (start, size) => tf.tensor4d(concatFloat32(windows.slice(start, start + size).map((w) => w.data)), [size, rows, columns, 1]),
     4,
   );
   const levels = TARGET_LEVELS.length;
@@ -105,7 +106,7 @@ export function locateVertebrae(
     tf,
     networks.sagittal,
     sagittalWindows.length,
-    (start, size) => tf.tensor4d(concat(sagittalWindows.slice(start, start + size).map((w) => w.data)), [size, sw.rows, sw.columns, 1]),
+    (start, size) => tf.tensor4d(concatFloat32(sagittalWindows.slice(start, start + size).map((w) => w.data)), [size, sw.rows, sw.columns, 1]),
     4,
   );
 
@@ -164,14 +165,4 @@ export function levelOrderProblem(levels: readonly LocatedLevel[]): string | nul
       return `${upper.level} and ${lower.level} are ${gap.toFixed(0)} mm apart (expected ${15 * steps}-${60 * steps} mm)`;
   }
   return null;
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

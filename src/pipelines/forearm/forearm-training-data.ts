@@ -1,3 +1,4 @@
+import { concatFloat32 } from '../../core/concat-float32.js';
 import type { SeededRandom } from '../../core/seeded-random.js';
 import { landmarkHeatmaps } from '../../nn/architectures/spatial-configuration-net.js';
 import type { AugmentationRanges, Affine } from '../../nn/training/image-augmentation.js';
@@ -67,16 +68,6 @@ function augmentedShares(shares: Float32Array, a: ReturnType<typeof draw>): Floa
   return out;
 }
 
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
-
 /** Background removal's training data: whole radiographs -> class shares. */
 export function segmentationTrainingData(samples: readonly ForearmTrainingSample[]): TrainingData {
   const { columns, rows } = WHOLE_GRID;
@@ -92,8 +83,8 @@ export function segmentationTrainingData(samples: readonly ForearmTrainingSample
         targets.push(augmentedShares(s.segmentation, a));
       }
       return {
-        inputs: [{ data: concat(inputs), shape: [indices.length, rows, columns, 1] }],
-        targets: { data: concat(targets), shape: [indices.length, rows, columns, CLASSES] },
+        inputs: [{ data: concatFloat32(inputs), shape: [indices.length, rows, columns, 1] }],
+        targets: { data: concatFloat32(targets), shape: [indices.length, rows, columns, CLASSES] },
       };
     },
   };
@@ -154,8 +145,8 @@ function landmarkData(
         targets.push(landmarkHeatmaps(points, outColumns, outRows, sigma).map((v) => v * HEATMAP_AMPLITUDE));
       }
       return {
-        inputs: [{ data: concat(inputs), shape: [indices.length, outRows, outColumns, 1] }],
-        targets: { data: concat(targets), shape: [indices.length, outRows, outColumns, 2] },
+        inputs: [{ data: concatFloat32(inputs), shape: [indices.length, outRows, outColumns, 1] }],
+        targets: { data: concatFloat32(targets), shape: [indices.length, outRows, outColumns, 2] },
       };
     },
   };

@@ -1,9 +1,9 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { ClinicalInterpretation, ClinicalKnowledge, Person } from '../../clinical/index.js';
-import { interpretMeasurement, lowestTScoreCategory } from '../../clinical/index.js';
 import type { Image2D } from '../../core/image2d.js';
 import type { BmdPrediction } from './bmd-network-io.js';
 import { bodyMassIndex, predictBmd } from './bmd-network-io.js';
+import { interpretBmdPrediction } from './interpret-bmd-prediction.js';
 import type { LumbarBmdNetwork, LumbarModel } from './lumbar-model.js';
 import type { LumbarView } from './lumbar-networks.js';
 import { variantViews } from './lumbar-networks.js';
@@ -97,13 +97,9 @@ export function analyzeLumbar(
   }
   const measurable = chosen !== undefined && needed.every((v) => located.input.crops[v] !== undefined);
   const prediction = measurable ? predictBmd(tf, chosen.network, chosen.variant, [located.input])[0] : undefined;
-  const interpretations: LumbarAnalysis['interpretations'] = {};
-  if (prediction !== undefined) {
-    interpretations.lumbar = interpretMeasurement(o.knowledge, 'lumbar_abmd', prediction.lumbarAbmdGPerCm2, o.person);
-    interpretations.femneck = interpretMeasurement(o.knowledge, 'femneck_abmd', prediction.femneckAbmdGPerCm2, o.person);
-  }
-  const both = [interpretations.lumbar, interpretations.femneck].filter((i): i is ClinicalInterpretation => i !== undefined);
-  const interpretation = lowestTScoreCategory(both) ?? both[0];
+  const read = prediction === undefined ? undefined : interpretBmdPrediction(o.knowledge, prediction, o.person);
+  const interpretations: LumbarAnalysis['interpretations'] = read === undefined ? {} : { lumbar: read.lumbar, femneck: read.femneck };
+  const interpretation = read === undefined ? undefined : (read.lowest ?? read.lumbar);
   return {
     files: o.files,
     images: o.images,

@@ -84,12 +84,15 @@ export function locateLumbarLevels(tf: typeof tfTypes, network: tfTypes.LayersMo
   const [probabilities] = predictInBatches(tf, network, 1, () => tf.tensor4d(input, [1, LOCATOR_GRID.rows, LOCATOR_GRID.columns, LOCATOR_CHANNELS]));
   const classes = LOCATOR_CLASSES.length;
   const labels = labelsFromGridProbabilities({ probabilities: probabilities!, grid, imageSize: image.size, classes });
-  const union = new Float32Array((probabilities!.length / classes) * 2);
-  for (let k = 0; k < union.length / 2; k++) {
-    union[2 * k] = probabilities![k * classes]!;
-    union[2 * k + 1] = 1 - probabilities![k * classes]!;
-  }
-  const bodyMask = labelsFromGridProbabilities({ probabilities: union, grid, imageSize: image.size, classes: 2 });
+  // Body-or-core labels, made only where the cores alone do not give L1-L4 (a second full-resolution pass).
+  const bodyMask = (): Uint8Array => {
+    const union = new Float32Array((probabilities!.length / classes) * 2);
+    for (let k = 0; k < union.length / 2; k++) {
+      union[2 * k] = probabilities![k * classes]!;
+      union[2 * k + 1] = 1 - probabilities![k * classes]!;
+    }
+    return labelsFromGridProbabilities({ probabilities: union, grid, imageSize: image.size, classes: 2 });
+  };
   const counted = bodiesCountedFromBelow(labels, image.size[0], image.size[1], bodyMask);
   const location = locationFromBodies({ view, bodies: counted.bodies, image, greyLevels: levels, lowestAtEdge: counted.lowestAtEdge });
   // Confidence: the mean probability of body or core over the grid pixels inside its box.

@@ -1,3 +1,4 @@
+import { concatFloat32 } from '../../core/concat-float32.js';
 import type { SeededRandom } from '../../core/seeded-random.js';
 import { BMD_CATEGORIES } from '../../clinical/measurement-columns.js';
 import type { AugmentationRanges } from '../../nn/training/image-augmentation.js';
@@ -23,16 +24,6 @@ const LOCATOR_AUGMENTATION: AugmentationRanges = {
   horizontalFlip: true,
   verticalFlip: false,
 };
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
 
 /** A view's locator training data: whole radiographs -> class shares of T12-L5, warped together. */
 export function locatorTrainingData(samples: readonly LumbarTrainingSample[], view: LumbarView): TrainingData {
@@ -67,8 +58,8 @@ export function locatorTrainingData(samples: readonly LumbarTrainingSample[], vi
         targets.push(shares);
       }
       return {
-        inputs: [{ data: concat(inputs), shape: [indices.length, rows, columns, LOCATOR_CHANNELS] }],
-        targets: { data: concat(targets), shape: [indices.length, rows, columns, classes] },
+        inputs: [{ data: concatFloat32(inputs), shape: [indices.length, rows, columns, LOCATOR_CHANNELS] }],
+        targets: { data: concatFloat32(targets), shape: [indices.length, rows, columns, classes] },
       };
     },
   };
@@ -116,14 +107,14 @@ export function bmdTrainingData(o: { inputs: readonly BmdInput[]; truths: readon
     count: o.inputs.length,
     batch(indices, random: SeededRandom | undefined): HostBatch {
       const viewData = views.map((view) =>
-        concat(indices.map((i) => (random === undefined ? o.inputs[i]!.crops[view]! : augmentCrops(o.inputs[i]!.crops[view]!, random)))),
+        concatFloat32(indices.map((i) => (random === undefined ? o.inputs[i]!.crops[view]! : augmentCrops(o.inputs[i]!.crops[view]!, random)))),
       );
       return {
         inputs: [
           ...viewData.map((data) => ({ data, shape: [indices.length, CROP.size, CROP.size, CROP_CHANNELS] })),
-          { data: concat(indices.map((i) => o.inputs[i]!.covariates)), shape: [indices.length, COVARIATES.length] },
+          { data: concatFloat32(indices.map((i) => o.inputs[i]!.covariates)), shape: [indices.length, COVARIATES.length] },
         ],
-        targets: { data: concat(indices.map((i) => o.truths[i]!)), shape: [indices.length, o.truths[0]?.length ?? 0] },
+        targets: { data: concatFloat32(indices.map((i) => o.truths[i]!)), shape: [indices.length, o.truths[0]?.length ?? 0] },
       };
     },
   };

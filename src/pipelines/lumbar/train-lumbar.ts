@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { BmdCategory } from '../../clinical/index.js';
-import { interpretMeasurement, loadClinicalKnowledge, lowestTScoreCategory } from '../../clinical/index.js';
+import type { BmdCategory, ClinicalKnowledge } from '../../clinical/index.js';
+import { loadClinicalKnowledge } from '../../clinical/index.js';
+import { interpretBmdPrediction } from './interpret-bmd-prediction.js';
 import { OpenBmdError } from '../../core/errors.js';
 import type { Image2D } from '../../core/image2d.js';
 import { readDicomFile } from '../../io/dicom/read-dicom.js';
@@ -12,7 +13,7 @@ import { networksOrigin, readModelDescription, recordedNetworkSpec, saveModelFol
 import type { StageHistory } from '../../nn/training/train-stage-network.js';
 import { trainStageNetwork } from '../../nn/training/train-stage-network.js';
 import { groupedKFold, groupedPartition } from '../../stats/grouped-splits.js';
-import type { BmdInput, BmdPrediction } from './bmd-network-io.js';
+import type { BmdInput } from './bmd-network-io.js';
 import type { VariantScores } from './variant-comparison.js';
 import { compareVariants } from './variant-comparison.js';
 import { predictBmd } from './bmd-network-io.js';
@@ -85,16 +86,6 @@ async function readImages(c: LumbarCase): Promise<Partial<Record<LumbarView, Ima
   return images;
 }
 
-/** The WHO category of predicted aBMDs: the lowest T-score of the lumbar spine and the femoral neck. */
-export function predictedCategory(p: BmdPrediction, person: { sex: 'F' | 'M' | undefined; ageYears: number | undefined }): BmdCategory | undefined {
-  const knowledge = loadClinicalKnowledge();
-  const lowest = lowestTScoreCategory([
-    interpretMeasurement(knowledge, 'lumbar_abmd', p.lumbarAbmdGPerCm2, person),
-    interpretMeasurement(knowledge, 'femneck_abmd', p.femneckAbmdGPerCm2, person),
-  ]);
-  return lowest?.category;
-}
-
 /** Box IoU and localisation of the locators on studies they did not train on. */
 function locatorValidation(samples: readonly LumbarTrainingSample[], located: ReadonlyMap<string, LocatedStudy>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -163,7 +154,16 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
       file: o.cohortCsv,
     });
   mkdirSync(o.outDir, { recursive: true });
-  const checkpoints = join(o.outDir, 'checkpoints');
+  // What every network trained here shares: AdamW's peak rate, batch, seed, cores, checkpoints, progress.
+  const stage = {
+    pipeline: 'lumbar',
+    batchSize: o.batchSize,
+    seed: o.seed,
+    maxLearningRate: 2e-3,
+    cores: o.cores,
+    checkpointDir: join(o.outDir, 'checkpoints'),
+    write: o.write,
+  };
   const lines: string[] = [];
   const failed = new Map<string, string>();
   const views: LumbarView[] = withTruth.every((c) => c.imageLat !== undefined) ? ['ap', 'lat'] : ['ap'];
@@ -215,19 +215,13 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
     for (const view of views) {
       o.write(`[lumbar] ${view} locator on ${train.length} studies (${validationSamples.length} for early stopping)`);
       const { model, history } = await trainStageNetwork(tf, {
-        pipeline: 'lumbar',
+        ...stage,
         stage: `${view}-locator`,
         spec: locatorSpec(o.seed, view),
         loss: 'dice+cross-entropy',
         train: locatorTrainingData(train, view),
         validation: locatorTrainingData(validationSamples, view),
         epochs: o.epochs.locator,
-        batchSize: o.batchSize,
-        seed: o.seed,
-        maxLearningRate: 2e-3,
-        cores: o.cores,
-        checkpointDir: checkpoints,
-        write: o.write,
       });
       locators[view] = model;
       locatorHistories[view] = history;
@@ -303,19 +297,13 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
     };
     const validationData = data('validation');
     return trainStageNetwork(tf, {
-      pipeline: 'lumbar',
+      ...stage,
       stage: `${bmdNetworkName(variant)}${covariates ? '' : '-no-covariates'}-${label}`,
       spec: bmdSpec(o.seed, variant),
       loss: 'abmd-2+classes-3',
       train: data('train'),
       validation: validationData.count > 0 ? validationData : undefined,
       epochs: o.epochs.bmd,
-      batchSize: o.batchSize,
-      seed: o.seed,
-      maxLearningRate: 2e-3,
-      cores: o.cores,
-      checkpointDir: checkpoints,
-      write: o.write,
     });
   };
 
@@ -358,7 +346,13 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
         }
         for (const s of heldOut)
           rows.push(
-            heldOutRow(tf, model, variant, covariates ? s : { ...s, located: s.located && { ...s.located, input: withoutCovariates(s.located.input) } }, k),
+            heldOutRow(tf, {
+              model,
+              variant,
+              study: covariates ? s : { ...s, located: s.located && { ...s.located, input: withoutCovariates(s.located.input) } },
+              fold: k,
+              knowledge,
+            }),
           );
         model.dispose();
       }
@@ -441,7 +435,11 @@ function bmdPreprocessing(covariates: boolean): Record<string, unknown> {
 }
 
 /** A held-out study's predictions row, or why it has none. */
-function heldOutRow(tf: typeof tfTypes, model: tfTypes.LayersModel, variant: LumbarVariant, s: BmdStudy, fold: number): LumbarPredictionRow {
+function heldOutRow(
+  tf: typeof tfTypes,
+  o: { model: tfTypes.LayersModel; variant: LumbarVariant; study: BmdStudy; fold: number; knowledge: ClinicalKnowledge },
+): LumbarPredictionRow {
+  const { model, variant, study: s, fold, knowledge } = o;
   const located = s.located;
   const missing = variantViews(variant).filter((v) => located?.input.crops[v] === undefined);
   if (located === undefined || missing.length > 0) {
@@ -456,7 +454,7 @@ function heldOutRow(tf: typeof tfTypes, model: tfTypes.LayersModel, variant: Lum
     caseId: s.caseId,
     lumbarAbmdGPerCm2: p!.lumbarAbmdGPerCm2,
     femneckAbmdGPerCm2: p!.femneckAbmdGPerCm2,
-    category: predictedCategory(p!, s.person),
+    category: interpretBmdPrediction(knowledge, p!, s.person).lowest?.category,
     probabilities: p!.probabilities,
     variant,
     fold: fold + 1,

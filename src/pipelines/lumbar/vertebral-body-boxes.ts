@@ -102,14 +102,14 @@ export interface CountedBodies {
  * body above the sacrum is L5 in about 90 % of people; a transitional vertebra moves the count by
  * one, which the caller flags where it can see it.
  */
-export function bodiesCountedFromBelow(labels: Uint8Array, columns: number, rows: number, bodyMask?: Uint8Array): CountedBodies {
+export function bodiesCountedFromBelow(labels: Uint8Array, columns: number, rows: number, bodyMask?: () => Uint8Array): CountedBodies {
   const counted = countFromBelow(labels, columns, rows);
   if (counted.bodies.length >= ROI_COUNT) return counted;
   // No cores where the bodies stand apart (a lateral view's discs separate them): the bodies are
   // their own cores, from a mask of body-or-core (where a network unsure of the core splits its
   // probability between the two, the argmax labels would cut each body in half).
   const bodies = countFromBelow(
-    (bodyMask ?? labels).map((v) => (v > 0 ? 2 : 0)),
+    (bodyMask?.() ?? labels).map((v) => (v > 0 ? 2 : 0)),
     columns,
     rows,
   );
