@@ -41,7 +41,7 @@ const FIXTURES = {
     input: (dir) => [join(dir, 'images', 'lumbar-0001-ap.dcm'), join(dir, 'images', 'lumbar-0001-lat.dcm')],
     phantom: () => undefined,
     otherSite: 'forearm',
-    dicomOutputs: ['overlay-sc.dcm'],
+    dicomOutputs: ['overlay-sc.dcm', 'measurements-sr.dcm'],
   },
   'ct-spine': {
     simulate: ['ct-spine', '--n', '6', '--seed', '92', '--ct-slices', '100', '--slice-mm', '2.5', '--rod-share', '0.5', '--fracture-share', '0'],

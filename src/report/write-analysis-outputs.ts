@@ -28,8 +28,8 @@ export interface WriteAnalysisOutputsOptions {
 
 /**
  * Every output of one analysis, for every pipeline: result.json, overlay.png, report.pdf, a
- * Secondary Capture of the overlay in the source study, and SEG + SR where the pipeline has masks
- * and measurements of them.
+ * Secondary Capture of the overlay in the source study, a SEG where the pipeline has masks and an
+ * SR where it has measurements of regions.
  */
 export async function writeAnalysisOutputs(o: WriteAnalysisOutputsOptions): Promise<AnalysisOutputFiles> {
   mkdirSync(o.outDir, { recursive: true });
@@ -64,10 +64,10 @@ export async function writeAnalysisOutputs(o: WriteAnalysisOutputsOptions): Prom
   if (e.segmentation !== undefined) {
     files.segmentation = join(o.outDir, 'segmentation.dcm');
     await writeSegmentation(files.segmentation, e.segmentation);
-    if (e.measurementReport !== undefined) {
-      files.measurementReport = join(o.outDir, 'measurements-sr.dcm');
-      await writeMeasurementReport(files.measurementReport, e.measurementReport);
-    }
+  }
+  if (e.measurementReport !== undefined) {
+    files.measurementReport = join(o.outDir, 'measurements-sr.dcm');
+    await writeMeasurementReport(files.measurementReport, e.measurementReport);
   }
   return files;
 }

@@ -40,16 +40,27 @@ export function ctSpineMeasurementReport(a: CtSpineAnalysis, seg: WrittenSegment
       const v = a.levelVbmd[l.level][method];
       if (v !== null) numbers.push({ concept: VBMD, value: v, unit: MG_PER_CM3, method: METHODS[method] });
     }
-    return [{ trackingIdentifier: `${l.level} cancellous bone`, findingSite: SNOMED_LEVEL_CODES[l.level], segmentNumber, numbers }];
+    return [
+      {
+        trackingIdentifier: `${l.level} cancellous bone`,
+        findingSite: SNOMED_LEVEL_CODES[l.level],
+        region: { kind: 'segment' as const, segmentNumber },
+        numbers,
+      },
+    ];
   });
   return {
     identity: info.identity,
     seriesDescription: `openbmd spine vBMD measurements${simulated ? ' (SIMULATED)' : ''}`,
     segmentation: { sopClassUid: SEGMENTATION_STORAGE, sopInstanceUid: seg.sopInstanceUid, seriesInstanceUid: seg.seriesInstanceUid },
-    sourceSeriesInstanceUid: info.seriesInstanceUid ?? newDicomUid(),
-    sourceImages: info.sliceSopInstanceUids
-      .filter((u): u is string => u !== undefined)
-      .map((sopInstanceUid) => ({ sopClassUid: info.sopClassUid ?? '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid })),
+    sourceSeries: [
+      {
+        seriesInstanceUid: info.seriesInstanceUid ?? newDicomUid(),
+        images: info.sliceSopInstanceUids
+          .filter((u): u is string => u !== undefined)
+          .map((sopInstanceUid) => ({ sopClassUid: info.sopClassUid ?? '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid })),
+      },
+    ],
     procedure: { value: '77477000', scheme: 'SCT', meaning: 'Computerized axial tomography' },
     groups,
     summary:

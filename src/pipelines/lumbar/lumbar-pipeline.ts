@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OpenBmdError } from '../../core/errors.js';
 import type { Image2D } from '../../core/image2d.js';
+import type { DicomImage } from '../../io/dicom/dicom-image.js';
 import { readDicomFile } from '../../io/dicom/read-dicom.js';
 import type { Explanation } from '../../report/analysis-explanation.js';
 import type { StudyBase, TrainOutcome } from '../pipeline.js';
@@ -14,6 +15,8 @@ import { defaultLumbarModelDir, disposeLumbarModel, loadLumbarModel } from './lu
 import type { LumbarView } from './lumbar-networks.js';
 import { LUMBAR_VARIANTS } from './lumbar-networks.js';
 import { lumbarOverlayPng } from './lumbar-overlay.js';
+import type { LumbarSourceImage } from './lumbar-measurement-report.js';
+import { lumbarMeasurementReport } from './lumbar-measurement-report.js';
 import type { LumbarPredictionRow } from './lumbar-predictions.js';
 import { writeLumbarPredictions } from './lumbar-predictions.js';
 import { LUMBAR_BODY_PARTS, lumbarRadiograph } from './lumbar-radiograph.js';
@@ -22,6 +25,15 @@ import { LUMBAR_METHOD, lumbarDetails, lumbarProvenanceLines, lumbarSummaryLines
 export interface LumbarStudy extends StudyBase {
   images: Partial<Record<LumbarView, Image2D>>;
   files: Partial<Record<LumbarView, string>>;
+  /** Each view's UIDs, where its file has them (the SR references the images it measured). */
+  sources: Partial<Record<LumbarView, LumbarSourceImage>>;
+}
+
+function sourceImage(dicom: DicomImage): LumbarSourceImage | undefined {
+  const { sopClassUid, sopInstanceUid, seriesInstanceUid } = dicom;
+  return sopClassUid === undefined || sopInstanceUid === undefined || seriesInstanceUid === undefined
+    ? undefined
+    : { sopClassUid, sopInstanceUid, seriesInstanceUid };
 }
 
 /** train lumbar's own options: the BMD variants (the first is the model's primary), covariates, epochs, batch size. */
@@ -89,9 +101,12 @@ export const lumbarPipeline = definePipeline({
     const apDicom = await readDicomFile(apFile);
     const images: LumbarStudy['images'] = { ap: lumbarRadiograph(apDicom, 'ap') };
     const files: LumbarStudy['files'] = { ap: apFile };
+    const sources: LumbarStudy['sources'] = { ap: sourceImage(apDicom) };
     if (latFile !== undefined) {
-      images.lat = lumbarRadiograph(await readDicomFile(latFile), 'lat');
+      const latDicom = await readDicomFile(latFile);
+      images.lat = lumbarRadiograph(latDicom, 'lat');
       files.lat = latFile;
+      sources.lat = sourceImage(latDicom);
     }
     return {
       inputs: request.inputs,
@@ -104,6 +119,7 @@ export const lumbarPipeline = definePipeline({
       phantom: null,
       images,
       files,
+      sources,
     } satisfies LumbarStudy;
   },
 
@@ -166,6 +182,13 @@ export const lumbarPipeline = definePipeline({
           : [...a.interpretation.notes, ...(a.interpretation.ruleSource === undefined ? [] : [`Rule: ${a.interpretation.ruleSource}`])],
       provenance,
       overlay: lumbarOverlayPng(a, [...summary, ...provenance], banner),
+      measurementReport: lumbarMeasurementReport({
+        analysis: a,
+        sources: study.sources,
+        identity: study.identity,
+        simulated: study.simulated,
+        modelName: model.description.name,
+      }),
       secondaryCapture: {
         seriesDescription: `openbmd lumbar aBMD overlay${study.simulated ? ' (SIMULATED)' : ''}`,
         derivationDescription: `openbmd lumbar pipeline (seeds 003/004), model ${model.description.name}; ${summary[0] ?? ''}`,
