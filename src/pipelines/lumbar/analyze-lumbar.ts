@@ -3,6 +3,8 @@ import type { ClinicalInterpretation, ClinicalKnowledge, Person } from '../../cl
 import type { Image2D } from '../../core/image2d.js';
 import type { BmdPrediction } from './bmd-network-io.js';
 import { bodyMassIndex, predictBmd } from './bmd-network-io.js';
+import type { LumbarClassActivation } from './bmd-class-activation.js';
+import { lumbarClassActivation } from './bmd-class-activation.js';
 import { interpretBmdPrediction } from './interpret-bmd-prediction.js';
 import type { LumbarBmdNetwork, LumbarModel } from './lumbar-model.js';
 import type { LumbarView } from './lumbar-networks.js';
@@ -40,6 +42,8 @@ export interface LumbarAnalysis {
   flags: LumbarQcFlag[];
   /** The model-free checks' findings, in words. */
   notes: string[];
+  /** Grad-CAM per view of the network that read the study, computed when first asked for (the overlay does; predict does not). */
+  classActivation: (() => LumbarClassActivation) | undefined;
 }
 
 export function refusingFlags(flags: readonly string[]): string[] {
@@ -100,6 +104,12 @@ export function analyzeLumbar(
   const read = prediction === undefined ? undefined : interpretBmdPrediction(o.knowledge, prediction, o.person);
   const interpretations: LumbarAnalysis['interpretations'] = read === undefined ? {} : { lumbar: read.lumbar, femneck: read.femneck };
   const interpretation = read === undefined ? undefined : (read.lowest ?? read.lumbar);
+  let activation: LumbarClassActivation | undefined;
+  const classActivation =
+    prediction === undefined || chosen === undefined
+      ? undefined
+      : (): LumbarClassActivation =>
+          (activation ??= lumbarClassActivation(tf, { network: chosen.network, variant: chosen.variant, input: located.input, prediction }));
   return {
     files: o.files,
     images: o.images,
@@ -110,5 +120,6 @@ export function analyzeLumbar(
     interpretation,
     flags: [...flags],
     notes,
+    classActivation,
   };
 }

@@ -4,7 +4,12 @@ import { displayGrey, displayWindow } from '../../report/radiograph-display.js';
 import type { RenderedOverlay } from '../../report/analysis-explanation.js';
 import { pngDataUri, renderSvg, wrapLine } from '../../report/svg-raster.js';
 import type { LumbarAnalysis } from './analyze-lumbar.js';
-import { LOCATOR_LEVELS } from './lumbar-networks.js';
+import type { Image2D } from '../../core/image2d.js';
+import { imageToGrid } from '../../imaging/network-grid.js';
+import { heatColour } from '../../report/heat-colour.js';
+import { CROP, LOCATOR_LEVELS } from './lumbar-networks.js';
+import { roiGrid } from './roi-crops.js';
+import type { RoiBox } from './vertebral-body-boxes.js';
 
 /** Height of each displayed view, pixels. */
 const VIEW_PIXELS = 760;
@@ -15,12 +20,83 @@ function rect(b: { x0: number; x1: number; y0: number; y1: number }, colour: str
   return `<rect x="${b.x0.toFixed(1)}" y="${b.y0.toFixed(1)}" width="${(b.x1 - b.x0).toFixed(1)}" height="${(b.y1 - b.y0).toFixed(1)}" fill="none" stroke="${colour}" stroke-width="${width}"${dash === '' ? '' : ` stroke-dasharray="${dash}"`}/>`;
 }
 
+/** Bilinear sample of a square map at (gx, gy), clamped to its edge. */
+function sampleMap(map: Float32Array, size: number, gx: number, gy: number): number {
+  const x = Math.max(0, Math.min(size - 1, gx));
+  const y = Math.max(0, Math.min(size - 1, gy));
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const x1 = Math.min(size - 1, x0 + 1);
+  const y1 = Math.min(size - 1, y0 + 1);
+  const tx = x - x0;
+  const ty = y - y0;
+  const top = map[y0 * size + x0]! * (1 - tx) + map[y0 * size + x1]! * tx;
+  return top * (1 - ty) + (map[y1 * size + x0]! * (1 - tx) + map[y1 * size + x1]! * tx) * ty;
+}
+
+/**
+ * The L1-L4 column of a view with the network's class-activation map blended into each ROI (the
+ * map lives on the crops' grid, so each ROI shows it through its own crop's geometry).
+ */
+function activationPanel(image: Image2D, rois: readonly RoiBox[], map: Float32Array, target: string, x: number): { svg: string; width: number } {
+  const [columns, rows] = image.size;
+  const top = Math.min(...rois.map((r) => r.y0));
+  const bottom = Math.max(...rois.map((r) => r.y1));
+  const margin = 0.08 * (bottom - top);
+  const y0 = Math.max(0, top - margin);
+  const y1 = Math.min(rows, bottom + margin);
+  const cx = (Math.min(...rois.map((r) => r.x0)) + Math.max(...rois.map((r) => r.x1))) / 2;
+  const halfWidth = Math.max(...rois.map((r) => r.x1 - r.x0)) / 2 + margin;
+  const x0 = Math.max(0, cx - halfWidth);
+  const x1 = Math.min(columns, cx + halfWidth);
+  const scale = (y1 - y0) / VIEW_PIXELS;
+  const width = Math.max(1, Math.round((x1 - x0) / scale));
+  const grey = displayGrey(image, x0, y0, x1 - x0, y1 - y0, width, VIEW_PIXELS, displayWindow(image));
+  const grids = rois.map((roi) => ({ roi, grid: roiGrid(roi) }));
+  const rgb = new Uint8Array(width * VIEW_PIXELS * 3);
+  for (let j = 0; j < VIEW_PIXELS; j++) {
+    const iy = y0 + (j + 0.5) * scale;
+    for (let i = 0; i < width; i++) {
+      const ix = x0 + (i + 0.5) * scale;
+      const g = grey[j * width + i]!;
+      const k = 3 * (j * width + i);
+      const hit = grids.find(({ roi }) => ix >= roi.x0 && ix <= roi.x1 && iy >= roi.y0 && iy <= roi.y1);
+      if (hit === undefined) {
+        rgb[k] = rgb[k + 1] = rgb[k + 2] = g;
+        continue;
+      }
+      const [gx, gy] = imageToGrid(hit.grid, [ix, iy]);
+      const v = sampleMap(map, CROP.size, gx, gy);
+      const colour = heatColour(v);
+      const alpha = 0.15 + 0.45 * v;
+      for (let c = 0; c < 3; c++) rgb[k + c] = Math.round((1 - alpha) * g + alpha * colour[c]!);
+    }
+  }
+  const marks = rois.map((roi) =>
+    rect(
+      { x0: (roi.x0 - x0) / scale, x1: (roi.x1 - x0) / scale, y0: (roi.y0 - y0) / scale, y1: (roi.y1 - y0) / scale },
+      LEVEL_COLOURS[roi.level] ?? 'white',
+      1.5,
+    ),
+  );
+  const svg = `<g transform="translate(${x} 0)">
+<image x="0" y="0" width="${width}" height="${VIEW_PIXELS}" xlink:href="${pngDataUri(rgb, width, VIEW_PIXELS, 3)}"/>
+${marks.join('')}
+<rect x="0" y="${VIEW_PIXELS - 42}" width="${width}" height="42" fill="black" fill-opacity="0.7"/>
+<text x="6" y="${VIEW_PIXELS - 26}" font-size="12" fill="white">Grad-CAM of the class</text>
+<text x="6" y="${VIEW_PIXELS - 10}" font-size="12" fill="white">${escapeHtml(target)}</text>
+</g>`;
+  return { svg, width };
+}
+
 /**
  * The overlay a radiologist checks: each view with the vertebral bodies the locator found (dashed,
- * T12-L5) and seed 004's L1-L4 ROIs the network read (solid, labelled), then the figures.
+ * T12-L5) and seed 004's L1-L4 ROIs the network read (solid, labelled); beside each, where the
+ * network looked (Grad-CAM of its most likely WHO class in the ROIs); then the figures.
  */
 export function lumbarOverlayPng(a: LumbarAnalysis, lines: readonly string[], banner: string | undefined): RenderedOverlay {
   const panels: string[] = [];
+  const activation = a.classActivation?.();
   let x = 0;
   for (const view of ['ap', 'lat'] as const) {
     const image = a.images[view];
@@ -50,6 +126,12 @@ export function lumbarOverlayPng(a: LumbarAnalysis, lines: readonly string[], ba
 <text x="8" y="${VIEW_PIXELS - 10}" font-size="14" fill="white">${view === 'ap' ? 'AP' : 'lateral'}</text>
 </g>`);
     x += dw + 10;
+    const map = activation?.maps[view];
+    if (map !== undefined && location !== undefined && location.rois.length > 0) {
+      const panel = activationPanel(image, location.rois, map, `${activation!.target} (${view === 'ap' ? 'AP' : 'lateral'})`, x);
+      panels.push(panel.svg);
+      x += panel.width + 10;
+    }
   }
   const width = Math.max(x, 700);
   const wrapped = lines.flatMap((line) => wrapLine(line, Math.floor(width / 7.6)));

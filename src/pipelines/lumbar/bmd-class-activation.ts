@@ -1,0 +1,59 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { BmdCategory } from '../../clinical/index.js';
+import { BMD_CATEGORIES } from '../../clinical/index.js';
+import { gradCam } from '../../nn/grad-cam.js';
+import type { BmdInput, BmdPrediction } from './bmd-network-io.js';
+import type { LumbarVariant, LumbarView } from './lumbar-networks.js';
+import { BMD_OUTPUTS, COVARIATES, CROP, CROP_CHANNELS, variantViews } from './lumbar-networks.js';
+
+/** Where a view's branch looked: Grad-CAM of the class the network found most likely, on the ROI crops' grid. */
+export interface LumbarClassActivation {
+  target: BmdCategory;
+  /** Per view, CROP.size x CROP.size in [0, 1], shared by the four L1-L4 crops (they are one image's channels). */
+  maps: Partial<Record<LumbarView, Float32Array>>;
+}
+
+/** Bilinear resampling of a map on a coarse grid (cell centres) to size x size. */
+function upsample(map: Float32Array, rows: number, columns: number, size: number): Float32Array {
+  const out = new Float32Array(size * size);
+  for (let y = 0; y < size; y++) {
+    const fy = Math.max(0, Math.min(rows - 1, ((y + 0.5) * rows) / size - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(rows - 1, y0 + 1);
+    const ty = fy - y0;
+    for (let x = 0; x < size; x++) {
+      const fx = Math.max(0, Math.min(columns - 1, ((x + 0.5) * columns) / size - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(columns - 1, x0 + 1);
+      const tx = fx - x0;
+      const top = map[y0 * columns + x0]! * (1 - tx) + map[y0 * columns + x1]! * tx;
+      const bottom = map[y1 * columns + x0]! * (1 - tx) + map[y1 * columns + x1]! * tx;
+      out[y * size + x] = top * (1 - ty) + bottom * ty;
+    }
+  }
+  return out;
+}
+
+/** Grad-CAM of one study through a variant's BMD network, for the WHO class it gave the highest probability. */
+export function lumbarClassActivation(
+  tf: typeof tfTypes,
+  o: { network: tfTypes.LayersModel; variant: LumbarVariant; input: BmdInput; prediction: BmdPrediction },
+): LumbarClassActivation {
+  const target = BMD_CATEGORIES.reduce((best, c) => (o.prediction.probabilities[c] > o.prediction.probabilities[best] ? c : best));
+  const views = variantViews(o.variant);
+  const tensors = [
+    ...views.map((view) => tf.tensor4d(o.input.crops[view]!, [1, CROP.size, CROP.size, CROP_CHANNELS])),
+    tf.tensor2d(o.input.covariates, [1, COVARIATES.length]),
+  ];
+  try {
+    const cams = gradCam(tf, { model: o.network, inputs: tensors, outputIndex: BMD_OUTPUTS.indexOf(target) });
+    const maps: LumbarClassActivation['maps'] = {};
+    for (const view of views) {
+      const cam = cams.find((c) => c.inputName === `${view}-rois`);
+      if (cam !== undefined) maps[view] = upsample(cam.map, cam.rows, cam.columns, CROP.size);
+    }
+    return { target, maps };
+  } finally {
+    tf.dispose(tensors);
+  }
+}
