@@ -186,7 +186,11 @@ program
     parseShare,
   )
   .option('--oral-contrast-share <p>', 'ct-spine: share of series with positive oral contrast in stomach and bowel (default 0.2)', parseShare)
-  .option('--pedicle-screw-share <p>', 'ct-spine: share of series whose spine carries pedicle screws and rods (default 0.02)', parseShare)
+  .option(
+    '--pedicle-screw-share <p>',
+    'ct-spine, lumbar: share of cases whose spine carries pedicle screws and rods (default 0.02 ct-spine, 0 lumbar)',
+    parseShare,
+  )
   .option('--arms-down-share <p>', 'ct-spine: share of series with the arms down beside the trunk (default 0.15)', parseShare)
   .option(
     '--hip-prosthesis-share <p>',

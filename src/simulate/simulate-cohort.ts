@@ -47,7 +47,7 @@ export interface SimulateCohortOptions {
   rodMaterial?: string;
   rodDiameterMm?: number;
   fractureShare?: number;
-  /** ct-spine: share of series whose spine carries pedicle screws. */
+  /** ct-spine and lumbar: share of cases whose spine carries pedicle screws. */
   pedicleScrewShare?: number;
   /** ct-spine: share of series with the hips in the field that hold a hip prosthesis (default: the prevalence by age). */
   hipProsthesisShare?: number;
@@ -109,6 +109,7 @@ export async function simulateCohort(site: string, o: SimulateCohortOptions): Pr
       doseFactor: o.dose ?? 1,
       fractureShare: o.fractureShare ?? DEFAULT_LUMBAR_OPTIONS.fractureShare,
       ...(o.osteophyteShare === undefined ? {} : { osteophyteShare: o.osteophyteShare }),
+      ...(o.pedicleScrewShare === undefined ? {} : { pedicleScrewShare: o.pedicleScrewShare }),
       ...(o.kvp === undefined ? {} : { kVp: o.kvp }),
       ...(o.jpegQuality === undefined ? {} : { jpegQuality: o.jpegQuality }),
     },

@@ -3,6 +3,8 @@ import type { ClinicalInterpretation, ClinicalKnowledge, Person } from '../../cl
 import type { Image2D } from '../../core/image2d.js';
 import type { BmdPrediction } from './bmd-network-io.js';
 import { bodyMassIndex, predictBmd } from './bmd-network-io.js';
+import type { ImplantCheck } from './implant-check.js';
+import { checkForImplants } from './implant-check.js';
 import type { LumbarClassActivation } from './bmd-class-activation.js';
 import { lumbarClassActivation } from './bmd-class-activation.js';
 import { interpretBmdPrediction } from './interpret-bmd-prediction.js';
@@ -21,10 +23,11 @@ export type LumbarQcFlag =
   | 'level-count-uncertain'
   | 'locator-uncertain'
   | 'ap-only-variant'
-  | 'covariates-missing';
+  | 'covariates-missing'
+  | 'implant-suspected';
 
-/** With these the aBMDs are not reported: L1-L4 were not found in order, or the model has no network for the views given. */
-export const REFUSING_FLAGS: readonly LumbarQcFlag[] = ['lumbar-levels-not-found', 'lumbar-levels-out-of-order', 'lateral-view-missing'];
+/** With these the aBMDs are not reported: L1-L4 were not found in order, the model has no network for the views given, or metal lies over L1-L4. */
+export const REFUSING_FLAGS: readonly LumbarQcFlag[] = ['lumbar-levels-not-found', 'lumbar-levels-out-of-order', 'lateral-view-missing', 'implant-suspected'];
 
 /** A level found with a mean class probability below this is flagged (the labelling may be off by one). */
 const MIN_LOCATOR_CONFIDENCE = 0.5;
@@ -42,6 +45,8 @@ export interface LumbarAnalysis {
   flags: LumbarQcFlag[];
   /** The model-free checks' findings, in words. */
   notes: string[];
+  /** The look for metal over L1-L4 on the AP view. */
+  implants: ImplantCheck;
   /** Grad-CAM per view of the network that read the study, computed when first asked for (the overlay does; predict does not). */
   classActivation: (() => LumbarClassActivation) | undefined;
 }
@@ -95,6 +100,17 @@ export function analyzeLumbar(
       notes.push(`${view === 'ap' ? 'AP' : 'lateral'} locator uncertain at ${uncertain.map(([l, c]) => `${l} (${c.toFixed(2)})`).join(', ')}`);
     }
   }
+  const apBodies = located.locations.ap?.bodies ?? [];
+  const implants =
+    o.images.ap === undefined
+      ? { assessed: false, suspected: false, largestBrightMm2: 0, largestClippedMm2: 0 }
+      : checkForImplants({ image: o.images.ap, bodies: apBodies });
+  if (implants.suspected) {
+    flags.add('implant-suspected');
+    notes.push(
+      `metal over the lumbar spine on the AP view (a region of ${Math.max(implants.largestBrightMm2, implants.largestClippedMm2).toFixed(0)} mm2 brighter than bone): the BMD of instrumented vertebrae is not estimated (ISCD excludes them)`,
+    );
+  }
   if (useCovariates && (covariates.ageYears === undefined || covariates.sex === undefined || bodyMassIndex(covariates) === undefined)) {
     flags.add('covariates-missing');
     notes.push('age, sex, height or weight unknown: the network took the population middle for it');
@@ -120,6 +136,7 @@ export function analyzeLumbar(
     interpretation,
     flags: [...flags],
     notes,
+    implants,
     classActivation,
   };
 }

@@ -200,7 +200,8 @@ export const lumbarPipeline = definePipeline({
     const refusing = refusingFlags(a.flags);
     if (refusing.length === 0 && a.prediction !== undefined) return undefined;
     const why = a.notes.length > 0 ? a.notes.join('; ') : 'L1-L4 were not found';
-    return `QC failed (${refusing.join(', ') || 'not measured'}): ${why}; is this a lumbar spine radiograph with L1-L4 in the field?`;
+    const ask = refusing.includes('implant-suspected') ? '' : '; is this a lumbar spine radiograph with L1-L4 in the field?';
+    return `QC failed (${refusing.join(', ') || 'not measured'}): ${why}${ask}`;
   },
   unfitted: () => undefined,
 

@@ -60,6 +60,12 @@ export function lumbarDetails(a: LumbarAnalysis): Record<string, unknown> {
     views,
     network: a.used ?? null,
     classProbabilities: a.prediction?.probabilities ?? null,
+    implantCheck: {
+      assessed: a.implants.assessed,
+      suspected: a.implants.suspected,
+      largestBrightRegionMm2: +a.implants.largestBrightMm2.toFixed(0),
+      largestClippedRegionMm2: +a.implants.largestClippedMm2.toFixed(0),
+    },
     notes: a.notes,
   };
 }

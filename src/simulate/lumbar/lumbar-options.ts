@@ -13,6 +13,8 @@ export interface LumbarOptions {
   osteophyteShare: number;
   /** Chance of an osteoporotic fracture (wedge, biconcave or crush) of T12, L1 or L2. */
   fractureShare: number;
+  /** Chance of a posterior fixation with pedicle screws and rods (spinal-fixation.ts); 0 by default, so cohorts without it draw as before. */
+  pedicleScrewShare: number;
 }
 
 export const DEFAULT_LUMBAR_OPTIONS: LumbarOptions = {
@@ -23,4 +25,5 @@ export const DEFAULT_LUMBAR_OPTIONS: LumbarOptions = {
   doseFactor: 1,
   osteophyteShare: 0.45,
   fractureShare: 0.05,
+  pedicleScrewShare: 0,
 };

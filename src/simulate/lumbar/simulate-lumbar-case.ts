@@ -74,7 +74,11 @@ export async function simulateLumbarCase(
   outDir: string,
   random: SeededRandom,
 ): Promise<SimulatedCase> {
-  const spine = drawSpineShape(person, { fractureShare: options.fractureShare, osteophyteShare: options.osteophyteShare }, random);
+  const spine = drawSpineShape(
+    person,
+    { fractureShare: options.fractureShare, osteophyteShare: options.osteophyteShare, pedicleScrewShare: options.pedicleScrewShare },
+    random,
+  );
   const t12 = spine.vertebrae.find((v) => v.level === 'T12')!;
   const l5 = spine.vertebrae.find((v) => v.level === 'L5')!;
   const zRange: [number, number] = [l5.centerMm[2] - 260, t12.centerMm[2] + 220];
@@ -197,6 +201,7 @@ export async function simulateLumbarCase(
     targetAbmdGPerCm2: person.targets.lumbarAbmd ?? null,
     spineMineralScale: scale,
     confounders: {
+      pedicleScrews: spine.instrumented,
       osteophytes: spine.osteophytes,
       aorticCalcifications: anatomy.aorticCalcifications,
       bowelGasPockets: anatomy.bowelGasPockets,

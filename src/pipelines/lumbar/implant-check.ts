@@ -1,0 +1,121 @@
+import type { Image2D } from '../../core/image2d.js';
+import { ROI_LEVELS } from './lumbar-networks.js';
+import type { BodyBox } from './vertebral-body-boxes.js';
+
+/**
+ * Metal over L1-L4 (pedicle screws, rods, cages): ISCD excludes an instrumented vertebra from
+ * lumbar DXA, and the network never learned what steel does to a crop, so such a study is refused.
+ * Model-free, on the AP view: steel stops nearly all of the beam, so however the room processed the
+ * image it is the brightest thing in the spine column, brighter than any vertebral body, and large
+ * (two screw heads 12 mm across and the rod between them). Two signs, each the largest 4-connected
+ * region of the column (the bodies found, T12-L5, and half a body's width beside them) whose pixels
+ * are
+ *   - brighter than the L1-L4 bodies' median by 0.4 of the bodies' contrast over the paraspinal
+ *     soft tissue (cortical rims and pedicles make smaller regions), or
+ *   - at the column's clipping level, where the processing saturated: normal bone clips too there,
+ *     but in smaller pieces.
+ * The thresholds were set on development cohorts (SIMULATED: 300 studies without metal, 22 with
+ * screws); a processing that compresses the brightest grey levels hard (the held-out vendor d)
+ * leaves steel too close to bone for them, and is not caught.
+ */
+export const IMPLANT_BRIGHT_AREA_MM2 = 350;
+export const IMPLANT_CLIPPED_AREA_MM2 = 160;
+const BRIGHT_CONTRAST_SHARE = 0.4;
+/** Pixels within this share of the column's range below its maximum count as clipped. */
+const CLIP_SHARE = 0.002;
+
+export interface ImplantCheck {
+  /** False when L1-L4 were not found well enough on the AP view to look (fewer than two bodies, or bone no brighter than soft tissue). */
+  assessed: boolean;
+  suspected: boolean;
+  largestBrightMm2: number;
+  largestClippedMm2: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : sorted[sorted.length >> 1]!;
+}
+
+/** The largest 4-connected region of `mask` (columns x rows), in pixels. */
+export function largestRegionPixels(mask: Uint8Array, columns: number, rows: number): number {
+  const n = columns * rows;
+  const seen = new Uint8Array(n);
+  const stack = new Int32Array(n);
+  let best = 0;
+  for (let start = 0; start < n; start++) {
+    if (mask[start] === 0 || seen[start] === 1) continue;
+    let top = 0;
+    let count = 0;
+    stack[top++] = start;
+    seen[start] = 1;
+    while (top > 0) {
+      const p = stack[--top]!;
+      count++;
+      const x = p % columns;
+      const neighbours = [x > 0 ? p - 1 : -1, x < columns - 1 ? p + 1 : -1, p >= columns ? p - columns : -1, p + columns < n ? p + columns : -1];
+      for (const q of neighbours) {
+        if (q >= 0 && mask[q] === 1 && seen[q] === 0) {
+          seen[q] = 1;
+          stack[top++] = q;
+        }
+      }
+    }
+    if (count > best) best = count;
+  }
+  return best;
+}
+
+/** Looks for metal over the L1-L4 bodies found on an AP lumbar radiograph. */
+export function checkForImplants(o: { image: Image2D; bodies: readonly BodyBox[] }): ImplantCheck {
+  const none: ImplantCheck = { assessed: false, suspected: false, largestBrightMm2: 0, largestClippedMm2: 0 };
+  const bodies = o.bodies.filter((b) => (ROI_LEVELS as readonly string[]).includes(b.level));
+  if (bodies.length < 2) return none;
+  const [columns, rows] = o.image.size;
+  const at = (x: number, y: number): number => Number(o.image.data[y * columns + x]);
+  const core: number[] = [];
+  const side: number[] = [];
+  for (const b of bodies) {
+    const w = b.x1 - b.x0;
+    const h = b.y1 - b.y0;
+    for (let y = Math.max(0, Math.ceil(b.y0 + h / 4)); y <= Math.min(rows - 1, Math.floor(b.y1 - h / 4)); y++) {
+      for (let x = Math.max(0, Math.ceil(b.x0 + w / 4)); x <= Math.min(columns - 1, Math.floor(b.x1 - w / 4)); x++) core.push(at(x, y));
+    }
+    for (let y = Math.max(0, Math.ceil(b.y0)); y <= Math.min(rows - 1, Math.floor(b.y1)); y++) {
+      for (const x of [Math.round(b.x0 - 1.2 * w), Math.round(b.x1 + 1.2 * w)]) if (x >= 0 && x < columns) side.push(at(x, y));
+    }
+  }
+  const bone = median(core);
+  const soft = median(side);
+  if (!(bone > soft)) return none;
+  // The column spans every body found: screws just beyond L1-L4 reach into their ROIs, and a level counted off by one puts them outside.
+  const span = o.bodies;
+  const x0 = Math.max(0, Math.floor(Math.min(...span.map((b) => b.x0 - 0.5 * (b.x1 - b.x0)))));
+  const x1 = Math.min(columns - 1, Math.ceil(Math.max(...span.map((b) => b.x1 + 0.5 * (b.x1 - b.x0)))));
+  const y0 = Math.max(0, Math.floor(Math.min(...span.map((b) => b.y0))));
+  const y1 = Math.min(rows - 1, Math.ceil(Math.max(...span.map((b) => b.y1))));
+  const w = x1 - x0 + 1;
+  const h = y1 - y0 + 1;
+  let top = -Infinity;
+  for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) top = Math.max(top, at(x, y));
+  const brightLevel = bone + BRIGHT_CONTRAST_SHARE * (bone - soft);
+  const clipLevel = top - CLIP_SHARE * (top - soft);
+  const bright = new Uint8Array(w * h);
+  const clipped = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const v = at(x + x0, y + y0);
+      bright[y * w + x] = v > brightLevel ? 1 : 0;
+      clipped[y * w + x] = v >= clipLevel ? 1 : 0;
+    }
+  }
+  const pixelMm2 = o.image.spacingMm[0] * o.image.spacingMm[1];
+  const largestBrightMm2 = largestRegionPixels(bright, w, h) * pixelMm2;
+  const largestClippedMm2 = largestRegionPixels(clipped, w, h) * pixelMm2;
+  return {
+    assessed: true,
+    suspected: largestBrightMm2 >= IMPLANT_BRIGHT_AREA_MM2 || largestClippedMm2 >= IMPLANT_CLIPPED_AREA_MM2,
+    largestBrightMm2,
+    largestClippedMm2,
+  };
+}

@@ -1,0 +1,74 @@
+// The lumbar pipeline's look for metal over L1-L4: on synthetic radiographs whose answer is known
+// (a bright region of a given size, a clipped plateau, too few bodies), and end to end on a
+// SIMULATED study with pedicle screws in L2-L3, which `analyze` must refuse (exit 2, the file named).
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createImage2D } from '../src/core/image2d.js';
+import type { BodyBox } from '../src/pipelines/lumbar/vertebral-body-boxes.js';
+import { IMPLANT_BRIGHT_AREA_MM2, IMPLANT_CLIPPED_AREA_MM2, checkForImplants } from '../src/pipelines/lumbar/implant-check.js';
+import { runCli } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+const COLUMNS = 200;
+const ROWS = 240;
+const BODIES: BodyBox[] = (['L1', 'L2', 'L3', 'L4'] as const).map((level, k) => ({ level, x0: 80, x1: 120, y0: 30 + 50 * k, y1: 60 + 50 * k, pixels: 1200 }));
+
+/** Soft tissue 100; bodies 180-200 in a pattern whose maxima never touch; metal rectangles on top (textured by `ripple`, so not one plateau). */
+function radiograph(metal: { x: number; y: number; w: number; h: number; value: number; ripple?: number }[]): ReturnType<typeof createImage2D> {
+  const data = new Float32Array(COLUMNS * ROWS).fill(100);
+  for (const b of BODIES) for (let y = b.y0; y < b.y1; y++) for (let x = b.x0; x < b.x1; x++) data[y * COLUMNS + x] = 180 + ((7 * x + 13 * y) % 21);
+  for (const m of metal)
+    for (let y = m.y; y < m.y + m.h; y++) for (let x = m.x; x < m.x + m.w; x++) data[y * COLUMNS + x] = m.value - (m.ripple ?? 0) * ((7 * x + 13 * y) % 21);
+  return createImage2D({ data, size: [COLUMNS, ROWS], spacingMm: [1, 1], unit: 'raw' });
+}
+
+test('no metal: assessed, nothing bright, clipped maxima only as single pixels', () => {
+  const c = checkForImplants({ image: radiograph([]), bodies: BODIES });
+  assert.deepEqual(c, { assessed: true, suspected: false, largestBrightMm2: 0, largestClippedMm2: 1 });
+});
+
+test('a bright region over L2 of 24 x 16 mm is metal; one of 15 x 15 mm is below the area threshold', () => {
+  assert.ok(24 * 16 >= IMPLANT_BRIGHT_AREA_MM2 && 15 * 15 < IMPLANT_BRIGHT_AREA_MM2);
+  const big = checkForImplants({ image: radiograph([{ x: 88, y: 82, w: 24, h: 16, value: 400 }]), bodies: BODIES });
+  assert.equal(big.suspected, true);
+  assert.equal(big.largestBrightMm2, 384);
+  const small = checkForImplants({ image: radiograph([{ x: 90, y: 82, w: 15, h: 15, value: 400, ripple: 1 }]), bodies: BODIES });
+  assert.equal(small.suspected, false);
+  assert.equal(small.largestBrightMm2, 225);
+  // The same spot flat (a saturated plateau) is caught by the clipping sign.
+  const flat = checkForImplants({ image: radiograph([{ x: 90, y: 82, w: 15, h: 15, value: 400 }]), bodies: BODIES });
+  assert.equal(flat.largestClippedMm2, 225);
+  assert.equal(flat.suspected, true);
+  // Bone a little brighter than its median (below median + 0.4 x its contrast) is not metal, however large.
+  const dense = checkForImplants({ image: radiograph([{ x: 80, y: 80, w: 40, h: 30, value: 220 }]), bodies: BODIES });
+  assert.equal(dense.largestBrightMm2, 0);
+});
+
+test('a processing that clips: metal at the bone maximum is found by the size of its plateau', () => {
+  assert.ok(16 * 12 >= IMPLANT_CLIPPED_AREA_MM2);
+  const c = checkForImplants({ image: radiograph([{ x: 90, y: 132, w: 16, h: 12, value: 200 }]), bodies: BODIES });
+  assert.equal(c.largestBrightMm2, 0);
+  // The plateau, and where it touches a body's own maximum pixel.
+  assert.ok(c.largestClippedMm2 >= 192 && c.largestClippedMm2 <= 196, `${c.largestClippedMm2}`);
+  assert.equal(c.suspected, true);
+});
+
+test('fewer than two of L1-L4 found: not assessed, not suspected', () => {
+  const c = checkForImplants({ image: radiograph([{ x: 88, y: 82, w: 24, h: 16, value: 400 }]), bodies: BODIES.slice(0, 1) });
+  assert.deepEqual(c, { assessed: false, suspected: false, largestBrightMm2: 0, largestClippedMm2: 0 });
+});
+
+test('analyze refuses a SIMULATED study with pedicle screws in L2-L3: exit 2, the file named, the reason in words', () => {
+  const dir = tempDir('lumbar-implants');
+  const cohort = join(dir, 'cohort');
+  const simulated = runCli(['simulate', 'lumbar', '--n', '1', '--seed', '950', '--pedicle-screw-share', '1', '--workers', '1', '--out', cohort], 300_000);
+  assert.equal(simulated.status, 0, simulated.stderr);
+  const ap = join(cohort, 'images', 'lumbar-0001-ap.dcm');
+  const r = runCli(['analyze', ap, join(cohort, 'images', 'lumbar-0001-lat.dcm'), '--out', join(dir, 'analyze')], 300_000);
+  assert.equal(r.status, 2, r.stderr);
+  const last = r.stderr.trim().split('\n').pop()!;
+  assert.ok(last.includes(ap), last);
+  assert.match(last, /implant-suspected/);
+  assert.match(last, /metal over the lumbar spine/);
+});
