@@ -33,11 +33,18 @@ export function displayGrey(
   return out;
 }
 
-/** The display window of a radiograph: its 0.5th..99.5th percentiles (from a sample of up to 200 000 pixels). */
+const windows = new WeakMap<Image2D, { low: number; high: number }>();
+
+/** The display window of a radiograph: its 0.5th..99.5th percentiles (from a sample of up to 200 000 pixels), once per image. */
 export function displayWindow(image: Image2D): { low: number; high: number } {
+  const known = windows.get(image);
+  if (known !== undefined) return known;
   const step = Math.max(1, Math.floor(image.data.length / 200_000));
-  const values: number[] = [];
-  for (let k = 0; k < image.data.length; k += step) values.push(Number(image.data[k]));
-  values.sort((a, b) => a - b);
-  return { low: values[Math.floor(0.005 * (values.length - 1))]!, high: values[Math.floor(0.995 * (values.length - 1))]! };
+  const values = new Float64Array(Math.ceil(image.data.length / step));
+  for (let k = 0, n = 0; k < image.data.length; k += step, n++) values[n] = Number(image.data[k]);
+  // A typed array sorts numerically, and far faster than an array of numbers with a comparator.
+  values.sort();
+  const window = { low: values[Math.floor(0.005 * (values.length - 1))]!, high: values[Math.floor(0.995 * (values.length - 1))]! };
+  windows.set(image, window);
+  return window;
 }
