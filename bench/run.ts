@@ -75,12 +75,13 @@ const cases: Case[] = [
 ];
 
 mkdirSync(root, { recursive: true });
-/** `npm run bench -- nn`, `-- wedge`, `-- forearm` or `-- ct-spine` runs that part alone and updates only its entry of results.json. */
+/** `npm run bench -- nn`, `-- wedge`, `-- forearm`, `-- ct-spine`, `-- lumbar` or `-- startup` runs that part alone and updates only its entry of results.json. */
 const onlyNn = process.argv.slice(2).includes('nn');
 const onlyWedge = process.argv.slice(2).includes('wedge');
 const onlyForearm = process.argv.slice(2).includes('forearm');
 const onlyCtSpine = process.argv.slice(2).includes('ct-spine');
 const onlyStartup = process.argv.slice(2).includes('startup');
+const onlyLumbar = process.argv.slice(2).includes('lumbar');
 const resultsPath = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 const nnChild = fileURLToPath(new URL('./nn-child.js', import.meta.url));
 
@@ -170,7 +171,7 @@ async function wedgeBench(): Promise<Record<string, unknown>> {
 }
 
 /** One `openbmd` command as a whole process: wall time, and peak RSS from GNU time where it is installed. */
-function timedCli(args: readonly string[], what: string): { seconds: number; peakRssMiB: number | null } {
+function timedCli(args: readonly string[], what: string): { seconds: number; peakRssMiB: number | null; stderr: string } {
   const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
   const gnuTime = existsSync('/usr/bin/time');
   const started = process.hrtime.bigint();
@@ -179,7 +180,7 @@ function timedCli(args: readonly string[], what: string): { seconds: number; pea
     : spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (run.status !== 0) throw new Error(`${what}: ${run.stderr}`);
-  return { seconds, peakRssMiB: gnuTime ? Number(run.stderr.trim().split('\n').pop()) / 1024 : null };
+  return { seconds, peakRssMiB: gnuTime ? Number(run.stderr.trim().split('\n').pop()) / 1024 : null, stderr: run.stderr };
 }
 
 /**
@@ -306,6 +307,73 @@ function ctSpineBench(): Record<string, unknown> {
 }
 
 /**
+ * Lumbar pipeline (issue 21), on a SIMULATED cohort of N adults (AP + lateral, vendors a-c; N = 300
+ * unless OPENBMD_BENCH_LUMBAR_N says otherwise): `train lumbar --folds 5` as a hospital runs it
+ * (its cohort has no masks, so the shipped locators are reused; BMD networks AP+LAT and AP with
+ * covariates, default epochs; target 300 people within 40 min), with the training samples/s train
+ * reports; whole-process `analyze` of one AP + lateral study with every output (median of 3, target
+ * < 2 s); `predict` per additional study.
+ */
+function lumbarBench(): Record<string, unknown> {
+  const n = Number(process.env['OPENBMD_BENCH_LUMBAR_N'] ?? 300);
+  const cohort = join(root, `lumbar-${n}`);
+  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const modelDir = fileURLToPath(new URL('../../models/lumbar', import.meta.url));
+  if (!existsSync(join(cohort, 'cohort.csv'))) {
+    console.error(`simulating ${n} lumbar studies for the bench ...`);
+    const run = spawnSync(
+      process.execPath,
+      [cli, 'simulate', 'lumbar', '--n', String(n), '--out', cohort, '--seed', '61', '--vendors', 'vendor-a,vendor-b,vendor-c', '--workers', '2'],
+      { encoding: 'utf8', stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    if (run.status !== 0) throw new Error('simulate for the lumbar bench failed');
+  }
+  const lines = readFileSync(join(cohort, 'cohort.csv'), 'utf8').trimEnd().split('\n');
+  writeFileSync(join(cohort, 'cohort-1.csv'), `${lines.slice(0, 2).join('\n')}\n`);
+  writeFileSync(join(cohort, 'cohort-6.csv'), `${lines.slice(0, 7).join('\n')}\n`);
+  const images = join(cohort, 'images');
+  const analyzeRuns = [0, 1, 2].map(() =>
+    timedCli(
+      ['analyze', join(images, 'lumbar-0001-ap.dcm'), join(images, 'lumbar-0001-lat.dcm'), '--age', '65', '--sex', 'F', '--out', join(root, 'lumbar-analyze')],
+      'lumbar bench analyze',
+    ),
+  );
+  const analyzeSeconds = analyzeRuns.map((r) => r.seconds).sort((a, b) => a - b)[1]!;
+  const analyzeRssMiB = analyzeRuns[0]!.peakRssMiB === null ? null : Math.max(...analyzeRuns.map((r) => r.peakRssMiB!));
+  const predict = (csv: string): number =>
+    timedCli(['predict', '--model', modelDir, '--cohort', join(cohort, csv), '--out', join(root, `lumbar-${csv}`)], 'lumbar bench predict').seconds;
+  const perStudySeconds = (predict('cohort-6.csv') - predict('cohort-1.csv')) / 5;
+  console.error(`training lumbar on ${n} studies with 5 folds (shipped locators reused) ...`);
+  const train = timedCli(
+    ['train', 'lumbar', '--cohort', join(cohort, 'cohort.csv'), '--folds', '5', '--networks', modelDir, '--seed', '1', '--out', join(root, 'lumbar-model')],
+    'lumbar bench train',
+  );
+  const rates = [...train.stderr.matchAll(/([0-9.]+) samples\/s/g)].map((m) => Number(m[1]));
+  const medianRate = rates.length === 0 ? null : [...rates].sort((a, b) => a - b)[rates.length >> 1]!;
+  console.log(`\nLumbar pipeline, SIMULATED studies (AP + lateral, ${lines.length - 1} people), shipped locators`);
+  console.log(
+    `| openbmd train lumbar --folds 5, ${lines.length - 1} people (${2 * (lines.length - 1)} radiographs) | ${(train.seconds / 60).toFixed(1)} min (target for 300 people < 40 min) | ${train.peakRssMiB === null ? '' : `${train.peakRssMiB.toFixed(0)} MiB`} |`,
+  );
+  console.log(`| training samples/s (median over the networks trained) | ${medianRate === null ? '-' : medianRate.toFixed(1)} | |`);
+  console.log(
+    `| openbmd analyze, AP + lateral, every output (median of 3) | ${analyzeSeconds.toFixed(2)} s (target < 2 s) | ${analyzeRssMiB === null ? '' : `${analyzeRssMiB.toFixed(0)} MiB`} |`,
+  );
+  console.log(`| per additional study inside predict | ${perStudySeconds.toFixed(2)} s | |`);
+  return {
+    people: lines.length - 1,
+    trainSeconds: train.seconds,
+    trainPeakRssMiB: train.peakRssMiB,
+    trainingSamplesPerSecond: rates,
+    analyzeWholeProcessSeconds: analyzeSeconds,
+    analyzeRuns: analyzeRuns.map((r) => r.seconds),
+    analyzePeakRssMiB: analyzeRssMiB,
+    predictPerStudySeconds: perStudySeconds,
+    trainTargetMet: lines.length - 1 >= 300 ? train.seconds < 40 * 60 : null,
+    analyzeTargetMet: analyzeSeconds < 2,
+  };
+}
+
+/**
  * How fast the command line starts (issue 18): whole-process wall time, median of 5, of commands
  * that load no NN, plot or PDF code (--version, --help, inspect of a 2048x2560 DX). Peak RSS from
  * GNU time where it is installed.
@@ -335,7 +403,7 @@ function startupBench(): Record<string, unknown> {
   return figures;
 }
 
-if (onlyNn || onlyWedge || onlyForearm || onlyCtSpine || onlyStartup) {
+if (onlyNn || onlyWedge || onlyForearm || onlyCtSpine || onlyStartup || onlyLumbar) {
   const previous = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>) : {};
   const update = onlyNn
     ? { nnMeasuredAt: new Date().toISOString(), nn: nnBench() }
@@ -345,7 +413,9 @@ if (onlyNn || onlyWedge || onlyForearm || onlyCtSpine || onlyStartup) {
         ? { forearmMeasuredAt: new Date().toISOString(), forearm: forearmBench() }
         : onlyCtSpine
           ? { ctSpineMeasuredAt: new Date().toISOString(), ctSpine: ctSpineBench() }
-          : { startupMeasuredAt: new Date().toISOString(), startup: startupBench() };
+          : onlyLumbar
+            ? { lumbarMeasuredAt: new Date().toISOString(), lumbar: lumbarBench() }
+            : { startupMeasuredAt: new Date().toISOString(), startup: startupBench() };
   writeFileSync(resultsPath, `${JSON.stringify({ ...previous, ...update }, null, 2)}\n`);
   process.exit(0);
 }
@@ -430,8 +500,9 @@ const nn = nnBench();
 const wedgeSearch = await wedgeBench();
 const forearm = forearmBench();
 const ctSpine = ctSpineBench();
+const lumbar = lumbarBench();
 const startup = startupBench();
 writeFileSync(
   resultsPath,
-  `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results, simulate, simulateCt, nnMeasuredAt: new Date().toISOString(), nn, wedgeMeasuredAt: new Date().toISOString(), wedgeSearch, forearmMeasuredAt: new Date().toISOString(), forearm, ctSpineMeasuredAt: new Date().toISOString(), ctSpine, startupMeasuredAt: new Date().toISOString(), startup }, null, 2)}\n`,
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results, simulate, simulateCt, nnMeasuredAt: new Date().toISOString(), nn, wedgeMeasuredAt: new Date().toISOString(), wedgeSearch, forearmMeasuredAt: new Date().toISOString(), forearm, ctSpineMeasuredAt: new Date().toISOString(), ctSpine, lumbarMeasuredAt: new Date().toISOString(), lumbar, startupMeasuredAt: new Date().toISOString(), startup }, null, 2)}\n`,
 );
