@@ -19,6 +19,12 @@ export function gaussianBlur2D(data: Float32Array, columns: number, rows: number
   }
 }
 
+/** Gaussian smoothing with its own sigma along rows (x) and columns (y), in place, sampled kernels (meant for sigmas of a few pixels). */
+export function gaussianBlurAnisotropic2D(data: Float32Array, columns: number, rows: number, sigmaXPixels: number, sigmaYPixels: number): void {
+  if (sigmaXPixels > 0) convolveRows(data, columns, rows, gaussianKernel(sigmaXPixels));
+  if (sigmaYPixels > 0) convolveColumns(data, columns, rows, gaussianKernel(sigmaYPixels));
+}
+
 function gaussianKernel(sigma: number): Float32Array {
   const radius = Math.max(1, Math.ceil(3 * sigma));
   const k = new Float32Array(2 * radius + 1);

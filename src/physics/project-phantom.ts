@@ -15,22 +15,28 @@ export interface MaterialProjection {
   readonly mineralGPerCm2: Float32Array;
   /** Bit set of the masks the ray crossed, per pixel. */
   readonly maskBits: Uint16Array;
+  /** Hydroxyapatite areal mass of the regions `mineralSubset` selected (e.g. cancellous bone), when asked for. */
+  readonly subsetMineralGPerCm2?: Float32Array;
 }
 
 /**
  * Casts the detector's rays through the phantom and sums, per material, density x path length
  * (the exponent of Beer-Lambert), plus the mineral mass and the masks crossed. `regionFilter`
- * restricts the sums to some regions (a bone-only projection, a DRR of one structure).
+ * restricts the sums to some regions (a bone-only projection, a DRR of one structure);
+ * `mineralSubset` also sums the mineral of some regions on their own, in the same pass.
  */
 export function projectPhantom(
   phantom: DigitalPhantom,
   geometry: ProjectionGeometry,
   materials: readonly MaterialName[],
   regionFilter?: (region: number) => boolean,
+  mineralSubset?: (region: number) => boolean,
 ): MaterialProjection {
   const pixels = geometry.columns * geometry.rows;
   const areal = new Float32Array(materials.length * pixels);
   const mineral = new Float32Array(pixels);
+  const subsetMineral = mineralSubset === undefined ? undefined : new Float32Array(pixels);
+  const inSubset = phantom.regions.map((_, k) => mineralSubset?.(k) ?? false);
   const maskBits = new Uint16Array(pixels);
   // Per region: g/cm3 of each listed material (mm -> cm folded in), mineral g/cm3, mask bits.
   const regionDensity = phantom.regions.map((r) => {
@@ -49,18 +55,29 @@ export function projectPhantom(
     const p = j * geometry.columns + i;
     let bits = 0;
     let min = 0;
+    let subset = 0;
     sweep.segments((region, from, to) => {
       if (!included[region]) return;
       const lengthMm = (to - from) * mmPerT;
       const density = regionDensity[region]!;
       for (let m = 0; m < nm; m++) areal[m * pixels + p]! += density[m]! * lengthMm;
       min += regionMineral[region]! * lengthMm;
+      if (inSubset[region]) subset += regionMineral[region]! * lengthMm;
       bits |= regionBits[region]!;
     });
     mineral[p] = min;
     maskBits[p] = bits;
+    if (subsetMineral !== undefined) subsetMineral[p] = subset;
   });
-  return { columns: geometry.columns, rows: geometry.rows, materials, arealGPerCm2: areal, mineralGPerCm2: mineral, maskBits };
+  return {
+    columns: geometry.columns,
+    rows: geometry.rows,
+    materials,
+    arealGPerCm2: areal,
+    mineralGPerCm2: mineral,
+    maskBits,
+    ...(subsetMineral === undefined ? {} : { subsetMineralGPerCm2: subsetMineral }),
+  };
 }
 
 /** The materials a phantom is made of, in first-use order. */

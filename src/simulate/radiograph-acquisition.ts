@@ -1,3 +1,4 @@
+import { OpenBmdError } from '../core/errors.js';
 import type { SeededRandom } from '../core/seeded-random.js';
 import { jpegRoundTrip } from '../io/jpeg-roundtrip.js';
 import type { ProcessingRecord } from '../physics/detector-processing.js';
@@ -25,6 +26,12 @@ export interface AcquisitionOptions {
   jpegQuality?: number;
   /** Automatic exposure control target (see ExposureOptions); undefined: nominal exposure. */
   automaticExposureSignal?: number;
+  /**
+   * Fine structure the phantom's regions do not draw (e.g. the trabecular pattern): given the
+   * projection, with the mineral of the regions `mineralSubset` selects summed on its own, the
+   * hydroxyapatite (g/cm2, may be negative) to add to each detector pixel.
+   */
+  addedMineral?: { mineralSubset: (region: number) => boolean; perPixel: (projection: MaterialProjection) => Float32Array };
 }
 
 export interface Radiograph {
@@ -38,6 +45,17 @@ export interface Radiograph {
   jpegRatio?: number;
 }
 
+/** Adds hydroxyapatite to a projection's per-pixel areal densities (never below none). */
+function addMineral(projection: MaterialProjection, added: Float32Array): void {
+  const m = projection.materials.indexOf('hydroxyapatite');
+  const pixels = projection.columns * projection.rows;
+  if (m < 0 || added.length !== pixels) throw new OpenBmdError('INTERNAL', 'added mineral needs a projection with hydroxyapatite, on its grid');
+  for (let p = 0; p < pixels; p++) {
+    const k = m * pixels + p;
+    projection.arealGPerCm2[k] = Math.max(0, projection.arealGPerCm2[k]! + added[p]!);
+  }
+}
+
 /** Projects a phantom through a polychromatic beam onto a room's detector and processes it as the room does. */
 export async function acquireRadiograph(
   catalog: MaterialCatalog,
@@ -48,7 +66,8 @@ export async function acquireRadiograph(
   random: SeededRandom,
 ): Promise<Radiograph> {
   const materials = phantomMaterials(phantom);
-  const projection = projectPhantom(phantom, geometry, materials);
+  const projection = projectPhantom(phantom, geometry, materials, undefined, options.addedMineral?.mineralSubset);
+  if (options.addedMineral !== undefined) addMineral(projection, options.addedMineral.perPixel(projection));
   const spectrum = kramersSpectrum(catalog, { kVp: options.kVp, aluminiumMm: options.aluminiumMm });
   const beam = new PolychromaticBeam(catalog, spectrum, { cesiumIodideMm: vendor.cesiumIodideMm }, materials);
   const { signal, exposureScale } = exposeRadiograph(

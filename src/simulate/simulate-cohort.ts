@@ -59,6 +59,8 @@ export interface SimulateCohortOptions {
   trabecularTexture?: number;
   armsDownShare?: number;
   osteophyteShare?: number;
+  /** lumbar: false draws the vertebral bodies without their trabecular pattern (commander's --no-trabecular-pattern). */
+  trabecularPattern?: boolean;
   poses?: string;
   supersample?: number;
   ctPhysics?: string;
@@ -110,6 +112,7 @@ export async function simulateCohort(site: string, o: SimulateCohortOptions): Pr
       fractureShare: o.fractureShare ?? DEFAULT_LUMBAR_OPTIONS.fractureShare,
       ...(o.osteophyteShare === undefined ? {} : { osteophyteShare: o.osteophyteShare }),
       ...(o.pedicleScrewShare === undefined ? {} : { pedicleScrewShare: o.pedicleScrewShare }),
+      ...(o.trabecularPattern === undefined ? {} : { trabecularPattern: o.trabecularPattern }),
       ...(o.kvp === undefined ? {} : { kVp: o.kvp }),
       ...(o.jpegQuality === undefined ? {} : { jpegQuality: o.jpegQuality }),
     },

@@ -15,6 +15,8 @@ export interface LumbarOptions {
   fractureShare: number;
   /** Chance of a posterior fixation with pedicle screws and rods (spinal-fixation.ts); 0 by default, so cohorts without it draw as before. */
   pedicleScrewShare: number;
+  /** Draw the vertebral bodies' trabecular pattern on the radiographs (physics/projected-trabecular-texture.ts); false: flat bodies, for ablations. */
+  trabecularPattern: boolean;
 }
 
 export const DEFAULT_LUMBAR_OPTIONS: LumbarOptions = {
@@ -26,4 +28,5 @@ export const DEFAULT_LUMBAR_OPTIONS: LumbarOptions = {
   osteophyteShare: 0.45,
   fractureShare: 0.05,
   pedicleScrewShare: 0,
+  trabecularPattern: true,
 };

@@ -1,19 +1,20 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Point3 } from '../../core/geometry.js';
-import { SeededRandom } from '../../core/seeded-random.js';
+import { SeededRandom, seedFromText } from '../../core/seeded-random.js';
 import { interpretMeasurement, loadClinicalKnowledge } from '../../clinical/index.js';
 import { writeDxImage } from '../../io/dicom/write/write-dx-image.js';
 import { dicomUidFromKey } from '../../io/dicom/write/dicom-uid.js';
 import { writeGreyPng } from '../../io/write-png.js';
 import type { MaterialCatalog } from '../../physics/material-catalog.js';
+import { projectedTrabecularTexture, textureFromVbmd } from '../../physics/projected-trabecular-texture.js';
 import type { ProjectionGeometry } from '../../physics/projection-geometry.js';
 import { projectPointToDetector } from '../../physics/projection-geometry.js';
 import type { RadiographRoom } from '../radiograph-room.js';
 import type { SimulatedCase } from '../case-output.js';
 import { personColumns, simulatedStudyDate, targetFacts, writeJsonFile, simulatedStudyIdentity } from '../case-output.js';
 import type { SimulatedPerson } from '../person.js';
-import type { Radiograph } from '../radiograph-acquisition.js';
+import type { AcquisitionOptions, Radiograph } from '../radiograph-acquisition.js';
 import { acquireRadiograph, radiographDxFields } from '../radiograph-acquisition.js';
 import { along } from '../spine/spine-anatomy.js';
 import type { SpineShape } from '../spine/spine-shape.js';
@@ -95,7 +96,7 @@ export async function simulateLumbarCase(
   const abmd = totalAbmd(levels);
   const otherShare = levels.reduce((s, l) => s + l.otherBmcG, 0) / levels.reduce((s, l) => s + l.spineBmcG + l.otherBmcG, 0);
   const kVp = Math.round((options.kVp ?? vendor.defaultKVp.lumbar) + (options.kVp === undefined ? 6 * (random.nextFloat() - 0.5) : 0));
-  const acquire = (g: ProjectionGeometry, kv: number): Promise<Radiograph> =>
+  const acquire = (g: ProjectionGeometry, kv: number, addedMineral: AcquisitionOptions['addedMineral']): Promise<Radiograph> =>
     acquireRadiograph(
       catalog,
       anatomy.phantom,
@@ -109,11 +110,33 @@ export async function simulateLumbarCase(
         automaticExposureSignal: 0.25,
         doseFactor: options.doseFactor,
         ...(options.jpegQuality === undefined ? {} : { jpegQuality: options.jpegQuality }),
+        ...(addedMineral === undefined ? {} : { addedMineral }),
       },
       random,
     );
-  const ap = await acquire(geometry.ap, kVp);
-  const lat = await acquire(geometry.lat, kVp + 10);
+  // The trabecular pattern draws from streams of its own, so the rest of the case is drawn as without it.
+  const lumbarCancellous = [...anatomy.spine.cancellousCode].filter(([, code]) => code >= 20 && code <= 23).map(([region]) => region);
+  const cancellousHaGPerCm3 =
+    lumbarCancellous.reduce((s, r) => s + (anatomy.spine.cancellousHaMgPerCm3.get(r) ?? 0), 0) / Math.max(1, lumbarCancellous.length) / 1000;
+  const texture = textureFromVbmd(1000 * cancellousHaGPerCm3);
+  const pattern = (g: ProjectionGeometry, view: 'ap' | 'lat'): AcquisitionOptions['addedMineral'] =>
+    options.trabecularPattern
+      ? {
+          mineralSubset: (r) => anatomy.spine.cancellousCode.has(r),
+          perPixel: (projection) =>
+            projectedTrabecularTexture({
+              cancellousGPerCm2: projection.subsetMineralGPerCm2!,
+              cancellousHaGPerCm3,
+              columns: g.columns,
+              rows: g.rows,
+              pixelSpacingMm: g.pixelSpacingMm,
+              texture,
+              random: new SeededRandom(seedFromText(`${person.patientId}:trabecular-pattern:${view}`)),
+            }),
+        }
+      : undefined;
+  const ap = await acquire(geometry.ap, kVp, pattern(geometry.ap, 'ap'));
+  const lat = await acquire(geometry.lat, kVp + 10, pattern(geometry.lat, 'lat'));
   const studyDate = simulatedStudyDate(caseIndex);
   for (const dir of ['images', 'masks', 'landmarks', 'truth']) await mkdir(join(outDir, dir), { recursive: true });
   const identity = simulatedStudyIdentity({ person, caseId, studyDate, studyInstanceUid: dicomUidFromKey(`${caseId}/study/${random.nextUint32()}`) });
@@ -200,6 +223,7 @@ export async function simulateLumbarCase(
     categoryRule: clinical.wording,
     targetAbmdGPerCm2: person.targets.lumbarAbmd ?? null,
     spineMineralScale: scale,
+    trabecularPattern: options.trabecularPattern ? texture : null,
     confounders: {
       pedicleScrews: spine.instrumented,
       osteophytes: spine.osteophytes,
