@@ -1,13 +1,17 @@
-// The lumbar locator on real bone shapes: an AP projection (a parallel-beam DRR, line integrals of
-// attenuation) through the real CT of ../shared/realdata (TotalSegmentator's public abdomen-pelvis
-// case, 3 mm), made here. Issue 21's check: the L1-L4 boxes the shipped AP locator finds fall on the
-// reference vertebrae, each box centre within 10 mm of its projected mask's centroid, in order.
-// The real CT is a test fixture only: nothing is trained, tuned or fitted on it.
+// The lumbar locator on real bone shapes: an AP projection (a parallel-beam DRR) through the real CT
+// of ../shared/realdata (TotalSegmentator's public abdomen-pelvis case, 120 kVp, 3 mm), made here.
+// Issue 21's check: the L1-L4 boxes the shipped AP locator finds fall on the reference vertebrae,
+// each box centre within 10 mm of its projected mask's centroid, in order. The real CT is a test
+// fixture only: nothing is trained, tuned or fitted on it.
 //
-// Not met yet, so the check runs as a todo (it reports, it does not fail the suite): on this DRR the
-// shipped locator, trained on the simulator's radiographs, finds no L1 and puts L2-L4 about 65 mm too
-// high (2026-12-05). The projection is a plain line integral of (1 + HU / 1000), bowel gas dominates
-// it and its bone contrast is a CT's, not a radiograph's; the simulator's trunk has neither.
+// The projection is that of a radiograph's beam, not the CT's: each voxel's HU is read as water
+// plus hydroxyapatite at the CT's effective energy (about 70 keV at 120 kVp), and its attenuation
+// taken at a lumbar AP beam's effective energy behind the patient (about 50 keV for 75-90 kVp), from
+// the NIST tables of data/physics; bone stands out more than on the CT. The first version projected
+// 1 + HU / 1000 (a CT's contrast, bowel gas dominating): the locator then missed L1 and put L2-L4
+// about 65 mm high (2026-12-05). At 50 keV the check passes; at 60 keV (a harder beam) the lowest
+// body over the sacrum is lost and the count from below labels every level one too high: that one
+// is reported as a todo, the labelling's known weakness (no last-rib count yet).
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { createImage2D } from '../src/core/image2d.js';
 import type { Volume3D } from '../src/core/volume3d.js';
 import { readNifti } from '../src/io/nifti.js';
+import { loadMaterialCatalog } from '../src/physics/material-catalog.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
 import { canonicalVolume } from '../src/pipelines/ct-spine/ct-spine-series.js';
 import { locateLumbarLevels } from '../src/pipelines/lumbar/locate-lumbar-levels.js';
@@ -27,17 +32,31 @@ const CT = join(REAL, 'example_ct.nii.gz');
 const MODEL_DIR = fileURLToPath(new URL('../../models/lumbar/', import.meta.url));
 const skip = announceSkip(existsSync(CT) ? undefined : `SKIPPED: ${CT} not found (the real CT of ../shared/realdata)`);
 
+const CT_EFFECTIVE_KEV = 70;
+
 /**
- * AP parallel projection of a canonical volume (+x patient left, +y posterior, +z superior):
- * column = x, row = top of the volume first; each pixel the sum over y of (1 + HU / 1000), the
- * attenuation relative to water, times the step (mm). Air is 0, bone brightest.
+ * AP parallel projection of a canonical volume (+x patient left, +y posterior, +z superior) at a
+ * radiograph's effective energy: column = x, row = top of the volume first; each pixel the line
+ * integral of mu (per mm) over y. HU > 0: water plus hydroxyapatite, c = HU / 1000 * mu_w / (mu/rho)_HA
+ * at the CT's energy; HU <= 0: water scaled by (1 + HU / 1000) (air 0, fat a little below water).
  */
-function apProjection(v: Volume3D): { data: Float32Array; columns: number; rows: number } {
+function apProjection(v: Volume3D, energyKeV: number): { data: Float32Array; columns: number; rows: number } {
+  const catalog = loadMaterialCatalog();
+  const water = catalog.get('water');
+  const mineral = catalog.get('hydroxyapatite');
+  // Water density 1 g/cm3: mu (1/cm) = mu/rho; per mm below.
+  const haGPerCm3PerHu = water.massAttenuation(CT_EFFECTIVE_KEV) / mineral.massAttenuation(CT_EFFECTIVE_KEV) / 1000;
+  const muWater = water.massAttenuation(energyKeV) / 10;
+  const muMineral = mineral.massAttenuation(energyKeV) / 10;
   const [nx, ny, nz] = v.size;
   const data = new Float32Array(nx * nz);
   for (let k = 0; k < nz; k++)
     for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++) data[(nz - 1 - k) * nx + i]! += Math.max(0, 1 + Number(v.data[(k * ny + j) * nx + i]) / 1000) * v.spacingMm[1];
+      for (let i = 0; i < nx; i++) {
+        const hu = Number(v.data[(k * ny + j) * nx + i]);
+        const mu = hu > 0 ? muWater + hu * haGPerCm3PerHu * muMineral : Math.max(0, 1 + hu / 1000) * muWater;
+        data[(nz - 1 - k) * nx + i]! += mu * v.spacingMm[1];
+      }
   return { data, columns: nx, rows: nz };
 }
 
@@ -56,25 +75,45 @@ async function projectedCentroid(name: string): Promise<[number, number]> {
   return [sx / n, sz / n];
 }
 
-const todo = 'issue 21: the shipped locator does not yet find L1-L4 on a real AP projection (L1 missed, L2-L4 about 65 mm off, 2026-12-05)';
-
-test('real CT, AP projection: the shipped AP locator puts L1-L4 on the reference vertebrae (centres within 10 mm, in order)', { skip, todo }, async () => {
+/** Where the shipped AP locator puts L1-L4 on the projection at this energy, against the reference masks. */
+async function locateOnProjection(energyKeV: number): Promise<{ distancesMm: Partial<Record<string, number>>; notes: string[]; inOrder: boolean }> {
   const volume = canonicalVolume(await readNifti(CT), CT);
-  const drr = apProjection(volume);
+  const drr = apProjection(volume, energyKeV);
   const pixelMm = volume.spacingMm[0];
   assert.equal(volume.spacingMm[2], pixelMm);
   const image = createImage2D({ data: drr.data, size: [drr.columns, drr.rows], spacingMm: [pixelMm, pixelMm], unit: 'raw' });
   const tf = await nnBackend('wasm');
   const model = await loadLumbarModel(tf, MODEL_DIR);
   const location = locateLumbarLevels(tf, model.locators.ap, image, 'ap');
-  const found: string[] = [];
+  const distancesMm: Partial<Record<string, number>> = {};
   for (const level of ['L1', 'L2', 'L3', 'L4'] as const) {
     const roi = location.rois.find((r) => r.level === level);
-    assert.ok(roi !== undefined, `${level} not found (${location.check.notes.join('; ')})`);
+    if (roi === undefined) continue;
     const [cx, cy] = await projectedCentroid(`vertebrae_${level}`);
-    const distanceMm = Math.hypot((roi.x0 + roi.x1) / 2 - cx, (roi.y0 + roi.y1) / 2 - cy) * pixelMm;
-    found.push(`${level} ${distanceMm.toFixed(1)} mm`);
-    assert.ok(distanceMm <= 10, `${level}: box centre ${distanceMm.toFixed(1)} mm from the reference centroid (${found.join(', ')})`);
+    distancesMm[level] = Math.hypot((roi.x0 + roi.x1) / 2 - cx, (roi.y0 + roi.y1) / 2 - cy) * pixelMm;
   }
-  assert.ok(!location.check.problems.includes('levels-out-of-order'), location.check.notes.join('; '));
+  return { distancesMm, notes: location.check.notes, inOrder: !location.check.problems.includes('levels-out-of-order') };
+}
+
+function assertOnReference(r: Awaited<ReturnType<typeof locateOnProjection>>): void {
+  const found = Object.entries(r.distancesMm).map(([l, d]) => `${l} ${d!.toFixed(1)} mm`);
+  console.log(`  box centre to reference centroid: ${found.join(', ')}`);
+  for (const level of ['L1', 'L2', 'L3', 'L4']) {
+    const d = r.distancesMm[level];
+    assert.ok(d !== undefined, `${level} not found (${r.notes.join('; ')})`);
+    assert.ok(d <= 10, `${level}: box centre ${d.toFixed(1)} mm from the reference centroid (${found.join(', ')})`);
+  }
+  assert.ok(r.inOrder, r.notes.join('; '));
+}
+
+test('real CT, AP projection at 50 keV: the shipped AP locator puts L1-L4 on the reference vertebrae (centres within 10 mm, in order)', { skip }, async () => {
+  assertOnReference(await locateOnProjection(50));
 });
+
+test(
+  'real CT, AP projection at 60 keV: the same (todo: the lowest body is lost and the count from below is one level off)',
+  { skip, todo: 'issue 21: counting from below shifts when L5 is not found; a last-rib count would catch it' },
+  async () => {
+    assertOnReference(await locateOnProjection(60));
+  },
+);
