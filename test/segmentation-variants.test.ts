@@ -7,6 +7,8 @@ import { SeededRandom } from '../src/core/seeded-random.js';
 import type { SimulatedPerson } from '../src/simulate/person.js';
 import { LUMBARISATION_SHARE, LUMBAR_RIB_SHARE_OF_LUMBARISED, SACRALISATION_SHARE } from '../src/simulate/spine/segmentation-variants.js';
 import { RIB_ARC_DEG, drawSpineShape, ribArcsDeg, verseCode } from '../src/simulate/spine/spine-shape.js';
+import { along } from '../src/simulate/spine/spine-anatomy.js';
+import { dxaRoiBoxes } from '../src/simulate/lumbar/lumbar-dxa-truth.js';
 
 function person(i: number): SimulatedPerson {
   return {
@@ -66,5 +68,21 @@ test('a typical person is drawn exactly as without the variants (the variant has
       withVariants.vertebrae.map((v) => v.centerMm),
     );
     assert.equal(without.marrowFatFraction, withVariants.marrowFatFraction);
+  }
+});
+
+test("DXA's L1-L4 boxes on a sacralised spine: four, in order, L4's lower line midway between its lower endplate and the sacrum", () => {
+  const sacralised = spines.filter((s) => s.variant.presacralVertebrae === 23).slice(0, 20);
+  assert.ok(sacralised.length === 20);
+  for (const s of sacralised) {
+    const boxes = dxaRoiBoxes(s);
+    assert.deepEqual(
+      boxes.map((b) => b.level),
+      ['L1', 'L2', 'L3', 'L4'],
+    );
+    for (let k = 1; k < 4; k++) assert.ok(Math.abs(boxes[k]!.zMaxMm - boxes[k - 1]!.zMinMm) < 1e-9, 'boxes meet at the discs');
+    const l4 = s.vertebrae.find((v) => v.level === 'L4')!;
+    const l4Bottom = along(l4, 0, 0, -l4.halfHeightMm)[2];
+    assert.ok(Math.abs(boxes[3]!.zMinMm - (l4Bottom + s.sacrumTopMm[2]) / 2) < 0.5, `${boxes[3]!.zMinMm} vs ${(l4Bottom + s.sacrumTopMm[2]) / 2}`);
   }
 });

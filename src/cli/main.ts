@@ -200,6 +200,7 @@ program
   .option('--poses <list>', 'hip: radiograph poses, any of standing,supine,abduction,adduction (default all four)')
   .option('--osteophyte-share <p>', 'lumbar: chance of osteophytes at age 80, scaled from 0 at 40 (default 0.45)', parseShare)
   .option('--no-trabecular-pattern', 'lumbar: vertebral bodies without their trabecular pattern (flat), for ablations')
+  .option('--segmentation-variants', 'lumbar: transitional vertebrae (sacralised L5, mobile L6) at their published prevalence (about 16 %)')
   .option('--supersample <n>', 'ct-spine: in-plane sub-rays per voxel side for partial volume (default 2)', parsePositiveInteger)
   .option(
     '--ct-physics <kind>',

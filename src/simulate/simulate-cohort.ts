@@ -61,6 +61,8 @@ export interface SimulateCohortOptions {
   osteophyteShare?: number;
   /** lumbar: false draws the vertebral bodies without their trabecular pattern (commander's --no-trabecular-pattern). */
   trabecularPattern?: boolean;
+  /** lumbar: transitional vertebrae at their published prevalence. */
+  segmentationVariants?: boolean;
   poses?: string;
   supersample?: number;
   ctPhysics?: string;
@@ -113,6 +115,7 @@ export async function simulateCohort(site: string, o: SimulateCohortOptions): Pr
       ...(o.osteophyteShare === undefined ? {} : { osteophyteShare: o.osteophyteShare }),
       ...(o.pedicleScrewShare === undefined ? {} : { pedicleScrewShare: o.pedicleScrewShare }),
       ...(o.trabecularPattern === undefined ? {} : { trabecularPattern: o.trabecularPattern }),
+      ...(o.segmentationVariants === undefined ? {} : { segmentationVariants: o.segmentationVariants }),
       ...(o.kvp === undefined ? {} : { kVp: o.kvp }),
       ...(o.jpegQuality === undefined ? {} : { jpegQuality: o.jpegQuality }),
     },

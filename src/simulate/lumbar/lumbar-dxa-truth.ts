@@ -38,12 +38,13 @@ export function dxaRoiBoxes(spine: SpineShape): DxaRoiBox[] {
   return DXA_LEVELS.map((level) => {
     const v = spine.vertebrae[index(level)]!;
     const above = spine.vertebrae[index(level) - 1]!;
-    const below = spine.vertebrae[index(level) + 1]!;
+    // Above a sacralised L5, L4 sits on the sacrum: its lower line is the middle of its own disc.
+    const below = spine.vertebrae[index(level) + 1];
     return {
       level,
       xMinMm: v.centerMm[0] - v.semiMm[0] - 4,
       xMaxMm: v.centerMm[0] + v.semiMm[0] + 4,
-      zMinMm: (bottom(v) + top(below)) / 2,
+      zMinMm: below === undefined ? bottom(v) - v.discBelowMm / 2 : (bottom(v) + top(below)) / 2,
       zMaxMm: (top(v) + bottom(above)) / 2,
     };
   });

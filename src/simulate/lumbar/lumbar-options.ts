@@ -17,6 +17,12 @@ export interface LumbarOptions {
   pedicleScrewShare: number;
   /** Draw the vertebral bodies' trabecular pattern on the radiographs (physics/projected-trabecular-texture.ts); false: flat bodies, for ablations. */
   trabecularPattern: boolean;
+  /**
+   * Draw transitional vertebrae at their published prevalence (a sacralised L5 or a mobile L6, with
+   * their rib variants; spine/segmentation-variants.ts); false: every spine has 24 presacral
+   * vertebrae, as cohorts before 2026-12-05.
+   */
+  segmentationVariants: boolean;
 }
 
 export const DEFAULT_LUMBAR_OPTIONS: LumbarOptions = {
@@ -29,4 +35,5 @@ export const DEFAULT_LUMBAR_OPTIONS: LumbarOptions = {
   fractureShare: 0.05,
   pedicleScrewShare: 0,
   trabecularPattern: true,
+  segmentationVariants: false,
 };

@@ -18,13 +18,14 @@ import type { AcquisitionOptions, Radiograph } from '../radiograph-acquisition.j
 import { acquireRadiograph, radiographDxFields } from '../radiograph-acquisition.js';
 import { along } from '../spine/spine-anatomy.js';
 import type { SpineShape } from '../spine/spine-shape.js';
-import { SPINE_LEVELS, drawSpineShape, verseCode } from '../spine/spine-shape.js';
+import { ALL_SPINE_LEVELS, drawSpineShape, verseCode } from '../spine/spine-shape.js';
 import type { TorsoAnatomy } from '../trunk/torso-anatomy.js';
 import { buildTorsoAnatomy } from '../trunk/torso-anatomy.js';
 import type { LumbarOptions } from './lumbar-options.js';
 import { dxaRoiBoxes, lumbarDxa, totalAbmd } from './lumbar-dxa-truth.js';
 
-const LANDMARK_LEVELS = ['T12', 'L1', 'L2', 'L3', 'L4', 'L5'] as const;
+/** The levels with landmarks, where the spine has them (L5 is part of the sacrum in a sacralised spine; L6 exists in a lumbarised one). */
+const LANDMARK_LEVELS = ['T12', 'L1', 'L2', 'L3', 'L4', 'L5', 'L6'] as const;
 
 /** AP (source in front, detector behind the table) and left lateral geometries centred on L3. */
 export function lumbarGeometries(anatomy: TorsoAnatomy, spine: SpineShape, o: LumbarOptions): { ap: ProjectionGeometry; lat: ProjectionGeometry } {
@@ -77,12 +78,18 @@ export async function simulateLumbarCase(
 ): Promise<SimulatedCase> {
   const spine = drawSpineShape(
     person,
-    { fractureShare: options.fractureShare, osteophyteShare: options.osteophyteShare, pedicleScrewShare: options.pedicleScrewShare },
+    {
+      fractureShare: options.fractureShare,
+      osteophyteShare: options.osteophyteShare,
+      pedicleScrewShare: options.pedicleScrewShare,
+      segmentationVariants: options.segmentationVariants,
+    },
     random,
   );
   const t12 = spine.vertebrae.find((v) => v.level === 'T12')!;
-  const l5 = spine.vertebrae.find((v) => v.level === 'L5')!;
-  const zRange: [number, number] = [l5.centerMm[2] - 260, t12.centerMm[2] + 220];
+  // The lowest mobile vertebra: L5, or L4 above a sacralised L5, or a mobile L6.
+  const lowest = spine.vertebrae.reduce((low, v) => (v.centerMm[2] < low.centerMm[2] ? v : low));
+  const zRange: [number, number] = [lowest.centerMm[2] - 260, t12.centerMm[2] + 220];
   const anatomySeed = random.nextUint32();
   const build = (scale: number): TorsoAnatomy => buildTorsoAnatomy(person, spine, zRange, { spineMineralScale: scale }, new SeededRandom(anatomySeed));
   const unscaled = build(1);
@@ -169,8 +176,9 @@ export async function simulateLumbarCase(
   const latPath = await writeView('lat', lat, geometry.lat, kVp + 10);
   const px = (p: [number, number]): [number, number] => [round3(p[0]), round3(p[1])];
   const bodyCorners = (g: ProjectionGeometry, view: 'ap' | 'lat'): { level: string; code: number; corners: [number, number][] }[] =>
-    LANDMARK_LEVELS.map((level) => {
-      const v = spine.vertebrae.find((x) => x.level === level)!;
+    LANDMARK_LEVELS.flatMap((level) => {
+      const v = spine.vertebrae.find((x) => x.level === level);
+      if (v === undefined) return [];
       const h = v.halfHeightMm;
       const local: Point3[] =
         view === 'ap'
@@ -186,7 +194,7 @@ export async function simulateLumbarCase(
               [0, 0.72 * v.semiMm[1], -h],
               [0, -v.semiMm[1], -h],
             ];
-      return { level, code: verseCode(level), corners: local.map((p) => px(projectPointToDetector(g, along(v, ...p)))) };
+      return [{ level, code: verseCode(level), corners: local.map((p) => px(projectPointToDetector(g, along(v, ...p)))) }];
     });
   const yMid = spine.vertebrae.find((v) => v.level === 'L3')!.centerMm[1];
   const roi = dxaRoiBoxes(spine).map((b) => ({
@@ -203,7 +211,7 @@ export async function simulateLumbarCase(
   await writeJsonFile(join(outDir, 'landmarks', `${caseId}.json`), {
     simulated: true,
     coordinates: 'image pixels (column, row), pixel (0, 0) centre = (0, 0); corners clockwise from cranial-left as displayed',
-    labelConvention: 'VerSe: T12 = 19, L1-L5 = 20-24',
+    labelConvention: 'VerSe: T12 = 19, L1-L5 = 20-24, L6 = 25',
     ap: { vertebralBodies: bodyCorners(geometry.ap, 'ap'), dxaRoiL1L4: roi },
     lat: { vertebralBodies: bodyCorners(geometry.lat, 'lat') },
   });
@@ -224,6 +232,7 @@ export async function simulateLumbarCase(
     targetAbmdGPerCm2: person.targets.lumbarAbmd ?? null,
     spineMineralScale: scale,
     trabecularPattern: options.trabecularPattern ? texture : null,
+    segmentation: { presacralVertebrae: spine.variant.presacralVertebrae, twelfthRib: spine.variant.twelfthRib, lumbarRib: spine.variant.lumbarRib },
     confounders: {
       pedicleScrews: spine.instrumented,
       osteophytes: spine.osteophytes,
@@ -264,7 +273,7 @@ export async function simulateLumbarCase(
 
 /** Per pixel, the VerSe code of the most cranial vertebral body the ray crossed (0 for none). */
 function levelLabels(bits: Uint16Array): Uint8Array {
-  const codes = SPINE_LEVELS.map((l) => verseCode(l));
+  const codes = ALL_SPINE_LEVELS.map((l) => verseCode(l));
   const out = new Uint8Array(bits.length);
   for (let p = 0; p < bits.length; p++) {
     const b = bits[p]!;
