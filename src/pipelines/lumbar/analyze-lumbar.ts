@@ -4,7 +4,7 @@ import type { Image2D } from '../../core/image2d.js';
 import type { BmdPrediction } from './bmd-network-io.js';
 import { bodyMassIndex, predictBmd } from './bmd-network-io.js';
 import type { ImplantCheck } from './implant-check.js';
-import { checkForImplants } from './implant-check.js';
+import { IMPLANTS_NOT_ASSESSED, checkForImplants } from './implant-check.js';
 import type { LumbarClassActivation } from './bmd-class-activation.js';
 import { lumbarClassActivation } from './bmd-class-activation.js';
 import { interpretBmdPrediction } from './interpret-bmd-prediction.js';
@@ -101,10 +101,7 @@ export function analyzeLumbar(
     }
   }
   const apBodies = located.locations.ap?.bodies ?? [];
-  const implants =
-    o.images.ap === undefined
-      ? { assessed: false, suspected: false, largestBrightMm2: 0, largestClippedMm2: 0 }
-      : checkForImplants({ image: o.images.ap, bodies: apBodies });
+  const implants = o.images.ap === undefined ? IMPLANTS_NOT_ASSESSED : checkForImplants({ image: o.images.ap, bodies: apBodies });
   if (implants.suspected) {
     flags.add('implant-suspected');
     notes.push(

@@ -1,6 +1,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { BmdCategory } from '../../clinical/index.js';
 import { BMD_CATEGORIES } from '../../clinical/index.js';
+import { bilinearAt } from '../../imaging/bilinear-at.js';
 import { gradCam } from '../../nn/grad-cam.js';
 import type { BmdInput, BmdPrediction } from './bmd-network-io.js';
 import type { LumbarVariant, LumbarView } from './lumbar-networks.js';
@@ -13,24 +14,11 @@ export interface LumbarClassActivation {
   maps: Partial<Record<LumbarView, Float32Array>>;
 }
 
-/** Bilinear resampling of a map on a coarse grid (cell centres) to size x size. */
+/** A map on a coarse grid resampled to size x size, cell centre to cell centre. */
 function upsample(map: Float32Array, rows: number, columns: number, size: number): Float32Array {
   const out = new Float32Array(size * size);
-  for (let y = 0; y < size; y++) {
-    const fy = Math.max(0, Math.min(rows - 1, ((y + 0.5) * rows) / size - 0.5));
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(rows - 1, y0 + 1);
-    const ty = fy - y0;
-    for (let x = 0; x < size; x++) {
-      const fx = Math.max(0, Math.min(columns - 1, ((x + 0.5) * columns) / size - 0.5));
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(columns - 1, x0 + 1);
-      const tx = fx - x0;
-      const top = map[y0 * columns + x0]! * (1 - tx) + map[y0 * columns + x1]! * tx;
-      const bottom = map[y1 * columns + x0]! * (1 - tx) + map[y1 * columns + x1]! * tx;
-      out[y * size + x] = top * (1 - ty) + bottom * ty;
-    }
-  }
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) out[y * size + x] = bilinearAt(map, columns, rows, ((x + 0.5) * columns) / size - 0.5, ((y + 0.5) * rows) / size - 0.5);
   return out;
 }
 

@@ -1,6 +1,8 @@
 import type { Image2D } from '../../core/image2d.js';
 import { ROI_LEVELS } from './lumbar-networks.js';
+import { median } from '../../stats/descriptive.js';
 import type { BodyBox } from './vertebral-body-boxes.js';
+import { labelledRegions } from './vertebral-body-boxes.js';
 
 /**
  * Metal over L1-L4 (pedicle screws, rods, cages): ISCD excludes an instrumented vertebra from
@@ -32,45 +34,18 @@ export interface ImplantCheck {
   largestClippedMm2: number;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? Number.NaN : sorted[sorted.length >> 1]!;
-}
+/** What a study gets when L1-L4 were not found well enough on the AP view to look. */
+export const IMPLANTS_NOT_ASSESSED: ImplantCheck = { assessed: false, suspected: false, largestBrightMm2: 0, largestClippedMm2: 0 };
 
-/** The largest 4-connected region of `mask` (columns x rows), in pixels. */
-export function largestRegionPixels(mask: Uint8Array, columns: number, rows: number): number {
-  const n = columns * rows;
-  const seen = new Uint8Array(n);
-  const stack = new Int32Array(n);
-  let best = 0;
-  for (let start = 0; start < n; start++) {
-    if (mask[start] === 0 || seen[start] === 1) continue;
-    let top = 0;
-    let count = 0;
-    stack[top++] = start;
-    seen[start] = 1;
-    while (top > 0) {
-      const p = stack[--top]!;
-      count++;
-      const x = p % columns;
-      const neighbours = [x > 0 ? p - 1 : -1, x < columns - 1 ? p + 1 : -1, p >= columns ? p - columns : -1, p + columns < n ? p + columns : -1];
-      for (const q of neighbours) {
-        if (q >= 0 && mask[q] === 1 && seen[q] === 0) {
-          seen[q] = 1;
-          stack[top++] = q;
-        }
-      }
-    }
-    if (count > best) best = count;
-  }
-  return best;
+/** The largest 4-connected region of a 0/1 mask, in pixels. */
+function largestRegionPixels(mask: Uint8Array, columns: number, rows: number): number {
+  return labelledRegions(mask, columns, rows).reduce((best, r) => Math.max(best, r.pixels), 0);
 }
 
 /** Looks for metal over the L1-L4 bodies found on an AP lumbar radiograph. */
 export function checkForImplants(o: { image: Image2D; bodies: readonly BodyBox[] }): ImplantCheck {
-  const none: ImplantCheck = { assessed: false, suspected: false, largestBrightMm2: 0, largestClippedMm2: 0 };
   const bodies = o.bodies.filter((b) => (ROI_LEVELS as readonly string[]).includes(b.level));
-  if (bodies.length < 2) return none;
+  if (bodies.length < 2) return IMPLANTS_NOT_ASSESSED;
   const [columns, rows] = o.image.size;
   const at = (x: number, y: number): number => Number(o.image.data[y * columns + x]);
   const core: number[] = [];
@@ -87,7 +62,7 @@ export function checkForImplants(o: { image: Image2D; bodies: readonly BodyBox[]
   }
   const bone = median(core);
   const soft = median(side);
-  if (!(bone > soft)) return none;
+  if (!(bone > soft)) return IMPLANTS_NOT_ASSESSED;
   // The column spans every body found: screws just beyond L1-L4 reach into their ROIs, and a level counted off by one puts them outside.
   const span = o.bodies;
   const x0 = Math.max(0, Math.floor(Math.min(...span.map((b) => b.x0 - 0.5 * (b.x1 - b.x0)))));

@@ -5,6 +5,7 @@ import type { RenderedOverlay } from '../../report/analysis-explanation.js';
 import { pngDataUri, renderSvg, wrapLine } from '../../report/svg-raster.js';
 import type { LumbarAnalysis } from './analyze-lumbar.js';
 import type { Image2D } from '../../core/image2d.js';
+import { bilinearAt } from '../../imaging/bilinear-at.js';
 import { imageToGrid } from '../../imaging/network-grid.js';
 import { heatColour } from '../../report/heat-colour.js';
 import { CROP, LOCATOR_LEVELS } from './lumbar-networks.js';
@@ -18,20 +19,6 @@ const LEVEL_COLOURS: Record<string, string> = { T12: '#9090ff', L1: '#ff4040', L
 
 function rect(b: { x0: number; x1: number; y0: number; y1: number }, colour: string, width: number, dash = ''): string {
   return `<rect x="${b.x0.toFixed(1)}" y="${b.y0.toFixed(1)}" width="${(b.x1 - b.x0).toFixed(1)}" height="${(b.y1 - b.y0).toFixed(1)}" fill="none" stroke="${colour}" stroke-width="${width}"${dash === '' ? '' : ` stroke-dasharray="${dash}"`}/>`;
-}
-
-/** Bilinear sample of a square map at (gx, gy), clamped to its edge. */
-function sampleMap(map: Float32Array, size: number, gx: number, gy: number): number {
-  const x = Math.max(0, Math.min(size - 1, gx));
-  const y = Math.max(0, Math.min(size - 1, gy));
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const x1 = Math.min(size - 1, x0 + 1);
-  const y1 = Math.min(size - 1, y0 + 1);
-  const tx = x - x0;
-  const ty = y - y0;
-  const top = map[y0 * size + x0]! * (1 - tx) + map[y0 * size + x1]! * tx;
-  return top * (1 - ty) + (map[y1 * size + x0]! * (1 - tx) + map[y1 * size + x1]! * tx) * ty;
 }
 
 /**
@@ -66,7 +53,7 @@ function activationPanel(image: Image2D, rois: readonly RoiBox[], map: Float32Ar
         continue;
       }
       const [gx, gy] = imageToGrid(hit.grid, [ix, iy]);
-      const v = sampleMap(map, CROP.size, gx, gy);
+      const v = bilinearAt(map, CROP.size, CROP.size, gx, gy);
       const colour = heatColour(v);
       const alpha = 0.15 + 0.45 * v;
       for (let c = 0; c < 3; c++) rgb[k + c] = Math.round((1 - alpha) * g + alpha * colour[c]!);
