@@ -200,6 +200,10 @@ program
   .option('--poses <list>', 'hip: radiograph poses, any of standing,supine,abduction,adduction (default all four)')
   .option('--osteophyte-share <p>', 'lumbar: chance of osteophytes at age 80, scaled from 0 at 40 (default 0.45)', parseShare)
   .option('--no-trabecular-pattern', 'lumbar: vertebral bodies without their trabecular pattern (flat), for ablations')
+  .option(
+    '--aec-air-kerma <uGy>',
+    "lumbar: detector air kerma behind the AEC chamber, µGy, setting the quantum noise (default 2.5, speed class 400; 'nominal': the vendor's nominal quanta, as cohorts before 2026-12-05)",
+  )
   .option('--segmentation-variants', 'lumbar: transitional vertebrae (sacralised L5, mobile L6) at their published prevalence (about 16 %)')
   .option('--supersample <n>', 'ct-spine: in-plane sub-rays per voxel side for partial volume (default 2)', parsePositiveInteger)
   .option(

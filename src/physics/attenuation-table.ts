@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { OpenBmdError } from '../core/errors.js';
 
-/** One NIST XCOM-style table: mass attenuation mu/rho (cm2/g) against photon energy (keV). */
+/**
+ * One NIST XCOM-style table: mass attenuation mu/rho and, where the table gives it, mass energy
+ * absorption mu_en/rho (cm2/g) against photon energy (keV).
+ */
 export interface AttenuationTable {
   readonly energiesKeV: Float64Array;
   readonly massAttenuationCm2PerG: Float64Array;
+  /** Empty when the table has no mu_en/rho column. */
+  readonly massEnergyAbsorptionCm2PerG: Float64Array;
 }
 
 /**
@@ -14,10 +19,11 @@ export interface AttenuationTable {
 export function parseAttenuationCsv(text: string, file: string): AttenuationTable {
   const energies: number[] = [];
   const mu: number[] = [];
+  const muEn: number[] = [];
   text.split(/\r?\n/).forEach((line, index) => {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;
-    const [e, m] = trimmed.split(',').map(Number);
+    const [e, m, en] = trimmed.split(',').map(Number);
     if (e === undefined || m === undefined || !(e > 0) || !(m > 0)) {
       throw new OpenBmdError('MALFORMED', `attenuation table line ${index + 1} is not "energy, mu/rho, mu_en/rho"`, { file });
     }
@@ -27,9 +33,14 @@ export function parseAttenuationCsv(text: string, file: string): AttenuationTabl
     }
     energies.push(e * 1000);
     mu.push(m);
+    if (en !== undefined && en > 0) muEn.push(en);
   });
   if (energies.length < 2) throw new OpenBmdError('MALFORMED', 'attenuation table has fewer than two rows', { file });
-  return { energiesKeV: Float64Array.from(energies), massAttenuationCm2PerG: Float64Array.from(mu) };
+  return {
+    energiesKeV: Float64Array.from(energies),
+    massAttenuationCm2PerG: Float64Array.from(mu),
+    massEnergyAbsorptionCm2PerG: muEn.length === energies.length ? Float64Array.from(muEn) : new Float64Array(0),
+  };
 }
 
 export function readAttenuationTable(file: string): AttenuationTable {
@@ -47,8 +58,18 @@ export function readAttenuationTable(file: string): AttenuationTable {
  * rows the upper one starts the next segment, so the interpolation stays on one side of the edge.
  */
 export function massAttenuationAt(table: AttenuationTable, energyKeV: number): number {
-  const e = table.energiesKeV;
-  const m = table.massAttenuationCm2PerG;
+  return interpolateLogLog(table.energiesKeV, table.massAttenuationCm2PerG, energyKeV);
+}
+
+/** mu_en/rho at an energy, interpolated as mu/rho is; the table must have the column. */
+export function massEnergyAbsorptionAt(table: AttenuationTable, energyKeV: number): number {
+  if (table.massEnergyAbsorptionCm2PerG.length !== table.energiesKeV.length) {
+    throw new OpenBmdError('INTERNAL', 'this attenuation table has no mu_en/rho column');
+  }
+  return interpolateLogLog(table.energiesKeV, table.massEnergyAbsorptionCm2PerG, energyKeV);
+}
+
+function interpolateLogLog(e: Float64Array, m: Float64Array, energyKeV: number): number {
   const last = e.length - 1;
   if (!(energyKeV >= e[0]!) || energyKeV > e[last]!) {
     throw new OpenBmdError('BAD_ARGUMENT', `energy ${energyKeV} keV is outside the attenuation table (${e[0]}-${e[last]} keV)`);

@@ -4,7 +4,7 @@ import { packageDataPath } from '../core/package-paths.js';
 import { readValidatedJson } from '../core/read-validated-json.js';
 import { OpenBmdError } from '../core/errors.js';
 import type { AttenuationTable } from './attenuation-table.js';
-import { massAttenuationAt, readAttenuationTable } from './attenuation-table.js';
+import { massAttenuationAt, massEnergyAbsorptionAt, readAttenuationTable } from './attenuation-table.js';
 
 const materialSchema = z.union([
   z.object({ densityGPerCm3: z.number().positive(), table: z.string(), note: z.string().optional() }),
@@ -22,6 +22,8 @@ export interface Material {
   readonly name: string;
   readonly densityGPerCm3: number;
   massAttenuation(energyKeV: number): number;
+  /** Mass energy absorption mu_en/rho (cm2/g), for dosimetry (air kerma, absorbed dose). */
+  massEnergyAbsorption(energyKeV: number): number;
 }
 
 /** A mixture by mass fractions: mu/rho is the fraction-weighted sum (Bragg additivity). */
@@ -79,7 +81,12 @@ export function loadMaterialCatalog(): MaterialCatalog {
   for (const [name, spec] of Object.entries(parsed.materials)) {
     if ('table' in spec) {
       const t = table(spec.table);
-      materials.set(name, { name, densityGPerCm3: spec.densityGPerCm3, massAttenuation: (e) => massAttenuationAt(t, e) });
+      materials.set(name, {
+        name,
+        densityGPerCm3: spec.densityGPerCm3,
+        massAttenuation: (e) => massAttenuationAt(t, e),
+        massEnergyAbsorption: (e) => massEnergyAbsorptionAt(t, e),
+      });
     } else {
       const parts = Object.entries(spec.elements).map(([z, fraction]) => ({
         t: table(`nist/elements/z${z.padStart(2, '0')}.csv`),
@@ -91,6 +98,7 @@ export function loadMaterialCatalog(): MaterialCatalog {
         name,
         densityGPerCm3: spec.densityGPerCm3,
         massAttenuation: (e) => parts.reduce((s, p) => s + (p.fraction / total) * massAttenuationAt(p.t, e), 0),
+        massEnergyAbsorption: (e) => parts.reduce((s, p) => s + (p.fraction / total) * massEnergyAbsorptionAt(p.t, e), 0),
       });
     }
   }

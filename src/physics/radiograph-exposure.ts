@@ -24,6 +24,12 @@ export interface ExposureOptions {
    * undefined keeps the nominal exposure (thin parts without AEC).
    */
   automaticExposureSignal?: number;
+  /**
+   * With automatic exposure control: the air kerma (µGy) the AEC delivers to the detector behind its
+   * chamber (the central field's median pixel). It sets the quantum noise from the beam's physics
+   * (detected quanta per µGy behind that ray) in place of `quantaPerMm2`.
+   */
+  automaticExposureAirKermaMicroGy?: number;
 }
 
 /**
@@ -36,7 +42,7 @@ export function exposeRadiograph(
   beam: PolychromaticBeam,
   options: ExposureOptions,
   random: SeededRandom,
-): { signal: Float32Array; exposureScale: number } {
+): { signal: Float32Array; exposureScale: number; chamberDetectedQuantaPerMm2: number | null } {
   const { columns, rows } = projection;
   const pixels = columns * rows;
   const nm = projection.materials.length;
@@ -64,11 +70,21 @@ export function exposeRadiograph(
     for (let p = 0; p < pixels; p++) scatter[p] = primary[p]! * -Math.log(Math.max(primary[p]!, 1e-12));
     gaussianBlur2D(scatter, columns, rows, options.scatterSigmaMm / options.pixelSpacingMm);
   }
+  const chamber = options.automaticExposureSignal === undefined ? undefined : centralMedianPixel(primary, scatter, options.scatterFraction, columns, rows);
   const exposureScale =
-    options.automaticExposureSignal === undefined
+    chamber === undefined || options.automaticExposureSignal === undefined
       ? 1
-      : options.automaticExposureSignal / centralMedian(primary, scatter, options.scatterFraction, columns, rows);
-  const quantaPerPixel = exposureScale * options.quantaPerMm2 * options.pixelSpacingMm * options.pixelSpacingMm;
+      : options.automaticExposureSignal / Math.max(1e-9, primary[chamber]! + options.scatterFraction * scatter[chamber]!);
+  const pixelAreaMm2 = options.pixelSpacingMm * options.pixelSpacingMm;
+  const kerma = options.automaticExposureAirKermaMicroGy;
+  if (kerma !== undefined && (chamber === undefined || !(kerma > 0))) {
+    throw new OpenBmdError('BAD_ARGUMENT', 'an AEC air kerma needs automatic exposure control and a positive value');
+  }
+  const quantaPerPixel =
+    kerma === undefined || chamber === undefined
+      ? exposureScale * options.quantaPerMm2 * pixelAreaMm2
+      : (kerma * beam.detectedQuantaPerMm2PerMicroGy(areal, chamber, pixels) * pixelAreaMm2) /
+        Math.max(1e-9, quanta[chamber]! + options.scatterFraction * scatter[chamber]!);
   const signal = new Float32Array(pixels);
   for (let p = 0; p < pixels; p++) {
     const s = options.scatterFraction * scatter[p]!;
@@ -78,16 +94,18 @@ export function exposeRadiograph(
     signal[p] = Math.max(1e-6, total * (1 + random.nextNormal() / Math.sqrt(Math.max(n, 1))));
   }
   gaussianBlur2D(signal, columns, rows, options.blurSigmaMm / options.pixelSpacingMm);
-  return { signal, exposureScale };
+  const chamberDetectedQuantaPerMm2 =
+    chamber === undefined ? null : (quantaPerPixel * (quanta[chamber]! + options.scatterFraction * scatter[chamber]!)) / pixelAreaMm2;
+  return { signal, exposureScale, chamberDetectedQuantaPerMm2 };
 }
 
-/** Median of primary + scatter over the middle 40 % of rows and columns (the AEC chamber's field). */
-function centralMedian(primary: Float32Array, scatter: Float32Array, scatterFraction: number, columns: number, rows: number): number {
-  const values: number[] = [];
+/** The pixel at the median of primary + scatter over the middle 40 % of rows and columns (the AEC chamber's field). */
+function centralMedianPixel(primary: Float32Array, scatter: Float32Array, scatterFraction: number, columns: number, rows: number): number {
+  const pixels: number[] = [];
   for (let j = Math.floor(0.3 * rows); j < Math.ceil(0.7 * rows); j += 2) {
-    for (let i = Math.floor(0.3 * columns); i < Math.ceil(0.7 * columns); i += 2)
-      values.push(primary[j * columns + i]! + scatterFraction * scatter[j * columns + i]!);
+    for (let i = Math.floor(0.3 * columns); i < Math.ceil(0.7 * columns); i += 2) pixels.push(j * columns + i);
   }
-  values.sort((a, b) => a - b);
-  return Math.max(1e-9, values[Math.floor(values.length / 2)] ?? 1);
+  const value = (p: number): number => primary[p]! + scatterFraction * scatter[p]!;
+  pixels.sort((a, b) => value(a) - value(b) || a - b);
+  return pixels[Math.floor(pixels.length / 2)] ?? 0;
 }

@@ -27,6 +27,11 @@ export interface AcquisitionOptions {
   /** Automatic exposure control target (see ExposureOptions); undefined: nominal exposure. */
   automaticExposureSignal?: number;
   /**
+   * With AEC: the air kerma at the detector behind the chamber (µGy), before `doseFactor`. Sets
+   * the quantum noise from the beam's physics; undefined: the vendor's `quantaPerMm2` does.
+   */
+  detectorAirKermaMicroGy?: number;
+  /**
    * Fine structure the phantom's regions do not draw (e.g. the trabecular pattern): given the
    * projection, with the mineral of the regions `mineralSubset` selects summed on its own, the
    * hydroxyapatite (g/cm2, may be negative) to add to each detector pixel.
@@ -40,6 +45,8 @@ export interface Radiograph {
   projection: MaterialProjection;
   /** Exposure relative to the nominal one (AEC); the processing's input signal is relative to a nominal open field. */
   exposureScale: number;
+  /** With AEC: detected quanta per mm2 behind the chamber (sets the noise); null without AEC. */
+  chamberDetectedQuantaPerMm2: number | null;
   /** The room's collimation, markers and grid lines on this image (null: none). */
   clutter: ClutterRecord | null;
   jpegRatio?: number;
@@ -70,7 +77,7 @@ export async function acquireRadiograph(
   if (options.addedMineral !== undefined) addMineral(projection, options.addedMineral.perPixel(projection));
   const spectrum = kramersSpectrum(catalog, { kVp: options.kVp, aluminiumMm: options.aluminiumMm });
   const beam = new PolychromaticBeam(catalog, spectrum, { cesiumIodideMm: vendor.cesiumIodideMm }, materials);
-  const { signal, exposureScale } = exposeRadiograph(
+  const { signal, exposureScale, chamberDetectedQuantaPerMm2 } = exposeRadiograph(
     projection,
     beam,
     {
@@ -80,6 +87,7 @@ export async function acquireRadiograph(
       scatterSigmaMm: options.scatterSigmaMm,
       blurSigmaMm: vendor.blurSigmaMm,
       ...(options.automaticExposureSignal === undefined ? {} : { automaticExposureSignal: options.automaticExposureSignal }),
+      ...(options.detectorAirKermaMicroGy === undefined ? {} : { automaticExposureAirKermaMicroGy: options.detectorAirKermaMicroGy * options.doseFactor }),
     },
     random,
   );
@@ -107,13 +115,13 @@ export async function acquireRadiograph(
     vendor.roomChain ?? undefined,
   );
   if (clutter !== null) applyShutter(pixels, geometry.columns, clutter, { maxValue: 2 ** record.bitsStored - 1, photometric: record.photometric });
-  if (options.jpegQuality === undefined) return { pixels, record, projection, exposureScale, clutter };
+  if (options.jpegQuality === undefined) return { pixels, record, projection, exposureScale, chamberDetectedQuantaPerMm2, clutter };
   // Through an 8-bit JPEG link and back to the stored range.
   const max = 2 ** record.bitsStored - 1;
   const grey = Uint8Array.from(pixels, (v) => Math.round((v / max) * 255));
   const { pixels: decoded, ratio } = await jpegRoundTrip(grey, geometry.columns, geometry.rows, options.jpegQuality);
   const lossy = Uint16Array.from(decoded, (v) => Math.round((v / 255) * max));
-  return { pixels: lossy, record, projection, exposureScale, clutter, jpegRatio: ratio };
+  return { pixels: lossy, record, projection, exposureScale, chamberDetectedQuantaPerMm2, clutter, jpegRatio: ratio };
 }
 
 /** The DX fields that follow from the radiograph and its vendor: pixels, bits, photometric, response, window, lossy flag. */

@@ -63,6 +63,8 @@ export interface SimulateCohortOptions {
   trabecularPattern?: boolean;
   /** lumbar: transitional vertebrae at their published prevalence. */
   segmentationVariants?: boolean;
+  /** lumbar: the AEC's detector air kerma in µGy, or 'nominal' for the vendor's nominal quanta (--aec-air-kerma). */
+  aecAirKerma?: string;
   poses?: string;
   supersample?: number;
   ctPhysics?: string;
@@ -116,6 +118,7 @@ export async function simulateCohort(site: string, o: SimulateCohortOptions): Pr
       ...(o.pedicleScrewShare === undefined ? {} : { pedicleScrewShare: o.pedicleScrewShare }),
       ...(o.trabecularPattern === undefined ? {} : { trabecularPattern: o.trabecularPattern }),
       ...(o.segmentationVariants === undefined ? {} : { segmentationVariants: o.segmentationVariants }),
+      ...(o.aecAirKerma === undefined ? {} : { aecAirKermaMicroGy: parseAecAirKerma(o.aecAirKerma) }),
       ...(o.kvp === undefined ? {} : { kVp: o.kvp }),
       ...(o.jpegQuality === undefined ? {} : { jpegQuality: o.jpegQuality }),
     },
@@ -212,4 +215,13 @@ function parseLimbFamilies(value: string): LimbFamily[] {
   if (families.length === 0 || families.some((f) => !LIMB_FAMILIES.includes(f as LimbFamily)))
     throw new OpenBmdError('BAD_ARGUMENT', `--limb takes any of ${LIMB_FAMILIES.join(', ')}; got '${value}'`);
   return families as LimbFamily[];
+}
+
+function parseAecAirKerma(text: string): number | null {
+  if (text === 'nominal') return null;
+  const value = Number(text);
+  if (!(value > 0) || !Number.isFinite(value)) {
+    throw new OpenBmdError('BAD_ARGUMENT', `--aec-air-kerma wants a positive air kerma in µGy or 'nominal', got '${text}'`);
+  }
+  return value;
 }

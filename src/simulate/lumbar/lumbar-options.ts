@@ -23,7 +23,21 @@ export interface LumbarOptions {
    * vertebrae, as cohorts before 2026-12-05.
    */
   segmentationVariants: boolean;
+  /**
+   * The air kerma (µGy) the AEC delivers to the detector behind its chamber, before the dose
+   * factor; each view draws its own about it (exposure-index deviation SD 1 dB). It sets the
+   * quantum noise from the beam's physics. null: the vendor's nominal quanta (cohorts before
+   * 2026-12-05, about 3-6 times fewer quanta than a clinical lumbar exposure).
+   */
+  aecAirKermaMicroGy: number | null;
 }
+
+/**
+ * Speed class 400 (K_S = 1000 / S µGy = 2.5 µGy at the detector; ISO 9236-1 / DIN 6868-58 speed
+ * classes, the exposure index of IEC 62494-1 reads EI = 100 per µGy), the class digital lumbar
+ * radiography is commonly run at; AAPM Report 116 (Shepard et al. 2009) gives the deviation index.
+ */
+export const LUMBAR_AEC_AIR_KERMA_MICRO_GY = 2.5;
 
 export const DEFAULT_LUMBAR_OPTIONS: LumbarOptions = {
   pixelSpacingMm: 0.4,
@@ -36,4 +50,5 @@ export const DEFAULT_LUMBAR_OPTIONS: LumbarOptions = {
   pedicleScrewShare: 0,
   trabecularPattern: true,
   segmentationVariants: false,
+  aecAirKermaMicroGy: LUMBAR_AEC_AIR_KERMA_MICRO_GY,
 };

@@ -103,7 +103,15 @@ export async function simulateLumbarCase(
   const abmd = totalAbmd(levels);
   const otherShare = levels.reduce((s, l) => s + l.otherBmcG, 0) / levels.reduce((s, l) => s + l.spineBmcG + l.otherBmcG, 0);
   const kVp = Math.round((options.kVp ?? vendor.defaultKVp.lumbar) + (options.kVp === undefined ? 6 * (random.nextFloat() - 0.5) : 0));
-  const acquire = (g: ProjectionGeometry, kv: number, addedMineral: AcquisitionOptions['addedMineral']): Promise<Radiograph> =>
+  // Each view's exposure about the AEC target, from a stream of its own so the rest of the case is drawn as without it.
+  const aecAirKerma = (view: 'ap' | 'lat'): Partial<AcquisitionOptions> =>
+    options.aecAirKermaMicroGy === null
+      ? {}
+      : {
+          detectorAirKermaMicroGy:
+            options.aecAirKermaMicroGy * 10 ** (0.1 * new SeededRandom(seedFromText(`${person.patientId}:exposure:${view}`)).nextNormal()),
+        };
+  const acquire = (g: ProjectionGeometry, kv: number, view: 'ap' | 'lat', addedMineral: AcquisitionOptions['addedMineral']): Promise<Radiograph> =>
     acquireRadiograph(
       catalog,
       anatomy.phantom,
@@ -115,6 +123,7 @@ export async function simulateLumbarCase(
         scatterFraction: 0.2 + 0.1 * random.nextFloat(),
         scatterSigmaMm: 40,
         automaticExposureSignal: 0.25,
+        ...aecAirKerma(view),
         doseFactor: options.doseFactor,
         ...(options.jpegQuality === undefined ? {} : { jpegQuality: options.jpegQuality }),
         ...(addedMineral === undefined ? {} : { addedMineral }),
@@ -142,8 +151,8 @@ export async function simulateLumbarCase(
             }),
         }
       : undefined;
-  const ap = await acquire(geometry.ap, kVp, pattern(geometry.ap, 'ap'));
-  const lat = await acquire(geometry.lat, kVp + 10, pattern(geometry.lat, 'lat'));
+  const ap = await acquire(geometry.ap, kVp, 'ap', pattern(geometry.ap, 'ap'));
+  const lat = await acquire(geometry.lat, kVp + 10, 'lat', pattern(geometry.lat, 'lat'));
   const studyDate = simulatedStudyDate(caseIndex);
   for (const dir of ['images', 'masks', 'landmarks', 'truth']) await mkdir(join(outDir, dir), { recursive: true });
   const identity = simulatedStudyIdentity({ person, caseId, studyDate, studyInstanceUid: dicomUidFromKey(`${caseId}/study/${random.nextUint32()}`) });
@@ -246,6 +255,8 @@ export async function simulateLumbarCase(
     processing: { ap: ap.record, lat: lat.record },
     clutter: { ap: ap.clutter, lat: lat.clutter },
     exposureScale: { ap: ap.exposureScale, lat: lat.exposureScale },
+    // Detected quanta per mm2 behind the AEC chamber: what sets the quantum noise.
+    chamberDetectedQuantaPerMm2: { ap: ap.chamberDetectedQuantaPerMm2, lat: lat.chamberDetectedQuantaPerMm2 },
   });
   return {
     row: {
