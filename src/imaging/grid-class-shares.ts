@@ -52,20 +52,36 @@ export function labelsFromGridProbabilities(o: {
   const { probabilities, grid: g, classes } = o;
   const [columns, rows] = o.imageSize;
   const labels = new Uint8Array(columns * rows);
-  const at = (gx: number, gy: number, c: number): number =>
-    probabilities[(Math.min(g.rows - 1, Math.max(0, gy)) * g.columns + Math.min(g.columns - 1, Math.max(0, gx))) * classes + c]!;
+  // Each column's two grid columns (clamped, as offsets) and weight, computed once: the per-pixel
+  // arithmetic is the same as interpolating with clamped lookups, without its calls.
+  const left = new Int32Array(columns);
+  const right = new Int32Array(columns);
+  const weightX = new Float64Array(columns);
+  const clampColumn = (gx: number): number => Math.min(g.columns - 1, Math.max(0, gx)) * classes;
+  for (let x = 0; x < columns; x++) {
+    const fx = (x - g.x0) / g.stepX;
+    const gx = Math.floor(fx);
+    left[x] = clampColumn(gx);
+    right[x] = clampColumn(gx + 1);
+    weightX[x] = fx - gx;
+  }
+  const rowStride = g.columns * classes;
   for (let y = 0; y < rows; y++) {
     const fy = (y - g.y0) / g.stepY;
     const gy = Math.floor(fy);
     const wy = fy - gy;
+    const top = Math.min(g.rows - 1, Math.max(0, gy)) * rowStride;
+    const bottom = Math.min(g.rows - 1, Math.max(0, gy + 1)) * rowStride;
     for (let x = 0; x < columns; x++) {
-      const fx = (x - g.x0) / g.stepX;
-      const gx = Math.floor(fx);
-      const wx = fx - gx;
+      const wx = weightX[x]!;
+      const l = left[x]!;
+      const r = right[x]!;
       let best = 0;
       let bestP = -1;
       for (let c = 0; c < classes; c++) {
-        const p = (at(gx, gy, c) * (1 - wx) + at(gx + 1, gy, c) * wx) * (1 - wy) + (at(gx, gy + 1, c) * (1 - wx) + at(gx + 1, gy + 1, c) * wx) * wy;
+        const p =
+          (probabilities[top + l + c]! * (1 - wx) + probabilities[top + r + c]! * wx) * (1 - wy) +
+          (probabilities[bottom + l + c]! * (1 - wx) + probabilities[bottom + r + c]! * wx) * wy;
         if (p > bestP) {
           bestP = p;
           best = c;
