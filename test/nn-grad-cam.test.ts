@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { covariateFusionNet } from '../src/nn/architectures/covariate-fusion-net.js';
-import { gradCam } from '../src/nn/grad-cam.js';
+import { gradCam, readFeatureOutputs, withFeatureOutputs } from '../src/nn/grad-cam.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
 
 type SymbolicTensor = tfTypes.SymbolicTensor;
@@ -94,5 +94,16 @@ test('Grad-CAM on the lumbar architecture (DenseNet-BC branches, covariates): ma
     assert.ok(m.map.every((v) => Number.isFinite(v) && v >= 0 && v <= 1));
     if (m.peak > 0) assert.ok(Math.abs(Math.max(...m.map) - 1) < 1e-6);
   }
-  tf.dispose(inputs);
+  // One pass for the prediction and the feature maps: the model's own prediction, and the same maps.
+  const explained = withFeatureOutputs(tf, model).predict(inputs) as tfTypes.Tensor[];
+  const read = readFeatureOutputs(explained);
+  const plain = (model.predict(inputs) as tfTypes.Tensor).dataSync();
+  assert.deepEqual(Array.from(read.prediction), Array.from(plain));
+  const fromPass = gradCam(tf, { model, inputs, outputIndex: 4, features: read.features });
+  fromPass.forEach((m, k) => {
+    assert.equal(m.inputName, maps[k]!.inputName);
+    assert.ok(Math.abs(m.peak - maps[k]!.peak) <= 1e-6 * Math.max(1, maps[k]!.peak), `peak ${m.peak} vs ${maps[k]!.peak}`);
+    m.map.forEach((v, i) => assert.ok(Math.abs(v - maps[k]!.map[i]!) < 1e-5));
+  });
+  tf.dispose([...inputs, ...explained]);
 });

@@ -28,23 +28,64 @@ function branchInputName(layer: Layer): string {
   throw new OpenBmdError('INTERNAL', `no input found behind layer ${layer.name}`);
 }
 
+/** A branch's feature maps as read out of a forward pass, [1, rows, columns, channels] row-major. */
+export interface FeatureMaps {
+  data: Float32Array;
+  shape: [number, number, number, number];
+}
+
+/** The inputs of a model's GlobalAveragePooling2D layers: where Grad-CAM reads each branch's feature maps. */
+function pooledFeatureTensors(model: tfTypes.LayersModel): { pools: Layer[]; features: SymbolicTensor[] } {
+  const pools = model.layers.filter((l) => l.getClassName() === 'GlobalAveragePooling2D');
+  if (pools.length === 0) throw new OpenBmdError('INTERNAL', `model ${model.name} has no global average pooling to take a class-activation map from`);
+  return { pools, features: pools.map((p) => p.inboundNodes[0]!.inputTensors[0]!) };
+}
+
+/**
+ * The model with its pooled branches' feature maps as further outputs: one forward pass gives the
+ * prediction (the model's first output, the same numbers) and what Grad-CAM needs later.
+ */
+export function withFeatureOutputs(tf: Tf, model: tfTypes.LayersModel): tfTypes.LayersModel {
+  return tf.model({ inputs: model.inputs, outputs: [model.outputs[0]!, ...pooledFeatureTensors(model).features] });
+}
+
+/** Splits the outputs of a `withFeatureOutputs` model (batch of 1): the prediction and each branch's feature maps. */
+export function readFeatureOutputs(outputs: readonly tfTypes.Tensor[]): { prediction: Float32Array; features: FeatureMaps[] } {
+  const [prediction, ...maps] = outputs;
+  if (prediction === undefined) throw new OpenBmdError('INTERNAL', 'a model with feature outputs gave no prediction');
+  return {
+    prediction: prediction.dataSync() as Float32Array,
+    features: maps.map((m) => ({ data: Float32Array.from(m.dataSync()), shape: m.shape as FeatureMaps['shape'] })),
+  };
+}
+
 /**
  * Grad-CAM (Selvaraju et al., ICCV 2017) for a model whose image branches end in a
  * GlobalAveragePooling2D: each branch's feature maps A weighted by the mean gradient of one output
  * over them, summed over channels and rectified. One sample (batch of 1). The layers after the
  * pooling are replayed on the feature maps so the gradient needs no second model; the ones before
- * run once, forward only.
+ * run once, forward only, or not at all when the feature maps of the prediction's own pass are
+ * given (`withFeatureOutputs`).
  */
-export function gradCam(tf: Tf, o: { model: tfTypes.LayersModel; inputs: tfTypes.Tensor[]; outputIndex: number }): ClassActivationMap[] {
-  const pools = o.model.layers.filter((l) => l.getClassName() === 'GlobalAveragePooling2D');
-  if (pools.length === 0) throw new OpenBmdError('INTERNAL', `model ${o.model.name} has no global average pooling to take a class-activation map from`);
-  const featureInputs = pools.map((p) => p.inboundNodes[0]!.inputTensors[0]!);
-  const featureModel = tf.model({ inputs: o.model.inputs, outputs: featureInputs });
-  const features = tf.tidy(() => {
-    const out = featureModel.predict(o.inputs);
-    return Array.isArray(out) ? out : [out];
-  });
-  const modelInputIds = new Map(o.model.inputs.map((input, k) => [input.id, o.inputs[k]!]));
+export function gradCam(
+  tf: Tf,
+  o: { model: tfTypes.LayersModel; inputs: tfTypes.Tensor[]; outputIndex: number; features?: readonly FeatureMaps[] },
+): ClassActivationMap[] {
+  const { pools, features: featureInputs } = pooledFeatureTensors(o.model);
+  const features =
+    o.features === undefined
+      ? tf.tidy(() => {
+          const out = tf.model({ inputs: o.model.inputs, outputs: featureInputs }).predict(o.inputs);
+          return Array.isArray(out) ? out : [out];
+        })
+      : o.features.map((f) => tf.tensor4d(f.data, f.shape));
+  if (features.length !== pools.length)
+    throw new OpenBmdError('INTERNAL', `model ${o.model.name}: ${features.length} feature maps for ${pools.length} branches`);
+  // Only the inputs not behind a pooled branch (e.g. covariates): the branches' own layers are not replayed.
+  const branchInputs = new Set(pools.map(branchInputName));
+  const modelInputIds = new Map(
+    o.model.inputs.flatMap((input, k) => (branchInputs.has(o.model.inputNames[k] ?? '') ? [] : [[input.id, o.inputs[k]!] as const])),
+  );
   const outputTensor = o.model.outputs[0]!;
   const featureIds = new Set(featureInputs.map((t) => t.id));
   // The output as a function of the feature maps: every layer whose inputs are known, in the model's (topological) order.

@@ -2,7 +2,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { ClinicalInterpretation, ClinicalKnowledge, Person } from '../../clinical/index.js';
 import type { Image2D } from '../../core/image2d.js';
 import type { BmdPrediction } from './bmd-network-io.js';
-import { bodyMassIndex, predictBmd } from './bmd-network-io.js';
+import { bodyMassIndex, predictBmdWithFeatures } from './bmd-network-io.js';
 import type { ImplantCheck } from './implant-check.js';
 import { IMPLANTS_NOT_ASSESSED, checkForImplants } from './implant-check.js';
 import type { LumbarClassActivation } from './bmd-class-activation.js';
@@ -113,7 +113,8 @@ export function analyzeLumbar(
     notes.push('age, sex, height or weight unknown: the network took the population middle for it');
   }
   const measurable = chosen !== undefined && needed.every((v) => located.input.crops[v] !== undefined);
-  const prediction = measurable ? predictBmd(tf, chosen.network, chosen.variant, [located.input])[0] : undefined;
+  const read0 = measurable ? predictBmdWithFeatures(tf, chosen.network, chosen.variant, located.input) : undefined;
+  const prediction = read0?.prediction;
   const read = prediction === undefined ? undefined : interpretBmdPrediction(o.knowledge, prediction, o.person);
   const interpretations: LumbarAnalysis['interpretations'] = read === undefined ? {} : { lumbar: read.lumbar, femneck: read.femneck };
   const interpretation = read === undefined ? undefined : (read.lowest ?? read.lumbar);
@@ -122,7 +123,13 @@ export function analyzeLumbar(
     prediction === undefined || chosen === undefined
       ? undefined
       : (): LumbarClassActivation =>
-          (activation ??= lumbarClassActivation(tf, { network: chosen.network, variant: chosen.variant, input: located.input, prediction }));
+          (activation ??= lumbarClassActivation(tf, {
+            network: chosen.network,
+            variant: chosen.variant,
+            input: located.input,
+            prediction,
+            ...(read0 === undefined ? {} : { features: read0.features }),
+          }));
   return {
     files: o.files,
     images: o.images,

@@ -2,10 +2,12 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { BmdCategory } from '../../clinical/index.js';
 import { BMD_CATEGORIES } from '../../clinical/index.js';
 import { bilinearAt } from '../../imaging/bilinear-at.js';
+import type { FeatureMaps } from '../../nn/grad-cam.js';
 import { gradCam } from '../../nn/grad-cam.js';
 import type { BmdInput, BmdPrediction } from './bmd-network-io.js';
+import { bmdInputTensors } from './bmd-network-io.js';
 import type { LumbarVariant, LumbarView } from './lumbar-networks.js';
-import { BMD_OUTPUTS, COVARIATES, CROP, CROP_CHANNELS, variantViews } from './lumbar-networks.js';
+import { BMD_OUTPUTS, CROP, variantViews } from './lumbar-networks.js';
 
 /** Where a view's branch looked: Grad-CAM of the class the network found most likely, on the ROI crops' grid. */
 export interface LumbarClassActivation {
@@ -25,16 +27,18 @@ function upsample(map: Float32Array, rows: number, columns: number, size: number
 /** Grad-CAM of one study through a variant's BMD network, for the WHO class it gave the highest probability. */
 export function lumbarClassActivation(
   tf: typeof tfTypes,
-  o: { network: tfTypes.LayersModel; variant: LumbarVariant; input: BmdInput; prediction: BmdPrediction },
+  o: { network: tfTypes.LayersModel; variant: LumbarVariant; input: BmdInput; prediction: BmdPrediction; features?: readonly FeatureMaps[] },
 ): LumbarClassActivation {
   const target = BMD_CATEGORIES.reduce((best, c) => (o.prediction.probabilities[c] > o.prediction.probabilities[best] ? c : best));
   const views = variantViews(o.variant);
-  const tensors = [
-    ...views.map((view) => tf.tensor4d(o.input.crops[view]!, [1, CROP.size, CROP.size, CROP_CHANNELS])),
-    tf.tensor2d(o.input.covariates, [1, COVARIATES.length]),
-  ];
+  const tensors = bmdInputTensors(tf, o.variant, o.input);
   try {
-    const cams = gradCam(tf, { model: o.network, inputs: tensors, outputIndex: BMD_OUTPUTS.indexOf(target) });
+    const cams = gradCam(tf, {
+      model: o.network,
+      inputs: tensors,
+      outputIndex: BMD_OUTPUTS.indexOf(target),
+      ...(o.features === undefined ? {} : { features: o.features }),
+    });
     const maps: LumbarClassActivation['maps'] = {};
     for (const view of views) {
       const cam = cams.find((c) => c.inputName === `${view}-rois`);

@@ -1,4 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
+import type { FeatureMaps } from '../../nn/grad-cam.js';
+import { readFeatureOutputs, withFeatureOutputs } from '../../nn/grad-cam.js';
 import type { BmdCategory } from '../../clinical/measurement-columns.js';
 import { BMD_CATEGORIES } from '../../clinical/measurement-columns.js';
 import { predictInBatches } from '../../nn/inference.js';
@@ -81,4 +83,37 @@ export function predictBmd(tf: typeof tfTypes, network: tfTypes.LayersModel, var
     16,
   );
   return outputs.map((o) => bmdFromOutput(o));
+}
+
+/** The BMD network's tensors for one study, in its input order (each view's crops, then the covariates). */
+export function bmdInputTensors(tf: typeof tfTypes, variant: LumbarVariant, input: BmdInput): tfTypes.Tensor[] {
+  return [
+    ...variantViews(variant).map((view) => tf.tensor4d(input.crops[view]!, [1, CROP.size, CROP.size, CROP_CHANNELS])),
+    tf.tensor2d(input.covariates, [1, COVARIATES.length]),
+  ];
+}
+
+/**
+ * One study through the BMD network in one pass that also reads out each view branch's feature
+ * maps, so its class-activation map needs no second pass (nn/grad-cam.ts). Same prediction as predictBmd.
+ */
+export function predictBmdWithFeatures(
+  tf: typeof tfTypes,
+  network: tfTypes.LayersModel,
+  variant: LumbarVariant,
+  input: BmdInput,
+): { prediction: BmdPrediction; features: FeatureMaps[] } {
+  const tensors = bmdInputTensors(tf, variant, input);
+  try {
+    const out = withFeatureOutputs(tf, network).predict(tensors);
+    const outputs = Array.isArray(out) ? out : [out];
+    try {
+      const read = readFeatureOutputs(outputs);
+      return { prediction: bmdFromOutput(read.prediction), features: read.features };
+    } finally {
+      tf.dispose(outputs);
+    }
+  } finally {
+    tf.dispose(tensors);
+  }
 }
