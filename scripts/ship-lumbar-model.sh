@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the shipped lumbar model (models/lumbar) from nothing on a SIMULATED development cohort
-# (seed 700: 300 adults aged >= 50, AP and lateral lumbar radiographs, vendors a-d), in two
-# `openbmd train` runs:
+# (by default seed 700: 300 adults aged >= 50, AP and lateral lumbar radiographs, vendors a-d; the
+# simulator's defaults of the day: trabecular pattern, AEC at 2.5 uGy), in two `openbmd train` runs:
 #   1. the AP and lateral locators (U-Nets finding T12-L5), trained on the label images of the
 #      cohort's vendor a-c studies (15 % of the patients for early stopping and the box IoU);
 #   2. the BMD networks (AP + lateral, and AP alone for studies without a lateral; age, sex and BMI
@@ -13,15 +13,20 @@
 # `npm run build`:
 #
 #   bash scripts/ship-lumbar-model.sh            (about 100 minutes on 2 cores)
+#   SEED=61 VENDORS=vendor-a,vendor-b,vendor-c bash scripts/ship-lumbar-model.sh
+#                                                 (another development cohort: the bench's)
 #
 # Work files go to build/ship-lumbar (ignored by git); a cohort already simulated there is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=build/ship-lumbar
+seed=${SEED:-700}
+vendors=${VENDORS:-vendor-a,vendor-b,vendor-c,vendor-d}
+dev="$work/dev-$seed"
 openbmd() { node dist/src/cli/main.js "$@"; }
 rm -rf "$work/locators" "$work/model"
 mkdir -p "$work"
-if [ ! -f "$work/dev-700/cohort.csv" ]; then openbmd simulate lumbar --n 300 --out "$work/dev-700" --seed 700 --workers 2; fi
+if [ ! -f "$dev/cohort.csv" ]; then openbmd simulate lumbar --n 300 --out "$dev" --seed "$seed" --vendors "$vendors" --workers 2; fi
 # The vendor a-c rows, beside the manifest (the label images are found next to it).
 node -e '
   const fs = require("node:fs");
@@ -29,9 +34,9 @@ node -e '
   const [head, ...rows] = fs.readFileSync(`${dir}/cohort.csv`, "utf8").trim().split("\n");
   const kept = rows.filter((r) => JSON.parse(fs.readFileSync(`${dir}/truth/${r.split(",")[0]}.json`, "utf8")).vendor !== "vendor-d");
   fs.writeFileSync(`${dir}/cohort-abc.csv`, [head, ...kept].join("\n") + "\n");
-' "$work/dev-700"
-openbmd train lumbar --cohort "$work/dev-700/cohort-abc.csv" --out "$work/locators" --epochs 24,1 --variants ap
-openbmd train lumbar --cohort "$work/dev-700/cohort-abc.csv" --out "$work/model" --networks "$work/locators" --folds 5 --seed 1 --epochs 24,20
+' "$dev"
+openbmd train lumbar --cohort "$dev/cohort-abc.csv" --out "$work/locators" --epochs 24,1 --variants ap
+openbmd train lumbar --cohort "$dev/cohort-abc.csv" --out "$work/model" --networks "$work/locators" --folds 5 --seed 1 --epochs 24,20
 rm -rf models/lumbar
 mkdir -p models/lumbar
 cp -r "$work/model/model.json" "$work/model/networks" "$work/model/metrics.json" models/lumbar/
