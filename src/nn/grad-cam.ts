@@ -41,12 +41,21 @@ function pooledFeatureTensors(model: tfTypes.LayersModel): { pools: Layer[]; fea
   return { pools, features: pools.map((p) => p.inboundNodes[0]!.inputTensors[0]!) };
 }
 
+/** Each model's `withFeatureOutputs` twin, built once: predict reads every study of a cohort through it. */
+const featureOutputModels = new WeakMap<tfTypes.LayersModel, tfTypes.LayersModel>();
+
 /**
- * The model with its pooled branches' feature maps as further outputs: one forward pass gives the
- * prediction (the model's first output, the same numbers) and what Grad-CAM needs later.
+ * The model with its pooled branches' feature maps as further outputs (the same layers and
+ * weights): one forward pass gives the prediction (the model's first output, the same numbers)
+ * and what Grad-CAM needs later.
  */
 export function withFeatureOutputs(tf: Tf, model: tfTypes.LayersModel): tfTypes.LayersModel {
-  return tf.model({ inputs: model.inputs, outputs: [model.outputs[0]!, ...pooledFeatureTensors(model).features] });
+  let twin = featureOutputModels.get(model);
+  if (twin === undefined) {
+    twin = tf.model({ inputs: model.inputs, outputs: [model.outputs[0]!, ...pooledFeatureTensors(model).features] });
+    featureOutputModels.set(model, twin);
+  }
+  return twin;
 }
 
 /** Splits the outputs of a `withFeatureOutputs` model (batch of 1): the prediction and each branch's feature maps. */

@@ -70,21 +70,21 @@ export function exposeRadiograph(
     for (let p = 0; p < pixels; p++) scatter[p] = primary[p]! * -Math.log(Math.max(primary[p]!, 1e-12));
     gaussianBlur2D(scatter, columns, rows, options.scatterSigmaMm / options.pixelSpacingMm);
   }
-  const chamber = options.automaticExposureSignal === undefined ? undefined : centralMedianPixel(primary, scatter, options.scatterFraction, columns, rows);
-  const exposureScale =
-    chamber === undefined || options.automaticExposureSignal === undefined
-      ? 1
-      : options.automaticExposureSignal / Math.max(1e-9, primary[chamber]! + options.scatterFraction * scatter[chamber]!);
+  // The AEC chamber reads the central field's median pixel: its signal sets the exposure, its detected quanta the noise.
+  const target = options.automaticExposureSignal;
+  const chamber = target === undefined ? undefined : centralMedianPixel(primary, scatter, options.scatterFraction, columns, rows);
+  const atChamber = (values: Float32Array, pixel: number): number => Math.max(1e-9, values[pixel]! + options.scatterFraction * scatter[pixel]!);
+  const exposureScale = target === undefined || chamber === undefined ? 1 : target / atChamber(primary, chamber);
+  const chamberQuanta = chamber === undefined ? undefined : atChamber(quanta, chamber);
   const pixelAreaMm2 = options.pixelSpacingMm * options.pixelSpacingMm;
   const kerma = options.automaticExposureAirKermaMicroGy;
   if (kerma !== undefined && (chamber === undefined || !(kerma > 0))) {
     throw new OpenBmdError('BAD_ARGUMENT', 'an AEC air kerma needs automatic exposure control and a positive value');
   }
   const quantaPerPixel =
-    kerma === undefined || chamber === undefined
+    kerma === undefined || chamber === undefined || chamberQuanta === undefined
       ? exposureScale * options.quantaPerMm2 * pixelAreaMm2
-      : (kerma * beam.detectedQuantaPerMm2PerMicroGy(areal, chamber, pixels) * pixelAreaMm2) /
-        Math.max(1e-9, quanta[chamber]! + options.scatterFraction * scatter[chamber]!);
+      : (kerma * beam.detectedQuantaPerMm2PerMicroGy(areal, chamber, pixels) * pixelAreaMm2) / chamberQuanta;
   const signal = new Float32Array(pixels);
   for (let p = 0; p < pixels; p++) {
     const s = options.scatterFraction * scatter[p]!;
@@ -94,9 +94,7 @@ export function exposeRadiograph(
     signal[p] = Math.max(1e-6, total * (1 + random.nextNormal() / Math.sqrt(Math.max(n, 1))));
   }
   gaussianBlur2D(signal, columns, rows, options.blurSigmaMm / options.pixelSpacingMm);
-  const chamberDetectedQuantaPerMm2 =
-    chamber === undefined ? null : (quantaPerPixel * (quanta[chamber]! + options.scatterFraction * scatter[chamber]!)) / pixelAreaMm2;
-  return { signal, exposureScale, chamberDetectedQuantaPerMm2 };
+  return { signal, exposureScale, chamberDetectedQuantaPerMm2: chamberQuanta === undefined ? null : (quantaPerPixel * chamberQuanta) / pixelAreaMm2 };
 }
 
 /** The pixel at the median of primary + scatter over the middle 40 % of rows and columns (the AEC chamber's field). */

@@ -113,22 +113,22 @@ export function analyzeLumbar(
     notes.push('age, sex, height or weight unknown: the network took the population middle for it');
   }
   const measurable = chosen !== undefined && needed.every((v) => located.input.crops[v] !== undefined);
-  const read0 = measurable ? predictBmdWithFeatures(tf, chosen.network, chosen.variant, located.input) : undefined;
-  const prediction = read0?.prediction;
+  const predicted = measurable ? predictBmdWithFeatures(tf, chosen.network, chosen.variant, located.input) : undefined;
+  const prediction = predicted?.prediction;
   const read = prediction === undefined ? undefined : interpretBmdPrediction(o.knowledge, prediction, o.person);
   const interpretations: LumbarAnalysis['interpretations'] = read === undefined ? {} : { lumbar: read.lumbar, femneck: read.femneck };
   const interpretation = read === undefined ? undefined : (read.lowest ?? read.lumbar);
   let activation: LumbarClassActivation | undefined;
   const classActivation =
-    prediction === undefined || chosen === undefined
+    predicted === undefined || chosen === undefined
       ? undefined
       : (): LumbarClassActivation =>
           (activation ??= lumbarClassActivation(tf, {
             network: chosen.network,
             variant: chosen.variant,
             input: located.input,
-            prediction,
-            ...(read0 === undefined ? {} : { features: read0.features }),
+            prediction: predicted.prediction,
+            features: predicted.features,
           }));
   return {
     files: o.files,
