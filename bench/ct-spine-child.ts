@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { loadClinicalKnowledge } from '../src/clinical/clinical-knowledge.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
 import { loadMaterialCatalog } from '../src/physics/material-catalog.js';
-import { PIPELINES } from '../src/pipelines/registry.js';
+import { loadCtSpinePipeline } from '../src/pipelines/ct-spine/index.js';
 import { analyzeStudy } from '../src/run/analyze-study.js';
 import { simulatedBanner } from '../src/report/analysis-explanation.js';
 import { resultEnvelope } from '../src/report/result-envelope.js';
@@ -15,7 +15,8 @@ import { writeAnalysisOutputs } from '../src/report/write-analysis-outputs.js';
 import { readCtRodPhantom } from '../src/calibration/ct-rods/ct-rod-phantom.js';
 import { findCtRods } from '../src/calibration/ct-rods/find-ct-rods.js';
 import { internalCalibration, internalCalibrationMgPerCm3 } from '../src/calibration/phantomless/internal-calibration.js';
-import { defaultCtSpineModelDir, loadCtSpineModel } from '../src/pipelines/ct-spine/ct-spine-model.js';
+import { defaultCtSpineModelDir } from '../src/pipelines/ct-spine/ct-spine-front.js';
+import { loadCtSpineModel } from '../src/pipelines/ct-spine/ct-spine-model.js';
 import { readCtSpineSeries } from '../src/pipelines/ct-spine/ct-spine-series.js';
 import { ellipticalRoi } from '../src/pipelines/ct-spine/elliptical-roi.js';
 import { locateVertebrae } from '../src/pipelines/ct-spine/locate-vertebrae.js';
@@ -32,7 +33,7 @@ const knowledge = loadClinicalKnowledge();
 const loadedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 const t0 = process.hrtime.bigint();
 // What analyze does after loading the model: the per-case function, the explanation and every output.
-const pipeline = PIPELINES['ct-spine'];
+const pipeline = await loadCtSpinePipeline();
 const analyzed = await analyzeStudy({
   pipeline,
   tf,

@@ -95,10 +95,11 @@ export interface PredictionRowBase {
 export type InputFit = { fits: true } | { fits: false; reason: string } | { fits: 'unknown' };
 
 /**
- * One method of openbmd, the same shape for every site. `analyze` does no file I/O: the study is
- * read first and the explanation written afterwards by the drivers, so a service can run it too.
+ * What the drivers know of a pipeline before loading it: enough to name it and to choose it for an
+ * input. Each pipeline's front is a small module of its own, so choosing a site does not load every
+ * method's networks, codecs and report code (the registry loads the chosen pipeline on first use).
  */
-export interface Pipeline<Study extends StudyBase, Model extends ModelBase, Analysis, TrainOptions, Row extends PredictionRowBase, Case extends CohortCase> {
+export interface PipelineFront {
   site: Site;
   /** One line: what the pipeline measures, from what. */
   title: string;
@@ -106,16 +107,30 @@ export interface Pipeline<Study extends StudyBase, Model extends ModelBase, Anal
   method: string;
   /** What `analyze` takes, in words (for help and refusals). */
   inputDescription: string;
+  defaultModelDir(): string;
+  /** Whether a DICOM header looks like this pipeline's input (site inference, and the check of a site the user names). */
+  inputFit(header: InputHeader): InputFit;
+}
+
+/**
+ * One method of openbmd, the same shape for every site. `analyze` does no file I/O: the study is
+ * read first and the explanation written afterwards by the drivers, so a service can run it too.
+ */
+export interface Pipeline<
+  Study extends StudyBase,
+  Model extends ModelBase,
+  Analysis,
+  TrainOptions,
+  Row extends PredictionRowBase,
+  Case extends CohortCase,
+> extends PipelineFront {
   measurementColumns: readonly MeasurementColumn[];
   /** QC flags with which the number is not reported (analyze exits 2; a predictions row fails). */
   refusingFlags: readonly string[];
   /** The pipeline's own train options (validated; unknown keys refused). */
   trainOptions: z.ZodType<TrainOptions>;
-  defaultModelDir(): string;
   /** The phantom description assumed when none is given (undefined: none). */
   defaultPhantom: string | undefined;
-  /** Whether a DICOM header looks like this pipeline's input (site inference, and the check of a site the user names). */
-  inputFit(header: InputHeader): InputFit;
   readCohort(file: string): SiteCohort<Case>;
   /** The study request of a cohort row. */
   caseRequest(c: Case, defaultPhantom: string | undefined): StudyRequest;

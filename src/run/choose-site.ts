@@ -3,7 +3,7 @@ import type { InputHeader } from '../io/dicom/read-input-header.js';
 import { readInputHeader } from '../io/dicom/read-input-header.js';
 import type { InputFit } from '../pipelines/pipeline.js';
 import type { Site } from '../pipelines/registry.js';
-import { PIPELINES, SITES, isSite } from '../pipelines/registry.js';
+import { PIPELINE_FRONTS, SITES, isSite } from '../pipelines/registry.js';
 
 export interface ChosenSite {
   site: Site;
@@ -29,11 +29,11 @@ export function chooseSite(inputs: readonly string[], asked: string | undefined)
   if (first === undefined) throw new OpenBmdError('BAD_ARGUMENT', 'analyze needs an input (a radiograph file or a CT series folder)');
   if (asked !== undefined && !isSite(asked)) throw new OpenBmdError('BAD_ARGUMENT', `no pipeline for site '${asked}' (sites: ${SITES.join(', ')})`);
   const header = readInputHeader(first);
-  const fits = Object.fromEntries(SITES.map((s) => [s, PIPELINES[s].inputFit(header)])) as Record<Site, InputFit>;
+  const fits = Object.fromEntries(SITES.map((s) => [s, PIPELINE_FRONTS[s].inputFit(header)])) as Record<Site, InputFit>;
   if (asked !== undefined) {
     const fit = fits[asked];
     if (fit.fits === false)
-      throw new OpenBmdError('INVALID_VALUE', `is not an input of the ${asked} pipeline: ${fit.reason} (${PIPELINES[asked].inputDescription})`, {
+      throw new OpenBmdError('INVALID_VALUE', `is not an input of the ${asked} pipeline: ${fit.reason} (${PIPELINE_FRONTS[asked].inputDescription})`, {
         file: first,
       });
     return { site: asked, how: `site ${asked} as asked` };

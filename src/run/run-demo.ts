@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Site } from '../pipelines/registry.js';
-import { PIPELINES, SITES, withPipeline } from '../pipelines/registry.js';
+import { PIPELINE_FRONTS, SITES, withPipeline } from '../pipelines/registry.js';
 import { simulateCohort } from '../simulate/simulate-cohort.js';
 import { DEMO_PLANS } from './demo-plans.js';
 import { runAnalyze } from './run-analyze.js';
@@ -31,7 +31,7 @@ export async function runDemo(o: RunDemoOptions): Promise<void> {
     const plan = DEMO_PLANS[site];
     const n = o.n[site] ?? plan.defaultN;
     const cohortDir = join(out, `${site}-cohort`);
-    say(`${PIPELINES[site].title}: simulating ${plan.cohort(n)} into ${cohortDir}`);
+    say(`${PIPELINE_FRONTS[site].title}: simulating ${plan.cohort(n)} into ${cohortDir}`);
     const cohortCsv = await simulateCohort(site, {
       n,
       out: cohortDir,
@@ -42,7 +42,7 @@ export async function runDemo(o: RunDemoOptions): Promise<void> {
     });
     const modelDir = join(out, `${site}-model`);
     const folds = Math.min(5, Math.max(2, Math.floor(n / 4)));
-    const shipped = PIPELINES[site].defaultModelDir();
+    const shipped = PIPELINE_FRONTS[site].defaultModelDir();
     say(`measuring every case with the shipped networks (${shipped}) and cross-validating the calibration (${folds} patient-grouped folds)`);
     const trained = await runTrain({
       site,
@@ -59,7 +59,7 @@ export async function runDemo(o: RunDemoOptions): Promise<void> {
       say: o.say,
     });
     say(`evaluation report: ${join(modelDir, 'report.html')} and ${join(modelDir, 'report.pdf')} (metrics.json beside them)`);
-    const picked = withPipeline(site, (p) => {
+    const picked = await withPipeline(site, (p) => {
       const cases = p.readCohort(cohortCsv).cases;
       const c = cases[plan.pickCase(cases)]!;
       return { c, request: p.caseRequest(c, p.defaultPhantom) };

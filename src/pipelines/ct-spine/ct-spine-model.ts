@@ -1,7 +1,5 @@
-import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { packageRoot } from '../../core/package-paths.js';
 import type { ModelDescription } from '../../nn/model-folder/model-description.js';
 import { loadModelFolder, readModelParts } from '../../nn/model-folder/model-folder.js';
 import { cohortRecordSchema } from '../../nn/model-folder/model-description.js';
@@ -13,11 +11,6 @@ import type { CtSpineNetworks } from './train-ct-spine-networks.js';
 import { REGRESSION_CHANNELS, REGRESSION_CROP } from './vbmd-regression-input.js';
 
 export const CT_SPINE_PIPELINE = 'ct-spine';
-
-/** The shipped default model (trained on a SIMULATED cohort by the command in its model.json). */
-export function defaultCtSpineModelDir(): string {
-  return join(packageRoot(), 'models', 'ct-spine');
-}
 
 /** Reference QCT = interceptMgPerCm3 + slope * calibrated vBMD: a calibration method's cross-calibration to the cohort's reference, fitted by train. */
 const scannerRecalibrationSchema = z.object({

@@ -10,13 +10,14 @@ import type { CtSpineAnalysis } from './analyze-ct-spine.js';
 import { REFUSING_FLAGS, analyzeCtSpine, ctSpineSummaryLines, refusingFlags } from './analyze-ct-spine.js';
 import type { CtSpineCase } from './ct-spine-cohort.js';
 import { readCtSpineCohort } from './ct-spine-cohort.js';
+import { ctSpineFront } from './ct-spine-front.js';
 import { ctSpineMeasurementReport } from './ct-spine-measurement-report.js';
 import type { CtSpineModel } from './ct-spine-model.js';
-import { defaultCtSpineModelDir, disposeCtSpineModel, loadCtSpineModel } from './ct-spine-model.js';
+import { disposeCtSpineModel, loadCtSpineModel } from './ct-spine-model.js';
 import { ctSpineOverlayPng } from './ct-spine-overlay.js';
 import type { CtSpinePredictionRow } from './ct-spine-predictions.js';
 import { writeCtSpinePredictions } from './ct-spine-predictions.js';
-import { CT_SPINE_METHOD, ctSpineDetails, ctSpineProvenanceLines } from './ct-spine-result.js';
+import { ctSpineDetails, ctSpineProvenanceLines } from './ct-spine-result.js';
 import { ctSpineSegmentationObject } from './ct-spine-segmentation-object.js';
 import type { CtSpineSeries } from './ct-spine-series.js';
 import { readCtSpineNifti, readCtSpineSeries } from './ct-spine-series.js';
@@ -28,25 +29,6 @@ export interface CtSpineStudy extends StudyBase {
 
 /** A CT volume in NIfTI-1 rather than a DICOM series folder. */
 const NIFTI_FILE = /\.nii(\.gz)?$/i;
-
-/** Body parts (DICOM BodyPartExamined) of a CT that may cover T12-L2; an empty value is accepted. */
-const TRUNK_BODY_PARTS: readonly string[] = [
-  'CHEST',
-  'ABDOMEN',
-  'PELVIS',
-  'CHESTABDOMEN',
-  'CHEST_ABDOMEN',
-  'ABDOMENPELVIS',
-  'CHESTABDPELVIS',
-  'CAP',
-  'TRUNK',
-  'SPINE',
-  'TSPINE',
-  'LSPINE',
-  'THORAX',
-  'WHOLEBODY',
-  'WHOLE BODY',
-];
 
 /** train ct-spine's own options: epochs of the coronal, sagittal, segmentation and DenseNet networks, and the batch size. */
 const ctSpineTrainOptions = z
@@ -62,25 +44,11 @@ const ctSpineTrainOptions = z
 
 /** Seed 002: spine trabecular vBMD from a low-dose chest/abdomen CT series. */
 export const ctSpinePipeline = definePipeline({
-  site: 'ct-spine',
-  title: 'spine trabecular vBMD from a low-dose chest/abdomen CT',
-  method: CT_SPINE_METHOD,
-  inputDescription: 'one axial CT series (a folder of its slices, or a NIfTI-1 volume in HU) covering T12-L2, with or without calibration rods',
+  ...ctSpineFront,
   measurementColumns: ['spine_vbmd'],
   refusingFlags: REFUSING_FLAGS,
   trainOptions: ctSpineTrainOptions,
-  defaultModelDir: defaultCtSpineModelDir,
   defaultPhantom: undefined,
-
-  inputFit(header) {
-    if (header.format === 'nifti') return { fits: 'unknown' };
-    if (header.modality !== undefined && header.modality !== 'CT')
-      return { fits: false, reason: `Modality is ${header.modality}; the ct-spine pipeline reads CT series` };
-    if (!header.isFolder) return { fits: false, reason: 'the ct-spine pipeline reads a CT series folder (or a NIfTI CT volume), not one DICOM file' };
-    if (header.bodyPart !== undefined && header.bodyPart !== '' && !TRUNK_BODY_PARTS.includes(header.bodyPart))
-      return { fits: false, reason: `BodyPartExamined is ${header.bodyPart}; the ct-spine pipeline reads chest or abdomen CT` };
-    return header.modality === 'CT' ? { fits: true } : { fits: 'unknown' };
-  },
 
   readCohort: readCtSpineCohort,
   caseRequest: (c: CtSpineCase) => ({ inputs: [c.image], phantom: c.phantom }),

@@ -19,8 +19,6 @@ export function ctSpineProvenanceLines({ description: model, parameters, metrics
   return lines;
 }
 
-export const CT_SPINE_METHOD = 'seed 002: T12-L2 located on the coronal MIP, cancellous bone segmented in 3-D, vBMD (ACR QCT categories)';
-
 /** The ct-spine part of result.json: the series, per-level findings and vBMD per method, and the calibrations. */
 export function ctSpineDetails(a: CtSpineAnalysis): Record<string, unknown> {
   const m = a.measurement;

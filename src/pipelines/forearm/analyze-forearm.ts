@@ -10,12 +10,10 @@ import type { DicomImage } from '../../io/dicom/dicom-image.js';
 import { applyAbmdEquationSet, detectorUnseen, equationInputsOf, roomErrorOverLimit } from './abmd-equation-set.js';
 import type { ForearmModel, ForearmNetworks } from './forearm-model.js';
 import type { ForearmLocation } from './locate-forearm.js';
+import { FOREARM_BODY_PARTS } from './forearm-front.js';
 import { locateForearm } from './locate-forearm.js';
 import type { ForearmMeasurement } from './measure-forearm.js';
 import { foregroundFromLabels, measureForearm } from './measure-forearm.js';
-
-/** Body parts (DICOM BodyPartExamined) a hand/forearm radiograph may carry; an empty value is accepted. */
-export const FOREARM_BODY_PARTS: readonly string[] = ['HAND', 'WRIST', 'FOREARM', 'ARM', 'UPPER LIMB', 'UPPER_LIMB', 'UPPEREXTREMITY', 'EXTREMITY'];
 
 /**
  * The two key points span the distal radius's width: outside these generous bounds (a child's

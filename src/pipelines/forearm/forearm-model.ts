@@ -1,7 +1,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { OpenBmdError } from '../../core/errors.js';
-import { packageRoot } from '../../core/package-paths.js';
 import type { ModelDescription } from '../../nn/model-folder/model-description.js';
 import { MODEL_DESCRIPTION_FILE, loadModelFolder, readModelParts } from '../../nn/model-folder/model-folder.js';
 import { cohortRecordSchema } from '../../nn/model-folder/model-description.js';
@@ -10,11 +9,6 @@ import { FINE_CROP, FOREARM_NETWORK_NAMES, WHOLE_GRID } from './forearm-networks
 import { join } from 'node:path';
 
 export const FOREARM_PIPELINE = 'forearm';
-
-/** The shipped default model (trained on a SIMULATED cohort by the command in its model.json). */
-export function defaultForearmModelDir(): string {
-  return join(packageRoot(), 'models', 'forearm');
-}
 
 export interface ForearmNetworks {
   segmentation: tfTypes.LayersModel;

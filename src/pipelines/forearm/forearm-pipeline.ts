@@ -11,15 +11,16 @@ import { definePipeline } from '../pipeline.js';
 import { MAX_ROOM_RMSE_G_PER_CM2, overRoomLimit } from './abmd-equation-set.js';
 import type { AbmdEquation } from './abmd-equation.js';
 import type { ForearmAnalysis } from './analyze-forearm.js';
-import { FOREARM_BODY_PARTS, REFUSING_FLAGS, analyzeForearm, forearmImage, refusingFlags, reportedAbmd } from './analyze-forearm.js';
+import { REFUSING_FLAGS, analyzeForearm, forearmImage, refusingFlags, reportedAbmd } from './analyze-forearm.js';
 import type { ForearmCase } from './forearm-cohort.js';
 import { readForearmCohort } from './forearm-cohort.js';
+import { forearmFront } from './forearm-front.js';
 import type { ForearmModel } from './forearm-model.js';
-import { defaultForearmModelDir, disposeForearmModel, loadForearmModel } from './forearm-model.js';
+import { disposeForearmModel, loadForearmModel } from './forearm-model.js';
 import { forearmOverlayPng } from './forearm-overlay.js';
 import type { ForearmPredictionRow } from './forearm-predictions.js';
 import { writeForearmPredictions } from './forearm-predictions.js';
-import { FOREARM_METHOD, forearmDetails, forearmSummaryLines, modelProvenanceLines } from './forearm-result.js';
+import { forearmDetails, forearmSummaryLines, modelProvenanceLines } from './forearm-result.js';
 import type { Image2D } from '../../core/image2d.js';
 import type { StepWedgePhantom } from '../../calibration/step-wedge/step-wedge-phantom.js';
 
@@ -46,28 +47,11 @@ const forearmTrainOptions = z
 
 /** Seed 000: forearm aBMD from a hand/forearm radiograph with a step wedge. */
 export const forearmPipeline = definePipeline({
-  site: 'forearm',
-  title: 'forearm areal BMD from a radiograph with a step wedge',
-  method: FOREARM_METHOD,
-  inputDescription: 'one hand/forearm radiograph (DICOM DX or CR) with a step-wedge phantom in the field',
+  ...forearmFront,
   measurementColumns: ['forearm_abmd'],
   refusingFlags: REFUSING_FLAGS,
   trainOptions: forearmTrainOptions,
-  defaultModelDir: defaultForearmModelDir,
   defaultPhantom: packageDataPath('phantoms', 'step-wedge-4x2mm-ha600.json'),
-
-  inputFit(header) {
-    if (header.format === 'nifti') return { fits: false, reason: 'the forearm pipeline reads DICOM radiographs, not NIfTI volumes' };
-    if (header.isFolder) return { fits: false, reason: 'the forearm pipeline reads one radiograph file, not a folder' };
-    if (header.modality !== undefined && !['DX', 'CR', 'RG', 'DR'].includes(header.modality))
-      return { fits: false, reason: `Modality is ${header.modality}; the forearm pipeline reads radiographs (DX, CR)` };
-    if (header.bodyPart !== undefined && header.bodyPart !== '') {
-      return FOREARM_BODY_PARTS.includes(header.bodyPart)
-        ? { fits: true }
-        : { fits: false, reason: `BodyPartExamined is ${header.bodyPart}; the forearm pipeline reads hand/forearm radiographs` };
-    }
-    return { fits: 'unknown' };
-  },
 
   readCohort: readForearmCohort,
   caseRequest: (c: ForearmCase, defaultPhantom) => ({ inputs: [c.image], phantom: c.phantom ?? defaultPhantom }),

@@ -21,9 +21,6 @@ export function modelProvenanceLines({ description: model, parameters, metrics }
   return lines;
 }
 
-export const FOREARM_METHOD =
-  "seed 000: step-wedge calibration, attention U-Net background removal, SCN key points, Eq. [2] soft-tissue correction (openbmd: thicknesses on the wedge's curve through its background and steps, T_t the soft tissue beneath the radius by DXA's baseline, P, Q, R per detector)";
-
 /** The forearm part of result.json: detector and equation, calibration, wedge, key points and ROIs. */
 export function forearmDetails(a: ForearmAnalysis): Record<string, unknown> {
   const m = a.measurement;

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { OpenBmdError } from '../../core/errors.js';
-import { packageRoot } from '../../core/package-paths.js';
 import type { ModelDescription } from '../../nn/model-folder/model-description.js';
 import { cohortRecordSchema } from '../../nn/model-folder/model-description.js';
 import { MODEL_DESCRIPTION_FILE, loadModelFolder, readModelDescription, readModelParts } from '../../nn/model-folder/model-folder.js';
@@ -19,11 +18,6 @@ import {
 } from './lumbar-networks.js';
 
 export const LUMBAR_PIPELINE = 'lumbar';
-
-/** The shipped default model (trained on a SIMULATED cohort by the command in its model.json). */
-export function defaultLumbarModelDir(): string {
-  return join(packageRoot(), 'models', 'lumbar');
-}
 
 export const lumbarParametersSchema = z
   .object({

@@ -9,9 +9,10 @@ import { definePipeline } from '../pipeline.js';
 import type { LumbarAnalysis } from './analyze-lumbar.js';
 import { REFUSING_FLAGS, analyzeLumbar, refusingFlags } from './analyze-lumbar.js';
 import type { LumbarCase } from './lumbar-cohort.js';
+import { lumbarFront } from './lumbar-front.js';
 import { readLumbarCohort } from './lumbar-cohort.js';
 import type { LumbarModel } from './lumbar-model.js';
-import { defaultLumbarModelDir, disposeLumbarModel, loadLumbarModel } from './lumbar-model.js';
+import { disposeLumbarModel, loadLumbarModel } from './lumbar-model.js';
 import type { LumbarView } from './lumbar-networks.js';
 import { LUMBAR_VARIANTS } from './lumbar-networks.js';
 import { lumbarOverlayPng } from './lumbar-overlay.js';
@@ -19,8 +20,8 @@ import type { LumbarSourceImage } from './lumbar-measurement-report.js';
 import { lumbarMeasurementReport } from './lumbar-measurement-report.js';
 import type { LumbarPredictionRow } from './lumbar-predictions.js';
 import { writeLumbarPredictions } from './lumbar-predictions.js';
-import { LUMBAR_BODY_PARTS, lumbarRadiograph } from './lumbar-radiograph.js';
-import { LUMBAR_METHOD, lumbarDetails, lumbarProvenanceLines, lumbarSummaryLines } from './lumbar-result.js';
+import { lumbarRadiograph } from './lumbar-radiograph.js';
+import { lumbarDetails, lumbarProvenanceLines, lumbarSummaryLines } from './lumbar-result.js';
 
 export interface LumbarStudy extends StudyBase {
   images: Partial<Record<LumbarView, Image2D>>;
@@ -62,28 +63,11 @@ const lumbarTrainOptions = z
 
 /** Seeds 003 and 004: lumbar and femoral-neck aBMD and the WHO class from lumbar AP (and lateral) radiographs. */
 export const lumbarPipeline = definePipeline({
-  site: 'lumbar',
-  title: 'lumbar and femoral-neck areal BMD and the WHO class from lumbar spine radiographs',
-  method: LUMBAR_METHOD,
-  inputDescription: 'an AP lumbar spine radiograph (DICOM DX or CR), and its lateral where there is one',
+  ...lumbarFront,
   measurementColumns: ['lumbar_abmd', 'femneck_abmd'],
   refusingFlags: REFUSING_FLAGS,
   trainOptions: lumbarTrainOptions,
-  defaultModelDir: defaultLumbarModelDir,
   defaultPhantom: undefined,
-
-  inputFit(header) {
-    if (header.format === 'nifti') return { fits: false, reason: 'the lumbar pipeline reads DICOM radiographs, not NIfTI volumes' };
-    if (header.isFolder) return { fits: false, reason: 'the lumbar pipeline reads radiograph files, not a folder' };
-    if (header.modality !== undefined && !['DX', 'CR', 'RG', 'DR'].includes(header.modality))
-      return { fits: false, reason: `Modality is ${header.modality}; the lumbar pipeline reads radiographs (DX, CR)` };
-    if (header.bodyPart !== undefined && header.bodyPart !== '') {
-      return LUMBAR_BODY_PARTS.includes(header.bodyPart)
-        ? { fits: true }
-        : { fits: false, reason: `BodyPartExamined is ${header.bodyPart}; the lumbar pipeline reads lumbar spine radiographs` };
-    }
-    return { fits: 'unknown' };
-  },
 
   readCohort: readLumbarCohort,
   caseRequest: (c: LumbarCase) => ({ inputs: c.imageLat === undefined ? [c.image] : [c.image, c.imageLat], phantom: undefined }),

@@ -2,10 +2,8 @@ import { OpenBmdError } from '../../core/errors.js';
 import type { Image2D } from '../../core/image2d.js';
 import type { DicomImage } from '../../io/dicom/dicom-image.js';
 import { dicomFrameToImage2D } from '../../io/dicom/dicom-to-image2d.js';
+import { LUMBAR_BODY_PARTS } from './lumbar-front.js';
 import type { LumbarView } from './lumbar-networks.js';
-
-/** BodyPartExamined values of a lumbar (or thoraco-lumbar) spine radiograph; absent or empty is accepted too. */
-export const LUMBAR_BODY_PARTS: readonly string[] = ['LSPINE', 'SPINE', 'LUMBAR', 'LUMBARSPINE', 'L-SPINE', 'TLSPINE', 'LSSPINE', 'ABDOMEN'];
 
 /** The lumbar pipeline's image of one view: greyscale, one frame, square pixels with a stated spacing. */
 export function lumbarRadiograph(dicom: DicomImage, view: LumbarView): Image2D {

@@ -4,9 +4,6 @@ import type { LumbarAnalysis } from './analyze-lumbar.js';
 import { refusingFlags } from './analyze-lumbar.js';
 import type { LumbarModel } from './lumbar-model.js';
 
-export const LUMBAR_METHOD =
-  "seeds 003 and 004: L1-L4 found on each view by a U-Net (model-free order, size and spacing checks), seed 004's ROI crops (smallest rectangle with 2 mm margins, mid-disc edges; grey filling, normalisation, Gaussian filter, histogram equalisation), a DenseNet-BC per view fused late with age, sex and BMI, heads for lumbar and femoral-neck aBMD (seed 003) and the three WHO classes (seed 004)";
-
 /** Where the numbers come from: the model, its training cohort and its cross-validation. */
 export function lumbarProvenanceLines({ description: model }: Pick<LumbarModel, 'description'>): string[] {
   const t = model.trainingData;

@@ -1,8 +1,7 @@
-import charlsFactory from '@cornerstonejs/codec-charls/decodewasmjs';
-import openjpegFactory from '@cornerstonejs/codec-openjpeg/decodewasmjs';
-import turboFactory from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
-
-/** The WASM decoders, compiled once per process on first use. */
+/**
+ * The WASM decoders, loaded and compiled once per process on first use: their modules alone take
+ * about 0.25 s to load, which a file with native (uncompressed) pixel data never needs.
+ */
 export interface WasmCodecs {
   jpegLs: WasmDecoder;
   jpeg2000: WasmDecoder;
@@ -16,7 +15,12 @@ export function loadWasmCodecs(): Promise<WasmCodecs> {
     // The codecs log progress through print(), which Emscripten sends to stdout; that would corrupt
     // `--json` output, and decode failures are thrown anyway.
     const quiet = { print: () => undefined, printErr: () => undefined };
-    const [charls, openjpeg, turbo] = await Promise.all([charlsFactory(quiet), openjpegFactory(quiet), turboFactory(quiet)]);
+    const [charlsModule, openjpegModule, turboModule] = await Promise.all([
+      import('@cornerstonejs/codec-charls/decodewasmjs'),
+      import('@cornerstonejs/codec-openjpeg/decodewasmjs'),
+      import('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs'),
+    ]);
+    const [charls, openjpeg, turbo] = await Promise.all([charlsModule.default(quiet), openjpegModule.default(quiet), turboModule.default(quiet)]);
     return {
       jpegLs: new charls.JpegLSDecoder(),
       jpeg2000: new openjpeg.J2KDecoder(),
