@@ -53,7 +53,7 @@ export function cropGrid(image: Image2D, centre: Point, size: number, pixelMm: n
 
 /**
  * Image values on a grid: each grid pixel is the mean of the image pixels in its box (so a coarse
- * grid does not alias noise), via a summed-area table; outside the image it is NaN.
+ * grid does not alias noise); outside the image it is NaN.
  */
 export function sampleOnGrid(image: Image2D, g: NetworkGrid): Float32Array {
   const [columns, rows] = image.size;
@@ -63,16 +63,8 @@ export function sampleOnGrid(image: Image2D, g: NetworkGrid): Float32Array {
   const boxRight = (gx: number): number => Math.min(columns, Math.round(g.x0 + gx * g.stepX + halfX));
   const boxTop = (gy: number): number => Math.max(0, Math.round(g.y0 + gy * g.stepY - halfY));
   const boxBottom = (gy: number): number => Math.min(rows, Math.round(g.y0 + gy * g.stepY + halfY));
-  // The summed-area table covers only the image region the grid reads (a crop reads a small part).
-  const region = {
-    left: Math.min(columns, boxLeft(0)),
-    top: Math.min(rows, boxTop(0)),
-    right: Math.max(0, boxRight(g.columns - 1)),
-    bottom: Math.max(0, boxBottom(g.rows - 1)),
-  };
-  const integral = summedArea(image, region);
-  const w = Math.max(0, region.right - region.left) + 1;
   const out = new Float32Array(g.columns * g.rows);
+  const data = image.data;
   for (let gy = 0; gy < g.rows; gy++) {
     const cy = g.y0 + gy * g.stepY;
     const top = boxTop(gy);
@@ -86,33 +78,17 @@ export function sampleOnGrid(image: Image2D, g: NetworkGrid): Float32Array {
         out[k] = Number.NaN;
         continue;
       }
-      const [l, r, t, b] = [left - region.left, right - region.left, top - region.top, bottom - region.top];
-      const total = integral[b * w + r]! - integral[t * w + r]! - integral[b * w + l]! + integral[t * w + l]!;
+      // Summed directly, not from a summed-area table: the boxes tile the image (each pixel read
+      // about once) and no table of the whole image is allocated. Exact for integer pixels.
+      let total = 0;
+      for (let y = top; y < bottom; y++) {
+        const row = y * columns;
+        for (let x = left; x < right; x++) total += data[row + x]!;
+      }
       out[k] = total / ((right - left) * (bottom - top));
     }
   }
   return out;
-}
-
-/**
- * (width + 1) x (height + 1) table of sums over [left, left + x) x [top, top + y) of an image
- * region. Float64: sums of 16-bit values over millions of pixels.
- */
-function summedArea(image: Image2D, region: { left: number; top: number; right: number; bottom: number }): Float64Array {
-  const columns = image.size[0];
-  const width = Math.max(0, region.right - region.left);
-  const height = Math.max(0, region.bottom - region.top);
-  const w = width + 1;
-  const table = new Float64Array(w * (height + 1));
-  for (let y = 0; y < height; y++) {
-    let rowSum = 0;
-    const row = (region.top + y) * columns + region.left;
-    for (let x = 0; x < width; x++) {
-      rowSum += Number(image.data[row + x]);
-      table[(y + 1) * w + x + 1] = table[y * w + x + 1]! + rowSum;
-    }
-  }
-  return table;
 }
 
 /** Value at a quantile (0-1) of the finite values. */

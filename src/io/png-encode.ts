@@ -38,9 +38,10 @@ function chunk(type: string, body: Uint8Array): Uint8Array {
 /**
  * A PNG (ISO/IEC 15948) of an 8-bit raster, every row with the Up filter and deflated by Node's
  * zlib: the reports' overlays, several times faster than a pure-JavaScript deflate at the same size.
- * `level` is zlib's (1 fastest, 9 smallest).
+ * `level` is zlib's (1 fastest, 9 smallest); the default, 4, was both faster and smaller than 3 on a
+ * lumbar overlay (1943 x 950 RGB: about 55 vs 100 ms, 552 vs 612 kB).
  */
-export function encodePng(raster: EightBitRaster, level = 3): Uint8Array {
+export function encodePng(raster: EightBitRaster, level = 4): Uint8Array {
   const { width, height, channels, data } = raster;
   const stride = width * channels;
   if (data.length !== stride * height) throw new RangeError(`a ${width} x ${height} x ${channels} raster needs ${stride * height} bytes, got ${data.length}`);

@@ -21,3 +21,10 @@ export function heatColour(value: number): [number, number, number] {
   }
   return [255, 20, 0];
 }
+
+/** heatColour at `levels` evenly spaced values of [0, 1], packed RGB: a per-pixel lookup instead of a per-pixel ramp. */
+export function heatColourTable(levels = 1024): Uint8Array {
+  const table = new Uint8Array(3 * levels);
+  for (let k = 0; k < levels; k++) table.set(heatColour(k / (levels - 1)), 3 * k);
+  return table;
+}

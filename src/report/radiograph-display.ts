@@ -35,16 +35,36 @@ export function displayGrey(
 
 const windows = new WeakMap<Image2D, { low: number; high: number }>();
 
+/** The sampled values at the given ranks (0 = smallest): by counting for 8- and 16-bit integer pixels (no sort), else by sorting. */
+function valuesAtRanks(data: Image2D['data'], step: number, ranks: readonly number[]): number[] {
+  const offset = data instanceof Int16Array ? 32768 : data instanceof Int8Array ? 128 : 0;
+  if (data instanceof Uint16Array || data instanceof Int16Array || data instanceof Uint8Array || data instanceof Int8Array) {
+    const counts = new Uint32Array(data instanceof Uint8Array || data instanceof Int8Array ? 256 : 65536);
+    for (let k = 0; k < data.length; k += step) counts[data[k]! + offset]! += 1;
+    return ranks.map((rank) => {
+      let seen = 0;
+      for (let v = 0; v < counts.length; v++) {
+        seen += counts[v]!;
+        if (seen > rank) return v - offset;
+      }
+      return counts.length - 1 - offset;
+    });
+  }
+  const values = new Float64Array(Math.ceil(data.length / step));
+  for (let k = 0, n = 0; k < data.length; k += step, n++) values[n] = Number(data[k]);
+  // A typed array sorts numerically, and far faster than an array of numbers with a comparator.
+  values.sort();
+  return ranks.map((rank) => values[rank]!);
+}
+
 /** The display window of a radiograph: its 0.5th..99.5th percentiles (from a sample of up to 200 000 pixels), once per image. */
 export function displayWindow(image: Image2D): { low: number; high: number } {
   const known = windows.get(image);
   if (known !== undefined) return known;
   const step = Math.max(1, Math.floor(image.data.length / 200_000));
-  const values = new Float64Array(Math.ceil(image.data.length / step));
-  for (let k = 0, n = 0; k < image.data.length; k += step, n++) values[n] = Number(image.data[k]);
-  // A typed array sorts numerically, and far faster than an array of numbers with a comparator.
-  values.sort();
-  const window = { low: values[Math.floor(0.005 * (values.length - 1))]!, high: values[Math.floor(0.995 * (values.length - 1))]! };
+  const sampled = Math.ceil(image.data.length / step);
+  const [low, high] = valuesAtRanks(image.data, step, [Math.floor(0.005 * (sampled - 1)), Math.floor(0.995 * (sampled - 1))]);
+  const window = { low: low!, high: high! };
   windows.set(image, window);
   return window;
 }

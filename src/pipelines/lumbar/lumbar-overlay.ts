@@ -2,12 +2,13 @@ import { REPORT_FONT_FAMILY } from '../../report/bundled-font.js';
 import { escapeHtml } from '../../report/html-escape.js';
 import { displayGrey, displayWindow } from '../../report/radiograph-display.js';
 import type { RenderedOverlay } from '../../report/analysis-explanation.js';
-import { pngDataUri, renderSvg, wrapLine } from '../../report/svg-raster.js';
+import type { PlacedRaster } from '../../report/svg-raster.js';
+import { renderOverlay, wrapLine } from '../../report/svg-raster.js';
 import type { LumbarAnalysis } from './analyze-lumbar.js';
 import type { Image2D } from '../../core/image2d.js';
 import { bilinearAt } from '../../imaging/bilinear-at.js';
 import { imageToGrid } from '../../imaging/network-grid.js';
-import { heatColour } from '../../report/heat-colour.js';
+import { heatColourTable } from '../../report/heat-colour.js';
 import { CROP, LOCATOR_LEVELS } from './lumbar-networks.js';
 import { roiGrid } from './roi-crops.js';
 import type { RoiBox } from './vertebral-body-boxes.js';
@@ -15,6 +16,7 @@ import type { RoiBox } from './vertebral-body-boxes.js';
 /** Height of each displayed view, pixels. */
 const VIEW_PIXELS = 760;
 const PANEL_HEIGHT = 190;
+const HEAT = heatColourTable();
 const LEVEL_COLOURS: Record<string, string> = { T12: '#9090ff', L1: '#ff4040', L2: '#ffb000', L3: '#40e040', L4: '#00c8ff', L5: '#c080ff' };
 
 function rect(b: { x0: number; x1: number; y0: number; y1: number }, colour: string, width: number, dash = ''): string {
@@ -25,7 +27,7 @@ function rect(b: { x0: number; x1: number; y0: number; y1: number }, colour: str
  * The L1-L4 column of a view with the network's class-activation map blended into each ROI (the
  * map lives on the crops' grid, so each ROI shows it through its own crop's geometry).
  */
-function activationPanel(image: Image2D, rois: readonly RoiBox[], map: Float32Array, target: string, x: number): { svg: string; width: number } {
+function activationPanel(image: Image2D, rois: readonly RoiBox[], map: Float32Array, target: string, x: number): { svg: string; raster: PlacedRaster } {
   const [columns, rows] = image.size;
   const top = Math.min(...rois.map((r) => r.y0));
   const bottom = Math.max(...rois.map((r) => r.y1));
@@ -53,10 +55,10 @@ function activationPanel(image: Image2D, rois: readonly RoiBox[], map: Float32Ar
         continue;
       }
       const [gx, gy] = imageToGrid(hit.grid, [ix, iy]);
-      const v = bilinearAt(map, CROP.size, CROP.size, gx, gy);
-      const colour = heatColour(v);
+      const v = Math.max(0, Math.min(1, bilinearAt(map, CROP.size, CROP.size, gx, gy)));
+      const h = 3 * Math.round(v * (HEAT.length / 3 - 1));
       const alpha = 0.15 + 0.45 * v;
-      for (let c = 0; c < 3; c++) rgb[k + c] = Math.round((1 - alpha) * g + alpha * colour[c]!);
+      for (let c = 0; c < 3; c++) rgb[k + c] = Math.round((1 - alpha) * g + alpha * HEAT[h + c]!);
     }
   }
   const marks = rois.map((roi) =>
@@ -67,13 +69,12 @@ function activationPanel(image: Image2D, rois: readonly RoiBox[], map: Float32Ar
     ),
   );
   const svg = `<g transform="translate(${x} 0)">
-<image x="0" y="0" width="${width}" height="${VIEW_PIXELS}" xlink:href="${pngDataUri(rgb, width, VIEW_PIXELS, 3)}"/>
 ${marks.join('')}
 <rect x="0" y="${VIEW_PIXELS - 42}" width="${width}" height="42" fill="black" fill-opacity="0.7"/>
 <text x="6" y="${VIEW_PIXELS - 26}" font-size="12" fill="white">Grad-CAM of the class</text>
 <text x="6" y="${VIEW_PIXELS - 10}" font-size="12" fill="white">${escapeHtml(target)}</text>
 </g>`;
-  return { svg, width };
+  return { svg, raster: { x, y: 0, columns: width, rows: VIEW_PIXELS, channels: 3, pixels: rgb } };
 }
 
 /**
@@ -83,6 +84,7 @@ ${marks.join('')}
  */
 export function lumbarOverlayPng(a: LumbarAnalysis, lines: readonly string[], banner: string | undefined): RenderedOverlay {
   const panels: string[] = [];
+  const rasters: PlacedRaster[] = [];
   const activation = a.classActivation?.();
   let x = 0;
   for (const view of ['ap', 'lat'] as const) {
@@ -91,7 +93,14 @@ export function lumbarOverlayPng(a: LumbarAnalysis, lines: readonly string[], ba
     const [columns, rows] = image.size;
     const scale = rows / VIEW_PIXELS;
     const dw = Math.round(columns / scale);
-    const grey = pngDataUri(displayGrey(image, 0, 0, columns, rows, dw, VIEW_PIXELS, displayWindow(image)), dw, VIEW_PIXELS);
+    rasters.push({
+      x,
+      y: 0,
+      columns: dw,
+      rows: VIEW_PIXELS,
+      channels: 1,
+      pixels: displayGrey(image, 0, 0, columns, rows, dw, VIEW_PIXELS, displayWindow(image)),
+    });
     const location = a.located.locations[view];
     const marks: string[] = [];
     for (const body of location?.bodies ?? []) marks.push(rect(body, LEVEL_COLOURS[body.level] ?? 'white', 1.2 * scale, `${4 * scale} ${3 * scale}`));
@@ -108,7 +117,6 @@ export function lumbarOverlayPng(a: LumbarAnalysis, lines: readonly string[], ba
         `<text x="${(body.x1 + 6 * scale).toFixed(1)}" y="${((body.y0 + body.y1) / 2).toFixed(1)}" font-size="${13 * scale}" fill="${LEVEL_COLOURS[body.level] ?? 'white'}">${body.level}</text>`,
       );
     panels.push(`<g transform="translate(${x} 0)">
-<image x="0" y="0" width="${dw}" height="${VIEW_PIXELS}" xlink:href="${grey}"/>
 <g transform="scale(${1 / scale})">${marks.join('')}</g>
 <text x="8" y="${VIEW_PIXELS - 10}" font-size="14" fill="white">${view === 'ap' ? 'AP' : 'lateral'}</text>
 </g>`);
@@ -117,18 +125,18 @@ export function lumbarOverlayPng(a: LumbarAnalysis, lines: readonly string[], ba
     if (map !== undefined && location !== undefined && location.rois.length > 0) {
       const panel = activationPanel(image, location.rois, map, `${activation!.target} (${view === 'ap' ? 'AP' : 'lateral'})`, x);
       panels.push(panel.svg);
-      x += panel.width + 10;
+      rasters.push(panel.raster);
+      x += panel.raster.columns + 10;
     }
   }
   const width = Math.max(x, 700);
   const wrapped = lines.flatMap((line) => wrapLine(line, Math.floor(width / 7.6)));
   const height = VIEW_PIXELS + Math.max(PANEL_HEIGHT, 30 + wrapped.length * 17);
   const text = wrapped.map((line, i) => `<text x="10" y="${VIEW_PIXELS + 24 + i * 17}" font-size="13" fill="white">${escapeHtml(line)}</text>`).join('');
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" font-family="${REPORT_FONT_FAMILY}">
-<rect width="${width}" height="${height}" fill="black"/>
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="${REPORT_FONT_FAMILY}">
 ${panels.join('\n')}
 ${banner === undefined ? '' : `<text x="10" y="26" font-size="20" font-weight="bold" fill="#ffb000">${escapeHtml(banner)}</text>`}
 ${text}
 </svg>`;
-  return renderSvg(svg);
+  return renderOverlay({ columns: width, rows: height, rasters, svg });
 }
