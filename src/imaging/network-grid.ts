@@ -91,11 +91,10 @@ export function sampleOnGrid(image: Image2D, g: NetworkGrid): Float32Array {
   return out;
 }
 
-/** Value at a quantile (0-1) of the finite values. */
-function quantile(values: Float32Array, q: number): number {
-  const finite = Float32Array.from(values.filter((v) => Number.isFinite(v))).sort();
-  if (finite.length === 0) return 0;
-  return finite[Math.min(finite.length - 1, Math.max(0, Math.round(q * (finite.length - 1))))]!;
+/** Values at quantiles (0-1) of the finite values, from one sort. */
+export function quantilesOfFinite(values: Float32Array, qs: readonly number[]): number[] {
+  const finite = values.filter((v) => Number.isFinite(v)).sort();
+  return qs.map((q) => (finite.length === 0 ? 0 : finite[Math.min(finite.length - 1, Math.max(0, Math.round(q * (finite.length - 1))))]!));
 }
 
 /**
@@ -103,8 +102,7 @@ function quantile(values: Float32Array, q: number): number {
  * response and bit depth do not change what the network sees; outside the image (NaN) is 0.
  */
 export function normaliseForNetwork(values: Float32Array, levels?: { low: number; high: number }): { data: Float32Array; low: number; high: number } {
-  const low = levels?.low ?? quantile(values, 0.01);
-  const high = levels?.high ?? quantile(values, 0.99);
+  const [low, high] = levels === undefined ? (quantilesOfFinite(values, [0.01, 0.99]) as [number, number]) : [levels.low, levels.high];
   const range = high - low > 0 ? high - low : 1;
   const data = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {

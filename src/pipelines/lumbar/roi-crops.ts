@@ -1,7 +1,7 @@
 import type { Image2D } from '../../core/image2d.js';
 import { gaussianBlur2D } from '../../imaging/gaussian-blur.js';
 import type { NetworkGrid } from '../../imaging/network-grid.js';
-import { sampleOnGrid } from '../../imaging/network-grid.js';
+import { quantilesOfFinite, sampleOnGrid } from '../../imaging/network-grid.js';
 import { CROP, CROP_CHANNELS, ROI_LEVELS } from './lumbar-networks.js';
 import type { RoiBox } from './vertebral-body-boxes.js';
 
@@ -38,14 +38,6 @@ export function equaliseHistogram(values: Float32Array, inside: Uint8Array): voi
   }
 }
 
-function quantileOf(values: Float32Array, inside: Uint8Array, q: number): number {
-  const kept: number[] = [];
-  for (let k = 0; k < values.length; k++) if (inside[k] === 1 && Number.isFinite(values[k]!)) kept.push(values[k]!);
-  if (kept.length === 0) return 0;
-  kept.sort((a, b) => a - b);
-  return kept[Math.min(kept.length - 1, Math.max(0, Math.round(q * (kept.length - 1))))]!;
-}
-
 /**
  * One level's two channels ([size, size, 2] interleaved). Channel 0 is seed 004's: the ROI's grey
  * levels normalised to its own 1st-99th percentiles, Gaussian-filtered, histogram-equalised, grey
@@ -65,8 +57,10 @@ export function levelCrop(image: Image2D, box: RoiBox, levels: GreyLevels): Floa
       inside[k] = x >= box.x0 && x <= box.x1 && y >= box.y0 && y <= box.y1 && Number.isFinite(raw[k]!) ? 1 : 0;
     }
   }
-  const low = quantileOf(raw, inside, 0.01);
-  const high = quantileOf(raw, inside, 0.99);
+  const [low, high] = quantilesOfFinite(
+    raw.filter((_, k) => inside[k] === 1),
+    [0.01, 0.99],
+  ) as [number, number];
   const range = high - low > 0 ? high - low : 1;
   const own = new Float32Array(n);
   for (let k = 0; k < n; k++) own[k] = inside[k] === 1 ? Math.max(0, Math.min(1, (raw[k]! - low) / range)) : 0.5;

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import dcmjs from 'dcmjs';
 import type { DicomIdentity } from './dicom-identity.js';
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, newDicomUid } from './dicom-uid.js';
@@ -73,21 +73,27 @@ export async function writeDicomDataset(file: string, dataset: Record<string, un
   const { PixelData: pixelVr, ...otherVrs } = (vrMap ?? {}) as Record<string, string>;
   if (pixelData instanceof ArrayBuffer && (pixelVr === 'OB' || pixelVr === 'OW')) {
     const head = dicomPart10({ ...rest, ...(vrMap === undefined ? {} : { _vrMap: otherVrs }) });
-    await writeFile(file, Buffer.concat([head, pixelDataElement(new Uint8Array(pixelData), pixelVr)]));
+    // Written in parts: the pixel data is not copied into one buffer with the rest.
+    const handle = await open(file, 'w');
+    try {
+      await handle.writev([head, ...pixelDataElement(new Uint8Array(pixelData), pixelVr)]);
+    } finally {
+      await handle.close();
+    }
     return;
   }
   await writeFile(file, dicomPart10(dataset));
 }
 
 /** (7FE0,0010) in explicit VR little endian: tag, VR, two reserved bytes, 32-bit length, the value padded to even length. */
-function pixelDataElement(bytes: Uint8Array, vr: 'OB' | 'OW'): Buffer {
+function pixelDataElement(bytes: Uint8Array, vr: 'OB' | 'OW'): Uint8Array[] {
   const padded = bytes.length + (bytes.length % 2);
   const header = Buffer.alloc(12);
   header.writeUInt16LE(0x7fe0, 0);
   header.writeUInt16LE(0x0010, 2);
   header.write(vr, 4, 'latin1');
   header.writeUInt32LE(padded, 8);
-  return Buffer.concat([header, bytes, Buffer.alloc(padded - bytes.length)]);
+  return [header, bytes, Buffer.alloc(padded - bytes.length)];
 }
 
 function dicomPart10(dataset: Record<string, unknown>): Buffer {
