@@ -164,7 +164,7 @@ program
   .option('--wedge-max-rotation-deg <deg>', 'wedge rotation drawn within +-deg (default 10)', parsePositiveNumber)
   .option(
     '--mineral-factor <f>',
-    'forearm: multiplies every target aBMD (default 1); the same seed with another factor gives the same children with only their bone changed',
+    'forearm and lumbar: multiplies every target aBMD (default 1); the same seed with another factor gives the same people with only their bone changed',
     parsePositiveNumber,
   )
   .option('--ct-matrix <n>', 'ct-spine and hip CT: columns and rows of each slice (default 512; hip 256, keeping a 410 mm field)', parsePositiveInteger)
@@ -247,6 +247,7 @@ program
     'lumbar: the BMD networks to train, the first the primary, each validated with --folds: any of ap+lat, ap, lat (default ap+lat,ap)',
   )
   .option('--no-covariates', 'lumbar: the BMD networks without the late fusion of age, sex and BMI')
+  .option('--no-body-contrast', "lumbar: the BMD networks without each view's body-over-disc contrast beside the covariates (models before 2026-12-05)")
   .option('--compare-covariates', 'lumbar: also cross-validate every variant without the covariates (DeLong tests of the osteoporosis AUCs; not saved)')
   .option('--batch-size <n>', 'training batch size (default 8)', parsePositiveInteger)
   .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
@@ -262,6 +263,7 @@ program
         fineTune?: string;
         backgroundRemoval: boolean;
         covariates: boolean;
+        bodyContrast: boolean;
         compareCovariates?: boolean;
         variants?: string;
         epochs?: string;
@@ -277,6 +279,7 @@ program
         ...(o.backgroundRemoval ? {} : { backgroundRemoval: false }),
         ...(o.variants === undefined ? {} : { variants: o.variants }),
         ...(o.covariates ? {} : { covariates: false }),
+        ...(o.bodyContrast ? {} : { bodyContrast: false }),
         ...(o.compareCovariates === true ? { compareCovariates: true } : {}),
       };
       await runTrain({

@@ -119,6 +119,7 @@ export async function simulateCohort(site: string, o: SimulateCohortOptions): Pr
       ...(o.trabecularPattern === undefined ? {} : { trabecularPattern: o.trabecularPattern }),
       ...(o.segmentationVariants === undefined ? {} : { segmentationVariants: o.segmentationVariants }),
       ...(o.aecAirKerma === undefined ? {} : { aecAirKermaMicroGy: parseAecAirKerma(o.aecAirKerma) }),
+      ...(o.mineralFactor === undefined ? {} : { mineralFactor: o.mineralFactor }),
       ...(o.kvp === undefined ? {} : { kVp: o.kvp }),
       ...(o.jpegQuality === undefined ? {} : { jpegQuality: o.jpegQuality }),
     },

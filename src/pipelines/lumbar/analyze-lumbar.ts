@@ -75,7 +75,7 @@ export function analyzeLumbar(
   const candidates = o.model.bmd.filter((b) => variantViews(b.variant).every((v) => o.images[v] !== undefined));
   const chosen = candidates[0];
   const useCovariates = chosen?.covariates ?? false;
-  const located = locateStudy(tf, { locators: o.model.locators, images: o.images, covariates, useCovariates });
+  const located = locateStudy(tf, { locators: o.model.locators, images: o.images, covariates, useCovariates, bodyContrast: chosen?.bodyContrast ?? false });
   if (chosen === undefined) {
     flags.add('lateral-view-missing');
     notes.push(`this model reads ${o.model.bmd.map((b) => b.variant.toUpperCase()).join(' or ')}; no lateral radiograph was given`);

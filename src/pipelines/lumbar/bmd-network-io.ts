@@ -5,7 +5,7 @@ import type { BmdCategory } from '../../clinical/measurement-columns.js';
 import { BMD_CATEGORIES } from '../../clinical/measurement-columns.js';
 import { predictInBatches } from '../../nn/inference.js';
 import type { LumbarVariant, LumbarView } from './lumbar-networks.js';
-import { COVARIATES, CROP, CROP_CHANNELS, OUTPUT_SCALES, variantViews } from './lumbar-networks.js';
+import { BODY_CONTRAST_SCALE, COVARIATES, CROP, CROP_CHANNELS, OUTPUT_SCALES, fusionInputCount, variantViews } from './lumbar-networks.js';
 
 /** What the late fusion knows of the person (seed 004: age, sex, BMI). */
 export interface LumbarCovariates {
@@ -25,7 +25,19 @@ export function bodyMassIndex(c: LumbarCovariates): number | undefined {
  * an unknown covariate is 0 (the population's middle). All zero for a model without covariates.
  */
 export function covariateVector(c: LumbarCovariates, used: boolean): Float32Array {
-  const out = new Float32Array(COVARIATES.length);
+  return fusionVector(c, used, undefined);
+}
+
+/**
+ * The late fusion's input: the covariate vector, then (when `contrasts` is given: a model with body
+ * contrasts) each view's body-over-disc contrast scaled by BODY_CONTRAST_SCALE, 0 where unknown.
+ */
+export function fusionVector(c: LumbarCovariates, used: boolean, contrasts: Partial<Record<LumbarView, number>> | undefined): Float32Array {
+  const out = new Float32Array(fusionInputCount(contrasts !== undefined));
+  if (contrasts !== undefined) {
+    out[COVARIATES.length] = BODY_CONTRAST_SCALE * (contrasts.ap ?? 0);
+    out[COVARIATES.length + 1] = BODY_CONTRAST_SCALE * (contrasts.lat ?? 0);
+  }
   if (!used) return out;
   const bmi = bodyMassIndex(c);
   out[0] = c.ageYears === undefined ? 0 : (c.ageYears - 65) / 10;
@@ -55,9 +67,10 @@ export function bmdFromOutput(output: ArrayLike<number>): BmdPrediction {
   };
 }
 
-/** One study's inputs to a variant's BMD network: the crops of its views (in variant order) and the covariates. */
+/** One study's inputs to a variant's BMD network: the crops of its views (in variant order) and the fusion vector. */
 export interface BmdInput {
   crops: Partial<Record<LumbarView, Float32Array>>;
+  /** The late fusion's input (fusionVector): the covariates, and the body contrasts in a model that has them. */
   covariates: Float32Array;
 }
 
@@ -76,9 +89,10 @@ export function predictBmd(tf: typeof tfTypes, network: tfTypes.LayersModel, var
         batch.forEach((b, i) => data.set(b.crops[view]!, i * per));
         return tf.tensor4d(data, [size, CROP.size, CROP.size, CROP_CHANNELS]);
       });
-      const covariates = new Float32Array(size * COVARIATES.length);
-      batch.forEach((b, i) => covariates.set(b.covariates, i * COVARIATES.length));
-      return [...viewTensors, tf.tensor2d(covariates, [size, COVARIATES.length])];
+      const width = batch[0]!.covariates.length;
+      const covariates = new Float32Array(size * width);
+      batch.forEach((b, i) => covariates.set(b.covariates, i * width));
+      return [...viewTensors, tf.tensor2d(covariates, [size, width])];
     },
     16,
   );
@@ -89,7 +103,7 @@ export function predictBmd(tf: typeof tfTypes, network: tfTypes.LayersModel, var
 export function bmdInputTensors(tf: typeof tfTypes, variant: LumbarVariant, input: BmdInput): tfTypes.Tensor[] {
   return [
     ...variantViews(variant).map((view) => tf.tensor4d(input.crops[view]!, [1, CROP.size, CROP.size, CROP_CHANNELS])),
-    tf.tensor2d(input.covariates, [1, COVARIATES.length]),
+    tf.tensor2d(input.covariates, [1, input.covariates.length]),
   ];
 }
 

@@ -14,6 +14,7 @@ import {
   LOCATOR_NETWORK_NAMES,
   LUMBAR_VARIANTS,
   bmdNetworkName,
+  fusionInputCount,
   variantViews,
 } from './lumbar-networks.js';
 
@@ -22,7 +23,8 @@ export const LUMBAR_PIPELINE = 'lumbar';
 export const lumbarParametersSchema = z
   .object({
     /** The BMD networks the model holds, the first being the one used when its views are there. */
-    variants: z.array(z.object({ variant: z.enum(LUMBAR_VARIANTS), covariates: z.boolean() })).min(1),
+    // bodyContrast: the body-over-disc contrasts fused beside the covariates (absent in models before 2026-12-05).
+    variants: z.array(z.object({ variant: z.enum(LUMBAR_VARIANTS), covariates: z.boolean(), bodyContrast: z.boolean().default(false) })).min(1),
     networksFrom: cohortRecordSchema.optional(),
   })
   .passthrough();
@@ -32,6 +34,7 @@ export const lumbarMetricsSchema = z.record(z.string(), z.unknown());
 export interface LumbarBmdNetwork {
   variant: LumbarVariant;
   covariates: boolean;
+  bodyContrast: boolean;
   network: tfTypes.LayersModel;
 }
 
@@ -59,7 +62,8 @@ export async function loadLumbarModel(tf: typeof tfTypes, dir: string): Promise<
     [LOCATOR_NETWORK_NAMES.ap]: { inputShapes: locatorShape },
     [LOCATOR_NETWORK_NAMES.lat]: { inputShapes: locatorShape },
   };
-  for (const v of parameters.variants) networks[bmdNetworkName(v.variant)] = { inputShapes: [...variantViews(v.variant).map(() => cropShape), [3]] };
+  for (const v of parameters.variants)
+    networks[bmdNetworkName(v.variant)] = { inputShapes: [...variantViews(v.variant).map(() => cropShape), [fusionInputCount(v.bodyContrast)]] };
   const loaded = await loadModelFolder(tf, dir, { pipeline: LUMBAR_PIPELINE, networks });
   return {
     dir,

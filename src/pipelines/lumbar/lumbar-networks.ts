@@ -61,6 +61,20 @@ export const OUTPUT_SCALES = { lumbar_abmd: { mean: 0.9, sd: 0.15 }, femneck_abm
 /** Covariates of the late fusion, scaled to about unit range; all zero in a model without covariates. */
 export const COVARIATES = ['age', 'sex', 'bmi'] as const;
 
+/**
+ * The model-free inputs fused beside the covariates in models trained since 2026-12-05
+ * (body-disc-contrast.ts), each view's body-over-disc contrast times BODY_CONTRAST_SCALE (a change
+ * of units: on a development cohort the AP contrasts were 0.1 to 5 hundredths of a radiograph's
+ * grey range); 0 for a view the network does not read.
+ */
+export const BODY_CONTRAST_INPUTS = ['ap-body-over-disc', 'lat-body-over-disc'] as const;
+export const BODY_CONTRAST_SCALE = 20;
+
+/** Length of the fusion vector: the covariates, then the body contrasts where the model has them. */
+export function fusionInputCount(bodyContrast: boolean): number {
+  return COVARIATES.length + (bodyContrast ? BODY_CONTRAST_INPUTS.length : 0);
+}
+
 export const LOCATOR_NETWORK_NAMES: Record<LumbarView, string> = { ap: 'ap-locator', lat: 'lat-locator' };
 
 /** A variant's BMD network's name in the model folder. */
@@ -82,13 +96,13 @@ export function locatorSpec(seed: number, view: LumbarView): NetworkSpec {
   };
 }
 
-/** Seed 004's network: a DenseNet-BC per view, fused late with the covariates (seed 004), heads for both aBMDs (seed 003) and the WHO classes. */
-export function bmdSpec(seed: number, variant: LumbarVariant): NetworkSpec {
+/** Seed 004's network: a DenseNet-BC per view, fused late with the covariates (seed 004) and the body contrasts, heads for both aBMDs (seed 003) and the WHO classes. */
+export function bmdSpec(seed: number, variant: LumbarVariant, bodyContrast: boolean): NetworkSpec {
   return {
     architecture: 'covariate-fusion',
     options: {
       views: variantViews(variant).map((view) => ({ name: `${view}-rois`, inputShape: [CROP.size, CROP.size, CROP_CHANNELS] })),
-      covariates: COVARIATES.length,
+      covariates: fusionInputCount(bodyContrast),
       densenet: { growthRate: 8, blockLayers: [4, 4, 4], compression: 0.5, bottleneck: true, stemStride: 2, dropout: 0.1 },
       hiddenUnits: 32,
       outputs: BMD_OUTPUTS.length,

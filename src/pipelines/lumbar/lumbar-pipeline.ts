@@ -50,6 +50,7 @@ const lumbarTrainOptions = z
       )
       .transform((list) => [...new Set(list)] as (typeof LUMBAR_VARIANTS)[number][]),
     covariates: z.boolean().default(true),
+    bodyContrast: z.boolean().default(true),
     compareCovariates: z.boolean().default(false),
     epochs: z
       .string()
@@ -124,6 +125,7 @@ export const lumbarPipeline = definePipeline({
       networksFrom: request.networksFrom,
       variants: request.options.variants,
       covariates: request.options.covariates,
+      bodyContrast: request.options.bodyContrast,
       compareCovariates: request.options.compareCovariates,
       epochs: { locator, bmd },
       batchSize: request.options.batchSize,

@@ -1,7 +1,8 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Image2D } from '../../core/image2d.js';
 import type { BmdInput, LumbarCovariates } from './bmd-network-io.js';
-import { covariateVector } from './bmd-network-io.js';
+import { fusionVector } from './bmd-network-io.js';
+import { bodyOverDiscContrast } from './body-disc-contrast.js';
 import type { LumbarView } from './lumbar-networks.js';
 import type { ViewLocation } from './locate-lumbar-levels.js';
 import { locateLumbarLevels } from './locate-lumbar-levels.js';
@@ -24,10 +25,13 @@ export function locateStudy(
     images: Partial<Record<LumbarView, Image2D>>;
     covariates: LumbarCovariates;
     useCovariates: boolean;
+    /** Whether the BMD network fuses the body-over-disc contrasts (models since 2026-12-05). */
+    bodyContrast: boolean;
   },
 ): LocatedStudy {
   const locations: LocatedStudy['locations'] = {};
   const crops: BmdInput['crops'] = {};
+  const contrasts: Partial<Record<LumbarView, number>> = {};
   for (const view of ['ap', 'lat'] as const) {
     const image = o.images[view];
     const locator = o.locators[view];
@@ -35,7 +39,10 @@ export function locateStudy(
     const location = locateLumbarLevels(tf, locator, image, view);
     locations[view] = location;
     const usable = !location.check.problems.includes('levels-missing') && !location.check.problems.includes('levels-out-of-order');
-    if (usable) crops[view] = viewCrops(image, location.rois, location.greyLevels);
+    if (!usable) continue;
+    crops[view] = viewCrops(image, location.rois, location.greyLevels);
+    const contrast = bodyOverDiscContrast({ image, bodies: location.bodies, rois: location.rois, levels: location.greyLevels });
+    if (contrast !== undefined) contrasts[view] = contrast;
   }
-  return { locations, input: { crops, covariates: covariateVector(o.covariates, o.useCovariates) } };
+  return { locations, input: { crops, covariates: fusionVector(o.covariates, o.useCovariates, o.bodyContrast ? contrasts : undefined) } };
 }

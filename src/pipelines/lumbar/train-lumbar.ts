@@ -22,6 +22,8 @@ import { readLumbarCohort } from './lumbar-cohort.js';
 import { LUMBAR_PIPELINE, loadLumbarModel } from './lumbar-model.js';
 import type { LumbarVariant, LumbarView } from './lumbar-networks.js';
 import {
+  BODY_CONTRAST_SCALE,
+  COVARIATES,
   CROP,
   LOCATOR_CLASSES,
   LOCATOR_GRID,
@@ -53,6 +55,8 @@ export interface TrainLumbarOptions {
   /** BMD network variants, the first the model's primary. */
   variants: LumbarVariant[];
   covariates: boolean;
+  /** Fuse each view's body-over-disc contrast beside the covariates (body-disc-contrast.ts). */
+  bodyContrast: boolean;
   /** Also cross-validate every variant without the covariates (seed 004's comparison; not saved). */
   compareCovariates: boolean;
   epochs: { locator: number; bmd: number };
@@ -249,7 +253,7 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
       person: { sex: c.sex, ageYears: c.ageYears },
     };
     try {
-      study.located = locateStudy(tf, { locators, images: await readImages(c), covariates, useCovariates: o.covariates });
+      study.located = locateStudy(tf, { locators, images: await readImages(c), covariates, useCovariates: o.covariates, bodyContrast: o.bodyContrast });
     } catch (thrown) {
       if (!(thrown instanceof OpenBmdError) || !thrown.isBadInput) throw thrown;
       study.failure = thrown.message;
@@ -271,7 +275,12 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
   }
 
   const usable = (s: BmdStudy, variant: LumbarVariant): boolean => variantViews(variant).every((v) => s.located?.input.crops[v] !== undefined);
-  const withoutCovariates = (input: BmdInput): BmdInput => ({ crops: input.crops, covariates: new Float32Array(input.covariates.length) });
+  // Without the covariates, the body contrasts (model-free image inputs) kept.
+  const withoutCovariates = (input: BmdInput): BmdInput => {
+    const fusion = Float32Array.from(input.covariates);
+    fusion.fill(0, 0, COVARIATES.length);
+    return { crops: input.crops, covariates: fusion };
+  };
   const trainBmd = async (
     variant: LumbarVariant,
     covariates: boolean,
@@ -299,7 +308,7 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
     return trainStageNetwork(tf, {
       ...stage,
       stage: `${bmdNetworkName(variant)}${covariates ? '' : '-no-covariates'}-${label}`,
-      spec: bmdSpec(o.seed, variant),
+      spec: bmdSpec(o.seed, variant, o.bodyContrast),
       loss: 'abmd-2+classes-3',
       train: data('train'),
       validation: validationData.count > 0 ? validationData : undefined,
@@ -369,7 +378,7 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
     o.write(`[lumbar] ${variant}: the final network on all ${count} located studies`);
     const { model, history } = await trainBmd(variant, covariates, studies, 'all');
     lines.push(`${bmdNetworkName(variant)}: ${describeHistory(history)}`);
-    finals[bmdNetworkName(variant)] = { model, spec: bmdSpec(o.seed, variant), preprocessing: bmdPreprocessing(covariates) };
+    finals[bmdNetworkName(variant)] = { model, spec: bmdSpec(o.seed, variant, o.bodyContrast), preprocessing: bmdPreprocessing(covariates, o.bodyContrast) };
   }
   const truthCategories = new Map(studies.flatMap((s) => (s.category === undefined ? [] : [[s.caseId, s.category] as const])));
   const comparison = scores.length > 1 ? compareVariants(scores, truthCategories) : undefined;
@@ -410,7 +419,7 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
       command: o.command,
       seed: o.seed,
       parameters: {
-        variants: o.variants.map((variant) => ({ variant, covariates: o.covariates })),
+        variants: o.variants.map((variant) => ({ variant, covariates: o.covariates, bodyContrast: o.bodyContrast })),
         ...(networksFrom === undefined ? {} : { networksFrom }),
       },
       trainingData: trainingCohortRecord(cohort, failed.size),
@@ -423,13 +432,18 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
   return { modelDir: o.outDir, lines, failed: failed.size, outOfFold };
 }
 
-function bmdPreprocessing(covariates: boolean): Record<string, unknown> {
+function bmdPreprocessing(covariates: boolean, bodyContrast: boolean): Record<string, unknown> {
   return {
     rois: "seed 004: the smallest rectangle around each of L1-L4 with 2 mm beside it, upper and lower edges mid-disc, found by the view's locator",
     crop: `${CROP.size} x ${CROP.size}, aspect kept, grey filling`,
     channels:
       "per level: seed 004's (own 1st-99th percentiles, Gaussian sigma 0.7 px, histogram equalisation), and the ROI on the whole radiograph's 1st-99th percentile scale",
     covariates: covariates ? 'age (years - 65) / 10, sex (F +1, M -1), BMI (kg/m2 - 25) / 5; unknown 0' : 'none (all zero)',
+    ...(bodyContrast
+      ? {
+          bodyContrast: `each view's L1-L4 mean of (median of the body's middle half - mean of the mid-disc rows above and below) / the radiograph's 1st-99th percentile range, times ${BODY_CONTRAST_SCALE}; 0 for a view not read`,
+        }
+      : {}),
     outputs: 'lumbar and femoral-neck aBMD standardised (mean 0.9 and 0.7, SD 0.15 and 0.12 g/cm2), then logits of normal, osteopenia, osteoporosis',
   };
 }

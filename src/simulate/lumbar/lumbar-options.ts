@@ -30,6 +30,12 @@ export interface LumbarOptions {
    * 2026-12-05, about 3-6 times fewer quanta than a clinical lumbar exposure).
    */
   aecAirKermaMicroGy: number | null;
+  /**
+   * Multiplies every person's target L1-L4 aBMD (default 1): the same seed with another factor
+   * gives the same people, rooms and noise with only their spine mineral changed, so how much an
+   * image responds to bone density can be measured.
+   */
+  mineralFactor?: number;
 }
 
 /**

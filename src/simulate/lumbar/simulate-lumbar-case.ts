@@ -96,7 +96,7 @@ export async function simulateLumbarCase(
   const geometry = lumbarGeometries(unscaled, spine, options);
   const before = lumbarDxa(unscaled.phantom, unscaled.spine, spine, geometry.ap);
   const area = before.reduce((s, l) => s + l.areaCm2, 0);
-  const target = person.targets.lumbarAbmd ?? totalAbmd(before);
+  const target = (person.targets.lumbarAbmd ?? totalAbmd(before)) * (options.mineralFactor ?? 1);
   const scale = Math.max(0.2, (target * area - before.reduce((s, l) => s + l.otherBmcG, 0)) / before.reduce((s, l) => s + l.spineBmcG, 0));
   const anatomy = build(scale);
   const levels = lumbarDxa(anatomy.phantom, anatomy.spine, spine, geometry.ap);
@@ -238,7 +238,7 @@ export async function simulateLumbarCase(
     tScore: clinical.tScore ?? null,
     category: clinical.category ?? null,
     categoryRule: clinical.wording,
-    targetAbmdGPerCm2: person.targets.lumbarAbmd ?? null,
+    targetAbmdGPerCm2: person.targets.lumbarAbmd === undefined ? null : target,
     spineMineralScale: scale,
     trabecularPattern: options.trabecularPattern ? texture : null,
     segmentation: { presacralVertebrae: spine.variant.presacralVertebrae, twelfthRib: spine.variant.twelfthRib, lumbarRib: spine.variant.lumbarRib },
