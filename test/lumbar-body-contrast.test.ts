@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createImage2D } from '../src/core/image2d.js';
-import { bodyOverDiscContrast } from '../src/pipelines/lumbar/body-disc-contrast.js';
+import { bodyOverDiscContrasts } from '../src/pipelines/lumbar/body-disc-contrast.js';
 import { fusionVector } from '../src/pipelines/lumbar/bmd-network-io.js';
 import { BODY_CONTRAST_SCALE, COVARIATES, fusionInputCount } from '../src/pipelines/lumbar/lumbar-networks.js';
 import type { BodyBox, RoiBox } from '../src/pipelines/lumbar/vertebral-body-boxes.js';
 
 /**
- * A column of four bodies (grey 1000 + 100 k for L(k+1)) on soft tissue that brightens down the
- * image (a thickness gradient), discs at the soft tissue's grey: each body's core over its two
- * mid-disc rows is its own excess, whatever the gradient, divided by the 1st-99th percentile range.
+ * A column of four bodies (100 (k + 1) above the soft tissue for L(k+1)) on soft tissue that
+ * brightens down the image (a thickness gradient), discs at the soft tissue's grey: each body's
+ * core over its two mid-disc rows is its own excess, whatever the gradient, over the grey range.
  */
-test('body over disc contrast: each body core minus the mean of its mid-disc rows, over the grey range (closed form)', () => {
+test('body over disc contrasts: each body core minus the mean of its mid-disc rows, over the grey range (closed form)', () => {
   const columns = 200;
   const rows = 400;
   const data = new Uint16Array(columns * rows);
@@ -29,27 +29,32 @@ test('body over disc contrast: each body core minus the mean of its mid-disc row
   });
   const image = createImage2D({ data, size: [columns, rows], spacingMm: [0.4, 0.4], unit: 'raw' });
   const range = 400;
-  const contrast = bodyOverDiscContrast({ image, bodies, rois, levels: { low: 500, high: 500 + range } });
+  const contrasts = bodyOverDiscContrasts({ image, bodies, rois, levels: { low: 500, high: 500 + range } });
   // Core median of body k: soft at its middle row + 100 (k + 1); discs' medians: soft at the two
   // mid-disc rows, whose mean is soft at the body's middle row too (the gradient is linear).
-  assert.ok(contrast !== undefined);
-  assert.ok(Math.abs(contrast - 250 / range) < 0.01, `${contrast}`);
-  // Levels without a body found are skipped; no level at all gives undefined.
-  assert.equal(bodyOverDiscContrast({ image, bodies: [], rois, levels: { low: 500, high: 900 } }), undefined);
-  assert.equal(bodyOverDiscContrast({ image, bodies, rois, levels: { low: 500, high: 500 } }), undefined);
+  levels.forEach((level, k) => {
+    const c = contrasts[level];
+    assert.ok(c !== undefined && Math.abs(c - (100 * (k + 1)) / range) < 0.01, `${level}: ${c}`);
+  });
+  // A level without its body found is absent; a flat image gives none.
+  assert.deepEqual(Object.keys(bodyOverDiscContrasts({ image, bodies: bodies.slice(1), rois, levels: { low: 500, high: 900 } })), ['L2', 'L3', 'L4']);
+  assert.deepEqual(bodyOverDiscContrasts({ image, bodies, rois, levels: { low: 500, high: 500 } }), {});
 });
 
-test('fusion vector: the covariates, then each view contrast scaled (0 where unknown); a model without contrasts gets the covariates alone', () => {
+test('fusion vector: the covariates, then the AP and lateral L1-L4 contrasts scaled (0 where unknown); a model without contrasts gets the covariates alone', () => {
   const person = { ageYears: 75, sex: 'F' as const, heightCm: 160, weightKg: 64 };
-  const withContrast = fusionVector(person, true, { ap: 0.02 });
+  const withContrast = fusionVector(person, true, { ap: { L1: 0.02, L3: 0.03 }, lat: { L4: 0.05 } });
   assert.equal(withContrast.length, fusionInputCount(true));
+  assert.equal(withContrast.length, COVARIATES.length + 8);
   assert.ok(Math.abs(withContrast[0]! - 1) < 1e-6);
   assert.equal(withContrast[1], 1);
   assert.ok(Math.abs(withContrast[2]! - 0) < 1e-6);
-  assert.ok(Math.abs(withContrast[COVARIATES.length]! - 0.02 * BODY_CONTRAST_SCALE) < 1e-6);
-  assert.equal(withContrast[COVARIATES.length + 1], 0);
+  const scaled = [...withContrast.slice(COVARIATES.length)].map((v) => v / BODY_CONTRAST_SCALE);
+  const expected = [0.02, 0, 0.03, 0, 0, 0, 0, 0.05];
+  scaled.forEach((v, k) => assert.ok(Math.abs(v - expected[k]!) < 1e-6, `input ${k}: ${v}`));
   assert.equal(fusionVector(person, true, undefined).length, COVARIATES.length);
   // Without covariates the contrasts stay: they are image inputs, not the person's.
-  assert.deepEqual([...fusionVector(person, false, { ap: 0.02, lat: 0.01 })].slice(0, 3), [0, 0, 0]);
-  assert.ok(Math.abs(fusionVector(person, false, { ap: 0.02, lat: 0.01 })[4]! - 0.01 * BODY_CONTRAST_SCALE) < 1e-6);
+  const imageOnly = fusionVector(person, false, { lat: { L4: 0.05 } });
+  assert.deepEqual([...imageOnly.slice(0, 3)], [0, 0, 0]);
+  assert.ok(Math.abs(imageOnly[COVARIATES.length + 7]! - 0.05 * BODY_CONTRAST_SCALE) < 1e-6);
 });

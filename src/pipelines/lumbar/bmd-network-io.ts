@@ -5,7 +5,8 @@ import type { BmdCategory } from '../../clinical/measurement-columns.js';
 import { BMD_CATEGORIES } from '../../clinical/measurement-columns.js';
 import { predictInBatches } from '../../nn/inference.js';
 import type { LumbarVariant, LumbarView } from './lumbar-networks.js';
-import { BODY_CONTRAST_SCALE, COVARIATES, CROP, CROP_CHANNELS, OUTPUT_SCALES, fusionInputCount, variantViews } from './lumbar-networks.js';
+import type { RoiLevel } from './lumbar-networks.js';
+import { BODY_CONTRAST_SCALE, COVARIATES, CROP, CROP_CHANNELS, OUTPUT_SCALES, ROI_LEVELS, fusionInputCount, variantViews } from './lumbar-networks.js';
 
 /** What the late fusion knows of the person (seed 004: age, sex, BMI). */
 export interface LumbarCovariates {
@@ -30,13 +31,21 @@ export function covariateVector(c: LumbarCovariates, used: boolean): Float32Arra
 
 /**
  * The late fusion's input: the covariate vector, then (when `contrasts` is given: a model with body
- * contrasts) each view's body-over-disc contrast scaled by BODY_CONTRAST_SCALE, 0 where unknown.
+ * contrasts) the AP and then the lateral L1-L4 body-over-disc contrasts scaled by
+ * BODY_CONTRAST_SCALE, 0 where unknown.
  */
-export function fusionVector(c: LumbarCovariates, used: boolean, contrasts: Partial<Record<LumbarView, number>> | undefined): Float32Array {
+export function fusionVector(
+  c: LumbarCovariates,
+  used: boolean,
+  contrasts: Partial<Record<LumbarView, Partial<Record<RoiLevel, number>>>> | undefined,
+): Float32Array {
   const out = new Float32Array(fusionInputCount(contrasts !== undefined));
   if (contrasts !== undefined) {
-    out[COVARIATES.length] = BODY_CONTRAST_SCALE * (contrasts.ap ?? 0);
-    out[COVARIATES.length + 1] = BODY_CONTRAST_SCALE * (contrasts.lat ?? 0);
+    (['ap', 'lat'] as const).forEach((view, v) =>
+      ROI_LEVELS.forEach((level, k) => {
+        out[COVARIATES.length + v * ROI_LEVELS.length + k] = BODY_CONTRAST_SCALE * (contrasts[view]?.[level] ?? 0);
+      }),
+    );
   }
   if (!used) return out;
   const bmi = bodyMassIndex(c);

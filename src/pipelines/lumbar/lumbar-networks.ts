@@ -63,11 +63,11 @@ export const COVARIATES = ['age', 'sex', 'bmi'] as const;
 
 /**
  * The model-free inputs fused beside the covariates in models trained since 2026-12-05
- * (body-disc-contrast.ts), each view's body-over-disc contrast times BODY_CONTRAST_SCALE (a change
+ * (body-disc-contrast.ts), each view's and level's body-over-disc contrast times BODY_CONTRAST_SCALE (a change
  * of units: on a development cohort the AP contrasts were 0.1 to 5 hundredths of a radiograph's
  * grey range); 0 for a view the network does not read.
  */
-export const BODY_CONTRAST_INPUTS = ['ap-body-over-disc', 'lat-body-over-disc'] as const;
+export const BODY_CONTRAST_INPUTS = (['ap', 'lat'] as const).flatMap((view) => ROI_LEVELS.map((level) => `${view}-${level}-body-over-disc`));
 export const BODY_CONTRAST_SCALE = 20;
 
 /** Length of the fusion vector: the covariates, then the body contrasts where the model has them. */

@@ -2,8 +2,8 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { Image2D } from '../../core/image2d.js';
 import type { BmdInput, LumbarCovariates } from './bmd-network-io.js';
 import { fusionVector } from './bmd-network-io.js';
-import { bodyOverDiscContrast } from './body-disc-contrast.js';
-import type { LumbarView } from './lumbar-networks.js';
+import { bodyOverDiscContrasts } from './body-disc-contrast.js';
+import type { LumbarView, RoiLevel } from './lumbar-networks.js';
 import type { ViewLocation } from './locate-lumbar-levels.js';
 import { locateLumbarLevels } from './locate-lumbar-levels.js';
 import { viewCrops } from './roi-crops.js';
@@ -31,7 +31,7 @@ export function locateStudy(
 ): LocatedStudy {
   const locations: LocatedStudy['locations'] = {};
   const crops: BmdInput['crops'] = {};
-  const contrasts: Partial<Record<LumbarView, number>> = {};
+  const contrasts: Partial<Record<LumbarView, Partial<Record<RoiLevel, number>>>> = {};
   for (const view of ['ap', 'lat'] as const) {
     const image = o.images[view];
     const locator = o.locators[view];
@@ -41,8 +41,7 @@ export function locateStudy(
     const usable = !location.check.problems.includes('levels-missing') && !location.check.problems.includes('levels-out-of-order');
     if (!usable) continue;
     crops[view] = viewCrops(image, location.rois, location.greyLevels);
-    const contrast = bodyOverDiscContrast({ image, bodies: location.bodies, rois: location.rois, levels: location.greyLevels });
-    if (contrast !== undefined) contrasts[view] = contrast;
+    contrasts[view] = bodyOverDiscContrasts({ image, bodies: location.bodies, rois: location.rois, levels: location.greyLevels });
   }
   return { locations, input: { crops, covariates: fusionVector(o.covariates, o.useCovariates, o.bodyContrast ? contrasts : undefined) } };
 }
