@@ -112,7 +112,7 @@ export function bmdTrainingData(o: { inputs: readonly BmdInput[]; truths: readon
       return {
         inputs: [
           ...viewData.map((data) => ({ data, shape: [indices.length, CROP.size, CROP.size, CROP_CHANNELS] })),
-          { data: concatFloat32(indices.map((i) => o.inputs[i]!.covariates)), shape: [indices.length, COVARIATES.length] },
+          { data: concatFloat32(indices.map((i) => o.inputs[i]!.covariates)), shape: [indices.length, o.inputs[0]?.covariates.length ?? COVARIATES.length] },
         ],
         targets: { data: concatFloat32(indices.map((i) => o.truths[i]!)), shape: [indices.length, o.truths[0]?.length ?? 0] },
       };
