@@ -93,3 +93,19 @@ test('AP and lateral DX pass dciodvfy; vertebral-body labels lie under the landm
     }
   }
 });
+
+test('--mineral-factor: the same people with only their spine mineral scaled (aBMD times the factor, covariates and femoral neck unchanged)', () => {
+  const scaledOut = tempDir();
+  const scaled = runCli(['simulate', 'lumbar', '--n', '2', '--out', scaledOut, '--seed', '4', '--pixel-mm', '0.8', '--mineral-factor', '1.25'], 300_000);
+  assert.equal(scaled.status, 0, scaled.stderr);
+  const scaledRows = parse(readFileSync(join(scaledOut, 'cohort.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  const original = rows();
+  for (const [k, row] of scaledRows.entries()) {
+    const before = original[k]!;
+    for (const column of ['patient_id', 'sex', 'age_years', 'height_cm', 'weight_kg', 'femneck_abmd']) assert.equal(row[column], before[column], column);
+    const ratio = Number(row['lumbar_abmd']) / Number(before['lumbar_abmd']);
+    assert.ok(Math.abs(ratio - 1.25) < 0.0125, `${row['case_id']}: aBMD ratio ${ratio}`);
+    const truth = readJson<Truth>(join(scaledOut, 'truth', `${row['case_id']}.json`));
+    assert.ok(Math.abs(truth.targetAbmdGPerCm2 / readJson<Truth>(join(out, 'truth', `${row['case_id']}.json`)).targetAbmdGPerCm2 - 1.25) < 1e-9);
+  }
+});
