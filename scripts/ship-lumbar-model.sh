@@ -15,6 +15,9 @@
 #   bash scripts/ship-lumbar-model.sh            (about 100 minutes on 2 cores)
 #   SEED=61 VENDORS=vendor-a,vendor-b,vendor-c bash scripts/ship-lumbar-model.sh
 #                                                 (another development cohort: the bench's)
+#   LOCATORS=models/lumbar bash scripts/ship-lumbar-model.sh
+#                                                 (step 2 only, on the locators of a model folder:
+#                                                  the shipped ones pass the real-CT check)
 #
 # Work files go to build/ship-lumbar (ignored by git); a cohort already simulated there is kept.
 set -euo pipefail
@@ -35,8 +38,11 @@ node -e '
   const kept = rows.filter((r) => JSON.parse(fs.readFileSync(`${dir}/truth/${r.split(",")[0]}.json`, "utf8")).vendor !== "vendor-d");
   fs.writeFileSync(`${dir}/cohort-abc.csv`, [head, ...kept].join("\n") + "\n");
 ' "$dev"
-openbmd train lumbar --cohort "$dev/cohort-abc.csv" --out "$work/locators" --epochs 24,1 --variants ap
-openbmd train lumbar --cohort "$dev/cohort-abc.csv" --out "$work/model" --networks "$work/locators" --folds 5 --seed 1 --epochs 24,20
+locators=${LOCATORS:-$work/locators}
+if [ -z "${LOCATORS:-}" ]; then
+  openbmd train lumbar --cohort "$dev/cohort-abc.csv" --out "$work/locators" --epochs 24,1 --variants ap
+fi
+openbmd train lumbar --cohort "$dev/cohort-abc.csv" --out "$work/model" --networks "$locators" --folds 5 --seed 1 --epochs 24,20
 rm -rf models/lumbar
 mkdir -p models/lumbar
 cp -r "$work/model/model.json" "$work/model/networks" "$work/model/metrics.json" models/lumbar/

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { createImage2D } from '../src/core/image2d.js';
 import { bodyOverDiscContrasts } from '../src/pipelines/lumbar/body-disc-contrast.js';
 import { fusionVector } from '../src/pipelines/lumbar/bmd-network-io.js';
-import { BODY_CONTRAST_SCALE, COVARIATES, fusionInputCount } from '../src/pipelines/lumbar/lumbar-networks.js';
+import { BODY_CONTRAST_UNITS, COVARIATES, fusionInputCount } from '../src/pipelines/lumbar/lumbar-networks.js';
 import type { BodyBox, RoiBox } from '../src/pipelines/lumbar/vertebral-body-boxes.js';
 
 /**
@@ -49,12 +49,14 @@ test('fusion vector: the covariates, then the AP and lateral L1-L4 contrasts sca
   assert.ok(Math.abs(withContrast[0]! - 1) < 1e-6);
   assert.equal(withContrast[1], 1);
   assert.ok(Math.abs(withContrast[2]! - 0) < 1e-6);
-  const scaled = [...withContrast.slice(COVARIATES.length)].map((v) => v / BODY_CONTRAST_SCALE);
-  const expected = [0.02, 0, 0.03, 0, 0, 0, 0, 0.05];
-  scaled.forEach((v, k) => assert.ok(Math.abs(v - expected[k]!) < 1e-6, `input ${k}: ${v}`));
+  const { ap, lat } = BODY_CONTRAST_UNITS;
+  // L1 and L3 of the AP, L4 of the lateral known (the lateral's clipped at +5 units); unknown 0.
+  const expected = [(0.02 - ap.offset) / ap.scale, 0, (0.03 - ap.offset) / ap.scale, 0, 0, 0, 0, Math.min(5, (0.05 - lat.offset) / lat.scale)];
+  [...withContrast.slice(COVARIATES.length)].forEach((v, k) => assert.ok(Math.abs(v - expected[k]!) < 1e-5, `input ${k}: ${v} vs ${expected[k]}`));
+  assert.equal(withContrast[COVARIATES.length + 7], 5);
   assert.equal(fusionVector(person, true, undefined).length, COVARIATES.length);
   // Without covariates the contrasts stay: they are image inputs, not the person's.
-  const imageOnly = fusionVector(person, false, { lat: { L4: 0.05 } });
+  const imageOnly = fusionVector(person, false, { lat: { L4: 0.008 } });
   assert.deepEqual([...imageOnly.slice(0, 3)], [0, 0, 0]);
-  assert.ok(Math.abs(imageOnly[COVARIATES.length + 7]! - 0.05 * BODY_CONTRAST_SCALE) < 1e-6);
+  assert.ok(Math.abs(imageOnly[COVARIATES.length + 7]! - (0.008 - lat.offset) / lat.scale) < 1e-5);
 });

@@ -6,7 +6,7 @@ import { BMD_CATEGORIES } from '../../clinical/measurement-columns.js';
 import { predictInBatches } from '../../nn/inference.js';
 import type { LumbarVariant, LumbarView } from './lumbar-networks.js';
 import type { RoiLevel } from './lumbar-networks.js';
-import { BODY_CONTRAST_SCALE, COVARIATES, CROP, CROP_CHANNELS, OUTPUT_SCALES, ROI_LEVELS, fusionInputCount, variantViews } from './lumbar-networks.js';
+import { BODY_CONTRAST_UNITS, COVARIATES, CROP, CROP_CHANNELS, OUTPUT_SCALES, ROI_LEVELS, fusionInputCount, variantViews } from './lumbar-networks.js';
 
 /** What the late fusion knows of the person (seed 004: age, sex, BMI). */
 export interface LumbarCovariates {
@@ -31,8 +31,8 @@ export function covariateVector(c: LumbarCovariates, used: boolean): Float32Arra
 
 /**
  * The late fusion's input: the covariate vector, then (when `contrasts` is given: a model with body
- * contrasts) the AP and then the lateral L1-L4 body-over-disc contrasts scaled by
- * BODY_CONTRAST_SCALE, 0 where unknown.
+ * contrasts) the AP and then the lateral L1-L4 body-over-disc contrasts in BODY_CONTRAST_UNITS,
+ * 0 where unknown.
  */
 export function fusionVector(
   c: LumbarCovariates,
@@ -43,7 +43,9 @@ export function fusionVector(
   if (contrasts !== undefined) {
     (['ap', 'lat'] as const).forEach((view, v) =>
       ROI_LEVELS.forEach((level, k) => {
-        out[COVARIATES.length + v * ROI_LEVELS.length + k] = BODY_CONTRAST_SCALE * (contrasts[view]?.[level] ?? 0);
+        const contrast = contrasts[view]?.[level];
+        const units = BODY_CONTRAST_UNITS[view];
+        out[COVARIATES.length + v * ROI_LEVELS.length + k] = contrast === undefined ? 0 : Math.max(-5, Math.min(5, (contrast - units.offset) / units.scale));
       }),
     );
   }

@@ -63,12 +63,18 @@ export const COVARIATES = ['age', 'sex', 'bmi'] as const;
 
 /**
  * The model-free inputs fused beside the covariates in models trained since 2026-12-05
- * (body-disc-contrast.ts), each view's and level's body-over-disc contrast times BODY_CONTRAST_SCALE (a change
- * of units: on a development cohort the AP contrasts were 0.1 to 5 hundredths of a radiograph's
- * grey range); 0 for a view the network does not read.
+ * (body-disc-contrast.ts): each view's and level's body-over-disc contrast in units about the
+ * population's spread, (contrast - offset) / scale clipped to +-5, 0 where unknown. A change of
+ * units, not a fit: offsets and scales are round figures of the contrasts' mean and SD on a
+ * development cohort (SIMULATED, seed 61; AP about 0.02 +- 0.025 of the grey range, lateral about
+ * 0.005 +- 0.006, its discs seen edge on). Unit spread matters: with weight decay, an input a
+ * fifth of the covariates' spread is as good as ignored.
  */
 export const BODY_CONTRAST_INPUTS = (['ap', 'lat'] as const).flatMap((view) => ROI_LEVELS.map((level) => `${view}-${level}-body-over-disc`));
-export const BODY_CONTRAST_SCALE = 20;
+export const BODY_CONTRAST_UNITS: Record<LumbarView, { offset: number; scale: number }> = {
+  ap: { offset: 0.02, scale: 0.025 },
+  lat: { offset: 0.005, scale: 0.006 },
+};
 
 /** Length of the fusion vector: the covariates, then the body contrasts where the model has them. */
 export function fusionInputCount(bodyContrast: boolean): number {

@@ -22,7 +22,7 @@ import { readLumbarCohort } from './lumbar-cohort.js';
 import { LUMBAR_PIPELINE, loadLumbarModel } from './lumbar-model.js';
 import type { LumbarVariant, LumbarView } from './lumbar-networks.js';
 import {
-  BODY_CONTRAST_SCALE,
+  BODY_CONTRAST_UNITS,
   COVARIATES,
   CROP,
   LOCATOR_CLASSES,
@@ -441,7 +441,7 @@ function bmdPreprocessing(covariates: boolean, bodyContrast: boolean): Record<st
     covariates: covariates ? 'age (years - 65) / 10, sex (F +1, M -1), BMI (kg/m2 - 25) / 5; unknown 0' : 'none (all zero)',
     ...(bodyContrast
       ? {
-          bodyContrast: `AP then lateral, L1-L4: (median of the body's middle half - mean of the mid-disc rows above and below) / the radiograph's 1st-99th percentile range, times ${BODY_CONTRAST_SCALE}; 0 for a level or view not read`,
+          bodyContrast: `AP then lateral, L1-L4: (median of the body's middle half - mean of the mid-disc rows above and below) / the radiograph's 1st-99th percentile range, minus ${BODY_CONTRAST_UNITS.ap.offset} (AP) or ${BODY_CONTRAST_UNITS.lat.offset} (lateral), over ${BODY_CONTRAST_UNITS.ap.scale} or ${BODY_CONTRAST_UNITS.lat.scale}, clipped to +-5; 0 for a level or view not read`,
         }
       : {}),
     outputs: 'lumbar and femoral-neck aBMD standardised (mean 0.9 and 0.7, SD 0.15 and 0.12 g/cm2), then logits of normal, osteopenia, osteoporosis',
