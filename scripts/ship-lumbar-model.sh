@@ -15,6 +15,8 @@
 #   bash scripts/ship-lumbar-model.sh            (about 100 minutes on 2 cores)
 #   SEED=61 VENDORS=vendor-a,vendor-b,vendor-c bash scripts/ship-lumbar-model.sh
 #                                                 (another development cohort: the bench's)
+#   SEED=62 N=1000 VENDORS=vendor-a,vendor-b,vendor-c bash scripts/ship-lumbar-model.sh
+#                                                 (a cohort of 1,000: issue 21's size)
 #   LOCATORS=models/lumbar bash scripts/ship-lumbar-model.sh
 #                                                 (step 2 only, on the locators of a model folder:
 #                                                  the shipped ones pass the real-CT check)
@@ -24,12 +26,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=build/ship-lumbar
 seed=${SEED:-700}
+count=${N:-300}
 vendors=${VENDORS:-vendor-a,vendor-b,vendor-c,vendor-d}
 dev="$work/dev-$seed"
 openbmd() { node dist/src/cli/main.js "$@"; }
 rm -rf "$work/locators" "$work/model"
 mkdir -p "$work"
-if [ ! -f "$dev/cohort.csv" ]; then openbmd simulate lumbar --n 300 --out "$dev" --seed "$seed" --vendors "$vendors" --workers 2; fi
+if [ ! -f "$dev/cohort.csv" ]; then openbmd simulate lumbar --n "$count" --out "$dev" --seed "$seed" --vendors "$vendors" --workers 2; fi
 # The vendor a-c rows, beside the manifest (the label images are found next to it).
 node -e '
   const fs = require("node:fs");

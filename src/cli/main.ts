@@ -248,6 +248,10 @@ program
   )
   .option('--no-covariates', 'lumbar: the BMD networks without the late fusion of age, sex and BMI')
   .option('--no-body-contrast', "lumbar: the BMD networks without each view's body-over-disc contrast beside the covariates (models before 2026-12-05)")
+  .option(
+    '--no-ensemble',
+    "lumbar: with --folds, keep only the network trained on every study (by default each fold's network is kept and their estimates averaged with it)",
+  )
   .option('--compare-covariates', 'lumbar: also cross-validate every variant without the covariates (DeLong tests of the osteoporosis AUCs; not saved)')
   .option('--batch-size <n>', 'training batch size (default 8)', parsePositiveInteger)
   .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
@@ -264,6 +268,7 @@ program
         backgroundRemoval: boolean;
         covariates: boolean;
         bodyContrast: boolean;
+        ensemble: boolean;
         compareCovariates?: boolean;
         variants?: string;
         epochs?: string;
@@ -280,6 +285,7 @@ program
         ...(o.variants === undefined ? {} : { variants: o.variants }),
         ...(o.covariates ? {} : { covariates: false }),
         ...(o.bodyContrast ? {} : { bodyContrast: false }),
+        ...(o.ensemble ? {} : { ensemble: false }),
         ...(o.compareCovariates === true ? { compareCovariates: true } : {}),
       };
       await runTrain({

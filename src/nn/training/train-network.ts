@@ -7,6 +7,7 @@ import type { TrainingLossName } from '../losses/training-loss.js';
 import { DataParallelGradients } from '../parallel/data-parallel-gradients.js';
 import { AdamW } from './adamw.js';
 import { batchGradients, batchLoss, trainableVariables } from './batch-gradients.js';
+import { preciseBatchNormStatistics } from './batch-norm-statistics.js';
 import type { CosineWarmRestarts } from './learning-rate-schedule.js';
 import { cosineWarmRestartsRate } from './learning-rate-schedule.js';
 import type { CheckpointState, EpochRecord } from './training-checkpoint.js';
@@ -44,6 +45,12 @@ export interface TrainNetworkOptions {
   write?: (line: string) => void;
   /** Called after each epoch's checkpoint. */
   onEpochEnd?: (record: EpochRecord) => void;
+  /**
+   * After every epoch, before validation: batch-normalisation statistics re-estimated over this
+   * many unaugmented training samples (preciseBatchNormStatistics), so the validation loss, the
+   * epoch kept and the saved network see the statistics of the weights they have.
+   */
+  preciseBatchNorm?: { samples: number; batchSize: number };
 }
 
 export interface TrainNetworkResult {
@@ -117,6 +124,7 @@ async function runEpochs(
         count: data.count,
         validation: o.validation?.count ?? 0,
         weightShapes,
+        ...(o.preciseBatchNorm === undefined ? {} : { preciseBatchNorm: o.preciseBatchNorm }),
       }),
     )
     .digest('hex')
@@ -164,6 +172,7 @@ async function runEpochs(
       progress.batch(epoch, o.epochs, b + 1, batches, indices.length, loss);
     }
     const trainLoss = mean(losses);
+    if (o.preciseBatchNorm !== undefined) preciseBatchNormStatistics(tf, model, data, { ...o.preciseBatchNorm, seed: epochSeed(o.seed, epoch) });
     const validationLoss = o.validation === undefined ? null : datasetLoss(tf, model, o.loss, o.validation, o.batchSize);
     const monitored = validationLoss ?? trainLoss;
     const improved = state.bestLoss === null || monitored < state.bestLoss - (o.earlyStopping?.minDelta ?? 0);

@@ -33,6 +33,8 @@ export interface StageTrainingOptions {
   /** Called on the fresh network before training (e.g. to copy weights for fine-tuning). */
   initialise?: (model: tfTypes.LayersModel) => void;
   write?: (line: string) => void;
+  /** Batch-normalisation statistics re-estimated after every epoch (TrainNetworkOptions.preciseBatchNorm). */
+  preciseBatchNorm?: { samples: number; batchSize: number };
 }
 
 /**
@@ -54,6 +56,7 @@ export async function trainStageNetwork(tf: typeof tfTypes, o: StageTrainingOpti
     ...(o.checkpointDir === undefined ? {} : { checkpointDir: join(o.checkpointDir, o.stage) }),
     ...(o.cores > 1 ? { parallel: { spec: o.spec, cores: o.cores } } : {}),
     ...(o.write === undefined ? {} : { write: o.write }),
+    ...(o.preciseBatchNorm === undefined ? {} : { preciseBatchNorm: o.preciseBatchNorm }),
   });
   return {
     model,

@@ -2,7 +2,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { ClinicalInterpretation, ClinicalKnowledge, Person } from '../../clinical/index.js';
 import type { Image2D } from '../../core/image2d.js';
 import type { BmdPrediction } from './bmd-network-io.js';
-import { bodyMassIndex, predictBmdWithFeatures } from './bmd-network-io.js';
+import { averageBmdPredictions, bodyMassIndex, predictBmd, predictBmdWithFeatures } from './bmd-network-io.js';
 import type { ImplantCheck } from './implant-check.js';
 import { IMPLANTS_NOT_ASSESSED, checkForImplants } from './implant-check.js';
 import type { LumbarClassActivation } from './bmd-class-activation.js';
@@ -113,8 +113,12 @@ export function analyzeLumbar(
     notes.push('age, sex, height or weight unknown: the network took the population middle for it');
   }
   const measurable = chosen !== undefined && needed.every((v) => located.input.crops[v] !== undefined);
+  // The all-data network also gives its feature maps (for the class-activation map); the kept fold networks' estimates are averaged with its.
   const predicted = measurable ? predictBmdWithFeatures(tf, chosen.network, chosen.variant, located.input) : undefined;
-  const prediction = predicted?.prediction;
+  const prediction =
+    predicted === undefined || chosen === undefined
+      ? undefined
+      : averageBmdPredictions([predicted.prediction, ...chosen.members.slice(1).map((m) => predictBmd(tf, m, chosen.variant, [located.input])[0]!)]);
   const read = prediction === undefined ? undefined : interpretBmdPrediction(o.knowledge, prediction, o.person);
   const interpretations: LumbarAnalysis['interpretations'] = read === undefined ? {} : { lumbar: read.lumbar, femneck: read.femneck };
   const interpretation = read === undefined ? undefined : (read.lowest ?? read.lumbar);
@@ -127,7 +131,7 @@ export function analyzeLumbar(
             network: chosen.network,
             variant: chosen.variant,
             input: located.input,
-            prediction: predicted.prediction,
+            prediction: prediction ?? predicted.prediction,
             features: predicted.features,
           }));
   return {

@@ -1,4 +1,5 @@
 import type * as tfTypes from '@tensorflow/tfjs';
+import { OpenBmdError } from '../../core/errors.js';
 import type { FeatureMaps } from '../../nn/grad-cam.js';
 import { readFeatureOutputs, withFeatureOutputs } from '../../nn/grad-cam.js';
 import type { BmdCategory } from '../../clinical/measurement-columns.js';
@@ -75,6 +76,17 @@ export function bmdFromOutput(output: ArrayLike<number>): BmdPrediction {
     lumbarAbmdGPerCm2: OUTPUT_SCALES.lumbar_abmd.mean + OUTPUT_SCALES.lumbar_abmd.sd * output[0]!,
     femneckAbmdGPerCm2: OUTPUT_SCALES.femneck_abmd.mean + OUTPUT_SCALES.femneck_abmd.sd * output[1]!,
     probabilities,
+  };
+}
+
+/** The ensemble's estimate: the mean of its networks' aBMDs and of their class probabilities. */
+export function averageBmdPredictions(predictions: readonly BmdPrediction[]): BmdPrediction {
+  if (predictions.length === 0) throw new OpenBmdError('INTERNAL', 'no BMD predictions to average');
+  const mean = (pick: (p: BmdPrediction) => number): number => predictions.reduce((a, p) => a + pick(p), 0) / predictions.length;
+  return {
+    lumbarAbmdGPerCm2: mean((p) => p.lumbarAbmdGPerCm2),
+    femneckAbmdGPerCm2: mean((p) => p.femneckAbmdGPerCm2),
+    probabilities: Object.fromEntries(BMD_CATEGORIES.map((c) => [c, mean((p) => p.probabilities[c])])) as Record<BmdCategory, number>,
   };
 }
 

@@ -13,6 +13,7 @@ import {
   LOCATOR_GRID,
   LOCATOR_NETWORK_NAMES,
   LUMBAR_VARIANTS,
+  bmdFoldNetworkName,
   bmdNetworkName,
   fusionInputCount,
   variantViews,
@@ -24,7 +25,17 @@ export const lumbarParametersSchema = z
   .object({
     /** The BMD networks the model holds, the first being the one used when its views are there. */
     // bodyContrast: the body-over-disc contrasts fused beside the covariates (absent in models before 2026-12-05).
-    variants: z.array(z.object({ variant: z.enum(LUMBAR_VARIANTS), covariates: z.boolean(), bodyContrast: z.boolean().default(false) })).min(1),
+    // ensembleFolds: the cross-validation folds whose networks are averaged with the all-data one (absent before 2026-12-05: that one alone).
+    variants: z
+      .array(
+        z.object({
+          variant: z.enum(LUMBAR_VARIANTS),
+          covariates: z.boolean(),
+          bodyContrast: z.boolean().default(false),
+          ensembleFolds: z.array(z.number().int().min(1).max(20)).default([]),
+        }),
+      )
+      .min(1),
     networksFrom: cohortRecordSchema.optional(),
   })
   .passthrough();
@@ -35,7 +46,10 @@ export interface LumbarBmdNetwork {
   variant: LumbarVariant;
   covariates: boolean;
   bodyContrast: boolean;
+  /** The network trained on every study: its class-activation map is the one drawn. */
   network: tfTypes.LayersModel;
+  /** Every network whose estimates are averaged: `network`, then the kept fold networks. */
+  members: tfTypes.LayersModel[];
 }
 
 export interface LumbarModel {
@@ -62,19 +76,29 @@ export async function loadLumbarModel(tf: typeof tfTypes, dir: string): Promise<
     [LOCATOR_NETWORK_NAMES.ap]: { inputShapes: locatorShape },
     [LOCATOR_NETWORK_NAMES.lat]: { inputShapes: locatorShape },
   };
-  for (const v of parameters.variants)
-    networks[bmdNetworkName(v.variant)] = { inputShapes: [...variantViews(v.variant).map(() => cropShape), [fusionInputCount(v.bodyContrast)]] };
+  for (const v of parameters.variants) {
+    const inputShapes = [...variantViews(v.variant).map(() => cropShape), [fusionInputCount(v.bodyContrast)]];
+    for (const name of bmdMemberNames(v)) networks[name] = { inputShapes };
+  }
   const loaded = await loadModelFolder(tf, dir, { pipeline: LUMBAR_PIPELINE, networks });
   return {
     dir,
     description: loaded.description,
     parameters,
     locators: { ap: loaded.networks[LOCATOR_NETWORK_NAMES.ap]!, lat: loaded.networks[LOCATOR_NETWORK_NAMES.lat]! },
-    bmd: parameters.variants.map((v) => ({ ...v, network: loaded.networks[bmdNetworkName(v.variant)]! })),
+    bmd: parameters.variants.map((v) => {
+      const members = bmdMemberNames(v).map((name) => loaded.networks[name]!);
+      return { variant: v.variant, covariates: v.covariates, bodyContrast: v.bodyContrast, network: members[0]!, members };
+    }),
   };
 }
 
 export function disposeLumbarModel(model: LumbarModel): void {
   Object.values(model.locators).forEach((n) => n.dispose());
-  model.bmd.forEach((b) => b.network.dispose());
+  model.bmd.forEach((b) => b.members.forEach((n) => n.dispose()));
+}
+
+/** A variant's networks in the model folder: the all-data one, then its kept folds'. */
+function bmdMemberNames(v: { variant: LumbarVariant; ensembleFolds: readonly number[] }): string[] {
+  return [bmdNetworkName(v.variant), ...v.ensembleFolds.map((fold) => bmdFoldNetworkName(v.variant, fold))];
 }

@@ -83,9 +83,14 @@ export function fusionInputCount(bodyContrast: boolean): number {
 
 export const LOCATOR_NETWORK_NAMES: Record<LumbarView, string> = { ap: 'ap-locator', lat: 'lat-locator' };
 
-/** A variant's BMD network's name in the model folder. */
+/** A variant's BMD network's name in the model folder (the one trained on every study). */
 export function bmdNetworkName(variant: LumbarVariant): string {
   return `bmd-${variant.replace('+', '-')}`;
+}
+
+/** A variant's cross-validation fold network kept as an ensemble member (fold counted from 1). */
+export function bmdFoldNetworkName(variant: LumbarVariant, fold: number): string {
+  return `${bmdNetworkName(variant)}-fold-${fold}`;
 }
 
 export function locatorSpec(seed: number, view: LumbarView): NetworkSpec {

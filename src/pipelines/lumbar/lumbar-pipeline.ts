@@ -51,6 +51,7 @@ const lumbarTrainOptions = z
       .transform((list) => [...new Set(list)] as (typeof LUMBAR_VARIANTS)[number][]),
     covariates: z.boolean().default(true),
     bodyContrast: z.boolean().default(true),
+    ensemble: z.boolean().default(true),
     compareCovariates: z.boolean().default(false),
     epochs: z
       .string()
@@ -126,6 +127,7 @@ export const lumbarPipeline = definePipeline({
       variants: request.options.variants,
       covariates: request.options.covariates,
       bodyContrast: request.options.bodyContrast,
+      ensemble: request.options.ensemble,
       compareCovariates: request.options.compareCovariates,
       epochs: { locator, bmd },
       batchSize: request.options.batchSize,

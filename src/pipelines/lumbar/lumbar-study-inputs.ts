@@ -41,7 +41,7 @@ export function locateStudy(
     const usable = !location.check.problems.includes('levels-missing') && !location.check.problems.includes('levels-out-of-order');
     if (!usable) continue;
     crops[view] = viewCrops(image, location.rois, location.greyLevels);
-    contrasts[view] = bodyOverDiscContrasts({ image, bodies: location.bodies, rois: location.rois, levels: location.greyLevels });
+    if (o.bodyContrast) contrasts[view] = bodyOverDiscContrasts({ image, bodies: location.bodies, rois: location.rois, levels: location.greyLevels });
   }
   return { locations, input: { crops, covariates: fusionVector(o.covariates, o.useCovariates, o.bodyContrast ? contrasts : undefined) } };
 }
