@@ -82,6 +82,7 @@ test('train lumbar --folds keeps the fold networks; analyze averages them with t
     const person = { sex: c.sex, ageYears: c.ageYears, heightCm: c.heightCm, weightKg: c.weightKg };
     const analysis = analyzeLumbar(tf, { model, images, files: { ap: c.image, lat: c.imageLat! }, person, knowledge: loadClinicalKnowledge() });
     assert.ok(analysis.prediction !== undefined, analysis.notes.join('; '));
+    assert.equal(analysis.used?.networksAveraged, 3);
     const located = locateStudy(tf, { locators: model.locators, images, covariates: person, useCovariates: bmd!.covariates, bodyContrast: bmd!.bodyContrast });
     const each = bmd!.members.map((m) => predictBmd(tf, m, 'ap+lat', [located.input])[0]!);
     const spread = Math.max(...each.map((p) => p.lumbarAbmdGPerCm2)) - Math.min(...each.map((p) => p.lumbarAbmdGPerCm2));

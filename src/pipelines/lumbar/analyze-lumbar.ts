@@ -37,7 +37,8 @@ export interface LumbarAnalysis {
   images: Partial<Record<LumbarView, Image2D>>;
   located: LocatedStudy;
   /** The BMD network that read the study; undefined when none could. */
-  used: Pick<LumbarBmdNetwork, 'variant' | 'covariates'> | undefined;
+  /** The variant that read the study, and how many networks' estimates were averaged (1: no ensemble). */
+  used: (Pick<LumbarBmdNetwork, 'variant' | 'covariates'> & { networksAveraged: number }) | undefined;
   prediction: BmdPrediction | undefined;
   interpretations: { lumbar?: ClinicalInterpretation; femneck?: ClinicalInterpretation };
   /** The WHO category of the lowest T-score of the two (ISCD). */
@@ -138,7 +139,7 @@ export function analyzeLumbar(
     files: o.files,
     images: o.images,
     located,
-    used: chosen === undefined ? undefined : { variant: chosen.variant, covariates: chosen.covariates },
+    used: chosen === undefined ? undefined : { variant: chosen.variant, covariates: chosen.covariates, networksAveraged: chosen.members.length },
     prediction,
     interpretations,
     interpretation,

@@ -25,7 +25,7 @@ export function lumbarSummaryLines(a: LumbarAnalysis): string[] {
   }
   const p = a.prediction;
   lines.push(
-    `Lumbar spine L1-L4 aBMD ${p.lumbarAbmdGPerCm2.toFixed(3)} g/cm2${tScoreText(a.interpretations.lumbar)}; femoral neck aBMD ${p.femneckAbmdGPerCm2.toFixed(3)} g/cm2${tScoreText(a.interpretations.femneck)} (estimated from the spine radiograph${a.used === undefined ? '' : `, ${a.used.variant.toUpperCase()}${a.used.covariates ? ' with age, sex and BMI' : ''}`})`,
+    `Lumbar spine L1-L4 aBMD ${p.lumbarAbmdGPerCm2.toFixed(3)} g/cm2${tScoreText(a.interpretations.lumbar)}; femoral neck aBMD ${p.femneckAbmdGPerCm2.toFixed(3)} g/cm2${tScoreText(a.interpretations.femneck)} (estimated from the spine radiograph${a.used === undefined ? '' : `, ${a.used.variant.toUpperCase()}${a.used.covariates ? ' with age, sex and BMI' : ''}${a.used.networksAveraged > 1 ? `, the mean of ${a.used.networksAveraged} networks` : ''}`})`,
   );
   if (a.interpretation !== undefined) lines.push(a.interpretation.wording);
   lines.push(`Classifier (seed 004): ${BMD_CATEGORIES.map((c) => `${c} ${(100 * p.probabilities[c]).toFixed(0)} %`).join(', ')}`);
