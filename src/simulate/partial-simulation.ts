@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { codeCommit } from '../core/code-commit.js';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { packageDataPath } from '../core/package-paths.js';
 import type { SimulatedCase } from './case-output.js';
 import type { SimulateJob } from './simulate-job.js';
 
@@ -17,11 +19,53 @@ const JOB_FILE = 'job.json';
 const caseFile = (index: number): string => `case-${String(index).padStart(6, '0')}.json`;
 const CASE_FILE_PATTERN = /^case-(\d{6})\.json$/;
 
-/** What makes two runs' cases interchangeable: every option but the output folder, and the code. */
+/** Every file under `root`, in a fixed order. */
+function filesUnder(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) out.push(path);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+const RELATIVE_IMPORT = /(?:from\s+|import\(\s*)'(\.{1,2}\/[^']+\.js)'/g;
+
+/** The simulator's own modules: the worker's and this folder's run, and everything they import (relative imports, followed). */
+function simulatorModules(): string[] {
+  const seen = new Set<string>();
+  const queue = ['./simulate-worker.js', './run-simulation.js'].map((m) => fileURLToPath(new URL(m, import.meta.url)));
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const match of readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)) queue.push(join(dirname(file), match[1]!));
+  }
+  return [...seen].sort();
+}
+
+let codeHash: string | undefined;
+
+/** The code and data the simulator runs on (its modules as built, and the package's data/): the same bytes, the same cases. */
+function simulatorCodeHash(): string {
+  if (codeHash !== undefined) return codeHash;
+  const hash = createHash('sha256');
+  const codeRoot = fileURLToPath(new URL('..', import.meta.url));
+  for (const file of simulatorModules()) hash.update(relative(codeRoot, file)).update(readFileSync(file));
+  for (const file of filesUnder(packageDataPath())) hash.update(relative(packageDataPath(), file)).update(readFileSync(file));
+  codeHash = hash.digest('hex');
+  return codeHash;
+}
+
+/** What makes two runs' cases interchangeable: every option but the output folder, and the simulator's code and data. */
 export function simulationFingerprint(job: SimulateJob): string {
   const options = { ...job, outDir: undefined };
   return createHash('sha256')
-    .update(JSON.stringify({ options, code: codeCommit() ?? null }))
+    .update(JSON.stringify({ options, code: simulatorCodeHash() }))
     .digest('hex');
 }
 
