@@ -66,6 +66,15 @@ test('train lumbar --folds keeps the fold networks; analyze averages them with t
     networks: Record<string, { preprocessing: { trainedOn?: string } }>;
   };
   assert.deepEqual(description.parameters.variants[0]!.ensembleFolds, [1, 2]);
+  // The locators' origin is where they were trained, followed through a model that reused them.
+  const shipped = JSON.parse(readFileSync('models/lumbar/model.json', 'utf8')) as {
+    parameters: { networksFrom?: { cohort: string } };
+    trainingData: { cohort: string };
+  };
+  assert.equal(
+    (description.parameters as { networksFrom?: { cohort: string } }).networksFrom?.cohort,
+    shipped.parameters.networksFrom?.cohort ?? shipped.trainingData.cohort,
+  );
   for (const fold of [1, 2]) {
     assert.ok(existsSync(join(modelDir, 'networks', `bmd-ap-lat-fold-${fold}`, 'weights.bin')));
     assert.match(description.networks[`bmd-ap-lat-fold-${fold}`]!.preprocessing.trainedOn ?? '', new RegExp(`fold ${fold} of 2`));

@@ -192,14 +192,14 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
   let locatorsInSample = false;
   if (o.networksFrom !== undefined) {
     const reused = await loadLumbarModel(tf, o.networksFrom);
-    reused.bmd.forEach((b) => b.network.dispose());
+    reused.bmd.forEach((b) => b.members.forEach((n) => n.dispose()));
     for (const view of views) locators[view] = reused.locators[view];
-    networksFrom = { dir: o.networksFrom, ...reused.description.trainingData };
+    // Where the locators were trained: a model that itself reused them records their origin.
+    const origin = networksOrigin(reused.description, o.networksFrom);
+    networksFrom = origin;
     // The reused locators' own cohort is no test of them.
-    locatorsInSample = resolve(networksOrigin(reused.description, o.networksFrom).cohort) === resolve(o.cohortCsv);
-    lines.push(
-      `locators reused from ${o.networksFrom} (trained on ${reused.description.trainingData.cases} studies of ${reused.description.trainingData.cohort})`,
-    );
+    locatorsInSample = resolve(origin.cohort) === resolve(o.cohortCsv);
+    lines.push(`locators reused from ${o.networksFrom} (trained on ${origin.cases} studies of ${origin.cohort})`);
     // Studies with labels measure the reused locators' boxes (they never trained on this cohort).
     const labelled = withTruth.filter((c) => c.labels !== undefined && views.every((v) => v === 'ap' || c.labels?.lat !== undefined));
     const started = Date.now();
