@@ -56,7 +56,8 @@ const lumbarTrainOptions = z
     epochs: z
       .string()
       .regex(/^\d+,\d+$/, 'wants two positive integers LOCATOR,BMD')
-      .default('24,40')
+      // The shipped models' recipe (scripts/ship-lumbar-model.sh); early stopping ends most BMD runs sooner.
+      .default('24,20')
       .transform((text) => text.split(',').map(Number) as [number, number])
       .refine((v) => v.every((e) => e >= 1), 'every epoch count must be at least 1'),
     batchSize: z.number().int().positive().default(8),
