@@ -6,7 +6,7 @@
  * part alone.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCtSeries } from '../test/helpers/ct-series-writer.js';
@@ -371,8 +371,11 @@ function lumbarBench(): Record<string, unknown> {
   const modelDir = fileURLToPath(new URL('../../models/lumbar', import.meta.url));
   const analyze = lumbarAnalyzeBench();
   console.error(`training lumbar on ${n} studies with 5 folds (shipped locators reused) ...`);
+  // A fresh folder: an earlier run's checkpoints would resume (or, from other code, be refused) instead of training.
+  const out = join(root, 'lumbar-model');
+  rmSync(out, { recursive: true, force: true });
   const train = timedCli(
-    ['train', 'lumbar', '--cohort', join(cohort, 'cohort.csv'), '--folds', '5', '--networks', modelDir, '--seed', '1', '--out', join(root, 'lumbar-model')],
+    ['train', 'lumbar', '--cohort', join(cohort, 'cohort.csv'), '--folds', '5', '--networks', modelDir, '--seed', '1', '--out', out],
     'lumbar bench train',
   );
   const rates = [...train.stderr.matchAll(/([0-9.]+) samples\/s/g)].map((m) => Number(m[1]));
