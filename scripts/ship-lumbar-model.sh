@@ -20,6 +20,9 @@
 #   LOCATORS=models/lumbar bash scripts/ship-lumbar-model.sh
 #                                                 (step 2 only, on the locators of a model folder:
 #                                                  the shipped ones pass the real-CT check)
+#   EPOCHS=24,10 ...                              (the locator and BMD epochs; default 24,20, the
+#                                                  300-person recipe: 1,000 people take 3.3 times
+#                                                  the steps per epoch)
 #
 # Work files go to build/ship-lumbar (ignored by git); a cohort already simulated there is kept.
 set -euo pipefail
@@ -27,6 +30,7 @@ cd "$(dirname "$0")/.."
 work=build/ship-lumbar
 seed=${SEED:-700}
 count=${N:-300}
+epochs=${EPOCHS:-24,20}
 vendors=${VENDORS:-vendor-a,vendor-b,vendor-c,vendor-d}
 dev="$work/dev-$seed"
 openbmd() { node dist/src/cli/main.js "$@"; }
@@ -43,9 +47,9 @@ node -e '
 ' "$dev"
 locators=${LOCATORS:-$work/locators}
 if [ -z "${LOCATORS:-}" ]; then
-  openbmd train lumbar --cohort "$dev/cohort-abc.csv" --out "$work/locators" --epochs 24,1 --variants ap
+  openbmd train lumbar --cohort "$dev/cohort-abc.csv" --out "$work/locators" --epochs "${epochs%%,*},1" --variants ap
 fi
-openbmd train lumbar --cohort "$dev/cohort-abc.csv" --out "$work/model" --networks "$locators" --folds 5 --seed 1 --epochs 24,20
+openbmd train lumbar --cohort "$dev/cohort-abc.csv" --out "$work/model" --networks "$locators" --folds 5 --seed 1 --epochs "$epochs"
 rm -rf models/lumbar
 mkdir -p models/lumbar
 cp -r "$work/model/model.json" "$work/model/networks" "$work/model/metrics.json" models/lumbar/

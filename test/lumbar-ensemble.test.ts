@@ -11,7 +11,11 @@ import { nnBackend } from '../src/nn/nn-backend.js';
 import { analyzeLumbar } from '../src/pipelines/lumbar/analyze-lumbar.js';
 import type { BmdPrediction } from '../src/pipelines/lumbar/bmd-network-io.js';
 import { averageBmdPredictions, predictBmd } from '../src/pipelines/lumbar/bmd-network-io.js';
+import { caseCategory } from '../src/evaluate/case-category.js';
+import { readCsvTable } from '../src/io/csv-table.js';
 import { readLumbarCohort } from '../src/pipelines/lumbar/lumbar-cohort.js';
+import type { ReferralRule } from '../src/pipelines/lumbar/referral-rule.js';
+import { chooseReferralRule } from '../src/pipelines/lumbar/referral-rule.js';
 import { disposeLumbarModel, loadLumbarModel } from '../src/pipelines/lumbar/lumbar-model.js';
 import { lumbarRadiograph } from '../src/pipelines/lumbar/lumbar-radiograph.js';
 import { locateStudy } from '../src/pipelines/lumbar/lumbar-study-inputs.js';
@@ -66,6 +70,25 @@ test('train lumbar --folds keeps the fold networks; analyze averages them with t
     networks: Record<string, { preprocessing: { trainedOn?: string } }>;
   };
   assert.deepEqual(description.parameters.variants[0]!.ensembleFolds, [1, 2]);
+  // The referral rule is the one the out-of-fold predictions and the cohort's truth give (none when one class is missing).
+  const knowledge = loadClinicalKnowledge();
+  const cases = new Map(readLumbarCohort(cohortCsv).cases.map((c) => [c.caseId, c] as const));
+  const outOfFold = readCsvTable(join(modelDir, 'predictions.csv')).rows.flatMap((row) => {
+    const c = cases.get(row.cells.get('case_id') ?? '')!;
+    const p = row.cells.get('p_osteoporosis') ?? '';
+    const truth = caseCategory(knowledge, { sex: c.sex, ageYears: c.ageYears }, { lumbar_abmd: c.lumbarAbmd!, femneck_abmd: c.femneckAbmd! });
+    return p === '' || !('formed' in truth) ? [] : [{ pOsteoporosis: Number(p), osteoporotic: truth.formed.category === 'osteoporosis' }];
+  });
+  assert.ok(outOfFold.length >= 4, `${outOfFold.length} studies predicted out of fold`);
+  const expected = chooseReferralRule({ studies: outOfFold, targetSensitivity: 0.8, chosenOn: '' });
+  const recorded = (description.parameters.variants[0] as { referral?: ReferralRule }).referral;
+  assert.ok(expected !== undefined && recorded !== undefined, 'seed 94 has osteoporotic and other studies: a rule is chosen');
+  // predictions.csv holds 4 decimals of the probabilities the rule was chosen on.
+  assert.ok(Math.abs(recorded.pOsteoporosisAtLeast - expected.pOsteoporosisAtLeast) < 1e-4);
+  assert.equal(recorded.osteoporotic, expected.osteoporotic);
+  assert.equal(recorded.others, expected.others);
+  assert.ok(recorded.sensitivity >= 0.8);
+  assert.match(trained.stderr, /refer for DXA when p\(osteoporosis\) >= /);
   // The locators' origin is where they were trained, followed through a model that reused them.
   const shipped = JSON.parse(readFileSync('models/lumbar/model.json', 'utf8')) as {
     parameters: { networksFrom?: { cohort: string } };
@@ -92,6 +115,7 @@ test('train lumbar --folds keeps the fold networks; analyze averages them with t
     const analysis = analyzeLumbar(tf, { model, images, files: { ap: c.image, lat: c.imageLat! }, person, knowledge: loadClinicalKnowledge() });
     assert.ok(analysis.prediction !== undefined, analysis.notes.join('; '));
     assert.equal(analysis.used?.networksAveraged, 3);
+    assert.equal(analysis.referral?.refer, analysis.prediction.probabilities.osteoporosis >= recorded.pOsteoporosisAtLeast);
     const located = locateStudy(tf, { locators: model.locators, images, covariates: person, useCovariates: bmd!.covariates, bodyContrast: bmd!.bodyContrast });
     const each = bmd!.members.map((m) => predictBmd(tf, m, 'ap+lat', [located.input])[0]!);
     const spread = Math.max(...each.map((p) => p.lumbarAbmdGPerCm2)) - Math.min(...each.map((p) => p.lumbarAbmdGPerCm2));

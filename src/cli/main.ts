@@ -253,6 +253,11 @@ program
     "lumbar: with --folds, keep only the network trained on every study (by default each fold's network is kept and their estimates averaged with it)",
   )
   .option('--compare-covariates', 'lumbar: also cross-validate every variant without the covariates (DeLong tests of the osteoporosis AUCs; not saved)')
+  .option(
+    '--referral-sensitivity <share>',
+    'lumbar: with --folds, the out-of-fold sensitivity for osteoporosis at which the DXA-referral threshold is chosen (default 0.8)',
+    parseShare,
+  )
   .option('--batch-size <n>', 'training batch size (default 8)', parsePositiveInteger)
   .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
   .action(
@@ -270,6 +275,7 @@ program
         bodyContrast: boolean;
         ensemble: boolean;
         compareCovariates?: boolean;
+        referralSensitivity?: number;
         variants?: string;
         epochs?: string;
         batchSize?: number;
@@ -287,6 +293,7 @@ program
         ...(o.bodyContrast ? {} : { bodyContrast: false }),
         ...(o.ensemble ? {} : { ensemble: false }),
         ...(o.compareCovariates === true ? { compareCovariates: true } : {}),
+        ...(o.referralSensitivity === undefined ? {} : { referralSensitivity: o.referralSensitivity }),
       };
       await runTrain({
         site: pipeline,

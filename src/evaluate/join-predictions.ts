@@ -17,6 +17,8 @@ export interface JoinedCase {
   predictedCategory: BmdCategory | undefined;
   /** p_normal, p_osteopenia, p_osteoporosis when all three are given and valid. */
   probabilities: Record<BmdCategory, number> | undefined;
+  /** refer_dxa (a screening flag: yes or no) where the predictions have it. */
+  referDxa: boolean | undefined;
 }
 
 export interface JoinResult {
@@ -26,6 +28,8 @@ export interface JoinResult {
   sharedMeasurements: MeasurementColumn[];
   hasCategory: boolean;
   hasProbabilities: boolean;
+  /** The predictions have a refer_dxa column. */
+  hasReferral: boolean;
 }
 
 const PROBABILITY_COLUMNS = BMD_CATEGORIES.map((c) => `p_${c}`);
@@ -43,6 +47,7 @@ export function joinPredictions(cohort: CsvTable, predictions: CsvTable): JoinRe
   const sharedMeasurements = cohortMeasurements.filter((column) => predictedMeasurements.includes(column));
   const hasCategory = predictions.columns.includes('category');
   const hasProbabilities = PROBABILITY_COLUMNS.every((c) => predictions.columns.includes(c));
+  const hasReferral = predictions.columns.includes('refer_dxa');
 
   for (const [caseId, row] of predictionById) {
     if (!cohortById.has(caseId)) problems.push({ file: predictions.file, line: row.line, caseId, problem: 'case_id not in the cohort' });
@@ -66,6 +71,7 @@ export function joinPredictions(cohort: CsvTable, predictions: CsvTable): JoinRe
       predicted: {},
       predictedCategory: hasCategory ? readCategory(predictions.file, prediction, context) : undefined,
       probabilities: hasProbabilities ? readProbabilities(predictions.file, prediction, context) : undefined,
+      referDxa: hasReferral ? readYesNo(predictions.file, prediction, 'refer_dxa', context) : undefined,
     };
     // Every truth column counts (categories may come from a column the model does not predict).
     for (const column of cohortMeasurements) {
@@ -82,7 +88,7 @@ export function joinPredictions(cohort: CsvTable, predictions: CsvTable): JoinRe
     cases.push(joined);
   }
   problems.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
-  return { cases, problems, sharedMeasurements, hasCategory, hasProbabilities };
+  return { cases, problems, sharedMeasurements, hasCategory, hasProbabilities, hasReferral };
 }
 
 interface RowContext {
@@ -138,6 +144,15 @@ function readPerson(file: string, row: CsvRow, context: RowContext): Person {
     context.problems.push({ file, line: row.line, caseId: context.caseId, column: 'sex', problem: `'${cell(row, 'sex')}' is not F or M` });
   const ageYears = readNumber(file, row, 'age_years', context);
   return { sex, ageYears };
+}
+
+/** yes or no; undefined for an empty cell; anything else is reported. */
+function readYesNo(file: string, row: CsvRow, column: string, context: RowContext): boolean | undefined {
+  const text = cell(row, column).toLowerCase();
+  if (text === '') return undefined;
+  if (text === 'yes' || text === 'no') return text === 'yes';
+  context.problems.push({ file, line: row.line, caseId: context.caseId, column, problem: `'${cell(row, column)}' is not yes or no` });
+  return undefined;
 }
 
 function readCategory(file: string, row: CsvRow, context: RowContext): BmdCategory | undefined {

@@ -2,6 +2,7 @@ import type { MeasurementColumn } from '../clinical/index.js';
 import type { ClassificationMetrics } from './classification-metrics.js';
 import type { DataProblem } from './data-problem.js';
 import type { MeasurementMetrics } from './measurement-metrics.js';
+import type { ReferralMetrics } from './referral-metrics.js';
 import type { CohortProvenance, ModelProvenance } from '../io/cohort/provenance.js';
 
 export const METRICS_SCHEMA = 'openbmd.metrics/1';
@@ -16,6 +17,8 @@ export interface MetricsDocument {
   problems: DataProblem[];
   measurements: Partial<Record<MeasurementColumn, MeasurementMetrics>>;
   classification: ClassificationMetrics | null;
+  /** A screening flag's (refer_dxa) figures against osteoporosis; null without the column. */
+  referral: ReferralMetrics | null;
   notes: string[];
 }
 

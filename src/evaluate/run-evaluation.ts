@@ -3,6 +3,7 @@ import { type ClinicalKnowledge, loadClinicalKnowledge } from '../clinical/index
 import { readCsvTable } from '../io/csv-table.js';
 import { type RocCurves, classificationMetrics } from './classification-metrics.js';
 import { joinPredictions } from './join-predictions.js';
+import { referralMetrics } from './referral-metrics.js';
 import { type MeasurementPairs, measurementMetrics, measurementPairs } from './measurement-metrics.js';
 import { METRICS_SCHEMA, type MetricsDocument } from './metrics-document.js';
 import { readCohortProvenance, readModelProvenance } from '../io/cohort/provenance.js';
@@ -51,6 +52,7 @@ export function runEvaluation(input: EvaluationInput): Evaluation {
       problems: joined.problems,
       measurements,
       classification: classification?.metrics ?? null,
+      referral: joined.hasReferral ? (referralMetrics(knowledge, joined.cases) ?? null) : null,
       notes,
     },
     pairs,

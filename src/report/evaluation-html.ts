@@ -1,5 +1,5 @@
 import type { MetricsDocument } from '../evaluate/metrics-document.js';
-import { type TableLayout, classTable, measurementTable, problemLines, provenanceLines } from './evaluation-summary.js';
+import { type TableLayout, classTable, measurementTable, problemLines, provenanceLines, referralSentence } from './evaluation-summary.js';
 import { escapeHtml } from './html-escape.js';
 
 export interface RenderedPlot {
@@ -20,6 +20,7 @@ export function evaluationHtml(document: MetricsDocument, plots: readonly Render
   const classification = classTable(document);
   const c = document.classification;
   const problems = problemLines(document, 200);
+  const referral = referralSentence(document);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>openbmd evaluation</title>
 <style>
@@ -49,6 +50,7 @@ ${tableHtml(classification)}
 <p class="small">${c.notes.map(escapeHtml).join(' ')}</p>
 <p class="small">Rules: ${c.ruleSources.map(escapeHtml).join(' | ')}</p>`
 }
+${referral === undefined ? '' : `<h2>Screening referral</h2>\n<p>${escapeHtml(referral)}</p>`}
 <h2>Plots</h2>
 <div class="plots">${plots.map((p) => `<figure title="${escapeHtml(p.title)}">${p.svg}</figure>`).join('\n')}</div>
 <h2>Data problems (${document.problems.length})</h2>

@@ -1,6 +1,6 @@
 import type { MetricsDocument } from '../evaluate/metrics-document.js';
 import { reportPdfDocument } from './report-pdf-document.js';
-import { type TableLayout, classTable, measurementTable, problemLines, provenanceLines } from './evaluation-summary.js';
+import { type TableLayout, classTable, measurementTable, problemLines, provenanceLines, referralSentence } from './evaluation-summary.js';
 
 export interface PlotImage {
   title: string;
@@ -28,6 +28,8 @@ export function evaluationPdf(document: MetricsDocument, plots: readonly PlotIma
       .text(`Reference: ${document.classification.truthFrom}. Predicted: ${document.classification.predictedFrom}. ${document.classification.ciMethod}.`);
     drawTable(pdf, classes);
   }
+  const referral = referralSentence(document);
+  if (referral !== undefined) pdf.moveDown(0.5).font('bold').fontSize(11).text('Screening referral').font('body').fontSize(8).text(referral);
   const problems = problemLines(document, 15);
   pdf.moveDown(0.5).font('bold').fontSize(11).text(`Data problems (${document.problems.length})`);
   pdf.font('body').fontSize(8);

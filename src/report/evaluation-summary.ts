@@ -78,6 +78,14 @@ export function classTable(document: MetricsDocument): TableLayout | undefined {
   };
 }
 
+/** The screening flag's figures in one sentence; undefined without a refer_dxa column. */
+export function referralSentence(document: MetricsDocument): string | undefined {
+  const r = document.referral;
+  if (r === null) return undefined;
+  const share = (value: number, ci: Interval): string => `${formatNumber(100 * value, 1)} % (${formatNumber(100 * ci[0], 1)}-${formatNumber(100 * ci[1], 1)})`;
+  return `Referral for DXA (refer_dxa) against ${r.truthFrom}: ${r.referred} of ${r.n} studies referred, ${r.osteoporotic} osteoporotic; sensitivity ${share(r.sensitivity, r.sensitivityCi95)}, specificity ${share(r.specificity, r.specificityCi95)}, PPV ${share(r.ppv, r.ppvCi95)}, NPV ${share(r.npv, r.npvCi95)} (${r.ciMethod}; ${r.excluded} studies without a flag or a truth category left out).`;
+}
+
 export function problemLines(document: MetricsDocument, limit: number): string[] {
   const lines = document.problems
     .slice(0, limit)

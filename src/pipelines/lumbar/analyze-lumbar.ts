@@ -12,6 +12,8 @@ import type { LumbarBmdNetwork, LumbarModel } from './lumbar-model.js';
 import type { LumbarView } from './lumbar-networks.js';
 import { variantViews } from './lumbar-networks.js';
 import type { LocatedStudy } from './lumbar-study-inputs.js';
+import type { ReferralRule } from './referral-rule.js';
+import { isReferred } from './referral-rule.js';
 import { locateStudy } from './lumbar-study-inputs.js';
 
 /** QC flags of a lumbar analysis. */
@@ -40,6 +42,8 @@ export interface LumbarAnalysis {
   /** The variant that read the study, and how many networks' estimates were averaged (1: no ensemble). */
   used: (Pick<LumbarBmdNetwork, 'variant' | 'covariates'> & { networksAveraged: number }) | undefined;
   prediction: BmdPrediction | undefined;
+  /** The DXA-referral flag of the network's model, where it has a rule and the study was measured. */
+  referral: { refer: boolean; pOsteoporosis: number; rule: ReferralRule } | undefined;
   interpretations: { lumbar?: ClinicalInterpretation; femneck?: ClinicalInterpretation };
   /** The WHO category of the lowest T-score of the two (ISCD). */
   interpretation: ClinicalInterpretation | undefined;
@@ -121,6 +125,9 @@ export function analyzeLumbar(
       ? undefined
       : averageBmdPredictions([predicted.prediction, ...chosen.members.slice(1).map((m) => predictBmd(tf, m, chosen.variant, [located.input])[0]!)]);
   const read = prediction === undefined ? undefined : interpretBmdPrediction(o.knowledge, prediction, o.person);
+  const rule = chosen?.referral;
+  const pOsteoporosis = prediction?.probabilities.osteoporosis;
+  const referral = rule === undefined || pOsteoporosis === undefined ? undefined : { refer: isReferred(rule, pOsteoporosis), pOsteoporosis, rule };
   const interpretations: LumbarAnalysis['interpretations'] = read === undefined ? {} : { lumbar: read.lumbar, femneck: read.femneck };
   const interpretation = read === undefined ? undefined : (read.lowest ?? read.lumbar);
   let activation: LumbarClassActivation | undefined;
@@ -141,6 +148,7 @@ export function analyzeLumbar(
     located,
     used: chosen === undefined ? undefined : { variant: chosen.variant, covariates: chosen.covariates, networksAveraged: chosen.members.length },
     prediction,
+    referral,
     interpretations,
     interpretation,
     flags: [...flags],

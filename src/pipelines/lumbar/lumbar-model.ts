@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { OpenBmdError } from '../../core/errors.js';
+import type { ReferralRule } from './referral-rule.js';
+import { referralRuleSchema } from './referral-rule.js';
 import type { ModelDescription } from '../../nn/model-folder/model-description.js';
 import { cohortRecordSchema } from '../../nn/model-folder/model-description.js';
 import { MODEL_DESCRIPTION_FILE, loadModelFolder, readModelDescription, readModelParts } from '../../nn/model-folder/model-folder.js';
@@ -26,6 +28,7 @@ export const lumbarParametersSchema = z
     /** The BMD networks the model holds, the first being the one used when its views are there. */
     // bodyContrast: the body-over-disc contrasts fused beside the covariates (absent in models before 2026-12-05).
     // ensembleFolds: the cross-validation folds whose networks are averaged with the all-data one (absent before 2026-12-05: that one alone).
+    // referral: when a study is flagged for DXA, chosen on the out-of-fold predictions (absent without folds, and in earlier models).
     variants: z
       .array(
         z.object({
@@ -33,6 +36,7 @@ export const lumbarParametersSchema = z
           covariates: z.boolean(),
           bodyContrast: z.boolean().default(false),
           ensembleFolds: z.array(z.number().int().min(1).max(20)).default([]),
+          referral: referralRuleSchema.optional(),
         }),
       )
       .min(1),
@@ -50,6 +54,8 @@ export interface LumbarBmdNetwork {
   network: tfTypes.LayersModel;
   /** Every network whose estimates are averaged: `network`, then the kept fold networks. */
   members: tfTypes.LayersModel[];
+  /** When a study is flagged for DXA; undefined for a model trained without folds (nothing held out to choose it on). */
+  referral: ReferralRule | undefined;
 }
 
 export interface LumbarModel {
@@ -88,7 +94,7 @@ export async function loadLumbarModel(tf: typeof tfTypes, dir: string): Promise<
     locators: { ap: loaded.networks[LOCATOR_NETWORK_NAMES.ap]!, lat: loaded.networks[LOCATOR_NETWORK_NAMES.lat]! },
     bmd: parameters.variants.map((v) => {
       const members = bmdMemberNames(v).map((name) => loaded.networks[name]!);
-      return { variant: v.variant, covariates: v.covariates, bodyContrast: v.bodyContrast, network: members[0]!, members };
+      return { variant: v.variant, covariates: v.covariates, bodyContrast: v.bodyContrast, network: members[0]!, members, referral: v.referral };
     }),
   };
 }

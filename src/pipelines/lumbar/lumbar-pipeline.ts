@@ -21,6 +21,7 @@ import { lumbarMeasurementReport } from './lumbar-measurement-report.js';
 import type { LumbarPredictionRow } from './lumbar-predictions.js';
 import { writeLumbarPredictions } from './lumbar-predictions.js';
 import { lumbarRadiograph } from './lumbar-radiograph.js';
+import { DEFAULT_REFERRAL_SENSITIVITY } from './referral-rule.js';
 import { lumbarDetails, lumbarProvenanceLines, lumbarSummaryLines } from './lumbar-result.js';
 
 export interface LumbarStudy extends StudyBase {
@@ -53,6 +54,7 @@ const lumbarTrainOptions = z
     bodyContrast: z.boolean().default(true),
     ensemble: z.boolean().default(true),
     compareCovariates: z.boolean().default(false),
+    referralSensitivity: z.number().gt(0).max(1).default(DEFAULT_REFERRAL_SENSITIVITY),
     epochs: z
       .string()
       .regex(/^\d+,\d+$/, 'wants two positive integers LOCATOR,BMD')
@@ -130,6 +132,7 @@ export const lumbarPipeline = definePipeline({
       bodyContrast: request.options.bodyContrast,
       ensemble: request.options.ensemble,
       compareCovariates: request.options.compareCovariates,
+      referralSensitivity: request.options.referralSensitivity,
       epochs: { locator, bmd },
       batchSize: request.options.batchSize,
       cores: request.cores,
@@ -203,6 +206,7 @@ export const lumbarPipeline = definePipeline({
           femneckAbmdGPerCm2: a.prediction.femneckAbmdGPerCm2,
           category: a.interpretation?.category,
           probabilities: a.prediction.probabilities,
+          referDxa: a.referral?.refer,
           ...(a.used === undefined ? {} : { variant: a.used.variant }),
           flags: a.flags,
         },

@@ -10,13 +10,28 @@ export interface LumbarPredictionRow {
   /** WHO category from the lowest T-score of the predicted aBMDs. */
   category?: BmdCategory | undefined;
   probabilities?: Record<BmdCategory, number> | undefined;
+  /** Flagged for DXA by the model's referral rule (undefined: the model has none). */
+  referDxa?: boolean | undefined;
   variant?: string;
   fold?: number;
   flags?: readonly string[];
   error?: string;
 }
 
-const COLUMNS = ['case_id', 'lumbar_abmd', 'femneck_abmd', 'category', 'p_normal', 'p_osteopenia', 'p_osteoporosis', 'variant', 'fold', 'qc_flags', 'error'];
+const COLUMNS = [
+  'case_id',
+  'lumbar_abmd',
+  'femneck_abmd',
+  'category',
+  'p_normal',
+  'p_osteopenia',
+  'p_osteoporosis',
+  'refer_dxa',
+  'variant',
+  'fold',
+  'qc_flags',
+  'error',
+];
 
 export function writeLumbarPredictions(file: string, rows: readonly LumbarPredictionRow[]): void {
   const fixed = (v: number | undefined, digits: number): string => (v === undefined || !Number.isFinite(v) ? '' : v.toFixed(digits));
@@ -28,6 +43,7 @@ export function writeLumbarPredictions(file: string, rows: readonly LumbarPredic
     fixed(r.probabilities?.normal, 4),
     fixed(r.probabilities?.osteopenia, 4),
     fixed(r.probabilities?.osteoporosis, 4),
+    r.referDxa === undefined ? '' : r.referDxa ? 'yes' : 'no',
     r.variant ?? '',
     r.fold === undefined ? '' : String(r.fold),
     (r.flags ?? []).join(' '),

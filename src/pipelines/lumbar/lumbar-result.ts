@@ -29,8 +29,15 @@ export function lumbarSummaryLines(a: LumbarAnalysis): string[] {
   );
   if (a.interpretation !== undefined) lines.push(a.interpretation.wording);
   lines.push(`Classifier (seed 004): ${BMD_CATEGORIES.map((c) => `${c} ${(100 * p.probabilities[c]).toFixed(0)} %`).join(', ')}`);
+  if (a.referral !== undefined) lines.push(referralLine(a.referral));
   if (a.flags.length > 0) lines.push(`QC: ${a.flags.join(', ')}${a.notes.length > 0 ? ` (${a.notes.join('; ')})` : ''}`);
   return lines;
+}
+
+/** The screening flag in words, with the rule's out-of-fold sensitivity and specificity. */
+function referralLine(r: NonNullable<LumbarAnalysis['referral']>): string {
+  const rule = `p(osteoporosis) ${(100 * r.pOsteoporosis).toFixed(0)} % ${r.refer ? '>=' : '<'} ${(100 * r.rule.pOsteoporosisAtLeast).toFixed(0)} %, a threshold with ${(100 * r.rule.sensitivity).toFixed(0)} % sensitivity and ${(100 * r.rule.specificity).toFixed(0)} % specificity for DXA osteoporosis out of fold on the training cohort`;
+  return `${r.refer ? 'Refer for DXA' : 'DXA referral not indicated by the classifier'} (${rule})`;
 }
 
 /** The lumbar part of result.json: the levels found on each view, their checks, the network used and its class probabilities. */
@@ -57,6 +64,7 @@ export function lumbarDetails(a: LumbarAnalysis): Record<string, unknown> {
     views,
     network: a.used ?? null,
     classProbabilities: a.prediction?.probabilities ?? null,
+    referral: a.referral ?? null,
     implantCheck: {
       assessed: a.implants.assessed,
       suspected: a.implants.suspected,

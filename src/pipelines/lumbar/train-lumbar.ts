@@ -45,6 +45,8 @@ import { bmdTrainingData, bmdTruthRow, locatorTrainingData } from './lumbar-trai
 import type { LocatedStudy } from './lumbar-study-inputs.js';
 import { locateStudy } from './lumbar-study-inputs.js';
 import { boxIou } from './vertebral-body-boxes.js';
+import type { ReferralRule } from './referral-rule.js';
+import { chooseReferralRule } from './referral-rule.js';
 
 /**
  * The BMD networks' batch-normalisation statistics, re-estimated after every epoch over up to 512
@@ -71,6 +73,8 @@ export interface TrainLumbarOptions {
   ensemble: boolean;
   /** Also cross-validate every variant without the covariates (seed 004's comparison; not saved). */
   compareCovariates: boolean;
+  /** With folds: the share of osteoporotic studies the DXA-referral threshold is chosen to flag, out of fold. */
+  referralSensitivity: number;
   epochs: { locator: number; bmd: number };
   batchSize: number;
   cores: number;
@@ -332,6 +336,7 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
   const outOfFold: TrainLumbarResult['outOfFold'] = [];
   const finals: Record<string, NetworkToSave> = {};
   const ensembleFolds: Record<LumbarVariant, number[]> = { ap: [], lat: [], 'ap+lat': [] };
+  const referrals: Partial<Record<LumbarVariant, ReferralRule>> = {};
   const metrics: Record<string, unknown> = validation === undefined ? {} : { locators: validation };
   const runs = o.variants.flatMap((variant) => [
     { variant, covariates: o.covariates, saved: true },
@@ -393,6 +398,15 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
       const predictionsCsv = join(o.outDir, label === 'primary' ? 'predictions.csv' : `predictions-${fileLabel}.csv`);
       writeLumbarPredictions(predictionsCsv, rows);
       outOfFold.push({ label, predictionsCsv, reportDir: label === 'primary' ? o.outDir : join(o.outDir, fileLabel) });
+      if (run.saved) {
+        const rule = outOfFoldReferral({ rows, studies, targetSensitivity: o.referralSensitivity, folds: o.folds });
+        if (rule !== undefined) {
+          referrals[variant] = rule;
+          lines.push(
+            `${bmdNetworkName(variant)}: refer for DXA when p(osteoporosis) >= ${rule.pOsteoporosisAtLeast.toFixed(3)} (chosen out of fold for sensitivity >= ${rule.targetSensitivity}: ${(100 * rule.sensitivity).toFixed(1)} % of ${rule.osteoporotic} osteoporotic, specificity ${(100 * rule.specificity).toFixed(1)} % of ${rule.others})`,
+          );
+        }
+      }
       scores.push({
         label: `${variant.toUpperCase()}${covariates ? ' + covariates' : ''}`,
         pOsteoporosis: new Map(rows.flatMap((r) => (r.probabilities === undefined ? [] : [[r.caseId, r.probabilities.osteoporosis] as const]))),
@@ -449,7 +463,13 @@ export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Pr
       command: o.command,
       seed: o.seed,
       parameters: {
-        variants: o.variants.map((variant) => ({ variant, covariates: o.covariates, bodyContrast: o.bodyContrast, ensembleFolds: ensembleFolds[variant] })),
+        variants: o.variants.map((variant) => ({
+          variant,
+          covariates: o.covariates,
+          bodyContrast: o.bodyContrast,
+          ensembleFolds: ensembleFolds[variant],
+          ...(referrals[variant] === undefined ? {} : { referral: referrals[variant] }),
+        })),
         ...(networksFrom === undefined ? {} : { networksFrom }),
       },
       trainingData: trainingCohortRecord(cohort, failed.size),
@@ -476,6 +496,27 @@ function bmdPreprocessing(covariates: boolean, bodyContrast: boolean): Record<st
       : {}),
     outputs: 'lumbar and femoral-neck aBMD standardised (mean 0.9 and 0.7, SD 0.15 and 0.12 g/cm2), then logits of normal, osteopenia, osteoporosis',
   };
+}
+
+/** The DXA-referral rule chosen on a variant's out-of-fold predictions (the studies each fold network never saw). */
+function outOfFoldReferral(o: {
+  rows: readonly LumbarPredictionRow[];
+  studies: readonly BmdStudy[];
+  targetSensitivity: number;
+  folds: number;
+}): ReferralRule | undefined {
+  const truth = new Map(o.studies.map((s) => [s.caseId, s.category] as const));
+  const scored = o.rows.flatMap((r) => {
+    const category = truth.get(r.caseId);
+    return r.probabilities === undefined || category === undefined
+      ? []
+      : [{ pOsteoporosis: r.probabilities.osteoporosis, osteoporotic: category === 'osteoporosis' }];
+  });
+  return chooseReferralRule({
+    studies: scored,
+    targetSensitivity: o.targetSensitivity,
+    chosenOn: `the ${scored.length} out-of-fold predictions of ${o.folds}-fold cross-validation on the training cohort (truth: the lowest DXA T-score of lumbar and femoral neck)`,
+  });
 }
 
 /** A held-out study's predictions row, or why it has none. */
