@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { createImage2D } from '../src/core/image2d.js';
 import type { Volume3D } from '../src/core/volume3d.js';
 import { readNifti } from '../src/io/nifti.js';
+import { DEFAULT_CT_EFFECTIVE_KEV, ctAttenuationPerMm } from '../src/physics/drr/ct-attenuation.js';
 import { loadMaterialCatalog } from '../src/physics/material-catalog.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
 import { canonicalVolume } from '../src/pipelines/ct-spine/ct-spine-series.js';
@@ -32,31 +33,20 @@ const CT = join(REAL, 'example_ct.nii.gz');
 const MODEL_DIR = fileURLToPath(new URL('../../models/lumbar/', import.meta.url));
 const skip = announceSkip(existsSync(CT) ? undefined : `SKIPPED: ${CT} not found (the real CT of ../shared/realdata)`);
 
-const CT_EFFECTIVE_KEV = 70;
+const CT_EFFECTIVE_KEV = DEFAULT_CT_EFFECTIVE_KEV;
 
 /**
  * AP parallel projection of a canonical volume (+x patient left, +y posterior, +z superior) at a
  * radiograph's effective energy: column = x, row = top of the volume first; each pixel the line
- * integral of mu (per mm) over y. HU > 0: water plus hydroxyapatite, c = HU / 1000 * mu_w / (mu/rho)_HA
- * at the CT's energy; HU <= 0: water scaled by (1 + HU / 1000) (air 0, fat a little below water).
+ * integral of mu (per mm) over y, mu from the HU by src/physics/drr/ct-attenuation.ts (water diluted
+ * by air at or below 0 HU, water plus hydroxyapatite above).
  */
 function apProjection(v: Volume3D, energyKeV: number): { data: Float32Array; columns: number; rows: number } {
-  const catalog = loadMaterialCatalog();
-  const water = catalog.get('water');
-  const mineral = catalog.get('hydroxyapatite');
-  // Water density 1 g/cm3: mu (1/cm) = mu/rho; per mm below.
-  const haGPerCm3PerHu = water.massAttenuation(CT_EFFECTIVE_KEV) / mineral.massAttenuation(CT_EFFECTIVE_KEV) / 1000;
-  const muWater = water.massAttenuation(energyKeV) / 10;
-  const muMineral = mineral.massAttenuation(energyKeV) / 10;
+  const mu = ctAttenuationPerMm({ catalog: loadMaterialCatalog(), beamKeV: energyKeV, ctKeV: CT_EFFECTIVE_KEV });
   const [nx, ny, nz] = v.size;
   const data = new Float32Array(nx * nz);
   for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++) {
-        const hu = Number(v.data[(k * ny + j) * nx + i]);
-        const mu = hu > 0 ? muWater + hu * haGPerCm3PerHu * muMineral : Math.max(0, 1 + hu / 1000) * muWater;
-        data[(nz - 1 - k) * nx + i]! += mu * v.spacingMm[1];
-      }
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) data[(nz - 1 - k) * nx + i]! += mu(Number(v.data[(k * ny + j) * nx + i])) * v.spacingMm[1];
   return { data, columns: nx, rows: nz };
 }
 

@@ -97,6 +97,69 @@ program
   });
 
 program
+  .command('drr')
+  .description(
+    'a digitally reconstructed radiograph of a CT series folder or NIfTI volume: point source, flat detector, exact ray casting (drr.nii.gz, drr.png, drr.json)',
+  )
+  .argument('<input>', 'folder holding one CT series, or a NIfTI volume')
+  .requiredOption('--out <dir>', 'folder for drr.nii.gz, drr.png and drr.json')
+  .option('--values <kind>', 'attenuation: HU -> mu of the radiograph beam (NIST tables); none: the voxel values as stored', 'attenuation')
+  .option('--beam-kev <keV>', "the radiograph beam's effective energy (attenuation)", parsePositiveNumber, 50)
+  .option('--ct-kev <keV>', "the CT's effective energy, at which bone's HU are read as hydroxyapatite (attenuation)", parsePositiveNumber, 70)
+  .option('--mask <file>', 'NIfTI on the same grid: only its non-zero voxels (or --mask-labels) are projected')
+  .option('--mask-labels <list>', 'the mask labels to project, e.g. 1,2', parseLabelList)
+  .option('--sad <mm>', 'source to isocenter', parsePositiveNumber, 1000)
+  .option('--sid <mm>', 'source to detector', parsePositiveNumber, 1500)
+  .option('--isocenter <x,y,z>', 'isocenter in the patient frame (LPS, mm); default the volume centre', parseVector3)
+  .option('--toward-source <x,y,z>', 'direction from the isocenter to the source (LPS); default 0,-1,0: source anterior, an AP view', parseVector3)
+  .option('--up <x,y,z>', "direction toward the detector's first row (LPS); default 0,0,1: head up", parseVector3)
+  .option('--detector <rows,cols>', 'detector pixels (default 512,512)', parseIntegerPair)
+  .option('--pixel-mm <row,col>', 'detector pixel pitch, mm (default 0.84,0.84: a 43 cm panel)', parseSpacing)
+  .action(
+    async (
+      input: string,
+      o: {
+        out: string;
+        values: string;
+        beamKev: number;
+        ctKev: number;
+        mask?: string;
+        maskLabels?: number[];
+        sad: number;
+        sid: number;
+        isocenter?: [number, number, number];
+        towardSource?: [number, number, number];
+        up?: [number, number, number];
+        detector?: [number, number];
+        pixelMm?: [number, number];
+      },
+    ) => {
+      if (o.values !== 'attenuation' && o.values !== 'none') throw new OpenBmdError('BAD_ARGUMENT', `--values is attenuation or none, got '${o.values}'`);
+      const { runDrrCommand } = await import('./drr-command.js');
+      const [rows, columns] = o.detector ?? [512, 512];
+      const result = await runDrrCommand({
+        input,
+        outDir: o.out,
+        values: o.values,
+        beamKeV: o.beamKev,
+        ctKeV: o.ctKev,
+        mask: o.mask,
+        maskLabels: o.maskLabels,
+        sourceToIsocenterMm: o.sad,
+        sourceToDetectorMm: o.sid,
+        isocenterMm: o.isocenter,
+        towardSource: o.towardSource ?? [0, -1, 0],
+        up: o.up ?? [0, 0, 1],
+        rows,
+        columns,
+        pixelMm: o.pixelMm ?? [0.84, 0.84],
+      });
+      for (const line of result.lines) say(line);
+      say(`wrote ${result.files.join(', ')}`);
+    },
+  );
+
+program
   .command('inspect-model')
   .description('load and verify a model folder (every network, its weights checksum, the pipeline it serves) and describe it')
   .argument('<folder>', 'model folder (model.json and networks/)')
@@ -328,6 +391,25 @@ function parseSpacing(text: string): [number, number] {
     throw new OpenBmdError('BAD_ARGUMENT', `--spacing-mm wants two positive numbers ROW,COL, got '${text}'`);
   }
   return [parts[0]!, parts[1]!];
+}
+
+function parseVector3(text: string): [number, number, number] {
+  const parts = text.split(',').map(Number);
+  if (parts.length !== 3 || !parts.every(Number.isFinite)) throw new OpenBmdError('BAD_ARGUMENT', `expected three numbers x,y,z, got '${text}'`);
+  return [parts[0]!, parts[1]!, parts[2]!];
+}
+
+function parseIntegerPair(text: string): [number, number] {
+  const parts = text.split(',').map(Number);
+  if (parts.length !== 2 || !parts.every((v) => Number.isInteger(v) && v > 0))
+    throw new OpenBmdError('BAD_ARGUMENT', `expected two positive integers ROWS,COLS, got '${text}'`);
+  return [parts[0]!, parts[1]!];
+}
+
+function parseLabelList(text: string): number[] {
+  const parts = text.split(',').map(Number);
+  if (parts.length === 0 || !parts.every(Number.isInteger)) throw new OpenBmdError('BAD_ARGUMENT', `expected whole-number labels such as 1,2, got '${text}'`);
+  return parts;
 }
 
 function parseSex(text: string): 'F' | 'M' {
