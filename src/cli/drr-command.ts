@@ -77,12 +77,14 @@ function voxelValues(volume: Volume3D, o: DrrCommandOptions, mask: Volume3D | un
 
 /** 1st-99.5th percentile of the non-zero pixels -> 0-255 (high line integrals bright, as bone on a radiograph). */
 function displayBytes(drr: Float32Array): Uint8Array {
-  const positive = Array.from(drr).filter((v) => v > 0);
-  positive.sort((a, b) => a - b);
+  // A typed array sorts numerically, without a comparator.
+  const positive = drr.filter((v) => v > 0).sort();
   const low = positive[Math.floor(positive.length * 0.01)] ?? 0;
   const high = positive[Math.floor(positive.length * 0.995)] ?? 1;
   const span = high > low ? high - low : 1;
-  return Uint8Array.from(drr, (v) => Math.max(0, Math.min(255, Math.round(((v - low) / span) * 255))));
+  const bytes = new Uint8Array(drr.length);
+  for (let p = 0; p < drr.length; p++) bytes[p] = Math.max(0, Math.min(255, Math.round(((drr[p]! - low) / span) * 255)));
+  return bytes;
 }
 
 /**

@@ -20,12 +20,33 @@ export function siddonRaySum(grid: RayGrid, from: Point3, to: Point3, segmentLen
   const dx = to[0] - from[0];
   const dy = to[1] - from[1];
   const dz = to[2] - from[2];
-  // The parameter range (0 at `from`, 1 at `to`) inside the grid along each axis.
-  const x = axisRange(from[0], dx, nx);
-  const y = axisRange(from[1], dy, ny);
-  const z = axisRange(from[2], dz, nz);
-  const alphaMin = Math.max(0, x.min, y.min, z.min);
-  const alphaMax = Math.min(1, x.max, y.max, z.max);
+  // The parameter range (0 at `from`, 1 at `to`) inside the grid along each axis (no objects: this runs once per ray).
+  let alphaMin = 0;
+  let alphaMax = 1;
+  if (dx === 0) {
+    if (from[0] <= 0 || from[0] >= nx) return 0;
+  } else {
+    const a0 = -from[0] / dx;
+    const a1 = (nx - from[0]) / dx;
+    alphaMin = Math.max(alphaMin, Math.min(a0, a1));
+    alphaMax = Math.min(alphaMax, Math.max(a0, a1));
+  }
+  if (dy === 0) {
+    if (from[1] <= 0 || from[1] >= ny) return 0;
+  } else {
+    const a0 = -from[1] / dy;
+    const a1 = (ny - from[1]) / dy;
+    alphaMin = Math.max(alphaMin, Math.min(a0, a1));
+    alphaMax = Math.min(alphaMax, Math.max(a0, a1));
+  }
+  if (dz === 0) {
+    if (from[2] <= 0 || from[2] >= nz) return 0;
+  } else {
+    const a0 = -from[2] / dz;
+    const a1 = (nz - from[2]) / dz;
+    alphaMin = Math.max(alphaMin, Math.min(a0, a1));
+    alphaMax = Math.min(alphaMax, Math.max(a0, a1));
+  }
   if (!(alphaMin < alphaMax)) return 0;
   // The voxel entered: the one containing the first segment's midpoint.
   const firstCrossing = Math.min(nextCrossing(from[0], dx, alphaMin), nextCrossing(from[1], dy, alphaMin), nextCrossing(from[2], dz, alphaMin), alphaMax);
@@ -72,17 +93,6 @@ export function siddonRaySum(grid: RayGrid, from: Point3, to: Point3, segmentLen
     }
   }
   return sum * segmentLengthMm;
-}
-
-const OUTSIDE = { min: Infinity, max: -Infinity } as const;
-const EVERYWHERE = { min: -Infinity, max: Infinity } as const;
-
-/** Where along the ray (its parameter) it is between the grid's first and last plane of one axis. */
-function axisRange(start: number, delta: number, n: number): { min: number; max: number } {
-  if (delta === 0) return start <= 0 || start >= n ? OUTSIDE : EVERYWHERE;
-  const a0 = -start / delta;
-  const a1 = (n - start) / delta;
-  return a0 < a1 ? { min: a0, max: a1 } : { min: a1, max: a0 };
 }
 
 /** The parameter of the first grid plane after `alpha` along one axis (Infinity when the ray is parallel to it). */
