@@ -1,12 +1,19 @@
-// The numerics of 2D-3D registration: gradient correlation (against OpenCV's Sobel and numpy's
+// The numerics of 2D-3D registration: rigid poses applied to the rays, gradient correlation (against OpenCV's Sobel and numpy's
 // correlation), the symmetric eigendecomposition (against numpy's eigh) and CMA-ES on functions
 // whose minima are known.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Point3 } from '../src/core/geometry.js';
 import { SeededRandom } from '../src/core/seeded-random.js';
+import { createVolume3D } from '../src/core/volume3d.js';
+import { drrRays } from '../src/physics/drr/drr-geometry.js';
+import { drrVolume } from '../src/physics/drr/drr-volume.js';
+import { renderDrr } from '../src/physics/drr/render-drr.js';
 import { minimizeCmaEs } from '../src/registration/cma-es.js';
 import type { GreyImage } from '../src/registration/gradient-correlation.js';
 import { gradientCorrelation, sobelGradients } from '../src/registration/gradient-correlation.js';
+import type { RigidPose } from '../src/registration/rigid-pose.js';
+import { IDENTITY_POSE, movePoint, poseRotation, projectPoint, raysSeeingPose } from '../src/registration/rigid-pose.js';
 import { symmetricEigen } from '../src/registration/symmetric-eigen.js';
 import { pythonModulesMissing, runPythonJson } from './helpers/python-reference.js';
 import { announceSkip } from './helpers/reference-tools.js';
@@ -117,4 +124,44 @@ test('CMA-ES finds the known minima of the sphere, a rotated ill-conditioned ell
   });
   assert.deepEqual(again.x, sphere.x);
   assert.equal(again.evaluations, sphere.evaluations);
+});
+
+test('a pose moves what the DRR shows to where the pose moves the point (rays moved instead of the volume)', () => {
+  const size = 41;
+  const data = new Float32Array(size ** 3);
+  // One voxel at (+6, -4, +10) mm.
+  data[26 + size * (16 + size * 30)] = 1;
+  const volume = createVolume3D({ data, size: [size, size, size], spacingMm: [1, 1, 1], originMm: [-20, -20, -20], unit: 'raw' });
+  const rays = drrRays({
+    sourceToIsocenterMm: 800,
+    sourceToDetectorMm: 1200,
+    isocenterMm: [0, 0, 0],
+    towardSource: [0.2, -1, 0.1],
+    up: [0, 0, 1],
+    rows: 121,
+    columns: 121,
+    pixelMm: [0.5, 0.5],
+  });
+  const pose: RigidPose = { rotationDeg: [10, -7, 15], translationMm: [3, 2, -4] };
+  const centre: Point3 = [1, -2, 3];
+  const drr = renderDrr({ volume: drrVolume({ volume, values: data }), rays: raysSeeingPose(rays, pose, centre) });
+  let [sum, sumRow, sumColumn] = [0, 0, 0];
+  for (let p = 0; p < drr.length; p++) {
+    sum += drr[p]!;
+    sumRow += drr[p]! * Math.floor(p / 121);
+    sumColumn += drr[p]! * (p % 121);
+  }
+  const [row, column] = projectPoint(rays, movePoint(pose, centre, [6, -4, 10]));
+  assert.ok(
+    Math.abs(sumRow / sum - row) < 0.3 && Math.abs(sumColumn / sum - column) < 0.3,
+    `shadow at ${sumRow / sum}, ${sumColumn / sum}; projected ${row}, ${column}`,
+  );
+  // The identity pose leaves the rays as they were; R is orthonormal.
+  const r = poseRotation(pose);
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) {
+      const dotted = r[i]! * r[j]! + r[3 + i]! * r[3 + j]! + r[6 + i]! * r[6 + j]!;
+      assert.ok(Math.abs(dotted - (i === j ? 1 : 0)) < 1e-12);
+    }
+  assert.deepEqual(raysSeeingPose(rays, IDENTITY_POSE, centre).sourceMm, rays.sourceMm);
 });
