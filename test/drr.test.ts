@@ -17,6 +17,7 @@ import type { DrrGeometry } from '../src/physics/drr/drr-geometry.js';
 import { drrRays } from '../src/physics/drr/drr-geometry.js';
 import { drrVolume } from '../src/physics/drr/drr-volume.js';
 import { renderDrr } from '../src/physics/drr/render-drr.js';
+import { renderDrrParallel, sharedValues } from '../src/physics/drr/render-drr-parallel.js';
 import { loadMaterialCatalog } from '../src/physics/material-catalog.js';
 import { runCli } from './helpers/cli.js';
 import { announceSkip, commandMissing } from './helpers/reference-tools.js';
@@ -290,4 +291,14 @@ test('drr refuses what it cannot project, naming the file (exit 2)', async () =>
   assert.equal(masked.status, 0, masked.stderr);
   const value = ((await readNifti(join(dir, 'm', 'drr.nii.gz'))).data as Float32Array)[0]!;
   assert.ok(Math.abs(value - 10) < 1e-6, `masked central ray ${value}`);
+});
+
+test('worker threads give the same DRR as one thread', async () => {
+  const volume = cube();
+  const values = sharedValues(volume.data.length);
+  values.set(Float32Array.from(volume.data, Number));
+  const rays = drrRays({ ...AP, rows: 37, columns: 29, pixelMm: [1, 1] });
+  const one = renderDrr({ volume: drrVolume({ volume, values }), rays });
+  const three = await renderDrrParallel({ volume, values, rays, threads: 3 });
+  assert.deepEqual(Array.from(three), Array.from(one));
 });

@@ -12,8 +12,7 @@ import { loadMaterialCatalog } from '../physics/material-catalog.js';
 import { ctAttenuationPerMm } from '../physics/drr/ct-attenuation.js';
 import type { DrrGeometry } from '../physics/drr/drr-geometry.js';
 import { drrRays } from '../physics/drr/drr-geometry.js';
-import { drrVolume } from '../physics/drr/drr-volume.js';
-import { renderDrr } from '../physics/drr/render-drr.js';
+import { renderDrrParallel, sharedValues } from '../physics/drr/render-drr-parallel.js';
 
 /** What each voxel contributes per mm of ray: the beam's attenuation from its HU, or its value as stored. */
 export type DrrValues = 'attenuation' | 'none';
@@ -38,6 +37,8 @@ export interface DrrCommandOptions {
   rows: number;
   columns: number;
   pixelMm: [number, number];
+  /** Worker threads casting the rays (default: the cores). */
+  threads: number | undefined;
 }
 
 export interface DrrCommandResult {
@@ -64,7 +65,7 @@ async function readVolume(input: string): Promise<Volume3D> {
 function voxelValues(volume: Volume3D, o: DrrCommandOptions, mask: Volume3D | undefined): Float32Array {
   const perMm = o.values === 'attenuation' ? ctAttenuationPerMm({ catalog: loadMaterialCatalog(), beamKeV: o.beamKeV, ctKeV: o.ctKeV }) : (v: number) => v;
   const labels = o.maskLabels === undefined ? undefined : new Set(o.maskLabels);
-  const values = new Float32Array(volume.data.length);
+  const values = sharedValues(volume.data.length);
   for (let p = 0; p < values.length; p++) {
     if (mask !== undefined) {
       const label = Number(mask.data[p]);
@@ -113,7 +114,7 @@ export async function runDrrCommand(o: DrrCommandOptions): Promise<DrrCommandRes
   const rays = drrRays(geometry);
   const values = voxelValues(volume, o, mask);
   const started = performance.now();
-  const drr = renderDrr({ volume: drrVolume({ volume, values }), rays });
+  const drr = await renderDrrParallel({ volume, values, rays, threads: o.threads });
   const seconds = (performance.now() - started) / 1000;
 
   mkdirSync(o.outDir, { recursive: true });

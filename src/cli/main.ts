@@ -115,6 +115,7 @@ program
   .option('--up <x,y,z>', "direction toward the detector's first row (LPS); default 0,0,1: head up", parseVector3)
   .option('--detector <rows,cols>', 'detector pixels (default 512,512)', parseIntegerPair)
   .option('--pixel-mm <row,col>', 'detector pixel pitch, mm (default 0.84,0.84: a 43 cm panel)', parseSpacing)
+  .option('--threads <n>', 'worker threads casting the rays (default: the cores)', parsePositiveInteger)
   .action(
     async (
       input: string,
@@ -132,6 +133,7 @@ program
         up?: [number, number, number];
         detector?: [number, number];
         pixelMm?: [number, number];
+        threads?: number;
       },
     ) => {
       if (o.values !== 'attenuation' && o.values !== 'none') throw new OpenBmdError('BAD_ARGUMENT', `--values is attenuation or none, got '${o.values}'`);
@@ -153,6 +155,7 @@ program
         rows,
         columns,
         pixelMm: o.pixelMm ?? [0.84, 0.84],
+        threads: o.threads,
       });
       for (const line of result.lines) say(line);
       say(`wrote ${result.files.join(', ')}`);
