@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { writeCtSeries } from '../test/helpers/ct-series-writer.js';
 import { buildPart10, ob, text, us } from '../test/helpers/dicom-bytes.js';
 import { compareWedgeSearch } from './wedge-search.js';
+import { createVolume3D, volumeIndexToPointMm } from '../src/core/volume3d.js';
+import { readNifti, writeNifti } from '../src/io/nifti.js';
 
 const root = fileURLToPath(new URL('../../.bench/', import.meta.url));
 const child = fileURLToPath(new URL('./inspect-child.js', import.meta.url));
@@ -84,6 +86,8 @@ const onlyStartup = process.argv.slice(2).includes('startup');
 const onlyLumbar = process.argv.slice(2).includes('lumbar');
 /** `-- lumbar-analyze`: only the lumbar analyze and predict timings, on the bench's cohort (simulated if missing), merged into the lumbar entry. */
 const onlyLumbarAnalyze = process.argv.slice(2).includes('lumbar-analyze');
+/** `-- drr`: openbmd drr against plastimatch drr, whole processes, on the real CT and a synthetic 256 x 256 x 200 one. */
+const onlyDrr = process.argv.slice(2).includes('drr');
 const resultsPath = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 const nnChild = fileURLToPath(new URL('./nn-child.js', import.meta.url));
 
@@ -425,21 +429,124 @@ function startupBench(): Record<string, unknown> {
   return figures;
 }
 
-if (onlyNn || onlyWedge || onlyForearm || onlyCtSpine || onlyStartup || onlyLumbar || onlyLumbarAnalyze) {
+/** A volume both tools read alike: identity direction (plastimatch's drr ignores a NIfTI's direction). */
+async function drrBenchVolumes(): Promise<{ name: string; file: string; isocenter: readonly number[] }[]> {
+  const volumes: { name: string; file: string; isocenter: readonly number[] }[] = [];
+  const synthetic = join(root, 'drr-synthetic-256x256x200.nii.gz');
+  if (!existsSync(synthetic)) {
+    // Water body (ellipse 300 x 220 mm), a bone column (1000 HU) and air around it; 1.2 mm voxels, 2 mm slices.
+    const [nx, ny, nz] = [256, 256, 200];
+    const data = new Int16Array(nx * ny * nz);
+    for (let k = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < nx; i++) {
+          const [x, y] = [(i - 127.5) * 1.2, (j - 127.5) * 1.2];
+          const body = (x / 150) ** 2 + (y / 110) ** 2 < 1;
+          const bone = x * x + (y - 40) ** 2 < 18 ** 2;
+          data[i + nx * (j + ny * k)] = bone ? 1000 : body ? 40 : -1000;
+        }
+    await writeNifti(synthetic, createVolume3D({ data, size: [nx, ny, nz], spacingMm: [1.2, 1.2, 2], originMm: [-153, -153, -199], unit: 'HU' }));
+  }
+  volumes.push({ name: 'synthetic 256 x 256 x 200 (int16)', file: synthetic, isocenter: [0, 0, 0] });
+  const real = fileURLToPath(new URL('../../../shared/realdata/totalseg-example-ct/example_ct.nii.gz', import.meta.url));
+  if (existsSync(real)) {
+    const ct = await readNifti(real, { unit: 'HU' });
+    const [nx, ny, nz] = ct.size;
+    // The same voxels written with an identity direction: the first of them at the far corner of i and j.
+    const flipped = new Float32Array(nx * ny * nz);
+    for (let k = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) flipped[i + nx * (j + ny * k)] = Number(ct.data[nx - 1 - i + nx * (ny - 1 - j + ny * k)]);
+    const file = join(root, 'drr-real-ct-identity.nii.gz');
+    const origin = volumeIndexToPointMm(ct, nx - 1, ny - 1, 0);
+    await writeNifti(file, createVolume3D({ data: flipped, size: ct.size, spacingMm: ct.spacingMm, originMm: origin, unit: 'HU' }));
+    volumes.push({
+      name: `the real CT of ../shared/realdata (${nx} x ${ny} x ${nz}, 3 mm)`,
+      file,
+      isocenter: volumeIndexToPointMm(ct, (nx - 1) / 2, (ny - 1) / 2, (nz - 1) / 2),
+    });
+  }
+  return volumes;
+}
+
+/**
+ * Issue 22: a 512 x 512 AP DRR (0.84 mm pixels, SAD 1000, SID 1500) by `openbmd drr` (attenuation at
+ * 50 keV, threads = cores) and by plastimatch's `drr` (exact algorithm, its own HU conversion),
+ * each the whole process, median of REPEATS; ratio = plastimatch's time / openbmd's (> 1: openbmd faster).
+ */
+async function drrBench(): Promise<Record<string, unknown>> {
+  const plastimatch = spawnSync('sh', ['-c', 'command -v plastimatch'], { encoding: 'utf8' }).status === 0;
+  const rows: Record<string, unknown>[] = [];
+  for (const v of await drrBenchVolumes()) {
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (let r = 0; r < REPEATS; r++) {
+      ours.push(
+        timedCli(
+          ['drr', v.file, '--out', join(root, 'drr-out'), '--detector', '512,512', '--pixel-mm', '0.84,0.84', '--isocenter', v.isocenter.join(',')],
+          'drr bench',
+        ).seconds,
+      );
+      if (!plastimatch) continue;
+      const started = process.hrtime.bigint();
+      const run = spawnSync(
+        'plastimatch',
+        [
+          'drr',
+          '-I',
+          v.file,
+          '-O',
+          join(root, 'drr-pl-'),
+          '-t',
+          'pfm',
+          '-r',
+          '512 512',
+          '-z',
+          '430 430',
+          '--sad',
+          '1000',
+          '--sid',
+          '1500',
+          '-n',
+          '0 -1 0',
+          '--vup',
+          '0 0 1',
+          '-o',
+          v.isocenter.join(' '),
+          '-i',
+          'exact',
+        ],
+        { encoding: 'utf8' },
+      );
+      if (run.status !== 0) throw new Error(`plastimatch drr: ${run.stderr}`);
+      theirs.push(Number(process.hrtime.bigint() - started) / 1e9);
+    }
+    const median = (xs: number[]): number | null => (xs.length === 0 ? null : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+    const [o, p] = [median(ours)!, median(theirs)];
+    rows.push({ volume: v.name, openbmdSeconds: o, plastimatchSeconds: p, ratio: p === null ? null : p / o });
+    console.log(
+      `| ${v.name} | openbmd ${o.toFixed(2)} s | plastimatch ${p?.toFixed(2) ?? 'not installed'} s | ratio ${p === null ? '-' : (p / o).toFixed(2)} |`,
+    );
+  }
+  return { detector: '512 x 512, 0.84 mm, SAD 1000 mm, SID 1500 mm, AP', rows };
+}
+
+if (onlyNn || onlyWedge || onlyForearm || onlyCtSpine || onlyStartup || onlyLumbar || onlyLumbarAnalyze || onlyDrr) {
   const previous = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>) : {};
-  const update = onlyLumbarAnalyze
-    ? { lumbar: { ...((previous['lumbar'] as Record<string, unknown> | null | undefined) ?? {}), ...lumbarAnalyzeBench() } }
-    : onlyNn
-      ? { nnMeasuredAt: new Date().toISOString(), nn: nnBench() }
-      : onlyWedge
-        ? { wedgeMeasuredAt: new Date().toISOString(), wedgeSearch: await wedgeBench() }
-        : onlyForearm
-          ? { forearmMeasuredAt: new Date().toISOString(), forearm: forearmBench() }
-          : onlyCtSpine
-            ? { ctSpineMeasuredAt: new Date().toISOString(), ctSpine: ctSpineBench() }
-            : onlyLumbar
-              ? { lumbarMeasuredAt: new Date().toISOString(), lumbar: lumbarBench() }
-              : { startupMeasuredAt: new Date().toISOString(), startup: startupBench() };
+  const update = onlyDrr
+    ? { drrMeasuredAt: new Date().toISOString(), drr: await drrBench() }
+    : onlyLumbarAnalyze
+      ? { lumbar: { ...((previous['lumbar'] as Record<string, unknown> | null | undefined) ?? {}), ...lumbarAnalyzeBench() } }
+      : onlyNn
+        ? { nnMeasuredAt: new Date().toISOString(), nn: nnBench() }
+        : onlyWedge
+          ? { wedgeMeasuredAt: new Date().toISOString(), wedgeSearch: await wedgeBench() }
+          : onlyForearm
+            ? { forearmMeasuredAt: new Date().toISOString(), forearm: forearmBench() }
+            : onlyCtSpine
+              ? { ctSpineMeasuredAt: new Date().toISOString(), ctSpine: ctSpineBench() }
+              : onlyLumbar
+                ? { lumbarMeasuredAt: new Date().toISOString(), lumbar: lumbarBench() }
+                : { startupMeasuredAt: new Date().toISOString(), startup: startupBench() };
   writeFileSync(resultsPath, `${JSON.stringify({ ...previous, ...update }, null, 2)}\n`);
   process.exit(0);
 }
