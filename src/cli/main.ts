@@ -137,6 +137,8 @@ program
       },
     ) => {
       if (o.values !== 'attenuation' && o.values !== 'none') throw new OpenBmdError('BAD_ARGUMENT', `--values is attenuation or none, got '${o.values}'`);
+      if (o.maskLabels !== undefined && o.mask === undefined)
+        throw new OpenBmdError('BAD_ARGUMENT', '--mask-labels needs --mask (the label volume they are in)');
       const { runDrrCommand } = await import('./drr-command.js');
       const [rows, columns] = o.detector ?? [512, 512];
       const result = await runDrrCommand({
