@@ -15,12 +15,14 @@
 #   bash scripts/ship-lumbar-model.sh            (about 100 minutes on 2 cores)
 #   SEED=61 VENDORS=vendor-a,vendor-b,vendor-c bash scripts/ship-lumbar-model.sh
 #                                                 (another development cohort: the bench's)
-#   SEED=62 N=1000 VENDORS=vendor-a,vendor-b,vendor-c bash scripts/ship-lumbar-model.sh
-#                                                 (a cohort of 1,000: issue 21's size)
+#   SEED=62 N=1000 EPOCHS=24,6 VENDORS=vendor-a,vendor-b,vendor-c LOCATORS=models/lumbar \
+#     bash scripts/ship-lumbar-model.sh            (the shipped model since 2026-12-05 evening: a
+#                                                  cohort of 1,000, issue 21's size; about an hour to
+#                                                  simulate and 42 min to train on 2 cores)
 #   LOCATORS=models/lumbar bash scripts/ship-lumbar-model.sh
 #                                                 (step 2 only, on the locators of a model folder:
 #                                                  the shipped ones pass the real-CT check)
-#   EPOCHS=24,10 ...                              (the locator and BMD epochs; default 24,20, the
+#   EPOCHS=24,6 ...                               (the locator and BMD epochs; default 24,20, the
 #                                                  300-person recipe: 1,000 people take 3.3 times
 #                                                  the steps per epoch)
 #
