@@ -20,6 +20,7 @@ import { renderDrr } from '../src/physics/drr/render-drr.js';
 import { renderDrrParallel, sharedValues } from '../src/physics/drr/render-drr-parallel.js';
 import { loadMaterialCatalog } from '../src/physics/material-catalog.js';
 import { runCli } from './helpers/cli.js';
+import { shadowCentroid } from './helpers/shadow-centroid.js';
 import { announceSkip, commandMissing } from './helpers/reference-tools.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -75,13 +76,7 @@ test('a voxel projects where the magnification puts it: patient left to the righ
   const geometry: DrrGeometry = { ...AP, rows: 101, columns: 101, pixelMm: [0.5, 0.5] };
   const drr = render(volume, geometry);
   // The centroid of the voxel's shadow (1 mm, 3 pixels at this magnification; sampled at pixel centres, so within 0.25 px).
-  let [sum, sumRow, sumColumn] = [0, 0, 0];
-  for (let p = 0; p < drr.length; p++) {
-    sum += drr[p]!;
-    sumRow += drr[p]! * Math.floor(p / 101);
-    sumColumn += drr[p]! * (p % 101);
-  }
-  const [row, column] = [sumRow / sum, sumColumn / sum];
+  const [row, column] = shadowCentroid(drr, 101);
   // Magnification at y = +5 mm: 1500 / 1005.
   const magnification = 1500 / 1005;
   assert.ok(Math.abs(column - (50 + (12 * magnification) / 0.5)) < 0.25, `column ${column}`);

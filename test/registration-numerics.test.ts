@@ -17,6 +17,7 @@ import { IDENTITY_POSE, movePoint, poseRotation, projectPoint, raysSeeingPose } 
 import { symmetricEigen } from '../src/registration/symmetric-eigen.js';
 import { pythonModulesMissing, runPythonJson } from './helpers/python-reference.js';
 import { announceSkip } from './helpers/reference-tools.js';
+import { shadowCentroid } from './helpers/shadow-centroid.js';
 
 const noOpenCv = announceSkip(pythonModulesMissing(['cv2', 'numpy'], 'python3-opencv'));
 
@@ -82,13 +83,14 @@ test('symmetric eigendecomposition: A = V diag(w) V^T with orthonormal V, and nu
 });
 
 test('CMA-ES finds the known minima of the sphere, a rotated ill-conditioned ellipsoid and Rosenbrock', () => {
-  const sphere = minimizeCmaEs({
-    objective: (x) => x.reduce((s, v) => s + (v - 1) ** 2, 0),
+  const sphereSearch = {
+    objective: (x: readonly number[]) => x.reduce((s, v) => s + (v - 1) ** 2, 0),
     start: [0, 0, 0, 0, 0, 0],
     sigma: 0.5,
     seed: 1,
     maxEvaluations: 20_000,
-  });
+  };
+  const sphere = minimizeCmaEs(sphereSearch);
   assert.ok(sphere.value < 1e-10, `sphere ${sphere.value}`);
   sphere.x.forEach((v) => assert.ok(Math.abs(v - 1) < 1e-5));
   // Condition number 1e4 along axes rotated by 30 degrees in each plane pair: only a learned covariance solves it quickly.
@@ -115,13 +117,7 @@ test('CMA-ES finds the known minima of the sphere, a rotated ill-conditioned ell
   assert.ok(rosenbrock.value < 1e-8, `Rosenbrock ${rosenbrock.value} after ${rosenbrock.evaluations}`);
   rosenbrock.x.forEach((v) => assert.ok(Math.abs(v - 1) < 1e-3));
   // Seeded: the same search twice.
-  const again = minimizeCmaEs({
-    objective: (x) => x.reduce((s, v) => s + (v - 1) ** 2, 0),
-    start: [0, 0, 0, 0, 0, 0],
-    sigma: 0.5,
-    seed: 1,
-    maxEvaluations: 20_000,
-  });
+  const again = minimizeCmaEs(sphereSearch);
   assert.deepEqual(again.x, sphere.x);
   assert.equal(again.evaluations, sphere.evaluations);
 });
@@ -145,17 +141,9 @@ test('a pose moves what the DRR shows to where the pose moves the point (rays mo
   const pose: RigidPose = { rotationDeg: [10, -7, 15], translationMm: [3, 2, -4] };
   const centre: Point3 = [1, -2, 3];
   const drr = renderDrr({ volume: drrVolume({ volume, values: data }), rays: raysSeeingPose(rays, pose, centre) });
-  let [sum, sumRow, sumColumn] = [0, 0, 0];
-  for (let p = 0; p < drr.length; p++) {
-    sum += drr[p]!;
-    sumRow += drr[p]! * Math.floor(p / 121);
-    sumColumn += drr[p]! * (p % 121);
-  }
+  const [shadowRow, shadowColumn] = shadowCentroid(drr, 121);
   const [row, column] = projectPoint(rays, movePoint(pose, centre, [6, -4, 10]));
-  assert.ok(
-    Math.abs(sumRow / sum - row) < 0.3 && Math.abs(sumColumn / sum - column) < 0.3,
-    `shadow at ${sumRow / sum}, ${sumColumn / sum}; projected ${row}, ${column}`,
-  );
+  assert.ok(Math.abs(shadowRow - row) < 0.3 && Math.abs(shadowColumn - column) < 0.3, `shadow at ${shadowRow}, ${shadowColumn}; projected ${row}, ${column}`);
   // The identity pose leaves the rays as they were; R is orthonormal.
   const r = poseRotation(pose);
   for (let i = 0; i < 3; i++)

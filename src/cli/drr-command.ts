@@ -8,6 +8,7 @@ import { createVolume3D, volumeIndexToPointMm } from '../core/volume3d.js';
 import { readDicomSeries } from '../io/dicom/series/read-series.js';
 import { readNifti, writeNifti } from '../io/nifti.js';
 import { writeGreyPng } from '../io/write-png.js';
+import { quantilesOfFinite } from '../imaging/network-grid.js';
 import { loadMaterialCatalog } from '../physics/material-catalog.js';
 import { ctAttenuationPerMm } from '../physics/drr/ct-attenuation.js';
 import type { DrrGeometry } from '../physics/drr/drr-geometry.js';
@@ -78,10 +79,10 @@ function voxelValues(volume: Volume3D, o: DrrCommandOptions, mask: Volume3D | un
 
 /** 1st-99.5th percentile of the non-zero pixels -> 0-255 (high line integrals bright, as bone on a radiograph). */
 function displayBytes(drr: Float32Array): Uint8Array {
-  // A typed array sorts numerically, without a comparator.
-  const positive = drr.filter((v) => v > 0).sort();
-  const low = positive[Math.floor(positive.length * 0.01)] ?? 0;
-  const high = positive[Math.floor(positive.length * 0.995)] ?? 1;
+  const [low, high] = quantilesOfFinite(
+    drr.filter((v) => v > 0),
+    [0.01, 0.995],
+  ) as [number, number];
   const span = high > low ? high - low : 1;
   const bytes = new Uint8Array(drr.length);
   for (let p = 0; p < drr.length; p++) bytes[p] = Math.max(0, Math.min(255, Math.round(((drr[p]! - low) / span) * 255)));

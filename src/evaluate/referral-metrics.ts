@@ -1,74 +1,56 @@
 import type { ClinicalKnowledge } from '../clinical/index.js';
-import type { Interval } from '../stats/index.js';
-import { proportion } from '../stats/index.js';
+import { classificationSummary, confusionMatrix } from '../stats/index.js';
 import { caseCategory } from './case-category.js';
+import type { ClassMetrics } from './classification-metrics.js';
 import type { JoinedCase } from './join-predictions.js';
 
 /** The referral block of metrics.json: a yes/no screening flag (refer_dxa) against osteoporosis by the cohort's truth. */
-export interface ReferralMetrics {
+export interface ReferralMetrics extends Pick<
+  ClassMetrics,
+  'sensitivity' | 'sensitivityCi95' | 'specificity' | 'specificityCi95' | 'ppv' | 'ppvCi95' | 'npv' | 'npvCi95'
+> {
   column: 'refer_dxa';
   truthFrom: string;
   /** Studies with both a flag and a truth category. */
   n: number;
   osteoporotic: number;
   referred: number;
-  sensitivity: number;
-  sensitivityCi95: Interval;
-  specificity: number;
-  specificityCi95: Interval;
-  ppv: number;
-  ppvCi95: Interval;
-  npv: number;
-  npvCi95: Interval;
   ciMethod: string;
   /** Studies without a flag (refused, or no rule) or without a truth category. */
   excluded: number;
 }
 
-/** Sensitivity, specificity, PPV and NPV of the flag for osteoporosis (WHO on the cohort's lowest T-score, or ACR QCT). */
+/** Sensitivity, specificity, PPV and NPV of the flag for osteoporosis (WHO on the cohort's lowest T-score, or ACR QCT): the osteoporosis class of a two-class confusion matrix. */
 export function referralMetrics(knowledge: ClinicalKnowledge, cases: readonly JoinedCase[]): ReferralMetrics | undefined {
-  let truePositive = 0;
-  let falsePositive = 0;
-  let trueNegative = 0;
-  let falseNegative = 0;
-  let excluded = 0;
+  const truth: number[] = [];
+  const referred: number[] = [];
   const bases = new Set<string>();
   for (const c of cases) {
-    const truth = caseCategory(knowledge, c.person, c.truth);
-    if (c.referDxa === undefined || 'excluded' in truth) {
-      excluded++;
-      continue;
-    }
-    bases.add(truth.formed.basis);
-    const osteoporotic = truth.formed.category === 'osteoporosis';
-    if (osteoporotic && c.referDxa) truePositive++;
-    else if (osteoporotic) falseNegative++;
-    else if (c.referDxa) falsePositive++;
-    else trueNegative++;
+    const category = caseCategory(knowledge, c.person, c.truth);
+    if (c.referDxa === undefined || 'excluded' in category) continue;
+    bases.add(category.formed.basis);
+    truth.push(category.formed.category === 'osteoporosis' ? 1 : 0);
+    referred.push(c.referDxa ? 1 : 0);
   }
-  const n = truePositive + falsePositive + trueNegative + falseNegative;
-  if (n === 0) return undefined;
-  const sensitivity = proportion(truePositive, truePositive + falseNegative, 'clopper-pearson');
-  const specificity = proportion(trueNegative, trueNegative + falsePositive, 'clopper-pearson');
-  const ppv = proportion(truePositive, truePositive + falsePositive, 'clopper-pearson');
-  const npv = proportion(trueNegative, trueNegative + falseNegative, 'clopper-pearson');
+  if (truth.length === 0) return undefined;
+  const flag = classificationSummary(confusionMatrix(truth, referred, ['other', 'osteoporosis']), 'clopper-pearson').perClass[1]!;
   return {
     column: 'refer_dxa',
     truthFrom: [...bases]
       .map((b) => (b === 'acr-qct' ? 'osteoporosis by ACR QCT on the cohort spine_vbmd' : 'osteoporosis by WHO on the lowest cohort T-score'))
       .join('; '),
-    n,
-    osteoporotic: truePositive + falseNegative,
-    referred: truePositive + falsePositive,
-    sensitivity: sensitivity.value,
-    sensitivityCi95: sensitivity.ci95,
-    specificity: specificity.value,
-    specificityCi95: specificity.ci95,
-    ppv: ppv.value,
-    ppvCi95: ppv.ci95,
-    npv: npv.value,
-    npvCi95: npv.ci95,
+    n: truth.length,
+    osteoporotic: flag.support,
+    referred: referred.reduce((a, b) => a + b, 0),
+    sensitivity: flag.sensitivity.value,
+    sensitivityCi95: flag.sensitivity.ci95,
+    specificity: flag.specificity.value,
+    specificityCi95: flag.specificity.ci95,
+    ppv: flag.ppv.value,
+    ppvCi95: flag.ppv.ci95,
+    npv: flag.npv.value,
+    npvCi95: flag.npv.ci95,
     ciMethod: 'Clopper-Pearson exact 95 % CIs',
-    excluded,
+    excluded: cases.length - truth.length,
   };
 }

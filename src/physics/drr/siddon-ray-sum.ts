@@ -20,33 +20,9 @@ export function siddonRaySum(grid: RayGrid, from: Point3, to: Point3, segmentLen
   const dx = to[0] - from[0];
   const dy = to[1] - from[1];
   const dz = to[2] - from[2];
-  // The parameter range (0 at `from`, 1 at `to`) inside the grid along each axis (no objects: this runs once per ray).
-  let alphaMin = 0;
-  let alphaMax = 1;
-  if (dx === 0) {
-    if (from[0] <= 0 || from[0] >= nx) return 0;
-  } else {
-    const a0 = -from[0] / dx;
-    const a1 = (nx - from[0]) / dx;
-    alphaMin = Math.max(alphaMin, Math.min(a0, a1));
-    alphaMax = Math.min(alphaMax, Math.max(a0, a1));
-  }
-  if (dy === 0) {
-    if (from[1] <= 0 || from[1] >= ny) return 0;
-  } else {
-    const a0 = -from[1] / dy;
-    const a1 = (ny - from[1]) / dy;
-    alphaMin = Math.max(alphaMin, Math.min(a0, a1));
-    alphaMax = Math.min(alphaMax, Math.max(a0, a1));
-  }
-  if (dz === 0) {
-    if (from[2] <= 0 || from[2] >= nz) return 0;
-  } else {
-    const a0 = -from[2] / dz;
-    const a1 = (nz - from[2]) / dz;
-    alphaMin = Math.max(alphaMin, Math.min(a0, a1));
-    alphaMax = Math.min(alphaMax, Math.max(a0, a1));
-  }
+  // The parameter range (0 at `from`, 1 at `to`) inside the grid along every axis.
+  const alphaMin = Math.max(0, axisEntry(from[0], dx, nx), axisEntry(from[1], dy, ny), axisEntry(from[2], dz, nz));
+  const alphaMax = Math.min(1, axisExit(from[0], dx, nx), axisExit(from[1], dy, ny), axisExit(from[2], dz, nz));
   if (!(alphaMin < alphaMax)) return 0;
   // The voxel entered: the one containing the first segment's midpoint.
   const firstCrossing = Math.min(nextCrossing(from[0], dx, alphaMin), nextCrossing(from[1], dy, alphaMin), nextCrossing(from[2], dz, alphaMin), alphaMax);
@@ -93,6 +69,21 @@ export function siddonRaySum(grid: RayGrid, from: Point3, to: Point3, segmentLen
     }
   }
   return sum * segmentLengthMm;
+}
+
+/**
+ * Where along the ray it enters the slab between one axis's first and last grid plane (numbers, no
+ * objects: this runs once per ray). A ray parallel to the planes is inside throughout or never.
+ */
+function axisEntry(start: number, delta: number, n: number): number {
+  if (delta === 0) return start <= 0 || start >= n ? Infinity : -Infinity;
+  return Math.min(-start / delta, (n - start) / delta);
+}
+
+/** Where along the ray it leaves that slab. */
+function axisExit(start: number, delta: number, n: number): number {
+  if (delta === 0) return start <= 0 || start >= n ? -Infinity : Infinity;
+  return Math.max(-start / delta, (n - start) / delta);
 }
 
 /** The parameter of the first grid plane after `alpha` along one axis (Infinity when the ray is parallel to it). */
