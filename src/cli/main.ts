@@ -97,6 +97,18 @@ program
   });
 
 program
+  .command('hip-ct')
+  .description('femora, other bone and the proximal-femur regions of a CT of the hips, from the CT alone (hip-labels.nii.gz, hip-labels.png, hip-ct.json)')
+  .argument('<input>', 'folder holding one CT series, or a NIfTI volume in HU')
+  .requiredOption('--out <dir>', 'folder for hip-labels.nii.gz, hip-labels.png and hip-ct.json')
+  .action(async (input: string, o: { out: string }) => {
+    const { runHipCtCommand } = await import('./hip-ct-command.js');
+    const result = await runHipCtCommand({ input, outDir: o.out });
+    for (const line of result.lines) process.stdout.write(`${line}\n`);
+    for (const file of result.files) process.stdout.write(`wrote ${file}\n`);
+  });
+
+program
   .command('drr')
   .description(
     'a digitally reconstructed radiograph of a CT series folder or NIfTI volume: point source, flat detector, exact ray casting (drr.nii.gz, drr.png, drr.json)',

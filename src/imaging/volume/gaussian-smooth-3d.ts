@@ -33,7 +33,8 @@ export function gaussianSmooth3D(grid: VolumeGrid, values: ArrayLike<number>, si
 
 function gaussianKernel(sigmaVoxels: number): Float32Array {
   if (sigmaVoxels < 0.2) return Float32Array.of(1);
-  const radius = Math.max(1, Math.ceil(3 * sigmaVoxels));
+  // Truncated at 3 sigma, rounded as SciPy rounds it (radius = floor(3 sigma + 0.5)).
+  const radius = Math.max(1, Math.floor(3 * sigmaVoxels + 0.5));
   const kernel = new Float32Array(2 * radius + 1);
   let sum = 0;
   for (let r = -radius; r <= radius; r++) {

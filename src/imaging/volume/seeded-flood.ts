@@ -33,9 +33,14 @@ export function seededFlood(o: SeededFloodOptions): number {
   const buckets: number[][] = Array.from({ length: bucketOf(height.indexOf(lo)) + 2 }, () => []);
   const queued = new Uint8Array(labels.length);
   const neighbours: number[] = [];
+  const seeds: number[] = [];
   for (let p = 0; p < labels.length; p++) {
     if (labels[p] === 0) continue;
     queued[p] = 1;
+    seeds.push(p);
+  }
+  // Seeds first, then their neighbours: a neighbour labelled here must not act as a seed itself.
+  for (const p of seeds) {
     for (const q of faceNeighbours(o.grid, p, neighbours)) {
       if (labels[q] !== 0 || allowed[q] === 0 || queued[q] !== 0) continue;
       queued[q] = 1;
