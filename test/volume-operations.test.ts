@@ -74,7 +74,10 @@ print(json.dumps({"count": int(n), "sizes": sorted(int(s) for s in sizes)}))`,
   );
   assert.ok(scipy.count >= 3, 'the test mask should have several components');
   assert.equal(ours.sizes.length, scipy.count);
-  assert.deepEqual([...ours.sizes].sort((a, b) => a - b), scipy.sizes);
+  assert.deepEqual(
+    [...ours.sizes].sort((a, b) => a - b),
+    scipy.sizes,
+  );
 });
 
 test('3-D Gaussian smoothing equals scipy gaussian_filter (nearest edges) within 1e-4, with per-axis sigma from the spacing', { skip: noScipy }, () => {
@@ -119,7 +122,11 @@ test('slice hole filling fills a closed ring and leaves an open one; closing bri
   const gap = (m: Uint8Array): number => m[9 + 20 * (3 + 6 * 3)]!;
   assert.equal(gap(closeMm(slabs, two, 2)), 1);
   assert.equal(gap(closeMm(slabs, two, 1)), 0);
-  assert.equal(closeMm(slabs, two, 2).reduce((s, v) => s + v, 0), 20 * 6 * 6, 'closing neither loses nor adds elsewhere');
+  assert.equal(
+    closeMm(slabs, two, 2).reduce((s, v) => s + v, 0),
+    20 * 6 * 6,
+    'closing neither loses nor adds elsewhere',
+  );
 });
 
 test('seeded flood: two fronts meet at the darkest point between them; unreachable voxels stay unlabelled', () => {
@@ -136,13 +143,14 @@ test('seeded flood: two fronts meet at the darkest point between them; unreachab
   assert.deepEqual(Array.from(labels.slice(13, 20)), new Array(7).fill(2));
   assert.ok(labels[12] === 1 || labels[12] === 2, 'the dip itself goes to one side');
   assert.deepEqual(Array.from(labels.slice(20)), new Array(6).fill(0), 'behind the wall nothing is reached');
-  assert.equal(flooded, 18, "all but the two seeds, the wall and the five voxels behind it");
+  assert.equal(flooded, 18, 'all but the two seeds, the wall and the five voxels behind it');
 });
 
 test('half-maximum peel: a blurred bright cube loses its outer layer down to the half-maximum edge', () => {
   const grid: VolumeGrid = { size: [24, 24, 24], spacingMm: [1, 1, 1] };
   const values = new Float32Array(24 ** 3);
-  for (let k = 0; k < 24; k++) for (let j = 0; j < 24; j++) for (let i = 0; i < 24; i++) if ([i, j, k].every((c) => c >= 7 && c <= 16)) values[i + 24 * (j + 24 * k)] = 1000;
+  for (let k = 0; k < 24; k++)
+    for (let j = 0; j < 24; j++) for (let i = 0; i < 24; i++) if ([i, j, k].every((c) => c >= 7 && c <= 16)) values[i + 24 * (j + 24 * k)] = 1000;
   const blurred = gaussianSmooth3D(grid, values, 1.2);
   // A low threshold (10 % of the cortex) puts the surface a blur width out.
   const mask = Uint8Array.from(blurred, (v) => (v >= 100 ? 1 : 0));

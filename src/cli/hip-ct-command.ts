@@ -29,7 +29,8 @@ export async function runHipCtCommand(o: { input: string; outDir: string }): Pro
   } catch {
     throw new OpenBmdError('FILE_NOT_FOUND', 'no such file or folder', { file: o.input });
   }
-  if (isFile && !NIFTI_FILE.test(o.input)) throw new OpenBmdError('UNSUPPORTED', 'give a CT series folder or a NIfTI volume (.nii, .nii.gz)', { file: o.input });
+  if (isFile && !NIFTI_FILE.test(o.input))
+    throw new OpenBmdError('UNSUPPORTED', 'give a CT series folder or a NIfTI volume (.nii, .nii.gz)', { file: o.input });
   const series = isFile ? await readCtSpineNifti(o.input) : await readCtSpineSeries(o.input);
   const volume = series.volume;
   const started = performance.now();
@@ -88,7 +89,13 @@ export async function runHipCtCommand(o: { input: string; outDir: string }): Pro
   const description = {
     input: o.input,
     volume: { size: volume.size, spacingMm: volume.spacingMm, note: 'labels lie on the canonical grid (axes flipped to run left, posterior, superior)' },
-    labels: { '1': 'other bone (pelvis, sacrum, spine)', '2': 'left femur outside the PF region', '3': 'right femur outside the PF region', '4': 'left proximal femur', '5': 'right proximal femur' },
+    labels: {
+      '1': 'other bone (pelvis, sacrum, spine)',
+      '2': 'left femur outside the PF region',
+      '3': 'right femur outside the PF region',
+      '4': 'left proximal femur',
+      '5': 'right proximal femur',
+    },
     method: {
       bone: `smoothed HU >= ${BONE_HU}, slice-wise hole filling`,
       head: 'sphere centre by Hough voting of bone edges (head surface and socket), joint radius from the spherical mean HU profile',
