@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readNifti } from '../src/io/nifti.js';
-import { canonicalVolume } from '../src/pipelines/ct-spine/ct-spine-series.js';
+import { canonicalVolume } from '../src/io/ct-volume/read-ct-volume.js';
 import { runCli } from './helpers/cli.js';
 import { announceSkip } from './helpers/reference-tools.js';
 import { tempDir } from './helpers/temp-dir.js';

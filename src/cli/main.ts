@@ -102,8 +102,8 @@ program
   .argument('<input>', 'folder holding one CT series, or a NIfTI volume in HU')
   .requiredOption('--out <dir>', 'folder for hip-labels.nii.gz, hip-labels.png and hip-ct.json')
   .action(async (input: string, o: { out: string }) => {
-    const { runHipCtCommand } = await import('./hip-ct-command.js');
-    const result = await runHipCtCommand({ input, outDir: o.out });
+    const { runHipCt } = await import('../run/run-hip-ct.js');
+    const result = await runHipCt({ input, outDir: o.out });
     for (const line of result.lines) process.stdout.write(`${line}\n`);
     for (const file of result.files) process.stdout.write(`wrote ${file}\n`);
   });

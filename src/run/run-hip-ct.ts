@@ -2,15 +2,16 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OpenBmdError } from '../core/errors.js';
 import { createVolume3D } from '../core/volume3d.js';
+import type { CtCoverageNeed } from '../io/ct-volume/read-ct-volume.js';
+import { readCtNiftiVolume, readCtSeriesFolder } from '../io/ct-volume/read-ct-volume.js';
 import { writeNifti } from '../io/nifti.js';
 import { writeRgbPng } from '../io/write-png.js';
-import { readCtSpineNifti, readCtSpineSeries } from '../pipelines/ct-spine/ct-spine-series.js';
-import { hipCtOverview } from '../pipelines/hip/ct/hip-ct-overview.js';
-import type { ProximalFemurRegion } from '../pipelines/hip/ct/proximal-femur-region.js';
-import { BELOW_LESSER_TROCHANTER_MM, proximalFemurRegion } from '../pipelines/hip/ct/proximal-femur-region.js';
-import { BONE_HU, HIP_BONE_LABEL, segmentHipBones } from '../pipelines/hip/ct/segment-hip-bones.js';
+import { BELOW_LESSER_TROCHANTER_MM, BONE_HU, hipCtOverview, segmentHipCt } from '../pipelines/hip/index.js';
 
-export interface HipCtCommandResult {
+/** The femoral head and neck span about 60 mm; a shorter volume cannot hold them. */
+const HIP_COVERAGE: CtCoverageNeed = { minCoverageMm: 60, minSlices: 12, reason: 'to hold the femoral head and neck' };
+
+export interface HipCtRunResult {
   files: string[];
   lines: string[];
 }
@@ -18,11 +19,11 @@ export interface HipCtCommandResult {
 const NIFTI_FILE = /\.nii(\.gz)?$/i;
 
 /**
- * `openbmd hip-ct`: femora, other bone and each proximal-femur region of a CT of the hips, from
+ * `openbmd hip-ct` (the driver): femora, other bone and each proximal-femur region of a CT of the hips, from
  * the CT alone; writes hip-labels.nii.gz (the canonical grid), hip-labels.png (AP overview) and
  * hip-ct.json (per femur: head centre, joint radius, volumes, the PF region's cut, notes).
  */
-export async function runHipCtCommand(o: { input: string; outDir: string }): Promise<HipCtCommandResult> {
+export async function runHipCt(o: { input: string; outDir: string }): Promise<HipCtRunResult> {
   let isFile: boolean;
   try {
     isFile = statSync(o.input).isFile();
@@ -31,25 +32,16 @@ export async function runHipCtCommand(o: { input: string; outDir: string }): Pro
   }
   if (isFile && !NIFTI_FILE.test(o.input))
     throw new OpenBmdError('UNSUPPORTED', 'give a CT series folder or a NIfTI volume (.nii, .nii.gz)', { file: o.input });
-  const series = isFile ? await readCtSpineNifti(o.input) : await readCtSpineSeries(o.input);
+  const series = isFile ? await readCtNiftiVolume(o.input, HIP_COVERAGE) : await readCtSeriesFolder(o.input, HIP_COVERAGE);
   const volume = series.volume;
   const started = performance.now();
-  const seg = segmentHipBones(volume, o.input);
-  const grid = { size: volume.size, spacingMm: volume.spacingMm };
+  const seg = segmentHipCt(volume, o.input);
   const voxelCm3 = (volume.spacingMm[0] * volume.spacingMm[1] * volume.spacingMm[2]) / 1000;
   const femurs: Record<string, unknown> = {};
   const lines: string[] = [];
   for (const side of ['right', 'left'] as const) {
-    const f = seg.femurs[side];
-    const femurLabel = side === 'left' ? HIP_BONE_LABEL.leftFemur : HIP_BONE_LABEL.rightFemur;
-    let pf: ProximalFemurRegion | undefined;
-    if (f.found && f.headCentreMm !== undefined) {
-      const femur = Uint8Array.from(seg.labels, (v) => (v === femurLabel ? 1 : 0));
-      const centre = f.headCentreMm.map((v, a) => v - volume.originMm[a]!) as [number, number, number];
-      pf = proximalFemurRegion({ grid, femur, headCentreMm: centre });
-      const pfLabel = side === 'left' ? HIP_BONE_LABEL.leftProximalFemur : HIP_BONE_LABEL.rightProximalFemur;
-      for (let p = 0; p < pf.mask.length; p++) if (pf.mask[p] !== 0) seg.labels[p] = pfLabel;
-    }
+    const f = seg.sides[side].finding;
+    const pf = seg.sides[side].proximalFemur;
     femurs[side] = {
       found: f.found,
       notes: [...f.notes, ...(pf?.notes ?? [])],
