@@ -31,6 +31,8 @@ export interface RegisterCtOptions {
   levels?: readonly RegistrationLevel[];
   /** Pixels compared (after binning the full-size mask): e.g. the field inside the collimation. */
   mask?: Uint8Array;
+  /** The search stays within these of the start (degrees about each axis, mm along each); unbounded when absent. */
+  limits?: { rotationDeg: number; translationMm: number };
   seed: number;
 }
 
@@ -70,6 +72,36 @@ const toPose = (x: readonly number[], rotationScale: number, translationScale: n
 });
 
 /**
+ * The gradient correlation of the DRR at a pose with the radiograph, both binned: for exhaustive
+ * searches that start a registration (a grid of translations, say).
+ */
+export function poseScorer(
+  o: Pick<RegisterCtOptions, 'volume' | 'geometry' | 'radiograph' | 'centreMm' | 'mask'>,
+  binning: number,
+): (pose: RigidPose) => number {
+  const fixed = binImage(o.radiograph, binning);
+  const mask = o.mask === undefined ? undefined : binMask(o.mask, o.radiograph, binning);
+  const rays = binnedRays(o.geometry, fixed, binning);
+  return (pose) => {
+    const moving = renderDrr({ volume: o.volume, rays: raysSeeingPose(rays, pose, o.centreMm) });
+    return gradientCorrelation({ fixed, moving: { data: moving, rows: fixed.rows, columns: fixed.columns }, ...(mask === undefined ? {} : { mask }) });
+  };
+}
+
+/** The geometry's rays for the binned detector. */
+function binnedRays(geometry: DrrGeometry, fixed: GreyImage, binning: number): ReturnType<typeof drrRays> {
+  return drrRays({
+    ...geometry,
+    rows: fixed.rows,
+    columns: fixed.columns,
+    pixelMm: [geometry.pixelMm[0] * binning, geometry.pixelMm[1] * binning],
+    ...(geometry.centrePx === undefined
+      ? {}
+      : { centrePx: [(geometry.centrePx[0] + 0.5) / binning - 0.5, (geometry.centrePx[1] + 0.5) / binning - 0.5] as const }),
+  });
+}
+
+/**
  * Seed 001's 2D-3D registration: the rigid pose of a CT that makes its DRR look like the radiograph,
  * by gradient correlation (edges, so the rooms' processing matters little) maximised with CMA-ES,
  * coarse to fine. The CT is not resampled: each candidate pose moves the source and the detector.
@@ -82,19 +114,24 @@ export function registerCtToRadiograph(o: RegisterCtOptions): RegisterCtResult {
   let x = [...start.rotationDeg.map((d) => d / rotationScale), ...start.translationMm.map((t) => t / translationScale)];
   let evaluations = 0;
   let best = -Infinity;
+  const origin = [...x];
+  const limitExcess = (candidate: readonly number[]): number => {
+    if (o.limits === undefined) return 0;
+    let excess = 0;
+    candidate.forEach((v, i) => {
+      const limit = i < 3 ? o.limits!.rotationDeg / rotationScale : o.limits!.translationMm / translationScale;
+      excess += Math.max(0, Math.abs(v - origin[i]!) - limit);
+    });
+    return excess;
+  };
   for (const [index, level] of (o.levels ?? DEFAULT_LEVELS).entries()) {
     const fixed = binImage(o.radiograph, level.binning);
     const mask = o.mask === undefined ? undefined : binMask(o.mask, o.radiograph, level.binning);
-    const rays = drrRays({
-      ...o.geometry,
-      rows: fixed.rows,
-      columns: fixed.columns,
-      pixelMm: [o.geometry.pixelMm[0] * level.binning, o.geometry.pixelMm[1] * level.binning],
-      ...(o.geometry.centrePx === undefined
-        ? {}
-        : { centrePx: [(o.geometry.centrePx[0] + 0.5) / level.binning - 0.5, (o.geometry.centrePx[1] + 0.5) / level.binning - 0.5] as const }),
-    });
+    const rays = binnedRays(o.geometry, fixed, level.binning);
     const objective = (candidate: readonly number[]): number => {
+      const excess = limitExcess(candidate);
+      // Outside the limits: worse than any correlation, and worse the farther out.
+      if (excess > 0) return 1 + excess;
       const moving = renderDrr({ volume: o.volume, rays: raysSeeingPose(rays, toPose(candidate, rotationScale, translationScale), o.centreMm) });
       return -gradientCorrelation({ fixed, moving: { data: moving, rows: fixed.rows, columns: fixed.columns }, ...(mask === undefined ? {} : { mask }) });
     };

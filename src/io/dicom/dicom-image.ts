@@ -41,5 +41,9 @@ export interface DicomImage {
     model: string | undefined;
     bodyPart: string | undefined;
     viewPosition: string | undefined;
+    /** Projection radiographs: source to detector and source to patient (isocentre), mm; detector pitch [row, column], mm. */
+    sourceToDetectorMm: number | undefined;
+    sourceToPatientMm: number | undefined;
+    imagerPixelSpacingMm: [number, number] | undefined;
   };
 }

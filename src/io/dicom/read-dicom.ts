@@ -131,6 +131,9 @@ export async function decodeDicomBytes(bytes: Uint8Array, file: string): Promise
       model: readString(ds, TAG.manufacturerModelName),
       bodyPart: readString(ds, TAG.bodyPartExamined),
       viewPosition: readStrings(ds, TAG.viewPosition)[0],
+      sourceToDetectorMm: positive(readNumber(ds, TAG.distanceSourceToDetector, file)),
+      sourceToPatientMm: positive(readNumber(ds, TAG.distanceSourceToPatient, file)),
+      imagerPixelSpacingMm: pairOfPositives(readNumbers(ds, TAG.imagerPixelSpacing, file)),
     },
   };
 }
@@ -162,4 +165,12 @@ function triple(v: number[] | undefined): Point3 | undefined {
 
 function sextuple(v: number[] | undefined): [number, number, number, number, number, number] | undefined {
   return v !== undefined && v.length >= 6 ? [v[0]!, v[1]!, v[2]!, v[3]!, v[4]!, v[5]!] : undefined;
+}
+
+function positive(v: number | undefined): number | undefined {
+  return v !== undefined && v > 0 && Number.isFinite(v) ? v : undefined;
+}
+
+function pairOfPositives(v: number[] | undefined): [number, number] | undefined {
+  return v !== undefined && v.length >= 2 && v[0]! > 0 && v[1]! > 0 ? [v[0]!, v[1]!] : undefined;
 }
