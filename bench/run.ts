@@ -88,6 +88,8 @@ const onlyLumbar = process.argv.slice(2).includes('lumbar');
 const onlyLumbarAnalyze = process.argv.slice(2).includes('lumbar-analyze');
 /** `-- drr`: openbmd drr against plastimatch drr, whole processes, on the real CT and a synthetic 256 x 256 x 200 one. */
 const onlyDrr = process.argv.slice(2).includes('drr');
+/** `-- hip-ct`: openbmd hip-ct whole processes (a SIMULATED hip CT, the real CT) and the registration's seconds per radiograph. */
+const onlyHipCt = process.argv.slice(2).includes('hip-ct');
 const resultsPath = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 const nnChild = fileURLToPath(new URL('./nn-child.js', import.meta.url));
 
@@ -530,23 +532,54 @@ async function drrBench(): Promise<Record<string, unknown>> {
   return { detector: '512 x 512, 0.84 mm, SAD 1000 mm, SID 1500 mm, AP', rows };
 }
 
-if (onlyNn || onlyWedge || onlyForearm || onlyCtSpine || onlyStartup || onlyLumbar || onlyLumbarAnalyze || onlyDrr) {
+/**
+ * Issue 22's CT side: `openbmd hip-ct` as a whole process on a SIMULATED hip CT (256 x 256 x 120,
+ * 1.6 x 1.6 x 2 mm; one person simulated here if missing) and on the real CT of ../shared/realdata
+ * (122 x 101 x 112, 3 mm) when present, median of the repeats with peak RSS; then the 2D-3D
+ * registration of the simulated CT to each of its four radiographs (860 x 700 at 0.5 mm), seconds
+ * each (issue 22: under 10 s).
+ */
+function hipCtBench(): Record<string, unknown> {
+  const cohort = join(root, 'hip');
+  if (!existsSync(join(cohort, 'cohort.csv'))) timedCli(['simulate', 'hip', '--n', '1', '--seed', '5', '--out', cohort], 'simulate hip for the bench');
+  const real = fileURLToPath(new URL('../../../shared/realdata/totalseg-example-ct/example_ct.nii.gz', import.meta.url));
+  const inputs = [{ name: 'SIMULATED hip CT 256 x 256 x 120', input: join(cohort, 'images', 'hip-0001-ct') }];
+  if (existsSync(real)) inputs.push({ name: 'real CT 122 x 101 x 112 (NIfTI, 3 mm)', input: real });
+  const rows: Record<string, unknown>[] = [];
+  for (const v of inputs) {
+    const runs = Array.from({ length: REPEATS }, () => timedCli(['hip-ct', v.input, '--out', join(root, 'hip-ct-out')], 'hip-ct bench'));
+    const seconds = [...runs.map((r) => r.seconds)].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+    const rss = Math.max(...runs.map((r) => r.peakRssMiB ?? 0));
+    rows.push({ input: v.name, seconds, peakRssMiB: rss || null });
+    console.log(`| hip-ct ${v.name} | ${seconds.toFixed(2)} s | ${rss ? rss.toFixed(0) : '-'} MiB |`);
+  }
+  const registerChild = fileURLToPath(new URL('./hip-register-child.js', import.meta.url));
+  const run = spawnSync(process.execPath, [registerChild, cohort, 'hip-0001'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (run.status !== 0) throw new Error(`hip registration bench: ${run.stderr}`);
+  const { seconds } = JSON.parse(run.stdout) as { seconds: number[] };
+  console.log(`| registration, SIMULATED radiographs 860 x 700 | ${seconds.map((s) => s.toFixed(1)).join(', ')} s per radiograph (target < 10 s) |`);
+  return { hipCt: rows, registrationSecondsPerRadiograph: seconds };
+}
+
+if (onlyNn || onlyWedge || onlyForearm || onlyCtSpine || onlyStartup || onlyLumbar || onlyLumbarAnalyze || onlyDrr || onlyHipCt) {
   const previous = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>) : {};
-  const update = onlyDrr
-    ? { drrMeasuredAt: new Date().toISOString(), drr: await drrBench() }
-    : onlyLumbarAnalyze
-      ? { lumbar: { ...((previous['lumbar'] as Record<string, unknown> | null | undefined) ?? {}), ...lumbarAnalyzeBench() } }
-      : onlyNn
-        ? { nnMeasuredAt: new Date().toISOString(), nn: nnBench() }
-        : onlyWedge
-          ? { wedgeMeasuredAt: new Date().toISOString(), wedgeSearch: await wedgeBench() }
-          : onlyForearm
-            ? { forearmMeasuredAt: new Date().toISOString(), forearm: forearmBench() }
-            : onlyCtSpine
-              ? { ctSpineMeasuredAt: new Date().toISOString(), ctSpine: ctSpineBench() }
-              : onlyLumbar
-                ? { lumbarMeasuredAt: new Date().toISOString(), lumbar: lumbarBench() }
-                : { startupMeasuredAt: new Date().toISOString(), startup: startupBench() };
+  const update = onlyHipCt
+    ? { hipCtMeasuredAt: new Date().toISOString(), hipCt: hipCtBench() }
+    : onlyDrr
+      ? { drrMeasuredAt: new Date().toISOString(), drr: await drrBench() }
+      : onlyLumbarAnalyze
+        ? { lumbar: { ...((previous['lumbar'] as Record<string, unknown> | null | undefined) ?? {}), ...lumbarAnalyzeBench() } }
+        : onlyNn
+          ? { nnMeasuredAt: new Date().toISOString(), nn: nnBench() }
+          : onlyWedge
+            ? { wedgeMeasuredAt: new Date().toISOString(), wedgeSearch: await wedgeBench() }
+            : onlyForearm
+              ? { forearmMeasuredAt: new Date().toISOString(), forearm: forearmBench() }
+              : onlyCtSpine
+                ? { ctSpineMeasuredAt: new Date().toISOString(), ctSpine: ctSpineBench() }
+                : onlyLumbar
+                  ? { lumbarMeasuredAt: new Date().toISOString(), lumbar: lumbarBench() }
+                  : { startupMeasuredAt: new Date().toISOString(), startup: startupBench() };
   writeFileSync(resultsPath, `${JSON.stringify({ ...previous, ...update }, null, 2)}\n`);
   process.exit(0);
 }
