@@ -72,29 +72,7 @@ export interface HipRegistration {
 export function registerHipRadiograph(o: HipRegistrationInput): HipRegistration {
   const started = performance.now();
   const { ct, labels } = o;
-  const femurLabels = new Set(o.targetSide === 'left' ? [2, 4] : [3, 5]);
-  const anyFemur = new Set([2, 3, 4, 5]);
-  const soft = o.attenuationPerMm(SOFT_TISSUE_HU);
-  // Only the body: the CT's table, a calibration phantom under it and the air are not in the radiograph.
-  const body = largestComponent(
-    ct,
-    Uint8Array.from(ct.data as ArrayLike<number>, (hu) => (hu >= BODY_HU ? 1 : 0)),
-  );
-  // The CT ends where the radiograph goes on: its values fade out over the first and last
-  // TAPER_MM of slices, so the DRR has no edge where the volume is cut.
-  const [nx, ny, nz] = ct.size;
-  const taperSlices = TAPER_MM / ct.spacingMm[2];
-  const fade = (k: number): number => {
-    const t = Math.min(1, Math.min(k + 0.5, nz - k - 0.5) / taperSlices);
-    return t * t * (3 - 2 * t);
-  };
-  const pelvisValues = new Float32Array(ct.data.length);
-  for (let p = 0; p < pelvisValues.length; p++) {
-    if (body[p] === 0) continue;
-    const value = anyFemur.has(labels[p]!) ? soft : o.attenuationPerMm(Number(ct.data[p]));
-    pelvisValues[p] = value * fade(Math.floor(p / (nx * ny)));
-  }
-  const coarse = downsampleVolume(ct, pelvisValues, [2, 2, 2]);
+  const { coarse, femurs } = prepared(o);
   const L = o.headCentresMm.left;
   const R = o.headCentresMm.right;
   const pelvisCentre: Point3 = [(L[0] + R[0]) / 2, (L[1] + R[1]) / 2, (L[2] + R[2]) / 2];
@@ -132,7 +110,12 @@ export function registerHipRadiograph(o: HipRegistrationInput): HipRegistration 
     seed: o.seed,
   });
   // The femur: its voxels' excess over soft tissue, in a volume cropped to it.
-  const femur = cropToLabels(ct, labels, femurLabels, (hu) => Math.max(0, o.attenuationPerMm(hu) - soft));
+  let femur = femurs.get(o.targetSide);
+  if (femur === undefined) {
+    const soft = o.attenuationPerMm(SOFT_TISSUE_HU);
+    femur = cropToLabels(ct, labels, new Set(o.targetSide === 'left' ? [2, 4] : [3, 5]), (hu) => Math.max(0, o.attenuationPerMm(hu) - soft));
+    femurs.set(o.targetSide, femur);
+  }
   const head = o.headCentresMm[o.targetSide];
   const femurStart = recentre(pelvis.pose, pelvisCentre, head);
   const window = femurWindow(o.geometry, femur.cornersMm, femurStart, head);
@@ -184,6 +167,46 @@ export function registerHipRadiograph(o: HipRegistrationInput): HipRegistration 
     evaluations,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+interface PreparedCt {
+  ct: Volume3D;
+  attenuationPerMm: (hu: number) => number;
+  /** The pelvis stage's volume: body only, femora as soft tissue, ends faded, box-averaged 2 x. */
+  coarse: { volume: Volume3D; values: Float32Array };
+  femurs: Map<HipSide, ReturnType<typeof cropToLabels>>;
+}
+
+/** Per segmentation (its label array), what every radiograph of the same CT shares: made once. */
+const preparedCts = new WeakMap<Uint8Array, PreparedCt>();
+
+function prepared(o: HipRegistrationInput): PreparedCt {
+  const cached = preparedCts.get(o.labels);
+  if (cached !== undefined && cached.ct === o.ct && cached.attenuationPerMm === o.attenuationPerMm) return cached;
+  const { ct, labels } = o;
+  const soft = o.attenuationPerMm(SOFT_TISSUE_HU);
+  // Only the body: the CT's table, a calibration phantom under it and the air are not in the radiograph.
+  const dense = new Uint8Array(ct.data.length);
+  for (let p = 0; p < dense.length; p++) dense[p] = Number(ct.data[p]) >= BODY_HU ? 1 : 0;
+  const body = largestComponent(ct, dense);
+  // The CT ends where the radiograph goes on: its values fade out over the first and last
+  // TAPER_MM of slices, so the DRR has no edge where the volume is cut.
+  const [nx, ny, nz] = ct.size;
+  const taperSlices = TAPER_MM / ct.spacingMm[2];
+  const pelvisValues = new Float32Array(ct.data.length);
+  for (let k = 0; k < nz; k++) {
+    const t = Math.min(1, Math.min(k + 0.5, nz - k - 0.5) / taperSlices);
+    const fade = t * t * (3 - 2 * t);
+    for (let p = k * nx * ny; p < (k + 1) * nx * ny; p++) {
+      if (body[p] === 0) continue;
+      const label = labels[p]!;
+      const value = label >= 2 && label <= 5 ? soft : o.attenuationPerMm(Number(ct.data[p]));
+      pelvisValues[p] = value * fade;
+    }
+  }
+  const made: PreparedCt = { ct, attenuationPerMm: o.attenuationPerMm, coarse: downsampleVolume(ct, pelvisValues, [2, 2, 2]), femurs: new Map() };
+  preparedCts.set(o.labels, made);
+  return made;
 }
 
 /** The same motion as `pose` about `from`, expressed about `to`: t' = t + R (to - from) - (to - from). */
@@ -282,5 +305,7 @@ function largestComponent(ct: Volume3D, mask: Uint8Array): Uint8Array {
   const parts = connectedComponents3D({ size: ct.size, spacingMm: ct.spacingMm }, mask);
   let best = 0;
   for (let c = 1; c < parts.sizes.length; c++) if (parts.sizes[c]! > parts.sizes[best]!) best = c;
-  return Uint8Array.from(parts.labels, (label) => (label === best + 1 ? 1 : 0));
+  const out = new Uint8Array(mask.length);
+  for (let p = 0; p < out.length; p++) out[p] = parts.labels[p] === best + 1 ? 1 : 0;
+  return out;
 }
