@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readNifti } from '../src/io/nifti.js';
 import { canonicalVolume } from '../src/io/ct-volume/read-ct-volume.js';
+import { maskOverlap } from '../src/stats/segmentation-metrics.js';
 import { runCli } from './helpers/cli.js';
 import { announceSkip } from './helpers/reference-tools.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -19,17 +20,7 @@ const noRealCt = announceSkip(existsSync(join(REAL, 'example_ct.nii.gz')) ? unde
 const sim = tempDir();
 const simulation = runCli(['simulate', 'hip', '--n', '2', '--seed', '7', '--poses', 'standing', '--out', sim], 300_000);
 
-function dice(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let both = 0;
-  let sum = 0;
-  for (let p = 0; p < a.length; p++) {
-    const x = a[p] !== 0 ? 1 : 0;
-    const y = b[p] !== 0 ? 1 : 0;
-    both += x & y;
-    sum += x + y;
-  }
-  return (2 * both) / sum;
-}
+const dice = (a: ArrayLike<number>, b: ArrayLike<number>): number => maskOverlap(a, b).dice;
 
 interface HipCtJson {
   femurs: Record<

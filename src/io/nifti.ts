@@ -23,6 +23,11 @@ const DATATYPES: readonly { code: number; bits: number; make: (b: ArrayBuffer, n
 const HEADER_BYTES = 348;
 const VOX_OFFSET = 352;
 
+/** Whether a path names a NIfTI-1 file (.nii or .nii.gz), by its extension. */
+export function isNiftiPath(path: string): boolean {
+  return /\.nii(\.gz)?$/i.test(path);
+}
+
 export interface ReadNiftiOptions {
   unit?: ValueUnit;
 }

@@ -4,7 +4,7 @@ import { OpenBmdError } from '../core/errors.js';
 import { createVolume3D } from '../core/volume3d.js';
 import type { CtCoverageNeed } from '../io/ct-volume/read-ct-volume.js';
 import { readCtNiftiVolume, readCtSeriesFolder } from '../io/ct-volume/read-ct-volume.js';
-import { writeNifti } from '../io/nifti.js';
+import { isNiftiPath, writeNifti } from '../io/nifti.js';
 import { writeRgbPng } from '../io/write-png.js';
 import { BELOW_LESSER_TROCHANTER_MM, BONE_HU, hipCtOverview, segmentHipCt } from '../pipelines/hip/index.js';
 
@@ -15,8 +15,6 @@ export interface HipCtRunResult {
   files: string[];
   lines: string[];
 }
-
-const NIFTI_FILE = /\.nii(\.gz)?$/i;
 
 /**
  * `openbmd hip-ct` (the driver): femora, other bone and each proximal-femur region of a CT of the hips, from
@@ -30,8 +28,7 @@ export async function runHipCt(o: { input: string; outDir: string }): Promise<Hi
   } catch {
     throw new OpenBmdError('FILE_NOT_FOUND', 'no such file or folder', { file: o.input });
   }
-  if (isFile && !NIFTI_FILE.test(o.input))
-    throw new OpenBmdError('UNSUPPORTED', 'give a CT series folder or a NIfTI volume (.nii, .nii.gz)', { file: o.input });
+  if (isFile && !isNiftiPath(o.input)) throw new OpenBmdError('UNSUPPORTED', 'give a CT series folder or a NIfTI volume (.nii, .nii.gz)', { file: o.input });
   const series = isFile ? await readCtNiftiVolume(o.input, HIP_COVERAGE) : await readCtSeriesFolder(o.input, HIP_COVERAGE);
   const volume = series.volume;
   const started = performance.now();

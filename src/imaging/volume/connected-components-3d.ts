@@ -34,3 +34,14 @@ export function connectedComponents3D(grid: VolumeGrid, mask: Uint8Array): Compo
   }
   return { labels, sizes };
 }
+
+/** The largest face-connected component of a mask, or undefined when the mask is empty. */
+export function largestComponent3D(grid: VolumeGrid, mask: Uint8Array): Uint8Array | undefined {
+  const parts = connectedComponents3D(grid, mask);
+  if (parts.sizes.length === 0) return undefined;
+  let best = 0;
+  for (let c = 1; c < parts.sizes.length; c++) if (parts.sizes[c]! > parts.sizes[best]!) best = c;
+  const out = new Uint8Array(mask.length);
+  for (let p = 0; p < mask.length; p++) out[p] = parts.labels[p] === best + 1 ? 1 : 0;
+  return out;
+}

@@ -1,4 +1,5 @@
 import type { VolumeGrid } from './volume-grid.js';
+import { forEachLine, voxelBounds } from './volume-grid.js';
 
 /**
  * Exact Euclidean distance (mm, anisotropic spacing) from every voxel to the nearest voxel of the
@@ -9,24 +10,18 @@ export function distanceToMaskMm(grid: VolumeGrid, mask: Uint8Array): Float32Arr
   const [nx, ny, nz] = grid.size;
   const squared = new Float64Array(mask.length);
   for (let p = 0; p < mask.length; p++) squared[p] = mask[p] !== 0 ? 0 : Infinity;
-  const strides = [1, nx, nx * ny];
   const longest = Math.max(nx, ny, nz);
   const line = new Float64Array(longest);
   const out = new Float64Array(longest);
   const hull = new Int32Array(longest);
   const bounds = new Float64Array(longest + 1);
-  for (let axis = 0; axis < 3; axis++) {
-    const n = grid.size[axis]!;
-    const stride = strides[axis]!;
-    const spacing = grid.spacingMm[axis]!;
-    const s2 = spacing * spacing;
-    for (let start = 0; start < mask.length; start++) {
-      const coordinate = axis === 0 ? start % nx : axis === 1 ? Math.floor(start / nx) % ny : Math.floor(start / (nx * ny));
-      if (coordinate !== 0) continue;
+  for (const axis of [0, 1, 2] as const) {
+    const s2 = grid.spacingMm[axis] ** 2;
+    forEachLine(grid, axis, (start, stride, n) => {
       for (let t = 0; t < n; t++) line[t] = squared[start + t * stride]!;
       lowerEnvelope(line, n, s2, out, hull, bounds);
       for (let t = 0; t < n; t++) squared[start + t * stride] = out[t]!;
-    }
+    });
   }
   const distance = new Float32Array(mask.length);
   for (let p = 0; p < mask.length; p++) distance[p] = Math.sqrt(squared[p]!);
@@ -91,19 +86,11 @@ export function erodeMm(grid: VolumeGrid, mask: Uint8Array, radiusMm: number): U
  * mask's bounding box grown by the radius, so a small object in a large volume costs little.
  */
 export function closeMm(grid: VolumeGrid, mask: Uint8Array, radiusMm: number): Uint8Array {
-  const [nx, ny, nz] = grid.size;
-  const lo = [nx, ny, nz];
-  const hi = [-1, -1, -1];
-  for (let p = 0; p < mask.length; p++) {
-    if (mask[p] === 0) continue;
-    const c = [p % nx, Math.floor(p / nx) % ny, Math.floor(p / (nx * ny))];
-    for (let a = 0; a < 3; a++) {
-      lo[a] = Math.min(lo[a]!, c[a]!);
-      hi[a] = Math.max(hi[a]!, c[a]!);
-    }
-  }
+  const [nx, ny] = grid.size;
   const out = new Uint8Array(mask.length);
-  if (hi[0]! < 0) return out;
+  const bounds = voxelBounds(grid, (p) => mask[p] !== 0);
+  if (bounds === undefined) return out;
+  const { lo, hi } = bounds;
   for (let a = 0; a < 3; a++) {
     const margin = Math.ceil(radiusMm / grid.spacingMm[a]!) + 1;
     lo[a] = Math.max(0, lo[a]! - margin);

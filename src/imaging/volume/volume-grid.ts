@@ -19,3 +19,32 @@ export function faceNeighbours(grid: VolumeGrid, offset: number, out: number[]):
   if (k < nz - 1) out.push(offset + nx * ny);
   return out;
 }
+
+/** Calls back once per line of voxels along `axis` with its first offset, the stride along it and its length. */
+export function forEachLine(grid: VolumeGrid, axis: 0 | 1 | 2, visit: (start: number, stride: number, length: number) => void): void {
+  const [nx, ny, nz] = grid.size;
+  const slice = nx * ny;
+  if (axis === 0) for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) visit(nx * (j + ny * k), 1, nx);
+  else if (axis === 1) for (let k = 0; k < nz; k++) for (let i = 0; i < nx; i++) visit(i + slice * k, nx, ny);
+  else for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) visit(i + nx * j, slice, nz);
+}
+
+/** Index bounds [lo, hi] (inclusive, per axis) of the voxels `inside` admits; undefined when none. */
+export function voxelBounds(grid: VolumeGrid, inside: (offset: number) => boolean): { lo: [number, number, number]; hi: [number, number, number] } | undefined {
+  const [nx, ny, nz] = grid.size;
+  const lo: [number, number, number] = [nx, ny, nz];
+  const hi: [number, number, number] = [-1, -1, -1];
+  let p = 0;
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, p++) {
+        if (!inside(p)) continue;
+        if (i < lo[0]) lo[0] = i;
+        if (i > hi[0]) hi[0] = i;
+        if (j < lo[1]) lo[1] = j;
+        if (j > hi[1]) hi[1] = j;
+        if (k < lo[2]) lo[2] = k;
+        if (k > hi[2]) hi[2] = k;
+      }
+  return hi[0] < 0 ? undefined : { lo, hi };
+}

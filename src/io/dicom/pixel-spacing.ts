@@ -21,8 +21,8 @@ export interface PixelSpacing {
  * ImagerPixelSpacing is divided by the radiographic magnification (stated, or SID/SOD).
  */
 export function readPixelSpacing(ds: DataSet, file: string): PixelSpacing | undefined {
-  const pixel = pair(readNumbers(ds, TAG.pixelSpacing, file));
-  const imager = pair(readNumbers(ds, TAG.imagerPixelSpacing, file));
+  const pixel = positivePair(readNumbers(ds, TAG.pixelSpacing, file));
+  const imager = positivePair(readNumbers(ds, TAG.imagerPixelSpacing, file));
   if (imager === undefined) return pixel === undefined ? undefined : { rowColumnMm: pixel, source: 'PixelSpacing' };
   const repeatsImager = pixel !== undefined && Math.abs(pixel[0] - imager[0]) < 1e-9 && Math.abs(pixel[1] - imager[1]) < 1e-9;
   if (pixel !== undefined && !repeatsImager) return { rowColumnMm: pixel, source: 'PixelSpacing' };
@@ -40,7 +40,8 @@ export function readPixelSpacing(ds: DataSet, file: string): PixelSpacing | unde
   return { rowColumnMm: imager, source: 'ImagerPixelSpacing (detector plane, no magnification known)' };
 }
 
-function pair(values: number[] | undefined): [number, number] | undefined {
+/** The first two values when both are positive (a row, column pair), else undefined. */
+export function positivePair(values: number[] | undefined): [number, number] | undefined {
   if (values === undefined || values.length < 2) return undefined;
   const [r, c] = values as [number, number];
   return r > 0 && c > 0 ? [r, c] : undefined;

@@ -14,7 +14,7 @@ import { parseDicom } from './parse-dicom.js';
 import type { DicomIdentity } from './write/dicom-identity.js';
 import { extractFrameBytes } from './pixel-frames.js';
 import { readPixelDescription } from './pixel-description.js';
-import { readPixelSpacing } from './pixel-spacing.js';
+import { positivePair, readPixelSpacing } from './pixel-spacing.js';
 import { TAG } from './tags.js';
 import { findTransferSyntax } from './transfer-syntax.js';
 
@@ -133,7 +133,7 @@ export async function decodeDicomBytes(bytes: Uint8Array, file: string): Promise
       viewPosition: readStrings(ds, TAG.viewPosition)[0],
       sourceToDetectorMm: positive(readNumber(ds, TAG.distanceSourceToDetector, file)),
       sourceToPatientMm: positive(readNumber(ds, TAG.distanceSourceToPatient, file)),
-      imagerPixelSpacingMm: pairOfPositives(readNumbers(ds, TAG.imagerPixelSpacing, file)),
+      imagerPixelSpacingMm: positivePair(readNumbers(ds, TAG.imagerPixelSpacing, file)),
     },
   };
 }
@@ -169,8 +169,4 @@ function sextuple(v: number[] | undefined): [number, number, number, number, num
 
 function positive(v: number | undefined): number | undefined {
   return v !== undefined && v > 0 && Number.isFinite(v) ? v : undefined;
-}
-
-function pairOfPositives(v: number[] | undefined): [number, number] | undefined {
-  return v !== undefined && v.length >= 2 && v[0]! > 0 && v[1]! > 0 ? [v[0]!, v[1]!] : undefined;
 }

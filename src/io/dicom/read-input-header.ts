@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { isNiftiPath } from '../nifti.js';
 import { join } from 'node:path';
 import { OpenBmdError, describeThrown } from '../../core/errors.js';
 import { readString } from './dataset-values.js';
@@ -29,7 +30,7 @@ export function readInputHeader(path: string): InputHeader {
   } catch (thrown) {
     throw new OpenBmdError('FILE_NOT_FOUND', `cannot be opened (${describeThrown(thrown)})`, { file: path });
   }
-  if (!isFolder && /\.nii(\.gz)?$/i.test(path))
+  if (!isFolder && isNiftiPath(path))
     return { path, format: 'nifti', isFolder, modality: undefined, bodyPart: undefined, viewPosition: undefined, seriesDescription: undefined };
   const candidates = isFolder
     ? readdirSync(path)

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { isNiftiPath } from '../../io/nifti.js';
 import { z } from 'zod';
 import { OpenBmdError } from '../../core/errors.js';
 import type { CtRodPhantom } from '../../calibration/ct-rods/ct-rod-phantom.js';
@@ -28,7 +29,6 @@ export interface CtSpineStudy extends StudyBase {
 }
 
 /** A CT volume in NIfTI-1 rather than a DICOM series folder. */
-const NIFTI_FILE = /\.nii(\.gz)?$/i;
 
 /** train ct-spine's own options: epochs of the coronal, sagittal, segmentation and DenseNet networks, and the batch size. */
 const ctSpineTrainOptions = z
@@ -59,7 +59,7 @@ export const ctSpinePipeline = definePipeline({
       throw new OpenBmdError('BAD_ARGUMENT', `the ct-spine pipeline reads one series folder; ${request.inputs.length} inputs were given`, {
         file: request.inputs.join(', '),
       });
-    const series = NIFTI_FILE.test(folder) ? await readCtSpineNifti(folder) : await readCtSpineSeries(folder);
+    const series = isNiftiPath(folder) ? await readCtSpineNifti(folder) : await readCtSpineSeries(folder);
     const rods = request.phantom === undefined ? undefined : readCtRodPhantom(request.phantom);
     return {
       inputs: request.inputs,

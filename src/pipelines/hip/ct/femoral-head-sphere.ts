@@ -3,7 +3,7 @@ import type { VolumeGrid } from '../../../imaging/volume/volume-grid.js';
 import { gaussianSmooth3D } from '../../../imaging/volume/gaussian-smooth-3d.js';
 
 /** Adult femoral head radii span about 19-28 mm (Hoaglund & Low, Clin Orthop 1980: head diameter 40-55 mm); a margin each side. */
-export const HEAD_RADIUS_RANGE_MM: readonly [number, number] = [16, 31];
+const HEAD_RADIUS_RANGE_MM: readonly [number, number] = [16, 31];
 /** Edges weaker than this do not vote, HU per mm. */
 const MIN_GRADIENT_HU_PER_MM = 25;
 /** An edge's bright side must reach bone, HU. */
@@ -20,8 +20,6 @@ export interface FemoralHeadSearch {
 export interface FemoralHead {
   /** Mm from voxel (0, 0, 0). */
   centreMm: Point3;
-  /** Peak votes over the mean vote of the allowed voxels: how sphere-like the joint is. */
-  peakContrast: number;
 }
 
 /**
@@ -50,19 +48,12 @@ export function findFemoralHead(search: FemoralHeadSearch): FemoralHead | undefi
   });
   const smoothVotes = gaussianSmooth3D(grid, votes, 2.5);
   let best = -1;
-  let sum = 0;
-  let count = 0;
   for (let p = 0; p < smoothVotes.length; p++) {
     if (search.centreAllowed[p] === 0) continue;
-    sum += smoothVotes[p]!;
-    count++;
     if (best < 0 || smoothVotes[p]! > smoothVotes[best]!) best = p;
   }
-  if (best < 0 || !(sum > 0)) return undefined;
-  return {
-    centreMm: [(best % nx) * sx, (Math.floor(best / nx) % ny) * sy, Math.floor(best / (nx * ny)) * sz],
-    peakContrast: smoothVotes[best]! / (sum / count),
-  };
+  if (best < 0 || !(smoothVotes[best]! > 0)) return undefined;
+  return { centreMm: [(best % nx) * sx, (Math.floor(best / nx) % ny) * sy, Math.floor(best / (nx * ny)) * sz] };
 }
 
 /** Calls back with each strong edge whose bright side is bone: position (mm) and unit gradient. */

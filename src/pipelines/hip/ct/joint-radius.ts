@@ -3,7 +3,7 @@ import type { VolumeGrid } from '../../../imaging/volume/volume-grid.js';
 import { sampleTrilinear } from '../../../imaging/volume/sample-trilinear.js';
 
 /** Where the joint space is looked for, mm from the head centre (adult heads 19-28 mm, plus cartilage). */
-export const JOINT_SEARCH_MM: readonly [number, number] = [16, 31];
+const JOINT_SEARCH_MM: readonly [number, number] = [16, 31];
 const STEP_MM = 0.5;
 /** How far either side of a candidate the bone of the head and of the socket is looked for, mm. */
 const FLANK_MM = 8;
@@ -20,12 +20,8 @@ export interface JointRadiusSearch {
 
 export interface JointRadius {
   radiusMm: number;
-  /** HU by which the spherical mean dips at the joint below the lower of its two flanks. */
-  dipHu: number;
   /** Whether the radius is a joint space seen or the head's surface (no space resolved). */
   how: 'joint space' | 'head surface';
-  /** The spherical mean HU profile, one value per STEP_MM from 0. */
-  profileHu: number[];
 }
 
 /**
@@ -56,8 +52,8 @@ export function findJointRadius(search: JointRadiusSearch): JointRadius {
       best = s;
     }
   }
-  if (bestDip >= MIN_DIP_HU) return { radiusMm: best * STEP_MM, dipHu: bestDip, how: 'joint space', profileHu: profile };
-  return { radiusMm: steepestFallBeyondPeak(profile), dipHu: bestDip, how: 'head surface', profileHu: profile };
+  if (bestDip >= MIN_DIP_HU) return { radiusMm: best * STEP_MM, how: 'joint space' };
+  return { radiusMm: steepestFallBeyondPeak(profile), how: 'head surface' };
 }
 
 /**
@@ -76,7 +72,7 @@ function steepestFallBeyondPeak(profile: number[]): number {
 }
 
 /** Near-uniform unit vectors (the Fibonacci lattice). */
-export function fibonacciSphere(count: number): Vector3[] {
+function fibonacciSphere(count: number): Vector3[] {
   const golden = Math.PI * (3 - Math.sqrt(5));
   return Array.from({ length: count }, (_, n) => {
     const z = 1 - (2 * (n + 0.5)) / count;

@@ -1,6 +1,7 @@
 import type { Point3, Vector3 } from '../../../core/geometry.js';
 import type { VolumeGrid } from '../../../imaging/volume/volume-grid.js';
 import { symmetricEigen } from '../../../registration/symmetric-eigen.js';
+import { median } from '../../../stats/descriptive.js';
 
 /** The PF region ends this far below the lesser trochanter, mm (openbmd's choice; see docs/hip.md). */
 export const BELOW_LESSER_TROCHANTER_MM = 10;
@@ -27,40 +28,46 @@ export interface ProximalFemurRegion {
 }
 
 /**
- * The proximal femur (head, neck, trochanters) of a femur mask: above a plane across the shaft
+ * The proximal femur (head, neck, trochanters) of the femur labelled `femurLabel`: above a plane across the shaft
  * BELOW_LESSER_TROCHANTER_MM below the lesser trochanter. The shaft's axis is the principal axis of
  * the femur well below the head; walking up it, the lesser trochanter begins where the cross-section
  * grows past TROCHANTER_AREA_RATIO times the shaft's. Positions are mm from voxel (0, 0, 0).
  */
-export function proximalFemurRegion(o: { grid: VolumeGrid; femur: Uint8Array; headCentreMm: Point3 }): ProximalFemurRegion {
-  const { grid, femur, headCentreMm: h } = o;
+export function proximalFemurRegion(o: { grid: VolumeGrid; labels: Uint8Array; femurLabel: number; headCentreMm: Point3 }): ProximalFemurRegion {
+  const { grid, labels, femurLabel, headCentreMm: h } = o;
   const [nx, ny] = grid.size;
   const [sx, sy, sz] = grid.spacingMm;
   const position = (p: number): Point3 => [(p % nx) * sx, (Math.floor(p / nx) % ny) * sy, Math.floor(p / (nx * ny)) * sz];
   const notes: string[] = [];
   const shaft: Point3[] = [];
   const all: number[] = [];
-  for (let p = 0; p < femur.length; p++) {
-    if (femur[p] === 0) continue;
+  for (let p = 0; p < labels.length; p++) {
+    if (labels[p] !== femurLabel) continue;
     all.push(p);
     const q = position(p);
     if (h[2] - q[2] > SHAFT_BELOW_HEAD_MM) shaft.push(q);
   }
   let shaftDown: Vector3 = [0, 0, -1];
-  const zs = shaft.map((q) => q[2]);
-  const shaftLengthMm = shaft.length === 0 ? 0 : Math.max(...zs) - Math.min(...zs);
+  // A loop, not Math.max(...): a fine CT's shaft holds more voxels than a call may take arguments.
+  let zLow = Infinity;
+  let zHigh = -Infinity;
+  for (const q of shaft) {
+    zLow = Math.min(zLow, q[2]);
+    zHigh = Math.max(zHigh, q[2]);
+  }
+  const shaftLengthMm = shaft.length === 0 ? 0 : zHigh - zLow;
   if (shaftLengthMm >= MIN_SHAFT_MM) shaftDown = principalAxis(shaft);
   else notes.push('too little femoral shaft in the field to fit its axis; the axis is taken as the body axis');
-  const along = (q: Point3): number => (q[0] - h[0]) * shaftDown[0] + (q[1] - h[1]) * shaftDown[1] + (q[2] - h[2]) * shaftDown[2];
-  // Cross-section area per slab along the shaft.
+  // Each voxel's distance below the head centre along the shaft, then the section area per slab.
+  const below = all.map((p) => {
+    const q = position(p);
+    return (q[0] - h[0]) * shaftDown[0] + (q[1] - h[1]) * shaftDown[1] + (q[2] - h[2]) * shaftDown[2];
+  });
   let maxT = 0;
-  for (const p of all) maxT = Math.max(maxT, along(position(p)));
+  for (const t of below) maxT = Math.max(maxT, t);
   const slabs = Math.floor(maxT / SLAB_MM) + 1;
   const area = new Float64Array(slabs);
-  for (const p of all) {
-    const t = along(position(p));
-    if (t >= 0) area[Math.floor(t / SLAB_MM)]! += (sx * sy * sz) / SLAB_MM;
-  }
+  for (const t of below) if (t >= 0) area[Math.floor(t / SLAB_MM)]! += (sx * sy * sz) / SLAB_MM;
   // The bottom slab is cut by the field's edge; the shaft's own area is the median of the 40 mm above it.
   const shaftSlabs = Array.from(area.slice(Math.max(0, slabs - 1 - 20), slabs - 1)).filter((a) => a > 0);
   let lesserTrochanterMm = NaN;
@@ -81,13 +88,13 @@ export function proximalFemurRegion(o: { grid: VolumeGrid; femur: Uint8Array; he
     if (Number.isFinite(lesserTrochanterMm)) cutMm = lesserTrochanterMm + BELOW_LESSER_TROCHANTER_MM;
     else notes.push('no lesser trochanter found along the shaft; the region keeps the whole femur in the field');
   } else notes.push('the field ends above the lesser trochanter; the region keeps the whole femur in the field (incomplete)');
-  const mask = new Uint8Array(femur.length);
+  const mask = new Uint8Array(labels.length);
   let voxels = 0;
-  for (const p of all) {
-    if (along(position(p)) > cutMm) continue;
+  all.forEach((p, n) => {
+    if (below[n]! > cutMm) return;
     mask[p] = 1;
     voxels++;
-  }
+  });
   return { mask, voxels, shaftDown, lesserTrochanterMm, cutMm: Number.isFinite(cutMm) ? cutMm : NaN, notes };
 }
 
@@ -103,10 +110,4 @@ function principalAxis(points: Point3[]): Vector3 {
   for (let e = 1; e < 3; e++) if (values[e]! > values[best]!) best = e;
   const v: Vector3 = [vectors[0]![best]!, vectors[1]![best]!, vectors[2]![best]!];
   return v[2] > 0 ? [-v[0], -v[1], -v[2]] : v;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

@@ -1,4 +1,5 @@
 import type { Point3 } from '../../../core/geometry.js';
+import { normalize } from '../../../core/geometry.js';
 import type { VolumeGrid } from '../../../imaging/volume/volume-grid.js';
 import { closeMm } from '../../../imaging/volume/distance-transform-3d.js';
 import { fillSliceHoles } from '../../../imaging/volume/fill-slice-holes.js';
@@ -21,11 +22,11 @@ const MEDIAL_OF_HEAD_MM = 10;
 /** The socket's marker: bone this deep beyond the joint shell, on the side away from the shaft, mm. */
 const SOCKET_SEED_DEPTH_MM = 8;
 /** Muscle and cartilage around the femur, HU (muscle about 40-60 HU). */
-const SOFT_TISSUE_HU = 40;
+export const SOFT_TISSUE_HU = 40;
 /** The head centre is this far from the midline at least (half the narrowest adult inter-head distance), mm. */
 const MIN_HEAD_OFFSET_MM = 40;
 /** Metal (a prosthesis) reads above bone's range (cortical bone up to about 2,000 HU). */
-export const METAL_HU = 2500;
+const METAL_HU = 2500;
 
 export interface FemurFinding {
   side: HipSide;
@@ -106,7 +107,7 @@ export function segmentFemur(s: FemurSearch): { femur: Uint8Array | undefined; f
   const shellMm = 1.5 * Math.max(sx, sy, sz);
   const femurLabel = 2;
   const otherLabel = 1;
-  const towardShaft = unit([section.centroidMm[0] - centre[0], section.centroidMm[1] - centre[1], section.centroidMm[2] - centre[2]]);
+  const towardShaft = normalize([section.centroidMm[0] - centre[0], section.centroidMm[1] - centre[1], section.centroidMm[2] - centre[2]]);
   const medialMm = (dx: number): number => (s.side === 'left' ? -dx : dx);
   const allowed = new Uint8Array(bone.length);
   const flood = new Uint8Array(bone.length);
@@ -157,9 +158,4 @@ export function segmentFemur(s: FemurSearch): { femur: Uint8Array | undefined; f
   finding.found = true;
   finding.femurVoxels = count;
   return { femur, finding };
-}
-
-function unit(v: Point3): Point3 {
-  const n = Math.hypot(v[0], v[1], v[2]);
-  return n === 0 ? [0, 0, -1] : [v[0] / n, v[1] / n, v[2] / n];
 }

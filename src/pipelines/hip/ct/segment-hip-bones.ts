@@ -1,6 +1,6 @@
 import type { Volume3D } from '../../../core/volume3d.js';
 import { OpenBmdError } from '../../../core/errors.js';
-import { connectedComponents3D } from '../../../imaging/volume/connected-components-3d.js';
+import { connectedComponents3D, largestComponent3D } from '../../../imaging/volume/connected-components-3d.js';
 import { fillSliceHoles } from '../../../imaging/volume/fill-slice-holes.js';
 import { gaussianSmooth3D } from '../../../imaging/volume/gaussian-smooth-3d.js';
 import type { VolumeGrid } from '../../../imaging/volume/volume-grid.js';
@@ -19,14 +19,12 @@ const SMOOTH_SIGMA_MM = 1;
 /** Bone components smaller than this are noise or calcification, cm3. */
 const MIN_BONE_COMPONENT_CM3 = 1;
 /** The body: everything denser than lung and air, HU. */
-const BODY_HU = -400;
+export const BODY_HU = -400;
 
 export interface HipBoneSegmentation {
   /** Per voxel of the canonical volume: 0 background, 1 other bone, 2 left femur, 3 right femur. */
   labels: Uint8Array;
   femurs: Record<HipSide, FemurFinding>;
-  /** Patient-frame x of the body's midline, mm. */
-  midlineXMm: number;
 }
 
 /**
@@ -42,7 +40,7 @@ export function segmentHipBones(volume: Volume3D, file: string): HipBoneSegmenta
   const [nx] = volume.size;
   const [sx, sy, sz] = volume.spacingMm;
   const smooth = gaussianSmooth3D(grid, volume.data, SMOOTH_SIGMA_MM);
-  const body = largestComponent(grid, threshold(smooth, BODY_HU));
+  const body = largestComponent3D(grid, threshold(smooth, BODY_HU));
   if (body === undefined) throw new OpenBmdError('INVALID_VALUE', `no body in the CT (nothing above ${BODY_HU} HU)`, { file });
   let xSum = 0;
   let n = 0;
@@ -71,22 +69,11 @@ export function segmentHipBones(volume: Volume3D, file: string): HipBoneSegmenta
     const label = side === 'left' ? HIP_BONE_LABEL.leftFemur : HIP_BONE_LABEL.rightFemur;
     for (let p = 0; p < femur.length; p++) if (femur[p] !== 0) labels[p] = label;
   }
-  return { labels, femurs, midlineXMm: volume.originMm[0] + midlineI * sx };
+  return { labels, femurs };
 }
 
 function threshold(values: Float32Array, level: number, within?: Uint8Array): Uint8Array {
   const out = new Uint8Array(values.length);
   for (let p = 0; p < values.length; p++) out[p] = values[p]! >= level && (within === undefined || within[p] !== 0) ? 1 : 0;
-  return out;
-}
-
-/** The largest face-connected component of a mask, or undefined when the mask is empty. */
-function largestComponent(grid: VolumeGrid, mask: Uint8Array): Uint8Array | undefined {
-  const parts = connectedComponents3D(grid, mask);
-  if (parts.sizes.length === 0) return undefined;
-  let best = 0;
-  for (let c = 1; c < parts.sizes.length; c++) if (parts.sizes[c]! > parts.sizes[best]!) best = c;
-  const out = new Uint8Array(mask.length);
-  for (let p = 0; p < mask.length; p++) if (parts.labels[p] === best + 1) out[p] = 1;
   return out;
 }

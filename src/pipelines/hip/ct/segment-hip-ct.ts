@@ -29,10 +29,9 @@ export function segmentHipCt(volume: Volume3D, file: string): HipCtSegmentation 
     let proximalFemur: ProximalFemurRegion | undefined;
     if (finding.found && finding.headCentreMm !== undefined) {
       const femurLabel = side === 'left' ? HIP_BONE_LABEL.leftFemur : HIP_BONE_LABEL.rightFemur;
-      const femur = Uint8Array.from(bones.labels, (v) => (v === femurLabel ? 1 : 0));
       const h = finding.headCentreMm;
       const o = volume.originMm;
-      proximalFemur = proximalFemurRegion({ grid, femur, headCentreMm: [h[0] - o[0], h[1] - o[1], h[2] - o[2]] });
+      proximalFemur = proximalFemurRegion({ grid, labels: bones.labels, femurLabel, headCentreMm: [h[0] - o[0], h[1] - o[1], h[2] - o[2]] });
       const pfLabel = side === 'left' ? HIP_BONE_LABEL.leftProximalFemur : HIP_BONE_LABEL.rightProximalFemur;
       for (let p = 0; p < proximalFemur.mask.length; p++) if (proximalFemur.mask[p] !== 0) bones.labels[p] = pfLabel;
     }

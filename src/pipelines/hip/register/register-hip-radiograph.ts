@@ -1,7 +1,9 @@
 import type { Point3 } from '../../../core/geometry.js';
 import type { Volume3D } from '../../../core/volume3d.js';
-import { createVolume3D } from '../../../core/volume3d.js';
-import { connectedComponents3D } from '../../../imaging/volume/connected-components-3d.js';
+import { createVolume3D, volumeIndexToPointMm } from '../../../core/volume3d.js';
+import { OpenBmdError } from '../../../core/errors.js';
+import { voxelBounds } from '../../../imaging/volume/volume-grid.js';
+import { largestComponent3D } from '../../../imaging/volume/connected-components-3d.js';
 import { downsampleVolume } from '../../../imaging/volume/downsample-volume.js';
 import type { DrrGeometry } from '../../../physics/drr/drr-geometry.js';
 import { drrRays } from '../../../physics/drr/drr-geometry.js';
@@ -9,15 +11,13 @@ import { drrVolume } from '../../../physics/drr/drr-volume.js';
 import type { GreyImage } from '../../../registration/gradient-correlation.js';
 import { poseScorer, registerCtToRadiograph } from '../../../registration/register-ct-to-radiograph.js';
 import type { RigidPose } from '../../../registration/rigid-pose.js';
-import { IDENTITY_POSE, poseRotation, projectPoint, raysSeeingPose } from '../../../registration/rigid-pose.js';
+import { IDENTITY_POSE, movePoint, projectPoint, raysSeeingPose } from '../../../registration/rigid-pose.js';
 import type { HipSide } from '../ct/segment-femur.js';
+import { SOFT_TISSUE_HU } from '../ct/segment-femur.js';
+import { BODY_HU, HIP_BONE_LABEL } from '../ct/segment-hip-bones.js';
 
-/** Soft tissue's HU (muscle): what a femur is replaced by when the pelvis alone is registered. */
-const SOFT_TISSUE_HU = 40;
 /** The CT's values fade to nothing over this length at its top and bottom, mm. */
 const TAPER_MM = 30;
-/** The body: denser than lung and air, HU. */
-const BODY_HU = -400;
 /** The femur window: the femur's projected bounds plus this margin, mm at the detector. */
 const FEMUR_WINDOW_MARGIN_MM = 20;
 /**
@@ -30,7 +30,12 @@ const FEMUR_LIMITS = { rotationDeg: 30, translationMm: 10 };
 /** The pelvis's starting shift is searched on a grid within this of the central ray, mm. */
 const PELVIS_GRID_MM = 48;
 const PELVIS_GRID_STEP_MM = 8;
-const PELVIS_GRID_EVALUATIONS = (2 * (PELVIS_GRID_MM / PELVIS_GRID_STEP_MM) + 1) ** 2;
+/** The hip labels of a femur (outside and inside its PF region). */
+const FEMUR_LABELS_OF: Record<HipSide, ReadonlySet<number>> = {
+  left: new Set([HIP_BONE_LABEL.leftFemur, HIP_BONE_LABEL.leftProximalFemur]),
+  right: new Set([HIP_BONE_LABEL.rightFemur, HIP_BONE_LABEL.rightProximalFemur]),
+};
+const FEMUR_LABELS: ReadonlySet<number> = new Set([...FEMUR_LABELS_OF.left, ...FEMUR_LABELS_OF.right]);
 /** Abductions (degrees, about the AP axis) the femur's coarse search starts from. */
 const FEMUR_START_ABDUCTIONS_DEG = [-12, 0, 12];
 
@@ -87,10 +92,12 @@ export function registerHipRadiograph(o: HipRegistrationInput): HipRegistration 
   const score = poseScorer(pelvisInput, 8);
   let start: RigidPose = IDENTITY_POSE;
   let startScore = -Infinity;
+  let gridEvaluations = 0;
   for (let x = -PELVIS_GRID_MM; x <= PELVIS_GRID_MM; x += PELVIS_GRID_STEP_MM) {
     for (let z = -PELVIS_GRID_MM; z <= PELVIS_GRID_MM; z += PELVIS_GRID_STEP_MM) {
       const pose: RigidPose = { rotationDeg: [0, 0, 0], translationMm: [x, 0, z] };
       const gc = score(pose);
+      gridEvaluations++;
       if (gc > startScore) {
         startScore = gc;
         start = pose;
@@ -113,7 +120,7 @@ export function registerHipRadiograph(o: HipRegistrationInput): HipRegistration 
   let femur = femurs.get(o.targetSide);
   if (femur === undefined) {
     const soft = o.attenuationPerMm(SOFT_TISSUE_HU);
-    femur = cropToLabels(ct, labels, new Set(o.targetSide === 'left' ? [2, 4] : [3, 5]), (hu) => Math.max(0, o.attenuationPerMm(hu) - soft));
+    femur = cropToLabels(ct, labels, FEMUR_LABELS_OF[o.targetSide], (hu) => Math.max(0, o.attenuationPerMm(hu) - soft));
     femurs.set(o.targetSide, femur);
   }
   const head = o.headCentresMm[o.targetSide];
@@ -137,7 +144,7 @@ export function registerHipRadiograph(o: HipRegistrationInput): HipRegistration 
   // Legs are abducted or adducted by up to about 20 degrees between positions: the coarse search
   // starts from several abductions (about the AP axis) and the best goes on to the fine level.
   let best: ReturnType<typeof registerCtToRadiograph> | undefined;
-  let evaluations = pelvis.evaluations + PELVIS_GRID_EVALUATIONS;
+  let evaluations = pelvis.evaluations + gridEvaluations;
   for (const [n, abductionDeg] of FEMUR_START_ABDUCTIONS_DEG.entries()) {
     const tried = registerCtToRadiograph({
       ...femurInput,
@@ -188,7 +195,7 @@ function prepared(o: HipRegistrationInput): PreparedCt {
   // Only the body: the CT's table, a calibration phantom under it and the air are not in the radiograph.
   const dense = new Uint8Array(ct.data.length);
   for (let p = 0; p < dense.length; p++) dense[p] = Number(ct.data[p]) >= BODY_HU ? 1 : 0;
-  const body = largestComponent(ct, dense);
+  const body = largestComponent3D({ size: ct.size, spacingMm: ct.spacingMm }, dense)!;
   // The CT ends where the radiograph goes on: its values fade out over the first and last
   // TAPER_MM of slices, so the DRR has no edge where the volume is cut.
   const [nx, ny, nz] = ct.size;
@@ -199,8 +206,7 @@ function prepared(o: HipRegistrationInput): PreparedCt {
     const fade = t * t * (3 - 2 * t);
     for (let p = k * nx * ny; p < (k + 1) * nx * ny; p++) {
       if (body[p] === 0) continue;
-      const label = labels[p]!;
-      const value = label >= 2 && label <= 5 ? soft : o.attenuationPerMm(Number(ct.data[p]));
+      const value = FEMUR_LABELS.has(labels[p]!) ? soft : o.attenuationPerMm(Number(ct.data[p]));
       pelvisValues[p] = value * fade;
     }
   }
@@ -211,13 +217,9 @@ function prepared(o: HipRegistrationInput): PreparedCt {
 
 /** The same motion as `pose` about `from`, expressed about `to`: t' = t + R (to - from) - (to - from). */
 export function recentre(pose: RigidPose, from: Point3, to: Point3): RigidPose {
-  const r = poseRotation(pose);
-  const d: Point3 = [to[0] - from[0], to[1] - from[1], to[2] - from[2]];
-  const rd = [0, 1, 2].map((row) => r[row * 3]! * d[0] + r[row * 3 + 1]! * d[1] + r[row * 3 + 2]! * d[2]);
-  return {
-    rotationDeg: [...pose.rotationDeg],
-    translationMm: [pose.translationMm[0] + rd[0]! - d[0], pose.translationMm[1] + rd[1]! - d[1], pose.translationMm[2] + rd[2]! - d[2]],
-  };
+  // Where the pose takes `to` about `from`, less `to`: the translation about `to`.
+  const moved = movePoint(pose, from, to);
+  return { rotationDeg: [...pose.rotationDeg], translationMm: [moved[0] - to[0], moved[1] - to[1], moved[2] - to[2]] };
 }
 
 function centreRow(g: DrrGeometry): number {
@@ -264,48 +266,31 @@ function cropImage(image: GreyImage, w: Window): GreyImage {
 function cropToLabels(
   ct: Volume3D,
   labels: Uint8Array,
-  wanted: Set<number>,
+  wanted: ReadonlySet<number>,
   value: (hu: number) => number,
 ): { volume: Volume3D; values: Float32Array; cornersMm: Point3[] } {
-  const [nx, ny, nz] = ct.size;
-  const lo = [nx, ny, nz];
-  const hi = [-1, -1, -1];
-  for (let p = 0; p < labels.length; p++) {
-    if (!wanted.has(labels[p]!)) continue;
-    const c = [p % nx, Math.floor(p / nx) % ny, Math.floor(p / (nx * ny))];
-    for (let a = 0; a < 3; a++) {
-      lo[a] = Math.min(lo[a]!, c[a]!);
-      hi[a] = Math.max(hi[a]!, c[a]!);
-    }
-  }
-  const size: [number, number, number] = [hi[0]! - lo[0]! + 1, hi[1]! - lo[1]! + 1, hi[2]! - lo[2]! + 1];
+  const [nx, ny] = ct.size;
+  const bounds = voxelBounds({ size: ct.size, spacingMm: ct.spacingMm }, (p) => wanted.has(labels[p]!));
+  if (bounds === undefined) throw new OpenBmdError('INVALID_VALUE', 'the CT has no voxel of the target femur to register');
+  const { lo, hi } = bounds;
+  const size: [number, number, number] = [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1];
   const values = new Float32Array(size[0] * size[1] * size[2]);
   let q = 0;
-  for (let k = lo[2]!; k <= hi[2]!; k++)
-    for (let j = lo[1]!; j <= hi[1]!; j++)
-      for (let i = lo[0]!; i <= hi[0]!; i++, q++) {
+  for (let k = lo[2]; k <= hi[2]; k++)
+    for (let j = lo[1]; j <= hi[1]; j++)
+      for (let i = lo[0]; i <= hi[0]; i++, q++) {
         const p = i + nx * (j + ny * k);
         if (wanted.has(labels[p]!)) values[q] = value(Number(ct.data[p]));
       }
-  const d = ct.direction;
-  const at = (i: number, j: number, k: number): Point3 => {
-    const u = [i * ct.spacingMm[0], j * ct.spacingMm[1], k * ct.spacingMm[2]];
-    return [0, 1, 2].map((r) => ct.originMm[r]! + d[r * 3]! * u[0]! + d[r * 3 + 1]! * u[1]! + d[r * 3 + 2]! * u[2]!) as Point3;
-  };
-  const volume = createVolume3D({ data: values, size, spacingMm: ct.spacingMm, originMm: at(lo[0]!, lo[1]!, lo[2]!), direction: ct.direction, unit: ct.unit });
+  const volume = createVolume3D({
+    data: values,
+    size,
+    spacingMm: ct.spacingMm,
+    originMm: volumeIndexToPointMm(ct, lo[0], lo[1], lo[2]),
+    direction: ct.direction,
+    unit: ct.unit,
+  });
   const cornersMm: Point3[] = [];
-  for (const i of [lo[0]!, hi[0]!]) for (const j of [lo[1]!, hi[1]!]) for (const k of [lo[2]!, hi[2]!]) cornersMm.push(at(i, j, k));
+  for (const i of [lo[0], hi[0]]) for (const j of [lo[1], hi[1]]) for (const k of [lo[2], hi[2]]) cornersMm.push(volumeIndexToPointMm(ct, i, j, k));
   return { volume, values, cornersMm };
-}
-
-export { IDENTITY_POSE };
-
-/** The largest face-connected component of a mask. */
-function largestComponent(ct: Volume3D, mask: Uint8Array): Uint8Array {
-  const parts = connectedComponents3D({ size: ct.size, spacingMm: ct.spacingMm }, mask);
-  let best = 0;
-  for (let c = 1; c < parts.sizes.length; c++) if (parts.sizes[c]! > parts.sizes[best]!) best = c;
-  const out = new Uint8Array(mask.length);
-  for (let p = 0; p < out.length; p++) out[p] = parts.labels[p] === best + 1 ? 1 : 0;
-  return out;
 }
