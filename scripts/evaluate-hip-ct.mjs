@@ -19,6 +19,7 @@ import { segmentHipCt } from '../dist/src/pipelines/hip/index.js';
 import { hipRadiographGeometry } from '../dist/src/pipelines/hip/register/hip-radiograph-geometry.js';
 import { registerHipRadiograph } from '../dist/src/pipelines/hip/register/register-hip-radiograph.js';
 import { projectPoint, raysSeeingPose } from '../dist/src/registration/rigid-pose.js';
+import { median } from '../dist/src/stats/descriptive.js';
 import { maskOverlap } from '../dist/src/stats/segmentation-metrics.js';
 
 const cohort = process.argv[2];
@@ -29,7 +30,6 @@ if (cohort === undefined) {
 const persons = process.argv[3]?.split(',') ?? [...new Set(readdirSync(join(cohort, 'truth')).map((f) => f.replace(/\.json$/, '')))].sort();
 const poseFilter = process.argv[4]?.split(',');
 const dice = (a, b) => maskOverlap(a, b).dice;
-const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const perMm = ctAttenuationPerMm({ catalog: loadMaterialCatalog(), beamKeV: 50, ctKeV: 70 });
 const all = { femurDice: [], pfDice: [], headMm: [], regHeadMm: [], regPfDice: [], regCentroidMm: [], seconds: [] };
 for (const person of persons) {
