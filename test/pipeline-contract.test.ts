@@ -50,6 +50,13 @@ const FIXTURES = {
     otherSite: 'forearm',
     dicomOutputs: ['overlay-sc.dcm', 'segmentation.dcm', 'measurements-sr.dcm'],
   },
+  hip: {
+    simulate: ['hip', '--n', '2', '--seed', '94'],
+    input: (dir) => [join(dir, 'images', 'hip-0001-standing.dcm')],
+    phantom: () => undefined,
+    otherSite: 'lumbar',
+    dicomOutputs: ['overlay-sc.dcm', 'measurements-sr.dcm'],
+  },
 } as const satisfies Record<Site, Fixture>;
 
 const root = tempDir('pipeline-contract-');

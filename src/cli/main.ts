@@ -20,6 +20,7 @@ interface AnalyzeCommandOptions {
   sex?: 'F' | 'M';
   heightCm?: number;
   weightKg?: number;
+  side?: 'left' | 'right';
   json?: boolean;
 }
 program.name('openbmd').description('Bone mineral density from the radiographs and CT scans hospitals already take').version('0.1.0').showHelpAfterError();
@@ -33,10 +34,16 @@ program
   .option('--n <count>', 'forearm radiographs to simulate (default 100)', parsePositiveInteger)
   .option('--lumbar-n <count>', 'lumbar studies (AP and lateral) of the lumbar part (default 40; 0 leaves it out)', parseNonNegativeInteger)
   .option('--ct-n <count>', 'CT series of the CT part (default 16; 0 leaves it out)', parseNonNegativeInteger)
+  .option('--hip-n <count>', 'persons (four AP pelvis radiographs each) of the hip part (default 8; 0 leaves it out)', parseNonNegativeInteger)
   .option('--seed <k>', 'random seed', parseNonNegativeInteger, 7)
-  .action(async (options: { out?: string; n?: number; lumbarN?: number; ctN?: number; seed: number }) => {
+  .action(async (options: { out?: string; n?: number; lumbarN?: number; ctN?: number; hipN?: number; seed: number }) => {
     const { runDemo } = await import('../run/run-demo.js');
-    await runDemo({ out: options.out, n: { forearm: options.n, lumbar: options.lumbarN, 'ct-spine': options.ctN }, seed: options.seed, say });
+    await runDemo({
+      out: options.out,
+      n: { forearm: options.n, lumbar: options.lumbarN, 'ct-spine': options.ctN, hip: options.hipN },
+      seed: options.seed,
+      say,
+    });
   });
 
 program
@@ -45,7 +52,7 @@ program
     'one study: the BMD, its clinical wording and QC flags; result.json, overlay.png, report.pdf, a DICOM Secondary Capture of the overlay, and SEG + SR where the pipeline segments',
   )
   .argument('<inputs...>', 'a radiograph (DICOM; AP then lateral where the pipeline reads both) or a CT series folder')
-  .option('--site <site>', 'the pipeline (forearm, lumbar, ct-spine); default: from the DICOM (Modality, BodyPartExamined, ViewPosition)')
+  .option('--site <site>', 'the pipeline (forearm, lumbar, ct-spine, hip); default: from the DICOM (Modality, BodyPartExamined, ViewPosition)')
   .option('--model <dir>', "model folder (default: the pipeline's shipped model in models/)")
   .option('--out <dir>', 'output folder (default openbmd-out/<input name>)')
   .option(
@@ -56,6 +63,7 @@ program
   .option('--sex <F|M>', 'sex, for the Z-score (default: from the DICOM)', parseSex)
   .option('--height-cm <cm>', 'height, for pipelines that take BMI as a covariate (lumbar)', parsePositiveNumber)
   .option('--weight-kg <kg>', 'weight, for pipelines that take BMI as a covariate (lumbar)', parsePositiveNumber)
+  .option('--side <L|R>', 'hip: the hip to report (default: both are measured and the lower is reported)', parseSide)
   .option('--json', 'print result.json on stdout')
   .action(async (inputs: string[], options: AnalyzeCommandOptions) => {
     const { runAnalyze } = await import('../run/run-analyze.js');
@@ -65,6 +73,7 @@ program
       modelDir: options.model,
       outDir: options.out,
       phantom: options.phantom,
+      side: options.side,
       person: { sex: options.sex, ageYears: options.age, heightCm: options.heightCm, weightKg: options.weightKg },
       say,
     });
@@ -307,7 +316,7 @@ program
   .description(
     'train a pipeline on a cohort: the networks where the cohort has labels (else reused from a model), the calibration always; --folds validates out of fold',
   )
-  .argument('<pipeline>', 'forearm, lumbar or ct-spine')
+  .argument('<pipeline>', 'forearm, lumbar, ct-spine or hip')
   .requiredOption('--cohort <cohort.csv>', 'cohort manifest (DESIGN.md)')
   .requiredOption('--out <dir>', 'model folder to write (model.json, networks/; with --folds also predictions.csv, metrics.json, report)')
   .option('--folds <k>', 'patient-grouped K-fold cross-validation (out-of-fold predictions.csv and metrics.json)', parsePositiveInteger)
@@ -320,7 +329,7 @@ program
   .option('--no-background-removal', "forearm: train the coarse key-point network on the radiograph as it is (the comparison of seed 000's Table 3)")
   .option(
     '--epochs <list>',
-    'epochs of the networks: forearm seg,coarse,fine (default 16,10,12); lumbar locator,bmd (default 24,20); ct-spine coronal,sagittal,segmentation[,densenet] (default 20,12,8,40; a DenseNet fine-tuning 12)',
+    'epochs of the networks: forearm seg,coarse,fine (default 16,10,12); lumbar locator,bmd (default 24,20); ct-spine coronal,sagittal,segmentation[,densenet] (default 20,12,8,40; a DenseNet fine-tuning 12); hip bone,pf (default 8,12)',
   )
   .option(
     '--variants <list>',
@@ -338,7 +347,9 @@ program
     'lumbar: with --folds, the out-of-fold sensitivity for osteoporosis at which the DXA-referral threshold is chosen (default 0.8)',
     parseShare,
   )
-  .option('--batch-size <n>', 'training batch size (default 8)', parsePositiveInteger)
+  .option('--no-hierarchical', 'hip: train the PF-DRR generator without its first stage on the bone DRR (the ablation of seed 001)')
+  .option('--targets <dir>', "hip: where the CT-to-radiograph registrations' training targets are kept between runs (default <out>-targets)")
+  .option('--batch-size <n>', 'training batch size (default 8; hip 4)', parsePositiveInteger)
   .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
   .action(
     async (
@@ -353,6 +364,8 @@ program
         backgroundRemoval: boolean;
         covariates: boolean;
         bodyContrast: boolean;
+        hierarchical: boolean;
+        targets?: string;
         ensemble: boolean;
         compareCovariates?: boolean;
         referralSensitivity?: number;
@@ -372,6 +385,8 @@ program
         ...(o.covariates ? {} : { covariates: false }),
         ...(o.bodyContrast ? {} : { bodyContrast: false }),
         ...(o.ensemble ? {} : { ensemble: false }),
+        ...(o.hierarchical ? {} : { hierarchical: false }),
+        ...(o.targets === undefined ? {} : { targets: o.targets }),
         ...(o.compareCovariates === true ? { compareCovariates: true } : {}),
         ...(o.referralSensitivity === undefined ? {} : { referralSensitivity: o.referralSensitivity }),
       };
@@ -427,6 +442,12 @@ function parseLabelList(text: string): number[] {
   const parts = text.split(',').map(Number);
   if (parts.length === 0 || !parts.every(Number.isInteger)) throw new OpenBmdError('BAD_ARGUMENT', `expected whole-number labels such as 1,2, got '${text}'`);
   return parts;
+}
+
+function parseSide(text: string): 'left' | 'right' {
+  const side = text.toUpperCase();
+  if (side !== 'L' && side !== 'R') throw new OpenBmdError('BAD_ARGUMENT', `--side is L or R, got '${text}'`);
+  return side === 'L' ? 'left' : 'right';
 }
 
 function parseSex(text: string): 'F' | 'M' {

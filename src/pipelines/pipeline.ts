@@ -13,7 +13,7 @@ import type { InputHeader } from '../io/dicom/read-input-header.js';
  * The sites openbmd has a pipeline for. The registry is a record over them, so adding a site here
  * fails to compile until every place that lists sites handles it.
  */
-export const SITES = ['forearm', 'lumbar', 'ct-spine'] as const;
+export const SITES = ['forearm', 'lumbar', 'ct-spine', 'hip'] as const;
 export type Site = (typeof SITES)[number];
 
 export function isSite(name: string): name is Site {
@@ -26,6 +26,8 @@ export type Tf = typeof tfTypes;
 export interface StudyRequest {
   inputs: readonly string[];
   phantom: string | undefined;
+  /** The side a one-sided measurement is of (a hip cohort's hip_side, analyze --side); absent where the pipeline measures no side or none was named. */
+  side?: 'left' | 'right';
 }
 
 /** What every pipeline's study carries besides its images. */

@@ -1,5 +1,6 @@
 import { ctSpineFront, loadCtSpinePipeline } from './ct-spine/index.js';
 import { forearmFront, loadForearmPipeline } from './forearm/index.js';
+import { hipFront, loadHipPipeline } from './hip/index.js';
 import { loadLumbarPipeline, lumbarFront } from './lumbar/index.js';
 import type { PipelineFront, PipelineVisitor, Site } from './pipeline.js';
 import { SITES, isSite } from './pipeline.js';
@@ -13,6 +14,7 @@ export const PIPELINE_FRONTS = {
   forearm: forearmFront,
   lumbar: lumbarFront,
   'ct-spine': ctSpineFront,
+  hip: hipFront,
 } as const satisfies Record<Site, PipelineFront>;
 
 /**
@@ -28,6 +30,8 @@ export async function withPipeline<R>(site: Site, visit: PipelineVisitor<R>): Pr
       return await visit(await loadLumbarPipeline());
     case 'ct-spine':
       return await visit(await loadCtSpinePipeline());
+    case 'hip':
+      return await visit(await loadHipPipeline());
     default:
       return site satisfies never;
   }

@@ -43,4 +43,12 @@ export const DEMO_PLANS = {
         cases.findIndex((c) => c.phantom !== undefined),
       ),
   },
+  hip: {
+    cohort: (n) => `${n} SIMULATED persons' AP pelvis radiographs in four poses (with their CT, not used here)`,
+    defaultN: 8,
+    simulate: { options: {}, words: [] },
+    // The shipped generator decomposes each radiograph; the BMD lines are refitted and cross-validated here.
+    train: {},
+    pickCase: () => 0,
+  },
 } as const satisfies Record<Site, DemoPlan>;

@@ -23,6 +23,8 @@ export interface RunAnalyzeOptions {
   outDir?: string | undefined;
   /** Phantom description (default: the pipeline's, if it has one). */
   phantom?: string | undefined;
+  /** The side a one-sided measurement is of (hip); default: the pipeline's choice. */
+  side?: 'left' | 'right' | undefined;
   person: Person;
   say: (line: string) => void;
 }
@@ -43,7 +45,7 @@ export async function runAnalyze(o: RunAnalyzeOptions): Promise<RunAnalyzeResult
     const tf = await nnBackend('wasm');
     const model = await pipeline.loadModel(tf, o.modelDir ?? pipeline.defaultModelDir());
     try {
-      const request: StudyRequest = { inputs: o.inputs, phantom: o.phantom ?? pipeline.defaultPhantom };
+      const request: StudyRequest = { inputs: o.inputs, phantom: o.phantom ?? pipeline.defaultPhantom, ...(o.side === undefined ? {} : { side: o.side }) };
       const { study, analysis, person, refusal } = await analyzeStudy({ pipeline, tf, model, request, person: o.person, knowledge: loadClinicalKnowledge() });
       const explanation = pipeline.explain(analysis, model, study, simulatedBanner(study.simulated));
       const envelope = resultEnvelope({

@@ -30,6 +30,7 @@ export const COHORT_COLUMNS = [
   'tothip_abmd',
   'spine_vbmd',
   'hip_vbmd',
+  'hip_side',
 ] as const;
 
 export interface SimulationResult {

@@ -18,9 +18,17 @@ export const DEFAULT_CT_EFFECTIVE_KEV = 70;
 export function ctAttenuationPerMm(o: { catalog: MaterialCatalog; beamKeV: number; ctKeV: number }): (hu: number) => number {
   const water = o.catalog.get('water');
   const mineral = o.catalog.get('hydroxyapatite');
-  const mineralGPerCm3PerHu = water.massAttenuation(o.ctKeV) / mineral.massAttenuation(o.ctKeV) / 1000;
+  const mineralGPerCm3PerHu = hydroxyapatiteGPerCm3PerHu(o);
   // Water is 1 g/cm3: mu (per cm) = mu/rho; per mm, / 10.
   const muWaterPerMm = water.massAttenuation(o.beamKeV) / 10;
   const muMineralPerMmPerGPerCm3 = mineral.massAttenuation(o.beamKeV) / 10;
   return (hu) => (hu > 0 ? muWaterPerMm + hu * mineralGPerCm3PerHu * muMineralPerMmPerGPerCm3 : Math.max(0, 1 + hu / 1000) * muWaterPerMm);
+}
+
+/**
+ * The hydroxyapatite concentration (g/cm3) one HU above water stands for at the CT's effective
+ * energy, in the same water-plus-mineral model: (mu/rho)_water / (mu/rho)_HA / 1000 (NIST tables).
+ */
+export function hydroxyapatiteGPerCm3PerHu(o: { catalog: MaterialCatalog; ctKeV: number }): number {
+  return o.catalog.get('water').massAttenuation(o.ctKeV) / o.catalog.get('hydroxyapatite').massAttenuation(o.ctKeV) / 1000;
 }

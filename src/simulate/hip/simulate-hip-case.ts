@@ -275,6 +275,7 @@ export async function simulateHipCase(
       femneck_abmd: femneck.toFixed(4),
       tothip_abmd: tothip.toFixed(4),
       hip_vbmd: pf.vbmdMgPerCm3.toFixed(2),
+      hip_side: shape.targetSide,
     });
   }
   await writeJsonFile(join(outDir, 'landmarks', `${caseId}.json`), {

@@ -3,7 +3,6 @@ import type { Volume3D } from '../../../core/volume3d.js';
 import { createVolume3D, volumeIndexToPointMm } from '../../../core/volume3d.js';
 import { OpenBmdError } from '../../../core/errors.js';
 import { voxelBounds } from '../../../imaging/volume/volume-grid.js';
-import { largestComponent3D } from '../../../imaging/volume/connected-components-3d.js';
 import { downsampleVolume } from '../../../imaging/volume/downsample-volume.js';
 import type { DrrGeometry } from '../../../physics/drr/drr-geometry.js';
 import { drrRays } from '../../../physics/drr/drr-geometry.js';
@@ -14,7 +13,7 @@ import type { RigidPose } from '../../../registration/rigid-pose.js';
 import { IDENTITY_POSE, movePoint, projectPoint, raysSeeingPose } from '../../../registration/rigid-pose.js';
 import type { HipSide } from '../ct/segment-femur.js';
 import { SOFT_TISSUE_HU } from '../ct/segment-femur.js';
-import { BODY_HU, HIP_BONE_LABEL } from '../ct/segment-hip-bones.js';
+import { HIP_BONE_LABEL } from '../ct/segment-hip-bones.js';
 
 /** The CT's values fade to nothing over this length at its top and bottom, mm. */
 const TAPER_MM = 30;
@@ -35,7 +34,6 @@ const FEMUR_LABELS_OF: Record<HipSide, ReadonlySet<number>> = {
   left: new Set([HIP_BONE_LABEL.leftFemur, HIP_BONE_LABEL.leftProximalFemur]),
   right: new Set([HIP_BONE_LABEL.rightFemur, HIP_BONE_LABEL.rightProximalFemur]),
 };
-const FEMUR_LABELS: ReadonlySet<number> = new Set([...FEMUR_LABELS_OF.left, ...FEMUR_LABELS_OF.right]);
 /** Abductions (degrees, about the AP axis) the femur's coarse search starts from. */
 const FEMUR_START_ABDUCTIONS_DEG = [-12, 0, 12];
 
@@ -69,20 +67,23 @@ export interface HipRegistration {
 /**
  * Seed 001's 2D-3D registration of a patient's CT to a hip radiograph, with the pelvis and the
  * target femur as separate rigid bodies (the radiograph's leg pose differs from the CT's): first the
- * CT with its femora replaced by soft tissue against the whole radiograph, coarse (CT box-averaged 2x,
- * radiograph binned 8 then 4); then the target femur alone (its excess attenuation over soft
+ * pelvis's bone alone (its attenuation in excess of soft tissue, the femora left out) against the
+ * whole radiograph, coarse (CT box-averaged 2x, radiograph binned 8 then 4): the body's outline,
+ * the strongest edge of both images, drew a search that included the soft tissue to poses
+ * centimetres off on the simulator's radiographs (head error median 93 mm against 6.9 mm bone-only
+ * on 12 SIMULATED dev radiographs, seed 930); then the target femur alone (its excess attenuation over soft
  * tissue) against a window around where the pelvis pose projects it, rotations about its head,
  * starting from the pelvis pose.
  */
 export function registerHipRadiograph(o: HipRegistrationInput): HipRegistration {
   const started = performance.now();
   const { ct, labels } = o;
-  const { coarse, femurs } = prepared(o);
+  const { coarseBone, femurs } = prepared(o);
   const L = o.headCentresMm.left;
   const R = o.headCentresMm.right;
   const pelvisCentre: Point3 = [(L[0] + R[0]) / 2, (L[1] + R[1]) / 2, (L[2] + R[2]) / 2];
   const pelvisInput = {
-    volume: drrVolume({ volume: coarse.volume, values: coarse.values }),
+    volume: drrVolume({ volume: coarseBone.volume, values: coarseBone.values }),
     geometry: o.geometry,
     radiograph: o.radiograph,
     centreMm: pelvisCentre,
@@ -179,8 +180,8 @@ export function registerHipRadiograph(o: HipRegistrationInput): HipRegistration 
 interface PreparedCt {
   ct: Volume3D;
   attenuationPerMm: (hu: number) => number;
-  /** The pelvis stage's volume: body only, femora as soft tissue, ends faded, box-averaged 2 x. */
-  coarse: { volume: Volume3D; values: Float32Array };
+  /** The pelvis stage's volume: the bone other than the femora, its excess attenuation over soft tissue, ends faded, box-averaged 2 x. */
+  coarseBone: { volume: Volume3D; values: Float32Array };
   femurs: Map<HipSide, ReturnType<typeof cropToLabels>>;
 }
 
@@ -192,25 +193,24 @@ function prepared(o: HipRegistrationInput): PreparedCt {
   if (cached !== undefined && cached.ct === o.ct && cached.attenuationPerMm === o.attenuationPerMm) return cached;
   const { ct, labels } = o;
   const soft = o.attenuationPerMm(SOFT_TISSUE_HU);
-  // Only the body: the CT's table, a calibration phantom under it and the air are not in the radiograph.
-  const dense = new Uint8Array(ct.data.length);
-  for (let p = 0; p < dense.length; p++) dense[p] = Number(ct.data[p]) >= BODY_HU ? 1 : 0;
-  const body = largestComponent3D({ size: ct.size, spacingMm: ct.spacingMm }, dense)!;
   // The CT ends where the radiograph goes on: its values fade out over the first and last
   // TAPER_MM of slices, so the DRR has no edge where the volume is cut.
   const [nx, ny, nz] = ct.size;
   const taperSlices = TAPER_MM / ct.spacingMm[2];
-  const pelvisValues = new Float32Array(ct.data.length);
+  const boneValues = new Float32Array(ct.data.length);
   for (let k = 0; k < nz; k++) {
     const t = Math.min(1, Math.min(k + 0.5, nz - k - 0.5) / taperSlices);
     const fade = t * t * (3 - 2 * t);
     for (let p = k * nx * ny; p < (k + 1) * nx * ny; p++) {
-      if (body[p] === 0) continue;
-      const value = FEMUR_LABELS.has(labels[p]!) ? soft : o.attenuationPerMm(Number(ct.data[p]));
-      pelvisValues[p] = value * fade;
+      if (labels[p] === HIP_BONE_LABEL.otherBone) boneValues[p] = Math.max(0, o.attenuationPerMm(Number(ct.data[p])) - soft) * fade;
     }
   }
-  const made: PreparedCt = { ct, attenuationPerMm: o.attenuationPerMm, coarse: downsampleVolume(ct, pelvisValues, [2, 2, 2]), femurs: new Map() };
+  const made: PreparedCt = {
+    ct,
+    attenuationPerMm: o.attenuationPerMm,
+    coarseBone: downsampleVolume(ct, boneValues, [2, 2, 2]),
+    femurs: new Map(),
+  };
   preparedCts.set(o.labels, made);
   return made;
 }

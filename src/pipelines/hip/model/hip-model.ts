@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { OpenBmdError } from '../../../core/errors.js';
+import type { ModelDescription } from '../../../nn/model-folder/model-description.js';
+import { MODEL_DESCRIPTION_FILE, loadModelFolder, readModelDescription, readModelParts } from '../../../nn/model-folder/model-folder.js';
+import { HIP_FIELD } from '../radiograph/hip-field.js';
+import { PF_GENERATOR_NETWORK } from './hip-networks.js';
+import { hipBmdCalibrationSchema } from './pf-drr-bmd.js';
+
+export const HIP_PIPELINE = 'hip';
+
+export const hipParametersSchema = z
+  .object({
+    hierarchical: z.boolean(),
+    field: z.object({ rows: z.literal(HIP_FIELD.rows), columns: z.literal(HIP_FIELD.columns), pixelMm: z.literal(HIP_FIELD.pixelMm) }),
+    calibration: hipBmdCalibrationSchema,
+  })
+  .passthrough();
+
+export interface HipModel {
+  dir: string;
+  description: ModelDescription;
+  parameters: z.infer<typeof hipParametersSchema>;
+  /** Radiograph field -> PF-DRR (seed 001's stage-two generator). */
+  generator: tfTypes.LayersModel;
+}
+
+/** Loads a hip model folder (BAD_MODEL naming the file when it is another pipeline's, or its field or generator differ). */
+export async function loadHipModel(tf: typeof tfTypes, dir: string): Promise<HipModel> {
+  const description = readModelDescription(dir);
+  if (description.pipeline !== HIP_PIPELINE)
+    throw new OpenBmdError('BAD_MODEL', `this model is for the ${description.pipeline} pipeline, not ${HIP_PIPELINE}`, {
+      file: join(dir, MODEL_DESCRIPTION_FILE),
+    });
+  const { parameters } = readModelParts(description, dir, { parameters: hipParametersSchema, metrics: z.record(z.string(), z.unknown()) });
+  const loaded = await loadModelFolder(tf, dir, {
+    pipeline: HIP_PIPELINE,
+    networks: { [PF_GENERATOR_NETWORK]: { inputShapes: [[HIP_FIELD.rows, HIP_FIELD.columns, 1]] } },
+  });
+  return { dir, description: loaded.description, parameters, generator: loaded.networks[PF_GENERATOR_NETWORK]! };
+}
+
+export function disposeHipModel(model: HipModel): void {
+  model.generator.dispose();
+}

@@ -1,0 +1,35 @@
+import type { NetworkSpec } from '../../../nn/architectures/network-spec.js';
+import { HIP_FIELD } from '../radiograph/hip-field.js';
+
+/** The model folder's network: the stage-two generator (radiograph field -> PF-DRR). */
+export const PF_GENERATOR_NETWORK = 'pf-decomposition';
+
+/**
+ * Seed 001's generator, sized for 2 cores: 8 base maps, three downsamplings (to 22 x 14 at 64
+ * maps), three residual blocks. One epoch of 160 radiographs takes about a minute here, where 16
+ * maps take two; both stages together stay within the issue's 45 minutes with the registration.
+ */
+export function pfGeneratorSpec(seed: number): Extract<NetworkSpec, { architecture: 'decomposition-generator' }> {
+  return {
+    architecture: 'decomposition-generator',
+    options: {
+      inputShape: [HIP_FIELD.rows, HIP_FIELD.columns, 1],
+      baseFilters: 8,
+      downsamplings: 3,
+      residualBlocks: 3,
+      outputActivation: 'relu',
+      seed,
+    },
+  };
+}
+
+/** Seed 001's discriminators D_1, D_2 (two scales here: the field is small), three strided blocks each. */
+export const HIP_DISCRIMINATOR = { scales: 2, layers: 3, baseFilters: 8 } as const;
+
+/** What a user of the generator must repeat (model.json's preprocessing). */
+export const HIP_PREPROCESSING = {
+  field: `per hip, ${HIP_FIELD.columns} x ${HIP_FIELD.rows} pixels of ${HIP_FIELD.pixelMm} mm (the image's declared spacing) centred on that side's half of an AP pelvis radiograph; the right hip mirrored`,
+  pixels: "each field pixel the mean of the image pixels within it; beyond the image's edge the edge's value",
+  intensity: "the field's 1st percentile -> 0, its 99th -> 1",
+  output: 'the PF-DRR: hydroxyapatite of the proximal femur integrated along each ray, g/cm2',
+};

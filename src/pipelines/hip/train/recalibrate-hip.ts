@@ -1,0 +1,127 @@
+import { join } from 'node:path';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { OpenBmdError } from '../../../core/errors.js';
+import { trainingCohortRecord } from '../../../io/cohort/site-cohort.js';
+import { dicomFrameToImage2D } from '../../../io/dicom/dicom-to-image2d.js';
+import { readDicomFile } from '../../../io/dicom/read-dicom.js';
+import { networksOrigin, recordedNetworkSpec, saveModelFolder } from '../../../nn/model-folder/model-folder.js';
+import { groupedKFold } from '../../../stats/grouped-splits.js';
+import type { HipCase } from '../hip-cohort.js';
+import { readHipCohort } from '../hip-cohort.js';
+import type { HipPredictionRow } from '../hip-predictions.js';
+import { writeHipPredictions } from '../hip-predictions.js';
+import { HIP_PIPELINE, loadHipModel } from '../model/hip-model.js';
+import { HIP_PREPROCESSING, PF_GENERATOR_NETWORK } from '../model/hip-networks.js';
+import type { CalibrationSample, HipMeasure } from '../model/pf-drr-bmd.js';
+import { fitHipBmdCalibration, hipBmdFromFeature, pfDrrFeature } from '../model/pf-drr-bmd.js';
+import { predictPfDrrs } from '../model/predict-pf-drr.js';
+import { hipFieldPlacement, normaliseHipField, sampleHipField } from '../radiograph/hip-field.js';
+
+export function hipTruth(c: HipCase): Partial<Record<HipMeasure, number>> {
+  return {
+    ...(c.femneckAbmd === undefined ? {} : { femneck_abmd: c.femneckAbmd }),
+    ...(c.tothipAbmd === undefined ? {} : { tothip_abmd: c.tothipAbmd }),
+    ...(c.hipVbmd === undefined ? {} : { hip_vbmd: c.hipVbmd }),
+  };
+}
+
+/**
+ * `train hip --networks DIR`: a hospital's own BMD lines for a trained generator, from its
+ * radiographs and DXA (or QCT) alone, no CT: every radiograph's measured hip decomposed by the
+ * reused generator, the threshold and lines fitted on all of them. With folds, the lines are also
+ * fitted without each patient-grouped fold and its radiographs predicted (out-of-fold predictions).
+ */
+export async function recalibrateHip(
+  tf: typeof tfTypes,
+  o: { cohortCsv: string; outDir: string; networksFrom: string; folds: number | undefined; seed: number; command: string; write: (line: string) => void },
+): Promise<{ modelDir: string; lines: string[]; failed: number; outOfFold: { label: string; predictionsCsv: string; reportDir: string }[] }> {
+  const cohort = readHipCohort(o.cohortCsv);
+  const reused = await loadHipModel(tf, o.networksFrom);
+  const failed = new Map<string, string>();
+  const read: { c: HipCase; field: Float32Array }[] = [];
+  for (const c of cohort.cases) {
+    try {
+      const image = dicomFrameToImage2D(await readDicomFile(c.image));
+      read.push({ c, field: normaliseHipField(sampleHipField(image, hipFieldPlacement({ image, side: c.side ?? 'left' }))) });
+    } catch (thrown) {
+      if (!(thrown instanceof OpenBmdError) || !thrown.isBadInput) throw thrown;
+      failed.set(c.caseId, thrown.message);
+    }
+  }
+  const pfDrrs = predictPfDrrs(
+    tf,
+    reused.generator,
+    read.map((r) => r.field),
+  );
+  const samples: CalibrationSample[] = read.map((r, k) => ({ pfDrr: pfDrrs[k]!, truth: hipTruth(r.c) }));
+  const fittedOn = (n: number): string => `the reused generator's PF-DRRs of ${n} radiographs of the training cohort (${cohort.description})`;
+  const calibration = fitHipBmdCalibration({ samples, fittedOn: fittedOn(samples.length) });
+  const lines = [
+    `generator reused from ${o.networksFrom}; BMD lines fitted on ${samples.length} radiographs (threshold ${calibration.thresholdGPerCm2.toFixed(2)} g/cm2): ${Object.entries(
+      calibration.fits,
+    )
+      .map(([m, f]) => `${m} r ${f.r.toFixed(3)} (in-sample)`)
+      .join(', ')}`,
+  ];
+  const outOfFold: { label: string; predictionsCsv: string; reportDir: string }[] = [];
+  if (o.folds !== undefined) {
+    const fold = groupedKFold(
+      read.map((r) => ({ group: r.c.patientId })),
+      o.folds,
+      o.seed,
+    );
+    const rows: HipPredictionRow[] = [];
+    for (let f = 0; f < o.folds; f++) {
+      const fit = fitHipBmdCalibration({ samples: samples.filter((_, k) => fold[k] !== f), fittedOn: `fold ${f + 1}'s complement` });
+      read.forEach((r, k) => {
+        if (fold[k] !== f) return;
+        const feature = pfDrrFeature(samples[k]!.pfDrr, fit.thresholdGPerCm2);
+        const e = hipBmdFromFeature(fit, feature);
+        rows.push({
+          caseId: r.c.caseId,
+          femneckAbmdGPerCm2: e.femneck_abmd,
+          tothipAbmdGPerCm2: e.tothip_abmd,
+          hipVbmdMgPerCm3: e.hip_vbmd,
+          side: r.c.side ?? 'left',
+          pfDrrMeanGPerCm2: feature.meanGPerCm2,
+        });
+      });
+    }
+    for (const [caseId, error] of failed) rows.push({ caseId, error });
+    const predictionsCsv = join(o.outDir, 'predictions.csv');
+    await saveModel();
+    writeHipPredictions(predictionsCsv, rows);
+    outOfFold.push({ label: 'primary', predictionsCsv, reportDir: o.outDir });
+  } else await saveModel();
+
+  async function saveModel(): Promise<void> {
+    await saveModelFolder(
+      tf,
+      o.outDir,
+      {
+        name: `${reused.description.name}-recalibrated`,
+        pipeline: HIP_PIPELINE,
+        command: o.command,
+        seed: o.seed,
+        parameters: { ...reused.parameters, calibration, networksFrom: networksOrigin(reused.description, o.networksFrom) },
+        trainingData: trainingCohortRecord(cohort, failed.size),
+        metrics: {
+          calibration: {
+            note: 'in-sample: the lines were fitted on these radiographs',
+            r: Object.fromEntries(Object.entries(calibration.fits).map(([m, f]) => [m, f.r])),
+          },
+        },
+      },
+      {
+        [PF_GENERATOR_NETWORK]: {
+          model: reused.generator,
+          spec: recordedNetworkSpec(reused.description, PF_GENERATOR_NETWORK, o.networksFrom),
+          preprocessing: HIP_PREPROCESSING,
+        },
+      },
+    );
+  }
+  reused.generator.dispose();
+  for (const [caseId, why] of failed) o.write(`[hip] ${caseId}: ${why}`);
+  return { modelDir: o.outDir, lines, failed: failed.size, outOfFold };
+}

@@ -1,0 +1,241 @@
+import { join } from 'node:path';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { OpenBmdError } from '../../../core/errors.js';
+import type { SeededRandom } from '../../../core/seeded-random.js';
+import { trainingCohortRecord } from '../../../io/cohort/site-cohort.js';
+import { buildNetwork } from '../../../nn/architectures/network-spec.js';
+import { multiScalePatchGan } from '../../../nn/architectures/patchgan-discriminator.js';
+import { saveModelFolder } from '../../../nn/model-folder/model-folder.js';
+import type { GanEpochRecord } from '../../../nn/training/decomposition-gan.js';
+import { SEED_001_LOSS_WEIGHTS, trainDecompositionGan } from '../../../nn/training/decomposition-gan.js';
+import type { AugmentationRanges } from '../../../nn/training/image-augmentation.js';
+import { adjustIntensity, drawAugmentation, warpImage } from '../../../nn/training/image-augmentation.js';
+import type { TrainingData } from '../../../nn/training/training-data.js';
+import { groupedPartition } from '../../../stats/grouped-splits.js';
+import { linearFit } from '../../../stats/linear-fit.js';
+import { gradientCorrelation } from '../../../registration/gradient-correlation.js';
+import { readHipCohort } from '../hip-cohort.js';
+import { HIP_PIPELINE } from '../model/hip-model.js';
+import { HIP_DISCRIMINATOR, HIP_PREPROCESSING, PF_GENERATOR_NETWORK, pfGeneratorSpec } from '../model/hip-networks.js';
+import type { CalibrationSample, HipMeasure } from '../model/pf-drr-bmd.js';
+import { HIP_MEASURES, fitHipBmdCalibration, hipBmdFromFeature, pfDrrFeature } from '../model/pf-drr-bmd.js';
+import { predictPfDrrs } from '../model/predict-pf-drr.js';
+import { HIP_FIELD } from '../radiograph/hip-field.js';
+import type { HipTrainingTarget } from './hip-training-targets.js';
+import { hipTrainingTargets } from './hip-training-targets.js';
+import { hipTruth } from './recalibrate-hip.js';
+
+/**
+ * Seed 001's augmentation made milder: the field is already a hip's (its position varies by a few
+ * centimetres, its processing by vendor); flips are left out because every hip is seen as a left one.
+ */
+const HIP_AUGMENTATION: AugmentationRanges = {
+  rotationDeg: 10,
+  shearDeg: 4,
+  translationFraction: 0.08,
+  scaleFraction: 0.1,
+  brightness: 0.3,
+  contrast: 0.3,
+  horizontalFlip: false,
+  verticalFlip: false,
+};
+
+/** The share of persons held out of the generator's training to fit the BMD lines on (seed 001 tunes on held-out folds). */
+const CALIBRATION_SHARE = 0.25;
+const MIN_PERSONS = 5;
+
+export interface TrainHipOptions {
+  cohortCsv: string;
+  outDir: string;
+  seed: number;
+  /** Epochs of stage one (bone DRR) and stage two (PF-DRR). */
+  epochs: { bone: number; pf: number };
+  /** Seed 001's hierarchical learning: stage one first; false trains the PF-DRR from scratch (the ablation). */
+  hierarchical: boolean;
+  batchSize: number;
+  /** Worker processes for the registrations. */
+  cores: number;
+  /** Where the registered training targets (and the GAN checkpoints) are kept between runs. */
+  targetsDir: string;
+  command: string;
+  write: (line: string) => void;
+}
+
+/** Training samples on the host: the X-ray field and one of its DRRs, augmented together when training. */
+function decompositionData(targets: readonly HipTrainingTarget[], which: 'pfDrr' | 'boneDrr'): TrainingData {
+  const n = HIP_FIELD.rows * HIP_FIELD.columns;
+  return {
+    count: targets.length,
+    batch(indices: readonly number[], random: SeededRandom | undefined) {
+      const x = new Float32Array(indices.length * n);
+      const y = new Float32Array(indices.length * n);
+      indices.forEach((k, b) => {
+        const t = targets[k]!;
+        if (random === undefined) {
+          x.set(t.xray, b * n);
+          y.set(t[which], b * n);
+          return;
+        }
+        const draw = drawAugmentation(HIP_AUGMENTATION, HIP_FIELD.columns, HIP_FIELD.rows, random);
+        // The X-ray's fill is its own low end (the field's 1st percentile is 0), the DRR's is no bone.
+        const xray = warpImage(t.xray, HIP_FIELD.columns, HIP_FIELD.rows, 1, draw.forward, 'bilinear', 0);
+        adjustIntensity(xray, draw.brightnessFactor, draw.contrastFactor);
+        x.set(xray, b * n);
+        y.set(warpImage(t[which], HIP_FIELD.columns, HIP_FIELD.rows, 1, draw.forward, 'bilinear', 0), b * n);
+      });
+      const shape = [indices.length, HIP_FIELD.rows, HIP_FIELD.columns, 1];
+      return { inputs: [{ data: x, shape }], targets: { data: y, shape } };
+    },
+  };
+}
+
+/**
+ * `train hip`: seed 001 on a cohort of AP pelvis radiographs with each person's CT and BMD. The CT
+ * is registered to every radiograph to make the training targets (`hipTrainingTargets`); persons
+ * are split (never a person on both sides) into the generator's training set and a calibration set
+ * (a quarter); the generator learns the bone DRR (stage one) and then the PF-DRR (stage two) against
+ * multi-scale PatchGANs with L1 + gradient correlation + feature matching (100, 1, 10); its PF-DRRs
+ * of the calibration persons' radiographs, which it never saw, fix the threshold and the BMD lines.
+ */
+export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<{ modelDir: string; lines: string[]; failed: number }> {
+  const cohort = readHipCohort(o.cohortCsv);
+  const persons = new Set(cohort.cases.map((c) => c.patientId));
+  if (persons.size < MIN_PERSONS)
+    throw new OpenBmdError(
+      'EMPTY_INPUT',
+      `train hip needs at least ${MIN_PERSONS} persons (a quarter are held out to fit the BMD lines on); the cohort has ${persons.size}`,
+      { file: o.cohortCsv },
+    );
+  const lines: string[] = [];
+  const noSide = cohort.cases.filter((c) => c.side === undefined).length;
+  if (noSide > 0) o.write(`[hip] ${noSide} rows have no hip_side: their BMD is taken to be the left hip's`);
+  const { targets, failed } = await hipTrainingTargets({ cases: cohort.cases, cacheDir: o.targetsDir, seed: o.seed, processes: o.cores, write: o.write });
+  const byCase = new Map(cohort.cases.map((c) => [c.caseId, c]));
+  const partition = groupedPartition(
+    targets.map((t) => ({ group: byCase.get(t.caseId)!.patientId })),
+    { train: 1 - CALIBRATION_SHARE, validation: CALIBRATION_SHARE, test: 0 },
+    o.seed,
+  );
+  const training = targets.filter((_, k) => partition[k] === 'train');
+  const calibration = targets.filter((_, k) => partition[k] === 'validation');
+  if (training.length === 0 || calibration.length < 3)
+    throw new OpenBmdError('EMPTY_INPUT', `too few registered radiographs to train (${training.length}) and calibrate (${calibration.length})`, {
+      file: o.cohortCsv,
+    });
+  lines.push(
+    `targets: ${targets.length} radiographs registered to their CT (${failed.size} failed); ${training.length} train the generator, ${calibration.length} (other persons) fit the BMD`,
+  );
+
+  const spec = pfGeneratorSpec(o.seed);
+  const generator = buildNetwork(tf, spec);
+  const discriminatorFor = (seed: number): tfTypes.LayersModel =>
+    multiScalePatchGan(tf, {
+      conditionShape: [HIP_FIELD.rows, HIP_FIELD.columns, 1],
+      imageShape: [HIP_FIELD.rows, HIP_FIELD.columns, 1],
+      ...HIP_DISCRIMINATOR,
+      seed,
+    });
+  const stage = async (name: string, which: 'pfDrr' | 'boneDrr', epochs: number, seed: number): Promise<GanEpochRecord[]> => {
+    const discriminator = discriminatorFor(seed);
+    const history = await trainDecompositionGan(tf, generator, discriminator, decompositionData(training, which), {
+      label: `hip ${name}`,
+      epochs,
+      batchSize: o.batchSize,
+      seed,
+      schedule: { maxLearningRate: 2e-4, minLearningRate: 2e-5, firstPeriodEpochs: epochs },
+      discriminator: { scales: HIP_DISCRIMINATOR.scales, layers: HIP_DISCRIMINATOR.layers },
+      write: o.write,
+      checkpointDir: join(o.targetsDir, `checkpoint-${name}-${o.hierarchical ? 'h' : 'flat'}`),
+    });
+    discriminator.dispose();
+    return history;
+  };
+  const histories: Record<string, GanEpochRecord[]> = {};
+  if (o.hierarchical) histories['stage1-bone'] = await stage('stage1-bone', 'boneDrr', o.epochs.bone, o.seed + 11);
+  histories['stage2-pf'] = await stage('stage2-pf', 'pfDrr', o.epochs.pf, o.seed + 23);
+
+  // The calibration persons' radiographs: the generator never saw them.
+  const predicted = predictPfDrrs(
+    tf,
+    generator,
+    calibration.map((t) => t.xray),
+  );
+  const samples: CalibrationSample[] = calibration.map((t, k) => ({ pfDrr: predicted[k]!, truth: hipTruth(byCase.get(t.caseId)!) }));
+  const calibrationPersons = new Set(calibration.map((t) => byCase.get(t.caseId)!.patientId)).size;
+  const fit = fitHipBmdCalibration({
+    samples,
+    fittedOn: `the generator's PF-DRRs of ${calibration.length} radiographs of ${calibrationPersons} persons held out of its training`,
+  });
+  const decomposition = calibration.map((t, k) => {
+    const p = predicted[k]!;
+    let l1 = 0;
+    for (let i = 0; i < p.length; i++) l1 += Math.abs(p[i]! - t.pfDrr[i]!);
+    return {
+      l1: l1 / p.length,
+      gc: gradientCorrelation({
+        fixed: { data: t.pfDrr, rows: HIP_FIELD.rows, columns: HIP_FIELD.columns },
+        moving: { data: p, rows: HIP_FIELD.rows, columns: HIP_FIELD.columns },
+      }),
+    };
+  });
+  const mean = (v: readonly number[]): number => v.reduce((s, x) => s + x, 0) / Math.max(1, v.length);
+  // The registered PF-DRRs themselves, through the same threshold: what a perfect generator would give.
+  const targetR: Partial<Record<HipMeasure, number>> = {};
+  for (const m of HIP_MEASURES) {
+    const pairs = calibration.flatMap((t) => {
+      const v = hipTruth(byCase.get(t.caseId)!)[m];
+      return v === undefined ? [] : [[pfDrrFeature(t.pfDrr, fit.thresholdGPerCm2).meanGPerCm2, v] as const];
+    });
+    if (pairs.length >= 3) {
+      const f = linearFit(
+        pairs.map((p) => p[0]),
+        pairs.map((p) => p[1]),
+      );
+      targetR[m] = Math.sign(f.slope) * Math.sqrt(f.r2);
+    }
+  }
+  const calibrationMetrics = {
+    note: 'on the calibration persons (held out of the generator, but the BMD lines were fitted on them): not a validation; validate with predict and evaluate on another cohort',
+    radiographs: calibration.length,
+    persons: calibrationPersons,
+    pfDrrMeanAbsoluteErrorGPerCm2: mean(decomposition.map((d) => d.l1)),
+    pfDrrGradientCorrelation: mean(decomposition.map((d) => d.gc)),
+    r: Object.fromEntries(Object.entries(fit.fits).map(([m, f]) => [m, f.r])),
+    registeredTargetR: targetR,
+  };
+  lines.push(
+    `stage ${o.hierarchical ? 'one (bone DRR) and two (PF-DRR)' : 'two only (PF-DRR, no hierarchical learning)'} trained; on the calibration persons the PF-DRR's mean absolute error is ${calibrationMetrics.pfDrrMeanAbsoluteErrorGPerCm2.toFixed(3)} g/cm2, gradient correlation ${calibrationMetrics.pfDrrGradientCorrelation.toFixed(2)}`,
+  );
+  lines.push(
+    `BMD lines (threshold ${fit.thresholdGPerCm2.toFixed(2)} g/cm2, fitted on the calibration persons): ${Object.entries(fit.fits)
+      .map(([m, f]) => `${m} r ${f.r.toFixed(3)} (registered targets ${targetR[m as HipMeasure]?.toFixed(3) ?? '-'})`)
+      .join(', ')}`,
+  );
+  // A model whose calibration radiographs cannot be estimated is not saved as working.
+  const check = samples.map((s) => hipBmdFromFeature(fit, pfDrrFeature(s.pfDrr, fit.thresholdGPerCm2)));
+  if (check.every((e) => Object.keys(e).length === 0)) throw new OpenBmdError('EMPTY_INPUT', 'no BMD column could be fitted', { file: o.cohortCsv });
+
+  await saveModelFolder(
+    tf,
+    o.outDir,
+    {
+      name: `hip-bmd-gan${o.hierarchical ? '' : '-flat'}`,
+      pipeline: HIP_PIPELINE,
+      command: o.command,
+      seed: o.seed,
+      parameters: {
+        hierarchical: o.hierarchical,
+        field: HIP_FIELD,
+        calibration: fit,
+        lossWeights: SEED_001_LOSS_WEIGHTS,
+        augmentation: HIP_AUGMENTATION,
+      },
+      trainingData: trainingCohortRecord(cohort, failed.size),
+      metrics: { calibration: calibrationMetrics, training: histories },
+    },
+    { [PF_GENERATOR_NETWORK]: { model: generator, spec, preprocessing: HIP_PREPROCESSING } },
+  );
+  generator.dispose();
+  for (const [caseId, why] of failed) o.write(`[hip] ${caseId}: ${why}`);
+  return { modelDir: o.outDir, lines, failed: failed.size };
+}
