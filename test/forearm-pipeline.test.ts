@@ -307,9 +307,9 @@ test('train --fine-tune on a labelled cohort fine-tunes the three networks per f
   assert.ok(existsSync(join(out, 'predictions.csv')));
 });
 
-test('demo: simulates, cross-validates, evaluates and analyses one forearm image, one lumbar study and one CT series, saying where everything is', () => {
+test('demo: simulates, cross-validates, evaluates and analyses one forearm image, one lumbar study, one CT series and one hip radiograph, saying where everything is', () => {
   const out = join(root, 'demo');
-  const r = runCli(['demo', '--n', '12', '--lumbar-n', '12', '--ct-n', '12', '--out', out, '--seed', '5'], 900_000);
+  const r = runCli(['demo', '--n', '12', '--lumbar-n', '12', '--ct-n', '12', '--hip-n', '3', '--out', out, '--seed', '5'], 900_000);
   assert.equal(r.status, 0, r.stderr);
   for (const file of [
     'forearm-cohort/cohort.csv',
@@ -341,5 +341,14 @@ test('demo: simulates, cross-validates, evaluates and analyses one forearm image
   ])
     assert.ok(existsSync(join(out, file)), file);
   assert.match(r.stderr, /SIMULATED lumbar cohort, out-of-fold lumbar_abmd \(primary, n = \d+\): r = /);
-  assert.match(r.stderr, /12\/12 one case analysed with the cross-validated model: .*overlay\.png/);
+  for (const file of [
+    'hip-cohort/cohort.csv',
+    'hip-model/model.json',
+    'hip-model/predictions.csv',
+    'hip-model/metrics.json',
+    'analyze-hip-0001-standing/overlay.png',
+  ])
+    assert.ok(existsSync(join(out, file)), file);
+  assert.match(r.stderr, /SIMULATED hip cohort, out-of-fold femneck_abmd \(primary, n = 12\): r = /);
+  assert.match(r.stderr, /16\/16 one case analysed with the cross-validated model: .*overlay\.png/);
 });

@@ -8,7 +8,7 @@ import { nnBackend } from '../src/nn/nn-backend.js';
 import { maskedL1AndSoftmaxLoss } from '../src/nn/losses/multitask-losses.js';
 import { bmdFromOutput, covariateVector } from '../src/pipelines/lumbar/bmd-network-io.js';
 import { checkLevels } from '../src/pipelines/lumbar/level-plausibility.js';
-import { equaliseHistogram } from '../src/pipelines/lumbar/roi-crops.js';
+import { equaliseHistogram } from '../src/imaging/equalise-histogram.js';
 import { bodiesCountedFromBelow, bodyBoxesFromLabels, boxIou, seed004RoiBoxes } from '../src/pipelines/lumbar/vertebral-body-boxes.js';
 import { bmdTruthRow } from '../src/pipelines/lumbar/lumbar-training-data.js';
 import { compareVariants } from '../src/pipelines/lumbar/variant-comparison.js';

@@ -1,4 +1,5 @@
 import type { Image2D } from '../../core/image2d.js';
+import { equaliseHistogram } from '../../imaging/equalise-histogram.js';
 import { gaussianBlur2D } from '../../imaging/gaussian-blur.js';
 import type { NetworkGrid } from '../../imaging/network-grid.js';
 import { quantilesOfFinite, sampleOnGrid } from '../../imaging/network-grid.js';
@@ -19,23 +20,6 @@ export function roiGrid(box: RoiBox): NetworkGrid {
   const x0 = cx - ((CROP.size - 1) / 2) * step;
   const y0 = cy - ((CROP.size - 1) / 2) * step;
   return { columns: CROP.size, rows: CROP.size, stepX: step, stepY: step, x0, y0, pixelMm: Number.NaN };
-}
-
-/** Rank-based histogram equalisation of the values where `inside` is set: each becomes its share of values below it, in [0, 1]. */
-export function equaliseHistogram(values: Float32Array, inside: Uint8Array): void {
-  const indices: number[] = [];
-  for (let k = 0; k < values.length; k++) if (inside[k] === 1) indices.push(k);
-  indices.sort((a, b) => values[a]! - values[b]!);
-  const n = indices.length;
-  let start = 0;
-  while (start < n) {
-    // Ties share the mean rank, so a flat region stays flat.
-    let end = start;
-    while (end + 1 < n && values[indices[end + 1]!] === values[indices[start]!]) end++;
-    const share = n > 1 ? (start + end) / 2 / (n - 1) : 0.5;
-    for (let k = start; k <= end; k++) values[indices[k]!] = share;
-    start = end + 1;
-  }
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Volume3D } from '../../../core/volume3d.js';
 import { createVolume3D, volumeIndexToPointMm } from '../../../core/volume3d.js';
 import { OpenBmdError } from '../../../core/errors.js';
 import { voxelBounds } from '../../../imaging/volume/volume-grid.js';
+import { equaliseHistogram } from '../../../imaging/equalise-histogram.js';
 import { downsampleVolume } from '../../../imaging/volume/downsample-volume.js';
 import type { DrrGeometry } from '../../../physics/drr/drr-geometry.js';
 import { drrRays } from '../../../physics/drr/drr-geometry.js';
@@ -71,7 +72,8 @@ export interface HipRegistration {
  * whole radiograph, coarse (CT box-averaged 2x, radiograph binned 8 then 4): the body's outline,
  * the strongest edge of both images, drew a search that included the soft tissue to poses
  * centimetres off on the simulator's radiographs (head error median 93 mm against 6.9 mm bone-only
- * on 12 SIMULATED dev radiographs, seed 930); then the target femur alone (its excess attenuation over soft
+ * on 12 SIMULATED dev radiographs, seed 930), the radiograph's histogram equalised first (PF
+ * support Dice >= 0.9 in 4 of 6 dev radiographs against 1 of 6 without); then the target femur alone (its excess attenuation over soft
  * tissue) against a window around where the pelvis pose projects it, rotations about its head,
  * starting from the pelvis pose.
  */
@@ -79,13 +81,14 @@ export function registerHipRadiograph(o: HipRegistrationInput): HipRegistration 
   const started = performance.now();
   const { ct, labels } = o;
   const { coarseBone, femurs } = prepared(o);
+  const radiograph = equalised(o.radiograph);
   const L = o.headCentresMm.left;
   const R = o.headCentresMm.right;
   const pelvisCentre: Point3 = [(L[0] + R[0]) / 2, (L[1] + R[1]) / 2, (L[2] + R[2]) / 2];
   const pelvisInput = {
     volume: drrVolume({ volume: coarseBone.volume, values: coarseBone.values }),
     geometry: o.geometry,
-    radiograph: o.radiograph,
+    radiograph,
     centreMm: pelvisCentre,
   };
   // Where the hips lie on the detector is found first by trying a grid of shifts across it (CMA-ES
@@ -127,7 +130,7 @@ export function registerHipRadiograph(o: HipRegistrationInput): HipRegistration 
   const head = o.headCentresMm[o.targetSide];
   const femurStart = recentre(pelvis.pose, pelvisCentre, head);
   const window = femurWindow(o.geometry, femur.cornersMm, femurStart, head);
-  const cropped = cropImage(o.radiograph, window);
+  const cropped = cropImage(radiograph, window);
   const femurInput = {
     volume: drrVolume({ volume: femur.volume, values: femur.values }),
     geometry: {
@@ -293,4 +296,15 @@ function cropToLabels(
   const cornersMm: Point3[] = [];
   for (const i of [lo[0], hi[0]]) for (const j of [lo[1], hi[1]]) for (const k of [lo[2], hi[2]]) cornersMm.push(volumeIndexToPointMm(ct, i, j, k));
   return { volume, values, cornersMm };
+}
+
+/**
+ * The radiograph with its histogram equalised (each value its rank share): a detector's response
+ * and the room's look-up table are monotonic but unknown (a square-root CR response flattens bone
+ * inside a thick body, so the body's outline outweighs every bone edge); ranks undo any of them.
+ */
+function equalised(image: GreyImage): GreyImage {
+  const data = Float32Array.from(image.data);
+  equaliseHistogram(data, new Uint8Array(data.length).fill(1));
+  return { data, rows: image.rows, columns: image.columns };
 }

@@ -53,8 +53,8 @@ interface PreparedPerson {
   mineralGPerCm3: Float32Array;
 }
 
-// 2: the pelvis registered by its bone alone.
-const FILE_VERSION = 2;
+// 3: the pelvis registered by its bone alone, the radiograph equalised.
+const FILE_VERSION = 3;
 
 /** One person's radiographs, made into targets in a worker process (task of `hipTrainingTargets`). */
 export interface PersonTargetsArgs {

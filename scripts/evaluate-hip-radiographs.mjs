@@ -1,0 +1,77 @@
+// Issue 22's checks of a hip model on a SIMULATED cohort it was not trained on, from the radiographs
+// alone: Pearson r of the femoral-neck and total-hip aBMD against the DXA truth and of the
+// proximal-femur vBMD against the QCT truth, the RMS-CV of each person's femoral-neck estimate
+// across their poses (ISCD precision), r per pose, and the same after a PACS-style 8-bit export with
+// JPEG compression at the qualities given (seed 001's Fig. 8). Truth comes from the cohort manifest.
+// Usage (after npm run build):
+//   node scripts/evaluate-hip-radiographs.mjs <model dir> <cohort.csv> [jpeg qualities, e.g. 100,50,10] [poses, e.g. abduction,adduction]
+import { loadClinicalKnowledge } from '../dist/src/clinical/index.js';
+import { createImage2D } from '../dist/src/core/image2d.js';
+import { dicomFrameToImage2D } from '../dist/src/io/dicom/dicom-to-image2d.js';
+import { readDicomFile } from '../dist/src/io/dicom/read-dicom.js';
+import { jpegRoundTrip } from '../dist/src/io/jpeg-roundtrip.js';
+import { nnBackend } from '../dist/src/nn/nn-backend.js';
+import { analyzeHip } from '../dist/src/pipelines/hip/analyze-hip.js';
+import { readHipCohort } from '../dist/src/pipelines/hip/hip-cohort.js';
+import { loadHipModel } from '../dist/src/pipelines/hip/model/hip-model.js';
+import { displayWindow } from '../dist/src/report/radiograph-display.js';
+import { pearsonCorrelation } from '../dist/src/stats/pearson-correlation.js';
+import { precisionError } from '../dist/src/stats/precision-error.js';
+
+const [modelDir, cohortCsv, qualityList, poseList] = process.argv.slice(2);
+if (modelDir === undefined || cohortCsv === undefined) {
+  process.stderr.write('usage: node scripts/evaluate-hip-radiographs.mjs <model dir> <cohort.csv> [jpeg qualities] [poses]\n');
+  process.exit(2);
+}
+const qualities = qualityList === undefined || qualityList === '' ? [] : qualityList.split(',').map(Number);
+const poses = poseList?.split(',');
+const tf = await nnBackend('wasm');
+const model = await loadHipModel(tf, modelDir);
+const knowledge = loadClinicalKnowledge();
+const cohort = readHipCohort(cohortCsv);
+const cases = cohort.cases.filter((c) => poses === undefined || poses.includes(c.view ?? ''));
+
+/** The radiograph as a PACS exports it for viewing: its display window in 8 bits, JPEG at `quality`. */
+async function exported(image, quality) {
+  const { low, high } = displayWindow(image);
+  const grey = Uint8Array.from(image.data, (v) => Math.max(0, Math.min(255, Math.round((255 * (Number(v) - low)) / (high - low)))));
+  const [columns, rows] = image.size;
+  const pixels = quality === 'raw' ? grey : (await jpegRoundTrip(grey, columns, rows, quality)).pixels;
+  return createImage2D({ data: pixels, size: image.size, spacingMm: image.spacingMm, unit: image.unit });
+}
+
+const conditions = ['original', ...(qualities.length > 0 ? ['8-bit', ...qualities] : [])];
+const rows = [];
+const started = Date.now();
+for (const [k, c] of cases.entries()) {
+  const image = dicomFrameToImage2D(await readDicomFile(c.image));
+  for (const condition of conditions) {
+    const input = condition === 'original' ? image : await exported(image, condition === '8-bit' ? 'raw' : condition);
+    const a = analyzeHip(tf, { model, image: input, file: c.image, side: c.side, person: { sex: c.sex, ageYears: c.ageYears }, knowledge });
+    const e = a.sides[a.reported].estimates;
+    rows.push({ condition: String(condition), c, e, flags: a.flags });
+  }
+  if ((k + 1) % 10 === 0) process.stderr.write(`${k + 1}/${cases.length} radiographs, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+}
+
+const r = (pairs) => (pairs.length < 3 ? Number.NaN : pearsonCorrelation(pairs.map((p) => p[0]), pairs.map((p) => p[1])).r);
+const pairsOf = (list, measure, truth) => list.filter((x) => x.e[measure] !== undefined && x.c[truth] !== undefined).map((x) => [x.e[measure], x.c[truth]]);
+const summary = {};
+for (const condition of conditions.map(String)) {
+  const list = rows.filter((x) => x.condition === condition);
+  const byPerson = new Map();
+  for (const x of list) if (x.e.femneck_abmd !== undefined) byPerson.set(x.c.patientId, [...(byPerson.get(x.c.patientId) ?? []), x.e.femneck_abmd]);
+  const repeats = [...byPerson.values()].filter((v) => v.length >= 2);
+  const perPose = {};
+  for (const pose of [...new Set(list.map((x) => x.c.view))]) perPose[pose] = +r(pairsOf(list.filter((x) => x.c.view === pose), 'femneck_abmd', 'femneckAbmd')).toFixed(3);
+  summary[condition] = {
+    radiographs: list.length,
+    flagged: list.filter((x) => x.flags.includes('decomposition-implausible')).length,
+    femneckR: +r(pairsOf(list, 'femneck_abmd', 'femneckAbmd')).toFixed(3),
+    tothipR: +r(pairsOf(list, 'tothip_abmd', 'tothipAbmd')).toFixed(3),
+    vbmdR: +r(pairsOf(list, 'hip_vbmd', 'hipVbmd')).toFixed(3),
+    femneckRmsCvPercent: repeats.length === 0 ? null : +(100 * precisionError(repeats).rmsCv).toFixed(2),
+    femneckRPerPose: perPose,
+  };
+}
+console.log(JSON.stringify({ simulated: cohort.simulated, model: modelDir, cohort: cohortCsv, poses: poses ?? 'all', summary }, null, 2));

@@ -1,0 +1,111 @@
+// `train hip` end to end on a small SIMULATED cohort (6 persons, two poses): the training
+// targets it makes by registering each person's CT to each radiograph are checked against the
+// simulator's own PF-DRRs (which the method never reads), the model folder it writes loads and
+// predicts, a second run reuses the cached registrations, and --folds without --networks is refused.
+// The figures of a full-size model are in docs/hip.md; this checks the chain, not the accuracy.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { dicomFrameToImage2D } from '../src/io/dicom/dicom-to-image2d.js';
+import { readDicomFile } from '../src/io/dicom/read-dicom.js';
+import { readCsvTable } from '../src/io/csv-table.js';
+import { readNifti } from '../src/io/nifti.js';
+import { readHipCohort } from '../src/pipelines/hip/hip-cohort.js';
+import { HIP_FIELD, hipFieldPlacement, sampleHipField } from '../src/pipelines/hip/radiograph/hip-field.js';
+import { median } from '../src/stats/descriptive.js';
+import { runCli } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+const out = tempDir('hip-train-');
+const cohortDir = join(out, 'cohort');
+const cohortCsv = join(cohortDir, 'cohort.csv');
+const targets = join(out, 'targets');
+
+test('train hip: targets from the CT registered to each radiograph match the simulator, and the model predicts', async () => {
+  const simulated = runCli(['simulate', 'hip', '--n', '6', '--seed', '12', '--poses', 'standing,supine', '--out', cohortDir], 300_000);
+  assert.equal(simulated.status, 0, simulated.stderr);
+  const model = join(out, 'model');
+  const trained = runCli(['train', 'hip', '--cohort', cohortCsv, '--out', model, '--epochs', '1,1', '--seed', '2', '--targets', targets], 900_000);
+  assert.equal(trained.status, 0, trained.stderr);
+  assert.match(trained.stderr, /registering each CT to 12 radiographs of 6 persons/);
+  const description = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8')) as {
+    pipeline: string;
+    command: string;
+    name: string;
+    parameters: { hierarchical: boolean; calibration: { thresholdGPerCm2: number; fits: Record<string, { n: number }> } };
+    trainingData: { simulated: boolean; cases: number };
+    metrics: { training: Record<string, unknown[]>; calibration: { radiographs: number } };
+  };
+  assert.equal(description.pipeline, 'hip');
+  assert.match(description.command, /^openbmd train hip /);
+  assert.equal(description.trainingData.simulated, true);
+  assert.equal(description.trainingData.cases, 12);
+  assert.equal(description.parameters.hierarchical, true);
+  assert.deepEqual(Object.keys(description.metrics.training), ['stage1-bone', 'stage2-pf']);
+  // A quarter of the persons (with both their radiographs) fit the lines.
+  assert.ok(description.metrics.calibration.radiographs >= 3 && description.metrics.calibration.radiographs % 2 === 0);
+  assert.equal(description.parameters.calibration.fits['femneck_abmd']?.n, description.metrics.calibration.radiographs);
+
+  // Each cached target against the simulator's PF-DRR of the same radiograph, on the same field.
+  const cohort = readHipCohort(cohortCsv);
+  const dice: number[] = [];
+  const massRatio: number[] = [];
+  const n = HIP_FIELD.rows * HIP_FIELD.columns;
+  for (const c of cohort.cases) {
+    const bytes = readFileSync(join(targets, `${c.caseId}.f32`));
+    const made = new Float32Array(bytes.buffer.slice(bytes.byteOffset + 4 * n, bytes.byteOffset + 8 * n));
+    const image = dicomFrameToImage2D(await readDicomFile(c.image));
+    const truth = await readNifti(join(cohortDir, 'drr', `${c.caseId}-pf-drr.nii.gz`));
+    const field = sampleHipField({ size: image.size, data: truth.data }, hipFieldPlacement({ image, side: c.side! }));
+    let a = 0;
+    let b = 0;
+    let both = 0;
+    let sumMade = 0;
+    let sumTruth = 0;
+    for (let k = 0; k < n; k++) {
+      const inTruth = field[k]! > 0.05;
+      const inMade = made[k]! > 0.05;
+      a += Number(inTruth);
+      b += Number(inMade);
+      both += Number(inTruth && inMade);
+      sumMade += made[k]!;
+      sumTruth += field[k]!;
+    }
+    dice.push((2 * both) / (a + b));
+    massRatio.push(sumMade / sumTruth);
+  }
+  process.stderr.write(
+    `hip targets vs the simulator's PF-DRRs: support Dice median ${median(dice).toFixed(3)} (${dice.map((d) => d.toFixed(2)).join(' ')}), mineral mass ratio median ${median(massRatio).toFixed(3)}\n`,
+  );
+  assert.ok(median(dice) >= 0.6, `support Dice median ${median(dice)}`);
+  assert.ok(median(massRatio) > 0.8 && median(massRatio) < 1.25, `mass ratio median ${median(massRatio)}`);
+
+  // Predict with the model: every row measured (or flagged), the cohort's side reported.
+  const predictions = join(out, 'predictions.csv');
+  const predicted = runCli(['predict', '--model', model, '--cohort', cohortCsv, '--out', predictions], 300_000);
+  assert.equal(predicted.status, 0, predicted.stderr);
+  const rows = readCsvTable(predictions).rows;
+  assert.equal(rows.length, 12);
+  for (const row of rows) {
+    const caseId = row.cells.get('case_id')!;
+    assert.equal(row.cells.get('hip_side'), cohort.cases.find((c) => c.caseId === caseId)!.side === 'left' ? 'L' : 'R');
+    assert.ok(Number.isFinite(Number(row.cells.get('pf_drr_mean'))) || row.cells.get('error') !== '', caseId);
+  }
+
+  // The ablation reuses the registrations (nothing registered again) and trains stage two alone.
+  const flat = runCli(
+    ['train', 'hip', '--cohort', cohortCsv, '--out', join(out, 'model-flat'), '--epochs', '1,1', '--no-hierarchical', '--targets', targets],
+    600_000,
+  );
+  assert.equal(flat.status, 0, flat.stderr);
+  assert.doesNotMatch(flat.stderr, /registering each CT/);
+  const flatDescription = JSON.parse(readFileSync(join(out, 'model-flat', 'model.json'), 'utf8')) as { name: string; metrics: { training: object } };
+  assert.equal(flatDescription.name, 'hip-bmd-gan-flat');
+  assert.deepEqual(Object.keys(flatDescription.metrics.training), ['stage2-pf']);
+  assert.ok(readdirSync(targets).some((f) => f.startsWith('checkpoint-stage2-pf-flat')));
+
+  const folds = runCli(['train', 'hip', '--cohort', cohortCsv, '--out', join(out, 'model-folds'), '--folds', '3', '--targets', targets], 120_000);
+  assert.equal(folds.status, 2, folds.stderr);
+  assert.match(folds.stderr, /does not cross-validate its generator/);
+});
