@@ -103,7 +103,7 @@ test('train hip: targets from the CT registered to each radiograph match the sim
   const flatDescription = JSON.parse(readFileSync(join(out, 'model-flat', 'model.json'), 'utf8')) as { name: string; metrics: { training: object } };
   assert.equal(flatDescription.name, 'hip-bmd-gan-flat');
   assert.deepEqual(Object.keys(flatDescription.metrics.training), ['stage2-pf']);
-  assert.ok(readdirSync(targets).some((f) => f.startsWith('checkpoint-stage2-pf-flat')));
+  assert.ok(readdirSync(targets).some((f) => f.startsWith('checkpoint-stage2-pf-flat-')));
 
   const folds = runCli(['train', 'hip', '--cohort', cohortCsv, '--out', join(out, 'model-folds'), '--folds', '3', '--targets', targets], 120_000);
   assert.equal(folds.status, 2, folds.stderr);

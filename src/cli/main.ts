@@ -329,7 +329,7 @@ program
   .option('--no-background-removal', "forearm: train the coarse key-point network on the radiograph as it is (the comparison of seed 000's Table 3)")
   .option(
     '--epochs <list>',
-    'epochs of the networks: forearm seg,coarse,fine (default 16,10,12); lumbar locator,bmd (default 24,20); ct-spine coronal,sagittal,segmentation[,densenet] (default 20,12,8,40; a DenseNet fine-tuning 12); hip bone,pf (default 8,12)',
+    'epochs of the networks: forearm seg,coarse,fine (default 16,10,12); lumbar locator,bmd (default 24,20); ct-spine coronal,sagittal,segmentation[,densenet] (default 20,12,8,40; a DenseNet fine-tuning 12); hip bone,pf (default 20,30)',
   )
   .option(
     '--variants <list>',

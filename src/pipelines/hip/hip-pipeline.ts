@@ -36,7 +36,7 @@ const hipTrainOptions = z
       .string()
       .regex(/^\d+,\d+$/, 'wants two positive integers BONE,PF')
       // The shipped model's recipe (scripts/ship-hip-model.sh).
-      .default('8,12')
+      .default('20,30')
       .transform((text) => text.split(',').map(Number) as [number, number])
       .refine((v) => v.every((e) => e >= 1), 'every epoch count must be at least 1'),
     batchSize: z.number().int().positive().default(4),

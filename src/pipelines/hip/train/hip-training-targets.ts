@@ -35,7 +35,7 @@ const RADIOGRAPH_BEAM_KEV = 50;
 export interface HipTrainingTarget {
   caseId: string;
   side: HipSide;
-  /** The radiograph's field, normalised (`normaliseHipField`). */
+  /** The radiograph's field, normalised (`normaliseHipField`; the cache keeps it as sampled). */
   xray: Float32Array;
   /** The proximal femur's DRR: its hydroxyapatite integrated along each ray, g/cm2. */
   pfDrr: Float32Array;
@@ -151,8 +151,11 @@ export async function hipTrainingTargets(o: {
   for (const [ctPath, cases] of byCt) {
     for (const c of cases) {
       const target = readCachedTarget(o.cacheDir, c.caseId, targetSource(c, ctPath, o.seed));
-      if (target !== undefined) targets.push(target);
-      else if (!failed.has(c.caseId)) failed.set(c.caseId, 'no training target was made');
+      // The X-ray's field is read again from the image (cheap), so the network's input scale can change without registering again.
+      if (target !== undefined) {
+        const image = dicomFrameToImage2D(await readDicomFile(c.image));
+        targets.push({ ...target, xray: normaliseHipField(sampleHipField(image, hipFieldPlacement({ image, side: target.side }))) });
+      } else if (!failed.has(c.caseId)) failed.set(c.caseId, 'no training target was made');
     }
   }
   return { targets, failed };
@@ -213,7 +216,7 @@ async function registeredTarget(o: { c: HipCase; person: PreparedPerson; attenua
   return {
     caseId: c.caseId,
     side,
-    xray: normaliseHipField(sampleHipField(image, placement)),
+    xray: sampleHipField(image, placement),
     pfDrr: inFieldFrame(pf),
     boneDrr: inFieldFrame(bone),
     gradientCorrelation: registration.gradientCorrelation,

@@ -152,10 +152,12 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
       epochs,
       batchSize: o.batchSize,
       seed,
-      schedule: { maxLearningRate: 2e-4, minLearningRate: 2e-5, firstPeriodEpochs: epochs },
+      // Pix2PixHD's 2e-4 barely moved the generator in the few hundred steps 2 cores allow; 2e-3, cosine to 1e-4.
+      schedule: { maxLearningRate: 2e-3, minLearningRate: 1e-4, firstPeriodEpochs: epochs },
       discriminator: { scales: HIP_DISCRIMINATOR.scales, layers: HIP_DISCRIMINATOR.layers },
       write: o.write,
-      checkpointDir: join(o.targetsDir, `checkpoint-${name}-${o.hierarchical ? 'h' : 'flat'}`),
+      // One folder per recipe: a run with other epochs, batch or seed starts its own (and a stopped one resumes).
+      checkpointDir: join(o.targetsDir, `checkpoint-${name}-${o.hierarchical ? `h${o.epochs.bone}` : 'flat'}-${o.epochs.pf}-b${o.batchSize}-s${o.seed}`),
     });
     discriminator.dispose();
     return history;
