@@ -15,7 +15,7 @@ const LOCAL = (value: string, meaning: string): Code => ({ value, scheme: '99OPE
 const G_PER_CM2: Code = { value: 'g/cm2', scheme: 'UCUM', meaning: 'gram per square centimeter' };
 const MG_PER_CM3: Code = { value: 'mg/cm3', scheme: 'UCUM', meaning: 'milligram per cubic centimeter' };
 const NO_UNITS: Code = { value: '1', scheme: 'UCUM', meaning: 'no units' };
-const METHOD = LOCAL('HIP-BMDGAN', 'Proximal-femur DRR decomposed from the radiograph (seed 001, BMD-GAN)');
+const METHOD = LOCAL('HIP-BMDGAN', 'PF-DRR decomposed from the radiograph (seed 001, BMD-GAN)');
 const SITE: Record<'left' | 'right', Code> = { left: LOCAL('PF-LEFT', 'Left proximal femur'), right: LOCAL('PF-RIGHT', 'Right proximal femur') };
 
 function tScoreNumber(i: ClinicalInterpretation | undefined, concept: Code): ReportedNumber[] {

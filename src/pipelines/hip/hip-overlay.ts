@@ -67,13 +67,14 @@ export function hipOverlayPng(a: HipAnalysis, threshold: number, lines: readonly
       return `<polygon points="${corners.join(' ')}" fill="none" stroke="${reported ? '#40e040' : '#a0a0a0'}" stroke-width="${reported ? 2 : 1}"${reported ? '' : ' stroke-dasharray="6 4"'}/>`;
     })
     .join('');
+  // The fields (352 mm tall) often reach past the image: their outlines are clipped to it.
   const legend = `<rect x="8" y="${VIEW_PIXELS - 30}" width="${width - 16}" height="24" fill="black" fill-opacity="0.7"/><text x="14" y="${VIEW_PIXELS - 13}" font-size="13" fill="white">${escapeHtml(`predicted proximal-femur DRR above ${threshold.toFixed(2)} g/cm2, colour 0-${SCALE_MAX_G_PER_CM2} g/cm2; green frame: the reported hip`)}</text>`;
   const wrapped = lines.flatMap((line) => wrapLine(line, Math.floor(Math.max(width, 700) / 7.6)));
   const total = Math.max(width, 700);
   const height = VIEW_PIXELS + Math.max(PANEL_HEIGHT, 30 + wrapped.length * 17);
   const text = wrapped.map((line, n) => `<text x="10" y="${VIEW_PIXELS + 24 + n * 17}" font-size="13" fill="white">${escapeHtml(line)}</text>`).join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${total}" height="${height}" font-family="${REPORT_FONT_FAMILY}">
-${outline}
+<svg x="0" y="0" width="${width}" height="${VIEW_PIXELS}">${outline}</svg>
 ${legend}
 ${banner === undefined ? '' : `<text x="10" y="26" font-size="20" font-weight="bold" fill="#ffb000">${escapeHtml(banner)}</text>`}
 ${text}

@@ -223,6 +223,11 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
       .map(([m, f]) => `${m} r ${f.r.toFixed(3)} (registered targets ${targetR[m as HipMeasure]?.toFixed(3) ?? '-'})`)
       .join(', ')}`,
   );
+  const lead = fit.fits.femneck_abmd ?? fit.fits.tothip_abmd ?? fit.fits.hip_vbmd;
+  if (lead !== undefined && lead.r < 0.3)
+    lines.push(
+      `WARNING: on the calibration persons the PF-DRR mean follows BMD poorly (r ${lead.r.toFixed(2)}): this model's estimates are not to be trusted; train longer, on more persons, or check the registrations`,
+    );
   // A model whose calibration radiographs cannot be estimated is not saved as working.
   const check = samples.map((s) => hipBmdFromFeature(fit, pfDrrFeature(s.pfDrr, fit.thresholdGPerCm2)));
   if (check.every((e) => Object.keys(e).length === 0)) throw new OpenBmdError('EMPTY_INPUT', 'no BMD column could be fitted', { file: o.cohortCsv });
