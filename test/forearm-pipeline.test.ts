@@ -43,10 +43,23 @@ test('predict with the shipped model: every case predicted, a broken row reporte
   const cohortCsv = join(dir, 'cohort.csv');
   const withBroken = join(dir, 'cohort-with-broken.csv');
   writeFileSync(join(dir, 'images', 'broken.dcm'), 'this is not a DICOM file\n');
-  writeFileSync(
-    withBroken,
-    `${readFileSync(cohortCsv, 'utf8').trimEnd()}\nbroken-0001,BROKEN-1,forearm,images/broken.dcm,,,PA,F,10,140,35,phantoms/forearm-0001.json,0.4000,,,,,\n`,
-  );
+  // The broken row filled column by column from the manifest's header (its columns grow as sites are added).
+  const manifest = readFileSync(cohortCsv, 'utf8').trimEnd();
+  const values: Record<string, string> = {
+    case_id: 'broken-0001',
+    patient_id: 'BROKEN-1',
+    site: 'forearm',
+    image: 'images/broken.dcm',
+    view: 'PA',
+    sex: 'F',
+    age_years: '10',
+    height_cm: '140',
+    weight_kg: '35',
+    phantom: 'phantoms/forearm-0001.json',
+    forearm_abmd: '0.4000',
+  };
+  const header = manifest.split('\n')[0]!.split(',');
+  writeFileSync(withBroken, `${manifest}\n${header.map((column) => values[column] ?? '').join(',')}\n`);
   const out = join(root, 'predictions.csv');
   const r = runCli(['predict', '--model', defaultForearmModelDir(), '--cohort', withBroken, '--out', out], 600_000);
   assert.equal(r.status, 0, r.stderr);
