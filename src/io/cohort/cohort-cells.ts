@@ -15,3 +15,11 @@ export function resolveIn(folder: string, path: string | undefined): string | un
   if (path === undefined) return undefined;
   return isAbsolute(path) ? path : resolve(folder, path);
 }
+
+/** A numeric manifest cell: its value (undefined when empty), or why the row is left out. */
+export function optionalNumber(row: CsvRow, column: string): { value: number | undefined } | string {
+  const text = cell(row, column);
+  if (text === undefined) return { value: undefined };
+  const value = Number(text);
+  return Number.isFinite(value) ? { value } : `${column} '${text}' is not a number`;
+}

@@ -1,5 +1,4 @@
-import type { CsvRow } from '../../io/csv-table.js';
-import { cell, resolveIn } from '../../io/cohort/cohort-cells.js';
+import { cell, optionalNumber, resolveIn } from '../../io/cohort/cohort-cells.js';
 import type { SiteCohort } from '../../io/cohort/site-cohort.js';
 import { readSiteCohort } from '../../io/cohort/site-cohort.js';
 import type { HipSide } from './ct/segment-femur.js';
@@ -27,13 +26,6 @@ export interface HipCase {
 }
 
 export type HipCohort = SiteCohort<HipCase>;
-
-function optionalNumber(row: CsvRow, column: string): { value: number | undefined } | string {
-  const text = cell(row, column);
-  if (text === undefined) return { value: undefined };
-  const value = Number(text);
-  return Number.isFinite(value) ? { value } : `${column} '${text}' is not a number`;
-}
 
 /** Reads the hip rows of a cohort manifest (DESIGN.md; `hip_side` L or R names the measured hip). */
 export function readHipCohort(file: string): HipCohort {

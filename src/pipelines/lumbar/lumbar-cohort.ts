@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CsvRow } from '../../io/csv-table.js';
-import { SAFE_CASE_ID, cell, resolveIn } from '../../io/cohort/cohort-cells.js';
+import { SAFE_CASE_ID, cell, optionalNumber, resolveIn } from '../../io/cohort/cohort-cells.js';
 import type { SiteCohort } from '../../io/cohort/site-cohort.js';
 import { readSiteCohort } from '../../io/cohort/site-cohort.js';
 
@@ -29,13 +28,6 @@ export interface LumbarCase {
 }
 
 export type LumbarCohort = SiteCohort<LumbarCase>;
-
-function optionalNumber(row: CsvRow, column: string): { value: number | undefined } | string {
-  const text = cell(row, column);
-  if (text === undefined) return { value: undefined };
-  const value = Number(text);
-  return Number.isFinite(value) ? { value } : `${column} '${text}' is not a number`;
-}
 
 /** Reads the lumbar rows of a cohort manifest (DESIGN.md). An empty cohort is EMPTY_INPUT naming the file. */
 export function readLumbarCohort(file: string): LumbarCohort {
