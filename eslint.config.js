@@ -57,15 +57,13 @@ const pipelineZones = siteFolders.map((site) => ({
   message: `only src/pipelines/${site}/index.ts is the pipeline's public face`,
 }));
 
-/** The command line reaches pipelines through the drivers and the registry alone. */
-const cliZones = [
-  {
-    target: './src/cli/**',
-    from: './src/pipelines',
-    except: ['./registry.ts', './pipeline.ts'],
-    message: 'the CLI talks to the registry and the drivers, not to a pipeline',
-  },
-];
+/** The command line and the service reach pipelines through the drivers and the registry alone. */
+const cliZones = ['cli', 'service'].map((name) => ({
+  target: `./src/${name}/**`,
+  from: './src/pipelines',
+  except: ['./registry.ts', './pipeline.ts'],
+  message: `the ${name === 'cli' ? 'CLI' : 'service'} talks to the registry and the drivers, not to a pipeline`,
+}));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'scripts/**/*.mjs'] },

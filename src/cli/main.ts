@@ -406,6 +406,59 @@ program
     },
   );
 
+program
+  .command('serve')
+  .description(
+    'the HTTP service: POST studies (DICOM, multipart or zip), a worklist, results and their files; SQLite store under --data; OPENBMD_API_TOKEN for bearer authentication',
+  )
+  .option('--host <host>', 'address to listen on (beyond loopback only with OPENBMD_API_TOKEN set)', '127.0.0.1')
+  .option('--port <port>', 'port (0: any free one)', parseNonNegativeInteger, 8042)
+  .option('--data <dir>', 'folder of the SQLite store and the studies', 'openbmd-data')
+  .option('--workers <n>', 'analyses at once, each in its own worker process', parsePositiveInteger, 1)
+  .option('--max-upload-mb <MiB>', 'largest upload (all files, unzipped); larger ones are answered 413', parsePositiveInteger, 1024)
+  .option('--max-upload-files <n>', 'most files in one upload (a CT series is one file per slice)', parsePositiveInteger, 4000)
+  .option('--max-queued <n>', 'queued studies beyond which uploads are answered 503 (back-pressure)', parsePositiveInteger, 1000)
+  .option('--job-timeout-s <s>', 'an analysis running longer is stopped and its study failed', parsePositiveInteger, 900)
+  .option('--worker-heap-mb <MiB>', "each worker process's heap limit", parsePositiveInteger, 4096)
+  .option('--quiet', 'no request log on stdout')
+  .action(
+    async (o: {
+      host: string;
+      port: number;
+      data: string;
+      workers: number;
+      maxUploadMb: number;
+      maxUploadFiles: number;
+      maxQueued: number;
+      jobTimeoutS: number;
+      workerHeapMb: number;
+      quiet?: boolean;
+    }) => {
+      const { startService } = await import('../service/start-service.js');
+      const token = process.env['OPENBMD_API_TOKEN'];
+      const service = await startService({
+        host: o.host,
+        port: o.port,
+        dataDir: o.data,
+        token: token === undefined || token === '' ? undefined : token,
+        workers: o.workers,
+        maxUploadMiB: o.maxUploadMb,
+        maxUploadFiles: o.maxUploadFiles,
+        maxQueued: o.maxQueued,
+        jobTimeoutS: o.jobTimeoutS,
+        workerHeapMiB: o.workerHeapMb,
+        logRequests: o.quiet !== true,
+        say,
+      });
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      say('openbmd serve: stopping (running analyses are queued again at the next start)');
+      await service.close();
+    },
+  );
+
 program.exitOverride();
 try {
   await program.parseAsync(process.argv);

@@ -9,9 +9,8 @@ import type { StoredSamples } from './codecs/stored-samples.js';
 import { loadWasmCodecs } from './codecs/wasm-codecs.js';
 import { readNumber, readNumbers, readString, readStrings } from './dataset-values.js';
 import type { DicomImage } from './dicom-image.js';
-import type { ParsedDicom } from './parse-dicom.js';
 import { parseDicom } from './parse-dicom.js';
-import type { DicomIdentity } from './write/dicom-identity.js';
+import { readDicomIdentity } from './read-dicom-identity.js';
 import { extractFrameBytes } from './pixel-frames.js';
 import { readPixelDescription } from './pixel-description.js';
 import { positivePair, readPixelSpacing } from './pixel-spacing.js';
@@ -124,7 +123,7 @@ export async function decodeDicomBytes(bytes: Uint8Array, file: string): Promise
     sliceThicknessMm: readNumber(ds, TAG.sliceThickness, file),
     gantryTiltDeg: readNumber(ds, TAG.gantryDetectorTilt, file),
     contrastBolusAgent: readString(ds, TAG.contrastBolusAgent),
-    identity: readIdentity(ds),
+    identity: readDicomIdentity(ds),
     acquisition: {
       kvp: readNumber(ds, TAG.kvp, file),
       manufacturer: readString(ds, TAG.manufacturer),
@@ -136,27 +135,6 @@ export async function decodeDicomBytes(bytes: Uint8Array, file: string): Promise
       imagerPixelSpacingMm: positivePair(readNumbers(ds, TAG.imagerPixelSpacing, file)),
     },
   };
-}
-
-function readIdentity(ds: ParsedDicom['dataSet']): DicomIdentity {
-  const fields: [keyof DicomIdentity, string][] = [
-    ['patientName', TAG.patientName],
-    ['patientId', TAG.patientId],
-    ['patientBirthDate', TAG.patientBirthDate],
-    ['patientSex', TAG.patientSex],
-    ['studyInstanceUid', TAG.studyInstanceUid],
-    ['studyDate', TAG.studyDate],
-    ['studyTime', TAG.studyTime],
-    ['studyId', TAG.studyId],
-    ['accessionNumber', TAG.accessionNumber],
-    ['referringPhysicianName', TAG.referringPhysicianName],
-  ];
-  const identity: DicomIdentity = {};
-  for (const [key, tag] of fields) {
-    const value = readString(ds, tag);
-    if (value !== undefined && value !== '') identity[key] = value;
-  }
-  return identity;
 }
 
 function triple(v: number[] | undefined): Point3 | undefined {
