@@ -356,7 +356,7 @@ describe('openbmd serve: limits, restart, lost workers, loopback', () => {
         assert.ok(i < 2000, 'the study never started');
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      const pid = service.queue.workerPids()[0];
+      const pid = service.queue!.workerPids()[0];
       assert.ok(pid !== undefined);
       process.kill(pid, 'SIGKILL');
       const study = await settled(service, id);

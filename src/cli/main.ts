@@ -420,6 +420,8 @@ program
   .option('--max-queued <n>', 'queued studies beyond which uploads are answered 503 (back-pressure)', parsePositiveInteger, 1000)
   .option('--job-timeout-s <s>', 'an analysis running longer is stopped and its study failed', parsePositiveInteger, 900)
   .option('--worker-heap-mb <MiB>', "each worker process's heap limit", parsePositiveInteger, 4096)
+  .option('--redis <url>', 'redis:// URL: analyses go through BullMQ to `openbmd worker` processes (then --workers is unused)')
+  .option('--public-url <url>', 'with --redis: the URL workers reach this server at (default: the listen address)')
   .option('--quiet', 'no request log on stdout')
   .action(
     async (o: {
@@ -432,6 +434,8 @@ program
       maxQueued: number;
       jobTimeoutS: number;
       workerHeapMb: number;
+      redis?: string;
+      publicUrl?: string;
       quiet?: boolean;
     }) => {
       const { startService } = await import('../service/start-service.js');
@@ -448,16 +452,50 @@ program
         jobTimeoutS: o.jobTimeoutS,
         workerHeapMiB: o.workerHeapMb,
         logRequests: o.quiet !== true,
+        redisUrl: o.redis,
+        publicUrl: o.publicUrl,
         say,
       });
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await untilStopped();
       say('openbmd serve: stopping (running analyses are queued again at the next start)');
       await service.close();
     },
   );
+
+program
+  .command('worker')
+  .description(
+    "runs analyses from a Redis queue for `openbmd serve --redis`: fetches each study from its server, analyses it, posts the outcome back (OPENBMD_API_TOKEN: the server's token)",
+  )
+  .requiredOption('--redis <url>', 'redis:// URL of the queue the server uses')
+  .option('--concurrency <n>', 'analyses at once, each in its own process', parsePositiveInteger, 1)
+  .option('--job-timeout-s <s>', 'an analysis running longer is stopped and its study failed', parsePositiveInteger, 900)
+  .option('--worker-heap-mb <MiB>', "each analysis process's heap limit", parsePositiveInteger, 4096)
+  .option('--lock-s <s>', "how long a job's lock lasts unrenewed: a worker that dies hands its job on after about this long", parsePositiveInteger, 30)
+  .action(async (o: { redis: string; concurrency: number; jobTimeoutS: number; workerHeapMb: number; lockS: number }) => {
+    const { startRedisWorker } = await import('../service/jobs/redis-worker.js');
+    const token = process.env['OPENBMD_API_TOKEN'];
+    const worker = await startRedisWorker({
+      redisUrl: o.redis,
+      token: token === undefined || token === '' ? undefined : token,
+      concurrency: o.concurrency,
+      maxHeapMiB: o.workerHeapMb,
+      timeoutS: o.jobTimeoutS,
+      lockS: o.lockS,
+      say,
+    });
+    await untilStopped();
+    say('openbmd worker: stopping (after the running analysis)');
+    await worker.close();
+  });
+
+/** Resolves on SIGINT or SIGTERM, so a service shuts down cleanly. */
+function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
 
 program.exitOverride();
 try {

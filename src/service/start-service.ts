@@ -4,6 +4,7 @@ import { OpenBmdError } from '../core/errors.js';
 import { isLoopbackHost } from './auth/loopback-host.js';
 import { buildServer } from './http/build-server.js';
 import { InProcessQueue } from './jobs/in-process-queue.js';
+import { RedisJobQueue } from './jobs/redis-job-queue.js';
 import { AuditLog } from './store/audit-log.js';
 import { openServiceDatabase } from './store/service-database.js';
 import { StudyStore } from './store/study-store.js';
@@ -22,16 +23,35 @@ export interface StartServiceOptions {
   jobTimeoutS: number;
   workerHeapMiB: number;
   logRequests: boolean;
+  /** redis:// URL: analyses go through BullMQ to `openbmd worker` processes instead of in-process workers. */
+  redisUrl?: string | undefined;
+  /** The URL workers reach this server at (default: the address it listens on). */
+  publicUrl?: string | undefined;
   say: (line: string) => void;
 }
 
 export interface RunningService {
   /** http://host:port */
   url: string;
-  queue: InProcessQueue;
+  /** The in-process queue; undefined with Redis. */
+  queue: InProcessQueue | undefined;
   /** Stops taking requests, stops the workers (their studies are queued again at the next start), closes the store. */
   close: () => Promise<void>;
 }
+
+/** How long the server waits for Redis at start before it gives up. */
+const REDIS_START_S = 15;
+
+function withinSeconds<T>(seconds: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${seconds} s`)), seconds * 1000);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** Starts of one study's analysis before a study whose worker keeps dying is failed. */
+const MAX_ATTEMPTS = 3;
 
 /** `openbmd serve`: the store, the queue and its worker processes, and the HTTP API. */
 export async function startService(o: StartServiceOptions): Promise<RunningService> {
@@ -42,16 +62,20 @@ export async function startService(o: StartServiceOptions): Promise<RunningServi
   const db = openServiceDatabase(join(o.dataDir, 'openbmd.sqlite'));
   const store = new StudyStore(db);
   const audit = new AuditLog(db);
-  const queue = new InProcessQueue({
-    store,
-    audit,
-    dataDir: o.dataDir,
-    workers: o.workers,
-    maxHeapMiB: o.workerHeapMiB,
-    timeoutS: o.jobTimeoutS,
-    maxAttempts: 3,
-    log: o.say,
-  });
+  const queue =
+    o.redisUrl === undefined
+      ? new InProcessQueue({
+          store,
+          audit,
+          dataDir: o.dataDir,
+          workers: o.workers,
+          maxHeapMiB: o.workerHeapMiB,
+          timeoutS: o.jobTimeoutS,
+          maxAttempts: MAX_ATTEMPTS,
+          log: o.say,
+        })
+      : undefined;
+  let redis: RedisJobQueue | undefined;
   const app = await buildServer({
     store,
     audit,
@@ -59,19 +83,35 @@ export async function startService(o: StartServiceOptions): Promise<RunningServi
     token: o.token,
     limits: { maxBytes: o.maxUploadMiB * 2 ** 20, maxFiles: o.maxUploadFiles },
     maxQueued: o.maxQueued,
-    queueKind: `in-process, ${o.workers} worker process(es)`,
-    onQueued: () => queue.wake(),
-    progress: (id) => queue.progress(id),
+    queueKind: queue === undefined ? 'redis (openbmd worker processes)' : `in-process, ${o.workers} worker process(es)`,
+    onQueued: (id) => {
+      queue?.wake();
+      // A study Redis did not take stays queued in the store and is handed over at the next start.
+      redis?.add(id).catch((e: unknown) => o.say(`openbmd serve: study ${id} not handed to Redis (${e instanceof Error ? e.message : String(e)})`));
+    },
+    progress: (id) => queue?.progress(id),
     logRequests: o.logRequests,
+    remoteWorkers: o.redisUrl === undefined ? undefined : { maxAttempts: MAX_ATTEMPTS },
   });
-  queue.start();
+  queue?.start();
   let address: string;
   try {
     address = await app.listen({ host: o.host, port: o.port });
   } catch (thrown) {
-    await queue.stop();
+    await queue?.stop();
     db.close();
     throw new OpenBmdError('BAD_ARGUMENT', `cannot listen on ${o.host}:${o.port} (${thrown instanceof Error ? thrown.message : String(thrown)})`);
+  }
+  if (o.redisUrl !== undefined) {
+    redis = new RedisJobQueue({ redisUrl: o.redisUrl, store, audit, serverUrl: o.publicUrl ?? address, maxAttempts: MAX_ATTEMPTS, log: o.say });
+    try {
+      await withinSeconds(REDIS_START_S, redis.start());
+    } catch (thrown) {
+      await app.close();
+      await redis.stop().catch(() => undefined);
+      db.close();
+      throw new OpenBmdError('BAD_ARGUMENT', `cannot use Redis at ${o.redisUrl} (${thrown instanceof Error ? thrown.message : String(thrown)})`);
+    }
   }
   o.say(`openbmd serve: listening on ${address} (data in ${o.dataDir}; ${o.token === undefined ? 'no token: loopback only' : 'bearer token required'})`);
   return {
@@ -79,7 +119,8 @@ export async function startService(o: StartServiceOptions): Promise<RunningServi
     queue,
     close: async () => {
       await app.close();
-      await queue.stop();
+      await queue?.stop();
+      await redis?.stop();
       db.close();
     },
   };

@@ -20,6 +20,7 @@ import type { UploadLimits } from '../upload/upload-limits.js';
 import { UploadTooLargeError } from '../upload/upload-limits.js';
 import { studyDetail, worklistEntry } from './study-json.js';
 import { parseUploadFields } from './upload-fields.js';
+import { registerWorkerRoutes } from './worker-routes.js';
 
 /** What the routes need from the rest of the service. */
 export interface ServerContext {
@@ -39,6 +40,8 @@ export interface ServerContext {
   progress: (id: string) => string | undefined;
   /** pino logging of requests (off in tests). */
   logRequests: boolean;
+  /** With a Redis queue: the routes `openbmd worker` processes fetch inputs and post outcomes through. */
+  remoteWorkers: { maxAttempts: number } | undefined;
 }
 
 /** Raw upload bodies: one DICOM file, or a zip (of a series, or of several files). */
@@ -206,6 +209,9 @@ export async function buildServer(ctx: ServerContext): Promise<FastifyInstance> 
     const type = CONTENT_TYPES[name!.slice(name!.lastIndexOf('.'))] ?? 'application/octet-stream';
     return reply.type(type).header('content-disposition', `inline; filename="${name}"`).send(createReadStream(file));
   });
+
+  if (ctx.remoteWorkers !== undefined)
+    registerWorkerRoutes(app, { store: ctx.store, audit: ctx.audit, dataDir: ctx.dataDir, maxAttempts: ctx.remoteWorkers.maxAttempts });
 
   app.get('/api/audit', async (request) => {
     const q = auditQuery.parse(request.query);

@@ -1,9 +1,8 @@
 import type { AuditLog } from '../store/audit-log.js';
-import type { StudyRecord } from '../store/study-record.js';
 import { studyPaths } from '../store/study-paths.js';
 import type { StudyStore } from '../store/study-store.js';
-import type { JobEnd } from './analysis-process.js';
 import { AnalysisProcess } from './analysis-process.js';
+import { recordJobEnd } from './record-job-end.js';
 
 export interface QueueOptions {
   store: StudyStore;
@@ -83,34 +82,7 @@ export class InProcessQueue {
       const end = await worker.run({ studyId: study.id, inputDir: paths.inputDir, names: study.uploadNames, outDir: paths.outDir, requested: study.requested });
       this.#progress.delete(study.id);
       if (this.#stopped && end.kind === 'lost') return;
-      this.#record(study, end);
-    }
-  }
-
-  #record(study: StudyRecord, end: JobEnd): void {
-    const { store, audit } = this.#o;
-    const note = (outcome: string): void => audit.append({ actor: 'worker', remote: null, action: 'analysis ended', studyId: study.id, outcome });
-    switch (end.kind) {
-      case 'done':
-        store.finish(study.id, end.outcome);
-        note(end.outcome.refused ? 'done (number refused)' : `done (${end.outcome.category ?? 'no category'})`);
-        return;
-      case 'failed':
-        store.fail(study.id, end.message);
-        note(end.badInput ? 'failed: bad input' : 'failed: internal error');
-        return;
-      case 'timed-out':
-        store.fail(study.id, `the analysis took longer than ${end.seconds} s and was stopped`);
-        note('failed: timed out');
-        return;
-      case 'lost':
-        if (study.attempts < this.#o.maxAttempts) {
-          store.requeue(study.id);
-          note(`worker lost (${end.why}); queued again`);
-        } else {
-          store.fail(study.id, `the analysis stopped its worker process ${study.attempts} times (last: ${end.why})`);
-          note('failed: worker lost');
-        }
+      recordJobEnd({ store: this.#o.store, audit: this.#o.audit, actor: 'worker', attempts: study.attempts, maxAttempts: this.#o.maxAttempts, end });
     }
   }
 }

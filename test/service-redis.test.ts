@@ -1,0 +1,178 @@
+// Scale-out on Redis: `openbmd serve --redis` hands studies to BullMQ and two `openbmd worker`
+// processes run them, fetching inputs from the server and posting outcomes back. A worker killed
+// mid-analysis loses nothing: its job is found stalled and finished once by the other.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { RunningService } from '../src/service/start-service.js';
+import { startService } from '../src/service/start-service.js';
+import { CLI_PATH, runCli } from './helpers/cli.js';
+import { announceSkip, commandMissing } from './helpers/reference-tools.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+const TOKEN = 'redis-test-token-0123456789';
+const skip = announceSkip(commandMissing('redis-server', 'redis-server'));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+interface Worker {
+  child: ChildProcess;
+  log: string[];
+}
+
+function startWorker(redisUrl: string): Worker {
+  const child = spawn(process.execPath, [CLI_PATH, 'worker', '--redis', redisUrl, '--lock-s', '4'], {
+    env: { ...process.env, OPENBMD_API_TOKEN: TOKEN },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const log: string[] = [];
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => log.push(...chunk.split('\n').filter((l) => l !== '')));
+  return { child, log };
+}
+
+async function api(service: RunningService, path: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
+  const r = await fetch(`${service.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(init.headers as Record<string, string> | undefined) },
+  });
+  assert.ok(r.status < 300, `${path}: HTTP ${r.status}`);
+  return (await r.json()) as Record<string, unknown>;
+}
+
+async function settled(service: RunningService, id: string, timeoutMs = 180_000): Promise<Record<string, unknown>> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const study = await api(service, `/api/studies/${id}`);
+    if (study['status'] === 'done' || study['status'] === 'failed') return study;
+    assert.ok(Date.now() < end, `study ${id} still ${String(study['status'])}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('openbmd serve --redis with openbmd worker processes', { skip }, () => {
+  const dir = tempDir('openbmd-redis-');
+  let redis: ChildProcess;
+  let service: RunningService;
+  const workers: Worker[] = [];
+  let ctSlices: string[] = [];
+  const ctSeries = join(dir, 'ct', 'images', 'ct-spine-0001');
+  const forearm = join(dir, 'forearm', 'images', 'forearm-0001.dcm');
+
+  const postCt = async (): Promise<string> => {
+    const form = new FormData();
+    for (const name of ctSlices) form.append('files', new Blob([readFileSync(join(ctSeries, name))]), name);
+    return (await api(service, '/api/studies', { method: 'POST', body: form }))['id'] as string;
+  };
+
+  before(async () => {
+    const f = runCli(['simulate', 'forearm', '--n', '1', '--seed', '91', '--out', join(dir, 'forearm')], 300_000);
+    assert.equal(f.status, 0, f.stderr);
+    const c = runCli(
+      [
+        'simulate',
+        'ct-spine',
+        '--n',
+        '1',
+        '--seed',
+        '92',
+        '--ct-slices',
+        '100',
+        '--slice-mm',
+        '2.5',
+        '--rod-share',
+        '0',
+        '--fracture-share',
+        '0',
+        '--out',
+        join(dir, 'ct'),
+      ],
+      300_000,
+    );
+    assert.equal(c.status, 0, c.stderr);
+    ctSlices = readdirSync(ctSeries).sort();
+    const port = await freePort();
+    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const redisUrl = `redis://127.0.0.1:${port}`;
+    service = await startService({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir: join(dir, 'data'),
+      token: TOKEN,
+      workers: 0,
+      maxUploadMiB: 256,
+      maxUploadFiles: 1000,
+      maxQueued: 100,
+      jobTimeoutS: 300,
+      workerHeapMiB: 2048,
+      logRequests: false,
+      redisUrl,
+      say: () => undefined,
+    });
+    workers.push(startWorker(redisUrl), startWorker(redisUrl));
+  });
+  after(async () => {
+    for (const w of workers) w.child.kill('SIGKILL');
+    await service?.close();
+    redis?.kill('SIGKILL');
+  });
+
+  test('studies posted to the server are analysed by the workers and their files served', async () => {
+    const health = await api(service, '/api/health');
+    assert.match(String(health['queue']), /^redis/);
+    const ids = [
+      (await api(service, '/api/studies?age=70&sex=F', { method: 'POST', body: readFileSync(forearm), headers: { 'content-type': 'application/dicom' } }))[
+        'id'
+      ] as string,
+      await postCt(),
+    ];
+    const [fa, ct] = [await settled(service, ids[0]!), await settled(service, ids[1]!)];
+    assert.equal(fa['status'], 'done', String(fa['error']));
+    assert.equal(ct['status'], 'done', String(ct['error']));
+    assert.equal(fa['site'], 'forearm');
+    assert.equal(ct['site'], 'ct-spine');
+    for (const f of ['segmentation.dcm', 'measurements-sr.dcm', 'overlay.png']) assert.ok((ct['files'] as string[]).includes(f), f);
+    const sr = await fetch(`${service.url}/api/studies/${ids[1]!}/files/measurements-sr.dcm`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(sr.status, 200);
+    assert.ok((await sr.arrayBuffer()).byteLength > 1000);
+    // The CLI on the same forearm file gives the same number.
+    const cli = runCli(['analyze', forearm, '--age', '70', '--sex', 'F', '--out', join(dir, 'cli'), '--json'], 300_000);
+    const cliValue = (JSON.parse(cli.stdout) as { measurements: { value: number }[] }).measurements[0]!.value;
+    const value = (fa['result'] as { measurements: { value: number }[] }).measurements[0]!.value;
+    assert.ok(Math.abs(value - cliValue) < 1e-9);
+  });
+
+  test('a worker killed mid-analysis: the other finishes the study, once', async () => {
+    const id = await postCt();
+    let victim: Worker | undefined;
+    for (let i = 0; victim === undefined; i++) {
+      assert.ok(i < 3000, 'no worker took the study');
+      victim = workers.find((w) => w.log.some((l) => l.includes(`study ${id}`)));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    victim.child.kill('SIGKILL');
+    const study = await settled(service, id);
+    assert.equal(study['status'], 'done', String(study['error']));
+    const survivor = workers.find((w) => w !== victim)!;
+    assert.ok(
+      survivor.log.some((l) => l === `openbmd worker: study ${id} done`),
+      survivor.log.join('\n'),
+    );
+    const audit = (await api(service, `/api/audit?study=${id}`))['entries'] as { action: string; outcome: string }[];
+    assert.equal(audit.filter((e) => e.action === 'analysis ended').length, 1, JSON.stringify(audit));
+    assert.ok((study['attempts'] as number) >= 2);
+  });
+});
