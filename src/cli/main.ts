@@ -422,6 +422,12 @@ program
   .option('--worker-heap-mb <MiB>', "each worker process's heap limit", parsePositiveInteger, 4096)
   .option('--redis <url>', 'redis:// URL: analyses go through BullMQ to `openbmd worker` processes (then --workers is unused)')
   .option('--public-url <url>', 'with --redis: the URL workers reach this server at (default: the listen address)')
+  .option(
+    '--pacs <url>',
+    'DICOMweb root of a PACS (e.g. http://pacs:8042/dicom-web): studies are pulled from it and results stored back (OPENBMD_PACS_AUTHORIZATION: its Authorization header)',
+  )
+  .option('--pacs-poll-s <s>', 'with --pacs: look for new studies every this many seconds', parsePositiveInteger)
+  .option('--pacs-poll-query <query>', 'with --pacs-poll-s: QIDO-RS matching keys, e.g. ModalitiesInStudy=CT&StudyDate=20261206-')
   .option('--quiet', 'no request log on stdout')
   .action(
     async (o: {
@@ -436,6 +442,9 @@ program
       workerHeapMb: number;
       redis?: string;
       publicUrl?: string;
+      pacs?: string;
+      pacsPollS?: number;
+      pacsPollQuery?: string;
       quiet?: boolean;
     }) => {
       const { startService } = await import('../service/start-service.js');
@@ -454,6 +463,10 @@ program
         logRequests: o.quiet !== true,
         redisUrl: o.redis,
         publicUrl: o.publicUrl,
+        pacsUrl: o.pacs,
+        pacsAuthorization: process.env['OPENBMD_PACS_AUTHORIZATION'] || undefined,
+        pacsPollS: o.pacsPollS,
+        pacsPollQuery: o.pacsPollQuery === undefined ? undefined : Object.fromEntries(new URLSearchParams(o.pacsPollQuery)),
         say,
       });
       await untilStopped();

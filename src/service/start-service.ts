@@ -5,6 +5,8 @@ import { isLoopbackHost } from './auth/loopback-host.js';
 import { buildServer } from './http/build-server.js';
 import { InProcessQueue } from './jobs/in-process-queue.js';
 import { RedisJobQueue } from './jobs/redis-job-queue.js';
+import { DicomWebClient } from './pacs/dicomweb-client.js';
+import { PacsExchange } from './pacs/pacs-exchange.js';
 import { AuditLog } from './store/audit-log.js';
 import { openServiceDatabase } from './store/service-database.js';
 import { StudyStore } from './store/study-store.js';
@@ -27,6 +29,14 @@ export interface StartServiceOptions {
   redisUrl?: string | undefined;
   /** The URL workers reach this server at (default: the address it listens on). */
   publicUrl?: string | undefined;
+  /** DICOMweb root of the PACS studies are pulled from and results stored back to. */
+  pacsUrl?: string | undefined;
+  /** Authorization header value for the PACS (from OPENBMD_PACS_AUTHORIZATION). */
+  pacsAuthorization?: string | undefined;
+  /** Poll the PACS every this many seconds for studies not pulled yet (absent: pull on request only). */
+  pacsPollS?: number | undefined;
+  /** QIDO-RS matching keys of the poll, e.g. { ModalitiesInStudy: 'CT' }. */
+  pacsPollQuery?: Record<string, string> | undefined;
   say: (line: string) => void;
 }
 
@@ -62,6 +72,9 @@ export async function startService(o: StartServiceOptions): Promise<RunningServi
   const db = openServiceDatabase(join(o.dataDir, 'openbmd.sqlite'));
   const store = new StudyStore(db);
   const audit = new AuditLog(db);
+  let redis: RedisJobQueue | undefined;
+  let pacs: PacsExchange | undefined;
+  const onDone = (id: string): void => void pacs?.storeBack(id);
   const queue =
     o.redisUrl === undefined
       ? new InProcessQueue({
@@ -73,22 +86,36 @@ export async function startService(o: StartServiceOptions): Promise<RunningServi
           timeoutS: o.jobTimeoutS,
           maxAttempts: MAX_ATTEMPTS,
           log: o.say,
+          onDone,
         })
       : undefined;
-  let redis: RedisJobQueue | undefined;
+  const onQueued = (id: string): void => {
+    queue?.wake();
+    // A study Redis did not take stays queued in the store and is handed over at the next start.
+    redis?.add(id).catch((e: unknown) => o.say(`openbmd serve: study ${id} not handed to Redis (${e instanceof Error ? e.message : String(e)})`));
+  };
+  const maxBytes = o.maxUploadMiB * 2 ** 20;
+  if (o.pacsUrl !== undefined)
+    pacs = new PacsExchange({
+      client: new DicomWebClient({ baseUrl: o.pacsUrl, authorization: o.pacsAuthorization, maxResponseBytes: maxBytes, timeoutS: 120 }),
+      store,
+      audit,
+      dataDir: o.dataDir,
+      maxBytes,
+      onQueued,
+      log: o.say,
+    });
   const app = await buildServer({
     store,
     audit,
     dataDir: o.dataDir,
     token: o.token,
-    limits: { maxBytes: o.maxUploadMiB * 2 ** 20, maxFiles: o.maxUploadFiles },
+    limits: { maxBytes, maxFiles: o.maxUploadFiles },
     maxQueued: o.maxQueued,
     queueKind: queue === undefined ? 'redis (openbmd worker processes)' : `in-process, ${o.workers} worker process(es)`,
-    onQueued: (id) => {
-      queue?.wake();
-      // A study Redis did not take stays queued in the store and is handed over at the next start.
-      redis?.add(id).catch((e: unknown) => o.say(`openbmd serve: study ${id} not handed to Redis (${e instanceof Error ? e.message : String(e)})`));
-    },
+    onQueued,
+    onDone,
+    pacs,
     progress: (id) => queue?.progress(id),
     logRequests: o.logRequests,
     remoteWorkers: o.redisUrl === undefined ? undefined : { maxAttempts: MAX_ATTEMPTS },
@@ -113,11 +140,13 @@ export async function startService(o: StartServiceOptions): Promise<RunningServi
       throw new OpenBmdError('BAD_ARGUMENT', `cannot use Redis at ${o.redisUrl} (${thrown instanceof Error ? thrown.message : String(thrown)})`);
     }
   }
+  if (pacs !== undefined && o.pacsPollS !== undefined) pacs.startPolling({ intervalS: o.pacsPollS, query: o.pacsPollQuery ?? {} });
   o.say(`openbmd serve: listening on ${address} (data in ${o.dataDir}; ${o.token === undefined ? 'no token: loopback only' : 'bearer token required'})`);
   return {
     url: address,
     queue,
     close: async () => {
+      pacs?.stopPolling();
       await app.close();
       await queue?.stop();
       await redis?.stop();

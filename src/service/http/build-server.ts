@@ -21,6 +21,8 @@ import { UploadTooLargeError } from '../upload/upload-limits.js';
 import { studyDetail, worklistEntry } from './study-json.js';
 import { parseUploadFields } from './upload-fields.js';
 import { registerWorkerRoutes } from './worker-routes.js';
+import { registerPacsRoutes } from './pacs-routes.js';
+import type { PacsExchange } from '../pacs/pacs-exchange.js';
 
 /** What the routes need from the rest of the service. */
 export interface ServerContext {
@@ -42,6 +44,10 @@ export interface ServerContext {
   logRequests: boolean;
   /** With a Redis queue: the routes `openbmd worker` processes fetch inputs and post outcomes through. */
   remoteWorkers: { maxAttempts: number } | undefined;
+  /** A study's outcome was stored (by a remote worker's post). */
+  onDone: (studyId: string) => void;
+  /** With `--pacs`: the DICOMweb exchange behind /api/pacs. */
+  pacs: PacsExchange | undefined;
 }
 
 /** Raw upload bodies: one DICOM file, or a zip (of a series, or of several files). */
@@ -119,6 +125,8 @@ export async function buildServer(ctx: ServerContext): Promise<FastifyInstance> 
   app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
     if (error instanceof z.ZodError)
       return reply.code(400).send({ error: `bad query (${error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})` });
+    // openbmd's own errors are about the request's data or the PACS, in words a user can act on.
+    if (error instanceof OpenBmdError) return reply.code(error.code === 'FILE_NOT_FOUND' ? 502 : 422).send({ error: error.message });
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error(error);
@@ -181,6 +189,7 @@ export async function buildServer(ctx: ServerContext): Promise<FastifyInstance> 
       requested,
       uploadNames: [...folder.names],
       identity: uploadIdentity({ dir: paths.inputDir, names: folder.names }),
+      origin: { kind: 'upload' },
       ...(failure === undefined ? {} : { failure }),
     });
     if (failure === undefined) ctx.onQueued(id);
@@ -211,7 +220,8 @@ export async function buildServer(ctx: ServerContext): Promise<FastifyInstance> 
   });
 
   if (ctx.remoteWorkers !== undefined)
-    registerWorkerRoutes(app, { store: ctx.store, audit: ctx.audit, dataDir: ctx.dataDir, maxAttempts: ctx.remoteWorkers.maxAttempts });
+    registerWorkerRoutes(app, { store: ctx.store, audit: ctx.audit, dataDir: ctx.dataDir, maxAttempts: ctx.remoteWorkers.maxAttempts, onDone: ctx.onDone });
+  if (ctx.pacs !== undefined) registerPacsRoutes(app, { pacs: ctx.pacs, store: ctx.store });
 
   app.get('/api/audit', async (request) => {
     const q = auditQuery.parse(request.query);

@@ -29,6 +29,8 @@ export function studyDetail(s: StudyRecord, progress: string | undefined): Recor
     uploadedFiles: s.uploadNames,
     attempts: s.attempts,
     progress: s.status === 'running' ? (progress ?? null) : null,
+    origin: s.origin,
+    pacsStored: s.pacsStored ?? null,
     result: s.outcome?.result ?? null,
     files: s.outcome?.files ?? [],
   };

@@ -33,7 +33,10 @@ const replySchema = z.discriminatedUnion('kind', [
  * fetch an uploaded file of a study, and post the study's outcome with its output files. The first
  * outcome posted for a study is kept; a late duplicate (a worker thought lost) is answered 409.
  */
-export function registerWorkerRoutes(app: FastifyInstance, ctx: { store: StudyStore; audit: AuditLog; dataDir: string; maxAttempts: number }): void {
+export function registerWorkerRoutes(
+  app: FastifyInstance,
+  ctx: { store: StudyStore; audit: AuditLog; dataDir: string; maxAttempts: number; onDone: (studyId: string) => void },
+): void {
   app.get<{ Params: { id: string; name: string } }>('/api/worker/studies/:id/input/:name', async (request, reply) => {
     const study = isStudyId(request.params.id) ? ctx.store.get(request.params.id) : undefined;
     const name = study?.uploadNames.find((n) => n === request.params.name);
@@ -75,7 +78,7 @@ export function registerWorkerRoutes(app: FastifyInstance, ctx: { store: StudySt
       const missing = end.outcome.files.filter((f) => !received.has(f));
       if (missing.length > 0) return reply.code(400).send({ error: `the outcome lists files that were not sent: ${missing.join(', ')}` });
     }
-    recordJobEnd({ store: ctx.store, audit: ctx.audit, actor: 'worker', attempts: study.attempts, maxAttempts: ctx.maxAttempts, end });
+    recordJobEnd({ store: ctx.store, audit: ctx.audit, actor: 'worker', attempts: study.attempts, maxAttempts: ctx.maxAttempts, end, onDone: ctx.onDone });
     return { recorded: end.kind };
   });
 }

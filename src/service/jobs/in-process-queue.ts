@@ -15,6 +15,8 @@ export interface QueueOptions {
   /** Starts of one study's analysis before a study that keeps killing its worker is failed. */
   maxAttempts: number;
   log: (line: string) => void;
+  /** A study's outcome was stored. */
+  onDone: (studyId: string) => void;
 }
 
 /**
@@ -82,7 +84,15 @@ export class InProcessQueue {
       const end = await worker.run({ studyId: study.id, inputDir: paths.inputDir, names: study.uploadNames, outDir: paths.outDir, requested: study.requested });
       this.#progress.delete(study.id);
       if (this.#stopped && end.kind === 'lost') return;
-      recordJobEnd({ store: this.#o.store, audit: this.#o.audit, actor: 'worker', attempts: study.attempts, maxAttempts: this.#o.maxAttempts, end });
+      recordJobEnd({
+        store: this.#o.store,
+        audit: this.#o.audit,
+        actor: 'worker',
+        attempts: study.attempts,
+        maxAttempts: this.#o.maxAttempts,
+        end,
+        onDone: this.#o.onDone,
+      });
     }
   }
 }

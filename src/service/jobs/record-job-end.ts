@@ -7,13 +7,23 @@ import type { JobEnd } from './analysis-process.js';
  * failed, or (a lost worker) the study queued again until maxAttempts starts have been used.
  * Returns whether the study was queued again.
  */
-export function recordJobEnd(o: { store: StudyStore; audit: AuditLog; actor: string; attempts: number; maxAttempts: number; end: JobEnd }): boolean {
+export function recordJobEnd(o: {
+  store: StudyStore;
+  audit: AuditLog;
+  actor: string;
+  attempts: number;
+  maxAttempts: number;
+  end: JobEnd;
+  /** Called once the outcome of a finished study is stored (results go back to its PACS). */
+  onDone: (studyId: string) => void;
+}): boolean {
   const { store, end } = o;
   const note = (outcome: string): void => o.audit.append({ actor: o.actor, remote: null, action: 'analysis ended', studyId: end.studyId, outcome });
   switch (end.kind) {
     case 'done':
       store.finish(end.studyId, end.outcome);
       note(end.outcome.refused ? 'done (number refused)' : `done (${end.outcome.category ?? 'no category'})`);
+      o.onDone(end.studyId);
       return false;
     case 'failed':
       store.fail(end.studyId, end.message);

@@ -3,10 +3,7 @@ import { OpenBmdError, describeThrown } from '../../core/errors.js';
 
 export type ServiceDatabase = Database.Database;
 
-/** Schema version in SQLite's user_version; a newer file than this code is refused rather than misread. */
-const SCHEMA_VERSION = 1;
-
-const SCHEMA = `
+const SCHEMA_1 = `
 CREATE TABLE IF NOT EXISTS studies (
   id TEXT PRIMARY KEY,
   seq INTEGER NOT NULL,
@@ -43,6 +40,19 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 `;
 
+/** Version 2: where a study came from when a PACS sent it, and whether its results went back. */
+const SCHEMA_2 = `
+ALTER TABLE studies ADD COLUMN origin_study_uid TEXT;
+ALTER TABLE studies ADD COLUMN origin_series TEXT;
+ALTER TABLE studies ADD COLUMN pacs_stored TEXT;
+CREATE INDEX IF NOT EXISTS studies_origin ON studies (origin_study_uid);
+`;
+
+/** Each step takes the store from the version before it to its own (SQLite's user_version). */
+const MIGRATIONS = [SCHEMA_1, SCHEMA_2];
+/** A newer file than this code is refused rather than misread. */
+const SCHEMA_VERSION = MIGRATIONS.length;
+
 /**
  * The service's SQLite file (studies and the audit log), created on first use. WAL so the worklist
  * reads while a result is written; a busy timeout so a second process on the same file waits.
@@ -62,7 +72,9 @@ export function openServiceDatabase(file: string): ServiceDatabase {
     db.close();
     throw new OpenBmdError('UNSUPPORTED', `is a store of a newer openbmd (schema ${version}, this one reads ${SCHEMA_VERSION})`, { file });
   }
-  db.exec(SCHEMA);
-  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  db.transaction(() => {
+    for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
   return db;
 }

@@ -32,6 +32,9 @@ export interface StudyOutcome {
   files: string[];
 }
 
+/** Where a study's images came from: an upload, or a PACS study (and which of its series) pulled over DICOMweb. */
+export type StudyOrigin = { kind: 'upload' } | { kind: 'pacs'; studyInstanceUid: string; seriesInstanceUids: string[] };
+
 /** One study as the store holds it. */
 export interface StudyRecord {
   id: string;
@@ -47,4 +50,7 @@ export interface StudyRecord {
   error: string | undefined;
   /** How many times an analysis of it was started. */
   attempts: number;
+  origin: StudyOrigin;
+  /** For a PACS study: whether its SR, SEG and Secondary Capture were stored back, in words. */
+  pacsStored: string | undefined;
 }

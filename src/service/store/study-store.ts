@@ -1,5 +1,5 @@
 import type { ServiceDatabase } from './service-database.js';
-import type { StudyListIdentity, StudyOutcome, StudyRecord, StudyRequestFields, StudyStatus } from './study-record.js';
+import type { StudyListIdentity, StudyOrigin, StudyOutcome, StudyRecord, StudyRequestFields, StudyStatus } from './study-record.js';
 
 /** A row of the studies table as SQLite returns it. */
 interface StudyRow {
@@ -24,6 +24,9 @@ interface StudyRow {
   files: string | null;
   error: string | null;
   attempts: number;
+  origin_study_uid: string | null;
+  origin_series: string | null;
+  pacs_stored: string | null;
 }
 
 export interface NewStudy {
@@ -31,6 +34,7 @@ export interface NewStudy {
   requested: StudyRequestFields;
   uploadNames: string[];
   identity: StudyListIdentity;
+  origin: StudyOrigin;
   /** A study whose upload could not be taken in is stored failed at once, with the reason. */
   failure?: string;
 }
@@ -86,6 +90,11 @@ function recordOf(row: StudyRow): StudyRecord {
         : undefined,
     error: orUndefined(row.error),
     attempts: row.attempts,
+    origin:
+      row.origin_study_uid === null
+        ? { kind: 'upload' }
+        : { kind: 'pacs', studyInstanceUid: row.origin_study_uid, seriesInstanceUids: JSON.parse(row.origin_series ?? '[]') as string[] },
+    pacsStored: orUndefined(row.pacs_stored),
   };
 }
 
@@ -106,8 +115,10 @@ export class StudyStore {
     const seq = (this.#db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM studies').get() as { next: number }).next;
     this.#db
       .prepare(
-        `INSERT INTO studies (id, seq, created_at, updated_at, status, requested, upload_names, patient_name, patient_id, study_date, study_uid, modality, error)
-         VALUES (@id, @seq, @at, @at, @status, @requested, @uploadNames, @patientName, @patientId, @studyDate, @studyUid, @modality, @error)`,
+        `INSERT INTO studies (id, seq, created_at, updated_at, status, requested, upload_names, patient_name, patient_id, study_date, study_uid, modality, error,
+           origin_study_uid, origin_series)
+         VALUES (@id, @seq, @at, @at, @status, @requested, @uploadNames, @patientName, @patientId, @studyDate, @studyUid, @modality, @error,
+           @originStudyUid, @originSeries)`,
       )
       .run({
         id: s.id,
@@ -122,6 +133,8 @@ export class StudyStore {
         studyUid: s.identity.studyInstanceUid ?? null,
         modality: s.identity.modality ?? null,
         error: s.failure ?? null,
+        originStudyUid: s.origin.kind === 'pacs' ? s.origin.studyInstanceUid : null,
+        originSeries: s.origin.kind === 'pacs' ? JSON.stringify(s.origin.seriesInstanceUids) : null,
       });
     return this.get(s.id)!;
   }
@@ -211,6 +224,15 @@ export class StudyStore {
         result: JSON.stringify(o.result),
         files: JSON.stringify(o.files),
       });
+  }
+
+  /** Studies pulled from this PACS study, oldest first. */
+  fromPacsStudy(studyInstanceUid: string): StudyRecord[] {
+    return (this.#db.prepare('SELECT * FROM studies WHERE origin_study_uid = ? ORDER BY seq').all(studyInstanceUid) as StudyRow[]).map(recordOf);
+  }
+
+  setPacsStored(id: string, words: string): void {
+    this.#db.prepare('UPDATE studies SET pacs_stored = @words WHERE id = @id').run({ id, words });
   }
 
   fail(id: string, message: string): void {
