@@ -3,6 +3,8 @@ import { createReadStream, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import Fastify from 'fastify';
 import { z } from 'zod';
@@ -49,6 +51,9 @@ export interface ServerContext {
   /** With `--pacs`: the DICOMweb exchange behind /api/pacs. */
   pacs: PacsExchange | undefined;
 }
+
+/** The web UI as Vite built it (dist/web beside dist/src). */
+const WEB_UI_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
 
 /** Raw upload bodies: one DICOM file, or a zip (of a series, or of several files). */
 const RAW_UPLOAD_TYPES = ['application/dicom', 'application/zip', 'application/x-zip-compressed', 'application/octet-stream'];
@@ -134,6 +139,17 @@ export async function buildServer(ctx: ServerContext): Promise<FastifyInstance> 
     }
     return reply.code(status).send({ error: error.message });
   });
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header(
+      'content-security-policy',
+      "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    );
+  });
+  if (existsSync(join(WEB_UI_DIR, 'index.html'))) await app.register(fastifyStatic, { root: WEB_UI_DIR, index: 'index.html' });
+  else app.get('/', async (_request, reply) => reply.code(404).type('text/plain').send('The web UI is not built: run npm run build.\n'));
 
   app.get('/api/health', async () => ({
     status: 'ok',
