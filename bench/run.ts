@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { writeCtSeries } from '../test/helpers/ct-series-writer.js';
 import { buildPart10, ob, text, us } from '../test/helpers/dicom-bytes.js';
 import { compareWedgeSearch } from './wedge-search.js';
+import { serviceLoadBench } from './service-load.js';
 import { createVolume3D, volumeIndexToPointMm } from '../src/core/volume3d.js';
 import { readNifti, writeNifti } from '../src/io/nifti.js';
 
@@ -77,7 +78,7 @@ const cases: Case[] = [
 ];
 
 mkdirSync(root, { recursive: true });
-/** `npm run bench -- nn`, `-- wedge`, `-- forearm`, `-- ct-spine`, `-- lumbar` or `-- startup` runs that part alone and updates only its entry of results.json. */
+/** `npm run bench -- nn`, `-- wedge`, `-- forearm`, `-- ct-spine`, `-- lumbar`, `-- startup` or `-- service` runs that part alone and updates only its entry of results.json. */
 const onlyNn = process.argv.slice(2).includes('nn');
 const onlyWedge = process.argv.slice(2).includes('wedge');
 const onlyForearm = process.argv.slice(2).includes('forearm');
@@ -90,6 +91,9 @@ const onlyLumbarAnalyze = process.argv.slice(2).includes('lumbar-analyze');
 const onlyDrr = process.argv.slice(2).includes('drr');
 /** `-- hip-ct`: openbmd hip-ct whole processes (a SIMULATED hip CT, the real CT), the registration's seconds per radiograph, and analyze of a hip radiograph with the shipped model. */
 const onlyHipCt = process.argv.slice(2).includes('hip-ct');
+/** `-- service`: the HTTP service's load test (throughput, latency, peak RSS with 1 and 2 worker processes). */
+const onlyService = process.argv.slice(2).includes('service');
+const SERVICE_STUDIES = Number(process.env['OPENBMD_BENCH_SERVICE_STUDIES'] ?? 24);
 const resultsPath = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
 const nnChild = fileURLToPath(new URL('./nn-child.js', import.meta.url));
 
@@ -572,25 +576,27 @@ function hipCtBench(): Record<string, unknown> {
   };
 }
 
-if (onlyNn || onlyWedge || onlyForearm || onlyCtSpine || onlyStartup || onlyLumbar || onlyLumbarAnalyze || onlyDrr || onlyHipCt) {
+if (onlyNn || onlyWedge || onlyForearm || onlyCtSpine || onlyStartup || onlyLumbar || onlyLumbarAnalyze || onlyDrr || onlyHipCt || onlyService) {
   const previous = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>) : {};
-  const update = onlyHipCt
-    ? { hipCtMeasuredAt: new Date().toISOString(), hipCt: hipCtBench() }
-    : onlyDrr
-      ? { drrMeasuredAt: new Date().toISOString(), drr: await drrBench() }
-      : onlyLumbarAnalyze
-        ? { lumbar: { ...((previous['lumbar'] as Record<string, unknown> | null | undefined) ?? {}), ...lumbarAnalyzeBench() } }
-        : onlyNn
-          ? { nnMeasuredAt: new Date().toISOString(), nn: nnBench() }
-          : onlyWedge
-            ? { wedgeMeasuredAt: new Date().toISOString(), wedgeSearch: await wedgeBench() }
-            : onlyForearm
-              ? { forearmMeasuredAt: new Date().toISOString(), forearm: forearmBench() }
-              : onlyCtSpine
-                ? { ctSpineMeasuredAt: new Date().toISOString(), ctSpine: ctSpineBench() }
-                : onlyLumbar
-                  ? { lumbarMeasuredAt: new Date().toISOString(), lumbar: lumbarBench() }
-                  : { startupMeasuredAt: new Date().toISOString(), startup: startupBench() };
+  const update = onlyService
+    ? { serviceMeasuredAt: new Date().toISOString(), service: await serviceLoadBench({ root, studies: SERVICE_STUDIES }) }
+    : onlyHipCt
+      ? { hipCtMeasuredAt: new Date().toISOString(), hipCt: hipCtBench() }
+      : onlyDrr
+        ? { drrMeasuredAt: new Date().toISOString(), drr: await drrBench() }
+        : onlyLumbarAnalyze
+          ? { lumbar: { ...((previous['lumbar'] as Record<string, unknown> | null | undefined) ?? {}), ...lumbarAnalyzeBench() } }
+          : onlyNn
+            ? { nnMeasuredAt: new Date().toISOString(), nn: nnBench() }
+            : onlyWedge
+              ? { wedgeMeasuredAt: new Date().toISOString(), wedgeSearch: await wedgeBench() }
+              : onlyForearm
+                ? { forearmMeasuredAt: new Date().toISOString(), forearm: forearmBench() }
+                : onlyCtSpine
+                  ? { ctSpineMeasuredAt: new Date().toISOString(), ctSpine: ctSpineBench() }
+                  : onlyLumbar
+                    ? { lumbarMeasuredAt: new Date().toISOString(), lumbar: lumbarBench() }
+                    : { startupMeasuredAt: new Date().toISOString(), startup: startupBench() };
   writeFileSync(resultsPath, `${JSON.stringify({ ...previous, ...update }, null, 2)}\n`);
   process.exit(0);
 }
@@ -677,7 +683,8 @@ const forearm = forearmBench();
 const ctSpine = ctSpineBench();
 const lumbar = lumbarBench();
 const startup = startupBench();
+const service = await serviceLoadBench({ root, studies: SERVICE_STUDIES });
 writeFileSync(
   resultsPath,
-  `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results, simulate, simulateCt, nnMeasuredAt: new Date().toISOString(), nn, wedgeMeasuredAt: new Date().toISOString(), wedgeSearch, forearmMeasuredAt: new Date().toISOString(), forearm, ctSpineMeasuredAt: new Date().toISOString(), ctSpine, lumbarMeasuredAt: new Date().toISOString(), lumbar, startupMeasuredAt: new Date().toISOString(), startup }, null, 2)}\n`,
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results, simulate, simulateCt, nnMeasuredAt: new Date().toISOString(), nn, wedgeMeasuredAt: new Date().toISOString(), wedgeSearch, forearmMeasuredAt: new Date().toISOString(), forearm, ctSpineMeasuredAt: new Date().toISOString(), ctSpine, lumbarMeasuredAt: new Date().toISOString(), lumbar, startupMeasuredAt: new Date().toISOString(), startup, serviceMeasuredAt: new Date().toISOString(), service }, null, 2)}\n`,
 );
