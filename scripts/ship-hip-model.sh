@@ -3,12 +3,14 @@
 # default seed 930: 40 persons, four AP pelvis radiographs each with the person's CT), in one
 # `openbmd train hip` run: each CT segmented and registered to each radiograph (the training
 # targets), the generator trained on the bone DRR (20 epochs) then the proximal-femur DRR (30), the
-# BMD lines fitted on the PF-DRRs of the quarter of the persons held out of the generator.
+# BMD lines fitted on the PF-DRRs of the quarter of the persons held out of the generator, and
+# stage three (40 epochs): the regression network on the generator's encoder, trained on the
+# generator's persons with the sample-weighted L1 loss and checked on the held-out quarter.
 # `openbmd train` writes the command, seed, cohort, code commit and date into model.json; this
 # script only runs it and copies the folder. Run from the repository root after `npm run build`:
 #
-#   bash scripts/ship-hip-model.sh                (about 35 minutes on 2 cores: 6 to simulate,
-#                                                  15 to register, 15 to train)
+#   bash scripts/ship-hip-model.sh                (about 42 minutes on 2 cores: 6 to simulate,
+#                                                  15 to register, 15 to train the GAN, 6 stage three)
 #   SEED=931 N=60 bash scripts/ship-hip-model.sh  (another development cohort)
 #
 # Work files go to build/hip-train (ignored by git): a cohort already simulated there, the targets
@@ -18,7 +20,7 @@ cd "$(dirname "$0")/.."
 work=build/hip-train
 seed=${SEED:-930}
 count=${N:-40}
-epochs=${EPOCHS:-20,30}
+epochs=${EPOCHS:-20,30,40}
 dev="$work/dev-$seed"
 openbmd() { node dist/src/cli/main.js "$@"; }
 mkdir -p "$work"

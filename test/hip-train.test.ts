@@ -26,23 +26,34 @@ test('train hip: targets from the CT registered to each radiograph match the sim
   const simulated = runCli(['simulate', 'hip', '--n', '6', '--seed', '12', '--poses', 'standing,supine', '--out', cohortDir], 300_000);
   assert.equal(simulated.status, 0, simulated.stderr);
   const model = join(out, 'model');
-  const trained = runCli(['train', 'hip', '--cohort', cohortCsv, '--out', model, '--epochs', '1,1', '--seed', '2', '--targets', targets], 900_000);
+  const trained = runCli(['train', 'hip', '--cohort', cohortCsv, '--out', model, '--epochs', '1,1,1', '--seed', '2', '--targets', targets], 900_000);
   assert.equal(trained.status, 0, trained.stderr);
   assert.match(trained.stderr, /registering each CT to 12 radiographs of 6 persons/);
   const description = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8')) as {
     pipeline: string;
     command: string;
     name: string;
-    parameters: { hierarchical: boolean; calibration: { thresholdGPerCm2: number; fits: Record<string, { n: number }> } };
+    parameters: {
+      hierarchical: boolean;
+      calibration: { thresholdGPerCm2: number; fits: Record<string, { n: number }> };
+      regression: { measures: string[]; mean: number[]; sd: number[] };
+    };
     trainingData: { simulated: boolean; cases: number };
-    metrics: { training: Record<string, unknown[]>; calibration: { radiographs: number } };
+    networks: Record<string, { spec: { architecture: string } }>;
+    metrics: { training: Record<string, unknown[]>; calibration: { radiographs: number }; regressionHeldOut: { r: Record<string, number> } };
   };
   assert.equal(description.pipeline, 'hip');
   assert.match(description.command, /^openbmd train hip /);
   assert.equal(description.trainingData.simulated, true);
   assert.equal(description.trainingData.cases, 12);
   assert.equal(description.parameters.hierarchical, true);
-  assert.deepEqual(Object.keys(description.metrics.training), ['stage1-bone', 'stage2-pf']);
+  assert.deepEqual(Object.keys(description.metrics.training), ['stage1-bone', 'stage2-pf', 'stage3-regression']);
+  // Stage three: the regression network on the generator's encoder, one output per measure, checked on the held-out persons.
+  assert.equal(description.networks['bmd-regression']?.spec.architecture, 'encoder-regression');
+  assert.deepEqual(description.parameters.regression.measures, ['femneck_abmd', 'tothip_abmd', 'hip_vbmd']);
+  const femneckValues = cohortCsvValues(cohortCsv, 'femneck_abmd');
+  near(description.parameters.regression.mean[0]!, femneckValues, 'the training mean lies within the cohort');
+  assert.ok(Object.keys(description.metrics.regressionHeldOut.r).includes('femneck_abmd'));
   // A quarter of the persons (with both their radiographs) fit the lines.
   assert.ok(description.metrics.calibration.radiographs >= 3 && description.metrics.calibration.radiographs % 2 === 0);
   assert.equal(description.parameters.calibration.fits['femneck_abmd']?.n, description.metrics.calibration.radiographs);
@@ -107,7 +118,30 @@ test('train hip: targets from the CT registered to each radiograph match the sim
   assert.deepEqual(Object.keys(flatDescription.metrics.training), ['stage2-pf']);
   assert.ok(readdirSync(targets).some((f) => f.startsWith('checkpoint-stage2-pf-flat-')));
 
+  // Recalibrating a model with stage three refits a line on its regression network's values, out of fold with --folds.
+  const recalibrated = runCli(['train', 'hip', '--cohort', cohortCsv, '--out', join(out, 'model-recalibrated'), '--networks', model, '--folds', '2'], 300_000);
+  assert.equal(recalibrated.status, 0, recalibrated.stderr);
+  const recalibratedDescription = JSON.parse(readFileSync(join(out, 'model-recalibrated', 'model.json'), 'utf8')) as {
+    parameters: { regression: { lines: Record<string, { slope: number }> } };
+    networks: Record<string, unknown>;
+  };
+  assert.deepEqual(Object.keys(recalibratedDescription.networks).sort(), ['bmd-regression', 'pf-decomposition']);
+  assert.ok(Number.isFinite(recalibratedDescription.parameters.regression.lines['femneck_abmd']?.slope));
+  assert.equal(readCsvTable(join(out, 'model-recalibrated', 'predictions.csv')).rows.length, 12);
+
   const folds = runCli(['train', 'hip', '--cohort', cohortCsv, '--out', join(out, 'model-folds'), '--folds', '3', '--targets', targets], 120_000);
   assert.equal(folds.status, 2, folds.stderr);
   assert.match(folds.stderr, /does not cross-validate its generator/);
 });
+
+/** The range of a cohort column's values (the regression's training mean must fall inside it). */
+function cohortCsvValues(csv: string, column: string): [number, number] {
+  const values = readCsvTable(csv)
+    .rows.map((r) => Number(r.cells.get(column)))
+    .filter((v) => Number.isFinite(v) && v > 0);
+  return [Math.min(...values), Math.max(...values)];
+}
+
+function near(value: number, [low, high]: [number, number], what: string): void {
+  assert.ok(value >= low && value <= high, `${what}: ${value} not in [${low}, ${high}]`);
+}

@@ -45,6 +45,10 @@ test('L1, MSE, weighted L1, Dice, heat-map and adversarial losses equal their cl
     weighted += (weights[n]! * row) / 6;
   }
   near(scalar(weightedL1Loss(tf, t, p, tf.tensor1d(weights))), weighted / 4, 1e-6, 'weighted L1');
+  // One weight per target value (seed 001's separate tasks; 0 for a missing value): the mean of w * |y - p| over every value.
+  const perValue = truth.map((_, i) => (i % 5 === 0 ? 0 : 0.5 + (i % 3) * 0.5));
+  const perValueLoss = truth.reduce((s, v, i) => s + perValue[i]! * Math.abs(v - predicted[i]!), 0) / 24;
+  near(scalar(weightedL1Loss(tf, t, p, tf.tensor1d(perValue))), perValueLoss, 1e-6, 'weighted L1, a weight per value');
 
   // Dice: two 1-D "images" per sample, one channel.
   const mask = [1, 1, 0, 0, 1, 0, 0, 0];

@@ -6,6 +6,8 @@ import type { DenseNetOptions } from './densenet.js';
 import { denseNet } from './densenet.js';
 import type { DecompositionGeneratorOptions } from './decomposition-generator.js';
 import { decompositionGenerator } from './decomposition-generator.js';
+import type { EncoderRegressionOptions } from './encoder-regression.js';
+import { encoderRegression } from './encoder-regression.js';
 import type { MultiScalePatchGanOptions } from './patchgan-discriminator.js';
 import { multiScalePatchGan } from './patchgan-discriminator.js';
 import type { SeResUNet3DOptions } from './se-res-unet3d.js';
@@ -26,9 +28,19 @@ export type NetworkSpec =
   | { architecture: 'scn'; options: SpatialConfigurationOptions }
   | { architecture: 'covariate-fusion'; options: CovariateFusionOptions }
   | { architecture: 'decomposition-generator'; options: DecompositionGeneratorOptions }
+  | { architecture: 'encoder-regression'; options: EncoderRegressionOptions }
   | { architecture: 'multi-scale-patchgan'; options: MultiScalePatchGanOptions };
 
-export const ARCHITECTURES = ['densenet-bc', 'unet', 'se-res-unet-3d', 'scn', 'covariate-fusion', 'decomposition-generator', 'multi-scale-patchgan'] as const;
+export const ARCHITECTURES = [
+  'densenet-bc',
+  'unet',
+  'se-res-unet-3d',
+  'scn',
+  'covariate-fusion',
+  'decomposition-generator',
+  'encoder-regression',
+  'multi-scale-patchgan',
+] as const;
 
 /** Builds the network a spec describes (fresh, seeded weights). */
 export function buildNetwork(tf: typeof tfTypes, spec: NetworkSpec): tfTypes.LayersModel {
@@ -45,6 +57,8 @@ export function buildNetwork(tf: typeof tfTypes, spec: NetworkSpec): tfTypes.Lay
       return covariateFusionNet(tf, spec.options);
     case 'decomposition-generator':
       return decompositionGenerator(tf, spec.options);
+    case 'encoder-regression':
+      return encoderRegression(tf, spec.options);
     case 'multi-scale-patchgan':
       return multiScalePatchGan(tf, spec.options);
     default:

@@ -20,8 +20,12 @@ export function mseLoss(tf: Tf, truth: Tensor, predicted: Tensor): tfTypes.Scala
 
 /**
  * Sample-weighted L1 (seed 001, Eq. 11): mean over the batch of w * |y - R(x)|, the per-sample
- * error averaged over its outputs first. Weights come from `bmdSampleWeights`.
+ * error averaged over its outputs first. Weights come from `bmdSampleWeights`. With one weight per
+ * output of each sample (as many weights as targets), each output is weighted on its own — seed
+ * 001 weights each BMD task by its own distribution, and a weight of 0 leaves out a missing target.
  */
 export function weightedL1Loss(tf: Tf, truth: Tensor, predicted: Tensor, sampleWeights: Tensor): tfTypes.Scalar {
-  return tf.mean(tf.mul(perSampleMean(tf, tf.abs(tf.sub(truth, predicted))), tf.reshape(sampleWeights, [-1])));
+  const error = tf.abs(tf.sub(truth, predicted));
+  if (sampleWeights.size === error.size && error.rank > 1) return tf.mean(tf.mul(error, tf.reshape(sampleWeights, error.shape)));
+  return tf.mean(tf.mul(perSampleMean(tf, error), tf.reshape(sampleWeights, [-1])));
 }

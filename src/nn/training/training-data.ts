@@ -6,7 +6,7 @@ export interface HostTensor {
   shape: number[];
 }
 
-/** One batch on the host: the model's inputs in order, the targets, and optional per-sample weights. */
+/** One batch on the host: the model's inputs in order, the targets, and optional weights (one per sample, or one per target value). */
 export interface HostBatch {
   inputs: HostTensor[];
   targets: HostTensor;
@@ -29,11 +29,17 @@ export function sliceHostTensor(t: HostTensor, start: number, end: number): Host
   return { data: t.data.slice(start * per, end * per), shape: [end - start, ...t.shape.slice(1)] };
 }
 
+/** The weights of samples [start, end), whether one per sample or several. */
+function sliceWeights(weights: Float32Array, samples: number, start: number, end: number): Float32Array {
+  const per = weights.length / samples;
+  return weights.slice(start * per, end * per);
+}
+
 /** Rows [start, end) of every part of a batch. */
 export function sliceHostBatch(b: HostBatch, start: number, end: number): HostBatch {
   return {
     inputs: b.inputs.map((t) => sliceHostTensor(t, start, end)),
     targets: sliceHostTensor(b.targets, start, end),
-    ...(b.sampleWeights === undefined ? {} : { sampleWeights: b.sampleWeights.slice(start, end) }),
+    ...(b.sampleWeights === undefined ? {} : { sampleWeights: sliceWeights(b.sampleWeights, b.targets.shape[0]!, start, end) }),
   };
 }

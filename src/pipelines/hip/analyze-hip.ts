@@ -7,6 +7,7 @@ import type { HipModel } from './model/hip-model.js';
 import type { HipMeasure, PfDrrFeature } from './model/pf-drr-bmd.js';
 import { hipBmdFromFeature, implausibleDecomposition, pfDrrFeature } from './model/pf-drr-bmd.js';
 import { predictPfDrrs } from './model/predict-pf-drr.js';
+import { regressionEstimates, regressionNetworkValues } from './model/bmd-regression.js';
 import type { HipFieldPlacement } from './radiograph/hip-field.js';
 import { hipFieldPlacement, normaliseHipField, sampleHipField } from './radiograph/hip-field.js';
 
@@ -22,7 +23,12 @@ export interface HipSideAnalysis {
   /** The predicted PF-DRR on the field (the hip's frame: a right hip's is mirrored), g/cm2. */
   pfDrr: Float32Array;
   feature: PfDrrFeature;
+  /** The reported estimates: stage three's regression network where the model has one, else the PF-DRR lines. */
   estimates: Partial<Record<HipMeasure, number>>;
+  /** Which of the two gave them. */
+  estimatedBy: 'regression' | 'pf-drr-line';
+  /** The PF-DRR lines' estimates (seed 001's stage two), kept beside the regression's for comparison. */
+  lineEstimates: Partial<Record<HipMeasure, number>>;
   /** Why the decomposition looks unlike the calibration's, when it does. */
   implausible: string | undefined;
   interpretations: Partial<Record<HipMeasure, ClinicalInterpretation>>;
@@ -46,8 +52,10 @@ export function hipRefusingFlags(flags: readonly string[]): string[] {
 
 /**
  * Seed 001 on an AP pelvis radiograph: each hip's field decomposed into its PF-DRR by the model's
- * generator, the mean above the model's threshold turned into femoral-neck and total-hip aBMD and
- * proximal-femur vBMD by its lines, T-scores and the WHO category from the reference tables.
+ * generator (the overlay, and the plausibility check); femoral-neck and total-hip aBMD and
+ * proximal-femur vBMD from the stage-three regression network where the model has one, else from
+ * the PF-DRR's mean above the model's threshold by its lines; T-scores and the WHO category from
+ * the reference tables.
  */
 export function analyzeHip(
   tf: typeof tfTypes,
@@ -57,11 +65,14 @@ export function analyzeHip(
   const placements = (['left', 'right'] as const).map((side) => hipFieldPlacement({ image: o.image, side }));
   const fields = placements.map((p) => normaliseHipField(sampleHipField(o.image, p)));
   const predicted = predictPfDrrs(tf, o.model.generator, fields);
+  const regression = o.model.regression;
+  const regressed = regression === undefined ? undefined : regressionNetworkValues(tf, regression.network, regression.parameters, fields);
   const sides = {} as Record<HipSide, HipSideAnalysis>;
   placements.forEach((placement, k) => {
     const pfDrr = predicted[k]!;
     const feature = pfDrrFeature(pfDrr, calibration.thresholdGPerCm2);
-    const estimates = hipBmdFromFeature(calibration, feature);
+    const lineEstimates = hipBmdFromFeature(calibration, feature);
+    const estimates = regression === undefined ? lineEstimates : regressionEstimates(regression.parameters, regressed![k]!);
     const interpretations: HipSideAnalysis['interpretations'] = {};
     for (const [measure, value] of Object.entries(estimates) as [HipMeasure, number][])
       interpretations[measure] = interpretMeasurement(o.knowledge, measure, value, o.person);
@@ -71,6 +82,8 @@ export function analyzeHip(
       pfDrr,
       feature,
       estimates,
+      estimatedBy: regression === undefined ? 'pf-drr-line' : 'regression',
+      lineEstimates,
       implausible: implausibleDecomposition(calibration, feature),
       interpretations,
     };

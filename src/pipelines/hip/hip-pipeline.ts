@@ -34,11 +34,11 @@ const hipTrainOptions = z
   .object({
     epochs: z
       .string()
-      .regex(/^\d+,\d+$/, 'wants two positive integers BONE,PF')
+      .regex(/^\d+,\d+(,\d+)?$/, 'wants BONE,PF[,REGRESSION] epochs (REGRESSION 0 or absent: no stage three)')
       // The shipped model's recipe (scripts/ship-hip-model.sh).
-      .default('20,30')
-      .transform((text) => text.split(',').map(Number) as [number, number])
-      .refine((v) => v.every((e) => e >= 1), 'every epoch count must be at least 1'),
+      .default('20,30,40')
+      .transform((text) => text.split(',').map(Number) as [number, number, number?])
+      .refine((v) => v[0] >= 1 && v[1] >= 1, 'stage one and two need at least 1 epoch each'),
     batchSize: z.number().int().positive().default(4),
     hierarchical: z.boolean().default(true),
     targets: z.string().min(1).optional(),
@@ -107,12 +107,12 @@ export const hipPipeline = definePipeline({
         'train hip does not cross-validate its generator: it fits its BMD lines on persons held out of it; validate with predict and evaluate on another cohort (--folds works with --networks)',
       );
     const { trainHip } = await import('./train/train-hip.js');
-    const [bone, pf] = request.options.epochs;
+    const [bone, pf, regression = 0] = request.options.epochs;
     const result = await trainHip(tf, {
       cohortCsv: request.cohortCsv,
       outDir: request.outDir,
       seed: request.seed,
-      epochs: { bone, pf },
+      epochs: { bone, pf, regression },
       hierarchical: request.options.hierarchical,
       batchSize: request.options.batchSize,
       cores: request.cores,
@@ -131,7 +131,9 @@ export const hipPipeline = definePipeline({
     const e = a.sides[a.reported].estimates;
     const method = refused
       ? `none (${hipRefusingFlags(a.flags).join(', ')})`
-      : `seed 001 PF-DRR decomposition of the ${a.reported} hip, mean above the model's threshold, linear fit`;
+      : a.sides[a.reported].estimatedBy === 'regression'
+        ? `seed 001 stage three: regression network on the decomposition encoder, ${a.reported} hip`
+        : `seed 001 PF-DRR decomposition of the ${a.reported} hip, mean above the model's threshold, linear fit`;
     return {
       measurements: [
         { column: 'femneck_abmd', value: refused ? null : (e.femneck_abmd ?? null), unit: 'g/cm2', method },

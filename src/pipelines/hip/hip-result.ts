@@ -8,9 +8,15 @@ export function hipProvenanceLines({ description: model, parameters }: Pick<HipM
   const t = model.trainingData;
   const cohort = `${t.simulated === true ? 'SIMULATED ' : ''}cohort of ${t.cases} radiographs (${t.description ?? t.cohort})`;
   const c = parameters.calibration;
+  const r = parameters.regression;
   return [
     `Model ${model.name} (${model.pipeline}, openbmd ${model.version}), trained on a ${cohort}`,
-    `BMD lines: PF-DRR mean above ${c.thresholdGPerCm2.toFixed(2)} g/cm2, fitted on ${c.fittedOn}`,
+    ...(r === undefined
+      ? []
+      : [
+          `BMD: stage-three regression network (seed 001's R, sample-weighted L1), trained on ${r.trainedOn}${r.lines === undefined ? '' : '; recalibrated by a line per measure'}`,
+        ]),
+    `${r === undefined ? 'BMD lines' : 'PF-DRR lines (for comparison)'}: PF-DRR mean above ${c.thresholdGPerCm2.toFixed(2)} g/cm2, fitted on ${c.fittedOn}`,
   ];
 }
 
@@ -52,6 +58,8 @@ export function hipDetails(a: HipAnalysis): Record<string, unknown> {
     pfDrrMeanGPerCm2: +s.feature.meanGPerCm2.toFixed(4),
     pfDrrAreaMm2: +s.feature.areaMm2.toFixed(0),
     estimates: s.estimates,
+    estimatedBy: s.estimatedBy,
+    pfDrrLineEstimates: s.lineEstimates,
     tScores: Object.fromEntries(Object.entries(s.interpretations).map(([m, i]) => [m, i.tScore?.score ?? null])),
     implausible: s.implausible ?? null,
   });

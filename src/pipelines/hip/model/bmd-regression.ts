@@ -1,0 +1,51 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import { z } from 'zod';
+import type { HipMeasure } from './pf-drr-bmd.js';
+import { HIP_MEASURES } from './pf-drr-bmd.js';
+import { predictPfDrrs } from './predict-pf-drr.js';
+
+const lineSchema = z.object({ slope: z.number(), intercept: z.number() });
+
+/**
+ * Seed 001's stage three as a model folder keeps it: the regression network's outputs (one per
+ * measure, trained on standardised values) and how to turn them back into units; a hospital's
+ * recalibration adds a line per measure on top.
+ */
+export const bmdRegressionParametersSchema = z.object({
+  measures: z.array(z.enum(HIP_MEASURES)).min(1),
+  /** Training mean and standard deviation per measure: value = mean + sd x output. */
+  mean: z.array(z.number()),
+  sd: z.array(z.number().positive()),
+  /** A recalibration's line per measure (value = intercept + slope x the network's value); absent: the network's value. */
+  lines: z.record(z.string(), lineSchema).optional(),
+  /** Which radiographs it was trained on, in words. */
+  trainedOn: z.string(),
+});
+export type BmdRegressionParameters = z.infer<typeof bmdRegressionParametersSchema>;
+
+/** The network's value of each measure for each normalised hip field, in the measure's units, before any recalibration line. */
+export function regressionNetworkValues(
+  tf: typeof tfTypes,
+  network: tfTypes.LayersModel,
+  p: BmdRegressionParameters,
+  fields: readonly Float32Array[],
+): Partial<Record<HipMeasure, number>>[] {
+  // The regression network takes the field as the generator does; its output is one value per measure.
+  return predictPfDrrs(tf, network, fields).map((out) => {
+    const values: Partial<Record<HipMeasure, number>> = {};
+    p.measures.forEach((m, k) => (values[m] = p.mean[k]! + p.sd[k]! * out[k]!));
+    return values;
+  });
+}
+
+/** The reported estimates: the network's values through the recalibration lines where there are any. */
+export function regressionEstimates(p: BmdRegressionParameters, values: Partial<Record<HipMeasure, number>>): Partial<Record<HipMeasure, number>> {
+  const out: Partial<Record<HipMeasure, number>> = {};
+  for (const m of p.measures) {
+    const v = values[m];
+    if (v === undefined) continue;
+    const line = p.lines?.[m];
+    out[m] = line === undefined ? v : line.intercept + line.slope * v;
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+import type * as tfTypes from '@tensorflow/tfjs';
+import { OpenBmdError } from '../../../core/errors.js';
+import type { SeededRandom } from '../../../core/seeded-random.js';
+import { encoderRegressionOn } from '../../../nn/architectures/encoder-regression.js';
+import type { NetworkSpec } from '../../../nn/architectures/network-spec.js';
+import { buildNetwork } from '../../../nn/architectures/network-spec.js';
+import { adjustIntensity, drawAugmentation, warpImage } from '../../../nn/training/image-augmentation.js';
+import { copyModelWeights } from '../../../nn/training/model-weights.js';
+import { bmdSampleWeights } from '../../../nn/training/sample-weights.js';
+import type { EpochRecord } from '../../../nn/training/training-checkpoint.js';
+import { trainNetwork } from '../../../nn/training/train-network.js';
+import type { TrainingData } from '../../../nn/training/training-data.js';
+import type { BmdRegressionParameters } from '../model/bmd-regression.js';
+import { bmdRegressionSpec } from '../model/hip-networks.js';
+import type { HipMeasure } from '../model/pf-drr-bmd.js';
+import { HIP_MEASURES } from '../model/pf-drr-bmd.js';
+import { HIP_FIELD } from '../radiograph/hip-field.js';
+import { HIP_AUGMENTATION } from './hip-augmentation.js';
+
+/** A radiograph's field and the person's BMD, for stage three. */
+export interface RegressionSample {
+  field: Float32Array;
+  truth: Partial<Record<HipMeasure, number>>;
+}
+
+const MIN_VALUES = 3;
+
+/**
+ * Seed 001's stage three: the regression network (the stage-two generator's encoder, copied so the
+ * generator stays as trained, with a regression head) trained end to end with the paper's
+ * sample-weighted L1 loss (Eqs. 9-11), each measure standardised and weighted by its own
+ * distribution (seed 001 treats DXA and QCT BMD as independent tasks); a missing value weighs 0.
+ */
+export async function trainBmdRegression(
+  tf: typeof tfTypes,
+  o: {
+    generator: tfTypes.LayersModel;
+    generatorSpec: NetworkSpec;
+    samples: readonly RegressionSample[];
+    epochs: number;
+    batchSize: number;
+    seed: number;
+    checkpointDir: string;
+    write: (line: string) => void;
+  },
+): Promise<{ network: tfTypes.LayersModel; spec: NetworkSpec; parameters: Omit<BmdRegressionParameters, 'trainedOn'>; history: EpochRecord[] }> {
+  const measures = HIP_MEASURES.filter((m) => o.samples.filter((s) => s.truth[m] !== undefined).length >= MIN_VALUES);
+  if (measures.length === 0) throw new OpenBmdError('EMPTY_INPUT', `stage three needs at least ${MIN_VALUES} radiographs with a BMD`);
+  const mean: number[] = [];
+  const sd: number[] = [];
+  const weights = o.samples.map(() => new Float32Array(measures.length));
+  measures.forEach((m, k) => {
+    const having = o.samples.flatMap((s, i) => (s.truth[m] === undefined ? [] : [[i, s.truth[m]] as const]));
+    const values = having.map(([, v]) => v);
+    const mu = values.reduce((a, b) => a + b, 0) / values.length;
+    mean.push(mu);
+    sd.push(Math.sqrt(values.reduce((a, b) => a + (b - mu) ** 2, 0) / values.length) || 1);
+    bmdSampleWeights(values).forEach((w, j) => (weights[having[j]![0]]![k] = w));
+  });
+  const n = HIP_FIELD.rows * HIP_FIELD.columns;
+  const data: TrainingData = {
+    count: o.samples.length,
+    batch(indices: readonly number[], random: SeededRandom | undefined) {
+      const x = new Float32Array(indices.length * n);
+      const y = new Float32Array(indices.length * measures.length);
+      const w = new Float32Array(indices.length * measures.length);
+      indices.forEach((i, b) => {
+        const s = o.samples[i]!;
+        let field = s.field;
+        if (random !== undefined) {
+          const draw = drawAugmentation(HIP_AUGMENTATION, HIP_FIELD.columns, HIP_FIELD.rows, random);
+          field = warpImage(s.field, HIP_FIELD.columns, HIP_FIELD.rows, 1, draw.forward, 'bilinear', 0);
+          adjustIntensity(field, draw.brightnessFactor, draw.contrastFactor);
+        }
+        x.set(field, b * n);
+        measures.forEach((m, k) => {
+          const v = s.truth[m];
+          y[b * measures.length + k] = v === undefined ? 0 : (v - mean[k]!) / sd[k]!;
+          w[b * measures.length + k] = weights[i]![k]!;
+        });
+      });
+      return {
+        inputs: [{ data: x, shape: [indices.length, HIP_FIELD.rows, HIP_FIELD.columns, 1] }],
+        targets: { data: y, shape: [indices.length, measures.length] },
+        sampleWeights: w,
+      };
+    },
+  };
+  const spec = bmdRegressionSpec(o.seed, measures.length);
+  // A copy of the generator, so fine-tuning its encoder leaves the stage-two generator as trained.
+  const copy = buildNetwork(tf, o.generatorSpec);
+  copyModelWeights(tf, o.generator, copy, 'stage-two generator');
+  const network = encoderRegressionOn(tf, copy, spec.options);
+  const result = await trainNetwork(tf, network, data, {
+    label: 'hip stage3-regression',
+    loss: 'weighted-l1',
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    seed: o.seed + 31,
+    schedule: { maxLearningRate: 1e-3, minLearningRate: 1e-5, firstPeriodEpochs: o.epochs },
+    weightDecay: 1e-4,
+    checkpointDir: o.checkpointDir,
+    write: o.write,
+  });
+  return { network, spec, parameters: { measures, mean, sd }, history: result.history };
+}
