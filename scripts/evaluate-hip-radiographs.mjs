@@ -2,7 +2,8 @@
 // alone: Pearson r of the femoral-neck and total-hip aBMD against the DXA truth and of the
 // proximal-femur vBMD against the QCT truth, the RMS-CV of each person's femoral-neck estimate
 // across their poses (ISCD precision), r per pose, and the same after a PACS-style 8-bit export with
-// JPEG compression at the qualities given (seed 001's Fig. 8). Truth comes from the cohort manifest.
+// JPEG compression at the qualities given (seed 001's Fig. 8); beside each, stage two's PF-DRR lines
+// alone (the comparison for stage three). Truth comes from the cohort manifest.
 // Usage (after npm run build):
 //   node scripts/evaluate-hip-radiographs.mjs <model dir> <cohort.csv> [jpeg qualities, e.g. 100,50,10] [poses, e.g. abduction,adduction]
 import { loadClinicalKnowledge } from '../dist/src/clinical/index.js';
@@ -48,8 +49,8 @@ for (const [k, c] of cases.entries()) {
   for (const condition of conditions) {
     const input = condition === 'original' ? image : await exported(image, condition === '8-bit' ? 'raw' : condition);
     const a = analyzeHip(tf, { model, image: input, file: c.image, side: c.side, person: { sex: c.sex, ageYears: c.ageYears }, knowledge });
-    const e = a.sides[a.reported].estimates;
-    rows.push({ condition: String(condition), c, e, flags: a.flags });
+    const s = a.sides[a.reported];
+    rows.push({ condition: String(condition), c, e: s.estimates, line: s.lineEstimates, regression: s.regressionEstimates ?? {}, estimatedBy: s.estimatedBy, flags: a.flags });
   }
   if ((k + 1) % 10 === 0) process.stderr.write(`${k + 1}/${cases.length} radiographs, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 }
@@ -72,6 +73,25 @@ for (const condition of conditions.map(String)) {
     vbmdR: +r(pairsOf(list, 'hip_vbmd', 'hipVbmd')).toFixed(3),
     femneckRmsCvPercent: repeats.length === 0 ? null : +(100 * precisionError(repeats).rmsCv).toFixed(2),
     femneckRPerPose: perPose,
+    estimatedBy: [...new Set(list.map((x) => x.estimatedBy))].join(', '),
+    // Both estimates on the same radiographs: stage two's PF-DRR lines and stage three's regression network.
+    ...Object.fromEntries(
+      ['line', 'regression'].map((k) => {
+        const as = list.map((x) => ({ ...x, e: x[k] }));
+        const people = new Map();
+        for (const x of as) if (x.e.femneck_abmd !== undefined) people.set(x.c.patientId, [...(people.get(x.c.patientId) ?? []), x.e.femneck_abmd]);
+        const rep = [...people.values()].filter((v) => v.length >= 2);
+        return [
+          k === 'line' ? 'pfDrrLine' : 'stageThree',
+          {
+            femneckR: +r(pairsOf(as, 'femneck_abmd', 'femneckAbmd')).toFixed(3),
+            tothipR: +r(pairsOf(as, 'tothip_abmd', 'tothipAbmd')).toFixed(3),
+            vbmdR: +r(pairsOf(as, 'hip_vbmd', 'hipVbmd')).toFixed(3),
+            femneckRmsCvPercent: rep.length === 0 ? null : +(100 * precisionError(rep).rmsCv).toFixed(2),
+          },
+        ];
+      }),
+    ),
   };
 }
 console.log(JSON.stringify({ simulated: cohort.simulated, model: modelDir, cohort: cohortCsv, poses: poses ?? 'all', summary }, null, 2));

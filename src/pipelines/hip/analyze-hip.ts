@@ -23,12 +23,14 @@ export interface HipSideAnalysis {
   /** The predicted PF-DRR on the field (the hip's frame: a right hip's is mirrored), g/cm2. */
   pfDrr: Float32Array;
   feature: PfDrrFeature;
-  /** The reported estimates: stage three's regression network where the model has one, else the PF-DRR lines. */
+  /** The reported estimates: stage three's regression network where the model says so, else the PF-DRR lines. */
   estimates: Partial<Record<HipMeasure, number>>;
   /** Which of the two gave them. */
   estimatedBy: 'regression' | 'pf-drr-line';
-  /** The PF-DRR lines' estimates (seed 001's stage two), kept beside the regression's for comparison. */
+  /** The PF-DRR lines' estimates (seed 001's stage two). */
   lineEstimates: Partial<Record<HipMeasure, number>>;
+  /** Stage three's estimates where the model has it (reported or kept beside the lines). */
+  regressionEstimates: Partial<Record<HipMeasure, number>> | undefined;
   /** Why the decomposition looks unlike the calibration's, when it does. */
   implausible: string | undefined;
   interpretations: Partial<Record<HipMeasure, ClinicalInterpretation>>;
@@ -53,9 +55,9 @@ export function hipRefusingFlags(flags: readonly string[]): string[] {
 /**
  * Seed 001 on an AP pelvis radiograph: each hip's field decomposed into its PF-DRR by the model's
  * generator (the overlay, and the plausibility check); femoral-neck and total-hip aBMD and
- * proximal-femur vBMD from the stage-three regression network where the model has one, else from
- * the PF-DRR's mean above the model's threshold by its lines; T-scores and the WHO category from
- * the reference tables.
+ * proximal-femur vBMD from the PF-DRR's mean above the model's threshold by its lines, or from the
+ * stage-three regression network where the model reports it (its estimates kept beside the lines
+ * otherwise); T-scores and the WHO category from the reference tables.
  */
 export function analyzeHip(
   tf: typeof tfTypes,
@@ -67,12 +69,14 @@ export function analyzeHip(
   const predicted = predictPfDrrs(tf, o.model.generator, fields);
   const regression = o.model.regression;
   const regressed = regression === undefined ? undefined : regressionNetworkValues(tf, regression.network, regression.parameters, fields);
+  const reportRegression = regression?.parameters.reported === true;
   const sides = {} as Record<HipSide, HipSideAnalysis>;
   placements.forEach((placement, k) => {
     const pfDrr = predicted[k]!;
     const feature = pfDrrFeature(pfDrr, calibration.thresholdGPerCm2);
     const lineEstimates = hipBmdFromFeature(calibration, feature);
-    const estimates = regression === undefined ? lineEstimates : regressionEstimates(regression.parameters, regressed![k]!);
+    const regressionValues = regression === undefined ? undefined : regressionEstimates(regression.parameters, regressed![k]!);
+    const estimates = reportRegression ? regressionValues! : lineEstimates;
     const interpretations: HipSideAnalysis['interpretations'] = {};
     for (const [measure, value] of Object.entries(estimates) as [HipMeasure, number][])
       interpretations[measure] = interpretMeasurement(o.knowledge, measure, value, o.person);
@@ -82,8 +86,9 @@ export function analyzeHip(
       pfDrr,
       feature,
       estimates,
-      estimatedBy: regression === undefined ? 'pf-drr-line' : 'regression',
+      estimatedBy: reportRegression ? 'regression' : 'pf-drr-line',
       lineEstimates,
+      regressionEstimates: regressionValues,
       implausible: implausibleDecomposition(calibration, feature),
       interpretations,
     };

@@ -41,6 +41,7 @@ const hipTrainOptions = z
       .refine((v) => v[0] >= 1 && v[1] >= 1, 'stage one and two need at least 1 epoch each'),
     batchSize: z.number().int().positive().default(4),
     hierarchical: z.boolean().default(true),
+    reportRegression: z.boolean().default(false),
     targets: z.string().min(1).optional(),
   })
   .strict();
@@ -114,6 +115,7 @@ export const hipPipeline = definePipeline({
       seed: request.seed,
       epochs: { bone, pf, regression },
       hierarchical: request.options.hierarchical,
+      reportRegression: request.options.reportRegression,
       batchSize: request.options.batchSize,
       cores: request.cores,
       targetsDir: request.options.targets ?? `${request.outDir}-targets`,

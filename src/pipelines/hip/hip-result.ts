@@ -14,9 +14,9 @@ export function hipProvenanceLines({ description: model, parameters }: Pick<HipM
     ...(r === undefined
       ? []
       : [
-          `BMD: stage-three regression network (seed 001's R, sample-weighted L1), trained on ${r.trainedOn}${r.lines === undefined ? '' : '; recalibrated by a line per measure'}`,
+          `${r.reported ? 'BMD' : 'Stage three (kept beside the lines, not reported)'}: regression network (seed 001's R, sample-weighted L1), trained on ${r.trainedOn}${r.lines === undefined ? '' : '; recalibrated by a line per measure'}`,
         ]),
-    `${r === undefined ? 'BMD lines' : 'PF-DRR lines (for comparison)'}: PF-DRR mean above ${c.thresholdGPerCm2.toFixed(2)} g/cm2, fitted on ${c.fittedOn}`,
+    `${r?.reported === true ? 'PF-DRR lines (for comparison)' : 'BMD lines'}: PF-DRR mean above ${c.thresholdGPerCm2.toFixed(2)} g/cm2, fitted on ${c.fittedOn}`,
   ];
 }
 
@@ -60,6 +60,7 @@ export function hipDetails(a: HipAnalysis): Record<string, unknown> {
     estimates: s.estimates,
     estimatedBy: s.estimatedBy,
     pfDrrLineEstimates: s.lineEstimates,
+    regressionEstimates: s.regressionEstimates ?? null,
     tScores: Object.fromEntries(Object.entries(s.interpretations).map(([m, i]) => [m, i.tScore?.score ?? null])),
     implausible: s.implausible ?? null,
   });

@@ -20,6 +20,8 @@ export const bmdRegressionParametersSchema = z.object({
   lines: z.record(z.string(), lineSchema).optional(),
   /** Which radiographs it was trained on, in words. */
   trainedOn: z.string(),
+  /** Whether its estimates are the reported ones; otherwise the PF-DRR lines are, and these are kept beside them. */
+  reported: z.boolean().default(false),
 });
 export type BmdRegressionParameters = z.infer<typeof bmdRegressionParametersSchema>;
 

@@ -58,6 +58,8 @@ export interface TrainHipOptions {
   epochs: { bone: number; pf: number; regression: number };
   /** Seed 001's hierarchical learning: stage one first; false trains the PF-DRR from scratch (the ablation). */
   hierarchical: boolean;
+  /** Stage three's estimates are the reported ones (else the PF-DRR lines, stage three kept beside them). */
+  reportRegression: boolean;
   batchSize: number;
   /** Worker processes for the registrations. */
   cores: number;
@@ -246,7 +248,7 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
     const values = regressionNetworkValues(
       tf,
       stage3.network,
-      { ...stage3.parameters, trainedOn: '' },
+      { ...stage3.parameters, trainedOn: '', reported: false },
       calibration.map((t) => t.xray),
     );
     stage3HeldOut = heldOutR(calibration.map((t, k) => ({ estimate: values[k]!, truth: hipTruth(byCase.get(t.caseId)!) })));
@@ -289,6 +291,7 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
           : {
               regression: {
                 ...stage3.parameters,
+                reported: o.reportRegression,
                 trainedOn: `${training.length} radiographs of the ${new Set(training.map((t) => byCase.get(t.caseId)!.patientId)).size} persons the generator trained on`,
               },
             }),
