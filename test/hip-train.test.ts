@@ -36,7 +36,7 @@ test('train hip: targets from the CT registered to each radiograph match the sim
     parameters: {
       hierarchical: boolean;
       calibration: { thresholdGPerCm2: number; fits: Record<string, { n: number }> };
-      regression: { measures: string[]; mean: number[]; sd: number[] };
+      regression: { measures: string[]; mean: number[]; sd: number[]; reported: string };
     };
     trainingData: { simulated: boolean; cases: number };
     networks: Record<string, { spec: { architecture: string } }>;
@@ -51,6 +51,7 @@ test('train hip: targets from the CT registered to each radiograph match the sim
   // Stage three: the regression network on the generator's encoder, one output per measure, checked on the held-out persons.
   assert.equal(description.networks['bmd-regression']?.spec.architecture, 'encoder-regression');
   assert.deepEqual(description.parameters.regression.measures, ['femneck_abmd', 'tothip_abmd', 'hip_vbmd']);
+  assert.equal(description.parameters.regression.reported, 'mean');
   const femneckValues = cohortCsvValues(cohortCsv, 'femneck_abmd');
   near(description.parameters.regression.mean[0]!, femneckValues, 'the training mean lies within the cohort');
   assert.ok(Object.keys(description.metrics.regressionHeldOut.r).includes('femneck_abmd'));

@@ -7,7 +7,8 @@ import type { HipModel } from './model/hip-model.js';
 import type { HipMeasure, PfDrrFeature } from './model/pf-drr-bmd.js';
 import { hipBmdFromFeature, implausibleDecomposition, pfDrrFeature } from './model/pf-drr-bmd.js';
 import { predictPfDrrs } from './model/predict-pf-drr.js';
-import { regressionEstimates, regressionNetworkValues } from './model/bmd-regression.js';
+import type { HipEstimate } from './model/bmd-regression.js';
+import { regressionEstimates, regressionNetworkValues, reportedEstimates } from './model/bmd-regression.js';
 import type { HipFieldPlacement } from './radiograph/hip-field.js';
 import { hipFieldPlacement, normaliseHipField, sampleHipField } from './radiograph/hip-field.js';
 
@@ -23,10 +24,10 @@ export interface HipSideAnalysis {
   /** The predicted PF-DRR on the field (the hip's frame: a right hip's is mirrored), g/cm2. */
   pfDrr: Float32Array;
   feature: PfDrrFeature;
-  /** The reported estimates: stage three's regression network where the model says so, else the PF-DRR lines. */
+  /** The reported estimates: the PF-DRR lines, stage three's regression network, or their mean, as the model says. */
   estimates: Partial<Record<HipMeasure, number>>;
-  /** Which of the two gave them. */
-  estimatedBy: 'regression' | 'pf-drr-line';
+  /** Which gave them: the PF-DRR lines, the regression network, or the mean of the two. */
+  estimatedBy: HipEstimate;
   /** The PF-DRR lines' estimates (seed 001's stage two). */
   lineEstimates: Partial<Record<HipMeasure, number>>;
   /** Stage three's estimates where the model has it (reported or kept beside the lines). */
@@ -55,9 +56,9 @@ export function hipRefusingFlags(flags: readonly string[]): string[] {
 /**
  * Seed 001 on an AP pelvis radiograph: each hip's field decomposed into its PF-DRR by the model's
  * generator (the overlay, and the plausibility check); femoral-neck and total-hip aBMD and
- * proximal-femur vBMD from the PF-DRR's mean above the model's threshold by its lines, or from the
- * stage-three regression network where the model reports it (its estimates kept beside the lines
- * otherwise); T-scores and the WHO category from the reference tables.
+ * proximal-femur vBMD from the PF-DRR's mean above the model's threshold by its lines, from the
+ * stage-three regression network, or the mean of the two, as the model says (the others kept
+ * beside it); T-scores and the WHO category from the reference tables.
  */
 export function analyzeHip(
   tf: typeof tfTypes,
@@ -69,14 +70,14 @@ export function analyzeHip(
   const predicted = predictPfDrrs(tf, o.model.generator, fields);
   const regression = o.model.regression;
   const regressed = regression === undefined ? undefined : regressionNetworkValues(tf, regression.network, regression.parameters, fields);
-  const reportRegression = regression?.parameters.reported === true;
+  const estimate: HipEstimate = regression?.parameters.reported ?? 'pf-drr-line';
   const sides = {} as Record<HipSide, HipSideAnalysis>;
   placements.forEach((placement, k) => {
     const pfDrr = predicted[k]!;
     const feature = pfDrrFeature(pfDrr, calibration.thresholdGPerCm2);
     const lineEstimates = hipBmdFromFeature(calibration, feature);
     const regressionValues = regression === undefined ? undefined : regressionEstimates(regression.parameters, regressed![k]!);
-    const estimates = reportRegression ? regressionValues! : lineEstimates;
+    const estimates = reportedEstimates(estimate, lineEstimates, regressionValues);
     const interpretations: HipSideAnalysis['interpretations'] = {};
     for (const [measure, value] of Object.entries(estimates) as [HipMeasure, number][])
       interpretations[measure] = interpretMeasurement(o.knowledge, measure, value, o.person);
@@ -86,7 +87,7 @@ export function analyzeHip(
       pfDrr,
       feature,
       estimates,
-      estimatedBy: reportRegression ? 'regression' : 'pf-drr-line',
+      estimatedBy: estimate,
       lineEstimates,
       regressionEstimates: regressionValues,
       implausible: implausibleDecomposition(calibration, feature),

@@ -14,9 +14,10 @@ export function hipProvenanceLines({ description: model, parameters }: Pick<HipM
     ...(r === undefined
       ? []
       : [
-          `${r.reported ? 'BMD' : 'Stage three (kept beside the lines, not reported)'}: regression network (seed 001's R, sample-weighted L1), trained on ${r.trainedOn}${r.lines === undefined ? '' : '; recalibrated by a line per measure'}`,
+          `Stage three: regression network (seed 001's R, sample-weighted L1), trained on ${r.trainedOn}${r.lines === undefined ? '' : '; recalibrated by a line per measure'}`,
         ]),
-    `${r?.reported === true ? 'PF-DRR lines (for comparison)' : 'BMD lines'}: PF-DRR mean above ${c.thresholdGPerCm2.toFixed(2)} g/cm2, fitted on ${c.fittedOn}`,
+    `PF-DRR lines: PF-DRR mean above ${c.thresholdGPerCm2.toFixed(2)} g/cm2, fitted on ${c.fittedOn}`,
+    `Reported BMD: ${r === undefined || r.reported === 'pf-drr-line' ? 'the PF-DRR lines' : r.reported === 'regression' ? 'the regression network' : 'the mean of the PF-DRR lines and the regression network'}`,
   ];
 }
 

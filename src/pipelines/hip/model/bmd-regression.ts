@@ -6,6 +6,27 @@ import { predictPfDrrs } from './predict-pf-drr.js';
 
 const lineSchema = z.object({ slope: z.number(), intercept: z.number() });
 
+/** The hip estimates a model can report (train hip --estimate). */
+export const HIP_ESTIMATES = ['pf-drr-line', 'regression', 'mean'] as const;
+export type HipEstimate = (typeof HIP_ESTIMATES)[number];
+
+/** The reported estimate of each measure from the two: one of them, or their mean where both have it. */
+export function reportedEstimates(
+  which: HipEstimate,
+  line: Partial<Record<HipMeasure, number>>,
+  regression: Partial<Record<HipMeasure, number>> | undefined,
+): Partial<Record<HipMeasure, number>> {
+  if (which === 'pf-drr-line' || regression === undefined) return line;
+  if (which === 'regression') return regression;
+  const out: Partial<Record<HipMeasure, number>> = {};
+  for (const m of HIP_MEASURES) {
+    const a = line[m];
+    const b = regression[m];
+    if (a !== undefined && b !== undefined) out[m] = (a + b) / 2;
+  }
+  return out;
+}
+
 /**
  * Seed 001's stage three as a model folder keeps it: the regression network's outputs (one per
  * measure, trained on standardised values) and how to turn them back into units; a hospital's
@@ -20,8 +41,11 @@ export const bmdRegressionParametersSchema = z.object({
   lines: z.record(z.string(), lineSchema).optional(),
   /** Which radiographs it was trained on, in words. */
   trainedOn: z.string(),
-  /** Whether its estimates are the reported ones; otherwise the PF-DRR lines are, and these are kept beside them. */
-  reported: z.boolean().default(false),
+  /**
+   * Which estimate is reported: the PF-DRR lines (stage two), this network's (stage three), or the
+   * mean of the two; the others are kept beside it in result.json.
+   */
+  reported: z.enum(HIP_ESTIMATES).default('pf-drr-line'),
 });
 export type BmdRegressionParameters = z.infer<typeof bmdRegressionParametersSchema>;
 

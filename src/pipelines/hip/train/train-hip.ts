@@ -24,6 +24,7 @@ import { hipTrainingTargets } from './hip-training-targets.js';
 import { hipTruth } from './recalibrate-hip.js';
 import { HIP_AUGMENTATION } from './hip-augmentation.js';
 import { trainBmdRegression } from './train-bmd-regression.js';
+import type { HipEstimate } from '../model/bmd-regression.js';
 import { regressionNetworkValues } from '../model/bmd-regression.js';
 
 /** The share of persons held out of the generator's training to fit the BMD lines on (seed 001 tunes on held-out folds). */
@@ -58,8 +59,8 @@ export interface TrainHipOptions {
   epochs: { bone: number; pf: number; regression: number };
   /** Seed 001's hierarchical learning: stage one first; false trains the PF-DRR from scratch (the ablation). */
   hierarchical: boolean;
-  /** Stage three's estimates are the reported ones (else the PF-DRR lines, stage three kept beside them). */
-  reportRegression: boolean;
+  /** Which estimate the model reports once it has stage three (the others are kept beside it). */
+  estimate: HipEstimate;
   batchSize: number;
   /** Worker processes for the registrations. */
   cores: number;
@@ -248,7 +249,7 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
     const values = regressionNetworkValues(
       tf,
       stage3.network,
-      { ...stage3.parameters, trainedOn: '', reported: false },
+      { ...stage3.parameters, trainedOn: '', reported: 'regression' },
       calibration.map((t) => t.xray),
     );
     stage3HeldOut = heldOutR(calibration.map((t, k) => ({ estimate: values[k]!, truth: hipTruth(byCase.get(t.caseId)!) })));
@@ -291,7 +292,7 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
           : {
               regression: {
                 ...stage3.parameters,
-                reported: o.reportRegression,
+                reported: o.estimate,
                 trainedOn: `${training.length} radiographs of the ${new Set(training.map((t) => byCase.get(t.caseId)!.patientId)).size} persons the generator trained on`,
               },
             }),
