@@ -245,6 +245,16 @@ describe('openbmd serve', () => {
       values.push(result.measurements[0]!.value!);
     }
     assert.ok(Math.abs(values[0]! - values[1]!) < 1e-9, `the same series gives the same vBMD either way (${values.join(' vs ')})`);
+    // The viewer's source image: the middle slice in HU, air and bone where they belong.
+    const source = await fetch(`${service.url}/api/studies/${posted.json['id'] as string}/source`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(source.status, 200);
+    assert.equal(source.headers.get('x-unit'), 'HU');
+    assert.equal(decodeURIComponent(source.headers.get('x-source') ?? ''), `slice 51 of ${slices.length} (ct-0051.dcm)`);
+    const hu = new Float32Array(await source.arrayBuffer());
+    assert.equal(hu.length, Number(source.headers.get('x-columns')) * Number(source.headers.get('x-rows')));
+    const sorted = [...hu].sort((a, b) => a - b);
+    assert.ok(sorted[Math.floor(0.02 * sorted.length)]! < -900, `air ${sorted[Math.floor(0.02 * sorted.length)]}`);
+    assert.ok(sorted[Math.floor(0.999 * sorted.length)]! > 200, `bone ${sorted[Math.floor(0.999 * sorted.length)]}`);
   });
 
   test('garbage, a corrupt zip and a hostile file name end as failed studies with the reason; the server keeps serving', async () => {

@@ -105,7 +105,7 @@ describe('the web UI in chromium', { skip }, () => {
     await page.waitForFunction(rowsAre(4));
   });
 
-  test('a study opens in the viewer (window/level, zoom) with its result card, SIMULATED banner and the trend over two visits', async () => {
+  test('a study opens in the viewer (the source pixels with window/level, the overlay, zoom) with its result card, SIMULATED banner and the trend over two visits', async () => {
     const row = page.locator('#worklist tbody tr', { hasText: '2025-06-01' });
     await row.click();
     await page.waitForSelector('canvas[data-loaded="true"]');
@@ -141,8 +141,14 @@ describe('the web UI in chromium', { skip }, () => {
     assert.ok(brighter > before + 5, `a lower level brightens the image (${before.toFixed(1)} -> ${brighter.toFixed(1)})`);
     await page.click('button:text("Reset W/L")');
     assert.ok(Math.abs((await meanOfCanvas()) - before) < 0.5);
+    assert.equal(await page.getAttribute('canvas[data-testid="viewer"]', 'data-layer'), 'Image');
+    assert.match((await page.textContent('.viewer figcaption')) ?? '', /forearm-0001\.dcm|the source pixels/);
     await page.click('button:text("+")');
     assert.match((await page.textContent('.viewer-controls .note')) ?? '', /zoom \d\.\d\d×/);
+    // The pipeline's overlay is the other layer.
+    await page.click('.viewer-tabs button:text("Overlay")');
+    assert.equal(await page.getAttribute('canvas[data-testid="viewer"]', 'data-layer'), 'Overlay');
+    await page.click('.viewer-tabs button:text("Image")');
     const shot = join(dir, 'web-ui.png');
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`web UI screenshot: ${shot}`);

@@ -110,6 +110,22 @@ export async function postForm(path: string, form: FormData): Promise<{ id: stri
   return (await (await request(path, { method: 'POST', body: form })).json()) as { id: string; status: string };
 }
 
+/** A study's source image as the server previews it: float32 values in their unit, with the window to start from. */
+export async function getSource(
+  studyId: string,
+): Promise<{ width: number; height: number; values: Float32Array; unit: string; window: { center: number; width: number }; what: string }> {
+  const r = await request(`/api/studies/${encodeURIComponent(studyId)}/source`);
+  const header = (name: string): string => r.headers.get(name) ?? '';
+  return {
+    width: Number(header('x-columns')),
+    height: Number(header('x-rows')),
+    values: new Float32Array(await r.arrayBuffer()),
+    unit: header('x-unit'),
+    window: { center: Number(header('x-window-center')), width: Number(header('x-window-width')) },
+    what: decodeURIComponent(header('x-source')),
+  };
+}
+
 /** A study's output file as a blob URL (images and PDFs need the token, which <img src> cannot send). */
 export async function fileUrl(studyId: string, name: string): Promise<string> {
   const r = await request(`/api/studies/${encodeURIComponent(studyId)}/files/${encodeURIComponent(name)}`);

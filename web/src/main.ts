@@ -1,10 +1,11 @@
 import './style.css';
 import type { StudyDetail, WorklistEntry } from './api.js';
-import { ApiError, fileUrl, getJson, postForm, saveToken, savedToken } from './api.js';
+import { ApiError, fileUrl, getJson, getSource, postForm, saveToken, savedToken } from './api.js';
 import { byId, el } from './dom.js';
 import { isSimulated, resultCard } from './result-card.js';
 import { trendPlot, trendPoints } from './trend-plot.js';
-import { imageViewer } from './viewer.js';
+import type { ViewerLayer } from './viewer.js';
+import { imagePixels, imageViewer, overlayLayer, valuesLayer } from './viewer.js';
 import { personName, studyDateText, worklistRows } from './worklist.js';
 
 const REFRESH_MS = 3000;
@@ -94,11 +95,21 @@ async function showStudy(id: string, force: boolean): Promise<void> {
   const parts: HTMLElement[] = [header];
   if (study.status === 'failed') parts.push(el('p', { class: 'error', 'data-testid': 'study-error' }, study.error ?? 'failed'));
   if (study.status === 'done' && study.result !== null) {
+    const layers: ViewerLayer[] = [];
+    try {
+      const source = await getSource(study.id);
+      layers.push(valuesLayer({ label: 'Image', ...source, caption: `${source.what}: the source pixels (${source.unit}), window/level in that unit` }));
+    } catch (thrown) {
+      parts.push(el('p', { class: 'note' }, `The source image cannot be shown: ${explain(thrown)}`));
+    }
     if (study.files.includes('overlay.png')) {
       const url = await fileUrl(study.id, 'overlay.png');
       shownUrls.push(url);
-      parts.push(imageViewer({ imageUrl: url, caption: `${study.result.method} — the pipeline's overlay; window/level act on this rendering` }));
+      layers.push(
+        overlayLayer({ label: 'Overlay', pixels: await imagePixels(url), caption: `${study.result.method} — the pipeline's overlay (an 8-bit rendering)` }),
+      );
     }
+    if (layers.length > 0) parts.push(imageViewer(layers));
     parts.push(resultCard(study));
     parts.push(await downloads(study));
     const trend = await patientTrend(study);

@@ -1,95 +1,176 @@
 import { el } from './dom.js';
 
-/** Window and level of the displayed image's 8-bit values, and the view's zoom and pan. */
-interface ViewState {
-  window: number;
-  level: number;
-  zoom: number;
-  panX: number;
-  panY: number;
+/** One picture the viewer can show: its pixels rendered through a window, and the window's range and unit. */
+export interface ViewerLayer {
+  label: string;
+  width: number;
+  height: number;
+  unit: string;
+  /** The values the window can span. */
+  range: { min: number; max: number };
+  /** The window to start from (center and width, in the layer's unit). */
+  initial: { center: number; width: number };
+  render: (center: number, width: number) => ImageData;
+  caption: string;
 }
 
-const FULL_RANGE: Pick<ViewState, 'window' | 'level'> = { window: 255, level: 127.5 };
-
-/** Maps each channel through the window: values below level - window/2 go black, above level + window/2 white. */
-function windowed(source: ImageData, state: Pick<ViewState, 'window' | 'level'>): ImageData {
-  const out = new ImageData(source.width, source.height);
-  const low = state.level - state.window / 2;
-  const gain = 255 / Math.max(1, state.window);
-  const lut = new Uint8ClampedArray(256);
-  for (let v = 0; v < 256; v++) lut[v] = (v - low) * gain;
-  const s = source.data;
-  const d = out.data;
-  for (let i = 0; i < s.length; i += 4) {
-    d[i] = lut[s[i]!]!;
-    d[i + 1] = lut[s[i + 1]!]!;
-    d[i + 2] = lut[s[i + 2]!]!;
-    d[i + 3] = s[i + 3]!;
+/** The source image's values in their unit (HU for CT), shown in grey through the window. */
+export function valuesLayer(o: {
+  label: string;
+  width: number;
+  height: number;
+  values: Float32Array;
+  unit: string;
+  window: { center: number; width: number };
+  caption: string;
+}): ViewerLayer {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of o.values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
-  return out;
+  return {
+    label: o.label,
+    width: o.width,
+    height: o.height,
+    unit: o.unit,
+    range: { min, max: max > min ? max : min + 1 },
+    initial: o.window,
+    caption: o.caption,
+    render(center, width) {
+      const out = new ImageData(o.width, o.height);
+      const low = center - width / 2;
+      const gain = 255 / Math.max(1e-6, width);
+      const d = out.data;
+      for (let i = 0; i < o.values.length; i++) {
+        const g = (o.values[i]! - low) * gain;
+        const v = g < 0 ? 0 : g > 255 ? 255 : g;
+        d[4 * i] = v;
+        d[4 * i + 1] = v;
+        d[4 * i + 2] = v;
+        d[4 * i + 3] = 255;
+      }
+      return out;
+    },
+  };
+}
+
+/** The pipeline's overlay (an 8-bit colour rendering): the window acts on its display values. */
+export function overlayLayer(o: { label: string; pixels: ImageData; caption: string }): ViewerLayer {
+  const s = o.pixels.data;
+  return {
+    label: o.label,
+    width: o.pixels.width,
+    height: o.pixels.height,
+    unit: 'display value',
+    range: { min: 0, max: 255 },
+    initial: { center: 127.5, width: 255 },
+    caption: o.caption,
+    render(center, width) {
+      const out = new ImageData(o.pixels.width, o.pixels.height);
+      const low = center - width / 2;
+      const gain = 255 / Math.max(1, width);
+      const lut = new Uint8ClampedArray(256);
+      for (let v = 0; v < 256; v++) lut[v] = (v - low) * gain;
+      const d = out.data;
+      for (let i = 0; i < s.length; i += 4) {
+        d[i] = lut[s[i]!]!;
+        d[i + 1] = lut[s[i + 1]!]!;
+        d[i + 2] = lut[s[i + 2]!]!;
+        d[i + 3] = s[i + 3]!;
+      }
+      return out;
+    },
+  };
+}
+
+/** An image URL's pixels (the overlay PNG). */
+export function imagePixels(url: string): Promise<ImageData> {
+  return new Promise((resolve, reject) => {
+    const image = new Image();
+    image.onload = () => {
+      const c = document.createElement('canvas');
+      c.width = image.naturalWidth;
+      c.height = image.naturalHeight;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(image, 0, 0);
+      resolve(ctx.getImageData(0, 0, c.width, c.height));
+    };
+    image.onerror = () => reject(new Error('the image could not be decoded'));
+    image.src = url;
+  });
 }
 
 /**
- * The image viewer: the pipeline's overlay with window/level (sliders, or dragging with the right
- * button or Shift), zoom (wheel, buttons) and pan (dragging). Window/level act on the displayed
- * 8-bit rendering, as its caption says.
+ * The viewer: the study's source image (window/level in its own unit, HU for CT) and the
+ * pipeline's overlay, one at a time; window/level by sliders or by dragging with the right button
+ * or Shift (horizontal: width, vertical: level, as on a PACS), zoom by wheel or buttons, pan by dragging.
  */
-export function imageViewer(o: { imageUrl: string; caption: string }): HTMLElement {
+export function imageViewer(layers: ViewerLayer[]): HTMLElement {
   const canvas = el('canvas', { class: 'viewer-canvas', width: '640', height: '560', 'data-testid': 'viewer' });
-  const windowInput = el('input', { type: 'range', min: '1', max: '255', value: String(FULL_RANGE.window), 'aria-label': 'window' });
-  const levelInput = el('input', { type: 'range', min: '0', max: '255', value: String(FULL_RANGE.level), 'aria-label': 'level' });
+  const windowInput = el('input', { type: 'range', 'aria-label': 'window', step: 'any' });
+  const levelInput = el('input', { type: 'range', 'aria-label': 'level', step: 'any' });
   const readout = el('span', { class: 'note' });
-  const state: ViewState = { ...FULL_RANGE, zoom: 1, panX: 0, panY: 0 };
+  const caption = el('figcaption', {});
   const buffer = document.createElement('canvas');
-  let source: ImageData | undefined;
+  let layer = layers[0]!;
+  const view = { center: 0, width: 1, zoom: 1, panX: 0, panY: 0 };
 
   const draw = (): void => {
     const ctx = canvas.getContext('2d');
-    if (ctx === null || source === undefined) return;
-    buffer.getContext('2d')!.putImageData(windowed(source, state), 0, 0);
+    if (ctx === null) return;
+    buffer.getContext('2d')!.putImageData(layer.render(view.center, view.width), 0, 0);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.imageSmoothingEnabled = state.zoom < 2;
-    ctx.setTransform(state.zoom, 0, 0, state.zoom, state.panX, state.panY);
+    ctx.imageSmoothingEnabled = view.zoom < 2;
+    ctx.setTransform(view.zoom, 0, 0, view.zoom, view.panX, view.panY);
     ctx.drawImage(buffer, 0, 0);
-    windowInput.value = String(Math.round(state.window));
-    levelInput.value = String(Math.round(state.level));
-    readout.textContent = `W ${Math.round(state.window)} / L ${Math.round(state.level)} · zoom ${state.zoom.toFixed(2)}×`;
+    windowInput.value = String(view.width);
+    levelInput.value = String(view.center);
+    readout.textContent = `W ${view.width.toFixed(0)} / L ${view.center.toFixed(0)} ${layer.unit} · zoom ${view.zoom.toFixed(2)}×`;
   };
   const fit = (): void => {
-    if (source === undefined) return;
-    state.zoom = Math.min(canvas.width / source.width, canvas.height / source.height);
-    state.panX = (canvas.width - source.width * state.zoom) / 2;
-    state.panY = (canvas.height - source.height * state.zoom) / 2;
+    view.zoom = Math.min(canvas.width / layer.width, canvas.height / layer.height);
+    view.panX = (canvas.width - layer.width * view.zoom) / 2;
+    view.panY = (canvas.height - layer.height * view.zoom) / 2;
   };
-  const zoomAt = (factor: number, x: number, y: number): void => {
-    const zoom = Math.min(16, Math.max(0.05, state.zoom * factor));
-    state.panX = x - ((x - state.panX) * zoom) / state.zoom;
-    state.panY = y - ((y - state.panY) * zoom) / state.zoom;
-    state.zoom = zoom;
-    draw();
+  const resetWindow = (): void => {
+    view.center = layer.initial.center;
+    view.width = layer.initial.width;
   };
-
-  const image = new Image();
-  image.onload = () => {
-    buffer.width = image.naturalWidth;
-    buffer.height = image.naturalHeight;
-    const ctx = buffer.getContext('2d')!;
-    ctx.drawImage(image, 0, 0);
-    source = ctx.getImageData(0, 0, buffer.width, buffer.height);
+  const show = (next: ViewerLayer): void => {
+    layer = next;
+    buffer.width = layer.width;
+    buffer.height = layer.height;
+    const span = layer.range.max - layer.range.min;
+    windowInput.min = String(Math.max(1e-3, span / 1000));
+    windowInput.max = String(2 * span);
+    levelInput.min = String(layer.range.min - span / 2);
+    levelInput.max = String(layer.range.max + span / 2);
+    caption.textContent = layer.caption;
+    for (const b of tabs) b.classList.toggle('active', b.dataset['layer'] === layer.label);
+    resetWindow();
     fit();
     draw();
+    canvas.dataset['layer'] = layer.label;
     canvas.dataset['loaded'] = 'true';
   };
-  image.src = o.imageUrl;
+  const zoomAt = (factor: number, x: number, y: number): void => {
+    const zoom = Math.min(16, Math.max(0.05, view.zoom * factor));
+    view.panX = x - ((x - view.panX) * zoom) / view.zoom;
+    view.panY = y - ((y - view.panY) * zoom) / view.zoom;
+    view.zoom = zoom;
+    draw();
+  };
 
   windowInput.addEventListener('input', () => {
-    state.window = Number(windowInput.value);
+    view.width = Number(windowInput.value);
     draw();
   });
   levelInput.addEventListener('input', () => {
-    state.level = Number(levelInput.value);
+    view.center = Number(levelInput.value);
     draw();
   });
   canvas.addEventListener('wheel', (e) => {
@@ -109,12 +190,12 @@ export function imageViewer(o: { imageUrl: string; caption: string }): HTMLEleme
     drag.x = e.clientX;
     drag.y = e.clientY;
     if (drag.windowing) {
-      // As on a PACS: horizontal drag widens the window, vertical moves the level.
-      state.window = Math.min(255, Math.max(1, state.window + dx));
-      state.level = Math.min(255, Math.max(0, state.level - dy));
+      const step = (layer.range.max - layer.range.min) / 500;
+      view.width = Math.max(Number(windowInput.min), view.width + dx * step);
+      view.center -= dy * step;
     } else {
-      state.panX += dx;
-      state.panY += dy;
+      view.panX += dx;
+      view.panY += dy;
     }
     draw();
   });
@@ -125,9 +206,16 @@ export function imageViewer(o: { imageUrl: string; caption: string }): HTMLEleme
     b.addEventListener('click', action);
     return b;
   };
-  return el(
+  const tabs = layers.map((l) => {
+    const b = button(l.label, () => show(l));
+    b.dataset['layer'] = l.label;
+    b.classList.add('tab');
+    return b;
+  });
+  const figure = el(
     'figure',
     { class: 'viewer' },
+    el('div', { class: 'viewer-tabs' }, ...tabs),
     canvas,
     el(
       'div',
@@ -141,11 +229,13 @@ export function imageViewer(o: { imageUrl: string; caption: string }): HTMLEleme
         draw();
       }),
       button('Reset W/L', () => {
-        Object.assign(state, FULL_RANGE);
+        resetWindow();
         draw();
       }),
       readout,
     ),
-    el('figcaption', {}, o.caption),
+    caption,
   );
+  show(layer);
+  return figure;
 }

@@ -22,6 +22,7 @@ import type { UploadLimits } from '../upload/upload-limits.js';
 import { UploadTooLargeError } from '../upload/upload-limits.js';
 import { studyDetail, worklistEntry } from './study-json.js';
 import { parseUploadFields } from './upload-fields.js';
+import { sourcePreview } from './source-preview.js';
 import { registerWorkerRoutes } from './worker-routes.js';
 import { registerPacsRoutes } from './pacs-routes.js';
 import type { PacsExchange } from '../pacs/pacs-exchange.js';
@@ -238,6 +239,22 @@ export async function buildServer(ctx: ServerContext): Promise<FastifyInstance> 
   if (ctx.remoteWorkers !== undefined)
     registerWorkerRoutes(app, { store: ctx.store, audit: ctx.audit, dataDir: ctx.dataDir, maxAttempts: ctx.remoteWorkers.maxAttempts, onDone: ctx.onDone });
   if (ctx.pacs !== undefined) registerPacsRoutes(app, { pacs: ctx.pacs, store: ctx.store });
+
+  app.get<{ Params: { id: string } }>('/api/studies/:id/source', async (request, reply) => {
+    const study = isStudyId(request.params.id) ? ctx.store.get(request.params.id) : undefined;
+    if (study === undefined) return reply.code(404).send({ error: 'no such study' });
+    const preview = await sourcePreview({ dir: studyPaths({ dataDir: ctx.dataDir, id: study.id }).inputDir, names: study.uploadNames });
+    // Little-endian float32 values, row by row; what they are in the headers.
+    return reply
+      .type('application/octet-stream')
+      .header('x-columns', String(preview.columns))
+      .header('x-rows', String(preview.rows))
+      .header('x-unit', preview.unit)
+      .header('x-window-center', String(preview.window.center))
+      .header('x-window-width', String(preview.window.width))
+      .header('x-source', encodeURIComponent(preview.what))
+      .send(Buffer.from(preview.values.buffer, preview.values.byteOffset, preview.values.byteLength));
+  });
 
   app.get('/api/audit', async (request) => {
     const q = auditQuery.parse(request.query);
