@@ -255,6 +255,10 @@ describe('openbmd serve', () => {
     const sorted = [...hu].sort((a, b) => a - b);
     assert.ok(sorted[Math.floor(0.02 * sorted.length)]! < -900, `air ${sorted[Math.floor(0.02 * sorted.length)]}`);
     assert.ok(sorted[Math.floor(0.999 * sorted.length)]! > 200, `bone ${sorted[Math.floor(0.999 * sorted.length)]}`);
+    assert.equal(source.headers.get('x-slice'), `50/${slices.length}`);
+    const first = await fetch(`${service.url}/api/studies/${posted.json['id'] as string}/source?slice=0`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(first.headers.get('x-slice'), `0/${slices.length}`);
+    assert.equal(decodeURIComponent(first.headers.get('x-source') ?? ''), `slice 1 of ${slices.length} (ct-0001.dcm)`);
   });
 
   test('garbage, a corrupt zip and a hostile file name end as failed studies with the reason; the server keeps serving', async () => {

@@ -113,9 +113,19 @@ export async function postForm(path: string, form: FormData): Promise<{ id: stri
 /** A study's source image as the server previews it: float32 values in their unit, with the window to start from. */
 export async function getSource(
   studyId: string,
-): Promise<{ width: number; height: number; values: Float32Array; unit: string; window: { center: number; width: number }; what: string }> {
-  const r = await request(`/api/studies/${encodeURIComponent(studyId)}/source`);
+  slice?: number,
+): Promise<{
+  width: number;
+  height: number;
+  values: Float32Array;
+  unit: string;
+  window: { center: number; width: number };
+  what: string;
+  slice: { index: number; count: number } | undefined;
+}> {
+  const r = await request(`/api/studies/${encodeURIComponent(studyId)}/source${slice === undefined ? '' : `?slice=${slice}`}`);
   const header = (name: string): string => r.headers.get(name) ?? '';
+  const [index, count] = header('x-slice').split('/').map(Number);
   return {
     width: Number(header('x-columns')),
     height: Number(header('x-rows')),
@@ -123,6 +133,7 @@ export async function getSource(
     unit: header('x-unit'),
     window: { center: Number(header('x-window-center')), width: Number(header('x-window-width')) },
     what: decodeURIComponent(header('x-source')),
+    slice: index === undefined || count === undefined || !Number.isFinite(count) ? undefined : { index, count },
   };
 }
 

@@ -96,9 +96,24 @@ async function showStudy(id: string, force: boolean): Promise<void> {
   if (study.status === 'failed') parts.push(el('p', { class: 'error', 'data-testid': 'study-error' }, study.error ?? 'failed'));
   if (study.status === 'done' && study.result !== null) {
     const layers: ViewerLayer[] = [];
+    const extra: HTMLElement[] = [];
+    let redraw = (): void => undefined;
     try {
       const source = await getSource(study.id);
-      layers.push(valuesLayer({ label: 'Image', ...source, caption: `${source.what}: the source pixels (${source.unit}), window/level in that unit` }));
+      const sourceCaption = (what: string): string => `${what}: the source pixels (${source.unit}), window/level in that unit`;
+      const image = valuesLayer({ label: 'Image', ...source, caption: sourceCaption(source.what) });
+      layers.push(image);
+      if (source.slice !== undefined) {
+        // A CT series: scroll its slices (the window and zoom stay).
+        const slider = el('input', { type: 'range', min: '0', max: String(source.slice.count - 1), value: String(source.slice.index), 'aria-label': 'slice' });
+        slider.addEventListener('change', () => {
+          void getSource(study.id, Number(slider.value)).then((next) => {
+            image.setValues(next.values, sourceCaption(next.what));
+            redraw();
+          });
+        });
+        extra.push(el('label', { class: 'slice' }, 'Slice ', slider));
+      }
     } catch (thrown) {
       parts.push(el('p', { class: 'note' }, `The source image cannot be shown: ${explain(thrown)}`));
     }
@@ -109,7 +124,11 @@ async function showStudy(id: string, force: boolean): Promise<void> {
         overlayLayer({ label: 'Overlay', pixels: await imagePixels(url), caption: `${study.result.method} — the pipeline's overlay (an 8-bit rendering)` }),
       );
     }
-    if (layers.length > 0) parts.push(imageViewer(layers));
+    if (layers.length > 0) {
+      const viewer = imageViewer(layers, extra);
+      redraw = viewer.redraw;
+      parts.push(viewer.element);
+    }
     parts.push(resultCard(study));
     parts.push(await downloads(study));
     const trend = await patientTrend(study);

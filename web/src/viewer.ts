@@ -14,6 +14,11 @@ export interface ViewerLayer {
   caption: string;
 }
 
+/** A source layer whose values can be replaced (another slice of a CT series). */
+export interface ValuesLayer extends ViewerLayer {
+  setValues: (values: Float32Array, caption: string) => void;
+}
+
 /** The source image's values in their unit (HU for CT), shown in grey through the window. */
 export function valuesLayer(o: {
   label: string;
@@ -23,14 +28,15 @@ export function valuesLayer(o: {
   unit: string;
   window: { center: number; width: number };
   caption: string;
-}): ViewerLayer {
+}): ValuesLayer {
   let min = Infinity;
   let max = -Infinity;
   for (const v of o.values) {
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  return {
+  let values = o.values;
+  const layer: ValuesLayer = {
     label: o.label,
     width: o.width,
     height: o.height,
@@ -43,8 +49,8 @@ export function valuesLayer(o: {
       const low = center - width / 2;
       const gain = 255 / Math.max(1e-6, width);
       const d = out.data;
-      for (let i = 0; i < o.values.length; i++) {
-        const g = (o.values[i]! - low) * gain;
+      for (let i = 0; i < values.length; i++) {
+        const g = (values[i]! - low) * gain;
         const v = g < 0 ? 0 : g > 255 ? 255 : g;
         d[4 * i] = v;
         d[4 * i + 1] = v;
@@ -53,7 +59,12 @@ export function valuesLayer(o: {
       }
       return out;
     },
+    setValues(next, caption) {
+      values = next;
+      layer.caption = caption;
+    },
   };
+  return layer;
 }
 
 /** The pipeline's overlay (an 8-bit colour rendering): the window acts on its display values. */
@@ -107,7 +118,7 @@ export function imagePixels(url: string): Promise<ImageData> {
  * pipeline's overlay, one at a time; window/level by sliders or by dragging with the right button
  * or Shift (horizontal: width, vertical: level, as on a PACS), zoom by wheel or buttons, pan by dragging.
  */
-export function imageViewer(layers: ViewerLayer[]): HTMLElement {
+export function imageViewer(layers: ViewerLayer[], extraControls: HTMLElement[] = []): { element: HTMLElement; redraw: () => void } {
   const canvas = el('canvas', { class: 'viewer-canvas', width: '640', height: '560', 'data-testid': 'viewer' });
   const windowInput = el('input', { type: 'range', 'aria-label': 'window', step: 'any' });
   const levelInput = el('input', { type: 'range', 'aria-label': 'level', step: 'any' });
@@ -234,8 +245,15 @@ export function imageViewer(layers: ViewerLayer[]): HTMLElement {
       }),
       readout,
     ),
+    ...extraControls,
     caption,
   );
   show(layer);
-  return figure;
+  return {
+    element: figure,
+    redraw: () => {
+      caption.textContent = layer.caption;
+      draw();
+    },
+  };
 }

@@ -78,6 +78,8 @@ const worklistQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+const sourceQuery = z.object({ slice: z.coerce.number().int().min(0).max(100_000).optional() });
+
 const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), study: z.string().optional() });
 
 /** The file name a raw upload was sent under (Content-Disposition), when the client said. */
@@ -243,7 +245,8 @@ export async function buildServer(ctx: ServerContext): Promise<FastifyInstance> 
   app.get<{ Params: { id: string } }>('/api/studies/:id/source', async (request, reply) => {
     const study = isStudyId(request.params.id) ? ctx.store.get(request.params.id) : undefined;
     if (study === undefined) return reply.code(404).send({ error: 'no such study' });
-    const preview = await sourcePreview({ dir: studyPaths({ dataDir: ctx.dataDir, id: study.id }).inputDir, names: study.uploadNames });
+    const { slice } = sourceQuery.parse(request.query);
+    const preview = await sourcePreview({ dir: studyPaths({ dataDir: ctx.dataDir, id: study.id }).inputDir, names: study.uploadNames, slice });
     // Little-endian float32 values, row by row; what they are in the headers.
     return reply
       .type('application/octet-stream')
@@ -253,6 +256,7 @@ export async function buildServer(ctx: ServerContext): Promise<FastifyInstance> 
       .header('x-window-center', String(preview.window.center))
       .header('x-window-width', String(preview.window.width))
       .header('x-source', encodeURIComponent(preview.what))
+      .header('x-slice', preview.slice === undefined ? '' : `${preview.slice.index}/${preview.slice.count}`)
       .send(Buffer.from(preview.values.buffer, preview.values.byteOffset, preview.values.byteLength));
   });
 

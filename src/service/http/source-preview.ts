@@ -21,11 +21,20 @@ export interface SourcePreview {
   window: { center: number; width: number };
   /** Which image it is, in words: the file, or the slice of a series. */
   what: string;
+  /** For a CT series: the slice shown (0-based, by InstanceNumber) and how many there are. */
+  slice: { index: number; count: number } | undefined;
 }
 
-/** The image to show of an upload: its only file; for a CT series the slice with the median InstanceNumber; else the first (the AP of AP + lateral). */
-function chooseFile(o: { dir: string; names: readonly string[] }): { name: string; what: string } {
-  if (o.names.length === 1) return { name: o.names[0]!, what: o.names[0]! };
+/**
+ * The image to show of an upload: its only file; for a CT series the slice asked for (by
+ * InstanceNumber order), by default the middle one; else the first (the AP of AP + lateral).
+ */
+function chooseFile(o: { dir: string; names: readonly string[]; slice: number | undefined }): {
+  name: string;
+  what: string;
+  slice: SourcePreview['slice'];
+} {
+  if (o.names.length === 1) return { name: o.names[0]!, what: o.names[0]!, slice: undefined };
   const slices: { name: string; instance: number }[] = [];
   for (const name of o.names) {
     try {
@@ -36,16 +45,16 @@ function chooseFile(o: { dir: string; names: readonly string[] }): { name: strin
       // Not DICOM: not shown.
     }
   }
-  if (slices.length === 0) return { name: o.names[0]!, what: o.names[0]! };
+  if (slices.length === 0) return { name: o.names[0]!, what: o.names[0]!, slice: undefined };
   slices.sort((a, b) => a.instance - b.instance);
-  const middle = Math.floor(slices.length / 2);
-  return { name: slices[middle]!.name, what: `slice ${middle + 1} of ${slices.length} (${slices[middle]!.name})` };
+  const index = Math.min(slices.length - 1, Math.max(0, o.slice ?? Math.floor(slices.length / 2)));
+  return { name: slices[index]!.name, what: `slice ${index + 1} of ${slices.length} (${slices[index]!.name})`, slice: { index, count: slices.length } };
 }
 
 /** The source image of an upload as the viewer shows it (OpenBmdError when it cannot be read). */
-export async function sourcePreview(o: { dir: string; names: readonly string[] }): Promise<SourcePreview> {
+export async function sourcePreview(o: { dir: string; names: readonly string[]; slice?: number | undefined }): Promise<SourcePreview> {
   if (o.names.length === 0) throw new OpenBmdError('EMPTY_INPUT', 'the study has no file');
-  const chosen = chooseFile(o);
+  const chosen = chooseFile({ ...o, slice: o.slice });
   const dicom = await readDicomFile(join(o.dir, chosen.name));
   const image = dicomFrameToImage2D(dicom);
   const [columns, rows] = image.size;
@@ -68,5 +77,6 @@ export async function sourcePreview(o: { dir: string; names: readonly string[] }
     unit: image.unit,
     window: own !== undefined && own.width > 0 ? own : { center: (low + high) / 2, width: Math.max(1, high - low) },
     what: chosen.what,
+    slice: chosen.slice,
   };
 }
