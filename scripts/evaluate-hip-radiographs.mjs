@@ -57,41 +57,32 @@ for (const [k, c] of cases.entries()) {
 
 const r = (pairs) => (pairs.length < 3 ? Number.NaN : pearsonCorrelation(pairs.map((p) => p[0]), pairs.map((p) => p[1])).r);
 const pairsOf = (list, measure, truth) => list.filter((x) => x.e[measure] !== undefined && x.c[truth] !== undefined).map((x) => [x.e[measure], x.c[truth]]);
-const summary = {};
-for (const condition of conditions.map(String)) {
-  const list = rows.filter((x) => x.condition === condition);
+/** r of the three measures and the femoral neck's RMS-CV across each person's poses, for rows whose estimates are `e`. */
+const figures = (list) => {
   const byPerson = new Map();
   for (const x of list) if (x.e.femneck_abmd !== undefined) byPerson.set(x.c.patientId, [...(byPerson.get(x.c.patientId) ?? []), x.e.femneck_abmd]);
   const repeats = [...byPerson.values()].filter((v) => v.length >= 2);
+  return {
+    femneckR: +r(pairsOf(list, 'femneck_abmd', 'femneckAbmd')).toFixed(3),
+    tothipR: +r(pairsOf(list, 'tothip_abmd', 'tothipAbmd')).toFixed(3),
+    vbmdR: +r(pairsOf(list, 'hip_vbmd', 'hipVbmd')).toFixed(3),
+    femneckRmsCvPercent: repeats.length === 0 ? null : +(100 * precisionError(repeats).rmsCv).toFixed(2),
+  };
+};
+const summary = {};
+for (const condition of conditions.map(String)) {
+  const list = rows.filter((x) => x.condition === condition);
   const perPose = {};
   for (const pose of [...new Set(list.map((x) => x.c.view))]) perPose[pose] = +r(pairsOf(list.filter((x) => x.c.view === pose), 'femneck_abmd', 'femneckAbmd')).toFixed(3);
   summary[condition] = {
     radiographs: list.length,
     flagged: list.filter((x) => x.flags.includes('decomposition-implausible')).length,
-    femneckR: +r(pairsOf(list, 'femneck_abmd', 'femneckAbmd')).toFixed(3),
-    tothipR: +r(pairsOf(list, 'tothip_abmd', 'tothipAbmd')).toFixed(3),
-    vbmdR: +r(pairsOf(list, 'hip_vbmd', 'hipVbmd')).toFixed(3),
-    femneckRmsCvPercent: repeats.length === 0 ? null : +(100 * precisionError(repeats).rmsCv).toFixed(2),
+    ...figures(list),
     femneckRPerPose: perPose,
     estimatedBy: [...new Set(list.map((x) => x.estimatedBy))].join(', '),
     // Both estimates on the same radiographs: stage two's PF-DRR lines and stage three's regression network.
-    ...Object.fromEntries(
-      ['line', 'regression'].map((k) => {
-        const as = list.map((x) => ({ ...x, e: x[k] }));
-        const people = new Map();
-        for (const x of as) if (x.e.femneck_abmd !== undefined) people.set(x.c.patientId, [...(people.get(x.c.patientId) ?? []), x.e.femneck_abmd]);
-        const rep = [...people.values()].filter((v) => v.length >= 2);
-        return [
-          k === 'line' ? 'pfDrrLine' : 'stageThree',
-          {
-            femneckR: +r(pairsOf(as, 'femneck_abmd', 'femneckAbmd')).toFixed(3),
-            tothipR: +r(pairsOf(as, 'tothip_abmd', 'tothipAbmd')).toFixed(3),
-            vbmdR: +r(pairsOf(as, 'hip_vbmd', 'hipVbmd')).toFixed(3),
-            femneckRmsCvPercent: rep.length === 0 ? null : +(100 * precisionError(rep).rmsCv).toFixed(2),
-          },
-        ];
-      }),
-    ),
+    pfDrrLine: figures(list.map((x) => ({ ...x, e: x.line }))),
+    stageThree: figures(list.map((x) => ({ ...x, e: x.regression }))),
   };
 }
 console.log(JSON.stringify({ simulated: cohort.simulated, model: modelDir, cohort: cohortCsv, poses: poses ?? 'all', summary }, null, 2));

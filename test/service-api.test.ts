@@ -14,27 +14,13 @@ import { TAG } from '../src/io/dicom/tags.js';
 import type { RunningService, StartServiceOptions } from '../src/service/start-service.js';
 import { startService } from '../src/service/start-service.js';
 import { runCli } from './helpers/cli.js';
+import { serviceOptions, settledStudy, simulateServiceStudies } from './helpers/service-fixtures.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const dir = tempDir('openbmd-service-');
 
-function options(o: Partial<StartServiceOptions> & { dataDir: string }): StartServiceOptions {
-  return {
-    host: '127.0.0.1',
-    port: 0,
-    token: TOKEN,
-    workers: 1,
-    maxUploadMiB: 256,
-    maxUploadFiles: 1000,
-    maxQueued: 100,
-    jobTimeoutS: 300,
-    workerHeapMiB: 2048,
-    logRequests: false,
-    say: () => undefined,
-    ...o,
-  };
-}
+const options = (o: Partial<StartServiceOptions> & { dataDir: string }): StartServiceOptions => serviceOptions({ token: TOKEN, ...o });
 
 interface Reply {
   status: number;
@@ -57,16 +43,7 @@ const dicomBody = (file: string, name: string): RequestInit => ({
 });
 
 /** Polls a study until it leaves queued/running. */
-async function settled(service: RunningService, id: string, timeoutMs = 240_000): Promise<Record<string, unknown>> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await call(service, `/api/studies/${id}`);
-    assert.equal(r.status, 200);
-    if (r.json['status'] === 'done' || r.json['status'] === 'failed') return r.json;
-    assert.ok(Date.now() < end, `study ${id} still ${String(r.json['status'])}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const settled = (service: RunningService, id: string): Promise<Record<string, unknown>> => settledStudy({ service, token: TOKEN, id });
 
 /** A zip archive of (name, bytes) entries, deflated, written here so the test does not depend on the unzip code it checks. */
 function zipOf(entries: { name: string; bytes: Uint8Array; declaredSize?: number }[]): Buffer {
@@ -120,40 +97,13 @@ function crc32(bytes: Uint8Array): number {
 }
 
 describe('openbmd serve', () => {
-  const forearmDir = join(dir, 'forearm');
-  const ctDir = join(dir, 'ct');
   let forearmFile: string;
   let ctSeries: string;
   let service: RunningService;
   const dataDir = join(dir, 'data');
 
   before(async () => {
-    const f = runCli(['simulate', 'forearm', '--n', '1', '--seed', '91', '--out', forearmDir], 300_000);
-    assert.equal(f.status, 0, f.stderr);
-    const c = runCli(
-      [
-        'simulate',
-        'ct-spine',
-        '--n',
-        '1',
-        '--seed',
-        '92',
-        '--ct-slices',
-        '100',
-        '--slice-mm',
-        '2.5',
-        '--rod-share',
-        '0',
-        '--fracture-share',
-        '0',
-        '--out',
-        ctDir,
-      ],
-      300_000,
-    );
-    assert.equal(c.status, 0, c.stderr);
-    forearmFile = join(forearmDir, 'images', 'forearm-0001.dcm');
-    ctSeries = join(ctDir, 'images', 'ct-spine-0001');
+    ({ forearmFile, ctSeries } = simulateServiceStudies(dir));
     service = await startService(options({ dataDir }));
   });
   after(async () => service?.close());

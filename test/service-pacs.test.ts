@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readString } from '../src/io/dicom/dataset-values.js';
@@ -15,7 +14,7 @@ import { TAG } from '../src/io/dicom/tags.js';
 import { DICOM_JSON_TAG, DicomWebClient, jsonString } from '../src/service/pacs/dicomweb-client.js';
 import type { RunningService, StartServiceOptions } from '../src/service/start-service.js';
 import { startService } from '../src/service/start-service.js';
-import { runCli } from './helpers/cli.js';
+import { freePort, serviceOptions, settledStudy, simulateServiceStudies } from './helpers/service-fixtures.js';
 import { announceSkip, commandMissing } from './helpers/reference-tools.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -27,36 +26,13 @@ const skip = announceSkip(
 );
 const skipDciodvfy = commandMissing('dciodvfy', 'dicom3tools');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
 async function api(service: RunningService, path: string, init: RequestInit = {}): Promise<{ status: number; json: Record<string, unknown> }> {
   const r = await fetch(`${service.url}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}` } });
   return { status: r.status, json: (await r.json()) as Record<string, unknown> };
 }
 
-async function settled(
-  service: RunningService,
-  id: string,
-  until: (s: Record<string, unknown>) => boolean,
-  timeoutMs = 180_000,
-): Promise<Record<string, unknown>> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const study = (await api(service, `/api/studies/${id}`)).json;
-    if (until(study)) return study;
-    assert.ok(Date.now() < end, `study ${id}: ${JSON.stringify({ status: study['status'], error: study['error'], pacsStored: study['pacsStored'] })}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
+const settled = (service: RunningService, id: string, until: (s: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> =>
+  settledStudy({ service, token: TOKEN, id, until, timeoutMs: 180_000 });
 
 const uidOf = (file: string): string => readString(parseDicom(new Uint8Array(readFileSync(file)), file).dataSet, TAG.studyInstanceUid)!;
 
@@ -69,48 +45,10 @@ describe('openbmd serve --pacs against Orthanc (DICOMweb)', { skip }, () => {
   const forearm = join(dir, 'forearm', 'images', 'forearm-0001.dcm');
   const ctSeries = join(dir, 'ct', 'images', 'ct-spine-0001');
 
-  const options = (o: Partial<StartServiceOptions>): StartServiceOptions => ({
-    host: '127.0.0.1',
-    port: 0,
-    dataDir: join(dir, 'data'),
-    token: TOKEN,
-    workers: 1,
-    maxUploadMiB: 256,
-    maxUploadFiles: 1000,
-    maxQueued: 100,
-    jobTimeoutS: 300,
-    workerHeapMiB: 2048,
-    logRequests: false,
-    pacsUrl,
-    say: () => undefined,
-    ...o,
-  });
+  const options = (o: Partial<StartServiceOptions>): StartServiceOptions => serviceOptions({ dataDir: join(dir, 'data'), token: TOKEN, pacsUrl, ...o });
 
   before(async () => {
-    const f = runCli(['simulate', 'forearm', '--n', '1', '--seed', '91', '--out', join(dir, 'forearm')], 300_000);
-    assert.equal(f.status, 0, f.stderr);
-    const c = runCli(
-      [
-        'simulate',
-        'ct-spine',
-        '--n',
-        '1',
-        '--seed',
-        '92',
-        '--ct-slices',
-        '100',
-        '--slice-mm',
-        '2.5',
-        '--rod-share',
-        '0',
-        '--fracture-share',
-        '0',
-        '--out',
-        join(dir, 'ct'),
-      ],
-      300_000,
-    );
-    assert.equal(c.status, 0, c.stderr);
+    simulateServiceStudies(dir);
     const [httpPort, dicomPort] = [await freePort(), await freePort()];
     const config = join(dir, 'orthanc.json');
     writeFileSync(

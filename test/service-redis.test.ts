@@ -5,28 +5,17 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunningService } from '../src/service/start-service.js';
 import { startService } from '../src/service/start-service.js';
 import { CLI_PATH, runCli } from './helpers/cli.js';
+import { freePort, serviceOptions, settledStudy, simulateServiceStudies } from './helpers/service-fixtures.js';
 import { announceSkip, commandMissing } from './helpers/reference-tools.js';
 import { tempDir } from './helpers/temp-dir.js';
 
 const TOKEN = 'redis-test-token-0123456789';
 const skip = announceSkip(commandMissing('redis-server', 'redis-server'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 interface Worker {
   child: ChildProcess;
@@ -52,15 +41,7 @@ async function api(service: RunningService, path: string, init: RequestInit = {}
   return (await r.json()) as Record<string, unknown>;
 }
 
-async function settled(service: RunningService, id: string, timeoutMs = 180_000): Promise<Record<string, unknown>> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const study = await api(service, `/api/studies/${id}`);
-    if (study['status'] === 'done' || study['status'] === 'failed') return study;
-    assert.ok(Date.now() < end, `study ${id} still ${String(study['status'])}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const settled = (service: RunningService, id: string): Promise<Record<string, unknown>> => settledStudy({ service, token: TOKEN, id, timeoutMs: 180_000 });
 
 describe('openbmd serve --redis with openbmd worker processes', { skip }, () => {
   const dir = tempDir('openbmd-redis-');
@@ -78,50 +59,13 @@ describe('openbmd serve --redis with openbmd worker processes', { skip }, () => 
   };
 
   before(async () => {
-    const f = runCli(['simulate', 'forearm', '--n', '1', '--seed', '91', '--out', join(dir, 'forearm')], 300_000);
-    assert.equal(f.status, 0, f.stderr);
-    const c = runCli(
-      [
-        'simulate',
-        'ct-spine',
-        '--n',
-        '1',
-        '--seed',
-        '92',
-        '--ct-slices',
-        '100',
-        '--slice-mm',
-        '2.5',
-        '--rod-share',
-        '0',
-        '--fracture-share',
-        '0',
-        '--out',
-        join(dir, 'ct'),
-      ],
-      300_000,
-    );
-    assert.equal(c.status, 0, c.stderr);
+    simulateServiceStudies(dir);
     ctSlices = readdirSync(ctSeries).sort();
     const port = await freePort();
     redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const redisUrl = `redis://127.0.0.1:${port}`;
-    service = await startService({
-      host: '127.0.0.1',
-      port: 0,
-      dataDir: join(dir, 'data'),
-      token: TOKEN,
-      workers: 0,
-      maxUploadMiB: 256,
-      maxUploadFiles: 1000,
-      maxQueued: 100,
-      jobTimeoutS: 300,
-      workerHeapMiB: 2048,
-      logRequests: false,
-      redisUrl,
-      say: () => undefined,
-    });
+    service = await startService(serviceOptions({ dataDir: join(dir, 'data'), token: TOKEN, workers: 0, redisUrl }));
     workers.push(startWorker(redisUrl), startWorker(redisUrl));
   });
   after(async () => {

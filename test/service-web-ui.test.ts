@@ -12,6 +12,7 @@ import { chromium } from 'playwright-core';
 import type { RunningService } from '../src/service/start-service.js';
 import { startService } from '../src/service/start-service.js';
 import { runCli } from './helpers/cli.js';
+import { serviceOptions } from './helpers/service-fixtures.js';
 import { announceSkip, commandMissing } from './helpers/reference-tools.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -55,20 +56,7 @@ describe('the web UI in chromium', { skip }, () => {
     execFileSync('dcmodify', ['-nb', '-m', `(0010,0010)=${MARKUP_NAME}`, '-m', '(0010,0020)=XSS-1', '-gst', '-gse', '-gin', hostile]);
     const garbage = join(dir, 'garbage.dcm');
     execFileSync('sh', ['-c', `head -c 4000 /dev/urandom > ${garbage}`]);
-    service = await startService({
-      host: '127.0.0.1',
-      port: 0,
-      dataDir: join(dir, 'data'),
-      token: TOKEN,
-      workers: 1,
-      maxUploadMiB: 64,
-      maxUploadFiles: 100,
-      maxQueued: 100,
-      jobTimeoutS: 300,
-      workerHeapMiB: 2048,
-      logRequests: false,
-      say: () => undefined,
-    });
+    service = await startService(serviceOptions({ dataDir: join(dir, 'data'), token: TOKEN, maxUploadMiB: 64, maxUploadFiles: 100 }));
     for (const file of [first, second, hostile, garbage]) await post(file);
     for (let i = 0; ; i++) {
       const r = await fetch(`${service.url}/api/health`, { headers: { authorization: `Bearer ${TOKEN}` } });

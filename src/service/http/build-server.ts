@@ -188,7 +188,7 @@ export async function buildServer(ctx: ServerContext): Promise<FastifyInstance> 
     } catch (thrown) {
       const tooLarge = thrown instanceof UploadTooLargeError || (thrown as { statusCode?: number }).statusCode === 413;
       if (!(thrown instanceof OpenBmdError) || tooLarge) {
-        rmSync(join(paths.inputDir, '..'), { recursive: true, force: true });
+        rmSync(paths.root, { recursive: true, force: true });
         if (tooLarge) return reply.code(413).send({ error: thrown instanceof Error ? thrown.message : 'the upload is too large' });
         throw thrown;
       }
@@ -198,7 +198,7 @@ export async function buildServer(ctx: ServerContext): Promise<FastifyInstance> 
     try {
       requested = parseUploadFields(raw);
     } catch (thrown) {
-      rmSync(join(paths.inputDir, '..'), { recursive: true, force: true });
+      rmSync(paths.root, { recursive: true, force: true });
       const issues = thrown instanceof z.ZodError ? thrown.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String(thrown);
       return reply.code(400).send({ error: `bad upload fields (${issues})` });
     }

@@ -25,6 +25,33 @@ export interface SourcePreview {
   slice: { index: number; count: number } | undefined;
 }
 
+/** Series whose slice order is remembered: scrolling asks for one slice at a time. */
+const REMEMBERED_SERIES = 16;
+const sliceOrders = new Map<string, string[]>();
+
+/**
+ * An upload's CT slices in InstanceNumber order (empty when it holds none), read once per upload:
+ * a stored upload never changes, and each slice the viewer asks for would otherwise parse them all.
+ */
+function ctSliceOrder(dir: string, names: readonly string[]): string[] {
+  const known = sliceOrders.get(dir);
+  if (known !== undefined) return known;
+  const slices: { name: string; instance: number }[] = [];
+  for (const name of names) {
+    try {
+      const ds = parseDicom(new Uint8Array(readFileSync(join(dir, name))), name).dataSet;
+      if (readString(ds, TAG.modality)?.trim().toUpperCase() === 'CT')
+        slices.push({ name, instance: readNumber(ds, TAG.instanceNumber, name) ?? slices.length });
+    } catch {
+      // Not DICOM: not shown.
+    }
+  }
+  const order = slices.sort((a, b) => a.instance - b.instance).map((x) => x.name);
+  if (sliceOrders.size >= REMEMBERED_SERIES) sliceOrders.delete(sliceOrders.keys().next().value!);
+  sliceOrders.set(dir, order);
+  return order;
+}
+
 /**
  * The image to show of an upload: its only file; for a CT series the slice asked for (by
  * InstanceNumber order), by default the middle one; else the first (the AP of AP + lateral).
@@ -34,21 +61,12 @@ function chooseFile(o: { dir: string; names: readonly string[]; slice: number | 
   what: string;
   slice: SourcePreview['slice'];
 } {
-  if (o.names.length === 1) return { name: o.names[0]!, what: o.names[0]!, slice: undefined };
-  const slices: { name: string; instance: number }[] = [];
-  for (const name of o.names) {
-    try {
-      const ds = parseDicom(new Uint8Array(readFileSync(join(o.dir, name))), name).dataSet;
-      if (readString(ds, TAG.modality)?.trim().toUpperCase() === 'CT')
-        slices.push({ name, instance: readNumber(ds, TAG.instanceNumber, name) ?? slices.length });
-    } catch {
-      // Not DICOM: not shown.
-    }
-  }
-  if (slices.length === 0) return { name: o.names[0]!, what: o.names[0]!, slice: undefined };
-  slices.sort((a, b) => a.instance - b.instance);
+  const first = { name: o.names[0]!, what: o.names[0]!, slice: undefined };
+  if (o.names.length === 1) return first;
+  const slices = ctSliceOrder(o.dir, o.names);
+  if (slices.length === 0) return first;
   const index = Math.min(slices.length - 1, Math.max(0, o.slice ?? Math.floor(slices.length / 2)));
-  return { name: slices[index]!.name, what: `slice ${index + 1} of ${slices.length} (${slices[index]!.name})`, slice: { index, count: slices.length } };
+  return { name: slices[index]!, what: `slice ${index + 1} of ${slices.length} (${slices[index]!})`, slice: { index, count: slices.length } };
 }
 
 /** The source image of an upload as the viewer shows it (OpenBmdError when it cannot be read). */

@@ -78,7 +78,7 @@ export class PacsExchange {
 
   async #pullGroup(o: { studyInstanceUid: string; seriesInstanceUids: string[]; requested: StudyRequestFields; actor: string }): Promise<StudyRecord> {
     const id = randomUUID();
-    const { inputDir } = studyPaths({ dataDir: this.#o.dataDir, id });
+    const { root, inputDir } = studyPaths({ dataDir: this.#o.dataDir, id });
     mkdirSync(inputDir, { recursive: true });
     const names: string[] = [];
     let bytes = 0;
@@ -93,7 +93,7 @@ export class PacsExchange {
         }
       }
     } catch (thrown) {
-      rmSync(join(inputDir, '..'), { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
       throw thrown;
     }
     const study = this.#o.store.insert({

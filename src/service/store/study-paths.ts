@@ -8,6 +8,8 @@ export function isStudyId(id: string): boolean {
 }
 
 export interface StudyPaths {
+  /** The study's folder (removed whole when an upload is refused). */
+  root: string;
   /** The upload's files. */
   inputDir: string;
   /** The analysis outputs (result.json, overlay.png, report.pdf, the DICOM objects). */
@@ -18,5 +20,5 @@ export interface StudyPaths {
 export function studyPaths(o: { dataDir: string; id: string }): StudyPaths {
   if (!isStudyId(o.id)) throw new Error(`not a study id: ${o.id}`);
   const root = join(o.dataDir, 'studies', o.id);
-  return { inputDir: join(root, 'input'), outDir: join(root, 'out') };
+  return { root, inputDir: join(root, 'input'), outDir: join(root, 'out') };
 }

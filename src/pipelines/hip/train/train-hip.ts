@@ -11,6 +11,7 @@ import { SEED_001_LOSS_WEIGHTS, trainDecompositionGan } from '../../../nn/traini
 import { adjustIntensity, drawAugmentation, warpImage } from '../../../nn/training/image-augmentation.js';
 import type { TrainingData } from '../../../nn/training/training-data.js';
 import { linearFit } from '../../../stats/linear-fit.js';
+import { pearsonCorrelation } from '../../../stats/pearson-correlation.js';
 import { gradientCorrelation } from '../../../registration/gradient-correlation.js';
 import { readHipCohort } from '../hip-cohort.js';
 import { HIP_PIPELINE } from '../model/hip-model.js';
@@ -39,11 +40,10 @@ function heldOutR(pairs: readonly { estimate: Partial<Record<HipMeasure, number>
   for (const m of HIP_MEASURES) {
     const xy = pairs.flatMap((p) => (p.estimate[m] === undefined || p.truth[m] === undefined ? [] : [[p.estimate[m], p.truth[m]] as const]));
     if (xy.length < 3) continue;
-    const f = linearFit(
+    out[m] = pearsonCorrelation(
       xy.map((v) => v[0]),
       xy.map((v) => v[1]),
-    );
-    out[m] = Math.sign(f.slope) * Math.sqrt(Math.max(0, f.r2));
+    ).r;
   }
   return out;
 }
