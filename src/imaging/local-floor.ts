@@ -1,3 +1,5 @@
+import { squareMorphology } from './grey-morphology.js';
+
 /**
  * The image's local floor: the minimum over a (2r+1)-square window (a grey-level erosion, separable),
  * then the mean over the same window to smooth the blocks the minimum leaves. Subtracted from the
@@ -7,10 +9,9 @@
 export function localFloor(data: ArrayLike<number>, columns: number, rows: number, radiusPixels: number): Float64Array {
   const r = Math.max(1, Math.round(radiusPixels));
   const floor = Float64Array.from(data as ArrayLike<number>);
-  slidingPass(floor, columns, rows, r, 'rows', Math.min);
-  slidingPass(floor, columns, rows, r, 'columns', Math.min);
-  slidingPass(floor, columns, rows, r, 'rows', 'mean');
-  slidingPass(floor, columns, rows, r, 'columns', 'mean');
+  squareMorphology(floor, columns, rows, r, 'erode');
+  meanPass(floor, columns, rows, r, 'rows');
+  meanPass(floor, columns, rows, r, 'columns');
   return floor;
 }
 
@@ -20,15 +21,8 @@ export function subtractLocalFloor(data: Float64Array, columns: number, rows: nu
   for (let i = 0; i < data.length; i++) data[i] = data[i]! - floor[i]!;
 }
 
-/** One separable pass along rows (x) or columns (y): the window's minimum, or its mean (running sum). */
-function slidingPass(
-  data: Float64Array,
-  columns: number,
-  rows: number,
-  r: number,
-  along: 'rows' | 'columns',
-  op: ((a: number, b: number) => number) | 'mean',
-): void {
+/** One separable pass along rows (x) or columns (y): each pixel the mean of its window (running sum). */
+function meanPass(data: Float64Array, columns: number, rows: number, r: number, along: 'rows' | 'columns'): void {
   const length = along === 'rows' ? columns : rows;
   const lines = along === 'rows' ? rows : columns;
   const stride = along === 'rows' ? 1 : columns;
@@ -36,32 +30,23 @@ function slidingPass(
   for (let l = 0; l < lines; l++) {
     const start = along === 'rows' ? l * columns : l;
     for (let k = 0; k < length; k++) line[k] = data[start + k * stride]!;
-    if (op === 'mean') {
-      let sum = 0;
-      let count = 0;
-      for (let k = 0; k <= Math.min(r, length - 1); k++) {
-        sum += line[k]!;
+    let sum = 0;
+    let count = 0;
+    for (let k = 0; k <= Math.min(r, length - 1); k++) {
+      sum += line[k]!;
+      count++;
+    }
+    for (let k = 0; k < length; k++) {
+      data[start + k * stride] = sum / count;
+      const enter = k + r + 1;
+      const leave = k - r;
+      if (enter < length) {
+        sum += line[enter]!;
         count++;
       }
-      for (let k = 0; k < length; k++) {
-        data[start + k * stride] = sum / count;
-        const enter = k + r + 1;
-        const leave = k - r;
-        if (enter < length) {
-          sum += line[enter]!;
-          count++;
-        }
-        if (leave >= 0) {
-          sum -= line[leave]!;
-          count--;
-        }
-      }
-    } else {
-      // Direct window minimum: the windows here are tens of pixels on planes of a few hundred.
-      for (let k = 0; k < length; k++) {
-        let v = Infinity;
-        for (let j = Math.max(0, k - r); j <= Math.min(length - 1, k + r); j++) v = op(v, line[j]!);
-        data[start + k * stride] = v;
+      if (leave >= 0) {
+        sum -= line[leave]!;
+        count--;
       }
     }
   }

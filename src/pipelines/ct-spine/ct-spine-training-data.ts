@@ -9,6 +9,7 @@ import { defaultWindowPlacement, projectionWindow } from './spine-projections.js
 import { segmentationInput } from './cancellous-input.js';
 import { subCrop } from '../../imaging/volume-crop.js';
 import { applyProjectionGamma, degradeCrop, degradeProjection } from './domain-randomisation.js';
+import { randomiseProjectionAppearance } from './projection-appearance.js';
 
 /** A point no heat map reaches: the target of a level outside the window. */
 const ABSENT: ProjectionPoint = [-1e4, -1e4];
@@ -39,6 +40,7 @@ function drawWindow(p: SpineProjection, columns: number, rows: number, random: S
     const offset = 0.03 * (random.nextFloat() - 0.5) * 2;
     for (let i = 0; i < window.data.length; i++) window.data[i] = Math.min(1, Math.max(0, window.data[i]! * gain + offset));
     applyProjectionGamma(window.data, random);
+    randomiseProjectionAppearance(window.data, columns, rows, random);
     degradeProjection(window.data, columns, rows, random);
   }
   return {
