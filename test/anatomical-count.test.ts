@@ -234,3 +234,22 @@ test('the lowest rib-bearing vertebra is the second anchor: T12 agrees with the 
   assert.match(lumbarRib.ribDisagreement ?? '', /counted from the sacrum as L1, not T12/);
   assert.match(crossCheckLevels(localisation({}), lumbarRib).ribDisagreement ?? '', /as L1/);
 });
+
+test('a top vertebra showing no rib is passed over only above a thoracic stack of three rib-bearing vertebrae', () => {
+  // No sacrum. The field's top vertebra is the one built at index 5 (no disc above index 6 closes a
+  // segment); it gets no ribs, the three below it (indices 4, 3, 2) do.
+  const stack = countVertebrae(spineVolume({ sacrum: false, ribLevels: [2, 3, 4] }));
+  assert.ok(Math.abs(stack.vertebrae[0]!.centreMm[2] - centreZ(5)) <= 3, `top vertebra at z ${stack.vertebrae[0]!.centreMm[2].toFixed(0)}`);
+  assert.ok(Math.max(stack.vertebrae[0]!.ribReach.leftMm, stack.vertebrae[0]!.ribReach.rightMm) < RIB_REACH_MM);
+  assert.equal(stack.namedFrom, 'lowest rib');
+  const anchor = stack.vertebrae[stack.lowestRibBearing!]!;
+  assert.equal(anchor.level, 'T12');
+  assert.ok(Math.abs(anchor.centreMm[2] - centreZ(2)) <= 3, `the lowest rib-bearing vertebra at z ${anchor.centreMm[2].toFixed(0)}, built at ${centreZ(2)}`);
+  const below = stack.vertebrae.find((v) => v.level === 'L1');
+  assert.ok(below !== undefined && Math.abs(below.centreMm[2] - centreZ(1)) <= 3);
+  // Two rib-bearing vertebrae below a top without ribs: too short a stack to be sure, nothing is named.
+  const short = countVertebrae(spineVolume({ sacrum: false, ribLevels: [3, 4] }));
+  assert.equal(short.namedFrom, null);
+  assert.equal(short.lowestRibBearing, null);
+  assert.match(short.problem ?? '', /neither the sacrum nor a rib-bearing vertebra/);
+});

@@ -392,16 +392,32 @@ export function countVertebrae(volume: Volume3D): VertebraCount {
 }
 
 /**
+ * Rib-bearing vertebrae that must follow the field's top vertebra, in an unbroken chain, for that top
+ * one to be passed over when it shows no rib: a thoracic stack, which nothing near the pelvis makes
+ * (an iliac crest reaches a rib's length beside L4-L5 at most).
+ */
+export const RIB_CHAIN_BELOW_SKIPPED_TOP = 3;
+
+/**
  * The lowest rib-bearing vertebra: from the field's top vertebra down the unbroken chain of segments
  * (superior first), the last one that bears a rib before one that does not. Null when the top one
  * bears none (the field starts below the ribs). Bone near the pelvis that reaches as far as a rib
- * (an iliac crest beside L4-L5) is never reached this way.
+ * (an iliac crest beside L4-L5) is never reached this way. The top vertebra alone may show no rib
+ * and be passed over when a thoracic stack follows (RIB_CHAIN_BELOW_SKIPPED_TOP): the field's first
+ * vertebra has its rib heads cut or, on a noisy thick-slice series, under the bone threshold (seen
+ * on a development cohort of projection-physics series, where the count then named nothing).
  */
 export function lowestRibBearingIndex(segments: readonly { top: number; bottom: number }[], vertebrae: readonly CountedVertebra[]): number | null {
-  if (vertebrae.length === 0 || !bearsRib(vertebrae[0]!.ribReach)) return null;
-  let lowest = 0;
-  for (let s = 1; s < segments.length && segments[s]!.top === segments[s - 1]!.bottom && bearsRib(vertebrae[s]!.ribReach); s++) lowest = s;
-  return lowest;
+  if (vertebrae.length === 0) return null;
+  const chainFrom = (first: number): number => {
+    let lowest = first;
+    for (let s = first + 1; s < segments.length && segments[s]!.top === segments[s - 1]!.bottom && bearsRib(vertebrae[s]!.ribReach); s++) lowest = s;
+    return lowest;
+  };
+  if (bearsRib(vertebrae[0]!.ribReach)) return chainFrom(0);
+  if (vertebrae.length < 1 + RIB_CHAIN_BELOW_SKIPPED_TOP || segments[1]!.top !== segments[0]!.bottom || !bearsRib(vertebrae[1]!.ribReach)) return null;
+  const lowest = chainFrom(1);
+  return lowest - 1 >= RIB_CHAIN_BELOW_SKIPPED_TOP - 1 ? lowest : null;
 }
 
 /** Names the chain through the lowest rib-bearing vertebra: it is T12, those below L1-L5, those above T11 and up. */
