@@ -1,4 +1,5 @@
 import { squareMorphology } from './grey-morphology.js';
+import { transformLines } from './line-passes.js';
 
 /**
  * The image's local floor: the minimum over a (2r+1)-square window (a grey-level erosion, separable),
@@ -23,13 +24,8 @@ export function subtractLocalFloor(data: Float64Array, columns: number, rows: nu
 
 /** One separable pass along rows (x) or columns (y): each pixel the mean of its window (running sum). */
 function meanPass(data: Float64Array, columns: number, rows: number, r: number, along: 'rows' | 'columns'): void {
-  const length = along === 'rows' ? columns : rows;
-  const lines = along === 'rows' ? rows : columns;
-  const stride = along === 'rows' ? 1 : columns;
-  const line = new Float64Array(length);
-  for (let l = 0; l < lines; l++) {
-    const start = along === 'rows' ? l * columns : l;
-    for (let k = 0; k < length; k++) line[k] = data[start + k * stride]!;
+  transformLines(data, { columns, rows, along }, (line, out) => {
+    const length = line.length;
     let sum = 0;
     let count = 0;
     for (let k = 0; k <= Math.min(r, length - 1); k++) {
@@ -37,7 +33,7 @@ function meanPass(data: Float64Array, columns: number, rows: number, r: number, 
       count++;
     }
     for (let k = 0; k < length; k++) {
-      data[start + k * stride] = sum / count;
+      out[k] = sum / count;
       const enter = k + r + 1;
       const leave = k - r;
       if (enter < length) {
@@ -49,5 +45,5 @@ function meanPass(data: Float64Array, columns: number, rows: number, r: number, 
         count--;
       }
     }
-  }
+  });
 }

@@ -1,6 +1,7 @@
 import type { SeededRandom } from '../../core/seeded-random.js';
 import { gaussianBlur2D } from '../../imaging/gaussian-blur.js';
 import { squareMorphology } from '../../imaging/grey-morphology.js';
+import { median } from '../../stats/descriptive.js';
 
 /**
  * Appearance randomisation of the localisation networks' projection windows (issue 19: randomise
@@ -74,11 +75,6 @@ function addSpots(data: Float32Array, columns: number, rows: number, random: See
       }
     }
   }
-}
-
-function median(data: Float32Array): number {
-  const sorted = Float32Array.from(data).sort();
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 function addOccluders(data: Float32Array, columns: number, rows: number, random: SeededRandom): void {
