@@ -1,19 +1,18 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { OpenBmdError } from '../core/errors.js';
 import type { Point3, Vector3 } from '../core/geometry.js';
 import { cross, directionFromAxes, normalize } from '../core/geometry.js';
 import type { Volume3D } from '../core/volume3d.js';
 import { createVolume3D, volumeIndexToPointMm } from '../core/volume3d.js';
-import { readDicomSeries } from '../io/dicom/series/read-series.js';
 import { readNifti, writeNifti } from '../io/nifti.js';
-import { writeGreyPng } from '../io/write-png.js';
 import { quantilesOfFinite } from '../imaging/network-grid.js';
 import { loadMaterialCatalog } from '../physics/material-catalog.js';
 import { ctAttenuationPerMm } from '../physics/drr/ct-attenuation.js';
-import type { DrrGeometry } from '../physics/drr/drr-geometry.js';
+import type { DrrGeometry, DrrRays } from '../physics/drr/drr-geometry.js';
 import { drrRays } from '../physics/drr/drr-geometry.js';
-import { renderDrrParallel, sharedValues } from '../physics/drr/render-drr-parallel.js';
+import { renderDrrParallel, sharedValues, startDrrWorkers, stopDrrWorkers } from '../physics/drr/render-drr-parallel.js';
 
 /** What each voxel contributes per mm of ray: the beam's attenuation from its HU, or its value as stored. */
 export type DrrValues = 'attenuation' | 'none';
@@ -56,6 +55,8 @@ async function readVolume(input: string): Promise<Volume3D> {
     throw new OpenBmdError('FILE_NOT_FOUND', 'no such file or folder', { file: input });
   }
   if (!isFolder) return readNifti(input, { unit: 'HU' });
+  // Loaded only for a series: the DICOM reader is a fair part of a NIfTI DRR's start-up.
+  const { readDicomSeries } = await import('../io/dicom/series/read-series.js');
   const series = await readDicomSeries(input);
   const modality = series.slices[0]?.modality;
   if (modality !== undefined && modality !== 'CT') throw new OpenBmdError('UNSUPPORTED', `the series is ${modality}, not CT`, { file: input });
@@ -67,35 +68,39 @@ function voxelValues(volume: Volume3D, o: DrrCommandOptions, mask: Volume3D | un
   const perMm = o.values === 'attenuation' ? ctAttenuationPerMm({ catalog: loadMaterialCatalog(), beamKeV: o.beamKeV, ctKeV: o.ctKeV }) : (v: number) => v;
   const labels = o.maskLabels === undefined ? undefined : new Set(o.maskLabels);
   const values = sharedValues(volume.data.length);
+  const data = volume.data;
+  if (mask === undefined && (data instanceof Int16Array || data instanceof Uint16Array)) {
+    // 16-bit voxels (most CT): the model once per possible value, then a look-up per voxel.
+    const signed = data instanceof Int16Array;
+    const table = Float32Array.from({ length: 65536 }, (_, v) => perMm(signed ? v - 32768 : v));
+    const shift = signed ? 32768 : 0;
+    for (let p = 0; p < values.length; p++) values[p] = table[data[p]! + shift]!;
+    return values;
+  }
   for (let p = 0; p < values.length; p++) {
     if (mask !== undefined) {
       const label = Number(mask.data[p]);
       if (labels === undefined ? label === 0 : !labels.has(label)) continue;
     }
-    values[p] = perMm(Number(volume.data[p]));
+    values[p] = perMm(Number(data[p]));
   }
   return values;
 }
 
-/** 1st-99.5th percentile of the non-zero pixels -> 0-255 (high line integrals bright, as bone on a radiograph). */
+/** 1st-99.5th percentile of the non-zero pixels (every few, at most 50,000) -> 0-255 (high line integrals bright, as bone on a radiograph). */
 function displayBytes(drr: Float32Array): Uint8Array {
-  const [low, high] = quantilesOfFinite(
-    drr.filter((v) => v > 0),
-    [0.01, 0.995],
-  ) as [number, number];
+  const step = Math.max(1, Math.floor(drr.length / 50_000));
+  const sample: number[] = [];
+  for (let p = 0; p < drr.length; p += step) if (drr[p]! > 0) sample.push(drr[p]!);
+  const [low, high] = quantilesOfFinite(Float32Array.from(sample), [0.01, 0.995]) as [number, number];
   const span = high > low ? high - low : 1;
   const bytes = new Uint8Array(drr.length);
   for (let p = 0; p < drr.length; p++) bytes[p] = Math.max(0, Math.min(255, Math.round(((drr[p]! - low) / span) * 255)));
   return bytes;
 }
 
-/**
- * `openbmd drr`: a digitally reconstructed radiograph of a CT series or NIfTI volume for a point
- * source and a flat detector, by exact ray casting (Siddon). Writes drr.nii.gz (the line integrals,
- * placed in the detector plane in the patient frame), drr.png (for looking at) and drr.json (the
- * geometry, the values model and its constants).
- */
-export async function runDrrCommand(o: DrrCommandOptions): Promise<DrrCommandResult> {
+/** The volume (and mask) read, the rays of the geometry and each voxel's value. */
+async function prepareDrr(o: DrrCommandOptions): Promise<{ volume: Volume3D; geometry: DrrGeometry; rays: DrrRays; values: Float32Array }> {
   const volume = await readVolume(o.input);
   const mask = o.mask === undefined ? undefined : await readNifti(o.mask);
   if (mask !== undefined && mask.size.some((n, i) => n !== volume.size[i]))
@@ -112,10 +117,30 @@ export async function runDrrCommand(o: DrrCommandOptions): Promise<DrrCommandRes
     columns: o.columns,
     pixelMm: o.pixelMm,
   };
-  const rays = drrRays(geometry);
-  const values = voxelValues(volume, o, mask);
+  return { volume, geometry, rays: drrRays(geometry), values: voxelValues(volume, o, mask) };
+}
+
+/**
+ * `openbmd drr`: a digitally reconstructed radiograph of a CT series or NIfTI volume for a point
+ * source and a flat detector, by exact ray casting (Siddon). Writes drr.nii.gz (the line integrals,
+ * placed in the detector plane in the patient frame), drr.png (for looking at) and drr.json (the
+ * geometry, the values model and its constants).
+ */
+export async function runDrrCommand(o: DrrCommandOptions): Promise<DrrCommandResult> {
+  // The threads start while the volume is read (they take tens of ms each), and stop if it cannot be projected.
+  const workers = startDrrWorkers(Math.min(o.threads ?? availableParallelism(), o.rows));
+  let prepared: Awaited<ReturnType<typeof prepareDrr>>;
+  try {
+    prepared = await prepareDrr(o);
+  } catch (error) {
+    stopDrrWorkers(workers);
+    throw error;
+  }
+  const { volume, geometry, rays, values } = prepared;
   const started = performance.now();
-  const drr = await renderDrrParallel({ volume, values, rays, threads: o.threads });
+  // The PNG writer loads while the rays are cast.
+  const pngWriter = import('../io/write-png.js');
+  const drr = await renderDrrParallel({ volume, values, rays, workers });
   const seconds = (performance.now() - started) / 1000;
 
   mkdirSync(o.outDir, { recursive: true });
@@ -133,7 +158,7 @@ export async function runDrrCommand(o: DrrCommandOptions): Promise<DrrCommandRes
   const niftiFile = join(o.outDir, 'drr.nii.gz');
   await writeNifti(niftiFile, image, o.values === 'attenuation' ? 'openbmd DRR: line integral of mu' : 'openbmd DRR: line integral, value x mm');
   const pngFile = join(o.outDir, 'drr.png');
-  await writeGreyPng(pngFile, displayBytes(drr), o.columns, o.rows);
+  await (await pngWriter).writeGreyPng(pngFile, displayBytes(drr), o.columns, o.rows);
   let max = 0;
   for (const v of drr) if (v > max) max = v;
   const description = {

@@ -14,6 +14,11 @@ export interface RayGrid {
  * frame), times `segmentLengthMm` (the segment's length in the patient frame): the exact
  * radiological path of Siddon (Med Phys 1985) in the incremental form of Jacobs et al. (1998),
  * every voxel crossed weighted by the length of the ray inside it.
+ *
+ * Speed: the ray crosses the planes of the axis it runs most along (in voxels) far more often than
+ * the others', so between two crossings of the other axes it passes whole voxels of that axis, each
+ * the same length: those are summed first and weighted once (`wholeVoxelRun`), which halves the
+ * time of a radiograph-sized DRR without changing what is summed.
  */
 export function siddonRaySum(grid: RayGrid, from: Point3, to: Point3, segmentLengthMm: number): number {
   const [nx, ny, nz] = grid.size;
@@ -27,48 +32,98 @@ export function siddonRaySum(grid: RayGrid, from: Point3, to: Point3, segmentLen
   // The voxel entered: the one containing the first segment's midpoint.
   const firstCrossing = Math.min(nextCrossing(from[0], dx, alphaMin), nextCrossing(from[1], dy, alphaMin), nextCrossing(from[2], dz, alphaMin), alphaMax);
   const mid = (alphaMin + firstCrossing) / 2;
-  let i = clampIndex(Math.floor(from[0] + mid * dx), nx);
-  let j = clampIndex(Math.floor(from[1] + mid * dy), ny);
-  let k = clampIndex(Math.floor(from[2] + mid * dz), nz);
-  const stepI = dx > 0 ? 1 : -1;
-  const stepJ = dy > 0 ? 1 : -1;
-  const stepK = dz > 0 ? 1 : -1;
-  const alphaPerI = dx === 0 ? Infinity : 1 / Math.abs(dx);
-  const alphaPerJ = dy === 0 ? Infinity : 1 / Math.abs(dy);
-  const alphaPerK = dz === 0 ? Infinity : 1 / Math.abs(dz);
-  let nextI = dx === 0 ? Infinity : ((dx > 0 ? i + 1 : i) - from[0]) / dx;
-  let nextJ = dy === 0 ? Infinity : ((dy > 0 ? j + 1 : j) - from[1]) / dy;
-  let nextK = dz === 0 ? Infinity : ((dz > 0 ? k + 1 : k) - from[2]) / dz;
-  const values = grid.values;
-  const sliceStride = nx * ny;
+  const i = clampIndex(Math.floor(from[0] + mid * dx), nx);
+  const j = clampIndex(Math.floor(from[1] + mid * dy), ny);
+  const k = clampIndex(Math.floor(from[2] + mid * dz), nz);
+  const x = axisWalk(from[0], dx, i, nx, 1);
+  const y = axisWalk(from[1], dy, j, ny, nx);
+  const z = axisWalk(from[2], dz, k, nz, nx * ny);
+  const offset = i + nx * j + nx * ny * k;
+  // The run axis first: the one whose planes come closest together along the ray.
+  const sum =
+    x.alphaPerVoxel <= y.alphaPerVoxel && x.alphaPerVoxel <= z.alphaPerVoxel
+      ? walkRay(grid.values, offset, alphaMin, alphaMax, x, y, z)
+      : y.alphaPerVoxel <= z.alphaPerVoxel
+        ? walkRay(grid.values, offset, alphaMin, alphaMax, y, x, z)
+        : walkRay(grid.values, offset, alphaMin, alphaMax, z, x, y);
+  return sum * segmentLengthMm;
+}
+
+/** One axis of the walk: where its next plane is, how far apart its planes are, the step in memory, the voxels left. */
+interface AxisWalk {
+  nextAlpha: number;
+  alphaPerVoxel: number;
+  stride: number;
+  /** Planes the ray can still cross along this axis inside the grid. */
+  voxelsLeft: number;
+}
+
+function axisWalk(start: number, delta: number, index: number, n: number, stride: number): AxisWalk {
+  if (delta === 0) return { nextAlpha: Infinity, alphaPerVoxel: Infinity, stride: 0, voxelsLeft: 0 };
+  return {
+    nextAlpha: ((delta > 0 ? index + 1 : index) - start) / delta,
+    alphaPerVoxel: 1 / Math.abs(delta),
+    stride: delta > 0 ? stride : -stride,
+    voxelsLeft: delta > 0 ? n - 1 - index : index,
+  };
+}
+
+/**
+ * The incremental walk with axis `a` the run axis: every crossing of a plane weights the voxel
+ * left by the length inside it; after each crossing of an `a` plane, the whole voxels before the
+ * next `b` or `c` plane (or the exit) are summed by `wholeVoxelRun`.
+ */
+function walkRay(values: Float32Array, start: number, alphaMin: number, alphaMax: number, a: AxisWalk, b: AxisWalk, c: AxisWalk): number {
+  let offset = start;
   let alpha = alphaMin;
   let sum = 0;
+  let [nextA, nextB, nextC] = [a.nextAlpha, b.nextAlpha, c.nextAlpha];
+  let [leftA, leftB, leftC] = [a.voxelsLeft, b.voxelsLeft, c.voxelsLeft];
+  const [perA, perB, perC] = [a.alphaPerVoxel, b.alphaPerVoxel, c.alphaPerVoxel];
+  const [strideA, strideB, strideC] = [a.stride, b.stride, c.stride];
   while (alpha < alphaMax) {
-    const offset = i + nx * j + sliceStride * k;
-    if (nextI <= nextJ && nextI <= nextK) {
-      const end = nextI < alphaMax ? nextI : alphaMax;
+    if (nextA <= nextB && nextA <= nextC) {
+      const end = nextA < alphaMax ? nextA : alphaMax;
       sum += values[offset]! * (end - alpha);
       alpha = end;
-      i += stepI;
-      nextI += alphaPerI;
-      if (i < 0 || i >= nx) break;
-    } else if (nextJ <= nextK) {
-      const end = nextJ < alphaMax ? nextJ : alphaMax;
+      if (--leftA < 0) break;
+      offset += strideA;
+      nextA += perA;
+      // Whole voxels of `a`: the one just entered and those after it, up to the next other plane.
+      const limit = Math.min(nextB, nextC, alphaMax);
+      if (nextA <= limit) {
+        const count = Math.min(Math.floor((limit - nextA) / perA) + 1, leftA + 1);
+        sum += wholeVoxelRun(values, offset, strideA, count) * perA;
+        offset += count * strideA;
+        leftA -= count;
+        alpha = nextA + (count - 1) * perA;
+        nextA = alpha + perA;
+        if (leftA < 0) break;
+      }
+    } else if (nextB <= nextC) {
+      const end = nextB < alphaMax ? nextB : alphaMax;
       sum += values[offset]! * (end - alpha);
       alpha = end;
-      j += stepJ;
-      nextJ += alphaPerJ;
-      if (j < 0 || j >= ny) break;
+      if (--leftB < 0) break;
+      offset += strideB;
+      nextB += perB;
     } else {
-      const end = nextK < alphaMax ? nextK : alphaMax;
+      const end = nextC < alphaMax ? nextC : alphaMax;
       sum += values[offset]! * (end - alpha);
       alpha = end;
-      k += stepK;
-      nextK += alphaPerK;
-      if (k < 0 || k >= nz) break;
+      if (--leftC < 0) break;
+      offset += strideC;
+      nextC += perC;
     }
   }
-  return sum * segmentLengthMm;
+  return sum;
+}
+
+/** The sum of `count` values from `offset`, `stride` apart. */
+function wholeVoxelRun(values: Float32Array, offset: number, stride: number, count: number): number {
+  let sum = 0;
+  for (let t = 0, p = offset; t < count; t++, p += stride) sum += values[p]!;
+  return sum;
 }
 
 /**
