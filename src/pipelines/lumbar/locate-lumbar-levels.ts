@@ -8,11 +8,13 @@ import { predictInBatches } from '../../nn/inference.js';
 import type { LevelCheck } from './level-plausibility.js';
 import { checkLevels } from './level-plausibility.js';
 import type { LumbarView } from './lumbar-networks.js';
-import { CROP, LOCATOR_CHANNELS, LOCATOR_CLASSES, LOCATOR_GRID, ROI_LEVELS } from './lumbar-networks.js';
+import { CROP, LOCATOR_CHANNELS, LOCATOR_CLASSES, LOCATOR_GRID, LOCATOR_LEVELS, ROI_LEVELS } from './lumbar-networks.js';
 import type { LocatorLevel } from './lumbar-networks.js';
 import type { GreyLevels } from './roi-crops.js';
 import type { BodyBox, RoiBox } from './vertebral-body-boxes.js';
-import { bodiesCountedFromBelow, seed004RoiBoxes } from './vertebral-body-boxes.js';
+import { bodiesCountedFromBelow, nameFromBelow, seed004RoiBoxes } from './vertebral-body-boxes.js';
+import type { LastRib } from './last-rib.js';
+import { countWithLastRib } from './last-rib.js';
 
 /** Scale of the locator's local contrast, grid pixels (about 13 mm): a vertebral body's half-height. */
 const LOCAL_CONTRAST_SIGMA_PX = 6;
@@ -58,15 +60,35 @@ export interface ViewLocation {
   confidence: Partial<Record<LocatorLevel, number>>;
   check: LevelCheck;
   greyLevels: GreyLevels;
+  /** AP views: the lowest pair of ribs, when found (the second count), and how far it moved the names. */
+  lastRib?: LastRib;
+  ribShift?: -1 | 0 | 1;
 }
 
 /** ROIs and the model-free check of the bodies found on a view (by the locator, or from training labels). */
-export function locationFromBodies(o: { view: LumbarView; bodies: BodyBox[]; image: Image2D; greyLevels: GreyLevels; lowestAtEdge?: boolean }): ViewLocation {
+export function locationFromBodies(o: {
+  view: LumbarView;
+  bodies: BodyBox[];
+  image: Image2D;
+  greyLevels: GreyLevels;
+  lowestAtEdge?: boolean;
+  /** The names moved by the count from the last rib (AP), or by the AP view's count (lateral). */
+  ribShift?: -1 | 0 | 1;
+}): ViewLocation {
   const pixelMm = o.image.spacingMm[0];
   const check = checkLevels(o.bodies, pixelMm, o.view);
-  if (o.lowestAtEdge === true) {
+  const viewName = o.view === 'ap' ? 'AP' : 'lateral';
+  if (o.lowestAtEdge === true && o.ribShift === undefined) {
     check.problems.push('level-count-uncertain');
-    check.notes.push(`the lowest vertebral body on the ${o.view === 'ap' ? 'AP' : 'lateral'} view touches the image edge: it may not be L5`);
+    check.notes.push(`the lowest vertebral body on the ${viewName} view touches the image edge: it may not be L5`);
+  }
+  if (o.ribShift !== undefined && o.ribShift !== 0) {
+    check.problems.push('level-count-uncertain');
+    check.notes.push(
+      o.ribShift > 0
+        ? `the count from the last rib and the count from the sacrum disagree: the lowest ribs arise at the vertebra counted as L1 from below, so it is named T12 on the ${viewName} view and the lowest vertebra L4 (a sacralised L5, or L5 not found)`
+        : `the count from the last rib and the count from the sacrum disagree: the vertebra counted as T12 from below bears no rib, so it is named L1 on the ${viewName} view (a sixth lumbar vertebra, or a body below L5 counted)`,
+    );
   }
   return {
     view: o.view,
@@ -78,8 +100,18 @@ export function locationFromBodies(o: { view: LumbarView; bodies: BodyBox[]; ima
   };
 }
 
-/** Runs a view's locator network and reads the levels from its class probabilities. */
-export function locateLumbarLevels(tf: typeof tfTypes, network: tfTypes.LayersModel, image: Image2D, view: LumbarView): ViewLocation {
+/**
+ * Runs a view's locator network and reads the levels from its class probabilities. On an AP view
+ * the count from below is checked against the last rib (unless `lastRibCount` is false); a lateral
+ * view takes `ribShift`, the AP view's correction of the same spine.
+ */
+export function locateLumbarLevels(
+  tf: typeof tfTypes,
+  network: tfTypes.LayersModel,
+  image: Image2D,
+  view: LumbarView,
+  counting: { lastRibCount?: boolean; ribShift?: -1 | 0 | 1 } = {},
+): ViewLocation {
   const { grid, input, levels } = locatorInput(image);
   const [probabilities] = predictInBatches(tf, network, 1, () => tf.tensor4d(input, [1, LOCATOR_GRID.rows, LOCATOR_GRID.columns, LOCATOR_CHANNELS]));
   const classes = LOCATOR_CLASSES.length;
@@ -94,7 +126,23 @@ export function locateLumbarLevels(tf: typeof tfTypes, network: tfTypes.LayersMo
     return labelsFromGridProbabilities({ probabilities: union, grid, imageSize: image.size, classes: 2 });
   };
   const counted = bodiesCountedFromBelow(labels, image.size[0], image.size[1], bodyMask);
-  const location = locationFromBodies({ view, bodies: counted.bodies, image, greyLevels: levels, lowestAtEdge: counted.lowestAtEdge });
+  const ribCount =
+    view === 'ap' && counting.lastRibCount !== false
+      ? countWithLastRib({ image, counted })
+      : counting.ribShift !== undefined && counting.ribShift !== 0
+        ? { bodies: nameFromBelow(counted.column, LOCATOR_LEVELS.length - 1 - counting.ribShift), lastRib: undefined, shift: counting.ribShift }
+        : undefined;
+  const location = locationFromBodies({
+    view,
+    bodies: ribCount?.bodies ?? counted.bodies,
+    image,
+    greyLevels: levels,
+    lowestAtEdge: counted.lowestAtEdge,
+    // A lowest body at the edge stays uncertain unless a rib count (this view's or the AP's) spoke.
+    ribShift: ribCount !== undefined && (ribCount.lastRib !== undefined || view === 'lat') ? ribCount.shift : undefined,
+  });
+  if (ribCount?.lastRib !== undefined) location.lastRib = ribCount.lastRib;
+  if (ribCount !== undefined) location.ribShift = ribCount.shift;
   // Confidence: the mean probability of body or core over the grid pixels inside its box.
   for (const body of location.bodies) {
     let sum = 0;

@@ -94,6 +94,25 @@ export interface CountedBodies {
   bodies: BodyBox[];
   /** The lowest body touches the image's lower edge: it may not be L5. */
   lowestAtEdge: boolean;
+  /** Every body found in the spine's column, head to feet, named or not (a second count may rename them). */
+  column: ColumnBox[];
+}
+
+/** A body in the spine's column, not yet named. */
+export interface ColumnBox extends PixelBox {
+  pixels: number;
+}
+
+/**
+ * The column's bodies named from below: the lowest is `LOCATOR_LEVELS[lowestLevelIndex]` (5, L5,
+ * when counting from the sacrum; 4 when another count says the lowest is L4) and each one above
+ * the level above; bodies beyond T12-L5 are left unnamed.
+ */
+export function nameFromBelow(column: readonly ColumnBox[], lowestLevelIndex: number): BodyBox[] {
+  return column.flatMap((box, k) => {
+    const level = LOCATOR_LEVELS[lowestLevelIndex - (column.length - 1 - k)];
+    return level === undefined ? [] : [{ level, ...box }];
+  });
 }
 
 /**
@@ -127,7 +146,7 @@ const ROI_COUNT = 4;
 function countFromBelow(labels: Uint8Array, columns: number, rows: number): CountedBodies {
   const cores = labelledRegions(labels, columns, rows).filter((r) => r.label === 2);
   const largest = [...cores].sort((a, b) => b.pixels - a.pixels).slice(0, LOCATOR_LEVELS.length);
-  if (largest.length === 0) return { bodies: [], lowestAtEdge: false };
+  if (largest.length === 0) return { bodies: [], lowestAtEdge: false, column: [] };
   const typicalArea = medianOf(largest.map((r) => r.pixels));
   const big = cores.filter((r) => r.pixels >= 0.3 * typicalArea);
   const columnX = medianOf(big.map((r) => (r.x0 + r.x1) / 2));
@@ -154,11 +173,9 @@ function countFromBelow(labels: Uint8Array, columns: number, rows: number): Coun
       }
     return { pixels: core.pixels, x0, x1, y0, y1 };
   });
-  const levels = LOCATOR_LEVELS.slice(Math.max(0, LOCATOR_LEVELS.length - boxes.length));
-  const kept = boxes.slice(Math.max(0, boxes.length - LOCATOR_LEVELS.length));
-  const bodies = kept.map((b, k) => ({ level: levels[k]!, ...b }));
+  const bodies = nameFromBelow(boxes, LOCATOR_LEVELS.length - 1);
   const lowest = bodies[bodies.length - 1];
-  return { bodies, lowestAtEdge: lowest !== undefined && lowest.y1 >= rows - 1.5 };
+  return { bodies, lowestAtEdge: lowest !== undefined && lowest.y1 >= rows - 1.5, column: boxes };
 }
 
 export interface RoiBox extends PixelBox {
