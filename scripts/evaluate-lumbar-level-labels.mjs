@@ -35,7 +35,10 @@ for (const [n, c] of cases.entries()) {
   );
   const image = lumbarRadiograph(await readDicomFile(join(cohort, 'images', `${c}-ap.dcm`)), 'ap');
   const v = truth.segmentation;
-  const variant = v.presacralVertebrae === 24 ? '24 presacral' : `${v.presacralVertebrae} presacral${v.twelfthRib === 'hypoplastic' ? ', short 12th rib' : ''}${v.lumbarRib ? ', lumbar rib' : ''}`;
+  const variant =
+    v.presacralVertebrae === 24
+      ? '24 presacral'
+      : `${v.presacralVertebrae} presacral${v.twelfthRib === 'hypoplastic' ? ', short 12th rib' : ''}${v.lumbarRib ? ', lumbar rib' : ''}`;
   const g = groups.get(variant) ?? { studies: 0, fromBelow: 0, withRib: 0, ribFound: 0, moved: 0, movedRight: 0, movedWrong: 0, flagged: 0 };
   g.studies++;
   const right = (location) =>

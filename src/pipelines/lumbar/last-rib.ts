@@ -1,6 +1,7 @@
 import type { Image2D } from '../../core/image2d.js';
 import { quantilesOfFinite, sampleOnGrid } from '../../imaging/network-grid.js';
 import type { NetworkGrid } from '../../imaging/network-grid.js';
+import { squareMorphology } from '../../imaging/grey-morphology.js';
 import { ridgeStrength } from '../../imaging/ridge-strength.js';
 import { LOCATOR_LEVELS } from './lumbar-networks.js';
 import type { BodyBox, CountedBodies, PixelBox } from './vertebral-body-boxes.js';
@@ -94,6 +95,49 @@ function followRidge(ridge: Float32Array, columns: number, rows: number, x0: num
 }
 
 /**
+ * Ridge strength on the grid, 0 within 3 sigma of the image's edge: outside the image there is
+ * nothing, and a bright image against any fill would make its edge a ridge. The fill is the
+ * nearest pixel of the same row (or the nearest row), so that the blur sees no step.
+ */
+function ridgeInsideImage(sampled: Float32Array, columns: number, rows: number): Float32Array {
+  const [low, high] = quantilesOfFinite(sampled, [0.01, 0.99]) as [number, number];
+  const span = high > low ? high - low : 1;
+  const inside = Float32Array.from(sampled, (v) => (Number.isFinite(v) ? 1 : 0));
+  const values = Float32Array.from(sampled, (v) => (Number.isFinite(v) ? (v - low) / span : Number.NaN));
+  fillFromNearest(values, columns, rows);
+  const ridge = ridgeStrength(values, columns, rows, RIDGE_SIGMA_MM / GRID_MM);
+  squareMorphology(inside, columns, rows, Math.ceil((3 * RIDGE_SIGMA_MM) / GRID_MM), 'erode');
+  for (let k = 0; k < ridge.length; k++) if (inside[k] === 0) ridge[k] = 0;
+  return ridge;
+}
+
+/** NaN pixels take the nearest finite value of their row; rows with none, the nearest such row (0 if none). */
+function fillFromNearest(values: Float32Array, columns: number, rows: number): void {
+  const rowFilled = new Uint8Array(rows);
+  for (let y = 0; y < rows; y++) {
+    const row = values.subarray(y * columns, (y + 1) * columns);
+    let last = Number.NaN;
+    for (let x = 0; x < columns; x++)
+      if (Number.isFinite(row[x]!)) last = row[x]!;
+      else row[x] = last;
+    last = Number.NaN;
+    for (let x = columns - 1; x >= 0; x--)
+      if (Number.isFinite(row[x]!)) last = row[x]!;
+      else row[x] = last;
+    rowFilled[y] = Number.isFinite(row[0]!) ? 1 : 0;
+  }
+  for (let y = 0; y < rows; y++) {
+    if (rowFilled[y] === 1) continue;
+    let source = -1;
+    for (let d = 1; d < rows && source < 0; d++) {
+      if (y - d >= 0 && rowFilled[y - d] === 1) source = y - d;
+      else if (y + d < rows && rowFilled[y + d] === 1) source = y + d;
+    }
+    for (let x = 0; x < columns; x++) values[y * columns + x] = source < 0 ? 0 : values[source * columns + x]!;
+  }
+}
+
+/**
  * The last rib's root on an AP radiograph (bone bright), from the bodies found in the spine's
  * column (head to feet, image pixels) of which `t12` and `l1` are the ones the count from below
  * named so. Undefined when no pair of ribs starts within the rows searched.
@@ -118,12 +162,7 @@ export function findLastRib(o: { image: Image2D; column: readonly PixelBox[]; t1
     pixelMm: GRID_MM,
   };
   const sampled = sampleOnGrid(o.image, grid);
-  const [low, high] = quantilesOfFinite(sampled, [0.01, 0.99]) as [number, number];
-  const span = high > low ? high - low : 1;
-  // Outside the image: the darkest level, so the border is no ridge.
-  const values = sampled.map((v) => (Number.isFinite(v) ? (v - low) / span : 0));
-  const ridge = ridgeStrength(values, grid.columns, grid.rows, RIDGE_SIGMA_MM / GRID_MM);
-
+  const ridge = ridgeInsideImage(sampled, grid.columns, grid.rows);
   const column = o.column.map((b) => ({ centreRow: (centreRow(b) - grid.y0) / step, left: (b.x0 - grid.x0) / step, right: (b.x1 - grid.x0) / step }));
   const t12Row = (centreRow(o.t12) - grid.y0) / step;
   const levelGrid = levelRows / step;
@@ -170,16 +209,23 @@ export interface RibCount {
  * The count from the last rib beside the count from the sacrum (issue 21: transitional vertebrae
  * exist, and a locator may lose L5 over the sacrum): where the lowest pair of ribs arises at the
  * body named L1 or lower, every name moves one level up the spine (that body is T12); where it
- * arises above the body named T12, one level down. Where no rib is found, or T12 or L1 is not, the
- * count from below stands.
+ * arises above the body named T12, one level down. Where no rib is found, or L1 is not (or neither
+ * T12 nor L2), the count from below stands.
  */
 export function countWithLastRib(o: { image: Image2D; counted: CountedBodies }): RibCount {
-  const t12 = o.counted.bodies.find((b) => b.level === 'T12');
-  const l1 = o.counted.bodies.find((b) => b.level === 'L1');
+  const named = (level: string): BodyBox | undefined => o.counted.bodies.find((b) => b.level === level);
+  const l1 = named('L1');
+  const l2 = named('L2');
+  // A field that starts at L1 (or whose top body was not found): T12 a level above L1.
+  const t12 = named('T12') ?? (l1 !== undefined && l2 !== undefined ? shiftedBox(l1, (l1.y0 + l1.y1 - l2.y0 - l2.y1) / 2) : undefined);
   if (t12 === undefined || l1 === undefined) return { bodies: o.counted.bodies, lastRib: undefined, shift: 0 };
   const lastRib = findLastRib({ image: o.image, column: o.counted.column, t12, l1 });
   if (lastRib === undefined) return { bodies: o.counted.bodies, lastRib, shift: 0 };
   const shift = lastRib.levelsBelowT12 >= RIB_SAYS_COUNT_HIGH_LEVELS ? 1 : lastRib.levelsBelowT12 < RIB_SAYS_COUNT_LOW_LEVELS ? -1 : 0;
   if (shift === 0) return { bodies: o.counted.bodies, lastRib, shift };
   return { bodies: nameFromBelow(o.counted.column, LOCATOR_LEVELS.length - 1 - shift), lastRib, shift };
+}
+
+function shiftedBox(box: BodyBox, rows: number): BodyBox {
+  return { ...box, level: 'T12', y0: box.y0 + rows, y1: box.y1 + rows };
 }

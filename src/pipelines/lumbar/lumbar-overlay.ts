@@ -79,7 +79,8 @@ ${marks.join('')}
 
 /**
  * The overlay a radiologist checks: each view with the vertebral bodies the locator found (dashed,
- * T12-L5) and seed 004's L1-L4 ROIs the network read (solid, labelled); beside each, where the
+ * T12-L5), seed 004's L1-L4 ROIs the network read (solid, labelled) and, on the AP view, where the
+ * lowest pair of ribs arises (orange, the count from the last rib); beside each, where the
  * network looked (Grad-CAM of its most likely WHO class in the ROIs); then the figures.
  */
 export function lumbarOverlayPng(a: LumbarAnalysis, lines: readonly string[], banner: string | undefined): RenderedOverlay {
@@ -116,6 +117,21 @@ export function lumbarOverlayPng(a: LumbarAnalysis, lines: readonly string[], ba
       marks.push(
         `<text x="${(body.x1 + 6 * scale).toFixed(1)}" y="${((body.y0 + body.y1) / 2).toFixed(1)}" font-size="${13 * scale}" fill="${LEVEL_COLOURS[body.level] ?? 'white'}">${body.level}</text>`,
       );
+    // Where the lowest pair of ribs arises (the second count), beside the column.
+    const rib = location?.lastRib;
+    if (rib !== undefined && location !== undefined && location.bodies.length > 0) {
+      const left = Math.min(...location.bodies.map((b) => b.x0));
+      const right = Math.max(...location.bodies.map((b) => b.x1));
+      const y = rib.rootRow.toFixed(1);
+      for (const [from, to] of [
+        [left - 40 * scale, left - 6 * scale],
+        [right + 6 * scale, right + 40 * scale],
+      ] as const)
+        marks.push(`<line x1="${from.toFixed(1)}" y1="${y}" x2="${to.toFixed(1)}" y2="${y}" stroke="orange" stroke-width="${2 * scale}"/>`);
+      marks.push(
+        `<text x="${(left - 40 * scale).toFixed(1)}" y="${(rib.rootRow - 6 * scale).toFixed(1)}" font-size="${12 * scale}" fill="orange">last rib</text>`,
+      );
+    }
     panels.push(`<g transform="translate(${x} 0)">
 <g transform="scale(${1 / scale})">${marks.join('')}</g>
 <text x="8" y="${VIEW_PIXELS - 10}" font-size="14" fill="white">${view === 'ap' ? 'AP' : 'lateral'}</text>
