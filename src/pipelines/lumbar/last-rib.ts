@@ -20,7 +20,7 @@ import { nameFromBelow } from './vertebral-body-boxes.js';
  * Its height is given in levels of the count from below (0 at the centre of the body named T12, 1
  * at the centre of the one named L1), so the caller can see whether the two counts agree. Chosen on
  * a development cohort with transitional vertebrae (SIMULATED seed 7400, 60 people, the truth's
- * boxes): the last rib's root lay between -0.22 and +0.84 levels of the true T12 in all 60,
+ * boxes): the last rib's root lay between -0.33 and +0.92 levels of the true T12 in all 60,
  * hypoplastic twelfth ribs included.
  */
 export interface LastRib {
@@ -36,7 +36,7 @@ const GRID_MM = 1;
 const RIDGE_SIGMA_MM = 2.5;
 /** How far beside the body's edge a root is looked for: past the body's own cortex. */
 const START_OUTSIDE_EDGE_MM = 4;
-/** A lumbar transverse process reaches about 15-30 mm beyond the body's edge; a twelfth rib much further. */
+/** A lumbar transverse process stops near the body, a twelfth rib runs on (the reach chosen on the development cohort). */
 const RIB_MIN_REACH_MM = 35;
 const RIB_MIN_DESCENT_DEG = 15;
 const DESCENT_OVER_MM = 20;
