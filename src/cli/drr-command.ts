@@ -1,5 +1,4 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { OpenBmdError } from '../core/errors.js';
 import type { Point3, Vector3 } from '../core/geometry.js';
@@ -128,7 +127,7 @@ async function prepareDrr(o: DrrCommandOptions): Promise<{ volume: Volume3D; geo
  */
 export async function runDrrCommand(o: DrrCommandOptions): Promise<DrrCommandResult> {
   // The threads start while the volume is read (they take tens of ms each), and stop if it cannot be projected.
-  const workers = startDrrWorkers(Math.min(o.threads ?? availableParallelism(), o.rows));
+  const workers = startDrrWorkers(o.threads);
   let prepared: Awaited<ReturnType<typeof prepareDrr>>;
   try {
     prepared = await prepareDrr(o);

@@ -56,7 +56,7 @@ export async function renderDrrParallel(o: {
 }): Promise<Float32Array> {
   const started = o.workers ?? startDrrWorkers(Math.min(o.threads ?? availableParallelism(), o.rays.rows));
   const workers = started.workers.slice(0, o.rays.rows);
-  for (const unused of started.workers.slice(workers.length)) void unused.terminate();
+  stopDrrWorkers({ workers: started.workers.slice(workers.length) });
   if (workers.length <= 1 || !(o.values.buffer instanceof SharedArrayBuffer)) {
     stopDrrWorkers({ workers });
     return renderDrr({ volume: drrVolume({ volume: o.volume, values: o.values }), rays: o.rays });

@@ -222,8 +222,12 @@ export function countWithLastRib(o: { image: Image2D; counted: CountedBodies }):
   const lastRib = findLastRib({ image: o.image, column: o.counted.column, t12, l1 });
   if (lastRib === undefined) return { bodies: o.counted.bodies, lastRib, shift: 0 };
   const shift = lastRib.levelsBelowT12 >= RIB_SAYS_COUNT_HIGH_LEVELS ? 1 : lastRib.levelsBelowT12 < RIB_SAYS_COUNT_LOW_LEVELS ? -1 : 0;
-  if (shift === 0) return { bodies: o.counted.bodies, lastRib, shift };
-  return { bodies: nameFromBelow(o.counted.column, LOCATOR_LEVELS.length - 1 - shift), lastRib, shift };
+  return { bodies: namedWithShift(o.counted, shift), lastRib, shift };
+}
+
+/** The counted column renamed `shift` levels up the spine (+1: the body counted as L1 is T12). */
+export function namedWithShift(counted: CountedBodies, shift: -1 | 0 | 1): BodyBox[] {
+  return shift === 0 ? counted.bodies : nameFromBelow(counted.column, LOCATOR_LEVELS.length - 1 - shift);
 }
 
 function shiftedBox(box: BodyBox, rows: number): BodyBox {

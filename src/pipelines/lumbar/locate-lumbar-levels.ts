@@ -8,13 +8,13 @@ import { predictInBatches } from '../../nn/inference.js';
 import type { LevelCheck } from './level-plausibility.js';
 import { checkLevels } from './level-plausibility.js';
 import type { LumbarView } from './lumbar-networks.js';
-import { CROP, LOCATOR_CHANNELS, LOCATOR_CLASSES, LOCATOR_GRID, LOCATOR_LEVELS, ROI_LEVELS } from './lumbar-networks.js';
+import { CROP, LOCATOR_CHANNELS, LOCATOR_CLASSES, LOCATOR_GRID, ROI_LEVELS } from './lumbar-networks.js';
 import type { LocatorLevel } from './lumbar-networks.js';
 import type { GreyLevels } from './roi-crops.js';
 import type { BodyBox, RoiBox } from './vertebral-body-boxes.js';
-import { bodiesCountedFromBelow, nameFromBelow, seed004RoiBoxes } from './vertebral-body-boxes.js';
+import { bodiesCountedFromBelow, seed004RoiBoxes } from './vertebral-body-boxes.js';
 import type { LastRib } from './last-rib.js';
-import { countWithLastRib } from './last-rib.js';
+import { countWithLastRib, namedWithShift } from './last-rib.js';
 
 /** Scale of the locator's local contrast, grid pixels (about 13 mm): a vertebral body's half-height. */
 const LOCAL_CONTRAST_SIGMA_PX = 6;
@@ -72,8 +72,9 @@ export function locationFromBodies(o: {
   image: Image2D;
   greyLevels: GreyLevels;
   lowestAtEdge?: boolean;
-  /** The names moved by the count from the last rib (AP), or by the AP view's count (lateral). */
+  /** The names moved by the count from the last rib (AP, where it found the ribs), or by the AP view's count (lateral). */
   ribShift?: -1 | 0 | 1;
+  lastRib?: LastRib;
 }): ViewLocation {
   const pixelMm = o.image.spacingMm[0];
   const check = checkLevels(o.bodies, pixelMm, o.view);
@@ -97,6 +98,8 @@ export function locationFromBodies(o: {
     confidence: {},
     check,
     greyLevels: o.greyLevels,
+    lastRib: o.lastRib,
+    ribShift: o.ribShift,
   };
 }
 
@@ -126,12 +129,15 @@ export function locateLumbarLevels(
     return labelsFromGridProbabilities({ probabilities: union, grid, imageSize: image.size, classes: 2 });
   };
   const counted = bodiesCountedFromBelow(labels, image.size[0], image.size[1], bodyMask);
+  // The AP view counts from the last rib as well; a lateral takes the AP view's move (the same spine).
   const ribCount =
-    view === 'ap' && counting.lastRibCount !== false
-      ? countWithLastRib({ image, counted })
-      : counting.ribShift !== undefined && counting.ribShift !== 0
-        ? { bodies: nameFromBelow(counted.column, LOCATOR_LEVELS.length - 1 - counting.ribShift), lastRib: undefined, shift: counting.ribShift }
-        : undefined;
+    view === 'ap'
+      ? counting.lastRibCount === false
+        ? undefined
+        : countWithLastRib({ image, counted })
+      : counting.ribShift === undefined || counting.ribShift === 0
+        ? undefined
+        : { bodies: namedWithShift(counted, counting.ribShift), lastRib: undefined, shift: counting.ribShift };
   const location = locationFromBodies({
     view,
     bodies: ribCount?.bodies ?? counted.bodies,
@@ -140,9 +146,8 @@ export function locateLumbarLevels(
     lowestAtEdge: counted.lowestAtEdge,
     // A lowest body at the edge stays uncertain unless a rib count (this view's or the AP's) spoke.
     ribShift: ribCount !== undefined && (ribCount.lastRib !== undefined || view === 'lat') ? ribCount.shift : undefined,
+    lastRib: ribCount?.lastRib,
   });
-  if (ribCount?.lastRib !== undefined) location.lastRib = ribCount.lastRib;
-  if (ribCount !== undefined) location.ribShift = ribCount.shift;
   // Confidence: the mean probability of body or core over the grid pixels inside its box.
   for (const body of location.bodies) {
     let sum = 0;

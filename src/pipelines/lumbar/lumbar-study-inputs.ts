@@ -27,8 +27,6 @@ export function locateStudy(
     useCovariates: boolean;
     /** Whether the BMD network fuses the body-over-disc contrasts (models since 2026-12-05). */
     bodyContrast: boolean;
-    /** False: name the levels by the count from below alone (for comparisons). */
-    lastRibCount?: boolean;
   },
 ): LocatedStudy {
   const locations: LocatedStudy['locations'] = {};
@@ -39,10 +37,7 @@ export function locateStudy(
     const locator = o.locators[view];
     if (image === undefined || locator === undefined) continue;
     // The lateral view takes the AP view's count from the last rib (the same spine; ribs are not told apart on a lateral).
-    const location = locateLumbarLevels(tf, locator, image, view, {
-      lastRibCount: o.lastRibCount,
-      ribShift: view === 'lat' ? locations.ap?.ribShift : undefined,
-    });
+    const location = locateLumbarLevels(tf, locator, image, view, { ribShift: view === 'lat' ? locations.ap?.ribShift : undefined });
     locations[view] = location;
     const usable = !location.check.problems.includes('levels-missing') && !location.check.problems.includes('levels-out-of-order');
     if (!usable) continue;
