@@ -340,4 +340,8 @@ test('worker threads give the same DRR as one thread', async () => {
   const one = renderDrr({ volume: drrVolume({ volume, values }), rays });
   const three = await renderDrrParallel({ volume, values, rays, threads: 3 });
   assert.deepEqual(Array.from(three), Array.from(one));
+  // One thread's share: rows 2, 5, ..., 35 (12 of the 37), packed in order.
+  const share = renderDrr({ volume: drrVolume({ volume, values }), rays, rowSet: { firstRow: 2, rowStep: 3 } });
+  assert.equal(share.length, 12 * 29);
+  for (let k = 0; k < 12; k++) assert.deepEqual(Array.from(share.subarray(k * 29, (k + 1) * 29)), Array.from(one.subarray((2 + 3 * k) * 29, (3 + 3 * k) * 29)));
 });

@@ -6,6 +6,7 @@ import { cross, directionFromAxes, normalize } from '../core/geometry.js';
 import type { Volume3D } from '../core/volume3d.js';
 import { createVolume3D, volumeIndexToPointMm } from '../core/volume3d.js';
 import { readNifti, writeNifti } from '../io/nifti.js';
+import { encodePng } from '../io/png-encode.js';
 import { quantilesOfFinite } from '../imaging/network-grid.js';
 import { loadMaterialCatalog } from '../physics/material-catalog.js';
 import { ctAttenuationPerMm } from '../physics/drr/ct-attenuation.js';
@@ -137,8 +138,6 @@ export async function runDrrCommand(o: DrrCommandOptions): Promise<DrrCommandRes
   }
   const { volume, geometry, rays, values } = prepared;
   const started = performance.now();
-  // The PNG writer loads while the rays are cast.
-  const pngWriter = import('../io/write-png.js');
   const drr = await renderDrrParallel({ volume, values, rays, workers });
   const seconds = (performance.now() - started) / 1000;
 
@@ -155,9 +154,11 @@ export async function runDrrCommand(o: DrrCommandOptions): Promise<DrrCommandRes
     unit: 'raw',
   });
   const niftiFile = join(o.outDir, 'drr.nii.gz');
-  await writeNifti(niftiFile, image, o.values === 'attenuation' ? 'openbmd DRR: line integral of mu' : 'openbmd DRR: line integral, value x mm');
+  // The NIfTI compresses on the thread pool while the picture is encoded here.
+  const niftiWritten = writeNifti(niftiFile, image, o.values === 'attenuation' ? 'openbmd DRR: line integral of mu' : 'openbmd DRR: line integral, value x mm');
   const pngFile = join(o.outDir, 'drr.png');
-  await (await pngWriter).writeGreyPng(pngFile, displayBytes(drr), o.columns, o.rows);
+  writeFileSync(pngFile, encodePng({ width: o.columns, height: o.rows, channels: 1, data: displayBytes(drr) }));
+  await niftiWritten;
   let max = 0;
   for (const v of drr) if (v > max) max = v;
   const description = {

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { OpenBmdError, describeThrown } from '../core/errors.js';
 import type { Matrix3, Point3 } from '../core/geometry.js';
@@ -19,6 +20,8 @@ const DATATYPES: readonly { code: number; bits: number; make: (b: ArrayBuffer, n
   { code: 16, bits: 32, make: (b, n) => new Float32Array(b, 0, n), is: (a) => a instanceof Float32Array },
   { code: 64, bits: 64, make: (b, n) => new Float64Array(b, 0, n), is: (a) => a instanceof Float64Array },
 ];
+
+const gzipAsync = promisify(gzip);
 
 const HEADER_BYTES = 348;
 const VOX_OFFSET = 352;
@@ -51,7 +54,11 @@ export async function readNifti(file: string, options: ReadNiftiOptions = {}): P
       throw new OpenBmdError('MALFORMED', `gzip stream is damaged (${describeThrown(thrown)})`, { file });
     }
   }
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  // A large read or inflate owns its whole ArrayBuffer: no copy needed (a volume can be hundreds of MB).
+  const buffer =
+    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
+      ? bytes.buffer
+      : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   if (!nifti.isNIFTI1(buffer)) throw new OpenBmdError('UNSUPPORTED', 'is not a NIfTI-1 file (no n+1 magic)', { file });
   const header = nifti.readHeader(buffer) as nifti.NIFTI1;
   const dims = header.dims;
@@ -67,8 +74,9 @@ export async function readNifti(file: string, options: ReadNiftiOptions = {}): P
   if (needed > buffer.byteLength) {
     throw new OpenBmdError('TRUNCATED', `voxel data needs ${needed} bytes, the file has ${buffer.byteLength}`, { file });
   }
+  // readImage copies the voxels out (aligned for the typed array); a 4-D file's extra volumes are cut.
   const image = nifti.readImage(header, buffer);
-  const copy = image.slice(0, (count * type.bits) / 8);
+  const copy = image.byteLength === (count * type.bits) / 8 ? image : image.slice(0, (count * type.bits) / 8);
   let data = type.make(swapIfBigEndian(copy, type.bits, header.littleEndian), count);
   const slope = header.scl_slope;
   const inter = header.scl_inter;
@@ -131,6 +139,7 @@ export async function writeNifti(file: string, volume: Volume3D, description = '
   const whole = new Uint8Array(VOX_OFFSET + data.length);
   whole.set(new Uint8Array(header), 0);
   whole.set(data, VOX_OFFSET);
-  // Level 1: label volumes of hundreds of MB compress nearly as well, several times faster.
-  await writeFile(file, file.endsWith('.gz') ? gzipSync(whole, { level: 1 }) : whole);
+  // Level 1: label volumes of hundreds of MB compress nearly as well, several times faster. Off the
+  // main thread, so a caller can go on (encode a picture) while it compresses.
+  await writeFile(file, file.endsWith('.gz') ? await gzipAsync(whole, { level: 1 }) : whole);
 }

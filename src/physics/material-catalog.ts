@@ -1,21 +1,9 @@
-import { z } from 'zod';
 import { join } from 'node:path';
 import { packageDataPath } from '../core/package-paths.js';
-import { readValidatedJson } from '../core/read-validated-json.js';
 import { OpenBmdError } from '../core/errors.js';
 import type { AttenuationTable } from './attenuation-table.js';
 import { massAttenuationAt, massEnergyAbsorptionAt, readAttenuationTable } from './attenuation-table.js';
-
-const materialSchema = z.union([
-  z.object({ densityGPerCm3: z.number().positive(), table: z.string(), note: z.string().optional() }),
-  z.object({ densityGPerCm3: z.number().positive(), elements: z.record(z.string().regex(/^\d+$/), z.number().positive()) }),
-]);
-
-const catalogSchema = z.object({
-  source: z.string(),
-  energyUnit: z.literal('MeV'),
-  materials: z.record(z.string(), materialSchema),
-});
+import { readMaterialCatalogFile } from './material-catalog-file.js';
 
 /** A material: density and mass attenuation at any energy (a NIST table or a mass-fraction mixture of elements). */
 export interface Material {
@@ -67,7 +55,7 @@ let cached: MaterialCatalog | undefined;
 export function loadMaterialCatalog(): MaterialCatalog {
   if (cached !== undefined) return cached;
   const file = packageDataPath('physics', 'materials.json');
-  const parsed = readValidatedJson(file, catalogSchema, 'material catalog');
+  const parsed = readMaterialCatalogFile(file);
   const tables = new Map<string, AttenuationTable>();
   const table = (relative: string): AttenuationTable => {
     let t = tables.get(relative);

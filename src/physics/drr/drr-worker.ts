@@ -4,7 +4,7 @@ import type { DrrBand } from './render-drr-parallel.js';
 import { drrVolume } from './drr-volume.js';
 import { renderDrr } from './render-drr.js';
 
-// One band of detector rows, from the volume's shared values: render-drr-parallel.ts starts these.
+// One set of detector rows, from the volume's shared values: render-drr-parallel.ts starts these.
 parentPort?.on('message', (band: DrrBand) => {
   const volume = createVolume3D({
     data: band.values,
@@ -14,6 +14,6 @@ parentPort?.on('message', (band: DrrBand) => {
     direction: band.direction,
     unit: 'raw',
   });
-  const rows = renderDrr({ volume: drrVolume({ volume, values: band.values }), rays: band.rays, firstRow: band.firstRow, endRow: band.endRow });
+  const rows = renderDrr({ volume: drrVolume({ volume, values: band.values }), rays: band.rays, rowSet: band.rowSet });
   parentPort?.postMessage(rows, [rows.buffer as ArrayBuffer]);
 });

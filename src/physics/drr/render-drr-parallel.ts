@@ -4,9 +4,10 @@ import type { Matrix3, Point3 } from '../../core/geometry.js';
 import type { Volume3D } from '../../core/volume3d.js';
 import type { DrrRays } from './drr-geometry.js';
 import { drrVolume } from './drr-volume.js';
+import type { DetectorRowSet } from './render-drr.js';
 import { renderDrr } from './render-drr.js';
 
-/** What a worker renders: the volume's geometry, its values (shared, not copied) and a band of rows. */
+/** What a worker renders: the volume's geometry, its values (shared, not copied) and its rows. */
 export interface DrrBand {
   values: Float32Array;
   size: readonly [number, number, number];
@@ -14,8 +15,7 @@ export interface DrrBand {
   originMm: Point3;
   direction: Matrix3;
   rays: DrrRays;
-  firstRow: number;
-  endRow: number;
+  rowSet: DetectorRowSet;
 }
 
 /** Per-voxel values in memory the workers can read without a copy. */
@@ -23,18 +23,19 @@ export function sharedValues(count: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(count * Float32Array.BYTES_PER_ELEMENT));
 }
 
-/** Worker threads started ahead of the rays (a thread takes tens of ms to start): each renders one band, once. */
+/** Worker threads started ahead of the rays (a thread takes tens of ms to start): each renders one row set, once. */
 export interface DrrWorkers {
   readonly workers: readonly Worker[];
 }
 
 /**
- * Starts the worker threads of one renderDrrParallel call (default: one per core), so they start
- * while the volume is read and converted. Workers not handed to a render must be terminated.
+ * Starts the worker threads of one renderDrrParallel call: `threads` in all (default one per
+ * core), the calling thread one of them, so threads - 1 workers, started while the volume is read
+ * and converted. Workers not handed to a render must be stopped.
  */
 export function startDrrWorkers(threads?: number): DrrWorkers {
-  const count = Math.max(1, threads ?? availableParallelism());
-  return { workers: count === 1 ? [] : Array.from({ length: count }, () => new Worker(new URL('./drr-worker.js', import.meta.url))) };
+  const count = Math.max(1, threads ?? availableParallelism()) - 1;
+  return { workers: Array.from({ length: count }, () => new Worker(new URL('./drr-worker.js', import.meta.url))) };
 }
 
 /** Stops workers that will not render (the input could not be projected). */
@@ -43,9 +44,9 @@ export function stopDrrWorkers(started: DrrWorkers): void {
 }
 
 /**
- * renderDrr over worker threads (`workers`, or `threads` started here; default one per core), each
- * a band of rows (the main thread only waits). One thread, or values not in shared memory, render
- * here. Rays are independent, so the bands join into the same image as one thread gives.
+ * renderDrr over threads (`workers`, or `threads` started here; default one per core): the calling
+ * thread and each worker take every n-th detector row. Values not in shared memory render here
+ * alone. Rays are independent, so the rows join into the same image as one thread gives.
  */
 export async function renderDrrParallel(o: {
   volume: Volume3D;
@@ -55,41 +56,49 @@ export async function renderDrrParallel(o: {
   workers?: DrrWorkers;
 }): Promise<Float32Array> {
   const started = o.workers ?? startDrrWorkers(Math.min(o.threads ?? availableParallelism(), o.rays.rows));
-  const workers = started.workers.slice(0, o.rays.rows);
+  const shared = o.values.buffer instanceof SharedArrayBuffer;
+  const workers = shared ? started.workers.slice(0, o.rays.rows - 1) : [];
   stopDrrWorkers({ workers: started.workers.slice(workers.length) });
-  if (workers.length <= 1 || !(o.values.buffer instanceof SharedArrayBuffer)) {
-    stopDrrWorkers({ workers });
-    return renderDrr({ volume: drrVolume({ volume: o.volume, values: o.values }), rays: o.rays });
-  }
-  const out = new Float32Array(o.rays.rows * o.rays.columns);
-  const threads = workers.length;
-  await Promise.all(
-    workers.map(
-      (worker, t) =>
-        new Promise<void>((resolve, reject) => {
-          const [firstRow, endRow] = [Math.floor((t * o.rays.rows) / threads), Math.floor(((t + 1) * o.rays.rows) / threads)];
-          worker.once('message', (rows: Float32Array) => {
-            out.set(rows, firstRow * o.rays.columns);
-            void worker.terminate();
-            resolve();
-          });
-          worker.once('error', (error) => {
-            stopDrrWorkers({ workers });
-            reject(error);
-          });
-          const band: DrrBand = {
-            values: o.values,
-            size: o.volume.size,
-            spacingMm: o.volume.spacingMm,
-            originMm: o.volume.originMm,
-            direction: o.volume.direction,
-            rays: o.rays,
-            firstRow,
-            endRow,
-          };
-          worker.postMessage(band);
-        }),
-    ),
+  const volume = drrVolume({ volume: o.volume, values: o.values });
+  if (workers.length === 0) return renderDrr({ volume, rays: o.rays });
+  const { rows, columns } = o.rays;
+  const threads = workers.length + 1;
+  const out = new Float32Array(rows * columns);
+  /** Rows t, t + threads, ... into their places in the image. */
+  const place = (t: number, packed: Float32Array): void => {
+    for (let r = t, k = 0; r < rows; r += threads, k++) out.set(packed.subarray(k * columns, (k + 1) * columns), r * columns);
+  };
+  const fromWorkers = workers.map(
+    (worker, w) =>
+      new Promise<void>((resolve, reject) => {
+        worker.once('message', (packed: Float32Array) => {
+          place(w + 1, packed);
+          void worker.terminate();
+          resolve();
+        });
+        worker.once('error', (error) => {
+          stopDrrWorkers({ workers });
+          reject(error);
+        });
+        const band: DrrBand = {
+          values: o.values,
+          size: o.volume.size,
+          spacingMm: o.volume.spacingMm,
+          originMm: o.volume.originMm,
+          direction: o.volume.direction,
+          rays: o.rays,
+          rowSet: { firstRow: w + 1, rowStep: threads },
+        };
+        worker.postMessage(band);
+      }),
   );
+  // The calling thread takes its share while the workers take theirs.
+  try {
+    place(0, renderDrr({ volume, rays: o.rays, rowSet: { firstRow: 0, rowStep: threads } }));
+  } catch (error) {
+    stopDrrWorkers({ workers });
+    throw error;
+  }
+  await Promise.all(fromWorkers);
   return out;
 }
