@@ -4,10 +4,10 @@ import type { Matrix3, Point3 } from '../../core/geometry.js';
 import type { Volume3D } from '../../core/volume3d.js';
 import type { DrrRays } from './drr-geometry.js';
 import { drrVolume } from './drr-volume.js';
-import type { DetectorRowSet } from './render-drr.js';
-import { renderDrr } from './render-drr.js';
+import { renderDrr, renderDrrRows } from './render-drr.js';
+import { DRR_ROWS_PER_TAKE, sharedRowCounter, takeRows } from './drr-row-counter.js';
 
-/** What a worker renders: the volume's geometry, its values (shared, not copied) and its rows. */
+/** What a worker casts: the volume's geometry, its values, the image and the row counter, all shared, not copied. */
 export interface DrrBand {
   values: Float32Array;
   size: readonly [number, number, number];
@@ -15,7 +15,10 @@ export interface DrrBand {
   originMm: Point3;
   direction: Matrix3;
   rays: DrrRays;
-  rowSet: DetectorRowSet;
+  /** The whole detector, rows x columns, in shared memory. */
+  out: Float32Array;
+  /** counter[0]: the first row no thread has taken yet. */
+  counter: Int32Array;
 }
 
 /** Per-voxel values in memory the workers can read without a copy. */
@@ -23,7 +26,7 @@ export function sharedValues(count: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(count * Float32Array.BYTES_PER_ELEMENT));
 }
 
-/** Worker threads started ahead of the rays (a thread takes tens of ms to start): each renders one row set, once. */
+/** Worker threads started ahead of the rays (a thread takes tens of ms to start): each casts for one render, once. */
 export interface DrrWorkers {
   readonly workers: readonly Worker[];
 }
@@ -45,8 +48,9 @@ export function stopDrrWorkers(started: DrrWorkers): void {
 
 /**
  * renderDrr over threads (`workers`, or `threads` started here; default one per core): the calling
- * thread and each worker take every n-th detector row. Values not in shared memory render here
- * alone. Rays are independent, so the rows join into the same image as one thread gives.
+ * thread and each worker take the next few detector rows until none are left, writing into one
+ * shared image. Values not in shared memory render here alone. Rays are independent, so the image
+ * is the one a single thread gives.
  */
 export async function renderDrrParallel(o: {
   volume: Volume3D;
@@ -57,22 +61,27 @@ export async function renderDrrParallel(o: {
 }): Promise<Float32Array> {
   const started = o.workers ?? startDrrWorkers(Math.min(o.threads ?? availableParallelism(), o.rays.rows));
   const shared = o.values.buffer instanceof SharedArrayBuffer;
-  const workers = shared ? started.workers.slice(0, o.rays.rows - 1) : [];
+  const workers = shared ? started.workers.slice(0, Math.ceil(o.rays.rows / DRR_ROWS_PER_TAKE) - 1) : [];
   stopDrrWorkers({ workers: started.workers.slice(workers.length) });
   const volume = drrVolume({ volume: o.volume, values: o.values });
   if (workers.length === 0) return renderDrr({ volume, rays: o.rays });
   const { rows, columns } = o.rays;
-  const threads = workers.length + 1;
-  const out = new Float32Array(rows * columns);
-  /** Rows t, t + threads, ... into their places in the image. */
-  const place = (t: number, packed: Float32Array): void => {
-    for (let r = t, k = 0; r < rows; r += threads, k++) out.set(packed.subarray(k * columns, (k + 1) * columns), r * columns);
+  const out = new Float32Array(new SharedArrayBuffer(rows * columns * Float32Array.BYTES_PER_ELEMENT));
+  const counter = sharedRowCounter();
+  const band: DrrBand = {
+    values: o.values,
+    size: o.volume.size,
+    spacingMm: o.volume.spacingMm,
+    originMm: o.volume.originMm,
+    direction: o.volume.direction,
+    rays: o.rays,
+    out,
+    counter,
   };
   const fromWorkers = workers.map(
-    (worker, w) =>
+    (worker) =>
       new Promise<void>((resolve, reject) => {
-        worker.once('message', (packed: Float32Array) => {
-          place(w + 1, packed);
+        worker.once('message', () => {
           void worker.terminate();
           resolve();
         });
@@ -80,21 +89,12 @@ export async function renderDrrParallel(o: {
           stopDrrWorkers({ workers });
           reject(error);
         });
-        const band: DrrBand = {
-          values: o.values,
-          size: o.volume.size,
-          spacingMm: o.volume.spacingMm,
-          originMm: o.volume.originMm,
-          direction: o.volume.direction,
-          rays: o.rays,
-          rowSet: { firstRow: w + 1, rowStep: threads },
-        };
         worker.postMessage(band);
       }),
   );
-  // The calling thread takes its share while the workers take theirs.
+  // The calling thread takes rows while the workers do.
   try {
-    place(0, renderDrr({ volume, rays: o.rays, rowSet: { firstRow: 0, rowStep: threads } }));
+    renderDrrRows({ volume, rays: o.rays, out, nextRows: () => takeRows(counter, rows) });
   } catch (error) {
     stopDrrWorkers({ workers });
     throw error;

@@ -3,27 +3,35 @@ import type { DrrRays } from './drr-geometry.js';
 import type { DrrVolume } from './drr-volume.js';
 import { siddonRaySum } from './siddon-ray-sum.js';
 
-/** Detector rows firstRow, firstRow + rowStep, ... (below rows): one thread's share of a detector. */
-export interface DetectorRowSet {
-  firstRow: number;
-  rowStep: number;
-}
-
-/** How many rows a row set holds on a detector of `rows` rows. */
-export function rowSetCount(set: DetectorRowSet, rows: number): number {
-  return set.firstRow >= rows ? 0 : Math.ceil((rows - set.firstRow) / set.rowStep);
-}
+/** The next rows a thread is to cast, [first, end), or undefined when none are left. */
+export type NextDetectorRows = () => readonly [number, number] | undefined;
 
 /**
  * The DRR: for each detector pixel, the exact line integral (mm x the voxel values) from the source
- * to the pixel's centre. Only the rows of `rowSet` when given (in their order, packed), so threads
- * can share one detector with interleaved rows (an even share of the work wherever the body lies).
- * Row-major, rows x columns.
+ * to the pixel's centre. Row-major, rows x columns.
  */
-export function renderDrr(o: { volume: DrrVolume; rays: DrrRays; rowSet?: DetectorRowSet }): Float32Array {
-  const { rays, volume } = o;
-  const { firstRow, rowStep } = o.rowSet ?? { firstRow: 0, rowStep: 1 };
-  const out = new Float32Array(rowSetCount({ firstRow, rowStep }, rays.rows) * rays.columns);
+export function renderDrr(o: { volume: DrrVolume; rays: DrrRays }): Float32Array {
+  const out = new Float32Array(o.rays.rows * o.rays.columns);
+  let done = false;
+  renderDrrRows({
+    ...o,
+    out,
+    nextRows: () => {
+      if (done) return undefined;
+      done = true;
+      return [0, o.rays.rows];
+    },
+  });
+  return out;
+}
+
+/**
+ * Casts detector rows into `out` (the whole detector, rows x columns) as `nextRows` hands them out,
+ * until it has none left: threads sharing one detector take rows as they are free, so a thread that
+ * starts late or runs slower (its compiler not yet warm) takes fewer.
+ */
+export function renderDrrRows(o: { volume: DrrVolume; rays: DrrRays; out: Float32Array; nextRows: NextDetectorRows }): void {
+  const { rays, volume, out } = o;
   const source = rays.sourceMm;
   const sourceInGrid = volume.toGridFrame(source);
   // The map to the grid frame is affine: pixels step through it as through the patient frame.
@@ -36,7 +44,11 @@ export function renderDrr(o: { volume: DrrVolume; rays: DrrRays; rowSet?: Detect
   const rowStepInGrid = linear(rays.rowStepMm);
   const columnStepInGrid = linear(rays.columnStepMm);
   const pixel: Point3 = [0, 0, 0];
-  for (let r = firstRow, packed = 0; r < rays.rows; r += rowStep, packed++) {
+  for (let band = o.nextRows(); band !== undefined; band = o.nextRows()) {
+    for (let r = band[0]; r < band[1]; r++) castRow(r);
+  }
+
+  function castRow(r: number): void {
     for (let c = 0; c < rays.columns; c++) {
       const wx = rays.firstPixelMm[0] + r * rays.rowStepMm[0] + c * rays.columnStepMm[0] - source[0];
       const wy = rays.firstPixelMm[1] + r * rays.rowStepMm[1] + c * rays.columnStepMm[1] - source[1];
@@ -44,8 +56,7 @@ export function renderDrr(o: { volume: DrrVolume; rays: DrrRays; rowSet?: Detect
       pixel[0] = firstInGrid[0] + r * rowStepInGrid[0] + c * columnStepInGrid[0];
       pixel[1] = firstInGrid[1] + r * rowStepInGrid[1] + c * columnStepInGrid[1];
       pixel[2] = firstInGrid[2] + r * rowStepInGrid[2] + c * columnStepInGrid[2];
-      out[packed * rays.columns + c] = siddonRaySum(volume.grid, sourceInGrid, pixel, Math.sqrt(wx * wx + wy * wy + wz * wz));
+      out[r * rays.columns + c] = siddonRaySum(volume.grid, sourceInGrid, pixel, Math.sqrt(wx * wx + wy * wy + wz * wz));
     }
   }
-  return out;
 }
