@@ -4,6 +4,7 @@ import { createVolume3D, volumeIndexToPointMm } from '../../../core/volume3d.js'
 import { OpenBmdError } from '../../../core/errors.js';
 import { voxelBounds } from '../../../imaging/volume/volume-grid.js';
 import { equaliseHistogram } from '../../../imaging/equalise-histogram.js';
+import { gaussianBlur2D } from '../../../imaging/gaussian-blur.js';
 import { downsampleVolume } from '../../../imaging/volume/downsample-volume.js';
 import type { DrrGeometry } from '../../../physics/drr/drr-geometry.js';
 import { drrRays } from '../../../physics/drr/drr-geometry.js';
@@ -16,6 +17,11 @@ import type { HipSide } from '../ct/segment-femur.js';
 import { SOFT_TISSUE_HU } from '../ct/segment-femur.js';
 import { HIP_BONE_LABEL } from '../ct/segment-hip-bones.js';
 
+/**
+ * The radiograph's background, removed before it is equalised: a Gaussian this wide (mm at the
+ * detector), several times a cortex or a joint space, well under a pelvis or a body.
+ */
+const BACKGROUND_SIGMA_MM = 10;
 /** The CT's values fade to nothing over this length at its top and bottom, mm. */
 const TAPER_MM = 30;
 /** The femur window: the femur's projected bounds plus this margin, mm at the detector. */
@@ -81,7 +87,7 @@ export function registerHipRadiograph(o: HipRegistrationInput): HipRegistration 
   const started = performance.now();
   const { ct, labels } = o;
   const { coarseBone, femurs } = prepared(o);
-  const radiograph = equalised(o.radiograph);
+  const radiograph = equalised(highPassed(o.radiograph, BACKGROUND_SIGMA_MM / Math.min(o.geometry.pixelMm[0], o.geometry.pixelMm[1])));
   const L = o.headCentresMm.left;
   const R = o.headCentresMm.right;
   const pelvisCentre: Point3 = [(L[0] + R[0]) / 2, (L[1] + R[1]) / 2, (L[2] + R[2]) / 2];
@@ -296,6 +302,19 @@ function cropToLabels(
   const cornersMm: Point3[] = [];
   for (const i of [lo[0], hi[0]]) for (const j of [lo[1], hi[1]]) for (const k of [lo[2], hi[2]]) cornersMm.push(volumeIndexToPointMm(ct, i, j, k));
   return { volume, values, cornersMm };
+}
+
+/**
+ * The radiograph less its smooth background (a Gaussian of `sigmaPixels`): the body's thickness,
+ * which otherwise takes most of the grey levels the equalisation hands out, so that on a thick or
+ * abducted body the bone edges are left too few of them to decide the pelvis's pose.
+ */
+function highPassed(image: GreyImage, sigmaPixels: number): GreyImage {
+  const background = Float32Array.from(image.data);
+  gaussianBlur2D(background, image.columns, image.rows, sigmaPixels);
+  const data = new Float32Array(image.data.length);
+  for (let p = 0; p < data.length; p++) data[p] = image.data[p]! - background[p]!;
+  return { data, rows: image.rows, columns: image.columns };
 }
 
 /**
