@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { OpenBmdError, describeThrown } from '../core/errors.js';
+import { OpenBmdError } from '../core/errors.js';
+import { readJsonFile } from '../core/read-json-file.js';
 
 /** A material as data/physics/materials.json states it: a NIST table, or a mixture of elements by mass fraction. */
 export type MaterialSpec = { densityGPerCm3: number; table: string; note?: string } | { densityGPerCm3: number; elements: Record<string, number> };
@@ -54,12 +54,5 @@ export function parseMaterialCatalog(json: unknown, file: string): MaterialCatal
 
 /** Reads and checks the catalog file. */
 export function readMaterialCatalogFile(file: string): MaterialCatalogFile {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (thrown) {
-    const code = (thrown as { code?: unknown }).code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'MALFORMED';
-    throw new OpenBmdError(code, `material catalog is not readable JSON: ${describeThrown(thrown)}`, { file });
-  }
-  return parseMaterialCatalog(json, file);
+  return parseMaterialCatalog(readJsonFile(file, 'material catalog'), file);
 }

@@ -12,16 +12,8 @@ export type NextDetectorRows = () => readonly [number, number] | undefined;
  */
 export function renderDrr(o: { volume: DrrVolume; rays: DrrRays }): Float32Array {
   const out = new Float32Array(o.rays.rows * o.rays.columns);
-  let done = false;
-  renderDrrRows({
-    ...o,
-    out,
-    nextRows: () => {
-      if (done) return undefined;
-      done = true;
-      return [0, o.rays.rows];
-    },
-  });
+  const everyRow: (readonly [number, number])[] = [[0, o.rays.rows]];
+  renderDrrRows({ ...o, out, nextRows: () => everyRow.pop() });
   return out;
 }
 

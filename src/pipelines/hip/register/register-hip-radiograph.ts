@@ -310,10 +310,9 @@ function cropToLabels(
  * abducted body the bone edges are left too few of them to decide the pelvis's pose.
  */
 function highPassed(image: GreyImage, sigmaPixels: number): GreyImage {
-  const background = Float32Array.from(image.data);
-  gaussianBlur2D(background, image.columns, image.rows, sigmaPixels);
-  const data = new Float32Array(image.data.length);
-  for (let p = 0; p < data.length; p++) data[p] = image.data[p]! - background[p]!;
+  const data = Float32Array.from(image.data);
+  gaussianBlur2D(data, image.columns, image.rows, sigmaPixels);
+  for (let p = 0; p < data.length; p++) data[p] = image.data[p]! - data[p]!;
   return { data, rows: image.rows, columns: image.columns };
 }
 
