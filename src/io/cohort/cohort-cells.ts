@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { CsvRow } from '../csv-table.js';
 
 /** A case_id names label files: only a closed alphabet may become part of a path. */
@@ -22,4 +23,36 @@ export function optionalNumber(row: CsvRow, column: string): { value: number | u
   if (text === undefined) return { value: undefined };
   const value = Number(text);
   return Number.isFinite(value) ? { value } : `${column} '${text}' is not a number`;
+}
+
+/** Numeric manifest cells by column (undefined where empty), or why the row is left out. */
+export function optionalNumbers<C extends string>(row: CsvRow, columns: readonly C[]): Partial<Record<C, number>> | string {
+  const values: Partial<Record<C, number>> = {};
+  for (const column of columns) {
+    const parsed = optionalNumber(row, column);
+    if (typeof parsed === 'string') return parsed;
+    if (parsed.value !== undefined) values[column] = parsed.value;
+  }
+  return values;
+}
+
+/** The `sex` cell: F or M; anything else is unknown. */
+export function sexCell(row: CsvRow): 'F' | 'M' | undefined {
+  const sex = cell(row, 'sex');
+  return sex === 'F' || sex === 'M' ? sex : undefined;
+}
+
+/**
+ * Training label files beside the manifest (`masks/`, `landmarks/`), named from the case_id: the
+ * resolved paths when the case_id is in the safe alphabet and every file exists, else undefined.
+ */
+export function labelFilesBeside<K extends string>(folder: string, caseId: string, relativePaths: Record<K, string>): Record<K, string> | undefined {
+  if (!SAFE_CASE_ID.test(caseId)) return undefined;
+  const files = {} as Record<K, string>;
+  for (const key of Object.keys(relativePaths) as K[]) {
+    const file = join(folder, relativePaths[key]);
+    if (!existsSync(file)) return undefined;
+    files[key] = file;
+  }
+  return files;
 }

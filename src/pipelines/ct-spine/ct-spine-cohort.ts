@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { SAFE_CASE_ID, cell, resolveIn } from '../../io/cohort/cohort-cells.js';
+import { cell, labelFilesBeside, optionalNumbers, resolveIn, sexCell } from '../../io/cohort/cohort-cells.js';
 import type { SiteCohort } from '../../io/cohort/site-cohort.js';
 import { readSiteCohort } from '../../io/cohort/site-cohort.js';
 
@@ -26,26 +24,20 @@ export type CtSpineCohort = SiteCohort<CtSpineCase>;
 /** Reads the ct-spine rows of a cohort manifest (DESIGN.md). An empty cohort is EMPTY_INPUT naming the file. */
 export function readCtSpineCohort(file: string): CtSpineCohort {
   return readSiteCohort(file, 'ct-spine', ({ row, caseId, line, image, folder }) => {
-    const vbmdText = cell(row, 'spine_vbmd');
-    const vbmd = vbmdText === undefined ? undefined : Number(vbmdText);
-    if (vbmd !== undefined && !Number.isFinite(vbmd)) return `spine_vbmd '${vbmdText}' is not a number`;
-    const age = Number(cell(row, 'age_years') ?? Number.NaN);
-    const sex = cell(row, 'sex');
-    const labelFiles = SAFE_CASE_ID.test(caseId)
-      ? { mask: join(folder, 'masks', `${caseId}-cancellous.nii.gz`), landmarks: join(folder, 'landmarks', `${caseId}.json`) }
-      : undefined;
-    const labelled = labelFiles !== undefined && existsSync(labelFiles.mask) && existsSync(labelFiles.landmarks);
+    const numbers = optionalNumbers(row, ['spine_vbmd', 'age_years']);
+    if (typeof numbers === 'string') return numbers;
+    const labelFiles = labelFilesBeside(folder, caseId, { mask: `masks/${caseId}-cancellous.nii.gz`, landmarks: `landmarks/${caseId}.json` });
     return {
       caseId,
       patientId: cell(row, 'patient_id') ?? caseId,
       line,
       image,
       phantom: resolveIn(folder, cell(row, 'phantom')),
-      vbmdMgPerCm3: vbmd,
-      sex: sex === 'F' || sex === 'M' ? sex : undefined,
-      ageYears: Number.isFinite(age) ? age : undefined,
-      cancellousMask: labelled ? labelFiles.mask : undefined,
-      landmarks: labelled ? labelFiles.landmarks : undefined,
+      vbmdMgPerCm3: numbers.spine_vbmd,
+      sex: sexCell(row),
+      ageYears: numbers.age_years,
+      cancellousMask: labelFiles?.mask,
+      landmarks: labelFiles?.landmarks,
     };
   });
 }

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { SAFE_CASE_ID, cell, resolveIn } from '../../io/cohort/cohort-cells.js';
+import { cell, labelFilesBeside, optionalNumbers, resolveIn, sexCell } from '../../io/cohort/cohort-cells.js';
 import type { SiteCohort } from '../../io/cohort/site-cohort.js';
 import { readSiteCohort } from '../../io/cohort/site-cohort.js';
 
@@ -24,27 +22,20 @@ export type ForearmCohort = SiteCohort<ForearmCase>;
 /** Reads the forearm rows of a cohort manifest (DESIGN.md). An empty cohort is EMPTY_INPUT naming the file. */
 export function readForearmCohort(file: string): ForearmCohort {
   return readSiteCohort(file, 'forearm', ({ row, caseId, line, image, folder }) => {
-    const abmdText = cell(row, 'forearm_abmd');
-    const abmd = abmdText === undefined ? undefined : Number(abmdText);
-    if (abmd !== undefined && !Number.isFinite(abmd)) return `forearm_abmd '${abmdText}' is not a number`;
-    const ageText = cell(row, 'age_years');
-    const age = ageText === undefined ? undefined : Number(ageText);
-    const sex = cell(row, 'sex');
-    const labelFiles = SAFE_CASE_ID.test(caseId)
-      ? { labels: join(folder, 'masks', `${caseId}-labels.png`), landmarks: join(folder, 'landmarks', `${caseId}.json`) }
-      : undefined;
-    const labelled = labelFiles !== undefined && existsSync(labelFiles.labels) && existsSync(labelFiles.landmarks);
+    const numbers = optionalNumbers(row, ['forearm_abmd', 'age_years']);
+    if (typeof numbers === 'string') return numbers;
+    const labelFiles = labelFilesBeside(folder, caseId, { labels: `masks/${caseId}-labels.png`, landmarks: `landmarks/${caseId}.json` });
     return {
       caseId,
       patientId: cell(row, 'patient_id') ?? caseId,
       line,
       image,
       phantom: resolveIn(folder, cell(row, 'phantom')),
-      abmdGPerCm2: abmd,
-      sex: sex === 'F' || sex === 'M' ? sex : undefined,
-      ageYears: age !== undefined && Number.isFinite(age) ? age : undefined,
-      labels: labelled ? labelFiles.labels : undefined,
-      landmarks: labelled ? labelFiles.landmarks : undefined,
+      abmdGPerCm2: numbers.forearm_abmd,
+      sex: sexCell(row),
+      ageYears: numbers.age_years,
+      labels: labelFiles?.labels,
+      landmarks: labelFiles?.landmarks,
     };
   });
 }

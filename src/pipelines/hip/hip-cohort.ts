@@ -1,4 +1,4 @@
-import { cell, optionalNumber, resolveIn } from '../../io/cohort/cohort-cells.js';
+import { cell, optionalNumbers, resolveIn, sexCell } from '../../io/cohort/cohort-cells.js';
 import type { SiteCohort } from '../../io/cohort/site-cohort.js';
 import { readSiteCohort } from '../../io/cohort/site-cohort.js';
 import type { HipSide } from './ct/segment-femur.js';
@@ -30,15 +30,10 @@ export type HipCohort = SiteCohort<HipCase>;
 /** Reads the hip rows of a cohort manifest (DESIGN.md; `hip_side` L or R names the measured hip). */
 export function readHipCohort(file: string): HipCohort {
   return readSiteCohort(file, 'hip', ({ row, caseId, line, image, folder }) => {
-    const numbers: Record<string, number | undefined> = {};
-    for (const column of ['femneck_abmd', 'tothip_abmd', 'hip_vbmd', 'age_years', 'height_cm', 'weight_kg']) {
-      const parsed = optionalNumber(row, column);
-      if (typeof parsed === 'string') return parsed;
-      numbers[column] = parsed.value;
-    }
+    const numbers = optionalNumbers(row, ['femneck_abmd', 'tothip_abmd', 'hip_vbmd', 'age_years', 'height_cm', 'weight_kg']);
+    if (typeof numbers === 'string') return numbers;
     const sideText = cell(row, 'hip_side')?.toUpperCase();
     if (sideText !== undefined && sideText !== 'L' && sideText !== 'R') return `hip_side '${sideText}' is not L or R`;
-    const sex = cell(row, 'sex');
     return {
       caseId,
       patientId: cell(row, 'patient_id') ?? caseId,
@@ -48,13 +43,13 @@ export function readHipCohort(file: string): HipCohort {
       side: sideText === undefined ? undefined : sideText === 'L' ? 'left' : 'right',
       view: cell(row, 'view'),
       phantom: undefined,
-      sex: sex === 'F' || sex === 'M' ? sex : undefined,
-      ageYears: numbers['age_years'],
-      heightCm: numbers['height_cm'],
-      weightKg: numbers['weight_kg'],
-      femneckAbmd: numbers['femneck_abmd'],
-      tothipAbmd: numbers['tothip_abmd'],
-      hipVbmd: numbers['hip_vbmd'],
+      sex: sexCell(row),
+      ageYears: numbers.age_years,
+      heightCm: numbers.height_cm,
+      weightKg: numbers.weight_kg,
+      femneckAbmd: numbers.femneck_abmd,
+      tothipAbmd: numbers.tothip_abmd,
+      hipVbmd: numbers.hip_vbmd,
     };
   });
 }

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { SAFE_CASE_ID, cell, optionalNumber, resolveIn } from '../../io/cohort/cohort-cells.js';
+import { cell, labelFilesBeside, optionalNumbers, resolveIn, sexCell } from '../../io/cohort/cohort-cells.js';
 import type { SiteCohort } from '../../io/cohort/site-cohort.js';
 import { readSiteCohort } from '../../io/cohort/site-cohort.js';
 
@@ -32,20 +30,12 @@ export type LumbarCohort = SiteCohort<LumbarCase>;
 /** Reads the lumbar rows of a cohort manifest (DESIGN.md). An empty cohort is EMPTY_INPUT naming the file. */
 export function readLumbarCohort(file: string): LumbarCohort {
   return readSiteCohort(file, 'lumbar', ({ row, caseId, line, image, folder }) => {
-    const numbers: Record<string, number | undefined> = {};
-    for (const column of ['lumbar_abmd', 'femneck_abmd', 'age_years', 'height_cm', 'weight_kg']) {
-      const parsed = optionalNumber(row, column);
-      if (typeof parsed === 'string') return parsed;
-      numbers[column] = parsed.value;
-    }
-    const sex = cell(row, 'sex');
+    const numbers = optionalNumbers(row, ['lumbar_abmd', 'femneck_abmd', 'age_years', 'height_cm', 'weight_kg']);
+    if (typeof numbers === 'string') return numbers;
     const imageLat = resolveIn(folder, cell(row, 'image_lat'));
-    let labels: LumbarCase['labels'];
-    if (SAFE_CASE_ID.test(caseId)) {
-      const ap = join(folder, 'masks', `${caseId}-ap-labels.png`);
-      const lat = join(folder, 'masks', `${caseId}-lat-labels.png`);
-      if (existsSync(ap)) labels = { ap, lat: imageLat !== undefined && existsSync(lat) ? lat : undefined };
-    }
+    const ap = labelFilesBeside(folder, caseId, { ap: `masks/${caseId}-ap-labels.png` })?.ap;
+    const lat = imageLat === undefined ? undefined : labelFilesBeside(folder, caseId, { lat: `masks/${caseId}-lat-labels.png` })?.lat;
+    const labels: LumbarCase['labels'] = ap === undefined ? undefined : { ap, lat };
     return {
       caseId,
       patientId: cell(row, 'patient_id') ?? caseId,
@@ -53,12 +43,12 @@ export function readLumbarCohort(file: string): LumbarCohort {
       image,
       imageLat,
       phantom: undefined,
-      sex: sex === 'F' || sex === 'M' ? sex : undefined,
-      ageYears: numbers['age_years'],
-      heightCm: numbers['height_cm'],
-      weightKg: numbers['weight_kg'],
-      lumbarAbmd: numbers['lumbar_abmd'],
-      femneckAbmd: numbers['femneck_abmd'],
+      sex: sexCell(row),
+      ageYears: numbers.age_years,
+      heightCm: numbers.height_cm,
+      weightKg: numbers.weight_kg,
+      lumbarAbmd: numbers.lumbar_abmd,
+      femneckAbmd: numbers.femneck_abmd,
       labels,
     };
   });
