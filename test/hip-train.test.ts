@@ -107,20 +107,49 @@ test('train hip: targets from the CT registered to each radiograph match the sim
     assert.ok(Number.isFinite(Number(row.cells.get('pf_drr_mean'))) || row.cells.get('error') !== '', caseId);
   }
 
-  // The ablation reuses the registrations (nothing registered again) and trains stage two alone.
+  // The ablation reuses the registrations (nothing registered again) and trains stage two alone;
+  // here with the two-channel input (the field and its high-pass) and stage three on it.
   const flat = runCli(
-    ['train', 'hip', '--cohort', cohortCsv, '--out', join(out, 'model-flat'), '--epochs', '1,1', '--seed', '2', '--no-hierarchical', '--targets', targets],
+    [
+      'train',
+      'hip',
+      '--cohort',
+      cohortCsv,
+      '--out',
+      join(out, 'model-flat'),
+      '--epochs',
+      '1,1,1',
+      '--seed',
+      '2',
+      '--no-hierarchical',
+      '--input-channels',
+      '2',
+      '--targets',
+      targets,
+    ],
     600_000,
   );
   assert.equal(flat.status, 0, flat.stderr);
   assert.doesNotMatch(flat.stderr, /registering each CT/);
-  const flatDescription = JSON.parse(readFileSync(join(out, 'model-flat', 'model.json'), 'utf8')) as { name: string; metrics: { training: object } };
+  const flatDescription = JSON.parse(readFileSync(join(out, 'model-flat', 'model.json'), 'utf8')) as {
+    name: string;
+    parameters: { field: { inputChannels: number } };
+    networks: Record<string, { spec: { options: { inputShape?: number[]; generator?: { inputShape: number[] } } } }>;
+    metrics: { training: object };
+  };
   assert.equal(flatDescription.name, 'hip-bmd-gan-flat');
-  assert.deepEqual(Object.keys(flatDescription.metrics.training), ['stage2-pf']);
+  assert.deepEqual(Object.keys(flatDescription.metrics.training), ['stage2-pf', 'stage3-regression']);
+  assert.equal(flatDescription.parameters.field.inputChannels, 2);
+  assert.deepEqual(flatDescription.networks['pf-decomposition']?.spec.options.inputShape, [HIP_FIELD.rows, HIP_FIELD.columns, 2]);
+  assert.deepEqual(flatDescription.networks['bmd-regression']?.spec.options.generator?.inputShape, [HIP_FIELD.rows, HIP_FIELD.columns, 2]);
   assert.ok(readdirSync(targets).some((f) => f.startsWith('checkpoint-stage2-pf-flat-')));
 
-  // Recalibrating a model with stage three refits a line on its regression network's values, out of fold with --folds.
-  const recalibrated = runCli(['train', 'hip', '--cohort', cohortCsv, '--out', join(out, 'model-recalibrated'), '--networks', model, '--folds', '2'], 300_000);
+  // Recalibrating a model with stage three (the two-channel one) refits a line on its regression
+  // network's values, out of fold with --folds.
+  const recalibrated = runCli(
+    ['train', 'hip', '--cohort', cohortCsv, '--out', join(out, 'model-recalibrated'), '--networks', join(out, 'model-flat'), '--folds', '2'],
+    300_000,
+  );
   assert.equal(recalibrated.status, 0, recalibrated.stderr);
   const recalibratedDescription = JSON.parse(readFileSync(join(out, 'model-recalibrated', 'model.json'), 'utf8')) as {
     parameters: { regression: { lines: Record<string, { slope: number }> } };

@@ -352,6 +352,11 @@ program
     '--estimate <which>',
     'hip: the BMD reported once stage three is trained: pf-drr-line, regression, or mean (default; it followed BMD best on the development cohorts)',
   )
+  .option(
+    '--input-channels <n>',
+    "hip: the networks' input, 1 (the normalised field, seed 001's; default) or 2 (the field and its high-pass, the field less its 10 mm blur)",
+    parsePositiveInteger,
+  )
   .option('--targets <dir>', "hip: where the CT-to-radiograph registrations' training targets are kept between runs (default <out>-targets)")
   .option('--batch-size <n>', 'training batch size (default 8; hip 4)', parsePositiveInteger)
   .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
@@ -370,6 +375,7 @@ program
         bodyContrast: boolean;
         hierarchical: boolean;
         estimate?: string;
+        inputChannels?: number;
         targets?: string;
         ensemble: boolean;
         compareCovariates?: boolean;
@@ -392,6 +398,7 @@ program
         ...(o.ensemble ? {} : { ensemble: false }),
         ...(o.hierarchical ? {} : { hierarchical: false }),
         ...(o.estimate === undefined ? {} : { estimate: o.estimate }),
+        ...(o.inputChannels === undefined ? {} : { inputChannels: o.inputChannels }),
         ...(o.targets === undefined ? {} : { targets: o.targets }),
         ...(o.compareCovariates === true ? { compareCovariates: true } : {}),
         ...(o.referralSensitivity === undefined ? {} : { referralSensitivity: o.referralSensitivity }),

@@ -45,6 +45,8 @@ const hipTrainOptions = z
     // Chosen on the development cohorts (seed 935): the mean of the two followed BMD best (docs/hip.md).
     estimate: z.enum(HIP_ESTIMATES).default('mean'),
     targets: z.string().min(1).optional(),
+    // 1: seed 001's input, the normalised field; 2: with its high-pass beside it (hip-network-input.ts).
+    inputChannels: z.union([z.literal(1), z.literal(2)]).default(1),
   })
   .strict();
 
@@ -118,6 +120,7 @@ export const hipPipeline = definePipeline({
       epochs: { bone, pf, regression },
       hierarchical: request.options.hierarchical,
       estimate: request.options.estimate,
+      inputChannels: request.options.inputChannels,
       batchSize: request.options.batchSize,
       cores: request.cores,
       targetsDir: request.options.targets ?? `${request.outDir}-targets`,

@@ -15,7 +15,13 @@ export const HIP_PIPELINE = 'hip';
 export const hipParametersSchema = z
   .object({
     hierarchical: z.boolean(),
-    field: z.object({ rows: z.literal(HIP_FIELD.rows), columns: z.literal(HIP_FIELD.columns), pixelMm: z.literal(HIP_FIELD.pixelMm) }),
+    field: z.object({
+      rows: z.literal(HIP_FIELD.rows),
+      columns: z.literal(HIP_FIELD.columns),
+      pixelMm: z.literal(HIP_FIELD.pixelMm),
+      /** The networks' input channels (hip-network-input.ts); models made before the choice read one. */
+      inputChannels: z.union([z.literal(1), z.literal(2)]).default(1),
+    }),
     calibration: hipBmdCalibrationSchema,
     /** Stage three, where the model has it. */
     regression: bmdRegressionParametersSchema.optional(),
@@ -42,8 +48,19 @@ export async function loadHipModel(tf: typeof tfTypes, dir: string): Promise<Hip
   const { parameters } = readModelParts(description, dir, { parameters: hipParametersSchema, metrics: z.record(z.string(), z.unknown()) });
   const loaded = await loadModelFolder(tf, dir, {
     pipeline: HIP_PIPELINE,
-    networks: { [PF_GENERATOR_NETWORK]: { inputShapes: [[HIP_FIELD.rows, HIP_FIELD.columns, 1]] } },
+    networks: { [PF_GENERATOR_NETWORK]: { inputShapes: [[HIP_FIELD.rows, HIP_FIELD.columns, parameters.field.inputChannels]] } },
   });
+  const regressionInput = loaded.networks[BMD_REGRESSION_NETWORK]?.inputs[0]?.shape[3];
+  if (regressionInput !== undefined && regressionInput !== parameters.field.inputChannels) {
+    Object.values(loaded.networks).forEach((m) => m.dispose());
+    throw new OpenBmdError(
+      'BAD_MODEL',
+      `the ${BMD_REGRESSION_NETWORK} network reads ${regressionInput} input channels, the field gives ${parameters.field.inputChannels}`,
+      {
+        file: join(dir, MODEL_DESCRIPTION_FILE),
+      },
+    );
+  }
   const network = loaded.networks[BMD_REGRESSION_NETWORK];
   if ((network === undefined) !== (parameters.regression === undefined))
     throw new OpenBmdError(

@@ -11,7 +11,7 @@ import { readHipCohort } from '../hip-cohort.js';
 import type { HipPredictionRow } from '../hip-predictions.js';
 import { writeHipPredictions } from '../hip-predictions.js';
 import { HIP_PIPELINE, disposeHipModel, loadHipModel } from '../model/hip-model.js';
-import { BMD_REGRESSION_NETWORK, HIP_PREPROCESSING, PF_GENERATOR_NETWORK } from '../model/hip-networks.js';
+import { BMD_REGRESSION_NETWORK, PF_GENERATOR_NETWORK, hipPreprocessing } from '../model/hip-networks.js';
 import type { BmdRegressionParameters } from '../model/bmd-regression.js';
 import { regressionEstimates, regressionNetworkValues } from '../model/bmd-regression.js';
 import { linearFit } from '../../../stats/linear-fit.js';
@@ -19,6 +19,8 @@ import type { CalibrationSample, HipMeasure } from '../model/pf-drr-bmd.js';
 import { fitHipBmdCalibration, hipBmdFromFeature, pfDrrFeature } from '../model/pf-drr-bmd.js';
 import { predictPfDrrs } from '../model/predict-pf-drr.js';
 import { hipFieldPlacement, normaliseHipField, sampleHipField } from '../radiograph/hip-field.js';
+import type { HipInputChannels } from '../radiograph/hip-network-input.js';
+import { networkInputChannels } from '../radiograph/hip-network-input.js';
 
 export function hipTruth(c: HipCase): Partial<Record<HipMeasure, number>> {
   return {
@@ -150,7 +152,7 @@ export async function recalibrateHip(
         [PF_GENERATOR_NETWORK]: {
           model: reused.generator,
           spec: recordedNetworkSpec(reused.description, PF_GENERATOR_NETWORK, o.networksFrom),
-          preprocessing: HIP_PREPROCESSING,
+          preprocessing: hipPreprocessing(networkInputChannels(reused.generator) as HipInputChannels),
         },
         ...(regression === undefined
           ? {}
@@ -158,7 +160,7 @@ export async function recalibrateHip(
               [BMD_REGRESSION_NETWORK]: {
                 model: regression.network,
                 spec: recordedNetworkSpec(reused.description, BMD_REGRESSION_NETWORK, o.networksFrom),
-                preprocessing: HIP_PREPROCESSING,
+                preprocessing: hipPreprocessing(networkInputChannels(regression.network) as HipInputChannels),
               },
             }),
       },

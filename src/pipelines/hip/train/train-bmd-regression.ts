@@ -15,6 +15,8 @@ import { bmdRegressionSpec } from '../model/hip-networks.js';
 import type { HipMeasure } from '../model/pf-drr-bmd.js';
 import { HIP_MEASURES } from '../model/pf-drr-bmd.js';
 import { HIP_FIELD } from '../radiograph/hip-field.js';
+import type { HipInputChannels } from '../radiograph/hip-network-input.js';
+import { hipNetworkInput } from '../radiograph/hip-network-input.js';
 import { HIP_AUGMENTATION } from './hip-augmentation.js';
 
 /** A radiograph's field and the person's BMD, for stage three. */
@@ -35,7 +37,7 @@ export async function trainBmdRegression(
   tf: typeof tfTypes,
   o: {
     generator: tfTypes.LayersModel;
-    generatorSpec: NetworkSpec;
+    generatorSpec: Extract<NetworkSpec, { architecture: 'decomposition-generator' }>;
     samples: readonly RegressionSample[];
     epochs: number;
     batchSize: number;
@@ -57,7 +59,9 @@ export async function trainBmdRegression(
     sd.push(Math.sqrt(values.reduce((a, b) => a + (b - mu) ** 2, 0) / values.length) || 1);
     bmdSampleWeights(values).forEach((w, j) => (weights[having[j]![0]]![k] = w));
   });
-  const n = HIP_FIELD.rows * HIP_FIELD.columns;
+  // The regression reads what its generator read.
+  const channels = o.generatorSpec.options.inputShape[2] as HipInputChannels;
+  const n = HIP_FIELD.rows * HIP_FIELD.columns * channels;
   const data: TrainingData = {
     count: o.samples.length,
     batch(indices: readonly number[], random: SeededRandom | undefined) {
@@ -72,7 +76,7 @@ export async function trainBmdRegression(
           field = warpImage(s.field, HIP_FIELD.columns, HIP_FIELD.rows, 1, draw.forward, 'bilinear', 0);
           adjustIntensity(field, draw.brightnessFactor, draw.contrastFactor);
         }
-        x.set(field, b * n);
+        x.set(hipNetworkInput(field, channels), b * n);
         measures.forEach((m, k) => {
           const v = s.truth[m];
           y[b * measures.length + k] = v === undefined ? 0 : (v - mean[k]!) / sd[k]!;
@@ -80,13 +84,13 @@ export async function trainBmdRegression(
         });
       });
       return {
-        inputs: [{ data: x, shape: [indices.length, HIP_FIELD.rows, HIP_FIELD.columns, 1] }],
+        inputs: [{ data: x, shape: [indices.length, HIP_FIELD.rows, HIP_FIELD.columns, channels] }],
         targets: { data: y, shape: [indices.length, measures.length] },
         sampleWeights: w,
       };
     },
   };
-  const spec = bmdRegressionSpec(o.seed, measures.length);
+  const spec = bmdRegressionSpec(o.seed, measures.length, channels);
   // A copy of the generator, so fine-tuning its encoder leaves the stage-two generator as trained.
   const copy = buildNetwork(tf, o.generatorSpec);
   copyModelWeights(tf, o.generator, copy, 'stage-two generator');

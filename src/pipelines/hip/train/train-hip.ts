@@ -15,7 +15,7 @@ import { pearsonCorrelation } from '../../../stats/pearson-correlation.js';
 import { gradientCorrelation } from '../../../registration/gradient-correlation.js';
 import { readHipCohort } from '../hip-cohort.js';
 import { HIP_PIPELINE } from '../model/hip-model.js';
-import { BMD_REGRESSION_NETWORK, HIP_DISCRIMINATOR, HIP_PREPROCESSING, PF_GENERATOR_NETWORK, pfGeneratorSpec } from '../model/hip-networks.js';
+import { BMD_REGRESSION_NETWORK, HIP_DISCRIMINATOR, PF_GENERATOR_NETWORK, hipPreprocessing, pfGeneratorSpec } from '../model/hip-networks.js';
 import type { CalibrationSample, HipMeasure } from '../model/pf-drr-bmd.js';
 import { HIP_MEASURES, fitHipBmdCalibration, hipBmdFromFeature, pfDrrFeature } from '../model/pf-drr-bmd.js';
 import { predictPfDrrs } from '../model/predict-pf-drr.js';
@@ -24,6 +24,8 @@ import type { HipTrainingTarget } from './hip-training-targets.js';
 import { hipTrainingTargets } from './hip-training-targets.js';
 import { hipTruth } from './recalibrate-hip.js';
 import { HIP_AUGMENTATION } from './hip-augmentation.js';
+import type { HipInputChannels } from '../radiograph/hip-network-input.js';
+import { hipNetworkInput } from '../radiograph/hip-network-input.js';
 import { trainBmdRegression } from './train-bmd-regression.js';
 import type { HipEstimate } from '../model/bmd-regression.js';
 import { regressionNetworkValues } from '../model/bmd-regression.js';
@@ -61,6 +63,8 @@ export interface TrainHipOptions {
   hierarchical: boolean;
   /** Which estimate the model reports once it has stage three (the others are kept beside it). */
   estimate: HipEstimate;
+  /** The networks' input: the normalised field alone (seed 001), or with its high-pass (hip-network-input.ts). */
+  inputChannels: HipInputChannels;
   batchSize: number;
   /** Worker processes for the registrations. */
   cores: number;
@@ -70,18 +74,21 @@ export interface TrainHipOptions {
   write: (line: string) => void;
 }
 
-/** Training samples on the host: the X-ray field and one of its DRRs, augmented together when training. */
-function decompositionData(targets: readonly HipTrainingTarget[], which: 'pfDrr' | 'boneDrr'): TrainingData {
+/**
+ * Training samples on the host: the X-ray field and one of its DRRs, augmented together when
+ * training; the network's input channels made from the augmented field.
+ */
+function decompositionData(targets: readonly HipTrainingTarget[], which: 'pfDrr' | 'boneDrr', channels: HipInputChannels): TrainingData {
   const n = HIP_FIELD.rows * HIP_FIELD.columns;
   return {
     count: targets.length,
     batch(indices: readonly number[], random: SeededRandom | undefined) {
-      const x = new Float32Array(indices.length * n);
+      const x = new Float32Array(indices.length * n * channels);
       const y = new Float32Array(indices.length * n);
       indices.forEach((k, b) => {
         const t = targets[k]!;
         if (random === undefined) {
-          x.set(t.xray, b * n);
+          x.set(hipNetworkInput(t.xray, channels), b * n * channels);
           y.set(t[which], b * n);
           return;
         }
@@ -89,11 +96,11 @@ function decompositionData(targets: readonly HipTrainingTarget[], which: 'pfDrr'
         // The X-ray's fill is its own low end (the field's 1st percentile is 0), the DRR's is no bone.
         const xray = warpImage(t.xray, HIP_FIELD.columns, HIP_FIELD.rows, 1, draw.forward, 'bilinear', 0);
         adjustIntensity(xray, draw.brightnessFactor, draw.contrastFactor);
-        x.set(xray, b * n);
+        x.set(hipNetworkInput(xray, channels), b * n * channels);
         y.set(warpImage(t[which], HIP_FIELD.columns, HIP_FIELD.rows, 1, draw.forward, 'bilinear', 0), b * n);
       });
-      const shape = [indices.length, HIP_FIELD.rows, HIP_FIELD.columns, 1];
-      return { inputs: [{ data: x, shape }], targets: { data: y, shape } };
+      const shape = [indices.length, HIP_FIELD.rows, HIP_FIELD.columns];
+      return { inputs: [{ data: x, shape: [...shape, channels] }], targets: { data: y, shape: [...shape, 1] } };
     },
   };
 }
@@ -144,19 +151,19 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
     `targets: ${made.targets.length} radiographs registered to their CT (${made.targets.length - targets.length} rejected by their femur correlation, ${failed.size - made.targets.length + targets.length} failed); ${training.length} train the generator, ${calibration.length} (other persons) fit the BMD`,
   );
 
-  const recipe = `${o.hierarchical ? `h${o.epochs.bone}` : 'flat'}-${o.epochs.pf}-b${o.batchSize}-s${o.seed}`;
-  const spec = pfGeneratorSpec(o.seed);
+  const recipe = `${o.hierarchical ? `h${o.epochs.bone}` : 'flat'}-${o.epochs.pf}-b${o.batchSize}-s${o.seed}${o.inputChannels === 1 ? '' : `-c${o.inputChannels}`}`;
+  const spec = pfGeneratorSpec(o.seed, o.inputChannels);
   const generator = buildNetwork(tf, spec);
   const discriminatorFor = (seed: number): tfTypes.LayersModel =>
     multiScalePatchGan(tf, {
-      conditionShape: [HIP_FIELD.rows, HIP_FIELD.columns, 1],
+      conditionShape: [HIP_FIELD.rows, HIP_FIELD.columns, o.inputChannels],
       imageShape: [HIP_FIELD.rows, HIP_FIELD.columns, 1],
       ...HIP_DISCRIMINATOR,
       seed,
     });
   const stage = async (name: string, which: 'pfDrr' | 'boneDrr', epochs: number, seed: number): Promise<GanEpochRecord[]> => {
     const discriminator = discriminatorFor(seed);
-    const history = await trainDecompositionGan(tf, generator, discriminator, decompositionData(training, which), {
+    const history = await trainDecompositionGan(tf, generator, discriminator, decompositionData(training, which, o.inputChannels), {
       label: `hip ${name}`,
       epochs,
       batchSize: o.batchSize,
@@ -283,7 +290,7 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
       seed: o.seed,
       parameters: {
         hierarchical: o.hierarchical,
-        field: HIP_FIELD,
+        field: { ...HIP_FIELD, inputChannels: o.inputChannels },
         calibration: fit,
         lossWeights: SEED_001_LOSS_WEIGHTS,
         augmentation: HIP_AUGMENTATION,
@@ -312,8 +319,10 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
       },
     },
     {
-      [PF_GENERATOR_NETWORK]: { model: generator, spec, preprocessing: HIP_PREPROCESSING },
-      ...(stage3 === undefined ? {} : { [BMD_REGRESSION_NETWORK]: { model: stage3.network, spec: stage3.spec, preprocessing: HIP_PREPROCESSING } }),
+      [PF_GENERATOR_NETWORK]: { model: generator, spec, preprocessing: hipPreprocessing(o.inputChannels) },
+      ...(stage3 === undefined
+        ? {}
+        : { [BMD_REGRESSION_NETWORK]: { model: stage3.network, spec: stage3.spec, preprocessing: hipPreprocessing(o.inputChannels) } }),
     },
   );
   generator.dispose();
