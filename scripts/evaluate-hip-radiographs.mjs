@@ -3,7 +3,8 @@
 // proximal-femur vBMD against the QCT truth, the RMS-CV of each person's femoral-neck estimate
 // across their poses (ISCD precision), r per pose, and the same after a PACS-style 8-bit export with
 // JPEG compression at the qualities given (seed 001's Fig. 8); beside each, stage two's PF-DRR lines
-// alone (the comparison for stage three). Truth comes from the cohort manifest.
+// alone (the comparison for stage three). Truth comes from the cohort manifest. The femoral neck's r
+// carries a 95 % CI by bootstrap over persons (their poses resampled together).
 // Usage (after npm run build):
 //   node scripts/evaluate-hip-radiographs.mjs <model dir> <cohort.csv> [jpeg qualities, e.g. 100,50,10] [poses, e.g. abduction,adduction]
 import { loadClinicalKnowledge } from '../dist/src/clinical/index.js';
@@ -16,6 +17,7 @@ import { analyzeHip } from '../dist/src/pipelines/hip/analyze-hip.js';
 import { readHipCohort } from '../dist/src/pipelines/hip/hip-cohort.js';
 import { loadHipModel } from '../dist/src/pipelines/hip/model/hip-model.js';
 import { displayWindow } from '../dist/src/report/radiograph-display.js';
+import { clusteredBootstrapInterval } from '../dist/src/stats/clustered-bootstrap.js';
 import { pearsonCorrelation } from '../dist/src/stats/pearson-correlation.js';
 import { precisionError } from '../dist/src/stats/precision-error.js';
 
@@ -50,20 +52,44 @@ for (const [k, c] of cases.entries()) {
     const input = condition === 'original' ? image : await exported(image, condition === '8-bit' ? 'raw' : condition);
     const a = analyzeHip(tf, { model, image: input, file: c.image, side: c.side, person: { sex: c.sex, ageYears: c.ageYears }, knowledge });
     const s = a.sides[a.reported];
-    rows.push({ condition: String(condition), c, e: s.estimates, line: s.lineEstimates, regression: s.regressionEstimates ?? {}, estimatedBy: s.estimatedBy, flags: a.flags });
+    rows.push({
+      condition: String(condition),
+      c,
+      e: s.estimates,
+      line: s.lineEstimates,
+      regression: s.regressionEstimates ?? {},
+      estimatedBy: s.estimatedBy,
+      flags: a.flags,
+    });
   }
   if ((k + 1) % 10 === 0) process.stderr.write(`${k + 1}/${cases.length} radiographs, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 }
 
-const r = (pairs) => (pairs.length < 3 ? Number.NaN : pearsonCorrelation(pairs.map((p) => p[0]), pairs.map((p) => p[1])).r);
+const r = (pairs) =>
+  pairs.length < 3
+    ? Number.NaN
+    : pearsonCorrelation(
+        pairs.map((p) => p[0]),
+        pairs.map((p) => p[1]),
+      ).r;
 const pairsOf = (list, measure, truth) => list.filter((x) => x.e[measure] !== undefined && x.c[truth] !== undefined).map((x) => [x.e[measure], x.c[truth]]);
-/** r of the three measures and the femoral neck's RMS-CV across each person's poses, for rows whose estimates are `e`. */
+/** Pairs grouped by person: a person's poses are one observation for the interval. */
+const personClusters = (list, measure, truth) => {
+  const byPerson = new Map();
+  for (const x of list)
+    if (x.e[measure] !== undefined && x.c[truth] !== undefined)
+      byPerson.set(x.c.patientId, [...(byPerson.get(x.c.patientId) ?? []), [x.e[measure], x.c[truth]]]);
+  return [...byPerson.values()];
+};
+/** r of the three measures (the femoral neck's with a person-clustered bootstrap 95 % CI) and the femoral neck's RMS-CV across each person's poses, for rows whose estimates are `e`. */
 const figures = (list) => {
   const byPerson = new Map();
   for (const x of list) if (x.e.femneck_abmd !== undefined) byPerson.set(x.c.patientId, [...(byPerson.get(x.c.patientId) ?? []), x.e.femneck_abmd]);
   const repeats = [...byPerson.values()].filter((v) => v.length >= 2);
+  const femneckCi = clusteredBootstrapInterval({ clusters: personClusters(list, 'femneck_abmd', 'femneckAbmd'), statistic: r });
   return {
     femneckR: +r(pairsOf(list, 'femneck_abmd', 'femneckAbmd')).toFixed(3),
+    femneckR95PersonBootstrap: femneckCi.map((v) => +v.toFixed(3)),
     tothipR: +r(pairsOf(list, 'tothip_abmd', 'tothipAbmd')).toFixed(3),
     vbmdR: +r(pairsOf(list, 'hip_vbmd', 'hipVbmd')).toFixed(3),
     femneckRmsCvPercent: repeats.length === 0 ? null : +(100 * precisionError(repeats).rmsCv).toFixed(2),
@@ -73,7 +99,14 @@ const summary = {};
 for (const condition of conditions.map(String)) {
   const list = rows.filter((x) => x.condition === condition);
   const perPose = {};
-  for (const pose of [...new Set(list.map((x) => x.c.view))]) perPose[pose] = +r(pairsOf(list.filter((x) => x.c.view === pose), 'femneck_abmd', 'femneckAbmd')).toFixed(3);
+  for (const pose of [...new Set(list.map((x) => x.c.view))])
+    perPose[pose] = +r(
+      pairsOf(
+        list.filter((x) => x.c.view === pose),
+        'femneck_abmd',
+        'femneckAbmd',
+      ),
+    ).toFixed(3);
   summary[condition] = {
     radiographs: list.length,
     flagged: list.filter((x) => x.flags.includes('decomposition-implausible')).length,

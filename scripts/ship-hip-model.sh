@@ -12,6 +12,7 @@
 #   bash scripts/ship-hip-model.sh                (about 42 minutes on 2 cores: 6 to simulate,
 #                                                  15 to register, 15 to train the GAN, 6 stage three)
 #   SEED=931 N=60 bash scripts/ship-hip-model.sh  (another development cohort)
+#   INPUT_CHANNELS=2 bash scripts/ship-hip-model.sh (the field and its high-pass as two input channels)
 #
 # Work files go to build/hip-train (ignored by git): a cohort already simulated there, the targets
 # already registered and the GAN checkpoints of the same run are reused, so a run that stopped goes on.
@@ -21,13 +22,15 @@ work=build/hip-train
 seed=${SEED:-930}
 count=${N:-40}
 epochs=${EPOCHS:-20,30,40}
+channels=${INPUT_CHANNELS:-1}
 dev="$work/dev-$seed"
 openbmd() { node dist/src/cli/main.js "$@"; }
 mkdir -p "$work"
 if [ ! -f "$dev/cohort.csv" ]; then openbmd simulate hip --n "$count" --out "$dev" --seed "$seed" --workers 2; fi
-rm -rf "$work/model-$seed"
-openbmd train hip --cohort "$dev/cohort.csv" --out "$work/model-$seed" --seed 1 --epochs "$epochs" --targets "$work/targets-$seed"
+model="$work/model-$seed-c$channels"
+rm -rf "$model"
+openbmd train hip --cohort "$dev/cohort.csv" --out "$model" --seed 1 --epochs "$epochs" --targets "$work/targets-$seed" --input-channels "$channels"
 rm -rf models/hip
 mkdir -p models/hip
-cp -r "$work/model-$seed/model.json" "$work/model-$seed/networks" models/hip/
-echo "models/hip rewritten from $work/model-$seed" >&2
+cp -r "$model/model.json" "$model/networks" models/hip/
+echo "models/hip rewritten from $model" >&2

@@ -1,4 +1,5 @@
 export * from './bland-altman.js';
+export * from './clustered-bootstrap.js';
 export * from './confusion-matrix.js';
 export * from './delong.js';
 export * from './descriptive.js';
