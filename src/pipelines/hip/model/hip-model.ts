@@ -62,7 +62,8 @@ export async function loadHipModel(tf: typeof tfTypes, dir: string): Promise<Hip
     );
   }
   const network = loaded.networks[BMD_REGRESSION_NETWORK];
-  if ((network === undefined) !== (parameters.regression === undefined))
+  if ((network === undefined) !== (parameters.regression === undefined)) {
+    Object.values(loaded.networks).forEach((m) => m.dispose());
     throw new OpenBmdError(
       'BAD_MODEL',
       `has ${network === undefined ? 'regression parameters but no' : 'a regression network but no parameters for its'} ${BMD_REGRESSION_NETWORK} network`,
@@ -70,6 +71,7 @@ export async function loadHipModel(tf: typeof tfTypes, dir: string): Promise<Hip
         file: join(dir, MODEL_DESCRIPTION_FILE),
       },
     );
+  }
   return {
     dir,
     description: loaded.description,
