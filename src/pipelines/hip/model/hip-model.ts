@@ -46,21 +46,15 @@ export async function loadHipModel(tf: typeof tfTypes, dir: string): Promise<Hip
       file: join(dir, MODEL_DESCRIPTION_FILE),
     });
   const { parameters } = readModelParts(description, dir, { parameters: hipParametersSchema, metrics: z.record(z.string(), z.unknown()) });
+  // Both networks read the field as model.json describes it; stage three is optional.
+  const fieldInput = { inputShapes: [[HIP_FIELD.rows, HIP_FIELD.columns, parameters.field.inputChannels]] };
   const loaded = await loadModelFolder(tf, dir, {
     pipeline: HIP_PIPELINE,
-    networks: { [PF_GENERATOR_NETWORK]: { inputShapes: [[HIP_FIELD.rows, HIP_FIELD.columns, parameters.field.inputChannels]] } },
+    networks: {
+      [PF_GENERATOR_NETWORK]: fieldInput,
+      ...(description.networks[BMD_REGRESSION_NETWORK] === undefined ? {} : { [BMD_REGRESSION_NETWORK]: fieldInput }),
+    },
   });
-  const regressionInput = loaded.networks[BMD_REGRESSION_NETWORK]?.inputs[0]?.shape[3];
-  if (regressionInput !== undefined && regressionInput !== parameters.field.inputChannels) {
-    Object.values(loaded.networks).forEach((m) => m.dispose());
-    throw new OpenBmdError(
-      'BAD_MODEL',
-      `the ${BMD_REGRESSION_NETWORK} network reads ${regressionInput} input channels, the field gives ${parameters.field.inputChannels}`,
-      {
-        file: join(dir, MODEL_DESCRIPTION_FILE),
-      },
-    );
-  }
   const network = loaded.networks[BMD_REGRESSION_NETWORK];
   if ((network === undefined) !== (parameters.regression === undefined)) {
     Object.values(loaded.networks).forEach((m) => m.dispose());

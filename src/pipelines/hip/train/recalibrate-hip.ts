@@ -19,8 +19,6 @@ import type { CalibrationSample, HipMeasure } from '../model/pf-drr-bmd.js';
 import { fitHipBmdCalibration, hipBmdFromFeature, pfDrrFeature } from '../model/pf-drr-bmd.js';
 import { predictPfDrrs } from '../model/predict-pf-drr.js';
 import { hipFieldPlacement, normaliseHipField, sampleHipField } from '../radiograph/hip-field.js';
-import type { HipInputChannels } from '../radiograph/hip-network-input.js';
-import { networkInputChannels } from '../radiograph/hip-network-input.js';
 
 export function hipTruth(c: HipCase): Partial<Record<HipMeasure, number>> {
   return {
@@ -152,7 +150,7 @@ export async function recalibrateHip(
         [PF_GENERATOR_NETWORK]: {
           model: reused.generator,
           spec: recordedNetworkSpec(reused.description, PF_GENERATOR_NETWORK, o.networksFrom),
-          preprocessing: hipPreprocessing(networkInputChannels(reused.generator) as HipInputChannels),
+          preprocessing: hipPreprocessing(reused.parameters.field.inputChannels),
         },
         ...(regression === undefined
           ? {}
@@ -160,7 +158,7 @@ export async function recalibrateHip(
               [BMD_REGRESSION_NETWORK]: {
                 model: regression.network,
                 spec: recordedNetworkSpec(reused.description, BMD_REGRESSION_NETWORK, o.networksFrom),
-                preprocessing: hipPreprocessing(networkInputChannels(regression.network) as HipInputChannels),
+                preprocessing: hipPreprocessing(reused.parameters.field.inputChannels),
               },
             }),
       },
