@@ -356,12 +356,22 @@ test('demo: simulates, cross-validates, evaluates and analyses one forearm image
   assert.match(r.stderr, /SIMULATED lumbar cohort, out-of-fold lumbar_abmd \(primary, n = \d+\): r = /);
   for (const file of [
     'hip-cohort/cohort.csv',
-    'hip-model/model.json',
-    'hip-model/predictions.csv',
-    'hip-model/metrics.json',
+    'hip-evaluation/predictions.csv',
+    'hip-evaluation/metrics.json',
+    'hip-evaluation/report.html',
     'analyze-hip-0001-standing/overlay.png',
   ])
     assert.ok(existsSync(join(out, file)), file);
-  assert.match(r.stderr, /SIMULATED hip cohort, out-of-fold femneck_abmd \(primary, n = 12\): r = /);
-  assert.match(r.stderr, /16\/16 one case analysed with the cross-validated model: .*overlay\.png/);
+  // The hip part measures with the shipped model as it is: no model is fitted on the demo's persons.
+  assert.ok(!existsSync(join(out, 'hip-model')), 'the hip part fitted a model');
+  assert.match(r.stderr, /SIMULATED hip cohort, shipped model on these persons, femneck_abmd \(n = 12\): r = /);
+  const hipMetrics = JSON.parse(readFileSync(join(out, 'hip-evaluation/metrics.json'), 'utf8')) as {
+    joinedCases: number;
+    model: { from: string; pipeline: string | null } | null;
+  };
+  assert.equal(hipMetrics.joinedCases, 12);
+  assert.equal(hipMetrics.model?.pipeline, 'hip');
+  assert.match(hipMetrics.model.from, /models\/hip\/model\.json$/);
+  assert.match(r.stderr, /12\/16 one case analysed with the cross-validated model: .*overlay\.png/);
+  assert.match(r.stderr, /16\/16 one case analysed with the shipped model \([^)]*models\/hip\): .*overlay\.png/);
 });

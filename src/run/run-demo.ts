@@ -1,9 +1,14 @@
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { MeasurementMetrics } from '../evaluate/measurement-metrics.js';
+import { runEvaluation } from '../evaluate/run-evaluation.js';
 import type { Site } from '../pipelines/registry.js';
 import { PIPELINE_FRONTS, SITES, withPipeline } from '../pipelines/registry.js';
 import { simulateCohort } from '../simulate/simulate-cohort.js';
-import { DEMO_PLANS } from './demo-plans.js';
+import { writeEvaluationReport } from '../report/write-evaluation-report.js';
+import { DEMO_PLANS, type DemoPlan } from './demo-plans.js';
 import { runAnalyze } from './run-analyze.js';
+import { runPredict } from './run-predict.js';
 import { runTrain } from './run-train.js';
 
 export interface RunDemoOptions {
@@ -17,8 +22,8 @@ export interface RunDemoOptions {
 /**
  * `openbmd demo`: every pipeline end to end on a fresh SIMULATED cohort. The shipped networks
  * (trained on other simulated cohorts) do the image work; the calibration is cross-validated in
- * patient-grouped folds; the evaluation report and one analysed case show the figures and the
- * evidence.
+ * patient-grouped folds, or, where the plan says so, the shipped model measures the cohort as it is;
+ * the evaluation report and one analysed case show the figures and the evidence.
  */
 export async function runDemo(o: RunDemoOptions): Promise<void> {
   const started = Date.now();
@@ -40,25 +45,12 @@ export async function runDemo(o: RunDemoOptions): Promise<void> {
       command: ['openbmd simulate', site, '--n', n, '--out', cohortDir, '--seed', o.seed, ...plan.simulate.words].join(' '),
       say: o.say,
     });
-    const modelDir = join(out, `${site}-model`);
-    const folds = Math.min(5, Math.max(2, Math.floor(n / 4)));
     const shipped = PIPELINE_FRONTS[site].defaultModelDir();
-    say(`measuring every case with the shipped networks (${shipped}) and cross-validating the calibration (${folds} patient-grouped folds)`);
-    const trained = await runTrain({
-      site,
-      cohortCsv,
-      outDir: modelDir,
-      folds,
-      seed: o.seed,
-      networksFrom: shipped,
-      options: plan.train,
-      command: [
-        `openbmd train ${site} --cohort ${cohortCsv} --out ${modelDir} --folds ${folds} --seed ${o.seed} --networks ${shipped}`,
-        ...Object.entries(plan.train).map(([key, value]) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${String(value)}`),
-      ].join(' '),
-      say: o.say,
-    });
-    say(`evaluation report: ${join(modelDir, 'report.html')} and ${join(modelDir, 'report.pdf')} (metrics.json beside them)`);
+    const figures =
+      plan.figures === 'shipped'
+        ? await shippedModelFigures({ site, cohortCsv, shipped, outDir: join(out, `${site}-evaluation`), say, log: o.say })
+        : await crossValidatedFigures({ site, cohortCsv, n, seed: o.seed, shipped, plan, outDir: join(out, `${site}-model`), say, log: o.say });
+    say(`evaluation report: ${join(figures.reportDir, 'report.html')} and ${join(figures.reportDir, 'report.pdf')} (metrics.json beside them)`);
     const picked = await withPipeline(site, (p) => {
       const cases = p.readCohort(cohortCsv).cases;
       const c = cases[plan.pickCase(cases)]!;
@@ -67,20 +59,81 @@ export async function runDemo(o: RunDemoOptions): Promise<void> {
     const analyzed = await runAnalyze({
       inputs: picked.request.inputs,
       site,
-      modelDir,
+      modelDir: figures.modelDir,
       outDir: join(out, `analyze-${picked.c.caseId}`),
       phantom: picked.request.phantom,
       person: { sex: picked.c.sex, ageYears: picked.c.ageYears, heightCm: picked.c.heightCm, weightKg: picked.c.weightKg },
       say: o.say,
     });
-    say(`one case analysed with the cross-validated model: ${Object.values(analyzed.files).join(', ')}`);
-    for (const [label, byColumn] of Object.entries(trained.metrics)) {
-      for (const [column, m] of Object.entries(byColumn)) {
-        o.say(
-          `openbmd demo: SIMULATED ${site} cohort, out-of-fold ${column} (${label}, n = ${m.n}): r = ${m.pcc.toFixed(3)}, R2 = ${m.r2.toFixed(3)}, MAE = ${m.mae.toFixed(3)}, bias = ${m.bias.toFixed(3)}`,
-        );
-      }
-    }
+    say(`one case analysed with the ${figures.modelWords}: ${Object.values(analyzed.files).join(', ')}`);
+    for (const line of figures.lines) o.say(`openbmd demo: SIMULATED ${site} cohort, ${line}`);
   }
   o.say(`openbmd demo: done in ${((Date.now() - started) / 1000).toFixed(0)} s; everything is in ${out}`);
+}
+
+interface DemoFigures {
+  /** The model the picked case is analysed with. */
+  modelDir: string;
+  modelWords: string;
+  /** Where metrics.json and the report are. */
+  reportDir: string;
+  /** One line per measurement: where the figure comes from, and r, R2, MAE and bias. */
+  lines: string[];
+}
+
+interface FiguresOptions {
+  site: Site;
+  cohortCsv: string;
+  shipped: string;
+  outDir: string;
+  say: (line: string) => void;
+  log: (line: string) => void;
+}
+
+function metricLine(column: string, label: string | undefined, m: MeasurementMetrics): string {
+  return `${column} (${label === undefined ? '' : `${label}, `}n = ${m.n}): r = ${m.pcc.toFixed(3)}, R2 = ${m.r2.toFixed(3)}, MAE = ${m.mae.toFixed(3)}, bias = ${m.bias.toFixed(3)}`;
+}
+
+/** The calibration trained on the fresh cohort in patient-grouped folds, the shipped networks doing the image work. */
+async function crossValidatedFigures(o: FiguresOptions & { n: number; seed: number; plan: DemoPlan }): Promise<DemoFigures> {
+  const folds = Math.min(5, Math.max(2, Math.floor(o.n / 4)));
+  o.say(`measuring every case with the shipped networks (${o.shipped}) and cross-validating the calibration (${folds} patient-grouped folds)`);
+  const trained = await runTrain({
+    site: o.site,
+    cohortCsv: o.cohortCsv,
+    outDir: o.outDir,
+    folds,
+    seed: o.seed,
+    networksFrom: o.shipped,
+    options: o.plan.train,
+    command: [
+      `openbmd train ${o.site} --cohort ${o.cohortCsv} --out ${o.outDir} --folds ${folds} --seed ${o.seed} --networks ${o.shipped}`,
+      ...Object.entries(o.plan.train).map(([key, value]) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${String(value)}`),
+    ].join(' '),
+    say: o.log,
+  });
+  return {
+    modelDir: o.outDir,
+    modelWords: 'cross-validated model',
+    reportDir: o.outDir,
+    lines: Object.entries(trained.metrics).flatMap(([label, byColumn]) =>
+      Object.entries(byColumn).map(([column, m]) => `out-of-fold ${metricLine(column, label, m)}`),
+    ),
+  };
+}
+
+/** The shipped model, as it is, on the fresh cohort: `predict`, then `evaluate` against the simulator's truth. */
+async function shippedModelFigures(o: FiguresOptions): Promise<DemoFigures> {
+  o.say(`measuring every case with the shipped model (${o.shipped}), fitted on other SIMULATED persons`);
+  mkdirSync(o.outDir, { recursive: true });
+  const predictionsCsv = join(o.outDir, 'predictions.csv');
+  await runPredict({ modelDir: o.shipped, cohortCsv: o.cohortCsv, outCsv: predictionsCsv, say: o.log });
+  const evaluation = runEvaluation({ cohortCsv: o.cohortCsv, predictionsCsv, model: o.shipped });
+  await writeEvaluationReport(evaluation, o.outDir);
+  return {
+    modelDir: o.shipped,
+    modelWords: `shipped model (${o.shipped})`,
+    reportDir: o.outDir,
+    lines: Object.entries(evaluation.document.measurements).map(([column, m]) => `shipped model on these persons, ${metricLine(column, undefined, m)}`),
+  };
 }
