@@ -357,6 +357,7 @@ program
     "hip: the networks' input, 1 (the normalised field, seed 001's; default) or 2 (the field and its high-pass, the field less its 10 mm blur)",
     parsePositiveInteger,
   )
+  .option('--regression-pooling <how>', "hip: stage three's pooling over positions, average (default) or attention (a learned softmax weighting)")
   .option('--targets <dir>', "hip: where the CT-to-radiograph registrations' training targets are kept between runs (default <out>-targets)")
   .option('--batch-size <n>', 'training batch size (default 8; hip 4)', parsePositiveInteger)
   .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
@@ -376,6 +377,7 @@ program
         hierarchical: boolean;
         estimate?: string;
         inputChannels?: number;
+        regressionPooling?: string;
         targets?: string;
         ensemble: boolean;
         compareCovariates?: boolean;
@@ -399,6 +401,7 @@ program
         ...(o.hierarchical ? {} : { hierarchical: false }),
         ...(o.estimate === undefined ? {} : { estimate: o.estimate }),
         ...(o.inputChannels === undefined ? {} : { inputChannels: o.inputChannels }),
+        ...(o.regressionPooling === undefined ? {} : { regressionPooling: o.regressionPooling }),
         ...(o.targets === undefined ? {} : { targets: o.targets }),
         ...(o.compareCovariates === true ? { compareCovariates: true } : {}),
         ...(o.referralSensitivity === undefined ? {} : { referralSensitivity: o.referralSensitivity }),

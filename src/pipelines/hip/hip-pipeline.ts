@@ -1,4 +1,5 @@
 import { HIP_ESTIMATES } from './model/bmd-regression.js';
+import type { RegressionPooling } from '../../nn/architectures/encoder-regression.js';
 import { z } from 'zod';
 import { OpenBmdError } from '../../core/errors.js';
 import type { Image2D } from '../../core/image2d.js';
@@ -47,6 +48,8 @@ const hipTrainOptions = z
     targets: z.string().min(1).optional(),
     // 1: seed 001's input, the normalised field; 2: with its high-pass beside it (hip-network-input.ts).
     inputChannels: z.union([z.literal(1), z.literal(2)]).default(1),
+    // Stage three's pooling over positions: the plain mean, or a learned attention (encoder-regression.ts).
+    regressionPooling: z.enum(['average', 'attention'] as const satisfies readonly RegressionPooling[]).default('average'),
   })
   .strict();
 
@@ -121,6 +124,7 @@ export const hipPipeline = definePipeline({
       hierarchical: request.options.hierarchical,
       estimate: request.options.estimate,
       inputChannels: request.options.inputChannels,
+      regressionPooling: request.options.regressionPooling,
       batchSize: request.options.batchSize,
       cores: request.cores,
       targetsDir: request.options.targets ?? `${request.outDir}-targets`,

@@ -1,4 +1,5 @@
 import type { NetworkSpec } from '../../../nn/architectures/network-spec.js';
+import type { RegressionPooling } from '../../../nn/architectures/encoder-regression.js';
 import { HIP_FIELD } from '../radiograph/hip-field.js';
 import type { HipInputChannels } from '../radiograph/hip-network-input.js';
 import { HIGH_PASS_SIGMA_MM } from '../radiograph/hip-network-input.js';
@@ -39,10 +40,11 @@ export function bmdRegressionSpec(
   seed: number,
   outputs: number,
   inputChannels: HipInputChannels,
+  pooling: RegressionPooling = 'average',
 ): Extract<NetworkSpec, { architecture: 'encoder-regression' }> {
   return {
     architecture: 'encoder-regression',
-    options: { generator: pfGeneratorSpec(seed, inputChannels).options, headFilters: 64, outputs, dropout: 0.2, seed },
+    options: { generator: pfGeneratorSpec(seed, inputChannels).options, headFilters: 64, outputs, dropout: 0.2, seed, pooling },
   };
 }
 

@@ -1,4 +1,5 @@
 import type * as tfTypes from '@tensorflow/tfjs';
+import type { RegressionPooling } from '../../../nn/architectures/encoder-regression.js';
 import { OpenBmdError } from '../../../core/errors.js';
 import type { SeededRandom } from '../../../core/seeded-random.js';
 import { encoderRegressionOn } from '../../../nn/architectures/encoder-regression.js';
@@ -42,6 +43,7 @@ export async function trainBmdRegression(
     epochs: number;
     batchSize: number;
     seed: number;
+    pooling: RegressionPooling;
     checkpointDir: string;
     write: (line: string) => void;
   },
@@ -90,7 +92,7 @@ export async function trainBmdRegression(
       };
     },
   };
-  const spec = bmdRegressionSpec(o.seed, measures.length, channels);
+  const spec = bmdRegressionSpec(o.seed, measures.length, channels, o.pooling);
   // A copy of the generator, so fine-tuning its encoder leaves the stage-two generator as trained.
   const copy = buildNetwork(tf, o.generatorSpec);
   copyModelWeights(tf, o.generator, copy, 'stage-two generator');

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { RegressionPooling } from '../../../nn/architectures/encoder-regression.js';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../../core/errors.js';
 import { SeededRandom } from '../../../core/seeded-random.js';
@@ -65,6 +66,8 @@ export interface TrainHipOptions {
   estimate: HipEstimate;
   /** The networks' input: the normalised field alone (seed 001), or with its high-pass (hip-network-input.ts). */
   inputChannels: HipInputChannels;
+  /** Stage three's pooling over the encoder's positions (encoder-regression.ts). */
+  regressionPooling: RegressionPooling;
   batchSize: number;
   /** Worker processes for the registrations. */
   cores: number;
@@ -250,7 +253,11 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
       epochs: o.epochs.regression,
       batchSize: REGRESSION_BATCH,
       seed: o.seed,
-      checkpointDir: join(o.targetsDir, `checkpoint-stage3-regression-${recipe}-e${o.epochs.regression}`),
+      pooling: o.regressionPooling,
+      checkpointDir: join(
+        o.targetsDir,
+        `checkpoint-stage3-regression-${recipe}-e${o.epochs.regression}${o.regressionPooling === 'average' ? '' : `-${o.regressionPooling}`}`,
+      ),
       write: o.write,
     });
     const values = regressionNetworkValues(
