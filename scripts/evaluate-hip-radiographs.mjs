@@ -4,7 +4,8 @@
 // across their poses (ISCD precision), r per pose, and the same after a PACS-style 8-bit export with
 // JPEG compression at the qualities given (seed 001's Fig. 8); beside each, stage two's PF-DRR lines
 // alone (the comparison for stage three). Truth comes from the cohort manifest. The femoral neck's r
-// carries a 95 % CI by bootstrap over persons (their poses resampled together).
+// carries a 95 % CI by bootstrap over persons (their poses resampled together), and its mean absolute
+// error beside it (r falls with a cohort's spread of BMD; the error does not).
 // Usage (after npm run build):
 //   node scripts/evaluate-hip-radiographs.mjs <model dir> <cohort.csv> [jpeg qualities, e.g. 100,50,10] [poses, e.g. abduction,adduction]
 import { loadClinicalKnowledge } from '../dist/src/clinical/index.js';
@@ -72,6 +73,7 @@ const r = (pairs) =>
         pairs.map((p) => p[0]),
         pairs.map((p) => p[1]),
       ).r;
+const mae = (pairs) => (pairs.length === 0 ? Number.NaN : pairs.reduce((a, [e, t]) => a + Math.abs(e - t), 0) / pairs.length);
 const pairsOf = (list, measure, truth) => list.filter((x) => x.e[measure] !== undefined && x.c[truth] !== undefined).map((x) => [x.e[measure], x.c[truth]]);
 /** Pairs grouped by person: a person's poses are one observation for the interval. */
 const personClusters = (list, measure, truth) => {
@@ -90,6 +92,8 @@ const figures = (list) => {
   return {
     femneckR: +r(pairsOf(list, 'femneck_abmd', 'femneckAbmd')).toFixed(3),
     femneckR95PersonBootstrap: femneckCi.map((v) => +v.toFixed(3)),
+    // r depends on the cohort's spread of BMD; the error itself does not.
+    femneckMaeGPerCm2: +mae(pairsOf(list, 'femneck_abmd', 'femneckAbmd')).toFixed(3),
     tothipR: +r(pairsOf(list, 'tothip_abmd', 'tothipAbmd')).toFixed(3),
     vbmdR: +r(pairsOf(list, 'hip_vbmd', 'hipVbmd')).toFixed(3),
     femneckRmsCvPercent: repeats.length === 0 ? null : +(100 * precisionError(repeats).rmsCv).toFixed(2),
