@@ -14,6 +14,7 @@
 #   SEED=931 N=60 bash scripts/ship-hip-model.sh  (another development cohort)
 #   INPUT_CHANNELS=2 bash scripts/ship-hip-model.sh (the field and its high-pass as two input channels)
 #   REGRESSION_POOLING=attention bash scripts/ship-hip-model.sh (stage three pools by a learned attention)
+#   ESTIMATE=regression bash scripts/ship-hip-model.sh (report stage three's estimate; default the mean with the lines)
 #
 # Work files go to build/hip-train (ignored by git): a cohort already simulated there, the targets
 # already registered and the GAN checkpoints of the same run are reused, so a run that stopped goes on.
@@ -25,13 +26,14 @@ count=${N:-40}
 epochs=${EPOCHS:-20,30,40}
 channels=${INPUT_CHANNELS:-1}
 pooling=${REGRESSION_POOLING:-average}
+estimate=${ESTIMATE:-mean}
 dev="$work/dev-$seed"
 openbmd() { node dist/src/cli/main.js "$@"; }
 mkdir -p "$work"
 if [ ! -f "$dev/cohort.csv" ]; then openbmd simulate hip --n "$count" --out "$dev" --seed "$seed" --workers 2; fi
 model="$work/model-$seed-c$channels$([ "$pooling" = average ] || echo "-$pooling")"
 rm -rf "$model"
-openbmd train hip --cohort "$dev/cohort.csv" --out "$model" --seed 1 --epochs "$epochs" --targets "$work/targets-$seed" --input-channels "$channels" --regression-pooling "$pooling"
+openbmd train hip --cohort "$dev/cohort.csv" --out "$model" --seed 1 --epochs "$epochs" --targets "$work/targets-$seed" --input-channels "$channels" --regression-pooling "$pooling" --estimate "$estimate"
 rm -rf models/hip
 mkdir -p models/hip
 cp -r "$model/model.json" "$model/networks" models/hip/
