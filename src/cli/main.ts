@@ -28,7 +28,7 @@ program.name('openbmd').description('Bone mineral density from the radiographs a
 program
   .command('demo')
   .description(
-    'simulate a small SIMULATED cohort for every pipeline, cross-validate each on it, evaluate and write the HTML/PDF reports, analyse one case of each (a few minutes)',
+    'simulate a small SIMULATED cohort for every pipeline, cross-validate each on it (the hip part measures it with the shipped hip model as it is), evaluate and write the HTML/PDF reports, analyse one case of each (a few minutes)',
   )
   .option('--out <dir>', 'working folder (default openbmd-demo/)')
   .option('--n <count>', 'forearm radiographs to simulate (default 100)', parsePositiveInteger)
