@@ -3,7 +3,7 @@ import { packageRoot } from '../../core/package-paths.js';
 import type { PipelineFront } from '../pipeline.js';
 
 export const HIP_METHOD =
-  "seed 001 (BMD-GAN): each hip's field of an AP pelvis radiograph decomposed by an encoder-decoder generator (trained against multi-scale PatchGANs on DRRs of the same persons' CTs registered to their radiographs, bone DRR then proximal-femur DRR) into the proximal femur's DRR, whose mean above a tuned threshold gives femoral-neck and total-hip aBMD and proximal-femur vBMD by linear fits";
+  "seed 001 (BMD-GAN): each hip's field of an AP pelvis radiograph decomposed by an encoder-decoder generator (trained against multi-scale PatchGANs on DRRs of the same persons' CTs registered to their radiographs, bone DRR then proximal-femur DRR) into the proximal femur's DRR, whose mean above a tuned threshold gives femoral-neck and total-hip aBMD and proximal-femur vBMD by linear fits; a regression network on the generator's encoder (stage three) estimates them too, and each measurement names which estimate it is";
 
 /** BodyPartExamined values of an AP pelvis or hip radiograph. */
 export const HIP_BODY_PARTS: readonly string[] = ['PELVIS', 'HIP', 'HIPS', 'PELVISHIP'];
