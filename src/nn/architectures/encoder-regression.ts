@@ -5,8 +5,7 @@ import { ENCODER_OUTPUT_LAYER, decompositionGenerator } from './decomposition-ge
 
 type SymbolicTensor = tfTypes.SymbolicTensor;
 
-export const REGRESSION_POOLINGS = ['average', 'attention'] as const;
-export type RegressionPooling = (typeof REGRESSION_POOLINGS)[number];
+export type RegressionPooling = 'average' | 'attention';
 
 /**
  * Seed 001's regression network R: the decomposition generator's encoder M_E (its input to its

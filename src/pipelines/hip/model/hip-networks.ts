@@ -40,7 +40,7 @@ export function bmdRegressionSpec(
   seed: number,
   outputs: number,
   inputChannels: HipInputChannels,
-  pooling: RegressionPooling = 'average',
+  pooling: RegressionPooling,
 ): Extract<NetworkSpec, { architecture: 'encoder-regression' }> {
   return {
     architecture: 'encoder-regression',
