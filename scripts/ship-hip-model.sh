@@ -12,6 +12,8 @@
 #   bash scripts/ship-hip-model.sh                (about 42 minutes on 2 cores: 6 to simulate,
 #                                                  15 to register, 15 to train the GAN, 6 stage three)
 #   SEED=931 N=60 bash scripts/ship-hip-model.sh  (another development cohort)
+#   SEEDS="931:60 932:40" bash scripts/ship-hip-model.sh (several cohorts, seed:persons, joined by
+#                                                  scripts/join-cohorts.mjs into one training cohort)
 #   INPUT_CHANNELS=2 bash scripts/ship-hip-model.sh (the field and its high-pass as two input channels)
 #   REGRESSION_POOLING=attention bash scripts/ship-hip-model.sh (stage three pools by a learned attention)
 #   ESTIMATE=regression bash scripts/ship-hip-model.sh (report stage three's estimate; default the mean with the lines)
@@ -27,10 +29,20 @@ epochs=${EPOCHS:-20,30,40}
 channels=${INPUT_CHANNELS:-1}
 pooling=${REGRESSION_POOLING:-average}
 estimate=${ESTIMATE:-mean}
-dev="$work/dev-$seed"
+parts=${SEEDS:-$seed:$count}
 openbmd() { node dist/src/cli/main.js "$@"; }
 mkdir -p "$work"
-if [ ! -f "$dev/cohort.csv" ]; then openbmd simulate hip --n "$count" --out "$dev" --seed "$seed" --workers 2; fi
+manifests=()
+for part in $parts; do
+  s=${part%%:*}
+  if [ ! -f "$work/dev-$s/cohort.csv" ]; then openbmd simulate hip --n "${part##*:}" --out "$work/dev-$s" --seed "$s" --workers 2; fi
+  manifests+=("$work/dev-$s/cohort.csv")
+done
+name=$(for part in $parts; do printf '%s-' "${part%%:*}"; done)
+name=${name%-}
+dev="$work/dev-$name"
+if [ "${#manifests[@]}" -gt 1 ]; then node scripts/join-cohorts.mjs --out "$dev" "${manifests[@]}"; fi
+seed=$name
 model="$work/model-$seed-c$channels$([ "$pooling" = average ] || echo "-$pooling")"
 rm -rf "$model"
 openbmd train hip --cohort "$dev/cohort.csv" --out "$model" --seed 1 --epochs "$epochs" --targets "$work/targets-$seed" --input-channels "$channels" --regression-pooling "$pooling" --estimate "$estimate"
