@@ -13,7 +13,8 @@ import { addSpine } from '../src/simulate/spine/spine-anatomy.js';
 import type { SchmorlNode } from '../src/simulate/spine/schmorl-nodes.js';
 import { drawSchmorlNodes, schmorlNodeShare } from '../src/simulate/spine/schmorl-nodes.js';
 import type { SpineShape, VertebraShape } from '../src/simulate/spine/spine-shape.js';
-import { SPINE_LEVELS, drawSpineShape } from '../src/simulate/spine/spine-shape.js';
+import { drawSpineShape } from '../src/simulate/spine/spine-shape.js';
+import { SPINE_LEVELS } from '../src/simulate/spine/spine-levels.js';
 
 test('drawn Schmorl nodes: prevalence by sex as published (within 0.02 over 6,000 people each), upper lumbar levels the commonest', () => {
   const random = new SeededRandom(11);

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import type { SimulatedPerson } from '../src/simulate/person.js';
 import { LUMBARISATION_SHARE, LUMBAR_RIB_SHARE_OF_LUMBARISED, SACRALISATION_SHARE } from '../src/simulate/spine/segmentation-variants.js';
-import { RIB_ARC_DEG, drawSpineShape, ribArcsDeg, verseCode } from '../src/simulate/spine/spine-shape.js';
+import { RIB_ARC_DEG, drawSpineShape, ribArcsDeg } from '../src/simulate/spine/spine-shape.js';
+import { verseCode } from '../src/simulate/spine/spine-levels.js';
 import { along } from '../src/simulate/spine/spine-anatomy.js';
 import { dxaRoiBoxes } from '../src/simulate/lumbar/lumbar-dxa-truth.js';
 

@@ -12,7 +12,8 @@ import { OUTSIDE_REGION, voxelisePhantom } from '../src/physics/phantom/voxelise
 import { PhantomBuilder } from '../src/simulate/phantom-builder.js';
 import type { SimulatedPerson } from '../src/simulate/person.js';
 import { addSpine, along } from '../src/simulate/spine/spine-anatomy.js';
-import type { SpineLevel, SpineShape } from '../src/simulate/spine/spine-shape.js';
+import type { SpineShape } from '../src/simulate/spine/spine-shape.js';
+import type { SpineLevel } from '../src/simulate/spine/spine-levels.js';
 import { drawSpineShape, ribArcsDeg } from '../src/simulate/spine/spine-shape.js';
 import {
   L5_ANTERIOR_HEIGHT_MM,

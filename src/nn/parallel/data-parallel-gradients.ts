@@ -3,7 +3,7 @@ import { OpenBmdError } from '../../core/errors.js';
 import type { NetworkSpec } from '../architectures/network-spec.js';
 import type { TrainingLossName } from '../losses/training-loss.js';
 import { batchGradients, trainableVariables } from '../training/batch-gradients.js';
-import type { GradientSource } from '../training/train-network.js';
+import type { GradientSource } from '../training/gradient-source.js';
 import type { HostBatch } from '../training/training-data.js';
 import { sliceHostBatch } from '../training/training-data.js';
 import { NnWorkerThread } from './nn-worker-thread.js';

@@ -8,22 +8,16 @@ import { DataParallelGradients } from '../parallel/data-parallel-gradients.js';
 import { AdamW } from './adamw.js';
 import { batchGradients, batchLoss, trainableVariables } from './batch-gradients.js';
 import { preciseBatchNormStatistics } from './batch-norm-statistics.js';
+import type { GradientSource } from './gradient-source.js';
 import type { CosineWarmRestarts } from './learning-rate-schedule.js';
 import { cosineWarmRestartsRate } from './learning-rate-schedule.js';
 import type { CheckpointState, EpochRecord } from './training-checkpoint.js';
 import { loadCheckpoint, saveCheckpoint } from './training-checkpoint.js';
-import type { HostBatch, TrainingData } from './training-data.js';
+import type { TrainingData } from './training-data.js';
 import { TrainingProgress } from './training-progress.js';
 import { readModelWeights, writeModelWeights } from './model-weights.js';
 
 type Tf = typeof tfTypes;
-
-/** Where a step's gradients come from: this process, or this process and worker replicas (data parallel). */
-export interface GradientSource {
-  compute(batch: HostBatch): Promise<{ loss: number; gradients: tfTypes.Tensor[] }>;
-  /** Called after every optimiser step, so replicas can take the new weights. */
-  afterUpdate?(): void;
-}
 
 export interface TrainNetworkOptions {
   /** Names the run in progress lines. */

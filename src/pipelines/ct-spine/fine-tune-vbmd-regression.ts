@@ -4,7 +4,7 @@ import { groupedPartition } from '../../stats/grouped-splits.js';
 import type { CtSpineCaseMeasurement } from './measure-ct-spine-case.js';
 import type { TrainedVbmdRegression } from './train-vbmd-regression.js';
 import { FINE_TUNE_LEARNING_RATE, trainVbmdRegression } from './train-vbmd-regression.js';
-import { applyVbmdRegressionToMeasurements } from './vbmd-regression.js';
+import { applyVbmdRegressionToMeasurements } from './vbmd-regression-on-measurements.js';
 import { vbmdRegressionSamples } from './vbmd-regression-training-data.js';
 
 /** Epochs of a DenseNet fine-tuning when the train options do not say (early stopping may end sooner). */

@@ -29,7 +29,7 @@ import { trainCtSpineNetworks } from './train-ct-spine-networks.js';
 import type { TrainedVbmdRegression } from './train-vbmd-regression.js';
 import { trainVbmdRegression } from './train-vbmd-regression.js';
 import { fitRecalibrations, seriesForRecalibration } from './recalibration-fit.js';
-import { applyVbmdRegressionToMeasurements } from './vbmd-regression.js';
+import { applyVbmdRegressionToMeasurements } from './vbmd-regression-on-measurements.js';
 import { REGRESSION_CROP, REGRESSION_MINERAL_SCALE_MG, REGRESSION_OUTPUT_SCALE_MG } from './vbmd-regression-input.js';
 import { vbmdRegressionSamples } from './vbmd-regression-training-data.js';
 import { fineTuneVbmdRegression, measurementsWithDensenet } from './fine-tune-vbmd-regression.js';

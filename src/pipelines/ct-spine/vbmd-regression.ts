@@ -1,7 +1,5 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { predictInBatches } from '../../nn/inference.js';
-import type { CtSpineCaseMeasurement } from './measure-ct-spine-case.js';
-import { reportedMean } from './reported-mean.js';
 import { REGRESSION_CHANNELS, REGRESSION_CROP, REGRESSION_OUTPUT_SCALE_MG } from './vbmd-regression-input.js';
 
 /** Runs the DenseNet on every level that has an input and sets its vBMD (mg/cm3, before recalibration). */
@@ -28,12 +26,4 @@ export function applyVbmdRegression(
   withInput.forEach((l, i) => {
     l.densenetMgPerCm3 = outputs[i]![0]! * REGRESSION_OUTPUT_SCALE_MG;
   });
-}
-
-/** Runs the DenseNet on measured cases (their kept inputs) and sets each level's and each case's DenseNet vBMD. */
-export function applyVbmdRegressionToMeasurements(tf: typeof tfTypes, network: tfTypes.LayersModel, measurements: CtSpineCaseMeasurement[]): void {
-  for (const m of measurements) {
-    applyVbmdRegression(tf, network, m.levels);
-    m.densenetMgPerCm3 = reportedMean(m.reported, m.levels, 'densenetMgPerCm3');
-  }
 }

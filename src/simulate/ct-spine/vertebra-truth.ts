@@ -1,6 +1,7 @@
 import type { Point3 } from '../../core/geometry.js';
 import type { VoxelGrid } from '../../physics/phantom/voxelise.js';
-import type { SpineLevel, SpineShape } from '../spine/spine-shape.js';
+import type { SpineShape } from '../spine/spine-shape.js';
+import type { SpineLevel } from '../spine/spine-levels.js';
 import type { VertebralFracture } from '../spine/vertebral-fracture.js';
 import type { TorsoAnatomy } from '../trunk/torso-anatomy.js';
 

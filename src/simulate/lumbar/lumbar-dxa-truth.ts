@@ -4,7 +4,8 @@ import type { ProjectionGeometry } from '../../physics/projection-geometry.js';
 import { detectorWindow, parallelVersion, projectPointToDetector } from '../../physics/projection-geometry.js';
 import type { SpineRegions } from '../spine/spine-anatomy.js';
 import { along } from '../spine/spine-anatomy.js';
-import type { SpineLevel, SpineShape, VertebraShape } from '../spine/spine-shape.js';
+import type { SpineShape, VertebraShape } from '../spine/spine-shape.js';
+import type { SpineLevel } from '../spine/spine-levels.js';
 
 /** DXA's L1-L4 regions as rectangles in the patient's coronal plane, mm (x across, z along the spine). */
 export interface DxaRoiBox {

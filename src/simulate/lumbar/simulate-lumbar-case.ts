@@ -18,7 +18,8 @@ import type { AcquisitionOptions, Radiograph } from '../radiograph-acquisition.j
 import { acquireRadiograph, radiographDxFields } from '../radiograph-acquisition.js';
 import { along } from '../spine/spine-anatomy.js';
 import type { SpineShape } from '../spine/spine-shape.js';
-import { ALL_SPINE_LEVELS, drawSpineShape, verseCode } from '../spine/spine-shape.js';
+import { drawSpineShape } from '../spine/spine-shape.js';
+import { ALL_SPINE_LEVELS, verseCode } from '../spine/spine-levels.js';
 import type { TorsoAnatomy } from '../trunk/torso-anatomy.js';
 import { buildTorsoAnatomy } from '../trunk/torso-anatomy.js';
 import type { LumbarOptions } from './lumbar-options.js';

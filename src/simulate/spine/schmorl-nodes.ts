@@ -1,6 +1,6 @@
 import type { SeededRandom } from '../../core/seeded-random.js';
 import { loadTrunkAnatomyMeasures } from '../trunk-anatomy-measures.js';
-import type { SpineLevel } from './spine-shape.js';
+import type { SpineLevel } from './spine-levels.js';
 
 /**
  * Schmorl nodes: disc material herniated through an endplate into the vertebral body, reading as the

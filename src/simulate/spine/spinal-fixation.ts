@@ -1,5 +1,5 @@
 import type { SeededRandom } from '../../core/seeded-random.js';
-import type { SpineLevel } from './spine-shape.js';
+import type { SpineLevel } from './spine-levels.js';
 
 /**
  * Posterior spinal fixation: bilateral pedicle screws in the levels of a fusion or a fracture

@@ -19,22 +19,9 @@ import type { SchmorlNode } from './schmorl-nodes.js';
 import { drawSchmorlNodes } from './schmorl-nodes.js';
 import type { VertebralFracture } from './vertebral-fracture.js';
 import { drawVertebralFracture, fracturedBodyShape } from './vertebral-fracture.js';
+import type { SpineLevel } from './spine-levels.js';
+import { ALL_SPINE_LEVELS, SPINE_LEVELS, verseCode } from './spine-levels.js';
 import { HYPOPLASTIC_RIB_ARC_DEG, LUMBAR_RIB_ARC_DEG, TYPICAL_SEGMENTATION, drawSegmentationVariant } from './segmentation-variants.js';
-
-/** The levels the typical spine phantom is built of, cranial to caudal, with their VerSe label codes. */
-export const SPINE_LEVELS = ['T6', 'T7', 'T8', 'T9', 'T10', 'T11', 'T12', 'L1', 'L2', 'L3', 'L4', 'L5'] as const;
-/** Every level a phantom may hold: L6 is the mobile sixth lumbar vertebra of 25 presacral vertebrae (VerSe code 25). */
-export const ALL_SPINE_LEVELS = [...SPINE_LEVELS, 'L6'] as const;
-export type SpineLevel = (typeof ALL_SPINE_LEVELS)[number];
-
-/** VerSe challenge label convention: C1-C7 = 1-7, T1-T12 = 8-19, L1-L5 = 20-24, L6 = 25, sacrum = 26. */
-export function verseCode(level: SpineLevel | 'sacrum'): number {
-  if (level === 'sacrum') return 26;
-  const n = Number(level.slice(1));
-  return level.startsWith('T') ? 7 + n : 19 + n;
-}
-
-export const SACRUM_CODE = 26;
 
 /**
  * Adult vertebral body size by level, mm (LR semi-axis, AP semi-axis, height at its centre), for a

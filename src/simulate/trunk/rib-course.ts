@@ -1,7 +1,8 @@
 import { SeededRandom, seedFromText } from '../../core/seeded-random.js';
 import type { SimulatedPerson } from '../person.js';
 import { along } from '../spine/spine-anatomy.js';
-import type { SpineLevel, SpineShape } from '../spine/spine-shape.js';
+import type { SpineShape } from '../spine/spine-shape.js';
+import type { SpineLevel } from '../spine/spine-levels.js';
 import { drawMeasure } from '../spine/sacropelvic-morphometry.js';
 import { loadTrunkAnatomyMeasures } from '../trunk-anatomy-measures.js';
 
