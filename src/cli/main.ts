@@ -358,6 +358,11 @@ program
     parsePositiveInteger,
   )
   .option('--regression-pooling <how>', "hip: stage three's pooling over positions, average (default) or attention (a learned softmax weighting)")
+  .option(
+    '--regression-freeze-epochs <n>',
+    "hip: stage three's first epochs with the encoder held fixed (the head alone learns), the rest tuning the whole network at a tenth of the rate (seed 001's schedule; default 0, end to end)",
+    parseNonNegativeInteger,
+  )
   .option('--targets <dir>', "hip: where the CT-to-radiograph registrations' training targets are kept between runs (default <out>-targets)")
   .option('--batch-size <n>', 'training batch size (default 8; hip 4)', parsePositiveInteger)
   .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
@@ -378,6 +383,7 @@ program
         estimate?: string;
         inputChannels?: number;
         regressionPooling?: string;
+        regressionFreezeEpochs?: number;
         targets?: string;
         ensemble: boolean;
         compareCovariates?: boolean;
@@ -402,6 +408,7 @@ program
         ...(o.estimate === undefined ? {} : { estimate: o.estimate }),
         ...(o.inputChannels === undefined ? {} : { inputChannels: o.inputChannels }),
         ...(o.regressionPooling === undefined ? {} : { regressionPooling: o.regressionPooling }),
+        ...(o.regressionFreezeEpochs === undefined ? {} : { regressionFreezeEpochs: o.regressionFreezeEpochs }),
         ...(o.targets === undefined ? {} : { targets: o.targets }),
         ...(o.compareCovariates === true ? { compareCovariates: true } : {}),
         ...(o.referralSensitivity === undefined ? {} : { referralSensitivity: o.referralSensitivity }),

@@ -30,6 +30,11 @@ export interface EncoderRegressionOptions {
   seed?: number;
 }
 
+/** The head's layers are named `regression_*`; every other layer is the encoder's. */
+export function isRegressionHeadLayer(layerName: string): boolean {
+  return layerName.startsWith('regression_');
+}
+
 /** The head on an encoder representation (shared layers: the encoder's weights are the generator's until copied). */
 function regressionHead(tf: typeof tfTypes, representation: SymbolicTensor, o: EncoderRegressionOptions): SymbolicTensor {
   const seed = o.seed ?? 1;

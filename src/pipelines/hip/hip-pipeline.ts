@@ -50,6 +50,8 @@ const hipTrainOptions = z
     inputChannels: z.union([z.literal(1), z.literal(2)]).default(1),
     // Stage three's pooling over positions: the plain mean, or a learned attention (encoder-regression.ts).
     regressionPooling: z.enum(['average', 'attention'] as const satisfies readonly RegressionPooling[]).default('average'),
+    // Stage three's first epochs with the encoder held fixed, then tuned (seed 001's schedule); 0: end to end.
+    regressionFreezeEpochs: z.number().int().nonnegative().default(0),
   })
   .strict();
 
@@ -125,6 +127,7 @@ export const hipPipeline = definePipeline({
       estimate: request.options.estimate,
       inputChannels: request.options.inputChannels,
       regressionPooling: request.options.regressionPooling,
+      regressionFreezeEpochs: request.options.regressionFreezeEpochs,
       batchSize: request.options.batchSize,
       cores: request.cores,
       targetsDir: request.options.targets ?? `${request.outDir}-targets`,

@@ -68,6 +68,8 @@ export interface TrainHipOptions {
   inputChannels: HipInputChannels;
   /** Stage three's pooling over the encoder's positions (encoder-regression.ts). */
   regressionPooling: RegressionPooling;
+  /** Stage three's first epochs with the encoder held fixed (seed 001's schedule); 0: end to end throughout. */
+  regressionFreezeEpochs: number;
   batchSize: number;
   /** Worker processes for the registrations. */
   cores: number;
@@ -254,9 +256,10 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
       batchSize: REGRESSION_BATCH,
       seed: o.seed,
       pooling: o.regressionPooling,
+      freezeEncoderEpochs: o.regressionFreezeEpochs,
       checkpointDir: join(
         o.targetsDir,
-        `checkpoint-stage3-regression-${recipe}-e${o.epochs.regression}${o.regressionPooling === 'average' ? '' : `-${o.regressionPooling}`}`,
+        `checkpoint-stage3-regression-${recipe}-e${o.epochs.regression}${o.regressionPooling === 'average' ? '' : `-${o.regressionPooling}`}${o.regressionFreezeEpochs > 0 ? `-f${o.regressionFreezeEpochs}` : ''}`,
       ),
       write: o.write,
     });
@@ -269,7 +272,7 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
     stage3HeldOut = heldOutR(calibration.map((t, k) => ({ estimate: values[k]!, truth: hipTruth(byCase.get(t.caseId)!) })));
     histories['stage3-regression'] = stage3.history;
     lines.push(
-      `stage three (regression network, ${o.epochs.regression} epochs, sample-weighted L1) on the generator's ${training.length} radiographs; on the ${calibration.length} calibration radiographs, which neither network saw: ${Object.entries(
+      `stage three (regression network, ${o.epochs.regression} epochs${stage3Schedule(o)}, sample-weighted L1) on the generator's ${training.length} radiographs; on the ${calibration.length} calibration radiographs, which neither network saw: ${Object.entries(
         stage3HeldOut,
       )
         .map(([m, r]) => `${m} r ${r.toFixed(3)}`)
@@ -307,7 +310,7 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
               regression: {
                 ...stage3.parameters,
                 reported: o.estimate,
-                trainedOn: `${training.length} radiographs of the ${new Set(training.map((t) => byCase.get(t.caseId)!.patientId)).size} persons the generator trained on`,
+                trainedOn: `${training.length} radiographs of the ${new Set(training.map((t) => byCase.get(t.caseId)!.patientId)).size} persons the generator trained on${stage3Schedule(o)}`,
               },
             }),
       },
@@ -336,4 +339,10 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
   stage3?.network.dispose();
   for (const [caseId, why] of failed) o.write(`[hip] ${caseId}: ${why}`);
   return { modelDir: o.outDir, lines, failed: failed.size };
+}
+
+/** How stage three was scheduled, for model.json and the training lines ('' when end to end throughout). */
+function stage3Schedule(o: TrainHipOptions): string {
+  const frozen = Math.min(o.regressionFreezeEpochs, o.epochs.regression);
+  return frozen > 0 ? ` (the encoder held fixed for the first ${frozen} epochs, then the whole network tuned at a tenth of the rate)` : '';
 }
