@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createImage2D } from '../src/core/image2d.js';
 import type { BodyBox } from '../src/pipelines/lumbar/vertebral-body-boxes.js';
-import { IMPLANT_BRIGHT_AREA_MM2, IMPLANT_CLIPPED_AREA_MM2, checkForImplants } from '../src/pipelines/lumbar/implant-check.js';
+import { IMPLANT_BRIGHT_AREA_MM2, IMPLANT_CLIPPED_AREA_MM2, IMPLANT_NEAR_TOP_AREA_MM2, checkForImplants } from '../src/pipelines/lumbar/implant-check.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -25,17 +25,23 @@ function radiograph(metal: { x: number; y: number; w: number; h: number; value: 
 
 test('no metal: assessed, nothing bright, clipped maxima only as single pixels', () => {
   const c = checkForImplants({ image: radiograph([]), bodies: BODIES });
-  assert.deepEqual(c, { assessed: true, suspected: false, largestBrightMm2: 0, largestClippedMm2: 1 });
+  assert.deepEqual(c, { assessed: true, suspected: false, largestBrightMm2: 0, largestClippedMm2: 1, largestNearTopMm2: 1 });
 });
 
-test('a bright region over L2 of 24 x 16 mm is metal; one of 15 x 15 mm is below the area threshold', () => {
+test("a bright region over L2 of 24 x 16 mm is metal; one of 15 x 15 mm is below the bright sign's area but larger than a screw head; 8 x 8 mm is neither", () => {
   assert.ok(24 * 16 >= IMPLANT_BRIGHT_AREA_MM2 && 15 * 15 < IMPLANT_BRIGHT_AREA_MM2);
   const big = checkForImplants({ image: radiograph([{ x: 88, y: 82, w: 24, h: 16, value: 400 }]), bodies: BODIES });
   assert.equal(big.suspected, true);
   assert.equal(big.largestBrightMm2, 384);
   const small = checkForImplants({ image: radiograph([{ x: 90, y: 82, w: 15, h: 15, value: 400, ripple: 1 }]), bodies: BODIES });
-  assert.equal(small.suspected, false);
   assert.equal(small.largestBrightMm2, 225);
+  // Below the bright sign's area, but the column's brightest piece and larger than a screw head (its top 5 %: 385-400).
+  assert.ok(small.largestNearTopMm2 >= IMPLANT_NEAR_TOP_AREA_MM2 && small.largestNearTopMm2 <= 225, `${small.largestNearTopMm2}`);
+  assert.equal(small.suspected, true);
+  const speck = checkForImplants({ image: radiograph([{ x: 90, y: 82, w: 8, h: 8, value: 400, ripple: 1 }]), bodies: BODIES });
+  assert.equal(speck.largestBrightMm2, 64);
+  assert.ok(speck.largestNearTopMm2 <= 64);
+  assert.equal(speck.suspected, false);
   // The same spot flat (a saturated plateau) is caught by the clipping sign.
   const flat = checkForImplants({ image: radiograph([{ x: 90, y: 82, w: 15, h: 15, value: 400 }]), bodies: BODIES });
   assert.equal(flat.largestClippedMm2, 225);
@@ -52,11 +58,28 @@ test('a processing that clips: metal at the bone maximum is found by the size of
   // The plateau, and where it touches a body's own maximum pixel.
   assert.ok(c.largestClippedMm2 >= 192 && c.largestClippedMm2 <= 196, `${c.largestClippedMm2}`);
   assert.equal(c.suspected, true);
+  // A saturated plateau: the band below the top is clipped bone, so the near-top sign stays off.
+  assert.equal(c.largestNearTopMm2, 0);
+});
+
+test('a processing that compresses the brightest greys (no plateau): metal just above the bone maximum is found as one piece near the top', () => {
+  // Metal at 205-209, textured (its maximum single pixels), where bone reaches 200: not brighter than
+  // bone by 0.4 of its contrast (about 226) and not a clipped plateau, but the column's top 5 %
+  // (from 209 down to 203.6) is the metal alone. 14 x 12 mm is above one screw head's area; 10 x 10 below it.
+  assert.ok(14 * 12 >= IMPLANT_NEAR_TOP_AREA_MM2 && 10 * 10 < IMPLANT_NEAR_TOP_AREA_MM2);
+  const steel = checkForImplants({ image: radiograph([{ x: 90, y: 132, w: 14, h: 12, value: 209, ripple: 0.2 }]), bodies: BODIES });
+  assert.equal(steel.largestBrightMm2, 0);
+  assert.ok(steel.largestClippedMm2 < 20, `${steel.largestClippedMm2}`);
+  assert.equal(steel.largestNearTopMm2, 168);
+  assert.equal(steel.suspected, true);
+  const small = checkForImplants({ image: radiograph([{ x: 90, y: 132, w: 10, h: 10, value: 209, ripple: 0.2 }]), bodies: BODIES });
+  assert.equal(small.largestNearTopMm2, 100);
+  assert.equal(small.suspected, false);
 });
 
 test('fewer than two of L1-L4 found: not assessed, not suspected', () => {
   const c = checkForImplants({ image: radiograph([{ x: 88, y: 82, w: 24, h: 16, value: 400 }]), bodies: BODIES.slice(0, 1) });
-  assert.deepEqual(c, { assessed: false, suspected: false, largestBrightMm2: 0, largestClippedMm2: 0 });
+  assert.deepEqual(c, { assessed: false, suspected: false, largestBrightMm2: 0, largestClippedMm2: 0, largestNearTopMm2: 0 });
 });
 
 test('analyze refuses a SIMULATED study with pedicle screws in L2-L3: exit 2, the file named, the reason in words', () => {

@@ -110,7 +110,7 @@ export function analyzeLumbar(
   if (implants.suspected) {
     flags.add('implant-suspected');
     notes.push(
-      `metal over the lumbar spine on the AP view (a region of ${Math.max(implants.largestBrightMm2, implants.largestClippedMm2).toFixed(0)} mm2 brighter than bone): the BMD of instrumented vertebrae is not estimated (ISCD excludes them)`,
+      `metal over the lumbar spine on the AP view (a region of ${Math.max(implants.largestBrightMm2, implants.largestClippedMm2, implants.largestNearTopMm2).toFixed(0)} mm2 brighter than bone): the BMD of instrumented vertebrae is not estimated (ISCD excludes them)`,
     );
   }
   if (useCovariates && (covariates.ageYears === undefined || covariates.sex === undefined || bodyMassIndex(covariates) === undefined)) {

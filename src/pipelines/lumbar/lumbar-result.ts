@@ -70,6 +70,7 @@ export function lumbarDetails(a: LumbarAnalysis): Record<string, unknown> {
       suspected: a.implants.suspected,
       largestBrightRegionMm2: +a.implants.largestBrightMm2.toFixed(0),
       largestClippedRegionMm2: +a.implants.largestClippedMm2.toFixed(0),
+      largestNearTopRegionMm2: +a.implants.largestNearTopMm2.toFixed(0),
     },
     notes: a.notes,
   };
