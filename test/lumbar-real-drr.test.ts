@@ -28,6 +28,8 @@ import { DEFAULT_CT_EFFECTIVE_KEV, ctAttenuationPerMm } from '../src/physics/drr
 import { loadMaterialCatalog } from '../src/physics/material-catalog.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
 import { canonicalVolume } from '../src/pipelines/ct-spine/ct-spine-series.js';
+import { checkForImplants } from '../src/pipelines/lumbar/implant-check.js';
+import type { ImplantCheck } from '../src/pipelines/lumbar/implant-check.js';
 import { locateLumbarLevels } from '../src/pipelines/lumbar/locate-lumbar-levels.js';
 import { loadLumbarModel } from '../src/pipelines/lumbar/lumbar-model.js';
 import { announceSkip } from './helpers/reference-tools.js';
@@ -70,7 +72,9 @@ async function projectedCentroid(name: string): Promise<[number, number]> {
 }
 
 /** Where the shipped AP locator puts L1-L4 on the projection at this energy, against the reference masks. */
-async function locateOnProjection(energyKeV: number): Promise<{ distancesMm: Partial<Record<string, number>>; notes: string[]; inOrder: boolean }> {
+async function locateOnProjection(
+  energyKeV: number,
+): Promise<{ distancesMm: Partial<Record<string, number>>; notes: string[]; inOrder: boolean; implants: ImplantCheck }> {
   const volume = canonicalVolume(await readNifti(CT), CT);
   const drr = apProjection(volume, energyKeV);
   const pixelMm = volume.spacingMm[0];
@@ -86,7 +90,8 @@ async function locateOnProjection(energyKeV: number): Promise<{ distancesMm: Par
     const [cx, cy] = await projectedCentroid(`vertebrae_${level}`);
     distancesMm[level] = Math.hypot((roi.x0 + roi.x1) / 2 - cx, (roi.y0 + roi.y1) / 2 - cy) * pixelMm;
   }
-  return { distancesMm, notes: location.check.notes, inOrder: !location.check.problems.includes('levels-out-of-order') };
+  const implants = checkForImplants({ image, bodies: location.bodies });
+  return { distancesMm, notes: location.check.notes, inOrder: !location.check.problems.includes('levels-out-of-order'), implants };
 }
 
 function assertOnReference(r: Awaited<ReturnType<typeof locateOnProjection>>): void {
@@ -100,9 +105,27 @@ function assertOnReference(r: Awaited<ReturnType<typeof locateOnProjection>>): v
   assert.ok(r.inOrder, r.notes.join('; '));
 }
 
+let at50keV: ReturnType<typeof locateOnProjection> | undefined;
+
 test('real CT, AP projection at 50 keV: the shipped AP locator puts L1-L4 on the reference vertebrae (centres within 10 mm, in order)', { skip }, async () => {
-  assertOnReference(await locateOnProjection(50));
+  at50keV ??= locateOnProjection(50);
+  assertOnReference(await at50keV);
 });
+
+// Found 2026-12-07, when this check was first run on the projection: the bright sign (a region 0.4
+// of the bodies' contrast above their median) calls about 1,800 mm2 of this spine metal, present
+// before that day's near-top sign (18 mm2 here, under its 110). Not tuned on this image: a todo.
+test(
+  'real CT, AP projection at 50 keV: the implant check calls none of this spine metal (todo: the bright sign does)',
+  { skip, todo: 'issue 21: the bright sign refuses this real spine projection (largest bright region about 1,800 mm2); not tuned on the real CT' },
+  async () => {
+    at50keV ??= locateOnProjection(50);
+    const { implants } = await at50keV;
+    console.log(`  implant check: ${JSON.stringify(implants)}`);
+    assert.equal(implants.assessed, true);
+    assert.equal(implants.suspected, false, JSON.stringify(implants));
+  },
+);
 
 test(
   'real CT, AP projection at 60 keV: the same (todo: the lowest body is lost and the count from below is one level off)',
