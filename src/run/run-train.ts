@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { codeCommit } from '../core/code-commit.js';
 import { OpenBmdError } from '../core/errors.js';
 import type { MeasurementMetrics } from '../evaluate/measurement-metrics.js';
 import { runEvaluation } from '../evaluate/run-evaluation.js';
@@ -30,6 +31,8 @@ export interface RunTrainResult {
 
 /** `train` for any pipeline: its options checked by its schema, its train, then every out-of-fold predictions file evaluated (metrics.json, HTML/PDF report). */
 export async function runTrain(o: RunTrainOptions): Promise<RunTrainResult> {
+  // Pinned now: model.json names the code this run started from.
+  codeCommit();
   if (!isSite(o.site)) throw new OpenBmdError('BAD_ARGUMENT', `no pipeline '${o.site}' to train (pipelines: ${SITES.join(', ')})`);
   return withPipeline(o.site, async (pipeline) => {
     const parsed = pipeline.trainOptions.safeParse(o.options);
