@@ -109,39 +109,31 @@ export async function trainBmdRegression(
   copyModelWeights(tf, o.generator, copy, 'stage-two generator');
   const network = encoderRegressionOn(tf, copy, spec.options);
   const frozenEpochs = Math.min(o.freezeEncoderEpochs, o.epochs);
+  const tunedEpochs = o.epochs - frozenEpochs;
+  // One cosine period per phase, from its rate down to a hundredth of it.
+  const phase = (label: string, epochs: number, rate: number, checkpointDir: string): ReturnType<typeof trainNetwork> =>
+    trainNetwork(tf, network, data, {
+      label,
+      loss: 'weighted-l1',
+      epochs,
+      batchSize: o.batchSize,
+      seed: o.seed + 31,
+      schedule: { maxLearningRate: rate, minLearningRate: rate / 100, firstPeriodEpochs: epochs },
+      weightDecay: 1e-4,
+      checkpointDir,
+      write: o.write,
+    });
   const history: EpochRecord[] = [];
   if (frozenEpochs > 0) {
     const encoder = network.layers.filter((layer) => !isRegressionHeadLayer(layer.name));
     for (const layer of encoder) layer.trainable = false;
-    const head = await trainNetwork(tf, network, data, {
-      label: 'hip stage3-head',
-      loss: 'weighted-l1',
-      epochs: frozenEpochs,
-      batchSize: o.batchSize,
-      seed: o.seed + 31,
-      schedule: { maxLearningRate: HEAD_LEARNING_RATE, minLearningRate: 1e-5, firstPeriodEpochs: frozenEpochs },
-      weightDecay: 1e-4,
-      checkpointDir: `${o.checkpointDir}-head`,
-      write: o.write,
-    });
-    history.push(...head.history);
+    history.push(...(await phase('hip stage3-head', frozenEpochs, HEAD_LEARNING_RATE, `${o.checkpointDir}-head`)).history);
     for (const layer of encoder) layer.trainable = true;
   }
-  const tunedEpochs = o.epochs - frozenEpochs;
   if (tunedEpochs > 0) {
     const rate = frozenEpochs > 0 ? HEAD_LEARNING_RATE * TUNING_RATE_SHARE : HEAD_LEARNING_RATE;
-    const result = await trainNetwork(tf, network, data, {
-      label: 'hip stage3-regression',
-      loss: 'weighted-l1',
-      epochs: tunedEpochs,
-      batchSize: o.batchSize,
-      seed: o.seed + 31,
-      schedule: { maxLearningRate: rate, minLearningRate: rate / 100, firstPeriodEpochs: tunedEpochs },
-      weightDecay: 1e-4,
-      checkpointDir: o.checkpointDir,
-      write: o.write,
-    });
-    history.push(...result.history.map((r) => ({ ...r, epoch: r.epoch + frozenEpochs })));
+    const tuned = await phase('hip stage3-regression', tunedEpochs, rate, o.checkpointDir);
+    history.push(...tuned.history.map((r) => ({ ...r, epoch: r.epoch + frozenEpochs })));
   }
   return { network, spec, parameters: { measures, mean, sd }, history };
 }
