@@ -3,13 +3,18 @@
 // radiograph, the 2D-3D registration of the CT to it (pelvis then target femur): the projected
 // head centre against the truth landmark (mm at the detector), the projected PF region against the
 // truth PF-DRR's support (Dice, centroid distance in mm), seconds. Truth files are read here only.
-// Usage (after npm run build): node scripts/evaluate-hip-ct.mjs <cohort folder> [persons, e.g. hip-0001,hip-0002] [poses]
+// Usage (after npm run build): node scripts/evaluate-hip-ct.mjs <cohort folder> [persons, e.g. hip-0001,hip-0002 | all] [poses | none] [--downsample fx,fy,fz]
+// --downsample box-averages each CT by whole factors per axis before segmenting it (partial volume,
+// as a coarser scanner grid gives: 2,2,2 turns the simulator's 1.6 x 1.6 x 2 mm into 3.2 x 3.2 x
+// 4 mm), and the truth labels with it (a coarse voxel is a label's where at least half its fine
+// voxels are), to measure the segmentation at a hospital CT's resolution.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCtSeriesFolder } from '../dist/src/io/ct-volume/read-ct-volume.js';
 import { readDicomFile } from '../dist/src/io/dicom/read-dicom.js';
 import { dicomFrameToImage2D } from '../dist/src/io/dicom/dicom-to-image2d.js';
 import { readNifti } from '../dist/src/io/nifti.js';
+import { downsampleVolume } from '../dist/src/imaging/volume/downsample-volume.js';
 import { ctAttenuationPerMm } from '../dist/src/physics/drr/ct-attenuation.js';
 import { drrRays } from '../dist/src/physics/drr/drr-geometry.js';
 import { drrVolume } from '../dist/src/physics/drr/drr-volume.js';
@@ -22,20 +27,43 @@ import { projectPoint, raysSeeingPose } from '../dist/src/registration/rigid-pos
 import { median } from '../dist/src/stats/descriptive.js';
 import { maskOverlap } from '../dist/src/stats/segmentation-metrics.js';
 
-const cohort = process.argv[2];
+const downsampleAt = process.argv.indexOf('--downsample');
+const factors = downsampleAt < 0 ? undefined : process.argv[downsampleAt + 1].split(',').map(Number);
+const args = downsampleAt < 0 ? process.argv.slice(2) : process.argv.slice(2, downsampleAt).concat(process.argv.slice(downsampleAt + 2));
+const cohort = args[0];
 if (cohort === undefined) {
   process.stderr.write('usage: node scripts/evaluate-hip-ct.mjs <cohort folder> [persons] [poses]\n');
   process.exit(2);
 }
-const persons = process.argv[3]?.split(',') ?? [...new Set(readdirSync(join(cohort, 'truth')).map((f) => f.replace(/\.json$/, '')))].sort();
-const poseFilter = process.argv[4]?.split(',');
+const persons =
+  args[1] === undefined || args[1] === 'all'
+    ? [...new Set(readdirSync(join(cohort, 'truth')).map((f) => f.replace(/\.json$/, '')))].sort()
+    : args[1].split(',');
+const poseFilter = args[2]?.split(',');
 const dice = (a, b) => maskOverlap(a, b).dice;
+
+/** Each label on the coarse grid where at least half of the block's fine voxels hold it (else 0). */
+function downsampledLabels(volume, labels, f) {
+  const values = [...new Set(labels)].filter((v) => v !== 0);
+  const out = new Uint8Array(downsampleVolume(volume, new Float32Array(labels.length), f).values.length);
+  for (const v of values) {
+    const share = downsampleVolume(
+      volume,
+      Float32Array.from(labels, (x) => (x === v ? 1 : 0)),
+      f,
+    ).values;
+    for (let q = 0; q < out.length; q++) if (share[q] >= 0.5) out[q] = v;
+  }
+  return out;
+}
 const perMm = ctAttenuationPerMm({ catalog: loadMaterialCatalog(), beamKeV: 50, ctKeV: 70 });
 const all = { femurDice: [], pfDice: [], headMm: [], regHeadMm: [], regPfDice: [], regCentroidMm: [], seconds: [] };
 for (const person of persons) {
-  const ct = await readCtSeriesFolder(join(cohort, 'images', `${person}-ct`), { minCoverageMm: 60, minSlices: 12, reason: 'to hold the hips' });
+  const read = await readCtSeriesFolder(join(cohort, 'images', `${person}-ct`), { minCoverageMm: 60, minSlices: 12, reason: 'to hold the hips' });
+  const fineLabels = (await readNifti(join(cohort, 'masks', `${person}-ct-labels.nii.gz`))).data;
+  const ct = factors === undefined ? read : { volume: downsampleVolume(read.volume, read.volume.data, factors).volume };
+  const truthLabels = factors === undefined ? fineLabels : downsampledLabels(read.volume, fineLabels, factors);
   const seg = segmentHipCt(ct.volume, person);
-  const truthLabels = (await readNifti(join(cohort, 'masks', `${person}-ct-labels.nii.gz`))).data;
   const truth = JSON.parse(readFileSync(join(cohort, 'truth', `${person}.json`), 'utf8'));
   const nx = ct.volume.size[0];
   const targetLeft = truth.shape.targetSide === 'L';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { encode as encodePng } from 'fast-png';
 import { OpenBmdError } from '../src/core/errors.js';
@@ -82,6 +83,29 @@ test('a damaged NIfTI file is refused with a clear error', async () => {
   await writeNifti(file, volume);
   writeFileSync(file, readFileSync(file).subarray(0, 900));
   await assert.rejects(readNifti(file), (e: unknown) => e instanceof OpenBmdError && e.code === 'TRUNCATED' && e.message.includes('short.nii'));
+});
+
+// The voxels are read in place where they are aligned (vox_offset 352) and copied out where not;
+// a gzip file whose trailer understates its length (two members) still inflates whole.
+test('NIfTI voxels at an unaligned offset, and a .nii.gz of two gzip members, read as written', async () => {
+  const data = new Float64Array(4 * 3 * 5).map((_, i) => i / 3 - 7);
+  const volume = createVolume3D({ data, size: [4, 3, 5], unit: 'raw', ...GEOMETRY });
+  const file = join(dir, 'aligned.nii');
+  await writeNifti(file, volume);
+  const written = readFileSync(file);
+  // vox_offset 356: four bytes after the header (no extension flag set), not a multiple of 8.
+  const shifted = Buffer.concat([written.subarray(0, 352), Buffer.alloc(4), written.subarray(352)]);
+  shifted.writeFloatLE(356, 108);
+  const unaligned = join(dir, 'unaligned.nii');
+  writeFileSync(unaligned, shifted);
+  const twoMembers = join(dir, 'two-members.nii.gz');
+  writeFileSync(twoMembers, Buffer.concat([gzipSync(written.subarray(0, 1000)), gzipSync(written.subarray(1000))]));
+  for (const f of [unaligned, twoMembers]) {
+    const back = await readNifti(f);
+    assert.equal(back.data.constructor, Float64Array, f);
+    assert.deepEqual(Array.from(back.data), Array.from(data), f);
+    assert.deepEqual(back.originMm, volume.originMm, f);
+  }
 });
 
 test('PNG 16-bit grey (written by fast-png) read with the given spacing', async () => {

@@ -10,18 +10,36 @@ import type { Volume3D } from '../core/volume3d.js';
 import { createVolume3D } from '../core/volume3d.js';
 
 /** NIfTI-1 datatype codes and the arrays openbmd maps them to. */
-const DATATYPES: readonly { code: number; bits: number; make: (b: ArrayBuffer, n: number) => PixelArray; is: (a: PixelArray) => boolean }[] = [
-  { code: 2, bits: 8, make: (b, n) => new Uint8Array(b, 0, n), is: (a) => a instanceof Uint8Array },
-  { code: 256, bits: 8, make: (b, n) => new Int8Array(b, 0, n), is: (a) => a instanceof Int8Array },
-  { code: 4, bits: 16, make: (b, n) => new Int16Array(b, 0, n), is: (a) => a instanceof Int16Array },
-  { code: 512, bits: 16, make: (b, n) => new Uint16Array(b, 0, n), is: (a) => a instanceof Uint16Array },
-  { code: 8, bits: 32, make: (b, n) => new Int32Array(b, 0, n), is: (a) => a instanceof Int32Array },
-  { code: 768, bits: 32, make: (b, n) => new Uint32Array(b, 0, n), is: (a) => a instanceof Uint32Array },
-  { code: 16, bits: 32, make: (b, n) => new Float32Array(b, 0, n), is: (a) => a instanceof Float32Array },
-  { code: 64, bits: 64, make: (b, n) => new Float64Array(b, 0, n), is: (a) => a instanceof Float64Array },
+const DATATYPES: readonly { code: number; bits: number; make: (b: ArrayBuffer, n: number, offset: number) => PixelArray; is: (a: PixelArray) => boolean }[] = [
+  { code: 2, bits: 8, make: (b, n, o) => new Uint8Array(b, o, n), is: (a) => a instanceof Uint8Array },
+  { code: 256, bits: 8, make: (b, n, o) => new Int8Array(b, o, n), is: (a) => a instanceof Int8Array },
+  { code: 4, bits: 16, make: (b, n, o) => new Int16Array(b, o, n), is: (a) => a instanceof Int16Array },
+  { code: 512, bits: 16, make: (b, n, o) => new Uint16Array(b, o, n), is: (a) => a instanceof Uint16Array },
+  { code: 8, bits: 32, make: (b, n, o) => new Int32Array(b, o, n), is: (a) => a instanceof Int32Array },
+  { code: 768, bits: 32, make: (b, n, o) => new Uint32Array(b, o, n), is: (a) => a instanceof Uint32Array },
+  { code: 16, bits: 32, make: (b, n, o) => new Float32Array(b, o, n), is: (a) => a instanceof Float32Array },
+  { code: 64, bits: 64, make: (b, n, o) => new Float64Array(b, o, n), is: (a) => a instanceof Float64Array },
 ];
 
 const gzipAsync = promisify(gzip);
+
+/** The header and its extensions are read from a copy of the file's first bytes, at most these. */
+const HEADER_COPY_BYTES = 1 << 20;
+
+/** The largest volume inflated (1 GiB): a hostile .gz stops there, not at the memory's end. */
+const MAX_INFLATED_BYTES = 1 << 30;
+
+/**
+ * The inflate's output chunk: the size the gzip trailer states (ISIZE, the length mod 2^32), so a
+ * volume inflates into one buffer without the concatenation of many; the trailer is only a hint
+ * (a multi-member or lying file still inflates, in more chunks), bounded to 64 KiB-64 MiB.
+ */
+function inflateChunkBytes(gz: Uint8Array): number {
+  const n = gz.length;
+  if (n < 18) return 64 * 1024;
+  const stated = (gz[n - 4]! | (gz[n - 3]! << 8) | (gz[n - 2]! << 16)) + gz[n - 1]! * 2 ** 24;
+  return Math.min(64 * 1024 * 1024, Math.max(64 * 1024, stated + 1));
+}
 
 const HEADER_BYTES = 348;
 const VOX_OFFSET = 352;
@@ -49,18 +67,18 @@ export async function readNifti(file: string, options: ReadNiftiOptions = {}): P
   let bytes: Uint8Array = raw;
   if (raw[0] === 0x1f && raw[1] === 0x8b) {
     try {
-      bytes = gunzipSync(raw, { maxOutputLength: 1 << 30 });
+      bytes = gunzipSync(raw, { maxOutputLength: MAX_INFLATED_BYTES, chunkSize: inflateChunkBytes(raw) });
     } catch (thrown) {
       throw new OpenBmdError('MALFORMED', `gzip stream is damaged (${describeThrown(thrown)})`, { file });
     }
   }
-  // A large read or inflate owns its whole ArrayBuffer: no copy needed (a volume can be hundreds of MB).
-  const buffer =
-    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
-      ? bytes.buffer
-      : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-  if (!nifti.isNIFTI1(buffer)) throw new OpenBmdError('UNSUPPORTED', 'is not a NIfTI-1 file (no n+1 magic)', { file });
-  const header = nifti.readHeader(buffer) as nifti.NIFTI1;
+  // The header (and any extensions) parsed from a small copy; the voxels stay where they were read
+  // or inflated (a volume can be hundreds of MB).
+  const buffer = bytes.buffer as ArrayBuffer;
+  const base = bytes.byteOffset;
+  const headerBuffer = buffer.slice(base, base + Math.min(bytes.byteLength, HEADER_COPY_BYTES));
+  if (!nifti.isNIFTI1(headerBuffer)) throw new OpenBmdError('UNSUPPORTED', 'is not a NIfTI-1 file (no n+1 magic)', { file });
+  const header = nifti.readHeader(headerBuffer) as nifti.NIFTI1;
   const dims = header.dims;
   const rank = dims[0] ?? 0;
   if (rank < 2 || rank > 4 || (rank === 4 && (dims[4] ?? 1) !== 1)) {
@@ -71,13 +89,17 @@ export async function readNifti(file: string, options: ReadNiftiOptions = {}): P
   if (type === undefined) throw new OpenBmdError('UNSUPPORTED', `NIfTI datatype ${header.datatypeCode} is not supported`, { file });
   const count = size[0] * size[1] * size[2];
   const needed = header.vox_offset + (count * type.bits) / 8;
-  if (needed > buffer.byteLength) {
-    throw new OpenBmdError('TRUNCATED', `voxel data needs ${needed} bytes, the file has ${buffer.byteLength}`, { file });
+  if (needed > bytes.byteLength) {
+    throw new OpenBmdError('TRUNCATED', `voxel data needs ${needed} bytes, the file has ${bytes.byteLength}`, { file });
   }
-  // readImage copies the voxels out (aligned for the typed array); a 4-D file's extra volumes are cut.
-  const image = nifti.readImage(header, buffer);
-  const copy = image.byteLength === (count * type.bits) / 8 ? image : image.slice(0, (count * type.bits) / 8);
-  let data = type.make(swapIfBigEndian(copy, type.bits, header.littleEndian), count);
+  const voxelBytes = (count * type.bits) / 8;
+  // The voxels in place where they are aligned for their array (vox_offset 352, the usual, is); else
+  // copied out; a 4-D file's extra volumes are cut either way.
+  const offset = base + header.vox_offset;
+  const inPlace = header.littleEndian && Number.isInteger(offset) && offset % (type.bits / 8) === 0;
+  let data = inPlace
+    ? type.make(buffer, count, offset)
+    : type.make(swapIfBigEndian(buffer.slice(offset, offset + voxelBytes), type.bits, header.littleEndian), count, 0);
   const slope = header.scl_slope;
   const inter = header.scl_inter;
   if (Number.isFinite(slope) && slope !== 0 && (slope !== 1 || inter !== 0)) {
