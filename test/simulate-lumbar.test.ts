@@ -94,6 +94,30 @@ test('AP and lateral DX pass dciodvfy; vertebral-body labels lie under the landm
   }
 });
 
+test('the label images carry the sacrum (VerSe 26) under L5 on both views, for the locator to count from', async () => {
+  for (const row of rows().slice(0, 3)) {
+    for (const view of ['ap', 'lat'] as const) {
+      const labels = await readRasterImage(join(out, 'masks', `${row['case_id']}-${view}-labels.png`), { spacingMm: [0.8, 0.8] });
+      const columns = labels.size[0];
+      const rowsOf = (code: number): [number, number] => {
+        let [top, bottom] = [Infinity, -Infinity];
+        labels.data.forEach((v, p) => {
+          if (Number(v) !== code) return;
+          top = Math.min(top, Math.floor(p / columns));
+          bottom = Math.max(bottom, Math.floor(p / columns));
+        });
+        return [top, bottom];
+      };
+      const [l5Top, l5Bottom] = rowsOf(24);
+      const [sacrumTop, sacrumBottom] = rowsOf(26);
+      const at = `${row['case_id']} ${view}: L5 rows ${l5Top}-${l5Bottom}, sacrum ${sacrumTop}-${sacrumBottom}`;
+      // Below L5's top (its alae may rise beside L5), reaching well below L5 (the sacrum is about as tall as three bodies).
+      assert.ok(sacrumTop > l5Top && sacrumTop < l5Bottom + 20, at);
+      assert.ok(sacrumBottom - l5Bottom > l5Bottom - l5Top, at);
+    }
+  }
+});
+
 test('--mineral-factor: the same people with only their spine mineral scaled (aBMD times the factor, covariates and femoral neck unchanged)', () => {
   const scaledOut = tempDir();
   const scaled = runCli(['simulate', 'lumbar', '--n', '2', '--out', scaledOut, '--seed', '4', '--pixel-mm', '0.8', '--mineral-factor', '1.25'], 300_000);

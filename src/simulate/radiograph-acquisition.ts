@@ -15,6 +15,7 @@ import type { ClutterRecord } from './radiograph-clutter.js';
 import { addRoomClutter, applyShutter } from './radiograph-clutter.js';
 import type { DxImageOptions } from '../io/dicom/write/write-dx-image.js';
 import { kramersSpectrum } from '../physics/x-ray-spectrum.js';
+import { SACRUM_MASK_BIT } from './spine/spine-levels.js';
 
 export interface AcquisitionOptions {
   kVp: number;
@@ -100,7 +101,8 @@ export async function acquireRadiograph(
             columns: geometry.columns,
             rows: geometry.rows,
             pixelSpacingMm: geometry.pixelSpacingMm,
-            occupied: (p) => projection.maskBits[p]! !== 0,
+            // The sacrum's label bit only labels (spine-levels.ts): markers stay where they always went.
+            occupied: (p) => (projection.maskBits[p]! & ~SACRUM_MASK_BIT) !== 0,
             clutter: vendor.clutter,
           },
           random,

@@ -227,7 +227,7 @@ export function countWithLastRib(o: { image: Image2D; counted: CountedBodies }):
 
 /** The counted column renamed `shift` levels up the spine (+1: the body counted as L1 is T12). */
 export function namedWithShift(counted: CountedBodies, shift: -1 | 0 | 1): BodyBox[] {
-  return shift === 0 ? counted.bodies : nameFromBelow(counted.column, LOCATOR_LEVELS.length - 1 - shift);
+  return shift === 0 ? counted.bodies : nameFromBelow(counted.column, (counted.lowestLevelIndex ?? LOCATOR_LEVELS.length - 1) - shift);
 }
 
 function shiftedBox(box: BodyBox, rows: number): BodyBox {

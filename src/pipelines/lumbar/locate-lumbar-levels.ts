@@ -8,11 +8,13 @@ import { predictInBatches } from '../../nn/inference.js';
 import type { LevelCheck } from './level-plausibility.js';
 import { checkLevels } from './level-plausibility.js';
 import type { LumbarView } from './lumbar-networks.js';
-import { CROP, LOCATOR_CHANNELS, LOCATOR_CLASSES, LOCATOR_GRID, ROI_LEVELS } from './lumbar-networks.js';
+import { CROP, LOCATOR_CHANNELS, LOCATOR_CLASSES, LOCATOR_GRID, LOCATOR_LEVELS, ROI_LEVELS } from './lumbar-networks.js';
 import type { LocatorLevel } from './lumbar-networks.js';
 import type { GreyLevels } from './roi-crops.js';
 import type { BodyBox, RoiBox } from './vertebral-body-boxes.js';
-import { bodiesCountedFromBelow, seed004RoiBoxes } from './vertebral-body-boxes.js';
+import { bodiesCountedFromBelow, nameFromBelow, seed004RoiBoxes } from './vertebral-body-boxes.js';
+import type { SacrumCount } from './sacrum-count.js';
+import { SACRUM_LABEL, countFromSacrum } from './sacrum-count.js';
 import type { LastRib } from './last-rib.js';
 import { countWithLastRib, namedWithShift } from './last-rib.js';
 
@@ -75,6 +77,8 @@ export function locationFromBodies(o: {
   /** The names moved by the count from the last rib (AP, where it found the ribs), or by the AP view's count (lateral). */
   ribShift?: -1 | 0 | 1;
   lastRib?: LastRib;
+  /** The count from the sacrum, where the locator found it. */
+  sacrum?: SacrumCount;
 }): ViewLocation {
   const pixelMm = o.image.spacingMm[0];
   const check = checkLevels(o.bodies, pixelMm, o.view);
@@ -82,6 +86,12 @@ export function locationFromBodies(o: {
   if (o.lowestAtEdge === true && o.ribShift === undefined) {
     check.problems.push('level-count-uncertain');
     check.notes.push(`the lowest vertebral body on the ${viewName} view touches the image edge: it may not be L5`);
+  }
+  if (o.sacrum !== undefined && o.sacrum.bodiesMissing > 0) {
+    check.problems.push('level-count-uncertain');
+    check.notes.push(
+      `the sacrum lies ${o.sacrum.bodiesMissing === 1 ? 'a vertebra' : `${o.sacrum.bodiesMissing} vertebrae`} below the lowest body found on the ${viewName} view: that body is named L4 (L5 not found)`,
+    );
   }
   if (o.ribShift !== undefined && o.ribShift !== 0) {
     check.problems.push('level-count-uncertain');
@@ -117,18 +127,28 @@ export function locateLumbarLevels(
 ): ViewLocation {
   const { grid, input, levels } = locatorInput(image);
   const [probabilities] = predictInBatches(tf, network, 1, () => tf.tensor4d(input, [1, LOCATOR_GRID.rows, LOCATOR_GRID.columns, LOCATOR_CHANNELS]));
-  const classes = LOCATOR_CLASSES.length;
-  const labels = labelsFromGridProbabilities({ probabilities: probabilities!, grid, imageSize: image.size, classes });
+  // Three classes (body, core, background), or four where the locator also learned the sacrum.
+  const classes = Number(network.outputs[0]?.shape[3] ?? LOCATOR_CLASSES.length);
+  const allLabels = labelsFromGridProbabilities({ probabilities: probabilities!, grid, imageSize: image.size, classes });
+  // The bodies are counted without the sacrum's pixels.
+  const labels = classes > SACRUM_LABEL ? allLabels.map((v) => (v === SACRUM_LABEL ? 0 : v)) : allLabels;
   // Body-or-core labels, made only where the cores alone do not give L1-L4 (a second full-resolution pass).
   const bodyMask = (): Uint8Array => {
     const union = new Float32Array((probabilities!.length / classes) * 2);
     for (let k = 0; k < union.length / 2; k++) {
-      union[2 * k] = probabilities![k * classes]!;
-      union[2 * k + 1] = 1 - probabilities![k * classes]!;
+      const body = probabilities![k * classes + 1]! + probabilities![k * classes + 2]!;
+      union[2 * k] = 1 - body;
+      union[2 * k + 1] = body;
     }
     return labelsFromGridProbabilities({ probabilities: union, grid, imageSize: image.size, classes: 2 });
   };
-  const counted = bodiesCountedFromBelow(labels, image.size[0], image.size[1], bodyMask);
+  const fromBelow = bodiesCountedFromBelow(labels, image.size[0], image.size[1], bodyMask);
+  // Counted from the sacrum where the locator sees it: a body not found above it moves every name up.
+  const sacrum = classes > SACRUM_LABEL ? countFromSacrum({ labels: allLabels, columns: image.size[0], rows: image.size[1], counted: fromBelow }) : undefined;
+  const counted =
+    sacrum !== undefined && sacrum.bodiesMissing > 0
+      ? { ...fromBelow, bodies: nameFromBelow(fromBelow.column, LOCATOR_LEVELS.length - 2), lowestLevelIndex: LOCATOR_LEVELS.length - 2 }
+      : fromBelow;
   // The AP view counts from the last rib as well; a lateral takes the AP view's move (the same spine).
   const ribCount =
     view === 'ap'
@@ -143,7 +163,8 @@ export function locateLumbarLevels(
     bodies: ribCount?.bodies ?? counted.bodies,
     image,
     greyLevels: levels,
-    lowestAtEdge: counted.lowestAtEdge,
+    lowestAtEdge: counted.lowestAtEdge && sacrum === undefined,
+    sacrum,
     // A lowest body at the edge stays uncertain unless a rib count (this view's or the AP's) spoke.
     ribShift: ribCount !== undefined && (ribCount.lastRib !== undefined || view === 'lat') ? ribCount.shift : undefined,
     lastRib: ribCount?.lastRib,

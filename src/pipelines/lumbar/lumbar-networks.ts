@@ -19,9 +19,12 @@ export function variantViews(variant: LumbarVariant): LumbarView[] {
  * spine in a divergent beam overlaps its endplates on the AP view, so a body mask alone is one
  * column). A network asked for the levels themselves (seven classes, T12-L5 and background) learned
  * them poorly: T11 and T12, L4 and L5 look alike, and telling them apart is counting, not
- * appearance (mean ROI IoU 0.05 after 16 epochs on the development cohort).
+ * appearance (mean ROI IoU 0.05 after 16 epochs on the development cohort). The sacrum (a fourth
+ * class since 2026-12-07, where the label images have it) is what the count starts from: a lowest
+ * body not found over it otherwise names every level one too high (`sacrum-count.ts`). Locators
+ * trained before it have three classes and are read as they were.
  */
-export const LOCATOR_CLASSES = ['background', 'vertebral-body', 'body-core'] as const;
+export const LOCATOR_CLASSES = ['background', 'vertebral-body', 'body-core', 'sacrum'] as const;
 /** The levels located: T12 and L5 as well as L1-L4, because L1's and L4's ROI edges lie in the middle of the discs above and below. */
 export const LOCATOR_LEVELS = ['T12', 'L1', 'L2', 'L3', 'L4', 'L5'] as const;
 export type LocatorLevel = (typeof LOCATOR_LEVELS)[number];

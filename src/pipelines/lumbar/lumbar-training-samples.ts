@@ -8,6 +8,7 @@ import type { LumbarCovariates } from './bmd-network-io.js';
 import type { LumbarCase } from './lumbar-cohort.js';
 import type { LumbarView } from './lumbar-networks.js';
 import { LOCATOR_CLASSES, LOCATOR_LEVELS, verseLabel } from './lumbar-networks.js';
+import { SACRUM_LABEL } from './sacrum-count.js';
 import { lumbarRadiograph } from './lumbar-radiograph.js';
 import type { ViewLocation } from './locate-lumbar-levels.js';
 import { locationFromBodies, locatorInput } from './locate-lumbar-levels.js';
@@ -33,6 +34,9 @@ export interface LumbarTrainingSample {
   category: BmdCategory | undefined;
 }
 
+/** The sacrum's VerSe code. */
+const VERSE_SACRUM = 26;
+
 const LEVEL_OF_VERSE = new Map(LOCATOR_LEVELS.map((level, k) => [verseLabel(level), k + 1]));
 
 /** A label image's VerSe codes as levels (T12-L5 = 1-6, anything else 0): the truth the boxes are measured against. */
@@ -44,7 +48,7 @@ export function levelClasses(labels: ArrayLike<number>): Uint8Array {
 
 /**
  * A label image's VerSe codes as the locator's classes: any vertebral body (C1-L6, 1-25) is 1, and
- * 2 in the middle half of its level's rows (its core).
+ * 2 in the middle half of its level's rows (its core); the sacrum (26) is 3.
  */
 export function bodyClasses(labels: ArrayLike<number>, columns: number): Uint8Array {
   const rowsOf = new Map<number, [number, number]>();
@@ -59,6 +63,10 @@ export function bodyClasses(labels: ArrayLike<number>, columns: number): Uint8Ar
   const out = new Uint8Array(labels.length);
   for (let p = 0; p < labels.length; p++) {
     const code = Number(labels[p]);
+    if (code === VERSE_SACRUM) {
+      out[p] = SACRUM_LABEL;
+      continue;
+    }
     const span = rowsOf.get(code);
     if (span === undefined) continue;
     const y = Math.floor(p / columns);

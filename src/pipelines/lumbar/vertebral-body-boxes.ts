@@ -96,6 +96,8 @@ export interface CountedBodies {
   lowestAtEdge: boolean;
   /** Every body found in the spine's column, head to feet, named or not (a second count may rename them). */
   column: ColumnBox[];
+  /** The lowest body's level in LOCATOR_LEVELS (default L5; the count from the sacrum may make it L4). */
+  lowestLevelIndex?: number;
 }
 
 /** A body in the spine's column, not yet named. */

@@ -19,7 +19,7 @@ import { acquireRadiograph, radiographDxFields } from '../radiograph-acquisition
 import { along } from '../spine/spine-anatomy.js';
 import type { SpineShape } from '../spine/spine-shape.js';
 import { drawSpineShape } from '../spine/spine-shape.js';
-import { ALL_SPINE_LEVELS, verseCode } from '../spine/spine-levels.js';
+import { ALL_SPINE_LEVELS, SACRUM_CODE, SACRUM_MASK_BIT, verseCode } from '../spine/spine-levels.js';
 import type { TorsoAnatomy } from '../trunk/torso-anatomy.js';
 import { buildTorsoAnatomy } from '../trunk/torso-anatomy.js';
 import type { LumbarOptions } from './lumbar-options.js';
@@ -290,7 +290,9 @@ function levelLabels(bits: Uint16Array): Uint8Array {
   for (let p = 0; p < bits.length; p++) {
     const b = bits[p]!;
     if (b === 0) continue;
-    out[p] = codes[31 - Math.clz32(b & -b)] ?? 0;
+    // The most cranial level crossed names the pixel; the sacrum only where no level is crossed.
+    const levels = b & ~SACRUM_MASK_BIT;
+    out[p] = levels !== 0 ? (codes[31 - Math.clz32(levels & -levels)] ?? 0) : (b & SACRUM_MASK_BIT) !== 0 ? SACRUM_CODE : 0;
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { PRIORITY } from '../phantom-builder.js';
 import { TISSUE, corticalBone, trabecularBone } from '../tissues.js';
 import { ALAR_MINERAL_FLOOR_MG_PER_CM3, ALAR_MINERAL_SHARE } from './sacropelvic-morphometry.js';
 import type { SpineShape } from './spine-shape.js';
+import { SACRUM_MASK_BIT } from './spine-levels.js';
 
 /** One fused sacral segment along the sacrum's curve. */
 export interface SacralSegment {
@@ -104,13 +105,13 @@ export function addSacrum(builder: PhantomBuilder, shape: SpineShape, mineralSca
   const geometry = sacrumGeometry(shape);
   const l5Ha = (shape.vertebrae[shape.vertebrae.length - 1]?.trabecularVbmdMgPerCm3 ?? 120) * mineralScale;
   const fat = shape.marrowFatFraction;
-  const cortex = builder.region('sacrum cortex', corticalBone(500 + 2.5 * l5Ha));
-  const body = builder.region('sacrum body', trabecularBone(0.97 * l5Ha, fat));
-  const lower = builder.region('sacrum lower segments', trabecularBone(0.82 * l5Ha, fat));
+  const cortex = builder.region('sacrum cortex', corticalBone(500 + 2.5 * l5Ha), SACRUM_MASK_BIT);
+  const body = builder.region('sacrum body', trabecularBone(0.97 * l5Ha, fat), SACRUM_MASK_BIT);
+  const lower = builder.region('sacrum lower segments', trabecularBone(0.82 * l5Ha, fat), SACRUM_MASK_BIT);
   const alaHa = ALAR_MINERAL_SHARE * Math.max(0, 0.97 * l5Ha - ALAR_MINERAL_FLOOR_MG_PER_CM3);
-  const ala = builder.region('sacrum ala', trabecularBone(alaHa, Math.min(0.9, fat + 0.1)));
+  const ala = builder.region('sacrum ala', trabecularBone(alaHa, Math.min(0.9, fat + 0.1)), SACRUM_MASK_BIT);
   const canal = builder.region('sacral canal', TISSUE.water);
-  const posterior = builder.region('sacrum posterior arches', corticalBone(300 + 1.6 * l5Ha));
+  const posterior = builder.region('sacrum posterior arches', corticalBone(300 + 1.6 * l5Ha), SACRUM_MASK_BIT);
   geometry.segments.forEach((seg, i) => {
     const [a, b] = seg.semiMm;
     const tube = (semiA: number, semiB: number, half: number, offsetY: number, region: number, priority: number): void => {

@@ -12,3 +12,11 @@ export function verseCode(level: SpineLevel | 'sacrum'): number {
 }
 
 export const SACRUM_CODE = 26;
+
+/**
+ * The sacrum's bit in a radiograph projection's mask (the levels take bits 0-12 in ALL_SPINE_LEVELS'
+ * order): the label images show it as SACRUM_CODE, so a locator can learn where the sacrum is and
+ * count from it. It only labels: the room's markers keep clear of the spine's levels as before it
+ * existed, so every image is what it was.
+ */
+export const SACRUM_MASK_BIT = 1 << 15;

@@ -1,0 +1,58 @@
+import { median } from '../../stats/descriptive.js';
+import type { CountedBodies } from './vertebral-body-boxes.js';
+import { labelledRegions } from './vertebral-body-boxes.js';
+
+/** A locator's label for the sacrum, where its network has that class (the fourth). */
+export const SACRUM_LABEL = 3;
+
+/** What the count from the sacrum found. */
+export interface SacrumCount {
+  /** The sacrum's top row in image pixels (its region's highest pixel in the spine's column). */
+  sacrumTopY: number;
+  /** Vertebral bodies missing between the lowest body found and the sacrum (0 or more). */
+  bodiesMissing: number;
+}
+
+/**
+ * Counting from the sacrum, as a radiologist does: the lowest mobile vertebra is the one on the
+ * sacrum. The bodies found are counted from the lowest up (`bodiesCountedFromBelow`), which names
+ * the wrong levels when the lowest body was not found (over the sacrum on the AP view, behind the
+ * iliac wings on the lateral): then the sacrum's top (under the lowest body, not its alae beside
+ * it) lies a further vertebra below the lowest body.
+ * With the step between body centres along the column, a sacrum whose top lies half a step below
+ * the lowest body's centre is where it should be; each further step is a body not found. Undefined
+ * where no sacrum was found below the bodies (a field cut above it, or a locator without that class)
+ * or fewer than two bodies give no step.
+ */
+export function countFromSacrum(o: { labels: Uint8Array; columns: number; rows: number; counted: CountedBodies }): SacrumCount | undefined {
+  const column = o.counted.column;
+  const lowest = column[column.length - 1];
+  if (lowest === undefined || column.length < 2) return undefined;
+  const centre = (b: { y0: number; y1: number }): number => (b.y0 + b.y1) / 2;
+  const step = median(column.slice(1).map((b, k) => centre(b) - centre(column[k]!)));
+  const columnX = median(column.map((b) => (b.x0 + b.x1) / 2));
+  const width = median(column.map((b) => b.x1 - b.x0));
+  if (!(step > 0)) return undefined;
+  const sacrumOnly = o.labels.map((v) => (v === SACRUM_LABEL ? 1 : 0));
+  // The sacrum: the largest sacrum region in the spine's column whose top lies below the lowest
+  // body's top (its alae may rise beside the lowest body), at least a quarter of a body's area.
+  const candidates = labelledRegions(sacrumOnly, o.columns, o.rows).filter(
+    (r) => Math.abs((r.x0 + r.x1) / 2 - columnX) <= 1.5 * width && r.y0 > lowest.y0 && r.pixels >= 0.25 * lowest.pixels,
+  );
+  const sacrum = candidates.sort((a, b) => b.pixels - a.pixels)[0];
+  if (sacrum === undefined) return undefined;
+  // Its top under the lowest body (within half that body's width of its centre), not the alae's beside it.
+  const x0 = Math.max(0, Math.round((lowest.x0 + lowest.x1) / 2 - width / 2));
+  const x1 = Math.min(o.columns - 1, Math.round((lowest.x0 + lowest.x1) / 2 + width / 2));
+  let sacrumTopY: number | undefined;
+  for (let y = Math.max(0, Math.floor(sacrum.y0)); y <= Math.min(o.rows - 1, sacrum.y1) && sacrumTopY === undefined; y++) {
+    for (let x = x0; x <= x1; x++) {
+      if (o.labels[y * o.columns + x] === SACRUM_LABEL) {
+        sacrumTopY = y;
+        break;
+      }
+    }
+  }
+  if (sacrumTopY === undefined) return undefined;
+  return { sacrumTopY, bodiesMissing: Math.max(0, Math.round((sacrumTopY - centre(lowest)) / step - 0.5)) };
+}
