@@ -4,7 +4,7 @@
 // predicts, a second run reuses the cached registrations, and --folds without --networks is refused.
 // The figures of a full-size model are in docs/hip.md; this checks the chain, not the accuracy.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dicomFrameToImage2D } from '../src/io/dicom/dicom-to-image2d.js';
@@ -108,13 +108,16 @@ test('train hip: targets from the CT registered to each radiograph match the sim
   }
 
   // The ablation reuses the registrations (nothing registered again) and trains stage two alone;
-  // here with the two-channel input (the field and its high-pass) and stage three on it.
+  // here with the two-channel input (the field and its high-pass) and stage three on it. Its cohort
+  // is reached through a link: the cached registrations name the same files by other paths.
+  const linked = join(out, 'linked-cohort');
+  symlinkSync(cohortDir, linked, 'dir');
   const flat = runCli(
     [
       'train',
       'hip',
       '--cohort',
-      cohortCsv,
+      join(linked, 'cohort.csv'),
       '--out',
       join(out, 'model-flat'),
       '--epochs',

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Point3 } from '../../../core/geometry.js';
 import { OpenBmdError } from '../../../core/errors.js';
@@ -254,6 +254,23 @@ interface TargetSource {
   seed: number;
 }
 
+/**
+ * Whether a cached sample was made from these files: the same files by their real paths (a checkout
+ * reached through a link, or moved, names them differently), the same side and seed.
+ */
+function sameSource(cached: TargetSource, now: TargetSource): boolean {
+  return cached.side === now.side && cached.seed === now.seed && sameFile(cached.image, now.image) && sameFile(cached.ct, now.ct);
+}
+
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
 function writeCachedTarget(dir: string, t: HipTrainingTarget, source: TargetSource): void {
   const { json, bin } = cachePaths(dir, t.caseId);
   const bytes = new Float32Array(3 * t.xray.length);
@@ -281,7 +298,7 @@ function readCachedTarget(dir: string, caseId: string, source: TargetSource): Hi
   };
   const n = HIP_FIELD.rows * HIP_FIELD.columns;
   const buffer = readFileSync(bin);
-  if (JSON.stringify(meta.source) !== JSON.stringify(source)) return undefined;
+  if (meta.source === undefined || !sameSource(meta.source, source)) return undefined;
   if (meta.version !== FILE_VERSION || meta.field?.rows !== HIP_FIELD.rows || meta.field.columns !== HIP_FIELD.columns || buffer.byteLength !== 12 * n)
     return undefined;
   const values = new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
