@@ -44,9 +44,9 @@ const dice = (a, b) => maskOverlap(a, b).dice;
 
 /** Each label on the coarse grid where at least half of the block's fine voxels hold it (else 0). */
 function downsampledLabels(volume, labels, f) {
-  const values = [...new Set(labels)].filter((v) => v !== 0);
-  const out = new Uint8Array(downsampleVolume(volume, new Float32Array(labels.length), f).values.length);
-  for (const v of values) {
+  const out = new Uint8Array(volume.size.reduce((n, s, a) => n * Math.ceil(s / f[a]), 1));
+  for (const v of new Set(labels)) {
+    if (v === 0) continue;
     const share = downsampleVolume(
       volume,
       Float32Array.from(labels, (x) => (x === v ? 1 : 0)),

@@ -9,7 +9,7 @@ import { readNifti, writeNifti } from '../io/nifti.js';
 import { encodePng } from '../io/png-encode.js';
 import { quantilesOfFinite } from '../imaging/network-grid.js';
 import { loadMaterialCatalog } from '../physics/material-catalog.js';
-import { ctAttenuationModel, ctAttenuationPerMm, fillCtAttenuationPerMm } from '../physics/drr/ct-attenuation.js';
+import { ctAttenuationPerMm } from '../physics/drr/ct-attenuation.js';
 import type { DrrGeometry, DrrRays } from '../physics/drr/drr-geometry.js';
 import { drrRays } from '../physics/drr/drr-geometry.js';
 import { renderDrrParallel, sharedValues, startDrrWorkers, stopDrrWorkers } from '../physics/drr/render-drr-parallel.js';
@@ -65,16 +65,10 @@ async function readVolume(input: string): Promise<Volume3D> {
 
 /** Each voxel's contribution per mm, masked. */
 function voxelValues(volume: Volume3D, o: DrrCommandOptions, mask: Volume3D | undefined): Float32Array {
-  const data = volume.data;
-  if (mask === undefined && o.values === 'attenuation' && (data instanceof Float32Array || data instanceof Float64Array)) {
-    // Floating-point HU (resampled volumes): the model inlined over the voxels.
-    const values = sharedValues(data.length);
-    fillCtAttenuationPerMm(ctAttenuationModel({ catalog: loadMaterialCatalog(), beamKeV: o.beamKeV, ctKeV: o.ctKeV }), data, values);
-    return values;
-  }
   const perMm = o.values === 'attenuation' ? ctAttenuationPerMm({ catalog: loadMaterialCatalog(), beamKeV: o.beamKeV, ctKeV: o.ctKeV }) : (v: number) => v;
   const labels = o.maskLabels === undefined ? undefined : new Set(o.maskLabels);
-  const values = sharedValues(data.length);
+  const values = sharedValues(volume.data.length);
+  const data = volume.data;
   if (mask === undefined && (data instanceof Int16Array || data instanceof Uint16Array)) {
     // 16-bit voxels (most CT): the model once per possible value, then a look-up per voxel.
     const signed = data instanceof Int16Array;

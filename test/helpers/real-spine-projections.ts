@@ -71,6 +71,25 @@ export async function projectedVertebra(name: string, view: ProjectionView): Pro
   return { centroid: [sc / n, sr / n], columns: [low, high] };
 }
 
+// Read once per process: the checks and the script project the same CT with the same models several times.
+let realCtRead: Promise<Volume3D> | undefined;
+const modelsRead = new Map<string, ReturnType<typeof loadLumbarModel>>();
+
+function realCt(): Promise<Volume3D> {
+  realCtRead ??= readNifti(REAL_CT).then((v) => canonicalVolume(v, REAL_CT));
+  return realCtRead;
+}
+
+async function lumbarModel(dir: string): ReturnType<typeof loadLumbarModel> {
+  const tf = await nnBackend('wasm');
+  let model = modelsRead.get(dir);
+  if (model === undefined) {
+    model = loadLumbarModel(tf, dir);
+    modelsRead.set(dir, model);
+  }
+  return model;
+}
+
 /** Where a view's locator put one ROI level against its reference vertebra, mm. */
 export interface LevelOnReference {
   /** Box centre to the vertebra's centroid (AP: both directions; lateral: vertically, the centroid lying behind the body). */
@@ -93,9 +112,9 @@ export interface RealProjectionLocation {
  * count of the AP projection at the same energy, as analyze does.
  */
 export async function locateOnRealProjection(o: { modelDir: string; view: ProjectionView; energyKeV: number }): Promise<RealProjectionLocation> {
-  const volume = canonicalVolume(await readNifti(REAL_CT), REAL_CT);
+  const volume = await realCt();
   const tf = await nnBackend('wasm');
-  const model = await loadLumbarModel(tf, o.modelDir);
+  const model = await lumbarModel(o.modelDir);
   const image = spineProjection(volume, o.view, o.energyKeV);
   const ribShift = o.view === 'lat' ? locateLumbarLevels(tf, model.locators.ap, spineProjection(volume, 'ap', o.energyKeV), 'ap').ribShift : undefined;
   const location = locateLumbarLevels(tf, model.locators[o.view], image, o.view, { ribShift });

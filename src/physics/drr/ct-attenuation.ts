@@ -16,34 +16,13 @@ export const DEFAULT_CT_EFFECTIVE_KEV = 70;
  * lower energies of radiography, as on a radiograph.
  */
 export function ctAttenuationPerMm(o: { catalog: MaterialCatalog; beamKeV: number; ctKeV: number }): (hu: number) => number {
-  const m = ctAttenuationModel(o);
-  return (hu) => (hu > 0 ? m.muWaterPerMm + hu * m.muPerMmPerHu : Math.max(0, 1 + hu / 1000) * m.muWaterPerMm);
-}
-
-/** The two constants of `ctAttenuationPerMm`'s model, for loops over millions of voxels. */
-export interface CtAttenuationModel {
-  /** Water's attenuation per mm at the beam's energy. */
-  muWaterPerMm: number;
-  /** What each HU above water adds per mm (as hydroxyapatite). */
-  muPerMmPerHu: number;
-}
-
-export function ctAttenuationModel(o: { catalog: MaterialCatalog; beamKeV: number; ctKeV: number }): CtAttenuationModel {
+  const water = o.catalog.get('water');
+  const mineral = o.catalog.get('hydroxyapatite');
+  const mineralGPerCm3PerHu = hydroxyapatiteGPerCm3PerHu(o);
   // Water is 1 g/cm3: mu (per cm) = mu/rho; per mm, / 10.
-  const muWaterPerMm = o.catalog.get('water').massAttenuation(o.beamKeV) / 10;
-  const muMineralPerMmPerGPerCm3 = o.catalog.get('hydroxyapatite').massAttenuation(o.beamKeV) / 10;
-  return { muWaterPerMm, muPerMmPerHu: hydroxyapatiteGPerCm3PerHu(o) * muMineralPerMmPerGPerCm3 };
-}
-
-/** `ctAttenuationPerMm` of every HU in `hu`, into `out` (the same model, inlined: a CT has millions of voxels). */
-export function fillCtAttenuationPerMm(m: CtAttenuationModel, hu: Float32Array | Float64Array, out: Float32Array): void {
-  const water = m.muWaterPerMm;
-  const perHu = m.muPerMmPerHu;
-  const perHuBelow = water / 1000;
-  for (let p = 0; p < out.length; p++) {
-    const h = hu[p]!;
-    out[p] = h > 0 ? water + h * perHu : h > -1000 ? water + h * perHuBelow : 0;
-  }
+  const muWaterPerMm = water.massAttenuation(o.beamKeV) / 10;
+  const muMineralPerMmPerGPerCm3 = mineral.massAttenuation(o.beamKeV) / 10;
+  return (hu) => (hu > 0 ? muWaterPerMm + hu * mineralGPerCm3PerHu * muMineralPerMmPerGPerCm3 : Math.max(0, 1 + hu / 1000) * muWaterPerMm);
 }
 
 /**

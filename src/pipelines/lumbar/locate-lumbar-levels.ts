@@ -12,7 +12,7 @@ import { CROP, LOCATOR_CHANNELS, LOCATOR_CLASSES, LOCATOR_GRID, LOCATOR_LEVELS, 
 import type { LocatorLevel } from './lumbar-networks.js';
 import type { GreyLevels } from './roi-crops.js';
 import type { BodyBox, RoiBox } from './vertebral-body-boxes.js';
-import { bodiesCountedFromBelow, nameFromBelow, seed004RoiBoxes } from './vertebral-body-boxes.js';
+import { bodiesCountedFromBelow, seed004RoiBoxes } from './vertebral-body-boxes.js';
 import type { SacrumCount } from './sacrum-count.js';
 import { SACRUM_LABEL, countFromSacrum } from './sacrum-count.js';
 import type { LastRib } from './last-rib.js';
@@ -147,7 +147,7 @@ export function locateLumbarLevels(
   const sacrum = classes > SACRUM_LABEL ? countFromSacrum({ labels: allLabels, columns: image.size[0], rows: image.size[1], counted: fromBelow }) : undefined;
   const counted =
     sacrum !== undefined && sacrum.bodiesMissing > 0
-      ? { ...fromBelow, bodies: nameFromBelow(fromBelow.column, LOCATOR_LEVELS.length - 2), lowestLevelIndex: LOCATOR_LEVELS.length - 2 }
+      ? { ...fromBelow, bodies: namedWithShift(fromBelow, 1), lowestLevelIndex: LOCATOR_LEVELS.length - 2 }
       : fromBelow;
   // The AP view counts from the last rib as well; a lateral takes the AP view's move (the same spine).
   const ribCount =

@@ -42,17 +42,21 @@ export function countFromSacrum(o: { labels: Uint8Array; columns: number; rows: 
   const sacrum = candidates.sort((a, b) => b.pixels - a.pixels)[0];
   if (sacrum === undefined) return undefined;
   // Its top under the lowest body (within half that body's width of its centre), not the alae's beside it.
-  const x0 = Math.max(0, Math.round((lowest.x0 + lowest.x1) / 2 - width / 2));
-  const x1 = Math.min(o.columns - 1, Math.round((lowest.x0 + lowest.x1) / 2 + width / 2));
-  let sacrumTopY: number | undefined;
-  for (let y = Math.max(0, Math.floor(sacrum.y0)); y <= Math.min(o.rows - 1, sacrum.y1) && sacrumTopY === undefined; y++) {
-    for (let x = x0; x <= x1; x++) {
-      if (o.labels[y * o.columns + x] === SACRUM_LABEL) {
-        sacrumTopY = y;
-        break;
-      }
-    }
-  }
+  const centreX = (lowest.x0 + lowest.x1) / 2;
+  const sacrumTopY = firstRowWithLabel(o, {
+    x0: Math.max(0, Math.round(centreX - width / 2)),
+    x1: Math.min(o.columns - 1, Math.round(centreX + width / 2)),
+    y0: Math.max(0, Math.floor(sacrum.y0)),
+    y1: Math.min(o.rows - 1, sacrum.y1),
+  });
   if (sacrumTopY === undefined) return undefined;
   return { sacrumTopY, bodiesMissing: Math.max(0, Math.round((sacrumTopY - centre(lowest)) / step - 0.5)) };
+}
+
+/** The first row of the box holding a sacrum pixel. */
+function firstRowWithLabel(o: { labels: Uint8Array; columns: number }, box: { x0: number; x1: number; y0: number; y1: number }): number | undefined {
+  for (let y = box.y0; y <= box.y1; y++) {
+    for (let x = box.x0; x <= box.x1; x++) if (o.labels[y * o.columns + x] === SACRUM_LABEL) return y;
+  }
+  return undefined;
 }
