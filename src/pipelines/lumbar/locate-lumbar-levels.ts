@@ -19,7 +19,7 @@ import type { LastRib } from './last-rib.js';
 import { countWithLastRib, namedWithShift } from './last-rib.js';
 
 /** Scale of the locator's local contrast, grid pixels (about 13 mm): a vertebral body's half-height. */
-const LOCAL_CONTRAST_SIGMA_PX = 6;
+export const LOCAL_CONTRAST_SIGMA_PX = 6;
 
 /**
  * Local contrast of an image: (v - local mean) / local SD, both Gaussian-weighted, divided by 3 and

@@ -3,16 +3,18 @@ import type { SeededRandom } from '../../core/seeded-random.js';
 import { BMD_CATEGORIES } from '../../clinical/measurement-columns.js';
 import type { AugmentationRanges } from '../../nn/training/image-augmentation.js';
 import { adjustIntensity, drawAugmentation, warpImage } from '../../nn/training/image-augmentation.js';
+import { addAbdominalClutter } from '../../nn/training/abdominal-clutter.js';
 import type { HostBatch, TrainingData } from '../../nn/training/training-data.js';
 import type { BmdInput } from './bmd-network-io.js';
 import { COVARIATES, CROP, CROP_CHANNELS, LOCATOR_CHANNELS, LOCATOR_CLASSES, LOCATOR_GRID, OUTPUT_SCALES, variantViews } from './lumbar-networks.js';
 import type { LumbarVariant, LumbarView } from './lumbar-networks.js';
 import type { LumbarTrainingSample } from './lumbar-training-samples.js';
+import { LOCAL_CONTRAST_SIGMA_PX, localContrast } from './locate-lumbar-levels.js';
 
 /**
  * The locator's augmentation: positioning varies (rotation, shift, magnification), a radiograph may
- * be displayed mirrored (an AP read as PA, a right lateral), exposure and processing vary. The head
- * is always up: no vertical flips.
+ * be displayed mirrored (an AP read as PA, a right lateral), exposure and processing vary, and bowel
+ * gas, lines and tubes lie over the spine (abdominal-clutter.ts). The head is always up: no vertical flips.
  */
 const LOCATOR_AUGMENTATION: AugmentationRanges = {
   rotationDeg: 8,
@@ -44,10 +46,16 @@ export function locatorTrainingData(samples: readonly LumbarTrainingSample[], vi
         }
         const a = drawAugmentation(LOCATOR_AUGMENTATION, columns, rows, random);
         const input = warpImage(s.locatorInput, columns, rows, LOCATOR_CHANNELS, a.forward, 'bilinear', 0);
-        // Exposure varies the radiograph's channel; its local contrast is normalised already.
+        // Exposure varies the radiograph's channel; clutter is drawn on it, and its local contrast is
+        // computed again from it as at inference (the warp's fill and the clutter change it).
         const grey = input.filter((_, k) => k % LOCATOR_CHANNELS === 0);
         adjustIntensity(grey, a.brightnessFactor, a.contrastFactor);
-        grey.forEach((v, k) => (input[k * LOCATOR_CHANNELS] = v));
+        addAbdominalClutter({ grey, columns, rows, random });
+        const contrast = localContrast(grey, columns, rows, LOCAL_CONTRAST_SIGMA_PX);
+        for (let k = 0; k < grey.length; k++) {
+          input[k * LOCATOR_CHANNELS] = grey[k]!;
+          input[k * LOCATOR_CHANNELS + 1] = contrast[k]!;
+        }
         const shares = warpImage(s.shares, columns, rows, classes, a.forward, 'bilinear', 0);
         for (let k = 0; k < shares.length; k += classes) {
           let others = 0;
