@@ -6,6 +6,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import { ABDOMINAL_CLUTTER, addAbdominalClutter, subtractEllipsoid } from '../src/nn/training/abdominal-clutter.js';
+import { LOCAL_CONTRAST_SIGMA_PX, localContrast } from '../src/pipelines/lumbar/locate-lumbar-levels.js';
+import { LOCATOR_CHANNELS, LOCATOR_CLASSES, LOCATOR_GRID } from '../src/pipelines/lumbar/lumbar-networks.js';
+import { locatorTrainingData } from '../src/pipelines/lumbar/lumbar-training-data.js';
+import type { LumbarTrainingSample, LumbarViewSample } from '../src/pipelines/lumbar/lumbar-training-samples.js';
 
 test('an ellipsoidal pocket subtracts its chord profile: the closed form at the centre, inside and in total', () => {
   const [columns, rows] = [201, 161];
@@ -59,4 +63,30 @@ test('clutter: none at zero chance, the same for the same seed, darker on averag
   });
   const brighter = lined.filter((g) => g > 0.5).length;
   assert.ok(brighter > 40 && brighter < 0.05 * lined.length, `${brighter} pixels on the line`);
+});
+
+test("the locator's training batches: the local-contrast channel is the grey channel's, computed again after the augmentation", () => {
+  const { columns, rows } = LOCATOR_GRID;
+  const random = new SeededRandom(11);
+  // A radiograph-like grey channel: a bright column (a spine) on a smooth trunk, its contrast as locatorInput makes it.
+  const grey = new Float32Array(columns * rows).map((_, k) => 0.4 + 0.2 * Math.sin((k % columns) / 25) + (Math.abs((k % columns) - 80) < 8 ? 0.3 : 0));
+  const contrast = localContrast(grey, columns, rows, LOCAL_CONTRAST_SIGMA_PX);
+  const input = new Float32Array(grey.length * LOCATOR_CHANNELS);
+  grey.forEach((g, k) => {
+    input[2 * k] = g;
+    input[2 * k + 1] = contrast[k]!;
+  });
+  const shares = new Float32Array(grey.length * LOCATOR_CLASSES.length).map((_, k) => (k % LOCATOR_CLASSES.length === 0 ? 1 : 0));
+  const sample = { locatorInput: input, shares, truth: { view: 'ap' } } as unknown as LumbarViewSample;
+  const data = locatorTrainingData([{ views: { ap: sample } } as unknown as LumbarTrainingSample], 'ap');
+  for (let draw = 0; draw < 6; draw++) {
+    const batch = data.batch([0], random).inputs[0]!.data;
+    const batchGrey = batch.filter((_, k) => k % LOCATOR_CHANNELS === 0);
+    const expected = localContrast(batchGrey, columns, rows, LOCAL_CONTRAST_SIGMA_PX);
+    let largest = 0;
+    for (let k = 0; k < expected.length; k++) largest = Math.max(largest, Math.abs(batch[2 * k + 1]! - expected[k]!));
+    assert.ok(largest < 1e-6, `draw ${draw}: contrast channel differs by ${largest}`);
+  }
+  // Unaugmented (validation) batches are the stored input as it is.
+  assert.deepEqual(data.batch([0], undefined).inputs[0]!.data, input);
 });
