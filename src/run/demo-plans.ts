@@ -56,8 +56,8 @@ export const DEMO_PLANS = {
     cohort: (n) => `${n} SIMULATED persons' AP pelvis radiographs in four poses (with their CT, not used here)`,
     defaultN: 8,
     simulate: { options: {}, words: [] },
-    // The shipped model measures the fresh persons as it is: its regression network was trained on 75
-    // persons and its lines fitted on 25 others; refitting on a demo's 8 in folds of 2 measures the refit.
+    // The shipped model measures the fresh persons as it is: its regression network was trained on 150
+    // persons and its lines fitted on 50 others; refitting on a demo's 8 in folds of 2 measures the refit.
     figures: 'shipped',
     train: {},
     pickCase: () => 0,
