@@ -45,13 +45,14 @@ export function locatorTrainingData(samples: readonly LumbarTrainingSample[], vi
           continue;
         }
         const a = drawAugmentation(LOCATOR_AUGMENTATION, columns, rows, random);
-        const input = warpImage(s.locatorInput, columns, rows, LOCATOR_CHANNELS, a.forward, 'bilinear', 0);
-        // Exposure varies the radiograph's channel; clutter is drawn on it, and its local contrast is
-        // computed again from it as at inference (the warp's fill and the clutter change it).
-        const grey = input.filter((_, k) => k % LOCATOR_CHANNELS === 0);
+        // Only the radiograph's channel is warped: exposure varies it, clutter is drawn on it, and its
+        // local contrast is computed from it as at inference (the warp's fill and the clutter change it).
+        const stored = s.locatorInput.filter((_, k) => k % LOCATOR_CHANNELS === 0);
+        const grey = warpImage(stored, columns, rows, 1, a.forward, 'bilinear', 0);
         adjustIntensity(grey, a.brightnessFactor, a.contrastFactor);
         addAbdominalClutter({ grey, columns, rows, random });
         const contrast = localContrast(grey, columns, rows, LOCAL_CONTRAST_SIGMA_PX);
+        const input = new Float32Array(grey.length * LOCATOR_CHANNELS);
         for (let k = 0; k < grey.length; k++) {
           input[k * LOCATOR_CHANNELS] = grey[k]!;
           input[k * LOCATOR_CHANNELS + 1] = contrast[k]!;
