@@ -99,6 +99,13 @@ const figures = (list) => {
     femneckRmsCvPercent: repeats.length === 0 ? null : +(100 * precisionError(repeats).rmsCv).toFixed(2),
   };
 };
+/** The mean of the lines' and the network's estimate per measure, where both have one. */
+const meanOfTwo = (a, b) =>
+  Object.fromEntries(
+    Object.keys(a)
+      .filter((m) => b[m] !== undefined)
+      .map((m) => [m, (a[m] + b[m]) / 2]),
+  );
 const summary = {};
 for (const condition of conditions.map(String)) {
   const list = rows.filter((x) => x.condition === condition);
@@ -120,6 +127,7 @@ for (const condition of conditions.map(String)) {
     // Both estimates on the same radiographs: stage two's PF-DRR lines and stage three's regression network.
     pfDrrLine: figures(list.map((x) => ({ ...x, e: x.line }))),
     stageThree: figures(list.map((x) => ({ ...x, e: x.regression }))),
+    meanOfTwo: figures(list.map((x) => ({ ...x, e: meanOfTwo(x.line, x.regression) }))),
   };
 }
 console.log(JSON.stringify({ simulated: cohort.simulated, model: modelDir, cohort: cohortCsv, poses: poses ?? 'all', summary }, null, 2));

@@ -12,6 +12,10 @@ import {
   normaliseHipField,
   sampleHipField,
 } from '../src/pipelines/hip/radiograph/hip-field.js';
+import type { SymbolicTensor } from '@tensorflow/tfjs';
+import { nnBackend } from '../src/nn/nn-backend.js';
+import { bmdRegressionParametersSchema, regressionNetworkValues } from '../src/pipelines/hip/model/bmd-regression.js';
+import { REGRESSION_VIEW_SHIFT_PX, regressionViews, shiftField } from '../src/pipelines/hip/model/field-shifts.js';
 import { fitHipBmdCalibration, hipBmdFromFeature, implausibleDecomposition, pfDrrFeature } from '../src/pipelines/hip/model/pf-drr-bmd.js';
 
 const N = HIP_FIELD.rows * HIP_FIELD.columns;
@@ -115,4 +119,47 @@ test('a threshold is chosen where the haze would hide the signal', () => {
   assert.ok(c.thresholdGPerCm2 >= 0.2, `threshold ${c.thresholdGPerCm2}`);
   assert.ok(c.fits.femneck_abmd!.r > 0.999);
   assert.equal(c.fits.tothip_abmd, undefined);
+});
+
+test("stage three's views: the field and its 4-pixel shifts on a 3 x 3 grid, uncovered pixels zero", () => {
+  const field = new Float32Array(N);
+  const at = (r: number, c: number): number => r * HIP_FIELD.columns + c;
+  field[at(50, 60)] = 7;
+  const moved = shiftField(field, { rowsDown: 4, columnsRight: -4 });
+  assert.equal(moved[at(54, 56)], 7);
+  assert.equal(
+    moved.reduce((a, v) => a + v, 0),
+    7,
+  );
+  // A pixel pushed off the edge is gone; what enters is zero.
+  const edge = new Float32Array(N).fill(1);
+  const shifted = shiftField(edge, { rowsDown: -4, columnsRight: 4 });
+  assert.equal(
+    shifted.reduce((a, v) => a + v, 0),
+    (HIP_FIELD.rows - 4) * (HIP_FIELD.columns - 4),
+  );
+  assert.equal(shifted[at(HIP_FIELD.rows - 1, 10)], 0);
+  assert.equal(shifted[at(10, 3)], 0);
+  const views = regressionViews(field);
+  assert.equal(REGRESSION_VIEW_SHIFT_PX, 4);
+  assert.equal(views.length, 9);
+  assert.equal(views[4], field);
+  assert.deepEqual(
+    views.map((v) => v.findIndex((x) => x === 7)),
+    [46, 50, 54].flatMap((r) => [56, 60, 64].map((c) => at(r, c))),
+  );
+});
+
+test("stage three's value is the mean of the network's outputs over the views, in the measure's units", async () => {
+  const tf = await nnBackend('wasm');
+  // A network whose output is its input's mean: on a field of ones each view keeps its covered share.
+  const input = tf.input({ shape: [HIP_FIELD.rows, HIP_FIELD.columns, 1] });
+  const pooled = tf.layers.globalAveragePooling2d({}).apply(input) as SymbolicTensor;
+  const network = tf.model({ inputs: input, outputs: pooled });
+  const parameters = bmdRegressionParametersSchema.parse({ measures: ['femneck_abmd'], mean: [0.5], sd: [2], trainedOn: 'a closed form' });
+  const [values] = regressionNetworkValues(tf, network, parameters, [new Float32Array(N).fill(1)]);
+  const s = REGRESSION_VIEW_SHIFT_PX;
+  const covered =
+    ((HIP_FIELD.rows + 2 * (HIP_FIELD.rows - s)) / (3 * HIP_FIELD.rows)) * ((HIP_FIELD.columns + 2 * (HIP_FIELD.columns - s)) / (3 * HIP_FIELD.columns));
+  assert.ok(Math.abs(values!.femneck_abmd! - (0.5 + 2 * covered)) < 1e-5, `${values!.femneck_abmd} vs ${0.5 + 2 * covered}`);
 });

@@ -2,6 +2,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { z } from 'zod';
 import type { HipMeasure } from './pf-drr-bmd.js';
 import { HIP_MEASURES } from './pf-drr-bmd.js';
+import { regressionViews } from './field-shifts.js';
 import { predictPfDrrs } from './predict-pf-drr.js';
 
 const lineSchema = z.object({ slope: z.number(), intercept: z.number() });
@@ -49,17 +50,28 @@ export const bmdRegressionParametersSchema = z.object({
 });
 export type BmdRegressionParameters = z.infer<typeof bmdRegressionParametersSchema>;
 
-/** The network's value of each measure for each normalised hip field, in the measure's units, before any recalibration line. */
+/**
+ * The network's value of each measure for each normalised hip field, in the measure's units, before
+ * any recalibration line: the mean of its outputs over the field's shifted views (field-shifts.ts),
+ * the same wherever the network is read (analysis, training's held-out check, recalibration).
+ */
 export function regressionNetworkValues(
   tf: typeof tfTypes,
   network: tfTypes.LayersModel,
   p: BmdRegressionParameters,
   fields: readonly Float32Array[],
 ): Partial<Record<HipMeasure, number>>[] {
+  const views = fields.map(regressionViews);
+  const perView = views[0]?.length ?? 0;
   // The regression network takes the field as the generator does; its output is one value per measure.
-  return predictPfDrrs(tf, network, fields).map((out) => {
+  const outputs = predictPfDrrs(tf, network, views.flat());
+  return fields.map((_, f) => {
     const values: Partial<Record<HipMeasure, number>> = {};
-    p.measures.forEach((m, k) => (values[m] = p.mean[k]! + p.sd[k]! * out[k]!));
+    p.measures.forEach((m, k) => {
+      let sum = 0;
+      for (let v = 0; v < perView; v++) sum += outputs[f * perView + v]![k]!;
+      values[m] = p.mean[k]! + p.sd[k]! * (sum / perView);
+    });
     return values;
   });
 }
