@@ -97,6 +97,11 @@ const figures = (list) => {
     tothipR: +r(pairsOf(list, 'tothip_abmd', 'tothipAbmd')).toFixed(3),
     vbmdR: +r(pairsOf(list, 'hip_vbmd', 'hipVbmd')).toFixed(3),
     femneckRmsCvPercent: repeats.length === 0 ? null : +(100 * precisionError(repeats).rmsCv).toFixed(2),
+    // ISCD's precision figure from 20-30 persons is itself uncertain: persons resampled.
+    femneckRmsCv95PersonBootstrap:
+      repeats.length < 2
+        ? null
+        : clusteredBootstrapInterval({ clusters: repeats.map((v) => [v]), statistic: (sample) => precisionError(sample).rmsCv }).map((v) => +(100 * v).toFixed(2)),
   };
 };
 /** The mean of the lines' and the network's estimate per measure, where both have one. */
