@@ -52,3 +52,20 @@ test('count from the sacrum: a lowest body on the sacrum misses none; with the l
   assert.equal(count({ bodies: 6, missing: 2, sacrum: true })?.bodiesMissing, 2);
   assert.equal(count({ bodies: 6, missing: 0, sacrum: false }), undefined);
 });
+
+test('count from the sacrum: a body drawn on the sacrum (S1 taken for a body) is not counted, and L5 is the one above it', () => {
+  // Six bodies and the sacrum where it belongs, then a seventh "body" inside the sacrum's top.
+  const all = labels({ bodies: 6, missing: 0, sacrum: true });
+  const sacrumTop = 40 + 5 * 95 + 83;
+  for (let y = sacrumTop + 20; y < sacrumTop + 90; y++) for (let x = 100; x < 200; x++) all[y * COLUMNS + x] = y >= sacrumTop + 37 && y < sacrumTop + 73 ? 2 : 1;
+  const bodiesOnly = all.map((v) => (v === SACRUM_LABEL ? 0 : v));
+  const counted = bodiesCountedFromBelow(bodiesOnly, COLUMNS, ROWS);
+  assert.equal(counted.column.length, 7);
+  const sacrum = countFromSacrum({ labels: all, columns: COLUMNS, rows: ROWS, counted });
+  assert.equal(sacrum?.lowestOnSacrum, true);
+  assert.equal(sacrum?.bodiesMissing, 0);
+  assert.equal(sacrum?.sacrumTopY, sacrumTop);
+  // Where it should be, the sacrum under L5 holds no body.
+  assert.equal(count({ bodies: 6, missing: 0, sacrum: true })?.lowestOnSacrum, false);
+  assert.equal(count({ bodies: 6, missing: 1, sacrum: true })?.lowestOnSacrum, false);
+});

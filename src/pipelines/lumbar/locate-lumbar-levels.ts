@@ -11,8 +11,8 @@ import type { LumbarView } from './lumbar-networks.js';
 import { CROP, LOCATOR_CHANNELS, LOCATOR_CLASSES, LOCATOR_GRID, LOCATOR_LEVELS, ROI_LEVELS } from './lumbar-networks.js';
 import type { LocatorLevel } from './lumbar-networks.js';
 import type { GreyLevels } from './roi-crops.js';
-import type { BodyBox, RoiBox } from './vertebral-body-boxes.js';
-import { bodiesCountedFromBelow, seed004RoiBoxes } from './vertebral-body-boxes.js';
+import type { BodyBox, CountedBodies, RoiBox } from './vertebral-body-boxes.js';
+import { bodiesCountedFromBelow, nameFromBelow, seed004RoiBoxes } from './vertebral-body-boxes.js';
 import type { SacrumCount } from './sacrum-count.js';
 import { SACRUM_LABEL, countFromSacrum } from './sacrum-count.js';
 import type { LastRib } from './last-rib.js';
@@ -51,6 +51,12 @@ export function locatorInput(image: Image2D): { grid: NetworkGrid; input: Float3
   return { grid, input, levels: { low: normalised.low, high: normalised.high } };
 }
 
+/** The count without its lowest body (S1 taken for one): the body above it is L5. */
+function withoutLowestBody(counted: CountedBodies): CountedBodies {
+  const column = counted.column.slice(0, -1);
+  return { bodies: nameFromBelow(column, LOCATOR_LEVELS.length - 1), lowestAtEdge: false, column };
+}
+
 /** What the locator found on one view. */
 export interface ViewLocation {
   view: LumbarView;
@@ -86,6 +92,10 @@ export function locationFromBodies(o: {
   if (o.lowestAtEdge === true && o.ribShift === undefined) {
     check.problems.push('level-count-uncertain');
     check.notes.push(`the lowest vertebral body on the ${viewName} view touches the image edge: it may not be L5`);
+  }
+  if (o.sacrum?.lowestOnSacrum === true) {
+    check.problems.push('level-count-uncertain');
+    check.notes.push(`the lowest body found on the ${viewName} view lies on the sacrum (its first segment): not counted, the body above it is named L5`);
   }
   if (o.sacrum !== undefined && o.sacrum.bodiesMissing > 0) {
     check.problems.push('level-count-uncertain');
@@ -146,9 +156,11 @@ export function locateLumbarLevels(
   // Counted from the sacrum where the locator sees it: a body not found above it moves every name up.
   const sacrum = classes > SACRUM_LABEL ? countFromSacrum({ labels: allLabels, columns: image.size[0], rows: image.size[1], counted: fromBelow }) : undefined;
   const counted =
-    sacrum !== undefined && sacrum.bodiesMissing > 0
-      ? { ...fromBelow, bodies: namedWithShift(fromBelow, 1), lowestLevelIndex: LOCATOR_LEVELS.length - 2 }
-      : fromBelow;
+    sacrum?.lowestOnSacrum === true
+      ? withoutLowestBody(fromBelow)
+      : sacrum !== undefined && sacrum.bodiesMissing > 0
+        ? { ...fromBelow, bodies: namedWithShift(fromBelow, 1), lowestLevelIndex: LOCATOR_LEVELS.length - 2 }
+        : fromBelow;
   // The AP view counts from the last rib as well; a lateral takes the AP view's move (the same spine).
   const ribCount =
     view === 'ap'

@@ -11,6 +11,11 @@ export interface SacrumCount {
   sacrumTopY: number;
   /** Vertebral bodies missing between the lowest body found and the sacrum (0 or more). */
   bodiesMissing: number;
+  /**
+   * The lowest body found lies on the sacrum (the sacrum's top in the spine's column is above that
+   * body's centre): S1 taken for a body, not counted. Then `bodiesMissing` is 0.
+   */
+  lowestOnSacrum: boolean;
 }
 
 /**
@@ -20,7 +25,10 @@ export interface SacrumCount {
  * iliac wings on the lateral): then the sacrum's top (under the lowest body, not its alae beside
  * it) lies a further vertebra below the lowest body.
  * With the step between body centres along the column, a sacrum whose top lies half a step below
- * the lowest body's centre is where it should be; each further step is a body not found. Undefined
+ * the lowest body's centre is where it should be; each further step is a body not found. A sacrum
+ * whose top, in the lowest body's own columns, lies above that body's centre holds it: the locator
+ * took the first sacral segment for a body (seen on lateral views with a narrowed lumbosacral disc),
+ * and the body above it is L5. Undefined
  * where no sacrum was found below the bodies (a field cut above it, or a locator without that class)
  * or fewer than two bodies give no step.
  */
@@ -34,10 +42,12 @@ export function countFromSacrum(o: { labels: Uint8Array; columns: number; rows: 
   const width = median(column.map((b) => b.x1 - b.x0));
   if (!(step > 0)) return undefined;
   const sacrumOnly = o.labels.map((v) => (v === SACRUM_LABEL ? 1 : 0));
-  // The sacrum: the largest sacrum region in the spine's column whose top lies below the lowest
-  // body's top (its alae may rise beside the lowest body), at least a quarter of a body's area.
+  // The sacrum: the largest sacrum region in the spine's column whose top lies below the top of the
+  // body above the lowest (its alae may rise beside the lowest body, and where the lowest body found
+  // is S1 the sacrum begins above it), at least a quarter of a body's area.
+  const above = column[column.length - 2]!;
   const candidates = labelledRegions(sacrumOnly, o.columns, o.rows).filter(
-    (r) => Math.abs((r.x0 + r.x1) / 2 - columnX) <= 1.5 * width && r.y0 > lowest.y0 && r.pixels >= 0.25 * lowest.pixels,
+    (r) => Math.abs((r.x0 + r.x1) / 2 - columnX) <= 1.5 * width && r.y0 > above.y0 && r.pixels >= 0.25 * lowest.pixels,
   );
   const sacrum = candidates.sort((a, b) => b.pixels - a.pixels)[0];
   if (sacrum === undefined) return undefined;
@@ -50,7 +60,9 @@ export function countFromSacrum(o: { labels: Uint8Array; columns: number; rows: 
     y1: Math.min(o.rows - 1, sacrum.y1),
   });
   if (sacrumTopY === undefined) return undefined;
-  return { sacrumTopY, bodiesMissing: Math.max(0, Math.round((sacrumTopY - centre(lowest)) / step - 0.5)) };
+  // Sacrum above the lowest body's centre, in that body's own columns: the body is part of it.
+  if (sacrumTopY < centre(lowest)) return { sacrumTopY, bodiesMissing: 0, lowestOnSacrum: true };
+  return { sacrumTopY, bodiesMissing: Math.max(0, Math.round((sacrumTopY - centre(lowest)) / step - 0.5)), lowestOnSacrum: false };
 }
 
 /** The first row of the box holding a sacrum pixel. */
