@@ -17,6 +17,8 @@
 #   INPUT_CHANNELS=2 bash scripts/ship-hip-model.sh (the field and its high-pass as two input channels)
 #   REGRESSION_POOLING=attention bash scripts/ship-hip-model.sh (stage three pools by a learned attention)
 #   ESTIMATE=regression bash scripts/ship-hip-model.sh (report stage three's estimate; default the mean with the lines)
+#   REGRESSION_MEMBERS=3 bash scripts/ship-hip-model.sh (stage three as three networks from different seeds, their mean reported;
+#                                                  with the same recipe the first reuses the one-network run's checkpoint)
 #
 # Work files go to build/hip-train (ignored by git): a cohort already simulated there, the targets
 # already registered and the GAN checkpoints of the same run are reused, so a run that stopped goes on.
@@ -29,6 +31,7 @@ epochs=${EPOCHS:-20,30,40}
 channels=${INPUT_CHANNELS:-1}
 pooling=${REGRESSION_POOLING:-average}
 estimate=${ESTIMATE:-mean}
+members=${REGRESSION_MEMBERS:-1}
 parts=${SEEDS:-$seed:$count}
 openbmd() { node dist/src/cli/main.js "$@"; }
 mkdir -p "$work"
@@ -43,9 +46,9 @@ name=${name%-}
 dev="$work/dev-$name"
 if [ "${#manifests[@]}" -gt 1 ]; then node scripts/join-cohorts.mjs --out "$dev" "${manifests[@]}"; fi
 seed=$name
-model="$work/model-$seed-c$channels$([ "$pooling" = average ] || echo "-$pooling")"
+model="$work/model-$seed-c$channels$([ "$pooling" = average ] || echo "-$pooling")$([ "$members" = 1 ] || echo "-m$members")"
 rm -rf "$model"
-openbmd train hip --cohort "$dev/cohort.csv" --out "$model" --seed 1 --epochs "$epochs" --targets "$work/targets-$seed" --input-channels "$channels" --regression-pooling "$pooling" --estimate "$estimate"
+openbmd train hip --cohort "$dev/cohort.csv" --out "$model" --seed 1 --epochs "$epochs" --targets "$work/targets-$seed" --input-channels "$channels" --regression-pooling "$pooling" --regression-members "$members" --estimate "$estimate"
 rm -rf models/hip
 mkdir -p models/hip
 cp -r "$model/model.json" "$model/networks" models/hip/

@@ -157,7 +157,7 @@ test("stage three's value is the mean of the network's outputs over the views, i
   const pooled = tf.layers.globalAveragePooling2d({}).apply(input) as SymbolicTensor;
   const network = tf.model({ inputs: input, outputs: pooled });
   const parameters = bmdRegressionParametersSchema.parse({ measures: ['femneck_abmd'], mean: [0.5], sd: [2], trainedOn: 'a closed form' });
-  const [values] = regressionNetworkValues(tf, network, parameters, [new Float32Array(N).fill(1)]);
+  const [values] = regressionNetworkValues(tf, [network], parameters, [new Float32Array(N).fill(1)]);
   const s = REGRESSION_VIEW_SHIFT_PX;
   const covered =
     ((HIP_FIELD.rows + 2 * (HIP_FIELD.rows - s)) / (3 * HIP_FIELD.rows)) * ((HIP_FIELD.columns + 2 * (HIP_FIELD.columns - s)) / (3 * HIP_FIELD.columns));

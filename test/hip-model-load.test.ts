@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { OpenBmdError } from '../src/core/errors.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
-import { loadHipModel } from '../src/pipelines/hip/model/hip-model.js';
+import { disposeHipModel, loadHipModel } from '../src/pipelines/hip/model/hip-model.js';
 import { networkInputChannels } from '../src/pipelines/hip/radiograph/hip-network-input.js';
 
 const MODEL_DIR = fileURLToPath(new URL('../../models/hip/', import.meta.url));
@@ -37,10 +37,10 @@ test('the shipped hip model reads the channels model.json records, in both netwo
     assert.ok(channels === 1 || channels === 2);
     assert.equal(networkInputChannels(model.generator), channels);
     assert.ok(model.regression !== undefined, 'the shipped model has stage three');
-    assert.equal(networkInputChannels(model.regression.network), channels);
+    assert.equal(model.regression.networks.length, model.regression.parameters.members);
+    for (const network of model.regression.networks) assert.equal(networkInputChannels(network), channels);
   } finally {
-    model.generator.dispose();
-    model.regression?.network.dispose();
+    disposeHipModel(model);
   }
 });
 

@@ -57,7 +57,8 @@ test('count from the sacrum: a body drawn on the sacrum (S1 taken for a body) is
   // Six bodies and the sacrum where it belongs, then a seventh "body" inside the sacrum's top.
   const all = labels({ bodies: 6, missing: 0, sacrum: true });
   const sacrumTop = 40 + 5 * 95 + 83;
-  for (let y = sacrumTop + 20; y < sacrumTop + 90; y++) for (let x = 100; x < 200; x++) all[y * COLUMNS + x] = y >= sacrumTop + 37 && y < sacrumTop + 73 ? 2 : 1;
+  for (let y = sacrumTop + 20; y < sacrumTop + 90; y++)
+    for (let x = 100; x < 200; x++) all[y * COLUMNS + x] = y >= sacrumTop + 37 && y < sacrumTop + 73 ? 2 : 1;
   const bodiesOnly = all.map((v) => (v === SACRUM_LABEL ? 0 : v));
   const counted = bodiesCountedFromBelow(bodiesOnly, COLUMNS, ROWS);
   assert.equal(counted.column.length, 7);

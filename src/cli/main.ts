@@ -363,6 +363,11 @@ program
     "hip: stage three's first epochs with the encoder held fixed (the head alone learns), the rest tuning the whole network at a tenth of the rate (seed 001's schedule; default 0, end to end)",
     parseNonNegativeInteger,
   )
+  .option(
+    '--regression-members <n>',
+    "hip: stage three's networks, trained alike from different seeds (the run's, then 1,000 apart), their mean reported (default 1, seed 001's one network)",
+    parsePositiveInteger,
+  )
   .option('--targets <dir>', "hip: where the CT-to-radiograph registrations' training targets are kept between runs (default <out>-targets)")
   .option('--batch-size <n>', 'training batch size (default 8; hip 4)', parsePositiveInteger)
   .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
@@ -384,6 +389,7 @@ program
         inputChannels?: number;
         regressionPooling?: string;
         regressionFreezeEpochs?: number;
+        regressionMembers?: number;
         targets?: string;
         ensemble: boolean;
         compareCovariates?: boolean;
@@ -409,6 +415,7 @@ program
         ...(o.inputChannels === undefined ? {} : { inputChannels: o.inputChannels }),
         ...(o.regressionPooling === undefined ? {} : { regressionPooling: o.regressionPooling }),
         ...(o.regressionFreezeEpochs === undefined ? {} : { regressionFreezeEpochs: o.regressionFreezeEpochs }),
+        ...(o.regressionMembers === undefined ? {} : { regressionMembers: o.regressionMembers }),
         ...(o.targets === undefined ? {} : { targets: o.targets }),
         ...(o.compareCovariates === true ? { compareCovariates: true } : {}),
         ...(o.referralSensitivity === undefined ? {} : { referralSensitivity: o.referralSensitivity }),

@@ -69,7 +69,7 @@ export function analyzeHip(
   const fields = placements.map((p) => normaliseHipField(sampleHipField(o.image, p)));
   const predicted = predictPfDrrs(tf, o.model.generator, fields);
   const regression = o.model.regression;
-  const regressed = regression === undefined ? undefined : regressionNetworkValues(tf, regression.network, regression.parameters, fields);
+  const regressed = regression === undefined ? undefined : regressionNetworkValues(tf, regression.networks, regression.parameters, fields);
   const estimate: HipEstimate = regression?.parameters.reported ?? 'pf-drr-line';
   const sides = {} as Record<HipSide, HipSideAnalysis>;
   placements.forEach((placement, k) => {

@@ -52,6 +52,8 @@ const hipTrainOptions = z
     regressionPooling: z.enum(['average', 'attention'] as const satisfies readonly RegressionPooling[]).default('average'),
     // Stage three's first epochs with the encoder held fixed, then tuned (seed 001's schedule); 0: end to end.
     regressionFreezeEpochs: z.number().int().nonnegative().default(0),
+    // Stage three's networks, trained alike from different seeds, their mean reported; 1: seed 001's one.
+    regressionMembers: z.number().int().positive().default(1),
   })
   .strict();
 
@@ -128,6 +130,7 @@ export const hipPipeline = definePipeline({
       inputChannels: request.options.inputChannels,
       regressionPooling: request.options.regressionPooling,
       regressionFreezeEpochs: request.options.regressionFreezeEpochs,
+      regressionMembers: request.options.regressionMembers,
       batchSize: request.options.batchSize,
       cores: request.cores,
       targetsDir: request.options.targets ?? `${request.outDir}-targets`,

@@ -43,6 +43,11 @@ export const bmdRegressionParametersSchema = z.object({
   /** Which radiographs it was trained on, in words. */
   trainedOn: z.string(),
   /**
+   * How many networks stage three has (an ensemble trained alike from different seeds; their mean is
+   * its value). Models before 2026-12-07 have one.
+   */
+  members: z.number().int().positive().default(1),
+  /**
    * Which estimate is reported: the PF-DRR lines (stage two), this network's (stage three), or the
    * mean of the two; the others are kept beside it in result.json.
    */
@@ -51,26 +56,28 @@ export const bmdRegressionParametersSchema = z.object({
 export type BmdRegressionParameters = z.infer<typeof bmdRegressionParametersSchema>;
 
 /**
- * The network's value of each measure for each normalised hip field, in the measure's units, before
- * any recalibration line: the mean of its outputs over the field's shifted views (field-shifts.ts),
- * the same wherever the network is read (analysis, training's held-out check, recalibration).
+ * Stage three's value of each measure for each normalised hip field, in the measure's units, before
+ * any recalibration line: the mean of its networks' outputs (one, or an ensemble) over the field's
+ * shifted views (field-shifts.ts), the same wherever stage three is read (analysis, training's
+ * held-out check, recalibration).
  */
 export function regressionNetworkValues(
   tf: typeof tfTypes,
-  network: tfTypes.LayersModel,
+  networks: readonly tfTypes.LayersModel[],
   p: BmdRegressionParameters,
   fields: readonly Float32Array[],
 ): Partial<Record<HipMeasure, number>>[] {
   const views = fields.map(regressionViews);
-  const perView = views[0]?.length ?? 0;
-  // The regression network takes the field as the generator does; its output is one value per measure.
-  const outputs = predictPfDrrs(tf, network, views.flat());
+  const perField = views[0]?.length ?? 0;
+  // Each network takes the field as the generator does; its output is one value per measure.
+  const outputs = networks.map((network) => predictPfDrrs(tf, network, views.flat()));
+  const count = perField * outputs.length;
   return fields.map((_, f) => {
     const values: Partial<Record<HipMeasure, number>> = {};
     p.measures.forEach((m, k) => {
       let sum = 0;
-      for (let v = 0; v < perView; v++) sum += outputs[f * perView + v]![k]!;
-      values[m] = p.mean[k]! + p.sd[k]! * (sum / perView);
+      for (const out of outputs) for (let v = 0; v < perField; v++) sum += out[f * perField + v]![k]!;
+      values[m] = p.mean[k]! + p.sd[k]! * (sum / count);
     });
     return values;
   });

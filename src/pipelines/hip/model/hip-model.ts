@@ -5,7 +5,7 @@ import { OpenBmdError } from '../../../core/errors.js';
 import type { ModelDescription } from '../../../nn/model-folder/model-description.js';
 import { MODEL_DESCRIPTION_FILE, loadModelFolder, readModelDescription, readModelParts } from '../../../nn/model-folder/model-folder.js';
 import { HIP_FIELD } from '../radiograph/hip-field.js';
-import { BMD_REGRESSION_NETWORK, PF_GENERATOR_NETWORK } from './hip-networks.js';
+import { BMD_REGRESSION_NETWORK, PF_GENERATOR_NETWORK, bmdRegressionNetworkName } from './hip-networks.js';
 import type { BmdRegressionParameters } from './bmd-regression.js';
 import { bmdRegressionParametersSchema } from './bmd-regression.js';
 import { hipBmdCalibrationSchema } from './pf-drr-bmd.js';
@@ -34,8 +34,8 @@ export interface HipModel {
   parameters: z.infer<typeof hipParametersSchema>;
   /** Radiograph field -> PF-DRR (seed 001's stage-two generator). */
   generator: tfTypes.LayersModel;
-  /** Radiograph field -> BMD (seed 001's stage-three regression network), with its parameters; absent in models without stage three. */
-  regression: { network: tfTypes.LayersModel; parameters: BmdRegressionParameters } | undefined;
+  /** Radiograph field -> BMD (seed 001's stage-three regression network, or an ensemble of them), with their parameters; absent in models without stage three. */
+  regression: { networks: tfTypes.LayersModel[]; parameters: BmdRegressionParameters } | undefined;
 }
 
 /** Loads a hip model folder (BAD_MODEL naming the file when it is another pipeline's, or its field or generator differ). */
@@ -48,11 +48,13 @@ export async function loadHipModel(tf: typeof tfTypes, dir: string): Promise<Hip
   const { parameters } = readModelParts(description, dir, { parameters: hipParametersSchema, metrics: z.record(z.string(), z.unknown()) });
   // Both networks read the field as model.json describes it; stage three is optional.
   const fieldInput = { inputShapes: [[HIP_FIELD.rows, HIP_FIELD.columns, parameters.field.inputChannels]] };
+  // Stage three's networks: as many as its parameters say (each must be in the folder).
+  const memberNames = Array.from({ length: parameters.regression?.members ?? 0 }, (_, k) => bmdRegressionNetworkName(k + 1));
   const loaded = await loadModelFolder(tf, dir, {
     pipeline: HIP_PIPELINE,
     networks: {
       [PF_GENERATOR_NETWORK]: fieldInput,
-      ...(description.networks[BMD_REGRESSION_NETWORK] === undefined ? {} : { [BMD_REGRESSION_NETWORK]: fieldInput }),
+      ...(description.networks[BMD_REGRESSION_NETWORK] === undefined ? {} : Object.fromEntries(memberNames.map((name) => [name, fieldInput]))),
     },
   });
   const network = loaded.networks[BMD_REGRESSION_NETWORK];
@@ -71,11 +73,14 @@ export async function loadHipModel(tf: typeof tfTypes, dir: string): Promise<Hip
     description: loaded.description,
     parameters,
     generator: loaded.networks[PF_GENERATOR_NETWORK]!,
-    regression: network === undefined || parameters.regression === undefined ? undefined : { network, parameters: parameters.regression },
+    regression:
+      network === undefined || parameters.regression === undefined
+        ? undefined
+        : { networks: memberNames.map((name) => loaded.networks[name]!), parameters: parameters.regression },
   };
 }
 
 export function disposeHipModel(model: HipModel): void {
   model.generator.dispose();
-  model.regression?.network.dispose();
+  model.regression?.networks.forEach((n) => n.dispose());
 }

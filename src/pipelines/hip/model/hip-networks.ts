@@ -30,6 +30,11 @@ export function pfGeneratorSpec(seed: number, inputChannels: HipInputChannels): 
 /** The model folder's optional stage-three network: radiograph field -> standardised BMD per measure. */
 export const BMD_REGRESSION_NETWORK = 'bmd-regression';
 
+/** The model folder's name of stage three's k-th network (1-based): the first keeps the plain name, so models of one network read as before. */
+export function bmdRegressionNetworkName(member: number): string {
+  return member === 1 ? BMD_REGRESSION_NETWORK : `${BMD_REGRESSION_NETWORK}-${member}`;
+}
+
 /**
  * Seed 001's regression network R on the stage-two generator's encoder. The paper's head is
  * CoAtNet's Transformer blocks; a strided convolution, pooling and a linear layer stand in (2 cores).

@@ -11,7 +11,7 @@ import { readHipCohort } from '../hip-cohort.js';
 import type { HipPredictionRow } from '../hip-predictions.js';
 import { writeHipPredictions } from '../hip-predictions.js';
 import { HIP_PIPELINE, disposeHipModel, loadHipModel } from '../model/hip-model.js';
-import { BMD_REGRESSION_NETWORK, PF_GENERATOR_NETWORK, hipPreprocessing } from '../model/hip-networks.js';
+import { PF_GENERATOR_NETWORK, bmdRegressionNetworkName, hipPreprocessing } from '../model/hip-networks.js';
 import type { BmdRegressionParameters } from '../model/bmd-regression.js';
 import { regressionEstimates, regressionNetworkValues } from '../model/bmd-regression.js';
 import { linearFit } from '../../../stats/linear-fit.js';
@@ -64,7 +64,7 @@ export async function recalibrateHip(
       ? undefined
       : regressionNetworkValues(
           tf,
-          regression.network,
+          regression.networks,
           regression.parameters,
           read.map((r) => r.field),
         );
@@ -152,15 +152,16 @@ export async function recalibrateHip(
           spec: recordedNetworkSpec(reused.description, PF_GENERATOR_NETWORK, o.networksFrom),
           preprocessing: hipPreprocessing(reused.parameters.field.inputChannels),
         },
-        ...(regression === undefined
-          ? {}
-          : {
-              [BMD_REGRESSION_NETWORK]: {
-                model: regression.network,
-                spec: recordedNetworkSpec(reused.description, BMD_REGRESSION_NETWORK, o.networksFrom),
-                preprocessing: hipPreprocessing(reused.parameters.field.inputChannels),
-              },
-            }),
+        ...Object.fromEntries(
+          (regression?.networks ?? []).map((model, k) => [
+            bmdRegressionNetworkName(k + 1),
+            {
+              model,
+              spec: recordedNetworkSpec(reused.description, bmdRegressionNetworkName(k + 1), o.networksFrom),
+              preprocessing: hipPreprocessing(reused.parameters.field.inputChannels),
+            },
+          ]),
+        ),
       },
     );
   }

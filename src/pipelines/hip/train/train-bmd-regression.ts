@@ -58,7 +58,12 @@ export async function trainBmdRegression(
     checkpointDir: string;
     write: (line: string) => void;
   },
-): Promise<{ network: tfTypes.LayersModel; spec: NetworkSpec; parameters: Omit<BmdRegressionParameters, 'trainedOn' | 'reported'>; history: EpochRecord[] }> {
+): Promise<{
+  network: tfTypes.LayersModel;
+  spec: NetworkSpec;
+  parameters: Omit<BmdRegressionParameters, 'trainedOn' | 'reported' | 'members'>;
+  history: EpochRecord[];
+}> {
   const measures = HIP_MEASURES.filter((m) => o.samples.filter((s) => s.truth[m] !== undefined).length >= MIN_VALUES);
   if (measures.length === 0) throw new OpenBmdError('EMPTY_INPUT', `stage three needs at least ${MIN_VALUES} radiographs with a BMD`);
   const mean: number[] = [];

@@ -16,7 +16,7 @@ import { pearsonCorrelation } from '../../../stats/pearson-correlation.js';
 import { gradientCorrelation } from '../../../registration/gradient-correlation.js';
 import { readHipCohort } from '../hip-cohort.js';
 import { HIP_PIPELINE } from '../model/hip-model.js';
-import { BMD_REGRESSION_NETWORK, HIP_DISCRIMINATOR, PF_GENERATOR_NETWORK, hipPreprocessing, pfGeneratorSpec } from '../model/hip-networks.js';
+import { HIP_DISCRIMINATOR, PF_GENERATOR_NETWORK, bmdRegressionNetworkName, hipPreprocessing, pfGeneratorSpec } from '../model/hip-networks.js';
 import type { CalibrationSample, HipMeasure } from '../model/pf-drr-bmd.js';
 import { HIP_MEASURES, fitHipBmdCalibration, hipBmdFromFeature, pfDrrFeature } from '../model/pf-drr-bmd.js';
 import { predictPfDrrs } from '../model/predict-pf-drr.js';
@@ -70,6 +70,8 @@ export interface TrainHipOptions {
   regressionPooling: RegressionPooling;
   /** Stage three's first epochs with the encoder held fixed (seed 001's schedule); 0: end to end throughout. */
   regressionFreezeEpochs: number;
+  /** Stage three's networks, trained alike from different seeds; their mean is reported (1: seed 001's one network). */
+  regressionMembers: number;
   batchSize: number;
   /** Worker processes for the registrations. */
   cores: number;
@@ -245,34 +247,40 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
       .join(', ')}`,
   );
   // Stage three on the generator's training persons; the calibration persons, whom neither network saw, check it.
-  let stage3: Awaited<ReturnType<typeof trainBmdRegression>> | undefined;
+  // With several members each is trained alike from its own seed (the first from the run's, so a
+  // one-network run's checkpoint serves as the first member of an ensemble).
+  const stage3: Awaited<ReturnType<typeof trainBmdRegression>>[] = [];
   let stage3HeldOut: Record<string, number> = {};
   if (o.epochs.regression > 0) {
-    stage3 = await trainBmdRegression(tf, {
-      generator,
-      generatorSpec: spec,
-      samples: training.map((t) => ({ field: t.xray, truth: hipTruth(byCase.get(t.caseId)!) })),
-      epochs: o.epochs.regression,
-      batchSize: REGRESSION_BATCH,
-      seed: o.seed,
-      pooling: o.regressionPooling,
-      freezeEncoderEpochs: o.regressionFreezeEpochs,
-      checkpointDir: join(
-        o.targetsDir,
-        `checkpoint-stage3-regression-${recipe}-e${o.epochs.regression}${o.regressionPooling === 'average' ? '' : `-${o.regressionPooling}`}${o.regressionFreezeEpochs > 0 ? `-f${o.regressionFreezeEpochs}` : ''}`,
-      ),
-      write: o.write,
-    });
+    for (let member = 1; member <= o.regressionMembers; member++) {
+      stage3.push(
+        await trainBmdRegression(tf, {
+          generator,
+          generatorSpec: spec,
+          samples: training.map((t) => ({ field: t.xray, truth: hipTruth(byCase.get(t.caseId)!) })),
+          epochs: o.epochs.regression,
+          batchSize: REGRESSION_BATCH,
+          seed: regressionMemberSeed(o.seed, member),
+          pooling: o.regressionPooling,
+          freezeEncoderEpochs: o.regressionFreezeEpochs,
+          checkpointDir: join(
+            o.targetsDir,
+            `checkpoint-stage3-regression-${recipe}-e${o.epochs.regression}${o.regressionPooling === 'average' ? '' : `-${o.regressionPooling}`}${o.regressionFreezeEpochs > 0 ? `-f${o.regressionFreezeEpochs}` : ''}${member === 1 ? '' : `-m${member}`}`,
+          ),
+          write: o.write,
+        }),
+      );
+      histories[member === 1 ? 'stage3-regression' : `stage3-regression-m${member}`] = stage3[member - 1]!.history;
+    }
     const values = regressionNetworkValues(
       tf,
-      stage3.network,
-      { ...stage3.parameters, trainedOn: '', reported: 'regression' },
+      stage3.map((m) => m.network),
+      { ...stage3[0]!.parameters, trainedOn: '', reported: 'regression', members: stage3.length },
       calibration.map((t) => t.xray),
     );
     stage3HeldOut = heldOutR(calibration.map((t, k) => ({ estimate: values[k]!, truth: hipTruth(byCase.get(t.caseId)!) })));
-    histories['stage3-regression'] = stage3.history;
     lines.push(
-      `stage three (regression network, ${o.epochs.regression} epochs${stage3Schedule(o)}, sample-weighted L1) on the generator's ${training.length} radiographs; on the ${calibration.length} calibration radiographs, which neither network saw: ${Object.entries(
+      `stage three (${stage3.length === 1 ? 'regression network' : `${stage3.length} regression networks from seeds ${stage3.map((_, k) => regressionMemberSeed(o.seed, k + 1)).join(', ')}, their mean`}, ${o.epochs.regression} epochs${stage3Schedule(o)}, sample-weighted L1) on the generator's ${training.length} radiographs; on the ${calibration.length} calibration radiographs, which neither network saw: ${Object.entries(
         stage3HeldOut,
       )
         .map(([m, r]) => `${m} r ${r.toFixed(3)}`)
@@ -304,11 +312,12 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
         calibration: fit,
         lossWeights: SEED_001_LOSS_WEIGHTS,
         augmentation: HIP_AUGMENTATION,
-        ...(stage3 === undefined
+        ...(stage3[0] === undefined
           ? {}
           : {
               regression: {
-                ...stage3.parameters,
+                ...stage3[0].parameters,
+                members: stage3.length,
                 reported: o.estimate,
                 trainedOn: `${training.length} radiographs of the ${new Set(training.map((t) => byCase.get(t.caseId)!.patientId)).size} persons the generator trained on${stage3Schedule(o)}`,
               },
@@ -317,7 +326,7 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
       trainingData: trainingCohortRecord(cohort, failed.size),
       metrics: {
         calibration: calibrationMetrics,
-        ...(stage3 === undefined
+        ...(stage3.length === 0
           ? {}
           : {
               regressionHeldOut: {
@@ -330,15 +339,20 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
     },
     {
       [PF_GENERATOR_NETWORK]: { model: generator, spec, preprocessing: hipPreprocessing(o.inputChannels) },
-      ...(stage3 === undefined
-        ? {}
-        : { [BMD_REGRESSION_NETWORK]: { model: stage3.network, spec: stage3.spec, preprocessing: hipPreprocessing(o.inputChannels) } }),
+      ...Object.fromEntries(
+        stage3.map((m, k) => [bmdRegressionNetworkName(k + 1), { model: m.network, spec: m.spec, preprocessing: hipPreprocessing(o.inputChannels) }]),
+      ),
     },
   );
   generator.dispose();
-  stage3?.network.dispose();
+  stage3.forEach((m) => m.network.dispose());
   for (const [caseId, why] of failed) o.write(`[hip] ${caseId}: ${why}`);
   return { modelDir: o.outDir, lines, failed: failed.size };
+}
+
+/** Stage three's k-th network's seed (1-based): the run's for the first, then 1,000 apart. */
+function regressionMemberSeed(seed: number, member: number): number {
+  return seed + 1000 * (member - 1);
 }
 
 /** How stage three was scheduled, for model.json and the training lines ('' when end to end throughout). */
