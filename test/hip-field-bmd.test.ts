@@ -150,7 +150,7 @@ test("stage three's views: the field and its 4-pixel shifts on a 3 x 3 grid, unc
   );
 });
 
-test("stage three's value is the mean of the network's outputs over the views, in the measure's units", async () => {
+test("stage three's value is the mean of its networks' outputs over the views, in the measure's units", async () => {
   const tf = await nnBackend('wasm');
   // A network whose output is its input's mean: on a field of ones each view keeps its covered share.
   const input = tf.input({ shape: [HIP_FIELD.rows, HIP_FIELD.columns, 1] });
@@ -162,4 +162,10 @@ test("stage three's value is the mean of the network's outputs over the views, i
   const covered =
     ((HIP_FIELD.rows + 2 * (HIP_FIELD.rows - s)) / (3 * HIP_FIELD.rows)) * ((HIP_FIELD.columns + 2 * (HIP_FIELD.columns - s)) / (3 * HIP_FIELD.columns));
   assert.ok(Math.abs(values!.femneck_abmd! - (0.5 + 2 * covered)) < 1e-5, `${values!.femneck_abmd} vs ${0.5 + 2 * covered}`);
+  // An ensemble: a second network giving 3 x its input's mean + 0.1; stage three's value is the two networks' mean.
+  const scaled = tf.layers.dense({ units: 1, weights: [tf.tensor2d([[3]]), tf.tensor1d([0.1])] }).apply(pooled) as SymbolicTensor;
+  const second = tf.model({ inputs: input, outputs: scaled });
+  const [both] = regressionNetworkValues(tf, [network, second], { ...parameters, members: 2 }, [new Float32Array(N).fill(1)]);
+  const expected = 0.5 + 2 * ((covered + (3 * covered + 0.1)) / 2);
+  assert.ok(Math.abs(both!.femneck_abmd! - expected) < 1e-5, `${both!.femneck_abmd} vs ${expected}`);
 });

@@ -62,4 +62,12 @@ test('model.json naming other channels than the networks read, or none it knows,
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  // An ensemble's member that the folder does not hold.
+  const shippedMembers = (shipped as { parameters: { regression?: { members?: number } } }).parameters.regression?.members ?? 1;
+  const missing = editedCopy((p) => void ((p.regression as { members: number }).members = shippedMembers + 1));
+  try {
+    await assert.rejects(loadHipModel(tf, missing), isBadModelIn(missing), 'stage three naming more networks than the folder holds');
+  } finally {
+    rmSync(missing, { recursive: true, force: true });
+  }
 });
