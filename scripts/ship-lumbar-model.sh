@@ -22,6 +22,12 @@
 #   LOCATORS=models/lumbar bash scripts/ship-lumbar-model.sh
 #                                                 (step 2 only, on the locators of a model folder:
 #                                                  the shipped ones pass the real-CT check)
+#   SEED=63 N=1000 EPOCHS=24,6 VENDORS=vendor-a,vendor-b,vendor-c \
+#     PROCESSING=vendor,log-unsharp,power-law,linear-raw,multiscale \
+#     LOCATORS=build/lumbar-loc/model-7700-clutter bash scripts/ship-lumbar-model.sh
+#                                                 (the next candidate: 1,000 people whose radiographs
+#                                                  each draw their processing from five families, and
+#                                                  the locators trained with abdominal clutter)
 #   EPOCHS=24,6 ...                               (the locator and BMD epochs; default 24,20, the
 #                                                  300-person recipe: 1,000 people take 3.3 times
 #                                                  the steps per epoch)
@@ -38,7 +44,10 @@ dev="$work/dev-$seed"
 openbmd() { node dist/src/cli/main.js "$@"; }
 rm -rf "$work/locators" "$work/model"
 mkdir -p "$work"
-if [ ! -f "$dev/cohort.csv" ]; then openbmd simulate lumbar --n "$count" --out "$dev" --seed "$seed" --vendors "$vendors" --workers 2; fi
+# PROCESSING: the detector processing families drawn per radiograph (default: each vendor's own).
+processing=()
+if [ -n "${PROCESSING:-}" ]; then processing=(--processing "$PROCESSING" --per-image-processing); fi
+if [ ! -f "$dev/cohort.csv" ]; then openbmd simulate lumbar --n "$count" --out "$dev" --seed "$seed" --vendors "$vendors" "${processing[@]}" --workers 2; fi
 # The vendor a-c rows, beside the manifest (the label images are found next to it).
 node -e '
   const fs = require("node:fs");
