@@ -121,7 +121,7 @@ test('a threshold is chosen where the haze would hide the signal', () => {
   assert.equal(c.fits.tothip_abmd, undefined);
 });
 
-test("stage three's views: the field and its 4-pixel shifts along rows and columns, uncovered pixels zero", () => {
+test("stage three's views: the field and its 4-pixel shifts on a 3 x 3 grid, uncovered pixels zero", () => {
   const field = new Float32Array(N);
   const at = (r: number, c: number): number => r * HIP_FIELD.columns + c;
   field[at(50, 60)] = 7;
@@ -142,11 +142,11 @@ test("stage three's views: the field and its 4-pixel shifts along rows and colum
   assert.equal(shifted[at(10, 3)], 0);
   const views = regressionViews(field);
   assert.equal(REGRESSION_VIEW_SHIFT_PX, 4);
-  assert.equal(views.length, 5);
-  assert.equal(views[0], field);
+  assert.equal(views.length, 9);
+  assert.equal(views[4], field);
   assert.deepEqual(
     views.map((v) => v.findIndex((x) => x === 7)),
-    [at(50, 60), at(46, 60), at(54, 60), at(50, 56), at(50, 64)],
+    [46, 50, 54].flatMap((r) => [56, 60, 64].map((c) => at(r, c))),
   );
 });
 
@@ -159,8 +159,8 @@ test("stage three's value is the mean of its networks' outputs over the views, i
   const parameters = bmdRegressionParametersSchema.parse({ measures: ['femneck_abmd'], mean: [0.5], sd: [2], trainedOn: 'a closed form' });
   const [values] = regressionNetworkValues(tf, [network], parameters, [new Float32Array(N).fill(1)]);
   const s = REGRESSION_VIEW_SHIFT_PX;
-  // The field whole, two views short of s rows, two short of s columns.
-  const covered = (1 + 2 * ((HIP_FIELD.rows - s) / HIP_FIELD.rows) + 2 * ((HIP_FIELD.columns - s) / HIP_FIELD.columns)) / 5;
+  const covered =
+    ((HIP_FIELD.rows + 2 * (HIP_FIELD.rows - s)) / (3 * HIP_FIELD.rows)) * ((HIP_FIELD.columns + 2 * (HIP_FIELD.columns - s)) / (3 * HIP_FIELD.columns));
   assert.ok(Math.abs(values!.femneck_abmd! - (0.5 + 2 * covered)) < 1e-5, `${values!.femneck_abmd} vs ${0.5 + 2 * covered}`);
   // An ensemble: a second network giving 3 x its input's mean + 0.1; stage three's value is the two networks' mean.
   const scaled = tf.layers.dense({ units: 1, weights: [tf.tensor2d([[3]]), tf.tensor1d([0.1])] }).apply(pooled) as SymbolicTensor;

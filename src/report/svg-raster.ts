@@ -49,17 +49,25 @@ export function renderOverlay(o: { columns: number; rows: number; rasters: reado
   const { columns, rows } = o;
   const rgb = new Uint8Array(columns * rows * 3);
   for (const r of o.rasters) {
+    // The columns of the raster on the canvas, the same for every row.
+    const i0 = Math.max(0, -r.x);
+    const i1 = Math.min(r.columns, columns - r.x);
+    if (i1 <= i0) continue;
     for (let j = 0; j < r.rows; j++) {
       const y = r.y + j;
       if (y < 0 || y >= rows) continue;
-      for (let i = 0; i < r.columns; i++) {
-        const x = r.x + i;
-        if (x < 0 || x >= columns) continue;
-        const to = 3 * (y * columns + x);
-        const from = r.channels * (j * r.columns + i);
-        rgb[to] = r.pixels[from]!;
-        rgb[to + 1] = r.pixels[from + (r.channels === 3 ? 1 : 0)]!;
-        rgb[to + 2] = r.pixels[from + (r.channels === 3 ? 2 : 0)]!;
+      const to = 3 * (y * columns + r.x);
+      const from = r.columns * j;
+      if (r.channels === 3) {
+        rgb.set(r.pixels.subarray(3 * (from + i0), 3 * (from + i1)), to + 3 * i0);
+        continue;
+      }
+      for (let i = i0; i < i1; i++) {
+        const g = r.pixels[from + i]!;
+        const k = to + 3 * i;
+        rgb[k] = g;
+        rgb[k + 1] = g;
+        rgb[k + 2] = g;
       }
     }
   }
@@ -70,7 +78,8 @@ export function renderOverlay(o: { columns: number; rows: number; rasters: reado
     throw new RangeError(`the overlay's SVG is ${rendered.width} x ${rendered.height}, its canvas ${columns} x ${rows}`);
   // resvg's pixels are premultiplied RGBA: over = src + (1 - alpha) * dst.
   const layer = rendered.pixels;
-  for (let p = 0; p < columns * rows; p++) {
+  const pixels = columns * rows;
+  for (let p = 0; p < pixels; p++) {
     const alpha = layer[4 * p + 3]!;
     if (alpha === 0) continue;
     const keep = (255 - alpha) / 255;

@@ -33,14 +33,21 @@ export function hipOverlayPng(a: HipAnalysis, threshold: number, lines: readonly
   const width = Math.round(columns / scale);
   const grey = displayGrey(image, 0, 0, columns, rows, width, VIEW_PIXELS, displayWindow(image));
   const rgb = new Uint8Array(width * VIEW_PIXELS * 3);
+  // The field position of each view row and column (the mapping is separable): no work per pixel outside a field.
   const sides = [a.sides.left, a.sides.right];
+  const fieldMaps = sides.map((s) => ({
+    s,
+    fieldRows: Float64Array.from({ length: VIEW_PIXELS }, (_, j) => imageToField(s.placement, (j + 0.5) * scale - 0.5, 0)[0]),
+    fieldColumns: Float64Array.from({ length: width }, (_, i) => imageToField(s.placement, 0, (i + 0.5) * scale - 0.5)[1]),
+  }));
   for (let j = 0; j < VIEW_PIXELS; j++) {
     for (let i = 0; i < width; i++) {
       const g = grey[j * width + i]!;
       const k = 3 * (j * width + i);
       rgb[k] = rgb[k + 1] = rgb[k + 2] = g;
-      for (const s of sides) {
-        const [fr, fc] = imageToField(s.placement, (j + 0.5) * scale - 0.5, (i + 0.5) * scale - 0.5);
+      for (const { s, fieldRows, fieldColumns } of fieldMaps) {
+        const fr = fieldRows[j]!;
+        const fc = fieldColumns[i]!;
         if (fr < 0 || fc < 0 || fr > HIP_FIELD.rows - 1 || fc > HIP_FIELD.columns - 1) continue;
         const v = bilinearAt(s.pfDrr, HIP_FIELD.columns, HIP_FIELD.rows, fc, fr);
         if (!(v > threshold)) continue;
