@@ -8,9 +8,9 @@ import { HIP_FIELD } from '../radiograph/hip-field.js';
  * of the field) already covers, and the mean over the grid removes part of that. Chosen on
  * development cohort 936 + 937 (SIMULATED, 32 persons) among one view, the field and four 4-pixel
  * shifts, 3 x 3 grids at 2 and at 4 pixels and a 5 x 5 grid at 2: femoral-neck RMS-CV across the
- * four poses 3.57 % with the field alone, 2.92 % with this grid (r 0.915 -> 0.921). With an
+ * four poses 3.57 % with the field alone, 2.89 % with this grid (r 0.915 -> 0.921). With an
  * ensemble of three networks (--regression-members 3) the five views of the field and its four
- * shifts did as well (2.72 %) at 15 passes per hip, but three networks cost analyze 0.2 s more than
+ * shifts did a little better (2.72 %) at 15 passes per hip, but three networks cost analyze 0.2 s more than
  * the issue's 2 s allow, so the shipped model has one network and reads these nine views.
  */
 export const REGRESSION_VIEW_SHIFT_PX = 4;
