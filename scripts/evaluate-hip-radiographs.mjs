@@ -15,6 +15,7 @@ import { readDicomFile } from '../dist/src/io/dicom/read-dicom.js';
 import { jpegRoundTrip } from '../dist/src/io/jpeg-roundtrip.js';
 import { nnBackend } from '../dist/src/nn/nn-backend.js';
 import { analyzeHip } from '../dist/src/pipelines/hip/analyze-hip.js';
+import { reportedEstimates } from '../dist/src/pipelines/hip/model/bmd-regression.js';
 import { readHipCohort } from '../dist/src/pipelines/hip/hip-cohort.js';
 import { loadHipModel } from '../dist/src/pipelines/hip/model/hip-model.js';
 import { displayWindow } from '../dist/src/report/radiograph-display.js';
@@ -101,16 +102,11 @@ const figures = (list) => {
     femneckRmsCv95PersonBootstrap:
       repeats.length < 2
         ? null
-        : clusteredBootstrapInterval({ clusters: repeats.map((v) => [v]), statistic: (sample) => precisionError(sample).rmsCv }).map((v) => +(100 * v).toFixed(2)),
+        : clusteredBootstrapInterval({ clusters: repeats.map((v) => [v]), statistic: (sample) => precisionError(sample).rmsCv }).map(
+            (v) => +(100 * v).toFixed(2),
+          ),
   };
 };
-/** The mean of the lines' and the network's estimate per measure, where both have one. */
-const meanOfTwo = (a, b) =>
-  Object.fromEntries(
-    Object.keys(a)
-      .filter((m) => b[m] !== undefined)
-      .map((m) => [m, (a[m] + b[m]) / 2]),
-  );
 const summary = {};
 for (const condition of conditions.map(String)) {
   const list = rows.filter((x) => x.condition === condition);
@@ -132,7 +128,7 @@ for (const condition of conditions.map(String)) {
     // Both estimates on the same radiographs: stage two's PF-DRR lines and stage three's regression network.
     pfDrrLine: figures(list.map((x) => ({ ...x, e: x.line }))),
     stageThree: figures(list.map((x) => ({ ...x, e: x.regression }))),
-    meanOfTwo: figures(list.map((x) => ({ ...x, e: meanOfTwo(x.line, x.regression) }))),
+    meanOfTwo: figures(list.map((x) => ({ ...x, e: reportedEstimates('mean', x.line, x.regression) }))),
   };
 }
 console.log(JSON.stringify({ simulated: cohort.simulated, model: modelDir, cohort: cohortCsv, poses: poses ?? 'all', summary }, null, 2));

@@ -1,3 +1,4 @@
+import { warpImage } from '../../../nn/training/image-augmentation.js';
 import { HIP_FIELD } from '../radiograph/hip-field.js';
 
 /**
@@ -15,19 +16,9 @@ import { HIP_FIELD } from '../radiograph/hip-field.js';
  */
 export const REGRESSION_VIEW_SHIFT_PX = 4;
 
-/** The field moved by whole pixels (content moves right and down for positive shifts); uncovered pixels 0, as training's warp fills them. */
+/** The field moved by whole pixels (content moves right and down for positive shifts); uncovered pixels 0, training's warp and fill. */
 export function shiftField(field: Float32Array, o: { rowsDown: number; columnsRight: number }): Float32Array {
-  const { rows, columns } = HIP_FIELD;
-  const out = new Float32Array(field.length);
-  for (let r = 0; r < rows; r++) {
-    const from = r - o.rowsDown;
-    if (from < 0 || from >= rows) continue;
-    for (let c = 0; c < columns; c++) {
-      const fromColumn = c - o.columnsRight;
-      if (fromColumn >= 0 && fromColumn < columns) out[r * columns + c] = field[from * columns + fromColumn]!;
-    }
-  }
-  return out;
+  return warpImage(field, HIP_FIELD.columns, HIP_FIELD.rows, 1, [1, 0, o.columnsRight, 0, 1, o.rowsDown], 'nearest', 0);
 }
 
 /** The nine views stage three averages over: the field and its shifts by REGRESSION_VIEW_SHIFT_PX on a 3 x 3 grid. */
