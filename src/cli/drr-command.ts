@@ -7,7 +7,6 @@ import type { Volume3D } from '../core/volume3d.js';
 import { createVolume3D, volumeIndexToPointMm } from '../core/volume3d.js';
 import { readNifti, writeNifti } from '../io/nifti.js';
 import { encodePng } from '../io/png-encode.js';
-import { quantilesOfFinite } from '../imaging/network-grid.js';
 import { loadMaterialCatalog } from '../physics/material-catalog.js';
 import { ctAttenuationPerMm } from '../physics/drr/ct-attenuation.js';
 import type { DrrGeometry, DrrRays } from '../physics/drr/drr-geometry.js';
@@ -63,41 +62,90 @@ async function readVolume(input: string): Promise<Volume3D> {
   return series.volume;
 }
 
+/** perMm at every whole value from -32768 to 32767, index value + 32768: the model once per value a 16-bit CT can hold. */
+function wholeValueTable(perMm: (value: number) => number): Float32Array {
+  const table = new Float32Array(65536);
+  for (let v = 0; v < 65536; v++) table[v] = perMm(v - 32768);
+  return table;
+}
+
+/**
+ * Float voxels through the table where they hold whole values (as float NIfTI CTs mostly do), the
+ * model for the rest. Its own function so the loop compiles for Float32Array alone.
+ */
+function floatVoxelValues(data: Float32Array, values: Float32Array, table: Float32Array, perMm: (value: number) => number): void {
+  for (let p = 0; p < values.length; p++) {
+    const v = data[p]!;
+    const index = v + 32768;
+    values[p] = (index | 0) === index && index >= 0 && index < 65536 ? table[index]! : perMm(v);
+  }
+}
+
 /** Each voxel's contribution per mm, masked. */
 function voxelValues(volume: Volume3D, o: DrrCommandOptions, mask: Volume3D | undefined): Float32Array {
   const perMm = o.values === 'attenuation' ? ctAttenuationPerMm({ catalog: loadMaterialCatalog(), beamKeV: o.beamKeV, ctKeV: o.ctKeV }) : (v: number) => v;
   const labels = o.maskLabels === undefined ? undefined : new Set(o.maskLabels);
   const values = sharedValues(volume.data.length);
   const data = volume.data;
-  if (mask === undefined && (data instanceof Int16Array || data instanceof Uint16Array)) {
-    // 16-bit voxels (most CT): the model once per possible value, then a look-up per voxel.
-    const signed = data instanceof Int16Array;
-    const table = Float32Array.from({ length: 65536 }, (_, v) => perMm(signed ? v - 32768 : v));
-    const shift = signed ? 32768 : 0;
-    for (let p = 0; p < values.length; p++) values[p] = table[data[p]! + shift]!;
+  const table = wholeValueTable(perMm);
+  if (mask === undefined && data instanceof Int16Array) {
+    for (let p = 0; p < values.length; p++) values[p] = table[data[p]! + 32768]!;
     return values;
   }
+  if (mask === undefined && data instanceof Float32Array) {
+    floatVoxelValues(data, values, table, perMm);
+    return values;
+  }
+  const valueOf = (v: number): number => (Number.isInteger(v) && v >= -32768 && v < 32768 ? table[v + 32768]! : perMm(v));
   for (let p = 0; p < values.length; p++) {
     if (mask !== undefined) {
       const label = Number(mask.data[p]);
       if (labels === undefined ? label === 0 : !labels.has(label)) continue;
     }
-    values[p] = perMm(Number(data[p]));
+    values[p] = valueOf(Number(data[p]));
   }
   return values;
 }
 
-/** 1st-99.5th percentile of the non-zero pixels (every few, at most 50,000) -> 0-255 (high line integrals bright, as bone on a radiograph). */
-function displayBytes(drr: Float32Array): Uint8Array {
-  const step = Math.max(1, Math.floor(drr.length / 50_000));
-  const sample: number[] = [];
-  for (let p = 0; p < drr.length; p += step) if (drr[p]! > 0) sample.push(drr[p]!);
-  const [low, high] = quantilesOfFinite(Float32Array.from(sample), [0.01, 0.995]) as [number, number];
+/** Bins of the display histogram: the percentiles to 1/4096 of the image's range, finer than 8 bits show. */
+const DISPLAY_BINS = 4096;
+
+/**
+ * 1st-99.5th percentile of the non-zero pixels -> 0-255 (high line integrals bright, as bone on a
+ * radiograph), the percentiles read from a histogram (two passes, no sort), and the largest value.
+ */
+function displayBytes(drr: Float32Array): { bytes: Uint8Array; max: number } {
+  let max = 0;
+  let min = Infinity;
+  for (let p = 0; p < drr.length; p++) {
+    const v = drr[p]!;
+    if (v > max) max = v;
+    if (v > 0 && v < min) min = v;
+  }
+  const bytes = new Uint8ClampedArray(drr.length);
+  if (!(max > min)) return { bytes: new Uint8Array(bytes.buffer), max };
+  const counts = new Float64Array(DISPLAY_BINS);
+  const perBin = (max - min) / DISPLAY_BINS;
+  let positive = 0;
+  for (let p = 0; p < drr.length; p++) {
+    const v = drr[p]!;
+    if (v <= 0) continue;
+    counts[Math.min(DISPLAY_BINS - 1, Math.floor((v - min) / perBin))]! += 1;
+    positive++;
+  }
+  const percentile = (q: number): number => {
+    let seen = 0;
+    for (let b = 0; b < DISPLAY_BINS; b++) {
+      seen += counts[b]!;
+      if (seen >= q * positive) return min + (b + 0.5) * perBin;
+    }
+    return max;
+  };
+  const [low, high] = [percentile(0.01), percentile(0.995)];
   const scale = 255 / (high > low ? high - low : 1);
   // A clamped array rounds and clips as it stores.
-  const bytes = new Uint8ClampedArray(drr.length);
   for (let p = 0; p < drr.length; p++) bytes[p] = (drr[p]! - low) * scale;
-  return new Uint8Array(bytes.buffer);
+  return { bytes: new Uint8Array(bytes.buffer), max };
 }
 
 /** The volume (and mask) read, the rays of the geometry and each voxel's value. */
@@ -158,10 +206,9 @@ export async function runDrrCommand(o: DrrCommandOptions): Promise<DrrCommandRes
   // The NIfTI compresses on the thread pool while the picture is encoded here.
   const niftiWritten = writeNifti(niftiFile, image, o.values === 'attenuation' ? 'openbmd DRR: line integral of mu' : 'openbmd DRR: line integral, value x mm');
   const pngFile = join(o.outDir, 'drr.png');
-  writeFileSync(pngFile, encodePng({ width: o.columns, height: o.rows, channels: 1, data: displayBytes(drr) }));
+  const { bytes, max } = displayBytes(drr);
+  writeFileSync(pngFile, encodePng({ width: o.columns, height: o.rows, channels: 1, data: bytes }));
   await niftiWritten;
-  let max = 0;
-  for (const v of drr) if (v > max) max = v;
   const description = {
     input: o.input,
     volume: { size: volume.size, spacingMm: volume.spacingMm },

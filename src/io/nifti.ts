@@ -163,5 +163,8 @@ export async function writeNifti(file: string, volume: Volume3D, description = '
   whole.set(data, VOX_OFFSET);
   // Level 1: label volumes of hundreds of MB compress nearly as well, several times faster. Off the
   // main thread, so a caller can go on (encode a picture) while it compresses.
-  await writeFile(file, file.endsWith('.gz') ? await gzipAsync(whole, { level: 1 }) : whole);
+  // One output chunk for the whole stream (up to 64 MiB): in the default 16 KiB chunks every chunk
+  // waits for the main thread between them, so a busy caller stalled the compression.
+  const chunkSize = Math.min(64 * 2 ** 20, Math.max(2 ** 16, whole.length + 2 ** 12));
+  await writeFile(file, file.endsWith('.gz') ? await gzipAsync(whole, { level: 1, chunkSize }) : whole);
 }

@@ -17,7 +17,7 @@ export interface RayGrid {
  *
  * Speed: the ray crosses the planes of the axis it runs most along (in voxels) far more often than
  * the others', so between two crossings of the other axes it passes whole voxels of that axis, each
- * the same length: those are summed first and weighted once (`wholeVoxelRun`), which halves the
+ * the same length: those are summed first and weighted once, which halves the
  * time of a radiograph-sized DRR without changing what is summed.
  */
 export function siddonRaySum(grid: RayGrid, from: Point3, to: Point3, segmentLengthMm: number): number {
@@ -35,52 +35,72 @@ export function siddonRaySum(grid: RayGrid, from: Point3, to: Point3, segmentLen
   const i = clampIndex(Math.floor(from[0] + mid * dx), nx);
   const j = clampIndex(Math.floor(from[1] + mid * dy), ny);
   const k = clampIndex(Math.floor(from[2] + mid * dz), nz);
-  const x = axisWalk(from[0], dx, i, nx, 1);
-  const y = axisWalk(from[1], dy, j, ny, nx);
-  const z = axisWalk(from[2], dz, k, nz, nx * ny);
+  setAxisWalk(X, from[0], dx, i, nx, 1);
+  setAxisWalk(Y, from[1], dy, j, ny, nx);
+  setAxisWalk(Z, from[2], dz, k, nz, nx * ny);
   const offset = i + nx * j + nx * ny * k;
   // The run axis first: the one whose planes come closest together along the ray.
-  const sum =
-    x.alphaPerVoxel <= y.alphaPerVoxel && x.alphaPerVoxel <= z.alphaPerVoxel
-      ? walkRay(grid.values, offset, alphaMin, alphaMax, x, y, z)
-      : y.alphaPerVoxel <= z.alphaPerVoxel
-        ? walkRay(grid.values, offset, alphaMin, alphaMax, y, x, z)
-        : walkRay(grid.values, offset, alphaMin, alphaMax, z, x, y);
-  return sum * segmentLengthMm;
-}
-
-/** One axis of the walk: where its next plane is, how far apart its planes are, the step in memory, the voxels left. */
-interface AxisWalk {
-  nextAlpha: number;
-  alphaPerVoxel: number;
-  stride: number;
-  /** Planes the ray can still cross along this axis inside the grid. */
-  voxelsLeft: number;
-}
-
-function axisWalk(start: number, delta: number, index: number, n: number, stride: number): AxisWalk {
-  if (delta === 0) return { nextAlpha: Infinity, alphaPerVoxel: Infinity, stride: 0, voxelsLeft: 0 };
-  return {
-    nextAlpha: ((delta > 0 ? index + 1 : index) - start) / delta,
-    alphaPerVoxel: 1 / Math.abs(delta),
-    stride: delta > 0 ? stride : -stride,
-    voxelsLeft: delta > 0 ? n - 1 - index : index,
-  };
+  const px = ALPHAS[X + 1]!;
+  const py = ALPHAS[Y + 1]!;
+  const pz = ALPHAS[Z + 1]!;
+  WALK[0] = alphaMin;
+  WALK[1] = alphaMax;
+  if (px <= py && px <= pz) walkRay(grid.values, offset, X, Y, Z);
+  else if (py <= pz) walkRay(grid.values, offset, Y, X, Z);
+  else walkRay(grid.values, offset, Z, X, Y);
+  return WALK[2]! * segmentLengthMm;
 }
 
 /**
- * The incremental walk with axis `a` the run axis: every crossing of a plane weights the voxel
- * left by the length inside it; after each crossing of an `a` plane, the whole voxels before the
- * next `b` or `c` plane (or the exit) are summed by `wholeVoxelRun`.
+ * The walk's state per axis, in the axis's slot (X, Y, Z) of two scratch arrays: where its next
+ * plane is and how far apart its planes are (ALPHAS), its step in memory and the planes the ray can
+ * still cross inside the grid (STEPS, integers, so the voxel offsets stay integers). Shared by every
+ * ray of a thread: a DRR casts hundreds of thousands, and an object per axis per ray kept the
+ * garbage collector busy.
  */
-function walkRay(values: Float32Array, start: number, alphaMin: number, alphaMax: number, a: AxisWalk, b: AxisWalk, c: AxisWalk): number {
+const ALPHAS = new Float64Array(6);
+const STEPS = new Int32Array(6);
+const [X, Y, Z] = [0, 2, 4];
+/** The walk's parameter range in (alphaMin, alphaMax) and its sum out, numbers that would be allocated if passed as arguments to a function not inlined. */
+const WALK = new Float64Array(3);
+
+function setAxisWalk(slot: number, start: number, delta: number, index: number, n: number, stride: number): void {
+  if (delta === 0) {
+    ALPHAS[slot] = Infinity;
+    ALPHAS[slot + 1] = Infinity;
+    STEPS[slot] = 0;
+    STEPS[slot + 1] = 0;
+    return;
+  }
+  ALPHAS[slot] = ((delta > 0 ? index + 1 : index) - start) / delta;
+  ALPHAS[slot + 1] = 1 / Math.abs(delta);
+  STEPS[slot] = delta > 0 ? stride : -stride;
+  STEPS[slot + 1] = delta > 0 ? n - 1 - index : index;
+}
+
+/**
+ * The incremental walk with axis `a` the run axis (`a`, `b`, `c`: slots of ALPHAS and STEPS):
+ * every crossing of a plane weights the voxel left by the length inside it; after each crossing of
+ * an `a` plane, the whole voxels before the next `b` or `c` plane (or the exit) are summed together.
+ */
+function walkRay(values: Float32Array, start: number, a: number, b: number, c: number): void {
+  const alphaMin = WALK[0]!;
+  const alphaMax = WALK[1]!;
   let offset = start;
   let alpha = alphaMin;
   let sum = 0;
-  let [nextA, nextB, nextC] = [a.nextAlpha, b.nextAlpha, c.nextAlpha];
-  let [leftA, leftB, leftC] = [a.voxelsLeft, b.voxelsLeft, c.voxelsLeft];
-  const [perA, perB, perC] = [a.alphaPerVoxel, b.alphaPerVoxel, c.alphaPerVoxel];
-  const [strideA, strideB, strideC] = [a.stride, b.stride, c.stride];
+  let nextA = ALPHAS[a]!;
+  let nextB = ALPHAS[b]!;
+  let nextC = ALPHAS[c]!;
+  const perA = ALPHAS[a + 1]!;
+  const perB = ALPHAS[b + 1]!;
+  const perC = ALPHAS[c + 1]!;
+  const strideA = STEPS[a]!;
+  const strideB = STEPS[b]!;
+  const strideC = STEPS[c]!;
+  let leftA = STEPS[a + 1]!;
+  let leftB = STEPS[b + 1]!;
+  let leftC = STEPS[c + 1]!;
   while (alpha < alphaMax) {
     if (nextA <= nextB && nextA <= nextC) {
       const end = nextA < alphaMax ? nextA : alphaMax;
@@ -93,8 +113,11 @@ function walkRay(values: Float32Array, start: number, alphaMin: number, alphaMax
       const limit = Math.min(nextB, nextC, alphaMax);
       if (nextA <= limit) {
         const count = Math.min(Math.floor((limit - nextA) / perA) + 1, leftA + 1);
-        sum += wholeVoxelRun(values, offset, strideA, count) * perA;
-        offset += count * strideA;
+        // Summed here, not in a function: a double returned from a call that is not inlined is
+        // allocated on the heap, and a DRR has millions of runs.
+        let run = 0;
+        for (let t = 0; t < count; t++, offset += strideA) run += values[offset]!;
+        sum += run * perA;
         leftA -= count;
         alpha = nextA + (count - 1) * perA;
         nextA = alpha + perA;
@@ -116,14 +139,7 @@ function walkRay(values: Float32Array, start: number, alphaMin: number, alphaMax
       nextC += perC;
     }
   }
-  return sum;
-}
-
-/** The sum of `count` values from `offset`, `stride` apart. */
-function wholeVoxelRun(values: Float32Array, offset: number, stride: number, count: number): number {
-  let sum = 0;
-  for (let t = 0, p = offset; t < count; t++, p += stride) sum += values[p]!;
-  return sum;
+  WALK[2] = sum;
 }
 
 /**
