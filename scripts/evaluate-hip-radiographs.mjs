@@ -5,7 +5,8 @@
 // JPEG compression at the qualities given (seed 001's Fig. 8); beside each, stage two's PF-DRR lines
 // alone (the comparison for stage three). Truth comes from the cohort manifest. The femoral neck's r
 // carries a 95 % CI by bootstrap over persons (their poses resampled together), and its mean absolute
-// error beside it (r falls with a cohort's spread of BMD; the error does not).
+// error beside it (r falls with a cohort's spread of BMD; the error does not), and the femoral neck's
+// mean error per pose (a pose read high or low on average is part of the RMS-CV).
 // Usage (after npm run build):
 //   node scripts/evaluate-hip-radiographs.mjs <model dir> <cohort.csv> [jpeg qualities, e.g. 100,50,10] [poses, e.g. abduction,adduction]
 import { loadClinicalKnowledge } from '../dist/src/clinical/index.js';
@@ -119,11 +120,22 @@ for (const condition of conditions.map(String)) {
         'femneckAbmd',
       ),
     ).toFixed(3);
+  // A pose whose estimates sit above or below the truth on average adds to the RMS-CV whatever the network's noise.
+  const biasPerPose = {};
+  for (const pose of Object.keys(perPose)) {
+    const pairs = pairsOf(
+      list.filter((x) => x.c.view === pose),
+      'femneck_abmd',
+      'femneckAbmd',
+    );
+    biasPerPose[pose] = pairs.length === 0 ? null : +(pairs.reduce((a, [e, t]) => a + e - t, 0) / pairs.length).toFixed(4);
+  }
   summary[condition] = {
     radiographs: list.length,
     flagged: list.filter((x) => x.flags.includes('decomposition-implausible')).length,
     ...figures(list),
     femneckRPerPose: perPose,
+    femneckMeanErrorPerPoseGPerCm2: biasPerPose,
     estimatedBy: [...new Set(list.map((x) => x.estimatedBy))].join(', '),
     // Both estimates on the same radiographs: stage two's PF-DRR lines and stage three's regression network.
     pfDrrLine: figures(list.map((x) => ({ ...x, e: x.line }))),

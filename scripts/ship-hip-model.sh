@@ -19,6 +19,8 @@
 #   ESTIMATE=regression bash scripts/ship-hip-model.sh (report stage three's estimate; default the mean with the lines)
 #   REGRESSION_MEMBERS=3 bash scripts/ship-hip-model.sh (stage three as three networks from different seeds, their mean reported;
 #                                                  with the same recipe the first reuses the one-network run's checkpoint)
+#   FINE_TUNE=models/hip bash scripts/ship-hip-model.sh (stage three alone trained afresh on every radiograph of the cohort,
+#                                                  no CT, from that model's generator, which is kept with its BMD lines)
 #
 # Work files go to build/hip-train (ignored by git): a cohort already simulated there, the targets
 # already registered and the GAN checkpoints of the same run are reused, so a run that stopped goes on.
@@ -47,8 +49,15 @@ dev="$work/dev-$name"
 if [ "${#manifests[@]}" -gt 1 ]; then node scripts/join-cohorts.mjs --out "$dev" "${manifests[@]}"; fi
 seed=$name
 model="$work/model-$seed-c$channels$([ "$pooling" = average ] || echo "-$pooling")$([ "$members" = 1 ] || echo "-m$members")"
-rm -rf "$model"
-openbmd train hip --cohort "$dev/cohort.csv" --out "$model" --seed 1 --epochs "$epochs" --targets "$work/targets-$seed" --input-channels "$channels" --regression-pooling "$pooling" --regression-members "$members" --estimate "$estimate"
+if [ -n "${FINE_TUNE:-}" ]; then
+  # Stage three only, on every radiograph of the cohort's persons not held out, from FINE_TUNE's generator (kept with its lines).
+  model="$work/model-$seed-fine-tuned$([ "$pooling" = average ] || echo "-$pooling")$([ "$members" = 1 ] || echo "-m$members")"
+  rm -rf "$model"
+  openbmd train hip --cohort "$dev/cohort.csv" --out "$model" --seed 1 --epochs "$epochs" --targets "$work/checkpoints-$seed-fine-tuned" --fine-tune "$FINE_TUNE" --regression-pooling "$pooling" --regression-members "$members" --estimate "$estimate"
+else
+  rm -rf "$model"
+  openbmd train hip --cohort "$dev/cohort.csv" --out "$model" --seed 1 --epochs "$epochs" --targets "$work/targets-$seed" --input-channels "$channels" --regression-pooling "$pooling" --regression-members "$members" --estimate "$estimate"
+fi
 rm -rf models/hip
 mkdir -p models/hip
 cp -r "$model/model.json" "$model/networks" models/hip/

@@ -1,7 +1,8 @@
 // `train hip` end to end on a small SIMULATED cohort (6 persons, two poses): the training
 // targets it makes by registering each person's CT to each radiograph are checked against the
 // simulator's own PF-DRRs (which the method never reads), the model folder it writes loads and
-// predicts, a second run reuses the cached registrations, and --folds without --networks is refused.
+// predicts, a second run reuses the cached registrations, stage three fine-tunes from radiographs
+// alone, and --folds without --networks is refused.
 // The figures of a full-size model are in docs/hip.md; this checks the chain, not the accuracy.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, symlinkSync } from 'node:fs';
@@ -161,6 +162,68 @@ test('train hip: targets from the CT registered to each radiograph match the sim
   assert.deepEqual(Object.keys(recalibratedDescription.networks).sort(), ['bmd-regression', 'pf-decomposition']);
   assert.ok(Number.isFinite(recalibratedDescription.parameters.regression.lines['femneck_abmd']?.slope));
   assert.equal(readCsvTable(join(out, 'model-recalibrated', 'predictions.csv')).rows.length, 12);
+
+  // Stage three fine-tuned from radiographs and BMD alone (no CT, no registration): two networks
+  // from the two-channel model's generator, which is kept to the byte with its BMD lines; the
+  // persons held out are those its generator never saw (same cohort, same seed), checked on.
+  const fineTuned = runCli(
+    [
+      'train',
+      'hip',
+      '--cohort',
+      cohortCsv,
+      '--out',
+      join(out, 'model-fine-tuned'),
+      '--fine-tune',
+      join(out, 'model-flat'),
+      '--epochs',
+      '1,1,2',
+      '--seed',
+      '2',
+      '--regression-members',
+      '2',
+      '--estimate',
+      'regression',
+    ],
+    300_000,
+  );
+  assert.equal(fineTuned.status, 0, fineTuned.stderr);
+  assert.doesNotMatch(fineTuned.stderr, /registering each CT/);
+  type Described = {
+    parameters: { calibration: unknown; regression: { members: number; reported: string; trainedOn: string } };
+    networks: Record<string, { weightsSha256: string }>;
+    metrics: { calibration?: { radiographs: number }; regressionHeldOut: { r: Record<string, number>; note: string } };
+  };
+  const fineTunedDescription = JSON.parse(readFileSync(join(out, 'model-fine-tuned', 'model.json'), 'utf8')) as Described;
+  const flatFull = JSON.parse(readFileSync(join(out, 'model-flat', 'model.json'), 'utf8')) as Described;
+  assert.deepEqual(Object.keys(fineTunedDescription.networks).sort(), ['bmd-regression', 'bmd-regression-2', 'pf-decomposition']);
+  assert.equal(fineTunedDescription.networks['pf-decomposition']?.weightsSha256, flatFull.networks['pf-decomposition']?.weightsSha256);
+  assert.notEqual(fineTunedDescription.networks['bmd-regression']?.weightsSha256, flatFull.networks['bmd-regression']?.weightsSha256);
+  assert.deepEqual(fineTunedDescription.parameters.calibration, flatFull.parameters.calibration);
+  assert.equal(fineTunedDescription.parameters.regression.members, 2);
+  assert.equal(fineTunedDescription.parameters.regression.reported, 'regression');
+  // Every radiograph of the persons not held out: the model's calibration persons' radiographs are the rest of the 12.
+  const heldOutRadiographs = flatFull.metrics.calibration!.radiographs;
+  assert.match(
+    fineTunedDescription.parameters.regression.trainedOn,
+    new RegExp(`^every readable radiograph \\(${12 - heldOutRadiographs}\\) of ${6 - heldOutRadiographs / 2} persons`),
+  );
+  assert.match(fineTunedDescription.metrics.regressionHeldOut.note, new RegExp(`on ${heldOutRadiographs / 2} persons`));
+  assert.ok(Object.keys(fineTunedDescription.metrics.regressionHeldOut.r).includes('femneck_abmd'));
+  const both = runCli([
+    'train',
+    'hip',
+    '--cohort',
+    cohortCsv,
+    '--out',
+    join(out, 'model-both'),
+    '--fine-tune',
+    join(out, 'model-flat'),
+    '--networks',
+    join(out, 'model-flat'),
+  ]);
+  assert.equal(both.status, 2, both.stderr);
+  assert.match(both.stderr, /without --networks or --folds/);
 
   const folds = runCli(['train', 'hip', '--cohort', cohortCsv, '--out', join(out, 'model-folds'), '--folds', '3', '--targets', targets], 120_000);
   assert.equal(folds.status, 2, folds.stderr);

@@ -324,7 +324,7 @@ program
   .option('--networks <dir>', "reuse this model folder's networks instead of training them")
   .option(
     '--fine-tune <dir>',
-    "start the networks from this model folder's and train them further on the cohort's labels; ct-spine: reuse its networks and fine-tune its DenseNet on the cohort's reference QCT (no masks needed)",
+    "start the networks from this model folder's and train them further on the cohort's labels; ct-spine: reuse its networks and fine-tune its DenseNet on the cohort's reference QCT (no masks needed); hip: keep its generator and BMD lines and train stage three afresh from the generator's encoder on the cohort's radiographs and BMD (no CT needed; the third of --epochs, --regression-members networks, a quarter of the persons held out to check it)",
   )
   .option('--no-background-removal', "forearm: train the coarse key-point network on the radiograph as it is (the comparison of seed 000's Table 3)")
   .option(
@@ -368,7 +368,10 @@ program
     "hip: stage three's networks, trained alike from different seeds (the run's, then 1,000 apart), their mean reported (default 1, seed 001's one network)",
     parsePositiveInteger,
   )
-  .option('--targets <dir>', "hip: where the CT-to-radiograph registrations' training targets are kept between runs (default <out>-targets)")
+  .option(
+    '--targets <dir>',
+    "hip: where the CT-to-radiograph registrations' training targets and the networks' checkpoints are kept between runs (default <out>-targets; with --fine-tune <out>-checkpoints)",
+  )
   .option('--batch-size <n>', 'training batch size (default 8; hip 4)', parsePositiveInteger)
   .option('--cores <n>', 'cores for data-parallel training (default 2)', parsePositiveInteger)
   .action(

@@ -99,8 +99,32 @@ export const hipPipeline = definePipeline({
   disposeModel: disposeHipModel,
 
   async train(tf, request): Promise<TrainOutcome> {
-    if (request.fineTuneFrom !== undefined)
-      throw new OpenBmdError('BAD_ARGUMENT', 'train hip does not fine-tune yet: train afresh, or refit the BMD lines with --networks');
+    if (request.fineTuneFrom !== undefined) {
+      if (request.networksFrom !== undefined || request.folds !== undefined)
+        throw new OpenBmdError(
+          'BAD_ARGUMENT',
+          'train hip --fine-tune trains stage three afresh and checks it on held-out persons: without --networks or --folds',
+        );
+      const regressionEpochs = request.options.epochs[2] ?? 40;
+      if (regressionEpochs < 1) throw new OpenBmdError('BAD_ARGUMENT', 'train hip --fine-tune trains stage three: the third of --epochs must be at least 1');
+      const { fineTuneHipRegression } = await import('./train/fine-tune-hip-regression.js');
+      const result = await fineTuneHipRegression(tf, {
+        cohortCsv: request.cohortCsv,
+        outDir: request.outDir,
+        fineTuneFrom: request.fineTuneFrom,
+        seed: request.seed,
+        // Stage three's epochs: the third of --epochs (the first two, the generator's, are not trained here).
+        epochs: regressionEpochs,
+        members: request.options.regressionMembers,
+        pooling: request.options.regressionPooling,
+        freezeEncoderEpochs: request.options.regressionFreezeEpochs,
+        estimate: request.options.estimate,
+        checkpointDir: request.options.targets ?? `${request.outDir}-checkpoints`,
+        command: request.command,
+        write: request.write,
+      });
+      return { ...result, outOfFold: [] };
+    }
     if (request.networksFrom !== undefined) {
       const { recalibrateHip } = await import('./train/recalibrate-hip.js');
       return recalibrateHip(tf, {

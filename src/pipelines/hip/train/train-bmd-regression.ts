@@ -20,6 +20,11 @@ import type { HipInputChannels } from '../radiograph/hip-network-input.js';
 import { hipNetworkInput } from '../radiograph/hip-network-input.js';
 import { HIP_AUGMENTATION } from './hip-augmentation.js';
 
+/** Stage three's k-th network's seed (1-based): the run's for the first, then 1,000 apart. */
+export function regressionMemberSeed(seed: number, member: number): number {
+  return seed + 1000 * (member - 1);
+}
+
 /** A radiograph's field and the person's BMD, for stage three. */
 export interface RegressionSample {
   field: Float32Array;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { RegressionPooling } from '../../../nn/architectures/encoder-regression.js';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { OpenBmdError } from '../../../core/errors.js';
-import { SeededRandom } from '../../../core/seeded-random.js';
+import type { SeededRandom } from '../../../core/seeded-random.js';
 import { trainingCohortRecord } from '../../../io/cohort/site-cohort.js';
 import { buildNetwork } from '../../../nn/architectures/network-spec.js';
 import { multiScalePatchGan } from '../../../nn/architectures/patchgan-discriminator.js';
@@ -23,16 +23,15 @@ import { predictPfDrrs } from '../model/predict-pf-drr.js';
 import { HIP_FIELD } from '../radiograph/hip-field.js';
 import type { HipTrainingTarget } from './hip-training-targets.js';
 import { hipTrainingTargets } from './hip-training-targets.js';
+import { heldOutPersons } from './hip-calibration-persons.js';
 import { hipTruth } from './recalibrate-hip.js';
 import { HIP_AUGMENTATION } from './hip-augmentation.js';
 import type { HipInputChannels } from '../radiograph/hip-network-input.js';
 import { hipNetworkInput } from '../radiograph/hip-network-input.js';
-import { trainBmdRegression } from './train-bmd-regression.js';
+import { regressionMemberSeed, trainBmdRegression } from './train-bmd-regression.js';
 import type { HipEstimate } from '../model/bmd-regression.js';
 import { regressionNetworkValues } from '../model/bmd-regression.js';
 
-/** The share of persons held out of the generator's training to fit the BMD lines on (seed 001 tunes on held-out folds). */
-const CALIBRATION_SHARE = 0.25;
 const MIN_PERSONS = 5;
 /** Stage three's batch: the regression network is half the generator, so twice the generator's batch fits. */
 const REGRESSION_BATCH = 8;
@@ -145,9 +144,11 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
         `registration rejected: the femur's gradient correlation ${t.gradientCorrelation.femur.toFixed(3)} is under ${MIN_FEMUR_CORRELATION}`,
       );
   const byCase = new Map(cohort.cases.map((c) => [c.caseId, c]));
-  // Persons drawn for the calibration set: a quarter, at least two (a line needs a spread of BMD).
-  const registeredPersons = [...new Set(targets.map((t) => byCase.get(t.caseId)!.patientId))].sort();
-  const held = new Set(new SeededRandom(o.seed).shuffled(registeredPersons).slice(0, Math.max(2, Math.round(CALIBRATION_SHARE * registeredPersons.length))));
+  // Persons drawn for the calibration set (seed 001 tunes on held-out folds), among those registered.
+  const held = heldOutPersons(
+    targets.map((t) => byCase.get(t.caseId)!.patientId),
+    o.seed,
+  );
   const training = targets.filter((t) => !held.has(byCase.get(t.caseId)!.patientId));
   const calibration = targets.filter((t) => held.has(byCase.get(t.caseId)!.patientId));
   if (training.length === 0 || calibration.length < 3)
@@ -348,11 +349,6 @@ export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<
   stage3.forEach((m) => m.network.dispose());
   for (const [caseId, why] of failed) o.write(`[hip] ${caseId}: ${why}`);
   return { modelDir: o.outDir, lines, failed: failed.size };
-}
-
-/** Stage three's k-th network's seed (1-based): the run's for the first, then 1,000 apart. */
-function regressionMemberSeed(seed: number, member: number): number {
-  return seed + 1000 * (member - 1);
 }
 
 /** How stage three was scheduled, for model.json and the training lines ('' when end to end throughout). */
