@@ -4,19 +4,16 @@ import type { RegressionPooling } from '../../../nn/architectures/encoder-regres
 import type { NetworkSpec } from '../../../nn/architectures/network-spec.js';
 import { OpenBmdError } from '../../../core/errors.js';
 import { trainingCohortRecord } from '../../../io/cohort/site-cohort.js';
-import { dicomFrameToImage2D } from '../../../io/dicom/dicom-to-image2d.js';
-import { readDicomFile } from '../../../io/dicom/read-dicom.js';
 import { networksOrigin, recordedNetworkSpec, saveModelFolder } from '../../../nn/model-folder/model-folder.js';
 import { pearsonCorrelation } from '../../../stats/pearson-correlation.js';
-import type { HipCase } from '../hip-cohort.js';
 import { readHipCohort } from '../hip-cohort.js';
 import type { HipEstimate } from '../model/bmd-regression.js';
 import { regressionNetworkValues } from '../model/bmd-regression.js';
 import { HIP_PIPELINE, disposeHipModel, loadHipModel } from '../model/hip-model.js';
 import { PF_GENERATOR_NETWORK, bmdRegressionNetworkName, hipPreprocessing } from '../model/hip-networks.js';
 import { HIP_MEASURES } from '../model/pf-drr-bmd.js';
-import { hipFieldPlacement, normaliseHipField, sampleHipField } from '../radiograph/hip-field.js';
 import { heldOutPersons } from './hip-calibration-persons.js';
+import { readHipFields } from './read-hip-fields.js';
 import { hipTruth } from './recalibrate-hip.js';
 import { regressionMemberSeed, trainBmdRegression } from './train-bmd-regression.js';
 
@@ -66,18 +63,7 @@ export async function fineTuneHipRegression(
     );
   const reused = await loadHipModel(tf, o.fineTuneFrom);
   try {
-    const failed = new Map<string, string>();
-    const read: { c: HipCase; field: Float32Array }[] = [];
-    for (const [k, c] of cohort.cases.entries()) {
-      try {
-        const image = dicomFrameToImage2D(await readDicomFile(c.image));
-        read.push({ c, field: normaliseHipField(sampleHipField(image, hipFieldPlacement({ image, side: c.side ?? 'left' }))) });
-      } catch (thrown) {
-        if (!(thrown instanceof OpenBmdError) || !thrown.isBadInput) throw thrown;
-        failed.set(c.caseId, thrown.message);
-      }
-      if ((k + 1) % 100 === 0) o.write(`[hip] fields: ${k + 1}/${cohort.cases.length} radiographs read`);
-    }
+    const { read, failed } = await readHipFields(cohort.cases, o.write);
     const held = heldOutPersons(
       read.map((r) => r.c.patientId),
       o.seed,

@@ -1,9 +1,6 @@
 import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { OpenBmdError } from '../../../core/errors.js';
 import { trainingCohortRecord } from '../../../io/cohort/site-cohort.js';
-import { dicomFrameToImage2D } from '../../../io/dicom/dicom-to-image2d.js';
-import { readDicomFile } from '../../../io/dicom/read-dicom.js';
 import { networksOrigin, recordedNetworkSpec, saveModelFolder } from '../../../nn/model-folder/model-folder.js';
 import { groupedKFold } from '../../../stats/grouped-splits.js';
 import type { HipCase } from '../hip-cohort.js';
@@ -18,7 +15,7 @@ import { linearFit } from '../../../stats/linear-fit.js';
 import type { CalibrationSample, HipMeasure } from '../model/pf-drr-bmd.js';
 import { fitHipBmdCalibration, hipBmdFromFeature, pfDrrFeature } from '../model/pf-drr-bmd.js';
 import { predictPfDrrs } from '../model/predict-pf-drr.js';
-import { hipFieldPlacement, normaliseHipField, sampleHipField } from '../radiograph/hip-field.js';
+import { readHipFields } from './read-hip-fields.js';
 
 export function hipTruth(c: HipCase): Partial<Record<HipMeasure, number>> {
   return {
@@ -40,17 +37,7 @@ export async function recalibrateHip(
 ): Promise<{ modelDir: string; lines: string[]; failed: number; outOfFold: { label: string; predictionsCsv: string; reportDir: string }[] }> {
   const cohort = readHipCohort(o.cohortCsv);
   const reused = await loadHipModel(tf, o.networksFrom);
-  const failed = new Map<string, string>();
-  const read: { c: HipCase; field: Float32Array }[] = [];
-  for (const c of cohort.cases) {
-    try {
-      const image = dicomFrameToImage2D(await readDicomFile(c.image));
-      read.push({ c, field: normaliseHipField(sampleHipField(image, hipFieldPlacement({ image, side: c.side ?? 'left' }))) });
-    } catch (thrown) {
-      if (!(thrown instanceof OpenBmdError) || !thrown.isBadInput) throw thrown;
-      failed.set(c.caseId, thrown.message);
-    }
-  }
+  const { read, failed } = await readHipFields(cohort.cases);
   const pfDrrs = predictPfDrrs(
     tf,
     reused.generator,
