@@ -5,20 +5,17 @@ import type { NetworkSpec } from '../../../nn/architectures/network-spec.js';
 import { OpenBmdError } from '../../../core/errors.js';
 import { trainingCohortRecord } from '../../../io/cohort/site-cohort.js';
 import { networksOrigin, recordedNetworkSpec, saveModelFolder } from '../../../nn/model-folder/model-folder.js';
-import { pearsonCorrelation } from '../../../stats/pearson-correlation.js';
 import { readHipCohort } from '../hip-cohort.js';
 import type { HipEstimate } from '../model/bmd-regression.js';
 import { regressionNetworkValues } from '../model/bmd-regression.js';
 import { HIP_PIPELINE, disposeHipModel, loadHipModel } from '../model/hip-model.js';
 import { PF_GENERATOR_NETWORK, bmdRegressionNetworkName, hipPreprocessing } from '../model/hip-networks.js';
-import { HIP_MEASURES } from '../model/pf-drr-bmd.js';
 import { heldOutPersons } from './hip-calibration-persons.js';
 import { readHipFields } from './read-hip-fields.js';
 import { hipTruth } from './recalibrate-hip.js';
-import { regressionMemberSeed, trainBmdRegression } from './train-bmd-regression.js';
+import { REGRESSION_BATCH, regressionMemberSeed, trainBmdRegression } from './train-bmd-regression.js';
+import { heldOutR } from './held-out-r.js';
 
-/** Stage three's batch, as in train-hip.ts. */
-const REGRESSION_BATCH = 8;
 const MIN_PERSONS = 5;
 
 export interface FineTuneHipRegressionOptions {
@@ -108,22 +105,11 @@ export async function fineTuneHipRegression(
         parameters,
         check.map((r) => r.field),
       );
-      const heldOutR: Record<string, number> = {};
-      for (const m of HIP_MEASURES) {
-        const pairs = check.flatMap((r, k) => {
-          const [v, t] = [values[k]![m], hipTruth(r.c)[m]];
-          return v === undefined || t === undefined ? [] : [[v, t] as const];
-        });
-        if (pairs.length >= 3)
-          heldOutR[m] = pearsonCorrelation(
-            pairs.map((p) => p[0]),
-            pairs.map((p) => p[1]),
-          ).r;
-      }
+      const checked = heldOutR(check.map((r, k) => ({ estimate: values[k]!, truth: hipTruth(r.c) })));
       const checkPersons = new Set(check.map((r) => r.c.patientId)).size;
       const lines = [
         `stage three (${members.length === 1 ? 'one network' : `${members.length} networks from seeds ${members.map((_, k) => regressionMemberSeed(o.seed, k + 1)).join(', ')}, their mean`}, ${o.epochs} epochs) on ${training.length} radiographs; on ${check.length} radiographs of ${checkPersons} persons held out: ${Object.entries(
-          heldOutR,
+          checked,
         )
           .map(([m, r]) => `${m} r ${r.toFixed(3)}`)
           .join(', ')}; the generator and its BMD lines kept from ${o.fineTuneFrom}`,
@@ -142,7 +128,7 @@ export async function fineTuneHipRegression(
           metrics: {
             regressionHeldOut: {
               note: `stage three on ${checkPersons} persons of the fine-tuning cohort held out of its training: an honest check, on few persons`,
-              r: heldOutR,
+              r: checked,
             },
             training: Object.fromEntries(members.map((m, k) => [k === 0 ? 'stage3-regression' : `stage3-regression-m${k + 1}`, m.history])),
           },

@@ -1,7 +1,7 @@
 import { SeededRandom } from '../../../core/seeded-random.js';
 
 /** The share of persons held out of the networks' training (to fit the BMD lines on, and to check stage three). */
-export const CALIBRATION_SHARE = 0.25;
+const CALIBRATION_SHARE = 0.25;
 
 /**
  * The persons held out: a quarter of them (at least two, a line needs a spread of BMD), drawn by the

@@ -20,6 +20,9 @@ import type { HipInputChannels } from '../radiograph/hip-network-input.js';
 import { hipNetworkInput } from '../radiograph/hip-network-input.js';
 import { HIP_AUGMENTATION } from './hip-augmentation.js';
 
+/** Stage three's batch: the regression network is half the generator, so twice the generator's batch fits. */
+export const REGRESSION_BATCH = 8;
+
 /** Stage three's k-th network's seed (1-based): the run's for the first, then 1,000 apart. */
 export function regressionMemberSeed(seed: number, member: number): number {
   return seed + 1000 * (member - 1);

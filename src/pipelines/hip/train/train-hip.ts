@@ -12,7 +12,6 @@ import { SEED_001_LOSS_WEIGHTS, trainDecompositionGan } from '../../../nn/traini
 import { adjustIntensity, drawAugmentation, warpImage } from '../../../nn/training/image-augmentation.js';
 import type { TrainingData } from '../../../nn/training/training-data.js';
 import { linearFit } from '../../../stats/linear-fit.js';
-import { pearsonCorrelation } from '../../../stats/pearson-correlation.js';
 import { gradientCorrelation } from '../../../registration/gradient-correlation.js';
 import { readHipCohort } from '../hip-cohort.js';
 import { HIP_PIPELINE } from '../model/hip-model.js';
@@ -28,27 +27,12 @@ import { hipTruth } from './recalibrate-hip.js';
 import { HIP_AUGMENTATION } from './hip-augmentation.js';
 import type { HipInputChannels } from '../radiograph/hip-network-input.js';
 import { hipNetworkInput } from '../radiograph/hip-network-input.js';
-import { regressionMemberSeed, trainBmdRegression } from './train-bmd-regression.js';
+import { REGRESSION_BATCH, regressionMemberSeed, trainBmdRegression } from './train-bmd-regression.js';
+import { heldOutR } from './held-out-r.js';
 import type { HipEstimate } from '../model/bmd-regression.js';
 import { regressionNetworkValues } from '../model/bmd-regression.js';
 
 const MIN_PERSONS = 5;
-/** Stage three's batch: the regression network is half the generator, so twice the generator's batch fits. */
-const REGRESSION_BATCH = 8;
-
-/** Pearson r of estimates against truth per measure (measures with at least 3 pairs). */
-function heldOutR(pairs: readonly { estimate: Partial<Record<HipMeasure, number>>; truth: Partial<Record<HipMeasure, number>> }[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const m of HIP_MEASURES) {
-    const xy = pairs.flatMap((p) => (p.estimate[m] === undefined || p.truth[m] === undefined ? [] : [[p.estimate[m], p.truth[m]] as const]));
-    if (xy.length < 3) continue;
-    out[m] = pearsonCorrelation(
-      xy.map((v) => v[0]),
-      xy.map((v) => v[1]),
-    ).r;
-  }
-  return out;
-}
 
 /** Registrations whose femur stage ends below this gradient correlation are not trained on. */
 const MIN_FEMUR_CORRELATION = 0.1;
