@@ -71,7 +71,7 @@ test('a ray sum through a cube is its chord length (closed form), whatever the d
 });
 
 /** The length of the segment from `a` to `b` inside the unit box at (i, j, k): slab clipping, voxel by voxel. */
-function lengthInVoxel(a: Point3, b: Point3, voxel: Point3): number {
+function lengthInVoxel(a: Point3, b: Point3, voxel: Point3, spacingMm: readonly [number, number, number] = [1, 1, 1]): number {
   let [t0, t1] = [0, 1];
   for (let axis = 0; axis < 3; axis++) {
     const d = b[axis]! - a[axis]!;
@@ -84,7 +84,7 @@ function lengthInVoxel(a: Point3, b: Point3, voxel: Point3): number {
     t0 = Math.max(t0, Math.min(ta, tb));
     t1 = Math.min(t1, Math.max(ta, tb));
   }
-  return t1 > t0 ? (t1 - t0) * Math.hypot(b[0] - a[0], b[1] - a[1], b[2] - a[2]) : 0;
+  return t1 > t0 ? (t1 - t0) * Math.hypot((b[0] - a[0]) * spacingMm[0], (b[1] - a[1]) * spacingMm[1], (b[2] - a[2]) * spacingMm[2]) : 0;
 }
 
 test('ray sums equal the value-weighted lengths of the ray in every voxel, for rays running along any axis and either way', () => {
@@ -94,20 +94,20 @@ test('ray sums equal the value-weighted lengths of the ray in every voxel, for r
   let state = 12345;
   const random = (): number => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
   const values = Float32Array.from({ length: size[0] * size[1] * size[2] }, () => random());
-  const grid = { values, size };
   let largestError = 0;
   for (let ray = 0; ray < 300; ray++) {
     // Endpoints outside or inside the grid; a third of the rays exactly parallel to one axis's planes.
     const from: Point3 = [random() * 15 - 3, random() * 13 - 3, random() * 14 - 3];
     const to: Point3 = [random() * 15 - 3, random() * 13 - 3, random() * 14 - 3];
     if (ray % 3 === 0) to[ray % 9 === 0 ? 0 : ray % 9 === 3 ? 1 : 2] = from[ray % 9 === 0 ? 0 : ray % 9 === 3 ? 1 : 2];
-    const length = Math.hypot(to[0] - from[0], to[1] - from[1], to[2] - from[2]);
+    // Every other ray on voxels of 0.5 x 2 x 3 mm: each chord's mm from its share of the segment.
+    const spacingMm = ray % 2 === 0 ? ([1, 1, 1] as const) : ([0.5, 2, 3] as const);
+    const grid = { values, size, spacingMm };
     let expected = 0;
     for (let k = 0; k < size[2]; k++)
       for (let j = 0; j < size[1]; j++)
-        for (let i = 0; i < size[0]; i++) expected += values[i + size[0] * (j + size[1] * k)]! * lengthInVoxel(from, to, [i, j, k]);
-    // The walk's lengths are in grid units, scaled by the segment's length: give it 1 so both are in voxels.
-    const sum = siddonRaySum(grid, from, to, 1) * length;
+        for (let i = 0; i < size[0]; i++) expected += values[i + size[0] * (j + size[1] * k)]! * lengthInVoxel(from, to, [i, j, k], spacingMm);
+    const sum = siddonRaySum(grid, from, to);
     largestError = Math.max(largestError, Math.abs(sum - expected));
   }
   assert.ok(largestError < 1e-9, `largest difference ${largestError}`);

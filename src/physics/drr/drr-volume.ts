@@ -20,7 +20,7 @@ export function drrVolume(o: { volume: Volume3D; values: Float32Array }): DrrVol
   const [sx, sy, sz] = volume.spacingMm;
   const [ox, oy, oz] = volume.originMm;
   return {
-    grid: { values: o.values, size: volume.size },
+    grid: { values: o.values, size: volume.size, spacingMm: volume.spacingMm },
     toGridFrame: (p) => {
       const x = p[0] - ox;
       const y = p[1] - oy;

@@ -1,7 +1,7 @@
 import type { Point3 } from '../../core/geometry.js';
 import type { DrrRays } from './drr-geometry.js';
 import type { DrrVolume } from './drr-volume.js';
-import { siddonRaySum } from './siddon-ray-sum.js';
+import { siddonRaySumInto } from './siddon-ray-sum.js';
 
 /** The next rows a thread is to cast, [first, end), or undefined when none are left. */
 export type NextDetectorRows = () => readonly [number, number] | undefined;
@@ -42,13 +42,10 @@ export function renderDrrRows(o: { volume: DrrVolume; rays: DrrRays; out: Float3
 
   function castRow(r: number): void {
     for (let c = 0; c < rays.columns; c++) {
-      const wx = rays.firstPixelMm[0] + r * rays.rowStepMm[0] + c * rays.columnStepMm[0] - source[0];
-      const wy = rays.firstPixelMm[1] + r * rays.rowStepMm[1] + c * rays.columnStepMm[1] - source[1];
-      const wz = rays.firstPixelMm[2] + r * rays.rowStepMm[2] + c * rays.columnStepMm[2] - source[2];
       pixel[0] = firstInGrid[0] + r * rowStepInGrid[0] + c * columnStepInGrid[0];
       pixel[1] = firstInGrid[1] + r * rowStepInGrid[1] + c * columnStepInGrid[1];
       pixel[2] = firstInGrid[2] + r * rowStepInGrid[2] + c * columnStepInGrid[2];
-      out[r * rays.columns + c] = siddonRaySum(volume.grid, sourceInGrid, pixel, Math.sqrt(wx * wx + wy * wy + wz * wz));
+      siddonRaySumInto(volume.grid, sourceInGrid, pixel, out, r * rays.columns + c);
     }
   }
 }

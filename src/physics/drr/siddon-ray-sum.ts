@@ -7,49 +7,81 @@ import type { Point3 } from '../../core/geometry.js';
 export interface RayGrid {
   values: Float32Array;
   size: readonly [number, number, number];
+  /** mm per grid unit along each axis (the voxel spacing; the grid's axes are orthogonal in the patient frame). */
+  spacingMm: readonly [number, number, number];
 }
 
 /**
- * The line integral of the grid's values along the segment from `from` to `to` (both in the grid
- * frame), times `segmentLengthMm` (the segment's length in the patient frame): the exact
- * radiological path of Siddon (Med Phys 1985) in the incremental form of Jacobs et al. (1998),
- * every voxel crossed weighted by the length of the ray inside it.
+ * The line integral (mm x the grid's values) along the segment from `from` to `to` (both in the grid
+ * frame): the exact radiological path of Siddon (Med Phys 1985) in the incremental form of Jacobs
+ * et al. (1998), every voxel crossed weighted by the length of the ray inside it.
  *
  * Speed: the ray crosses the planes of the axis it runs most along (in voxels) far more often than
  * the others', so between two crossings of the other axes it passes whole voxels of that axis, each
  * the same length: those are summed first and weighted once, which halves the
  * time of a radiograph-sized DRR without changing what is summed.
  */
-export function siddonRaySum(grid: RayGrid, from: Point3, to: Point3, segmentLengthMm: number): number {
-  const [nx, ny, nz] = grid.size;
-  const dx = to[0] - from[0];
-  const dy = to[1] - from[1];
-  const dz = to[2] - from[2];
+export function siddonRaySum(grid: RayGrid, from: Point3, to: Point3): number {
+  walkSegment(grid, from, to);
+  return WALK[2]!;
+}
+
+/**
+ * siddonRaySum stored in `out[index]`: a DRR's rays pass no number in or out of a call, since a
+ * double crossing a call that is not inlined is allocated on the heap (hundreds of thousands of
+ * rays per DRR kept the garbage collector busy).
+ */
+export function siddonRaySumInto(grid: RayGrid, from: Point3, to: Point3, out: Float32Array, index: number): void {
+  walkSegment(grid, from, to);
+  out[index] = WALK[2]!;
+}
+
+/** The walk from `from` to `to`, its sum (in mm x values) left in WALK[2]. */
+function walkSegment(grid: RayGrid, from: Point3, to: Point3): void {
+  const size = grid.size;
+  const nx = size[0];
+  const ny = size[1];
+  const nz = size[2];
+  RAY[0] = from[0];
+  RAY[1] = from[1];
+  RAY[2] = from[2];
+  RAY[3] = to[0] - from[0];
+  RAY[4] = to[1] - from[1];
+  RAY[5] = to[2] - from[2];
   // The parameter range (0 at `from`, 1 at `to`) inside the grid along every axis.
-  const alphaMin = Math.max(0, axisEntry(from[0], dx, nx), axisEntry(from[1], dy, ny), axisEntry(from[2], dz, nz));
-  const alphaMax = Math.min(1, axisExit(from[0], dx, nx), axisExit(from[1], dy, ny), axisExit(from[2], dz, nz));
-  if (!(alphaMin < alphaMax)) return 0;
+  const alphaMin = Math.max(0, axisEntry(0, nx), axisEntry(1, ny), axisEntry(2, nz));
+  const alphaMax = Math.min(1, axisExit(0, nx), axisExit(1, ny), axisExit(2, nz));
+  WALK[2] = 0;
+  if (!(alphaMin < alphaMax)) return;
+  WALK[0] = alphaMin;
+  WALK[1] = alphaMax;
   // The voxel entered: the one containing the first segment's midpoint.
-  const firstCrossing = Math.min(nextCrossing(from[0], dx, alphaMin), nextCrossing(from[1], dy, alphaMin), nextCrossing(from[2], dz, alphaMin), alphaMax);
+  const firstCrossing = Math.min(nextCrossing(0), nextCrossing(1), nextCrossing(2), alphaMax);
   const mid = (alphaMin + firstCrossing) / 2;
-  const i = clampIndex(Math.floor(from[0] + mid * dx), nx);
-  const j = clampIndex(Math.floor(from[1] + mid * dy), ny);
-  const k = clampIndex(Math.floor(from[2] + mid * dz), nz);
-  setAxisWalk(X, from[0], dx, i, nx, 1);
-  setAxisWalk(Y, from[1], dy, j, ny, nx);
-  setAxisWalk(Z, from[2], dz, k, nz, nx * ny);
+  const i = clampIndex(Math.floor(RAY[0] + mid * RAY[3]!), nx);
+  const j = clampIndex(Math.floor(RAY[1] + mid * RAY[4]!), ny);
+  const k = clampIndex(Math.floor(RAY[2] + mid * RAY[5]!), nz);
+  setAxisWalk(X, 0, i, nx, 1);
+  setAxisWalk(Y, 1, j, ny, nx);
+  setAxisWalk(Z, 2, k, nz, nx * ny);
   const offset = i + nx * j + nx * ny * k;
   // The run axis first: the one whose planes come closest together along the ray.
   const px = ALPHAS[X + 1]!;
   const py = ALPHAS[Y + 1]!;
   const pz = ALPHAS[Z + 1]!;
-  WALK[0] = alphaMin;
-  WALK[1] = alphaMax;
   if (px <= py && px <= pz) walkRay(grid.values, offset, X, Y, Z);
   else if (py <= pz) walkRay(grid.values, offset, Y, X, Z);
   else walkRay(grid.values, offset, Z, X, Y);
-  return WALK[2]! * segmentLengthMm;
+  // Grid units to mm: the segment's length in the patient frame over its length in parameter (1).
+  const spacing = grid.spacingMm;
+  const lx = RAY[3] * spacing[0];
+  const ly = RAY[4] * spacing[1];
+  const lz = RAY[5] * spacing[2];
+  WALK[2] = WALK[2]! * Math.sqrt(lx * lx + ly * ly + lz * lz);
 }
+
+/** The ray being walked: its start (0-2) and its extent to its end (3-5), in the grid frame. */
+const RAY = new Float64Array(6);
 
 /**
  * The walk's state per axis, in the axis's slot (X, Y, Z) of two scratch arrays: where its next
@@ -64,7 +96,9 @@ const [X, Y, Z] = [0, 2, 4];
 /** The walk's parameter range in (alphaMin, alphaMax) and its sum out, numbers that would be allocated if passed as arguments to a function not inlined. */
 const WALK = new Float64Array(3);
 
-function setAxisWalk(slot: number, start: number, delta: number, index: number, n: number, stride: number): void {
+function setAxisWalk(slot: number, axis: number, index: number, n: number, stride: number): void {
+  const start = RAY[axis]!;
+  const delta = RAY[axis + 3]!;
   if (delta === 0) {
     ALPHAS[slot] = Infinity;
     ALPHAS[slot + 1] = Infinity;
@@ -146,21 +180,27 @@ function walkRay(values: Float32Array, start: number, a: number, b: number, c: n
  * Where along the ray it enters the slab between one axis's first and last grid plane (numbers, no
  * objects: this runs once per ray). A ray parallel to the planes is inside throughout or never.
  */
-function axisEntry(start: number, delta: number, n: number): number {
+function axisEntry(axis: number, n: number): number {
+  const start = RAY[axis]!;
+  const delta = RAY[axis + 3]!;
   if (delta === 0) return start <= 0 || start >= n ? Infinity : -Infinity;
   return Math.min(-start / delta, (n - start) / delta);
 }
 
 /** Where along the ray it leaves that slab. */
-function axisExit(start: number, delta: number, n: number): number {
+function axisExit(axis: number, n: number): number {
+  const start = RAY[axis]!;
+  const delta = RAY[axis + 3]!;
   if (delta === 0) return start <= 0 || start >= n ? -Infinity : Infinity;
   return Math.max(-start / delta, (n - start) / delta);
 }
 
-/** The parameter of the first grid plane after `alpha` along one axis (Infinity when the ray is parallel to it). */
-function nextCrossing(start: number, delta: number, alpha: number): number {
+/** The parameter of the first grid plane after the walk's start (WALK[0]) along one axis (Infinity when the ray is parallel to it). */
+function nextCrossing(axis: number): number {
+  const start = RAY[axis]!;
+  const delta = RAY[axis + 3]!;
   if (delta === 0) return Infinity;
-  const at = start + alpha * delta;
+  const at = start + WALK[0]! * delta;
   // Just past the entry point, so a ray entering on a plane takes the next one.
   const plane = delta > 0 ? Math.floor(at + 1e-9) + 1 : Math.ceil(at - 1e-9) - 1;
   return (plane - start) / delta;
