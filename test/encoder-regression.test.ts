@@ -1,14 +1,15 @@
 // Stage three's regression head (seed 001's network R): the attention pooling against closed forms.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../src/nn/tfjs-types.js';
+import type { TensorFlow } from '../src/nn/tfjs-runtime.js';
 import { encoderRegression } from '../src/nn/architectures/encoder-regression.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
 
 const generator = { inputShape: [32, 48, 2] as [number, number, number], baseFilters: 4, downsamplings: 3, residualBlocks: 1, seed: 3 };
 
 /** The head's features (after its convolution) and its pooled vector, for one input. */
-function headValues(tf: typeof tfTypes, network: tfTypes.LayersModel, input: tfTypes.Tensor): { features: number[][][]; pooled: number[] } {
+function headValues(tf: TensorFlow, network: tfTypes.LayersModel, input: tfTypes.Tensor): { features: number[][][]; pooled: number[] } {
   const probe = tf.model({
     inputs: network.inputs,
     outputs: [network.getLayer('regression_relu').output, network.getLayer('regression_pool').output] as tfTypes.SymbolicTensor[],

@@ -12,7 +12,7 @@ import {
   normaliseHipField,
   sampleHipField,
 } from '../src/pipelines/hip/radiograph/hip-field.js';
-import type { SymbolicTensor } from '@tensorflow/tfjs';
+import type { SymbolicTensor } from '../src/nn/tfjs-types.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
 import { bmdRegressionParametersSchema, regressionNetworkValues } from '../src/pipelines/hip/model/bmd-regression.js';
 import { REGRESSION_VIEW_SHIFT_PX, regressionViews, shiftField } from '../src/pipelines/hip/model/field-shifts.js';

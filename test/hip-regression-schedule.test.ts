@@ -3,7 +3,8 @@
 // learns; tuned afterwards, the encoder moves too; without freezing it moves from the start.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../src/nn/tfjs-types.js';
+import type { TensorFlow } from '../src/nn/tfjs-runtime.js';
 import { isRegressionHeadLayer } from '../src/nn/architectures/encoder-regression.js';
 import { buildNetwork } from '../src/nn/architectures/network-spec.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
@@ -29,7 +30,7 @@ function samples(count: number): RegressionSample[] {
  * network is built on a copy of the generator, so its encoder layers are the generator's first
  * layers, in the same order (their names differ).
  */
-function encoderChange(tf: typeof tfTypes, generator: tfTypes.LayersModel, network: tfTypes.LayersModel): number {
+function encoderChange(tf: TensorFlow, generator: tfTypes.LayersModel, network: tfTypes.LayersModel): number {
   const encoder = network.layers.filter((l) => !isRegressionHeadLayer(l.name));
   let largest = 0;
   encoder.forEach((layer, i) => {

@@ -4,7 +4,8 @@
 // a training run the validation loss is measured with them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../src/nn/tfjs-types.js';
+import type { TensorFlow } from '../src/nn/tfjs-runtime.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
 import { preciseBatchNormStatistics } from '../src/nn/training/batch-norm-statistics.js';
 import type { TrainingData } from '../src/nn/training/training-data.js';
@@ -28,7 +29,7 @@ function recordingData(count: number, requested: number[][]): TrainingData {
   };
 }
 
-function batchNormModel(tf: typeof tfTypes): tfTypes.LayersModel {
+function batchNormModel(tf: TensorFlow): tfTypes.LayersModel {
   const input = tf.input({ shape: [FEATURES] });
   const output = tf.layers.batchNormalization({ momentum: 0.99, epsilon: 1e-3 }).apply(input) as tfTypes.SymbolicTensor;
   return tf.model({ inputs: input, outputs: output });

@@ -4,7 +4,8 @@
 // lose most of that when the covariate is withheld (it uses the covariate).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../src/nn/tfjs-types.js';
+import type { TensorFlow } from '../src/nn/tfjs-runtime.js';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import { covariateFusionNet } from '../src/nn/architectures/covariate-fusion-net.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
@@ -13,7 +14,7 @@ import { pearsonCorrelation } from '../src/stats/pearson-correlation.js';
 const SIZE = 16;
 
 function cases(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   n: number,
   random: SeededRandom,
 ): { ap: tfTypes.Tensor4D; lat: tfTypes.Tensor4D; covariate: tfTypes.Tensor2D; y: tfTypes.Tensor2D; truth: number[] } {

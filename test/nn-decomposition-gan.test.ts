@@ -6,7 +6,7 @@
 // term must have been active. An interrupted run resumes from its checkpoint to identical weights.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../src/nn/tfjs-types.js';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import { decompositionGenerator, generatorEncoder } from '../src/nn/architectures/decomposition-generator.js';
 import { groupPatchGanOutputs, multiScalePatchGan } from '../src/nn/architectures/patchgan-discriminator.js';

@@ -3,7 +3,8 @@
 // images: r > 0.98), and the 3-D variant's shapes and a training step.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../src/nn/tfjs-types.js';
+import type { TensorFlow } from '../src/nn/tfjs-runtime.js';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import { denseNet } from '../src/nn/architectures/densenet.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
@@ -11,7 +12,7 @@ import { pearsonCorrelation } from '../src/stats/pearson-correlation.js';
 
 const SIZE = 16;
 
-function blobs(tf: typeof tfTypes, n: number, random: SeededRandom): { x: tfTypes.Tensor4D; y: tfTypes.Tensor2D; truth: number[] } {
+function blobs(tf: TensorFlow, n: number, random: SeededRandom): { x: tfTypes.Tensor4D; y: tfTypes.Tensor2D; truth: number[] } {
   const x = new Float32Array(n * SIZE * SIZE);
   const truth: number[] = [];
   for (let i = 0; i < n; i++) {

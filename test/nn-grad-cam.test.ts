@@ -5,14 +5,15 @@
 // nothing when it is negative. Also on the trained architecture: every map finite and in [0, 1].
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../src/nn/tfjs-types.js';
+import type { TensorFlow } from '../src/nn/tfjs-runtime.js';
 import { covariateFusionNet } from '../src/nn/architectures/covariate-fusion-net.js';
 import { gradCam, readFeatureOutputs, withFeatureOutputs } from '../src/nn/grad-cam.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
 
 type SymbolicTensor = tfTypes.SymbolicTensor;
 
-function knownNet(tf: typeof tfTypes): tfTypes.LayersModel {
+function knownNet(tf: TensorFlow): tfTypes.LayersModel {
   const branch = (name: string, weight: number): { input: SymbolicTensor; pooled: SymbolicTensor } => {
     const input = tf.input({ shape: [4, 5, 1], name });
     const conv = tf.layers.conv2d({ filters: 1, kernelSize: 1, useBias: false, weights: [tf.tensor4d([weight], [1, 1, 1, 1])] });

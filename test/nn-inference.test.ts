@@ -2,7 +2,7 @@
 // they were, and give the same outputs as one whole-set predict.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../src/nn/tfjs-types.js';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import { denseNet } from '../src/nn/architectures/densenet.js';
 import { predictInBatches } from '../src/nn/inference.js';

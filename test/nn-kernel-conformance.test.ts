@@ -4,11 +4,12 @@
 // strides and paddings. The largest absolute difference of each case is printed and must stay below 1e-4.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../src/nn/tfjs-types.js';
+import type { TensorFlow } from '../src/nn/tfjs-runtime.js';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
 
-type Tf = typeof tfTypes;
+type Tf = TensorFlow;
 type Case = { name: string; inputs: { shape: number[]; data: Float32Array }[]; run: (tf: Tf, xs: tfTypes.Tensor[]) => tfTypes.Tensor };
 
 const random = new SeededRandom(20261121);

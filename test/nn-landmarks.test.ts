@@ -3,7 +3,8 @@
 // on held-out images to a mean error under 1.5 px; and the heat-map helpers against closed forms.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../src/nn/tfjs-types.js';
+import type { TensorFlow } from '../src/nn/tfjs-runtime.js';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import { heatmapPeaks, landmarkHeatmaps, spatialConfigurationNet } from '../src/nn/architectures/spatial-configuration-net.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
@@ -11,7 +12,7 @@ import { nnBackend } from '../src/nn/nn-backend.js';
 const SIZE = 32;
 type Point = [number, number];
 
-function scenes(tf: typeof tfTypes, n: number, random: SeededRandom): { x: tfTypes.Tensor4D; y: tfTypes.Tensor4D; points: [Point, Point][] } {
+function scenes(tf: TensorFlow, n: number, random: SeededRandom): { x: tfTypes.Tensor4D; y: tfTypes.Tensor4D; points: [Point, Point][] } {
   const image = new Float32Array(n * SIZE * SIZE);
   const maps = new Float32Array(n * SIZE * SIZE * 2);
   const points: [Point, Point][] = [];

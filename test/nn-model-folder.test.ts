@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../src/nn/tfjs-types.js';
 import { OpenBmdError } from '../src/core/errors.js';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import { buildNetwork } from '../src/nn/architectures/network-spec.js';

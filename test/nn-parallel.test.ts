@@ -4,7 +4,7 @@
 // single-thread inference; an error inside a worker comes back typed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../src/nn/tfjs-types.js';
 import { OpenBmdError } from '../src/core/errors.js';
 import type { NetworkSpec } from '../src/nn/architectures/network-spec.js';
 import { buildNetwork } from '../src/nn/architectures/network-spec.js';

@@ -3,7 +3,8 @@
 // in Gaussian noise, scored on held-out volumes with the thresholded Dice.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../src/nn/tfjs-types.js';
+import type { TensorFlow } from '../src/nn/tfjs-runtime.js';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import { seResUNet3d } from '../src/nn/architectures/se-res-unet3d.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
@@ -50,7 +51,7 @@ test('conv3dTranspose gradients (dy and filter, stride 2) match central finite d
 
 const SIZE = 16;
 
-function balls(tf: typeof tfTypes, n: number, random: SeededRandom): { x: tfTypes.Tensor5D; y: tfTypes.Tensor5D } {
+function balls(tf: TensorFlow, n: number, random: SeededRandom): { x: tfTypes.Tensor5D; y: tfTypes.Tensor5D } {
   const voxels = SIZE ** 3;
   const image = new Float32Array(n * voxels);
   const mask = new Float32Array(n * voxels);

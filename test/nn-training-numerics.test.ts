@@ -4,7 +4,7 @@
 // against their formulas, and the augmentation's resampling against OpenCV's warpAffine.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../src/nn/tfjs-types.js';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import { discriminatorLoss, featureMatchingLoss, generatorAdversarialLoss } from '../src/nn/losses/adversarial-losses.js';
 import { gradientCorrelationLoss } from '../src/nn/losses/gradient-correlation-loss.js';

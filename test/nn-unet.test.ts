@@ -3,14 +3,15 @@
 // in Gaussian noise, SNR 2.5 per pixel), scored on held-out images with the thresholded Dice.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../src/nn/tfjs-types.js';
+import type { TensorFlow } from '../src/nn/tfjs-runtime.js';
 import { SeededRandom } from '../src/core/seeded-random.js';
 import { uNet } from '../src/nn/architectures/unet.js';
 import { nnBackend } from '../src/nn/nn-backend.js';
 
 const SIZE = 32;
 
-function discs(tf: typeof tfTypes, n: number, random: SeededRandom): { x: tfTypes.Tensor4D; y: tfTypes.Tensor4D } {
+function discs(tf: TensorFlow, n: number, random: SeededRandom): { x: tfTypes.Tensor4D; y: tfTypes.Tensor4D } {
   const image = new Float32Array(n * SIZE * SIZE);
   const mask = new Float32Array(n * SIZE * SIZE);
   for (let i = 0; i < n; i++) {

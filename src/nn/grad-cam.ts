@@ -1,7 +1,8 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from './tfjs-types.js';
+import type { TensorFlow } from './tfjs-runtime.js';
 import { OpenBmdError } from '../core/errors.js';
 
-type Tf = typeof tfTypes;
+type Tf = TensorFlow;
 type Layer = tfTypes.layers.Layer;
 type SymbolicTensor = tfTypes.SymbolicTensor;
 
@@ -115,7 +116,7 @@ export function gradCam(
     }
     const out = known.get(outputTensor.id);
     if (out === undefined) throw new OpenBmdError('INTERNAL', `model ${o.model.name}: the output does not follow from the pooled features`);
-    return tf.slice(out, [0, o.outputIndex], [1, 1]).reshape([]) as tfTypes.Scalar;
+    return tf.reshape(tf.slice(out, [0, o.outputIndex], [1, 1]), []) as tfTypes.Scalar;
   };
   try {
     return tf.tidy(() => {
@@ -123,8 +124,8 @@ export function gradCam(
       return pools.map((pool, k) => {
         const a = features[k]!;
         const [, rows, columns, channels] = a.shape as [number, number, number, number];
-        const weights = tf.mean(gradients[k]!, [1, 2]).reshape([1, 1, 1, channels]);
-        const cam = tf.relu(tf.sum(tf.mul(a, weights), -1)).reshape([rows * columns]);
+        const weights = tf.reshape(tf.mean(gradients[k]!, [1, 2]), [1, 1, 1, channels]);
+        const cam = tf.reshape(tf.relu(tf.sum(tf.mul(a, weights), -1)), [rows * columns]);
         const raw = cam.dataSync() as Float32Array;
         let peak = 0;
         for (const v of raw) if (v > peak) peak = v;

@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from './tfjs-types.js';
+import type { TensorFlow } from './tfjs-runtime.js';
 import { OpenBmdError } from '../core/errors.js';
 
 /**
@@ -9,7 +10,7 @@ import { OpenBmdError } from '../core/errors.js';
  * otherwise walk the copied arrays element by element.
  */
 export function predictInBatches(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   model: tfTypes.LayersModel,
   count: number,
   makeBatch: (start: number, size: number) => tfTypes.Tensor | tfTypes.Tensor[],

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { tf, tfWasm } from './tfjs-runtime.js';
+import { loadCpuBackend, tf, tfWasm } from './tfjs-runtime.js';
 import { OpenBmdError, describeThrown } from '../core/errors.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
@@ -61,6 +61,7 @@ function configure(): void {
  */
 export async function nnBackend(backend: 'wasm' | 'cpu' = 'wasm'): Promise<typeof tf> {
   configure();
+  if (backend === 'cpu') loadCpuBackend();
   if (tf.getBackend() === backend) return tf;
   const started = await tf.setBackend(backend).catch((thrown: unknown) => {
     throw new OpenBmdError('INTERNAL', `TensorFlow.js backend '${backend}' failed to start: ${describeThrown(thrown)}`);

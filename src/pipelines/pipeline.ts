@@ -1,4 +1,4 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type { TensorFlow } from '../nn/tfjs-runtime.js';
 import type { z } from 'zod';
 import type { ClinicalKnowledge } from '../clinical/clinical-knowledge.js';
 import type { Person } from '../clinical/interpret-measurement.js';
@@ -20,7 +20,7 @@ export function isSite(name: string): name is Site {
   return (SITES as readonly string[]).includes(name);
 }
 
-export type Tf = typeof tfTypes;
+export type Tf = TensorFlow;
 
 /** What a study is read from: a radiograph file, AP + lateral radiographs, or a CT series folder, and the phantom description when the image holds one. */
 export interface StudyRequest {

@@ -1,8 +1,9 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 import type { DenseNetOptions } from './densenet.js';
 import { denseNetFeatures } from './densenet.js';
 
-type Tf = typeof tfTypes;
+type Tf = TensorFlow;
 type SymbolicTensor = tfTypes.SymbolicTensor;
 
 /** Views (e.g. lumbar AP and lateral) each through its own DenseNet-BC, fused late with tabular covariates (seeds 003/004). */

@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 import { OpenBmdError } from '../../core/errors.js';
 import type { DecompositionGeneratorOptions } from './decomposition-generator.js';
 import { ENCODER_OUTPUT_LAYER, decompositionGenerator } from './decomposition-generator.js';
@@ -36,7 +37,7 @@ export function isRegressionHeadLayer(layerName: string): boolean {
 }
 
 /** The head on an encoder representation (shared layers: the encoder's weights are the generator's until copied). */
-function regressionHead(tf: typeof tfTypes, representation: SymbolicTensor, o: EncoderRegressionOptions): SymbolicTensor {
+function regressionHead(tf: TensorFlow, representation: SymbolicTensor, o: EncoderRegressionOptions): SymbolicTensor {
   const seed = o.seed ?? 1;
   const attention = o.pooling === 'attention';
   let x = tf.layers
@@ -60,7 +61,7 @@ function regressionHead(tf: typeof tfTypes, representation: SymbolicTensor, o: E
 }
 
 /** The features' mean over positions, each weighted by a softmax of a learned 1x1 score (the weights sum to one). */
-function attentionPooling(tf: typeof tfTypes, features: SymbolicTensor, filters: number): SymbolicTensor {
+function attentionPooling(tf: TensorFlow, features: SymbolicTensor, filters: number): SymbolicTensor {
   const [, rows, columns] = features.shape;
   if (rows === null || rows === undefined || columns === null || columns === undefined)
     throw new OpenBmdError('BAD_MODEL', 'attention pooling needs a fixed input size');
@@ -75,12 +76,12 @@ function attentionPooling(tf: typeof tfTypes, features: SymbolicTensor, filters:
 }
 
 /** A fresh regression network (a fresh generator's encoder with the head). */
-export function encoderRegression(tf: typeof tfTypes, o: EncoderRegressionOptions): tfTypes.LayersModel {
+export function encoderRegression(tf: TensorFlow, o: EncoderRegressionOptions): tfTypes.LayersModel {
   return encoderRegressionOn(tf, decompositionGenerator(tf, o.generator), o);
 }
 
 /** The regression network on a given generator's layers: its encoder is that generator's (copy the generator first to keep it unchanged). */
-export function encoderRegressionOn(tf: typeof tfTypes, generator: tfTypes.LayersModel, o: EncoderRegressionOptions): tfTypes.LayersModel {
+export function encoderRegressionOn(tf: TensorFlow, generator: tfTypes.LayersModel, o: EncoderRegressionOptions): tfTypes.LayersModel {
   const representation = generator.getLayer(ENCODER_OUTPUT_LAYER).output as SymbolicTensor;
   return tf.model({ inputs: generator.inputs, outputs: regressionHead(tf, representation, o), name: 'encoder-regression' });
 }

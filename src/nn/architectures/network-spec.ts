@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 import { OpenBmdError } from '../../core/errors.js';
 import type { CovariateFusionOptions } from './covariate-fusion-net.js';
 import { covariateFusionNet } from './covariate-fusion-net.js';
@@ -43,7 +44,7 @@ export const ARCHITECTURES = [
 ] as const;
 
 /** Builds the network a spec describes (fresh, seeded weights). */
-export function buildNetwork(tf: typeof tfTypes, spec: NetworkSpec): tfTypes.LayersModel {
+export function buildNetwork(tf: TensorFlow, spec: NetworkSpec): tfTypes.LayersModel {
   switch (spec.architecture) {
     case 'densenet-bc':
       return denseNet(tf, spec.options);

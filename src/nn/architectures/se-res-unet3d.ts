@@ -1,8 +1,9 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 import { OpenBmdError } from '../../core/errors.js';
 import { batchNormNd, globalAveragePooling3d } from './batch-norm-nd.js';
 
-type Tf = typeof tfTypes;
+type Tf = TensorFlow;
 type SymbolicTensor = tfTypes.SymbolicTensor;
 
 /**

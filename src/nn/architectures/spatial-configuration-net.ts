@@ -1,7 +1,8 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 import { uNetFeatures } from './unet.js';
 
-type Tf = typeof tfTypes;
+type Tf = TensorFlow;
 type SymbolicTensor = tfTypes.SymbolicTensor;
 
 /** Heat-map landmark network with a spatial-configuration stage (Payer et al. 2019, as seed 000 uses). */

@@ -1,6 +1,7 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 
-type Tf = typeof tfTypes;
+type Tf = TensorFlow;
 type SymbolicTensor = tfTypes.SymbolicTensor;
 
 /** U-Net (Ronneberger et al. 2015), optionally with attention gates on the skips (Oktay et al. 2018). */

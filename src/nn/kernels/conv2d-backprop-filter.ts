@@ -1,6 +1,6 @@
 import { tf } from '../tfjs-runtime.js';
-import type * as tfTypes from '@tensorflow/tfjs';
-import type { KernelConfig, TensorInfo, KernelBackend } from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { KernelConfig, TensorInfo, KernelBackend } from '../tfjs-types.js';
 import { OpenBmdError } from '../../core/errors.js';
 import { callKernel } from './kernel-calls.js';
 

@@ -1,5 +1,5 @@
 import { tf } from '../tfjs-runtime.js';
-import type { KernelConfig, TensorInfo, KernelBackend } from '@tensorflow/tfjs';
+import type { KernelConfig, TensorInfo, KernelBackend } from '../tfjs-types.js';
 import { callKernel, hostTensor } from './kernel-calls.js';
 
 interface InputGradAttrs {

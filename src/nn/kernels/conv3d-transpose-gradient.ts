@@ -1,5 +1,5 @@
 import { tf } from '../tfjs-runtime.js';
-import type { GradConfig, Tensor, Tensor5D } from '@tensorflow/tfjs';
+import type { GradConfig, Tensor, Tensor5D } from '../tfjs-types.js';
 
 interface TransposeAttrs {
   strides: [number, number, number] | number;

@@ -1,5 +1,5 @@
 import { tf } from '../tfjs-runtime.js';
-import type { KernelFunc, NamedAttrMap, TensorInfo, KernelBackend } from '@tensorflow/tfjs';
+import type { KernelFunc, NamedAttrMap, TensorInfo, KernelBackend } from '../tfjs-types.js';
 import { OpenBmdError } from '../../core/errors.js';
 
 /** Runs another kernel of the same backend directly (composed kernels are built from these). */

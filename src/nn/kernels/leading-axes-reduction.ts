@@ -1,4 +1,4 @@
-import type { KernelConfig, KernelFunc, TensorInfo, KernelBackend } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo, KernelBackend } from '../tfjs-types.js';
 import { callKernel, hostTensor } from './kernel-calls.js';
 
 /** Which reduction, and the backend's own kernel that handles every case this one does not. */

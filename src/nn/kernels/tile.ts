@@ -1,4 +1,4 @@
-import type { KernelConfig, TensorInfo, KernelBackend } from '@tensorflow/tfjs';
+import type { KernelConfig, TensorInfo, KernelBackend } from '../tfjs-types.js';
 
 /**
  * Tile on the host with block copies (TypedArray.set), replacing tfjs-backend-wasm's (4.22), which

@@ -1,6 +1,7 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 
-type Tf = typeof tfTypes;
+type Tf = TensorFlow;
 type Tensor = tfTypes.Tensor;
 
 /** Binary cross-entropy on logits, numerically stable: max(z, 0) - z y + log(1 + exp(-|z|)). */

@@ -1,6 +1,7 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 
-type Tf = typeof tfTypes;
+type Tf = TensorFlow;
 type Tensor = tfTypes.Tensor;
 
 /** Probabilities are kept away from 0 and 1 before the logarithm. */

@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 import { OpenBmdError } from '../../core/errors.js';
 import { maskedL1AndSoftmaxLoss } from './multitask-losses.js';
 import { l1Loss, mseLoss, weightedL1Loss } from './regression-losses.js';
@@ -10,7 +11,7 @@ export type TrainingLossName = (typeof TRAINING_LOSSES)[number];
 
 /** The scalar loss of one batch; `sampleWeights` is needed by weighted L1 only. */
 export function trainingLoss(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   name: TrainingLossName,
   truth: tfTypes.Tensor,
   predicted: tfTypes.Tensor,

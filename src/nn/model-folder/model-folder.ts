@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 import type { z } from 'zod';
 import { codeCommit } from '../../core/code-commit.js';
 import { OpenBmdError } from '../../core/errors.js';
@@ -10,7 +11,7 @@ import type { CohortRecord, ModelDescription } from './model-description.js';
 import { NETWORK_NAME, cohortRecordSchema, modelDescriptionSchema } from './model-description.js';
 import { loadNetworkFiles, saveNetworkFiles } from './network-files.js';
 
-type Tf = typeof tfTypes;
+type Tf = TensorFlow;
 
 export const MODEL_DESCRIPTION_FILE = 'model.json';
 export const OPENBMD_VERSION = '0.1.0';

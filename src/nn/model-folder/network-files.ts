@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 import { OpenBmdError, describeThrown } from '../../core/errors.js';
 
-type Tf = typeof tfTypes;
+type Tf = TensorFlow;
 
 /** TensorFlow.js layers-format file names (loadable by tfjs's own loaders as well). */
 export const TOPOLOGY_FILE = 'model.json';

@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 import { OpenBmdError } from '../../core/errors.js';
 import type { NetworkSpec } from '../architectures/network-spec.js';
 import type { TrainingLossName } from '../losses/training-loss.js';
@@ -19,7 +20,7 @@ export class DataParallelGradients implements GradientSource {
   private readonly variables: tfTypes.Variable[];
 
   private constructor(
-    private readonly tf: typeof tfTypes,
+    private readonly tf: TensorFlow,
     private readonly model: tfTypes.LayersModel,
     private readonly loss: TrainingLossName,
     private readonly workers: NnWorkerThread[],
@@ -28,7 +29,7 @@ export class DataParallelGradients implements GradientSource {
   }
 
   /** Starts `cores - 1` worker threads holding replicas of `spec` (the network `model` was built from). */
-  static async start(tf: typeof tfTypes, model: tfTypes.LayersModel, spec: NetworkSpec, loss: TrainingLossName, cores: number): Promise<DataParallelGradients> {
+  static async start(tf: TensorFlow, model: tfTypes.LayersModel, spec: NetworkSpec, loss: TrainingLossName, cores: number): Promise<DataParallelGradients> {
     if (!Number.isInteger(cores) || cores < 1) throw new OpenBmdError('BAD_ARGUMENT', `cores must be a positive integer, got ${cores}`);
     const workers = Array.from({ length: cores - 1 }, () => new NnWorkerThread());
     const expected = model.weights.map((w) => w.read().size);

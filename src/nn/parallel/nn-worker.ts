@@ -2,7 +2,7 @@
 // its own core. It keeps a replica of one network for data-parallel training (set weights, return a
 // shard's gradients) and runs named task functions (a cross-validation fold, a share of inference).
 import { parentPort } from 'node:worker_threads';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
 import { OpenBmdError, describeThrown } from '../../core/errors.js';
 import { buildNetwork } from '../architectures/network-spec.js';
 import type { TrainingLossName } from '../losses/training-loss.js';

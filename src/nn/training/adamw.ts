@@ -1,6 +1,7 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 
-type Tf = typeof tfTypes;
+type Tf = TensorFlow;
 
 export interface AdamWOptions {
   beta1?: number;

@@ -1,9 +1,10 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 import type { TrainingLossName } from '../losses/training-loss.js';
 import { trainingLoss } from '../losses/training-loss.js';
 import type { HostBatch } from './training-data.js';
 
-type Tf = typeof tfTypes;
+type Tf = TensorFlow;
 
 /** The trainable variables of a layers model, in its order. */
 export function trainableVariables(model: tfTypes.LayersModel): tfTypes.Variable[] {

@@ -1,10 +1,11 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 import { OpenBmdError } from '../../core/errors.js';
 import { SeededRandom } from '../../core/seeded-random.js';
 import { batchTensors } from './batch-gradients.js';
 import type { TrainingData } from './training-data.js';
 
-type Tf = typeof tfTypes;
+type Tf = TensorFlow;
 
 /** How batch-normalisation statistics are re-estimated after an epoch. */
 export interface BatchNormStatisticsOptions {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 import { OpenBmdError } from '../../core/errors.js';
 import { SeededRandom } from '../../core/seeded-random.js';
 import type { MultiScalePatchGanOptions } from '../architectures/patchgan-discriminator.js';
@@ -17,7 +18,7 @@ import { modelWeightLengths, readModelWeights, writeModelWeights } from './model
 import type { CheckpointState, EpochRecord } from './training-checkpoint.js';
 import { loadCheckpoint, saveCheckpoint } from './training-checkpoint.js';
 
-type Tf = typeof tfTypes;
+type Tf = TensorFlow;
 type Tensor = tfTypes.Tensor;
 
 /** Seed 001's weights of the generator's loss terms (its appendix: 100, 1, 10). */

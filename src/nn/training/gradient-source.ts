@@ -1,4 +1,4 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
 import type { HostBatch } from './training-data.js';
 
 /** Where a step's gradients come from: this process, or this process and worker replicas (data parallel). */

@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 import { OpenBmdError } from '../../core/errors.js';
 
 /** Every weight of a model (trainable and not: batch-norm statistics too), copied to the host. */
@@ -7,7 +8,7 @@ export function readModelWeights(model: tfTypes.LayersModel): Float32Array[] {
 }
 
 /** Sets every weight of a model from host arrays in `model.weights` order. */
-export function writeModelWeights(tf: typeof tfTypes, model: tfTypes.LayersModel, arrays: Float32Array[]): void {
+export function writeModelWeights(tf: TensorFlow, model: tfTypes.LayersModel, arrays: Float32Array[]): void {
   const tensors = model.weights.map((w, i) => tf.tensor(arrays[i]!, w.read().shape));
   model.setWeights(tensors);
   tf.dispose(tensors);
@@ -19,7 +20,7 @@ export function modelWeightLengths(model: tfTypes.LayersModel): number[] {
 }
 
 /** Starts `to` from `from`'s weights (fine-tuning); refuses when the two architectures differ. */
-export function copyModelWeights(tf: typeof tfTypes, from: tfTypes.LayersModel, to: tfTypes.LayersModel, name: string): void {
+export function copyModelWeights(tf: TensorFlow, from: tfTypes.LayersModel, to: tfTypes.LayersModel, name: string): void {
   if (JSON.stringify(modelWeightLengths(from)) !== JSON.stringify(modelWeightLengths(to))) {
     throw new OpenBmdError('BAD_MODEL', `the ${name} network to fine-tune has another architecture than this version of openbmd builds`);
   }

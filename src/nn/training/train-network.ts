@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 import { OpenBmdError } from '../../core/errors.js';
 import { SeededRandom } from '../../core/seeded-random.js';
 import type { NetworkSpec } from '../architectures/network-spec.js';
@@ -17,7 +18,7 @@ import type { TrainingData } from './training-data.js';
 import { TrainingProgress } from './training-progress.js';
 import { readModelWeights, writeModelWeights } from './model-weights.js';
 
-type Tf = typeof tfTypes;
+type Tf = TensorFlow;
 
 export interface TrainNetworkOptions {
   /** Names the run in progress lines. */

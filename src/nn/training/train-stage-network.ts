@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../tfjs-types.js';
+import type { TensorFlow } from '../tfjs-runtime.js';
 import type { NetworkSpec } from '../architectures/network-spec.js';
 import { buildNetwork } from '../architectures/network-spec.js';
 import type { TrainingLossName } from '../losses/training-loss.js';
@@ -42,7 +43,7 @@ export interface StageTrainingOptions {
  * cosine period (a short warm-up), early stopping on the validation data (patience 4),
  * data-parallel on `cores`, checkpointed per stage.
  */
-export async function trainStageNetwork(tf: typeof tfTypes, o: StageTrainingOptions): Promise<{ model: tfTypes.LayersModel; history: StageHistory }> {
+export async function trainStageNetwork(tf: TensorFlow, o: StageTrainingOptions): Promise<{ model: tfTypes.LayersModel; history: StageHistory }> {
   const model = buildNetwork(tf, o.spec);
   o.initialise?.(model);
   const result = await trainNetwork(tf, model, o.train, {

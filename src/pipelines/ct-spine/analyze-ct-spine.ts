@@ -1,4 +1,4 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import type { CtRodPhantom } from '../../calibration/ct-rods/ct-rod-phantom.js';
 import type { ClinicalKnowledge } from '../../clinical/clinical-knowledge.js';
 import type { ClinicalInterpretation, Person } from '../../clinical/interpret-measurement.js';
@@ -69,7 +69,7 @@ export function reportedVbmd(o: {
 
 /** Analyses one CT series with a loaded model: levels, segmentation, calibrations, per-level and reported vBMD, ACR category. */
 export function analyzeCtSpine(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   o: { model: CtSpineModel; catalog: MaterialCatalog; series: CtSpineSeries; phantom: CtRodPhantom | undefined; who: Person; knowledge: ClinicalKnowledge },
 ): CtSpineAnalysis {
   const { model, catalog, series, phantom, who, knowledge } = o;

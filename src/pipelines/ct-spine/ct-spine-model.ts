@@ -1,4 +1,4 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import { z } from 'zod';
 import type { ModelDescription } from '../../nn/model-folder/model-description.js';
 import { loadModelFolder, readModelParts } from '../../nn/model-folder/model-folder.js';
@@ -103,7 +103,7 @@ export function scannerNotInTraining(model: CtSpineModel, scanner: string): bool
 }
 
 /** Loads a ct-spine model folder, checking the pipeline, the four networks' input shapes and the recalibrations (BAD_MODEL naming the file otherwise). */
-export async function loadCtSpineModel(tf: typeof tfTypes, dir: string): Promise<CtSpineModel> {
+export async function loadCtSpineModel(tf: TensorFlow, dir: string): Promise<CtSpineModel> {
   const [d, h, w] = SEGMENTATION_CROP.size;
   const { description, networks } = await loadModelFolder(tf, dir, {
     pipeline: CT_SPINE_PIPELINE,

@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import { OpenBmdError } from '../../core/errors.js';
 import { groupedPartition } from '../../stats/grouped-splits.js';
 import type { CtSpineCaseMeasurement } from './measure-ct-spine-case.js';
@@ -27,7 +28,7 @@ export interface FineTuneOptions {
  * does have. Patients are split 85/15 for early stopping; the learning rate is a fifth of training's.
  */
 export async function fineTuneVbmdRegression(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   initial: tfTypes.LayersModel,
   measurements: readonly CtSpineCaseMeasurement[],
   o: FineTuneOptions,
@@ -61,7 +62,7 @@ export async function fineTuneVbmdRegression(
 
 /** Copies of the measurements whose DenseNet vBMD (each level's and the case's) is this network's; the inputs are shared, not copied. */
 export function measurementsWithDensenet(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   network: tfTypes.LayersModel,
   measurements: readonly CtSpineCaseMeasurement[],
 ): CtSpineCaseMeasurement[] {

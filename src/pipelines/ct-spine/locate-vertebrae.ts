@@ -1,5 +1,6 @@
 import { concatFloat32 } from '../../core/concat-float32.js';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import type { Volume3D } from '../../core/volume3d.js';
 import { heatmapPeaks } from '../../nn/architectures/spatial-configuration-net.js';
 import { predictInBatches } from '../../nn/inference.js';
@@ -59,7 +60,7 @@ function peakValue(maps: Float32Array, columns: number, landmarks: number, l: nu
  * through the spine's midline, gives each body's anterior-posterior position (y) at that height.
  */
 export function locateVertebrae(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   networks: { coronal: tfTypes.LayersModel; sagittal: tfTypes.LayersModel },
   volume: Volume3D,
 ): VertebraLocalisation {

@@ -1,6 +1,7 @@
 import { readIvContrast } from './contrast-enhancement.js';
 import { ctScannerName } from '../../io/dicom/device-name.js';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import { readCtRodPhantom } from '../../calibration/ct-rods/ct-rod-phantom.js';
 import { readNifti } from '../../io/nifti.js';
 import { landmarkCentresMm } from './ct-spine-training-samples.js';
@@ -97,7 +98,7 @@ export function releaseRegressionInputs(m: CtSpineCaseMeasurement): void {
 
 /** Measures one cohort case (series, its phantom description, and its labels for Dice where present). */
 export async function measureCtSpineCase(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   networks: { coronal: tfTypes.LayersModel; sagittal: tfTypes.LayersModel; segmentation: tfTypes.LayersModel; regression?: tfTypes.LayersModel },
   catalog: MaterialCatalog,
   c: CtSpineCase,

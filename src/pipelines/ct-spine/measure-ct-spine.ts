@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import type { CtRodPhantom } from '../../calibration/ct-rods/ct-rod-phantom.js';
 import type { RodCalibration } from '../../calibration/ct-rods/find-ct-rods.js';
 import { findCtRods } from '../../calibration/ct-rods/find-ct-rods.js';
@@ -119,7 +120,7 @@ function regionHeightMm(volume: Volume3D, region: VoxelRegion): number {
  * regression network, the DenseNet's vBMD of each level on the phantomless-calibrated crop.
  */
 export function measureCtSpine(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   networks: { coronal: tfTypes.LayersModel; sagittal: tfTypes.LayersModel; segmentation: tfTypes.LayersModel; regression?: tfTypes.LayersModel },
   catalog: MaterialCatalog,
   volume: Volume3D,

@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import type { Volume3D } from '../../core/volume3d.js';
 import { predictInBatches } from '../../nn/inference.js';
 import { segmentationInput } from './cancellous-input.js';
@@ -71,7 +72,7 @@ export interface CancellousSegmentation {
 
 /** Segments the cancellous bone of each located body with the 3-D SE residual U-Net (one crop per body, batched). */
 export function segmentCancellous(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   network: tfTypes.LayersModel,
   volume: Volume3D,
   centresMm: readonly [number, number, number][],

@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
 import type { TrainingLossName } from '../../nn/losses/training-loss.js';
 import type { TrainingData } from '../../nn/training/training-data.js';
@@ -36,7 +37,7 @@ export interface TrainedCtSpineNetworks {
  * cross-entropy); AdamW with one cosine period, early stopping on the validation cases.
  */
 export async function trainCtSpineNetworks(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   train: readonly CtSpineTrainingSample[],
   validation: readonly CtSpineTrainingSample[],
   o: CtSpineNetworkTrainingOptions,

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import { OpenBmdError, describeThrown } from '../../core/errors.js';
 import { MODEL_DESCRIPTION_FILE, networksOrigin, recordedNetworkSpec, saveModelFolder } from '../../nn/model-folder/model-folder.js';
 import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
@@ -92,7 +93,7 @@ async function loadSamples(cases: readonly CtSpineCase[], write: (line: string) 
 
 /** Measures every case with fixed networks; a case that fails is listed and the rest go on. */
 async function measureAll(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   networks: CtSpineImageNetworks & { regression?: tfTypes.LayersModel },
   cases: readonly CtSpineCase[],
   write: (line: string) => void,
@@ -152,7 +153,7 @@ export function crossValidateRecalibration(
  * series; fits each calibration method's recalibration to the cohort's reference QCT; with folds,
  * validates those fits out of fold (patient-grouped) and writes predictions.csv per method.
  */
-export async function trainCtSpine(tf: typeof tfTypes, o: TrainCtSpineOptions): Promise<TrainCtSpineResult> {
+export async function trainCtSpine(tf: TensorFlow, o: TrainCtSpineOptions): Promise<TrainCtSpineResult> {
   const cohort = readCtSpineCohort(o.cohortCsv);
   const withReference = cohort.cases.filter((c) => c.vbmdMgPerCm3 !== undefined);
   if (withReference.length < 5)
@@ -346,7 +347,7 @@ interface CtSpineModelToSave {
   failedCount: number;
 }
 
-async function saveCtSpineModel(tf: typeof tfTypes, o: TrainCtSpineOptions, m: CtSpineModelToSave): Promise<void> {
+async function saveCtSpineModel(tf: TensorFlow, o: TrainCtSpineOptions, m: CtSpineModelToSave): Promise<void> {
   const { cohort, networks, trained, regression, reused, recalibration, scanners, stages, stageValidation, outOfFold, failedCount } = m;
   const reusedSpec = (stage: CtSpineStage | 'regression'): NetworkSpec =>
     recordedNetworkSpec(reused!.description, CT_SPINE_NETWORK_NAMES[stage], join(reused!.dir, MODEL_DESCRIPTION_FILE));

@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
 import type { StageHistory } from '../../nn/training/train-stage-network.js';
 import { trainStageNetwork } from '../../nn/training/train-stage-network.js';
@@ -34,7 +35,7 @@ export interface TrainedVbmdRegression {
 
 /** Trains the 3-D DenseNet-BC vBMD regression (L1 loss on the reference QCT; AdamW, cosine, early stopping on the validation levels). */
 export async function trainVbmdRegression(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   train: readonly VbmdRegressionSample[],
   validation: readonly VbmdRegressionSample[],
   o: VbmdRegressionTrainingOptions,

@@ -1,10 +1,11 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import { predictInBatches } from '../../nn/inference.js';
 import { REGRESSION_CHANNELS, REGRESSION_CROP, REGRESSION_OUTPUT_SCALE_MG } from './vbmd-regression-input.js';
 
 /** Runs the DenseNet on every level that has an input and sets its vBMD (mg/cm3, before recalibration). */
 export function applyVbmdRegression(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   network: tfTypes.LayersModel,
   levels: readonly { regressionInput: Float32Array | null; densenetMgPerCm3: number | null }[],
 ): void {

@@ -1,4 +1,4 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import { OpenBmdError } from '../../core/errors.js';
 import type { Image2D } from '../../core/image2d.js';
 import type { StepWedgePhantom } from '../../calibration/step-wedge/step-wedge-phantom.js';
@@ -86,7 +86,7 @@ export function forearmImage(dicom: DicomImage): Image2D {
 
 /** The networks' stages and the measurement on one radiograph, with every QC flag they raise (one place for the flags). */
 export function locateAndMeasure(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   o: { networks: ForearmNetworks; image: Image2D; phantom: StepWedgePhantom; backgroundRemoval: boolean; file: string },
 ): { location: ForearmLocation; measurement: ForearmMeasurement; flags: ForearmQcFlag[] } {
   const { networks, image, phantom, backgroundRemoval, file } = o;
@@ -107,7 +107,7 @@ export function locateAndMeasure(
  * calibration, ROIs, Eq. [2] and the clinical wording. Pure of I/O: the caller reads the files.
  */
 export function analyzeForearm(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   o: { model: ForearmModel; image: Image2D; phantom: StepWedgePhantom; file: string; detector: string; person: Person; knowledge: ClinicalKnowledge },
 ): ForearmAnalysis {
   const { model, image, phantom, file, detector, person, knowledge } = o;

@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import { z } from 'zod';
 import { OpenBmdError } from '../../core/errors.js';
 import type { ModelDescription } from '../../nn/model-folder/model-description.js';
@@ -82,7 +83,7 @@ export function parseAbmdEquationSet(raw: unknown): { set: AbmdEquationSet } | {
 }
 
 /** Loads a forearm model folder, checking the pipeline, the three networks and their input shapes (BAD_MODEL naming the file otherwise). */
-export async function loadForearmModel(tf: typeof tfTypes, dir: string): Promise<ForearmModel> {
+export async function loadForearmModel(tf: TensorFlow, dir: string): Promise<ForearmModel> {
   const whole = [[WHOLE_GRID.rows, WHOLE_GRID.columns, 1]];
   const { description, networks } = await loadModelFolder(tf, dir, {
     pipeline: FOREARM_PIPELINE,

@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import type { Image2D } from '../../core/image2d.js';
 import { heatmapPeaks } from '../../nn/architectures/spatial-configuration-net.js';
 import { predictInBatches } from '../../nn/inference.js';
@@ -38,7 +39,7 @@ export function fineCropInput(image: Image2D, centre: Point): { grid: NetworkGri
   return { grid, input: normaliseForNetwork(sampleOnGrid(image, grid), levels).data };
 }
 
-function predictOne(tf: typeof tfTypes, model: tfTypes.LayersModel, input: Float32Array, rows: number, columns: number): Float32Array {
+function predictOne(tf: TensorFlow, model: tfTypes.LayersModel, input: Float32Array, rows: number, columns: number): Float32Array {
   return predictInBatches(tf, model, 1, () => tf.tensor4d(input, [1, rows, columns, 1]))[0]!;
 }
 
@@ -52,7 +53,7 @@ function peaksOnGrid(maps: Float32Array, g: NetworkGrid): { points: [Point, Poin
  * Seed 000's network stages on one radiograph: background removal (attention U-Net), then the SCN
  * key points on the background-removed image, refined by a second SCN on a 0.4 mm crop around them.
  */
-export function locateForearm(tf: typeof tfTypes, networks: ForearmNetworks, image: Image2D, backgroundRemoval = true): ForearmLocation {
+export function locateForearm(tf: TensorFlow, networks: ForearmNetworks, image: Image2D, backgroundRemoval = true): ForearmLocation {
   const whole = wholeImageInput(image);
   const probabilities = predictOne(tf, networks.segmentation, whole.input, WHOLE_GRID.rows, WHOLE_GRID.columns);
   const labels = labelsFromProbabilities(probabilities, whole.grid, image.size);

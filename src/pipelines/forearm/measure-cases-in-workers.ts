@@ -1,4 +1,4 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import { OpenBmdError } from '../../core/errors.js';
 import { nnBackend } from '../../nn/nn-backend.js';
 import { runTasksInWorkers } from '../../nn/parallel/parallel-tasks.js';
@@ -17,7 +17,7 @@ export interface MeasureChunkArgs {
 }
 
 /** The worker process keeps the model it loaded for the next chunk. */
-let loaded: { dir: string; tf: typeof tfTypes; model: ForearmModel } | undefined;
+let loaded: { dir: string; tf: TensorFlow; model: ForearmModel } | undefined;
 
 /** Task function (runs in a worker process): measure a chunk of cases with a model folder's networks. */
 export async function measureChunk(args: MeasureChunkArgs): Promise<CaseOutcome[]> {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import { OpenBmdError } from '../../core/errors.js';
 import type { Image2D } from '../../core/image2d.js';
 import { readStepWedgePhantom } from '../../calibration/step-wedge/step-wedge-phantom.js';
@@ -48,12 +48,7 @@ export async function readForearmCaseImage(c: ForearmCase): Promise<Image2D> {
 }
 
 /** Measures one cohort case with the networks given; errors are OpenBmdErrors naming the file. */
-export async function measureForearmCase(
-  tf: typeof tfTypes,
-  networks: ForearmNetworks,
-  c: ForearmCase,
-  backgroundRemoval = true,
-): Promise<ForearmCaseMeasurement> {
+export async function measureForearmCase(tf: TensorFlow, networks: ForearmNetworks, c: ForearmCase, backgroundRemoval = true): Promise<ForearmCaseMeasurement> {
   if (c.phantom === undefined)
     throw new OpenBmdError('INVALID_VALUE', `line ${c.line}: no phantom description (the forearm method needs the step wedge's)`, { file: c.image });
   const dicom = await readDicomFile(c.image);

@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
 import type { TrainingLossName } from '../../nn/losses/training-loss.js';
 import type { TrainingData } from '../../nn/training/training-data.js';
@@ -40,7 +41,7 @@ type Stage = 'segmentation' | 'coarseLandmarks' | 'fineLandmarks';
  * AdamW with one cosine period, early stopping on the validation samples.
  */
 export async function trainForearmNetworks(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   train: readonly ForearmTrainingSample[],
   validation: readonly ForearmTrainingSample[],
   o: ForearmNetworkTrainingOptions,

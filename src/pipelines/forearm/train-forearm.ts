@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import { OpenBmdError } from '../../core/errors.js';
 import { MODEL_DESCRIPTION_FILE, networksOrigin, recordedNetworkSpec, saveModelFolder } from '../../nn/model-folder/model-folder.js';
 import type { NetworkSpec } from '../../nn/architectures/network-spec.js';
@@ -80,7 +81,7 @@ async function loadSamples(cases: readonly ForearmCase[], write: (line: string) 
 }
 
 async function trainOn(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   cases: readonly ForearmCase[],
   o: TrainForearmOptions,
   checkpointDir: string,
@@ -110,7 +111,7 @@ async function trainOn(
 }
 
 async function measureAll(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   networks: ForearmNetworks,
   backgroundRemoval: boolean,
   cases: readonly ForearmCase[],
@@ -177,7 +178,7 @@ function fit(measurements: readonly ForearmCaseMeasurement[], variant: EquationV
  * K-fold cross-validation writes out-of-fold predictions: each fold's Eq. [2] (and, when the networks
  * are trained on this cohort, each fold's networks) never saw the fold's patients.
  */
-export async function trainForearm(tf: typeof tfTypes, o: TrainForearmOptions): Promise<TrainForearmResult> {
+export async function trainForearm(tf: TensorFlow, o: TrainForearmOptions): Promise<TrainForearmResult> {
   const cohort = readForearmCohort(o.cohortCsv);
   const withTruth = cohort.cases.filter((c) => c.abmdGPerCm2 !== undefined);
   if (withTruth.length < 4)
@@ -384,7 +385,7 @@ interface ForearmModelToSave {
   backgroundRemoval: boolean;
 }
 
-async function saveForearmModel(tf: typeof tfTypes, o: TrainForearmOptions, m: ForearmModelToSave): Promise<void> {
+async function saveForearmModel(tf: TensorFlow, o: TrainForearmOptions, m: ForearmModelToSave): Promise<void> {
   const { cohort, networks, trained, reused, equation, stages, stageValidation, outOfFold, failedCount, backgroundRemoval } = m;
   const specOf = (name: keyof ForearmNetworks): NetworkSpec =>
     trained !== undefined

@@ -1,4 +1,4 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import type { ClinicalInterpretation, ClinicalKnowledge, Person } from '../../clinical/index.js';
 import { interpretMeasurement, lowestTScoreCategory } from '../../clinical/index.js';
 import type { Image2D } from '../../core/image2d.js';
@@ -61,7 +61,7 @@ export function hipRefusingFlags(flags: readonly string[]): string[] {
  * beside it); T-scores and the WHO category from the reference tables.
  */
 export function analyzeHip(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   o: { model: HipModel; image: Image2D; file: string; side: HipSide | undefined; person: Person; knowledge: ClinicalKnowledge },
 ): HipAnalysis {
   const calibration = o.model.parameters.calibration;

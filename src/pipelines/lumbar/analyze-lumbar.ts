@@ -1,4 +1,4 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import type { ClinicalInterpretation, ClinicalKnowledge, Person } from '../../clinical/index.js';
 import type { Image2D } from '../../core/image2d.js';
 import type { BmdPrediction } from './bmd-network-io.js';
@@ -65,7 +65,7 @@ export function refusingFlags(flags: readonly string[]): string[] {
  * the first of the model's BMD networks whose views are all there (AP + lateral, or AP alone).
  */
 export function analyzeLumbar(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   o: {
     model: LumbarModel;
     images: Partial<Record<LumbarView, Image2D>>;

@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import type { BmdCategory } from '../../clinical/index.js';
 import { BMD_CATEGORIES } from '../../clinical/index.js';
 import { bilinearAt } from '../../imaging/bilinear-at.js';
@@ -26,7 +27,7 @@ function upsample(map: Float32Array, rows: number, columns: number, size: number
 
 /** Grad-CAM of one study through a variant's BMD network, for the WHO class it gave the highest probability. */
 export function lumbarClassActivation(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   o: { network: tfTypes.LayersModel; variant: LumbarVariant; input: BmdInput; prediction: BmdPrediction; features?: readonly FeatureMaps[] },
 ): LumbarClassActivation {
   const target = BMD_CATEGORIES.reduce((best, c) => (o.prediction.probabilities[c] > o.prediction.probabilities[best] ? c : best));

@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import { OpenBmdError } from '../../core/errors.js';
 import type { FeatureMaps } from '../../nn/grad-cam.js';
 import { readFeatureOutputs, withFeatureOutputs } from '../../nn/grad-cam.js';
@@ -98,7 +99,7 @@ export interface BmdInput {
 }
 
 /** Runs a variant's BMD network over studies (every study must have its variant's views). */
-export function predictBmd(tf: typeof tfTypes, network: tfTypes.LayersModel, variant: LumbarVariant, inputs: readonly BmdInput[]): BmdPrediction[] {
+export function predictBmd(tf: TensorFlow, network: tfTypes.LayersModel, variant: LumbarVariant, inputs: readonly BmdInput[]): BmdPrediction[] {
   const views = variantViews(variant);
   const per = CROP.size * CROP.size * CROP_CHANNELS;
   const outputs = predictInBatches(
@@ -123,7 +124,7 @@ export function predictBmd(tf: typeof tfTypes, network: tfTypes.LayersModel, var
 }
 
 /** The BMD network's tensors for one study, in its input order (each view's crops, then the covariates). */
-export function bmdInputTensors(tf: typeof tfTypes, variant: LumbarVariant, input: BmdInput): tfTypes.Tensor[] {
+export function bmdInputTensors(tf: TensorFlow, variant: LumbarVariant, input: BmdInput): tfTypes.Tensor[] {
   return [
     ...variantViews(variant).map((view) => tf.tensor4d(input.crops[view]!, [1, CROP.size, CROP.size, CROP_CHANNELS])),
     tf.tensor2d(input.covariates, [1, input.covariates.length]),
@@ -135,7 +136,7 @@ export function bmdInputTensors(tf: typeof tfTypes, variant: LumbarVariant, inpu
  * maps, so its class-activation map needs no second pass (nn/grad-cam.ts). Same prediction as predictBmd.
  */
 export function predictBmdWithFeatures(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   network: tfTypes.LayersModel,
   variant: LumbarVariant,
   input: BmdInput,

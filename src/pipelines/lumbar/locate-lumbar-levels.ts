@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import type { Image2D } from '../../core/image2d.js';
 import { gaussianBlur2D } from '../../imaging/gaussian-blur.js';
 import { labelsFromGridProbabilities } from '../../imaging/grid-class-shares.js';
@@ -129,7 +130,7 @@ export function locationFromBodies(o: {
  * view takes `ribShift`, the AP view's correction of the same spine.
  */
 export function locateLumbarLevels(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   network: tfTypes.LayersModel,
   image: Image2D,
   view: LumbarView,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import { z } from 'zod';
 import { OpenBmdError } from '../../core/errors.js';
 import type { ReferralRule } from './referral-rule.js';
@@ -68,7 +69,7 @@ export interface LumbarModel {
 }
 
 /** Loads a lumbar model folder, checking its networks and their input shapes (BAD_MODEL naming the file otherwise). */
-export async function loadLumbarModel(tf: typeof tfTypes, dir: string): Promise<LumbarModel> {
+export async function loadLumbarModel(tf: TensorFlow, dir: string): Promise<LumbarModel> {
   // model.json first: which BMD networks the folder should hold follows from its parameters.
   const description = readModelDescription(dir);
   if (description.pipeline !== LUMBAR_PIPELINE)

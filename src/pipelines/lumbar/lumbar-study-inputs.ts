@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import type { Image2D } from '../../core/image2d.js';
 import type { BmdInput, LumbarCovariates } from './bmd-network-io.js';
 import { fusionVector } from './bmd-network-io.js';
@@ -19,7 +20,7 @@ export interface LocatedStudy {
  * order gets no crops (its location says why); the caller decides whether the study can go on.
  */
 export function locateStudy(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   o: {
     locators: Partial<Record<LumbarView, tfTypes.LayersModel>>;
     images: Partial<Record<LumbarView, Image2D>>;

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import type { BmdCategory, ClinicalKnowledge } from '../../clinical/index.js';
 import { loadClinicalKnowledge } from '../../clinical/index.js';
 import { interpretBmdPrediction } from './interpret-bmd-prediction.js';
@@ -163,7 +164,7 @@ interface BmdStudy {
  * variant's network trained on seed 004's ROI crops of the found boxes. With folds, patient-grouped
  * K-fold cross-validation of the BMD networks predicts each held-out study.
  */
-export async function trainLumbar(tf: typeof tfTypes, o: TrainLumbarOptions): Promise<TrainLumbarResult> {
+export async function trainLumbar(tf: TensorFlow, o: TrainLumbarOptions): Promise<TrainLumbarResult> {
   const cohort = readLumbarCohort(o.cohortCsv);
   const knowledge = loadClinicalKnowledge();
   const withTruth = cohort.cases.filter((c) => c.lumbarAbmd !== undefined || c.femneckAbmd !== undefined);
@@ -521,7 +522,7 @@ function outOfFoldReferral(o: {
 
 /** A held-out study's predictions row, or why it has none. */
 function heldOutRow(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   o: { model: tfTypes.LayersModel; variant: LumbarVariant; study: BmdStudy; fold: number; knowledge: ClinicalKnowledge },
 ): LumbarPredictionRow {
   const { model, variant, study: s, fold, knowledge } = o;

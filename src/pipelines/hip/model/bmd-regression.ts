@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../../nn/tfjs-runtime.js';
 import { z } from 'zod';
 import type { HipMeasure } from './pf-drr-bmd.js';
 import { HIP_MEASURES } from './pf-drr-bmd.js';
@@ -62,7 +63,7 @@ export type BmdRegressionParameters = z.infer<typeof bmdRegressionParametersSche
  * held-out check, recalibration).
  */
 export function regressionNetworkValues(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   networks: readonly tfTypes.LayersModel[],
   p: BmdRegressionParameters,
   fields: readonly Float32Array[],

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../../nn/tfjs-runtime.js';
 import { z } from 'zod';
 import { OpenBmdError } from '../../../core/errors.js';
 import type { ModelDescription } from '../../../nn/model-folder/model-description.js';
@@ -39,7 +40,7 @@ export interface HipModel {
 }
 
 /** Loads a hip model folder (BAD_MODEL naming the file when it is another pipeline's, or its field or generator differ). */
-export async function loadHipModel(tf: typeof tfTypes, dir: string): Promise<HipModel> {
+export async function loadHipModel(tf: TensorFlow, dir: string): Promise<HipModel> {
   const description = readModelDescription(dir);
   if (description.pipeline !== HIP_PIPELINE)
     throw new OpenBmdError('BAD_MODEL', `this model is for the ${description.pipeline} pipeline, not ${HIP_PIPELINE}`, {

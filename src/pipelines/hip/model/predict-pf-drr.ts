@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../../nn/tfjs-runtime.js';
 import { OpenBmdError } from '../../../core/errors.js';
 import { predictInBatches } from '../../../nn/inference.js';
 import { HIP_FIELD } from '../radiograph/hip-field.js';
@@ -9,7 +10,7 @@ import { hipNetworkInput, networkInputChannels } from '../radiograph/hip-network
  * field (the stage-three regression) gives its outputs the same way. The network's input says which
  * channels it reads (hip-network-input.ts).
  */
-export function predictPfDrrs(tf: typeof tfTypes, generator: tfTypes.LayersModel, fields: readonly Float32Array[]): Float32Array[] {
+export function predictPfDrrs(tf: TensorFlow, generator: tfTypes.LayersModel, fields: readonly Float32Array[]): Float32Array[] {
   const channels = networkInputChannels(generator);
   if (channels !== 1 && channels !== 2) throw new OpenBmdError('BAD_MODEL', `a hip network reads ${channels} input channels; openbmd makes 1 or 2`);
   const n = HIP_FIELD.rows * HIP_FIELD.columns * channels;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type { TensorFlow } from '../../../nn/tfjs-runtime.js';
 import type { RegressionPooling } from '../../../nn/architectures/encoder-regression.js';
 import type { NetworkSpec } from '../../../nn/architectures/network-spec.js';
 import { OpenBmdError } from '../../../core/errors.js';
@@ -44,10 +44,7 @@ export interface FineTuneHipRegressionOptions {
  * quarter of the persons, drawn as train hip draws its calibration persons (so on the generator's
  * own cohort and seed they are the persons the generator never saw), are held out to check it.
  */
-export async function fineTuneHipRegression(
-  tf: typeof tfTypes,
-  o: FineTuneHipRegressionOptions,
-): Promise<{ modelDir: string; lines: string[]; failed: number }> {
+export async function fineTuneHipRegression(tf: TensorFlow, o: FineTuneHipRegressionOptions): Promise<{ modelDir: string; lines: string[]; failed: number }> {
   const cohort = readHipCohort(o.cohortCsv);
   const persons = new Set(cohort.cases.map((c) => c.patientId));
   if (persons.size < MIN_PERSONS)

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type { TensorFlow } from '../../../nn/tfjs-runtime.js';
 import { trainingCohortRecord } from '../../../io/cohort/site-cohort.js';
 import { networksOrigin, recordedNetworkSpec, saveModelFolder } from '../../../nn/model-folder/model-folder.js';
 import { groupedKFold } from '../../../stats/grouped-splits.js';
@@ -32,7 +32,7 @@ export function hipTruth(c: HipCase): Partial<Record<HipMeasure, number>> {
  * fitted without each patient-grouped fold and its radiographs predicted (out-of-fold predictions).
  */
 export async function recalibrateHip(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   o: { cohortCsv: string; outDir: string; networksFrom: string; folds: number | undefined; seed: number; command: string; write: (line: string) => void },
 ): Promise<{ modelDir: string; lines: string[]; failed: number; outOfFold: { label: string; predictionsCsv: string; reportDir: string }[] }> {
   const cohort = readHipCohort(o.cohortCsv);

@@ -1,4 +1,5 @@
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../../nn/tfjs-runtime.js';
 import type { RegressionPooling } from '../../../nn/architectures/encoder-regression.js';
 import { OpenBmdError } from '../../../core/errors.js';
 import type { SeededRandom } from '../../../core/seeded-random.js';
@@ -48,7 +49,7 @@ const TUNING_RATE_SHARE = 0.1;
  * encoder is held fixed at first and tuned after, as the paper did.
  */
 export async function trainBmdRegression(
-  tf: typeof tfTypes,
+  tf: TensorFlow,
   o: {
     generator: tfTypes.LayersModel;
     generatorSpec: Extract<NetworkSpec, { architecture: 'decomposition-generator' }>;

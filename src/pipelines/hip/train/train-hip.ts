@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { RegressionPooling } from '../../../nn/architectures/encoder-regression.js';
-import type * as tfTypes from '@tensorflow/tfjs';
+import type * as tfTypes from '../../../nn/tfjs-types.js';
+import type { TensorFlow } from '../../../nn/tfjs-runtime.js';
 import { OpenBmdError } from '../../../core/errors.js';
 import type { SeededRandom } from '../../../core/seeded-random.js';
 import { trainingCohortRecord } from '../../../io/cohort/site-cohort.js';
@@ -103,7 +104,7 @@ function decompositionData(targets: readonly HipTrainingTarget[], which: 'pfDrr'
  * multi-scale PatchGANs with L1 + gradient correlation + feature matching (100, 1, 10); its PF-DRRs
  * of the calibration persons' radiographs, which it never saw, fix the threshold and the BMD lines.
  */
-export async function trainHip(tf: typeof tfTypes, o: TrainHipOptions): Promise<{ modelDir: string; lines: string[]; failed: number }> {
+export async function trainHip(tf: TensorFlow, o: TrainHipOptions): Promise<{ modelDir: string; lines: string[]; failed: number }> {
   const cohort = readHipCohort(o.cohortCsv);
   const persons = new Set(cohort.cases.map((c) => c.patientId));
   if (persons.size < MIN_PERSONS)
