@@ -137,7 +137,12 @@ export interface Pipeline<
   /** The study request of a cohort row. */
   caseRequest(c: Case, defaultPhantom: string | undefined): StudyRequest;
   readStudy(request: StudyRequest): Promise<Study>;
-  loadModel(tf: Tf, dir: string): Promise<Model>;
+  /**
+   * The model folder's networks. With `forRequest` (one study's analysis) a pipeline may leave out
+   * networks that study cannot use (lumbar: the variant for views it was not given); without it,
+   * every network (cohorts, evaluation).
+   */
+  loadModel(tf: Tf, dir: string, forRequest?: StudyRequest): Promise<Model>;
   disposeModel(model: Model): void;
   train(tf: Tf, request: TrainRequest & { options: TrainOptions }): Promise<TrainOutcome>;
   analyze(tf: Tf, model: Model, study: Study, context: { person: Person; knowledge: ClinicalKnowledge }): Analysis;

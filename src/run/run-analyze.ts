@@ -43,9 +43,10 @@ export async function runAnalyze(o: RunAnalyzeOptions): Promise<RunAnalyzeResult
   o.say(`openbmd analyze: ${chosen.how}`);
   return withPipeline(chosen.site, async (pipeline) => {
     const tf = await nnBackend('wasm');
-    const model = await pipeline.loadModel(tf, o.modelDir ?? pipeline.defaultModelDir());
+    const request: StudyRequest = { inputs: o.inputs, phantom: o.phantom ?? pipeline.defaultPhantom, ...(o.side === undefined ? {} : { side: o.side }) };
+    // Loaded for this study: a pipeline may leave out networks it cannot use on it.
+    const model = await pipeline.loadModel(tf, o.modelDir ?? pipeline.defaultModelDir(), request);
     try {
-      const request: StudyRequest = { inputs: o.inputs, phantom: o.phantom ?? pipeline.defaultPhantom, ...(o.side === undefined ? {} : { side: o.side }) };
       const { study, analysis, person, refusal } = await analyzeStudy({ pipeline, tf, model, request, person: o.person, knowledge: loadClinicalKnowledge() });
       const explanation = pipeline.explain(analysis, model, study, simulatedBanner(study.simulated));
       const envelope = resultEnvelope({

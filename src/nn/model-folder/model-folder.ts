@@ -68,6 +68,8 @@ export async function saveModelFolder(tf: Tf, dir: string, contents: ModelFolder
 export interface ModelExpectation {
   pipeline?: string;
   networks?: Record<string, { inputShapes?: (number | null)[][] }>;
+  /** Load only the networks named in `networks` (default: every network in the folder). */
+  onlyExpected?: boolean;
 }
 
 /**
@@ -129,6 +131,7 @@ export async function loadModelFolder(
   }
   const networks: Record<string, tfTypes.LayersModel> = {};
   for (const [name, entry] of Object.entries(description.networks)) {
+    if (expect.onlyExpected === true && expect.networks?.[name] === undefined) continue;
     const model = await loadNetworkFiles(tf, networkDir(dir, name), entry.weightsSha256);
     networks[name] = model;
     const wanted = expect.networks?.[name]?.inputShapes;

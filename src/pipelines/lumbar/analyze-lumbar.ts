@@ -81,10 +81,12 @@ export function analyzeLumbar(
   const chosen = candidates[0];
   const useCovariates = chosen?.covariates ?? false;
   const located = locateStudy(tf, { locators: o.model.locators, images: o.images, covariates, useCovariates, bodyContrast: chosen?.bodyContrast ?? false });
+  // Against the model's variants, not the networks loaded (a model loaded for one study holds its variant alone).
+  const modelVariants = o.model.parameters.variants.map((v) => v.variant);
   if (chosen === undefined) {
     flags.add('lateral-view-missing');
-    notes.push(`this model reads ${o.model.bmd.map((b) => b.variant.toUpperCase()).join(' or ')}; no lateral radiograph was given`);
-  } else if (chosen !== o.model.bmd[0]) {
+    notes.push(`this model reads ${modelVariants.map((v) => v.toUpperCase()).join(' or ')}; no lateral radiograph was given`);
+  } else if (chosen.variant !== modelVariants[0]) {
     flags.add('ap-only-variant');
     notes.push(`no lateral radiograph: the ${chosen.variant.toUpperCase()} network read the study`);
   }

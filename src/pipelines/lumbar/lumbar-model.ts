@@ -3,6 +3,7 @@ import type * as tfTypes from '../../nn/tfjs-types.js';
 import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import { z } from 'zod';
 import { OpenBmdError } from '../../core/errors.js';
+import type { StudyRequest } from '../pipeline.js';
 import type { ReferralRule } from './referral-rule.js';
 import { referralRuleSchema } from './referral-rule.js';
 import type { ModelDescription } from '../../nn/model-folder/model-description.js';
@@ -64,12 +65,15 @@ export interface LumbarModel {
   description: ModelDescription;
   parameters: z.infer<typeof lumbarParametersSchema>;
   locators: Record<LumbarView, tfTypes.LayersModel>;
-  /** In order of preference. */
+  /**
+   * In order of preference (parameters.variants' order); loaded for one study's request, only the
+   * variant it reads.
+   */
   bmd: LumbarBmdNetwork[];
 }
 
 /** Loads a lumbar model folder, checking its networks and their input shapes (BAD_MODEL naming the file otherwise). */
-export async function loadLumbarModel(tf: TensorFlow, dir: string): Promise<LumbarModel> {
+export async function loadLumbarModel(tf: TensorFlow, dir: string, forRequest?: StudyRequest): Promise<LumbarModel> {
   // model.json first: which BMD networks the folder should hold follows from its parameters.
   const description = readModelDescription(dir);
   if (description.pipeline !== LUMBAR_PIPELINE)
@@ -83,17 +87,21 @@ export async function loadLumbarModel(tf: TensorFlow, dir: string): Promise<Lumb
     [LOCATOR_NETWORK_NAMES.ap]: { inputShapes: locatorShape },
     [LOCATOR_NETWORK_NAMES.lat]: { inputShapes: locatorShape },
   };
-  for (const v of parameters.variants) {
+  // One study reads one variant, the first whose views it has (analyze-lumbar.ts): its networks alone are loaded.
+  const given = forRequest === undefined ? undefined : requestViews(forRequest);
+  const variants =
+    given === undefined ? parameters.variants : parameters.variants.filter((v) => variantViews(v.variant).every((view) => given.includes(view))).slice(0, 1);
+  for (const v of variants) {
     const inputShapes = [...variantViews(v.variant).map(() => cropShape), [fusionInputCount(v.bodyContrast)]];
     for (const name of bmdMemberNames(v)) networks[name] = { inputShapes };
   }
-  const loaded = await loadModelFolder(tf, dir, { pipeline: LUMBAR_PIPELINE, networks });
+  const loaded = await loadModelFolder(tf, dir, { pipeline: LUMBAR_PIPELINE, networks, onlyExpected: given !== undefined });
   return {
     dir,
     description: loaded.description,
     parameters,
     locators: { ap: loaded.networks[LOCATOR_NETWORK_NAMES.ap]!, lat: loaded.networks[LOCATOR_NETWORK_NAMES.lat]! },
-    bmd: parameters.variants.map((v) => {
+    bmd: variants.map((v) => {
       const members = bmdMemberNames(v).map((name) => loaded.networks[name]!);
       return { variant: v.variant, covariates: v.covariates, bodyContrast: v.bodyContrast, network: members[0]!, members, referral: v.referral };
     }),
@@ -103,6 +111,11 @@ export async function loadLumbarModel(tf: TensorFlow, dir: string): Promise<Lumb
 export function disposeLumbarModel(model: LumbarModel): void {
   Object.values(model.locators).forEach((n) => n.dispose());
   model.bmd.forEach((b) => b.members.forEach((n) => n.dispose()));
+}
+
+/** The views a study request gives: the AP radiograph, and the lateral when a second input is given (readStudy's order). */
+function requestViews(request: StudyRequest): LumbarView[] {
+  return request.inputs.length >= 2 ? ['ap', 'lat'] : ['ap'];
 }
 
 /** A variant's networks in the model folder: the all-data one, then its kept folds'. */
