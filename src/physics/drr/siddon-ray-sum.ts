@@ -80,9 +80,6 @@ function walkSegment(grid: RayGrid, from: Point3, to: Point3): void {
   WALK[2] = WALK[2]! * Math.sqrt(lx * lx + ly * ly + lz * lz);
 }
 
-/** The ray being walked: its start (0-2) and its extent to its end (3-5), in the grid frame. */
-const RAY = new Float64Array(6);
-
 /**
  * The walk's state per axis, in the axis's slot (X, Y, Z) of two scratch arrays: where its next
  * plane is and how far apart its planes are (ALPHAS), its step in memory and the planes the ray can
@@ -95,6 +92,8 @@ const STEPS = new Int32Array(6);
 const [X, Y, Z] = [0, 2, 4];
 /** The walk's parameter range in (alphaMin, alphaMax) and its sum out, numbers that would be allocated if passed as arguments to a function not inlined. */
 const WALK = new Float64Array(3);
+/** The ray being walked: its start (0-2) and its extent to its end (3-5), in the grid frame. */
+const RAY = new Float64Array(6);
 
 function setAxisWalk(slot: number, axis: number, index: number, n: number, stride: number): void {
   const start = RAY[axis]!;
