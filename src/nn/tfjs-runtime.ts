@@ -13,9 +13,9 @@ export type TensorFlow = typeof coreTypes & typeof layersTypes;
 /**
  * TensorFlow.js core and layers, loaded once per process. Not the `@tensorflow/tfjs` bundle: it
  * also loads the converter, tf.data and the WebGL backend, none of which openbmd uses (0.1 s of
- * every start).
+ * every start). The two packages share no export name (their typings both declare a `default`,
+ * which neither bundle has, hence the cast).
  */
-// The two packages share no export name (their typings both declare a `default`, which neither bundle has).
 export const tf = { ...(require('@tensorflow/tfjs-core') as object), ...(require('@tensorflow/tfjs-layers') as object) } as TensorFlow;
 
 /** The wasm backend's package (it registers the backend when loaded). */

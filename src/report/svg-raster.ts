@@ -2,6 +2,11 @@ import { Resvg } from '@resvg/resvg-js';
 import { encodePng } from '../io/png-encode.js';
 import { REPORT_FONT_FAMILY, overlayFontPaths } from './bundled-font.js';
 
+/** The renderer's fonts: the bundled ones only (the same pixels on every machine), the overlay cuts first. */
+function overlayFontOptions(): { loadSystemFonts: boolean; fontFiles: string[]; defaultFontFamily: string } {
+  return { loadSystemFonts: false, fontFiles: overlayFontPaths(), defaultFontFamily: REPORT_FONT_FAMILY };
+}
+
 /** An 8-bit grey (1 channel) or RGB (3 channels) raster as a PNG data URI, for an SVG <image>. */
 export function pngDataUri(pixels: Uint8Array, columns: number, rows: number, channels: 1 | 3 = 1): string {
   return `data:image/png;base64,${Buffer.from(encodePng({ width: columns, height: rows, data: pixels, channels }, 1)).toString('base64')}`;
@@ -10,7 +15,7 @@ export function pngDataUri(pixels: Uint8Array, columns: number, rows: number, ch
 /** Renders an SVG with the bundled font only (the same pixels on every machine): PNG bytes and packed RGB (for a Secondary Capture). */
 export function renderSvg(svg: string): { png: Uint8Array; rgb: Uint8Array; columns: number; rows: number } {
   const rendered = new Resvg(svg, {
-    font: { loadSystemFonts: false, fontFiles: overlayFontPaths(), defaultFontFamily: REPORT_FONT_FAMILY },
+    font: overlayFontOptions(),
   }).render();
   const rgba = rendered.pixels;
   // width and height are native getters: read once, not per pixel (that cost 0.2 s per overlay).
@@ -72,7 +77,7 @@ export function renderOverlay(o: { columns: number; rows: number; rasters: reado
     }
   }
   const rendered = new Resvg(o.svg, {
-    font: { loadSystemFonts: false, fontFiles: overlayFontPaths(), defaultFontFamily: REPORT_FONT_FAMILY },
+    font: overlayFontOptions(),
   }).render();
   if (rendered.width !== columns || rendered.height !== rows)
     throw new RangeError(`the overlay's SVG is ${rendered.width} x ${rendered.height}, its canvas ${columns} x ${rows}`);

@@ -10,7 +10,7 @@ import { lumbarClassActivation } from './bmd-class-activation.js';
 import { interpretBmdPrediction } from './interpret-bmd-prediction.js';
 import type { LumbarBmdNetwork, LumbarModel } from './lumbar-model.js';
 import type { LumbarView } from './lumbar-networks.js';
-import { variantViews } from './lumbar-networks.js';
+import { variantForViews, variantViews } from './lumbar-networks.js';
 import type { LocatedStudy } from './lumbar-study-inputs.js';
 import type { ReferralRule } from './referral-rule.js';
 import { isReferred } from './referral-rule.js';
@@ -77,8 +77,10 @@ export function analyzeLumbar(
   const covariates = { ageYears: o.person.ageYears, sex: o.person.sex, heightCm: o.person.heightCm, weightKg: o.person.weightKg };
   const flags = new Set<LumbarQcFlag>();
   const notes: string[] = [];
-  const candidates = o.model.bmd.filter((b) => variantViews(b.variant).every((v) => o.images[v] !== undefined));
-  const chosen = candidates[0];
+  const chosen = variantForViews(
+    o.model.bmd,
+    (['ap', 'lat'] as const).filter((v) => o.images[v] !== undefined),
+  );
   const useCovariates = chosen?.covariates ?? false;
   const located = locateStudy(tf, { locators: o.model.locators, images: o.images, covariates, useCovariates, bodyContrast: chosen?.bodyContrast ?? false });
   // Against the model's variants, not the networks loaded (a model loaded for one study holds its variant alone).

@@ -20,6 +20,7 @@ import {
   bmdFoldNetworkName,
   bmdNetworkName,
   fusionInputCount,
+  variantForViews,
   variantViews,
 } from './lumbar-networks.js';
 
@@ -87,10 +88,10 @@ export async function loadLumbarModel(tf: TensorFlow, dir: string, forRequest?: 
     [LOCATOR_NETWORK_NAMES.ap]: { inputShapes: locatorShape },
     [LOCATOR_NETWORK_NAMES.lat]: { inputShapes: locatorShape },
   };
-  // One study reads one variant, the first whose views it has (analyze-lumbar.ts): its networks alone are loaded.
+  // One study reads one variant: its networks alone are loaded.
   const given = forRequest === undefined ? undefined : requestViews(forRequest);
-  const variants =
-    given === undefined ? parameters.variants : parameters.variants.filter((v) => variantViews(v.variant).every((view) => given.includes(view))).slice(0, 1);
+  const forStudy = given === undefined ? undefined : variantForViews(parameters.variants, given);
+  const variants = given === undefined ? parameters.variants : forStudy === undefined ? [] : [forStudy];
   for (const v of variants) {
     const inputShapes = [...variantViews(v.variant).map(() => cropShape), [fusionInputCount(v.bodyContrast)]];
     for (const name of bmdMemberNames(v)) networks[name] = { inputShapes };

@@ -12,6 +12,11 @@ export function variantViews(variant: LumbarVariant): LumbarView[] {
   return variant === 'ap+lat' ? ['ap', 'lat'] : [variant];
 }
 
+/** The variant a study with these views is read by: the first, in the model's order of preference, whose views it all has. */
+export function variantForViews<V extends { variant: LumbarVariant }>(variants: readonly V[], views: readonly LumbarView[]): V | undefined {
+  return variants.find((v) => variantViews(v.variant).every((view) => views.includes(view)));
+}
+
 /**
  * The locator segments vertebral bodies (any level) and, within each, its core (the middle half of
  * its height): which body is which is counted from the lowest core up, without the network
