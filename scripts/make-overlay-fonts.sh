@@ -8,9 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source_dir=node_modules/dejavu-fonts-ttf
-# Basic Latin to Latin Extended-B, Greek, Cyrillic, punctuation, super- and subscripts, currency,
-# letter-like symbols, arrows, mathematical operators, geometric shapes.
-unicodes="U+0020-007E,U+00A0-024F,U+0370-03FF,U+0400-04FF,U+2000-206F,U+2070-209F,U+20A0-20CF,U+2100-214F,U+2190-21FF,U+2200-22FF,U+25A0-25FF"
+# The code points kept: data/fonts/overlay-font-coverage.json, which the PDF reports read too (text
+# wholly inside them prints with the cuts).
+unicodes=$(node -p "require('./data/fonts/overlay-font-coverage.json').unicodeRanges.map(([a, b]) => 'U+' + a.toString(16).toUpperCase().padStart(4, '0') + '-' + b.toString(16).toUpperCase().padStart(4, '0')).join(',')")
 for font in DejaVuSans DejaVuSans-Bold; do
   /usr/bin/python3 -m fontTools.subset "$source_dir/ttf/$font.ttf" --unicodes="$unicodes" --layout-features='*' \
     --output-file="data/fonts/$font-overlay.ttf"

@@ -1,4 +1,5 @@
 import type { MetricsDocument } from '../evaluate/metrics-document.js';
+import { drawPngFitted } from './pdf-png-image.js';
 import { reportPdfDocument } from './report-pdf-document.js';
 import { type TableLayout, classTable, measurementTable, problemLines, provenanceLines, referralSentence } from './evaluation-summary.js';
 
@@ -44,7 +45,7 @@ export function evaluationPdf(document: MetricsDocument, plots: readonly PlotIma
       .font('bold')
       .fontSize(10)
       .text(plot.title, 36, top, { width: pdf.page.width - 72 });
-    pdf.image(Buffer.from(plot.png), 36, top + 16, { fit: [pdf.page.width - 72, slot - 28], align: 'center' });
+    drawPngFitted(pdf, plot.png, { x: 36, y: top + 16, fitWidth: pdf.page.width - 72, fitHeight: slot - 28 });
   });
   pdf.end();
   return done;

@@ -1,8 +1,16 @@
 import PDFDocument from 'pdfkit';
-import { REPORT_FONT_FILES, reportFontPath } from './bundled-font.js';
+import { CUT_FONT_FILES, REPORT_FONT_FILES, cutFontPath, cutFontsCover, reportFontPath } from './bundled-font.js';
 
-/** A PDF with the bundled fonts registered as 'body' and 'bold', and a promise of its bytes once `end()` is called. */
-export function reportPdfDocument(options: PDFKit.PDFDocumentOptions): { pdf: PDFKit.PDFDocument; done: Promise<Buffer> } {
+/**
+ * A PDF with the bundled fonts registered as 'body' and 'bold', and a promise of its bytes once
+ * `end()` is called. Given all the text the document will print (`printedText`), and every
+ * character of it in data/fonts' cuts of the fonts, the cuts are registered instead: the same
+ * glyphs, a quarter of the font to read.
+ */
+export function reportPdfDocument(
+  options: PDFKit.PDFDocumentOptions,
+  fonts: { printedText?: readonly string[] } = {},
+): { pdf: PDFKit.PDFDocument; done: Promise<Buffer> } {
   const pdf = new PDFDocument(options);
   const chunks: Buffer[] = [];
   pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -10,7 +18,8 @@ export function reportPdfDocument(options: PDFKit.PDFDocumentOptions): { pdf: PD
     pdf.on('end', () => resolve(Buffer.concat(chunks)));
     pdf.on('error', reject);
   });
-  pdf.registerFont('body', reportFontPath(REPORT_FONT_FILES.regular));
-  pdf.registerFont('bold', reportFontPath(REPORT_FONT_FILES.bold));
+  const cut = fonts.printedText !== undefined && cutFontsCover(fonts.printedText);
+  pdf.registerFont('body', cut ? cutFontPath(CUT_FONT_FILES.regular) : reportFontPath(REPORT_FONT_FILES.regular));
+  pdf.registerFont('bold', cut ? cutFontPath(CUT_FONT_FILES.bold) : reportFontPath(REPORT_FONT_FILES.bold));
   return { pdf, done };
 }
