@@ -1,13 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzipSync, gzip } from 'node:zlib';
-import * as nifti from 'nifti-reader-js';
 import { OpenBmdError, describeThrown } from '../core/errors.js';
 import type { Matrix3, Point3 } from '../core/geometry.js';
 import type { PixelArray } from '../core/pixel-array.js';
 import type { ValueUnit } from '../core/value-unit.js';
 import type { Volume3D } from '../core/volume3d.js';
 import { createVolume3D } from '../core/volume3d.js';
+import { readNifti1Header } from './nifti1-header.js';
 
 /** NIfTI-1 datatype codes and the arrays openbmd maps them to. */
 const DATATYPES: readonly { code: number; bits: number; make: (b: ArrayBuffer, n: number, offset: number) => PixelArray; is: (a: PixelArray) => boolean }[] = [
@@ -22,9 +22,6 @@ const DATATYPES: readonly { code: number; bits: number; make: (b: ArrayBuffer, n
 ];
 
 const gzipAsync = promisify(gzip);
-
-/** The header and its extensions are read from a copy of the file's first bytes, at most these. */
-const HEADER_COPY_BYTES = 1 << 20;
 
 /** The largest volume inflated (1 GiB): a hostile .gz stops there, not at the memory's end. */
 const MAX_INFLATED_BYTES = 1 << 30;
@@ -72,13 +69,12 @@ export async function readNifti(file: string, options: ReadNiftiOptions = {}): P
       throw new OpenBmdError('MALFORMED', `gzip stream is damaged (${describeThrown(thrown)})`, { file });
     }
   }
-  // The header (and any extensions) parsed from a small copy; the voxels stay where they were read
-  // or inflated (a volume can be hundreds of MB).
+  // The header parsed where it lies; the voxels stay where they were read or inflated (a volume can
+  // be hundreds of MB).
   const buffer = bytes.buffer as ArrayBuffer;
   const base = bytes.byteOffset;
-  const headerBuffer = buffer.slice(base, base + Math.min(bytes.byteLength, HEADER_COPY_BYTES));
-  if (!nifti.isNIFTI1(headerBuffer)) throw new OpenBmdError('UNSUPPORTED', 'is not a NIfTI-1 file (no n+1 magic)', { file });
-  const header = nifti.readHeader(headerBuffer) as nifti.NIFTI1;
+  const header = readNifti1Header(bytes);
+  if (header === undefined) throw new OpenBmdError('UNSUPPORTED', 'is not a NIfTI-1 file (no n+1 magic)', { file });
   const dims = header.dims;
   const rank = dims[0] ?? 0;
   if (rank < 2 || rank > 4 || (rank === 4 && (dims[4] ?? 1) !== 1)) {
@@ -88,20 +84,20 @@ export async function readNifti(file: string, options: ReadNiftiOptions = {}): P
   const type = DATATYPES.find((t) => t.code === header.datatypeCode);
   if (type === undefined) throw new OpenBmdError('UNSUPPORTED', `NIfTI datatype ${header.datatypeCode} is not supported`, { file });
   const count = size[0] * size[1] * size[2];
-  const needed = header.vox_offset + (count * type.bits) / 8;
+  const needed = header.voxOffset + (count * type.bits) / 8;
   if (needed > bytes.byteLength) {
     throw new OpenBmdError('TRUNCATED', `voxel data needs ${needed} bytes, the file has ${bytes.byteLength}`, { file });
   }
   const voxelBytes = (count * type.bits) / 8;
   // The voxels in place where they are aligned for their array (vox_offset 352, the usual, is); else
   // copied out; a 4-D file's extra volumes are cut either way.
-  const offset = base + header.vox_offset;
+  const offset = base + header.voxOffset;
   const inPlace = header.littleEndian && Number.isInteger(offset) && offset % (type.bits / 8) === 0;
   let data = inPlace
     ? type.make(buffer, count, offset)
     : type.make(swapIfBigEndian(buffer.slice(offset, offset + voxelBytes), type.bits, header.littleEndian), count, 0);
-  const slope = header.scl_slope;
-  const inter = header.scl_inter;
+  const slope = header.sclSlope;
+  const inter = header.sclInter;
   if (Number.isFinite(slope) && slope !== 0 && (slope !== 1 || inter !== 0)) {
     const scaled = new Float64Array(count);
     for (let i = 0; i < count; i++) scaled[i] = data[i]! * slope + inter;
