@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { encode as encodePng } from 'fast-png';
 import { OpenBmdError } from '../src/core/errors.js';
 import type { Matrix3 } from '../src/core/geometry.js';
+import { SeededRandom } from '../src/core/seeded-random.js';
 import { createVolume3D, volumeIndexToPointMm } from '../src/core/volume3d.js';
 import { readNifti, writeNifti } from '../src/io/nifti.js';
 import { readRasterImage } from '../src/io/raster-image.js';
@@ -83,6 +84,67 @@ test('a damaged NIfTI file is refused with a clear error', async () => {
   await writeNifti(file, volume);
   writeFileSync(file, readFileSync(file).subarray(0, 900));
   await assert.rejects(readNifti(file), (e: unknown) => e instanceof OpenBmdError && e.code === 'TRUNCATED' && e.message.includes('short.nii'));
+});
+
+test('a NIfTI header with impossible fields is refused naming the file; vox_offset 0 is read as 352 (as nibabel reads it)', async () => {
+  const file = join(dir, 'fields.nii');
+  const volume = createVolume3D({ data: Int16Array.from({ length: 24 }, (_, i) => i - 5), size: [2, 3, 4], unit: 'raw', spacingMm: [1, 1, 1] });
+  await writeNifti(file, volume);
+  const good = readFileSync(file);
+  const edited = (edit: (v: DataView) => void): string => {
+    const bytes = Uint8Array.from(good);
+    edit(new DataView(bytes.buffer));
+    const path = join(dir, 'edited.nii');
+    writeFileSync(path, bytes);
+    return path;
+  };
+  const malformed = (e: unknown): boolean => e instanceof OpenBmdError && e.code === 'MALFORMED' && e.message.includes('edited.nii');
+  await assert.rejects(readNifti(edited((v) => v.setInt16(42, -5, true))), malformed, 'a negative size');
+  await assert.rejects(readNifti(edited((v) => v.setFloat32(108, Number.NaN, true))), malformed, 'vox_offset NaN');
+  await assert.rejects(readNifti(edited((v) => v.setFloat32(108, -100, true))), malformed, 'a negative vox_offset');
+  await assert.rejects(readNifti(edited((v) => v.setFloat32(108, 352.5, true))), malformed, 'a fractional vox_offset');
+  await assert.rejects(readNifti(edited((v) => v.setInt16(72, 8, true))), malformed, 'int16 with bitpix 8');
+  await assert.rejects(readNifti(edited((v) => v.setFloat32(280, Number.NaN, true))), malformed, 'a NaN in the sform');
+  const zeroOffset = await readNifti(edited((v) => v.setFloat32(108, 0, true)));
+  assert.deepEqual(Array.from(zeroOffset.data), Array.from(volume.data));
+});
+
+test('NIfTI header fuzz: 500 deterministic mutations of the header are read or refused, never anything but an OpenBmdError', async () => {
+  const volume = createVolume3D({ data: Float32Array.from({ length: 60 }, (_, i) => i / 7), size: [3, 4, 5], unit: 'raw', spacingMm: [0.5, 1, 2] });
+  const file = join(dir, 'fuzz-source.nii');
+  await writeNifti(file, volume);
+  const good = readFileSync(file);
+  const random = new SeededRandom(20261207);
+  // The fields a reader acts on: dims, datatype, bitpix, pixdim, vox_offset, scaling, the codes, quaternion, offsets, sform.
+  const fields = [0, 40, 42, 44, 46, 48, 70, 72, 76, 80, 84, 88, 108, 112, 116, 252, 254, 256, 260, 264, 268, 280, 284, 296, 312, 344];
+  const specials = [0, -1, 1, 255, 32767, -32768, 0x7fc00000, 0x7f800000, 0xff800000];
+  let read = 0;
+  let refused = 0;
+  for (let c = 0; c < 500; c++) {
+    const bytes = Uint8Array.from(good);
+    const view = new DataView(bytes.buffer);
+    for (let m = 0; m <= random.nextInt(3); m++) {
+      const at = fields[random.nextInt(fields.length)]!;
+      const special = specials[random.nextInt(specials.length)]!;
+      if (random.nextFloat() < 0.5) view.setUint32(at, random.nextFloat() < 0.5 ? special >>> 0 : Math.floor(random.nextFloat() * 2 ** 32));
+      else view.setUint8(at + random.nextInt(4), random.nextInt(256));
+    }
+    const path = join(dir, 'fuzz.nii');
+    writeFileSync(path, bytes);
+    try {
+      const v = await readNifti(path);
+      assert.ok(
+        v.spacingMm.every((s) => Number.isFinite(s) && s > 0) && v.originMm.every(Number.isFinite) && v.direction.every(Number.isFinite),
+        `case ${c}: a geometry that is not numbers`,
+      );
+      read++;
+    } catch (thrown) {
+      assert.ok(thrown instanceof OpenBmdError, `case ${c}: ${String(thrown)}`);
+      assert.ok(thrown.message.includes('fuzz.nii'), `case ${c}: ${thrown.message}`);
+      refused++;
+    }
+  }
+  assert.ok(read > 50 && refused > 50, `both outcomes exercised (${read} read, ${refused} refused)`);
 });
 
 // The voxels are read in place where they are aligned (vox_offset 352) and copied out where not;

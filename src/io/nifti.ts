@@ -81,17 +81,31 @@ export async function readNifti(file: string, options: ReadNiftiOptions = {}): P
     throw new OpenBmdError('UNSUPPORTED', `NIfTI with ${rank} dimensions (${dims.slice(1, rank + 1).join('x')}) is not a single 2-D or 3-D volume`, { file });
   }
   const size: [number, number, number] = [dims[1] ?? 1, dims[2] ?? 1, rank >= 3 ? (dims[3] ?? 1) : 1];
+  if (size.some((n) => n < 1)) throw new OpenBmdError('MALFORMED', `NIfTI dimensions ${size.join(' x ')} are not sizes (each at least 1)`, { file });
   const type = DATATYPES.find((t) => t.code === header.datatypeCode);
   if (type === undefined) throw new OpenBmdError('UNSUPPORTED', `NIfTI datatype ${header.datatypeCode} is not supported`, { file });
+  if (header.bitsPerVoxel !== type.bits)
+    throw new OpenBmdError('MALFORMED', `NIfTI datatype ${header.datatypeCode} has ${type.bits} bits per voxel, the header says ${header.bitsPerVoxel}`, {
+      file,
+    });
+  // A single-file NIfTI's voxels start after its 348-byte header and the 4 extension bytes; a smaller
+  // offset (0 from some writers) is read as 352, as nibabel reads it.
+  if (!Number.isInteger(header.voxOffset) || header.voxOffset < 0)
+    throw new OpenBmdError('MALFORMED', `vox_offset ${header.voxOffset} is not a byte offset`, { file });
+  const voxOffset = Math.max(352, header.voxOffset);
+  if (header.affine.some((row) => row.some((x) => !Number.isFinite(x))))
+    throw new OpenBmdError('MALFORMED', `the voxel-to-world transform (${header.sformCode > 0 ? 'sform' : 'qform'}) holds values that are not numbers`, {
+      file,
+    });
   const count = size[0] * size[1] * size[2];
-  const needed = header.voxOffset + (count * type.bits) / 8;
+  const needed = voxOffset + (count * type.bits) / 8;
   if (needed > bytes.byteLength) {
     throw new OpenBmdError('TRUNCATED', `voxel data needs ${needed} bytes, the file has ${bytes.byteLength}`, { file });
   }
   const voxelBytes = (count * type.bits) / 8;
   // The voxels in place where they are aligned for their array (vox_offset 352, the usual, is); else
   // copied out; a 4-D file's extra volumes are cut either way.
-  const offset = base + header.voxOffset;
+  const offset = base + voxOffset;
   const inPlace = header.littleEndian && Number.isInteger(offset) && offset % (type.bits / 8) === 0;
   let data = inPlace
     ? type.make(buffer, count, offset)
