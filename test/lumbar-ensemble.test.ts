@@ -11,6 +11,8 @@ import { nnBackend } from '../src/nn/nn-backend.js';
 import { analyzeLumbar } from '../src/pipelines/lumbar/analyze-lumbar.js';
 import type { BmdPrediction } from '../src/pipelines/lumbar/bmd-network-io.js';
 import { averageBmdPredictions, predictBmd } from '../src/pipelines/lumbar/bmd-network-io.js';
+import { eachEnsembleNetwork } from '../src/pipelines/lumbar/bmd-ensemble.js';
+import { loadNetworkFiles } from '../src/nn/model-folder/network-files.js';
 import { caseCategory } from '../src/evaluate/case-category.js';
 import { readCsvTable } from '../src/io/csv-table.js';
 import { readLumbarCohort } from '../src/pipelines/lumbar/lumbar-cohort.js';
@@ -67,7 +69,7 @@ test('train lumbar --folds keeps the fold networks; analyze averages them with t
   assert.match(trained.stderr, /ensemble of 3/);
   const description = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')) as {
     parameters: { variants: { variant: string; ensembleFolds: number[] }[] };
-    networks: Record<string, { preprocessing: { trainedOn?: string } }>;
+    networks: Record<string, { preprocessing: { trainedOn?: string }; weightsSha256: string }>;
   };
   assert.deepEqual(description.parameters.variants[0]!.ensembleFolds, [1, 2]);
   // The referral rule is the one the out-of-fold predictions and the cohort's truth give (none when one class is missing).
@@ -107,8 +109,7 @@ test('train lumbar --folds keeps the fold networks; analyze averages them with t
   const model = await loadLumbarModel(tf, modelDir);
   try {
     const [bmd] = model.bmd;
-    assert.equal(bmd!.members.length, 3);
-    assert.equal(bmd!.members[0], bmd!.network);
+    assert.equal(bmd!.memberWeights.length, 3);
     const c = readLumbarCohort(cohortCsv).cases[0]!;
     const images = { ap: lumbarRadiograph(await readDicomFile(c.image), 'ap'), lat: lumbarRadiograph(await readDicomFile(c.imageLat!), 'lat') };
     const person = { sex: c.sex, ageYears: c.ageYears, heightCm: c.heightCm, weightKg: c.weightKg };
@@ -117,7 +118,19 @@ test('train lumbar --folds keeps the fold networks; analyze averages them with t
     assert.equal(analysis.used?.networksAveraged, 3);
     assert.equal(analysis.referral?.refer, analysis.prediction.probabilities.osteoporosis >= recorded.pOsteoporosisAtLeast);
     const located = locateStudy(tf, { locators: model.locators, images, covariates: person, useCovariates: bmd!.covariates, bodyContrast: bmd!.bodyContrast });
-    const each = bmd!.members.map((m) => predictBmd(tf, m, 'ap+lat', [located.input])[0]!);
+    // Each member on the shared graph, and each fold network loaded on its own (its own graph from its folder): the same numbers.
+    const each = eachEnsembleNetwork(bmd!, (network) => predictBmd(tf, network, 'ap+lat', [located.input])[0]!);
+    for (const fold of [1, 2]) {
+      const name = `bmd-ap-lat-fold-${fold}`;
+      const alone = await loadNetworkFiles(tf, join(modelDir, 'networks', name), description.networks[name]!.weightsSha256);
+      try {
+        assert.deepEqual(predictBmd(tf, alone, 'ap+lat', [located.input])[0], each[fold], `${name} on its own graph`);
+      } finally {
+        alone.dispose();
+      }
+    }
+    // The all-data network's weights are back on the graph after the folds ran.
+    assert.deepEqual(predictBmd(tf, bmd!.network, 'ap+lat', [located.input])[0], each[0]);
     const spread = Math.max(...each.map((p) => p.lumbarAbmdGPerCm2)) - Math.min(...each.map((p) => p.lumbarAbmdGPerCm2));
     assert.ok(spread > 1e-4, `three differently trained networks give different estimates (spread ${spread})`);
     const mean = each.reduce((a, p) => a + p.lumbarAbmdGPerCm2, 0) / each.length;

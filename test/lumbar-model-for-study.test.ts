@@ -53,7 +53,7 @@ test('models/lumbar loaded for one study: only the variant it reads, and the sam
           forStudy.bmd.map((b) => b.variant),
           [variant],
         );
-        assert.equal(forStudy.bmd[0]!.members.length, whole.bmd.find((b) => b.variant === variant)!.members.length);
+        assert.equal(forStudy.bmd[0]!.memberWeights.length, whole.bmd.find((b) => b.variant === variant)!.memberWeights.length);
         const expected = read(whole, views);
         const got = read(forStudy, views);
         assert.ok(expected.prediction !== undefined && got.prediction !== undefined, expected.notes.join('; '));

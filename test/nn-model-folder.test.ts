@@ -138,3 +138,59 @@ test('inspect-model verifies a folder; damaged, foreign or missing parts exit 2 
     assert.match(lines[0]!, c.message, c.name);
   }
 });
+
+test('networks of one architecture load onto one graph: the same predictions as each on its own; another architecture is refused naming its file', async () => {
+  const tf = await nnBackend('wasm');
+  const dir = tempDir('shared-graph');
+  const random = new SeededRandom(4);
+  const inputs = tf.tensor(
+    Float32Array.from({ length: 2 * 256 }, () => random.nextNormal()),
+    [2, 16, 16, 1],
+  );
+  // Three builds of one DenseNet (different seeds, so different weights and, in this process, different layer names), and a U-Net.
+  const members = [2, 5, 9].map((seed) => buildNetwork(tf, { ...DENSENET, options: { ...DENSENET.options, seed } }));
+  const expected = members.map((m) => Array.from((m.predict(inputs) as tfTypes.Tensor).dataSync()));
+  assert.notDeepEqual(expected[0], expected[1]);
+  const unet = buildNetwork(tf, UNET);
+  const spec = (i: number): NetworkSpec => ({ ...DENSENET, options: { ...DENSENET.options, seed: [2, 5, 9][i]! } });
+  await saveModelFolder(
+    tf,
+    dir,
+    {
+      name: 'ensemble',
+      pipeline: 'lumbar',
+      command: 'test',
+      seed: 1,
+      trainingData: { cohort: 'sim/cohort.csv', simulated: true, cases: 4 },
+      parameters: {},
+      metrics: {},
+    },
+    {
+      first: { model: members[0]!, spec: spec(0), preprocessing: {} },
+      second: { model: members[1]!, spec: spec(1), preprocessing: {} },
+      third: { model: members[2]!, spec: spec(2), preprocessing: {} },
+      other: { model: unet, spec: UNET, preprocessing: {} },
+    },
+  );
+  const loaded = await loadModelFolder(tf, dir, {
+    networks: { first: {}, second: { sharesGraphWith: 'first' }, third: { sharesGraphWith: 'first' } },
+    onlyExpected: true,
+  });
+  assert.deepEqual(Object.keys(loaded.networks), ['first']);
+  assert.deepEqual(Object.keys(loaded.weightsOnGraph).sort(), ['second', 'third']);
+  const graph = loaded.networks['first']!;
+  const own = graph.getWeights().map((w) => tf.clone(w));
+  for (const [name, k] of [
+    ['second', 1],
+    ['third', 2],
+    ['first', 0],
+  ] as const) {
+    graph.setWeights(name === 'first' ? own : loaded.weightsOnGraph[name]!);
+    assert.deepEqual(Array.from((graph.predict(inputs) as tfTypes.Tensor).dataSync()), expected[k], name);
+  }
+  await assert.rejects(
+    loadModelFolder(tf, dir, { networks: { first: {}, other: { sharesGraphWith: 'first' } }, onlyExpected: true }),
+    (e: unknown) =>
+      e instanceof OpenBmdError && e.code === 'BAD_MODEL' && /networks[/\\]other[/\\]model\.json/.test(e.message) && /not the architecture/.test(e.message),
+  );
+});

@@ -9,7 +9,8 @@ import { readValidatedJson } from '../../core/read-validated-json.js';
 import type { NetworkSpec } from '../architectures/network-spec.js';
 import type { CohortRecord, ModelDescription } from './model-description.js';
 import { NETWORK_NAME, cohortRecordSchema, modelDescriptionSchema } from './model-description.js';
-import { loadNetworkFiles, saveNetworkFiles } from './network-files.js';
+import type { NetworkArchitecture } from './network-architecture.js';
+import { loadNetworkWithArchitecture, loadWeightsForGraph, saveNetworkFiles } from './network-files.js';
 
 type Tf = TensorFlow;
 
@@ -67,7 +68,11 @@ export async function saveModelFolder(tf: Tf, dir: string, contents: ModelFolder
 /** What a pipeline needs of a model folder: its pipeline name, and the input shape of each network it uses. */
 export interface ModelExpectation {
   pipeline?: string;
-  networks?: Record<string, { inputShapes?: (number | null)[][] }>;
+  /**
+   * `sharesGraphWith`: this network is that one's architecture (an ensemble's members): only its
+   * weights are loaded, as tensors for that network's graph (`weightsOnGraph`), not a graph of its own.
+   */
+  networks?: Record<string, { inputShapes?: (number | null)[][]; sharesGraphWith?: string }>;
   /** Load only the networks named in `networks` (default: every network in the folder). */
   onlyExpected?: boolean;
 }
@@ -115,7 +120,12 @@ export async function loadModelFolder(
   tf: Tf,
   dir: string,
   expect: ModelExpectation = {},
-): Promise<{ description: ModelDescription; networks: Record<string, tfTypes.LayersModel> }> {
+): Promise<{
+  description: ModelDescription;
+  networks: Record<string, tfTypes.LayersModel>;
+  /** The weights of the networks loaded onto another's graph (`sharesGraphWith`), in that graph's weight order. */
+  weightsOnGraph: Record<string, tfTypes.Tensor[]>;
+}> {
   const description = readModelDescription(dir);
   const descriptionPath = join(dir, MODEL_DESCRIPTION_FILE);
   if (expect.pipeline !== undefined && description.pipeline !== expect.pipeline) {
@@ -130,20 +140,39 @@ export async function loadModelFolder(
       );
   }
   const networks: Record<string, tfTypes.LayersModel> = {};
-  for (const [name, entry] of Object.entries(description.networks)) {
-    if (expect.onlyExpected === true && expect.networks?.[name] === undefined) continue;
-    const model = await loadNetworkFiles(tf, networkDir(dir, name), entry.weightsSha256);
-    networks[name] = model;
-    const wanted = expect.networks?.[name]?.inputShapes;
-    const actual = model.inputs.map((input) => input.shape.slice(1));
-    if (wanted !== undefined && JSON.stringify(wanted) !== JSON.stringify(actual)) {
-      Object.values(networks).forEach((m) => m.dispose());
-      throw new OpenBmdError('BAD_MODEL', `network '${name}' takes inputs ${JSON.stringify(actual)}, the pipeline gives ${JSON.stringify(wanted)}`, {
-        file: join(networkDir(dir, name), 'model.json'),
-      });
+  const architectures: Record<string, NetworkArchitecture> = {};
+  const weightsOnGraph: Record<string, tfTypes.Tensor[]> = {};
+  const disposeAll = (): void => {
+    Object.values(networks).forEach((m) => m.dispose());
+    Object.values(weightsOnGraph).forEach((ws) => ws.forEach((w) => w.dispose()));
+  };
+  const entries = Object.entries(description.networks).filter(([name]) => expect.onlyExpected !== true || expect.networks?.[name] !== undefined);
+  try {
+    // The graphs first, then the weights that go onto them.
+    for (const [name, entry] of entries) {
+      if (expect.networks?.[name]?.sharesGraphWith !== undefined) continue;
+      const loaded = await loadNetworkWithArchitecture(tf, networkDir(dir, name), entry.weightsSha256);
+      networks[name] = loaded.model;
+      architectures[name] = loaded.architecture;
+      const wanted = expect.networks?.[name]?.inputShapes;
+      const actual = loaded.model.inputs.map((input) => input.shape.slice(1));
+      if (wanted !== undefined && JSON.stringify(wanted) !== JSON.stringify(actual))
+        throw new OpenBmdError('BAD_MODEL', `network '${name}' takes inputs ${JSON.stringify(actual)}, the pipeline gives ${JSON.stringify(wanted)}`, {
+          file: join(networkDir(dir, name), 'model.json'),
+        });
     }
+    for (const [name, entry] of entries) {
+      const graph = expect.networks?.[name]?.sharesGraphWith;
+      if (graph === undefined) continue;
+      const architecture = architectures[graph];
+      if (architecture === undefined) throw new OpenBmdError('INTERNAL', `network '${name}' is to share the graph of '${graph}', which was not loaded`);
+      weightsOnGraph[name] = loadWeightsForGraph(tf, networkDir(dir, name), entry.weightsSha256, architecture);
+    }
+  } catch (thrown) {
+    disposeAll();
+    throw thrown;
   }
-  return { description, networks };
+  return { description, networks, weightsOnGraph };
 }
 
 /**

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type * as tfTypes from '../tfjs-types.js';
 import type { TensorFlow } from '../tfjs-runtime.js';
 import { OpenBmdError, describeThrown } from '../../core/errors.js';
+import type { NetworkArchitecture } from './network-architecture.js';
+import { sameArchitecture } from './network-architecture.js';
 
 type Tf = TensorFlow;
 
@@ -39,12 +41,8 @@ export async function saveNetworkFiles(tf: Tf, model: tfTypes.LayersModel, dir: 
   return digest;
 }
 
-/**
- * Loads a network written by `saveNetworkFiles`. Missing files, a weights file whose SHA-256 differs
- * from the one recorded, or a topology TensorFlow.js cannot rebuild are BAD_MODEL errors naming the
- * file, never a crash deep inside tfjs.
- */
-export async function loadNetworkFiles(tf: Tf, dir: string, expectedSha256: string): Promise<tfTypes.LayersModel> {
+/** A network folder's files read and checked: the weights against their recorded SHA-256, the topology as JSON with a weights manifest. */
+function readNetworkFolder(dir: string, expectedSha256: string): { architecture: NetworkArchitecture; weights: Buffer; topologyPath: string } {
   const topologyPath = join(dir, TOPOLOGY_FILE);
   const weightsPath = join(dir, WEIGHTS_FILE);
   for (const path of [topologyPath, weightsPath]) if (!existsSync(path)) throw new OpenBmdError('BAD_MODEL', 'network file is missing', { file: path });
@@ -60,10 +58,49 @@ export async function loadNetworkFiles(tf: Tf, dir: string, expectedSha256: stri
   const weightSpecs = json.weightsManifest?.flatMap((group) => group.weights ?? []);
   if (typeof json.modelTopology !== 'object' || json.modelTopology === null || weightSpecs === undefined)
     throw new OpenBmdError('BAD_MODEL', 'network topology lacks modelTopology or weightsManifest', { file: topologyPath });
+  return { architecture: { modelTopology: json.modelTopology, weightSpecs }, weights, topologyPath };
+}
+
+/** A loaded network and the architecture it was built from (for networks whose weights share its graph). */
+export interface LoadedNetwork {
+  model: tfTypes.LayersModel;
+  architecture: NetworkArchitecture;
+}
+
+/**
+ * Loads a network written by `saveNetworkFiles`. Missing files, a weights file whose SHA-256 differs
+ * from the one recorded, or a topology TensorFlow.js cannot rebuild are BAD_MODEL errors naming the
+ * file, never a crash deep inside tfjs.
+ */
+export async function loadNetworkFiles(tf: Tf, dir: string, expectedSha256: string): Promise<tfTypes.LayersModel> {
+  return (await loadNetworkWithArchitecture(tf, dir, expectedSha256)).model;
+}
+
+/** loadNetworkFiles, with the architecture read from the folder. */
+export async function loadNetworkWithArchitecture(tf: Tf, dir: string, expectedSha256: string): Promise<LoadedNetwork> {
+  const { architecture, weights, topologyPath } = readNetworkFolder(dir, expectedSha256);
   const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
   try {
-    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
+    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: architecture.modelTopology, weightSpecs: architecture.weightSpecs, weightData }));
+    return { model, architecture };
   } catch (thrown) {
     throw new OpenBmdError('BAD_MODEL', `TensorFlow.js cannot rebuild this network: ${describeThrown(thrown)}`, { file: topologyPath });
   }
+}
+
+/**
+ * The weights of a saved network whose architecture is `graph`'s (sameArchitecture), as tensors in
+ * the graph's weight order, for `setWeights` on the graph already built: building a DenseNet's
+ * graph again for each network of an ensemble took 30-60 ms apiece. A different architecture is a
+ * BAD_MODEL error naming the file.
+ */
+export function loadWeightsForGraph(tf: Tf, dir: string, expectedSha256: string, graph: NetworkArchitecture): tfTypes.Tensor[] {
+  const { architecture, weights, topologyPath } = readNetworkFolder(dir, expectedSha256);
+  if (!sameArchitecture(graph, architecture))
+    throw new OpenBmdError('BAD_MODEL', 'this network is not the architecture of the ensemble it belongs to (its layers or weights differ)', {
+      file: topologyPath,
+    });
+  const data = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
+  const byName = tf.io.decodeWeights(data, architecture.weightSpecs);
+  return architecture.weightSpecs.map((spec) => byName[spec.name]!);
 }

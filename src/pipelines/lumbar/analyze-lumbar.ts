@@ -2,6 +2,7 @@ import type { TensorFlow } from '../../nn/tfjs-runtime.js';
 import type { ClinicalInterpretation, ClinicalKnowledge, Person } from '../../clinical/index.js';
 import type { Image2D } from '../../core/image2d.js';
 import type { BmdPrediction } from './bmd-network-io.js';
+import { eachFoldNetwork } from './bmd-ensemble.js';
 import { averageBmdPredictions, bodyMassIndex, predictBmd, predictBmdWithFeatures } from './bmd-network-io.js';
 import type { ImplantCheck } from './implant-check.js';
 import { IMPLANTS_NOT_ASSESSED, checkForImplants } from './implant-check.js';
@@ -127,7 +128,7 @@ export function analyzeLumbar(
   const prediction =
     predicted === undefined || chosen === undefined
       ? undefined
-      : averageBmdPredictions([predicted.prediction, ...chosen.members.slice(1).map((m) => predictBmd(tf, m, chosen.variant, [located.input])[0]!)]);
+      : averageBmdPredictions([predicted.prediction, ...eachFoldNetwork(chosen, (network) => predictBmd(tf, network, chosen.variant, [located.input])[0]!)]);
   const read = prediction === undefined ? undefined : interpretBmdPrediction(o.knowledge, prediction, o.person);
   const rule = chosen?.referral;
   const pOsteoporosis = prediction?.probabilities.osteoporosis;
@@ -150,7 +151,7 @@ export function analyzeLumbar(
     files: o.files,
     images: o.images,
     located,
-    used: chosen === undefined ? undefined : { variant: chosen.variant, covariates: chosen.covariates, networksAveraged: chosen.members.length },
+    used: chosen === undefined ? undefined : { variant: chosen.variant, covariates: chosen.covariates, networksAveraged: chosen.memberWeights.length },
     prediction,
     referral,
     interpretations,

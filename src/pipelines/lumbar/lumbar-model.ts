@@ -53,10 +53,13 @@ export interface LumbarBmdNetwork {
   variant: LumbarVariant;
   covariates: boolean;
   bodyContrast: boolean;
-  /** The network trained on every study: its class-activation map is the one drawn. */
+  /**
+   * The network trained on every study: its class-activation map is the one drawn. The kept fold
+   * networks are its architecture and run on its graph (bmd-ensemble.ts).
+   */
   network: tfTypes.LayersModel;
-  /** Every network whose estimates are averaged: `network`, then the kept fold networks. */
-  members: tfTypes.LayersModel[];
+  /** Every network whose estimates are averaged, as weights for `network`'s graph: its own, then the kept folds'. */
+  memberWeights: tfTypes.Tensor[][];
   /** When a study is flagged for DXA; undefined for a model trained without folds (nothing held out to choose it on). */
   referral: ReferralRule | undefined;
 }
@@ -84,7 +87,7 @@ export async function loadLumbarModel(tf: TensorFlow, dir: string, forRequest?: 
   const { parameters } = readModelParts(description, dir, { parameters: lumbarParametersSchema, metrics: lumbarMetricsSchema });
   const locatorShape = [[LOCATOR_GRID.rows, LOCATOR_GRID.columns, LOCATOR_CHANNELS]];
   const cropShape = [CROP.size, CROP.size, CROP_CHANNELS];
-  const networks: Record<string, { inputShapes: number[][] }> = {
+  const networks: Record<string, { inputShapes: number[][]; sharesGraphWith?: string }> = {
     [LOCATOR_NETWORK_NAMES.ap]: { inputShapes: locatorShape },
     [LOCATOR_NETWORK_NAMES.lat]: { inputShapes: locatorShape },
   };
@@ -94,7 +97,10 @@ export async function loadLumbarModel(tf: TensorFlow, dir: string, forRequest?: 
   const variants = given === undefined ? parameters.variants : forStudy === undefined ? [] : [forStudy];
   for (const v of variants) {
     const inputShapes = [...variantViews(v.variant).map(() => cropShape), [fusionInputCount(v.bodyContrast)]];
-    for (const name of bmdMemberNames(v)) networks[name] = { inputShapes };
+    // The fold networks' weights go onto the all-data network's graph: one DenseNet built per variant.
+    const [first, ...folds] = bmdMemberNames(v);
+    networks[first!] = { inputShapes };
+    for (const name of folds) networks[name] = { inputShapes, sharesGraphWith: first! };
   }
   const loaded = await loadModelFolder(tf, dir, { pipeline: LUMBAR_PIPELINE, networks, onlyExpected: given !== undefined });
   return {
@@ -103,15 +109,25 @@ export async function loadLumbarModel(tf: TensorFlow, dir: string, forRequest?: 
     parameters,
     locators: { ap: loaded.networks[LOCATOR_NETWORK_NAMES.ap]!, lat: loaded.networks[LOCATOR_NETWORK_NAMES.lat]! },
     bmd: variants.map((v) => {
-      const members = bmdMemberNames(v).map((name) => loaded.networks[name]!);
-      return { variant: v.variant, covariates: v.covariates, bodyContrast: v.bodyContrast, network: members[0]!, members, referral: v.referral };
+      const [first, ...folds] = bmdMemberNames(v);
+      const network = loaded.networks[first!]!;
+      // Its own weights held apart (each shares its variable's data), to be put back after a fold network has run.
+      const own = network.getWeights().map((w) => tf.clone(w));
+      const memberWeights = [own, ...folds.map((name) => loaded.weightsOnGraph[name]!)];
+      return { variant: v.variant, covariates: v.covariates, bodyContrast: v.bodyContrast, network, memberWeights, referral: v.referral };
     }),
   };
 }
 
+/** Frees a BMD network's graph and every member's weights. */
+export function disposeBmdNetwork(bmd: LumbarBmdNetwork): void {
+  bmd.network.dispose();
+  bmd.memberWeights.forEach((weights) => weights.forEach((w) => w.dispose()));
+}
+
 export function disposeLumbarModel(model: LumbarModel): void {
   Object.values(model.locators).forEach((n) => n.dispose());
-  model.bmd.forEach((b) => b.members.forEach((n) => n.dispose()));
+  model.bmd.forEach(disposeBmdNetwork);
 }
 
 /** The views a study request gives: the AP radiograph, and the lateral when a second input is given (readStudy's order). */

@@ -20,7 +20,7 @@ import { compareVariants } from './variant-comparison.js';
 import { predictBmd } from './bmd-network-io.js';
 import type { LumbarCase } from './lumbar-cohort.js';
 import { readLumbarCohort } from './lumbar-cohort.js';
-import { LUMBAR_PIPELINE, loadLumbarModel } from './lumbar-model.js';
+import { LUMBAR_PIPELINE, disposeBmdNetwork, loadLumbarModel } from './lumbar-model.js';
 import type { LumbarVariant, LumbarView } from './lumbar-networks.js';
 import {
   BODY_CONTRAST_UNITS,
@@ -197,7 +197,7 @@ export async function trainLumbar(tf: TensorFlow, o: TrainLumbarOptions): Promis
   let locatorsInSample = false;
   if (o.networksFrom !== undefined) {
     const reused = await loadLumbarModel(tf, o.networksFrom);
-    reused.bmd.forEach((b) => b.members.forEach((n) => n.dispose()));
+    reused.bmd.forEach(disposeBmdNetwork);
     for (const view of views) locators[view] = reused.locators[view];
     // Where the locators were trained: a model that itself reused them records their origin.
     const origin = networksOrigin(reused.description, o.networksFrom);
