@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createImage2D } from '../src/core/image2d.js';
 import { labelsFromProbabilities, segmentationTargets } from '../src/pipelines/forearm/forearm-segmentation.js';
-import { cropGrid, gridToImage, imageToGrid, normaliseForNetwork, sampleOnGrid, wholeImageGrid } from '../src/imaging/network-grid.js';
+import { cropGrid, gridToImage, imageToGrid, normaliseForNetwork, quantilesOfFinite, sampleOnGrid, wholeImageGrid } from '../src/imaging/network-grid.js';
+import { SeededRandom } from '../src/core/seeded-random.js';
 import { maskOverlap } from '../src/stats/segmentation-metrics.js';
 
 const COLUMNS = 833;
@@ -76,4 +77,21 @@ test('segmentation shares sum to 1, and labels rebuilt from them overlap the ori
   console.log(`labels through the ${g.columns}x${g.rows} grid and back: forearm Dice ${dice(1).toFixed(4)}, wedge Dice ${dice(2).toFixed(4)}`);
   assert.ok(dice(1) > 0.99, `forearm Dice ${dice(1)}`);
   assert.ok(dice(2) > 0.97, `wedge Dice ${dice(2)}`);
+});
+
+test('quantilesOfFinite: the order statistic at round(q (n - 1)) of the finite values, NaN and infinities left out (against a plain sort)', () => {
+  const random = new SeededRandom(11);
+  const values = Float32Array.from({ length: 10_001 }, (_, i) =>
+    i % 13 === 0 ? Number.NaN : i % 101 === 0 ? Infinity : i % 103 === 0 ? -Infinity : Math.round(random.nextNormal() * 50),
+  );
+  const finite = Array.from(values)
+    .filter((v) => Number.isFinite(v))
+    .sort((a, b) => a - b);
+  const qs = [0, 0.01, 0.25, 0.5, 0.99, 1];
+  assert.deepEqual(
+    quantilesOfFinite(values, qs),
+    qs.map((q) => finite[Math.round(q * (finite.length - 1))]),
+  );
+  assert.deepEqual(quantilesOfFinite(Float32Array.of(Number.NaN, Infinity), [0.5]), [0]);
+  assert.deepEqual(quantilesOfFinite(Float32Array.of(3, -1, 2), [0, 0.5, 1]), [-1, 2, 3]);
 });

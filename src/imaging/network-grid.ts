@@ -91,10 +91,21 @@ export function sampleOnGrid(image: Image2D, g: NetworkGrid): Float32Array {
   return out;
 }
 
-/** Values at quantiles (0-1) of the finite values, from one sort. */
+/**
+ * Values at quantiles (0-1) of the finite values, from one sort. The finite values are counted and
+ * copied in plain loops: a typed array's filter calls its callback per element uninlined (about
+ * 0.2 us each, 20 ms for a 100,000-pixel grid).
+ */
 export function quantilesOfFinite(values: Float32Array, qs: readonly number[]): number[] {
-  const finite = values.filter((v) => Number.isFinite(v)).sort();
-  return qs.map((q) => (finite.length === 0 ? 0 : finite[Math.min(finite.length - 1, Math.max(0, Math.round(q * (finite.length - 1))))]!));
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) count++;
+  const finite = new Float32Array(count);
+  for (let i = 0, k = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isFinite(v)) finite[k++] = v;
+  }
+  finite.sort();
+  return qs.map((q) => (count === 0 ? 0 : finite[Math.min(count - 1, Math.max(0, Math.round(q * (count - 1))))]!));
 }
 
 /**

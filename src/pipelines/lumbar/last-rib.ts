@@ -102,8 +102,15 @@ function followRidge(ridge: Float32Array, columns: number, rows: number, x0: num
 function ridgeInsideImage(sampled: Float32Array, columns: number, rows: number): Float32Array {
   const [low, high] = quantilesOfFinite(sampled, [0.01, 0.99]) as [number, number];
   const span = high > low ? high - low : 1;
-  const inside = Float32Array.from(sampled, (v) => (Number.isFinite(v) ? 1 : 0));
-  const values = Float32Array.from(sampled, (v) => (Number.isFinite(v) ? (v - low) / span : Number.NaN));
+  // Plain loops: Float32Array.from with a mapping function goes through the iterator protocol (25 ms here).
+  const inside = new Float32Array(sampled.length);
+  const values = new Float32Array(sampled.length);
+  for (let k = 0; k < sampled.length; k++) {
+    const v = sampled[k]!;
+    const finite = Number.isFinite(v);
+    inside[k] = finite ? 1 : 0;
+    values[k] = finite ? (v - low) / span : Number.NaN;
+  }
   fillFromNearest(values, columns, rows);
   const ridge = ridgeStrength(values, columns, rows, RIDGE_SIGMA_MM / GRID_MM);
   squareMorphology(inside, columns, rows, Math.ceil((3 * RIDGE_SIGMA_MM) / GRID_MM), 'erode');
