@@ -1,5 +1,18 @@
 import type { Image2D } from '../core/image2d.js';
 
+/** The source pixels [start, end) that each of `count` output pixels averages along one axis (at least one each), clipped to [0, size). */
+function boxRanges(origin: number, step: number, count: number, size: number): { start: Int32Array; end: Int32Array } {
+  const start = new Int32Array(count);
+  const end = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const from = Math.floor(origin + i * step);
+    const to = Math.max(from + 1, Math.floor(origin + (i + 1) * step));
+    start[i] = Math.max(0, from);
+    end[i] = Math.min(size, to);
+  }
+  return { start, end };
+}
+
 /** 8-bit display of a region (x0, y0, width, height in image pixels) of a radiograph in a window, box-averaged to outColumns x outRows. */
 export function displayGrey(
   image: Image2D,
@@ -11,23 +24,28 @@ export function displayGrey(
   outRows: number,
   window: { low: number; high: number },
 ): Uint8Array {
-  const [columns] = image.size;
+  const [columns, rows] = image.size;
+  const data = image.data;
   const out = new Uint8Array(outColumns * outRows);
-  const sx = width / outColumns;
-  const sy = height / outRows;
+  // Each output pixel's box, per column and per row, computed once (the same boxes as bounds worked out per pixel).
+  const xs = boxRanges(x0, width / outColumns, outColumns, columns);
+  const ys = boxRanges(y0, height / outRows, outRows, rows);
+  const range = Math.max(1e-9, window.high - window.low);
   for (let j = 0; j < outRows; j++) {
+    const yStart = ys.start[j]!;
+    const yEnd = ys.end[j]!;
     for (let i = 0; i < outColumns; i++) {
+      const xStart = xs.start[i]!;
+      const xEnd = xs.end[i]!;
       let sum = 0;
       let count = 0;
-      for (let y = Math.floor(y0 + j * sy); y < Math.max(Math.floor(y0 + j * sy) + 1, Math.floor(y0 + (j + 1) * sy)); y++) {
-        for (let x = Math.floor(x0 + i * sx); x < Math.max(Math.floor(x0 + i * sx) + 1, Math.floor(x0 + (i + 1) * sx)); x++) {
-          if (x < 0 || y < 0 || x >= columns || y >= image.size[1]) continue;
-          sum += Number(image.data[y * columns + x]);
-          count += 1;
-        }
+      for (let y = yStart; y < yEnd; y++) {
+        const row = y * columns;
+        for (let x = xStart; x < xEnd; x++) sum += Number(data[row + x]);
+        count += Math.max(0, xEnd - xStart);
       }
       const v = count === 0 ? window.low : sum / count;
-      out[j * outColumns + i] = Math.max(0, Math.min(255, Math.round((255 * (v - window.low)) / Math.max(1e-9, window.high - window.low))));
+      out[j * outColumns + i] = Math.max(0, Math.min(255, Math.round((255 * (v - window.low)) / range)));
     }
   }
   return out;

@@ -30,10 +30,19 @@ export const LOCAL_CONTRAST_SIGMA_PX = 6;
 export function localContrast(values: Float32Array, columns: number, rows: number, sigmaPx: number): Float32Array {
   const mean = Float32Array.from(values);
   gaussianBlur2D(mean, columns, rows, sigmaPx);
-  const deviation = values.map((v, k) => v - mean[k]!);
-  const variance = deviation.map((d) => d * d);
+  // Plain loops (a typed array's map calls its function uninlined per pixel).
+  const deviation = new Float32Array(values.length);
+  const variance = new Float32Array(values.length);
+  for (let k = 0; k < values.length; k++) {
+    // Rounded to float32 first, as the stored deviation is squared.
+    const d = Math.fround(values[k]! - mean[k]!);
+    deviation[k] = d;
+    variance[k] = d * d;
+  }
   gaussianBlur2D(variance, columns, rows, sigmaPx);
-  return deviation.map((d, k) => Math.max(-1, Math.min(1, d / Math.sqrt(variance[k]! + 1e-6) / 3)));
+  const contrast = new Float32Array(values.length);
+  for (let k = 0; k < values.length; k++) contrast[k] = Math.max(-1, Math.min(1, deviation[k]! / Math.sqrt(variance[k]! + 1e-6) / 3));
+  return contrast;
 }
 
 /**
