@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decode } from 'fast-png';
 import { SeededRandom } from '../src/core/seeded-random.js';
-import { encodePng } from '../src/io/png-encode.js';
+import { encodePng, encodePngAsync } from '../src/io/png-encode.js';
 import { pythonModulesMissing, runPythonJson } from './helpers/python-reference.js';
 import { announceSkip } from './helpers/reference-tools.js';
 
@@ -54,4 +54,17 @@ print(json.dumps(out))
     images,
   );
   for (const pixels of read) assert.deepEqual(pixels, Array.from(data));
+});
+
+test('encodePngAsync (compressed on the thread pool) writes the same bytes as encodePng', async () => {
+  for (const [width, height, channels] of [
+    [1, 1, 1],
+    [37, 23, 3],
+    [640, 3, 1],
+  ] as const) {
+    const data = raster(width, height, channels, width * height);
+    for (const level of [1, 4, 9])
+      assert.deepEqual(await encodePngAsync({ width, height, channels, data }, level), encodePng({ width, height, channels, data }, level));
+  }
+  await assert.rejects(encodePngAsync({ width: 4, height: 4, channels: 3, data: new Uint8Array(47) }), RangeError);
 });

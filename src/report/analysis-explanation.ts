@@ -23,8 +23,8 @@ export interface AnalysisSummary {
 }
 
 /** An overlay picture: PNG bytes and the RGB raster the Secondary Capture is made from. */
+/** An overlay as packed 8-bit RGB, rows top first (the PNG and the Secondary Capture are made from it when written). */
 export interface RenderedOverlay {
-  png: Uint8Array;
   rgb: Uint8Array;
   columns: number;
   rows: number;

@@ -1,5 +1,6 @@
 import { Resvg } from '@resvg/resvg-js';
 import { encodePng } from '../io/png-encode.js';
+import type { RenderedOverlay } from './analysis-explanation.js';
 import { REPORT_FONT_FAMILY, overlayFontPaths } from './bundled-font.js';
 
 /** The renderer's fonts: the bundled ones only (the same pixels on every machine), the overlay cuts first. */
@@ -12,8 +13,8 @@ export function pngDataUri(pixels: Uint8Array, columns: number, rows: number, ch
   return `data:image/png;base64,${Buffer.from(encodePng({ width: columns, height: rows, data: pixels, channels }, 1)).toString('base64')}`;
 }
 
-/** Renders an SVG with the bundled font only (the same pixels on every machine): PNG bytes and packed RGB (for a Secondary Capture). */
-export function renderSvg(svg: string): { png: Uint8Array; rgb: Uint8Array; columns: number; rows: number } {
+/** Renders an SVG with the bundled font only (the same pixels on every machine), as packed RGB. */
+export function renderSvg(svg: string): RenderedOverlay {
   const rendered = new Resvg(svg, {
     font: overlayFontOptions(),
   }).render();
@@ -27,7 +28,7 @@ export function renderSvg(svg: string): { png: Uint8Array; rgb: Uint8Array; colu
     rgb[3 * p + 2] = rgba[4 * p + 2]!;
   }
   // RGB, not resvg's RGBA: a PNG without alpha goes into a PDF as it is, where one with alpha is decoded and split.
-  return { png: encodePng({ width, height, data: rgb, channels: 3 }), rgb, columns: width, rows: height };
+  return { rgb, columns: width, rows: height };
 }
 
 /** A raster placed on an overlay's canvas, its top-left corner at (x, y) canvas pixels. */
@@ -45,12 +46,7 @@ export interface PlacedRaster {
  * text, on a transparent background, the bundled font) drawn over them. Cheaper than the rasters as
  * SVG images: no PNG round trip for each raster, and resvg draws only vectors.
  */
-export function renderOverlay(o: { columns: number; rows: number; rasters: readonly PlacedRaster[]; svg: string }): {
-  png: Uint8Array;
-  rgb: Uint8Array;
-  columns: number;
-  rows: number;
-} {
+export function renderOverlay(o: { columns: number; rows: number; rasters: readonly PlacedRaster[]; svg: string }): RenderedOverlay {
   const { columns, rows } = o;
   const rgb = new Uint8Array(columns * rows * 3);
   for (const r of o.rasters) {
@@ -90,7 +86,7 @@ export function renderOverlay(o: { columns: number; rows: number; rasters: reado
     const keep = (255 - alpha) / 255;
     for (let c = 0; c < 3; c++) rgb[3 * p + c] = Math.min(255, Math.round(layer[4 * p + c]! + keep * rgb[3 * p + c]!));
   }
-  return { png: encodePng({ width: columns, height: rows, data: rgb, channels: 3 }), rgb, columns, rows };
+  return { rgb, columns, rows };
 }
 
 /** Splits a line at spaces so it fits `limit` characters (the panel's width). */

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DicomIdentity } from '../io/dicom/write/dicom-identity.js';
+import { encodePngAsync } from '../io/png-encode.js';
 import { writeMeasurementReport } from '../io/dicom/write/write-measurement-report.js';
 import { writeSecondaryCapture } from '../io/dicom/write/write-secondary-capture.js';
 import { writeSegmentation } from '../io/dicom/write/write-segmentation.js';
@@ -40,8 +41,32 @@ export async function writeAnalysisOutputs(o: WriteAnalysisOutputsOptions): Prom
     reportPdf: join(o.outDir, 'report.pdf'),
     secondaryCapture: join(o.outDir, 'overlay-sc.dcm'),
   };
-  writeFileSync(files.resultJson, `${JSON.stringify(o.envelope, null, 2)}\n`);
-  writeFileSync(files.overlayPng, e.overlay.png);
+  // The overlay's PNG compresses on the thread pool while the DICOM objects are written here.
+  const png = encodePngAsync({ width: e.overlay.columns, height: e.overlay.rows, channels: 3, data: e.overlay.rgb });
+  try {
+    writeFileSync(files.resultJson, `${JSON.stringify(o.envelope, null, 2)}\n`);
+    await writeSecondaryCapture(files.secondaryCapture, {
+      rgb: e.overlay.rgb,
+      columns: e.overlay.columns,
+      rows: e.overlay.rows,
+      identity: o.identity,
+      ...e.secondaryCapture,
+    });
+    if (e.segmentation !== undefined) {
+      files.segmentation = join(o.outDir, 'segmentation.dcm');
+      await writeSegmentation(files.segmentation, e.segmentation);
+    }
+    if (e.measurementReport !== undefined) {
+      files.measurementReport = join(o.outDir, 'measurements-sr.dcm');
+      await writeMeasurementReport(files.measurementReport, e.measurementReport);
+    }
+  } catch (thrown) {
+    // Not awaited past here: its failure, if any, is not the one to report.
+    png.catch(() => undefined);
+    throw thrown;
+  }
+  const overlayPng = await png;
+  writeFileSync(files.overlayPng, overlayPng);
   writeFileSync(
     files.reportPdf,
     await resultReportPdf({
@@ -51,23 +76,8 @@ export async function writeAnalysisOutputs(o: WriteAnalysisOutputsOptions): Prom
       summary: e.summary,
       clinicalNotes: e.clinicalNotes,
       provenance: e.provenance,
-      overlayPng: e.overlay.png,
+      overlayPng,
     }),
   );
-  await writeSecondaryCapture(files.secondaryCapture, {
-    rgb: e.overlay.rgb,
-    columns: e.overlay.columns,
-    rows: e.overlay.rows,
-    identity: o.identity,
-    ...e.secondaryCapture,
-  });
-  if (e.segmentation !== undefined) {
-    files.segmentation = join(o.outDir, 'segmentation.dcm');
-    await writeSegmentation(files.segmentation, e.segmentation);
-  }
-  if (e.measurementReport !== undefined) {
-    files.measurementReport = join(o.outDir, 'measurements-sr.dcm');
-    await writeMeasurementReport(files.measurementReport, e.measurementReport);
-  }
   return files;
 }

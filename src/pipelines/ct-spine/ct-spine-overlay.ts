@@ -1,3 +1,4 @@
+import type { RenderedOverlay } from '../../report/analysis-explanation.js';
 import type { Volume3D } from '../../core/volume3d.js';
 import { REPORT_FONT_FAMILY } from '../../report/bundled-font.js';
 import { escapeHtml } from '../../report/html-escape.js';
@@ -50,7 +51,7 @@ export function ctSpineOverlayPng(
   levelText: Partial<Record<TargetLevel, string>>,
   lines: readonly string[],
   banner: string | undefined,
-): { png: Uint8Array; rgb: Uint8Array; columns: number; rows: number } {
+): RenderedOverlay {
   const [nx, ny, nz] = volume.size;
   const [sx, sy, sz] = volume.spacingMm;
   const at = (i: number, j: number, k: number): number =>

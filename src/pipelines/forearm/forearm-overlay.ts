@@ -1,3 +1,4 @@
+import type { RenderedOverlay } from '../../report/analysis-explanation.js';
 import { REPORT_FONT_FAMILY } from '../../report/bundled-font.js';
 import { pngDataUri, renderSvg, wrapLine } from '../../report/svg-raster.js';
 import { escapeHtml } from '../../report/html-escape.js';
@@ -50,11 +51,7 @@ function annotations(a: ForearmAnalysis, unit: number, withRadiusPixels: boolean
  * key points (magenta), the radius square (red) with its bone pixels, the soft-tissue rectangle
  * (green) and the bone-free pixels of the soft-tissue baseline (green dots, inset) and the background squares (yellow); an enlarged inset of the ROIs; and the figures.
  */
-export function forearmOverlayPng(
-  a: ForearmAnalysis,
-  lines: readonly string[],
-  banner: string | undefined,
-): { png: Uint8Array; rgb: Uint8Array; columns: number; rows: number } {
+export function forearmOverlayPng(a: ForearmAnalysis, lines: readonly string[], banner: string | undefined): RenderedOverlay {
   const [columns, rows] = a.image.size;
   const window = displayWindow(a.image);
   const scale = Math.max(columns, rows) / DISPLAY_PIXELS;

@@ -45,11 +45,18 @@ function activationPanel(image: Image2D, rois: readonly RoiBox[], map: Float32Ar
   const rgb = new Uint8Array(width * VIEW_PIXELS * 3);
   for (let j = 0; j < VIEW_PIXELS; j++) {
     const iy = y0 + (j + 0.5) * scale;
+    // The ROIs this row crosses, in their order (the first that holds a pixel colours it).
+    const rowGrids = grids.filter(({ roi }) => iy >= roi.y0 && iy <= roi.y1);
     for (let i = 0; i < width; i++) {
       const ix = x0 + (i + 0.5) * scale;
       const g = grey[j * width + i]!;
       const k = 3 * (j * width + i);
-      const hit = grids.find(({ roi }) => ix >= roi.x0 && ix <= roi.x1 && iy >= roi.y0 && iy <= roi.y1);
+      let hit: (typeof grids)[number] | undefined;
+      for (const candidate of rowGrids)
+        if (ix >= candidate.roi.x0 && ix <= candidate.roi.x1) {
+          hit = candidate;
+          break;
+        }
       if (hit === undefined) {
         rgb[k] = rgb[k + 1] = rgb[k + 2] = g;
         continue;
