@@ -18,11 +18,22 @@ function trainingOnly(key: string): boolean {
   return key.endsWith('_initializer') || key === 'seed';
 }
 
+const canonicalOf = new WeakMap<object, string>();
+
 /**
  * The topology with every name replaced by its place (the model, then the layers in order) and the
- * training-only configuration left out: equal for two builds of one architecture.
+ * training-only configuration left out: equal for two builds of one architecture. An ensemble's
+ * graph is compared with each member: its form is worked out once.
  */
 function canonicalTopology(topology: object): string {
+  const known = canonicalOf.get(topology);
+  if (known !== undefined) return known;
+  const canonical = canonicalForm(topology);
+  canonicalOf.set(topology, canonical);
+  return canonical;
+}
+
+function canonicalForm(topology: object): string {
   const place = new Map(topologyNames(topology).map((name, index) => [name, `#${index}`]));
   return JSON.stringify(topology, (key, value: unknown) => (trainingOnly(key) ? undefined : typeof value === 'string' ? (place.get(value) ?? value) : value));
 }
