@@ -94,7 +94,7 @@ export async function readNifti(file: string, options: ReadNiftiOptions = {}): P
     throw new OpenBmdError('MALFORMED', `vox_offset ${header.voxOffset} is not a byte offset`, { file });
   const voxOffset = Math.max(352, header.voxOffset);
   if (header.affine.some((row) => row.some((x) => !Number.isFinite(x))))
-    throw new OpenBmdError('MALFORMED', `the voxel-to-world transform (${header.sformCode > 0 ? 'sform' : 'qform'}) holds values that are not numbers`, {
+    throw new OpenBmdError('MALFORMED', 'the voxel-to-world transform (sform or qform) holds values that are not numbers', {
       file,
     });
   const count = size[0] * size[1] * size[2];

@@ -22,7 +22,6 @@ export interface AnalysisSummary {
   details: Record<string, unknown>;
 }
 
-/** An overlay picture: PNG bytes and the RGB raster the Secondary Capture is made from. */
 /** An overlay as packed 8-bit RGB, rows top first (the PNG and the Secondary Capture are made from it when written). */
 export interface RenderedOverlay {
   rgb: Uint8Array;

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { OpenBmdError } from '../core/errors.js';
+import { z } from 'zod';
+import { readValidatedJson } from '../core/read-validated-json.js';
 import { packageDataPath } from '../core/package-paths.js';
 
 /** The one font of every plot and PDF, shipped by an npm package so output is the same everywhere. */
@@ -42,17 +42,13 @@ export function cutFontPath(file: string): string {
 
 let cutRanges: readonly (readonly [number, number])[] | undefined;
 
+const coverageSchema = z.object({
+  unicodeRanges: z.array(z.tuple([z.number().int(), z.number().int()]).refine(([first, last]) => first <= last, 'a range is [first, last]')),
+});
+
 /** The code points the cuts hold, [first, last] inclusive (data/fonts/overlay-font-coverage.json, which the script cuts by). */
 function cutFontRanges(): readonly (readonly [number, number])[] {
-  if (cutRanges !== undefined) return cutRanges;
-  const file = packageDataPath('fonts', 'overlay-font-coverage.json');
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { unicodeRanges?: unknown };
-  const ranges = parsed.unicodeRanges;
-  const valid =
-    Array.isArray(ranges) &&
-    ranges.every((r): r is [number, number] => Array.isArray(r) && r.length === 2 && Number.isInteger(r[0]) && Number.isInteger(r[1]) && r[0] <= r[1]);
-  if (!valid) throw new OpenBmdError('INTERNAL', 'unicodeRanges is not a list of [first, last] code points', { file });
-  cutRanges = ranges;
+  cutRanges ??= readValidatedJson(packageDataPath('fonts', 'overlay-font-coverage.json'), coverageSchema, 'overlay font coverage').unicodeRanges;
   return cutRanges;
 }
 

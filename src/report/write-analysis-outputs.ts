@@ -41,29 +41,25 @@ export async function writeAnalysisOutputs(o: WriteAnalysisOutputsOptions): Prom
     reportPdf: join(o.outDir, 'report.pdf'),
     secondaryCapture: join(o.outDir, 'overlay-sc.dcm'),
   };
-  // The overlay's PNG compresses on the thread pool while the DICOM objects are written here.
+  // The overlay's PNG compresses on the thread pool while the DICOM objects are written here. If
+  // writing them fails first, the PNG is never awaited: the handler keeps its own failure quiet.
   const png = encodePngAsync({ width: e.overlay.columns, height: e.overlay.rows, channels: 3, data: e.overlay.rgb });
-  try {
-    writeFileSync(files.resultJson, `${JSON.stringify(o.envelope, null, 2)}\n`);
-    await writeSecondaryCapture(files.secondaryCapture, {
-      rgb: e.overlay.rgb,
-      columns: e.overlay.columns,
-      rows: e.overlay.rows,
-      identity: o.identity,
-      ...e.secondaryCapture,
-    });
-    if (e.segmentation !== undefined) {
-      files.segmentation = join(o.outDir, 'segmentation.dcm');
-      await writeSegmentation(files.segmentation, e.segmentation);
-    }
-    if (e.measurementReport !== undefined) {
-      files.measurementReport = join(o.outDir, 'measurements-sr.dcm');
-      await writeMeasurementReport(files.measurementReport, e.measurementReport);
-    }
-  } catch (thrown) {
-    // Not awaited past here: its failure, if any, is not the one to report.
-    png.catch(() => undefined);
-    throw thrown;
+  png.catch(() => undefined);
+  writeFileSync(files.resultJson, `${JSON.stringify(o.envelope, null, 2)}\n`);
+  await writeSecondaryCapture(files.secondaryCapture, {
+    rgb: e.overlay.rgb,
+    columns: e.overlay.columns,
+    rows: e.overlay.rows,
+    identity: o.identity,
+    ...e.secondaryCapture,
+  });
+  if (e.segmentation !== undefined) {
+    files.segmentation = join(o.outDir, 'segmentation.dcm');
+    await writeSegmentation(files.segmentation, e.segmentation);
+  }
+  if (e.measurementReport !== undefined) {
+    files.measurementReport = join(o.outDir, 'measurements-sr.dcm');
+    await writeMeasurementReport(files.measurementReport, e.measurementReport);
   }
   const overlayPng = await png;
   writeFileSync(files.overlayPng, overlayPng);

@@ -42,7 +42,7 @@ export async function saveNetworkFiles(tf: Tf, model: tfTypes.LayersModel, dir: 
 }
 
 /** A network folder's files read and checked: the weights against their recorded SHA-256, the topology as JSON with a weights manifest. */
-function readNetworkFolder(dir: string, expectedSha256: string): { architecture: NetworkArchitecture; weights: Buffer; topologyPath: string } {
+function readNetworkFolder(dir: string, expectedSha256: string): { architecture: NetworkArchitecture; weightData: ArrayBuffer; topologyPath: string } {
   const topologyPath = join(dir, TOPOLOGY_FILE);
   const weightsPath = join(dir, WEIGHTS_FILE);
   for (const path of [topologyPath, weightsPath]) if (!existsSync(path)) throw new OpenBmdError('BAD_MODEL', 'network file is missing', { file: path });
@@ -58,7 +58,8 @@ function readNetworkFolder(dir: string, expectedSha256: string): { architecture:
   const weightSpecs = json.weightsManifest?.flatMap((group) => group.weights ?? []);
   if (typeof json.modelTopology !== 'object' || json.modelTopology === null || weightSpecs === undefined)
     throw new OpenBmdError('BAD_MODEL', 'network topology lacks modelTopology or weightsManifest', { file: topologyPath });
-  return { architecture: { modelTopology: json.modelTopology, weightSpecs }, weights, topologyPath };
+  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
+  return { architecture: { modelTopology: json.modelTopology, weightSpecs }, weightData, topologyPath };
 }
 
 /** A loaded network and the architecture it was built from (for networks whose weights share its graph). */
@@ -78,8 +79,7 @@ export async function loadNetworkFiles(tf: Tf, dir: string, expectedSha256: stri
 
 /** loadNetworkFiles, with the architecture read from the folder. */
 export async function loadNetworkWithArchitecture(tf: Tf, dir: string, expectedSha256: string): Promise<LoadedNetwork> {
-  const { architecture, weights, topologyPath } = readNetworkFolder(dir, expectedSha256);
-  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
+  const { architecture, weightData, topologyPath } = readNetworkFolder(dir, expectedSha256);
   try {
     const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: architecture.modelTopology, weightSpecs: architecture.weightSpecs, weightData }));
     return { model, architecture };
@@ -95,12 +95,11 @@ export async function loadNetworkWithArchitecture(tf: Tf, dir: string, expectedS
  * BAD_MODEL error naming the file.
  */
 export function loadWeightsForGraph(tf: Tf, dir: string, expectedSha256: string, graph: NetworkArchitecture): tfTypes.Tensor[] {
-  const { architecture, weights, topologyPath } = readNetworkFolder(dir, expectedSha256);
+  const { architecture, weightData, topologyPath } = readNetworkFolder(dir, expectedSha256);
   if (!sameArchitecture(graph, architecture))
     throw new OpenBmdError('BAD_MODEL', 'this network is not the architecture of the ensemble it belongs to (its layers or weights differ)', {
       file: topologyPath,
     });
-  const data = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
-  const byName = tf.io.decodeWeights(data, architecture.weightSpecs);
+  const byName = tf.io.decodeWeights(weightData, architecture.weightSpecs);
   return architecture.weightSpecs.map((spec) => byName[spec.name]!);
 }

@@ -8,6 +8,7 @@ import type { ReferralRule } from './referral-rule.js';
 import { referralRuleSchema } from './referral-rule.js';
 import type { ModelDescription } from '../../nn/model-folder/model-description.js';
 import { cohortRecordSchema } from '../../nn/model-folder/model-description.js';
+import type { ModelExpectation } from '../../nn/model-folder/model-folder.js';
 import { MODEL_DESCRIPTION_FILE, loadModelFolder, readModelDescription, readModelParts } from '../../nn/model-folder/model-folder.js';
 import type { LumbarVariant, LumbarView } from './lumbar-networks.js';
 import {
@@ -87,7 +88,7 @@ export async function loadLumbarModel(tf: TensorFlow, dir: string, forRequest?: 
   const { parameters } = readModelParts(description, dir, { parameters: lumbarParametersSchema, metrics: lumbarMetricsSchema });
   const locatorShape = [[LOCATOR_GRID.rows, LOCATOR_GRID.columns, LOCATOR_CHANNELS]];
   const cropShape = [CROP.size, CROP.size, CROP_CHANNELS];
-  const networks: Record<string, { inputShapes: number[][]; sharesGraphWith?: string }> = {
+  const networks: NonNullable<ModelExpectation['networks']> = {
     [LOCATOR_NETWORK_NAMES.ap]: { inputShapes: locatorShape },
     [LOCATOR_NETWORK_NAMES.lat]: { inputShapes: locatorShape },
   };
