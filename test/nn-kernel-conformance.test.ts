@@ -43,6 +43,10 @@ function cases(): Case[] {
     { n: 3, h: 11, w: 11, cin: 4, f: 5, cout: 2, stride: 3 },
     { n: 2, h: 8, w: 13, cin: 1, f: 1, cout: 3, stride: 2 },
     { n: 1, h: 16, w: 16, cin: 8, f: 4, cout: 8, stride: 2 },
+    // The filter tiling the input (a U-Net's up-convolution): the input gradient's matrix-product path, odd sizes cut.
+    { n: 2, h: 12, w: 10, cin: 3, f: 2, cout: 5, stride: 2 },
+    { n: 1, h: 11, w: 9, cin: 4, f: 2, cout: 3, stride: 2 },
+    { n: 2, h: 9, w: 12, cin: 2, f: 3, cout: 4, stride: 3 },
   ];
   for (const s of conv2dShapes) {
     for (const pad of pads) {
@@ -74,6 +78,11 @@ function cases(): Case[] {
     name: 'conv2dTranspose 2x6x6x4 -> 12x12x3 stride 2 same',
     inputs: [tensorData([2, 6, 6, 4]), tensorData([3, 3, 3, 4])],
     run: (tf, [x, w]) => tf.conv2dTranspose(x as tfTypes.Tensor4D, w as tfTypes.Tensor4D, [2, 12, 12, 3], 2, 'same'),
+  });
+  list.push({
+    name: 'conv2dTranspose 2x6x5x4 -> 12x10x3 2x2 filter stride 2 same (U-Net)',
+    inputs: [tensorData([2, 6, 5, 4]), tensorData([2, 2, 3, 4])],
+    run: (tf, [x, w]) => tf.conv2dTranspose(x as tfTypes.Tensor4D, w as tfTypes.Tensor4D, [2, 12, 10, 3], 2, 'same'),
   });
   for (const [stride, pad] of [
     [1, 'same'],
@@ -236,7 +245,12 @@ test('the added and replaced gradient kernels leak no tensors or bytes', async (
   const w2 = tf.randomNormal([3, 3, 3, 4]) as tfTypes.Tensor4D;
   const x3 = tf.randomNormal([1, 6, 6, 6, 2]) as tfTypes.Tensor5D;
   const w3 = tf.randomNormal([3, 3, 3, 2, 3]) as tfTypes.Tensor5D;
+  // The tiled input gradient (filter = stride), whole and cut to an odd input.
+  const up = tf.randomNormal([2, 2, 5, 3]) as tfTypes.Tensor4D;
+  const odd = tf.randomNormal([2, 7, 7, 3]) as tfTypes.Tensor4D;
   const before = tf.memory();
+  // The engine counts the tensors it saw; a composed kernel's own intermediates live in the backend alone.
+  const backendBuffersBefore = tf.backend().numDataIds();
   for (let i = 0; i < 10; i++) {
     tf.tidy(() => {
       const [gx2, gw2] = tf.grads((a: tfTypes.Tensor, b: tfTypes.Tensor) =>
@@ -245,12 +259,17 @@ test('the added and replaced gradient kernels leak no tensors or bytes', async (
       const [gx3, gw3] = tf.grads((a: tfTypes.Tensor, b: tfTypes.Tensor) =>
         tf.sum(tf.maxPool3d(tf.conv3d(a as tfTypes.Tensor5D, b as tfTypes.Tensor5D, 2, 'same'), 2, 1, 'same')),
       )([x3, w3]);
-      return [gx2!, gw2!, gx3!, gw3!].map((t) => t.dataSync());
+      const upsampled = tf.conv2dTranspose(x2, up, [2, 16, 16, 5], 2, 'same');
+      const [gOdd] = tf.grads((a: tfTypes.Tensor) => tf.sum(tf.conv2d(a as tfTypes.Tensor4D, tf.slice(up, 0, [2, 2, 3, 3]) as tfTypes.Tensor4D, 2, 'same')))([
+        odd,
+      ]);
+      return [gx2!, gw2!, gx3!, gw3!, upsampled, gOdd!].map((t) => t.dataSync());
     });
   }
   const after = tf.memory();
   assert.equal(after.numTensors, before.numTensors);
   assert.equal(after.numBytes, before.numBytes);
   assert.equal(after.numDataBuffers, before.numDataBuffers);
-  tf.dispose([x2, w2, x3, w3]);
+  assert.equal(tf.backend().numDataIds(), backendBuffersBefore, 'buffers held by the wasm backend');
+  tf.dispose([x2, w2, x3, w3, up, odd]);
 });

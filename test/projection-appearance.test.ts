@@ -10,12 +10,12 @@ import { announceSkip } from './helpers/reference-tools.js';
 
 const skip = announceSkip(pythonModulesMissing(['cv2', 'numpy'], 'python3-opencv'));
 
-test('square grey-level erosion and dilation equal OpenCV erode and dilate everywhere, borders included', { skip }, () => {
+test('square grey-level erosion and dilation equal OpenCV erode and dilate everywhere, borders included, windows up to wider than the image', { skip }, () => {
   const columns = 53;
   const rows = 37;
   const random = new SeededRandom(11);
   const data = Array.from({ length: columns * rows }, () => random.nextFloat());
-  for (const radius of [1, 3]) {
+  for (const radius of [1, 3, 7, 12, 25, 40]) {
     const reference = runPythonJson<{ erode: number[]; dilate: number[] }>(
       `
 import sys, json, numpy as np, cv2
