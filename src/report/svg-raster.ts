@@ -1,4 +1,4 @@
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg } from './resvg-binding.js';
 import { encodePng } from '../io/png-encode.js';
 import type { RenderedOverlay } from './analysis-explanation.js';
 import { REPORT_FONT_FAMILY, overlayFontPaths } from './bundled-font.js';

@@ -1,4 +1,4 @@
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg } from './resvg-binding.js';
 import * as vega from 'vega';
 import { type TopLevelSpec, compile } from 'vega-lite';
 import { REPORT_FONT_FAMILY, REPORT_FONT_FILES, reportFontPath } from './bundled-font.js';
