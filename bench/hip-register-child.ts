@@ -10,7 +10,7 @@ import { dicomFrameToImage2D } from '../src/io/dicom/dicom-to-image2d.js';
 import { readDicomFile } from '../src/io/dicom/read-dicom.js';
 import { ctAttenuationPerMm } from '../src/physics/drr/ct-attenuation.js';
 import { loadMaterialCatalog } from '../src/physics/material-catalog.js';
-import { segmentHipCt } from '../src/pipelines/hip/index.js';
+import { segmentHipCt } from '../src/pipelines/hip/ct/hip-ct-side.js';
 import { hipRadiographGeometry } from '../src/pipelines/hip/register/hip-radiograph-geometry.js';
 import { registerHipRadiograph } from '../src/pipelines/hip/register/register-hip-radiograph.js';
 

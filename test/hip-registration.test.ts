@@ -18,7 +18,7 @@ import { loadMaterialCatalog } from '../src/physics/material-catalog.js';
 import { ctAttenuationPerMm } from '../src/physics/drr/ct-attenuation.js';
 import { drrVolume } from '../src/physics/drr/drr-volume.js';
 import { renderDrr } from '../src/physics/drr/render-drr.js';
-import { segmentHipCt } from '../src/pipelines/hip/index.js';
+import { segmentHipCt } from '../src/pipelines/hip/ct/hip-ct-side.js';
 import { HIP_BONE_LABEL } from '../src/pipelines/hip/ct/segment-hip-bones.js';
 import { registerHipRadiograph } from '../src/pipelines/hip/register/register-hip-radiograph.js';
 import { raysSeeingPose } from '../src/registration/rigid-pose.js';

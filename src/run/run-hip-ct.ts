@@ -6,7 +6,7 @@ import type { CtCoverageNeed } from '../io/ct-volume/read-ct-volume.js';
 import { readCtNiftiVolume, readCtSeriesFolder } from '../io/ct-volume/read-ct-volume.js';
 import { isNiftiPath, writeNifti } from '../io/nifti.js';
 import { writeRgbPng } from '../io/write-png.js';
-import { BELOW_LESSER_TROCHANTER_MM, BONE_HU, hipCtOverview, segmentHipCt } from '../pipelines/hip/index.js';
+import { loadHipCtSide } from '../pipelines/hip/index.js';
 
 /** The femoral head and neck span about 60 mm; a shorter volume cannot hold them. */
 const HIP_COVERAGE: CtCoverageNeed = { minCoverageMm: 60, minSlices: 12, reason: 'to hold the femoral head and neck' };
@@ -31,6 +31,7 @@ export async function runHipCt(o: { input: string; outDir: string }): Promise<Hi
   if (isFile && !isNiftiPath(o.input)) throw new OpenBmdError('UNSUPPORTED', 'give a CT series folder or a NIfTI volume (.nii, .nii.gz)', { file: o.input });
   const series = isFile ? await readCtNiftiVolume(o.input, HIP_COVERAGE) : await readCtSeriesFolder(o.input, HIP_COVERAGE);
   const volume = series.volume;
+  const { BELOW_LESSER_TROCHANTER_MM, BONE_HU, hipCtOverview, segmentHipCt } = await loadHipCtSide();
   const started = performance.now();
   const seg = segmentHipCt(volume, o.input);
   const voxelCm3 = (volume.spacingMm[0] * volume.spacingMm[1] * volume.spacingMm[2]) / 1000;
