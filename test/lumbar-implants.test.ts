@@ -14,9 +14,14 @@ const COLUMNS = 200;
 const ROWS = 240;
 const BODIES: BodyBox[] = (['L1', 'L2', 'L3', 'L4'] as const).map((level, k) => ({ level, x0: 80, x1: 120, y0: 30 + 50 * k, y1: 60 + 50 * k, pixels: 1200 }));
 
-/** Soft tissue 100; bodies 180-200 in a pattern whose maxima never touch; metal rectangles on top (textured by `ripple`, so not one plateau). */
+/**
+ * Soft tissue about 100 (97-103: as noisy as any radiograph, so it is never one flat plateau at the
+ * image's darkest grey, which is what a black shutter is); bodies 180-200 in a pattern whose maxima
+ * never touch; metal rectangles on top (textured by `ripple`, so not one plateau).
+ */
 function radiograph(metal: { x: number; y: number; w: number; h: number; value: number; ripple?: number }[]): ReturnType<typeof createImage2D> {
-  const data = new Float32Array(COLUMNS * ROWS).fill(100);
+  const data = new Float32Array(COLUMNS * ROWS);
+  for (let y = 0; y < ROWS; y++) for (let x = 0; x < COLUMNS; x++) data[y * COLUMNS + x] = 97 + ((3 * x + 5 * y) % 7);
   for (const b of BODIES) for (let y = b.y0; y < b.y1; y++) for (let x = b.x0; x < b.x1; x++) data[y * COLUMNS + x] = 180 + ((7 * x + 13 * y) % 21);
   for (const m of metal)
     for (let y = m.y; y < m.y + m.h; y++) for (let x = m.x; x < m.x + m.w; x++) data[y * COLUMNS + x] = m.value - (m.ripple ?? 0) * ((7 * x + 13 * y) % 21);
@@ -75,6 +80,36 @@ test('a processing that compresses the brightest greys (no plateau): metal just 
   const small = checkForImplants({ image: radiograph([{ x: 90, y: 132, w: 10, h: 10, value: 209, ripple: 0.2 }]), bodies: BODIES });
   assert.equal(small.largestNearTopMm2, 100);
   assert.equal(small.suspected, false);
+});
+
+/** The radiograph collimated to x 40-159 (the bodies span 80-120): outside, what the room shows there. */
+function collimated(image: ReturnType<typeof createImage2D>, outside: (x: number, y: number) => number): ReturnType<typeof createImage2D> {
+  const data = Float32Array.from(image.data as Float32Array);
+  for (let y = 0; y < ROWS; y++) for (let x = 0; x < COLUMNS; x++) if (x < 40 || x >= 160) data[y * COLUMNS + x] = outside(x, y);
+  return createImage2D({ data, size: [COLUMNS, ROWS], spacingMm: [1, 1], unit: 'raw' });
+}
+
+// Outside a collimated field the processing blanks the image to white or black, or the detector saw
+// scatter alone (brighter than any body). 1.2 body widths beside these bodies lies outside the field:
+// the soft tissue is taken inside it, darker than the bodies.
+const ROOMS = {
+  'a white shutter': () => 1000,
+  'a black shutter': () => 0,
+  'scatter alone (bright, textured)': (x: number, y: number) => 300 + ((11 * x + 5 * y) % 37),
+};
+
+test('collimated fields: soft tissue is taken inside the field, so metal over L2 is still found and a spine without it passes', () => {
+  for (const [room, outside] of Object.entries(ROOMS)) {
+    const clean = checkForImplants({ image: collimated(radiograph([]), outside), bodies: BODIES });
+    assert.equal(clean.assessed, true, `${room}: assessed`);
+    assert.equal(clean.suspected, false, `${room}: no metal, ${JSON.stringify(clean)}`);
+    // Metal 40 grey levels above the bones' median: above it by more than 0.4 of their contrast over
+    // the true soft tissue (90), below it when the contrast is taken against a black shutter (190).
+    const screws = checkForImplants({ image: collimated(radiograph([{ x: 88, y: 82, w: 24, h: 16, value: 230 }]), outside), bodies: BODIES });
+    assert.equal(screws.assessed, true, `${room}: assessed`);
+    assert.equal(screws.largestBrightMm2, 384, `${room}: ${JSON.stringify(screws)}`);
+    assert.equal(screws.suspected, true, room);
+  }
 });
 
 test('fewer than two of L1-L4 found: not assessed, not suspected', () => {

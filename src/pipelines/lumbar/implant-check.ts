@@ -58,9 +58,10 @@ function largestRegionPixels(mask: Uint8Array, columns: number, rows: number): n
 
 /**
  * Where the check looks and its grey yardsticks: the column of every body found (and half a body's
- * width beside them), the L1-L4 bodies' median grey (their central halves), the paraspinal soft
- * tissue's (1.2 body widths beside them) and the column's brightest pixel. Undefined when L1-L4
- * were not found well enough to look (fewer than two bodies, or bone no brighter than soft tissue).
+ * width beside them) within the exposed field, the L1-L4 bodies' median grey (their central
+ * halves), the paraspinal soft tissue's (0.4-1.2 body widths beside them, inside the field and
+ * darker than the bodies) and the column's brightest pixel. Undefined when L1-L4 were not found well
+ * enough to look (fewer than two bodies, or no soft tissue darker than bone beside them).
  */
 export interface ImplantColumn {
   x0: number;
@@ -72,30 +73,84 @@ export interface ImplantColumn {
   top: number;
 }
 
+/** Beside each body, the soft tissue is sampled at these multiples of its width from its edge. */
+const SOFT_TISSUE_BAND = { from: 0.4, to: 1.2, step: 0.1 } as const;
+/** A column this much of whose rows (over the bodies' span) read as bone or brighter, or at the image's extremes, lies outside the exposed field. */
+const OUTSIDE_FIELD_ROW_SHARE = 0.9;
+
+/**
+ * The columns of the exposed field around the spine: from the bodies outward, up to the first column
+ * in which nearly every row of the bodies' span is at least as bright as the bodies or at the
+ * image's extreme grey levels. Outside a collimated field the processing blanks the image to white
+ * or black (an electronic shutter), or the detector saw scatter alone, which displays brighter than
+ * any body; soft tissue inside the field is darker than the bodies, and the bodies' own columns
+ * have discs between them. Without this a paraspinal sample taken in the shutter made bone no
+ * brighter than "soft tissue" and the check silently looked at nothing (or, on a black shutter, at
+ * a contrast so large that no steel reached it).
+ */
+function exposedColumns(o: { image: Image2D; bodies: readonly BodyBox[]; bone: number; darkest: number; brightest: number }): { left: number; right: number } {
+  const [columns, rows] = o.image.size;
+  const data = o.image.data;
+  const y0 = Math.max(0, Math.floor(Math.min(...o.bodies.map((b) => b.y0))));
+  const y1 = Math.min(rows - 1, Math.ceil(Math.max(...o.bodies.map((b) => b.y1))));
+  const outside = (x: number): boolean => {
+    let bright = 0;
+    for (let y = y0; y <= y1; y++) {
+      const v = Number(data[y * columns + x]);
+      if (v >= o.bone || v >= o.brightest || v <= o.darkest) bright++;
+    }
+    return bright >= OUTSIDE_FIELD_ROW_SHARE * (y1 - y0 + 1);
+  };
+  let left = Math.max(0, Math.floor(Math.min(...o.bodies.map((b) => b.x0))));
+  while (left > 0 && !outside(left - 1)) left--;
+  let right = Math.min(columns - 1, Math.ceil(Math.max(...o.bodies.map((b) => b.x1))));
+  while (right < columns - 1 && !outside(right + 1)) right++;
+  return { left, right };
+}
+
 export function implantColumn(o: { image: Image2D; bodies: readonly BodyBox[] }): ImplantColumn | undefined {
   const bodies = o.bodies.filter((b) => (ROI_LEVELS as readonly string[]).includes(b.level));
   if (bodies.length < 2) return undefined;
   const [columns, rows] = o.image.size;
-  const at = (x: number, y: number): number => Number(o.image.data[y * columns + x]);
+  const data = o.image.data;
+  const at = (x: number, y: number): number => Number(data[y * columns + x]);
   const core: number[] = [];
-  const side: number[] = [];
   for (const b of bodies) {
     const w = b.x1 - b.x0;
     const h = b.y1 - b.y0;
     for (let y = Math.max(0, Math.ceil(b.y0 + h / 4)); y <= Math.min(rows - 1, Math.floor(b.y1 - h / 4)); y++) {
       for (let x = Math.max(0, Math.ceil(b.x0 + w / 4)); x <= Math.min(columns - 1, Math.floor(b.x1 - w / 4)); x++) core.push(at(x, y));
     }
-    for (let y = Math.max(0, Math.ceil(b.y0)); y <= Math.min(rows - 1, Math.floor(b.y1)); y++) {
-      for (const x of [Math.round(b.x0 - 1.2 * w), Math.round(b.x1 + 1.2 * w)]) if (x >= 0 && x < columns) side.push(at(x, y));
-    }
   }
   const bone = median(core);
+  let darkest = Infinity;
+  let brightest = -Infinity;
+  for (let k = 0; k < data.length; k++) {
+    const v = Number(data[k]);
+    if (v < darkest) darkest = v;
+    if (v > brightest) brightest = v;
+  }
+  const field = exposedColumns({ image: o.image, bodies: o.bodies, bone, darkest, brightest });
+  const side: number[] = [];
+  for (const b of bodies) {
+    const w = b.x1 - b.x0;
+    for (let y = Math.max(0, Math.ceil(b.y0)); y <= Math.min(rows - 1, Math.floor(b.y1)); y++) {
+      for (let k = SOFT_TISSUE_BAND.from; k <= SOFT_TISSUE_BAND.to + 1e-9; k += SOFT_TISSUE_BAND.step) {
+        for (const x of [Math.round(b.x0 - k * w), Math.round(b.x1 + k * w)]) {
+          if (x < field.left || x > field.right) continue;
+          const v = at(x, y);
+          if (v < bone) side.push(v);
+        }
+      }
+    }
+  }
+  if (side.length === 0) return undefined;
   const soft = median(side);
   if (!(bone > soft)) return undefined;
   // The column spans every body found: screws just beyond L1-L4 reach into their ROIs, and a level counted off by one puts them outside.
   const span = o.bodies;
-  const x0 = Math.max(0, Math.floor(Math.min(...span.map((b) => b.x0 - 0.5 * (b.x1 - b.x0)))));
-  const x1 = Math.min(columns - 1, Math.ceil(Math.max(...span.map((b) => b.x1 + 0.5 * (b.x1 - b.x0)))));
+  const x0 = Math.max(field.left, Math.floor(Math.min(...span.map((b) => b.x0 - 0.5 * (b.x1 - b.x0)))));
+  const x1 = Math.min(field.right, Math.ceil(Math.max(...span.map((b) => b.x1 + 0.5 * (b.x1 - b.x0)))));
   const y0 = Math.max(0, Math.floor(Math.min(...span.map((b) => b.y0))));
   const y1 = Math.min(rows - 1, Math.ceil(Math.max(...span.map((b) => b.y1))));
   let top = -Infinity;
