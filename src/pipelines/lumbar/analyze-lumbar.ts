@@ -27,7 +27,8 @@ export type LumbarQcFlag =
   | 'locator-uncertain'
   | 'ap-only-variant'
   | 'covariates-missing'
-  | 'implant-suspected';
+  | 'implant-suspected'
+  | 'implant-check-not-assessed';
 
 /** With these the aBMDs are not reported: L1-L4 were not found in order, the model has no network for the views given, or metal lies over L1-L4. */
 export const REFUSING_FLAGS: readonly LumbarQcFlag[] = ['lumbar-levels-not-found', 'lumbar-levels-out-of-order', 'lateral-view-missing', 'implant-suspected'];
@@ -112,6 +113,11 @@ export function analyzeLumbar(
   }
   const apBodies = located.locations.ap?.bodies ?? [];
   const implants = o.images.ap === undefined ? IMPLANTS_NOT_ASSESSED : checkForImplants({ image: o.images.ap, bodies: apBodies });
+  // L1-L4 found on the AP view, yet no soft tissue darker than them beside them inside the field: the number does not say metal was looked for.
+  if (o.images.ap !== undefined && !implants.assessed && !flags.has('lumbar-levels-not-found')) {
+    flags.add('implant-check-not-assessed');
+    notes.push('metal over L1-L4 could not be looked for: no soft tissue darker than the vertebral bodies beside them inside the exposed field');
+  }
   if (implants.suspected) {
     flags.add('implant-suspected');
     notes.push(
