@@ -75,20 +75,20 @@ export interface ImplantColumn {
 
 /** Beside each body, the soft tissue is sampled at these multiples of its width from its edge. */
 const SOFT_TISSUE_BAND = { from: 0.4, to: 1.2, step: 0.1 } as const;
-/** A column this much of whose rows (over the bodies' span) read as bone or brighter, or at the image's extremes, lies outside the exposed field. */
+/** A column this much of whose rows (over the bodies' span) read as bone or brighter, or at the image's darkest grey, lies outside the exposed field. */
 const OUTSIDE_FIELD_ROW_SHARE = 0.9;
 
 /**
  * The columns of the exposed field around the spine: from the bodies outward, up to the first column
  * in which nearly every row of the bodies' span is at least as bright as the bodies or at the
- * image's extreme grey levels. Outside a collimated field the processing blanks the image to white
+ * image's darkest grey. Outside a collimated field the processing blanks the image to white
  * or black (an electronic shutter), or the detector saw scatter alone, which displays brighter than
  * any body; soft tissue inside the field is darker than the bodies, and the bodies' own columns
  * have discs between them. Without this a paraspinal sample taken in the shutter made bone no
  * brighter than "soft tissue" and the check silently looked at nothing (or, on a black shutter, at
  * a contrast so large that no steel reached it).
  */
-function exposedColumns(o: { image: Image2D; bodies: readonly BodyBox[]; bone: number; darkest: number; brightest: number }): { left: number; right: number } {
+function exposedColumns(o: { image: Image2D; bodies: readonly BodyBox[]; bone: number; darkest: number }): { left: number; right: number } {
   const [columns, rows] = o.image.size;
   const data = o.image.data;
   const y0 = Math.max(0, Math.floor(Math.min(...o.bodies.map((b) => b.y0))));
@@ -97,7 +97,7 @@ function exposedColumns(o: { image: Image2D; bodies: readonly BodyBox[]; bone: n
     let bright = 0;
     for (let y = y0; y <= y1; y++) {
       const v = Number(data[y * columns + x]);
-      if (v >= o.bone || v >= o.brightest || v <= o.darkest) bright++;
+      if (v >= o.bone || v <= o.darkest) bright++;
     }
     return bright >= OUTSIDE_FIELD_ROW_SHARE * (y1 - y0 + 1);
   };
@@ -124,13 +124,8 @@ export function implantColumn(o: { image: Image2D; bodies: readonly BodyBox[] })
   }
   const bone = median(core);
   let darkest = Infinity;
-  let brightest = -Infinity;
-  for (let k = 0; k < data.length; k++) {
-    const v = Number(data[k]);
-    if (v < darkest) darkest = v;
-    if (v > brightest) brightest = v;
-  }
-  const field = exposedColumns({ image: o.image, bodies: o.bodies, bone, darkest, brightest });
+  for (let k = 0; k < data.length; k++) darkest = Math.min(darkest, Number(data[k]));
+  const field = exposedColumns({ image: o.image, bodies: o.bodies, bone, darkest });
   const side: number[] = [];
   for (const b of bodies) {
     const w = b.x1 - b.x0;
