@@ -124,7 +124,10 @@ export function implantColumn(o: { image: Image2D; bodies: readonly BodyBox[] })
   }
   const bone = median(core);
   let darkest = Infinity;
-  for (let k = 0; k < data.length; k++) darkest = Math.min(darkest, Number(data[k]));
+  for (let k = 0; k < data.length; k++) {
+    const v = Number(data[k]);
+    if (v < darkest) darkest = v;
+  }
   const field = exposedColumns({ image: o.image, bodies: o.bodies, bone, darkest });
   const side: number[] = [];
   for (const b of bodies) {
@@ -139,9 +142,9 @@ export function implantColumn(o: { image: Image2D; bodies: readonly BodyBox[] })
       }
     }
   }
+  // Every sample is darker than bone, so their median is too: none at all is the only way to have no yardstick.
   if (side.length === 0) return undefined;
   const soft = median(side);
-  if (!(bone > soft)) return undefined;
   // The column spans every body found: screws just beyond L1-L4 reach into their ROIs, and a level counted off by one puts them outside.
   const span = o.bodies;
   const x0 = Math.max(field.left, Math.floor(Math.min(...span.map((b) => b.x0 - 0.5 * (b.x1 - b.x0)))));
